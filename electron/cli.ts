@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// `loopgate`: the headless entry. Plain Node, no Electron.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError } from './config/index.js';
+import { defaultDataDir } from './config/data-dir.js';
+import { BatchedJsonLogger } from './gateway/log.js';
+import { startGateway } from './gateway/start.js';
+
+const USAGE = `Usage:
+  loopgate serve [--config FILE] [--host 127.0.0.1] [--port 7420] [--data-dir DIR]
+  loopgate --version
+
+serve       Run the gateway in the foreground until SIGINT or SIGTERM.
+--config    A LiteLLM-format config.yaml (model_list, router_settings, ...).
+--host      Interface to listen on (default 127.0.0.1).
+--port      Port to listen on; 0 picks a free one (default 7420).
+--data-dir  Where Loopgate keeps its data (default: LOOPGATE_DATA_DIR, else the OS app-data folder).
+`;
+
+/** Exit codes: 0 done, 1 failed at start, 2 bad command line. */
+class UsageError extends Error {}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`loopgate: ${message}\n`);
+  process.exit(code);
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port expects a number from 0 to 65535, got "${value}"`);
+  return port;
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '7420' },
+      'data-dir': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const logger = new BatchedJsonLogger(process.stderr);
+  const started = await startGateway({
+    configFile: values.config ?? null,
+    host: values.host,
+    port: parsePort(values.port),
+    dataDir: values['data-dir'] ?? defaultDataDir(process.env),
+    env: process.env,
+    logger,
+  });
+  process.stdout.write(`Loopgate listening on ${started.url.origin}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) fail(`second ${signal}: exiting without waiting for in-flight requests`, 1);
+    stopping = true;
+    logger.log('info', `${signal} received; finishing in-flight requests`);
+    started.gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => fail(`shutdown failed: ${String(error)}`, 1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') return void process.stdout.write(`${version()}\n`);
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    return void process.stdout.write(USAGE);
+  }
+  if (command === 'serve') return serve(rest);
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) fail(`invalid config: ${error.message}`, 1);
+  if (error instanceof UsageError) fail(`${error.message}\n\n${USAGE}`, 2);
+  const code = (error as { code?: string }).code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    fail(`${(error as Error).message}\n\n${USAGE}`, 2);
+  }
+  if (code === 'EADDRINUSE') fail(`the port is already in use: ${(error as Error).message}`, 1);
+  fail(`failed to start: ${error instanceof Error ? error.message : String(error)}`, 1);
+});

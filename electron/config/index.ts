@@ -1,0 +1,194 @@
+// Config owns reading LiteLLM-format YAML into the gateway's prepared, validated settings.
+// Everything here runs once at start-up; the request path only reads the result.
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { providerFamily, PROVIDER_FAMILIES } from '../providers/index.js';
+import type { ProviderFamily } from '../providers/types.js';
+import { formatPath } from './path.js';
+import { configFileSchema, type ConfigFile, type RoutingStrategy } from './schema.js';
+import { unsupportedKeys } from './unsupported.js';
+
+/** LiteLLM's default per-request timeout, in seconds. */
+const DEFAULT_TIMEOUT_SECONDS = 600;
+const ENV_REFERENCE = 'os.environ/';
+
+export interface DeploymentConfig {
+  /** Stable id: `model_info.id` when given, else `<model_name>#<index in model_list>`. */
+  id: string;
+  modelName: string;
+  family: ProviderFamily;
+  upstreamModel: string;
+  apiBase: URL;
+  apiKey: string | null;
+  rpm: number | null;
+  tpm: number | null;
+  weight: number | null;
+  order: number | null;
+  timeoutMs: number;
+  streamTimeoutMs: number | null;
+  modelInfo: Record<string, unknown>;
+}
+
+export interface GatewayConfig {
+  source: string | null;
+  masterKey: string | null;
+  deployments: DeploymentConfig[];
+  routingStrategy: RoutingStrategy;
+  modelGroupAlias: Record<string, string>;
+  /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
+  unsupported: string[];
+}
+
+/** A config value that stops start-up; `path` names it the way the YAML spells it. */
+export class ConfigError extends Error {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(path ? `${path}: ${message}` : message);
+    this.name = 'ConfigError';
+    this.path = path;
+  }
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export function emptyConfig(env: Environment = {}): GatewayConfig {
+  return parseConfig({}, { env });
+}
+
+export async function loadConfigFile(file: string, env: Environment): Promise<GatewayConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError('', `cannot read config file ${file}: ${(error as Error).message}`);
+  }
+  return parseConfigText(text, { env, source: file });
+}
+
+export function parseConfigText(text: string, options: { env: Environment; source?: string }): GatewayConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
+    throw new ConfigError('', `the config file is not valid YAML${where}: ${(error as Error).message}`);
+  }
+  return parseConfig(raw, options);
+}
+
+export function parseConfig(raw: unknown, options: { env: Environment; source?: string }): GatewayConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError('', 'expected the config to be a mapping with model_list, router_settings, ...');
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(formatPath(issue.path), issue.message);
+  }
+  const file = parsed.data;
+  const lookup = environmentLookup(file, options.env);
+  const unsupported = unsupportedKeys(configFileSchema, raw);
+  const routingStrategy = file.router_settings?.routing_strategy ?? 'simple-shuffle';
+  if (routingStrategy !== 'simple-shuffle') unsupported.push(`router_settings.routing_strategy=${routingStrategy}`);
+
+  const defaultTimeout = file.litellm_settings?.request_timeout ?? DEFAULT_TIMEOUT_SECONDS;
+  const deployments = (file.model_list ?? []).map((entry, index) =>
+    toDeployment(entry, index, defaultTimeout, lookup),
+  );
+  const masterKey = file.general_settings?.master_key
+    ? resolveValue(file.general_settings.master_key, 'general_settings.master_key', lookup)
+    : (options.env.LOOPGATE_MASTER_KEY ?? null);
+
+  const modelGroupAlias = file.router_settings?.model_group_alias ?? {};
+  const names = new Set(deployments.map((d) => d.modelName));
+  for (const [alias, target] of Object.entries(modelGroupAlias)) {
+    if (!names.has(target)) {
+      throw new ConfigError(
+        `router_settings.model_group_alias.${alias}`,
+        `expected the name of a model in model_list, got "${target}"`,
+      );
+    }
+  }
+
+  return {
+    source: options.source ?? null,
+    masterKey: masterKey || null,
+    deployments,
+    routingStrategy: 'simple-shuffle',
+    modelGroupAlias,
+    unsupported,
+  };
+}
+
+type Lookup = (name: string) => string | undefined;
+
+// `environment_variables` in the file are LiteLLM's way to define values for `os.environ/`.
+function environmentLookup(file: ConfigFile, env: Environment): Lookup {
+  const fromFile = file.environment_variables ?? {};
+  return (name) => {
+    const value = env[name] ?? fromFile[name];
+    return value === undefined ? undefined : String(value);
+  };
+}
+
+function resolveValue(value: string, path: string, lookup: Lookup): string {
+  if (!value.startsWith(ENV_REFERENCE)) return value;
+  const name = value.slice(ENV_REFERENCE.length);
+  const resolved = lookup(name);
+  if (resolved === undefined || resolved === '') {
+    throw new ConfigError(path, `expected environment variable ${name} to be set (referenced as "${value}")`);
+  }
+  return resolved;
+}
+
+function toDeployment(
+  entry: NonNullable<ConfigFile['model_list']>[number],
+  index: number,
+  defaultTimeout: number,
+  lookup: Lookup,
+): DeploymentConfig {
+  const at = `model_list[${index}].litellm_params`;
+  const params = entry.litellm_params;
+  const slash = params.model.indexOf('/');
+  const familyName = params.model.slice(0, slash);
+  const family = providerFamily(familyName);
+  if (!family) {
+    const known = [...PROVIDER_FAMILIES.keys()].join(', ');
+    throw new ConfigError(`${at}.model`, `unknown provider "${familyName}"; expected one of: ${known}`);
+  }
+  const apiBase = parseApiBase(
+    params.api_base ? resolveValue(params.api_base, `${at}.api_base`, lookup) : family.defaultApiBase,
+    `${at}.api_base`,
+  );
+  const apiKey = params.api_key ? resolveValue(params.api_key, `${at}.api_key`, lookup) : null;
+  const info = entry.model_info ?? {};
+  return {
+    id: typeof info.id === 'string' ? info.id : `${entry.model_name}#${index}`,
+    modelName: entry.model_name,
+    family,
+    upstreamModel: params.model.slice(slash + 1),
+    apiBase,
+    apiKey,
+    rpm: params.rpm ?? null,
+    tpm: params.tpm ?? null,
+    weight: params.weight ?? null,
+    order: params.order ?? null,
+    timeoutMs: (params.timeout ?? defaultTimeout) * 1000,
+    streamTimeoutMs: params.stream_timeout ? params.stream_timeout * 1000 : null,
+    modelInfo: info,
+  };
+}
+
+function parseApiBase(value: string, path: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(path, `expected an http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(path, `expected an http(s) URL, got "${value}"`);
+  }
+  url.pathname = url.pathname.replace(/\/+$/, '');
+  return url;
+}

@@ -1,0 +1,44 @@
+import { ERROR_CODES, type ErrorCode, type ErrorData } from '../../shared/errors.js';
+
+/** An error Loopgate raises itself; rendered to the client's dialect in one place. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly param: string | null;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { param?: string | null; status?: number; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = options.status ?? ERROR_CODES[code].status;
+    this.param = options.param ?? null;
+    this.headers = options.headers ?? {};
+  }
+
+  toData(): ErrorData {
+    return { code: this.code, message: this.message, param: this.param };
+  }
+}
+
+/** OpenAI's error envelope: `{ error: { message, type, param, code } }`. */
+export function openAIErrorBody(error: GatewayError): string {
+  return JSON.stringify({
+    error: {
+      message: error.message,
+      type: ERROR_CODES[error.code].type,
+      param: error.param,
+      code: error.code,
+    },
+  });
+}
+
+/** Anything thrown on the request path becomes a GatewayError; unknown throws are internal. */
+export function toGatewayError(thrown: unknown): GatewayError {
+  if (thrown instanceof GatewayError) return thrown;
+  return new GatewayError('internal', 'Loopgate hit an unexpected error; see the gateway log.');
+}

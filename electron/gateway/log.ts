@@ -1,0 +1,55 @@
+// Structured JSON logs, one line per event. Lines are batched and written asynchronously so the
+// request path never blocks on a write (stderr pipes are synchronous on Linux).
+import type { Writable } from 'node:stream';
+
+const FLUSH_INTERVAL_MS = 100;
+const FLUSH_BYTES = 64 * 1024;
+
+export type LogLevel = 'info' | 'warn' | 'error';
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+export interface Logger {
+  log(level: LogLevel, msg: string, fields?: LogFields): void;
+  flush(): Promise<void>;
+}
+
+export class BatchedJsonLogger implements Logger {
+  private buffer: string[] = [];
+  private bytes = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly sink: Writable) {}
+
+  log(level: LogLevel, msg: string, fields: LogFields = {}): void {
+    const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields });
+    this.buffer.push(line);
+    this.bytes += line.length + 1;
+    if (this.bytes >= FLUSH_BYTES) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS).unref();
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.buffer.length === 0) return this.writing;
+    const text = `${this.buffer.join('\n')}\n`;
+    this.buffer = [];
+    this.bytes = 0;
+    this.writing = this.writing.then(
+      () => new Promise<void>((resolve) => this.sink.write(text, () => resolve())),
+    );
+    return this.writing;
+  }
+}
+
+/** For tests and embedding: keeps records in memory. */
+export class MemoryLogger implements Logger {
+  readonly records: Array<{ level: LogLevel; msg: string } & LogFields> = [];
+  log(level: LogLevel, msg: string, fields: LogFields = {}): void {
+    this.records.push({ level, msg, ...fields });
+  }
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+}

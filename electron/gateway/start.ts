@@ -1,0 +1,43 @@
+// Starting a gateway the way both `loopgate serve` and the Electron app do: data dir, config,
+// master key, then listen.
+import { emptyConfig, loadConfigFile, type Environment, type GatewayConfig } from '../config/index.js';
+import { ensureDataDir } from '../config/data-dir.js';
+import { loadOrCreateMasterKey } from '../config/master-key.js';
+import type { Logger } from './log.js';
+import { createGateway, type Gateway } from './server.js';
+
+export interface StartOptions {
+  configFile: string | null;
+  host: string;
+  port: number;
+  dataDir: string;
+  env: Environment;
+  logger: Logger;
+}
+
+export interface StartedGateway {
+  gateway: Gateway;
+  url: URL;
+  config: GatewayConfig;
+  masterKey: string;
+}
+
+export async function startGateway(options: StartOptions): Promise<StartedGateway> {
+  const { logger } = options;
+  const config = options.configFile ? await loadConfigFile(options.configFile, options.env) : emptyConfig(options.env);
+  if (config.unsupported.length > 0) {
+    logger.log('warn', `Loopgate does not support these settings yet and ignores them: ${config.unsupported.join(', ')}`, {
+      settings: config.unsupported.join(','),
+    });
+  }
+  await ensureDataDir(options.dataDir);
+  let masterKey = config.masterKey;
+  if (!masterKey) {
+    const stored = await loadOrCreateMasterKey(options.dataDir);
+    masterKey = stored.key;
+    logger.log('info', `No master key configured; using the key stored in ${stored.file}`, { created: stored.created });
+  }
+  const gateway = createGateway({ config, masterKey, logger });
+  const url = await gateway.listen(options.port, options.host);
+  return { gateway, url, config, masterKey };
+}

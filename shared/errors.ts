@@ -1,0 +1,37 @@
+// The closed set of error codes Loopgate itself produces. Codes are stable: clients, tests
+// and the GUI match on them, so a code is never renamed, only added.
+
+export const ERROR_CODES = {
+  invalid_request: { status: 400, type: 'invalid_request_error' },
+  invalid_json: { status: 400, type: 'invalid_request_error' },
+  missing_field: { status: 400, type: 'invalid_request_error' },
+  model_not_found: { status: 404, type: 'invalid_request_error' },
+  not_found: { status: 404, type: 'invalid_request_error' },
+  payload_too_large: { status: 413, type: 'invalid_request_error' },
+  authentication: { status: 401, type: 'authentication_error' },
+  permission: { status: 403, type: 'permission_error' },
+  conflict: { status: 409, type: 'conflict_error' },
+  rate_limit: { status: 429, type: 'rate_limit_error' },
+  budget_exceeded: { status: 400, type: 'budget_exceeded' },
+  upstream: { status: 502, type: 'api_error' },
+  upstream_unreachable: { status: 502, type: 'api_error' },
+  timeout: { status: 504, type: 'timeout_error' },
+  unavailable: { status: 503, type: 'api_error' },
+  internal: { status: 500, type: 'api_error' },
+} as const satisfies Record<string, { status: number; type: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** How an error crosses a boundary (HTTP body, IPC reply): plain data, never a class. */
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+  param?: string | null;
+  current?: unknown;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}

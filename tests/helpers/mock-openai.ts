@@ -1,0 +1,235 @@
+// A mock OpenAI-compatible upstream on 127.0.0.1, port 0. It speaks the wire format real
+// servers do (JSON and SSE), records every request it gets, and misbehaves on demand by
+// upstream model name:
+//   fail-429 / fail-500    OpenAI-shaped error with that status (429 carries retry-after)
+//   fail-text-502          a plain-text 502, as a broken proxy in front of a server sends
+//   slow-<ms>              waits <ms> before answering
+//   drop-mid-stream        sends two chunks, then cuts the connection
+//   pause-stream           sends two chunks, then waits for releaseStreams()
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown> | null;
+}
+
+export interface MockUpstream {
+  url: string;
+  /** The `api_base` a deployment should use: `<url>/v1`. */
+  apiBase: string;
+  requests: RecordedRequest[];
+  /** Streams whose client (the gateway) hung up before the stream ended. */
+  readonly abandonedStreams: number;
+  /** `pause-stream` streams currently holding back the rest of their events. */
+  readonly pausedStreams: number;
+  /** Lets every `pause-stream` stream finish. */
+  releaseStreams(): void;
+  close(): Promise<void>;
+}
+
+interface StreamControl {
+  paused: Array<() => void>;
+  abandoned: number;
+}
+
+export interface MockOptions {
+  /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+}
+
+type Json = Record<string, unknown>;
+
+const CREATED = 1_700_000_000;
+
+export async function startMockOpenAI(options: MockOptions = {}): Promise<MockUpstream> {
+  const requests: RecordedRequest[] = [];
+  const control: StreamControl = { paused: [], abandoned: 0 };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: Json | null = null;
+      try {
+        body = text ? (JSON.parse(text) as Json) : null;
+      } catch {
+        body = null;
+      }
+      const path = (req.url ?? '/').split('?')[0]!;
+      requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+      if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+        return sendError(res, 401, 'Incorrect API key provided.', 'invalid_api_key');
+      }
+      void answer(path, body, res, control);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    apiBase: `${url}/v1`,
+    requests,
+    get pausedStreams() {
+      return control.paused.length;
+    },
+    get abandonedStreams() {
+      return control.abandoned;
+    },
+    releaseStreams: () => control.paused.splice(0).forEach((resume) => resume()),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function answer(path: string, body: Json | null, res: ServerResponse, control: StreamControl): Promise<void> {
+  if (path === '/v1/models') {
+    return sendJson(res, 200, { object: 'list', data: [{ id: 'mock-model', object: 'model', created: CREATED, owned_by: 'mock' }] });
+  }
+  if (!body) return sendError(res, 400, 'We could not parse the JSON body of your request.', 'invalid_json');
+  const model = String(body.model ?? '');
+  const delay = /^slow-(\d+)$/.exec(model);
+  if (delay) await new Promise((resolve) => setTimeout(resolve, Number(delay[1])));
+  if (model === 'fail-429') {
+    res.setHeader('retry-after', '7');
+    return sendError(res, 429, 'Rate limit reached for requests', 'rate_limit_exceeded');
+  }
+  if (model === 'fail-500') return sendError(res, 500, 'The server had an error while processing your request.', 'server_error');
+  if (model === 'fail-text-502') {
+    res.writeHead(502, { 'content-type': 'text/plain' });
+    return void res.end('Bad Gateway');
+  }
+  if (path === '/v1/chat/completions') return chat(body, res, control);
+  if (path === '/v1/completions') return completion(body, res, control);
+  if (path === '/v1/embeddings') return embeddings(body, res);
+  sendError(res, 404, `Unknown path ${path}`, 'not_found');
+}
+
+function words(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+function lastUserText(body: Json): string {
+  const messages = (body.messages as Array<{ role: string; content: unknown }>) ?? [];
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  return typeof last?.content === 'string' ? last.content : '';
+}
+
+function usageFor(prompt: string, completion: string): Json {
+  const prompt_tokens = words(prompt);
+  const completion_tokens = words(completion);
+  return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
+}
+
+function chat(body: Json, res: ServerResponse, control: StreamControl): void {
+  const model = String(body.model);
+  const prompt = lastUserText(body);
+  const tools = Array.isArray(body.tools) && body.tools.length > 0 ? (body.tools as Array<{ function: { name: string } }>) : null;
+  const reply = `Hello from mock: ${prompt}`;
+  const toolArgs = JSON.stringify({ city: 'Paris', unit: 'celsius' });
+  const usage = usageFor(prompt, tools ? toolArgs : reply);
+  const id = 'chatcmpl-mock';
+  if (body.stream !== true) {
+    const message = tools
+      ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: tools[0]!.function.name, arguments: toolArgs } }] }
+      : { role: 'assistant', content: reply };
+    return sendJson(res, 200, {
+      id,
+      object: 'chat.completion',
+      created: CREATED,
+      model,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: tools ? 'tool_calls' : 'stop' }],
+      usage,
+    });
+  }
+  const includeUsage = (body.stream_options as Json | undefined)?.include_usage === true;
+  const base = { id, object: 'chat.completion.chunk', created: CREATED, model, ...(includeUsage ? { usage: null } : {}) };
+  const chunk = (delta: Json, finish: string | null = null): Json => ({
+    ...base,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  });
+  const events: Json[] = [chunk({ role: 'assistant', content: tools ? null : '' })];
+  if (tools) {
+    const name = tools[0]!.function.name;
+    events.push(chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name, arguments: '' } }] }));
+    for (const piece of [toolArgs.slice(0, 9), toolArgs.slice(9, 20), toolArgs.slice(20)]) {
+      events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
+    }
+    events.push(chunk({}, 'tool_calls'));
+  } else {
+    for (const piece of reply.match(/\S+\s*/g) ?? []) events.push(chunk({ content: piece }));
+    events.push(chunk({}, 'stop'));
+  }
+  if (includeUsage) events.push({ ...base, choices: [], usage });
+  streamEvents(res, events, control, model);
+}
+
+function completion(body: Json, res: ServerResponse, control: StreamControl): void {
+  const model = String(body.model);
+  const prompt = String(body.prompt ?? '');
+  const text = ` completed: ${prompt}`;
+  const usage = usageFor(prompt, text);
+  const base = { id: 'cmpl-mock', object: 'text_completion', created: CREATED, model };
+  if (body.stream !== true) {
+    return sendJson(res, 200, { ...base, choices: [{ index: 0, text, logprobs: null, finish_reason: 'stop' }], usage });
+  }
+  const includeUsage = (body.stream_options as Json | undefined)?.include_usage === true;
+  const events: Json[] = (text.match(/\S+\s*|\s+/g) ?? []).map((piece) => ({
+    ...base,
+    choices: [{ index: 0, text: piece, logprobs: null, finish_reason: null }],
+  }));
+  events.push({ ...base, choices: [{ index: 0, text: '', logprobs: null, finish_reason: 'stop' }] });
+  if (includeUsage) events.push({ ...base, choices: [], usage });
+  streamEvents(res, events, control, model);
+}
+
+function embeddings(body: Json, res: ServerResponse): void {
+  const inputs = Array.isArray(body.input) ? (body.input as unknown[]) : [body.input];
+  const data = inputs.map((input, index) => ({
+    object: 'embedding',
+    index,
+    embedding: [0.1, 0.2, String(input).length / 100],
+  }));
+  const prompt_tokens = inputs.reduce<number>((sum, input) => sum + words(String(input)), 0);
+  sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens, total_tokens: prompt_tokens } });
+}
+
+function streamEvents(res: ServerResponse, events: Json[], control: StreamControl, model: string): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.on('close', () => {
+    if (!res.writableFinished) control.abandoned++;
+  });
+  let index = 0;
+  let held = false;
+  // One event per tick, so the gateway sees them arrive separately as from a real server.
+  const next = (): void => {
+    if (res.destroyed) return;
+    if (index === 2 && model === 'drop-mid-stream') return void res.socket?.destroy();
+    if (index === 2 && model === 'pause-stream' && !held) {
+      held = true;
+      return void control.paused.push(next);
+    }
+    if (index < events.length) {
+      res.write(`data: ${JSON.stringify(events[index++])}\n\n`);
+      return void setTimeout(next, 1);
+    }
+    res.end('data: [DONE]\n\n');
+  };
+  next();
+}
+
+function sendJson(res: ServerResponse, status: number, body: Json): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, message: string, code: string): void {
+  sendJson(res, status, { error: { message, type: status === 429 ? 'requests' : 'invalid_request_error', param: null, code } });
+}
