@@ -58,8 +58,6 @@ async function serve(args: string[]): Promise<void> {
     env: process.env,
     logger,
   });
-  process.stdout.write(`Loopgate listening on ${started.url.origin}\n`);
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) fail(`second ${signal}: exiting without waiting for in-flight requests`, 1);
@@ -72,6 +70,8 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Printed last: whoever waits for this line may signal at once, so the handlers come first.
+  process.stdout.write(`Loopgate listening on ${started.url.origin}\n`);
 }
 
 async function main(argv: string[]): Promise<void> {

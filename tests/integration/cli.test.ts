@@ -1,0 +1,140 @@
+// The `loopgate` bin as a user runs it: built output, real process, real signals.
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startServe, tempDir, writeConfig } from '../helpers/cli.js';
+import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+
+let upstream: MockUpstream;
+
+beforeAll(async () => {
+  upstream = await startMockOpenAI({ apiKey: 'sk-from-env' });
+});
+
+afterAll(async () => {
+  await upstream?.close();
+});
+
+function configFor(extra = ''): string {
+  return `
+model_list:
+  - model_name: gpt-test
+    litellm_params:
+      model: openai/mock-gpt
+      api_base: ${upstream.apiBase}
+      api_key: os.environ/MOCK_UPSTREAM_KEY
+  - model_name: slow-test
+    litellm_params:
+      model: openai/pause-stream
+      api_base: ${upstream.apiBase}
+      api_key: os.environ/MOCK_UPSTREAM_KEY
+general_settings:
+  master_key: sk-cli-master
+${extra}`;
+}
+
+describe('npx loopgate serve', () => {
+  it('prints one listening line, serves the openai client, and stops on Ctrl-C', async () => {
+    const dir = tempDir();
+    const config = writeConfig(dir, configFor());
+    const cli = await startServe(['--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'sk-from-env' }, true);
+    const client = new OpenAI({ apiKey: 'sk-cli-master', baseURL: `${cli.url}/v1`, maxRetries: 0 });
+    expect((await client.models.list()).data.map((m) => m.id)).toEqual(['gpt-test', 'slow-test']);
+    const answer = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi there' }] });
+    expect(answer.choices[0]?.message.content).toBe('Hello from mock: hi there');
+    cli.signal('SIGINT');
+    await cli.exit; // npm exec itself dies by the signal; the gateway's own exit code is checked below
+    expect(cli.stderr()).toContain('SIGINT received');
+    expect(cli.stdout()).toMatch(/^Loopgate listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+  });
+
+  it('finishes in-flight streams on SIGTERM, then exits 0', async () => {
+    const dir = tempDir();
+    const config = writeConfig(dir, configFor());
+    const cli = await startServe(['--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'sk-from-env' });
+    const client = new OpenAI({ apiKey: 'sk-cli-master', baseURL: `${cli.url}/v1`, maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: 'slow-test',
+      messages: [{ role: 'user', content: 'finish me' }],
+      stream: true,
+    });
+    await expect.poll(() => upstream.pausedStreams).toBe(1);
+    cli.signal('SIGTERM');
+    await expect.poll(() => cli.stderr()).toContain('SIGTERM received');
+    // Draining: no new connections are accepted...
+    await expect(fetch(`${cli.url}/health/liveliness`)).rejects.toThrow();
+    // ...but the stream in flight completes in full.
+    upstream.releaseStreams();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Hello from mock: finish me');
+    expect(await cli.exit).toBe(0);
+  });
+
+  it('lists unsupported settings in one warning and still starts', async () => {
+    const dir = tempDir();
+    const config = writeConfig(
+      dir,
+      configFor(`router_settings:
+  num_retries: 3
+litellm_settings:
+  cache: true
+`),
+    );
+    const cli = await startServe(['--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'sk-from-env' });
+    cli.signal('SIGINT');
+    expect(await cli.exit).toBe(0);
+    const warnings = cli.stderr().split('\n').filter((line) => line.includes('"level":"warn"'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('router_settings.num_retries');
+    expect(warnings[0]).toContain('litellm_settings.cache');
+  });
+
+  it('generates and keeps a master key in the data dir when none is configured', async () => {
+    const dir = tempDir();
+    const cli = await startServe(['--port', '0'], { LOOPGATE_DATA_DIR: dir, LOOPGATE_MASTER_KEY: '' });
+    const unauthorised = await fetch(`${cli.url}/v1/models`);
+    expect(unauthorised.status).toBe(401);
+    cli.signal('SIGTERM');
+    expect(await cli.exit).toBe(0);
+    expect(cli.stderr()).toContain(`${dir}/master-key`);
+  });
+});
+
+describe('start-up failures', () => {
+  it('stops on a typo in a value, naming its path', async () => {
+    const dir = tempDir();
+    const config = writeConfig(
+      dir,
+      configFor().replace('api_key: os.environ/MOCK_UPSTREAM_KEY\n  - model_name: slow-test', 'rpm: ten\n  - model_name: slow-test'),
+    );
+    const result = await runCli(['serve', '--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'x' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('model_list[0].litellm_params.rpm');
+    expect(result.stderr).toContain('expected number');
+    expect(result.stdout).toBe('');
+  });
+
+  it('stops on a model without a provider prefix, naming its path', async () => {
+    const dir = tempDir();
+    const config = writeConfig(dir, configFor().replace('model: openai/pause-stream', 'model: pause-stream'));
+    const result = await runCli(['serve', '--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'x' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('model_list[1].litellm_params.model');
+    expect(result.stderr).toContain('<provider>/<model>');
+  });
+
+  it('stops when a referenced environment variable is missing', async () => {
+    const dir = tempDir();
+    const config = writeConfig(dir, configFor());
+    const result = await runCli(['serve', '--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('model_list[0].litellm_params.api_key');
+    expect(result.stderr).toContain('MOCK_UPSTREAM_KEY');
+  });
+
+  it('rejects a bad port with usage help', async () => {
+    const result = await runCli(['serve', '--port', 'eighty']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--port expects a number');
+  });
+});

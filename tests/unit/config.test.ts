@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfigText } from '../../electron/config/index.js';
+
+const base = `
+model_list:
+  - model_name: gpt-4o
+    litellm_params:
+      model: openai/gpt-4o-2024-08-06
+      api_key: os.environ/OPENAI_API_KEY
+      rpm: 100
+      weight: 2
+      timeout: 30
+    model_info:
+      id: primary
+  - model_name: local
+    litellm_params:
+      model: openai/llama3
+      api_base: http://localhost:11434/v1/
+`;
+
+function configError(yaml: string, env: Record<string, string> = {}): ConfigError {
+  try {
+    parseConfigText(yaml, { env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('LiteLLM config', () => {
+  it('reads deployments with provider, upstream model, resolved key and limits', () => {
+    const config = parseConfigText(base, { env: { OPENAI_API_KEY: 'sk-real' } });
+    expect(config.deployments).toHaveLength(2);
+    const [primary, local] = config.deployments;
+    expect(primary).toMatchObject({ id: 'primary', modelName: 'gpt-4o', upstreamModel: 'gpt-4o-2024-08-06', apiKey: 'sk-real', rpm: 100, weight: 2, timeoutMs: 30_000 });
+    expect(primary?.family.name).toBe('openai');
+    expect(primary?.apiBase.href).toBe('https://api.openai.com/v1');
+    expect(local).toMatchObject({ id: 'local#1', apiKey: null, timeoutMs: 600_000 });
+    expect(local?.apiBase.href).toBe('http://localhost:11434/v1');
+    expect(config.unsupported).toEqual([]);
+  });
+
+  it('takes environment_variables from the file for os.environ/ references', () => {
+    const config = parseConfigText(`${base}environment_variables:\n  OPENAI_API_KEY: sk-in-file\n`, { env: {} });
+    expect(config.deployments[0]?.apiKey).toBe('sk-in-file');
+  });
+
+  it('takes the master key from general_settings, else LOOPGATE_MASTER_KEY', () => {
+    const env = { OPENAI_API_KEY: 'x', LOOPGATE_MASTER_KEY: 'sk-env' };
+    expect(parseConfigText(base, { env }).masterKey).toBe('sk-env');
+    expect(parseConfigText(`${base}general_settings:\n  master_key: sk-file\n`, { env }).masterKey).toBe('sk-file');
+  });
+
+  it('lists every setting it ignores, by path', () => {
+    const config = parseConfigText(
+      `${base}router_settings:
+  routing_strategy: least-busy
+  num_retries: 2
+litellm_settings:
+  drop_params: true
+general_settings:
+  database_url: postgres://x
+`,
+      { env: { OPENAI_API_KEY: 'x' } },
+    );
+    expect(config.unsupported).toEqual([
+      'router_settings.num_retries',
+      'litellm_settings.drop_params',
+      'general_settings.database_url',
+      'router_settings.routing_strategy=least-busy',
+    ]);
+  });
+
+  it('names the path and the expectation of a bad value', () => {
+    const error = configError(base.replace('rpm: 100', 'rpm: lots'), { OPENAI_API_KEY: 'x' });
+    expect(error.path).toBe('model_list[0].litellm_params.rpm');
+    expect(error.message).toContain('expected number');
+  });
+
+  it('names the path of a model without a provider, or with an unknown one', () => {
+    expect(configError(base.replace('openai/llama3', 'llama3'), { OPENAI_API_KEY: 'x' }).path).toBe('model_list[1].litellm_params.model');
+    const unknown = configError(base.replace('openai/llama3', 'nosuch/llama3'), { OPENAI_API_KEY: 'x' });
+    expect(unknown.message).toContain('unknown provider "nosuch"');
+  });
+
+  it('names a misspelt routing strategy', () => {
+    const error = configError(`${base}router_settings:\n  routing_strategy: simple-shufle\n`, { OPENAI_API_KEY: 'x' });
+    expect(error.path).toBe('router_settings.routing_strategy');
+    expect(error.message).toContain('simple-shuffle');
+  });
+
+  it('names a missing environment variable', () => {
+    const error = configError(base);
+    expect(error.path).toBe('model_list[0].litellm_params.api_key');
+    expect(error.message).toContain('OPENAI_API_KEY');
+  });
+
+  it('rejects an api_base that is not an http(s) URL', () => {
+    const error = configError(base.replace('http://localhost:11434/v1/', 'localhost:11434'), { OPENAI_API_KEY: 'x' });
+    expect(error.path).toBe('model_list[1].litellm_params.api_base');
+  });
+
+  it('rejects an alias that points at no model', () => {
+    const error = configError(`${base}router_settings:\n  model_group_alias:\n    gpt-4: gpt-5\n`, { OPENAI_API_KEY: 'x' });
+    expect(error.path).toBe('router_settings.model_group_alias.gpt-4');
+  });
+
+  it('reports YAML syntax errors with a line number', () => {
+    expect(configError('model_list:\n  - model_name: [unclosed\n').message).toMatch(/not valid YAML at line \d/);
+  });
+});
