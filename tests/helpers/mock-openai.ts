@@ -191,10 +191,13 @@ function completion(body: Json, res: ServerResponse, control: StreamControl): vo
 
 function embeddings(body: Json, res: ServerResponse): void {
   const inputs = Array.isArray(body.input) ? (body.input as unknown[]) : [body.input];
+  // The openai SDK asks for base64 (little-endian float32) by default, as OpenAI supports.
+  const encode = (vector: number[]): number[] | string =>
+    body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
   const data = inputs.map((input, index) => ({
     object: 'embedding',
     index,
-    embedding: [0.1, 0.2, String(input).length / 100],
+    embedding: encode([0.5, 0.25, String(input).length]),
   }));
   const prompt_tokens = inputs.reduce<number>((sum, input) => sum + words(String(input)), 0);
   sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens, total_tokens: prompt_tokens } });

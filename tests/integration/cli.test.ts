@@ -41,6 +41,23 @@ describe('npx loopgate serve', () => {
     expect((await client.models.list()).data.map((m) => m.id)).toEqual(['gpt-test', 'slow-test']);
     const answer = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi there' }] });
     expect(answer.choices[0]?.message.content).toBe('Hello from mock: hi there');
+    const stream = await client.chat.completions.create({
+      model: 'gpt-test',
+      messages: [{ role: 'user', content: 'weather?' }],
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let args = '';
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      args += chunk.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? '';
+      usage = chunk.usage ?? usage;
+    }
+    expect(JSON.parse(args)).toEqual({ city: 'Paris', unit: 'celsius' });
+    expect(usage?.total_tokens).toBeGreaterThan(0);
+    expect((await client.completions.create({ model: 'gpt-test', prompt: 'go' })).choices[0]?.text).toBe(' completed: go');
+    expect((await client.embeddings.create({ model: 'gpt-test', input: 'x' })).data[0]?.embedding).toHaveLength(3);
     cli.signal('SIGINT');
     await cli.exit; // npm exec itself dies by the signal; the gateway's own exit code is checked below
     expect(cli.stderr()).toContain('SIGINT received');

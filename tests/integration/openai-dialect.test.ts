@@ -203,6 +203,7 @@ describe('completions and embeddings', () => {
     const result = await client.embeddings.create({ model: 'embed-test', input: ['hello world', 'bye'] });
     expect(result.data).toHaveLength(2);
     expect(result.data[1]?.index).toBe(1);
+    expect(result.data[1]?.embedding).toEqual([0.5, 0.25, 3]);
     expect(result.usage.prompt_tokens).toBe(3);
     expect(lastUpstreamRequest().body?.model).toBe('text-embedding-mock');
     expect(specErrors('CreateEmbeddingRequest', lastUpstreamRequest().body)).toEqual([]);
