@@ -1,0 +1,209 @@
+// Store owns the sql.js database and its durability: a mutation runs in memory inside a
+// transaction, its statements go to the journal (fsync), and only then is it acknowledged.
+// Snapshots (temp file, fsync, rename) bound the journal; start-up loads the snapshot and
+// replays what the journal holds beyond it.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import type { Logger } from '../gateway/log.js';
+import { acquireLock, writeFileAtomic } from './files.js';
+import { JournalWriter, readJournal, type JournalOp, type JournalRecord, type SqlParam } from './journal.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
+
+export const SNAPSHOT_FILE = 'store.sqlite';
+/** Past this much journal, the next write triggers a snapshot in the background. */
+const SNAPSHOT_AFTER_BYTES = 8 * 1024 * 1024;
+
+export type Row = Record<string, SqlParam | Uint8Array>;
+
+/** Reads run synchronously against the in-memory database. */
+export interface Reader {
+  all<T extends object = Row>(sql: string, params?: SqlParam[]): T[];
+  get<T extends object = Row>(sql: string, params?: SqlParam[]): T | undefined;
+}
+
+/** Inside a write: every `run` is recorded for the journal. Returns rows changed. */
+export interface Tx extends Reader {
+  run(sql: string, params?: SqlParam[]): number;
+}
+
+let sqlJs: Promise<SqlJsStatic> | null = null;
+
+function loadSqlJs(): Promise<SqlJsStatic> {
+  const require = createRequire(import.meta.url);
+  const wasm = require.resolve('sql.js/dist/sql-wasm.wasm');
+  sqlJs ??= initSqlJs({ locateFile: () => wasm });
+  return sqlJs;
+}
+
+export class StoreUnavailableError extends Error {
+  readonly code = 'store_unavailable';
+}
+
+export class StoreDatabase implements Reader {
+  private seq = 0;
+  private failure: Error | null = null;
+  private snapshotting: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(
+    private db: Database,
+    private readonly dir: string,
+    private readonly journal: JournalWriter,
+    private readonly releaseLock: () => Promise<void>,
+    private readonly logger: Logger,
+  ) {}
+
+  static async open(dir: string, logger: Logger): Promise<StoreDatabase> {
+    const releaseLock = await acquireLock(dir);
+    try {
+      const SQL = await loadSqlJs();
+      const snapshotPath = join(dir, SNAPSHOT_FILE);
+      const hadSnapshot = existsSync(snapshotPath);
+      const db = hadSnapshot ? new SQL.Database(await readFile(snapshotPath)) : new SQL.Database();
+      const replay = await readJournal(dir);
+      const store = new StoreDatabase(db, dir, new JournalWriter(dir, replay.lastFileIndex + 1), releaseLock, logger);
+      const replayed = store.replay(replay.records);
+      if (replay.tornTail) {
+        logger.log('warn', `Ignored a torn journal record left by a crash: ${replay.tornTail}`, { records_replayed: replayed });
+      }
+      const migrated = store.migrate();
+      if (!hadSnapshot || replayed > 0 || migrated || replay.tornTail) await store.snapshot(replay.lastFileIndex);
+      return store;
+    } catch (error) {
+      await releaseLock();
+      throw error;
+    }
+  }
+
+  all<T extends object = Row>(sql: string, params: SqlParam[] = []): T[] {
+    const statement = this.db.prepare(sql);
+    try {
+      statement.bind(params);
+      const rows: T[] = [];
+      while (statement.step()) rows.push(statement.getAsObject() as T);
+      return rows;
+    } finally {
+      statement.free();
+    }
+  }
+
+  get<T extends object = Row>(sql: string, params: SqlParam[] = []): T | undefined {
+    return this.all<T>(sql, params)[0];
+  }
+
+  /** Applies `change` atomically in memory; resolves once it is durable on disk. */
+  write<T>(change: (tx: Tx) => T): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
+    const ops: JournalOp[] = [];
+    const tx: Tx = {
+      all: (sql, params) => this.all(sql, params),
+      get: (sql, params) => this.get(sql, params),
+      run: (sql, params = []) => {
+        this.db.run(sql, params);
+        ops.push([sql, params]);
+        return this.db.getRowsModified();
+      },
+    };
+    let result: T;
+    this.db.exec('BEGIN');
+    try {
+      result = change(tx);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      return Promise.reject(error);
+    }
+    if (ops.length === 0) return Promise.resolve(result);
+    const record: JournalRecord = { seq: ++this.seq, ops };
+    return this.journal.append(record).then(
+      () => {
+        if (this.journal.bytesInCurrentFile > SNAPSHOT_AFTER_BYTES) void this.snapshot().catch(() => undefined);
+        return result;
+      },
+      (error: unknown) => {
+        // Memory now holds a change the disk refused; stop taking writes rather than diverge.
+        this.failure = new StoreUnavailableError(`the journal could not be written: ${String(error)}`);
+        this.logger.log('error', this.failure.message);
+        throw this.failure;
+      },
+    );
+  }
+
+  /** Writes the whole database atomically, then drops journal files it covers. */
+  snapshot(coveredFileIndex?: number): Promise<void> {
+    if (this.snapshotting) return this.snapshotting;
+    // Synchronous up to export(): the bytes and `last_seq` describe the same instant.
+    this.db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_seq', ?)", [String(this.seq)]);
+    const bytes = this.db.export();
+    const closedFile = coveredFileIndex ?? this.journal.rotate();
+    this.snapshotting = (async () => {
+      try {
+        await writeFileAtomic(join(this.dir, SNAPSHOT_FILE), bytes);
+        await this.journal.removeUpTo(closedFile);
+      } finally {
+        this.snapshotting = null;
+      }
+    })();
+    return this.snapshotting;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.journal.idle();
+    if (!this.failure) await this.snapshot();
+    await this.journal.close();
+    this.db.close();
+    await this.releaseLock();
+  }
+
+  private replay(records: JournalRecord[]): number {
+    const lastSeq = Number(this.metaValue('last_seq') ?? 0);
+    this.seq = lastSeq;
+    let replayed = 0;
+    for (const record of records) {
+      if (record.seq <= lastSeq) continue;
+      this.db.exec('BEGIN');
+      try {
+        for (const [sql, params] of record.ops) this.db.run(sql, params);
+        this.db.exec('COMMIT');
+      } catch (error) {
+        this.db.exec('ROLLBACK');
+        throw new Error(`journal record ${record.seq} could not be replayed: ${String(error)}`);
+      }
+      this.seq = record.seq;
+      replayed++;
+    }
+    return replayed;
+  }
+
+  private migrate(): boolean {
+    const current = Number(this.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0);
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`the store is schema version ${current}, newer than this Loopgate understands (${SCHEMA_VERSION})`);
+    }
+    const pending = MIGRATIONS.filter((migration) => migration.version > current);
+    for (const migration of pending) {
+      this.db.exec('BEGIN');
+      try {
+        this.db.exec(migration.sql);
+        this.db.exec(`PRAGMA user_version = ${migration.version}`);
+        this.db.exec('COMMIT');
+      } catch (error) {
+        this.db.exec('ROLLBACK');
+        throw new Error(`migration ${migration.version} (${migration.name}) failed: ${String(error)}`);
+      }
+    }
+    return pending.length > 0;
+  }
+
+  private metaValue(key: string): string | undefined {
+    const hasMeta = this.get("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+    if (!hasMeta) return undefined;
+    return this.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key])?.value;
+  }
+}

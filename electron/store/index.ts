@@ -1,0 +1,28 @@
+// Store owns everything Loopgate remembers: the sql.js database in the data dir, its journal
+// and snapshots, and the repositories over it (keys, usage, provider credentials).
+import type { Logger } from '../gateway/log.js';
+import { StoreDatabase } from './database.js';
+import { SqlJsKeyRepository, type KeyRepository } from './keys.js';
+import { SqlJsProviderRepository, type ProviderRepository } from './providers.js';
+import { loadOrCreateDataKey, secretBox } from './secrets.js';
+import { SqlJsUsageRepository, type UsageRepository } from './usage.js';
+
+export interface Store {
+  keys: KeyRepository;
+  usage: UsageRepository;
+  providers: ProviderRepository;
+  database: StoreDatabase;
+  close(): Promise<void>;
+}
+
+export async function openStore(dataDir: string, logger: Logger): Promise<Store> {
+  const database = await StoreDatabase.open(dataDir, logger);
+  const box = secretBox(await loadOrCreateDataKey(dataDir));
+  return {
+    database,
+    keys: new SqlJsKeyRepository(database),
+    usage: new SqlJsUsageRepository(database),
+    providers: new SqlJsProviderRepository(database, box),
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,11 @@
+// Schema versions in order; `PRAGMA user_version` records how far a database has come.
+import { migration001 } from './001_initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration001];
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -1,0 +1,50 @@
+// Virtual keys as both sides of the app see them. The secret is never part of a record.
+
+export type KeyStatus = 'active' | 'revoked' | 'expired';
+
+export interface VirtualKey {
+  id: string;
+  /** First characters of the secret, for recognising a key in a list. */
+  keyPrefix: string;
+  keyAlias: string | null;
+  userId: string | null;
+  teamId: string | null;
+  /** Allowed model names; empty means every model. */
+  models: string[];
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+  maxParallelRequests: number | null;
+  maxBudget: number | null;
+  /** e.g. "30s", "1h", "7d", "30d"; the budget's spend resets on this schedule. */
+  budgetDuration: string | null;
+  budgetResetAt: number | null;
+  expiresAt: number | null;
+  blocked: boolean;
+  metadata: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+  /** Spend in the current budget period (USD). */
+  spend: number;
+  totalSpend: number;
+  totalRequests: number;
+  totalTokens: number;
+  lastUsedAt: number | null;
+}
+
+export function keyStatus(key: Pick<VirtualKey, 'blocked' | 'expiresAt'>, now: number): KeyStatus {
+  if (key.blocked) return 'revoked';
+  if (key.expiresAt !== null && key.expiresAt <= now) return 'expired';
+  return 'active';
+}
+
+const DURATION = /^(\d+)\s*(s|m|h|d|w|mo)$/;
+const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, mo: 30 * 86400e3 };
+
+/** LiteLLM's duration strings ("30s", "10m", "1h", "30d", "1mo") in milliseconds; null if malformed. */
+export function parseDuration(text: string): number | null {
+  const match = DURATION.exec(text.trim());
+  if (!match) return null;
+  const amount = Number(match[1]);
+  return amount > 0 ? amount * UNIT_MS[match[2]!]! : null;
+}
