@@ -63,7 +63,7 @@ async function serve(args: string[]): Promise<void> {
     if (stopping) fail(`second ${signal}: exiting without waiting for in-flight requests`, 1);
     stopping = true;
     logger.log('info', `${signal} received; finishing in-flight requests`);
-    started.gateway.close().then(
+    started.close().then(
       () => process.exit(0),
       (error: unknown) => fail(`shutdown failed: ${String(error)}`, 1),
     );

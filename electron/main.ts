@@ -33,7 +33,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => void started?.gateway.close(5_000));
+  app.on('before-quit', () => void started?.close(5_000));
   void app.whenReady().then(async () => {
     started = await startGateway({
       configFile: process.env.LOOPGATE_CONFIG ?? null,

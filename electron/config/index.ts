@@ -2,6 +2,7 @@
 // Everything here runs once at start-up; the request path only reads the result.
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseDuration } from '../../shared/keys.js';
 import { providerFamily, PROVIDER_FAMILIES } from '../providers/index.js';
 import type { ProviderFamily } from '../providers/types.js';
 import { formatPath } from './path.js';
@@ -26,6 +27,9 @@ export interface DeploymentConfig {
   order: number | null;
   timeoutMs: number;
   streamTimeoutMs: number | null;
+  /** Per-token prices from the config; they win over the pricing data set. */
+  inputCostPerToken: number | null;
+  outputCostPerToken: number | null;
   modelInfo: Record<string, unknown>;
 }
 
@@ -35,6 +39,10 @@ export interface GatewayConfig {
   deployments: DeploymentConfig[];
   routingStrategy: RoutingStrategy;
   modelGroupAlias: Record<string, string>;
+  /** How long request-log rows are kept (LiteLLM's maximum_spend_logs_retention_period). */
+  logRetentionMs: number;
+  /** Whether request and response bodies go into the request log (off unless opted in). */
+  storeBodies: boolean;
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
 }
@@ -116,6 +124,8 @@ export function parseConfig(raw: unknown, options: { env: Environment; source?: 
     deployments,
     routingStrategy: 'simple-shuffle',
     modelGroupAlias,
+    logRetentionMs: parseDuration(file.general_settings?.maximum_spend_logs_retention_period ?? '30d')!,
+    storeBodies: file.general_settings?.store_prompts_in_spend_logs ?? false,
     unsupported,
   };
 }
@@ -175,6 +185,8 @@ function toDeployment(
     order: params.order ?? null,
     timeoutMs: (params.timeout ?? defaultTimeout) * 1000,
     streamTimeoutMs: params.stream_timeout ? params.stream_timeout * 1000 : null,
+    inputCostPerToken: params.input_cost_per_token ?? null,
+    outputCostPerToken: params.output_cost_per_token ?? null,
     modelInfo: info,
   };
 }

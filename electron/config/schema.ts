@@ -26,6 +26,8 @@ export const litellmParamsSchema = z.object({
   order: z.number().int().optional(),
   timeout: positiveNumber.optional(),
   stream_timeout: positiveNumber.optional(),
+  input_cost_per_token: z.number().nonnegative().optional(),
+  output_cost_per_token: z.number().nonnegative().optional(),
 });
 
 export const modelEntrySchema = z.object({
@@ -45,6 +47,10 @@ export const litellmSettingsSchema = z.object({
 
 export const generalSettingsSchema = z.object({
   master_key: z.string().min(1, 'expected a non-empty key').optional(),
+  /** LiteLLM's name for how long request-log rows are kept, e.g. "30d". */
+  maximum_spend_logs_retention_period: z.string().regex(/^\d+\s*(s|m|h|d|w|mo)$/, 'expected a duration such as "30d"').optional(),
+  /** Opt-in: keep request and response bodies in the request log. */
+  store_prompts_in_spend_logs: z.boolean().optional(),
 });
 
 export const configFileSchema = z.object({

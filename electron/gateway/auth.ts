@@ -1,11 +1,12 @@
-// Authenticates `/v1` callers. For now the master key; virtual keys join on the same path.
+// Authenticates `/v1` and management callers: the master key, or a virtual key from the
+// in-memory cache (revoked and expired keys are refused here, on the very next request).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { keyStatus } from '../../shared/keys.js';
 import { GatewayError } from './errors.js';
+import type { KeyCache, LiveKey } from './virtual-keys.js';
 
-export interface Caller {
-  kind: 'master';
-}
+export type Caller = { kind: 'master' } | { kind: 'virtual'; key: LiveKey };
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -14,23 +15,35 @@ function digest(value: string): Buffer {
 export class Authenticator {
   private readonly masterDigest: Buffer;
 
-  constructor(masterKey: string) {
+  constructor(
+    masterKey: string,
+    private readonly keys: KeyCache,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.masterDigest = digest(masterKey);
   }
 
   authenticate(headers: IncomingHttpHeaders): Caller {
     const presented = bearerToken(headers.authorization);
     if (presented === null) {
-      throw new GatewayError(
-        'authentication',
-        'Missing API key. Send it as "Authorization: Bearer <key>".',
-      );
+      throw new GatewayError('authentication', 'Missing API key. Send it as "Authorization: Bearer <key>".');
     }
     // Comparing fixed-length digests keeps the comparison constant-time whatever the input length.
-    if (!timingSafeEqual(digest(presented), this.masterDigest)) {
-      throw new GatewayError('authentication', 'Invalid API key.');
+    if (timingSafeEqual(digest(presented), this.masterDigest)) return { kind: 'master' };
+    const key = this.keys.find(presented);
+    if (!key) throw new GatewayError('authentication', 'Invalid API key.');
+    const status = keyStatus(key, this.clock());
+    if (status === 'revoked') throw new GatewayError('authentication', 'This API key has been revoked.');
+    if (status === 'expired') {
+      throw new GatewayError('authentication', `This API key expired at ${new Date(key.expiresAt!).toISOString()}.`);
     }
-    return { kind: 'master' };
+    return { kind: 'virtual', key };
+  }
+
+  requireMaster(headers: IncomingHttpHeaders): void {
+    if (this.authenticate(headers).kind !== 'master') {
+      throw new GatewayError('permission', 'Only the master key may use the management API.');
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 // What one request carries through the gateway, and the small response helpers every route uses.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DeploymentConfig } from '../config/index.js';
 import type { TokenUsage } from '../providers/types.js';
+import type { Caller } from './auth.js';
 import { GatewayError, openAIErrorBody } from './errors.js';
 
 export interface RequestContext {
@@ -8,12 +10,20 @@ export interface RequestContext {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly path: string;
+  /** The query string without its "?", parsed only by routes that read it. */
+  readonly search: string;
   /** Aborted when the client goes away, so the upstream request stops too. */
   readonly signal: AbortSignal;
+  caller: Caller | null;
   model: string | null;
-  deployment: string | null;
+  deployment: DeploymentConfig | null;
   usage: TokenUsage | null;
   stream: boolean;
+  /** Set when rate limits admitted the request; called once when it ends. */
+  release: ((tokens: number) => void) | null;
+  /** Kept only when the config opts into storing bodies in the request log. */
+  requestBody: string | null;
+  responseBody: string | null;
 }
 
 export function sendJson(ctx: RequestContext, status: number, body: string, headers: Record<string, string> = {}): void {
@@ -23,6 +33,10 @@ export function sendJson(ctx: RequestContext, status: number, body: string, head
     'content-length': Buffer.byteLength(body),
   });
   ctx.res.end(body);
+}
+
+export function sendObject(ctx: RequestContext, status: number, value: unknown): void {
+  sendJson(ctx, status, JSON.stringify(value));
 }
 
 export function sendError(ctx: RequestContext, error: GatewayError): void {

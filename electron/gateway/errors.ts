@@ -6,11 +6,13 @@ export class GatewayError extends Error {
   readonly status: number;
   readonly param: string | null;
   readonly headers: Record<string, string>;
+  /** For `conflict`: the record as it is now, so the caller can reload without another call. */
+  readonly current: unknown;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { param?: string | null; status?: number; headers?: Record<string, string> } = {},
+    options: { param?: string | null; status?: number; headers?: Record<string, string>; current?: unknown } = {},
   ) {
     super(message);
     this.name = 'GatewayError';
@@ -18,10 +20,11 @@ export class GatewayError extends Error {
     this.status = options.status ?? ERROR_CODES[code].status;
     this.param = options.param ?? null;
     this.headers = options.headers ?? {};
+    this.current = options.current;
   }
 
   toData(): ErrorData {
-    return { code: this.code, message: this.message, param: this.param };
+    return { code: this.code, message: this.message, param: this.param, ...(this.current === undefined ? {} : { current: this.current }) };
   }
 }
 
@@ -33,6 +36,7 @@ export function openAIErrorBody(error: GatewayError): string {
       type: ERROR_CODES[error.code].type,
       param: error.param,
       code: error.code,
+      ...(error.current === undefined ? {} : { current: error.current }),
     },
   });
 }

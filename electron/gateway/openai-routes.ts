@@ -7,9 +7,12 @@ import { usageFromOpenAIBody } from '../providers/openai/response.js';
 import { OpenAIStreamRelay } from '../providers/openai/stream.js';
 import type { EndpointKind } from '../providers/types.js';
 import type { Router } from '../router/index.js';
+import type { Accounting } from './accounting.js';
+import { admit, modelAllowed } from './admission.js';
 import { readJsonObject } from './body.js';
 import { drained, sendJson, type RequestContext } from './context.js';
 import { GatewayError, openAIErrorBody } from './errors.js';
+import type { RateLimiter } from './limits.js';
 import { clientHeadersFromUpstream, upstreamHeaders } from './proxy-headers.js';
 import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
 
@@ -19,6 +22,9 @@ const REQUIRED_FIELD: Record<EndpointKind, string> = { chat: 'messages', complet
 export interface OpenAIRouteDeps {
   router: Router;
   pools: UpstreamPools;
+  limiter: RateLimiter;
+  accounting: Accounting;
+  storeBodies: boolean;
   /** `GET /models` and each `GET /models/{id}`, serialised once at start-up. */
   modelsBody: string;
   modelBodies: ReadonlyMap<string, string>;
@@ -38,7 +44,13 @@ export function modelsIndex(
 }
 
 export function listModels(deps: OpenAIRouteDeps, ctx: RequestContext): void {
-  sendJson(ctx, 200, deps.modelsBody);
+  const caller = ctx.caller;
+  if (caller?.kind !== 'virtual' || caller.key.models.length === 0) return sendJson(ctx, 200, deps.modelsBody);
+  // A restricted key sees only the models it may use.
+  const data = [...deps.modelBodies]
+    .filter(([id]) => modelAllowed(caller.key.models, id))
+    .map(([, body]) => JSON.parse(body) as unknown);
+  sendJson(ctx, 200, JSON.stringify({ object: 'list', data }));
 }
 
 export function retrieveModel(deps: OpenAIRouteDeps, ctx: RequestContext, id: string): void {
@@ -59,7 +71,9 @@ export async function proxyOpenAI(deps: OpenAIRouteDeps, kind: EndpointKind, ctx
   }
   ctx.model = model;
   const deployment = deps.router.pick(model);
-  ctx.deployment = deployment.id;
+  ctx.deployment = deployment;
+  admit(ctx, model, deps.limiter, deps.accounting);
+  if (deps.storeBodies) ctx.requestBody = JSON.stringify(body);
   const prepared = prepareOpenAIBody(kind, body, deployment.upstreamModel);
   ctx.stream = prepared.stream;
 
@@ -79,6 +93,7 @@ export async function proxyOpenAI(deps: OpenAIRouteDeps, kind: EndpointKind, ctx
   }
   const text = await readUpstreamText(upstream, deployment);
   ctx.usage = usageFromOpenAIBody(text);
+  if (deps.storeBodies) ctx.responseBody = text;
   sendJson(ctx, upstream.statusCode, text, clientHeadersFromUpstream(upstream.headers));
 }
 

@@ -5,26 +5,36 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config/index.js';
 import { Router, type RandomSource } from '../router/index.js';
+import { StoreUnavailableError } from '../store/database.js';
+import type { Store } from '../store/index.js';
+import { Accounting } from './accounting.js';
 import { Authenticator } from './auth.js';
 import { sendError, sendJson, type RequestContext } from './context.js';
 import { GatewayError, toGatewayError } from './errors.js';
+import { RateLimiter } from './limits.js';
 import type { Logger } from './log.js';
+import { ManagementApi } from './management-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { listModels, modelsIndex, proxyOpenAI, retrieveModel, type OpenAIRouteDeps } from './openai-routes.js';
+import { Pricing } from './pricing.js';
 import { UpstreamPools } from './upstream.js';
+import { KeyCache } from './virtual-keys.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
   /** The key `/v1` callers must present (config, env, or the data dir's generated key). */
   masterKey: string;
   logger: Logger;
+  store: Store;
   random?: RandomSource;
+  clock?: () => number;
 }
 
 export interface Gateway {
   readonly server: Server;
+  readonly accounting: Accounting;
   listen(port: number, host: string): Promise<URL>;
-  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes upstreams. */
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), flushes usage, closes upstreams. */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -33,13 +43,25 @@ type Handler = (ctx: RequestContext) => void | Promise<void>;
 const V1_PREFIX = '/v1';
 const DEFAULT_GRACE_MS = 30_000;
 
-export function createGateway(options: GatewayOptions): Gateway {
-  const { config, logger } = options;
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, logger, store } = options;
+  const clock = options.clock ?? Date.now;
   const router = new Router(config, options.random);
   const pools = new UpstreamPools(config.deployments);
-  const auth = new Authenticator(options.masterKey);
+  const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
+  const auth = new Authenticator(options.masterKey, keyCache, clock);
   const metrics = new GatewayMetrics();
-  const deps: OpenAIRouteDeps = { router, pools, ...modelsIndex(router, config.deployments) };
+  const limiter = new RateLimiter(clock);
+  const accounting = new Accounting(store, keyCache, new Pricing(), config, logger, clock);
+  const management = new ManagementApi({ store, accounting, clock });
+  const deps: OpenAIRouteDeps = {
+    router,
+    pools,
+    limiter,
+    accounting,
+    storeBodies: config.storeBodies,
+    ...modelsIndex(router, config.deployments),
+  };
   const configuredModels = new Set(router.modelNames());
   let draining = false;
 
@@ -71,9 +93,33 @@ export function createGateway(options: GatewayOptions): Gateway {
     ['POST /embeddings', (ctx) => proxyOpenAI(deps, 'embeddings', ctx)],
   ]);
   const apiPaths = new Set([...apiRoutes.keys()].map((key) => key.slice(key.indexOf(' ') + 1)));
+  // The management API: master key only, LiteLLM's paths (no /v1 prefix).
+  const managementRoutes = new Map<string, Handler>([
+    ['POST /key/generate', (ctx) => management.generate(ctx)],
+    ['GET /key/info', (ctx) => management.info(ctx)],
+    ['POST /key/update', (ctx) => management.update(ctx)],
+    ['POST /key/delete', (ctx) => management.delete(ctx)],
+    ['GET /key/list', (ctx) => management.list(ctx)],
+    ['POST /key/block', (ctx) => management.setBlocked(ctx, true)],
+    ['POST /key/unblock', (ctx) => management.setBlocked(ctx, false)],
+    ['POST /key/regenerate', (ctx) => management.regenerate(ctx, null)],
+    ['GET /spend/logs', (ctx) => management.spendLogs(ctx)],
+  ]);
+  const REGENERATE_PATH = /^\/key\/([^/]+)\/regenerate$/;
+
+  function managementHandler(method: string, path: string): Handler | null {
+    const handler = managementRoutes.get(`${method} ${path}`);
+    const regenerate = method === 'POST' ? REGENERATE_PATH.exec(path) : null;
+    if (!handler && !regenerate) return null;
+    return (ctx) => {
+      auth.requireMaster(ctx.req.headers);
+      ctx.caller = { kind: 'master' };
+      return handler ? handler(ctx) : management.regenerate(ctx, decodeURIComponent(regenerate![1]!));
+    };
+  }
 
   function resolve(method: string, path: string): Handler | null {
-    const publicHandler = publicRoutes.get(`${method} ${path}`);
+    const publicHandler = publicRoutes.get(`${method} ${path}`) ?? managementHandler(method, path);
     if (publicHandler) return publicHandler;
     const apiPath = path.startsWith(`${V1_PREFIX}/`) ? path.slice(V1_PREFIX.length) : path;
     const handler =
@@ -83,7 +129,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         : null);
     if (handler) {
       return (ctx) => {
-        auth.authenticate(ctx.req.headers);
+        ctx.caller = auth.authenticate(ctx.req.headers);
         return handler(ctx);
       };
     }
@@ -105,11 +151,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       req,
       res,
       path: queryAt === -1 ? url : url.slice(0, queryAt),
+      search: queryAt === -1 ? '' : url.slice(queryAt + 1),
       signal: abort.signal,
+      caller: null,
       model: null,
       deployment: null,
       usage: null,
       stream: false,
+      release: null,
+      requestBody: null,
+      responseBody: null,
     };
     res.setHeader('x-request-id', ctx.id);
     if (draining) res.setHeader('connection', 'close');
@@ -122,7 +173,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!handler) throw new GatewayError('not_found', `No route for ${req.method} ${ctx.path}.`);
       await handler(ctx);
     } catch (thrown) {
-      const error = toGatewayError(thrown);
+      const error =
+        thrown instanceof StoreUnavailableError ? new GatewayError('unavailable', thrown.message) : toGatewayError(thrown);
       if (error.code === 'internal') logger.log('error', 'unhandled', { id: ctx.id, error: String(thrown) });
       if (!res.headersSent) sendError(ctx, error);
       else res.end();
@@ -132,6 +184,22 @@ export function createGateway(options: GatewayOptions): Gateway {
   function finish(ctx: RequestContext, started: bigint): void {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const status = ctx.res.writableFinished ? ctx.res.statusCode : 499;
+    ctx.release?.(ctx.usage?.totalTokens ?? 0);
+    // Usage is accounted for every authenticated request that named a model, errors included.
+    if (ctx.caller && ctx.model !== null) {
+      accounting.record({
+        id: ctx.id,
+        time: clock(),
+        keyId: ctx.caller.kind === 'virtual' ? ctx.caller.key.id : null,
+        model: ctx.model,
+        deployment: ctx.deployment,
+        status,
+        latencyMs: Math.round(seconds * 1e5) / 100,
+        usage: ctx.usage,
+        requestBody: ctx.requestBody,
+        responseBody: ctx.responseBody,
+      });
+    }
     // Only configured names become label values, so a client cannot grow the metric set.
     const model = ctx.model !== null && configuredModels.has(ctx.model) ? ctx.model : 'other';
     if (!publicRoutes.has(`${ctx.req.method} ${ctx.path}`)) metrics.record(model, status, seconds, ctx.usage);
@@ -140,7 +208,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       method: ctx.req.method,
       path: ctx.path,
       model: ctx.model,
-      deployment: ctx.deployment,
+      key: ctx.caller?.kind === 'virtual' ? ctx.caller.key.id : ctx.caller?.kind ?? null,
+      deployment: ctx.deployment?.id ?? null,
       status,
       stream: ctx.stream,
       latency_ms: Math.round(seconds * 1e5) / 100,
@@ -154,8 +223,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     void handle(req, res);
   });
 
+  accounting.start();
   return {
     server,
+    accounting,
     listen(port, host) {
       return new Promise((resolveListen, reject) => {
         server.once('error', reject);
@@ -177,6 +248,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await closed;
       clearInterval(sweep);
       clearTimeout(deadline);
+      await accounting.stop();
       await pools.close();
       await logger.flush();
     },

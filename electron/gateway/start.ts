@@ -3,6 +3,7 @@
 import { emptyConfig, loadConfigFile, type Environment, type GatewayConfig } from '../config/index.js';
 import { ensureDataDir } from '../config/data-dir.js';
 import { loadOrCreateMasterKey } from '../config/master-key.js';
+import { openStore, type Store } from '../store/index.js';
 import type { Logger } from './log.js';
 import { createGateway, type Gateway } from './server.js';
 
@@ -17,9 +18,12 @@ export interface StartOptions {
 
 export interface StartedGateway {
   gateway: Gateway;
+  store: Store;
   url: URL;
   config: GatewayConfig;
   masterKey: string;
+  /** Graceful stop: in-flight requests finish, usage is flushed, the store snapshots and unlocks. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function startGateway(options: StartOptions): Promise<StartedGateway> {
@@ -37,7 +41,17 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
     masterKey = stored.key;
     logger.log('info', `No master key configured; using the key stored in ${stored.file}`, { created: stored.created });
   }
-  const gateway = createGateway({ config, masterKey, logger });
-  const url = await gateway.listen(options.port, options.host);
-  return { gateway, url, config, masterKey };
+  const store = await openStore(options.dataDir, logger);
+  try {
+    const gateway = await createGateway({ config, masterKey, logger, store });
+    const url = await gateway.listen(options.port, options.host);
+    const close = async (graceMs?: number): Promise<void> => {
+      await gateway.close(graceMs);
+      await store.close();
+    };
+    return { gateway, store, url, config, masterKey, close };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }

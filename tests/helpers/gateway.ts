@@ -1,31 +1,61 @@
-// Starts a real gateway in-process on 127.0.0.1:0 from a YAML config, for integration tests.
+// Starts a real gateway in-process on 127.0.0.1:0 from a YAML config, with a fresh store in a
+// temp data dir, for integration tests.
 import OpenAI from 'openai';
 import { parseConfigText } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/gateway/log.js';
 import { createGateway, type Gateway } from '../../electron/gateway/server.js';
+import { openStore, type Store } from '../../electron/store/index.js';
+import { tempDir } from './cli.js';
 
 export const TEST_MASTER_KEY = 'sk-test-master-key';
 
 export interface TestGateway {
   url: string;
   gateway: Gateway;
+  store: Store;
   logger: MemoryLogger;
-  /** An official `openai` client pointed at the gateway with the master key, no retries. */
+  /** An official `openai` client pointed at the gateway (master key by default), no retries. */
   client(apiKey?: string): OpenAI;
+  /** Calls a management endpoint with the master key; returns status and parsed body. */
+  manage(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
-export async function startTestGateway(yaml: string, env: Record<string, string> = {}): Promise<TestGateway> {
-  const config = parseConfigText(yaml, { env });
+export interface TestGatewayOptions {
+  env?: Record<string, string>;
+  clock?: () => number;
+}
+
+export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const config = parseConfigText(yaml, { env: options.env ?? {} });
   const logger = new MemoryLogger();
-  const gateway = createGateway({ config, masterKey: config.masterKey ?? TEST_MASTER_KEY, logger });
+  const store = await openStore(tempDir('loopgate-gw-'), logger);
+  const gateway = await createGateway({
+    config,
+    masterKey: config.masterKey ?? TEST_MASTER_KEY,
+    logger,
+    store,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const url = (await gateway.listen(0, '127.0.0.1')).origin;
   return {
     url,
     gateway,
+    store,
     logger,
     client: (apiKey = TEST_MASTER_KEY) => new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0 }),
-    close: () => gateway.close(1_000),
+    async manage(method, path, body) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: await response.json(), headers: response.headers };
+    },
+    async close() {
+      await gateway.close(1_000);
+      await store.close();
+    },
   };
 }
 

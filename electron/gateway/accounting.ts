@@ -1,0 +1,185 @@
+// Accounting: usage and spend per request, kept in memory on the hot path and written to the
+// store in batches (once a second, and on shutdown). Also budget periods and log retention.
+import { parseDuration } from '../../shared/keys.js';
+import type { DeploymentConfig } from '../config/index.js';
+import type { TokenUsage } from '../providers/types.js';
+import type { Store } from '../store/index.js';
+import type { KeyUsageIncrement } from '../store/keys.js';
+import { utcDay, type DailySpendIncrement, type RequestLogEntry } from '../store/usage.js';
+import { GatewayError } from './errors.js';
+import type { Logger } from './log.js';
+import type { Pricing } from './pricing.js';
+import type { KeyCache, LiveKey } from './virtual-keys.js';
+
+const FLUSH_EVERY_MS = 1_000;
+const BUDGET_SWEEP_MS = 30_000;
+const PRUNE_EVERY_MS = 60 * 60_000;
+/** The master key's rows in spend_daily. */
+const MASTER_KEY_ID = '';
+
+export interface UsageEvent {
+  id: string;
+  time: number;
+  keyId: string | null;
+  model: string;
+  deployment: DeploymentConfig | null;
+  status: number;
+  latencyMs: number;
+  usage: TokenUsage | null;
+  requestBody: string | null;
+  responseBody: string | null;
+}
+
+export interface AccountingOptions {
+  logRetentionMs: number;
+  storeBodies: boolean;
+}
+
+export class Accounting {
+  private log: RequestLogEntry[] = [];
+  private daily = new Map<string, DailySpendIncrement>();
+  private keys = new Map<string, KeyUsageIncrement>();
+  private timers: NodeJS.Timeout[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly cache: KeyCache,
+    private readonly pricing: Pricing,
+    private readonly options: AccountingOptions,
+    private readonly logger: Logger,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  start(): void {
+    const every = (ms: number, task: () => void): void => {
+      this.timers.push(setInterval(task, ms).unref());
+    };
+    every(FLUSH_EVERY_MS, () => void this.flush());
+    every(BUDGET_SWEEP_MS, () => this.sweepBudgets());
+    every(PRUNE_EVERY_MS, () => void this.prune());
+    void this.prune();
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await this.flush();
+  }
+
+  /** Refuses a key whose budget is spent; starts a new budget period first when one is due. */
+  checkBudget(key: LiveKey): void {
+    this.resetBudgetIfDue(key, this.clock());
+    if (key.maxBudget !== null && key.spend >= key.maxBudget) {
+      throw new GatewayError(
+        'budget_exceeded',
+        `This key has spent $${key.spend.toFixed(6)} of its $${key.maxBudget} budget` +
+          (key.budgetResetAt ? `; it resets at ${new Date(key.budgetResetAt).toISOString()}.` : '.'),
+        { headers: { 'x-should-retry': 'false' } },
+      );
+    }
+  }
+
+  /** Counts one finished request; returns its cost. Nothing here touches the disk. */
+  record(event: UsageEvent): number {
+    const cost = event.deployment ? this.pricing.cost(event.deployment, event.usage) : 0;
+    const prompt = event.usage?.promptTokens ?? 0;
+    const completion = event.usage?.completionTokens ?? 0;
+    const total = event.usage?.totalTokens ?? 0;
+    this.log.push({
+      id: event.id,
+      time: event.time,
+      keyId: event.keyId,
+      model: event.model,
+      deployment: event.deployment?.id ?? null,
+      status: event.status,
+      latencyMs: event.latencyMs,
+      promptTokens: prompt,
+      completionTokens: completion,
+      totalTokens: total,
+      cost,
+      requestBody: this.options.storeBodies ? event.requestBody : null,
+      responseBody: this.options.storeBodies ? event.responseBody : null,
+    });
+    const keyId = event.keyId ?? MASTER_KEY_ID;
+    const dayKey = `${utcDay(event.time)}\u0000${keyId}\u0000${event.model}`;
+    const day = this.daily.get(dayKey) ?? {
+      day: utcDay(event.time),
+      keyId,
+      model: event.model,
+      requests: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      totalTokens: 0,
+      cost: 0,
+    };
+    day.requests++;
+    day.promptTokens += prompt;
+    day.completionTokens += completion;
+    day.totalTokens += total;
+    day.cost += cost;
+    this.daily.set(dayKey, day);
+
+    if (event.keyId) {
+      const inc = this.keys.get(event.keyId) ?? { keyId: event.keyId, requests: 0, tokens: 0, cost: 0, lastUsedAt: 0 };
+      inc.requests++;
+      inc.tokens += total;
+      inc.cost += cost;
+      inc.lastUsedAt = Math.max(inc.lastUsedAt, event.time);
+      this.keys.set(event.keyId, inc);
+      const live = this.cache.get(event.keyId);
+      if (live) {
+        live.spend += cost;
+        live.totalSpend += cost;
+        live.totalRequests++;
+        live.totalTokens += total;
+        live.lastUsedAt = Math.max(live.lastUsedAt ?? 0, event.time);
+      }
+    }
+    return cost;
+  }
+
+  /** Writes everything accumulated so far in one durable batch. */
+  flush(): Promise<void> {
+    if (this.log.length > 0 || this.keys.size > 0) {
+      const batch = { log: this.log, daily: [...this.daily.values()], keys: [...this.keys.values()] };
+      this.log = [];
+      this.daily = new Map();
+      this.keys = new Map();
+      // recordBatch applies to memory synchronously, so anything written after this call
+      // (a budget reset, say) lands after these increments.
+      const written = this.store.usage.recordBatch(batch).catch((error: unknown) => {
+        this.logger.log('error', `usage could not be saved: ${String(error)}`, { requests: batch.log.length });
+      });
+      this.flushing = this.flushing.then(() => written);
+    }
+    return this.flushing;
+  }
+
+  private sweepBudgets(): void {
+    const now = this.clock();
+    for (const key of this.cache.all()) this.resetBudgetIfDue(key, now);
+  }
+
+  private resetBudgetIfDue(key: LiveKey, now: number): void {
+    if (!key.budgetDuration || key.budgetResetAt === null || now < key.budgetResetAt) return;
+    const period = parseDuration(key.budgetDuration);
+    if (period === null) return;
+    const next = now + period;
+    void this.flush();
+    key.spend = 0;
+    key.budgetResetAt = next;
+    this.store.keys.resetBudget(key.id, next).catch((error: unknown) => {
+      this.logger.log('error', `budget reset could not be saved: ${String(error)}`, { key: key.id });
+    });
+  }
+
+  private async prune(): Promise<void> {
+    try {
+      const removed = await this.store.usage.pruneLog(this.clock() - this.options.logRetentionMs);
+      if (removed > 0) this.logger.log('info', `Removed ${removed} request-log rows past retention`);
+    } catch (error) {
+      this.logger.log('error', `request-log retention failed: ${String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+// Per-key rate limits in memory: requests and tokens over a sliding minute, and requests in
+// flight. Checked before a request goes upstream; tokens are counted when it finishes.
+import { GatewayError } from './errors.js';
+
+const WINDOW_MS = 60_000;
+
+export interface KeyLimits {
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+  maxParallelRequests: number | null;
+}
+
+interface Window {
+  requestTimes: number[];
+  tokenEvents: Array<{ time: number; tokens: number }>;
+  tokensInWindow: number;
+  inFlight: number;
+}
+
+export interface Admission {
+  /** Headers for the response, OpenAI's `x-ratelimit-*` names. */
+  headers: Record<string, string>;
+  /** Call once when the request ends, with the tokens it used. */
+  release(tokens: number): void;
+}
+
+function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}
+
+export class RateLimiter {
+  private readonly windows = new Map<string, Window>();
+
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  /** Admits one request for `keyId` or throws a 429 `rate_limit` with `retry-after`. */
+  admit(keyId: string, limits: KeyLimits): Admission {
+    const now = this.clock();
+    const window = this.window(keyId, now);
+    const headers: Record<string, string> = {};
+
+    if (limits.maxParallelRequests !== null && window.inFlight >= limits.maxParallelRequests) {
+      throw new GatewayError(
+        'rate_limit',
+        `This key allows ${limits.maxParallelRequests} requests at a time; wait for one to finish.`,
+        { headers: { 'retry-after': '1', 'x-ratelimit-limit-parallel': String(limits.maxParallelRequests) } },
+      );
+    }
+    if (limits.rpmLimit !== null) {
+      const used = window.requestTimes.length;
+      const resetMs = used > 0 ? window.requestTimes[0]! + WINDOW_MS - now : WINDOW_MS;
+      Object.assign(headers, {
+        'x-ratelimit-limit-requests': String(limits.rpmLimit),
+        'x-ratelimit-remaining-requests': String(Math.max(0, limits.rpmLimit - used - 1)),
+        'x-ratelimit-reset-requests': `${seconds(resetMs)}s`,
+      });
+      if (used >= limits.rpmLimit) {
+        headers['x-ratelimit-remaining-requests'] = '0';
+        throw new GatewayError('rate_limit', `This key allows ${limits.rpmLimit} requests per minute.`, {
+          headers: { ...headers, 'retry-after': String(seconds(resetMs)) },
+        });
+      }
+    }
+    if (limits.tpmLimit !== null) {
+      const resetMs = window.tokenEvents.length > 0 ? window.tokenEvents[0]!.time + WINDOW_MS - now : WINDOW_MS;
+      Object.assign(headers, {
+        'x-ratelimit-limit-tokens': String(limits.tpmLimit),
+        'x-ratelimit-remaining-tokens': String(Math.max(0, limits.tpmLimit - window.tokensInWindow)),
+        'x-ratelimit-reset-tokens': `${seconds(resetMs)}s`,
+      });
+      if (window.tokensInWindow >= limits.tpmLimit) {
+        throw new GatewayError('rate_limit', `This key allows ${limits.tpmLimit} tokens per minute.`, {
+          headers: { ...headers, 'retry-after': String(seconds(resetMs)) },
+        });
+      }
+    }
+
+    window.requestTimes.push(now);
+    window.inFlight++;
+    let released = false;
+    return {
+      headers,
+      release: (tokens) => {
+        if (released) return;
+        released = true;
+        window.inFlight--;
+        if (tokens > 0) {
+          window.tokenEvents.push({ time: this.clock(), tokens });
+          window.tokensInWindow += tokens;
+        }
+      },
+    };
+  }
+
+  private window(keyId: string, now: number): Window {
+    let window = this.windows.get(keyId);
+    if (!window) {
+      window = { requestTimes: [], tokenEvents: [], tokensInWindow: 0, inFlight: 0 };
+      this.windows.set(keyId, window);
+    }
+    const cutoff = now - WINDOW_MS;
+    let expired = 0;
+    while (expired < window.requestTimes.length && window.requestTimes[expired]! <= cutoff) expired++;
+    if (expired > 0) window.requestTimes.splice(0, expired);
+    while (window.tokenEvents.length > 0 && window.tokenEvents[0]!.time <= cutoff) {
+      window.tokensInWindow -= window.tokenEvents.shift()!.tokens;
+    }
+    return window;
+  }
+}

@@ -1,0 +1,79 @@
+// Virtual keys on the hot path: an in-memory index by hash that the store keeps current (a
+// revoked key stops working on the very next request), and minting of new secrets.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { VirtualKey } from '../../shared/keys.js';
+import type { KeyRepository } from '../store/keys.js';
+import { randomBase62 } from '../store/secrets.js';
+
+export const KEY_PREFIX = 'sk-lg-';
+const SECRET_LENGTH = 40;
+const DISPLAY_CHARS = 4;
+
+export interface MintedSecret {
+  secret: string;
+  keyHash: string;
+  keyPrefix: string;
+}
+
+export function hashKey(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function mintSecret(): MintedSecret {
+  const secret = `${KEY_PREFIX}${randomBase62(SECRET_LENGTH)}`;
+  return { secret, keyHash: hashKey(secret), keyPrefix: secret.slice(0, KEY_PREFIX.length + DISPLAY_CHARS) };
+}
+
+/** A key as the gateway holds it: settings from the store, counters kept live in memory. */
+export type LiveKey = VirtualKey & { keyHash: string };
+
+export class KeyCache {
+  private readonly byHash = new Map<string, LiveKey>();
+  private readonly byId = new Map<string, LiveKey>();
+
+  constructor(keys: LiveKey[], repository: KeyRepository) {
+    for (const key of keys) this.put(key);
+    repository.onChange((id, key) => this.apply(id, key));
+  }
+
+  /** Looks a presented secret up by its hash; the digests are compared in constant time. */
+  find(secret: string): LiveKey | undefined {
+    const digest = hashKey(secret);
+    const key = this.byHash.get(digest);
+    if (!key) return undefined;
+    return timingSafeEqual(Buffer.from(key.keyHash, 'hex'), Buffer.from(digest, 'hex')) ? key : undefined;
+  }
+
+  get(id: string): LiveKey | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): IterableIterator<LiveKey> {
+    return this.byId.values();
+  }
+
+  private apply(id: string, key: LiveKey | null): void {
+    const previous = this.byId.get(id);
+    if (previous) this.byHash.delete(previous.keyHash);
+    if (!key) {
+      this.byId.delete(id);
+      return;
+    }
+    // Counters in memory run ahead of the store (usage is flushed in batches): keep them.
+    if (previous) {
+      Object.assign(key, {
+        spend: previous.spend,
+        totalSpend: previous.totalSpend,
+        totalRequests: previous.totalRequests,
+        totalTokens: previous.totalTokens,
+        lastUsedAt: previous.lastUsedAt,
+      });
+    }
+    this.put(key);
+  }
+
+  private put(key: LiveKey): void {
+    this.byHash.set(key.keyHash, key);
+    this.byId.set(key.id, key);
+  }
+}
