@@ -2,13 +2,16 @@
 // `loopgate`: the headless entry. Plain Node, no Electron.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { CommandError, keysCommand, KEYS_USAGE } from './cli-keys.js';
 import { ConfigError } from './config/index.js';
 import { defaultDataDir } from './config/data-dir.js';
+import { DataDirLockedError } from './store/files.js';
 import { BatchedJsonLogger } from './gateway/log.js';
 import { startGateway } from './gateway/start.js';
 
 const USAGE = `Usage:
   loopgate serve [--config FILE] [--host 127.0.0.1] [--port 7420] [--data-dir DIR]
+  loopgate keys create|list|revoke ...   (see \`loopgate keys --help\`)
   loopgate --version
 
 serve       Run the gateway in the foreground until SIGINT or SIGTERM.
@@ -81,12 +84,18 @@ async function main(argv: string[]): Promise<void> {
     return void process.stdout.write(USAGE);
   }
   if (command === 'serve') return serve(rest);
+  if (command === 'keys') {
+    if (rest[0] === undefined || rest[0] === '--help' || rest[0] === '-h') return void process.stdout.write(KEYS_USAGE);
+    return keysCommand(rest);
+  }
   throw new UsageError(`unknown command "${command}"`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError) fail(`invalid config: ${error.message}`, 1);
   if (error instanceof UsageError) fail(`${error.message}\n\n${USAGE}`, 2);
+  if (error instanceof CommandError) fail(error.message, 1);
+  if (error instanceof DataDirLockedError) fail(error.message, 1);
   const code = (error as { code?: string }).code;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     fail(`${(error as Error).message}\n\n${USAGE}`, 2);
