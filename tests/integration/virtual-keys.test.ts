@@ -219,5 +219,32 @@ describe('usage and spend', () => {
     expect(logs).toHaveLength(1000);
     expect(logs.reduce((sum, row) => sum + row.total_tokens, 0)).toBe(reported);
     expect(logs[0]).toMatchObject({ model: 'gpt-test', api_key: token, status: 200 });
+    expect(logs[0]).not.toHaveProperty('messages');
+  });
+
+  it('never writes a virtual key secret into the gateway log', async () => {
+    const { key } = await generate();
+    await ask(gw.client(key));
+    await gw.gateway.accounting.flush();
+    expect(JSON.stringify(gw.logger.records)).not.toContain(key);
+  });
+});
+
+describe('request bodies in the log', () => {
+  it('keeps bodies only when the config opts in', async () => {
+    const optedIn = await startTestGateway(
+      `model_list:${openaiModel('gpt-test', 'mock-gpt', upstream.apiBase)}
+general_settings:
+  store_prompts_in_spend_logs: true
+`,
+    );
+    try {
+      await optedIn.client().chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'remember me' }] });
+      const logs = (await optedIn.manage('GET', '/spend/logs')).body as Array<{ messages?: string; response?: string }>;
+      expect(logs[0]?.messages).toContain('remember me');
+      expect(logs[0]?.response).toContain('Hello from mock: remember me');
+    } finally {
+      await optedIn.close();
+    }
   });
 });

@@ -1,0 +1,89 @@
+// Benchmark: a key write (create, revoke) on a store holding 100,000 request-log rows costs
+// about what it costs on an empty store, because a write appends only its own change to the
+// journal. Both stores are measured side by side, interleaved, in one run; the result is a
+// ratio, not a wall-clock threshold.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Store } from '../../electron/store/index.js';
+import type { RequestLogEntry } from '../../electron/store/usage.js';
+import { freshStore, newKey } from '../helpers/store.js';
+
+const LOG_ROWS = 100_000;
+const ROUNDS = 200;
+
+function logRow(i: number): RequestLogEntry {
+  return {
+    id: randomUUID(),
+    time: Date.now() - i,
+    keyId: 'key_bench',
+    model: 'gpt-4o',
+    deployment: 'gpt-4o#0',
+    status: 200,
+    latencyMs: 120,
+    promptTokens: 100,
+    completionTokens: 50,
+    totalTokens: 150,
+    cost: 0.001,
+    requestBody: null,
+    responseBody: null,
+  };
+}
+
+async function fill(store: Store): Promise<void> {
+  for (let start = 0; start < LOG_ROWS; start += 5_000) {
+    const log = Array.from({ length: 5_000 }, (_, i) => logRow(start + i));
+    await store.usage.recordBatch({ log, daily: [], keys: [] });
+  }
+  // Start both measurements from a compacted journal, as a running gateway periodically is.
+  await store.database.snapshot();
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export interface StoreWriteResult {
+  emptyCreateMs: number;
+  fullCreateMs: number;
+  emptyRevokeMs: number;
+  fullRevokeMs: number;
+  createRatio: number;
+  revokeRatio: number;
+}
+
+export async function benchStoreWrites(): Promise<StoreWriteResult> {
+  const empty = (await freshStore()).store;
+  const full = (await freshStore()).store;
+  await fill(full);
+  await empty.database.snapshot();
+  const samples = { emptyCreate: [] as number[], fullCreate: [] as number[], emptyRevoke: [] as number[], fullRevoke: [] as number[] };
+  const time = async (work: () => Promise<unknown>): Promise<number> => {
+    const started = performance.now();
+    await work();
+    return performance.now() - started;
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate which store goes first so neither gets a systematic advantage.
+    const order: Array<[Store, 'empty' | 'full']> = round % 2 ? [[empty, 'empty'], [full, 'full']] : [[full, 'full'], [empty, 'empty']];
+    for (const [store, name] of order) {
+      const input = newKey();
+      samples[`${name}Create`].push(await time(() => store.keys.create(input)));
+      samples[`${name}Revoke`].push(await time(() => store.keys.setActive(input.id, false)));
+    }
+  }
+  if ((await full.usage.countLog()) !== LOG_ROWS) throw new Error('the full store lost rows');
+  await empty.close();
+  await full.close();
+  const result = {
+    emptyCreateMs: median(samples.emptyCreate),
+    fullCreateMs: median(samples.fullCreate),
+    emptyRevokeMs: median(samples.emptyRevoke),
+    fullRevokeMs: median(samples.fullRevoke),
+  };
+  return {
+    ...result,
+    createRatio: result.fullCreateMs / result.emptyCreateMs,
+    revokeRatio: result.fullRevokeMs / result.emptyRevokeMs,
+  };
+}
