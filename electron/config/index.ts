@@ -21,6 +21,10 @@ export interface DeploymentConfig {
   upstreamModel: string;
   apiBase: URL;
   apiKey: string | null;
+  /** Azure's `api-version`. */
+  apiVersion: string | null;
+  /** Bedrock's SigV4 credentials and region. */
+  aws: { accessKeyId: string; secretAccessKey: string; sessionToken: string | null; region: string } | null;
   rpm: number | null;
   tpm: number | null;
   weight: number | null;
@@ -166,11 +170,16 @@ function toDeployment(
     const known = [...PROVIDER_FAMILIES.keys()].join(', ');
     throw new ConfigError(`${at}.model`, `unknown provider "${familyName}"; expected one of: ${known}`);
   }
+  const optional = (name: keyof typeof params): string | null => {
+    const value = params[name];
+    return typeof value === 'string' ? resolveValue(value, `${at}.${name}`, lookup) : null;
+  };
+  const aws = awsSettings(optional, at, family.name);
   const apiBase = parseApiBase(
-    params.api_base ? resolveValue(params.api_base, `${at}.api_base`, lookup) : family.defaultApiBase,
+    optional('api_base') ?? (aws ? `https://bedrock-runtime.${aws.region}.amazonaws.com` : family.defaultApiBase),
     `${at}.api_base`,
   );
-  const apiKey = params.api_key ? resolveValue(params.api_key, `${at}.api_key`, lookup) : null;
+  const apiKey = optional('api_key');
   const info = entry.model_info ?? {};
   return {
     id: typeof info.id === 'string' ? info.id : `${entry.model_name}#${index}`,
@@ -179,6 +188,8 @@ function toDeployment(
     upstreamModel: params.model.slice(slash + 1),
     apiBase,
     apiKey,
+    apiVersion: optional('api_version'),
+    aws,
     rpm: params.rpm ?? null,
     tpm: params.tpm ?? null,
     weight: params.weight ?? null,
@@ -189,6 +200,20 @@ function toDeployment(
     outputCostPerToken: params.output_cost_per_token ?? null,
     modelInfo: info,
   };
+}
+
+type Optional = (name: 'aws_access_key_id' | 'aws_secret_access_key' | 'aws_session_token' | 'aws_region_name') => string | null;
+
+/** Bedrock needs credentials and a region; they come from litellm_params or AWS's usual variables. */
+function awsSettings(optional: Optional, at: string, family: string): DeploymentConfig['aws'] {
+  if (family !== 'bedrock') return null;
+  const accessKeyId = optional('aws_access_key_id');
+  const secretAccessKey = optional('aws_secret_access_key');
+  const region = optional('aws_region_name');
+  if (!accessKeyId) throw new ConfigError(`${at}.aws_access_key_id`, 'expected AWS credentials for a bedrock model (e.g. os.environ/AWS_ACCESS_KEY_ID)');
+  if (!secretAccessKey) throw new ConfigError(`${at}.aws_secret_access_key`, 'expected AWS credentials for a bedrock model (e.g. os.environ/AWS_SECRET_ACCESS_KEY)');
+  if (!region) throw new ConfigError(`${at}.aws_region_name`, 'expected the AWS region of the bedrock model, e.g. us-east-1');
+  return { accessKeyId, secretAccessKey, sessionToken: optional('aws_session_token'), region };
 }
 
 function parseApiBase(value: string, path: string): URL {

@@ -26,6 +26,11 @@ export const litellmParamsSchema = z.object({
   order: z.number().int().optional(),
   timeout: positiveNumber.optional(),
   stream_timeout: positiveNumber.optional(),
+  api_version: z.string().optional(),
+  aws_access_key_id: z.string().optional(),
+  aws_secret_access_key: z.string().optional(),
+  aws_session_token: z.string().optional(),
+  aws_region_name: z.string().optional(),
   input_cost_per_token: z.number().nonnegative().optional(),
   output_cost_per_token: z.number().nonnegative().optional(),
 });

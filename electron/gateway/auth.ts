@@ -24,9 +24,10 @@ export class Authenticator {
   }
 
   authenticate(headers: IncomingHttpHeaders): Caller {
-    const presented = bearerToken(headers.authorization);
+    // Bearer for OpenAI clients; x-api-key for Anthropic clients (Claude Code, the Anthropic SDK).
+    const presented = bearerToken(headers.authorization) ?? singleHeader(headers['x-api-key']) ?? singleHeader(headers['api-key']);
     if (presented === null) {
-      throw new GatewayError('authentication', 'Missing API key. Send it as "Authorization: Bearer <key>".');
+      throw new GatewayError('authentication', 'Missing API key. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".');
     }
     // Comparing fixed-length digests keeps the comparison constant-time whatever the input length.
     if (timingSafeEqual(digest(presented), this.masterDigest)) return { kind: 'master' };
@@ -45,6 +46,11 @@ export class Authenticator {
       throw new GatewayError('permission', 'Only the master key may use the management API.');
     }
   }
+}
+
+function singleHeader(value: string | string[] | undefined): string | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text ? text.trim() : null;
 }
 
 function bearerToken(header: string | undefined): string | null {

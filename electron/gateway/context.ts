@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeploymentConfig } from '../config/index.js';
 import type { TokenUsage } from '../providers/types.js';
 import type { Caller } from './auth.js';
-import { GatewayError, openAIErrorBody } from './errors.js';
+import type { GatewayError } from './errors.js';
 
 export interface RequestContext {
   readonly id: string;
@@ -21,6 +21,8 @@ export interface RequestContext {
   stream: boolean;
   /** Set when rate limits admitted the request; called once when it ends. */
   release: ((tokens: number) => void) | null;
+  /** Renders Loopgate's own errors in the client's dialect (OpenAI's shape unless a route says). */
+  errorBody: (error: GatewayError) => string;
   /** Kept only when the config opts into storing bodies in the request log. */
   requestBody: string | null;
   responseBody: string | null;
@@ -40,7 +42,7 @@ export function sendObject(ctx: RequestContext, status: number, value: unknown):
 }
 
 export function sendError(ctx: RequestContext, error: GatewayError): void {
-  sendJson(ctx, error.status, openAIErrorBody(error), error.headers);
+  sendJson(ctx, error.status, ctx.errorBody(error), error.headers);
 }
 
 /** Resolves when the socket can take more, or when the client is gone. */

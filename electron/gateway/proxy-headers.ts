@@ -7,10 +7,11 @@ const FORWARD_UPSTREAM = new Set(['accept', 'user-agent', 'openai-beta', 'anthro
 /** Client headers worth passing on, plus the deployment's own auth; never the client's key. */
 export function upstreamHeaders(
   client: Readonly<Record<string, string | string[] | undefined>>,
+  defaults: Readonly<Record<string, string>>,
   auth: Record<string, string>,
   requestId: string,
 ): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...defaults };
   for (const name of FORWARD_UPSTREAM) {
     const value = client[name];
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;

@@ -10,12 +10,17 @@ import type { Store } from '../store/index.js';
 import { Accounting } from './accounting.js';
 import { Authenticator } from './auth.js';
 import { sendError, sendJson, type RequestContext } from './context.js';
-import { GatewayError, toGatewayError } from './errors.js';
+import { anthropicDialect } from '../dialects/anthropic/index.js';
+import { chatDialect } from '../dialects/chat/index.js';
+import { completionsDialect, embeddingsDialect } from '../dialects/openai-native.js';
+import { countTokens } from './count-tokens.js';
+import { GatewayError, openAIErrorBody, toGatewayError } from './errors.js';
 import { RateLimiter } from './limits.js';
 import type { Logger } from './log.js';
 import { ManagementApi } from './management-routes.js';
 import { GatewayMetrics } from './metrics.js';
-import { listModels, modelsIndex, proxyOpenAI, retrieveModel, type OpenAIRouteDeps } from './openai-routes.js';
+import { listModels, modelsIndex, retrieveModel } from './models-routes.js';
+import { proxy, type ProxyDeps } from './proxy.js';
 import { Pricing } from './pricing.js';
 import { UpstreamPools } from './upstream.js';
 import { KeyCache } from './virtual-keys.js';
@@ -54,14 +59,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const limiter = new RateLimiter(clock);
   const accounting = new Accounting(store, keyCache, new Pricing(), config, logger, clock);
   const management = new ManagementApi({ store, accounting, clock });
-  const deps: OpenAIRouteDeps = {
-    router,
-    pools,
-    limiter,
-    accounting,
-    storeBodies: config.storeBodies,
-    ...modelsIndex(router, config.deployments),
-  };
+  const deps: ProxyDeps = { router, pools, limiter, accounting, logger, storeBodies: config.storeBodies };
+  const models = modelsIndex(router, config.deployments);
   const configuredModels = new Set(router.modelNames());
   let draining = false;
 
@@ -87,10 +86,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   ]);
   // API routes answer with and without the `/v1` prefix; the key is checked before the body is read.
   const apiRoutes = new Map<string, Handler>([
-    ['GET /models', (ctx) => listModels(deps, ctx)],
-    ['POST /chat/completions', (ctx) => proxyOpenAI(deps, 'chat', ctx)],
-    ['POST /completions', (ctx) => proxyOpenAI(deps, 'completions', ctx)],
-    ['POST /embeddings', (ctx) => proxyOpenAI(deps, 'embeddings', ctx)],
+    ['GET /models', (ctx) => listModels(models, ctx)],
+    ['POST /chat/completions', (ctx) => proxy(deps, chatDialect, ctx)],
+    ['POST /completions', (ctx) => proxy(deps, completionsDialect, ctx)],
+    ['POST /embeddings', (ctx) => proxy(deps, embeddingsDialect, ctx)],
+    ['POST /messages', (ctx) => proxy(deps, anthropicDialect, ctx)],
+    ['POST /messages/count_tokens', (ctx) => countTokens(deps, ctx)],
   ]);
   const apiPaths = new Set([...apiRoutes.keys()].map((key) => key.slice(key.indexOf(' ') + 1)));
   // The management API: master key only, LiteLLM's paths (no /v1 prefix).
@@ -125,10 +126,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const handler =
       apiRoutes.get(`${method} ${apiPath}`) ??
       (method === 'GET' && apiPath.startsWith('/models/')
-        ? (ctx: RequestContext) => retrieveModel(deps, ctx, decodeURIComponent(apiPath.slice('/models/'.length)))
+        ? (ctx: RequestContext) => retrieveModel(models, ctx, decodeURIComponent(apiPath.slice('/models/'.length)))
         : null);
     if (handler) {
       return (ctx) => {
+        // Anthropic clients read Anthropic-shaped errors, from the very first check on.
+        if (apiPath.startsWith('/messages')) ctx.errorBody = anthropicDialect.errorBody;
         ctx.caller = auth.authenticate(ctx.req.headers);
         return handler(ctx);
       };
@@ -159,6 +162,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       usage: null,
       stream: false,
       release: null,
+      errorBody: openAIErrorBody,
       requestBody: null,
       responseBody: null,
     };

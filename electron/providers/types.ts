@@ -1,6 +1,11 @@
 // The shape every provider family implements: plain data in, plain data out, no HTTP framework.
+import type { DeploymentConfig } from '../config/index.js';
+import type { ChatChunk, ChatCompletion, ChatRequest } from '../dialects/chat/types.js';
 
-/** What a client asked for, in gateway terms; the family decides how to say it upstream. */
+/** A wire format: what a client sends, or what an upstream speaks natively. */
+export type Dialect = 'chat' | 'completions' | 'embeddings' | 'anthropic' | 'anthropic_count_tokens' | 'responses';
+
+/** The OpenAI-dialect endpoints of the foundation. */
 export type EndpointKind = 'chat' | 'completions' | 'embeddings';
 
 export interface TokenUsage {
@@ -9,12 +14,43 @@ export interface TokenUsage {
   totalTokens: number;
 }
 
+export interface UpstreamRequest {
+  /** Path and query under the deployment's api_base. */
+  path: string;
+  body: string;
+}
+
+/** Turns an upstream's streamed bytes into chat pivot chunks. */
+export interface ChatStreamDecoder {
+  push(bytes: Buffer): ChatChunk[];
+  end(): ChatChunk[];
+}
+
+/** An upstream stream that reported an error after it started. */
+export class UpstreamStreamError extends Error {
+  constructor(
+    message: string,
+    readonly type = 'api_error',
+  ) {
+    super(message);
+  }
+}
+
 export interface ProviderFamily {
   readonly name: string;
   /** Base URL used when a deployment names no `api_base`. */
   readonly defaultApiBase: string;
-  /** Path under the api_base for each endpoint kind. */
-  endpointPath(kind: EndpointKind): string;
-  /** Headers that carry the upstream credential; the client's own key never goes upstream. */
-  authHeaders(apiKey: string | null): Record<string, string>;
+  /** Headers every request carries unless the client set them (e.g. `anthropic-version`). */
+  readonly defaultHeaders?: Readonly<Record<string, string>>;
+  /** Dialects this deployment speaks natively: their bodies pass through with only the model changed. */
+  speaks(dialect: Dialect, deployment: DeploymentConfig): boolean;
+  /** Path (and query) for a natively spoken dialect. */
+  nativePath(dialect: Dialect, deployment: DeploymentConfig, stream: boolean): string;
+  /** Headers that carry the upstream credential (and any the family always needs). */
+  authHeaders(deployment: DeploymentConfig, request: UpstreamRequest): Record<string, string>;
+  /** Chat pivot → this family's request. Throws a 400 naming what cannot be said. */
+  chatRequest(chat: ChatRequest, deployment: DeploymentConfig): UpstreamRequest;
+  /** This family's response body → chat pivot. */
+  chatResponse(body: Record<string, unknown>, deployment: DeploymentConfig): ChatCompletion;
+  chatStream(deployment: DeploymentConfig): ChatStreamDecoder;
 }

@@ -1,7 +1,10 @@
 // Relays an OpenAI server-sent-event stream: reads usage as it goes by, and, when the gateway
-// asked for a usage chunk the client did not want, removes just that event.
+// asked for a usage chunk the client did not want, removes just that event. Also decodes the
+// same stream into chat pivot chunks for translation into other dialects.
 import { StringDecoder } from 'node:string_decoder';
-import type { TokenUsage } from '../types.js';
+import type { ChatChunk } from '../../dialects/chat/types.js';
+import { SseParser } from '../sse.js';
+import { UpstreamStreamError, type ChatStreamDecoder, type TokenUsage } from '../types.js';
 import { usageFromOpenAI } from './response.js';
 
 const EVENT_BOUNDARY = /\r?\n\r?\n/;
@@ -58,6 +61,31 @@ export class OpenAIStreamRelay {
       return false;
     }
   }
+}
+
+/** Chat SSE → pivot chunks (the pivot is this very format, so it is parse and check). */
+export class OpenAIChatStreamDecoder implements ChatStreamDecoder {
+  private readonly sse = new SseParser();
+
+  push(bytes: Buffer): ChatChunk[] {
+    return this.sse.push(bytes).flatMap((event) => decodeChunk(event.data));
+  }
+
+  end(): ChatChunk[] {
+    return this.sse.end().flatMap((event) => decodeChunk(event.data));
+  }
+}
+
+function decodeChunk(data: string): ChatChunk[] {
+  if (data === '[DONE]' || !data) return [];
+  let parsed: ChatChunk & { error?: { message?: string; type?: string } };
+  try {
+    parsed = JSON.parse(data) as typeof parsed;
+  } catch {
+    return [];
+  }
+  if (parsed.error) throw new UpstreamStreamError(parsed.error.message ?? 'the upstream stream failed', parsed.error.type);
+  return [{ ...parsed, choices: parsed.choices ?? [] }];
 }
 
 function lastBoundaryEnd(text: string): number {

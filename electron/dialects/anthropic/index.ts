@@ -1,0 +1,201 @@
+// Anthropic Messages, inbound (Claude Code, the Anthropic SDK): to and from the chat pivot,
+// its event stream, its error shape, and usage from natively relayed streams.
+import { ERROR_CODES } from '../../../shared/errors.js';
+import { GatewayError } from '../../gateway/errors.js';
+import type { AnthropicUsage } from '../../providers/anthropic/response.js';
+import { SseParser } from '../../providers/sse.js';
+import type { TokenUsage } from '../../providers/types.js';
+import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ReasoningEffort } from '../chat/types.js';
+import { upstreamErrorMessage, type InboundDialect, type Json, type NativeStreamScanner } from '../types.js';
+import { AnthropicEncoder } from './stream.js';
+import { fromChatCompletion } from './response.js';
+
+/** Anthropic's error `type` for each Loopgate code. */
+const ERROR_TYPE: Record<string, string> = {
+  authentication: 'authentication_error',
+  permission: 'permission_error',
+  not_found: 'not_found_error',
+  model_not_found: 'not_found_error',
+  payload_too_large: 'request_too_large',
+  rate_limit: 'rate_limit_error',
+  unavailable: 'overloaded_error',
+  upstream: 'api_error',
+  upstream_unreachable: 'api_error',
+  timeout: 'api_error',
+  internal: 'api_error',
+};
+
+export function anthropicErrorJson(type: string, message: string): string {
+  return JSON.stringify({ type: 'error', error: { type, message } });
+}
+
+function errorType(code: keyof typeof ERROR_CODES): string {
+  return ERROR_TYPE[code] ?? 'invalid_request_error';
+}
+
+/** Anthropic's error type for an HTTP status, for upstream errors that carry none. */
+function typeForStatus(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 413) return 'request_too_large';
+  if (status === 429) return 'rate_limit_error';
+  if (status === 529 || status === 503) return 'overloaded_error';
+  return status >= 500 ? 'api_error' : 'invalid_request_error';
+}
+
+const effortForBudget = (budget: number): ReasoningEffort => (budget < 2048 ? 'low' : budget < 8192 ? 'medium' : 'high');
+
+function refuse(param: string, message: string): never {
+  throw new GatewayError('invalid_request', `${param}: ${message}`, { param });
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((block: Json) => (block.type === 'text' ? String(block.text ?? '') : '')).join('');
+}
+
+function imagePart(block: Json, param: string): ChatContentPart {
+  const source = (block.source ?? {}) as Json;
+  if (source.type === 'base64') return { type: 'image_url', image_url: { url: `data:${String(source.media_type)};base64,${String(source.data)}` } };
+  if (source.type === 'url') return { type: 'image_url', image_url: { url: String(source.url) } };
+  return refuse(`${param}.source.type`, `image source "${String(source.type)}" cannot be sent to this model`);
+}
+
+function userMessages(content: unknown, at: string): ChatMessage[] {
+  if (typeof content === 'string') return [{ role: 'user', content }];
+  if (!Array.isArray(content)) return refuse(`${at}.content`, 'expected a string or an array of content blocks');
+  const out: ChatMessage[] = [];
+  const parts: ChatContentPart[] = [];
+  content.forEach((block: Json, index) => {
+    const param = `${at}.content[${index}]`;
+    if (block.type === 'text') parts.push({ type: 'text', text: String(block.text ?? '') });
+    else if (block.type === 'image') parts.push(imagePart(block, param));
+    else if (block.type === 'tool_result') {
+      const result = block.is_error ? `Error: ${textOf(block.content)}` : textOf(block.content);
+      out.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: result });
+    } else refuse(`${param}.type`, `content block "${String(block.type)}" cannot be sent to this model`);
+  });
+  // Tool results answer the previous assistant turn, so they come before any new user text.
+  if (parts.length > 0) out.push({ role: 'user', content: parts.every((p) => p.type === 'text') ? parts.map((p) => (p as { text: string }).text).join('') : parts });
+  return out;
+}
+
+function assistantMessage(content: unknown, at: string): ChatMessage {
+  if (typeof content === 'string') return { role: 'assistant', content };
+  if (!Array.isArray(content)) return refuse(`${at}.content`, 'expected a string or an array of content blocks');
+  let text = '';
+  const toolCalls: NonNullable<ChatMessage['tool_calls']> = [];
+  content.forEach((block: Json, index) => {
+    if (block.type === 'text') text += String(block.text ?? '');
+    else if (block.type === 'tool_use') {
+      toolCalls.push({ id: String(block.id), type: 'function', function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) } });
+    } else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
+      // Earlier reasoning is the model's own scratch work; chat upstreams have no field for it.
+    } else refuse(`${at}.content[${index}].type`, `content block "${String(block.type)}" cannot be sent to this model`);
+  });
+  return { role: 'assistant', content: text || null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) };
+}
+
+function toolChoice(choice: Json | undefined): { tool_choice?: ChatToolChoice; parallel_tool_calls?: boolean } {
+  if (!choice) return {};
+  const parallel = choice.disable_parallel_tool_use === true ? { parallel_tool_calls: false } : {};
+  if (choice.type === 'any') return { tool_choice: 'required', ...parallel };
+  if (choice.type === 'none') return { tool_choice: 'none' };
+  if (choice.type === 'tool') return { tool_choice: { type: 'function', function: { name: String(choice.name) } }, ...parallel };
+  return { tool_choice: 'auto', ...parallel };
+}
+
+export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: string[] } {
+  if (!Array.isArray(body.messages)) refuse('messages', 'expected an array of messages');
+  const messages: ChatMessage[] = [];
+  const system = textOf(body.system);
+  if (system) messages.push({ role: 'system', content: system });
+  (body.messages as Json[]).forEach((message, index) => {
+    const at = `messages[${index}]`;
+    if (message.role === 'user') messages.push(...userMessages(message.content, at));
+    else if (message.role === 'assistant') messages.push(assistantMessage(message.content, at));
+    else refuse(`${at}.role`, 'expected "user" or "assistant"');
+  });
+  const tools: ChatTool[] = [];
+  const omittedTools: string[] = [];
+  for (const tool of (body.tools as Json[] | undefined) ?? []) {
+    // Server tools (web_search_..., code_execution_...) run at Anthropic only.
+    if (tool.type !== undefined && tool.type !== 'custom') omittedTools.push(String(tool.name ?? tool.type));
+    else tools.push({ type: 'function', function: { name: String(tool.name), ...(tool.description ? { description: String(tool.description) } : {}), parameters: (tool.input_schema as Json | undefined) ?? { type: 'object', properties: {} } } });
+  }
+  if (body.top_k !== undefined && body.top_k !== null) refuse('top_k', 'top_k cannot be sent to this model');
+  const thinking = body.thinking as { type?: string; budget_tokens?: number } | undefined;
+  const chat: ChatRequest = {
+    model: String(body.model),
+    messages,
+    ...(typeof body.max_tokens === 'number' ? { max_tokens: body.max_tokens } : {}),
+    ...(body.stream === true ? { stream: true } : {}),
+    ...(typeof body.temperature === 'number' ? { temperature: body.temperature } : {}),
+    ...(typeof body.top_p === 'number' ? { top_p: body.top_p } : {}),
+    ...(Array.isArray(body.stop_sequences) && body.stop_sequences.length ? { stop: body.stop_sequences as string[] } : {}),
+    ...(tools.length ? { tools, ...toolChoice(body.tool_choice as Json | undefined) } : {}),
+    ...(thinking?.type === 'enabled' && thinking.budget_tokens ? { reasoning_effort: effortForBudget(thinking.budget_tokens) } : {}),
+    ...(typeof (body.metadata as Json | undefined)?.user_id === 'string' ? { user: String((body.metadata as Json).user_id) } : {}),
+  };
+  return { chat, omittedTools };
+}
+
+export function usageFromAnthropic(usage: AnthropicUsage | undefined): TokenUsage | null {
+  if (!usage) return null;
+  const prompt = (usage.input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0);
+  const completion = usage.output_tokens ?? 0;
+  return { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion };
+}
+
+/** Reads usage from a natively relayed Anthropic stream; the bytes pass untouched. */
+class AnthropicNativeScanner implements NativeStreamScanner {
+  private readonly sse = new SseParser();
+  private usage_: AnthropicUsage | null = null;
+
+  get usage(): TokenUsage | null {
+    return usageFromAnthropic(this.usage_ ?? undefined);
+  }
+
+  push(chunk: Buffer): Buffer {
+    this.read(this.sse.push(chunk));
+    return chunk;
+  }
+
+  end(): string {
+    this.read(this.sse.end());
+    return '';
+  }
+
+  private read(events: Array<{ data: string }>): void {
+    for (const { data } of events) {
+      if (!data.includes('usage')) continue;
+      try {
+        const event = JSON.parse(data) as { type?: string; message?: { usage?: AnthropicUsage }; usage?: AnthropicUsage };
+        const usage = event.type === 'message_start' ? event.message?.usage : event.usage;
+        if (usage) this.usage_ = { ...this.usage_, ...Object.fromEntries(Object.entries(usage).filter(([, v]) => v !== null)) };
+      } catch {
+        // not JSON: nothing to count
+      }
+    }
+  }
+}
+
+export const anthropicDialect: InboundDialect = {
+  name: 'anthropic',
+  requiredField: 'messages',
+  toChat: anthropicToChat,
+  fromChat: (completion, request) => fromChatCompletion(completion, String(request.model)),
+  streamEncoder: (request) => new AnthropicEncoder(String(request.model)),
+  errorBody: (error) => anthropicErrorJson(errorType(error.code), error.message),
+  upstreamErrorBody(status, text) {
+    const { message, type } = upstreamErrorMessage(text);
+    return anthropicErrorJson(type && type.endsWith('_error') ? type : typeForStatus(status), message);
+  },
+  streamErrorEvent: (error) => `event: error\ndata: ${anthropicErrorJson(errorType(error.code), error.message)}\n\n`,
+  nativeBody: (request, upstreamModel) => JSON.stringify({ ...request, model: upstreamModel }),
+  nativeUsage: (body) => usageFromAnthropic(body.usage as AnthropicUsage | undefined),
+  nativeStreamScanner: () => new AnthropicNativeScanner(),
+};
+

@@ -1,0 +1,69 @@
+// Dialects own what clients send and receive: each inbound dialect can be said in the chat
+// pivot and back, including its stream and its error shape.
+import type { GatewayError } from '../gateway/errors.js';
+import type { Dialect, TokenUsage } from '../providers/types.js';
+import type { ChatChunk, ChatCompletion, ChatRequest } from './chat/types.js';
+
+export type Json = Record<string, unknown>;
+
+/** Chat pivot chunks → the client's stream format. */
+export interface ChatStreamEncoder {
+  push(chunk: ChatChunk): string;
+  /** Closes the stream properly (final events), given all chunks were pushed. */
+  end(): string;
+  /** Usage the chunks reported, for accounting. */
+  readonly usage: TokenUsage | null;
+}
+
+/** Watches a natively relayed stream for usage; forwards bytes as they come. */
+export interface NativeStreamScanner {
+  push(chunk: Buffer): Buffer | string;
+  end(): string;
+  readonly usage: TokenUsage | null;
+}
+
+export interface TranslatedRequest {
+  chat: ChatRequest;
+  /** Tools the client offered that no chat upstream can run (hosted tools); reported, not sent. */
+  omittedTools: string[];
+}
+
+export interface InboundDialect {
+  readonly name: Dialect;
+  /** The field a request cannot do without, besides `model`. */
+  readonly requiredField: string;
+  toChat(body: Json): TranslatedRequest | Promise<TranslatedRequest>;
+  fromChat(completion: ChatCompletion, request: Json): Json;
+  streamEncoder(request: Json): ChatStreamEncoder;
+  errorBody(error: GatewayError): string;
+  /** An upstream's error body (any dialect) re-said in this one, for translated requests. */
+  upstreamErrorBody(status: number, text: string): string;
+  /** The last event of a stream that failed after it started. */
+  streamErrorEvent(error: GatewayError): string;
+  /** The client's body for an upstream that speaks this dialect: only the model changes. */
+  nativeBody(request: Json, upstreamModel: string): string;
+  nativeUsage(body: Json): TokenUsage | null;
+  nativeStreamScanner(request: Json): NativeStreamScanner;
+  /** Called after a translated or native response completes (Responses keeps conversations). */
+  remember?(request: Json, response: Json): void;
+}
+
+/** Pulls a readable message out of an upstream error body of any dialect. */
+export function upstreamErrorMessage(text: string): { message: string; type: string | null; code: string | null } {
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown; type?: unknown; code?: unknown } | string; message?: unknown };
+    const error = parsed.error;
+    if (typeof error === 'object' && error !== null) {
+      return {
+        message: String(error.message ?? text),
+        type: typeof error.type === 'string' ? error.type : null,
+        code: typeof error.code === 'string' ? error.code : null,
+      };
+    }
+    if (typeof error === 'string') return { message: error, type: null, code: null };
+    if (typeof parsed.message === 'string') return { message: parsed.message, type: null, code: null };
+  } catch {
+    // not JSON: the text is the message
+  }
+  return { message: text.slice(0, 500) || 'The upstream failed without a message.', type: null, code: null };
+}

@@ -1,0 +1,42 @@
+// Token counts where no upstream gives them: count_tokens for non-Anthropic models, and usage
+// for upstreams that report none. o200k_base (gpt-tokenizer) is an estimate for other vendors'
+// models, which is what LiteLLM does too.
+import { encode } from 'gpt-tokenizer';
+import type { ChatChunk, ChatRequest } from '../dialects/chat/types.js';
+import { contentText } from '../dialects/chat/types.js';
+
+/** OpenAI's chat accounting: a few tokens of framing per message, and the reply's priming. */
+const PER_MESSAGE = 3;
+const REPLY_PRIMING = 3;
+
+export function countTokens(text: string): number {
+  return text ? encode(text).length : 0;
+}
+
+export function countChatPromptTokens(chat: ChatRequest): number {
+  let total = REPLY_PRIMING;
+  for (const message of chat.messages) {
+    total += PER_MESSAGE + countTokens(contentText(message.content));
+    for (const call of message.tool_calls ?? []) total += countTokens(call.function.name) + countTokens(call.function.arguments);
+  }
+  if (chat.tools?.length) total += countTokens(JSON.stringify(chat.tools));
+  return total;
+}
+
+/** Collects a streamed reply's text so its tokens can be counted when the upstream sent no usage. */
+export class ReplyTally {
+  private text = '';
+  sawUsage = false;
+
+  add(chunk: ChatChunk): void {
+    if (chunk.usage) this.sawUsage = true;
+    const delta = chunk.choices[0]?.delta;
+    if (!delta) return;
+    this.text += (delta.content ?? '') + (delta.reasoning_content ?? '');
+    for (const call of delta.tool_calls ?? []) this.text += (call.function?.name ?? '') + (call.function?.arguments ?? '');
+  }
+
+  tokens(): number {
+    return countTokens(this.text);
+  }
+}
