@@ -42,7 +42,8 @@ export async function callUpstream(pools: UpstreamPools, call: UpstreamCall): Pr
   try {
     return await pools.poolFor(deployment.apiBase).request({
       method: 'POST',
-      path: deployment.apiBase.pathname + call.path,
+      // URL keeps a lone "/" as the path of a bare origin; the call's path brings its own.
+      path: deployment.apiBase.pathname.replace(/\/+$/, '') + call.path,
       headers: call.headers,
       body: call.body,
       signal: call.signal,
