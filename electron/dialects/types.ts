@@ -20,6 +20,8 @@ export interface NativeStreamScanner {
   push(chunk: Buffer): Buffer | string;
   end(): string;
   readonly usage: TokenUsage | null;
+  /** The complete response the stream described, where the dialect has one (Responses). */
+  readonly finished?: Json | null;
 }
 
 export interface TranslatedRequest {

@@ -68,6 +68,7 @@ async function relayNative(deps: ProxyDeps, dialect: InboundDialect, ctx: Reques
     const scanner = dialect.nativeStreamScanner(body);
     await pipeStream(ctx, dialect, upstream, deployment, (chunk) => scanner.push(chunk), () => scanner.end());
     ctx.usage = scanner.usage;
+    if (scanner.finished) dialect.remember?.(body, scanner.finished);
     return;
   }
   const text = await readText(upstream, deployment);

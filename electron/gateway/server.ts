@@ -13,6 +13,8 @@ import { sendError, sendJson, type RequestContext } from './context.js';
 import { anthropicDialect } from '../dialects/anthropic/index.js';
 import { chatDialect } from '../dialects/chat/index.js';
 import { completionsDialect, embeddingsDialect } from '../dialects/openai-native.js';
+import { ConversationStore } from '../dialects/responses/conversations.js';
+import { createResponsesDialect } from '../dialects/responses/index.js';
 import { countTokens } from './count-tokens.js';
 import { GatewayError, openAIErrorBody, toGatewayError } from './errors.js';
 import { RateLimiter } from './limits.js';
@@ -61,6 +63,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const management = new ManagementApi({ store, accounting, clock });
   const deps: ProxyDeps = { router, pools, limiter, accounting, logger, storeBodies: config.storeBodies };
   const models = modelsIndex(router, config.deployments);
+  const responsesDialect = createResponsesDialect(new ConversationStore(clock));
   const configuredModels = new Set(router.modelNames());
   let draining = false;
 
@@ -91,6 +94,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ['POST /completions', (ctx) => proxy(deps, completionsDialect, ctx)],
     ['POST /embeddings', (ctx) => proxy(deps, embeddingsDialect, ctx)],
     ['POST /messages', (ctx) => proxy(deps, anthropicDialect, ctx)],
+    ['POST /responses', (ctx) => proxy(deps, responsesDialect, ctx)],
     ['POST /messages/count_tokens', (ctx) => countTokens(deps, ctx)],
   ]);
   const apiPaths = new Set([...apiRoutes.keys()].map((key) => key.slice(key.indexOf(' ') + 1)));

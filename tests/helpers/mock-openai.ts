@@ -108,6 +108,7 @@ async function answer(path: string, body: Json | null, res: ServerResponse, cont
   if (path === '/v1/chat/completions') return chat(body, res, control);
   if (path === '/v1/completions') return completion(body, res, control);
   if (path === '/v1/embeddings') return embeddings(body, res);
+  if (path === '/v1/responses') return responses(body, res);
   sendError(res, 404, `Unknown path ${path}`, 'not_found');
 }
 
@@ -201,6 +202,41 @@ function embeddings(body: Json, res: ServerResponse): void {
   }));
   const prompt_tokens = inputs.reduce<number>((sum, input) => sum + words(String(input)), 0);
   sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens, total_tokens: prompt_tokens } });
+}
+
+/** A Responses-capable server: a function call when tools are offered to a user turn, else text. */
+function responses(body: Json, res: ServerResponse): void {
+  const input = body.input;
+  const lastItem = Array.isArray(input) ? (input.at(-1) as Json) : { role: 'user', content: input };
+  const lastText = typeof lastItem.content === 'string' ? lastItem.content : ((lastItem.content as Json[] | undefined) ?? []).map((p) => String(p.text ?? '')).join('');
+  const tools = ((body.tools as Json[] | undefined) ?? []).filter((t) => t.type === 'function');
+  const callTool = tools.length > 0 && lastItem.type !== 'function_call_output';
+  const args = JSON.stringify({ city: 'Paris' });
+  const item: Json = callTool
+    ? { type: 'function_call', id: 'fc_mock', call_id: 'call_r1', name: tools[0]!.name, arguments: args, status: 'completed' }
+    : { type: 'message', id: 'msg_mock', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: `Hello from responses mock: ${lastText}`, annotations: [] }] };
+  const usage = { input_tokens: words(lastText), input_tokens_details: { cached_tokens: 0 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: words(lastText) + 4 };
+  const response = { id: 'resp_mock1', object: 'response', created_at: CREATED, status: 'completed', model: body.model, output: [item], usage, previous_response_id: body.previous_response_id ?? null };
+  if (body.stream !== true) return sendJson(res, 200, response);
+  const events: Json[] = [
+    { type: 'response.created', response: { ...response, status: 'in_progress', output: [], usage: null } },
+    { type: 'response.output_item.added', output_index: 0, item: callTool ? { ...item, arguments: '', status: 'in_progress' } : { ...item, content: [], status: 'in_progress' } },
+  ];
+  if (callTool) {
+    events.push({ type: 'response.function_call_arguments.delta', item_id: 'fc_mock', output_index: 0, delta: args.slice(0, 5) });
+    events.push({ type: 'response.function_call_arguments.delta', item_id: 'fc_mock', output_index: 0, delta: args.slice(5) });
+    events.push({ type: 'response.function_call_arguments.done', item_id: 'fc_mock', output_index: 0, arguments: args });
+  } else {
+    const text = String(((item.content as Json[])[0] as Json).text);
+    events.push({ type: 'response.content_part.added', item_id: 'msg_mock', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+    for (const piece of text.match(/\S+\s*/g) ?? []) events.push({ type: 'response.output_text.delta', item_id: 'msg_mock', output_index: 0, content_index: 0, delta: piece });
+    events.push({ type: 'response.output_text.done', item_id: 'msg_mock', output_index: 0, content_index: 0, text });
+    events.push({ type: 'response.content_part.done', item_id: 'msg_mock', output_index: 0, content_index: 0, part: { type: 'output_text', text, annotations: [] } });
+  }
+  events.push({ type: 'response.output_item.done', output_index: 0, item });
+  events.push({ type: 'response.completed', response });
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.end(events.map((event, index) => `event: ${String(event.type)}\ndata: ${JSON.stringify({ ...event, sequence_number: index })}\n\n`).join(''));
 }
 
 function streamEvents(res: ServerResponse, events: Json[], control: StreamControl, model: string): void {

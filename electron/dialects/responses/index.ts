@@ -1,0 +1,86 @@
+// OpenAI's Responses API, inbound (Codex CLI, `openai.responses`): relayed natively to
+// upstreams that serve it, translated through the chat pivot for the rest, with conversations
+// kept locally for `previous_response_id`.
+import { openAIErrorBody } from '../../gateway/errors.js';
+import { SseParser } from '../../providers/sse.js';
+import type { TokenUsage } from '../../providers/types.js';
+import { chatDialect } from '../chat/index.js';
+import type { InboundDialect, Json, NativeStreamScanner } from '../types.js';
+import type { ConversationStore } from './conversations.js';
+import { inputToMessages, responsesToChat, translateTools } from './request.js';
+import { fromChatCompletion, outputToMessages } from './response.js';
+import { ResponsesEncoder } from './stream.js';
+
+export function usageFromResponses(usage: unknown): TokenUsage | null {
+  if (typeof usage !== 'object' || usage === null) return null;
+  const { input_tokens: input, output_tokens: output, total_tokens: total } = usage as Record<string, unknown>;
+  const promptTokens = typeof input === 'number' ? input : 0;
+  const completionTokens = typeof output === 'number' ? output : 0;
+  return { promptTokens, completionTokens, totalTokens: typeof total === 'number' ? total : promptTokens + completionTokens };
+}
+
+/** Reads usage (and the finished response) from a natively relayed Responses stream. */
+class ResponsesNativeScanner implements NativeStreamScanner {
+  private readonly sse = new SseParser();
+  usage: TokenUsage | null = null;
+  finished: Json | null = null;
+
+  push(chunk: Buffer): Buffer {
+    this.read(this.sse.push(chunk));
+    return chunk;
+  }
+
+  end(): string {
+    this.read(this.sse.end());
+    return '';
+  }
+
+  private read(events: Array<{ event: string | null; data: string }>): void {
+    for (const { event, data } of events) {
+      if (event !== null && event !== 'response.completed' && event !== 'response.incomplete') continue;
+      if (!data.includes('"response.completed"') && !data.includes('"response.incomplete"')) continue;
+      try {
+        const parsed = JSON.parse(data) as { response?: Json };
+        this.finished = parsed.response ?? null;
+        this.usage = usageFromResponses(parsed.response?.usage);
+      } catch {
+        // not JSON: nothing to read
+      }
+    }
+  }
+}
+
+export function createResponsesDialect(conversations: ConversationStore): InboundDialect {
+  const remember = (request: Json, response: Json): void => {
+    if (typeof response.id !== 'string' || !Array.isArray(response.output)) return;
+    const earlier = typeof request.previous_response_id === 'string' ? (conversations.get(request.previous_response_id) ?? []) : [];
+    conversations.set(response.id, [...earlier, ...inputToMessages(request.input), ...outputToMessages(response.output as Json[])]);
+  };
+  return {
+    name: 'responses',
+    requiredField: 'input',
+    toChat: (body) => responsesToChat(body, conversations),
+    fromChat: (completion, request) => fromChatCompletion(completion, request, translateTools((request.tools as Json[] | undefined) ?? []).custom),
+    streamEncoder(request) {
+      const encoder = new ResponsesEncoder(request, translateTools((request.tools as Json[] | undefined) ?? []).custom);
+      // Remember the conversation once the stream has finished.
+      const end = encoder.end.bind(encoder);
+      encoder.end = () => {
+        const out = end();
+        remember(request, encoder.finalResponse());
+        return out;
+      };
+      return encoder;
+    },
+    errorBody: openAIErrorBody,
+    upstreamErrorBody: chatDialect.upstreamErrorBody,
+    streamErrorEvent: (error) => {
+      const data = { type: 'error', code: error.code, message: error.message, param: error.param, sequence_number: 0 };
+      return `event: error\ndata: ${JSON.stringify(data)}\n\n`;
+    },
+    nativeBody: (request, upstreamModel) => JSON.stringify({ ...request, model: upstreamModel }),
+    nativeUsage: (body) => usageFromResponses(body.usage),
+    nativeStreamScanner: () => new ResponsesNativeScanner(),
+    remember,
+  };
+}
