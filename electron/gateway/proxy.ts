@@ -172,7 +172,8 @@ function estimatedUsage(chat: ChatRequest, completionTokens: number): TokenUsage
 }
 
 function isEventStream(upstream: Dispatcher.ResponseData): boolean {
-  return String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
+  // text/event-stream, and Bedrock's application/vnd.amazon.eventstream
+  return /event-?stream/.test(String(upstream.headers['content-type'] ?? ''));
 }
 
 async function readText(upstream: Dispatcher.ResponseData, deployment: DeploymentConfig): Promise<string> {

@@ -58,12 +58,20 @@ export async function startMockOpenAI(options: MockOptions = {}): Promise<MockUp
       } catch {
         body = null;
       }
-      const path = (req.url ?? '/').split('?')[0]!;
-      requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+      const [rawPath, query = ''] = (req.url ?? '/').split('?') as [string, string?];
+      requests.push({ method: req.method ?? 'GET', path: rawPath, headers: req.headers, body });
+      // Azure's layout: /openai/deployments/<deployment>/<endpoint>?api-version=..., key in api-key.
+      const azure = /^\/openai\/deployments\/([^/]+)(\/.*)$/.exec(rawPath);
+      if (azure) {
+        if (!new URLSearchParams(query).get('api-version')) return sendError(res, 400, 'Missing api-version', 'missing_api_version');
+        if (options.apiKey && req.headers['api-key'] !== options.apiKey) return sendError(res, 401, 'Access denied due to invalid subscription key.', '401');
+        return void answer(`/v1${azure[2]}`, body && { ...body, model: body.model ?? decodeURIComponent(azure[1]!) }, res, control);
+      }
       if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
         return sendError(res, 401, 'Incorrect API key provided.', 'invalid_api_key');
       }
-      void answer(path, body, res, control);
+      if (rawPath === '/api/tags') return sendJson(res, 200, { models: [{ name: 'llama3.2:latest', model: 'llama3.2:latest' }, { name: 'qwen2.5-coder:7b', model: 'qwen2.5-coder:7b' }] });
+      void answer(rawPath, body, res, control);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

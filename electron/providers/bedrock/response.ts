@@ -1,0 +1,53 @@
+// Bedrock Converse response → chat pivot.
+import type { ChatCompletion, ChatToolCall, FinishReason } from '../../dialects/chat/types.js';
+import { usageOf } from '../../dialects/chat/types.js';
+
+type Json = Record<string, unknown>;
+
+export const STOP_REASON: Record<string, FinishReason> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  content_filtered: 'content_filter',
+  guardrail_intervened: 'content_filter',
+};
+
+export function converseUsage(usage: Json | undefined) {
+  const cached = Number(usage?.cacheReadInputTokens ?? 0);
+  return usageOf(Number(usage?.inputTokens ?? 0) + cached, Number(usage?.outputTokens ?? 0), cached);
+}
+
+export function fromConverseResponse(body: Json, model: string): ChatCompletion {
+  const content = ((((body.output as Json | undefined)?.message as Json | undefined)?.content as Json[] | undefined) ?? []);
+  let text = '';
+  let reasoning = '';
+  const toolCalls: ChatToolCall[] = [];
+  for (const block of content) {
+    if (typeof block.text === 'string') text += block.text;
+    const use = block.toolUse as Json | undefined;
+    if (use) toolCalls.push({ id: String(use.toolUseId), type: 'function', function: { name: String(use.name), arguments: JSON.stringify(use.input ?? {}) } });
+    const thought = ((block.reasoningContent as Json | undefined)?.reasoningText as Json | undefined)?.text;
+    if (typeof thought === 'string') reasoning += thought;
+  }
+  return {
+    id: 'bedrock',
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text || (toolCalls.length ? null : ''),
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+          ...(reasoning ? { reasoning_content: reasoning } : {}),
+        },
+        finish_reason: STOP_REASON[String(body.stopReason)] ?? 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: converseUsage(body.usage as Json | undefined),
+  };
+}

@@ -1,0 +1,55 @@
+// Gemini's streamGenerateContent (alt=sse) → chat pivot chunks.
+import type { ChatChunk, ChatUsage, FinishReason } from '../../dialects/chat/types.js';
+import { SseParser } from '../sse.js';
+import { UpstreamStreamError, type ChatStreamDecoder } from '../types.js';
+import { readGemini } from './response.js';
+
+export class GeminiToChatStream implements ChatStreamDecoder {
+  private readonly sse = new SseParser();
+  private readonly created = Math.floor(Date.now() / 1000);
+  private started = false;
+  private calls = 0;
+  private finish: FinishReason | null = null;
+  private usage: ChatUsage | null = null;
+
+  constructor(private readonly model: string) {}
+
+  push(bytes: Buffer): ChatChunk[] {
+    return this.sse.push(bytes).flatMap((event) => this.translate(event.data));
+  }
+
+  end(): ChatChunk[] {
+    const rest = this.sse.end().flatMap((event) => this.translate(event.data));
+    const finish = this.calls > 0 ? 'tool_calls' : (this.finish ?? 'stop');
+    return [...rest, this.chunk({}, finish), { ...this.chunk({}), choices: [], usage: this.usage }];
+  }
+
+  private chunk(delta: ChatChunk['choices'][number]['delta'], finish: FinishReason | null = null): ChatChunk {
+    return { id: 'gemini', object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, finish_reason: finish }] };
+  }
+
+  private translate(data: string): ChatChunk[] {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(data) as Record<string, unknown>;
+    } catch {
+      return [];
+    }
+    if (body.error) throw new UpstreamStreamError(String((body.error as { message?: unknown }).message ?? 'Gemini stream failed'));
+    const pieces = readGemini(body);
+    const out: ChatChunk[] = [];
+    if (!this.started) {
+      this.started = true;
+      out.push(this.chunk({ role: 'assistant', content: '' }));
+    }
+    if (pieces.reasoning) out.push(this.chunk({ reasoning_content: pieces.reasoning }));
+    if (pieces.text) out.push(this.chunk({ content: pieces.text }));
+    for (const call of pieces.calls) {
+      const index = this.calls++;
+      out.push(this.chunk({ tool_calls: [{ index, id: `call_${index}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } }] }));
+    }
+    if (pieces.finish) this.finish = pieces.finish;
+    if (pieces.usage) this.usage = pieces.usage;
+    return out;
+  }
+}
