@@ -69,6 +69,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   // Public routes answer without a key: probes and scrapers do not carry one.
   const publicRoutes = new Map<string, Handler>([
+    // Clients (Claude Code among them) probe the base URL before their first call.
+    ['GET /', (ctx) => sendJson(ctx, 200, '{"name":"Loopgate","status":"ok"}')],
+    ['HEAD /', (ctx) => sendJson(ctx, 200, '')],
     ['GET /health/liveliness', (ctx) => sendJson(ctx, 200, '{"status":"alive"}')],
     ['GET /health/liveness', (ctx) => sendJson(ctx, 200, '{"status":"alive"}')],
     [

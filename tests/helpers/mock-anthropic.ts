@@ -1,7 +1,7 @@
 // A mock Anthropic Messages API on 127.0.0.1, port 0, speaking Anthropic's wire format (JSON
 // and its named-event SSE stream). It records requests and misbehaves by model name:
 //   fail-overloaded   529 overloaded_error, as Anthropic sends under load
-// With tools offered and a user turn that is plain text, it calls the first tool; after a
+// With tools offered and a user turn that mentions the weather (or a patch), it calls the first tool; after a
 // tool_result it answers with text quoting the result; with `thinking`, it thinks first.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,8 +43,12 @@ function reply(body: Json): { blocks: Json[]; stopReason: string; inputTokens: n
   const blocks: Json[] = [];
   if (body.thinking) blocks.push({ type: 'thinking', thinking: 'Let me think about this.', signature: 'sig-mock' });
   let stopReason = 'end_turn';
-  if (tools.length > 0 && !toolResult) {
-    const tool = tools[0]!;
+  const forced = tools.find((tool) => tool.name === 'json_tool_call');
+  // Like a model, it reaches for a tool only when the user's words call for one.
+  const lastText = typeof last.content === 'string' ? last.content : String(lastBlocks.filter((b) => b.type === 'text').at(-1)?.text ?? '');
+  const wantsTool = forced !== undefined || /weather|patch/i.test(lastText);
+  if (tools.length > 0 && !toolResult && wantsTool) {
+    const tool = forced ?? tools[0]!;
     const input = tool.name === 'json_tool_call' ? { answer: 42 } : { city: 'Paris', unit: 'celsius' };
     blocks.push({ type: 'tool_use', id: 'toolu_mock1', name: tool.name, input });
     stopReason = 'tool_use';

@@ -6,6 +6,8 @@
 //   slow-<ms>              waits <ms> before answering
 //   drop-mid-stream        sends two chunks, then cuts the connection
 //   pause-stream           sends two chunks, then waits for releaseStreams()
+// With tools offered and a user turn that mentions the weather (or a patch), it calls the
+// first tool; after a tool result it answers with text quoting it.
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -139,8 +141,11 @@ function usageFor(prompt: string, completion: string): Json {
 function chat(body: Json, res: ServerResponse, control: StreamControl): void {
   const model = String(body.model);
   const prompt = lastUserText(body);
-  const tools = Array.isArray(body.tools) && body.tools.length > 0 ? (body.tools as Array<{ function: { name: string } }>) : null;
-  const reply = `Hello from mock: ${prompt}`;
+  const lastMessage = (body.messages as Array<{ role: string; content: unknown }>).at(-1);
+  // Like a model, it reaches for a tool only when the user's words call for one.
+  const offered = Array.isArray(body.tools) && body.tools.length > 0 && lastMessage?.role !== 'tool' && /weather|patch/i.test(prompt);
+  const tools = offered ? (body.tools as Array<{ function: { name: string } }>) : null;
+  const reply = lastMessage?.role === 'tool' ? `The tool said ${JSON.stringify(lastMessage.content)}` : `Hello from mock: ${prompt}`;
   const toolArgs = JSON.stringify({ city: 'Paris', unit: 'celsius' });
   const usage = usageFor(prompt, tools ? toolArgs : reply);
   const id = 'chatcmpl-mock';
@@ -218,7 +223,7 @@ function responses(body: Json, res: ServerResponse): void {
   const lastItem = Array.isArray(input) ? (input.at(-1) as Json) : { role: 'user', content: input };
   const lastText = typeof lastItem.content === 'string' ? lastItem.content : ((lastItem.content as Json[] | undefined) ?? []).map((p) => String(p.text ?? '')).join('');
   const tools = ((body.tools as Json[] | undefined) ?? []).filter((t) => t.type === 'function');
-  const callTool = tools.length > 0 && lastItem.type !== 'function_call_output';
+  const callTool = tools.length > 0 && lastItem.type !== 'function_call_output' && /weather|patch/i.test(lastText);
   const args = JSON.stringify({ city: 'Paris' });
   const item: Json = callTool
     ? { type: 'function_call', id: 'fc_mock', call_id: 'call_r1', name: tools[0]!.name, arguments: args, status: 'completed' }

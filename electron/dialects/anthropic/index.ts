@@ -116,7 +116,9 @@ export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: 
     const at = `messages[${index}]`;
     if (message.role === 'user') messages.push(...userMessages(message.content, at));
     else if (message.role === 'assistant') messages.push(assistantMessage(message.content, at));
-    else refuse(`${at}.role`, 'expected "user" or "assistant"');
+    // Claude Code puts system turns between messages; chat has them too.
+    else if (message.role === 'system') messages.push({ role: 'system', content: textOf(message.content) });
+    else refuse(`${at}.role`, 'expected "user", "assistant" or "system"');
   });
   const tools: ChatTool[] = [];
   const omittedTools: string[] = [];
