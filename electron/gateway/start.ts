@@ -3,6 +3,7 @@
 import { emptyConfig, loadConfigFile, type Environment, type GatewayConfig } from '../config/index.js';
 import { ensureDataDir } from '../config/data-dir.js';
 import { loadOrCreateMasterKey } from '../config/master-key.js';
+import { expandOllamaWildcards } from '../providers/ollama.js';
 import { openStore, type Store } from '../store/index.js';
 import type { Logger } from './log.js';
 import { createGateway, type Gateway } from './server.js';
@@ -28,7 +29,8 @@ export interface StartedGateway {
 
 export async function startGateway(options: StartOptions): Promise<StartedGateway> {
   const { logger } = options;
-  const config = options.configFile ? await loadConfigFile(options.configFile, options.env) : emptyConfig(options.env);
+  const loaded = options.configFile ? await loadConfigFile(options.configFile, options.env) : emptyConfig(options.env);
+  const config = await expandOllamaWildcards(loaded, logger);
   if (config.unsupported.length > 0) {
     logger.log('warn', `Loopgate does not support these settings yet and ignores them: ${config.unsupported.join(', ')}`, {
       settings: config.unsupported.join(','),
