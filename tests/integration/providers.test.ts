@@ -4,12 +4,14 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { startMockBedrock, startMockGemini, type MockServer } from '../helpers/mock-providers.js';
 
 let gemini: MockServer;
 let bedrock: MockServer;
 let openaiLike: MockUpstream;
+let anthropic: MockAnthropic;
 let gw: TestGateway;
 
 const AWS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', region: 'eu-west-1' };
@@ -18,8 +20,18 @@ beforeAll(async () => {
   gemini = await startMockGemini('gemini-key');
   bedrock = await startMockBedrock(AWS);
   openaiLike = await startMockOpenAI({ apiKey: 'azure-key' });
+  anthropic = await startMockAnthropic();
   gw = await startTestGateway(
     `model_list:
+  - model_name: anthropic-test
+    litellm_params:
+      model: anthropic/claude-sonnet-4-5
+      api_base: ${anthropic.url}
+  - model_name: openai-test
+    litellm_params:
+      model: openai/mock-gpt
+      api_base: ${openaiLike.url}/v1
+      api_key: azure-key
   - model_name: gemini-test
     litellm_params:
       model: gemini/gemini-2.5-flash
@@ -50,7 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw?.close();
-  await Promise.all([gemini?.close(), bedrock?.close(), openaiLike?.close()]);
+  await Promise.all([gemini?.close(), bedrock?.close(), openaiLike?.close(), anthropic?.close()]);
 });
 
 const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, additionalProperties: false } } }];
@@ -128,21 +140,29 @@ describe('what each upstream received', () => {
   });
 });
 
-describe('other dialects into translated families', () => {
-  it('@anthropic-ai/sdk streams from Bedrock and Gemini', async () => {
+const everyFamily = ['openai-test', 'anthropic-test', 'gemini-test', 'bedrock-test', 'azure-test', 'ollama-test'];
+
+describe.each(everyFamily)('every inbound dialect → %s', (model) => {
+  it('@anthropic-ai/sdk streams text and a tool call; finalMessage() has text, tool input and usage', async () => {
     const client = new Anthropic({ apiKey: TEST_MASTER_KEY, baseURL: gw.url, maxRetries: 0 });
-    for (const model of ['bedrock-test', 'gemini-test']) {
-      const message = await client.messages.stream({ model, max_tokens: 100, messages: [{ role: 'user', content: 'hi there' }] }).finalMessage();
-      expect(message.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining('hi there') });
-      expect(message.usage.output_tokens).toBeGreaterThan(0);
-    }
+    const text = await client.messages.stream({ model, max_tokens: 100, messages: [{ role: 'user', content: 'hi there' }] }).finalMessage();
+    expect(text.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining('hi there') });
+    expect(text.usage.output_tokens).toBeGreaterThan(0);
+    const tool = await client.messages
+      .stream({ model, max_tokens: 100, tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }], messages: [{ role: 'user', content: 'weather?' }] })
+      .finalMessage();
+    expect(tool.stop_reason).toBe('tool_use');
+    expect(tool.content.find((b) => b.type === 'tool_use')).toMatchObject({ name: 'get_weather', input: { city: 'Paris', unit: 'celsius' } });
   });
 
-  it('responses streams a function call from Gemini', async () => {
-    const final = await gw
+  it('responses streams text and a function call', async () => {
+    const text = await gw.client().responses.stream({ model, input: 'hi there' }).finalResponse();
+    expect(text.output_text).toContain('hi there');
+    const call = await gw
       .client()
-      .responses.stream({ model: 'gemini-test', input: 'weather?', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: {} }, strict: false }] })
+      .responses.stream({ model, input: 'weather?', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: {} }, strict: false }] })
       .finalResponse();
-    expect(final.output.find((item) => item.type === 'function_call')).toMatchObject({ name: 'get_weather', arguments: JSON.stringify({ city: 'Paris', unit: 'celsius' }) });
+    expect(call.output.find((item) => item.type === 'function_call')).toMatchObject({ name: 'get_weather', arguments: JSON.stringify({ city: 'Paris', unit: 'celsius' }) });
+    expect(call.usage?.total_tokens).toBeGreaterThan(0);
   });
 });
