@@ -6,7 +6,7 @@ import { keyStatus, parseDuration, type KeyStatus, type VirtualKey } from '../..
 import { formatPath } from '../config/path.js';
 import type { Store } from '../store/index.js';
 import { ConflictError, NotFoundError } from '../store/errors.js';
-import type { KeySettings } from '../store/keys.js';
+import { emptySettings, type KeySettings } from '../store/keys.js';
 import { randomBase62 } from '../store/secrets.js';
 import { utcDay, type RequestLogEntry } from '../store/usage.js';
 import type { Accounting } from './accounting.js';
@@ -246,24 +246,6 @@ export class ManagementApi {
       metadata: pick(body.metadata, base.metadata),
     };
   }
-}
-
-function emptySettings(): KeySettings {
-  return {
-    keyAlias: null,
-    userId: null,
-    teamId: null,
-    models: [],
-    rpmLimit: null,
-    tpmLimit: null,
-    maxParallelRequests: null,
-    maxBudget: null,
-    budgetDuration: null,
-    budgetResetAt: null,
-    expiresAt: null,
-    blocked: false,
-    metadata: {},
-  };
 }
 
 function positiveInt(value: string | null, fallback: number, param: string): number {

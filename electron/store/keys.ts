@@ -6,20 +6,40 @@ import { ConflictError, NotFoundError } from './errors.js';
 import type { SqlParam } from './journal.js';
 
 /** What a caller may set on a key; the counters and bookkeeping columns are not in it. */
-export interface KeySettings {
-  keyAlias: string | null;
-  userId: string | null;
-  teamId: string | null;
-  models: string[];
-  rpmLimit: number | null;
-  tpmLimit: number | null;
-  maxParallelRequests: number | null;
-  maxBudget: number | null;
-  budgetDuration: string | null;
-  budgetResetAt: number | null;
-  expiresAt: number | null;
-  blocked: boolean;
-  metadata: Record<string, unknown>;
+export type KeySettings = Pick<
+  VirtualKey,
+  | 'keyAlias'
+  | 'userId'
+  | 'teamId'
+  | 'models'
+  | 'rpmLimit'
+  | 'tpmLimit'
+  | 'maxParallelRequests'
+  | 'maxBudget'
+  | 'budgetDuration'
+  | 'budgetResetAt'
+  | 'expiresAt'
+  | 'blocked'
+  | 'metadata'
+>;
+
+/** A key with nothing set: every model, no limits, no budget, no expiry. */
+export function emptySettings(): KeySettings {
+  return {
+    keyAlias: null,
+    userId: null,
+    teamId: null,
+    models: [],
+    rpmLimit: null,
+    tpmLimit: null,
+    maxParallelRequests: null,
+    maxBudget: null,
+    budgetDuration: null,
+    budgetResetAt: null,
+    expiresAt: null,
+    blocked: false,
+    metadata: {},
+  };
 }
 
 export interface NewKey extends KeySettings {

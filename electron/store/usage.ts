@@ -45,16 +45,8 @@ export interface SpendLogQuery {
   limit: number;
 }
 
-export interface DailySpend {
-  day: string;
-  keyId: string;
-  model: string;
-  requests: number;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-  cost: number;
-}
+/** A day's totals for one key and model (the same shape an increment has). */
+export type DailySpend = DailySpendIncrement;
 
 export interface UsageRepository {
   /** One durable write for everything the gateway accumulated since the last flush. */

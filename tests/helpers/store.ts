@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { MemoryLogger } from '../../electron/gateway/log.js';
 import { openStore, type Store } from '../../electron/store/index.js';
-import type { NewKey } from '../../electron/store/keys.js';
+import { emptySettings, type NewKey } from '../../electron/store/keys.js';
 import { randomBase62 } from '../../electron/store/secrets.js';
 import { tempDir } from './cli.js';
 
@@ -20,19 +20,7 @@ export function newKey(overrides: Partial<NewKey> = {}): NewKey {
     keyHash: createHash('sha256').update(secret).digest('hex'),
     keyPrefix: secret.slice(0, 10),
     createdAt: clock++,
-    keyAlias: null,
-    userId: null,
-    teamId: null,
-    models: [],
-    rpmLimit: null,
-    tpmLimit: null,
-    maxParallelRequests: null,
-    maxBudget: null,
-    budgetDuration: null,
-    budgetResetAt: null,
-    expiresAt: null,
-    blocked: false,
-    metadata: {},
+    ...emptySettings(),
     ...overrides,
   };
 }

@@ -117,3 +117,49 @@ export function usageOf(prompt: number, completion: number, cached = 0, reasonin
     ...(reasoning ? { completion_tokens_details: { reasoning_tokens: reasoning } } : {}),
   };
 }
+
+export interface ReplyParts {
+  id: string;
+  model: string;
+  text: string;
+  reasoning: string;
+  toolCalls: ChatToolCall[];
+  finish: FinishReason;
+  usage?: ChatUsage | null;
+}
+
+/** A one-choice chat completion from what a translated upstream said. */
+export function chatCompletion(parts: ReplyParts): ChatCompletion {
+  const { toolCalls } = parts;
+  return {
+    id: parts.id,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: parts.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: parts.text || (toolCalls.length ? null : ''),
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+          ...(parts.reasoning ? { reasoning_content: parts.reasoning } : {}),
+        },
+        finish_reason: parts.finish,
+        logprobs: null,
+      },
+    ],
+    ...(parts.usage ? { usage: parts.usage } : {}),
+  };
+}
+
+/** Makes the chunks of one translated stream (same id, created and model on each). */
+export function chunkMaker(model: string, created = Math.floor(Date.now() / 1000)) {
+  return (id: string, delta: ChatChunk['choices'][number]['delta'], finish: FinishReason | null = null): ChatChunk => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+}

@@ -1,6 +1,6 @@
 // Anthropic Messages response → chat pivot.
 import type { ChatCompletion, ChatToolCall, FinishReason } from '../../dialects/chat/types.js';
-import { usageOf } from '../../dialects/chat/types.js';
+import { chatCompletion, usageOf } from '../../dialects/chat/types.js';
 import { JSON_TOOL_NAME } from './request.js';
 
 type Json = Record<string, unknown>;
@@ -47,24 +47,13 @@ export function fromAnthropicResponse(body: Json, model: string): ChatCompletion
   }
   const stopReason = String(body.stop_reason ?? 'end_turn');
   const finish = jsonMode ? 'stop' : (STOP_REASON_TO_FINISH[stopReason] ?? 'stop');
-  return {
+  return chatCompletion({
     id: String(body.id ?? 'msg'),
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
     model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text || (toolCalls.length ? null : ''),
-          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
-          ...(reasoning ? { reasoning_content: reasoning } : {}),
-        },
-        finish_reason: finish,
-        logprobs: null,
-      },
-    ],
+    text,
+    reasoning,
+    toolCalls,
+    finish,
     usage: chatUsageFromAnthropic((body.usage as AnthropicUsage | undefined) ?? {}),
-  };
+  });
 }

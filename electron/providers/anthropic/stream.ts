@@ -1,5 +1,5 @@
 // Anthropic's event stream → chat pivot chunks, event by event.
-import type { ChatChunk, FinishReason } from '../../dialects/chat/types.js';
+import { chunkMaker, type ChatChunk, type FinishReason } from '../../dialects/chat/types.js';
 import { SseParser } from '../sse.js';
 import type { ChatStreamDecoder } from '../types.js';
 import { UpstreamStreamError } from '../types.js';
@@ -9,16 +9,18 @@ import { chatUsageFromAnthropic, STOP_REASON_TO_FINISH, type AnthropicUsage } fr
 type Json = Record<string, unknown>;
 
 export class AnthropicToChatStream implements ChatStreamDecoder {
+  private readonly make: ReturnType<typeof chunkMaker>;
   private readonly sse = new SseParser();
   private id = 'msg';
-  private readonly created = Math.floor(Date.now() / 1000);
   private usage: AnthropicUsage = {};
   private finish: FinishReason | null = null;
   /** Anthropic block index → chat tool-call index (or 'json' for the JSON-mode tool). */
   private readonly blockKinds = new Map<number, number | 'json'>();
   private toolCount = 0;
 
-  constructor(private readonly model: string) {}
+  constructor(model: string) {
+    this.make = chunkMaker(model);
+  }
 
   push(bytes: Buffer): ChatChunk[] {
     return this.sse.push(bytes).flatMap((event) => this.translate(event.data));
@@ -29,7 +31,7 @@ export class AnthropicToChatStream implements ChatStreamDecoder {
   }
 
   private chunk(delta: ChatChunk['choices'][number]['delta'], finish: FinishReason | null = null): ChatChunk {
-    return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, finish_reason: finish }] };
+    return this.make(this.id, delta, finish);
   }
 
   private translate(data: string): ChatChunk[] {

@@ -1,6 +1,6 @@
 // Bedrock Converse response → chat pivot.
 import type { ChatCompletion, ChatToolCall, FinishReason } from '../../dialects/chat/types.js';
-import { usageOf } from '../../dialects/chat/types.js';
+import { chatCompletion, usageOf } from '../../dialects/chat/types.js';
 
 type Json = Record<string, unknown>;
 
@@ -30,24 +30,13 @@ export function fromConverseResponse(body: Json, model: string): ChatCompletion 
     const thought = ((block.reasoningContent as Json | undefined)?.reasoningText as Json | undefined)?.text;
     if (typeof thought === 'string') reasoning += thought;
   }
-  return {
+  return chatCompletion({
     id: 'bedrock',
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
     model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text || (toolCalls.length ? null : ''),
-          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
-          ...(reasoning ? { reasoning_content: reasoning } : {}),
-        },
-        finish_reason: STOP_REASON[String(body.stopReason)] ?? 'stop',
-        logprobs: null,
-      },
-    ],
+    text,
+    reasoning,
+    toolCalls,
+    finish: STOP_REASON[String(body.stopReason)] ?? 'stop',
     usage: converseUsage(body.usage as Json | undefined),
-  };
+  });
 }

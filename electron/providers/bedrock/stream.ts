@@ -2,15 +2,15 @@
 // → chat pivot chunks.
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import type { ChatChunk, FinishReason } from '../../dialects/chat/types.js';
+import { chunkMaker, type ChatChunk, type FinishReason } from '../../dialects/chat/types.js';
 import { UpstreamStreamError, type ChatStreamDecoder } from '../types.js';
 import { converseUsage, STOP_REASON } from './response.js';
 
 type Json = Record<string, unknown>;
 
 export class ConverseToChatStream implements ChatStreamDecoder {
+  private readonly make: ReturnType<typeof chunkMaker>;
   private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
-  private readonly created = Math.floor(Date.now() / 1000);
   /** Converse block index → chat tool-call index. */
   private readonly toolIndexes = new Map<number, number>();
   private finish: FinishReason | null = null;
@@ -18,7 +18,9 @@ export class ConverseToChatStream implements ChatStreamDecoder {
   /** Bytes of a frame still arriving; the codec decodes whole frames only. */
   private pending: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly model: string) {}
+  constructor(model: string) {
+    this.make = chunkMaker(model);
+  }
 
   push(bytes: Buffer): ChatChunk[] {
     this.pending = this.pending.length ? Buffer.concat([this.pending, bytes]) : bytes;
@@ -40,7 +42,7 @@ export class ConverseToChatStream implements ChatStreamDecoder {
   }
 
   private chunk(delta: ChatChunk['choices'][number]['delta'], finish: FinishReason | null = null): ChatChunk {
-    return { id: 'bedrock', object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, finish_reason: finish }] };
+    return this.make('bedrock', delta, finish);
   }
 
   private drain(): ChatChunk[] {

@@ -1,6 +1,6 @@
 // Gemini GenerateContentResponse (whole, or one streamed chunk) → chat pivot pieces.
 import type { ChatCompletion, ChatToolCall, FinishReason } from '../../dialects/chat/types.js';
-import { usageOf } from '../../dialects/chat/types.js';
+import { chatCompletion, usageOf } from '../../dialects/chat/types.js';
 
 type Json = Record<string, unknown>;
 
@@ -48,24 +48,13 @@ export function readGemini(body: Json): GeminiPieces {
 export function fromGeminiResponse(body: Json, model: string): ChatCompletion {
   const pieces = readGemini(body);
   const toolCalls: ChatToolCall[] = pieces.calls.map((call, index) => ({ id: `call_${index}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } }));
-  return {
+  return chatCompletion({
     id: String(body.responseId ?? 'gemini'),
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
     model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: pieces.text || (toolCalls.length ? null : ''),
-          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
-          ...(pieces.reasoning ? { reasoning_content: pieces.reasoning } : {}),
-        },
-        finish_reason: toolCalls.length ? 'tool_calls' : (pieces.finish ?? 'stop'),
-        logprobs: null,
-      },
-    ],
-    ...(pieces.usage ? { usage: pieces.usage } : {}),
-  };
+    text: pieces.text,
+    reasoning: pieces.reasoning,
+    toolCalls,
+    finish: toolCalls.length ? 'tool_calls' : (pieces.finish ?? 'stop'),
+    usage: pieces.usage,
+  });
 }

@@ -1,18 +1,20 @@
 // Gemini's streamGenerateContent (alt=sse) → chat pivot chunks.
-import type { ChatChunk, ChatUsage, FinishReason } from '../../dialects/chat/types.js';
+import { chunkMaker, type ChatChunk, type ChatUsage, type FinishReason } from '../../dialects/chat/types.js';
 import { SseParser } from '../sse.js';
 import { UpstreamStreamError, type ChatStreamDecoder } from '../types.js';
 import { readGemini } from './response.js';
 
 export class GeminiToChatStream implements ChatStreamDecoder {
+  private readonly make: ReturnType<typeof chunkMaker>;
   private readonly sse = new SseParser();
-  private readonly created = Math.floor(Date.now() / 1000);
   private started = false;
   private calls = 0;
   private finish: FinishReason | null = null;
   private usage: ChatUsage | null = null;
 
-  constructor(private readonly model: string) {}
+  constructor(model: string) {
+    this.make = chunkMaker(model);
+  }
 
   push(bytes: Buffer): ChatChunk[] {
     return this.sse.push(bytes).flatMap((event) => this.translate(event.data));
@@ -25,7 +27,7 @@ export class GeminiToChatStream implements ChatStreamDecoder {
   }
 
   private chunk(delta: ChatChunk['choices'][number]['delta'], finish: FinishReason | null = null): ChatChunk {
-    return { id: 'gemini', object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, finish_reason: finish }] };
+    return this.make('gemini', delta, finish);
   }
 
   private translate(data: string): ChatChunk[] {
