@@ -41,7 +41,11 @@ export interface GatewayConfig {
   source: string | null;
   masterKey: string | null;
   deployments: DeploymentConfig[];
-  routingStrategy: RoutingStrategy;
+  routing: RouterSettings;
+  /** The opt-in response cache; null when off. */
+  cache: CacheSettings | null;
+  /** Background health checks every this often; null when off. */
+  healthCheckIntervalMs: number | null;
   modelGroupAlias: Record<string, string>;
   /** How long request-log rows are kept (LiteLLM's maximum_spend_logs_retention_period). */
   logRetentionMs: number;
@@ -50,6 +54,29 @@ export interface GatewayConfig {
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
 }
+
+export interface RouterSettings {
+  strategy: RoutingStrategy;
+  numRetries: number;
+  /** Minimum wait before a retry (LiteLLM's retry_after). */
+  retryAfterMs: number;
+  /** Failures a deployment may have within a minute before it cools down. */
+  allowedFails: number;
+  cooldownMs: number;
+  fallbacks: Record<string, string[]>;
+  contextWindowFallbacks: Record<string, string[]>;
+  contentPolicyFallbacks: Record<string, string[]>;
+  defaultFallbacks: string[];
+  maxFallbacks: number;
+}
+
+export interface CacheSettings {
+  ttlMs: number;
+  maxEntries: number;
+}
+
+/** LiteLLM's defaults: two retries, three fails a minute, five seconds of cooldown, five fallbacks. */
+export const ROUTER_DEFAULTS = { numRetries: 2, allowedFails: 3, cooldownSeconds: 5, maxFallbacks: 5, cacheTtlSeconds: 600, cacheEntries: 1000 };
 
 /** A config value that stops start-up; `path` names it the way the YAML spells it. */
 export class ConfigError extends Error {
@@ -100,13 +127,11 @@ export function parseConfig(raw: unknown, options: { env: Environment; source?: 
   const file = parsed.data;
   const lookup = environmentLookup(file, options.env);
   const unsupported = unsupportedKeys(configFileSchema, raw);
-  const routingStrategy = file.router_settings?.routing_strategy ?? 'simple-shuffle';
-  if (routingStrategy !== 'simple-shuffle') unsupported.push(`router_settings.routing_strategy=${routingStrategy}`);
-
-  const defaultTimeout = file.litellm_settings?.request_timeout ?? DEFAULT_TIMEOUT_SECONDS;
-  const deployments = (file.model_list ?? []).map((entry, index) =>
-    toDeployment(entry, index, defaultTimeout, lookup),
-  );
+  const defaults = {
+    timeout: file.router_settings?.timeout ?? file.litellm_settings?.request_timeout ?? DEFAULT_TIMEOUT_SECONDS,
+    streamTimeout: file.router_settings?.stream_timeout ?? null,
+  };
+  const deployments = (file.model_list ?? []).map((entry, index) => toDeployment(entry, index, defaults, lookup));
   const masterKey = file.general_settings?.master_key
     ? resolveValue(file.general_settings.master_key, 'general_settings.master_key', lookup)
     : (options.env.LOOPGATE_MASTER_KEY ?? null);
@@ -122,11 +147,14 @@ export function parseConfig(raw: unknown, options: { env: Environment; source?: 
     }
   }
 
+  const known = new Set([...names, ...Object.keys(modelGroupAlias)]);
   return {
     source: options.source ?? null,
     masterKey: masterKey || null,
     deployments,
-    routingStrategy: 'simple-shuffle',
+    routing: routerSettings(file, known),
+    cache: cacheSettings(file),
+    healthCheckIntervalMs: file.general_settings?.background_health_checks ? (file.general_settings.health_check_interval ?? 300) * 1000 : null,
     modelGroupAlias,
     logRetentionMs: parseDuration(file.general_settings?.maximum_spend_logs_retention_period ?? '30d')!,
     storeBodies: file.general_settings?.store_prompts_in_spend_logs ?? false,
@@ -135,6 +163,52 @@ export function parseConfig(raw: unknown, options: { env: Environment; source?: 
 }
 
 type Lookup = (name: string) => string | undefined;
+
+// router_settings wins over litellm_settings, as in LiteLLM's proxy.
+function routerSettings(file: ConfigFile, known: ReadonlySet<string>): RouterSettings {
+  const router = file.router_settings ?? {};
+  const litellm = file.litellm_settings ?? {};
+  const fallbackMap = (name: 'fallbacks' | 'context_window_fallbacks' | 'content_policy_fallbacks'): Record<string, string[]> => {
+    const section = router[name] !== undefined ? 'router_settings' : 'litellm_settings';
+    const list = router[name] ?? litellm[name] ?? [];
+    const map: Record<string, string[]> = {};
+    list.forEach((entry, index) => {
+      for (const [group, targets] of Object.entries(entry)) {
+        for (const [position, name_] of [group, ...targets].entries()) {
+          if (!known.has(name_)) {
+            const where = position === 0 ? `${section}.${name}[${index}]` : `${section}.${name}[${index}].${group}[${position - 1}]`;
+            throw new ConfigError(where, `expected the name of a model in model_list, got "${name_}"`);
+          }
+        }
+        map[group] = [...(map[group] ?? []), ...targets];
+      }
+    });
+    return map;
+  };
+  const defaultFallbacks = router.default_fallbacks ?? litellm.default_fallbacks ?? [];
+  defaultFallbacks.forEach((target, index) => {
+    if (!known.has(target)) throw new ConfigError(`router_settings.default_fallbacks[${index}]`, `expected the name of a model in model_list, got "${target}"`);
+  });
+  return {
+    strategy: router.routing_strategy ?? 'simple-shuffle',
+    numRetries: router.num_retries ?? litellm.num_retries ?? ROUTER_DEFAULTS.numRetries,
+    retryAfterMs: (router.retry_after ?? 0) * 1000,
+    allowedFails: router.allowed_fails ?? litellm.allowed_fails ?? ROUTER_DEFAULTS.allowedFails,
+    cooldownMs: (router.cooldown_time ?? litellm.cooldown_time ?? ROUTER_DEFAULTS.cooldownSeconds) * 1000,
+    fallbacks: fallbackMap('fallbacks'),
+    contextWindowFallbacks: fallbackMap('context_window_fallbacks'),
+    contentPolicyFallbacks: fallbackMap('content_policy_fallbacks'),
+    defaultFallbacks,
+    maxFallbacks: router.max_fallbacks ?? litellm.max_fallbacks ?? ROUTER_DEFAULTS.maxFallbacks,
+  };
+}
+
+function cacheSettings(file: ConfigFile): CacheSettings | null {
+  const on = file.litellm_settings?.cache ?? file.router_settings?.cache_responses ?? false;
+  if (!on) return null;
+  const params = file.litellm_settings?.cache_params ?? {};
+  return { ttlMs: (params.ttl ?? ROUTER_DEFAULTS.cacheTtlSeconds) * 1000, maxEntries: params.max_size ?? ROUTER_DEFAULTS.cacheEntries };
+}
 
 // `environment_variables` in the file are LiteLLM's way to define values for `os.environ/`.
 function environmentLookup(file: ConfigFile, env: Environment): Lookup {
@@ -158,7 +232,7 @@ function resolveValue(value: string, path: string, lookup: Lookup): string {
 function toDeployment(
   entry: NonNullable<ConfigFile['model_list']>[number],
   index: number,
-  defaultTimeout: number,
+  defaults: { timeout: number; streamTimeout: number | null },
   lookup: Lookup,
 ): DeploymentConfig {
   const at = `model_list[${index}].litellm_params`;
@@ -180,6 +254,7 @@ function toDeployment(
     `${at}.api_base`,
   );
   const apiKey = optional('api_key');
+  const streamTimeout = params.stream_timeout ?? defaults.streamTimeout;
   const info = entry.model_info ?? {};
   return {
     id: typeof info.id === 'string' ? info.id : `${entry.model_name}#${index}`,
@@ -194,8 +269,8 @@ function toDeployment(
     tpm: params.tpm ?? null,
     weight: params.weight ?? null,
     order: params.order ?? null,
-    timeoutMs: (params.timeout ?? defaultTimeout) * 1000,
-    streamTimeoutMs: params.stream_timeout ? params.stream_timeout * 1000 : null,
+    timeoutMs: (params.timeout ?? defaults.timeout) * 1000,
+    streamTimeoutMs: streamTimeout === null ? null : streamTimeout * 1000,
     inputCostPerToken: params.input_cost_per_token ?? null,
     outputCostPerToken: params.output_cost_per_token ?? null,
     modelInfo: info,

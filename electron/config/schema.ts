@@ -41,13 +41,44 @@ export const modelEntrySchema = z.object({
   model_info: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** LiteLLM's fallback lists: `[{"gpt-4": ["gpt-4o-mini", "claude"]}]`. */
+const fallbackList = z.array(z.record(z.string(), z.array(z.string())));
+const seconds = z.number().nonnegative();
+
+/** Routing settings LiteLLM accepts in both router_settings and litellm_settings. */
+const routingFields = {
+  num_retries: z.number().int().nonnegative().optional(),
+  allowed_fails: z.number().int().nonnegative().optional(),
+  cooldown_time: seconds.optional(),
+  fallbacks: fallbackList.optional(),
+  context_window_fallbacks: fallbackList.optional(),
+  content_policy_fallbacks: fallbackList.optional(),
+  default_fallbacks: z.array(z.string()).optional(),
+  max_fallbacks: z.number().int().nonnegative().optional(),
+};
+
 export const routerSettingsSchema = z.object({
   routing_strategy: z.enum(ROUTING_STRATEGIES).optional(),
   model_group_alias: z.record(z.string(), z.string()).optional(),
+  /** Minimum seconds to wait before a retry. */
+  retry_after: seconds.optional(),
+  timeout: positiveNumber.optional(),
+  stream_timeout: positiveNumber.optional(),
+  cache_responses: z.boolean().optional(),
+  ...routingFields,
+});
+
+export const cacheParamsSchema = z.object({
+  type: z.literal('local', 'expected "local" (Redis arrives with the team-server work)').optional(),
+  ttl: positiveNumber.optional(),
+  max_size: z.number().int().positive().optional(),
 });
 
 export const litellmSettingsSchema = z.object({
   request_timeout: positiveNumber.optional(),
+  cache: z.boolean().optional(),
+  cache_params: cacheParamsSchema.optional(),
+  ...routingFields,
 });
 
 export const generalSettingsSchema = z.object({
@@ -56,6 +87,9 @@ export const generalSettingsSchema = z.object({
   maximum_spend_logs_retention_period: z.string().regex(/^\d+\s*(s|m|h|d|w|mo)$/, 'expected a duration such as "30d"').optional(),
   /** Opt-in: keep request and response bodies in the request log. */
   store_prompts_in_spend_logs: z.boolean().optional(),
+  background_health_checks: z.boolean().optional(),
+  /** Seconds between background health checks. */
+  health_check_interval: positiveNumber.optional(),
 });
 
 export const configFileSchema = z.object({

@@ -19,6 +19,8 @@ export interface RequestContext {
   deployment: DeploymentConfig | null;
   usage: TokenUsage | null;
   stream: boolean;
+  /** Answered from the response cache. */
+  cached: boolean;
   /** Set when rate limits admitted the request; called once when it ends. */
   release: ((tokens: number) => void) | null;
   /** Renders Loopgate's own errors in the client's dialect (OpenAI's shape unless a route says). */

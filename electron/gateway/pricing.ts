@@ -8,6 +8,13 @@ export class Pricing {
   /** Models the data set has no price for; looked up once, not on every request. */
   private readonly unpriced = new Set<string>();
 
+  /** Input plus output price of one token, for cost-based routing; Infinity when unknown. */
+  perToken(deployment: DeploymentConfig): number {
+    const million = 1_000_000;
+    const cost = this.cost(deployment, { promptTokens: million, completionTokens: million, totalTokens: 2 * million });
+    return cost > 0 ? cost / million : Number.POSITIVE_INFINITY;
+  }
+
   cost(deployment: DeploymentConfig, usage: TokenUsage | null): number {
     if (!usage) return 0;
     if (deployment.inputCostPerToken !== null || deployment.outputCostPerToken !== null) {

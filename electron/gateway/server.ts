@@ -23,6 +23,8 @@ import { ManagementApi } from './management-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { listModels, modelsIndex, retrieveModel } from './models-routes.js';
 import { proxy, type ProxyDeps } from './proxy.js';
+import { ResponseCache } from './cache.js';
+import { HealthChecker, sendHealth } from './health.js';
 import { Pricing } from './pricing.js';
 import { UpstreamPools } from './upstream.js';
 import { KeyCache } from './virtual-keys.js';
@@ -53,15 +55,19 @@ const DEFAULT_GRACE_MS = 30_000;
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger, store } = options;
   const clock = options.clock ?? Date.now;
-  const router = new Router(config, options.random);
+  const pricing = new Pricing();
+  const random = options.random ?? Math.random;
+  const router = new Router(config, { random, clock, costPerToken: (deployment) => pricing.perToken(deployment) });
   const pools = new UpstreamPools(config.deployments);
   const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
   const auth = new Authenticator(options.masterKey, keyCache, clock);
   const metrics = new GatewayMetrics();
   const limiter = new RateLimiter(clock);
-  const accounting = new Accounting(store, keyCache, new Pricing(), config, logger, clock);
+  const accounting = new Accounting(store, keyCache, pricing, config, logger, clock);
   const management = new ManagementApi({ store, accounting, clock });
-  const deps: ProxyDeps = { router, pools, limiter, accounting, logger, storeBodies: config.storeBodies };
+  const cache = config.cache ? new ResponseCache(config.cache, clock) : null;
+  const deps: ProxyDeps = { router, pools, limiter, accounting, logger, storeBodies: config.storeBodies, cache, random };
+  const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(router, pools, logger, config.healthCheckIntervalMs) : null;
   const models = modelsIndex(router, config.deployments);
   const responsesDialect = createResponsesDialect(new ConversationStore(clock));
   const configuredModels = new Set(router.modelNames());
@@ -112,6 +118,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ['POST /key/unblock', (ctx) => management.setBlocked(ctx, false)],
     ['POST /key/regenerate', (ctx) => management.regenerate(ctx, null)],
     ['GET /spend/logs', (ctx) => management.spendLogs(ctx)],
+    ['GET /health', (ctx) => sendHealth(ctx, router)],
   ]);
   const REGENERATE_PATH = /^\/key\/([^/]+)\/regenerate$/;
 
@@ -168,6 +175,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       deployment: null,
       usage: null,
       stream: false,
+      cached: false,
       release: null,
       errorBody: openAIErrorBody,
       requestBody: null,
@@ -223,6 +231,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       deployment: ctx.deployment?.id ?? null,
       status,
       stream: ctx.stream,
+      cache: ctx.cached ? 'hit' : undefined,
       latency_ms: Math.round(seconds * 1e5) / 100,
       prompt_tokens: ctx.usage?.promptTokens ?? null,
       completion_tokens: ctx.usage?.completionTokens ?? null,
@@ -235,6 +244,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   accounting.start();
+  healthChecks?.start();
   return {
     server,
     accounting,
@@ -259,6 +269,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await closed;
       clearInterval(sweep);
       clearTimeout(deadline);
+      healthChecks?.stop();
       await accounting.stop();
       await pools.close();
       await logger.flush();

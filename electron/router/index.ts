@@ -1,34 +1,59 @@
-// Router owns turning a client's model name into the deployment that serves it. Tables are
-// built once from the config; picking is a lookup plus one weighted draw.
-import type { DeploymentConfig, GatewayConfig } from '../config/index.js';
+// Router owns turning a client's model name into the deployment that serves it: model groups
+// and aliases, the routing strategy, cooldowns, and the fallback chains. Tables are built once
+// from the config; choosing is a filter and one strategy call.
+import type { DeploymentConfig, GatewayConfig, RouterSettings } from '../config/index.js';
 import { GatewayError } from '../gateway/errors.js';
+import type { AttemptFailure } from './failures.js';
+import { DeploymentState } from './state.js';
+import { STRATEGIES, type RandomSource, type StrategyContext } from './strategies.js';
 
-/** Deployments sharing a `model_name`, with what simple-shuffle needs precomputed. */
-interface ModelGroup {
-  name: string;
-  deployments: DeploymentConfig[];
-  /** The lowest-`order` tier is tried first (LiteLLM's priority by `order`). */
-  preferred: DeploymentConfig[];
-  cumulativeWeights: number[];
+export type { RandomSource } from './strategies.js';
+
+export type FallbackKind = 'general' | 'context_window' | 'content_policy';
+
+export interface DeploymentHealth {
+  id: string;
+  model_name: string;
+  provider: string;
+  api_base: string;
+  state: 'healthy' | 'cooling';
+  cooling_until: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  in_flight: number;
+  latency_ms: number | null;
 }
 
-export type RandomSource = () => number;
+export interface RouterOptions {
+  random?: RandomSource;
+  clock?: () => number;
+  /** USD per token for cost-based routing; Infinity when unknown. */
+  costPerToken?: (deployment: DeploymentConfig) => number;
+}
 
 export class Router {
-  private readonly groups = new Map<string, ModelGroup>();
+  readonly settings: RouterSettings;
+  private readonly groups = new Map<string, DeploymentState[]>();
+  private readonly states = new Map<DeploymentConfig, DeploymentState>();
   private readonly aliases: ReadonlyMap<string, string>;
   private readonly random: RandomSource;
+  private readonly clock: () => number;
+  private readonly strategyContext: Omit<StrategyContext, 'now'>;
 
-  constructor(config: GatewayConfig, random: RandomSource = Math.random) {
-    this.random = random;
+  constructor(config: GatewayConfig, options: RouterOptions = {}) {
+    this.settings = config.routing;
+    this.random = options.random ?? Math.random;
+    this.clock = options.clock ?? Date.now;
     this.aliases = new Map(Object.entries(config.modelGroupAlias));
-    const byName = new Map<string, DeploymentConfig[]>();
     for (const deployment of config.deployments) {
-      const list = byName.get(deployment.modelName) ?? [];
-      list.push(deployment);
-      byName.set(deployment.modelName, list);
+      const state = new DeploymentState(deployment);
+      this.states.set(deployment, state);
+      const list = this.groups.get(deployment.modelName) ?? [];
+      list.push(state);
+      this.groups.set(deployment.modelName, list);
     }
-    for (const [name, deployments] of byName) this.groups.set(name, buildGroup(name, deployments));
+    const cost = options.costPerToken ?? ((d: DeploymentConfig) => (d.inputCostPerToken ?? Infinity) + (d.outputCostPerToken ?? 0));
+    this.strategyContext = { random: this.random, costPerToken: (state) => cost(state.config) };
   }
 
   /** Model names clients may ask for: every group and every alias. */
@@ -40,39 +65,102 @@ export class Router {
     return this.groups.has(this.aliases.get(model) ?? model);
   }
 
-  pick(model: string): DeploymentConfig {
-    const group = this.groups.get(this.aliases.get(model) ?? model);
-    if (!group) {
+  /** The group a client's model name means; a clear 404 when there is none. */
+  resolve(model: string): string {
+    const group = this.aliases.get(model) ?? model;
+    if (!this.groups.has(group)) {
       throw new GatewayError(
         'model_not_found',
         `The model "${model}" is not configured on this gateway. Configured models: ${this.modelNames().join(', ') || '(none)'}.`,
         { param: 'model' },
       );
     }
-    return weightedPick(group, this.random());
+    return group;
   }
-}
 
-function buildGroup(name: string, deployments: DeploymentConfig[]): ModelGroup {
-  const lowestOrder = Math.min(...deployments.map((d) => d.order ?? Number.POSITIVE_INFINITY));
-  const preferred = deployments.filter((d) => (d.order ?? Number.POSITIVE_INFINITY) === lowestOrder);
-  let total = 0;
-  const cumulativeWeights = preferred.map((d) => (total += shuffleWeight(d, preferred)));
-  return { name, deployments, preferred, cumulativeWeights };
-}
+  /**
+   * Chooses a deployment of `group` by the strategy, skipping cooling ones and, when others
+   * remain, those in `avoid`. When every deployment is cooling: 429 with the earliest recovery.
+   */
+  choose(group: string, avoid: ReadonlySet<DeploymentConfig> = new Set()): DeploymentConfig {
+    const now = this.clock();
+    const all = this.groups.get(this.resolve(group))!;
+    const available = all.filter((state) => !state.isCooling(now) && state.headroomAt(now) <= now);
+    if (available.length === 0) throw this.allBusy(group, all, now);
+    const fresh = available.filter((state) => !avoid.has(state.config));
+    const pool = fresh.length > 0 ? fresh : available;
+    // Priority by `order`: the lowest tier that has anyone available.
+    const lowestOrder = Math.min(...pool.map((state) => state.config.order ?? Number.POSITIVE_INFINITY));
+    const tier = pool.filter((state) => (state.config.order ?? Number.POSITIVE_INFINITY) === lowestOrder);
+    return STRATEGIES[this.settings.strategy](tier, { ...this.strategyContext, now }).config;
+  }
 
-// LiteLLM's simple-shuffle weighs by `weight`, else `rpm`, else `tpm`, else equally.
-function shuffleWeight(deployment: DeploymentConfig, tier: DeploymentConfig[]): number {
-  if (tier.some((d) => d.weight !== null)) return deployment.weight ?? 1;
-  if (tier.some((d) => d.rpm !== null)) return deployment.rpm ?? 0;
-  if (tier.some((d) => d.tpm !== null)) return deployment.tpm ?? 0;
-  return 1;
-}
+  /** Fallback groups for `group` of a kind, in order; general fallbacks default to default_fallbacks. */
+  fallbacks(group: string, kind: FallbackKind): string[] {
+    const { fallbacks, contextWindowFallbacks, contentPolicyFallbacks, defaultFallbacks } = this.settings;
+    if (kind === 'context_window') return contextWindowFallbacks[group] ?? [];
+    if (kind === 'content_policy') return contentPolicyFallbacks[group] ?? [];
+    return fallbacks[group] ?? defaultFallbacks.filter((name) => name !== group);
+  }
 
-function weightedPick(group: ModelGroup, draw: number): DeploymentConfig {
-  const total = group.cumulativeWeights.at(-1) ?? 0;
-  if (group.preferred.length === 1 || total <= 0) return group.preferred[0]!;
-  const target = draw * total;
-  const index = group.cumulativeWeights.findIndex((limit) => target < limit);
-  return group.preferred[index === -1 ? group.preferred.length - 1 : index]!;
+  started(deployment: DeploymentConfig): void {
+    this.state(deployment).started(this.clock());
+  }
+
+  ended(deployment: DeploymentConfig): void {
+    this.state(deployment).ended();
+  }
+
+  succeeded(deployment: DeploymentConfig, latencyMs: number, tokens: number): void {
+    const state = this.state(deployment);
+    state.succeeded(latencyMs, tokens, this.clock());
+    state.lastError = null;
+  }
+
+  /** A 429's Retry-After cools the deployment for that long; too many failures a minute, for cooldown_time. */
+  failed(deployment: DeploymentConfig, failure: AttemptFailure): void {
+    if (failure.kind === 'client') return;
+    const state = this.state(deployment);
+    const now = this.clock();
+    const tripped = state.failed(failure.describe(), now, this.settings.allowedFails);
+    if (failure.response?.status === 429 && failure.retryAfterMs !== null) state.coolFor(failure.retryAfterMs, now);
+    else if (tripped) state.coolFor(this.settings.cooldownMs, now);
+  }
+
+  /** A passing health check ends a cooldown early. */
+  recovered(deployment: DeploymentConfig): void {
+    this.state(deployment).recover();
+  }
+
+  health(): DeploymentHealth[] {
+    const now = this.clock();
+    return [...this.states.values()].map((state) => ({
+      id: state.config.id,
+      model_name: state.config.modelName,
+      provider: state.config.family.name,
+      api_base: state.config.apiBase.origin,
+      state: state.isCooling(now) ? 'cooling' : 'healthy',
+      cooling_until: state.isCooling(now) ? new Date(state.coolingUntil).toISOString() : null,
+      last_error: state.lastError?.message ?? null,
+      last_error_at: state.lastError ? new Date(state.lastError.at).toISOString() : null,
+      in_flight: state.inFlight,
+      latency_ms: state.latencyMs === null ? null : Math.round(state.latencyMs),
+    }));
+  }
+
+  deployments(): DeploymentConfig[] {
+    return [...this.states.keys()];
+  }
+
+  private state(deployment: DeploymentConfig): DeploymentState {
+    return this.states.get(deployment)!;
+  }
+
+  private allBusy(group: string, states: DeploymentState[], now: number): GatewayError {
+    const recovery = Math.min(...states.map((state) => Math.max(state.coolingUntil, state.headroomAt(now))));
+    const seconds = Math.max(1, Math.ceil((recovery - now) / 1000));
+    return new GatewayError('rate_limit', `Every deployment of "${group}" is cooling down or at its rate limit; try again in ${seconds}s.`, {
+      headers: { 'retry-after': String(seconds) },
+    });
+  }
 }

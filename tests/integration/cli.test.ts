@@ -92,9 +92,9 @@ describe('npx loopgate serve', () => {
     const config = writeConfig(
       dir,
       configFor(`router_settings:
-  num_retries: 3
+  redis_host: localhost
 litellm_settings:
-  cache: true
+  success_callback: ["langfuse"]
 `),
     );
     const cli = await startServe(['--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'sk-from-env' });
@@ -102,8 +102,8 @@ litellm_settings:
     expect(await cli.exit).toBe(0);
     const warnings = cli.stderr().split('\n').filter((line) => line.includes('"level":"warn"'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('router_settings.num_retries');
-    expect(warnings[0]).toContain('litellm_settings.cache');
+    expect(warnings[0]).toContain('router_settings.redis_host');
+    expect(warnings[0]).toContain('litellm_settings.success_callback');
   });
 
   it('generates and keeps a master key in the data dir when none is configured', async () => {

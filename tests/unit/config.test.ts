@@ -57,6 +57,7 @@ describe('LiteLLM config', () => {
       `${base}router_settings:
   routing_strategy: least-busy
   num_retries: 2
+  redis_host: localhost
 litellm_settings:
   drop_params: true
 general_settings:
@@ -64,12 +65,8 @@ general_settings:
 `,
       { env: { OPENAI_API_KEY: 'x' } },
     );
-    expect(config.unsupported).toEqual([
-      'router_settings.num_retries',
-      'litellm_settings.drop_params',
-      'general_settings.database_url',
-      'router_settings.routing_strategy=least-busy',
-    ]);
+    expect(config.unsupported).toEqual(['router_settings.redis_host', 'litellm_settings.drop_params', 'general_settings.database_url']);
+    expect(config.routing).toMatchObject({ strategy: 'least-busy', numRetries: 2 });
   });
 
   it('names the path and the expectation of a bad value', () => {

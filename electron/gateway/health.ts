@@ -1,0 +1,73 @@
+// `GET /health`: each deployment's state as the router sees it (healthy, cooling until, last
+// error). Optional background checks send each deployment a one-token request on a timer; a
+// pass ends a cooldown early, a failure counts like any other.
+import type { Router } from '../router/index.js';
+import { AttemptFailure } from '../router/failures.js';
+import { sendObject, type RequestContext } from './context.js';
+import type { Logger } from './log.js';
+import { upstreamHeaders } from './proxy-headers.js';
+import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
+
+export function sendHealth(ctx: RequestContext, router: Router): void {
+  const deployments = router.health();
+  const healthy = deployments.filter((d) => d.state === 'healthy');
+  sendObject(ctx, 200, {
+    healthy_count: healthy.length,
+    unhealthy_count: deployments.length - healthy.length,
+    deployments,
+  });
+}
+
+const CHECK_TIMEOUT_MS = 20_000;
+
+export class HealthChecker {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(
+    private readonly router: Router,
+    private readonly pools: UpstreamPools,
+    private readonly logger: Logger,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.checkAll(), this.intervalMs).unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async checkAll(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await Promise.all(this.router.deployments().map((deployment) => this.check(deployment)));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async check(deployment: ReturnType<Router['deployments']>[number]): Promise<void> {
+    const family = deployment.family;
+    const request = family.chatRequest({ model: deployment.upstreamModel, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 }, deployment);
+    try {
+      const response = await callUpstream(this.pools, {
+        deployment: { ...deployment, timeoutMs: Math.min(deployment.timeoutMs, CHECK_TIMEOUT_MS) },
+        path: request.path,
+        headers: upstreamHeaders({}, family.defaultHeaders ?? {}, family.authHeaders(deployment, request), 'health-check'),
+        body: request.body,
+        stream: false,
+        signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+      });
+      const text = await response.body.text();
+      if (response.statusCode >= 400) this.router.failed(deployment, AttemptFailure.fromResponse(response.statusCode, response.headers, text));
+      else this.router.recovered(deployment);
+    } catch (error) {
+      this.router.failed(deployment, AttemptFailure.fromError(upstreamFailure(error, deployment)));
+      this.logger.log('warn', `Health check failed for ${deployment.id}`, { error: String((error as Error).message) });
+    }
+  }
+}

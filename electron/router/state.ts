@@ -1,0 +1,80 @@
+// What the router knows about each deployment right now: requests in flight, recent failures
+// and cooldown, latency, and the last minute's requests and tokens.
+import type { DeploymentConfig } from '../config/index.js';
+
+export const MINUTE_MS = 60_000;
+/** Weight of the newest sample in the latency average. */
+const LATENCY_SMOOTHING = 0.3;
+
+export class DeploymentState {
+  inFlight = 0;
+  coolingUntil = 0;
+  lastError: { message: string; at: number } | null = null;
+  latencyMs: number | null = null;
+  private failures: number[] = [];
+  private requests: number[] = [];
+  private tokens: Array<{ time: number; tokens: number }> = [];
+  private tokensInWindow = 0;
+
+  constructor(readonly config: DeploymentConfig) {}
+
+  isCooling(now: number): boolean {
+    return this.coolingUntil > now;
+  }
+
+  started(now: number): void {
+    this.inFlight++;
+    this.requests.push(now);
+  }
+
+  ended(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+  }
+
+  succeeded(latencyMs: number, tokens: number, now: number): void {
+    this.latencyMs = this.latencyMs === null ? latencyMs : this.latencyMs * (1 - LATENCY_SMOOTHING) + latencyMs * LATENCY_SMOOTHING;
+    if (tokens > 0) {
+      this.tokens.push({ time: now, tokens });
+      this.tokensInWindow += tokens;
+    }
+  }
+
+  /** Counts a failure; true when it tips the deployment over `allowedFails` in the last minute. */
+  failed(message: string, now: number, allowedFails: number): boolean {
+    this.lastError = { message, at: now };
+    this.failures = this.failures.filter((time) => time > now - MINUTE_MS);
+    this.failures.push(now);
+    return this.failures.length > allowedFails;
+  }
+
+  coolFor(ms: number, now: number): void {
+    this.coolingUntil = Math.max(this.coolingUntil, now + ms);
+    this.failures = [];
+  }
+
+  recover(): void {
+    this.coolingUntil = 0;
+    this.failures = [];
+    this.lastError = null;
+  }
+
+  requestsLastMinute(now: number): number {
+    this.requests = this.requests.filter((time) => time > now - MINUTE_MS);
+    return this.requests.length;
+  }
+
+  tokensLastMinute(now: number): number {
+    while (this.tokens.length > 0 && this.tokens[0]!.time <= now - MINUTE_MS) this.tokensInWindow -= this.tokens.shift()!.tokens;
+    return this.tokensInWindow;
+  }
+
+  /** When this deployment next has room under its rpm/tpm, if it is at a limit now. */
+  headroomAt(now: number): number {
+    const rpm = this.config.rpm;
+    const tpm = this.config.tpm;
+    let at = now;
+    if (rpm !== null && this.requestsLastMinute(now) >= rpm) at = Math.max(at, (this.requests[0] ?? now) + MINUTE_MS);
+    if (tpm !== null && this.tokensLastMinute(now) >= tpm) at = Math.max(at, (this.tokens[0]?.time ?? now) + MINUTE_MS);
+    return at;
+  }
+}
