@@ -24,6 +24,7 @@ export interface TestGateway {
 export interface TestGatewayOptions {
   env?: Record<string, string>;
   clock?: () => number;
+  random?: () => number;
 }
 
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -36,6 +37,7 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     logger,
     store,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.random ? { random: options.random } : {}),
   });
   const url = (await gateway.listen(0, '127.0.0.1')).origin;
   return {

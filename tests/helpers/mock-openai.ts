@@ -6,6 +6,9 @@
 //   slow-<ms>              waits <ms> before answering
 //   drop-mid-stream        sends two chunks, then cuts the connection
 //   pause-stream           sends two chunks, then waits for releaseStreams()
+//   drop-before-first-byte sends stream headers, then cuts the connection before any event
+//   fail-400 / fail-context / fail-policy   a client error, a context-window error, a content-policy error
+// setFailing(status) makes every model fail with that status until setFailing(null).
 // With tools offered and a user turn that mentions the weather (or a patch), it calls the
 // first tool; after a tool result it answers with text quoting it.
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
@@ -29,12 +32,15 @@ export interface MockUpstream {
   readonly pausedStreams: number;
   /** Lets every `pause-stream` stream finish. */
   releaseStreams(): void;
+  /** Every request fails with this status (OpenAI-shaped), until called with null. */
+  setFailing(status: number | null): void;
   close(): Promise<void>;
 }
 
 interface StreamControl {
   paused: Array<() => void>;
   abandoned: number;
+  failing: number | null;
 }
 
 export interface MockOptions {
@@ -48,7 +54,7 @@ const CREATED = 1_700_000_000;
 
 export async function startMockOpenAI(options: MockOptions = {}): Promise<MockUpstream> {
   const requests: RecordedRequest[] = [];
-  const control: StreamControl = { paused: [], abandoned: 0 };
+  const control: StreamControl = { paused: [], abandoned: 0, failing: null };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -90,6 +96,9 @@ export async function startMockOpenAI(options: MockOptions = {}): Promise<MockUp
       return control.abandoned;
     },
     releaseStreams: () => control.paused.splice(0).forEach((resume) => resume()),
+    setFailing: (status) => {
+      control.failing = status;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -111,6 +120,17 @@ async function answer(path: string, body: Json | null, res: ServerResponse, cont
     return sendError(res, 429, 'Rate limit reached for requests', 'rate_limit_exceeded');
   }
   if (model === 'fail-500') return sendError(res, 500, 'The server had an error while processing your request.', 'server_error');
+  if (control.failing !== null) return sendError(res, control.failing, `Failing on purpose with ${control.failing}.`, 'server_error');
+  if (model === 'fail-400') return sendError(res, 400, "Invalid value for 'temperature'.", 'invalid_value');
+  if (model === 'fail-context') {
+    return sendError(res, 400, "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.", 'context_length_exceeded');
+  }
+  if (model === 'fail-policy') return sendError(res, 400, 'Your request was rejected as a result of our safety system.', 'content_policy_violation');
+  if (model === 'drop-before-first-byte') {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.flushHeaders();
+    return void setTimeout(() => res.socket?.destroy(), 5);
+  }
   if (model === 'fail-text-502') {
     res.writeHead(502, { 'content-type': 'text/plain' });
     return void res.end('Bad Gateway');
