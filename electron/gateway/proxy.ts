@@ -311,7 +311,7 @@ async function pipeStream(
   let first: IteratorResult<Buffer>;
   let firstOut: Buffer | string = '';
   try {
-    first = await chunks.next();
+    first = await firstChunk(chunks, deployment);
     if (!first.done) firstOut = onChunk(first.value);
   } catch (error) {
     timing.upstreamMs += performance.now() - sentAt;
@@ -319,7 +319,7 @@ async function pipeStream(
     if (error instanceof UpstreamStreamError) {
       throw AttemptFailure.fromResponse(502, {}, JSON.stringify({ error: { message: error.message, type: error.type } }));
     }
-    throw AttemptFailure.fromError(upstreamFailure(error, deployment));
+    throw AttemptFailure.fromError(error instanceof GatewayError ? error : upstreamFailure(error, deployment));
   }
   const latencyMs = performance.now() - sentAt;
   timing.upstreamMs += latencyMs;
@@ -355,6 +355,24 @@ async function pipeStream(
     res.end();
   }
   return { latencyMs, sent, contentType: 'text/event-stream; charset=utf-8' };
+}
+
+/** The first chunk, within the deployment's stream_timeout (time to first byte) when it has one. */
+async function firstChunk(chunks: AsyncIterator<Buffer>, deployment: DeploymentConfig): Promise<IteratorResult<Buffer>> {
+  const limit = deployment.streamTimeoutMs;
+  if (limit === null) return chunks.next();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new GatewayError('timeout', `The upstream deployment "${deployment.id}" sent no stream data within ${limit / 1000}s.`)),
+      limit,
+    );
+  });
+  try {
+    return await Promise.race([chunks.next(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A cache hit: the stored answer, a stream replayed chunk by chunk. */

@@ -7,6 +7,7 @@
 //   drop-mid-stream        sends two chunks, then cuts the connection
 //   pause-stream           sends two chunks, then waits for releaseStreams()
 //   drop-before-first-byte sends stream headers, then cuts the connection before any event
+//   stall-<ms>             sends stream headers at once, the first event only after <ms>
 //   fail-400 / fail-context / fail-policy   a client error, a context-window error, a content-policy error
 // setFailing(status) makes every model fail with that status until setFailing(null).
 // With tools offered and a user turn that mentions the weather (or a patch), it calls the
@@ -274,6 +275,8 @@ function responses(body: Json, res: ServerResponse): void {
 
 function streamEvents(res: ServerResponse, events: Json[], control: StreamControl, model: string): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.flushHeaders();
+  const stall = Number(/^stall-(\d+)$/.exec(model)?.[1] ?? 0);
   res.on('close', () => {
     if (!res.writableFinished) control.abandoned++;
   });
@@ -293,7 +296,7 @@ function streamEvents(res: ServerResponse, events: Json[], control: StreamContro
     }
     res.end('data: [DONE]\n\n');
   };
-  next();
+  setTimeout(next, stall);
 }
 
 function sendJson(res: ServerResponse, status: number, body: Json): void {

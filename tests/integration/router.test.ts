@@ -212,6 +212,15 @@ describe('streams', () => {
     expect(served(a, 'drop-before-first-byte')).toBe(1);
   });
 
+  it('treats a stream with no first byte within stream_timeout as a failed attempt', async () => {
+    await gateway([entry('m', a, 'stall-3000', '\n      order: 1\n      stream_timeout: 0.2'), entry('m', b, 'steady', '\n      order: 2')], 'router_settings:\n  num_retries: 1\n');
+    const { data: stream, response } = await gw!.client().chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'patience' }], stream: true }).withResponse();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Hello from mock: patience');
+    expect(response.headers.get('x-loopgate-attempts')).toBe('2');
+  });
+
   it('ends a stream that fails after its first byte with an error event in the dialect', async () => {
     await gateway([entry('m', a, 'drop-mid-stream')]);
     const stream = await gw!.client().chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'a b c d' }], stream: true });
