@@ -11,6 +11,8 @@ export interface VirtualKey {
   teamId: string | null;
   /** Allowed model names; empty means every model. */
   models: string[];
+  /** Model names this key uses for others: {"gpt-4": "gpt-4o"}. */
+  aliases: Record<string, string>;
   rpmLimit: number | null;
   tpmLimit: number | null;
   maxParallelRequests: number | null;

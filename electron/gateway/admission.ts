@@ -12,11 +12,18 @@ export function modelAllowed(allowed: readonly string[], model: string): boolean
   return allowed.length === 0 || allowed.includes(model) || allowed.includes(ALL_MODELS);
 }
 
+/** The model group a key's own alias points a name at (LiteLLM's per-key `aliases`), if any. */
+export function keyAlias(ctx: RequestContext, model: string): string | null {
+  const caller = ctx.caller;
+  return caller?.kind === 'virtual' ? (caller.key.aliases[model] ?? null) : null;
+}
+
 export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, accounting: Accounting): void {
   const caller = ctx.caller;
   if (!caller || caller.kind === 'master') return;
   const key = caller.key;
-  if (!modelAllowed(key.models, model)) {
+  const target = key.aliases[model];
+  if (!modelAllowed(key.models, model) && !(target !== undefined && modelAllowed(key.models, target))) {
     throw new GatewayError('permission', `This key may not use the model "${model}". Allowed: ${key.models.join(', ')}.`, {
       param: 'model',
     });

@@ -2,7 +2,7 @@
 // tokenizer for every other provider.
 import { anthropicDialect, anthropicToChat } from '../dialects/anthropic/index.js';
 import { countChatPromptTokens } from '../providers/tokens.js';
-import { modelAllowed } from './admission.js';
+import { keyAlias, modelAllowed } from './admission.js';
 import { readJsonObject } from './body.js';
 import { sendJson, type RequestContext } from './context.js';
 import { GatewayError } from './errors.js';
@@ -15,7 +15,7 @@ export async function countTokens(deps: ProxyDeps, ctx: RequestContext): Promise
   const body = await readJsonObject(ctx.req);
   const model = body.model;
   if (typeof model !== 'string' || !model) throw new GatewayError('missing_field', 'The request needs a "model" string.', { param: 'model' });
-  const deployment = deps.router.choose(deps.router.resolve(model));
+  const deployment = deps.router.choose(deps.router.resolve(keyAlias(ctx, model) ?? model));
   const caller = ctx.caller;
   if (caller?.kind === 'virtual' && !modelAllowed(caller.key.models, model)) {
     throw new GatewayError('permission', `This key may not use the model "${model}".`, { param: 'model' });

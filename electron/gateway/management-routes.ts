@@ -26,6 +26,7 @@ const limit = z.number().int().nonnegative().nullable();
 
 const keySettingsSchema = z.object({
   models: z.array(z.string()).optional(),
+  aliases: z.record(z.string(), z.string()).optional(),
   max_budget: z.number().nonnegative().nullable().optional(),
   budget_duration: duration.nullable().optional(),
   rpm_limit: limit.optional(),
@@ -65,6 +66,7 @@ function keyToApi(key: VirtualKey, now: number, today?: { requests: number; toke
     user_id: key.userId,
     team_id: key.teamId,
     models: key.models,
+    aliases: key.aliases,
     rpm_limit: key.rpmLimit,
     tpm_limit: key.tpmLimit,
     max_parallel_requests: key.maxParallelRequests,
@@ -230,6 +232,7 @@ export class ManagementApi {
       userId: pick(body.user_id, base.userId),
       teamId: pick(body.team_id, base.teamId),
       models: pick(body.models, base.models),
+      aliases: pick(body.aliases, base.aliases),
       rpmLimit: pick(body.rpm_limit, base.rpmLimit),
       tpmLimit: pick(body.tpm_limit, base.tpmLimit),
       maxParallelRequests: pick(body.max_parallel_requests, base.maxParallelRequests),

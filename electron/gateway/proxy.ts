@@ -15,7 +15,7 @@ import { UpstreamStreamError, type TokenUsage, type UpstreamRequest } from '../p
 import { AttemptFailure } from '../router/failures.js';
 import type { FallbackKind, Router } from '../router/index.js';
 import type { Accounting } from './accounting.js';
-import { admit } from './admission.js';
+import { admit, keyAlias } from './admission.js';
 import { readJsonObject } from './body.js';
 import { cacheControl, cacheKey, type CacheControl, type ResponseCache } from './cache.js';
 import { drained, sendJson, type RequestContext } from './context.js';
@@ -66,7 +66,7 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
     throw new GatewayError('missing_field', `The request needs a "${dialect.requiredField}" field.`, { param: dialect.requiredField });
   }
   ctx.model = model;
-  const group = deps.router.resolve(model);
+  const group = deps.router.resolve(keyAlias(ctx, model) ?? model);
   admit(ctx, model, deps.limiter, deps.accounting);
   // The cache directive is Loopgate's; upstreams would reject the unknown field.
   const { cache: _directive, ...body } = raw;

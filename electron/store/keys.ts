@@ -12,6 +12,7 @@ export type KeySettings = Pick<
   | 'userId'
   | 'teamId'
   | 'models'
+  | 'aliases'
   | 'rpmLimit'
   | 'tpmLimit'
   | 'maxParallelRequests'
@@ -30,6 +31,7 @@ export function emptySettings(): KeySettings {
     userId: null,
     teamId: null,
     models: [],
+    aliases: {},
     rpmLimit: null,
     tpmLimit: null,
     maxParallelRequests: null,
@@ -105,6 +107,7 @@ interface KeyRow {
   user_id: string | null;
   team_id: string | null;
   models: string;
+  aliases: string;
   rpm_limit: number | null;
   tpm_limit: number | null;
   max_parallel_requests: number | null;
@@ -133,6 +136,7 @@ function toKey(row: KeyRow): VirtualKey & { keyHash: string } {
     userId: row.user_id,
     teamId: row.team_id,
     models: JSON.parse(row.models) as string[],
+    aliases: JSON.parse(row.aliases) as Record<string, string>,
     rpmLimit: row.rpm_limit,
     tpmLimit: row.tpm_limit,
     maxParallelRequests: row.max_parallel_requests,
@@ -168,6 +172,7 @@ function settingsColumns(settings: Partial<KeySettings>): Record<string, SqlPara
   set('user_id', settings.userId);
   set('team_id', settings.teamId);
   set('models', settings.models && JSON.stringify(settings.models));
+  set('aliases', settings.aliases && JSON.stringify(settings.aliases));
   set('rpm_limit', settings.rpmLimit);
   set('tpm_limit', settings.tpmLimit);
   set('max_parallel_requests', settings.maxParallelRequests);

@@ -138,6 +138,15 @@ describe('enforcement', () => {
     expect((await client.models.list()).data.map((m) => m.id)).toEqual(['gpt-test']);
   });
 
+  it('routes a per-key alias to its model group', async () => {
+    const { key } = await generate({ models: ['gpt-test'], aliases: { 'gpt-4': 'gpt-test' } });
+    const answer = await ask(gw.client(key), 'gpt-4');
+    expect(answer.choices[0]?.message.content).toBe('Hello from mock: say hi');
+    expect(upstream.requests.at(-1)?.body?.model).toBe('mock-gpt');
+    // Without the alias the name is unknown to the gateway.
+    await expect(ask(gw.client(), 'gpt-4')).rejects.toMatchObject({ status: 404 });
+  });
+
   it('applies rpm_limit with retry-after and x-ratelimit headers', async () => {
     const { key } = await generate({ rpm_limit: 2 });
     const first = await chatRaw(key);

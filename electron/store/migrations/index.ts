@@ -1,5 +1,6 @@
 // Schema versions in order; `PRAGMA user_version` records how far a database has come.
 import { migration001 } from './001_initial.js';
+import { migration002 } from './002_key_aliases.js';
 
 export interface Migration {
   version: number;
@@ -7,5 +8,5 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { freshStore } from '../../helpers/store.js';
 
 describe('schema version 1', () => {
-  it('creates the key, provider, request-log and daily-spend tables on a new store', async () => {
+  it('creates the key, provider, request-log and daily-spend tables on a new store (now at the latest version)', async () => {
     const { store } = await freshStore();
     try {
-      expect(store.database.get<{ user_version: number }>('PRAGMA user_version')?.user_version).toBe(1);
+      expect(store.database.get<{ user_version: number }>('PRAGMA user_version')?.user_version).toBe(2);
       const tables = store.database
         .all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .map((row) => row.name);
