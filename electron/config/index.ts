@@ -277,6 +277,34 @@ function toDeployment(
   };
 }
 
+/** A deployment made in the GUI, on a stored provider, in the same shape the config gives. */
+export function storedDeployment(
+  input: { id: string; modelName: string; family: string; upstreamModel: string; apiBase: string | null; apiKey: string | null },
+  timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000,
+): DeploymentConfig {
+  const family = providerFamily(input.family);
+  if (!family) throw new ConfigError('family', `unknown provider "${input.family}"`);
+  return {
+    id: input.id,
+    modelName: input.modelName,
+    family,
+    upstreamModel: input.upstreamModel,
+    apiBase: parseApiBase(input.apiBase ?? family.defaultApiBase, 'apiBase'),
+    apiKey: input.apiKey,
+    apiVersion: null,
+    aws: null,
+    rpm: null,
+    tpm: null,
+    weight: null,
+    order: null,
+    timeoutMs,
+    streamTimeoutMs: null,
+    inputCostPerToken: null,
+    outputCostPerToken: null,
+    modelInfo: { source: 'store' },
+  };
+}
+
 type Optional = (name: 'aws_access_key_id' | 'aws_secret_access_key' | 'aws_session_token' | 'aws_region_name') => string | null;
 
 /** Bedrock needs credentials and a region; they come from litellm_params or AWS's usual variables. */

@@ -1,6 +1,7 @@
 // `GET /health`: each deployment's state as the router sees it (healthy, cooling until, last
 // error). Optional background checks send each deployment a one-token request on a timer; a
 // pass ends a cooldown early, a failure counts like any other.
+import type { DeploymentConfig } from '../config/index.js';
 import type { Router } from '../router/index.js';
 import { AttemptFailure } from '../router/failures.js';
 import { sendObject, type RequestContext } from './context.js';
@@ -25,7 +26,7 @@ export class HealthChecker {
   private running = false;
 
   constructor(
-    private readonly router: Router,
+    private readonly routerNow: () => Router,
     private readonly pools: UpstreamPools,
     private readonly logger: Logger,
     private readonly intervalMs: number,
@@ -44,13 +45,13 @@ export class HealthChecker {
     if (this.running) return;
     this.running = true;
     try {
-      await Promise.all(this.router.deployments().map((deployment) => this.check(deployment)));
+      await Promise.all(this.routerNow().deployments().map((deployment) => this.check(deployment)));
     } finally {
       this.running = false;
     }
   }
 
-  private async check(deployment: ReturnType<Router['deployments']>[number]): Promise<void> {
+  private async check(deployment: DeploymentConfig): Promise<void> {
     const family = deployment.family;
     const request = family.chatRequest({ model: deployment.upstreamModel, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 }, deployment);
     try {
@@ -63,10 +64,10 @@ export class HealthChecker {
         signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
       });
       const text = await response.body.text();
-      if (response.statusCode >= 400) this.router.failed(deployment, AttemptFailure.fromResponse(response.statusCode, response.headers, text));
-      else this.router.recovered(deployment);
+      if (response.statusCode >= 400) this.routerNow().failed(deployment, AttemptFailure.fromResponse(response.statusCode, response.headers, text));
+      else this.routerNow().recovered(deployment);
     } catch (error) {
-      this.router.failed(deployment, AttemptFailure.fromError(upstreamFailure(error, deployment)));
+      this.routerNow().failed(deployment, AttemptFailure.fromError(upstreamFailure(error, deployment)));
       this.logger.log('warn', `Health check failed for ${deployment.id}`, { error: String((error as Error).message) });
     }
   }

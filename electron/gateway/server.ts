@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config/index.js';
-import { Router, type RandomSource } from '../router/index.js';
+import type { RandomSource } from '../router/index.js';
 import { StoreUnavailableError } from '../store/database.js';
 import type { Store } from '../store/index.js';
 import { Accounting } from './accounting.js';
@@ -21,8 +21,9 @@ import { RateLimiter } from './limits.js';
 import type { Logger } from './log.js';
 import { ManagementApi } from './management-routes.js';
 import { GatewayMetrics } from './metrics.js';
-import { listModels, modelsIndex, retrieveModel } from './models-routes.js';
+import { listModels, retrieveModel } from './models-routes.js';
 import { proxy, type ProxyDeps } from './proxy.js';
+import { loadStoredDeployments, RoutingTable } from './routing-table.js';
 import { ResponseCache } from './cache.js';
 import { HealthChecker, sendHealth } from './health.js';
 import { Pricing } from './pricing.js';
@@ -57,7 +58,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const clock = options.clock ?? Date.now;
   const pricing = new Pricing();
   const random = options.random ?? Math.random;
-  const router = new Router(config, { random, clock, costPerToken: (deployment) => pricing.perToken(deployment) });
+  const table = new RoutingTable(config, { random, clock, costPerToken: (deployment) => pricing.perToken(deployment) }, await loadStoredDeployments(store, logger));
+  // GUI changes to providers and models take effect on the next request.
+  store.deployments.onChange(() => {
+    void loadStoredDeployments(store, logger).then((stored) => table.rebuild(stored));
+  });
   const pools = new UpstreamPools(config.deployments);
   const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
   const auth = new Authenticator(options.masterKey, keyCache, clock);
@@ -66,11 +71,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const accounting = new Accounting(store, keyCache, pricing, config, logger, clock);
   const management = new ManagementApi({ store, accounting, clock });
   const cache = config.cache ? new ResponseCache(config.cache, clock) : null;
-  const deps: ProxyDeps = { router, pools, limiter, accounting, logger, storeBodies: config.storeBodies, cache, random };
-  const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(router, pools, logger, config.healthCheckIntervalMs) : null;
-  const models = modelsIndex(router, config.deployments);
+  const deps: ProxyDeps = {
+    get router() {
+      return table.router;
+    },
+    pools,
+    limiter,
+    accounting,
+    logger,
+    storeBodies: config.storeBodies,
+    cache,
+    random,
+  };
+  const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(() => table.router, pools, logger, config.healthCheckIntervalMs) : null;
   const responsesDialect = createResponsesDialect(new ConversationStore(clock));
-  const configuredModels = new Set(router.modelNames());
   let draining = false;
 
   // Public routes answer without a key: probes and scrapers do not carry one.
@@ -85,7 +99,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       (ctx) =>
         draining
           ? sendJson(ctx, 503, '{"status":"draining"}')
-          : sendJson(ctx, 200, JSON.stringify({ status: 'ready', models: configuredModels.size })),
+          : sendJson(ctx, 200, JSON.stringify({ status: 'ready', models: table.configured.size })),
     ],
     [
       'GET /metrics',
@@ -98,7 +112,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   ]);
   // API routes answer with and without the `/v1` prefix; the key is checked before the body is read.
   const apiRoutes = new Map<string, Handler>([
-    ['GET /models', (ctx) => listModels(models, ctx)],
+    ['GET /models', (ctx) => listModels(table.models, ctx)],
     ['POST /chat/completions', (ctx) => proxy(deps, chatDialect, ctx)],
     ['POST /completions', (ctx) => proxy(deps, completionsDialect, ctx)],
     ['POST /embeddings', (ctx) => proxy(deps, embeddingsDialect, ctx)],
@@ -118,7 +132,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ['POST /key/unblock', (ctx) => management.setBlocked(ctx, false)],
     ['POST /key/regenerate', (ctx) => management.regenerate(ctx, null)],
     ['GET /spend/logs', (ctx) => management.spendLogs(ctx)],
-    ['GET /health', (ctx) => sendHealth(ctx, router)],
+    ['GET /health', (ctx) => sendHealth(ctx, table.router)],
   ]);
   const REGENERATE_PATH = /^\/key\/([^/]+)\/regenerate$/;
 
@@ -140,7 +154,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const handler =
       apiRoutes.get(`${method} ${apiPath}`) ??
       (method === 'GET' && apiPath.startsWith('/models/')
-        ? (ctx: RequestContext) => retrieveModel(models, ctx, decodeURIComponent(apiPath.slice('/models/'.length)))
+        ? (ctx: RequestContext) => retrieveModel(table.models, ctx, decodeURIComponent(apiPath.slice('/models/'.length)))
         : null);
     if (handler) {
       return (ctx) => {
@@ -220,7 +234,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       });
     }
     // Only configured names become label values, so a client cannot grow the metric set.
-    const model = ctx.model !== null && configuredModels.has(ctx.model) ? ctx.model : 'other';
+    const model = ctx.model !== null && table.configured.has(ctx.model) ? ctx.model : 'other';
     if (!publicRoutes.has(`${ctx.req.method} ${ctx.path}`)) metrics.record(model, status, seconds, ctx.usage);
     logger.log('info', 'request', {
       id: ctx.id,

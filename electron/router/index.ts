@@ -104,23 +104,24 @@ export class Router {
   }
 
   started(deployment: DeploymentConfig): void {
-    this.state(deployment).started(this.clock());
+    this.state(deployment)?.started(this.clock());
   }
 
   ended(deployment: DeploymentConfig): void {
-    this.state(deployment).ended();
+    this.state(deployment)?.ended();
   }
 
   succeeded(deployment: DeploymentConfig, latencyMs: number, tokens: number): void {
     const state = this.state(deployment);
+    if (!state) return;
     state.succeeded(latencyMs, tokens, this.clock());
     state.lastError = null;
   }
 
   /** A 429's Retry-After cools the deployment for that long; too many failures a minute, for cooldown_time. */
   failed(deployment: DeploymentConfig, failure: AttemptFailure): void {
-    if (failure.kind === 'client') return;
     const state = this.state(deployment);
+    if (failure.kind === 'client' || !state) return;
     const now = this.clock();
     const tripped = state.failed(failure.describe(), now, this.settings.allowedFails);
     if (failure.response?.status === 429 && failure.retryAfterMs !== null) state.coolFor(failure.retryAfterMs, now);
@@ -129,7 +130,7 @@ export class Router {
 
   /** A passing health check ends a cooldown early. */
   recovered(deployment: DeploymentConfig): void {
-    this.state(deployment).recover();
+    this.state(deployment)?.recover();
   }
 
   health(): DeploymentHealth[] {
@@ -152,8 +153,9 @@ export class Router {
     return [...this.states.keys()];
   }
 
-  private state(deployment: DeploymentConfig): DeploymentState {
-    return this.states.get(deployment)!;
+  /** A deployment from before a rebuild has no state here; what is said about it is dropped. */
+  private state(deployment: DeploymentConfig): DeploymentState | undefined {
+    return this.states.get(deployment);
   }
 
   private allBusy(group: string, states: DeploymentState[], now: number): GatewayError {

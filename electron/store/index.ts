@@ -2,6 +2,7 @@
 // and snapshots, and the repositories over it (keys, usage, provider credentials).
 import type { Logger } from '../gateway/log.js';
 import { StoreDatabase } from './database.js';
+import { SqlJsDeploymentRepository, type DeploymentRepository } from './deployments.js';
 import { SqlJsKeyRepository, type KeyRepository } from './keys.js';
 import { SqlJsProviderRepository, type ProviderRepository } from './providers.js';
 import { loadOrCreateDataKey, secretBox } from './secrets.js';
@@ -11,6 +12,9 @@ export interface Store {
   keys: KeyRepository;
   usage: UsageRepository;
   providers: ProviderRepository;
+  deployments: DeploymentRepository;
+  /** How provider secrets are protected at rest. */
+  secretProtection: 'key-file' | 'os-keychain';
   database: StoreDatabase;
   close(): Promise<void>;
 }
@@ -23,6 +27,8 @@ export async function openStore(dataDir: string, logger: Logger): Promise<Store>
     keys: new SqlJsKeyRepository(database),
     usage: new SqlJsUsageRepository(database),
     providers: new SqlJsProviderRepository(database, box),
+    deployments: new SqlJsDeploymentRepository(database),
+    secretProtection: box.protection,
     close: () => database.close(),
   };
 }

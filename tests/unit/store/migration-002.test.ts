@@ -20,7 +20,7 @@ describe('schema version 2', () => {
 
     const { store } = await freshStore(dir);
     try {
-      expect(store.database.get<{ user_version: number }>('PRAGMA user_version')?.user_version).toBe(2);
+      expect(store.database.get<{ user_version: number }>('PRAGMA user_version')?.user_version).toBe(3);
       expect(await store.keys.findById('key_old')).toMatchObject({ id: 'key_old', aliases: {}, version: 1 });
       const updated = await store.keys.update('key_old', { ...(await store.keys.findById('key_old'))!, aliases: { 'gpt-4': 'gpt-4o' } }, 1);
       expect(updated.aliases).toEqual({ 'gpt-4': 'gpt-4o' });
