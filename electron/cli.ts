@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `loopgate`: the headless entry. Plain Node, no Electron.
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { APP_VERSION } from './app-info.js';
 import { CommandError, keysCommand, KEYS_USAGE } from './cli-keys.js';
 import { ConfigError } from './config/index.js';
 import { defaultDataDir } from './config/data-dir.js';
@@ -10,7 +11,7 @@ import { BatchedJsonLogger } from './gateway/log.js';
 import { startGateway } from './gateway/start.js';
 
 const USAGE = `Usage:
-  loopgate serve [--config FILE] [--host 127.0.0.1] [--port 7420] [--data-dir DIR]
+  loopgate serve [--config FILE] [--host 127.0.0.1] [--port 7420] [--data-dir DIR] [--open]
   loopgate keys create|list|revoke ...   (see \`loopgate keys --help\`)
   loopgate --version
 
@@ -19,6 +20,7 @@ serve       Run the gateway in the foreground until SIGINT or SIGTERM.
 --host      Interface to listen on (default 127.0.0.1).
 --port      Port to listen on; 0 picks a free one (default 7420).
 --data-dir  Where Loopgate keeps its data (default: LOOPGATE_DATA_DIR, else the OS app-data folder).
+--open      Open the admin UI in the browser, already signed in.
 `;
 
 /** Exit codes: 0 done, 1 failed at start, 2 bad command line. */
@@ -29,10 +31,6 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -48,6 +46,7 @@ async function serve(args: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '7420' },
       'data-dir': { type: 'string' },
+      open: { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -75,11 +74,24 @@ async function serve(args: string[]): Promise<void> {
   process.on('SIGTERM', stop);
   // Printed last: whoever waits for this line may signal at once, so the handlers come first.
   process.stdout.write(`Loopgate listening on ${started.url.origin}\n`);
+  if (values.open) openInBrowser(started.gateway.loginLink(), logger);
+}
+
+/** Opens the admin UI, signed in by a one-time link, in the user's browser. */
+function openInBrowser(link: string, logger: BatchedJsonLogger): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(command, [link], { stdio: 'ignore', detached: true });
+  child.on('error', () => logger.log('warn', `Could not open a browser; visit ${originOf(link)}/ui and sign in with the master key`));
+  child.unref();
+}
+
+function originOf(link: string): string {
+  return new URL(link).origin;
 }
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  if (command === '--version' || command === '-v') return void process.stdout.write(`${version()}\n`);
+  if (command === '--version' || command === '-v') return void process.stdout.write(`${APP_VERSION}\n`);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     return void process.stdout.write(USAGE);
   }

@@ -29,4 +29,4 @@ function run(command, args) {
 
 const binary = electronBinary();
 if (binary) run(binary, ['.', ...process.argv.slice(2)]);
-else run(process.execPath, [fileURLToPath(new URL('../../dist/electron/cli.js', import.meta.url)), 'serve', ...process.argv.slice(2)]);
+else run(process.execPath, [fileURLToPath(new URL('../../dist/electron/cli.js', import.meta.url)), 'serve', '--open', ...process.argv.slice(2)]);

@@ -41,6 +41,10 @@ export class Authenticator {
     return { kind: 'virtual', key };
   }
 
+  isMasterKey(presented: string): boolean {
+    return timingSafeEqual(digest(presented), this.masterDigest);
+  }
+
   requireMaster(headers: IncomingHttpHeaders): void {
     if (this.authenticate(headers).kind !== 'master') {
       throw new GatewayError('permission', 'Only the master key may use the management API.');

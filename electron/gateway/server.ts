@@ -10,7 +10,9 @@ import type { Store } from '../store/index.js';
 import { Accounting } from './accounting.js';
 import { Authenticator } from './auth.js';
 import { sendError, sendJson, type RequestContext } from './context.js';
+import type { ApiHandlers } from '../../shared/api.js';
 import { anthropicDialect } from '../dialects/anthropic/index.js';
+import { createAdminApi } from '../services/admin.js';
 import { chatDialect } from '../dialects/chat/index.js';
 import { completionsDialect, embeddingsDialect } from '../dialects/openai-native.js';
 import { ConversationStore } from '../dialects/responses/conversations.js';
@@ -24,6 +26,7 @@ import { GatewayMetrics } from './metrics.js';
 import { listModels, retrieveModel } from './models-routes.js';
 import { proxy, type ProxyDeps } from './proxy.js';
 import { loadStoredDeployments, RoutingTable } from './routing-table.js';
+import { handleUi, UiSessions, type UiDeps } from './ui-routes.js';
 import { ResponseCache } from './cache.js';
 import { HealthChecker, sendHealth } from './health.js';
 import { Pricing } from './pricing.js';
@@ -38,11 +41,19 @@ export interface GatewayOptions {
   store: Store;
   random?: RandomSource;
   clock?: () => number;
+  /** The built renderer served at /ui; null leaves the admin UI off. */
+  uiDir?: string | null;
+  dataDir?: string;
+  version?: string;
 }
 
 export interface Gateway {
   readonly server: Server;
   readonly accounting: Accounting;
+  /** The shared API, for the Electron IPC binding. */
+  readonly api: ApiHandlers;
+  /** A one-time link that opens the admin UI already signed in (what `npm start` opens). */
+  loginLink(): string;
   listen(port: number, host: string): Promise<URL>;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), flushes usage, closes upstreams. */
   close(graceMs?: number): Promise<void>;
@@ -85,6 +96,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(() => table.router, pools, logger, config.healthCheckIntervalMs) : null;
   const responsesDialect = createResponsesDialect(new ConversationStore(clock));
+  let listeningUrl: URL | null = null;
+  const api = createAdminApi({
+    store,
+    config,
+    table,
+    accounting,
+    refreshRouting: async () => table.rebuild(await loadStoredDeployments(store, logger)),
+    baseUrl: () => listeningUrl?.origin ?? '',
+    dataDir: options.dataDir ?? '',
+    version: options.version ?? '0.0.0',
+    clock,
+  });
+  const sessions = new UiSessions(clock);
+  const ui: UiDeps = { sessions, auth, api, uiDir: options.uiDir ?? null, playground: (ctx) => proxy(deps, chatDialect, ctx) };
   let draining = false;
 
   // Public routes answer without a key: probes and scrapers do not carry one.
@@ -202,6 +227,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       finish(ctx, started);
     });
     try {
+      if (ctx.path === '/ui' || ctx.path.startsWith('/ui/')) return await handleUi(ui, ctx);
       const handler = resolve(req.method ?? 'GET', ctx.path);
       if (!handler) throw new GatewayError('not_found', `No route for ${req.method} ${ctx.path}.`);
       await handler(ctx);
@@ -262,6 +288,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     server,
     accounting,
+    api,
+    loginLink: () => `${listeningUrl?.origin ?? ''}/ui/login?token=${sessions.createLoginToken()}`,
     listen(port, host) {
       return new Promise((resolveListen, reject) => {
         server.once('error', reject);
@@ -269,7 +297,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
           const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          resolveListen(new URL(`http://${shownHost}:${address.port}`));
+          listeningUrl = new URL(`http://${shownHost}:${address.port}`);
+          resolveListen(listeningUrl);
         });
       });
     },

@@ -3,6 +3,7 @@
 import { emptyConfig, loadConfigFile, type Environment, type GatewayConfig } from '../config/index.js';
 import { ensureDataDir } from '../config/data-dir.js';
 import { loadOrCreateMasterKey } from '../config/master-key.js';
+import { APP_VERSION, rendererDir } from '../app-info.js';
 import { expandOllamaWildcards } from '../providers/ollama.js';
 import { openStore, type Store } from '../store/index.js';
 import type { Logger } from './log.js';
@@ -45,7 +46,7 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
   }
   const store = await openStore(options.dataDir, logger);
   try {
-    const gateway = await createGateway({ config, masterKey, logger, store });
+    const gateway = await createGateway({ config, masterKey, logger, store, uiDir: rendererDir(), dataDir: options.dataDir, version: APP_VERSION });
     const url = await gateway.listen(options.port, options.host);
     const close = async (graceMs?: number): Promise<void> => {
       await gateway.close(graceMs);

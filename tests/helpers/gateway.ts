@@ -1,6 +1,7 @@
 // Starts a real gateway in-process on 127.0.0.1:0 from a YAML config, with a fresh store in a
 // temp data dir, for integration tests.
 import OpenAI from 'openai';
+import { rendererDir } from '../../electron/app-info.js';
 import { parseConfigText } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/gateway/log.js';
 import { createGateway, type Gateway } from '../../electron/gateway/server.js';
@@ -38,6 +39,7 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     store,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
+    uiDir: rendererDir(),
   });
   const url = (await gateway.listen(0, '127.0.0.1')).origin;
   return {

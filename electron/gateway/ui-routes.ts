@@ -1,0 +1,202 @@
+// Browser mode: the renderer build served at /ui, and the shared API carried over HTTP at
+// /ui/api/<method>, behind an admin session that only a loopback client holding the master key
+// (or a one-time sign-in link) can open.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { isApiMethod, type ApiHandlers, type ApiMethod } from '../../shared/api.js';
+import { toErrorData } from '../services/admin.js';
+import type { Authenticator } from './auth.js';
+import { readJsonObject } from './body.js';
+import { sendJson, sendObject, type RequestContext } from './context.js';
+import { GatewayError } from './errors.js';
+
+const SESSION_COOKIE = 'lg_session';
+const SESSION_TTL_MS = 12 * 60 * 60_000;
+const LOGIN_LINK_TTL_MS = 5 * 60_000;
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+const UI_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+export function isLoopback(req: IncomingMessage): boolean {
+  const address = req.socket.remoteAddress ?? '';
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+function cookie(req: IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return null;
+}
+
+export class UiSessions {
+  private readonly sessions = new Map<string, number>();
+  private readonly loginTokens = new Map<string, number>();
+
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  /** A sign-in link that works once, for a few minutes (what `npm start` opens). */
+  createLoginToken(): string {
+    const token = randomBytes(24).toString('base64url');
+    this.loginTokens.set(token, this.clock() + LOGIN_LINK_TTL_MS);
+    return token;
+  }
+
+  redeemLoginToken(token: string): boolean {
+    const expires = this.loginTokens.get(token);
+    this.loginTokens.delete(token);
+    return expires !== undefined && expires > this.clock();
+  }
+
+  open(): string {
+    const token = randomBytes(32).toString('base64url');
+    this.sessions.set(token, this.clock() + SESSION_TTL_MS);
+    return token;
+  }
+
+  valid(req: IncomingMessage): boolean {
+    const token = cookie(req, SESSION_COOKIE);
+    if (!token) return false;
+    const expires = this.sessions.get(token);
+    if (expires === undefined || expires <= this.clock()) {
+      this.sessions.delete(token);
+      return false;
+    }
+    return true;
+  }
+
+  close(req: IncomingMessage): void {
+    const token = cookie(req, SESSION_COOKIE);
+    if (token) this.sessions.delete(token);
+  }
+}
+
+export interface UiDeps {
+  sessions: UiSessions;
+  auth: Authenticator;
+  api: ApiHandlers;
+  /** The built renderer (dist/renderer); null when it has not been built. */
+  uiDir: string | null;
+  /** Proxies a Playground chat as the master key, streamed. */
+  playground(ctx: RequestContext): Promise<void>;
+}
+
+function sessionCookie(token: string, maxAgeSeconds: number): string {
+  return `${SESSION_COOKIE}=${token}; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
+}
+
+function requireLoopback(ctx: RequestContext): void {
+  if (!isLoopback(ctx.req)) throw new GatewayError('permission', 'The admin UI answers only on this machine (a loopback client).');
+}
+
+// A cross-site form or script must not ride on the session cookie.
+function requireSameOrigin(ctx: RequestContext): void {
+  const origin = ctx.req.headers.origin;
+  if (origin && origin !== `http://${ctx.req.headers.host}`) throw new GatewayError('permission', 'Cross-origin requests to the admin UI are refused.');
+}
+
+function requireSession(deps: UiDeps, ctx: RequestContext): void {
+  requireLoopback(ctx);
+  requireSameOrigin(ctx);
+  if (!deps.sessions.valid(ctx.req)) throw new GatewayError('authentication', 'Sign in to the admin UI first.');
+}
+
+export async function handleUi(deps: UiDeps, ctx: RequestContext): Promise<void> {
+  const { path } = ctx;
+  const method = ctx.req.method ?? 'GET';
+  for (const [name, value] of Object.entries(UI_HEADERS)) ctx.res.setHeader(name, value);
+
+  if (path === '/ui') {
+    ctx.res.writeHead(302, { location: '/ui/' });
+    return void ctx.res.end();
+  }
+  if (path === '/ui/login' && method === 'GET') {
+    requireLoopback(ctx);
+    const token = new URLSearchParams(ctx.search).get('token') ?? '';
+    if (!deps.sessions.redeemLoginToken(token)) {
+      ctx.res.writeHead(302, { location: '/ui/?signin=expired' });
+      return void ctx.res.end();
+    }
+    ctx.res.writeHead(302, { location: '/ui/', 'set-cookie': sessionCookie(deps.sessions.open(), SESSION_TTL_MS / 1000) });
+    return void ctx.res.end();
+  }
+  if (path === '/ui/session' && method === 'POST') {
+    requireLoopback(ctx);
+    requireSameOrigin(ctx);
+    const body = await readJsonObject(ctx.req);
+    const key = typeof body.masterKey === 'string' ? body.masterKey : '';
+    if (!deps.auth.isMasterKey(key)) throw new GatewayError('authentication', 'That is not the master key.');
+    ctx.res.setHeader('set-cookie', sessionCookie(deps.sessions.open(), SESSION_TTL_MS / 1000));
+    return sendObject(ctx, 200, { ok: true, value: { signedIn: true } });
+  }
+  if (path === '/ui/session' && method === 'GET') {
+    return sendObject(ctx, 200, { ok: true, value: { signedIn: isLoopback(ctx.req) && deps.sessions.valid(ctx.req) } });
+  }
+  if (path === '/ui/logout' && method === 'POST') {
+    deps.sessions.close(ctx.req);
+    ctx.res.setHeader('set-cookie', sessionCookie('', 0));
+    return sendObject(ctx, 200, { ok: true, value: { signedIn: false } });
+  }
+  if (path === '/ui/playground' && method === 'POST') {
+    requireSession(deps, ctx);
+    ctx.caller = { kind: 'master' };
+    return deps.playground(ctx);
+  }
+  if (path.startsWith('/ui/api/') && method === 'POST') return callApi(deps, ctx, path.slice('/ui/api/'.length));
+  if (method === 'GET' || method === 'HEAD') return serveFile(deps, ctx);
+  throw new GatewayError('not_found', `No route for ${method} ${path}.`);
+}
+
+/** Errors are data here, as over IPC: `{ ok: false, error: { code, message, current? } }`. */
+async function callApi(deps: UiDeps, ctx: RequestContext, name: string): Promise<void> {
+  try {
+    requireSession(deps, ctx);
+    if (!isApiMethod(name)) throw new GatewayError('not_found', `There is no API method "${name}".`);
+    const request = await readJsonObject(ctx.req);
+    const handler = deps.api[name] as (request: unknown) => unknown;
+    const value = await handler.call(deps.api, request as never);
+    sendObject(ctx, 200, { ok: true, value });
+  } catch (error) {
+    const data = toErrorData(error);
+    const status = data.code === 'authentication' ? 401 : data.code === 'permission' ? 403 : 200;
+    sendObject(ctx, status, { ok: false, error: data });
+  }
+}
+
+async function serveFile(deps: UiDeps, ctx: RequestContext): Promise<void> {
+  if (!deps.uiDir) {
+    return sendJson(ctx, 503, JSON.stringify({ error: { message: 'The admin UI has not been built; run `npm run build`.', code: 'unavailable' } }));
+  }
+  const relative = decodeURIComponent(ctx.path.slice('/ui/'.length)) || 'index.html';
+  const file = normalize(join(deps.uiDir, relative));
+  if (!file.startsWith(deps.uiDir + sep) && file !== deps.uiDir) throw new GatewayError('not_found', 'No such file.');
+  const isAsset = extname(file) !== '';
+  try {
+    const bytes = await readFile(isAsset ? file : join(deps.uiDir, 'index.html'));
+    const type = CONTENT_TYPES[extname(isAsset ? file : 'index.html')] ?? 'application/octet-stream';
+    // Vite fingerprints assets, so they never change; the page itself always revalidates.
+    const caching = relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+    ctx.res.writeHead(200, { 'content-type': type, 'content-length': bytes.length, 'cache-control': caching });
+    ctx.res.end(ctx.req.method === 'HEAD' ? undefined : bytes);
+  } catch {
+    throw new GatewayError('not_found', `No such file: ${relative}`);
+  }
+}
+
+export type { ApiMethod };

@@ -1,0 +1,167 @@
+// The whole user journey in the real UI: Debian's Chromium, driven by Playwright, in browser
+// mode against a real gateway and a mock upstream. Every view is screenshotted into
+// tests/.screenshots (git-ignored) for a look.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { chromium, type Browser, type Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rendererDir } from '../../electron/app-info.js';
+import { PROJECT_ROOT } from '../helpers/cli.js';
+import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+
+const SHOTS = join(PROJECT_ROOT, 'tests/.screenshots');
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let upstream: MockUpstream;
+let gw: TestGateway;
+let browser: Browser;
+let page: Page;
+let secret = '';
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function go(view: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: view }).click();
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).toBeTruthy();
+}
+
+function client(key: string): OpenAI {
+  return new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  if (!rendererDir()) throw new Error('Build the renderer first (npm run build).');
+  upstream = await startMockOpenAI();
+  gw = await startTestGateway('model_list: []\n');
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
+  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gw?.close();
+  await upstream?.close();
+});
+
+describe('the Loopgate UI in Chromium', () => {
+  it('opens signed in from a one-time link and greets a first run', async () => {
+    await page.goto(gw.gateway.loginLink());
+    await expect.poll(() => page.url()).toMatch(/\/ui\/$/);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByRole('region', { name: 'Getting started' }).waitFor();
+    await shot('1-overview-first-run');
+  });
+
+  it('adds a provider, tests it and adds a model', async () => {
+    await go('Providers');
+    const form = page.getByRole('form', { name: 'Add a provider' });
+    await form.getByLabel('Type').selectOption('openai');
+    await form.getByLabel('Name').fill('Mock cloud');
+    await form.getByLabel('Base URL').fill(upstream.apiBase);
+    await form.getByLabel('API key').fill('sk-upstream-secret');
+    await form.getByRole('button', { name: 'Add provider' }).click();
+    const provider = page.getByRole('article', { name: 'Mock cloud' });
+    await provider.getByText(/Connected · 1 models available/).waitFor();
+    await provider.getByLabel('Name for mock-model').fill('gpt-journey');
+    await provider.getByRole('button', { name: 'Add model' }).click();
+    await page.getByText('"gpt-journey" is ready for your tools.').waitFor();
+    await expect(provider.textContent()).resolves.toContain('••••cret');
+    await shot('2-providers');
+    await go('Models & routing');
+    await page.getByRole('cell', { name: 'gpt-journey' }).waitFor();
+    await shot('3-models');
+  });
+
+  it('creates a key, shown once, that works with the openai client', async () => {
+    await go('Keys');
+    const form = page.getByRole('form', { name: 'Create a key' });
+    await form.getByLabel('Name').fill('journey');
+    await form.getByLabel('Requests / minute').fill('100');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const secretBox = page.locator('[data-secret]');
+    await secretBox.waitFor();
+    secret = (await secretBox.textContent())!.trim();
+    expect(secret).toMatch(/^sk-lg-[0-9A-Za-z]{40}$/);
+    await shot('4-keys-secret-once');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await expect(page.locator('[data-secret]').count()).resolves.toBe(0);
+
+    const answer = await client(secret).chat.completions.create({ model: 'gpt-journey', messages: [{ role: 'user', content: 'hello from the journey' }] });
+    expect(answer.choices[0]?.message.content).toBe('Hello from mock: hello from the journey');
+  });
+
+  it('shows the request in the live log and in the usage chart', async () => {
+    await go('Logs');
+    const row = page.getByRole('row', { name: /journey.*gpt-journey.*200/ });
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    await page.getByRole('complementary', { name: 'Request details' }).getByText('gpt-journey').waitFor();
+    await shot('5-logs');
+    await go('Overview');
+    const chart = page.getByRole('figure', { name: 'Requests' });
+    await chart.waitFor();
+    await expect.poll(async () => Number(await chart.getAttribute('data-total'))).toBeGreaterThanOrEqual(1);
+    await page.getByRole('region', { name: 'By key' }).getByText('journey').waitFor();
+    await shot('6-overview-usage');
+  });
+
+  it('chats in the Playground, streamed through the gateway', async () => {
+    await go('Playground');
+    await page.getByLabel('Message').fill('stream to the playground');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Hello from mock: stream to the playground').waitFor();
+    await shot('7-playground');
+  });
+
+  it('fills in the Connect snippets with the real base URL', async () => {
+    await go('Connect');
+    const claude = page.getByRole('region', { name: 'Claude Code' });
+    await expect(claude.textContent()).resolves.toContain(`ANTHROPIC_BASE_URL=${gw.url}`);
+    await expect(page.getByRole('region', { name: 'Codex CLI' }).textContent()).resolves.toContain(`base_url = "${gw.url}/v1"`);
+    await shot('8-connect');
+  });
+
+  it('never overwrites a key someone else changed first', async () => {
+    await go('Keys');
+    await page.getByRole('row', { name: /Key journey/ }).getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit key' });
+    await edit.getByLabel('Name').fill('journey-renamed');
+    // Meanwhile, a script changes the same key through the management API.
+    const token = (await gw.manage('GET', `/key/info?key=${secret}`)).body.key as string;
+    expect((await gw.manage('POST', '/key/update', { key: token, key_alias: 'changed-elsewhere' })).status).toBe(200);
+    await edit.getByRole('button', { name: 'Save' }).click();
+    const banner = page.getByRole('alert').filter({ hasText: 'Someone else changed' });
+    await banner.waitFor();
+    await shot('9-keys-conflict');
+    expect((await gw.manage('GET', `/key/info?key=${token}`)).body.info.key_alias).toBe('changed-elsewhere');
+    await banner.getByRole('button', { name: 'Reload it' }).click();
+    await expect(page.getByRole('form', { name: 'Edit key' }).getByLabel('Name').inputValue()).resolves.toBe('changed-elsewhere');
+    await page.getByRole('form', { name: 'Edit key' }).getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('revokes the key, and the client gets 401 on its next request', async () => {
+    await page.getByRole('row', { name: /Key changed-elsewhere/ }).getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('row', { name: /Key changed-elsewhere/ }).getByText('revoked').waitFor();
+    await shot('10-keys-revoked');
+    await expect(client(secret).chat.completions.create({ model: 'gpt-journey', messages: [{ role: 'user', content: 'again' }] })).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('asks a browser without a session for the master key', async () => {
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await fresh.goto(`${gw.url}/ui/`);
+    await fresh.getByRole('heading', { name: 'Sign in to Loopgate' }).waitFor();
+    await fresh.getByLabel('Master key').fill('sk-not-it');
+    await fresh.getByRole('button', { name: 'Sign in' }).click();
+    await fresh.getByRole('alert').getByText('That is not the master key.').waitFor();
+    await fresh.screenshot({ path: join(SHOTS, '0-sign-in.png') });
+    await fresh.getByLabel('Master key').fill(TEST_MASTER_KEY);
+    await fresh.getByRole('button', { name: 'Sign in' }).click();
+    await fresh.getByRole('heading', { name: 'Overview' }).waitFor();
+    await fresh.close();
+  });
+});
