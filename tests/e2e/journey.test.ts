@@ -66,7 +66,7 @@ describe('the Loopgate UI in Chromium', () => {
     await form.getByLabel('API key').fill('sk-upstream-secret');
     await form.getByRole('button', { name: 'Add provider' }).click();
     const provider = page.getByRole('article', { name: 'Mock cloud' });
-    await provider.getByText(/Connected · 1 models available/).waitFor();
+    await provider.getByText('Connected · 1 model available').waitFor();
     await provider.getByLabel('Name for mock-model').fill('gpt-journey');
     await provider.getByRole('button', { name: 'Add model' }).click();
     await page.getByText('"gpt-journey" is ready for your tools.').waitFor();
