@@ -54,6 +54,9 @@ export interface Gateway {
   readonly api: ApiHandlers;
   /** A one-time link that opens the admin UI already signed in (what `npm start` opens). */
   loginLink(): string;
+  /** Paused, model routes answer 503 until resumed; the admin UI keeps working. */
+  setPaused(paused: boolean): void;
+  readonly paused: boolean;
   listen(port: number, host: string): Promise<URL>;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), flushes usage, closes upstreams. */
   close(graceMs?: number): Promise<void>;
@@ -111,6 +114,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const sessions = new UiSessions(clock);
   const ui: UiDeps = { sessions, auth, api, uiDir: options.uiDir ?? null, playground: (ctx) => proxy(deps, chatDialect, ctx) };
   let draining = false;
+  let paused = false;
 
   // Public routes answer without a key: probes and scrapers do not carry one.
   const publicRoutes = new Map<string, Handler>([
@@ -185,6 +189,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return (ctx) => {
         // Anthropic clients read Anthropic-shaped errors, from the very first check on.
         if (apiPath.startsWith('/messages')) ctx.errorBody = anthropicDialect.errorBody;
+        if (paused) throw new GatewayError('unavailable', 'Loopgate is paused; resume it from the tray or the app.', { headers: { 'retry-after': '30' } });
         ctx.caller = auth.authenticate(ctx.req.headers);
         return handler(ctx);
       };
@@ -290,6 +295,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     accounting,
     api,
     loginLink: () => `${listeningUrl?.origin ?? ''}/ui/login?token=${sessions.createLoginToken()}`,
+    setPaused(value) {
+      paused = value;
+    },
+    get paused() {
+      return paused;
+    },
     listen(port, host) {
       return new Promise((resolveListen, reject) => {
         server.once('error', reject);

@@ -1,0 +1,60 @@
+// The main window's options and navigation rules, as plain data so tests can read them without
+// Electron. main.ts applies them.
+
+export interface MainWindowOptions {
+  width: number;
+  height: number;
+  minWidth: number;
+  minHeight: number;
+  title: string;
+  show: boolean;
+  backgroundColor: string;
+  webPreferences: {
+    preload: string;
+    contextIsolation: true;
+    sandbox: true;
+    nodeIntegration: false;
+    nodeIntegrationInWorker: false;
+    webSecurity: true;
+    allowRunningInsecureContent: false;
+    spellcheck: boolean;
+  };
+}
+
+export function mainWindowOptions(preload: string, dark: boolean): MainWindowOptions {
+  return {
+    width: 1180,
+    height: 800,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Loopgate',
+    // Shown once the first paint is ready, so the window never flashes white.
+    show: false,
+    backgroundColor: dark ? '#0f1115' : '#f6f7f9',
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
+    },
+  };
+}
+
+/** The window only ever shows the gateway's own admin UI; everything else opens in the browser. */
+export function isAppUrl(url: string, gatewayOrigin: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === gatewayOrigin && parsed.pathname.startsWith('/ui/');
+  } catch {
+    return false;
+  }
+}
+
+/** Links worth handing to the user's browser (never file:, javascript: and the like). */
+export function isExternalLink(url: string): boolean {
+  return /^https?:\/\//.test(url);
+}
