@@ -65,6 +65,13 @@ export interface RoutingView {
   cache: boolean;
 }
 
+export interface ImportResult {
+  providers: number;
+  models: number;
+  /** Parts of the file the import did not copy, said plainly (e.g. router_settings). */
+  skipped: string[];
+}
+
 export interface KeyInput {
   keyAlias: string | null;
   models: string[];
@@ -122,6 +129,7 @@ export interface LoopgateApi {
   'models.remove': (request: { id: string }) => { deleted: boolean };
   'routing.get': (request: Record<string, never>) => RoutingView;
   'config.export': (request: Record<string, never>) => { yaml: string };
+  'config.import': (request: { yaml: string }) => ImportResult;
   'keys.list': (request: { status?: KeyStatus; search?: string; page: number; size: number }) => { keys: KeyView[]; total: number };
   'keys.create': (request: KeyInput) => { secret: string; key: KeyView };
   'keys.update': (request: KeyInput & { id: string; version: number }) => KeyView;
@@ -148,6 +156,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'models.remove',
   'routing.get',
   'config.export',
+  'config.import',
   'keys.list',
   'keys.create',
   'keys.update',

@@ -1,11 +1,11 @@
 // Services own what the GUI can do: the shared API contract (shared/api.ts) implemented over the
 // store and the running gateway. Both transports (Electron IPC, browser-mode HTTP) call these.
 import { request } from 'undici';
-import { stringify as toYaml } from 'yaml';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { ApiHandlers, DeploymentView, KeyInput, KeyView, ProviderView, UsageSeries } from '../../shared/api.js';
 import type { ErrorData } from '../../shared/errors.js';
 import { keyStatus, parseDuration, type VirtualKey } from '../../shared/keys.js';
-import { storedDeployment, type DeploymentConfig, type GatewayConfig } from '../config/index.js';
+import { ConfigError, parseConfigText, storedDeployment, type DeploymentConfig, type GatewayConfig } from '../config/index.js';
 import type { Accounting } from '../gateway/accounting.js';
 import { GatewayError } from '../gateway/errors.js';
 import type { RoutingTable } from '../gateway/routing-table.js';
@@ -285,6 +285,34 @@ export function createAdminApi(context: AdminContext): ApiHandlers {
         }),
       ];
       return { yaml: toYaml({ model_list, router_settings: { routing_strategy: config.routing.strategy, num_retries: config.routing.numRetries } }) };
+    },
+
+    async 'config.import'({ yaml }) {
+      let imported: GatewayConfig;
+      try {
+        imported = parseConfigText(yaml, { env: process.env });
+      } catch (error) {
+        throw new GatewayError('invalid_request', error instanceof ConfigError ? `config.yaml: ${error.message}` : String(error), { param: 'yaml' });
+      }
+      // One stored provider per family, base URL and key, however many models share it.
+      const providerIds = new Map<string, string>();
+      let providers = 0;
+      for (const deployment of imported.deployments) {
+        const identity = `${deployment.family.name}\u0000${deployment.apiBase.href}\u0000${deployment.apiKey ?? ''}`;
+        let providerId = providerIds.get(identity);
+        if (!providerId) {
+          providerId = `prov_${randomBase62(12)}`;
+          const name = `${deployment.family.name} · ${deployment.apiBase.host}`;
+          await store.providers.create(providerId, { name, family: deployment.family.name, apiBase: deployment.apiBase.href, apiKey: deployment.apiKey }, clock());
+          providerIds.set(identity, providerId);
+          providers++;
+        }
+        await store.deployments.create({ id: `dep_${randomBase62(12)}`, modelName: deployment.modelName, providerId, upstreamModel: deployment.upstreamModel, createdAt: clock() });
+      }
+      await context.refreshRouting();
+      const raw = parseYaml(yaml) as Record<string, unknown> | null;
+      const skipped = ['router_settings', 'litellm_settings', 'general_settings'].filter((section) => raw && section in raw);
+      return { providers, models: imported.deployments.length, skipped: [...skipped, ...imported.unsupported] };
     },
 
     async 'keys.list'({ status, search, page, size }) {

@@ -21,6 +21,9 @@ let page: Page;
 let secret = '';
 
 async function shot(name: string): Promise<void> {
+  // Toasts are dismissed first, so each picture shows the view itself.
+  const dismiss = page.getByRole('button', { name: 'Dismiss' });
+  while ((await dismiss.count()) > 0) await dismiss.first().click();
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -40,6 +43,7 @@ beforeAll(async () => {
   gw = await startTestGateway('model_list: []\n');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page.setDefaultTimeout(10_000);
 }, 60_000);
 
 afterAll(async () => {
@@ -72,9 +76,28 @@ describe('the Loopgate UI in Chromium', () => {
     await page.getByText('"gpt-journey" is ready for your tools.').waitFor();
     await expect(provider.textContent()).resolves.toContain('••••cret');
     await shot('2-providers');
+    // Edit: rename it; the key stays as saved.
+    await provider.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit Mock cloud' });
+    await edit.getByLabel('Name').fill('Mock cloud EU');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('article', { name: 'Mock cloud EU' }).getByText('••••cret').waitFor();
     await go('Models & routing');
     await page.getByRole('cell', { name: 'gpt-journey' }).waitFor();
     await shot('3-models');
+  });
+
+  it('imports a LiteLLM config.yaml into editable models', async () => {
+    await page.getByRole('button', { name: 'Import config.yaml' }).click();
+    const form = page.getByRole('form', { name: 'Import a config' });
+    await form.getByLabel('Or paste it').fill(`model_list:\n  - model_name: imported-model\n    litellm_params:\n      model: openai/mock-gpt\n      api_base: ${upstream.apiBase}\nrouter_settings:\n  num_retries: 1\n`);
+    await form.getByRole('button', { name: 'Import' }).click();
+    await page.getByText(/Imported 1 model on 1 provider\. Not imported: router_settings/).waitFor();
+    const row = page.getByRole('row', { name: /imported-model/ });
+    await row.getByRole('button', { name: 'Remove' }).waitFor();
+    const answer = await client(TEST_MASTER_KEY).chat.completions.create({ model: 'imported-model', messages: [{ role: 'user', content: 'imported' }] });
+    expect(answer.choices[0]?.message.content).toBe('Hello from mock: imported');
+    await shot('3b-models-imported');
   });
 
   it('creates a key, shown once, that works with the openai client', async () => {
@@ -149,6 +172,16 @@ describe('the Loopgate UI in Chromium', () => {
     await page.getByRole('row', { name: /Key changed-elsewhere/ }).getByText('revoked').waitFor();
     await shot('10-keys-revoked');
     await expect(client(secret).chat.completions.create({ model: 'gpt-journey', messages: [{ role: 'user', content: 'again' }] })).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('follows a dark OS theme', async () => {
+    const dark = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'dark' });
+    await dark.goto(gw.gateway.loginLink());
+    await dark.getByRole('heading', { name: 'Overview' }).waitFor();
+    const background = await dark.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(background).toBe('rgb(15, 17, 21)');
+    await dark.screenshot({ path: join(SHOTS, '11-overview-dark.png'), fullPage: true });
+    await dark.close();
   });
 
   it('asks a browser without a session for the master key', async () => {

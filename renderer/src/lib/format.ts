@@ -21,3 +21,8 @@ export function clock(epochMs: number): string {
 export function shortDay(day: string): string {
   return new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
+
+/** "1 model", "3 models". */
+export function plural(value: number, word: string): string {
+  return `${value} ${word}${value === 1 ? '' : 's'}`;
+}
