@@ -178,7 +178,7 @@ describe('the Loopgate UI in Chromium', () => {
     const dark = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'dark' });
     await dark.goto(gw.gateway.loginLink());
     await dark.getByRole('heading', { name: 'Overview' }).waitFor();
-    const background = await dark.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const background = await dark.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor');
     expect(background).toBe('rgb(15, 17, 21)');
     await dark.screenshot({ path: join(SHOTS, '11-overview-dark.png'), fullPage: true });
     await dark.close();
