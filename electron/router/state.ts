@@ -1,6 +1,7 @@
 // What the router knows about each deployment right now: requests in flight, recent failures
 // and cooldown, latency, and the last minute's requests and tokens.
 import type { DeploymentConfig } from '../config/index.js';
+import { SlidingWindow } from './window.js';
 
 export const MINUTE_MS = 60_000;
 /** Weight of the newest sample in the latency average. */
@@ -12,9 +13,8 @@ export class DeploymentState {
   lastError: { message: string; at: number } | null = null;
   latencyMs: number | null = null;
   private failures: number[] = [];
-  private requests: number[] = [];
-  private tokens: Array<{ time: number; tokens: number }> = [];
-  private tokensInWindow = 0;
+  private readonly requests = new SlidingWindow(MINUTE_MS);
+  private readonly tokens = new SlidingWindow(MINUTE_MS);
 
   constructor(readonly config: DeploymentConfig) {}
 
@@ -24,7 +24,8 @@ export class DeploymentState {
 
   started(now: number): void {
     this.inFlight++;
-    this.requests.push(now);
+    // Requests are counted only where an rpm limit needs them.
+    if (this.config.rpm !== null) this.requests.add(now);
   }
 
   ended(): void {
@@ -33,10 +34,7 @@ export class DeploymentState {
 
   succeeded(latencyMs: number, tokens: number, now: number): void {
     this.latencyMs = this.latencyMs === null ? latencyMs : this.latencyMs * (1 - LATENCY_SMOOTHING) + latencyMs * LATENCY_SMOOTHING;
-    if (tokens > 0) {
-      this.tokens.push({ time: now, tokens });
-      this.tokensInWindow += tokens;
-    }
+    if (tokens > 0) this.tokens.add(now, tokens);
   }
 
   /** Counts a failure; true when it tips the deployment over `allowedFails` in the last minute. */
@@ -59,13 +57,11 @@ export class DeploymentState {
   }
 
   requestsLastMinute(now: number): number {
-    this.requests = this.requests.filter((time) => time > now - MINUTE_MS);
-    return this.requests.length;
+    return this.requests.count(now);
   }
 
   tokensLastMinute(now: number): number {
-    while (this.tokens.length > 0 && this.tokens[0]!.time <= now - MINUTE_MS) this.tokensInWindow -= this.tokens.shift()!.tokens;
-    return this.tokensInWindow;
+    return this.tokens.sum(now);
   }
 
   /** When this deployment next has room under its rpm/tpm, if it is at a limit now. */
@@ -73,8 +69,8 @@ export class DeploymentState {
     const rpm = this.config.rpm;
     const tpm = this.config.tpm;
     let at = now;
-    if (rpm !== null && this.requestsLastMinute(now) >= rpm) at = Math.max(at, (this.requests[0] ?? now) + MINUTE_MS);
-    if (tpm !== null && this.tokensLastMinute(now) >= tpm) at = Math.max(at, (this.tokens[0]?.time ?? now) + MINUTE_MS);
+    if (rpm !== null && this.requests.count(now) >= rpm) at = Math.max(at, (this.requests.oldest(now) ?? now) + MINUTE_MS);
+    if (tpm !== null && this.tokens.sum(now) >= tpm) at = Math.max(at, (this.tokens.oldest(now) ?? now) + MINUTE_MS);
     return at;
   }
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
 import type { Logger } from '../gateway/log.js';
 import { acquireLock, writeFileAtomic } from './files.js';
 import { JournalWriter, readJournal, type JournalOp, type JournalRecord, type SqlParam } from './journal.js';
@@ -47,6 +47,7 @@ export class StoreDatabase implements Reader {
   private failure: Error | null = null;
   private snapshotting: Promise<void> | null = null;
   private closed = false;
+  private lastSnapshotBytes = 0;
 
   private constructor(
     private db: Database,
@@ -99,11 +100,18 @@ export class StoreDatabase implements Reader {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
     const ops: JournalOp[] = [];
+    // A batch runs the same statement many times (usage rows); compile each once per write.
+    const statements = new Map<string, Statement>();
     const tx: Tx = {
       all: (sql, params) => this.all(sql, params),
       get: (sql, params) => this.get(sql, params),
       run: (sql, params = []) => {
-        this.db.run(sql, params);
+        let statement = statements.get(sql);
+        if (!statement) {
+          statement = this.db.prepare(sql);
+          statements.set(sql, statement);
+        }
+        statement.run(params);
         ops.push([sql, params]);
         return this.db.getRowsModified();
       },
@@ -116,12 +124,18 @@ export class StoreDatabase implements Reader {
     } catch (error) {
       this.db.exec('ROLLBACK');
       return Promise.reject(error);
+    } finally {
+      for (const statement of statements.values()) statement.free();
     }
     if (ops.length === 0) return Promise.resolve(result);
     const record: JournalRecord = { seq: ++this.seq, ops };
     return this.journal.append(record).then(
       () => {
-        if (this.journal.bytesInCurrentFile > SNAPSHOT_AFTER_BYTES) void this.snapshot().catch(() => undefined);
+        // A snapshot costs the database's size, so it waits for a journal at least that big:
+        // writes stay proportional to their own size, amortised.
+        if (this.journal.bytesInCurrentFile > Math.max(SNAPSHOT_AFTER_BYTES, 2 * this.lastSnapshotBytes)) {
+          void this.snapshot().catch(() => undefined);
+        }
         return result;
       },
       (error: unknown) => {
@@ -139,6 +153,7 @@ export class StoreDatabase implements Reader {
     // Synchronous up to export(): the bytes and `last_seq` describe the same instant.
     this.db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_seq', ?)", [String(this.seq)]);
     const bytes = this.db.export();
+    this.lastSnapshotBytes = bytes.length;
     const closedFile = coveredFileIndex ?? this.journal.rotate();
     this.snapshotting = (async () => {
       try {

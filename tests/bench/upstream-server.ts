@@ -1,0 +1,5 @@
+// The benchmark's upstream: the mock OpenAI server in its own process, printing its URL.
+import { startMockOpenAI } from '../helpers/mock-openai.js';
+
+const upstream = await startMockOpenAI();
+process.stdout.write(`${upstream.url}\n`);
