@@ -3,7 +3,7 @@
 // real work on every request (auth, routing, accounting, metrics, logs); the ratio says what
 // that costs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
@@ -53,10 +53,20 @@ function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
-export async function benchProxyThroughput(): Promise<{ bareRps: number; loopgateRps: number; ratio: number }> {
-  const tsx = join(PROJECT_ROOT, 'node_modules/.bin/tsx');
-  const upstream = await launch(tsx, ['tests/bench/upstream-server.ts']);
-  const bare = await launch(tsx, ['tests/bench/bare-proxy.ts', upstream.url]);
+/** CPU seconds a process has used (user + system), from /proc on Linux; null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+export async function benchProxyThroughput(): Promise<{ bareRps: number; loopgateRps: number; ratio: number; bareCpuUs: number; loopgateCpuUs: number }> {
+  // `node --import tsx` rather than the tsx launcher, so the pid measured is the server itself.
+  const upstream = await launch(process.execPath, ['--import', 'tsx', 'tests/bench/upstream-server.ts']);
+  const bare = await launch(process.execPath, ['--import', 'tsx', 'tests/bench/bare-proxy.ts', upstream.url]);
   const dir = mkdtempSync(join(tmpdir(), 'loopgate-bench-'));
   const config = join(dir, 'config.yaml');
   writeFileSync(config, `model_list:\n  - model_name: bench\n    litellm_params:\n      model: openai/mock-gpt\n      api_base: ${upstream.url}/v1\ngeneral_settings:\n  master_key: sk-bench\n`);
@@ -67,13 +77,29 @@ export async function benchProxyThroughput(): Promise<{ bareRps: number; loopgat
     await measure(loopgate.url, '/v1/chat/completions', { authorization: 'Bearer sk-bench' });
     const bareRuns: number[] = [];
     const loopgateRuns: number[] = [];
+    const cpu = { bare: 0, loopgate: 0, bareRequests: 0, loopgateRequests: 0 };
     for (let round = 0; round < ROUNDS; round++) {
-      bareRuns.push(await measure(bare.url, '/v1/chat/completions', {}));
-      loopgateRuns.push(await measure(loopgate.url, '/v1/chat/completions', { authorization: 'Bearer sk-bench' }));
+      let before = cpuSeconds(bare.child.pid);
+      const bareRps = await measure(bare.url, '/v1/chat/completions', {});
+      cpu.bare += (cpuSeconds(bare.child.pid) ?? 0) - (before ?? 0);
+      cpu.bareRequests += (bareRps * DURATION_MS) / 1000;
+      bareRuns.push(bareRps);
+      before = cpuSeconds(loopgate.child.pid);
+      const loopgateRps = await measure(loopgate.url, '/v1/chat/completions', { authorization: 'Bearer sk-bench' });
+      cpu.loopgate += (cpuSeconds(loopgate.child.pid) ?? 0) - (before ?? 0);
+      cpu.loopgateRequests += (loopgateRps * DURATION_MS) / 1000;
+      loopgateRuns.push(loopgateRps);
     }
     const bareRps = median(bareRuns);
     const loopgateRps = median(loopgateRuns);
-    return { bareRps, loopgateRps, ratio: loopgateRps / bareRps };
+    return {
+      bareRps,
+      loopgateRps,
+      ratio: loopgateRps / bareRps,
+      // CPU per request inside each proxy process: the overhead itself, apart from contention.
+      bareCpuUs: (cpu.bare / cpu.bareRequests) * 1e6,
+      loopgateCpuUs: (cpu.loopgate / cpu.loopgateRequests) * 1e6,
+    };
   } finally {
     for (const child of [loopgate.child, bare.child, upstream.child]) child.kill('SIGTERM');
   }

@@ -19,6 +19,7 @@ for (const [name, ratio] of [['create', store.createRatio], ['revoke', store.rev
 const proxy = await benchProxyThroughput();
 console.log('\nChat completions through a proxy, requests per second (median of 3 rounds, 32 connections):');
 console.log(`  bare undici proxy ${proxy.bareRps.toFixed(0)}  Loopgate ${proxy.loopgateRps.toFixed(0)}  ratio ${proxy.ratio.toFixed(2)}`);
+console.log(`  CPU per request in the proxy process: bare ${proxy.bareCpuUs.toFixed(0)} µs, Loopgate ${proxy.loopgateCpuUs.toFixed(0)} µs`);
 if (proxy.ratio < THROUGHPUT_RATIO_FLOOR) failures.push(`Loopgate keeps ${proxy.ratio.toFixed(2)}x of a bare proxy's throughput (floor ${THROUGHPUT_RATIO_FLOOR}x)`);
 
 if (failures.length > 0) {
