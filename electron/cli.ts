@@ -23,6 +23,8 @@ serve       Run the gateway in the foreground until SIGINT or SIGTERM.
 --open      Open the admin UI in the browser, already signed in.
 `;
 
+const DUPLICATE_SIGNAL_MS = 1_000;
+
 /** Exit codes: 0 done, 1 failed at start, 2 bad command line. */
 class UsageError extends Error {}
 
@@ -60,10 +62,15 @@ async function serve(args: string[]): Promise<void> {
     env: process.env,
     logger,
   });
-  let stopping = false;
+  let stoppingSince = 0;
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) fail(`second ${signal}: exiting without waiting for in-flight requests`, 1);
-    stopping = true;
+    // A wrapper (npm, a shell) may pass the same Ctrl-C on moments after the terminal did:
+    // only a signal sent well after the first means "stop now".
+    if (stoppingSince) {
+      if (Date.now() - stoppingSince > DUPLICATE_SIGNAL_MS) fail(`second ${signal}: exiting without waiting for in-flight requests`, 1);
+      return;
+    }
+    stoppingSince = Date.now();
     logger.log('info', `${signal} received; finishing in-flight requests`);
     started.close().then(
       () => process.exit(0),
@@ -79,6 +86,8 @@ async function serve(args: string[]): Promise<void> {
 
 /** Opens the admin UI, signed in by a one-time link, in the user's browser. */
 function openInBrowser(link: string, logger: BatchedJsonLogger): void {
+  // Said on stderr too, for when no browser opens (a one-time link, valid five minutes, this machine only).
+  process.stderr.write(`Admin UI: ${link}\n`);
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   const child = spawn(command, [link], { stdio: 'ignore', detached: true });
   child.on('error', () => logger.log('warn', `Could not open a browser; visit ${originOf(link)}/ui and sign in with the master key`));

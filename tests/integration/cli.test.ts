@@ -75,6 +75,8 @@ describe('npx loopgate serve', () => {
       stream: true,
     });
     await expect.poll(() => upstream.pausedStreams).toBe(1);
+    // Twice at once, as npm passing on a Ctrl-C the terminal already sent: still one graceful stop.
+    cli.signal('SIGTERM');
     cli.signal('SIGTERM');
     await expect.poll(() => cli.stderr()).toContain('SIGTERM received');
     // Draining: no new connections are accepted...
