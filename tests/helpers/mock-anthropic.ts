@@ -3,22 +3,13 @@
 //   fail-overloaded   529 overloaded_error, as Anthropic sends under load
 // With tools offered and a user turn that mentions the weather (or a patch), it calls the first tool; after a
 // tool_result it answers with text quoting the result; with `thinking`, it thinks first.
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { serve, type MockServer, type Recorded } from './mock-server.js';
 
 type Json = Record<string, unknown>;
 
-export interface AnthropicRecorded {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: Json;
-}
-
-export interface MockAnthropic {
-  url: string;
-  requests: AnthropicRecorded[];
-  close(): Promise<void>;
-}
+export type AnthropicRecorded = Recorded;
+export type MockAnthropic = MockServer;
 
 export const OVERLOADED_BODY = JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
 
@@ -65,44 +56,25 @@ function outputTokens(blocks: Json[]): number {
 }
 
 export async function startMockAnthropic(options: { apiKey?: string } = {}): Promise<MockAnthropic> {
-  const requests: AnthropicRecorded[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const path = (req.url ?? '/').split('?')[0]!;
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Json;
-      requests.push({ path, headers: req.headers, body });
-      if (options.apiKey && req.headers['x-api-key'] !== options.apiKey) {
-        return send(res, 401, JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
-      }
-      if (!req.headers['anthropic-version']) {
-        return send(res, 400, JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'anthropic-version header is required' } }));
-      }
-      if (path === '/v1/messages/count_tokens') return send(res, 200, JSON.stringify({ input_tokens: reply({ ...body, tools: [] }).inputTokens + 1000 }));
-      if (path !== '/v1/messages') return send(res, 404, JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: path } }));
-      if (body.model === 'fail-overloaded') return send(res, 529, OVERLOADED_BODY);
-      if (typeof body.max_tokens !== 'number') {
-        return send(res, 400, JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } }));
-      }
-      const { blocks, stopReason, inputTokens } = reply(body);
-      const usage = { input_tokens: inputTokens, output_tokens: outputTokens(blocks), cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
-      const message = { id: 'msg_mock123', type: 'message', role: 'assistant', model: body.model, content: blocks, stop_reason: stopReason, stop_sequence: null, usage };
-      if (body.stream !== true) return send(res, 200, JSON.stringify(message));
-      streamMessage(res, message, usage);
-    });
+  return serve((path, _query, headers, body, _raw, res) => {
+    if (options.apiKey && headers['x-api-key'] !== options.apiKey) {
+      return send(res, 401, JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
+    }
+    if (!headers['anthropic-version']) {
+      return send(res, 400, JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'anthropic-version header is required' } }));
+    }
+    if (path === '/v1/messages/count_tokens') return send(res, 200, JSON.stringify({ input_tokens: reply({ ...body, tools: [] }).inputTokens + 1000 }));
+    if (path !== '/v1/messages') return send(res, 404, JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: path } }));
+    if (body.model === 'fail-overloaded') return send(res, 529, OVERLOADED_BODY);
+    if (typeof body.max_tokens !== 'number') {
+      return send(res, 400, JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } }));
+    }
+    const { blocks, stopReason, inputTokens } = reply(body);
+    const usage = { input_tokens: inputTokens, output_tokens: outputTokens(blocks), cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+    const message = { id: 'msg_mock123', type: 'message', role: 'assistant', model: body.model, content: blocks, stop_reason: stopReason, stop_sequence: null, usage };
+    if (body.stream !== true) return send(res, 200, JSON.stringify(message));
+    streamMessage(res, message, usage);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 function send(res: ServerResponse, status: number, body: string): void {

@@ -3,7 +3,8 @@
 import { ERROR_CODES } from '../../../shared/errors.js';
 import { GatewayError } from '../../gateway/errors.js';
 import type { AnthropicUsage } from '../../providers/anthropic/response.js';
-import { SseParser } from '../../providers/sse.js';
+import type { SseEvent } from '../../providers/sse.js';
+import { ObservedStream } from '../observed-stream.js';
 import type { TokenUsage } from '../../providers/types.js';
 import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ReasoningEffort } from '../chat/types.js';
 import { upstreamErrorMessage, type InboundDialect, type Json, type NativeStreamScanner } from '../types.js';
@@ -152,34 +153,21 @@ export function usageFromAnthropic(usage: AnthropicUsage | undefined): TokenUsag
 }
 
 /** Reads usage from a natively relayed Anthropic stream; the bytes pass untouched. */
-class AnthropicNativeScanner implements NativeStreamScanner {
-  private readonly sse = new SseParser();
-  private usage_: AnthropicUsage | null = null;
+class AnthropicNativeScanner extends ObservedStream implements NativeStreamScanner {
+  private counted: AnthropicUsage | null = null;
 
   get usage(): TokenUsage | null {
-    return usageFromAnthropic(this.usage_ ?? undefined);
+    return usageFromAnthropic(this.counted ?? undefined);
   }
 
-  push(chunk: Buffer): Buffer {
-    this.read(this.sse.push(chunk));
-    return chunk;
-  }
-
-  end(): string {
-    this.read(this.sse.end());
-    return '';
-  }
-
-  private read(events: Array<{ data: string }>): void {
-    for (const { data } of events) {
-      if (!data.includes('usage')) continue;
-      try {
-        const event = JSON.parse(data) as { type?: string; message?: { usage?: AnthropicUsage }; usage?: AnthropicUsage };
-        const usage = event.type === 'message_start' ? event.message?.usage : event.usage;
-        if (usage) this.usage_ = { ...this.usage_, ...Object.fromEntries(Object.entries(usage).filter(([, v]) => v !== null)) };
-      } catch {
-        // not JSON: nothing to count
-      }
+  protected observe({ data }: SseEvent): void {
+    if (!data.includes('usage')) return;
+    try {
+      const event = JSON.parse(data) as { type?: string; message?: { usage?: AnthropicUsage }; usage?: AnthropicUsage };
+      const usage = event.type === 'message_start' ? event.message?.usage : event.usage;
+      if (usage) this.counted = { ...this.counted, ...Object.fromEntries(Object.entries(usage).filter(([, v]) => v !== null)) };
+    } catch {
+      // not JSON: nothing to count
     }
   }
 }

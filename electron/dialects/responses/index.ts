@@ -2,7 +2,8 @@
 // upstreams that serve it, translated through the chat pivot for the rest, with conversations
 // kept locally for `previous_response_id`.
 import { openAIErrorBody } from '../../gateway/errors.js';
-import { SseParser } from '../../providers/sse.js';
+import type { SseEvent } from '../../providers/sse.js';
+import { ObservedStream } from '../observed-stream.js';
 import type { TokenUsage } from '../../providers/types.js';
 import { chatDialect } from '../chat/index.js';
 import type { InboundDialect, Json, NativeStreamScanner } from '../types.js';
@@ -20,32 +21,19 @@ export function usageFromResponses(usage: unknown): TokenUsage | null {
 }
 
 /** Reads usage (and the finished response) from a natively relayed Responses stream. */
-class ResponsesNativeScanner implements NativeStreamScanner {
-  private readonly sse = new SseParser();
+class ResponsesNativeScanner extends ObservedStream implements NativeStreamScanner {
   usage: TokenUsage | null = null;
   finished: Json | null = null;
 
-  push(chunk: Buffer): Buffer {
-    this.read(this.sse.push(chunk));
-    return chunk;
-  }
-
-  end(): string {
-    this.read(this.sse.end());
-    return '';
-  }
-
-  private read(events: Array<{ event: string | null; data: string }>): void {
-    for (const { event, data } of events) {
-      if (event !== null && event !== 'response.completed' && event !== 'response.incomplete') continue;
-      if (!data.includes('"response.completed"') && !data.includes('"response.incomplete"')) continue;
-      try {
-        const parsed = JSON.parse(data) as { response?: Json };
-        this.finished = parsed.response ?? null;
-        this.usage = usageFromResponses(parsed.response?.usage);
-      } catch {
-        // not JSON: nothing to read
-      }
+  protected observe({ event, data }: SseEvent): void {
+    if (event !== null && event !== 'response.completed' && event !== 'response.incomplete') return;
+    if (!data.includes('"response.completed"') && !data.includes('"response.incomplete"')) return;
+    try {
+      const parsed = JSON.parse(data) as { response?: Json };
+      this.finished = parsed.response ?? null;
+      this.usage = usageFromResponses(parsed.response?.usage);
+    } catch {
+      // not JSON: nothing to read
     }
   }
 }
