@@ -24,12 +24,30 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Labelled children, looked up once per label set: prom-client hashes labels on every call otherwise. */
+  private readonly children = new Map<string, { requests: Map<number, { inc(): void }>; latency: { observe(v: number): void }; prompt: { inc(v: number): void }; completion: { inc(v: number): void } }>();
+
   record(model: string, status: number, seconds: number, usage: TokenUsage | null): void {
-    this.requests.inc({ model, status: String(status) });
-    this.latency.observe({ model }, seconds);
+    let child = this.children.get(model);
+    if (!child) {
+      child = {
+        requests: new Map(),
+        latency: this.latency.labels(model),
+        prompt: this.tokens.labels(model, 'prompt'),
+        completion: this.tokens.labels(model, 'completion'),
+      };
+      this.children.set(model, child);
+    }
+    let counter = child.requests.get(status);
+    if (!counter) {
+      counter = this.requests.labels(model, String(status));
+      child.requests.set(status, counter);
+    }
+    counter.inc();
+    child.latency.observe(seconds);
     if (usage) {
-      this.tokens.inc({ model, kind: 'prompt' }, usage.promptTokens);
-      this.tokens.inc({ model, kind: 'completion' }, usage.completionTokens);
+      child.prompt.inc(usage.promptTokens);
+      child.completion.inc(usage.completionTokens);
     }
   }
 
