@@ -102,9 +102,10 @@ export class Accounting {
       responseBody: this.options.storeBodies ? event.responseBody : null,
     });
     const keyId = event.keyId ?? MASTER_KEY_ID;
-    const dayKey = `${utcDay(event.time)}\u0000${keyId}\u0000${event.model}`;
+    const today = utcDay(event.time);
+    const dayKey = `${today}\u0000${keyId}\u0000${event.model}`;
     const day = this.daily.get(dayKey) ?? {
-      day: utcDay(event.time),
+      day: today,
       keyId,
       model: event.model,
       requests: 0,

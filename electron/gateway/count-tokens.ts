@@ -6,7 +6,7 @@ import { keyAlias, modelAllowed } from './admission.js';
 import { readJsonObject } from './body.js';
 import { sendJson, type RequestContext } from './context.js';
 import { GatewayError } from './errors.js';
-import { clientHeadersFromUpstream, upstreamHeaders } from './proxy-headers.js';
+import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
 import type { ProxyDeps } from './proxy.js';
 import { callUpstream } from './upstream.js';
 
@@ -26,7 +26,7 @@ export async function countTokens(deps: ProxyDeps, ctx: RequestContext): Promise
     const upstream = await callUpstream(deps.pools, {
       deployment,
       path: request.path,
-      headers: upstreamHeaders(ctx.req.headers, family.defaultHeaders ?? {}, family.authHeaders(deployment, request), ctx.id),
+      headers: familyHeaders(ctx.req.headers, deployment, request, ctx.id),
       body: request.body,
       stream: false,
       signal: ctx.signal,

@@ -6,7 +6,7 @@ import type { Router } from '../router/index.js';
 import { AttemptFailure } from '../router/failures.js';
 import { sendObject, type RequestContext } from './context.js';
 import type { Logger } from './log.js';
-import { upstreamHeaders } from './proxy-headers.js';
+import { familyHeaders } from './proxy-headers.js';
 import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
 
 export function sendHealth(ctx: RequestContext, router: Router): void {
@@ -58,7 +58,7 @@ export class HealthChecker {
       const response = await callUpstream(this.pools, {
         deployment: { ...deployment, timeoutMs: Math.min(deployment.timeoutMs, CHECK_TIMEOUT_MS) },
         path: request.path,
-        headers: upstreamHeaders({}, family.defaultHeaders ?? {}, family.authHeaders(deployment, request), 'health-check'),
+        headers: familyHeaders({}, deployment, request, 'health-check'),
         body: request.body,
         stream: false,
         signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),

@@ -1,4 +1,6 @@
 // Proxy hygiene in one place: what may travel from client to upstream and back.
+import type { DeploymentConfig } from '../config/index.js';
+import type { UpstreamRequest } from '../providers/types.js';
 
 // An allowlist, not a blocklist: hop-by-hop headers (RFC 9110 §7.6.1), cookies and every form
 // of client credential stay behind by construction.
@@ -34,4 +36,15 @@ export function clientHeadersFromUpstream(
     if (value !== undefined && PASS_BACK.test(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
+}
+
+/** Everything a family's upstream call carries: its defaults, the client's allowed headers, its auth. */
+export function familyHeaders(
+  client: Readonly<Record<string, string | string[] | undefined>>,
+  deployment: DeploymentConfig,
+  request: UpstreamRequest,
+  requestId: string,
+): Record<string, string> {
+  const family = deployment.family;
+  return upstreamHeaders(client, family.defaultHeaders ?? {}, family.authHeaders(deployment, request), requestId);
 }

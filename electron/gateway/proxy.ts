@@ -22,7 +22,7 @@ import { drained, sendJson, type RequestContext } from './context.js';
 import { GatewayError } from './errors.js';
 import type { RateLimiter } from './limits.js';
 import type { Logger } from './log.js';
-import { clientHeadersFromUpstream, upstreamHeaders } from './proxy-headers.js';
+import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
 import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
 
 export interface ProxyDeps {
@@ -229,7 +229,7 @@ async function attempt(
     upstream = await callUpstream(deps.pools, {
       deployment,
       path: request.path,
-      headers: upstreamHeaders(ctx.req.headers, family.defaultHeaders ?? {}, family.authHeaders(deployment, request), ctx.id),
+      headers: familyHeaders(ctx.req.headers, deployment, request, ctx.id),
       body: request.body,
       stream: ctx.stream,
       signal: ctx.signal,

@@ -163,3 +163,28 @@ export function chunkMaker(model: string, created = Math.floor(Date.now() / 1000
     choices: [{ index: 0, delta, finish_reason: finish }],
   });
 }
+
+/** The sampling settings every translated family maps, read once the same way. */
+export interface Sampling {
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  stop?: string[];
+}
+
+export function samplingOf(chat: ChatRequest): Sampling {
+  const maxTokens = chat.max_completion_tokens ?? chat.max_tokens;
+  return {
+    ...(typeof maxTokens === 'number' ? { maxTokens } : {}),
+    ...(typeof chat.temperature === 'number' ? { temperature: chat.temperature } : {}),
+    ...(typeof chat.top_p === 'number' ? { topP: chat.top_p } : {}),
+    ...(chat.stop !== undefined && chat.stop !== null ? { stop: Array.isArray(chat.stop) ? chat.stop : [chat.stop] } : {}),
+  };
+}
+
+/** Adds content to the conversation, merging into the last turn when it has the same role. */
+export function appendTurn<T>(turns: Array<{ role: string; items: T[] }>, role: string, items: T[]): void {
+  const last = turns.at(-1);
+  if (last && last.role === role) last.items.push(...items);
+  else turns.push({ role, items });
+}

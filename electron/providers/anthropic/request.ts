@@ -1,7 +1,7 @@
 // Chat pivot → Anthropic Messages request. What Messages cannot express is refused with a 400
 // naming the field, never dropped.
 import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ReasoningEffort } from '../../dialects/chat/types.js';
-import { contentText } from '../../dialects/chat/types.js';
+import { appendTurn, contentText, samplingOf } from '../../dialects/chat/types.js';
 import { GatewayError } from '../../gateway/errors.js';
 import { refuseUnsupported } from '../unsupported.js';
 
@@ -40,12 +40,8 @@ function parseArguments(text: string, param: string): unknown {
 /** Anthropic wants user/assistant turns; tool results ride in a user turn. Adjacent same-role turns merge. */
 function toMessages(messages: ChatMessage[]): { system: string; messages: Array<{ role: string; content: Json[] }> } {
   const system: string[] = [];
-  const out: Array<{ role: string; content: Json[] }> = [];
-  const push = (role: 'user' | 'assistant', blocks: Json[]): void => {
-    const last = out.at(-1);
-    if (last && last.role === role) last.content.push(...blocks);
-    else out.push({ role, content: blocks });
-  };
+  const turns: Array<{ role: string; items: Json[] }> = [];
+  const push = (role: 'user' | 'assistant', blocks: Json[]): void => appendTurn(turns, role, blocks);
   messages.forEach((message, index) => {
     const at = `messages[${index}]`;
     if (message.role === 'system' || message.role === 'developer') {
@@ -62,7 +58,7 @@ function toMessages(messages: ChatMessage[]): { system: string; messages: Array<
       push('user', [{ type: 'tool_result', tool_use_id: message.tool_call_id ?? '', content: contentText(message.content) }]);
     }
   });
-  return { system: system.filter(Boolean).join('\n\n'), messages: out };
+  return { system: system.filter(Boolean).join('\n\n'), messages: turns.map((turn) => ({ role: turn.role, content: turn.items })) };
 }
 
 function toTool(tool: ChatTool): Json {
@@ -76,16 +72,13 @@ function toTool(tool: ChatTool): Json {
 export function toAnthropicRequest(chat: ChatRequest): Json {
   refuseUnsupported(chat, 'Anthropic');
   const { system, messages } = toMessages(chat.messages);
-  const body: Json = {
-    model: chat.model,
-    messages,
-    max_tokens: chat.max_completion_tokens ?? chat.max_tokens ?? DEFAULT_MAX_TOKENS,
-  };
+  const sampling = samplingOf(chat);
+  const body: Json = { model: chat.model, messages, max_tokens: sampling.maxTokens ?? DEFAULT_MAX_TOKENS };
   if (system) body.system = system;
   if (chat.stream) body.stream = true;
-  if (chat.temperature !== undefined && chat.temperature !== null) body.temperature = chat.temperature;
-  if (chat.top_p !== undefined && chat.top_p !== null) body.top_p = chat.top_p;
-  if (chat.stop !== undefined && chat.stop !== null) body.stop_sequences = Array.isArray(chat.stop) ? chat.stop : [chat.stop];
+  if (sampling.temperature !== undefined) body.temperature = sampling.temperature;
+  if (sampling.topP !== undefined) body.top_p = sampling.topP;
+  if (sampling.stop) body.stop_sequences = sampling.stop;
   if (chat.user) body.metadata = { user_id: chat.user };
   const tools = (chat.tools ?? []).map(toTool);
   const choice = chat.tool_choice;

@@ -1,6 +1,6 @@
 // Chat pivot → Bedrock Converse. JSON mode has no Converse equivalent and is refused by name.
 import type { ChatContentPart, ChatMessage, ChatRequest } from '../../dialects/chat/types.js';
-import { contentText } from '../../dialects/chat/types.js';
+import { appendTurn, contentText, samplingOf } from '../../dialects/chat/types.js';
 import { GatewayError } from '../../gateway/errors.js';
 import { THINKING_BUDGET } from '../anthropic/request.js';
 import { refuseUnsupported } from '../unsupported.js';
@@ -29,12 +29,8 @@ export function toConverseRequest(chat: ChatRequest): Json {
   refuseUnsupported(chat, 'Bedrock');
   if (chat.response_format && chat.response_format.type !== 'text') refuse('response_format', 'Bedrock Converse has no JSON mode; ask for JSON in the prompt instead');
   const system: Json[] = [];
-  const messages: Array<{ role: string; content: Json[] }> = [];
-  const push = (role: 'user' | 'assistant', content: Json[]): void => {
-    const last = messages.at(-1);
-    if (last && last.role === role) last.content.push(...content);
-    else messages.push({ role, content });
-  };
+  const turns: Array<{ role: string; items: Json[] }> = [];
+  const push = (role: 'user' | 'assistant', content: Json[]): void => appendTurn(turns, role, content);
   chat.messages.forEach((message, index) => {
     const at = `messages[${index}]`;
     if (message.role === 'system' || message.role === 'developer') system.push({ text: contentText(message.content) });
@@ -54,13 +50,9 @@ export function toConverseRequest(chat: ChatRequest): Json {
       push('user', [{ toolResult: { toolUseId: message.tool_call_id ?? '', content: [{ text: contentText(message.content) }] } }]);
     }
   });
-  const inference: Json = {};
-  const maxTokens = chat.max_completion_tokens ?? chat.max_tokens;
-  if (maxTokens !== undefined) inference.maxTokens = maxTokens;
-  if (typeof chat.temperature === 'number') inference.temperature = chat.temperature;
-  if (typeof chat.top_p === 'number') inference.topP = chat.top_p;
-  if (chat.stop !== undefined && chat.stop !== null) inference.stopSequences = Array.isArray(chat.stop) ? chat.stop : [chat.stop];
-  const body: Json = { messages };
+  const { stop, ...rest } = samplingOf(chat);
+  const inference: Json = { ...rest, ...(stop ? { stopSequences: stop } : {}) };
+  const body: Json = { messages: turns.map((turn) => ({ role: turn.role, content: turn.items })) };
   if (system.length) body.system = system;
   if (Object.keys(inference).length) body.inferenceConfig = inference;
   if (chat.tools?.length && chat.tool_choice !== 'none') {

@@ -1,7 +1,7 @@
 // Chat pivot → Gemini generateContent. Tool results need the function's name, which chat keeps
 // only on the call, so calls are indexed by id as the history is walked.
 import type { ChatMessage, ChatRequest, ReasoningEffort } from '../../dialects/chat/types.js';
-import { contentText } from '../../dialects/chat/types.js';
+import { appendTurn, contentText, samplingOf } from '../../dialects/chat/types.js';
 import { GatewayError } from '../../gateway/errors.js';
 import { refuseUnsupported } from '../unsupported.js';
 
@@ -36,13 +36,9 @@ function parts(message: ChatMessage, at: string): Json[] {
 export function toGeminiRequest(chat: ChatRequest): Json {
   refuseUnsupported(chat, 'Gemini');
   const system: string[] = [];
-  const contents: Array<{ role: string; parts: Json[] }> = [];
+  const turns: Array<{ role: string; items: Json[] }> = [];
   const callNames = new Map<string, string>();
-  const push = (role: 'user' | 'model', more: Json[]): void => {
-    const last = contents.at(-1);
-    if (last && last.role === role) last.parts.push(...more);
-    else contents.push({ role, parts: more });
-  };
+  const push = (role: 'user' | 'model', more: Json[]): void => appendTurn(turns, role, more);
   chat.messages.forEach((message, index) => {
     const at = `messages[${index}]`;
     if (message.role === 'system' || message.role === 'developer') system.push(contentText(message.content));
@@ -64,19 +60,15 @@ export function toGeminiRequest(chat: ChatRequest): Json {
       push('user', [{ functionResponse: { name, response: { content: contentText(message.content) } } }]);
     }
   });
-  const generationConfig: Json = {};
-  const maxTokens = chat.max_completion_tokens ?? chat.max_tokens;
-  if (maxTokens !== undefined) generationConfig.maxOutputTokens = maxTokens;
-  if (typeof chat.temperature === 'number') generationConfig.temperature = chat.temperature;
-  if (typeof chat.top_p === 'number') generationConfig.topP = chat.top_p;
-  if (chat.stop !== undefined && chat.stop !== null) generationConfig.stopSequences = Array.isArray(chat.stop) ? chat.stop : [chat.stop];
+  const { maxTokens, stop, ...rest } = samplingOf(chat);
+  const generationConfig: Json = { ...rest, ...(maxTokens !== undefined ? { maxOutputTokens: maxTokens } : {}), ...(stop ? { stopSequences: stop } : {}) };
   if (chat.response_format?.type === 'json_object') generationConfig.responseMimeType = 'application/json';
   if (chat.response_format?.type === 'json_schema') {
     generationConfig.responseMimeType = 'application/json';
     if (chat.response_format.json_schema?.schema) generationConfig.responseSchema = cleanSchema(chat.response_format.json_schema.schema);
   }
   if (chat.reasoning_effort) generationConfig.thinkingConfig = { thinkingBudget: THINKING_BUDGET[chat.reasoning_effort], includeThoughts: true };
-  const body: Json = { contents };
+  const body: Json = { contents: turns.map((turn) => ({ role: turn.role, parts: turn.items })) };
   if (system.length) body.systemInstruction = { parts: [{ text: system.join('\n\n') }] };
   if (Object.keys(generationConfig).length) body.generationConfig = generationConfig;
   if (chat.tools?.length) {
