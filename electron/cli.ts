@@ -7,7 +7,7 @@ import { CommandError, keysCommand, KEYS_USAGE } from './cli-keys.js';
 import { ConfigError } from './config/index.js';
 import { defaultDataDir } from './config/data-dir.js';
 import { DataDirLockedError } from './store/files.js';
-import { BatchedJsonLogger } from './gateway/log.js';
+import { BatchedJsonLogger } from './core/logger.js';
 import { startGateway } from './gateway/start.js';
 
 const USAGE = `Usage:

@@ -3,7 +3,7 @@
 import { app, BrowserWindow, clipboard, ipcMain, Menu, nativeImage, nativeTheme, session, shell, Tray } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from './config/data-dir.js';
-import { BatchedJsonLogger } from './gateway/log.js';
+import { BatchedJsonLogger } from './core/logger.js';
 import { startGateway, type StartedGateway } from './gateway/start.js';
 import { bindApi } from './ipc.js';
 import { isAppUrl, isExternalLink, mainWindowOptions } from './window-options.js';

@@ -3,39 +3,16 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parseDuration } from '../../shared/keys.js';
-import { providerFamily, PROVIDER_FAMILIES } from '../providers/index.js';
-import type { ProviderFamily } from '../providers/types.js';
+import { catalogEntry, PROVIDER_CATALOG } from '../../shared/providers.js';
+import type { AwsCredentials, DeploymentConfig } from '../core/deployment.js';
+import type { RouterSettings } from '../core/routing.js';
 import { formatPath } from './path.js';
-import { configFileSchema, type ConfigFile, type RoutingStrategy } from './schema.js';
+import { configFileSchema, type ConfigFile } from './schema.js';
 import { unsupportedKeys } from './unsupported.js';
 
 /** LiteLLM's default per-request timeout, in seconds. */
 const DEFAULT_TIMEOUT_SECONDS = 600;
 const ENV_REFERENCE = 'os.environ/';
-
-export interface DeploymentConfig {
-  /** Stable id: `model_info.id` when given, else `<model_name>#<index in model_list>`. */
-  id: string;
-  modelName: string;
-  family: ProviderFamily;
-  upstreamModel: string;
-  apiBase: URL;
-  apiKey: string | null;
-  /** Azure's `api-version`. */
-  apiVersion: string | null;
-  /** Bedrock's SigV4 credentials and region. */
-  aws: { accessKeyId: string; secretAccessKey: string; sessionToken: string | null; region: string } | null;
-  rpm: number | null;
-  tpm: number | null;
-  weight: number | null;
-  order: number | null;
-  timeoutMs: number;
-  streamTimeoutMs: number | null;
-  /** Per-token prices from the config; they win over the pricing data set. */
-  inputCostPerToken: number | null;
-  outputCostPerToken: number | null;
-  modelInfo: Record<string, unknown>;
-}
 
 export interface GatewayConfig {
   source: string | null;
@@ -53,21 +30,6 @@ export interface GatewayConfig {
   storeBodies: boolean;
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
-}
-
-export interface RouterSettings {
-  strategy: RoutingStrategy;
-  numRetries: number;
-  /** Minimum wait before a retry (LiteLLM's retry_after). */
-  retryAfterMs: number;
-  /** Failures a deployment may have within a minute before it cools down. */
-  allowedFails: number;
-  cooldownMs: number;
-  fallbacks: Record<string, string[]>;
-  contextWindowFallbacks: Record<string, string[]>;
-  contentPolicyFallbacks: Record<string, string[]>;
-  defaultFallbacks: string[];
-  maxFallbacks: number;
 }
 
 export interface CacheSettings {
@@ -239,16 +201,16 @@ function toDeployment(
   const params = entry.litellm_params;
   const slash = params.model.indexOf('/');
   const familyName = params.model.slice(0, slash);
-  const family = providerFamily(familyName);
+  const family = catalogEntry(familyName);
   if (!family) {
-    const known = [...PROVIDER_FAMILIES.keys()].join(', ');
+    const known = PROVIDER_CATALOG.map((entry) => entry.id).join(', ');
     throw new ConfigError(`${at}.model`, `unknown provider "${familyName}"; expected one of: ${known}`);
   }
   const optional = (name: keyof typeof params): string | null => {
     const value = params[name];
     return typeof value === 'string' ? resolveValue(value, `${at}.${name}`, lookup) : null;
   };
-  const aws = awsSettings(optional, at, family.name);
+  const aws = awsSettings(optional, at, family.id);
   const apiBase = parseApiBase(
     optional('api_base') ?? (aws ? `https://bedrock-runtime.${aws.region}.amazonaws.com` : family.defaultApiBase),
     `${at}.api_base`,
@@ -259,7 +221,7 @@ function toDeployment(
   return {
     id: typeof info.id === 'string' ? info.id : `${entry.model_name}#${index}`,
     modelName: entry.model_name,
-    family,
+    family: family.id,
     upstreamModel: params.model.slice(slash + 1),
     apiBase,
     apiKey,
@@ -282,17 +244,19 @@ export function storedDeployment(
   input: { id: string; modelName: string; family: string; upstreamModel: string; apiBase: string | null; apiKey: string | null },
   timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000,
 ): DeploymentConfig {
-  const family = providerFamily(input.family);
+  const family = catalogEntry(input.family);
   if (!family) throw new ConfigError('family', `unknown provider "${input.family}"`);
+  const apiBase = parseApiBase(input.apiBase ?? family.defaultApiBase, 'apiBase');
+  const aws = family.protocol === 'bedrock' ? storedAwsCredentials(input.apiKey, apiBase) : null;
   return {
     id: input.id,
     modelName: input.modelName,
-    family,
+    family: family.id,
     upstreamModel: input.upstreamModel,
-    apiBase: parseApiBase(input.apiBase ?? family.defaultApiBase, 'apiBase'),
-    apiKey: input.apiKey,
+    apiBase,
+    apiKey: aws ? null : input.apiKey,
     apiVersion: null,
-    aws: null,
+    aws,
     rpm: null,
     tpm: null,
     weight: null,
@@ -305,10 +269,21 @@ export function storedDeployment(
   };
 }
 
+const BEDROCK_HOST = /^bedrock-runtime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com$/;
+
+/** A Bedrock provider made in the app keeps `ID:SECRET[:SESSION]` as its key and the region in its URL. */
+function storedAwsCredentials(key: string | null, apiBase: URL): AwsCredentials {
+  const [accessKeyId, secretAccessKey, sessionToken] = (key ?? '').split(':');
+  if (!accessKeyId || !secretAccessKey) throw new ConfigError('apiKey', 'expected the AWS access key ID and secret as ID:SECRET');
+  const region = BEDROCK_HOST.exec(apiBase.hostname)?.[1];
+  if (!region) throw new ConfigError('apiBase', 'expected a Bedrock URL naming its region, like https://bedrock-runtime.us-east-1.amazonaws.com');
+  return { accessKeyId, secretAccessKey, sessionToken: sessionToken || null, region };
+}
+
 type Optional = (name: 'aws_access_key_id' | 'aws_secret_access_key' | 'aws_session_token' | 'aws_region_name') => string | null;
 
 /** Bedrock needs credentials and a region; they come from litellm_params or AWS's usual variables. */
-function awsSettings(optional: Optional, at: string, family: string): DeploymentConfig['aws'] {
+function awsSettings(optional: Optional, at: string, family: string): AwsCredentials | null {
   if (family !== 'bedrock') return null;
   const accessKeyId = optional('aws_access_key_id');
   const secretAccessKey = optional('aws_secret_access_key');

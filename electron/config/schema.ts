@@ -1,17 +1,8 @@
 // The subset of LiteLLM's proxy config that Loopgate understands, as zod schemas. Keys not
 // named here are reported once at start-up as unsupported (see unsupported.ts).
 import { z } from 'zod';
+import { ROUTING_STRATEGIES } from '../../shared/routing.js';
 
-export const ROUTING_STRATEGIES = [
-  'simple-shuffle',
-  'least-busy',
-  'latency-based-routing',
-  'usage-based-routing',
-  'usage-based-routing-v2',
-  'cost-based-routing',
-] as const;
-
-export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
 
 const positiveNumber = z.number().positive();
 const nonNegativeInteger = z.number().int().nonnegative();

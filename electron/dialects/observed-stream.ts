@@ -1,6 +1,6 @@
 // A natively relayed SSE stream, watched on the side: bytes pass untouched while each
 // complete event is handed to `observe` (for usage, or the finished response).
-import { SseParser, type SseEvent } from '../providers/sse.js';
+import { SseParser, type SseEvent } from '../core/sse.js';
 
 export abstract class ObservedStream {
   private readonly sse = new SseParser();

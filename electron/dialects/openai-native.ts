@@ -1,9 +1,9 @@
 // Completions and embeddings: OpenAI-only endpoints with no chat equivalent, so they go to
 // providers that serve them natively and nowhere else.
-import { GatewayError, openAIErrorBody } from '../gateway/errors.js';
-import { prepareOpenAIBody } from '../providers/openai/request.js';
-import { usageFromOpenAI } from '../providers/openai/response.js';
-import { OpenAIStreamRelay } from '../providers/openai/stream.js';
+import { GatewayError, openAIErrorBody } from '../core/errors.js';
+import { prepareOpenAIBody } from './openai-wire.js';
+import { usageFromOpenAI } from '../core/usage.js';
+import { OpenAIStreamRelay } from './openai-wire.js';
 import { chatDialect, wantsUsage } from './chat/index.js';
 import type { InboundDialect } from './types.js';
 

@@ -1,8 +1,9 @@
 // Dialects own what clients send and receive: each inbound dialect can be said in the chat
 // pivot and back, including its stream and its error shape.
-import type { GatewayError } from '../gateway/errors.js';
-import type { Dialect, TokenUsage } from '../providers/types.js';
-import type { ChatChunk, ChatCompletion, ChatRequest } from './chat/types.js';
+import type { GatewayError } from '../core/errors.js';
+import type { Dialect } from '../core/deployment.js';
+import type { TokenUsage } from '../core/usage.js';
+import type { ChatChunk, ChatCompletion, ChatRequest } from '../core/chat.js';
 
 export type Json = Record<string, unknown>;
 

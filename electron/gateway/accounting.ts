@@ -1,13 +1,13 @@
 // Accounting: usage and spend per request, kept in memory on the hot path and written to the
 // store in batches (once a second, and on shutdown). Also budget periods and log retention.
 import { parseDuration } from '../../shared/keys.js';
-import type { DeploymentConfig } from '../config/index.js';
-import type { TokenUsage } from '../providers/types.js';
+import type { DeploymentConfig } from '../core/deployment.js';
+import type { TokenUsage } from '../core/usage.js';
 import type { Store } from '../store/index.js';
 import type { KeyUsageIncrement } from '../store/keys.js';
 import { utcDay, type DailySpendIncrement, type RequestLogEntry } from '../store/usage.js';
-import { GatewayError } from './errors.js';
-import type { Logger } from './log.js';
+import { GatewayError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { Pricing } from './pricing.js';
 import type { KeyCache, LiveKey } from './virtual-keys.js';
 

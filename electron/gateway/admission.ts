@@ -2,7 +2,7 @@
 // budget (budget_exceeded), then rate limits (429). The master key is not limited.
 import type { RequestContext } from './context.js';
 import type { Accounting } from './accounting.js';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { RateLimiter } from './limits.js';
 
 /** LiteLLM's spelling for "no restriction" in a key's model list. */

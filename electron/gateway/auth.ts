@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { keyStatus } from '../../shared/keys.js';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { KeyCache, LiveKey } from './virtual-keys.js';
 
 export type Caller = { kind: 'master' } | { kind: 'virtual'; key: LiveKey };

@@ -1,6 +1,6 @@
 // Reads and parses a request body exactly once, with a size limit.
 import type { IncomingMessage } from 'node:http';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 
 /** Generous enough for base64 images in a chat request. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;

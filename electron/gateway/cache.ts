@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { CacheSettings } from '../config/index.js';
 import type { Json } from '../dialects/types.js';
-import type { TokenUsage } from '../providers/types.js';
+import type { TokenUsage } from '../core/usage.js';
 
 export interface CachedResponse {
   stream: boolean;

@@ -1,9 +1,9 @@
 // What one request carries through the gateway, and the small response helpers every route uses.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DeploymentConfig } from '../config/index.js';
-import type { TokenUsage } from '../providers/types.js';
+import type { DeploymentConfig } from '../core/deployment.js';
+import type { TokenUsage } from '../core/usage.js';
 import type { Caller } from './auth.js';
-import type { GatewayError } from './errors.js';
+import type { GatewayError } from '../core/errors.js';
 
 export interface RequestContext {
   readonly id: string;

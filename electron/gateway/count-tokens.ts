@@ -1,11 +1,12 @@
 // `POST /v1/messages/count_tokens`: forwarded to Anthropic upstreams, counted locally with a
 // tokenizer for every other provider.
+import { familyOf } from '../providers/index.js';
 import { anthropicDialect, anthropicToChat } from '../dialects/anthropic/index.js';
 import { countChatPromptTokens } from '../providers/tokens.js';
 import { keyAlias, modelAllowed } from './admission.js';
 import { readJsonObject } from './body.js';
 import { sendJson, type RequestContext } from './context.js';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
 import type { ProxyDeps } from './proxy.js';
 import { callUpstream } from './upstream.js';
@@ -20,7 +21,7 @@ export async function countTokens(deps: ProxyDeps, ctx: RequestContext): Promise
   if (caller?.kind === 'virtual' && !modelAllowed(caller.key.models, model)) {
     throw new GatewayError('permission', `This key may not use the model "${model}".`, { param: 'model' });
   }
-  const family = deployment.family;
+  const family = familyOf(deployment);
   if (family.speaks('anthropic_count_tokens', deployment)) {
     const request = { path: family.nativePath('anthropic_count_tokens', deployment, false), body: JSON.stringify({ ...body, model: deployment.upstreamModel }) };
     const upstream = await callUpstream(deps.pools, {

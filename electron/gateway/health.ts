@@ -1,11 +1,12 @@
 // `GET /health`: each deployment's state as the router sees it (healthy, cooling until, last
 // error). Optional background checks send each deployment a one-token request on a timer; a
 // pass ends a cooldown early, a failure counts like any other.
-import type { DeploymentConfig } from '../config/index.js';
+import { familyOf } from '../providers/index.js';
+import type { DeploymentConfig } from '../core/deployment.js';
 import type { Router } from '../router/index.js';
 import { AttemptFailure } from '../router/failures.js';
 import { sendObject, type RequestContext } from './context.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../core/logger.js';
 import { familyHeaders } from './proxy-headers.js';
 import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
 
@@ -52,7 +53,7 @@ export class HealthChecker {
   }
 
   private async check(deployment: DeploymentConfig): Promise<void> {
-    const family = deployment.family;
+    const family = familyOf(deployment);
     const request = family.chatRequest({ model: deployment.upstreamModel, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 }, deployment);
     try {
       const response = await callUpstream(this.pools, {

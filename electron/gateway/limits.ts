@@ -1,6 +1,6 @@
 // Per-key rate limits in memory: requests and tokens over a sliding minute, and requests in
 // flight. Checked before a request goes upstream; tokens are counted when it finishes.
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 
 const WINDOW_MS = 60_000;
 

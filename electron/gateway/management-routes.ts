@@ -12,7 +12,7 @@ import { utcDay, type RequestLogEntry } from '../store/usage.js';
 import type { Accounting } from './accounting.js';
 import { readJsonObject } from './body.js';
 import { sendObject, type RequestContext } from './context.js';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 import { hashKey, KEY_PREFIX, mintSecret } from './virtual-keys.js';
 
 export interface ManagementDeps {

@@ -1,6 +1,6 @@
 // Prometheus metrics for `/metrics`. A registry per gateway so several can live in one process.
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { TokenUsage } from '../providers/types.js';
+import type { TokenUsage } from '../core/usage.js';
 
 export class GatewayMetrics {
   readonly registry = new Registry();

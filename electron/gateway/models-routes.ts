@@ -1,10 +1,10 @@
 // `GET /v1/models` and `GET /v1/models/{id}`: the configured model names and aliases, in
 // OpenAI's list shape, serialised once at start-up.
-import type { DeploymentConfig } from '../config/index.js';
+import type { DeploymentConfig } from '../core/deployment.js';
 import type { Router } from '../router/index.js';
 import { modelAllowed } from './admission.js';
 import { sendJson, type RequestContext } from './context.js';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 
 export interface ModelsIndex {
   /** `GET /models` and each `GET /models/{id}`, serialised once at start-up. */
@@ -17,7 +17,7 @@ export function modelsIndex(
   deployments: readonly DeploymentConfig[],
   created = Math.floor(Date.now() / 1000),
 ): ModelsIndex {
-  const ownerOf = new Map(deployments.map((d) => [d.modelName, d.family.name]));
+  const ownerOf = new Map(deployments.map((d) => [d.modelName, d.family]));
   const data = router.modelNames().map((id) => ({ id, object: 'model', created, owned_by: ownerOf.get(id) ?? 'loopgate' }));
   return {
     modelsBody: JSON.stringify({ object: 'list', data }),

@@ -1,6 +1,7 @@
 // Proxy hygiene in one place: what may travel from client to upstream and back.
-import type { DeploymentConfig } from '../config/index.js';
-import type { UpstreamRequest } from '../providers/types.js';
+import { familyOf } from '../providers/index.js';
+import type { DeploymentConfig } from '../core/deployment.js';
+import type { UpstreamRequest } from '../core/deployment.js';
 
 // An allowlist, not a blocklist: hop-by-hop headers (RFC 9110 §7.6.1), cookies and every form
 // of client credential stay behind by construction.
@@ -45,6 +46,6 @@ export function familyHeaders(
   request: UpstreamRequest,
   requestId: string,
 ): Record<string, string> {
-  const family = deployment.family;
+  const family = familyOf(deployment);
   return upstreamHeaders(client, family.defaultHeaders ?? {}, family.authHeaders(deployment, request), requestId);
 }

@@ -4,14 +4,16 @@
 // natively (the upstream speaks the client's dialect) or translates through the chat pivot.
 // Nothing reaches the client until an attempt has produced its first byte, so a failure before
 // that is retried or falls back without the client noticing.
+import { familyOf } from '../providers/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import type { DeploymentConfig } from '../config/index.js';
-import { contentText, type ChatChunk, type ChatRequest } from '../dialects/chat/types.js';
+import type { DeploymentConfig } from '../core/deployment.js';
+import { contentText, type ChatChunk, type ChatRequest } from '../core/chat.js';
 import type { InboundDialect, Json } from '../dialects/types.js';
-import { usageFromOpenAI } from '../providers/openai/response.js';
+import { usageFromOpenAI } from '../core/usage.js';
 import { countChatPromptTokens, countTokens, ReplyTally } from '../providers/tokens.js';
-import { UpstreamStreamError, type TokenUsage, type UpstreamRequest } from '../providers/types.js';
+import { UpstreamStreamError, type UpstreamRequest } from '../core/deployment.js';
+import type { TokenUsage } from '../core/usage.js';
 import { AttemptFailure } from '../router/failures.js';
 import type { FallbackKind, Router } from '../router/index.js';
 import type { Accounting } from './accounting.js';
@@ -19,9 +21,9 @@ import { admit, keyAlias } from './admission.js';
 import { readJsonObject } from './body.js';
 import { cacheControl, cacheKey, type CacheControl, type ResponseCache } from './cache.js';
 import { drained, sendJson, type RequestContext } from './context.js';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { RateLimiter } from './limits.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../core/logger.js';
 import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
 import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
 
@@ -191,7 +193,7 @@ function sendFailure(ctx: RequestContext, dialect: InboundDialect, failure: Atte
   if (!failure.response) throw failure.error!;
   routeHeaders(ctx, attempts, timing);
   const { status, headers, text } = failure.response;
-  const native = ctx.deployment?.family.speaks(dialect.name, ctx.deployment) ?? false;
+  const native = ctx.deployment ? familyOf(ctx.deployment).speaks(dialect.name, ctx.deployment) : false;
   const structured = parseJson(text);
   const passUnchanged = native && structured !== null && typeof structured.error === 'object' && structured.error !== null;
   sendJson(ctx, status, passUnchanged ? text : dialect.upstreamErrorBody(status, text), clientHeadersFromUpstream(headers));
@@ -206,7 +208,7 @@ async function attempt(
   attempts: number,
   timing: Timing,
 ): Promise<AttemptResult> {
-  const family = deployment.family;
+  const family = familyOf(deployment);
   const native = family.speaks(dialect.name, deployment);
   let chat: ChatRequest | null = null;
   let request: UpstreamRequest;

@@ -1,9 +1,10 @@
 // The routing tables the request path reads: the config's deployments plus those made in the
 // GUI. Rebuilt whole when the stored ones change; a request holds the table it started with.
-import { storedDeployment, type DeploymentConfig, type GatewayConfig } from '../config/index.js';
+import { storedDeployment, type GatewayConfig } from '../config/index.js';
+import type { DeploymentConfig } from '../core/deployment.js';
 import { Router, type RouterOptions } from '../router/index.js';
 import type { Store } from '../store/index.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../core/logger.js';
 import { modelsIndex, type ModelsIndex } from './models-routes.js';
 
 export class RoutingTable {

@@ -18,9 +18,9 @@ import { completionsDialect, embeddingsDialect } from '../dialects/openai-native
 import { ConversationStore } from '../dialects/responses/conversations.js';
 import { createResponsesDialect } from '../dialects/responses/index.js';
 import { countTokens } from './count-tokens.js';
-import { GatewayError, openAIErrorBody, toGatewayError } from './errors.js';
+import { GatewayError, openAIErrorBody, toGatewayError } from '../core/errors.js';
 import { RateLimiter } from './limits.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../core/logger.js';
 import { ManagementApi } from './management-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { listModels, retrieveModel } from './models-routes.js';

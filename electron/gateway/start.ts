@@ -6,7 +6,7 @@ import { loadOrCreateMasterKey } from '../config/master-key.js';
 import { APP_VERSION, rendererDir } from '../app-info.js';
 import { expandOllamaWildcards } from '../providers/ollama.js';
 import { openStore, type Store } from '../store/index.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../core/logger.js';
 import { createGateway, type Gateway } from './server.js';
 
 export interface StartOptions {
@@ -31,7 +31,7 @@ export interface StartedGateway {
 export async function startGateway(options: StartOptions): Promise<StartedGateway> {
   const { logger } = options;
   const loaded = options.configFile ? await loadConfigFile(options.configFile, options.env) : emptyConfig(options.env);
-  const config = await expandOllamaWildcards(loaded, logger);
+  const config = { ...loaded, deployments: await expandOllamaWildcards(loaded.deployments, logger) };
   if (config.unsupported.length > 0) {
     logger.log('warn', `Loopgate does not support these settings yet and ignores them: ${config.unsupported.join(', ')}`, {
       settings: config.unsupported.join(','),

@@ -10,7 +10,7 @@ import { toErrorData } from '../services/admin.js';
 import type { Authenticator } from './auth.js';
 import { readJsonObject } from './body.js';
 import { sendJson, sendObject, type RequestContext } from './context.js';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 
 const SESSION_COOKIE = 'lg_session';
 const SESSION_TTL_MS = 12 * 60 * 60_000;

@@ -1,8 +1,8 @@
 // One keep-alive undici Pool per upstream origin, made at start-up, plus the mapping of
 // undici's failure codes onto Loopgate's error codes.
 import { Pool, type Dispatcher } from 'undici';
-import type { DeploymentConfig } from '../config/index.js';
-import { GatewayError } from './errors.js';
+import type { DeploymentConfig } from '../core/deployment.js';
+import { GatewayError } from '../core/errors.js';
 
 const KEEP_ALIVE_MS = 30_000;
 

@@ -1,8 +1,8 @@
 // Ollama model discovery: a deployment written as `ollama/*` stands for every model the
 // server lists at /api/tags, found once at start-up.
 import { request } from 'undici';
-import type { DeploymentConfig, GatewayConfig } from '../config/index.js';
-import type { Logger } from '../gateway/log.js';
+import type { DeploymentConfig } from '../core/deployment.js';
+import type { Logger } from '../core/logger.js';
 
 const DISCOVERY_TIMEOUT_MS = 3_000;
 export const WILDCARD = '*';
@@ -21,10 +21,10 @@ export async function discoverOllamaModels(apiBase: URL): Promise<string[]> {
 }
 
 /** Replaces each `ollama/*` deployment by one per discovered model; an unreachable server is logged and skipped. */
-export async function expandOllamaWildcards(config: GatewayConfig, logger: Logger): Promise<GatewayConfig> {
+export async function expandOllamaWildcards(deployments: readonly DeploymentConfig[], logger: Logger): Promise<DeploymentConfig[]> {
   const expanded: DeploymentConfig[] = [];
-  for (const deployment of config.deployments) {
-    if (deployment.family.name !== 'ollama' || deployment.upstreamModel !== WILDCARD) {
+  for (const deployment of deployments) {
+    if (deployment.family !== 'ollama' || deployment.upstreamModel !== WILDCARD) {
       expanded.push(deployment);
       continue;
     }
@@ -39,5 +39,5 @@ export async function expandOllamaWildcards(config: GatewayConfig, logger: Logge
       logger.log('warn', `Could not list Ollama models at ${deployment.apiBase.origin}: ${(error as Error).message}`);
     }
   }
-  return { ...config, deployments: expanded };
+  return expanded;
 }

@@ -2,8 +2,8 @@
 // for upstreams that report none. o200k_base (gpt-tokenizer) is an estimate for other vendors'
 // models, which is what LiteLLM does too.
 import { encode } from 'gpt-tokenizer';
-import type { ChatChunk, ChatRequest } from '../dialects/chat/types.js';
-import { contentText } from '../dialects/chat/types.js';
+import type { ChatChunk, ChatRequest } from '../core/chat.js';
+import { contentText } from '../core/chat.js';
 
 /** OpenAI's chat accounting: a few tokens of framing per message, and the reply's priming. */
 const PER_MESSAGE = 3;

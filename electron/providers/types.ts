@@ -1,39 +1,11 @@
 // The shape every provider family implements: plain data in, plain data out, no HTTP framework.
-import type { DeploymentConfig } from '../config/index.js';
-import type { ChatChunk, ChatCompletion, ChatRequest } from '../dialects/chat/types.js';
-
-/** A wire format: what a client sends, or what an upstream speaks natively. */
-export type Dialect = 'chat' | 'completions' | 'embeddings' | 'anthropic' | 'anthropic_count_tokens' | 'responses';
-
-/** The OpenAI-dialect endpoints of the foundation. */
-export type EndpointKind = 'chat' | 'completions' | 'embeddings';
-
-export interface TokenUsage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
-
-export interface UpstreamRequest {
-  /** Path and query under the deployment's api_base. */
-  path: string;
-  body: string;
-}
+import type { ChatChunk, ChatCompletion, ChatRequest } from '../core/chat.js';
+import type { DeploymentConfig, Dialect, UpstreamRequest } from '../core/deployment.js';
 
 /** Turns an upstream's streamed bytes into chat pivot chunks. */
 export interface ChatStreamDecoder {
   push(bytes: Buffer): ChatChunk[];
   end(): ChatChunk[];
-}
-
-/** An upstream stream that reported an error after it started. */
-export class UpstreamStreamError extends Error {
-  constructor(
-    message: string,
-    readonly type = 'api_error',
-  ) {
-    super(message);
-  }
 }
 
 export interface ProviderFamily {

@@ -1,7 +1,7 @@
 // Chat fields a non-OpenAI upstream cannot honour. A default value is harmless and ignored;
 // anything else is a 400 naming the field, so nothing the client asked for disappears silently.
-import type { ChatRequest } from '../dialects/chat/types.js';
-import { GatewayError } from '../gateway/errors.js';
+import type { ChatRequest } from '../core/chat.js';
+import { GatewayError } from '../core/errors.js';
 
 /** field → the values that mean "not asked for". */
 const HARMLESS: Record<string, ReadonlyArray<unknown>> = {

@@ -1,7 +1,7 @@
 // What a failed attempt means for routing: retry it elsewhere, fall back to another group for
 // context-window or content-policy reasons, or hand it to the client as its own mistake.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { GatewayError } from '../gateway/errors.js';
+import type { GatewayError } from '../core/errors.js';
 
 export type FailureKind = 'retryable' | 'context_window' | 'content_policy' | 'client';
 

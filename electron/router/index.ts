@@ -1,8 +1,9 @@
 // Router owns turning a client's model name into the deployment that serves it: model groups
 // and aliases, the routing strategy, cooldowns, and the fallback chains. Tables are built once
 // from the config; choosing is a filter and one strategy call.
-import type { DeploymentConfig, GatewayConfig, RouterSettings } from '../config/index.js';
-import { GatewayError } from '../gateway/errors.js';
+import type { DeploymentConfig } from '../core/deployment.js';
+import type { RouterSettings, RoutingInput } from '../core/routing.js';
+import { GatewayError } from '../core/errors.js';
 import type { AttemptFailure } from './failures.js';
 import { DeploymentState } from './state.js';
 import { STRATEGIES, type RandomSource, type StrategyContext } from './strategies.js';
@@ -40,7 +41,7 @@ export class Router {
   private readonly clock: () => number;
   private readonly strategyContext: Omit<StrategyContext, 'now'>;
 
-  constructor(config: GatewayConfig, options: RouterOptions = {}) {
+  constructor(config: RoutingInput, options: RouterOptions = {}) {
     this.settings = config.routing;
     this.random = options.random ?? Math.random;
     this.clock = options.clock ?? Date.now;
@@ -138,7 +139,7 @@ export class Router {
     return [...this.states.values()].map((state) => ({
       id: state.config.id,
       model_name: state.config.modelName,
-      provider: state.config.family.name,
+      provider: state.config.family,
       api_base: state.config.apiBase.origin,
       state: state.isCooling(now) ? 'cooling' : 'healthy',
       cooling_until: state.isCooling(now) ? new Date(state.coolingUntil).toISOString() : null,

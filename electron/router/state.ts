@@ -1,6 +1,6 @@
 // What the router knows about each deployment right now: requests in flight, recent failures
 // and cooldown, latency, and the last minute's requests and tokens.
-import type { DeploymentConfig } from '../config/index.js';
+import type { DeploymentConfig } from '../core/deployment.js';
 import { SlidingWindow } from './window.js';
 
 export const MINUTE_MS = 60_000;

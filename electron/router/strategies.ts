@@ -1,5 +1,5 @@
 // LiteLLM's routing strategies, each choosing one deployment among those available.
-import type { RoutingStrategy } from '../config/schema.js';
+import type { RoutingStrategy } from '../../shared/routing.js';
 import type { DeploymentState } from './state.js';
 
 export type RandomSource = () => number;

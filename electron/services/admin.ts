@@ -1,16 +1,18 @@
 // Services own what the GUI can do: the shared API contract (shared/api.ts) implemented over the
 // store and the running gateway. Both transports (Electron IPC, browser-mode HTTP) call these.
+import { familyOf } from '../providers/index.js';
 import { request } from 'undici';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { ApiHandlers, DeploymentView, KeyInput, KeyView, ProviderView, UsageSeries } from '../../shared/api.js';
 import type { ErrorData } from '../../shared/errors.js';
 import { keyStatus, parseDuration, type VirtualKey } from '../../shared/keys.js';
-import { ConfigError, parseConfigText, storedDeployment, type DeploymentConfig, type GatewayConfig } from '../config/index.js';
+import { ConfigError, parseConfigText, storedDeployment, type GatewayConfig } from '../config/index.js';
+import type { DeploymentConfig } from '../core/deployment.js';
 import type { Accounting } from '../gateway/accounting.js';
-import { GatewayError } from '../gateway/errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { RoutingTable } from '../gateway/routing-table.js';
 import { mintSecret } from '../gateway/virtual-keys.js';
-import { providerFamily } from '../providers/index.js';
+import { catalogEntry } from '../../shared/providers.js';
 import { discoverOllamaModels } from '../providers/ollama.js';
 import { ConflictError, NotFoundError } from '../store/errors.js';
 import type { Store } from '../store/index.js';
@@ -85,12 +87,12 @@ function keySettings(input: KeyInput, base: KeySettings, now: number): KeySettin
 
 /** Lists an upstream's models, the cheapest way each family offers. */
 async function listUpstreamModels(deployment: DeploymentConfig): Promise<string[]> {
-  const family = deployment.family.name;
+  const family = deployment.family;
   if (family === 'ollama') return discoverOllamaModels(deployment.apiBase);
   if (family === 'bedrock') throw new Error('Bedrock model listing is not supported; add models by their id.');
   const base = deployment.apiBase.href.replace(/\/+$/, '');
   const url = family === 'anthropic' ? `${base}${deployment.apiBase.pathname.endsWith('/v1') ? '' : '/v1'}/models` : `${base}/models`;
-  const headers: Record<string, string> = { ...(deployment.family.defaultHeaders ?? {}), ...deployment.family.authHeaders(deployment, { path: '/models', body: '' }) };
+  const headers: Record<string, string> = { ...(familyOf(deployment).defaultHeaders ?? {}), ...familyOf(deployment).authHeaders(deployment, { path: '/models', body: '' }) };
   const response = await request(url, { headers, headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS });
   const text = await response.body.text();
   if (response.statusCode >= 400) throw new Error(`the provider answered ${response.statusCode}: ${text.slice(0, 200)}`);
@@ -105,12 +107,12 @@ export function createAdminApi(context: AdminContext): ApiHandlers {
   const configProviders = (): ProviderView[] => {
     const seen = new Map<string, ProviderView>();
     for (const deployment of config.deployments) {
-      const id = `config:${deployment.family.name}:${deployment.apiBase.origin}`;
+      const id = `config:${deployment.family}:${deployment.apiBase.origin}`;
       if (!seen.has(id)) {
         seen.set(id, {
           id,
-          name: `${deployment.family.name} (config file)`,
-          family: deployment.family.name,
+          name: `${deployment.family} (config file)`,
+          family: deployment.family,
           apiBase: deployment.apiBase.href,
           keyHint: deployment.apiKey ? deployment.apiKey.slice(-4) : null,
           version: 0,
@@ -129,7 +131,7 @@ export function createAdminApi(context: AdminContext): ApiHandlers {
 
   const validateProvider = (input: { name: string; family: string; apiBase: string | null }): void => {
     if (!input.name.trim()) invalid('name', 'Give the provider a name.');
-    if (!providerFamily(input.family)) invalid('family', `Unknown provider type "${input.family}".`);
+    if (!catalogEntry(input.family)) invalid('family', `Unknown provider type "${input.family}".`);
     if (input.apiBase) {
       try {
         const url = new URL(input.apiBase);
@@ -225,7 +227,7 @@ export function createAdminApi(context: AdminContext): ApiHandlers {
         (deployment): DeploymentView => ({
           id: deployment.id,
           modelName: deployment.modelName,
-          provider: deployment.family.name,
+          provider: deployment.family,
           upstreamModel: deployment.upstreamModel,
           apiBase: deployment.apiBase.href,
           state: states.get(deployment.id) ?? 'healthy',
@@ -266,7 +268,7 @@ export function createAdminApi(context: AdminContext): ApiHandlers {
     async 'config.export'() {
       const providers = new Map((await store.providers.list()).map((provider) => [provider.id, provider]));
       const model_list = [
-        ...config.deployments.map((d) => ({ model_name: d.modelName, litellm_params: { model: `${d.family.name}/${d.upstreamModel}`, api_base: d.apiBase.href } })),
+        ...config.deployments.map((d) => ({ model_name: d.modelName, litellm_params: { model: `${d.family}/${d.upstreamModel}`, api_base: d.apiBase.href } })),
         ...(await store.deployments.list()).flatMap((d) => {
           const provider = providers.get(d.providerId);
           if (!provider) return [];
@@ -298,12 +300,12 @@ export function createAdminApi(context: AdminContext): ApiHandlers {
       const providerIds = new Map<string, string>();
       let providers = 0;
       for (const deployment of imported.deployments) {
-        const identity = `${deployment.family.name}\u0000${deployment.apiBase.href}\u0000${deployment.apiKey ?? ''}`;
+        const identity = `${deployment.family}\u0000${deployment.apiBase.href}\u0000${deployment.apiKey ?? ''}`;
         let providerId = providerIds.get(identity);
         if (!providerId) {
           providerId = `prov_${randomBase62(12)}`;
-          const name = `${deployment.family.name} · ${deployment.apiBase.host}`;
-          await store.providers.create(providerId, { name, family: deployment.family.name, apiBase: deployment.apiBase.href, apiKey: deployment.apiKey }, clock());
+          const name = `${deployment.family} · ${deployment.apiBase.host}`;
+          await store.providers.create(providerId, { name, family: deployment.family, apiBase: deployment.apiBase.href, apiKey: deployment.apiKey }, clock());
           providerIds.set(identity, providerId);
           providers++;
         }

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
-import type { Logger } from '../gateway/log.js';
+import type { Logger } from '../core/logger.js';
 import { acquireLock, writeFileAtomic } from './files.js';
 import { JournalWriter, readJournal, type JournalOp, type JournalRecord, type SqlParam } from './journal.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';

@@ -1,6 +1,6 @@
 // Store owns everything Loopgate remembers: the sql.js database in the data dir, its journal
 // and snapshots, and the repositories over it (keys, usage, provider credentials).
-import type { Logger } from '../gateway/log.js';
+import type { Logger } from '../core/logger.js';
 import { StoreDatabase } from './database.js';
 import { SqlJsDeploymentRepository, type DeploymentRepository } from './deployments.js';
 import { SqlJsKeyRepository, type KeyRepository } from './keys.js';

@@ -3,7 +3,7 @@
 import OpenAI from 'openai';
 import { rendererDir } from '../../electron/app-info.js';
 import { parseConfigText } from '../../electron/config/index.js';
-import { MemoryLogger } from '../../electron/gateway/log.js';
+import { MemoryLogger } from '../../electron/core/logger.js';
 import { createGateway, type Gateway } from '../../electron/gateway/server.js';
 import { openStore, type Store } from '../../electron/store/index.js';
 import { tempDir } from './cli.js';

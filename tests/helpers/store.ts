@@ -1,6 +1,6 @@
 // Fresh stores in temp dirs, and key fixtures, for store tests.
 import { createHash } from 'node:crypto';
-import { MemoryLogger } from '../../electron/gateway/log.js';
+import { MemoryLogger } from '../../electron/core/logger.js';
 import { openStore, type Store } from '../../electron/store/index.js';
 import { emptySettings, type NewKey } from '../../electron/store/keys.js';
 import { randomBase62 } from '../../electron/store/secrets.js';

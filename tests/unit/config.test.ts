@@ -34,7 +34,7 @@ describe('LiteLLM config', () => {
     expect(config.deployments).toHaveLength(2);
     const [primary, local] = config.deployments;
     expect(primary).toMatchObject({ id: 'primary', modelName: 'gpt-4o', upstreamModel: 'gpt-4o-2024-08-06', apiKey: 'sk-real', rpm: 100, weight: 2, timeoutMs: 30_000 });
-    expect(primary?.family.name).toBe('openai');
+    expect(primary?.family).toBe('openai');
     expect(primary?.apiBase.href).toBe('https://api.openai.com/v1');
     expect(local).toMatchObject({ id: 'local#1', apiKey: null, timeoutMs: 600_000 });
     expect(local?.apiBase.href).toBe('http://localhost:11434/v1');

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { describe, expect, it } from 'vitest';
-import { parseConfigText, type DeploymentConfig } from '../../electron/config/index.js';
+import { parseConfigText } from '../../electron/config/index.js';
+import type { DeploymentConfig } from '../../electron/core/deployment.js';
 import { anthropicDialect } from '../../electron/dialects/anthropic/index.js';
 import { chatDialect } from '../../electron/dialects/chat/index.js';
-import type { ChatChunk } from '../../electron/dialects/chat/types.js';
-import { providerFamily } from '../../electron/providers/index.js';
+import type { ChatChunk } from '../../electron/core/chat.js';
+import { familyOf } from '../../electron/providers/index.js';
+import { PROVIDER_CATALOG, PROVIDER_CHOICES } from '../../shared/providers.js';
 import { PROJECT_ROOT } from '../helpers/cli.js';
 
 function fixture(family: string, name: string): string {
@@ -35,7 +37,7 @@ function deployment(model: string): DeploymentConfig {
 /** Feeds bytes in small pieces, as a network would, and folds the chunks into what a client sees. */
 function decode(model: string, bytes: Buffer) {
   const d = deployment(model);
-  const decoder = d.family.chatStream(d);
+  const decoder = familyOf(d).chatStream(d);
   const chunks: ChatChunk[] = [];
   for (let i = 0; i < bytes.length; i += 29) chunks.push(...decoder.push(bytes.subarray(i, i + 29)));
   chunks.push(...decoder.end());
@@ -63,7 +65,7 @@ function decode(model: string, bytes: Buffer) {
 
 function plain(model: string, name: string) {
   const d = deployment(model);
-  return d.family.chatResponse(JSON.parse(fixture(d.family.name, name)) as Record<string, unknown>, d);
+  return familyOf(d).chatResponse(JSON.parse(fixture(d.family, name)) as Record<string, unknown>, d);
 }
 
 describe('openai fixtures', () => {
@@ -161,10 +163,11 @@ describe('bedrock fixtures', () => {
 });
 
 describe('provider registry', () => {
-  it('knows every family and the OpenAI-compatible catalog by prefix', () => {
-    for (const name of ['openai', 'anthropic', 'gemini', 'azure', 'bedrock', 'ollama', 'groq', 'mistral', 'deepseek', 'openrouter', 'together_ai', 'fireworks_ai', 'xai', 'cerebras', 'perplexity', 'deepinfra', 'lm_studio', 'vllm', 'llamacpp']) {
-      expect(providerFamily(name), name).toBeDefined();
-    }
+  it('serves every family of the shared catalog, and the app offers each one', () => {
+    for (const entry of PROVIDER_CATALOG) expect(familyOf({ family: entry.id }).defaultApiBase, entry.id).toBe(entry.defaultApiBase);
+    const offered = new Set(PROVIDER_CHOICES.map((choice) => choice.id));
+    for (const entry of PROVIDER_CATALOG) expect(offered.has(entry.aliasOf ?? entry.id), entry.id).toBe(true);
+    for (const name of ['openai', 'anthropic', 'gemini', 'azure', 'bedrock', 'ollama', 'groq', 'lm_studio', 'vllm', 'llamacpp']) expect(offered.has(name), name).toBe(true);
     expect(deployment('groq/llama-3.3-70b').apiBase.href).toBe('https://api.groq.com/openai/v1');
   });
 });

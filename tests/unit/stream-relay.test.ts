@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OpenAIStreamRelay } from '../../electron/providers/openai/stream.js';
+import { OpenAIStreamRelay } from '../../electron/dialects/openai-wire.js';
 
 const content = (text: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text } }], usage: null })}\n\n`;
 const usage = `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 } })}\n\n`;

@@ -1,12 +1,12 @@
 // Anthropic Messages, inbound (Claude Code, the Anthropic SDK): to and from the chat pivot,
 // its event stream, its error shape, and usage from natively relayed streams.
 import { ERROR_CODES } from '../../../shared/errors.js';
-import { GatewayError } from '../../gateway/errors.js';
-import type { AnthropicUsage } from '../../providers/anthropic/response.js';
-import type { SseEvent } from '../../providers/sse.js';
+import { GatewayError } from '../../core/errors.js';
+import type { AnthropicUsage } from '../../core/usage.js';
+import type { SseEvent } from '../../core/sse.js';
 import { ObservedStream } from '../observed-stream.js';
-import type { TokenUsage } from '../../providers/types.js';
-import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ReasoningEffort } from '../chat/types.js';
+import type { TokenUsage } from '../../core/usage.js';
+import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ReasoningEffort } from '../../core/chat.js';
 import { upstreamErrorMessage, type InboundDialect, type Json, type NativeStreamScanner } from '../types.js';
 import { AnthropicEncoder } from './stream.js';
 import { fromChatCompletion } from './response.js';

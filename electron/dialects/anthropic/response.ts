@@ -1,5 +1,5 @@
 // Chat pivot → an Anthropic Messages response.
-import type { ChatCompletion, ChatUsage, FinishReason } from '../chat/types.js';
+import type { ChatCompletion, ChatUsage, FinishReason } from '../../core/chat.js';
 import type { Json } from '../types.js';
 
 export const FINISH_TO_STOP_REASON: Record<FinishReason, string> = {

@@ -1,10 +1,10 @@
 // Chat pivot chunks → Anthropic's event stream: message_start, content blocks (thinking,
 // text, tool_use with input_json_delta), message_delta with the stop reason and usage,
 // message_stop.
-import { usageFromOpenAI } from '../../providers/openai/response.js';
-import { sseEvent } from '../../providers/sse.js';
-import type { TokenUsage } from '../../providers/types.js';
-import type { ChatChunk, ChatUsage, FinishReason } from '../chat/types.js';
+import { usageFromOpenAI } from '../../core/usage.js';
+import { sseEvent } from '../../core/sse.js';
+import type { TokenUsage } from '../../core/usage.js';
+import type { ChatChunk, ChatUsage, FinishReason } from '../../core/chat.js';
 import type { ChatStreamEncoder, Json } from '../types.js';
 import { anthropicUsage, FINISH_TO_STOP_REASON, messageId } from './response.js';
 

@@ -1,12 +1,12 @@
 // The OpenAI Chat Completions dialect, inbound. It is also the pivot, so translation is a
 // check in one direction and a re-serialisation in the other.
-import { GatewayError, openAIErrorBody } from '../../gateway/errors.js';
-import { prepareOpenAIBody } from '../../providers/openai/request.js';
-import { usageFromOpenAI } from '../../providers/openai/response.js';
-import { OpenAIStreamRelay } from '../../providers/openai/stream.js';
-import type { TokenUsage } from '../../providers/types.js';
+import { GatewayError, openAIErrorBody } from '../../core/errors.js';
+import { prepareOpenAIBody } from '../openai-wire.js';
+import { usageFromOpenAI } from '../../core/usage.js';
+import { OpenAIStreamRelay } from '../openai-wire.js';
+import type { TokenUsage } from '../../core/usage.js';
 import { upstreamErrorMessage, type ChatStreamEncoder, type InboundDialect, type Json } from '../types.js';
-import type { ChatChunk, ChatCompletion, ChatRequest } from './types.js';
+import type { ChatChunk, ChatCompletion, ChatRequest } from '../../core/chat.js';
 
 export function wantsUsage(request: Json): boolean {
   const options = request.stream_options as { include_usage?: unknown } | undefined;

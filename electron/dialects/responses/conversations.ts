@@ -1,6 +1,6 @@
 // Conversations kept locally so `previous_response_id` works against chat-only upstreams.
 // Bounded in time and size: entries expire after an hour and the oldest go first past the cap.
-import type { ChatMessage } from '../chat/types.js';
+import type { ChatMessage } from '../../core/chat.js';
 
 const TTL_MS = 60 * 60_000;
 const MAX_ENTRIES = 1_000;

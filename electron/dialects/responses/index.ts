@@ -1,10 +1,10 @@
 // OpenAI's Responses API, inbound (Codex CLI, `openai.responses`): relayed natively to
 // upstreams that serve it, translated through the chat pivot for the rest, with conversations
 // kept locally for `previous_response_id`.
-import { openAIErrorBody } from '../../gateway/errors.js';
-import type { SseEvent } from '../../providers/sse.js';
+import { openAIErrorBody } from '../../core/errors.js';
+import type { SseEvent } from '../../core/sse.js';
 import { ObservedStream } from '../observed-stream.js';
-import type { TokenUsage } from '../../providers/types.js';
+import type { TokenUsage } from '../../core/usage.js';
 import { chatDialect } from '../chat/index.js';
 import type { InboundDialect, Json, NativeStreamScanner } from '../types.js';
 import type { ConversationStore } from './conversations.js';

@@ -1,8 +1,8 @@
 // Responses API request → chat pivot. Input items become chat messages; `previous_response_id`
 // is resolved from the local conversation store; hosted tools no chat upstream can run are
 // flattened where a function can stand in, otherwise left out and reported.
-import { GatewayError } from '../../gateway/errors.js';
-import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ReasoningEffort } from '../chat/types.js';
+import { GatewayError } from '../../core/errors.js';
+import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ReasoningEffort } from '../../core/chat.js';
 import type { Json, TranslatedRequest } from '../types.js';
 import type { ConversationStore } from './conversations.js';
 

@@ -1,7 +1,7 @@
 // Chat pivot → a Responses API response object, and a response's output back into chat
 // messages (for the conversation store).
 import { randomBytes } from 'node:crypto';
-import type { ChatCompletion, ChatMessage, ChatUsage, FinishReason } from '../chat/types.js';
+import type { ChatCompletion, ChatMessage, ChatUsage, FinishReason } from '../../core/chat.js';
 import type { Json } from '../types.js';
 import { CUSTOM_INPUT } from './request.js';
 

@@ -1,10 +1,10 @@
 // Chat pivot chunks → the Responses event stream: response.created / in_progress, then per
 // output item its added / delta / done events (reasoning summary, message text, function call
 // arguments), and response.completed with the whole response and its usage.
-import { usageFromOpenAI } from '../../providers/openai/response.js';
-import { sseEvent } from '../../providers/sse.js';
-import type { TokenUsage } from '../../providers/types.js';
-import type { ChatChunk, ChatUsage, FinishReason } from '../chat/types.js';
+import { usageFromOpenAI } from '../../core/usage.js';
+import { sseEvent } from '../../core/sse.js';
+import type { TokenUsage } from '../../core/usage.js';
+import type { ChatChunk, ChatUsage, FinishReason } from '../../core/chat.js';
 import type { ChatStreamEncoder, Json } from '../types.js';
 import { callItem, finishStatus, itemId, responsesUsage, responseShell } from './response.js';
 

@@ -1,7 +1,8 @@
 // Anthropic's native Messages API. Messages and count_tokens pass through untouched when the
 // client speaks Anthropic too (Claude Code); everything else is translated from the chat pivot.
-import type { DeploymentConfig } from '../../config/index.js';
-import type { Dialect, ProviderFamily } from '../types.js';
+import type { DeploymentConfig } from '../../core/deployment.js';
+import type { Dialect } from '../../core/deployment.js';
+import type { ProviderFamily } from '../types.js';
 import { toAnthropicRequest } from './request.js';
 import { fromAnthropicResponse } from './response.js';
 import { AnthropicToChatStream } from './stream.js';

@@ -1,8 +1,8 @@
 // Chat pivot → Anthropic Messages request. What Messages cannot express is refused with a 400
 // naming the field, never dropped.
-import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ReasoningEffort } from '../../dialects/chat/types.js';
-import { appendTurn, contentText, samplingOf } from '../../dialects/chat/types.js';
-import { GatewayError } from '../../gateway/errors.js';
+import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ReasoningEffort } from '../../core/chat.js';
+import { appendTurn, contentText, samplingOf } from '../../core/chat.js';
+import { GatewayError } from '../../core/errors.js';
 import { refuseUnsupported } from '../unsupported.js';
 
 type Json = Record<string, unknown>;

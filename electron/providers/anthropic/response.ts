@@ -1,6 +1,7 @@
 // Anthropic Messages response → chat pivot.
-import type { ChatCompletion, ChatToolCall, FinishReason } from '../../dialects/chat/types.js';
-import { chatCompletion, usageOf } from '../../dialects/chat/types.js';
+import type { ChatCompletion, ChatToolCall, FinishReason } from '../../core/chat.js';
+import { chatCompletion } from '../../core/chat.js';
+import { chatUsageFromAnthropic, type AnthropicUsage } from '../../core/usage.js';
 import { JSON_TOOL_NAME } from './request.js';
 
 type Json = Record<string, unknown>;
@@ -14,20 +15,6 @@ export const STOP_REASON_TO_FINISH: Record<string, FinishReason> = {
   tool_use: 'tool_calls',
   refusal: 'content_filter',
 };
-
-export interface AnthropicUsage {
-  input_tokens?: number;
-  output_tokens?: number;
-  cache_read_input_tokens?: number | null;
-  cache_creation_input_tokens?: number | null;
-}
-
-/** Anthropic counts cached input apart; chat's prompt_tokens includes it. */
-export function chatUsageFromAnthropic(usage: AnthropicUsage) {
-  const cached = usage.cache_read_input_tokens ?? 0;
-  const prompt = (usage.input_tokens ?? 0) + cached + (usage.cache_creation_input_tokens ?? 0);
-  return usageOf(prompt, usage.output_tokens ?? 0, cached);
-}
 
 export function fromAnthropicResponse(body: Json, model: string): ChatCompletion {
   const blocks = (body.content as Json[] | undefined) ?? [];

@@ -1,10 +1,11 @@
 // Anthropic's event stream → chat pivot chunks, event by event.
-import { chunkMaker, type ChatChunk, type FinishReason } from '../../dialects/chat/types.js';
-import { SseParser } from '../sse.js';
+import { chunkMaker, type ChatChunk, type FinishReason } from '../../core/chat.js';
+import { SseParser } from '../../core/sse.js';
 import type { ChatStreamDecoder } from '../types.js';
-import { UpstreamStreamError } from '../types.js';
+import { UpstreamStreamError } from '../../core/deployment.js';
 import { JSON_TOOL_NAME } from './request.js';
-import { chatUsageFromAnthropic, STOP_REASON_TO_FINISH, type AnthropicUsage } from './response.js';
+import { chatUsageFromAnthropic, type AnthropicUsage } from '../../core/usage.js';
+import { STOP_REASON_TO_FINISH } from './response.js';
 
 type Json = Record<string, unknown>;
 

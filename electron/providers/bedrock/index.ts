@@ -1,8 +1,9 @@
 // AWS Bedrock through the Converse API: every request signed with SigV4 (aws4), streams
 // decoded from AWS's event-stream framing. Everything goes through the chat pivot.
 import aws4 from 'aws4';
-import type { DeploymentConfig } from '../../config/index.js';
-import type { ProviderFamily, UpstreamRequest } from '../types.js';
+import type { DeploymentConfig } from '../../core/deployment.js';
+import type { ProviderFamily } from '../types.js';
+import type { UpstreamRequest } from '../../core/deployment.js';
 import { toConverseRequest } from './request.js';
 import { fromConverseResponse } from './response.js';
 import { ConverseToChatStream } from './stream.js';

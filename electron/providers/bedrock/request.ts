@@ -1,7 +1,7 @@
 // Chat pivot → Bedrock Converse. JSON mode has no Converse equivalent and is refused by name.
-import type { ChatContentPart, ChatMessage, ChatRequest } from '../../dialects/chat/types.js';
-import { appendTurn, contentText, samplingOf } from '../../dialects/chat/types.js';
-import { GatewayError } from '../../gateway/errors.js';
+import type { ChatContentPart, ChatMessage, ChatRequest } from '../../core/chat.js';
+import { appendTurn, contentText, samplingOf } from '../../core/chat.js';
+import { GatewayError } from '../../core/errors.js';
 import { THINKING_BUDGET } from '../anthropic/request.js';
 import { refuseUnsupported } from '../unsupported.js';
 

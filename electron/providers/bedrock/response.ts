@@ -1,6 +1,6 @@
 // Bedrock Converse response → chat pivot.
-import type { ChatCompletion, ChatToolCall, FinishReason } from '../../dialects/chat/types.js';
-import { chatCompletion, usageOf } from '../../dialects/chat/types.js';
+import type { ChatCompletion, ChatToolCall, FinishReason } from '../../core/chat.js';
+import { chatCompletion, usageOf } from '../../core/chat.js';
 
 type Json = Record<string, unknown>;
 

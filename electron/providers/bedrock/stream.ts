@@ -2,8 +2,9 @@
 // → chat pivot chunks.
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import { chunkMaker, type ChatChunk, type FinishReason } from '../../dialects/chat/types.js';
-import { UpstreamStreamError, type ChatStreamDecoder } from '../types.js';
+import { chunkMaker, type ChatChunk, type FinishReason } from '../../core/chat.js';
+import { UpstreamStreamError } from '../../core/deployment.js';
+import type { ChatStreamDecoder } from '../types.js';
 import { converseUsage, STOP_REASON } from './response.js';
 
 type Json = Record<string, unknown>;

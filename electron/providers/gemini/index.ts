@@ -1,6 +1,6 @@
 // Google Gemini (Generative Language API): generateContent and streamGenerateContent, the API
 // key in the x-goog-api-key header. Everything goes through the chat pivot.
-import type { DeploymentConfig } from '../../config/index.js';
+import type { DeploymentConfig } from '../../core/deployment.js';
 import type { ProviderFamily } from '../types.js';
 import { toGeminiRequest } from './request.js';
 import { fromGeminiResponse } from './response.js';

@@ -1,8 +1,8 @@
 // Chat pivot → Gemini generateContent. Tool results need the function's name, which chat keeps
 // only on the call, so calls are indexed by id as the history is walked.
-import type { ChatMessage, ChatRequest, ReasoningEffort } from '../../dialects/chat/types.js';
-import { appendTurn, contentText, samplingOf } from '../../dialects/chat/types.js';
-import { GatewayError } from '../../gateway/errors.js';
+import type { ChatMessage, ChatRequest, ReasoningEffort } from '../../core/chat.js';
+import { appendTurn, contentText, samplingOf } from '../../core/chat.js';
+import { GatewayError } from '../../core/errors.js';
 import { refuseUnsupported } from '../unsupported.js';
 
 type Json = Record<string, unknown>;

@@ -1,6 +1,6 @@
 // Gemini GenerateContentResponse (whole, or one streamed chunk) → chat pivot pieces.
-import type { ChatCompletion, ChatToolCall, FinishReason } from '../../dialects/chat/types.js';
-import { chatCompletion, usageOf } from '../../dialects/chat/types.js';
+import type { ChatCompletion, ChatToolCall, FinishReason } from '../../core/chat.js';
+import { chatCompletion, usageOf } from '../../core/chat.js';
 
 type Json = Record<string, unknown>;
 

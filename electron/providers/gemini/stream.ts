@@ -1,7 +1,8 @@
 // Gemini's streamGenerateContent (alt=sse) → chat pivot chunks.
-import { chunkMaker, type ChatChunk, type ChatUsage, type FinishReason } from '../../dialects/chat/types.js';
-import { SseParser } from '../sse.js';
-import { UpstreamStreamError, type ChatStreamDecoder } from '../types.js';
+import { chunkMaker, type ChatChunk, type ChatUsage, type FinishReason } from '../../core/chat.js';
+import { SseParser } from '../../core/sse.js';
+import { UpstreamStreamError } from '../../core/deployment.js';
+import type { ChatStreamDecoder } from '../types.js';
 import { readGemini } from './response.js';
 
 export class GeminiToChatStream implements ChatStreamDecoder {

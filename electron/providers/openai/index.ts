@@ -1,9 +1,10 @@
 // OpenAI and every OpenAI-compatible server: same wire format, so requests pass through with
 // only the model name changed. The catalog of compatible providers, Azure and Ollama are
 // variations on this one family (a table row each, not a folder).
-import type { DeploymentConfig } from '../../config/index.js';
-import type { ChatCompletion } from '../../dialects/chat/types.js';
-import type { Dialect, ProviderFamily } from '../types.js';
+import type { DeploymentConfig } from '../../core/deployment.js';
+import type { ChatCompletion } from '../../core/chat.js';
+import type { Dialect } from '../../core/deployment.js';
+import type { ProviderFamily } from '../types.js';
 import { OpenAIChatStreamDecoder } from './stream.js';
 
 const NATIVE_PATHS: Partial<Record<Dialect, string>> = {
@@ -27,11 +28,11 @@ const bearer = (deployment: DeploymentConfig): Record<string, string> =>
   deployment.apiKey ? { authorization: `Bearer ${deployment.apiKey}` } : {};
 
 /** LiteLLM marks Responses-capable deployments with `model_info.mode: responses`. */
-function servesResponses(deployment: DeploymentConfig, byDefault: boolean): boolean {
+function servesResponses(deployment: DeploymentConfig, byDefault: boolean, defaultApiBase: string): boolean {
   const mode = deployment.modelInfo.mode;
   if (mode === 'responses') return true;
   if (mode !== undefined) return false;
-  return byDefault && deployment.apiBase.href === new URL(deployment.family.defaultApiBase).href;
+  return byDefault && deployment.apiBase.href === new URL(defaultApiBase).href;
 }
 
 export function openaiCompatible(options: OpenAICompatibleOptions): ProviderFamily {
@@ -40,7 +41,7 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderFami
     name: options.name,
     defaultApiBase: options.defaultApiBase,
     speaks: (dialect, deployment) =>
-      dialect === 'responses' ? servesResponses(deployment, options.responsesByDefault ?? false) : NATIVE_PATHS[dialect] !== undefined,
+      dialect === 'responses' ? servesResponses(deployment, options.responsesByDefault ?? false, options.defaultApiBase) : NATIVE_PATHS[dialect] !== undefined,
     nativePath: (dialect, deployment) => path(NATIVE_PATHS[dialect] ?? '/chat/completions', deployment),
     authHeaders: options.auth ?? bearer,
     chatRequest: (chat, deployment) => ({
@@ -52,5 +53,3 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderFami
     chatStream: () => new OpenAIChatStreamDecoder(),
   };
 }
-
-export const openaiFamily = openaiCompatible({ name: 'openai', defaultApiBase: 'https://api.openai.com/v1', responsesByDefault: true });

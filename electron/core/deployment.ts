@@ -1,0 +1,56 @@
+// What a deployment is, as every layer sees it: plain data naming its provider family by id.
+// The family's code is looked up where a request is made (providers/), never carried here.
+
+/** A wire format: what a client sends, or what an upstream speaks natively. */
+export type Dialect = 'chat' | 'completions' | 'embeddings' | 'anthropic' | 'anthropic_count_tokens' | 'responses';
+
+/** The OpenAI-dialect endpoints that pass through to OpenAI-compatible upstreams. */
+export type EndpointKind = 'chat' | 'completions' | 'embeddings';
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string | null;
+  region: string;
+}
+
+export interface DeploymentConfig {
+  /** Stable id: `model_info.id` when given, else `<model_name>#<index in model_list>`. */
+  id: string;
+  modelName: string;
+  /** The provider family's id (`openai`, `anthropic`, `groq`, ...), as in `shared/providers.ts`. */
+  family: string;
+  upstreamModel: string;
+  apiBase: URL;
+  apiKey: string | null;
+  /** Azure's `api-version`. */
+  apiVersion: string | null;
+  /** Bedrock's SigV4 credentials and region. */
+  aws: AwsCredentials | null;
+  rpm: number | null;
+  tpm: number | null;
+  weight: number | null;
+  order: number | null;
+  timeoutMs: number;
+  streamTimeoutMs: number | null;
+  /** Per-token prices from the config; they win over the pricing data set. */
+  inputCostPerToken: number | null;
+  outputCostPerToken: number | null;
+  modelInfo: Record<string, unknown>;
+}
+
+/** A request for an upstream: path and query under the deployment's api_base, and the body. */
+export interface UpstreamRequest {
+  path: string;
+  body: string;
+}
+
+/** An upstream stream that reported an error after it started. */
+export class UpstreamStreamError extends Error {
+  constructor(
+    message: string,
+    readonly type = 'api_error',
+  ) {
+    super(message);
+  }
+}
