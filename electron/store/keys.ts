@@ -56,6 +56,8 @@ export interface KeyListQuery {
   userId?: string;
   teamId?: string;
   keyAlias?: string;
+  /** Case-insensitive substring of the alias, the secret's prefix or the id. */
+  search?: string;
   page: number;
   size: number;
   now: number;
@@ -78,6 +80,8 @@ export interface KeyRepository {
   listByOwner(owner: { userId?: string; teamId?: string }): Promise<VirtualKey[]>;
   list(query: KeyListQuery): Promise<{ keys: VirtualKey[]; total: number }>;
   countByStatus(now: number): Promise<Record<KeyStatus, number>>;
+  /** Display labels (alias, else the secret's prefix) for the given key ids that exist. */
+  labels(ids: readonly string[]): Promise<Map<string, string>>;
   /** Replaces every setting; `expectedVersion` undefined means "whatever is there". */
   update(id: string, settings: KeySettings, expectedVersion?: number): Promise<VirtualKey>;
   setActive(id: string, active: boolean, expectedVersion?: number): Promise<VirtualKey>;
@@ -251,6 +255,13 @@ export class SqlJsKeyRepository implements KeyRepository {
       clauses.push('key_alias = ?');
       params.push(query.keyAlias);
     }
+    const needle = query.search?.trim().toLowerCase();
+    if (needle) {
+      // LIKE with an escape, so % and _ typed in a search are matched literally.
+      const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      clauses.push("(lower(COALESCE(key_alias, '')) LIKE ? ESCAPE '\\' OR lower(key_prefix) LIKE ? ESCAPE '\\' OR lower(id) LIKE ? ESCAPE '\\')");
+      params.push(pattern, pattern, pattern);
+    }
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const total = this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM virtual_keys ${where}`, params)?.n ?? 0;
     const rows = this.db.all<KeyRow>(`SELECT * FROM virtual_keys ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, [
@@ -265,6 +276,16 @@ export class SqlJsKeyRepository implements KeyRepository {
     const count = (status: KeyStatus): number =>
       this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM virtual_keys WHERE ${STATUS_WHERE[status]}`, status === 'revoked' ? [] : [now])?.n ?? 0;
     return { active: count('active'), revoked: count('revoked'), expired: count('expired') };
+  }
+
+  async labels(ids: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)].filter(Boolean);
+    if (unique.length === 0) return new Map();
+    const rows = this.db.all<Pick<KeyRow, 'id' | 'key_alias' | 'key_prefix'>>(
+      `SELECT id, key_alias, key_prefix FROM virtual_keys WHERE id IN (${unique.map(() => '?').join(', ')})`,
+      unique,
+    );
+    return new Map(rows.map((row) => [row.id, row.key_alias ?? `${row.key_prefix}…`]));
   }
 
   update(id: string, settings: KeySettings, expectedVersion?: number): Promise<VirtualKey> {

@@ -42,6 +42,8 @@ export interface SpendLogQuery {
   model?: string;
   start?: number;
   end?: number;
+  /** ok: below 400; error: 400 and above. */
+  status?: 'ok' | 'error';
   limit: number;
 }
 
@@ -95,6 +97,7 @@ export class SqlJsUsageRepository implements UsageRepository {
     add('model = ?', query.model);
     add('time >= ?', query.start);
     add('time < ?', query.end);
+    if (query.status) clauses.push(query.status === 'ok' ? 'status < 400' : 'status >= 400');
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     return this.db
       .all<LogRow>(`SELECT * FROM request_log ${where} ORDER BY time DESC LIMIT ?`, [...params, query.limit])
