@@ -3,7 +3,7 @@
 import type { IpcMainInvokeEvent } from 'electron';
 import { API_METHODS, channelFor, type ApiHandlers, type ApiMethod } from '../shared/api.js';
 import type { Result } from '../shared/errors.js';
-import { toErrorData } from './services/admin.js';
+import { toErrorData } from './services/errors.js';
 
 /** The part of ipcMain this needs; tests pass an in-memory stand-in. */
 export interface IpcMainLike {

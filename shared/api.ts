@@ -72,16 +72,28 @@ export interface ImportResult {
   skipped: string[];
 }
 
-export interface KeyInput {
-  keyAlias: string | null;
-  models: string[];
-  rpmLimit: number | null;
-  tpmLimit: number | null;
-  maxParallelRequests: number | null;
-  maxBudget: number | null;
-  budgetDuration: string | null;
-  /** e.g. "30d"; null for no expiry. */
-  duration: string | null;
+/**
+ * What a key create or edit may set. An absent field keeps its value (on create: the default),
+ * null clears it. The app and LiteLLM's /key/* API send the same patch, checked by the same rules.
+ */
+export interface KeyPatch {
+  keyAlias?: string | null;
+  userId?: string | null;
+  teamId?: string | null;
+  /** Allowed model names and groups; empty means every model. */
+  models?: string[];
+  /** Model names this key uses for others: {"gpt-4": "gpt-4o"}. */
+  aliases?: Record<string, string>;
+  rpmLimit?: number | null;
+  tpmLimit?: number | null;
+  maxParallelRequests?: number | null;
+  maxBudget?: number | null;
+  /** e.g. "30d": the budget's spend resets on this schedule. */
+  budgetDuration?: string | null;
+  /** Expires this long from now ("30d"); null: never expires. */
+  duration?: string | null;
+  blocked?: boolean;
+  metadata?: Record<string, unknown>;
 }
 
 export interface KeyView extends VirtualKey {
@@ -131,8 +143,8 @@ export interface LoopgateApi {
   'config.export': (request: Record<string, never>) => { yaml: string };
   'config.import': (request: { yaml: string }) => ImportResult;
   'keys.list': (request: { status?: KeyStatus; search?: string; page: number; size: number }) => { keys: KeyView[]; total: number };
-  'keys.create': (request: KeyInput) => { secret: string; key: KeyView };
-  'keys.update': (request: KeyInput & { id: string; version: number }) => KeyView;
+  'keys.create': (request: KeyPatch) => { secret: string; key: KeyView };
+  'keys.update': (request: KeyPatch & { id: string; version: number }) => KeyView;
   'keys.setActive': (request: { id: string; active: boolean; version: number }) => KeyView;
   'keys.delete': (request: { id: string }) => { deleted: boolean };
   'usage.series': (request: { days: number }) => UsageSeries;
@@ -143,31 +155,34 @@ export type ApiMethod = keyof LoopgateApi;
 export type ApiRequest<M extends ApiMethod> = Parameters<LoopgateApi[M]>[0];
 export type ApiResponse<M extends ApiMethod> = ReturnType<LoopgateApi[M]>;
 
-export const API_METHODS: readonly ApiMethod[] = [
-  'status.get',
-  'providers.list',
-  'providers.create',
-  'providers.update',
-  'providers.delete',
-  'providers.test',
-  'providers.discover',
-  'models.list',
-  'models.add',
-  'models.remove',
-  'routing.get',
-  'config.export',
-  'config.import',
-  'keys.list',
-  'keys.create',
-  'keys.update',
-  'keys.setActive',
-  'keys.delete',
-  'usage.series',
-  'logs.list',
-];
+// The compiler checks this table against the contract: a method missing here, or one too many, is an error.
+const METHODS = {
+  'status.get': true,
+  'providers.list': true,
+  'providers.create': true,
+  'providers.update': true,
+  'providers.delete': true,
+  'providers.test': true,
+  'providers.discover': true,
+  'models.list': true,
+  'models.add': true,
+  'models.remove': true,
+  'routing.get': true,
+  'config.export': true,
+  'config.import': true,
+  'keys.list': true,
+  'keys.create': true,
+  'keys.update': true,
+  'keys.setActive': true,
+  'keys.delete': true,
+  'usage.series': true,
+  'logs.list': true,
+} as const satisfies Record<ApiMethod, true>;
+
+export const API_METHODS = Object.keys(METHODS) as ApiMethod[];
 
 export function isApiMethod(value: string): value is ApiMethod {
-  return (API_METHODS as readonly string[]).includes(value);
+  return Object.hasOwn(METHODS, value);
 }
 
 /** The one generic call both transports implement. Errors come back as data, never thrown across. */

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GatewayConfig } from '../config/index.js';
+import type { Environment, GatewayConfig } from '../config/index.js';
 import type { RandomSource } from '../router/index.js';
 import { StoreUnavailableError } from '../store/database.js';
 import type { Store } from '../store/index.js';
@@ -12,7 +12,7 @@ import { Authenticator } from './auth.js';
 import { sendError, sendJson, type RequestContext } from './context.js';
 import type { ApiHandlers } from '../../shared/api.js';
 import { anthropicDialect } from '../dialects/anthropic/index.js';
-import { createAdminApi } from '../services/admin.js';
+import { apiHandlers, createServices, type LiveRouting } from '../services/index.js';
 import { chatDialect } from '../dialects/chat/index.js';
 import { completionsDialect, embeddingsDialect } from '../dialects/openai-native.js';
 import { ConversationStore } from '../dialects/responses/conversations.js';
@@ -45,6 +45,8 @@ export interface GatewayOptions {
   uiDir?: string | null;
   dataDir?: string;
   version?: string;
+  /** Where `os.environ/NAME` in an imported config looks; the process's environment by default. */
+  env?: Environment;
 }
 
 export interface Gateway {
@@ -83,7 +85,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = new GatewayMetrics();
   const limiter = new RateLimiter(clock);
   const accounting = new Accounting(store, keyCache, pricing, config, logger, clock);
-  const management = new ManagementApi({ store, accounting, clock });
   const cache = config.cache ? new ResponseCache(config.cache, clock) : null;
   const deps: ProxyDeps = {
     get router() {
@@ -100,17 +101,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(() => table.router, pools, logger, config.healthCheckIntervalMs) : null;
   const responsesDialect = createResponsesDialect(new ConversationStore(clock));
   let listeningUrl: URL | null = null;
-  const api = createAdminApi({
+  const routing: LiveRouting = {
+    deployments: () => table.router.deployments(),
+    health: () => table.router.health(),
+    modelNames: () => table.router.modelNames(),
+    refresh: async () => table.rebuild(await loadStoredDeployments(store, logger)),
+  };
+  const services = createServices({
     store,
     config,
-    table,
-    accounting,
-    refreshRouting: async () => table.rebuild(await loadStoredDeployments(store, logger)),
+    routing,
+    usage: accounting,
+    env: options.env ?? process.env,
     baseUrl: () => listeningUrl?.origin ?? '',
     dataDir: options.dataDir ?? '',
     version: options.version ?? '0.0.0',
     clock,
   });
+  const api = apiHandlers(services);
+  const management = new ManagementApi(services);
   const sessions = new UiSessions(clock);
   const ui: UiDeps = { sessions, auth, api, uiDir: options.uiDir ?? null, playground: (ctx) => proxy(deps, chatDialect, ctx) };
   let draining = false;

@@ -46,7 +46,7 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
   }
   const store = await openStore(options.dataDir, logger);
   try {
-    const gateway = await createGateway({ config, masterKey, logger, store, uiDir: rendererDir(), dataDir: options.dataDir, version: APP_VERSION });
+    const gateway = await createGateway({ config, masterKey, logger, store, uiDir: rendererDir(), dataDir: options.dataDir, version: APP_VERSION, env: options.env });
     const url = await gateway.listen(options.port, options.host);
     const close = async (graceMs?: number): Promise<void> => {
       await gateway.close(graceMs);

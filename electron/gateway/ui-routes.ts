@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { isApiMethod, type ApiHandlers, type ApiMethod } from '../../shared/api.js';
-import { toErrorData } from '../services/admin.js';
+import { toErrorData } from '../services/errors.js';
 import type { Authenticator } from './auth.js';
 import { readJsonObject } from './body.js';
 import { sendJson, sendObject, type RequestContext } from './context.js';

@@ -1,28 +1,9 @@
 // Virtual keys on the hot path: an in-memory index by hash that the store keeps current (a
-// revoked key stops working on the very next request), and minting of new secrets.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// revoked key stops working on the very next request).
+import { timingSafeEqual } from 'node:crypto';
 import type { VirtualKey } from '../../shared/keys.js';
 import type { KeyRepository } from '../store/keys.js';
-import { randomBase62 } from '../store/secrets.js';
-
-export const KEY_PREFIX = 'sk-lg-';
-const SECRET_LENGTH = 40;
-const DISPLAY_CHARS = 4;
-
-export interface MintedSecret {
-  secret: string;
-  keyHash: string;
-  keyPrefix: string;
-}
-
-export function hashKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
-}
-
-export function mintSecret(): MintedSecret {
-  const secret = `${KEY_PREFIX}${randomBase62(SECRET_LENGTH)}`;
-  return { secret, keyHash: hashKey(secret), keyPrefix: secret.slice(0, KEY_PREFIX.length + DISPLAY_CHARS) };
-}
+import { hashKey } from '../services/key-secrets.js';
 
 /** A key as the gateway holds it: settings from the store, counters kept live in memory. */
 export type LiveKey = VirtualKey & { keyHash: string };

@@ -104,7 +104,13 @@ describe('the Loopgate UI in Chromium', () => {
     await go('Keys');
     const form = page.getByRole('form', { name: 'Create a key' });
     await form.getByLabel('Name').fill('journey');
+    // A word where a number belongs is refused next to the field, and nothing is created.
+    await form.getByLabel('Requests / minute').fill('sixty');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    await form.getByText('A whole number, or empty for no limit.').waitFor();
+    expect((await gw.manage('GET', '/key/list')).body.total_count).toBe(0);
     await form.getByLabel('Requests / minute').fill('100');
+    await form.getByLabel('Expires after').fill('30d');
     await form.getByRole('button', { name: 'Create key' }).click();
     const secretBox = page.locator('[data-secret]');
     await secretBox.waitFor();
@@ -116,6 +122,19 @@ describe('the Loopgate UI in Chromium', () => {
 
     const answer = await client(secret).chat.completions.create({ model: 'gpt-journey', messages: [{ role: 'user', content: 'hello from the journey' }] });
     expect(answer.choices[0]?.message.content).toBe('Hello from mock: hello from the journey');
+  });
+
+  it("keeps a key's expiry when only its name is edited", async () => {
+    const expires = (await gw.manage('GET', `/key/info?key=${secret}`)).body.info.expires as string;
+    expect(Date.parse(expires) - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    for (const name of ['journey-renamed', 'journey']) {
+      await page.getByRole('row', { name: /^Key journey/ }).getByRole('button', { name: 'Edit' }).click();
+      const edit = page.getByRole('form', { name: 'Edit key' });
+      await edit.getByLabel('Name').fill(name);
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('row', { name: new RegExp(`^Key ${name}`) }).waitFor();
+    }
+    expect((await gw.manage('GET', `/key/info?key=${secret}`)).body.info.expires).toBe(expires);
   });
 
   it('shows the request in the live log and in the usage chart', async () => {

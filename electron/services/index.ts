@@ -1,0 +1,79 @@
+// Services are the one application layer: each operation (create a key, add a provider, import a
+// config, read usage) is validated and merged once here. Every adapter — the app's API over IPC
+// and /ui, LiteLLM's management API, the CLI through it — only translates names and shapes.
+import type { ApiHandlers } from '../../shared/api.js';
+import type { Environment, GatewayConfig } from '../config/index.js';
+import type { Store } from '../store/index.js';
+import { ConfigService } from './config-io.js';
+import { KeyService } from './keys.js';
+import { ModelService } from './models.js';
+import type { LiveRouting, PendingUsage } from './ports.js';
+import { ProviderService } from './providers.js';
+import { StatusService } from './status.js';
+import { UsageService } from './usage.js';
+
+export type { LiveRouting, PendingUsage } from './ports.js';
+
+export interface ServiceContext {
+  store: Store;
+  config: GatewayConfig;
+  routing: LiveRouting;
+  usage: PendingUsage;
+  env: Environment;
+  baseUrl(): string;
+  dataDir: string;
+  version: string;
+  clock: () => number;
+}
+
+export interface Services {
+  keys: KeyService;
+  providers: ProviderService;
+  models: ModelService;
+  config: ConfigService;
+  usage: UsageService;
+  status: StatusService;
+}
+
+export function createServices(context: ServiceContext): Services {
+  const { store, config, routing, clock } = context;
+  const keys = new KeyService({ store, usage: context.usage, clock });
+  const providers = new ProviderService({ store, config, routing, clock });
+  const models = new ModelService({ store, config, routing, providers, clock });
+  const usage = new UsageService({ store, usage: context.usage, clock });
+  return {
+    keys,
+    providers,
+    models,
+    config: new ConfigService({ store, config, routing, env: context.env, clock }),
+    usage,
+    status: new StatusService({ store, keys, providers, models, usage, baseUrl: context.baseUrl, dataDir: context.dataDir, version: context.version }),
+  };
+}
+
+/** The app's contract (shared/api.ts), method by method, onto the services. */
+export function apiHandlers(services: Services): ApiHandlers {
+  const { keys, providers, models, config, usage, status } = services;
+  return {
+    'status.get': () => status.get(),
+    'providers.list': () => providers.list(),
+    'providers.create': (input) => providers.create(input),
+    'providers.update': (input) => providers.update(input),
+    'providers.delete': async ({ id }) => ({ deleted: await providers.delete(id) }),
+    'providers.test': ({ id }) => providers.test(id),
+    'providers.discover': () => providers.discover(),
+    'models.list': () => models.list(),
+    'models.add': (input) => models.add(input),
+    'models.remove': async ({ id }) => ({ deleted: await models.remove(id) }),
+    'routing.get': () => models.routingSettings(),
+    'config.export': () => config.export(),
+    'config.import': (input) => config.import(input),
+    'keys.list': (query) => keys.list(query),
+    'keys.create': (patch) => keys.create(patch),
+    'keys.update': ({ id, version, ...patch }) => keys.update(id, version, patch),
+    'keys.setActive': ({ id, active, version }) => keys.setActive(id, active, version),
+    'keys.delete': async ({ id }) => ({ deleted: (await keys.delete([id])).length > 0 }),
+    'usage.series': ({ days }) => usage.series(days),
+    'logs.list': (query) => usage.logs(query),
+  };
+}

@@ -1,0 +1,175 @@
+// Virtual keys: every create and edit, from the app or LiteLLM's /key/* API, is checked by one
+// schema and merged by one rule here. Adapters only rename fields.
+import { z } from 'zod';
+import type { KeyPatch, KeyView } from '../../shared/api.js';
+import { keyStatus, parseDuration, type KeyStatus, type VirtualKey } from '../../shared/keys.js';
+import type { Store } from '../store/index.js';
+import { emptySettings, type KeySettings } from '../store/keys.js';
+import { randomBase62 } from '../store/secrets.js';
+import { utcDay } from '../store/usage.js';
+import { notFound, storeChange } from './errors.js';
+import { hashKey, KEY_PREFIX, mintSecret } from './key-secrets.js';
+import type { PendingUsage } from './ports.js';
+import { durationText, optionalLimit, parseInput } from './validation.js';
+
+export interface KeyServiceDeps {
+  store: Store;
+  usage: PendingUsage;
+  clock: () => number;
+}
+
+const keyPatchSchema: z.ZodType<KeyPatch> = z.strictObject({
+  keyAlias: z.string().trim().max(200).nullable().optional(),
+  userId: z.string().nullable().optional(),
+  teamId: z.string().nullable().optional(),
+  models: z.array(z.string().trim().min(1, 'expected model names')).optional(),
+  aliases: z.record(z.string(), z.string()).optional(),
+  rpmLimit: optionalLimit,
+  tpmLimit: optionalLimit,
+  maxParallelRequests: optionalLimit,
+  maxBudget: z.number().nonnegative('expected 0 or more').nullable().optional(),
+  budgetDuration: durationText.nullable().optional(),
+  duration: durationText.nullable().optional(),
+  blocked: z.boolean().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+const listSchema = z.object({
+  status: z.enum(['active', 'revoked', 'expired']).optional(),
+  search: z.string().optional(),
+  userId: z.string().optional(),
+  teamId: z.string().optional(),
+  keyAlias: z.string().optional(),
+  page: z.number().int().positive(),
+  size: z.number().int().positive().max(100),
+});
+export type KeyListRequest = z.infer<typeof listSchema>;
+
+const refSchema = z.object({ id: z.string().min(1, 'expected a key id'), version: z.number().int().positive().optional() });
+const activeSchema = z.boolean({ error: 'expected true or false' });
+
+/** The one merge rule: absent fields keep their value, null clears, durations count from now. */
+export function applyKeyPatch(base: KeySettings, patch: KeyPatch, now: number): KeySettings {
+  const pick = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+  const budgetDuration = pick(patch.budgetDuration, base.budgetDuration);
+  const budgetRestarts = budgetDuration !== base.budgetDuration || (budgetDuration !== null && base.budgetResetAt === null);
+  const after = (duration: string | null): number | null => (duration === null ? null : now + parseDuration(duration)!);
+  return {
+    keyAlias: patch.keyAlias === undefined ? base.keyAlias : patch.keyAlias || null,
+    userId: pick(patch.userId, base.userId),
+    teamId: pick(patch.teamId, base.teamId),
+    models: pick(patch.models, base.models),
+    aliases: pick(patch.aliases, base.aliases),
+    rpmLimit: pick(patch.rpmLimit, base.rpmLimit),
+    tpmLimit: pick(patch.tpmLimit, base.tpmLimit),
+    maxParallelRequests: pick(patch.maxParallelRequests, base.maxParallelRequests),
+    maxBudget: pick(patch.maxBudget, base.maxBudget),
+    budgetDuration,
+    budgetResetAt: budgetRestarts ? after(budgetDuration) : base.budgetResetAt,
+    expiresAt: patch.duration === undefined ? base.expiresAt : after(patch.duration),
+    blocked: pick(patch.blocked, base.blocked),
+    metadata: pick(patch.metadata, base.metadata),
+  };
+}
+
+export function keyView(key: VirtualKey, now: number): KeyView {
+  return { ...key, status: keyStatus(key, now) };
+}
+
+export interface DayTotals {
+  requests: number;
+  tokens: number;
+  cost: number;
+}
+
+export class KeyService {
+  constructor(private readonly deps: KeyServiceDeps) {}
+
+  async create(input: unknown): Promise<{ secret: string; key: KeyView }> {
+    const patch = parseInput(keyPatchSchema, input);
+    const now = this.deps.clock();
+    const minted = mintSecret();
+    const key = await this.deps.store.keys.create({
+      id: `key_${randomBase62(16)}`,
+      keyHash: minted.keyHash,
+      keyPrefix: minted.keyPrefix,
+      createdAt: now,
+      ...applyKeyPatch(emptySettings(), patch, now),
+    });
+    // The only time the secret is ever shown.
+    return { secret: minted.secret, key: keyView(key, now) };
+  }
+
+  /** `version` names the version the caller read; undefined means "whatever is there" (LiteLLM's API). */
+  async update(ref: string, expectedVersion: number | undefined, input: unknown): Promise<KeyView> {
+    const { id, version } = parseInput(refSchema, { id: ref, version: expectedVersion });
+    const patch = parseInput(keyPatchSchema, input);
+    const current = await this.get(id);
+    const now = this.deps.clock();
+    const next = applyKeyPatch(current, patch, now);
+    return keyView(await this.change(() => this.deps.store.keys.update(id, next, version)), now);
+  }
+
+  async setActive(ref: string, active: boolean, expectedVersion?: number): Promise<KeyView> {
+    const { id, version } = parseInput(refSchema, { id: ref, version: expectedVersion });
+    const on = parseInput(activeSchema, active);
+    return keyView(await this.change(() => this.deps.store.keys.setActive(id, on, version)), this.deps.clock());
+  }
+
+  async regenerate(ref: string, expectedVersion?: number): Promise<{ secret: string; key: KeyView }> {
+    const { id, version } = parseInput(refSchema, { id: ref, version: expectedVersion });
+    const minted = mintSecret();
+    const key = await this.change(() => this.deps.store.keys.replaceSecret(id, minted, version));
+    return { secret: minted.secret, key: keyView(key, this.deps.clock()) };
+  }
+
+  async delete(ids: readonly string[]): Promise<string[]> {
+    const deleted: string[] = [];
+    for (const id of ids) if (await this.deps.store.keys.delete(id)) deleted.push(id);
+    return deleted;
+  }
+
+  /** A key named by its secret (`sk-lg-…`) or its id. */
+  async find(ref: string): Promise<VirtualKey> {
+    const keys = this.deps.store.keys;
+    const key = ref.startsWith(KEY_PREFIX) ? await keys.findByHash(hashKey(ref)) : await keys.findById(ref);
+    if (!key) throw notFound('key', 'key');
+    return key;
+  }
+
+  async list(input: KeyListRequest): Promise<{ keys: KeyView[]; total: number }> {
+    const query = parseInput(listSchema, input);
+    const now = this.deps.clock();
+    const { keys, total } = await this.deps.store.keys.list({ ...query, now });
+    return { keys: keys.map((key) => keyView(key, now)), total };
+  }
+
+  /** The key with its usage today (UTC), pending usage written first. */
+  async info(ref: string): Promise<{ key: KeyView; today: DayTotals }> {
+    await this.deps.usage.flush();
+    const key = await this.find(ref);
+    const now = this.deps.clock();
+    const day = utcDay(now);
+    const rows = await this.deps.store.usage.dailySpend({ keyId: key.id, fromDay: day, toDay: day });
+    const today = rows.reduce<DayTotals>((sum, row) => ({ requests: sum.requests + row.requests, tokens: sum.tokens + row.totalTokens, cost: sum.cost + row.cost }), {
+      requests: 0,
+      tokens: 0,
+      cost: 0,
+    });
+    return { key: keyView(key, now), today };
+  }
+
+  countByStatus(): Promise<Record<KeyStatus, number>> {
+    return this.deps.store.keys.countByStatus(this.deps.clock());
+  }
+
+  private async get(id: string): Promise<VirtualKey> {
+    const key = await this.deps.store.keys.findById(id);
+    if (!key) throw notFound('key');
+    return key;
+  }
+
+  private change(action: () => Promise<VirtualKey>): Promise<VirtualKey> {
+    return storeChange(action, (current: VirtualKey) => keyView(current, this.deps.clock()), 'key');
+  }
+}

@@ -1,0 +1,156 @@
+// Provider credentials: the ones made in the app (stored, key encrypted) and the ones a config
+// file defines (shown read-only). Testing a provider lists its models; local servers are found.
+import { request } from 'undici';
+import { z } from 'zod';
+import type { DiscoveredServer, ProviderInput, ProviderTestResult, ProviderView } from '../../shared/api.js';
+import { catalogEntry } from '../../shared/providers.js';
+import type { GatewayConfig } from '../config/index.js';
+import { storedDeployment } from '../config/index.js';
+import type { DeploymentConfig } from '../core/deployment.js';
+import { familyOf } from '../providers/index.js';
+import { discoverOllamaModels } from '../providers/ollama.js';
+import type { Store } from '../store/index.js';
+import type { ProviderCredential } from '../store/providers.js';
+import { randomBase62 } from '../store/secrets.js';
+import { notFound, storeChange } from './errors.js';
+import type { LiveRouting } from './ports.js';
+import { parseInput } from './validation.js';
+
+const PROBE_TIMEOUT_MS = 4_000;
+const LOCAL_SERVERS: ReadonlyArray<Omit<DiscoveredServer, 'models'>> = [
+  { family: 'ollama', apiBase: 'http://127.0.0.1:11434/v1' },
+  { family: 'lm_studio', apiBase: 'http://127.0.0.1:1234/v1' },
+];
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((text) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(text).protocol);
+    } catch {
+      return false;
+    }
+  }, 'The base URL must be an http(s) URL, like http://127.0.0.1:11434/v1.');
+
+const providerInputSchema = z.object({
+  name: z.string().trim().min(1, 'Give the provider a name.'),
+  family: z.string().refine((family) => catalogEntry(family) !== undefined, 'Unknown provider type.'),
+  // An empty base URL means the provider's default.
+  apiBase: z.union([z.literal('').transform(() => null), httpUrl]).nullable(),
+  apiKey: z.string().optional(),
+});
+const providerUpdateSchema = providerInputSchema.extend({ id: z.string().min(1), version: z.number().int().positive() });
+
+export interface ProviderServiceDeps {
+  store: Store;
+  config: GatewayConfig;
+  routing: LiveRouting;
+  clock: () => number;
+}
+
+function stored(provider: ProviderCredential): ProviderView {
+  return { id: provider.id, name: provider.name, family: provider.family, apiBase: provider.apiBase, keyHint: provider.keyHint, version: provider.version, readOnly: false };
+}
+
+/** Lists an upstream's models, the cheapest way each family offers. */
+async function listUpstreamModels(deployment: DeploymentConfig): Promise<string[]> {
+  const family = familyOf(deployment);
+  if (deployment.family === 'ollama') return discoverOllamaModels(deployment.apiBase);
+  if (catalogEntry(deployment.family)?.protocol === 'bedrock') throw new Error('Bedrock model listing is not supported; add models by their id.');
+  const base = deployment.apiBase.href.replace(/\/+$/, '');
+  const url = deployment.family === 'anthropic' ? `${base}${deployment.apiBase.pathname.endsWith('/v1') ? '' : '/v1'}/models` : `${base}/models`;
+  const headers: Record<string, string> = { ...(family.defaultHeaders ?? {}), ...family.authHeaders(deployment, { path: '/models', body: '' }) };
+  const response = await request(url, { headers, headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS });
+  const text = await response.body.text();
+  if (response.statusCode >= 400) throw new Error(`the provider answered ${response.statusCode}: ${text.slice(0, 200)}`);
+  const body = JSON.parse(text) as { data?: Array<{ id?: string }>; models?: Array<{ name?: string }> };
+  const ids = (body.data ?? []).map((model) => model.id).concat((body.models ?? []).map((model) => model.name?.replace(/^models\//, '')));
+  return ids.filter((id): id is string => typeof id === 'string');
+}
+
+function probe(family: string, apiBase: string | null, apiKey: string | null): DeploymentConfig {
+  return storedDeployment({ id: 'probe', modelName: 'probe', family, upstreamModel: 'probe', apiBase, apiKey });
+}
+
+export class ProviderService {
+  constructor(private readonly deps: ProviderServiceDeps) {}
+
+  async list(): Promise<ProviderView[]> {
+    return [...(await this.deps.store.providers.list()).map(stored), ...this.fromConfig()];
+  }
+
+  async count(): Promise<number> {
+    return (await this.deps.store.providers.list()).length + this.fromConfig().length;
+  }
+
+  async create(input: ProviderInput): Promise<ProviderView> {
+    const valid = parseInput(providerInputSchema, input);
+    const { store, clock } = this.deps;
+    return stored(await store.providers.create(`prov_${randomBase62(12)}`, { name: valid.name, family: valid.family, apiBase: valid.apiBase, apiKey: valid.apiKey ?? null }, clock()));
+  }
+
+  async update(input: ProviderInput & { id: string; version: number }): Promise<ProviderView> {
+    const valid = parseInput(providerUpdateSchema, input);
+    const change = { name: valid.name, family: valid.family, apiBase: valid.apiBase, ...(valid.apiKey ? { apiKey: valid.apiKey } : {}) };
+    const updated = await storeChange(() => this.deps.store.providers.update(valid.id, change, valid.version, this.deps.clock()), stored, 'provider');
+    await this.deps.routing.refresh();
+    return stored(updated);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    await this.deps.store.deployments.deleteForProvider(id);
+    const deleted = await this.deps.store.providers.delete(id);
+    await this.deps.routing.refresh();
+    return deleted;
+  }
+
+  async test(id: string): Promise<ProviderTestResult> {
+    const provider = await this.get(id);
+    try {
+      const deployment = probe(provider.family, provider.apiBase, await this.deps.store.providers.revealKey(id));
+      return { ok: true, models: await listUpstreamModels(deployment), error: null };
+    } catch (error) {
+      return { ok: false, models: [], error: (error as Error).message };
+    }
+  }
+
+  /** Local servers (Ollama, LM Studio) answering on their usual ports, with their models. */
+  async discover(): Promise<DiscoveredServer[]> {
+    const found = await Promise.all(
+      LOCAL_SERVERS.map(async (server) => {
+        try {
+          return { ...server, models: await listUpstreamModels(probe(server.family, server.apiBase, null)) };
+        } catch {
+          return null;
+        }
+      }),
+    );
+    return found.filter((server) => server !== null);
+  }
+
+  async get(id: string): Promise<ProviderCredential> {
+    const provider = (await this.deps.store.providers.list()).find((p) => p.id === id);
+    if (!provider) throw notFound('provider');
+    return provider;
+  }
+
+  /** One read-only entry per family and origin the config file uses. */
+  private fromConfig(): ProviderView[] {
+    const seen = new Map<string, ProviderView>();
+    for (const deployment of this.deps.config.deployments) {
+      const id = `config:${deployment.family}:${deployment.apiBase.origin}`;
+      if (seen.has(id)) continue;
+      seen.set(id, {
+        id,
+        name: `${deployment.family} (config file)`,
+        family: deployment.family,
+        apiBase: deployment.apiBase.href,
+        keyHint: deployment.apiKey ? deployment.apiKey.slice(-4) : null,
+        version: 0,
+        readOnly: true,
+      });
+    }
+    return [...seen.values()];
+  }
+}

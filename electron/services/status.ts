@@ -1,0 +1,38 @@
+// The app's status line and overview numbers: where the gateway listens, today's totals, and
+// how much is configured.
+import type { StatusView } from '../../shared/api.js';
+import type { Store } from '../store/index.js';
+import type { KeyService } from './keys.js';
+import type { ModelService } from './models.js';
+import type { ProviderService } from './providers.js';
+import type { UsageService } from './usage.js';
+
+export interface StatusServiceDeps {
+  store: Store;
+  keys: KeyService;
+  providers: ProviderService;
+  models: ModelService;
+  usage: UsageService;
+  baseUrl(): string;
+  dataDir: string;
+  version: string;
+}
+
+export class StatusService {
+  constructor(private readonly deps: StatusServiceDeps) {}
+
+  async get(): Promise<StatusView> {
+    const { deps } = this;
+    const today = await deps.usage.today();
+    const keys = await deps.keys.countByStatus();
+    return {
+      version: deps.version,
+      baseUrl: deps.baseUrl(),
+      dataDir: deps.dataDir,
+      secretProtection: deps.store.secretProtection,
+      running: true,
+      today: { requests: today.requests, tokens: today.tokens, spend: today.cost },
+      counts: { providers: await deps.providers.count(), models: deps.models.modelNames().length, keys: keys.active + keys.revoked + keys.expired },
+    };
+  }
+}
