@@ -1,7 +1,7 @@
 // The one contract between the renderer and the app core. Electron carries it over IPC, the
 // browser mode over HTTP (`POST /ui/api/<method>`); both use the same `invoke`.
 import type { ErrorData, Result } from './errors.js';
-import type { KeyStatus, VirtualKey } from './keys.js';
+import type { KeySettings, KeyStatus, VirtualKey } from './keys.js';
 
 export interface StatusView {
   version: string;
@@ -75,26 +75,9 @@ export interface ImportResult {
 /**
  * What a key create or edit may set. An absent field keeps its value (on create: the default),
  * null clears it. The app and LiteLLM's /key/* API send the same patch, checked by the same rules.
+ * Times are not set directly: `duration` ("30d") expires the key that long from now, null never.
  */
-export interface KeyPatch {
-  keyAlias?: string | null;
-  userId?: string | null;
-  teamId?: string | null;
-  /** Allowed model names and groups; empty means every model. */
-  models?: string[];
-  /** Model names this key uses for others: {"gpt-4": "gpt-4o"}. */
-  aliases?: Record<string, string>;
-  rpmLimit?: number | null;
-  tpmLimit?: number | null;
-  maxParallelRequests?: number | null;
-  maxBudget?: number | null;
-  /** e.g. "30d": the budget's spend resets on this schedule. */
-  budgetDuration?: string | null;
-  /** Expires this long from now ("30d"); null: never expires. */
-  duration?: string | null;
-  blocked?: boolean;
-  metadata?: Record<string, unknown>;
-}
+export type KeyPatch = Partial<Omit<KeySettings, 'expiresAt' | 'budgetResetAt'>> & { duration?: string | null };
 
 export interface KeyView extends VirtualKey {
   status: KeyStatus;

@@ -2,10 +2,8 @@
 
 export type KeyStatus = 'active' | 'revoked' | 'expired';
 
-export interface VirtualKey {
-  id: string;
-  /** First characters of the secret, for recognising a key in a list. */
-  keyPrefix: string;
+/** What a key is set to: every field a person or a script may change. A new key field goes here. */
+export interface KeySettings {
   keyAlias: string | null;
   userId: string | null;
   teamId: string | null;
@@ -23,6 +21,12 @@ export interface VirtualKey {
   expiresAt: number | null;
   blocked: boolean;
   metadata: Record<string, unknown>;
+}
+
+export interface VirtualKey extends KeySettings {
+  id: string;
+  /** First characters of the secret, for recognising a key in a list. */
+  keyPrefix: string;
   createdAt: number;
   updatedAt: number;
   version: number;

@@ -3,44 +3,26 @@
 // /key/regenerate, /spend/logs. An adapter: LiteLLM's snake_case names in, the services'
 // camelCase out and back; every rule lives in services/.
 import type { KeyPatch, KeyView } from '../../shared/api.js';
-import { isErrorCode } from '../../shared/errors.js';
 import { GatewayError } from '../core/errors.js';
-import type { DayTotals } from '../services/keys.js';
+import { KEY_PATCH_FIELDS, type DayTotals } from '../services/keys.js';
 import type { Services } from '../services/index.js';
 import type { RequestLogEntry } from '../store/usage.js';
 import { readJsonObject } from './body.js';
 import { sendObject, type RequestContext } from './context.js';
 
-/** LiteLLM's key fields and the contract's names for them: the whole translation. */
-const KEY_FIELDS = {
-  key_alias: 'keyAlias',
-  user_id: 'userId',
-  team_id: 'teamId',
-  models: 'models',
-  aliases: 'aliases',
-  rpm_limit: 'rpmLimit',
-  tpm_limit: 'tpmLimit',
-  max_parallel_requests: 'maxParallelRequests',
-  max_budget: 'maxBudget',
-  budget_duration: 'budgetDuration',
-  duration: 'duration',
-  blocked: 'blocked',
-  metadata: 'metadata',
-} as const satisfies Record<string, keyof KeyPatch>;
-type LiteLLMField = keyof typeof KEY_FIELDS;
+/** LiteLLM spells every key field in snake_case; the contract in camelCase. That is the whole translation. */
+const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
-const LITELLM_NAME: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(KEY_FIELDS).map(([snake, camel]) => [camel, snake])),
-  id: 'key',
-  keyId: 'api_key',
-  start: 'start_date',
-  end: 'end_date',
-};
+const PATCH_FIELD_BY_LITELLM_NAME = new Map(KEY_PATCH_FIELDS.map((field) => [snakeCase(field), field]));
+
+/** Error params said in LiteLLM's names (the contract's names are derived, these are not). */
+const LITELLM_NAME: Record<string, string> = { id: 'key', keyId: 'api_key', start: 'start_date', end: 'end_date' };
 
 function toPatch(body: Record<string, unknown>): KeyPatch {
   const patch: Record<string, unknown> = {};
-  for (const [snake, camel] of Object.entries(KEY_FIELDS)) {
-    if (body[snake as LiteLLMField] !== undefined) patch[camel] = body[snake as LiteLLMField];
+  for (const [name, value] of Object.entries(body)) {
+    const field = PATCH_FIELD_BY_LITELLM_NAME.get(name);
+    if (field && value !== undefined) patch[field] = value;
   }
   return patch as KeyPatch;
 }
@@ -61,33 +43,20 @@ function iso(time: number | null): string | null {
 
 /** A key in LiteLLM's field names, plus Loopgate's `version` and usage stats. */
 function keyToApi(key: KeyView, today?: DayTotals) {
+  const { id, keyPrefix, budgetResetAt, expiresAt, lastUsedAt, createdAt, updatedAt, totalRequests, totalTokens, totalSpend, ...fields } = key;
   return {
-    token: key.id,
-    key_name: `${key.keyPrefix}...`,
-    key_alias: key.keyAlias,
-    user_id: key.userId,
-    team_id: key.teamId,
-    models: key.models,
-    aliases: key.aliases,
-    rpm_limit: key.rpmLimit,
-    tpm_limit: key.tpmLimit,
-    max_parallel_requests: key.maxParallelRequests,
-    max_budget: key.maxBudget,
-    budget_duration: key.budgetDuration,
-    budget_reset_at: iso(key.budgetResetAt),
-    expires: iso(key.expiresAt),
-    blocked: key.blocked,
-    status: key.status,
-    metadata: key.metadata,
-    spend: key.spend,
-    last_used_at: iso(key.lastUsedAt),
-    created_at: iso(key.createdAt),
-    updated_at: iso(key.updatedAt),
-    version: key.version,
+    token: id,
+    key_name: `${keyPrefix}...`,
+    ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [snakeCase(name), value])),
+    budget_reset_at: iso(budgetResetAt),
+    expires: iso(expiresAt),
+    last_used_at: iso(lastUsedAt),
+    created_at: iso(createdAt),
+    updated_at: iso(updatedAt),
     usage: {
-      total_requests: key.totalRequests,
-      total_tokens: key.totalTokens,
-      total_cost: key.totalSpend,
+      total_requests: totalRequests,
+      total_tokens: totalTokens,
+      total_cost: totalSpend,
       ...(today ? { today_requests: today.requests, today_tokens: today.tokens, today_cost: today.cost } : {}),
     },
   };
@@ -114,8 +83,8 @@ function logToApi(entry: RequestLogEntry) {
 
 /** A service error said in LiteLLM's names: its field, and a conflict's current key. */
 function inLiteLLMTerms(error: unknown): unknown {
-  if (!(error instanceof GatewayError) || !isErrorCode(error.code)) return error;
-  const param = error.param === null ? null : (LITELLM_NAME[error.param] ?? error.param);
+  if (!(error instanceof GatewayError)) return error;
+  const param = error.param === null ? null : (LITELLM_NAME[error.param] ?? snakeCase(error.param));
   const message = error.param !== null && param !== error.param ? error.message.replace(`${error.param}:`, `${param}:`) : error.message;
   const current = error.code === 'conflict' && error.current !== undefined ? keyToApi(error.current as KeyView) : error.current;
   return new GatewayError(error.code, message, { param, status: error.status, headers: error.headers, current });

@@ -2,9 +2,9 @@
 // schema and merged by one rule here. Adapters only rename fields.
 import { z } from 'zod';
 import type { KeyPatch, KeyView } from '../../shared/api.js';
-import { keyStatus, parseDuration, type KeyStatus, type VirtualKey } from '../../shared/keys.js';
+import { keyStatus, parseDuration, type KeySettings, type KeyStatus, type VirtualKey } from '../../shared/keys.js';
 import type { Store } from '../store/index.js';
-import { emptySettings, type KeySettings } from '../store/keys.js';
+import { emptySettings } from '../store/keys.js';
 import { randomBase62 } from '../store/secrets.js';
 import { utcDay } from '../store/usage.js';
 import { notFound, storeChange } from './errors.js';
@@ -18,8 +18,15 @@ export interface KeyServiceDeps {
   clock: () => number;
 }
 
-const keyPatchSchema: z.ZodType<KeyPatch> = z.strictObject({
-  keyAlias: z.string().trim().max(200).nullable().optional(),
+/** Each field's rule. The compiler holds this to the contract: a key field without a rule is an error. */
+const keyPatchShape = {
+  keyAlias: z
+    .string()
+    .trim()
+    .max(200)
+    .transform((alias) => alias || null)
+    .nullable()
+    .optional(),
   userId: z.string().nullable().optional(),
   teamId: z.string().nullable().optional(),
   models: z.array(z.string().trim().min(1, 'expected model names')).optional(),
@@ -32,7 +39,12 @@ const keyPatchSchema: z.ZodType<KeyPatch> = z.strictObject({
   duration: durationText.nullable().optional(),
   blocked: z.boolean().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
-});
+} satisfies { [Field in keyof Required<KeyPatch>]: z.ZodType<KeyPatch[Field]> };
+
+const keyPatchSchema = z.strictObject(keyPatchShape);
+
+/** Every field a patch may carry, for adapters that rename them. */
+export const KEY_PATCH_FIELDS = Object.keys(keyPatchShape) as Array<keyof KeyPatch>;
 
 const listSchema = z.object({
   status: z.enum(['active', 'revoked', 'expired']).optional(),
@@ -50,26 +62,14 @@ const activeSchema = z.boolean({ error: 'expected true or false' });
 
 /** The one merge rule: absent fields keep their value, null clears, durations count from now. */
 export function applyKeyPatch(base: KeySettings, patch: KeyPatch, now: number): KeySettings {
-  const pick = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
-  const budgetDuration = pick(patch.budgetDuration, base.budgetDuration);
-  const budgetRestarts = budgetDuration !== base.budgetDuration || (budgetDuration !== null && base.budgetResetAt === null);
-  const after = (duration: string | null): number | null => (duration === null ? null : now + parseDuration(duration)!);
-  return {
-    keyAlias: patch.keyAlias === undefined ? base.keyAlias : patch.keyAlias || null,
-    userId: pick(patch.userId, base.userId),
-    teamId: pick(patch.teamId, base.teamId),
-    models: pick(patch.models, base.models),
-    aliases: pick(patch.aliases, base.aliases),
-    rpmLimit: pick(patch.rpmLimit, base.rpmLimit),
-    tpmLimit: pick(patch.tpmLimit, base.tpmLimit),
-    maxParallelRequests: pick(patch.maxParallelRequests, base.maxParallelRequests),
-    maxBudget: pick(patch.maxBudget, base.maxBudget),
-    budgetDuration,
-    budgetResetAt: budgetRestarts ? after(budgetDuration) : base.budgetResetAt,
-    expiresAt: patch.duration === undefined ? base.expiresAt : after(patch.duration),
-    blocked: pick(patch.blocked, base.blocked),
-    metadata: pick(patch.metadata, base.metadata),
-  };
+  const { duration, ...fields } = patch;
+  const next: KeySettings = { ...base };
+  for (const [field, value] of Object.entries(fields)) if (value !== undefined) Object.assign(next, { [field]: value });
+  const after = (text: string | null): number | null => (text === null ? null : now + parseDuration(text)!);
+  // A budget period that changes, or starts, restarts its clock.
+  if (next.budgetDuration !== base.budgetDuration || (next.budgetDuration !== null && base.budgetResetAt === null)) next.budgetResetAt = after(next.budgetDuration);
+  if (duration !== undefined) next.expiresAt = after(duration);
+  return next;
 }
 
 export function keyView(key: VirtualKey, now: number): KeyView {

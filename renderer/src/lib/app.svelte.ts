@@ -1,8 +1,7 @@
 // App-wide state: which view is open, the gateway's status, and toasts. One instance.
 import type { StatusView } from '../../../shared/api.js';
+import type { ViewId } from '../views/registry.js';
 import { ApiError, call } from './api.js';
-
-export type View = 'overview' | 'providers' | 'models' | 'keys' | 'logs' | 'playground' | 'connect';
 
 export interface Toast {
   id: number;
@@ -11,7 +10,7 @@ export interface Toast {
 }
 
 class AppState {
-  view = $state<View>('overview');
+  view = $state<ViewId>('overview');
   status = $state<StatusView | null>(null);
   toasts = $state<Toast[]>([]);
   private nextToast = 1;
@@ -19,7 +18,7 @@ class AppState {
   /** First run: nothing configured yet, so the guide shows. */
   firstRun = $derived(this.status !== null && this.status.counts.models === 0);
 
-  go(view: View): void {
+  go(view: ViewId): void {
     this.view = view;
   }
 
