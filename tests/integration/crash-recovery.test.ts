@@ -49,6 +49,9 @@ function chat(url: string, key: string) {
   });
 }
 
+/** What the mock upstream answers to `chat`: the key was accepted and the request went through. */
+const ANSWERED = { id: 'chatcmpl-mock', choices: [{ message: { role: 'assistant', content: 'Hello from mock: still there?' } }] };
+
 describe('kill -9 right after an acknowledged change', () => {
   it('keeps a created key, then a revocation, across hard kills', async () => {
     const dir = tempDir();
@@ -57,7 +60,7 @@ describe('kill -9 right after an acknowledged change', () => {
     await killHard(cli);
 
     cli = await startServe(serveArgs(dir));
-    await expect(chat(cli.url, String(created.key))).resolves.toBeTruthy();
+    await expect(chat(cli.url, String(created.key))).resolves.toMatchObject(ANSWERED);
     const listed = await keysCli(cli, dir, ['list']);
     expect((listed.keys as Array<Record<string, unknown>>).map((k) => k.key_alias)).toEqual(['survivor']);
     await keysCli(cli, dir, ['revoke', String(created.token)]);
@@ -79,7 +82,7 @@ describe('kill -9 right after an acknowledged change', () => {
 
     cli = await startServe(serveArgs(dir));
     await expect.poll(() => cli.stderr()).toContain('Ignored a torn journal record');
-    await expect(chat(cli.url, String(created.key))).resolves.toBeTruthy();
+    await expect(chat(cli.url, String(created.key))).resolves.toMatchObject(ANSWERED);
     cli.signal('SIGTERM');
     expect(await cli.exit).toBe(0);
   });

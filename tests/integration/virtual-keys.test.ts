@@ -38,6 +38,11 @@ function ask(client: OpenAI, model = 'gpt-test', content = 'say hi') {
   return client.chat.completions.create({ model, messages: [{ role: 'user', content }] });
 }
 
+/** The reply text of a chat the mock upstream answered: it echoes the prompt, so each call can be told apart. */
+async function replyTo(client: OpenAI, content: string): Promise<string | null | undefined> {
+  return (await ask(client, 'gpt-test', content)).choices[0]?.message.content;
+}
+
 /** Raw request with a virtual key, to read status and headers. */
 async function chatRaw(key: string, model = 'gpt-test'): Promise<Response> {
   return fetch(`${gw.url}/v1/chat/completions`, {
@@ -75,7 +80,7 @@ describe('key lifecycle', () => {
     expect((await gw.manage('POST', '/key/block', { key })).body).toMatchObject({ blocked: true, status: 'revoked', version: 2 });
     await expect(ask(client)).rejects.toMatchObject({ status: 401, message: expect.stringContaining('revoked') });
     await gw.manage('POST', '/key/unblock', { key });
-    await expect(ask(client)).resolves.toBeTruthy();
+    expect(await replyTo(client, 'unblocked?')).toBe('Hello from mock: unblocked?');
   });
 
   it('regenerates: the old secret stops, the new one works, settings and id stay', async () => {
@@ -85,7 +90,7 @@ describe('key lifecycle', () => {
     expect(body.key).not.toBe(first.key);
     expect(body).toMatchObject({ token: first.token, rpm_limit: 50 });
     await expect(ask(gw.client(first.key))).rejects.toMatchObject({ status: 401 });
-    await expect(ask(gw.client(body.key))).resolves.toBeTruthy();
+    expect(await replyTo(gw.client(body.key), 'new secret?')).toBe('Hello from mock: new secret?');
   });
 
   it('lists newest first with status filter and pagination, and deletes', async () => {
@@ -199,13 +204,15 @@ describe('enforcement', () => {
     const budgetLines = gw.logger.records.filter((r) => r.msg === 'request' && r.status === 400 && r.key !== 'master');
     expect(budgetLines.length).toBe(1); // one attempt: the client did not retry
     offsetMs += 61 * 60_000;
-    await expect(ask(client)).resolves.toBeTruthy();
+    const requestsBeforeReset = upstream.requests.length;
+    expect(await replyTo(client, 'budget reset?')).toBe('Hello from mock: budget reset?');
+    expect(upstream.requests.length).toBe(requestsBeforeReset + 1);
     offsetMs -= 61 * 60_000;
   });
 
   it('refuses an expired key with 401', async () => {
     const { key } = await generate({ duration: '10m' });
-    await expect(ask(gw.client(key))).resolves.toBeTruthy();
+    expect(await replyTo(gw.client(key), 'before expiry?')).toBe('Hello from mock: before expiry?');
     offsetMs += 11 * 60_000;
     await expect(ask(gw.client(key))).rejects.toMatchObject({ status: 401, message: expect.stringContaining('expired') });
     offsetMs -= 11 * 60_000;

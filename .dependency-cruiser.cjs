@@ -1,0 +1,153 @@
+// Module boundaries from ../shared/ARCHITECTURE.md ("Layout", "Dependencies point down") and
+// ../shared/CONVENTIONS.md (1, 4b), checked by `npm run lint:deps` as part of `npm test`.
+// Not seen here: `import type` lines in .svelte files (the Svelte compiler drops them before
+// dependency-cruiser reads the file); tests/unit/boundaries.test.ts checks those.
+// Each layer below is an allowlist: a layer may import its own files, the layers named in its rule,
+// npm packages and Node built-ins. Paths are relative to the project root.
+
+/** Our own code: anything that is not an npm package or a Node built-in. */
+const OURS = '^(electron|shared|renderer|tests|build)/|^vite\\.config\\.ts$';
+/** The shell: the entries and the files only they use. */
+const SHELL = '^electron/(main|preload|ipc|cli|cli-keys|app-info|window-options)\\.ts$';
+/** The only files that may load the `electron` npm package. */
+const ELECTRON_HOSTS = '^electron/(main|preload|ipc)\\.ts$';
+/** The `electron` npm package (an unresolved `electron` import fails not-to-unresolvable). */
+const ELECTRON_PACKAGE = '(^|/)node_modules/electron/';
+
+/** A forbidden dependency: any import that matches `from` and `to` fails `npm run lint:deps`. */
+function forbid(name, comment, from, to) {
+  return { name, comment, severity: 'error', from, to };
+}
+
+/** A layer under electron/ that may import only itself, the `allowed` layers and shared/. */
+function layer(name, allowed, comment) {
+  const own = ['shared', `electron/${name}`, ...allowed.map((l) => `electron/${l}`)];
+  return forbid(`${name}-imports-only-${[...allowed, 'shared'].join('-')}`, comment, { path: `^electron/${name}/` }, {
+    path: OURS,
+    pathNot: `^(${own.join('|')})/`,
+  });
+}
+
+module.exports = {
+  forbidden: [
+    layer(
+      'core',
+      [],
+      'core/ "imports nothing else of ours" but shared/: "everything → core → shared"; "core importing anything of ours but shared/" is never allowed.',
+    ),
+    layer(
+      'providers',
+      ['core'],
+      'providers/ sit low: "Never: providers ... importing gateway"; a provider family is "free of the HTTP framework: plain data in, plain data out". It uses core/ and shared/ only.',
+    ),
+    layer(
+      'dialects',
+      ['core'],
+      'dialects/ use core/ and shared/ only: "dialects importing providers (they meet in the chat pivot, in core)" and "dialects ... importing gateway" are never allowed.',
+    ),
+    layer(
+      'config',
+      ['core', 'store'],
+      'config/ uses core/, shared/ and store/ (config/master-key reads store/files and store/secrets): "config holding a provider object (it names a family)" and "config ... importing gateway" are never allowed.',
+    ),
+    layer(
+      'store',
+      ['core'],
+      'store/ uses core/ and shared/ only: "Never: ... store ... importing gateway; store importing services".',
+    ),
+    layer(
+      'router',
+      ['core', 'providers'],
+      'router/ uses core/, shared/ and providers/: "gateway → router → providers"; "router ... importing gateway" is never allowed.',
+    ),
+    layer(
+      'services',
+      ['core', 'store', 'config', 'providers', 'router'],
+      'services/ is "the one application layer": "gateway → services → store / config / providers"; it never reaches up to gateway/ or the shell, nor into dialects/ (HTTP formats).',
+    ),
+    forbid(
+      'gateway-not-to-shell',
+      'gateway/ may use every layer below it but never the shell: "shell and CLI → gateway → services → store / config / providers".',
+      { path: '^electron/gateway/' },
+      { path: SHELL },
+    ),
+    forbid(
+      'electron-code-not-to-renderer-or-tests',
+      '"Folder = where it runs": electron/ (Node) never loads renderer/ (DOM) code, and shipped code never loads tests/.',
+      { path: '^(electron|shared)/' },
+      { path: '^(renderer|tests|build)/' },
+    ),
+    forbid(
+      'only-main-preload-ipc-import-electron',
+      '"Only electron/main.ts, electron/preload.ts and electron/ipc.ts may import electron. Everything else under electron/ runs in plain Node 20+."',
+      { path: '^(electron|shared|renderer)/', pathNot: ELECTRON_HOSTS },
+      { path: ELECTRON_PACKAGE },
+    ),
+    forbid(
+      'tests-import-electron-types-only',
+      'The suite runs without Electron ("Test the server without Electron"), so a test may borrow a type from `electron` but never load it.',
+      { path: '^tests/' },
+      { path: ELECTRON_PACKAGE, dependencyTypesNot: ['type-only'] },
+    ),
+    forbid(
+      'shared-no-node-builtins',
+      '"shared/ imports neither Node nor DOM APIs": it is pure TypeScript used by both sides.',
+      { path: '^shared/' },
+      { dependencyTypes: ['core'] },
+    ),
+    forbid(
+      'shared-imports-only-shared',
+      '"shared/ pure TypeScript used by both sides": it imports nothing outside shared/, neither our code nor npm packages.',
+      { path: '^shared/' },
+      { pathNot: '^shared/', dependencyTypesNot: ['core'] },
+    ),
+    forbid(
+      'renderer-no-node-builtins',
+      '"Folder = where it runs. electron/ (Node), renderer/ (DOM), shared/ (pure)": the renderer runs in the DOM, never in Node.',
+      { path: '^renderer/' },
+      { dependencyTypes: ['core'] },
+    ),
+    forbid(
+      'renderer-imports-only-renderer-shared',
+      '"A Svelte renderer manages keys, providers and routing over IPC" through the contract that "shared/ declares": it imports shared/, its own files and npm packages, never electron/.',
+      { path: '^renderer/' },
+      { path: OURS, pathNot: '^(renderer|shared)/' },
+    ),
+    forbid(
+      'no-circular',
+      '"Dependencies point down": a cycle inside electron/ or shared/ means two modules point at each other.',
+      { path: '^(electron|shared)/' },
+      { circular: true },
+    ),
+    forbid(
+      'shipped-code-not-to-dev-dependency',
+      'The packaged app ships "dependencies" only (electron-builder leaves devDependencies out), so electron/ and shared/ load no devDependency at run time; `electron` itself is provided by the runtime, and type-only imports vanish in the build.',
+      { path: '^(electron|shared)/' },
+      { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'], pathNot: ELECTRON_PACKAGE },
+    ),
+    forbid(
+      'not-to-unresolvable',
+      'An import that resolves to nothing is a typo or a missing package; the rules above cannot judge it either.',
+      {},
+      { couldNotResolve: true },
+    ),
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^dist/' },
+    // Type-only imports count: a layer that names another layer's types depends on it.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    // Keep node_modules/ paths as written, also where node_modules is a link (git worktrees).
+    preserveSymlinks: true,
+    // Sources import `./x.js` for `./x.ts` (NodeNext): dependency-cruiser retries such a specifier
+    // with .ts/.d.ts itself, as TypeScript does (its resolveWithRetry), so no extensionAlias is needed
+    // (17.x rejects that option); `./lib/app.svelte.js` finds app.svelte.ts the same way.
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+      extensions: ['.ts', '.d.ts', '.js', '.mjs', '.cjs', '.svelte', '.json'],
+    },
+  },
+};
