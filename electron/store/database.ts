@@ -1,7 +1,8 @@
 // Store owns the sql.js database and its durability: a mutation runs in memory inside a
 // transaction, its statements go to the journal (fsync), and only then is it acknowledged.
 // Snapshots (temp file, fsync, rename) bound the journal; start-up loads the snapshot and
-// replays what the journal holds beyond it.
+// replays what the journal holds beyond it. Foreign keys are enforced on the connection, for
+// every write and replay alike, so a replayed delete cascades just as the original did.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -10,7 +11,7 @@ import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.
 import type { Logger } from '../core/logger.js';
 import { acquireLock, writeFileAtomic } from './files.js';
 import { JournalWriter, readJournal, type JournalOp, type JournalRecord, type SqlParam } from './journal.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
+import { applyMigrations } from './migrations/index.js';
 
 export const SNAPSHOT_FILE = 'store.sqlite';
 /** Past this much journal, the next write triggers a snapshot in the background. */
@@ -31,7 +32,7 @@ export interface Tx extends Reader {
 
 let sqlJs: Promise<SqlJsStatic> | null = null;
 
-function loadSqlJs(): Promise<SqlJsStatic> {
+export function loadSqlJs(): Promise<SqlJsStatic> {
   const require = createRequire(import.meta.url);
   const wasm = require.resolve('sql.js/dist/sql-wasm.wasm');
   sqlJs ??= initSqlJs({ locateFile: () => wasm });
@@ -64,13 +65,14 @@ export class StoreDatabase implements Reader {
       const snapshotPath = join(dir, SNAPSHOT_FILE);
       const hadSnapshot = existsSync(snapshotPath);
       const db = hadSnapshot ? new SQL.Database(await readFile(snapshotPath)) : new SQL.Database();
+      enforceForeignKeys(db);
       const replay = await readJournal(dir);
       const store = new StoreDatabase(db, dir, new JournalWriter(dir, replay.lastFileIndex + 1), releaseLock, logger);
       const replayed = store.replay(replay.records);
       if (replay.tornTail) {
         logger.log('warn', `Ignored a torn journal record left by a crash: ${replay.tornTail}`, { records_replayed: replayed });
       }
-      const migrated = store.migrate();
+      const migrated = applyMigrations(db) > 0;
       if (!hadSnapshot || replayed > 0 || migrated || replay.tornTail) await store.snapshot(replay.lastFileIndex);
       return store;
     } catch (error) {
@@ -153,6 +155,8 @@ export class StoreDatabase implements Reader {
     // Synchronous up to export(): the bytes and `last_seq` describe the same instant.
     this.db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_seq', ?)", [String(this.seq)]);
     const bytes = this.db.export();
+    // Older sql.js closed and reopened the connection in export(), resetting pragmas (sql.js#159).
+    enforceForeignKeys(this.db);
     this.lastSnapshotBytes = bytes.length;
     const closedFile = coveredFileIndex ?? this.journal.rotate();
     this.snapshotting = (async () => {
@@ -196,29 +200,15 @@ export class StoreDatabase implements Reader {
     return replayed;
   }
 
-  private migrate(): boolean {
-    const current = Number(this.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0);
-    if (current > SCHEMA_VERSION) {
-      throw new Error(`the store is schema version ${current}, newer than this Loopgate understands (${SCHEMA_VERSION})`);
-    }
-    const pending = MIGRATIONS.filter((migration) => migration.version > current);
-    for (const migration of pending) {
-      this.db.exec('BEGIN');
-      try {
-        this.db.exec(migration.sql);
-        this.db.exec(`PRAGMA user_version = ${migration.version}`);
-        this.db.exec('COMMIT');
-      } catch (error) {
-        this.db.exec('ROLLBACK');
-        throw new Error(`migration ${migration.version} (${migration.name}) failed: ${String(error)}`);
-      }
-    }
-    return pending.length > 0;
-  }
-
   private metaValue(key: string): string | undefined {
     const hasMeta = this.get("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
     if (!hasMeta) return undefined;
     return this.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key])?.value;
   }
+}
+
+/** Turns foreign keys on (SQLite leaves them off per connection), and makes sure they are. */
+function enforceForeignKeys(db: Database): void {
+  db.exec('PRAGMA foreign_keys = ON');
+  if (db.exec('PRAGMA foreign_keys')[0]?.values[0]?.[0] !== 1) throw new Error('this SQLite build cannot enforce foreign keys');
 }

@@ -1,5 +1,9 @@
 // Deployments made in the GUI: a model name clients use, served by a stored provider's model.
+// Each names its provider through a foreign key: a deployment cannot name a missing provider,
+// and deleting a provider deletes its deployments.
+import { defineTable, number, pick, text } from './columns.js';
 import type { StoreDatabase } from './database.js';
+import { NotFoundError } from './errors.js';
 
 export interface StoredDeployment {
   id: string;
@@ -11,36 +15,27 @@ export interface StoredDeployment {
   version: number;
 }
 
-interface DeploymentRow {
-  id: string;
-  model_name: string;
-  provider_id: string;
-  upstream_model: string;
-  created_at: number;
-  updated_at: number;
-  version: number;
-}
+const DEPLOYMENTS = defineTable<StoredDeployment>('deployments', {
+  id: text('id'),
+  modelName: text('model_name'),
+  providerId: text('provider_id'),
+  upstreamModel: text('upstream_model'),
+  createdAt: number('created_at'),
+  updatedAt: number('updated_at'),
+  version: number('version'),
+});
+
+export type NewDeployment = Omit<StoredDeployment, 'updatedAt' | 'version'>;
 
 export type DeploymentsListener = () => void;
 
 export interface DeploymentRepository {
-  create(deployment: Omit<StoredDeployment, 'updatedAt' | 'version'>): Promise<StoredDeployment>;
+  /** Fails with NotFoundError when the provider it names does not exist. */
+  create(deployment: NewDeployment): Promise<StoredDeployment>;
   list(): Promise<StoredDeployment[]>;
   delete(id: string): Promise<boolean>;
   deleteForProvider(providerId: string): Promise<number>;
   onChange(listener: DeploymentsListener): void;
-}
-
-function fromRow(row: DeploymentRow): StoredDeployment {
-  return {
-    id: row.id,
-    modelName: row.model_name,
-    providerId: row.provider_id,
-    upstreamModel: row.upstream_model,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    version: row.version,
-  };
 }
 
 export class SqlJsDeploymentRepository implements DeploymentRepository {
@@ -52,24 +47,23 @@ export class SqlJsDeploymentRepository implements DeploymentRepository {
     this.listeners.push(listener);
   }
 
-  async create(deployment: Omit<StoredDeployment, 'updatedAt' | 'version'>): Promise<StoredDeployment> {
+  async create(deployment: NewDeployment): Promise<StoredDeployment> {
+    const fields = { ...pick(deployment, ['id', 'modelName', 'providerId', 'upstreamModel', 'createdAt']), updatedAt: deployment.createdAt };
     const row = await this.db.write((tx) => {
-      tx.run('INSERT INTO deployments (id, model_name, provider_id, upstream_model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
-        deployment.id,
-        deployment.modelName,
-        deployment.providerId,
-        deployment.upstreamModel,
-        deployment.createdAt,
-        deployment.createdAt,
-      ]);
-      return tx.get<DeploymentRow>('SELECT * FROM deployments WHERE id = ?', [deployment.id])!;
+      try {
+        DEPLOYMENTS.insert(tx, fields);
+      } catch (error) {
+        if (/FOREIGN KEY constraint failed/.test(String(error))) throw new NotFoundError(`No provider with id ${deployment.providerId}.`);
+        throw error;
+      }
+      return DEPLOYMENTS.get(tx, 'WHERE id = ?', [deployment.id])!;
     });
     this.changed();
-    return fromRow(row);
+    return row;
   }
 
   async list(): Promise<StoredDeployment[]> {
-    return this.db.all<DeploymentRow>('SELECT * FROM deployments ORDER BY model_name, created_at').map(fromRow);
+    return DEPLOYMENTS.all(this.db, 'ORDER BY model_name, created_at');
   }
 
   async delete(id: string): Promise<boolean> {
@@ -84,7 +78,7 @@ export class SqlJsDeploymentRepository implements DeploymentRepository {
     return deleted;
   }
 
-  /** Tells the gateway to rebuild its routing tables. */
+  /** Tells the gateway to rebuild its routing tables (also after a provider's delete cascaded). */
   changed(): void {
     for (const listener of this.listeners) listener();
   }

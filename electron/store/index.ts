@@ -1,5 +1,6 @@
 // Store owns everything Loopgate remembers: the sql.js database in the data dir, its journal
-// and snapshots, and the repositories over it (keys, usage, provider credentials).
+// and snapshots, and the repositories over it (keys, usage, provider credentials, deployments).
+// Each table's columns are declared once, in its repository's column map (see columns.ts).
 import type { Logger } from '../core/logger.js';
 import { StoreDatabase } from './database.js';
 import { SqlJsDeploymentRepository, type DeploymentRepository } from './deployments.js';
@@ -22,12 +23,14 @@ export interface Store {
 export async function openStore(dataDir: string, logger: Logger): Promise<Store> {
   const database = await StoreDatabase.open(dataDir, logger);
   const box = secretBox(await loadOrCreateDataKey(dataDir));
+  const deployments = new SqlJsDeploymentRepository(database);
   return {
     database,
     keys: new SqlJsKeyRepository(database),
     usage: new SqlJsUsageRepository(database),
-    providers: new SqlJsProviderRepository(database, box),
-    deployments: new SqlJsDeploymentRepository(database),
+    // A provider's delete takes its deployments along (foreign key); their listeners hear of it.
+    providers: new SqlJsProviderRepository(database, box, () => deployments.changed()),
+    deployments,
     secretProtection: box.protection,
     close: () => database.close(),
   };

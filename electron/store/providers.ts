@@ -1,7 +1,7 @@
 // Provider credentials (name, family, api_base, API key). The key is sealed before it reaches
 // the database and only `revealKey` (for the gateway's upstream calls) ever opens it.
+import { defineTable, nullable, number, text, updateVersioned } from './columns.js';
 import type { StoreDatabase } from './database.js';
-import { ConflictError, NotFoundError } from './errors.js';
 import type { SecretBox } from './secrets.js';
 
 export interface ProviderCredential {
@@ -24,21 +24,25 @@ export interface ProviderInput {
   apiKey?: string | null;
 }
 
-interface ProviderRow {
-  id: string;
-  name: string;
-  family: string;
-  api_base: string | null;
-  api_key_sealed: string | null;
-  created_at: number;
-  updated_at: number;
-  version: number;
-}
+/** A providers row; the key stays sealed (AES-256-GCM under the data key, base64). */
+type StoredProvider = Omit<ProviderCredential, 'keyHint'> & { apiKeySealed: string | null };
+
+const PROVIDERS = defineTable<StoredProvider>('providers', {
+  id: text('id'),
+  name: text('name'),
+  family: text('family'),
+  apiBase: nullable(text('api_base')),
+  apiKeySealed: nullable(text('api_key_sealed')),
+  createdAt: number('created_at'),
+  updatedAt: number('updated_at'),
+  version: number('version'),
+});
 
 export interface ProviderRepository {
   create(id: string, input: ProviderInput, now: number): Promise<ProviderCredential>;
   list(): Promise<ProviderCredential[]>;
   update(id: string, input: ProviderInput, expectedVersion: number, now: number): Promise<ProviderCredential>;
+  /** Deletes the provider and, through the foreign key, its deployments. */
   delete(id: string): Promise<boolean>;
   revealKey(id: string): Promise<string | null>;
 }
@@ -47,64 +51,52 @@ export class SqlJsProviderRepository implements ProviderRepository {
   constructor(
     private readonly db: StoreDatabase,
     private readonly box: SecretBox,
+    /** Called when a delete took deployments with it (ON DELETE CASCADE), for their listeners. */
+    private readonly deploymentsCascaded: () => void = () => undefined,
   ) {}
 
   async create(id: string, input: ProviderInput, now: number): Promise<ProviderCredential> {
     const row = await this.db.write((tx) => {
-      tx.run(
-        'INSERT INTO providers (id, name, family, api_base, api_key_sealed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [id, input.name, input.family, input.apiBase, this.seal(input.apiKey), now, now],
-      );
-      return tx.get<ProviderRow>('SELECT * FROM providers WHERE id = ?', [id])!;
+      PROVIDERS.insert(tx, { id, ...this.settings(input), createdAt: now, updatedAt: now });
+      return PROVIDERS.get(tx, 'WHERE id = ?', [id])!;
     });
     return this.toCredential(row);
   }
 
   async list(): Promise<ProviderCredential[]> {
-    return this.db.all<ProviderRow>('SELECT * FROM providers ORDER BY name').map((row) => this.toCredential(row));
+    return PROVIDERS.all(this.db, 'ORDER BY name').map((row) => this.toCredential(row));
   }
 
   async update(id: string, input: ProviderInput, expectedVersion: number, now: number): Promise<ProviderCredential> {
-    const row = await this.db.write((tx) => {
-      const keyClause = input.apiKey === undefined ? '' : ', api_key_sealed = ?';
-      const keyParam = input.apiKey === undefined ? [] : [this.seal(input.apiKey)];
-      const changed = tx.run(
-        `UPDATE providers SET name = ?, family = ?, api_base = ?${keyClause}, updated_at = ?, version = version + 1
-         WHERE id = ? AND version = ?`,
-        [input.name, input.family, input.apiBase, ...keyParam, now, id, expectedVersion],
-      );
-      const current = tx.get<ProviderRow>('SELECT * FROM providers WHERE id = ?', [id]);
-      if (!current) throw new NotFoundError(`No provider with id ${id}.`);
-      if (changed === 0) throw new ConflictError(this.toCredential(current));
-      return current;
-    });
+    const set = { ...this.settings(input), updatedAt: now };
+    const row = await this.db.write((tx) =>
+      updateVersioned(tx, PROVIDERS, { id, set, expectedVersion, noun: 'provider', view: (current) => this.toCredential(current) }),
+    );
     return this.toCredential(row);
   }
 
   async delete(id: string): Promise<boolean> {
-    return (await this.db.write((tx) => tx.run('DELETE FROM providers WHERE id = ?', [id]))) > 0;
+    const { deleted, cascaded } = await this.db.write((tx) => {
+      const dependents = tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM deployments WHERE provider_id = ?', [id])?.n ?? 0;
+      return { deleted: tx.run('DELETE FROM providers WHERE id = ?', [id]), cascaded: dependents };
+    });
+    if (cascaded > 0) this.deploymentsCascaded();
+    return deleted > 0;
   }
 
   async revealKey(id: string): Promise<string | null> {
-    const row = this.db.get<ProviderRow>('SELECT api_key_sealed FROM providers WHERE id = ?', [id]);
-    return row?.api_key_sealed ? this.box.open(row.api_key_sealed) : null;
+    const sealed = PROVIDERS.get(this.db, 'WHERE id = ?', [id])?.apiKeySealed;
+    return sealed ? this.box.open(sealed) : null;
   }
 
-  private seal(apiKey: string | null | undefined): string | null {
-    return apiKey ? this.box.seal(apiKey) : null;
+  /** The fields an input sets; an `apiKey` left undefined keeps the stored key. */
+  private settings(input: ProviderInput): Partial<StoredProvider> {
+    const apiKeySealed = input.apiKey === undefined ? undefined : input.apiKey ? this.box.seal(input.apiKey) : null;
+    return { name: input.name, family: input.family, apiBase: input.apiBase, apiKeySealed };
   }
 
-  private toCredential(row: ProviderRow): ProviderCredential {
-    const key = row.api_key_sealed ? this.box.open(row.api_key_sealed) : null;
-    return {
-      id: row.id,
-      name: row.name,
-      family: row.family,
-      apiBase: row.api_base,
-      keyHint: key ? key.slice(-4) : null,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      version: row.version,
-    };
+  private toCredential({ apiKeySealed, ...row }: StoredProvider): ProviderCredential {
+    const key = apiKeySealed ? this.box.open(apiKeySealed) : null;
+    return { ...row, keyHint: key ? key.slice(-4) : null };
   }
 }

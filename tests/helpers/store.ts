@@ -1,14 +1,50 @@
-// Fresh stores in temp dirs, and key fixtures, for store tests.
+// Fresh stores in temp dirs, stores stopped at an old schema version, and key fixtures.
 import { createHash } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Database } from 'sql.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
+import { loadSqlJs, SNAPSHOT_FILE } from '../../electron/store/database.js';
+import { LOCK_FILE } from '../../electron/store/files.js';
 import { openStore, type Store } from '../../electron/store/index.js';
 import { emptySettings, type NewKey } from '../../electron/store/keys.js';
+import { applyMigrations } from '../../electron/store/migrations/index.js';
 import { randomBase62 } from '../../electron/store/secrets.js';
 import { tempDir } from './cli.js';
 
 export async function freshStore(dir = tempDir('loopgate-store-')): Promise<{ store: Store; dir: string; logger: MemoryLogger }> {
   const logger = new MemoryLogger();
   return { store: await openStore(dir, logger), dir, logger };
+}
+
+/**
+ * Leaves `dir` as kill -9 would: a store never closed (so no snapshot) and its lock behind. A
+ * dead pid's lock is taken over, but this process is alive, so the lock goes as the dead one's would.
+ */
+export async function leaveAsCrashed(dir: string): Promise<void> {
+  await rm(join(dir, LOCK_FILE));
+}
+
+/**
+ * A data dir whose store.sqlite has had only the migrations up to `version` (0: none). `seed`
+ * writes rows in that version's shape, with foreign keys unenforced as the old code ran them;
+ * opening the dir with `freshStore` then migrates it to the latest version.
+ */
+export async function storeAtVersion(version: number, seed: (db: Database) => void = () => undefined, dir = tempDir('loopgate-store-')): Promise<string> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  try {
+    applyMigrations(db, version);
+    seed(db);
+    await writeFile(join(dir, SNAPSHOT_FILE), db.export());
+  } finally {
+    db.close();
+  }
+  return dir;
+}
+
+export function schemaVersion(store: Store): number {
+  return store.database.get<{ user_version: number }>('PRAGMA user_version')!.user_version;
 }
 
 let clock = 1_800_000_000_000;

@@ -1,7 +1,9 @@
 // Schema versions in order; `PRAGMA user_version` records how far a database has come.
+import type { Database } from 'sql.js';
 import { migration001 } from './001_initial.js';
 import { migration002 } from './002_key_aliases.js';
 import { migration003 } from './003_deployments.js';
+import { migration004 } from './004_orphan_deployments.js';
 
 export interface Migration {
   version: number;
@@ -9,5 +11,45 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
+
+function pragma(db: Database, name: string): number {
+  return Number(db.exec(`PRAGMA ${name}`)[0]?.values[0]?.[0] ?? 0);
+}
+
+/**
+ * Brings `db` from its `user_version` up to `target`, one transaction per version; returns how
+ * many ran. Foreign keys are not enforced while a migration runs (SQLite's rule for schema
+ * changes: rebuilding a parent table must not cascade into its children); instead each
+ * migration must leave none dangling (`PRAGMA foreign_key_check`) before it commits.
+ */
+export function applyMigrations(db: Database, target = SCHEMA_VERSION): number {
+  const current = pragma(db, 'user_version');
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`the store is schema version ${current}, newer than this Loopgate understands (${SCHEMA_VERSION})`);
+  }
+  const pending = MIGRATIONS.filter((migration) => migration.version > current && migration.version <= target);
+  if (pending.length === 0) return 0;
+  const enforced = pragma(db, 'foreign_keys') === 1;
+  // A no-op inside a transaction, so it is switched here, between them.
+  db.exec('PRAGMA foreign_keys = OFF');
+  try {
+    for (const migration of pending) {
+      db.exec('BEGIN');
+      try {
+        db.exec(migration.sql);
+        const dangling = db.exec('PRAGMA foreign_key_check')[0]?.values[0];
+        if (dangling) throw new Error(`it leaves rows in ${String(dangling[0])} that name missing rows in ${String(dangling[2])}`);
+        db.exec(`PRAGMA user_version = ${migration.version}`);
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw new Error(`migration ${migration.version} (${migration.name}) failed: ${String(error)}`);
+      }
+    }
+  } finally {
+    if (enforced) db.exec('PRAGMA foreign_keys = ON');
+  }
+  return pending.length;
+}

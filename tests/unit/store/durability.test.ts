@@ -2,7 +2,8 @@ import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataDirLockedError } from '../../../electron/store/files.js';
-import { freshStore, newKey } from '../../helpers/store.js';
+import { emptySettings } from '../../../electron/store/keys.js';
+import { freshStore, leaveAsCrashed, newKey } from '../../helpers/store.js';
 
 async function journalFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name.startsWith('journal-')).sort();
@@ -23,10 +24,10 @@ describe('store durability', () => {
   it('replays the journal when the process died before a snapshot', async () => {
     const { store, dir } = await freshStore();
     const key = await store.keys.create(newKey());
-    await store.keys.updateModels(key.id, ['gpt-4o']);
+    await store.keys.update(key.id, { ...emptySettings(), models: ['gpt-4o'] });
     // Simulate kill -9: no close(), so no snapshot; the journal holds both writes.
     expect((await journalFiles(dir)).length).toBe(1);
-    await rmLock(dir);
+    await leaveAsCrashed(dir);
     const { store: reopened, logger } = await freshStore(dir);
     expect(await reopened.keys.findById(key.id)).toMatchObject({ models: ['gpt-4o'], version: 2 });
     expect(logger.records.filter((r) => r.level === 'warn')).toEqual([]);
@@ -38,7 +39,7 @@ describe('store durability', () => {
     const key = await store.keys.create(newKey());
     const [journal] = await journalFiles(dir);
     await appendFile(join(dir, journal!), '1a2b3c4d\t{"seq":2,"ops":[["UPDATE virtual_keys SET bl');
-    await rmLock(dir);
+    await leaveAsCrashed(dir);
     const { store: reopened, logger } = await freshStore(dir);
     expect(await reopened.keys.findById(key.id)).toMatchObject({ blocked: false });
     expect(logger.records.find((r) => r.level === 'warn')?.msg).toMatch(/torn journal record/);
@@ -56,7 +57,7 @@ describe('store durability', () => {
     const lines = (await readFile(path, 'utf8')).split('\n');
     lines[0] = lines[0]!.replace('virtual_keys', 'virtual_kays');
     await writeFile(path, lines.join('\n'));
-    await rmLock(dir);
+    await leaveAsCrashed(dir);
     await expect(freshStore(dir)).rejects.toThrow(/corrupt/);
   });
 
@@ -68,10 +69,3 @@ describe('store durability', () => {
     await (await freshStore(dir)).store.close();
   });
 });
-
-async function rmLock(dir: string): Promise<void> {
-  // A killed process leaves its lock behind; a dead pid is taken over. Our own pid is alive, so
-  // tests that simulate a crash in-process drop the lock as the dead process would have.
-  const { rm } = await import('node:fs/promises');
-  await rm(join(dir, 'loopgate.lock'));
-}

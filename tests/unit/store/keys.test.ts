@@ -1,33 +1,74 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../electron/store/errors.js';
-import { freshStore, newKey } from '../../helpers/store.js';
+import { ConflictError, NotFoundError } from '../../../electron/store/errors.js';
+import { emptySettings, type KeySettings } from '../../../electron/store/keys.js';
+import { freshStore, leaveAsCrashed, newKey } from '../../helpers/store.js';
+
+/** Every setting away from its empty value, so a column the map misses shows up. */
+function everySetting(n: number): KeySettings {
+  return {
+    keyAlias: `alias-${n}`,
+    userId: `user-${n}`,
+    teamId: `team-${n}`,
+    models: [`model-${n}`, 'gpt-4o'],
+    aliases: { [`alias-${n}`]: 'gpt-4o' },
+    rpmLimit: 10 + n,
+    tpmLimit: 1000 + n,
+    maxParallelRequests: 2 + n,
+    maxBudget: 5.5 + n,
+    budgetDuration: `${n + 1}d`,
+    budgetResetAt: 1_900_000_000_000 + n,
+    expiresAt: 2_000_000_000_000 + n,
+    blocked: n % 2 === 1,
+    metadata: { n, nested: { tags: ['a'] } },
+  };
+}
 
 describe('virtual key repository', () => {
+  it('keeps every setting it is given, through create, update and a journal replay', async () => {
+    const { store, dir } = await freshStore();
+    const created = await store.keys.create(newKey(everySetting(1)));
+    expect(created).toMatchObject({ ...everySetting(1), version: 1 });
+    const updated = await store.keys.update(created.id, everySetting(2), 1);
+    expect(updated).toMatchObject({ ...everySetting(2), version: 2 });
+    await leaveAsCrashed(dir); // the journal alone carries both writes
+    const reopened = (await freshStore(dir)).store;
+    expect(await reopened.keys.findById(created.id)).toEqual(updated);
+    await reopened.close();
+  });
+
+  it('starts keys from fresh empty settings each time', () => {
+    const a = emptySettings();
+    a.models.push('gpt-4o');
+    a.metadata.x = 1;
+    expect(emptySettings()).toMatchObject({ models: [], aliases: {}, metadata: {}, blocked: false, keyAlias: null, expiresAt: null });
+  });
+
   it('lets exactly one of two updates at the same version win; the other gets the current row', async () => {
     const { store } = await freshStore();
     const key = await store.keys.create(newKey());
     const results = await Promise.allSettled([
-      store.keys.updateModels(key.id, ['a'], key.version),
-      store.keys.updateModels(key.id, ['b'], key.version),
+      store.keys.update(key.id, { ...emptySettings(), models: ['a'] }, key.version),
+      store.keys.update(key.id, { ...emptySettings(), models: ['b'] }, key.version),
     ]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
     expect(lost[0]!.reason).toBeInstanceOf(ConflictError);
-    expect((lost[0]!.reason as ConflictError<{ models: string[]; version: number }>).current).toMatchObject({ models: ['a'], version: 2 });
+    const current = (lost[0]!.reason as ConflictError<Record<string, unknown>>).current;
+    expect(current).toMatchObject({ models: ['a'], version: 2 });
+    expect(current).not.toHaveProperty('keyHash');
+    await expect(store.keys.setActive('key_missing', false)).rejects.toBeInstanceOf(NotFoundError);
     await store.close();
   });
 
   it('counts usage with atomic increments that never conflict with edits', async () => {
     const { store } = await freshStore();
     const key = await store.keys.create(newKey());
-    await Promise.all([
-      store.keys.recordUsage([{ keyId: key.id, requests: 1, tokens: 10, cost: 0.5, lastUsedAt: 5 }]),
-      store.keys.updateExpiry(key.id, null, key.version),
-      store.keys.recordUsage([{ keyId: key.id, requests: 2, tokens: 5, cost: 0.25, lastUsedAt: 3 }]),
-    ]);
-    expect(await store.keys.findById(key.id)).toMatchObject({ totalRequests: 3, totalTokens: 15, spend: 0.75, lastUsedAt: 5, version: 2 });
+    const usage = (requests: number, tokens: number, cost: number, lastUsedAt: number) =>
+      store.usage.recordBatch({ log: [], daily: [], keys: [{ keyId: key.id, requests, tokens, cost, lastUsedAt }] });
+    await Promise.all([usage(1, 10, 0.5, 5), store.keys.setActive(key.id, false, key.version), usage(2, 5, 0.25, 3)]);
+    expect(await store.keys.findById(key.id)).toMatchObject({ totalRequests: 3, totalTokens: 15, spend: 0.75, lastUsedAt: 5, blocked: true, version: 2 });
     await store.close();
   });
 
@@ -43,20 +84,22 @@ describe('virtual key repository', () => {
     expect(page1.total).toBe(3);
     expect([...page1.keys, ...page2.keys].map((k) => k.id)).toEqual(active.map((k) => k.id).reverse());
     expect((await store.keys.list({ status: 'revoked', page: 1, size: 10, now })).keys.map((k) => k.id)).toEqual([revoked.id]);
-    expect(await store.keys.deleteExpired(now)).toBe(1);
-    expect(await store.keys.findById(expired.id)).toBeNull();
+    expect((await store.keys.list({ status: 'expired', page: 1, size: 10, now })).keys.map((k) => k.id)).toEqual([expired.id]);
     await store.close();
   });
 
   it('finds by hash and by owner, and never returns the hash', async () => {
     const { store } = await freshStore();
+    const now = 1_900_000_000_000;
     const input = newKey({ userId: 'ada', teamId: 'core' });
     await store.keys.create(newKey({ userId: 'bob' }));
     const created = await store.keys.create(input);
     expect(created).not.toHaveProperty('keyHash');
     expect((await store.keys.findByHash(input.keyHash))?.id).toBe(created.id);
-    expect((await store.keys.listByOwner({ userId: 'ada' })).map((k) => k.id)).toEqual([created.id]);
-    expect((await store.keys.listByOwner({ teamId: 'core' })).map((k) => k.id)).toEqual([created.id]);
+    const owned = (owner: { userId?: string; teamId?: string }) => store.keys.list({ ...owner, page: 1, size: 10, now });
+    expect((await owned({ userId: 'ada' })).keys.map((k) => k.id)).toEqual([created.id]);
+    expect((await owned({ teamId: 'core' })).keys.map((k) => k.id)).toEqual([created.id]);
+    expect((await owned({ userId: 'ada' })).keys[0]).not.toHaveProperty('keyHash');
     await store.close();
   });
 });

@@ -1,18 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { freshStore } from '../../helpers/store.js';
+import { SCHEMA_VERSION } from '../../../electron/store/migrations/index.js';
+import { freshStore, newKey, schemaVersion, storeAtVersion } from '../../helpers/store.js';
 
 describe('schema version 1', () => {
-  it('creates the key, provider, request-log and daily-spend tables on a new store (now at the latest version)', async () => {
-    const { store } = await freshStore();
+  it('gives a blank database the key, provider, request-log and daily-spend tables, which then take and keep rows', async () => {
+    const dir = await storeAtVersion(0);
+    const { store } = await freshStore(dir);
     try {
-      expect(store.database.get<{ user_version: number }>('PRAGMA user_version')?.user_version).toBe(3);
+      expect(schemaVersion(store)).toBe(SCHEMA_VERSION);
       const tables = store.database
         .all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .map((row) => row.name);
       expect(tables).toEqual(expect.arrayContaining(['meta', 'providers', 'request_log', 'spend_daily', 'virtual_keys']));
+      // The secret itself is never stored, only its hash.
       const keyColumns = store.database.all<{ name: string }>('PRAGMA table_info(virtual_keys)').map((c) => c.name);
       expect(keyColumns).toEqual(expect.arrayContaining(['id', 'key_hash', 'version', 'spend', 'total_tokens', 'blocked', 'expires_at']));
       expect(keyColumns).not.toContain('key');
+
+      // A new key starts from version 1's defaults: version 1, counters at zero.
+      const key = await store.keys.create(newKey({ keyAlias: 'first' }));
+      expect(key).toMatchObject({ keyAlias: 'first', version: 1, spend: 0, totalSpend: 0, totalRequests: 0, totalTokens: 0, lastUsedAt: null, blocked: false });
+      await store.usage.recordBatch({
+        log: [],
+        daily: [{ day: '2026-01-01', keyId: key.id, model: 'gpt-4o', requests: 1, promptTokens: 1, completionTokens: 2, totalTokens: 3, cost: 0.25 }],
+        keys: [{ keyId: key.id, requests: 1, tokens: 3, cost: 0.25, lastUsedAt: 9 }],
+      });
+      expect(await store.usage.dailySpend({ keyId: key.id })).toEqual([expect.objectContaining({ day: '2026-01-01', totalTokens: 3, cost: 0.25 })]);
+      expect(await store.keys.findById(key.id)).toMatchObject({ totalRequests: 1, spend: 0.25, lastUsedAt: 9, version: 1 });
     } finally {
       await store.close();
     }
