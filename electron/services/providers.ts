@@ -99,7 +99,6 @@ export class ProviderService {
   }
 
   async delete(id: string): Promise<boolean> {
-    await this.deps.store.deployments.deleteForProvider(id);
     const deleted = await this.deps.store.providers.delete(id);
     await this.deps.routing.refresh();
     return deleted;

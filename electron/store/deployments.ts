@@ -34,7 +34,6 @@ export interface DeploymentRepository {
   create(deployment: NewDeployment): Promise<StoredDeployment>;
   list(): Promise<StoredDeployment[]>;
   delete(id: string): Promise<boolean>;
-  deleteForProvider(providerId: string): Promise<number>;
   onChange(listener: DeploymentsListener): void;
 }
 
@@ -70,12 +69,6 @@ export class SqlJsDeploymentRepository implements DeploymentRepository {
     const deleted = await this.db.write((tx) => tx.run('DELETE FROM deployments WHERE id = ?', [id]));
     if (deleted) this.changed();
     return deleted > 0;
-  }
-
-  async deleteForProvider(providerId: string): Promise<number> {
-    const deleted = await this.db.write((tx) => tx.run('DELETE FROM deployments WHERE provider_id = ?', [providerId]));
-    if (deleted) this.changed();
-    return deleted;
   }
 
   /** Tells the gateway to rebuild its routing tables (also after a provider's delete cascaded). */

@@ -1,12 +1,12 @@
 // Virtual keys: the repository interface (a server database implements it later) and its
 // sql.js implementation. Every edit is a versioned update; counters are atomic increments.
-import type { KeyStatus, VirtualKey } from '../../shared/keys.js';
+import type { KeySettings, KeyStatus, VirtualKey } from '../../shared/keys.js';
 import { bool, defineTable, emptyRecord, json, nullable, number, pick, placeholders, text, updateVersioned, Where, type Columns } from './columns.js';
 import type { Reader, StoreDatabase, Tx } from './database.js';
 
 type StoredKey = VirtualKey & { keyHash: string };
 
-/** What a caller may set on a key; the counters and bookkeeping columns are not in it. */
+/** The contract's KeySettings, column by column: the counters and bookkeeping columns are not in it. */
 const SETTING_COLUMNS = {
   keyAlias: nullable(text('key_alias')),
   userId: nullable(text('user_id')),
@@ -22,9 +22,7 @@ const SETTING_COLUMNS = {
   expiresAt: nullable(number('expires_at')),
   blocked: bool('blocked'),
   metadata: json<Record<string, unknown>>('metadata', {}),
-} satisfies Partial<Columns<StoredKey>>;
-
-export type KeySettings = Pick<VirtualKey, keyof typeof SETTING_COLUMNS>;
+} satisfies Columns<KeySettings>;
 
 const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof KeySettings>;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../electron/store/errors.js';
-import { emptySettings, type KeySettings } from '../../../electron/store/keys.js';
+import type { KeySettings } from '../../../shared/keys.js';
+import { emptySettings } from '../../../electron/store/keys.js';
 import { freshStore, leaveAsCrashed, newKey } from '../../helpers/store.js';
 
 /** Every setting away from its empty value, so a column the map misses shows up. */
