@@ -72,10 +72,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const clock = options.clock ?? Date.now;
   const pricing = new Pricing();
   const random = options.random ?? Math.random;
-  const table = new RoutingTable(config, { random, clock, costPerToken: (deployment) => pricing.perToken(deployment) }, await loadStoredDeployments(store, logger));
-  // GUI changes to providers and models take effect on the next request.
+  const table = await RoutingTable.load(config, { random, clock, costPerToken: (deployment) => pricing.perToken(deployment) }, () => loadStoredDeployments(store, logger));
+  // GUI changes to providers and models take effect on the next request; the admin API's
+  // refreshRouting() after the same write shares this rebuild.
   store.deployments.onChange(() => {
-    void loadStoredDeployments(store, logger).then((stored) => table.rebuild(stored));
+    table.refresh().catch((error: unknown) => logger.log('error', `routing was not rebuilt: ${String(error)}`));
   });
   const pools = new UpstreamPools(config.deployments);
   const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
@@ -86,9 +87,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const management = new ManagementApi({ store, accounting, clock });
   const cache = config.cache ? new ResponseCache(config.cache, clock) : null;
   const deps: ProxyDeps = {
-    get router() {
-      return table.router;
-    },
+    router: table.router,
     pools,
     limiter,
     accounting,
@@ -97,7 +96,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     cache,
     random,
   };
-  const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(() => table.router, pools, logger, config.healthCheckIntervalMs) : null;
+  const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   const responsesDialect = createResponsesDialect(new ConversationStore(clock));
   let listeningUrl: URL | null = null;
   const api = createAdminApi({
@@ -105,7 +104,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     config,
     table,
     accounting,
-    refreshRouting: async () => table.rebuild(await loadStoredDeployments(store, logger)),
+    refreshRouting: () => table.refresh(),
     baseUrl: () => listeningUrl?.origin ?? '',
     dataDir: options.dataDir ?? '',
     version: options.version ?? '0.0.0',

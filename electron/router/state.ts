@@ -16,7 +16,13 @@ export class DeploymentState {
   private readonly requests = new SlidingWindow(MINUTE_MS);
   private readonly tokens = new SlidingWindow(MINUTE_MS);
 
-  constructor(readonly config: DeploymentConfig) {}
+  constructor(public config: DeploymentConfig) {}
+
+  /** A routing change swaps the settings; what was learnt about the deployment stays. */
+  reconfigure(config: DeploymentConfig): this {
+    this.config = config;
+    return this;
+  }
 
   isCooling(now: number): boolean {
     return this.coolingUntil > now;
