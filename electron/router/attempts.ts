@@ -71,6 +71,8 @@ export async function runAttempts<T extends AttemptSuccess>(plan: AttemptPlan, a
   const sleep = plan.sleep ?? sleepUnlessAborted;
   const spent: AttemptsSpent = { attempts: 0, deployment: null, backoffMs: 0 };
   let last: AttemptFailure | null = null;
+  const failed = (failure: AttemptFailure): AttemptOutcome<T> => ({ ...spent, status: 'failed', failure });
+  const abandoned = (): AttemptOutcome<T> => ({ ...spent, status: 'abandoned' });
 
   for (;;) {
     let deployment: DeploymentConfig;
@@ -80,7 +82,7 @@ export async function runAttempts<T extends AttemptSuccess>(plan: AttemptPlan, a
       if (!(busy instanceof GatewayError)) throw busy;
       // Every deployment is cooling (or the group is gone): fall back if configured, else say what happened.
       if (route.fallBack('general')) continue;
-      return { ...spent, status: 'failed', failure: last ?? AttemptFailure.fromError(busy) };
+      return failed(last ?? AttemptFailure.fromError(busy));
     }
     spent.attempts++;
     spent.deployment = deployment;
@@ -108,23 +110,23 @@ export async function runAttempts<T extends AttemptSuccess>(plan: AttemptPlan, a
     // A client that hung up says nothing about the deployment.
     if (!signal.aborted) router.failed(deployment, failure);
     plan.onFailure?.(deployment, failure, spent.attempts);
-    if (committed || signal.aborted) return { ...spent, status: 'abandoned' };
+    if (committed || signal.aborted) return abandoned();
     last = failure;
     route.avoid.add(deployment.id);
-    if (failure.kind === 'client') return { ...spent, status: 'failed', failure };
+    if (failure.kind === 'client') return failed(failure);
     if (failure.kind !== 'retryable') {
       if (route.fallBack(failure.kind)) continue;
-      return { ...spent, status: 'failed', failure };
+      return failed(failure);
     }
     if (route.retriesLeft > 0) {
       route.retriesLeft--;
       const wait = backoffMs(spent.attempts, router.settings.retryAfterMs, plan.random);
       spent.backoffMs += wait;
       await sleep(wait, signal);
-      if (signal.aborted) return { ...spent, status: 'abandoned' };
+      if (signal.aborted) return abandoned();
       continue;
     }
-    if (!route.fallBack('general')) return { ...spent, status: 'failed', failure };
+    if (!route.fallBack('general')) return failed(failure);
   }
 }
 

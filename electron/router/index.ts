@@ -36,7 +36,7 @@ export interface RouterOptions {
 const NO_IDS: ReadonlySet<string> = new Set();
 
 export class Router {
-  private current!: RouterSettings;
+  private routing!: RouterSettings;
   private groups = new Map<string, DeploymentState[]>();
   /** The state of each deployment of the current input, by the config object requests carry. */
   private byConfig = new Map<DeploymentConfig, DeploymentState>();
@@ -56,7 +56,7 @@ export class Router {
   }
 
   get settings(): RouterSettings {
-    return this.current;
+    return this.routing;
   }
 
   /**
@@ -87,7 +87,7 @@ export class Router {
     this.byConfig = byConfig;
     this.byId = byId;
     this.aliases = new Map(Object.entries(input.modelGroupAlias));
-    this.current = input.routing;
+    this.routing = input.routing;
   }
 
   /** Model names clients may ask for: every group and every alias. */

@@ -16,11 +16,15 @@ export class DeploymentState {
   private readonly requests = new SlidingWindow(MINUTE_MS);
   private readonly tokens = new SlidingWindow(MINUTE_MS);
 
-  constructor(public config: DeploymentConfig) {}
+  constructor(private current: DeploymentConfig) {}
+
+  get config(): DeploymentConfig {
+    return this.current;
+  }
 
   /** A routing change swaps the settings; what was learnt about the deployment stays. */
   reconfigure(config: DeploymentConfig): this {
-    this.config = config;
+    this.current = config;
     return this;
   }
 
