@@ -27,7 +27,7 @@ export class HealthChecker {
   private running = false;
 
   constructor(
-    private readonly routerNow: () => Router,
+    private readonly router: Router,
     private readonly pools: UpstreamPools,
     private readonly logger: Logger,
     private readonly intervalMs: number,
@@ -46,7 +46,7 @@ export class HealthChecker {
     if (this.running) return;
     this.running = true;
     try {
-      await Promise.all(this.routerNow().deployments().map((deployment) => this.check(deployment)));
+      await Promise.all(this.router.deployments().map((deployment) => this.check(deployment)));
     } finally {
       this.running = false;
     }
@@ -65,10 +65,10 @@ export class HealthChecker {
         signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
       });
       const text = await response.body.text();
-      if (response.statusCode >= 400) this.routerNow().failed(deployment, AttemptFailure.fromResponse(response.statusCode, response.headers, text));
-      else this.routerNow().recovered(deployment);
+      if (response.statusCode >= 400) this.router.failed(deployment, AttemptFailure.fromResponse(response.statusCode, response.headers, text));
+      else this.router.recovered(deployment);
     } catch (error) {
-      this.routerNow().failed(deployment, AttemptFailure.fromError(upstreamFailure(error, deployment)));
+      this.router.failed(deployment, AttemptFailure.fromError(upstreamFailure(error, deployment)));
       this.logger.log('warn', `Health check failed for ${deployment.id}`, { error: String((error as Error).message) });
     }
   }

@@ -74,10 +74,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const clock = options.clock ?? Date.now;
   const pricing = new Pricing();
   const random = options.random ?? Math.random;
-  const table = new RoutingTable(config, { random, clock, costPerToken: (deployment) => pricing.perToken(deployment) }, await loadStoredDeployments(store, logger));
-  // GUI changes to providers and models take effect on the next request.
+  const table = await RoutingTable.load(config, { random, clock, costPerToken: (deployment) => pricing.perToken(deployment) }, () => loadStoredDeployments(store, logger));
+  // GUI changes to providers and models take effect on the next request; the admin API's
+  // refreshRouting() after the same write shares this rebuild.
   store.deployments.onChange(() => {
-    void loadStoredDeployments(store, logger).then((stored) => table.rebuild(stored));
+    table.refresh().catch((error: unknown) => logger.log('error', `routing was not rebuilt: ${String(error)}`));
   });
   const pools = new UpstreamPools(config.deployments);
   const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
@@ -87,9 +88,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const accounting = new Accounting(store, keyCache, pricing, config, logger, clock);
   const cache = config.cache ? new ResponseCache(config.cache, clock) : null;
   const deps: ProxyDeps = {
-    get router() {
-      return table.router;
-    },
+    router: table.router,
     pools,
     limiter,
     accounting,
@@ -98,14 +97,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     cache,
     random,
   };
-  const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(() => table.router, pools, logger, config.healthCheckIntervalMs) : null;
+  const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   const responsesDialect = createResponsesDialect(new ConversationStore(clock));
   let listeningUrl: URL | null = null;
   const routing: LiveRouting = {
     deployments: () => table.router.deployments(),
     health: () => table.router.health(),
     modelNames: () => table.router.modelNames(),
-    refresh: async () => table.rebuild(await loadStoredDeployments(store, logger)),
+    refresh: () => table.refresh(),
   };
   const services = createServices({
     store,

@@ -1,6 +1,7 @@
 // Router owns turning a client's model name into the deployment that serves it: model groups
-// and aliases, the routing strategy, cooldowns, and the fallback chains. Tables are built once
-// from the config; choosing is a filter and one strategy call.
+// and aliases, the routing strategy, cooldowns, the fallback chains, and the attempt loop that
+// retries and falls back (attempts.ts). One Router lives as long as the gateway: a routing
+// change updates it in place, so what it has learnt about each deployment survives.
 import type { DeploymentConfig } from '../core/deployment.js';
 import type { RouterSettings, RoutingInput } from '../core/routing.js';
 import { GatewayError } from '../core/errors.js';
@@ -32,29 +33,61 @@ export interface RouterOptions {
   costPerToken?: (deployment: DeploymentConfig) => number;
 }
 
+const NO_IDS: ReadonlySet<string> = new Set();
+
 export class Router {
-  readonly settings: RouterSettings;
-  private readonly groups = new Map<string, DeploymentState[]>();
-  private readonly states = new Map<DeploymentConfig, DeploymentState>();
-  private readonly aliases: ReadonlyMap<string, string>;
+  private routing!: RouterSettings;
+  private groups = new Map<string, DeploymentState[]>();
+  /** The state of each deployment of the current input, by the config object requests carry. */
+  private byConfig = new Map<DeploymentConfig, DeploymentState>();
+  /** The same states by id, for requests that started before an update swapped the config objects. */
+  private byId = new Map<string, DeploymentState>();
+  private aliases: ReadonlyMap<string, string> = new Map();
   private readonly random: RandomSource;
   private readonly clock: () => number;
   private readonly strategyContext: Omit<StrategyContext, 'now'>;
 
   constructor(config: RoutingInput, options: RouterOptions = {}) {
-    this.settings = config.routing;
     this.random = options.random ?? Math.random;
     this.clock = options.clock ?? Date.now;
-    this.aliases = new Map(Object.entries(config.modelGroupAlias));
-    for (const deployment of config.deployments) {
-      const state = new DeploymentState(deployment);
-      this.states.set(deployment, state);
-      const list = this.groups.get(deployment.modelName) ?? [];
-      list.push(state);
-      this.groups.set(deployment.modelName, list);
-    }
     const cost = options.costPerToken ?? ((d: DeploymentConfig) => (d.inputCostPerToken ?? Infinity) + (d.outputCostPerToken ?? 0));
     this.strategyContext = { random: this.random, costPerToken: (state) => cost(state.config) };
+    this.update(config);
+  }
+
+  get settings(): RouterSettings {
+    return this.routing;
+  }
+
+  /**
+   * Takes a new routing input in place: a deployment whose id is still there keeps its state
+   * (cooldown, failures, latency, in-flight count, rpm/tpm windows) under its new config; a
+   * removed one is dropped; groups, aliases and settings are rebuilt.
+   */
+  update(input: RoutingInput): void {
+    // Ids repeat only in a hand-written config; repeated ones are matched in order.
+    const previous = new Map<string, DeploymentState[]>();
+    for (const state of this.byConfig.values()) {
+      const same = previous.get(state.config.id);
+      if (same) same.push(state);
+      else previous.set(state.config.id, [state]);
+    }
+    const groups = new Map<string, DeploymentState[]>();
+    const byConfig = new Map<DeploymentConfig, DeploymentState>();
+    const byId = new Map<string, DeploymentState>();
+    for (const deployment of input.deployments) {
+      const state = previous.get(deployment.id)?.shift()?.reconfigure(deployment) ?? new DeploymentState(deployment);
+      byConfig.set(deployment, state);
+      if (!byId.has(deployment.id)) byId.set(deployment.id, state);
+      const group = groups.get(deployment.modelName);
+      if (group) group.push(state);
+      else groups.set(deployment.modelName, [state]);
+    }
+    this.groups = groups;
+    this.byConfig = byConfig;
+    this.byId = byId;
+    this.aliases = new Map(Object.entries(input.modelGroupAlias));
+    this.routing = input.routing;
   }
 
   /** Model names clients may ask for: every group and every alias. */
@@ -81,14 +114,15 @@ export class Router {
 
   /**
    * Chooses a deployment of `group` by the strategy, skipping cooling ones and, when others
-   * remain, those in `avoid`. When every deployment is cooling: 429 with the earliest recovery.
+   * remain, those whose id is in `avoid`. When every deployment is cooling: 429 with the
+   * earliest recovery.
    */
-  choose(group: string, avoid: ReadonlySet<DeploymentConfig> = new Set()): DeploymentConfig {
+  choose(group: string, avoid: ReadonlySet<string> = NO_IDS): DeploymentConfig {
     const now = this.clock();
     const all = this.groups.get(this.resolve(group))!;
     const available = all.filter((state) => !state.isCooling(now) && state.headroomAt(now) <= now);
     if (available.length === 0) throw this.allBusy(group, all, now);
-    const fresh = available.filter((state) => !avoid.has(state.config));
+    const fresh = avoid.size === 0 ? available : available.filter((state) => !avoid.has(state.config.id));
     const pool = fresh.length > 0 ? fresh : available;
     // Priority by `order`: the lowest tier that has anyone available.
     const lowestOrder = Math.min(...pool.map((state) => state.config.order ?? Number.POSITIVE_INFINITY));
@@ -136,7 +170,7 @@ export class Router {
 
   health(): DeploymentHealth[] {
     const now = this.clock();
-    return [...this.states.values()].map((state) => ({
+    return [...this.byConfig.values()].map((state) => ({
       id: state.config.id,
       model_name: state.config.modelName,
       provider: state.config.family,
@@ -151,12 +185,12 @@ export class Router {
   }
 
   deployments(): DeploymentConfig[] {
-    return [...this.states.keys()];
+    return [...this.byConfig.keys()];
   }
 
-  /** A deployment from before a rebuild has no state here; what is said about it is dropped. */
+  /** A deployment removed since the request started has no state; what is said about it is dropped. */
   private state(deployment: DeploymentConfig): DeploymentState | undefined {
-    return this.states.get(deployment);
+    return this.byConfig.get(deployment) ?? this.byId.get(deployment.id);
   }
 
   private allBusy(group: string, states: DeploymentState[], now: number): GatewayError {

@@ -16,7 +16,17 @@ export class DeploymentState {
   private readonly requests = new SlidingWindow(MINUTE_MS);
   private readonly tokens = new SlidingWindow(MINUTE_MS);
 
-  constructor(readonly config: DeploymentConfig) {}
+  constructor(private current: DeploymentConfig) {}
+
+  get config(): DeploymentConfig {
+    return this.current;
+  }
+
+  /** A routing change swaps the settings; what was learnt about the deployment stays. */
+  reconfigure(config: DeploymentConfig): this {
+    this.current = config;
+    return this;
+  }
 
   isCooling(now: number): boolean {
     return this.coolingUntil > now;

@@ -1,6 +1,7 @@
 // Routing as LiteLLM configs describe it, against several mock upstreams: weights, retries,
-// cooldowns, fallbacks of each kind, invisible pre-first-byte stream failures, all-cooling
-// 429s, the response cache, /health and the routing headers.
+// cooldowns (kept across routing changes made in the app), fallbacks of each kind, invisible
+// pre-first-byte stream failures, all-cooling 429s, the response cache, /health and the
+// routing headers.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
@@ -157,6 +158,31 @@ describe('retries and cooldowns', () => {
     expect(Number(second.headers.get('retry-after'))).toBeLessThanOrEqual(7);
     expect(((await second.json()) as { error: { code: string } }).error.code).toBe('rate_limit');
     expect(served(a, 'fail-429')).toBe(1);
+  });
+});
+
+describe('routing changes made in the app', () => {
+  it('keeps a cooled deployment cooling when a model is added', async () => {
+    await gateway([entry('m', a, 'cooled-primary')], 'router_settings:\n  num_retries: 0\n  allowed_fails: 0\n  cooldown_time: 300\n');
+    a.setFailing(500);
+    expect((await chat('m')).status).toBe(500);
+    a.setFailing(null);
+    const api = gw!.gateway.api;
+    const provider = await api['providers.create']({ name: 'Backup', family: 'openai', apiBase: b.apiBase, apiKey: 'sk-backup' });
+    const added = await api['models.add']({ modelName: 'added', providerId: provider.id, upstreamModel: 'added-upstream' });
+    expect(added.state).toBe('healthy');
+
+    // The new model answers at once; the one that failed is still sitting out its cooldown.
+    expect((await chat('added')).status).toBe(200);
+    const cooling = await chat('m');
+    expect(cooling.status).toBe(429);
+    expect(Number(cooling.headers.get('retry-after'))).toBeGreaterThan(200);
+    expect(served(a, 'cooled-primary')).toBe(1);
+    const models = await api['models.list']({});
+    expect(models.find((d) => d.id === 'm#0')?.state).toBe('cooling');
+
+    offsetMs += 301_000;
+    expect((await chat('m')).status).toBe(200);
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../electron/config/index.js';
+import type { DeploymentConfig } from '../../electron/core/deployment.js';
+import { AttemptFailure } from '../../electron/router/failures.js';
 import { Router } from '../../electron/router/index.js';
 
 function entry(name: string, model: string, params: string): string {
@@ -57,5 +59,58 @@ describe('router (simple-shuffle)', () => {
   it('throws model_not_found naming the model', () => {
     const router = new Router(parseConfigText(`model_list:${entry('m', 'a', '')}`, { env: {} }));
     expect(() => router.choose('nope')).toThrow(/"nope"/);
+  });
+});
+
+describe('router update', () => {
+  const base = (id: string, name: string, apiBase = 'http://127.0.0.1:9/v1'): string => `
+  - model_name: ${name}
+    litellm_params:
+      model: openai/${id}
+      api_base: ${apiBase}
+    model_info:
+      id: ${id}`;
+
+  it('keeps what it learnt about a surviving deployment, drops a removed one, adds a new one', () => {
+    let now = 1_700_000_000_000;
+    const before = parseConfigText(`model_list:${base('kept', 'm')}${base('removed', 'm')}`, { env: {} });
+    const router = new Router(before, { clock: () => now, random: seeded(3) });
+    const [kept, removed] = before.deployments as [DeploymentConfig, DeploymentConfig];
+    router.started(kept); // a request in flight across the update
+    router.succeeded(kept, 240, 0);
+    router.failed(kept, AttemptFailure.fromResponse(429, { 'retry-after': '60' }, 'slow down'));
+
+    // The provider behind "kept" moved to another address.
+    const after = parseConfigText(`model_list:${base('kept', 'm', 'http://10.0.0.7:8080/v1')}${base('added', 'n')}`, { env: {} });
+    router.update(after);
+
+    expect(router.health().map((d) => d.id)).toEqual(['kept', 'added']);
+    expect(router.health()[0]).toMatchObject({
+      api_base: 'http://10.0.0.7:8080',
+      state: 'cooling',
+      in_flight: 1,
+      latency_ms: 240,
+      last_error: expect.stringContaining('429'),
+    });
+    expect(() => router.choose('m')).toThrow(/cooling/);
+    expect(router.choose('n').id).toBe('added');
+    expect(router.modelNames()).toEqual(['m', 'n']);
+
+    // The request that started before the update ends on the state that survived it.
+    router.ended(kept);
+    expect(router.health()[0]!.in_flight).toBe(0);
+    // What is said about a removed deployment goes nowhere.
+    router.failed(removed, AttemptFailure.fromResponse(500, {}, 'gone'));
+    expect(router.health()).toHaveLength(2);
+
+    now += 61_000;
+    expect(router.choose('m').apiBase.origin).toBe('http://10.0.0.7:8080');
+  });
+
+  it('takes the new settings and aliases', () => {
+    const router = new Router(parseConfigText(`model_list:${base('a', 'm')}`, { env: {} }));
+    router.update(parseConfigText(`model_list:${base('a', 'm')}\nrouter_settings:\n  num_retries: 7\n  model_group_alias:\n    gpt-4: m\n`, { env: {} }));
+    expect(router.settings.numRetries).toBe(7);
+    expect(router.choose('gpt-4').id).toBe('a');
   });
 });
