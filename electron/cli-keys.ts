@@ -126,7 +126,7 @@ async function list(args: string[]): Promise<void> {
   const query = new URLSearchParams({ page: values.page, size: values.size, return_full_object: 'true' });
   if (values.status) query.set('status', values.status);
   const { base, key } = await connection(values);
-  const result = await call(base, key, 'GET', `/key/list?${query}`);
+  const result = await call(base, key, 'GET', `/key/list?${query.toString()}`);
   const keys = result.keys as Json[];
   const rows = keys.map((k) =>
     [k.token, k.key_name, k.key_alias ?? '-', k.status, `$${Number(k.spend).toFixed(4)}`, k.created_at].map(String).join('  '),

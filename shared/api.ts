@@ -1,6 +1,6 @@
 // The one contract between the renderer and the app core. Electron carries it over IPC, the
 // browser mode over HTTP (`POST /ui/api/<method>`); both use the same `invoke`.
-import type { ErrorData, Result } from './errors.js';
+import type { Result } from './errors.js';
 import type { KeySettings, KeyStatus, VirtualKey } from './keys.js';
 
 export interface StatusView {
@@ -111,7 +111,7 @@ export interface LogEntryView {
 }
 
 /** Every method: its request and its response. Channel names are the keys. */
-export interface LoopgateApi {
+interface LoopgateApi {
   'status.get': (request: Record<string, never>) => StatusView;
   'providers.list': (request: Record<string, never>) => ProviderView[];
   'providers.create': (request: ProviderInput) => ProviderView;
@@ -174,7 +174,7 @@ export type Invoke = <M extends ApiMethod>(method: M, request: ApiRequest<M>) =>
 /** What the core implements: each method may be async. */
 export type ApiHandlers = { [M in ApiMethod]: (request: ApiRequest<M>) => ApiResponse<M> | Promise<ApiResponse<M>> };
 
-export type { ErrorData, Result };
+export type { Result };
 
 /** The IPC channel for a method. */
 export function channelFor(method: ApiMethod): string {

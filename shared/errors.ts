@@ -31,7 +31,3 @@ export interface ErrorData {
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
-}

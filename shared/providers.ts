@@ -2,7 +2,7 @@
 // picker and the gateway's family table are both built from it, so they cannot drift apart.
 
 /** Whose code serves a family: its own folder under providers/, or the OpenAI wire format. */
-export type ProviderProtocol = 'openai' | 'anthropic' | 'gemini' | 'azure' | 'bedrock';
+type ProviderProtocol = 'openai' | 'anthropic' | 'gemini' | 'azure' | 'bedrock';
 
 export interface ProviderCatalogEntry {
   /** The prefix people write in `litellm_params.model` (`groq/llama-3.3-70b`). */

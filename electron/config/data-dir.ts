@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Environment } from './index.js';
 
-export const APP_NAME = 'Loopgate';
+const APP_NAME = 'Loopgate';
 
 export function defaultDataDir(env: Environment, platform: NodeJS.Platform = process.platform, home = homedir()): string {
   if (env.LOOPGATE_DATA_DIR) return env.LOOPGATE_DATA_DIR;

@@ -38,7 +38,7 @@ export interface CacheSettings {
 }
 
 /** LiteLLM's defaults: two retries, three fails a minute, five seconds of cooldown, five fallbacks. */
-export const ROUTER_DEFAULTS = { numRetries: 2, allowedFails: 3, cooldownSeconds: 5, maxFallbacks: 5, cacheTtlSeconds: 600, cacheEntries: 1000 };
+const ROUTER_DEFAULTS = { numRetries: 2, allowedFails: 3, cooldownSeconds: 5, maxFallbacks: 5, cacheTtlSeconds: 600, cacheEntries: 1000 };
 
 /** A config value that stops start-up; `path` names it the way the YAML spells it. */
 export class ConfigError extends Error {
@@ -77,7 +77,7 @@ export function parseConfigText(text: string, options: { env: Environment; sourc
   return parseConfig(raw, options);
 }
 
-export function parseConfig(raw: unknown, options: { env: Environment; source?: string }): GatewayConfig {
+function parseConfig(raw: unknown, options: { env: Environment; source?: string }): GatewayConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError('', 'expected the config to be a mapping with model_list, router_settings, ...');
   }

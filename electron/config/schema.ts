@@ -7,7 +7,7 @@ import { ROUTING_STRATEGIES } from '../../shared/routing.js';
 const positiveNumber = z.number().positive();
 const nonNegativeInteger = z.number().int().nonnegative();
 
-export const litellmParamsSchema = z.object({
+const litellmParamsSchema = z.object({
   model: z.string().regex(/^[A-Za-z0-9_.-]+\/.+$/, 'expected "<provider>/<model>", e.g. "openai/gpt-4o"'),
   api_base: z.string().optional(),
   api_key: z.string().optional(),
@@ -26,7 +26,7 @@ export const litellmParamsSchema = z.object({
   output_cost_per_token: z.number().nonnegative().optional(),
 });
 
-export const modelEntrySchema = z.object({
+const modelEntrySchema = z.object({
   model_name: z.string().min(1, 'expected a non-empty model name'),
   litellm_params: litellmParamsSchema,
   model_info: z.record(z.string(), z.unknown()).optional(),
@@ -48,7 +48,7 @@ const routingFields = {
   max_fallbacks: z.number().int().nonnegative().optional(),
 };
 
-export const routerSettingsSchema = z.object({
+const routerSettingsSchema = z.object({
   routing_strategy: z.enum(ROUTING_STRATEGIES).optional(),
   model_group_alias: z.record(z.string(), z.string()).optional(),
   /** Minimum seconds to wait before a retry. */
@@ -59,20 +59,20 @@ export const routerSettingsSchema = z.object({
   ...routingFields,
 });
 
-export const cacheParamsSchema = z.object({
+const cacheParamsSchema = z.object({
   type: z.literal('local', 'expected "local" (Redis arrives with the team-server work)').optional(),
   ttl: positiveNumber.optional(),
   max_size: z.number().int().positive().optional(),
 });
 
-export const litellmSettingsSchema = z.object({
+const litellmSettingsSchema = z.object({
   request_timeout: positiveNumber.optional(),
   cache: z.boolean().optional(),
   cache_params: cacheParamsSchema.optional(),
   ...routingFields,
 });
 
-export const generalSettingsSchema = z.object({
+const generalSettingsSchema = z.object({
   master_key: z.string().min(1, 'expected a non-empty key').optional(),
   /** LiteLLM's name for how long request-log rows are kept, e.g. "30d". */
   maximum_spend_logs_retention_period: z.string().regex(/^\d+\s*(s|m|h|d|w|mo)$/, 'expected a duration such as "30d"').optional(),

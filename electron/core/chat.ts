@@ -2,7 +2,7 @@
 // every provider family can be reached from it. Only the fields translation reads are typed;
 // the rest pass through as unknown.
 
-export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
 export type ChatContentPart =
   | { type: 'text'; text: string }
@@ -33,7 +33,7 @@ export type ChatToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; 
 
 export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high';
 
-export interface ChatResponseFormat {
+interface ChatResponseFormat {
   type: 'text' | 'json_object' | 'json_schema';
   json_schema?: { name: string; schema?: Record<string, unknown>; strict?: boolean; description?: string };
 }
@@ -81,7 +81,7 @@ export interface ChatCompletion {
   usage?: ChatUsage;
 }
 
-export interface ChatToolCallDelta {
+interface ChatToolCallDelta {
   index: number;
   id?: string;
   type?: 'function';

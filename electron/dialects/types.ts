@@ -38,7 +38,7 @@ export interface InboundDialect {
   toChat(body: Json): TranslatedRequest | Promise<TranslatedRequest>;
   fromChat(completion: ChatCompletion, request: Json): Json;
   streamEncoder(request: Json): ChatStreamEncoder;
-  errorBody(error: GatewayError): string;
+  readonly errorBody: (error: GatewayError) => string;
   /** An upstream's error body (any dialect) re-said in this one, for translated requests. */
   upstreamErrorBody(status: number, text: string): string;
   /** The last event of a stream that failed after it started. */

@@ -21,7 +21,7 @@ export interface Admission {
   /** Headers for the response, OpenAI's `x-ratelimit-*` names. */
   headers: Record<string, string>;
   /** Call once when the request ends, with the tokens it used. */
-  release(tokens: number): void;
+  readonly release: (tokens: number) => void;
 }
 
 function seconds(ms: number): number {

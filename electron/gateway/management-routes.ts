@@ -24,7 +24,7 @@ function toPatch(body: Record<string, unknown>): KeyPatch {
     const field = PATCH_FIELD_BY_LITELLM_NAME.get(name);
     if (field && value !== undefined) patch[field] = value;
   }
-  return patch as KeyPatch;
+  return patch;
 }
 
 /** The key reference LiteLLM scripts send: `"key"` (secret or token), and Loopgate's optional `version`. */
@@ -34,7 +34,7 @@ function keyRef(body: Record<string, unknown>, required = true): { key: string |
   if (body.version !== undefined && (typeof body.version !== 'number' || !Number.isInteger(body.version))) {
     throw new GatewayError('invalid_request', 'version: expected a whole number', { param: 'version' });
   }
-  return { key, version: body.version as number | undefined };
+  return { key, version: body.version };
 }
 
 function iso(time: number | null): string | null {

@@ -8,7 +8,7 @@ import type { UpstreamRequest } from '../core/deployment.js';
 const FORWARD_UPSTREAM = new Set(['accept', 'user-agent', 'openai-beta', 'anthropic-version', 'anthropic-beta']);
 
 /** Client headers worth passing on, plus the deployment's own auth; never the client's key. */
-export function upstreamHeaders(
+function upstreamHeaders(
   client: Readonly<Record<string, string | string[] | undefined>>,
   defaults: Readonly<Record<string, string>>,
   auth: Record<string, string>,

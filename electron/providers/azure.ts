@@ -2,7 +2,7 @@
 // header. The deployment name is the model after `azure/`.
 import { openaiCompatible } from './openai/index.js';
 
-export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
+const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
 export const azureFamily = openaiCompatible({
   name: 'azure',

@@ -5,7 +5,7 @@ import type { DeploymentConfig } from '../core/deployment.js';
 import type { Logger } from '../core/logger.js';
 
 const DISCOVERY_TIMEOUT_MS = 3_000;
-export const WILDCARD = '*';
+const WILDCARD = '*';
 
 export async function discoverOllamaModels(apiBase: URL): Promise<string[]> {
   const response = await request(new URL('/api/tags', apiBase.origin), {

@@ -22,7 +22,7 @@ export function refuseUnsupported(chat: ChatRequest, provider: string): void {
   for (const [field, harmless] of Object.entries(HARMLESS)) {
     const value = chat[field];
     if (value === undefined || value === null || harmless.includes(value)) continue;
-    if (typeof value === 'object' && Object.keys(value as object).length === 0) continue;
+    if (typeof value === 'object' && Object.keys(value).length === 0) continue;
     throw new GatewayError('invalid_request', `"${field}" cannot be sent to ${provider} models; remove it or pick another model.`, {
       param: field,
     });

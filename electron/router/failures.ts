@@ -8,7 +8,7 @@ export type FailureKind = 'retryable' | 'context_window' | 'content_policy' | 'c
 const CONTEXT_WINDOW = /context[ _-]?(length|window)|maximum context|prompt is too long|input is too long|too many tokens|reduce the length/i;
 const CONTENT_POLICY = /content[ _-]?(policy|filter|management)|safety system|responsible ai|flagged/i;
 
-export function classifyStatus(status: number, body: string): FailureKind {
+function classifyStatus(status: number, body: string): FailureKind {
   if (status === 408 || status === 429 || status >= 500) return 'retryable';
   if ((status === 400 || status === 413) && CONTEXT_WINDOW.test(body)) return 'context_window';
   if (status === 400 && CONTENT_POLICY.test(body)) return 'content_policy';
@@ -16,7 +16,7 @@ export function classifyStatus(status: number, body: string): FailureKind {
 }
 
 /** Retry-After in ms (seconds or an HTTP date; `retry-after-ms` too), or null. */
-export function retryAfterMs(headers: IncomingHttpHeaders, now = Date.now()): number | null {
+function retryAfterMs(headers: IncomingHttpHeaders, now = Date.now()): number | null {
   const ms = Number(headers['retry-after-ms']);
   if (Number.isFinite(ms) && ms > 0) return ms;
   const value = headers['retry-after'];

@@ -3,7 +3,7 @@
 import type { DeploymentConfig } from '../core/deployment.js';
 import { SlidingWindow } from './window.js';
 
-export const MINUTE_MS = 60_000;
+const MINUTE_MS = 60_000;
 /** Weight of the newest sample in the latency average. */
 const LATENCY_SMOOTHING = 0.3;
 

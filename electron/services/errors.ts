@@ -19,10 +19,6 @@ export function notFound(what: string, param = 'id'): GatewayError {
   return new GatewayError('not_found', `That ${what} no longer exists.`, { param });
 }
 
-export function invalid(param: string, message: string): never {
-  throw new GatewayError('invalid_request', message, { param });
-}
-
 /** What crosses IPC and the /ui API: plain data; unexpected errors never leak their text. */
 export function toErrorData(thrown: unknown): ErrorData {
   if (thrown instanceof GatewayError) return thrown.toData();

@@ -12,7 +12,7 @@ import { ProviderService } from './providers.js';
 import { StatusService } from './status.js';
 import { UsageService } from './usage.js';
 
-export type { LiveRouting, PendingUsage } from './ports.js';
+export type { LiveRouting } from './ports.js';
 
 export interface ServiceContext {
   store: Store;
@@ -20,7 +20,7 @@ export interface ServiceContext {
   routing: LiveRouting;
   usage: PendingUsage;
   env: Environment;
-  baseUrl(): string;
+  baseUrl: () => string;
   dataDir: string;
   version: string;
   clock: () => number;

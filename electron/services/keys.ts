@@ -61,7 +61,7 @@ const refSchema = z.object({ id: z.string().min(1, 'expected a key id'), version
 const activeSchema = z.boolean({ error: 'expected true or false' });
 
 /** The one merge rule: absent fields keep their value, null clears, durations count from now. */
-export function applyKeyPatch(base: KeySettings, patch: KeyPatch, now: number): KeySettings {
+function applyKeyPatch(base: KeySettings, patch: KeyPatch, now: number): KeySettings {
   const { duration, ...fields } = patch;
   const next: KeySettings = { ...base };
   for (const [field, value] of Object.entries(fields)) if (value !== undefined) Object.assign(next, { [field]: value });
@@ -72,7 +72,7 @@ export function applyKeyPatch(base: KeySettings, patch: KeyPatch, now: number): 
   return next;
 }
 
-export function keyView(key: VirtualKey, now: number): KeyView {
+function keyView(key: VirtualKey, now: number): KeyView {
   return { ...key, status: keyStatus(key, now) };
 }
 

@@ -91,7 +91,7 @@ export function defineTable<T>(name: string, columns: Columns<T>): Table<T> {
         const value = fields[property];
         if (value === undefined) continue;
         names.push(column.name);
-        values.push(column.encode(value as T[keyof T]));
+        values.push(column.encode(value));
       }
       return { names, values };
     },
@@ -133,7 +133,8 @@ export class Where {
     return value === undefined ? this : this.add(clause, value);
   }
 
-  toString(): string {
+  /** The WHERE clause, or nothing when no condition was added. */
+  get sql(): string {
     return this.clauses.length ? `WHERE ${this.clauses.join(' AND ')}` : '';
   }
 }

@@ -125,7 +125,7 @@ export class StoreDatabase implements Reader {
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
-      return Promise.reject(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {
       for (const statement of statements.values()) statement.free();
     }
@@ -192,7 +192,7 @@ export class StoreDatabase implements Reader {
         this.db.exec('COMMIT');
       } catch (error) {
         this.db.exec('ROLLBACK');
-        throw new Error(`journal record ${record.seq} could not be replayed: ${String(error)}`);
+        throw new Error(`journal record ${record.seq} could not be replayed: ${String(error)}`, { cause: error });
       }
       this.seq = record.seq;
       replayed++;

@@ -19,13 +19,13 @@ function fileName(index: number): string {
   return `journal-${String(index).padStart(8, '0')}.log`;
 }
 
-export function encodeRecord(record: JournalRecord): string {
+function encodeRecord(record: JournalRecord): string {
   const json = JSON.stringify(record);
   return `${crc32(json).toString(16).padStart(8, '0')}\t${json}\n`;
 }
 
 /** Parses one line; null when the line is torn or its checksum does not match. */
-export function decodeRecord(line: string): JournalRecord | null {
+function decodeRecord(line: string): JournalRecord | null {
   const tab = line.indexOf('\t');
   if (tab !== 8) return null;
   const json = line.slice(tab + 1);
@@ -86,7 +86,7 @@ export class JournalWriter {
   private handleIndex = -1;
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
-  private failure: unknown = null;
+  private failure: Error | null = null;
   bytesInCurrentFile = 0;
 
   constructor(
@@ -150,7 +150,7 @@ export class JournalWriter {
           for (const item of batch) item.resolve();
         } catch (error) {
           // The disk refused a write: nothing after it can be acknowledged.
-          this.failure = error;
+          this.failure = error instanceof Error ? error : new Error(String(error));
           for (const item of [...batch, ...this.queue.splice(0)]) item.reject(error);
         }
       }

@@ -157,8 +157,8 @@ export class SqlJsKeyRepository implements KeyRepository {
         pattern,
       );
     }
-    const total = this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM virtual_keys ${where}`, where.params)?.n ?? 0;
-    const rows = KEYS.all(this.db, `${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, [...where.params, query.size, (query.page - 1) * query.size]);
+    const total = this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM virtual_keys ${where.sql}`, where.params)?.n ?? 0;
+    const rows = KEYS.all(this.db, `${where.sql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, [...where.params, query.size, (query.page - 1) * query.size]);
     return { keys: rows.map(withoutHash), total };
   }
 

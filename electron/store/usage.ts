@@ -117,7 +117,7 @@ export class SqlJsUsageRepository implements UsageRepository {
       .when(query.start, 'time >= ?')
       .when(query.end, 'time < ?');
     if (query.status) where.add(query.status === 'ok' ? 'status < 400' : 'status >= 400');
-    return REQUEST_LOG.all(this.db, `${where} ORDER BY time DESC LIMIT ?`, [...where.params, query.limit]);
+    return REQUEST_LOG.all(this.db, `${where.sql} ORDER BY time DESC LIMIT ?`, [...where.params, query.limit]);
   }
 
   async dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]> {
@@ -125,7 +125,7 @@ export class SqlJsUsageRepository implements UsageRepository {
       .when(filter.keyId, 'key_id = ?')
       .when(filter.fromDay || undefined, 'day >= ?')
       .when(filter.toDay || undefined, 'day <= ?');
-    return SPEND_DAILY.all(this.db, `${where} ORDER BY day, key_id, model`, where.params);
+    return SPEND_DAILY.all(this.db, `${where.sql} ORDER BY day, key_id, model`, where.params);
   }
 
   pruneLog(before: number): Promise<number> {

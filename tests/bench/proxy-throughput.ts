@@ -18,7 +18,7 @@ function launch(command: string, args: string[]): Promise<{ child: ChildProcess;
   const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (match) resolve({ child, url: match[1]! });

@@ -18,6 +18,7 @@ export interface TestGateway {
   /** An official `openai` client pointed at the gateway (master key by default), no retries. */
   client(apiKey?: string): OpenAI;
   /** Calls a management endpoint with the master key; returns status and parsed body. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read LiteLLM-shaped bodies field by field
   manage(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }

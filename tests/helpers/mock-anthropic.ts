@@ -8,7 +8,7 @@ import { serve, type MockServer, type Recorded } from './mock-server.js';
 
 type Json = Record<string, unknown>;
 
-export type AnthropicRecorded = Recorded;
+type AnthropicRecorded = Recorded;
 export type MockAnthropic = MockServer;
 
 export const OVERLOADED_BODY = JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });

@@ -61,7 +61,7 @@ export async function startMockOpenAI(options: MockOptions = {}): Promise<MockUp
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      let body: Json | null = null;
+      let body: Json | null;
       try {
         body = text ? (JSON.parse(text) as Json) : null;
       } catch {

@@ -7,7 +7,7 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import aws4 from 'aws4';
 import { serve, type MockServer } from './mock-server.js';
 
-export type { MockServer, Recorded } from './mock-server.js';
+export type { MockServer } from './mock-server.js';
 
 type Json = Record<string, unknown>;
 

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 // copy in tests/fixtures/openai-spec, which carries its LICENSE and VERSION.
 const SHARED_SPEC = fileURLToPath(new URL('../../../shared/specs/openai-openapi.yaml', import.meta.url));
 const VENDORED_SPEC = fileURLToPath(new URL('../fixtures/openai-spec/openai-openapi.yaml', import.meta.url));
-export const OPENAI_SPEC_PATH = existsSync(SHARED_SPEC) ? SHARED_SPEC : VENDORED_SPEC;
+const OPENAI_SPEC_PATH = existsSync(SHARED_SPEC) ? SHARED_SPEC : VENDORED_SPEC;
 
 type Schema = Record<string, unknown>;
 
@@ -30,7 +30,7 @@ function normalise(node: unknown): unknown {
 let ajv: Ajv2020 | null = null;
 const compiled = new Map<string, ValidateFunction>();
 
-export function openAIValidator(schemaName: string): ValidateFunction {
+function openAIValidator(schemaName: string): ValidateFunction {
   if (!ajv) {
     const spec = parse(readFileSync(OPENAI_SPEC_PATH, 'utf8')) as { components: { schemas: Schema } };
     ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });

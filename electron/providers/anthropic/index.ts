@@ -7,7 +7,7 @@ import { toAnthropicRequest } from './request.js';
 import { fromAnthropicResponse } from './response.js';
 import { AnthropicToChatStream } from './stream.js';
 
-export const ANTHROPIC_VERSION = '2023-06-01';
+const ANTHROPIC_VERSION = '2023-06-01';
 
 /** LiteLLM's anthropic api_base has no `/v1`; accept one written with it too. */
 const versionPrefix = (deployment: DeploymentConfig): string => (deployment.apiBase.pathname.endsWith('/v1') ? '' : '/v1');

@@ -8,13 +8,13 @@ import { refuseUnsupported } from '../unsupported.js';
 type Json = Record<string, unknown>;
 
 /** Messages requires max_tokens; this is what a chat client that sent none gets. */
-export const DEFAULT_MAX_TOKENS = 4096;
+const DEFAULT_MAX_TOKENS = 4096;
 /** The forced tool that carries JSON-mode output, LiteLLM's approach for Anthropic. */
 export const JSON_TOOL_NAME = 'json_tool_call';
 
 export const THINKING_BUDGET: Record<ReasoningEffort, number> = { minimal: 1024, low: 1024, medium: 2048, high: 4096 };
 
-export function imageBlock(url: string, param: string): Json {
+function imageBlock(url: string, param: string): Json {
   const data = /^data:([^;,]+);base64,(.*)$/s.exec(url);
   if (data) return { type: 'image', source: { type: 'base64', media_type: data[1], data: data[2] } };
   if (/^https?:\/\//.test(url)) return { type: 'image', source: { type: 'url', url } };

@@ -11,7 +11,7 @@ const THINKING_BUDGET: Record<ReasoningEffort, number> = { minimal: 512, low: 10
 /** JSON Schema keywords Gemini's OpenAPI-style schemas reject. */
 const UNSUPPORTED_SCHEMA_KEYS = new Set(['$schema', 'additionalProperties', '$id', '$ref', '$defs', 'definitions', 'strict']);
 
-export function cleanSchema(schema: unknown): unknown {
+function cleanSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(cleanSchema);
   if (typeof schema !== 'object' || schema === null) return schema;
   return Object.fromEntries(
@@ -46,7 +46,7 @@ export function toGeminiRequest(chat: ChatRequest): Json {
     else if (message.role === 'assistant') {
       const calls = (message.tool_calls ?? []).map((call) => {
         callNames.set(call.id, call.function.name);
-        let args: unknown = {};
+        let args: unknown;
         try {
           args = call.function.arguments ? JSON.parse(call.function.arguments) : {};
         } catch {

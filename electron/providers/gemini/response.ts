@@ -4,7 +4,7 @@ import { chatCompletion, usageOf } from '../../core/chat.js';
 
 type Json = Record<string, unknown>;
 
-export const FINISH: Record<string, FinishReason> = {
+const FINISH: Record<string, FinishReason> = {
   STOP: 'stop',
   MAX_TOKENS: 'length',
   SAFETY: 'content_filter',

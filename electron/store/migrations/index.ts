@@ -5,13 +5,13 @@ import { migration002 } from './002_key_aliases.js';
 import { migration003 } from './003_deployments.js';
 import { migration004 } from './004_orphan_deployments.js';
 
-export interface Migration {
+interface Migration {
   version: number;
   name: string;
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 function pragma(db: Database, name: string): number {
@@ -45,7 +45,7 @@ export function applyMigrations(db: Database, target = SCHEMA_VERSION): number {
         db.exec('COMMIT');
       } catch (error) {
         db.exec('ROLLBACK');
-        throw new Error(`migration ${migration.version} (${migration.name}) failed: ${String(error)}`);
+        throw new Error(`migration ${migration.version} (${migration.name}) failed: ${String(error)}`, { cause: error });
       }
     }
   } finally {

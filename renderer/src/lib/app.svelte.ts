@@ -3,7 +3,7 @@ import type { StatusView } from '../../../shared/api.js';
 import type { ViewId } from '../views/registry.js';
 import { ApiError, call } from './api.js';
 
-export interface Toast {
+interface Toast {
   id: number;
   kind: 'ok' | 'error';
   text: string;
