@@ -1,53 +1,38 @@
-// Server-sent events, parsed incrementally: bytes in, complete events out. Shared by every
-// translation that reads an SSE stream (OpenAI chat, Anthropic, Responses, Gemini).
+// Server-sent events: the one reader every stream we read goes through (eventsource-parser
+// behind bytes in, complete events out), and the writer for the streams we produce.
 import { StringDecoder } from 'node:string_decoder';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
-export interface SseEvent {
-  event: string | null;
-  data: string;
-}
+/** `event` is undefined when the stream named none. */
+export type SseEvent = EventSourceMessage;
 
 export class SseParser {
   private readonly decoder = new StringDecoder('utf8');
-  private buffer = '';
+  private events: SseEvent[] = [];
+  private readonly parser = createParser({ onEvent: (event) => this.events.push(event) });
 
-  push(chunk: Buffer): SseEvent[] {
-    this.buffer += this.decoder.write(chunk);
-    return this.drain(false);
+  /** A multi-byte character split across chunks waits in the decoder for its other bytes. */
+  push(bytes: Buffer): SseEvent[] {
+    return this.read(this.decoder.write(bytes));
   }
 
-  end(): SseEvent[] {
-    this.buffer += this.decoder.end();
-    return this.drain(true);
-  }
-
-  private drain(final: boolean): SseEvent[] {
-    const events: SseEvent[] = [];
-    for (;;) {
-      const match = /\r?\n\r?\n/.exec(this.buffer);
-      if (!match) break;
-      const block = this.buffer.slice(0, match.index);
-      this.buffer = this.buffer.slice(match.index + match[0].length);
-      const event = parseBlock(block);
-      if (event) events.push(event);
-    }
-    if (final && this.buffer.trim()) {
-      const event = parseBlock(this.buffer);
-      this.buffer = '';
-      if (event) events.push(event);
-    }
+  /** Text already decoded, for a caller that keeps the raw text itself. */
+  read(text: string): SseEvent[] {
+    this.parser.feed(text);
+    const events = this.events;
+    if (events.length > 0) this.events = [];
     return events;
   }
-}
 
-function parseBlock(block: string): SseEvent | null {
-  let event: string | null = null;
-  const data: string[] = [];
-  for (const line of block.split(/\r?\n/)) {
-    if (line.startsWith('data:')) data.push(line.slice(line[5] === ' ' ? 6 : 5));
-    else if (line.startsWith('event:')) event = line.slice(6).trim();
+  /**
+   * The spec (and `reset({consume: true})`) drops an event still waiting for its blank line
+   * when the stream ends; an upstream that stops short still meant it, so a blank line ends it.
+   */
+  end(): SseEvent[] {
+    const events = this.read(`${this.decoder.end()}\n\n`);
+    this.parser.reset();
+    return events;
   }
-  return data.length > 0 || event ? { event, data: data.join('\n') } : null;
 }
 
 export function sseEvent(data: unknown, event?: string): string {

@@ -3,9 +3,9 @@
 import { SseParser, type SseEvent } from '../core/sse.js';
 
 export abstract class ObservedStream {
-  private readonly sse = new SseParser();
+  protected readonly sse = new SseParser();
 
-  push(chunk: Buffer): Buffer {
+  push(chunk: Buffer): Buffer | string {
     for (const event of this.sse.push(chunk)) this.observe(event);
     return chunk;
   }

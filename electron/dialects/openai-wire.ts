@@ -3,6 +3,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { EndpointKind } from '../core/deployment.js';
 import { isRecord, usageFromOpenAI, type TokenUsage } from '../core/usage.js';
+import type { SseEvent } from '../core/sse.js';
+import { ObservedStream } from './observed-stream.js';
 
 export interface PreparedBody {
   body: string;
@@ -22,71 +24,68 @@ export function prepareOpenAIBody(kind: EndpointKind, client: Record<string, unk
   return { body: JSON.stringify(upstream), stream, stripUsageChunk };
 }
 
-const EVENT_BOUNDARY = /\r?\n\r?\n/;
 const HAS_USAGE_OBJECT = /"usage"\s*:\s*\{/;
+/** An event's end: a blank line, LF or CRLF. */
+const EVENT_END = /\r?\n\r?\n/g;
 
-export class OpenAIStreamRelay {
+/**
+ * Passes the client's bytes through as they come and reads usage on the way. When asked to
+ * strip the usage-only chunk, it holds text back to whole events and sends each one's own
+ * text: eventsource-parser hands back data, not the bytes it came from, so the cutting stays
+ * here and the parser reads one event at a time.
+ */
+export class OpenAIStreamRelay extends ObservedStream {
   usage: TokenUsage | null = null;
+  private usageOnly = false;
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
 
-  constructor(private readonly stripUsageChunk: boolean) {}
+  constructor(private readonly stripUsageChunk: boolean) {
+    super();
+  }
 
-  /** Bytes to send the client now. Without stripping, the chunk itself passes untouched. */
-  push(chunk: Buffer): Buffer | string {
+  override push(chunk: Buffer): Buffer | string {
+    if (!this.stripUsageChunk) return super.push(chunk);
     this.pending += this.decoder.write(chunk);
-    const lastBoundary = lastBoundaryEnd(this.pending);
-    if (lastBoundary === -1) return this.stripUsageChunk ? '' : chunk;
-    const complete = this.pending.slice(0, lastBoundary);
-    this.pending = this.pending.slice(lastBoundary);
-    const kept = this.scan(complete);
-    return this.stripUsageChunk ? kept : chunk;
-  }
-
-  /** Whatever the upstream left unterminated at the end of the stream. */
-  end(): string {
-    const rest = this.pending + this.decoder.end();
-    this.pending = '';
-    if (!rest.trim()) return '';
-    const kept = this.scan(rest);
-    // Without stripping, push() already sent these bytes as they came.
-    return this.stripUsageChunk ? kept : '';
-  }
-
-  private scan(text: string): string {
     let kept = '';
-    for (const event of text.split(EVENT_BOUNDARY)) {
-      if (!event) continue;
-      if (HAS_USAGE_OBJECT.test(event) && this.readUsage(event) && this.stripUsageChunk) continue;
-      kept += `${event}\n\n`;
+    let start = 0;
+    for (const boundary of this.pending.matchAll(EVENT_END)) {
+      const end = boundary.index + boundary[0].length;
+      const event = this.pending.slice(start, end);
+      if (!this.isUsageOnly(event)) kept += event;
+      start = end;
     }
+    this.pending = this.pending.slice(start);
     return kept;
   }
 
-  /** Records usage; true when the event is the usage-only chunk (no choices). */
-  private readUsage(event: string): boolean {
-    const data = eventData(event);
-    if (data === null) return false;
+  /** Whatever the upstream left unterminated at the end of the stream. */
+  override end(): string {
+    if (!this.stripUsageChunk) return super.end();
+    const rest = this.pending + this.decoder.end();
+    this.pending = '';
+    return this.isUsageOnly(rest, true) ? '' : rest;
+  }
+
+  /** Only an event that mentions usage is worth parsing; the rest pass as they are. */
+  private isUsageOnly(text: string, last = false): boolean {
+    if (!HAS_USAGE_OBJECT.test(text)) return false;
+    this.usageOnly = false;
+    for (const event of this.sse.read(text)) this.observe(event);
+    if (last) for (const event of this.sse.end()) this.observe(event);
+    return this.usageOnly;
+  }
+
+  /** Records usage, and notes whether the event is the usage-only chunk (no choices). */
+  protected observe({ data }: SseEvent): void {
+    if (!HAS_USAGE_OBJECT.test(data)) return;
     try {
       const parsed = JSON.parse(data) as { choices?: unknown };
       const usage = usageFromOpenAI(parsed);
       if (usage) this.usage = usage;
-      return usage !== null && Array.isArray(parsed.choices) && parsed.choices.length === 0;
+      this.usageOnly = usage !== null && Array.isArray(parsed.choices) && parsed.choices.length === 0;
     } catch {
-      return false;
+      // not JSON: nothing to count
     }
   }
-}
-
-function lastBoundaryEnd(text: string): number {
-  const lf = text.lastIndexOf('\n\n');
-  const crlf = text.lastIndexOf('\r\n\r\n');
-  if (lf === -1 && crlf === -1) return -1;
-  return lf >= crlf ? lf + 2 : crlf + 4;
-}
-
-function eventData(event: string): string | null {
-  const lines = event.split(/\r?\n/).filter((line) => line.startsWith('data:'));
-  if (lines.length === 0) return null;
-  return lines.map((line) => line.slice(line[5] === ' ' ? 6 : 5)).join('\n');
 }

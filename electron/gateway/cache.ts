@@ -1,7 +1,9 @@
-// The opt-in exact-match response cache: in memory, bounded by entry count, each entry with a
-// TTL. A streamed answer is kept as the bytes the client was sent and replayed as a stream.
+// The opt-in exact-match response cache: in memory, bounded by entry count (the least recently
+// used go first), each entry with a TTL. A streamed answer is kept as the bytes the client was
+// sent and replayed as a stream.
 import { createHash } from 'node:crypto';
 import type { CacheSettings } from '../config/index.js';
+import { timedCache } from '../core/timed-cache.js';
 import type { Json } from '../dialects/types.js';
 import type { TokenUsage } from '../core/usage.js';
 
@@ -48,30 +50,17 @@ function stableJson(value: unknown): string {
 }
 
 export class ResponseCache {
-  private readonly entries = new Map<string, { value: CachedResponse; expiresAt: number }>();
+  private readonly entries;
 
-  constructor(
-    private readonly settings: CacheSettings,
-    private readonly clock: () => number = Date.now,
-  ) {}
+  constructor(settings: CacheSettings, clock: () => number = Date.now) {
+    this.entries = timedCache<CachedResponse>({ max: settings.maxEntries, ttlMs: settings.ttlMs, clock });
+  }
 
   get(key: string): CachedResponse | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.clock()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
+    return this.entries.get(key);
   }
 
   set(key: string, value: CachedResponse, ttlMs: number | null): void {
-    this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: this.clock() + (ttlMs ?? this.settings.ttlMs) });
-    // Map iterates oldest first.
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.settings.maxEntries) break;
-      this.entries.delete(oldest);
-    }
+    this.entries.set(key, value, ttlMs === null ? undefined : { ttl: ttlMs });
   }
 }

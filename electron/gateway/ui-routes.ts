@@ -11,10 +11,13 @@ import type { Authenticator } from './auth.js';
 import { readJsonObject } from './body.js';
 import { sendJson, sendObject, type RequestContext } from './context.js';
 import { GatewayError } from '../core/errors.js';
+import { timedCache } from '../core/timed-cache.js';
 
 const SESSION_COOKIE = 'lg_session';
 const SESSION_TTL_MS = 12 * 60 * 60_000;
 const LOGIN_LINK_TTL_MS = 5 * 60_000;
+const MAX_SESSIONS = 1_000;
+const MAX_LOGIN_LINKS = 100;
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -45,40 +48,46 @@ function cookie(req: IncomingMessage, name: string): string | null {
   return null;
 }
 
+/** Admin sessions and one-time sign-in links, each bounded in time and in number. */
 export class UiSessions {
-  private readonly sessions = new Map<string, number>();
-  private readonly loginTokens = new Map<string, number>();
+  /** Past the cap, the least recently used session is signed out. */
+  private readonly sessions;
+  /** Links nobody redeems expire, and past the cap the oldest stop working. */
+  private readonly loginTokens;
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(clock: () => number = Date.now) {
+    this.sessions = timedCache<true>({ max: MAX_SESSIONS, ttlMs: SESSION_TTL_MS, clock });
+    this.loginTokens = timedCache<true>({ max: MAX_LOGIN_LINKS, ttlMs: LOGIN_LINK_TTL_MS, clock });
+  }
 
   /** A sign-in link that works once, for a few minutes (what `npm start` opens). */
   createLoginToken(): string {
     const token = randomBytes(24).toString('base64url');
-    this.loginTokens.set(token, this.clock() + LOGIN_LINK_TTL_MS);
+    this.loginTokens.set(token, true);
     return token;
   }
 
   redeemLoginToken(token: string): boolean {
-    const expires = this.loginTokens.get(token);
+    const live = this.loginTokens.get(token) === true;
     this.loginTokens.delete(token);
-    return expires !== undefined && expires > this.clock();
+    return live;
+  }
+
+  /** Links waiting to be redeemed, expired ones not counted. */
+  get pendingLoginTokens(): number {
+    this.loginTokens.purgeStale();
+    return this.loginTokens.size;
   }
 
   open(): string {
     const token = randomBytes(32).toString('base64url');
-    this.sessions.set(token, this.clock() + SESSION_TTL_MS);
+    this.sessions.set(token, true);
     return token;
   }
 
   valid(req: IncomingMessage): boolean {
     const token = cookie(req, SESSION_COOKIE);
-    if (!token) return false;
-    const expires = this.sessions.get(token);
-    if (expires === undefined || expires <= this.clock()) {
-      this.sessions.delete(token);
-      return false;
-    }
-    return true;
+    return !!token && this.sessions.get(token) === true;
   }
 
   close(req: IncomingMessage): void {

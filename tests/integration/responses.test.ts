@@ -1,7 +1,7 @@
 // The Responses API (Codex CLI's only dialect) through the official `openai` client, against a
 // chat-only upstream (translated) and a Responses-capable one (native relay).
 import type OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { specErrors } from '../helpers/openapi.js';
@@ -9,6 +9,8 @@ import { specErrors } from '../helpers/openapi.js';
 let upstream: MockUpstream;
 let gw: TestGateway;
 let client: OpenAI;
+/** The gateway's clock runs this far ahead, for kept conversations to lapse. */
+let offsetMs = 0;
 
 const weather = {
   type: 'function' as const,
@@ -23,8 +25,12 @@ beforeAll(async () => {
   gw = await startTestGateway(`model_list:${[
     openaiModel('chat-only', 'mock-gpt', upstream.apiBase),
     openaiModel('native-responses', 'mock-responses', upstream.apiBase, '\n    model_info:\n      mode: responses'),
-  ].join('')}`);
+  ].join('')}`, { clock: () => Date.now() + offsetMs });
   client = gw.client();
+});
+
+afterEach(() => {
+  offsetMs = 0;
 });
 
 afterAll(async () => {
@@ -88,6 +94,18 @@ describe('responses → chat-only upstream (translated)', () => {
     await expect(client.responses.create({ model: 'chat-only', previous_response_id: 'resp_unknown', input: 'x' })).rejects.toMatchObject({
       status: 400,
       param: 'previous_response_id',
+    });
+  });
+
+  it('refuses to continue a conversation more than an hour old, saying so', async () => {
+    const first = await client.responses.create({ model: 'chat-only', input: 'remember me' });
+    offsetMs = 59 * 60_000;
+    await expect(client.responses.create({ model: 'chat-only', previous_response_id: first.id, input: 'still there?' })).resolves.toMatchObject({ status: 'completed' });
+    offsetMs = 61 * 60_000;
+    await expect(client.responses.create({ model: 'chat-only', previous_response_id: first.id, input: 'and now?' })).rejects.toMatchObject({
+      status: 400,
+      param: 'previous_response_id',
+      message: expect.stringContaining('keeps conversations for an hour'),
     });
   });
 

@@ -1,14 +1,20 @@
 // Browser mode's guard: the admin UI and its HTTP API open only with a session that a
 // loopback client gets from the master key or a one-time link.
 import type { IncomingMessage } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopback } from '../../electron/gateway/ui-routes.js';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 
 let gw: TestGateway;
+/** The gateway's clock runs this far ahead, for links and sessions to lapse. */
+let offsetMs = 0;
 
 beforeAll(async () => {
-  gw = await startTestGateway('model_list: []\n');
+  gw = await startTestGateway('model_list: []\n', { clock: () => Date.now() + offsetMs });
+});
+
+afterEach(() => {
+  offsetMs = 0;
 });
 
 afterAll(async () => {
@@ -60,6 +66,18 @@ describe('browser mode', () => {
     const second = await fetch(link, { redirect: 'manual' });
     expect(second.headers.get('location')).toBe('/ui/?signin=expired');
     expect(second.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses a sign-in link nobody used within five minutes, and a session twelve hours on', async () => {
+    const link = gw.gateway.loginLink();
+    const cookie = sessionCookie(await fetch(gw.gateway.loginLink(), { redirect: 'manual' }));
+    offsetMs = 5 * 60_000 + 1_000;
+    const late = await fetch(link, { redirect: 'manual' });
+    expect(late.headers.get('location')).toBe('/ui/?signin=expired');
+    expect(late.headers.get('set-cookie')).toBeNull();
+    expect((await fetch(`${gw.url}/ui/api/status.get`, { method: 'POST', headers: { cookie }, body: '{}' })).status).toBe(200);
+    offsetMs = 12 * 60 * 60_000 + 1_000;
+    expect((await fetch(`${gw.url}/ui/api/status.get`, { method: 'POST', headers: { cookie }, body: '{}' })).status).toBe(401);
   });
 
   it('knows a loopback client from any other', () => {

@@ -37,13 +37,28 @@ describe('OpenAI stream relay', () => {
     expect(relay.usage?.promptTokens).toBe(3);
   });
 
-  it('understands CRLF-delimited events', () => {
+  it('understands CRLF-delimited events, and sends every other event byte for byte', () => {
     const crlf = (s: string) => s.replaceAll('\n', '\r\n');
     const relay = new OpenAIStreamRelay(true);
     const out = relayAll(relay, [crlf(content('a')), crlf(usage), crlf(done)]);
-    expect(out).not.toContain('"usage":{');
-    expect(out).toContain('"content":"a"');
+    expect(out).toBe(crlf(content('a')) + crlf(done));
     expect(relay.usage?.totalTokens).toBe(7);
+  });
+
+  it('reads and removes a usage chunk the upstream ended without its blank line', () => {
+    const relay = new OpenAIStreamRelay(true);
+    expect(relayAll(relay, [content('Hi'), usage.trimEnd()])).toBe(content('Hi'));
+    expect(relay.usage?.totalTokens).toBe(7);
+    // Without stripping, the same stream reaches the client byte for byte, and is counted.
+    const untouched = new OpenAIStreamRelay(false);
+    expect(relayAll(untouched, [content('Hi'), usage.trimEnd()])).toBe(content('Hi') + usage.trimEnd());
+    expect(untouched.usage?.totalTokens).toBe(7);
+  });
+
+  it('keeps comments and other fields while stripping, and a last unfinished content event as sent', () => {
+    const stream = [': keep-alive\n\n', `id: 1\n${content('a')}`, usage, 'data: {"choices":[{"index":0,"delta":{"content":"b"}}]}'];
+    const relay = new OpenAIStreamRelay(true);
+    expect(relayAll(relay, stream)).toBe(stream[0]! + stream[1]! + stream[3]!);
   });
 
   it('keeps a final chunk that has both choices and usage (some servers merge them)', () => {

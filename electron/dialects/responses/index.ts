@@ -26,7 +26,7 @@ class ResponsesNativeScanner extends ObservedStream implements NativeStreamScann
   finished: Json | null = null;
 
   protected observe({ event, data }: SseEvent): void {
-    if (event !== null && event !== 'response.completed' && event !== 'response.incomplete') return;
+    if (event !== undefined && event !== 'response.completed' && event !== 'response.incomplete') return;
     if (!data.includes('"response.completed"') && !data.includes('"response.incomplete"')) return;
     try {
       const parsed = JSON.parse(data) as { response?: Json };

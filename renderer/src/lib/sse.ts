@@ -1,0 +1,25 @@
+// Reads a server-sent event stream from `fetch` with eventsource-parser, the parser the
+// gateway reads every stream with.
+import { createParser } from 'eventsource-parser';
+
+/**
+ * Each event's data, as soon as the event is complete. An event the server left without its
+ * blank line at the end still counts, as it does in the gateway.
+ */
+export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const ready: string[] = [];
+  const parser = createParser({ onEvent: (event) => ready.push(event.data) });
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      parser.feed(done ? `${decoder.decode()}\n\n` : decoder.decode(value, { stream: true }));
+      yield* ready.splice(0);
+      if (done) return;
+    }
+  } finally {
+    // A reader that stops early (an error event) lets go of the response.
+    await reader.cancel().catch(() => undefined);
+  }
+}
