@@ -40,7 +40,7 @@ export interface InboundDialect {
   streamEncoder(request: Json): ChatStreamEncoder;
   readonly errorBody: (error: GatewayError) => string;
   /** An upstream's error body (any dialect) re-said in this one, for translated requests. */
-  upstreamErrorBody(status: number, text: string): string;
+  readonly upstreamErrorBody: (status: number, text: string) => string;
   /** The last event of a stream that failed after it started. */
   streamErrorEvent(error: GatewayError): string;
   /** The client's body for an upstream that speaks this dialect: only the model changes. */

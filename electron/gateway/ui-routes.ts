@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { isApiMethod, type ApiHandlers, type ApiMethod } from '../../shared/api.js';
+import { isApiMethod, type ApiHandlers } from '../../shared/api.js';
 import { toErrorData } from '../services/errors.js';
 import type { Authenticator } from './auth.js';
 import { readJsonObject } from './body.js';
@@ -207,5 +207,3 @@ async function serveFile(deps: UiDeps, ctx: RequestContext): Promise<void> {
     throw new GatewayError('not_found', `No such file: ${relative}`);
   }
 }
-
-export type { ApiMethod };

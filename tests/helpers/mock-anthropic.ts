@@ -4,11 +4,10 @@
 // With tools offered and a user turn that mentions the weather (or a patch), it calls the first tool; after a
 // tool_result it answers with text quoting the result; with `thinking`, it thinks first.
 import type { ServerResponse } from 'node:http';
-import { serve, type MockServer, type Recorded } from './mock-server.js';
+import { serve, type MockServer } from './mock-server.js';
 
 type Json = Record<string, unknown>;
 
-type AnthropicRecorded = Recorded;
 export type MockAnthropic = MockServer;
 
 export const OVERLOADED_BODY = JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });

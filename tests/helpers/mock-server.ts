@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 type Json = Record<string, unknown>;
 
-export interface Recorded {
+interface Recorded {
   path: string;
   headers: IncomingHttpHeaders;
   body: Json;

@@ -1,6 +1,6 @@
 // Anthropic Messages, inbound (Claude Code, the Anthropic SDK): to and from the chat pivot,
 // its event stream, its error shape, and usage from natively relayed streams.
-import { ERROR_CODES } from '../../../shared/errors.js';
+import type { ERROR_CODES } from '../../../shared/errors.js';
 import { GatewayError } from '../../core/errors.js';
 import type { AnthropicUsage } from '../../core/usage.js';
 import type { SseEvent } from '../../core/sse.js';
@@ -26,7 +26,7 @@ const ERROR_TYPE: Record<string, string> = {
   internal: 'api_error',
 };
 
-export function anthropicErrorJson(type: string, message: string): string {
+function anthropicErrorJson(type: string, message: string): string {
   return JSON.stringify({ type: 'error', error: { type, message } });
 }
 
@@ -145,7 +145,7 @@ export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: 
   return { chat, omittedTools };
 }
 
-export function usageFromAnthropic(usage: AnthropicUsage | undefined): TokenUsage | null {
+function usageFromAnthropic(usage: AnthropicUsage | undefined): TokenUsage | null {
   if (!usage) return null;
   const prompt = (usage.input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0);
   const completion = usage.output_tokens ?? 0;

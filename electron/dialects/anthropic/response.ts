@@ -20,7 +20,7 @@ export function anthropicUsage(usage: ChatUsage | undefined | null): Json {
   };
 }
 
-export function parseToolInput(text: string): unknown {
+function parseToolInput(text: string): unknown {
   try {
     return text ? JSON.parse(text) : {};
   } catch {

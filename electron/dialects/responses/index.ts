@@ -12,7 +12,7 @@ import { inputToMessages, responsesToChat, translateTools } from './request.js';
 import { fromChatCompletion, outputToMessages } from './response.js';
 import { ResponsesEncoder } from './stream.js';
 
-export function usageFromResponses(usage: unknown): TokenUsage | null {
+function usageFromResponses(usage: unknown): TokenUsage | null {
   if (typeof usage !== 'object' || usage === null) return null;
   const { input_tokens: input, output_tokens: output, total_tokens: total } = usage as Record<string, unknown>;
   const promptTokens = typeof input === 'number' ? input : 0;

@@ -6,9 +6,6 @@ import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoic
 import type { Json, TranslatedRequest } from '../types.js';
 import type { ConversationStore } from './conversations.js';
 
-/** Request fields that are hints about storage or caching; a chat upstream has nothing to do with them. */
-export const IGNORED_FIELDS = ['store', 'include', 'metadata', 'prompt_cache_key', 'safety_identifier', 'service_tier', 'truncation', 'user', 'background', 'stream_options'];
-
 /** Custom (free-form) tools become functions taking one string, named like this. */
 export const CUSTOM_INPUT = 'input';
 

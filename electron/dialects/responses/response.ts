@@ -102,7 +102,7 @@ export function outputToMessages(output: Json[]): ChatMessage[] {
   for (const item of output) {
     if (item.type === 'message') {
       const text = ((item.content as Json[] | undefined) ?? []).map((part) => String(part.text ?? '')).join('');
-      turn.content = `${turn.content ?? ''}${text}`;
+      turn.content = `${typeof turn.content === 'string' ? turn.content : ''}${text}`;
     } else if (item.type === 'function_call' || item.type === 'custom_tool_call') {
       const args = item.type === 'function_call' ? String(item.arguments ?? '') : JSON.stringify({ [CUSTOM_INPUT]: String(item.input ?? '') });
       (turn.tool_calls ??= []).push({ id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: args } });

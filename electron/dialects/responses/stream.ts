@@ -71,8 +71,8 @@ export class ResponsesEncoder implements ChatStreamEncoder {
       }
       const args = call.function?.arguments;
       if (args) {
-        this.open!.text += args;
-        out += this.event('response.function_call_arguments.delta', { item_id: this.open!.id, output_index: this.open!.outputIndex, delta: args });
+        this.open.text += args;
+        out += this.event('response.function_call_arguments.delta', { item_id: this.open.id, output_index: this.open.outputIndex, delta: args });
       }
     }
     if (choice.finish_reason) this.finish = choice.finish_reason;
