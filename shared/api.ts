@@ -2,6 +2,7 @@
 // browser mode over HTTP (`POST /ui/api/<method>`); both use the same `invoke`.
 import type { Result } from './errors.js';
 import type { KeySettings, KeyStatus, VirtualKey } from './keys.js';
+import type { RoutingStrategy } from './routing.js';
 
 export interface StatusView {
   version: string;
@@ -46,23 +47,106 @@ export interface DiscoveredServer {
   models: string[];
 }
 
+/** Where a setting or a deployment is defined. The app's (the store's) win over the file's for the same name. */
+export type SettingSource = 'defaults' | 'config file' | 'app';
+
+/** What can be set on one deployment; null means "the routing default". */
+export interface DeploymentSettings {
+  /** simple-shuffle picks by weight (else rpm, else tpm). */
+  weight: number | null;
+  /** Priority: the lowest order with an available deployment is used first. */
+  order: number | null;
+  rpm: number | null;
+  tpm: number | null;
+  timeoutSeconds: number | null;
+  /** A disabled deployment is listed but never chosen. */
+  enabled: boolean;
+  /** USD per token, overriding the price data set. */
+  inputCostPerToken: number | null;
+  outputCostPerToken: number | null;
+  /** Drop request fields the provider cannot take instead of answering 400; null: the routing setting. */
+  dropParams: boolean | null;
+}
+
+/** A deployment's state right now, as the router sees it. */
+export interface DeploymentLive {
+  state: 'healthy' | 'cooling' | 'failing' | 'disabled';
+  /** Epoch ms; set while cooling. */
+  coolingUntil: number | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+  inFlight: number;
+  /** Requests in the last minute. */
+  requestsLastMinute: number;
+  /** Moving average of time to first byte, ms. */
+  latencyMs: number | null;
+}
+
 export interface DeploymentView {
   id: string;
   modelName: string;
   provider: string;
+  /** The stored provider it runs on; null for a config-file deployment. */
+  providerId: string | null;
   upstreamModel: string;
   apiBase: string;
-  state: 'healthy' | 'cooling';
+  settings: DeploymentSettings;
+  /** 0 for a config-file deployment (not editable here). */
+  version: number;
+  source: 'config file' | 'app';
+  /** False when the app defines the same group, which then wins over the file's. */
+  inForce: boolean;
+  live: DeploymentLive;
+  /** Kept for the first views: true for a config-file deployment. */
   readOnly: boolean;
+  /** Kept for the first views: live.state. */
+  state: DeploymentLive['state'];
 }
 
-export interface RoutingView {
-  strategy: string;
+/** A model group: the name clients ask for, with its deployments. */
+export interface ModelGroupView {
+  name: string;
+  source: 'config file' | 'app';
+  deployments: DeploymentView[];
+  /** Other names that route here (model_group_alias). */
+  aliases: string[];
+}
+
+export interface ModelGroupAliasSetting {
+  model: string;
+  /** Routes, but is not listed in /v1/models. */
+  hidden: boolean;
+}
+
+/** Every routing setting, in LiteLLM's vocabulary (seconds where LiteLLM uses seconds). */
+export interface RoutingSettings {
+  strategy: RoutingStrategy;
   numRetries: number;
+  /** Minimum seconds before a retry. */
+  retryAfterSeconds: number;
+  /** Request timeout for deployments that set none. */
+  timeoutSeconds: number;
+  /** Time to the first stream byte; null for none. */
+  streamTimeoutSeconds: number | null;
   allowedFails: number;
   cooldownSeconds: number;
   fallbacks: Record<string, string[]>;
-  cache: boolean;
+  contextWindowFallbacks: Record<string, string[]>;
+  contentPolicyFallbacks: Record<string, string[]>;
+  defaultFallbacks: string[];
+  maxFallbacks: number;
+  modelGroupAlias: Record<string, ModelGroupAliasSetting>;
+  cache: { enabled: boolean; ttlSeconds: number; maxEntries: number };
+  dropParams: boolean;
+}
+
+export interface RoutingView extends RoutingSettings {
+  /** The version an edit names; 0 while the app has never saved routing settings. */
+  version: number;
+  /** Which settings are in force: the app's, else the config file's, else the defaults. */
+  source: SettingSource;
+  /** True when a config file defines routing settings (they can be copied here to edit). */
+  configFileHasSettings: boolean;
 }
 
 export interface ImportResult {
@@ -120,9 +204,24 @@ interface LoopgateApi {
   'providers.test': (request: { id: string }) => ProviderTestResult;
   'providers.discover': (request: Record<string, never>) => DiscoveredServer[];
   'models.list': (request: Record<string, never>) => DeploymentView[];
-  'models.add': (request: { modelName: string; providerId: string; upstreamModel: string }) => DeploymentView;
+  'models.add': (request: { modelName: string; providerId: string; upstreamModel: string; settings?: Partial<DeploymentSettings> }) => DeploymentView;
   'models.remove': (request: { id: string }) => { deleted: boolean };
+  'models.groups': (request: Record<string, never>) => ModelGroupView[];
+  /** Edits a stored deployment: its provider model, its group (rename) and settings; versioned. */
+  'models.update': (request: { id: string; version: number; modelName?: string; upstreamModel?: string; settings?: Partial<DeploymentSettings> }) => DeploymentView;
+  /** Renames a group made in the app (every deployment in it, and the fallbacks and aliases naming it). */
+  'models.renameGroup': (request: { from: string; to: string }) => ModelGroupView;
+  /** Removes every stored deployment of a group. */
+  'models.removeGroup': (request: { name: string }) => { deleted: number };
+  /** What would break if a group went away: the keys that name it, the fallbacks and aliases that point at it. */
+  'models.references': (request: { name: string }) => { keys: Array<{ id: string; label: string }>; fallbacks: string[]; aliases: string[] };
+  /** Copies a config-file group (its providers too) into the app, where it becomes editable and wins over the file. */
+  'models.copyFromConfig': (request: { name: string }) => ModelGroupView;
   'routing.get': (request: Record<string, never>) => RoutingView;
+  /** Saves every routing setting; names the version it read; a stale version is a conflict carrying the current view. */
+  'routing.update': (request: RoutingSettings & { version: number }) => RoutingView;
+  /** Copies the config file's routing settings into the app, where they become editable and in force. */
+  'routing.copyFromConfig': (request: Record<string, never>) => RoutingView;
   'config.export': (request: Record<string, never>) => { yaml: string };
   'config.import': (request: { yaml: string }) => ImportResult;
   'keys.list': (request: { status?: KeyStatus; search?: string; page: number; size: number }) => { keys: KeyView[]; total: number };
@@ -150,7 +249,15 @@ const METHODS = {
   'models.list': true,
   'models.add': true,
   'models.remove': true,
+  'models.groups': true,
+  'models.update': true,
+  'models.renameGroup': true,
+  'models.removeGroup': true,
+  'models.references': true,
+  'models.copyFromConfig': true,
   'routing.get': true,
+  'routing.update': true,
+  'routing.copyFromConfig': true,
   'config.export': true,
   'config.import': true,
   'keys.list': true,

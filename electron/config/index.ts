@@ -5,7 +5,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parseDuration } from '../../shared/keys.js';
 import { catalogEntry, PROVIDER_CATALOG } from '../../shared/providers.js';
 import type { AwsCredentials, DeploymentConfig } from '../core/deployment.js';
-import type { RouterSettings } from '../core/routing.js';
+import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
 import { formatPath } from './path.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
 import { unsupportedKeys } from './unsupported.js';
@@ -23,7 +23,7 @@ export interface GatewayConfig {
   cache: CacheSettings | null;
   /** Background health checks every this often; null when off. */
   healthCheckIntervalMs: number | null;
-  modelGroupAlias: Record<string, string>;
+  modelGroupAlias: Record<string, ModelGroupAlias>;
   /** How long request-log rows are kept (LiteLLM's maximum_spend_logs_retention_period). */
   logRetentionMs: number;
   /** Whether request and response bodies go into the request log (off unless opted in). */
@@ -98,9 +98,11 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
     ? resolveValue(file.general_settings.master_key, 'general_settings.master_key', lookup)
     : (options.env.LOOPGATE_MASTER_KEY ?? null);
 
-  const modelGroupAlias = file.router_settings?.model_group_alias ?? {};
+  const aliasTargets = file.router_settings?.model_group_alias ?? {};
   const names = new Set(deployments.map((d) => d.modelName));
-  for (const [alias, target] of Object.entries(modelGroupAlias)) {
+  const modelGroupAlias: Record<string, ModelGroupAlias> = {};
+  for (const [alias, target] of Object.entries(aliasTargets)) {
+    modelGroupAlias[alias] = { model: target, hidden: false };
     if (!names.has(target)) {
       throw new ConfigError(
         `router_settings.model_group_alias.${alias}`,
@@ -162,6 +164,7 @@ function routerSettings(file: ConfigFile, known: ReadonlySet<string>): RouterSet
     contentPolicyFallbacks: fallbackMap('content_policy_fallbacks'),
     defaultFallbacks,
     maxFallbacks: router.max_fallbacks ?? litellm.max_fallbacks ?? ROUTER_DEFAULTS.maxFallbacks,
+    dropParams: false,
   };
 }
 
@@ -220,6 +223,9 @@ function toDeployment(
   const info = entry.model_info ?? {};
   return {
     id: typeof info.id === 'string' ? info.id : `${entry.model_name}#${index}`,
+    source: 'config',
+    enabled: true,
+    dropParams: null,
     modelName: entry.model_name,
     family: family.id,
     upstreamModel: params.model.slice(slash + 1),
@@ -250,6 +256,9 @@ export function storedDeployment(
   const aws = family.protocol === 'bedrock' ? storedAwsCredentials(input.apiKey, apiBase) : null;
   return {
     id: input.id,
+    source: 'store',
+    enabled: true,
+    dropParams: null,
     modelName: input.modelName,
     family: family.id,
     upstreamModel: input.upstreamModel,

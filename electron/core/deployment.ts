@@ -15,8 +15,14 @@ export interface AwsCredentials {
 }
 
 export interface DeploymentConfig {
-  /** Stable id: `model_info.id` when given, else `<model_name>#<index in model_list>`. */
+  /** Stable id: `model_info.id` when given, else `<model_name>#<index in model_list>`; `dep_…` when made in the app. */
   id: string;
+  /** Where it is defined: the config file, or the app (the store, versioned). */
+  source: 'config' | 'store';
+  /** A disabled deployment is listed but never chosen. */
+  enabled: boolean;
+  /** Drop request fields the family cannot take instead of refusing them; null: the routing setting decides. */
+  dropParams: boolean | null;
   modelName: string;
   /** The provider family's id (`openai`, `anthropic`, `groq`, ...), as in `shared/providers.ts`. */
   family: string;

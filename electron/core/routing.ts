@@ -16,11 +16,19 @@ export interface RouterSettings {
   contentPolicyFallbacks: Record<string, string[]>;
   defaultFallbacks: string[];
   maxFallbacks: number;
+  /** LiteLLM's drop_params for deployments that do not set their own. */
+  dropParams: boolean;
+}
+
+export interface ModelGroupAlias {
+  model: string;
+  /** Routes, but is not listed in /v1/models. */
+  hidden: boolean;
 }
 
 /** Everything the router is built from. */
 export interface RoutingInput {
   deployments: DeploymentConfig[];
   routing: RouterSettings;
-  modelGroupAlias: Record<string, string>;
+  modelGroupAlias: Record<string, ModelGroupAlias>;
 }

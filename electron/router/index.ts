@@ -86,7 +86,7 @@ export class Router {
     this.groups = groups;
     this.byConfig = byConfig;
     this.byId = byId;
-    this.aliases = new Map(Object.entries(input.modelGroupAlias));
+    this.aliases = new Map(Object.entries(input.modelGroupAlias).map(([alias, target]) => [alias, target.model]));
     this.routing = input.routing;
   }
 

@@ -2,6 +2,7 @@
 // config, read usage) is validated and merged once here. Every adapter — the app's API over IPC
 // and /ui, LiteLLM's management API, the CLI through it — only translates names and shapes.
 import type { ApiHandlers } from '../../shared/api.js';
+import { GatewayError } from '../core/errors.js';
 import type { Environment, GatewayConfig } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import { ConfigService } from './config-io.js';
@@ -51,6 +52,10 @@ export function createServices(context: ServiceContext): Services {
   };
 }
 
+const notYet = (): never => {
+  throw new GatewayError('unavailable', 'This part of routing is not built yet.');
+};
+
 /** The app's contract (shared/api.ts), method by method, onto the services. */
 export function apiHandlers(services: Services): ApiHandlers {
   const { keys, providers, models, config, usage, status } = services;
@@ -66,6 +71,15 @@ export function apiHandlers(services: Services): ApiHandlers {
     'models.add': (input) => models.add(input),
     'models.remove': async ({ id }) => ({ deleted: await models.remove(id) }),
     'routing.get': () => models.routingSettings(),
+    // Built by the routing work in progress (issue 10); until then they say so instead of pretending.
+    'models.groups': notYet,
+    'models.update': notYet,
+    'models.renameGroup': notYet,
+    'models.removeGroup': notYet,
+    'models.references': notYet,
+    'models.copyFromConfig': notYet,
+    'routing.update': notYet,
+    'routing.copyFromConfig': notYet,
     'config.export': () => config.export(),
     'config.import': (input) => config.import(input),
     'keys.list': (query) => keys.list(query),
