@@ -247,7 +247,7 @@ describe('quitting', () => {
     expect(existsSync(join(h.dataDir, 'loopgate.lock'))).toBe(false);
   });
 
-  it('Tray "Quit Loopgate" is not cancelled by the window that hides itself on close', async () => {
+  it('Tray "Quit Loopgate": the flush, then exit 0 (the window that hides itself on close does not cancel it)', async () => {
     const h = harness();
     await h.shell.start();
     await settle();
