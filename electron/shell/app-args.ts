@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../config/data-dir.js';
 import type { Environment } from '../config/index.js';
 
-export const DEFAULT_PORT = 7420;
+const DEFAULT_PORT = 7420;
 
 export interface AppSettings {
   port: number;

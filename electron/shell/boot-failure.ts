@@ -3,7 +3,7 @@
 import { ConfigError } from '../config/index.js';
 import { AppArgsError, type AppSettings } from './app-args.js';
 
-export type BootFailureCode = 'port_in_use' | 'port_not_permitted' | 'data_dir_locked' | 'data_dir_unwritable' | 'invalid_config' | 'invalid_arguments' | 'unexpected';
+type BootFailureCode = 'port_in_use' | 'port_not_permitted' | 'data_dir_locked' | 'data_dir_unwritable' | 'invalid_config' | 'invalid_arguments' | 'unexpected';
 
 export interface BootFailure {
   code: BootFailureCode;

@@ -19,7 +19,7 @@ import { staysInTrayOnClose } from './tray-availability.js';
 import { TrayController } from './tray.js';
 import { UiSession } from './ui-session.js';
 
-export interface ShellResources {
+interface ShellResources {
   preload: string;
   trayIcon: string;
   windowIcon: string;
@@ -150,7 +150,7 @@ export class DesktopShell {
       bindApi(electron.ipcMain, started.gateway.api, (url) => isAppUrl(url, this.origin()));
       this.tray = this.createTray(started);
       this.stayInTray = this.tray !== null && staysInTrayOnClose(env, await trayShown);
-      this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: this.host.now, logger: this.logger });
+      this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: () => this.host.now(), logger: this.logger });
       await this.uiSession.signIn().catch((error: unknown) => this.logger.log('warn', `Could not sign the window in: ${String(error)}`));
       this.schedule();
       this.running = true;
@@ -181,7 +181,7 @@ export class DesktopShell {
             void loginItem
               ?.setEnabled(enabled)
               .catch((error: unknown) => this.logger.log('warn', `Could not change "Start at login": ${String(error)}`))
-              .finally(() => tray.refresh());
+              .finally(() => void tray.refresh());
           },
           quit: () => electron.app.quit(),
         },
@@ -196,11 +196,11 @@ export class DesktopShell {
   }
 
   private schedule(): void {
-    const { every, electron } = this.host;
+    const { electron } = this.host;
     const tray = this.tray;
     const session = this.uiSession;
-    if (tray) this.stopTimers.push(every(TRAY_REFRESH_MS, () => tray.refresh()));
-    if (session) this.stopTimers.push(every(SESSION_CHECK_MS, () => session.renewIfDue()));
+    if (tray) this.stopTimers.push(this.host.every(TRAY_REFRESH_MS, () => tray.refresh()));
+    if (session) this.stopTimers.push(this.host.every(SESSION_CHECK_MS, () => session.renewIfDue()));
     electron.powerMonitor.on('resume', () => void session?.renewIfDue());
     electron.powerMonitor.on('shutdown', () => void this.stop(SESSION_END_GRACE_MS));
   }

@@ -4,7 +4,7 @@ import { appendFile, mkdir, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 
-export const LOG_FILE_NAME = 'loopgate.log';
+const LOG_FILE_NAME = 'loopgate.log';
 
 export interface RotationLimits {
   /** A file is rotated before a write would take it past this size. */

@@ -6,7 +6,7 @@ import type { SessionSurface } from './electron-surface.js';
 /** What Chromium asks for on `navigator.clipboard.writeText`. */
 const CLIPBOARD_WRITE = 'clipboard-sanitized-write';
 
-export function isPermissionGranted(permission: string, requestingUrl: string | undefined, isMainFrame: boolean, gatewayOrigin: string): boolean {
+function isPermissionGranted(permission: string, requestingUrl: string | undefined, isMainFrame: boolean, gatewayOrigin: string): boolean {
   return permission === CLIPBOARD_WRITE && isMainFrame && requestingUrl !== undefined && isAppUrl(requestingUrl, gatewayOrigin);
 }
 

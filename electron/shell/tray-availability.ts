@@ -1,16 +1,16 @@
 // Whether a tray icon will be seen. On stock GNOME there is no tray (no StatusNotifier host), so
 // an app that hid itself there on close could never be reached again: it quits instead.
 import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Environment } from '../config/index.js';
 
 export type CommandRunner = (command: string, args: string[]) => Promise<string>;
 
 const PROBE_TIMEOUT_MS = 2_000;
 
-function runCommand(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: PROBE_TIMEOUT_MS }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
-  });
+async function runCommand(command: string, args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(command, args, { timeout: PROBE_TIMEOUT_MS });
+  return stdout;
 }
 
 /** Linux: a tray shows when a StatusNotifierWatcher owns its name on the session bus. */

@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger.js';
 import type { ElectronSurface, MenuItemTemplate, TraySurface } from './electron-surface.js';
 import type { LoginItem } from './login-item.js';
 
-export interface TrayFacts {
+interface TrayFacts {
   paused: boolean;
   port: string;
   requestsToday: number;
@@ -21,7 +21,7 @@ export interface TrayActions {
   quit(): void;
 }
 
-export function trayMenuTemplate(facts: TrayFacts, actions: TrayActions): MenuItemTemplate[] {
+function trayMenuTemplate(facts: TrayFacts, actions: TrayActions): MenuItemTemplate[] {
   const { paused } = facts;
   return [
     { label: `${paused ? 'Paused' : 'Running'} · port ${facts.port} · ${facts.requestsToday} requests today`, enabled: false },

@@ -84,7 +84,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 /** Each close() of the gateway (a flush) and its completion land on the timeline; the flush takes a little while. */
 function watchFlushes(started: StartedGateway, timeline: string[], closes: number[]): StartedGateway {
-  const close = started.close;
+  const close = started.close.bind(started);
   return Object.assign(started, {
     async close(graceMs?: number) {
       closes.push(graceMs ?? -1);
