@@ -210,21 +210,29 @@ export class DesktopShell {
     const failure = describeBootFailure(error, this.settings);
     this.logger.log('error', `Loopgate could not start: ${failure.detail}`, { code: failure.code });
     await this.release(QUIT_GRACE_MS);
-    if (!this.stopping) {
-      const { dialog, shell } = this.host.electron;
-      const { response } = await dialog.showMessageBox({
-        type: 'error',
-        title: 'Loopgate could not start',
-        message: failure.message,
-        detail: `${failure.detail}\n\nLog: ${this.logFile}`,
-        buttons: ['Quit', 'Open log'],
-        defaultId: 0,
-        cancelId: 0,
-        noLink: true,
-      });
-      if (response === 1) await shell.openPath(this.logFile);
+    try {
+      if (!this.stopping) await this.explainBootFailure(failure.message, failure.detail);
+    } catch (dialogError) {
+      this.logger.log('error', `Could not show the start-up failure: ${String(dialogError)}`);
+      await this.logger.flush();
+    } finally {
+      this.exit(1);
     }
-    this.exit(1);
+  }
+
+  private async explainBootFailure(message: string, detail: string): Promise<void> {
+    const { dialog, shell } = this.host.electron;
+    const { response } = await dialog.showMessageBox({
+      type: 'error',
+      title: 'Loopgate could not start',
+      message,
+      detail: `${detail}\n\nLog: ${this.logFile}`,
+      buttons: ['Quit', 'Open log'],
+      defaultId: 0,
+      cancelId: 0,
+      noLink: true,
+    });
+    if (response === 1) await shell.openPath(this.logFile);
   }
 
   private async release(graceMs: number): Promise<void> {
