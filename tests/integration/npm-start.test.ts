@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, tempDir } from '../helpers/cli.js';
 
 const START = join(PROJECT_ROOT, 'build/scripts/start.mjs');
@@ -41,8 +41,23 @@ function fakeOpener(): { bin: string; opened: string } {
   return { bin, opened };
 }
 
+/** start.mjs processes still running when a test ends (it failed midway): told to stop, which they pass on to the app or gateway. */
+const groups = new Set<number>();
+
+afterEach(() => {
+  for (const group of groups) {
+    try {
+      process.kill(-group, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  groups.clear();
+});
+
 function npmStart(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [START, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  groups.add(child.pid!);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
