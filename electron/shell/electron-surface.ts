@@ -119,7 +119,7 @@ export interface ElectronSurface {
   ipcMain: IpcMainLike;
   powerMonitor: {
     on(event: 'resume', listener: () => void): unknown;
-    /** Linux and macOS: the system is about to shut down or reboot. */
-    on(event: 'shutdown', listener: () => void): unknown;
+    /** Linux and macOS: the system is about to shut down or reboot; preventDefault() asks it to wait for the app's exit. */
+    on(event: 'shutdown', listener: (event?: PreventableEvent) => void): unknown;
   };
 }

@@ -202,7 +202,10 @@ export class DesktopShell {
     if (tray) this.stopTimers.push(this.host.every(TRAY_REFRESH_MS, () => tray.refresh()));
     if (session) this.stopTimers.push(this.host.every(SESSION_CHECK_MS, () => session.renewIfDue()));
     electron.powerMonitor.on('resume', () => void session?.renewIfDue());
-    electron.powerMonitor.on('shutdown', () => void this.stop(SESSION_END_GRACE_MS));
+    electron.powerMonitor.on('shutdown', (event) => {
+      event?.preventDefault();
+      void this.stop(SESSION_END_GRACE_MS);
+    });
   }
 
   /** Says why in a dialog (with the log one click away), then exits 1 so the lock is released. */

@@ -223,7 +223,7 @@ export function createFakeElectron(options: FakeOptions = {}) {
     nativeTheme: { shouldUseDarkColors: false },
     ipcMain,
     powerMonitor: {
-      on: (event: string, listener: () => void) => powerEvents.on(event, listener),
+      on: (event: string, listener: (event?: PreventableEvent) => void) => powerEvents.on(event, listener),
     },
   } satisfies ElectronSurface;
 
@@ -247,7 +247,12 @@ export function createFakeElectron(options: FakeOptions = {}) {
     get startsAtLogin() {
       return loginItem;
     },
-    emitPower: (event: 'resume' | 'shutdown') => powerEvents.emit(event),
+    /** A power event; true when the shell asked the system to wait (preventDefault). */
+    emitPower(event: 'resume' | 'shutdown'): boolean {
+      const preventable = new Preventable();
+      powerEvents.emit(event, preventable);
+      return preventable.defaultPrevented;
+    },
     /** What the window's permission request handler answers. */
     requestPermission(permission: string, details: PermissionRequestDetails): Promise<boolean> {
       return new Promise((resolve) => {

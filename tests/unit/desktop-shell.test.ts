@@ -277,10 +277,10 @@ describe('quitting', () => {
     expect(h.fake.timeline).toEqual(['window created', 'flush started', 'flush done', 'exit 0']);
   });
 
-  it('Linux or macOS shutting down: the flush runs', async () => {
+  it('Linux or macOS shutting down: the system is asked to wait, and the flush runs', async () => {
     const h = harness();
     await h.shell.start();
-    h.fake.emitPower('shutdown');
+    expect(h.fake.emitPower('shutdown')).toBe(true);
     await h.shell.stop();
     expect(h.closes).toEqual([1_000]);
   });
