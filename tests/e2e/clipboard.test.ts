@@ -3,7 +3,7 @@
 // says "Copy failed" and how to copy by hand.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rendererDir } from '../../electron/app-info.js';
+import { rendererDir } from '../../electron/core/app-info.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
