@@ -52,6 +52,11 @@ export function defaultDeploymentSettings(): DeploymentSettings {
   return emptyRecord<DeploymentSettings>(SETTING_COLUMNS);
 }
 
+/** A stored deployment's settings, without its identity and bookkeeping. */
+export function deploymentSettings(row: StoredDeployment): DeploymentSettings {
+  return pick(row, SETTINGS);
+}
+
 export type NewDeployment = Pick<StoredDeployment, 'id' | 'modelName' | 'providerId' | 'upstreamModel' | 'createdAt'> & Partial<DeploymentSettings>;
 
 /** What an edit may change; undefined leaves a field as it is. */
@@ -70,7 +75,8 @@ export interface DeploymentRepository {
   renameGroup(from: string, to: string, now: number, routing: RoutingRewrite): Promise<number>;
   /** Deletes every deployment of a group, and rewrites the stored routing settings when given, in one transaction. */
   deleteGroup(name: string, now: number, routing: RoutingRewrite | null): Promise<number>;
-  delete(id: string): Promise<boolean>;
+  /** Deletes one deployment, and rewrites the stored routing settings when given, in one transaction. */
+  delete(id: string, routing?: { rewrite: RoutingRewrite; now: number }): Promise<boolean>;
   onChange(listener: DeploymentsListener): void;
 }
 
@@ -141,9 +147,11 @@ export class SqlJsDeploymentRepository implements DeploymentRepository {
     });
   }
 
-  async delete(id: string): Promise<boolean> {
-    const deleted = await this.db.write((tx) => tx.run('DELETE FROM deployments WHERE id = ?', [id]));
-    if (deleted) this.changed();
+  async delete(id: string, routing?: { rewrite: RoutingRewrite; now: number }): Promise<boolean> {
+    const deleted = await this.groupChange((tx) => {
+      const count = tx.run('DELETE FROM deployments WHERE id = ?', [id]);
+      return { count, rewritten: count > 0 && routing !== undefined && rewriteRouting(tx, routing.rewrite, routing.now) };
+    });
     return deleted > 0;
   }
 
