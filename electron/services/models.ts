@@ -48,8 +48,8 @@ const addSchema = z.object({
 
 const updateSchema = z.object({
   id: z.string().min(1, 'expected a deployment id'),
-  /** Absent only from LiteLLM's /model/update: whatever version is there. */
-  version: z.number().int().positive().optional(),
+  /** Absent only from LiteLLM's /model/update: whatever version is there. 0 is a config-file deployment's. */
+  version: z.number().int().nonnegative().optional(),
   modelName: groupName.optional(),
   upstreamModel: z.string().trim().min(1, "Name the provider's model.").optional(),
   settings: settingsPatch.optional(),
@@ -120,12 +120,17 @@ export class ModelService {
 
   /** Every deployment: the file's, then the app's; disabled ones and those the app overrides included. */
   async list(): Promise<DeploymentView[]> {
+    return (await this.described()).map(({ deployment }) => deployment);
+  }
+
+  /** Every deployment with the `model_info` its entry carries (LiteLLM's /model/info shows it). */
+  async described(): Promise<Array<{ deployment: DeploymentView; modelInfo: Record<string, unknown> }>> {
     const { routing, store } = this.deps;
     const health = new Map(routing.health().map((entry) => [entry.id, entry]));
     const stored = new Map((await store.deployments.list()).map((row) => [row.id, row]));
     return routing.current().deployments.map((deployment) => {
       const row = deployment.config.source === 'store' ? stored.get(deployment.config.id) : undefined;
-      return this.view(deployment, row, health.get(deployment.config.id));
+      return { deployment: this.view(deployment, row, health.get(deployment.config.id)), modelInfo: deployment.config.modelInfo };
     });
   }
 
