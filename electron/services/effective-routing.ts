@@ -18,6 +18,8 @@ const CACHE_OFF: RoutingSettings['cache'] = { enabled: false, ttlSeconds: 600, m
 
 export interface EffectiveDeployment {
   config: DeploymentConfig;
+  /** Its own settings, as the app shows them (null: the routing default). */
+  settings: DeploymentSettings;
   /** False for a config-file deployment of a group the app also defines. */
   inForce: boolean;
 }
@@ -156,9 +158,10 @@ export function mergeRouting(config: GatewayConfig, stored: StoredRoutingParts):
   const deployments: EffectiveDeployment[] = [
     ...config.deployments.map((deployment) => ({
       config: stored.routing ? withAppTimeouts(deployment, file, settings) : deployment,
+      settings: fileDeploymentSettings(config, deployment),
       inForce: !appGroups.has(deployment.modelName),
     })),
-    ...stored.deployments.map(({ base, settings: own }) => ({ config: withSettings(base, own, settings), inForce: true })),
+    ...stored.deployments.map(({ base, settings: own }) => ({ config: withSettings(base, own, settings), settings: own, inForce: true })),
   ];
   return {
     deployments,
