@@ -13,6 +13,7 @@ import { sendError, sendJson, type RequestContext } from './context.js';
 import type { ApiHandlers } from '../../shared/api.js';
 import { anthropicDialect } from '../dialects/anthropic/index.js';
 import { apiHandlers, createServices, type LiveRouting } from '../services/index.js';
+import { loadEffectiveRouting } from '../services/effective-routing.js';
 import { chatDialect } from '../dialects/chat/index.js';
 import { completionsDialect, embeddingsDialect } from '../dialects/openai-native.js';
 import { ConversationStore } from '../dialects/responses/conversations.js';
@@ -22,12 +23,12 @@ import { GatewayError, openAIErrorBody, toGatewayError } from '../core/errors.js
 import { RateLimiter } from './limits.js';
 import type { Logger } from '../core/logger.js';
 import { ManagementApi } from './management-routes.js';
+import { ModelManagementApi } from './model-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { listModels, retrieveModel } from './models-routes.js';
 import { proxy, type ProxyDeps } from './proxy.js';
-import { loadStoredDeployments, RoutingTable } from './routing-table.js';
+import { RoutingTable } from './routing-table.js';
 import { handleUi, UiSessions, type UiDeps } from './ui-routes.js';
-import { ResponseCache } from './cache.js';
 import { HealthChecker, sendHealth } from './health.js';
 import { Pricing } from './pricing.js';
 import { UpstreamPools } from './upstream.js';
@@ -74,19 +75,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const clock = options.clock ?? Date.now;
   const pricing = new Pricing();
   const random = options.random ?? Math.random;
-  const table = await RoutingTable.load(config, { random, clock, costPerToken: (deployment) => pricing.perToken(deployment) }, () => loadStoredDeployments(store, logger));
-  // GUI changes to providers and models take effect on the next request; the admin API's
-  // refreshRouting() after the same write shares this rebuild.
-  store.deployments.onChange(() => {
+  const table = await RoutingTable.load({ random, clock, costPerToken: (deployment) => pricing.perToken(deployment) }, () => loadEffectiveRouting(store, config, logger));
+  // Changes to providers, models and routing settings take effect on the next request; the
+  // services' own refresh after the same write shares this rebuild.
+  const rebuild = (): void => {
     table.refresh().catch((error: unknown) => logger.log('error', `routing was not rebuilt: ${String(error)}`));
-  });
+  };
+  store.deployments.onChange(rebuild);
+  store.routing.onChange(rebuild);
   const pools = new UpstreamPools(config.deployments);
   const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
   const auth = new Authenticator(options.masterKey, keyCache, clock);
   const metrics = new GatewayMetrics();
   const limiter = new RateLimiter(clock);
   const accounting = new Accounting(store, keyCache, pricing, config, logger, clock);
-  const cache = config.cache ? new ResponseCache(config.cache, clock) : null;
   const deps: ProxyDeps = {
     router: table.router,
     pools,
@@ -94,14 +96,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     accounting,
     logger,
     storeBodies: config.storeBodies,
-    cache,
+    cache: table.cache,
     random,
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   const responsesDialect = createResponsesDialect(new ConversationStore(clock));
   let listeningUrl: URL | null = null;
   const routing: LiveRouting = {
-    deployments: () => table.router.deployments(),
+    current: () => table.current,
     health: () => table.router.health(),
     modelNames: () => table.router.modelNames(),
     refresh: () => table.refresh(),
@@ -119,6 +121,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const api = apiHandlers(services);
   const management = new ManagementApi(services);
+  const modelManagement = new ModelManagementApi(services);
   const sessions = new UiSessions(clock);
   const ui: UiDeps = { sessions, auth, api, uiDir: options.uiDir ?? null, playground: (ctx) => proxy(deps, chatDialect, ctx) };
   let draining = false;
@@ -170,6 +173,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ['POST /key/regenerate', (ctx) => management.regenerate(ctx, null)],
     ['GET /spend/logs', (ctx) => management.spendLogs(ctx)],
     ['GET /health', (ctx) => sendHealth(ctx, table.router)],
+    ['POST /model/new', (ctx) => modelManagement.add(ctx)],
+    ['POST /model/update', (ctx) => modelManagement.update(ctx)],
+    ['POST /model/delete', (ctx) => modelManagement.delete(ctx)],
+  ]);
+  // What is configured, in LiteLLM's shapes: any key may read it (tools ask with the key they
+  // chat with); a virtual key sees only the models it may use.
+  const modelInfoRoutes = new Map<string, Handler>([
+    ['GET /model/info', (ctx) => modelManagement.info(ctx)],
+    ['GET /v1/model/info', (ctx) => modelManagement.info(ctx)],
+    ['GET /model_group/info', (ctx) => modelManagement.groupInfo(ctx)],
+    ['GET /v1/model_group/info', (ctx) => modelManagement.groupInfo(ctx)],
   ]);
   const REGENERATE_PATH = /^\/key\/([^/]+)\/regenerate$/;
 
@@ -187,6 +201,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   function resolve(method: string, path: string): Handler | null {
     const publicHandler = publicRoutes.get(`${method} ${path}`) ?? managementHandler(method, path);
     if (publicHandler) return publicHandler;
+    const infoHandler = modelInfoRoutes.get(`${method} ${path}`);
+    if (infoHandler) {
+      return (ctx) => {
+        ctx.caller = auth.authenticate(ctx.req.headers);
+        return infoHandler(ctx);
+      };
+    }
     const apiPath = path.startsWith(`${V1_PREFIX}/`) ? path.slice(V1_PREFIX.length) : path;
     const handler =
       apiRoutes.get(`${method} ${apiPath}`) ??
