@@ -31,7 +31,7 @@ export interface EffectiveRouting {
   settings: RoutingSettings;
   source: SettingSource;
   version: number;
-  /** What the Router is given: enabled deployments in force, settings, aliases. */
+  /** What the Router is given: deployments in force (disabled ones too: the router never picks them, and keeps their history), settings, aliases. */
   input: RoutingInput;
   /** The response cache in force; null when off. */
   cache: CacheSettings | null;
@@ -170,7 +170,7 @@ export function mergeRouting(config: GatewayConfig, stored: StoredRoutingParts):
     version,
     input: {
       // A disabled deployment is left out of routing altogether: listed, never chosen.
-      deployments: deployments.filter((d) => d.inForce && d.config.enabled).map((d) => d.config),
+      deployments: deployments.filter((d) => d.inForce).map((d) => d.config),
       routing: routerSettings(settings),
       modelGroupAlias: settings.modelGroupAlias,
     },
