@@ -30,6 +30,8 @@ export interface GatewayConfig {
   logRetentionMs: number;
   /** Whether request and response bodies go into the request log (off unless opted in). */
   storeBodies: boolean;
+  /** The router's timeouts, for deployments that set none (router_settings.timeout, stream_timeout). */
+  timeouts: { requestMs: number; streamMs: number | null };
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
 }
@@ -122,6 +124,7 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
     modelGroupAlias,
     logRetentionMs: parseDuration(file.general_settings?.maximum_spend_logs_retention_period ?? '30d')!,
     storeBodies: file.general_settings?.store_prompts_in_spend_logs ?? false,
+    timeouts: { requestMs: defaults.timeout * 1000, streamMs: defaults.streamTimeout === null ? null : defaults.streamTimeout * 1000 },
     unsupported,
   };
 }

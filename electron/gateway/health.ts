@@ -46,7 +46,9 @@ export class HealthChecker {
     if (this.running) return;
     this.running = true;
     try {
-      await Promise.all(this.router.deployments().map((deployment) => this.check(deployment)));
+      // A disabled deployment is not in use, and a wildcard one has no model of its own to ask.
+      const checkable = this.router.deployments().filter((deployment) => deployment.enabled && !deployment.upstreamModel.includes('*'));
+      await Promise.all(checkable.map((deployment) => this.check(deployment)));
     } finally {
       this.running = false;
     }

@@ -25,6 +25,7 @@ export interface DeploymentHealth {
   last_error: string | null;
   last_error_at: string | null;
   in_flight: number;
+  requests_last_minute: number;
   latency_ms: number | null;
 }
 
@@ -227,6 +228,7 @@ export class Router {
       last_error: state.lastError?.message ?? null,
       last_error_at: state.lastError ? new Date(state.lastError.at).toISOString() : null,
       in_flight: state.inFlight,
+      requests_last_minute: state.requestsLastMinute(now),
       latency_ms: state.latencyMs === null ? null : Math.round(state.latencyMs),
     }));
   }

@@ -34,8 +34,7 @@ export class DeploymentState {
 
   started(now: number): void {
     this.inFlight++;
-    // Requests are counted only where an rpm limit needs them.
-    if (this.config.rpm !== null) this.requests.add(now);
+    this.requests.add(now);
   }
 
   ended(): void {

@@ -12,8 +12,7 @@ import { deploymentSettings } from '../store/deployments.js';
 import type { Store } from '../store/index.js';
 import type { StoredRouting } from '../store/routing.js';
 
-/** LiteLLM's default request timeout, and the cache's defaults while it is off. */
-const DEFAULT_TIMEOUT_SECONDS = 600;
+/** The cache's settings while it is off. */
 const CACHE_OFF: RoutingSettings['cache'] = { enabled: false, ttlSeconds: 600, maxEntries: 1000 };
 
 export interface EffectiveDeployment {
@@ -44,13 +43,9 @@ export interface StoredRoutingParts {
   deployments: Array<{ base: DeploymentConfig; settings: DeploymentSettings }>;
 }
 
-/**
- * The file's router timeouts, as its deployments received them: GatewayConfig keeps no copy of
- * router_settings.timeout, so the first deployment's stand for them (the defaults without one).
- */
+/** The file's router timeouts, which its deployments without their own received. */
 function fileTimeouts(config: GatewayConfig): { requestMs: number; streamMs: number | null } {
-  const first = config.deployments[0];
-  return { requestMs: first?.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000, streamMs: first?.streamTimeoutMs ?? null };
+  return config.timeouts;
 }
 
 /**

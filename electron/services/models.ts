@@ -76,7 +76,7 @@ function liveState(deployment: EffectiveDeployment, health: DeploymentHealth | u
     lastErrorAt,
     inFlight: health?.in_flight ?? 0,
     // The router counts requests per minute only for deployments with an rpm limit; not shown yet.
-    requestsLastMinute: 0,
+    requestsLastMinute: health?.requests_last_minute ?? 0,
     latencyMs: health?.latency_ms ?? null,
   };
 }

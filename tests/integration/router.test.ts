@@ -329,6 +329,16 @@ describe('headers and health', () => {
     expect(a.requests.some((r) => r.body?.max_tokens === 1)).toBe(true);
   });
 
+  it('background health checks leave wildcard deployments alone (they have no model to ask)', async () => {
+    await gateway(
+      [entry('checked', a, 'real-model'), `\n  - model_name: "openai/*"\n    litellm_params:\n      model: openai/*\n      api_base: ${a.apiBase}`],
+      'general_settings:\n  background_health_checks: true\n  health_check_interval: 0.1\n',
+    );
+    await expect.poll(() => a.requests.filter((r) => r.body?.max_tokens === 1).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    const checked = new Set(a.requests.filter((r) => r.body?.max_tokens === 1).map((r) => r.body?.model));
+    expect([...checked]).toEqual(['real-model']);
+  });
+
   it('says which deployment served, how many attempts, and the gateway overhead', async () => {
     await gateway([entry('m', a, 'plain')]);
     const response = await chat('m');

@@ -89,6 +89,7 @@ describe('router update', () => {
       api_base: 'http://10.0.0.7:8080',
       state: 'cooling',
       in_flight: 1,
+      requests_last_minute: 1,
       latency_ms: 240,
       last_error: expect.stringContaining('429'),
     });
@@ -104,6 +105,7 @@ describe('router update', () => {
     expect(router.health()).toHaveLength(2);
 
     now += 61_000;
+    expect(router.health()[0]!.requests_last_minute).toBe(0);
     expect(router.choose('m').apiBase.origin).toBe('http://10.0.0.7:8080');
   });
 
