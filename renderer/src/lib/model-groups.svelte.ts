@@ -5,6 +5,7 @@ import type { ApiResponse, DeploymentSettings, DeploymentView, ModelGroupView, P
 import { ApiError, call } from './api.js';
 import { app } from './app.svelte.js';
 import { byPriority } from './deployments.js';
+import { routingSettings } from './routing-settings.svelte.js';
 
 /** How often live state (cooldowns, errors, latency) is refreshed while the view is open. */
 const POLL_MS = 4000;
@@ -47,8 +48,10 @@ class ModelGroups {
     };
   }
 
+  /** The app's provider by its name; a config-file deployment by its family and host. */
   providerName(deployment: DeploymentView): string {
-    return this.providers.find((provider) => provider.id === deployment.providerId)?.name ?? deployment.provider;
+    const stored = this.providers.find((provider) => provider.id === deployment.providerId);
+    return stored ? stored.name : `${deployment.provider} at ${URL.parse(deployment.apiBase)?.host ?? deployment.apiBase}`;
   }
 
   /** Saves one deployment's edit under the version it was read at. */
@@ -91,6 +94,7 @@ class ModelGroups {
     return this.guarded(async () => {
       await call('models.renameGroup', { from, to });
       app.say(`Renamed "${from}" to "${to}". Keys, fallbacks and aliases that named it follow.`);
+      await routingSettings.refresh();
     });
   }
 
@@ -98,7 +102,7 @@ class ModelGroups {
     return this.guarded(async () => {
       await call('models.remove', { id: deployment.id });
       app.say(`Removed ${deployment.upstreamModel} from "${deployment.modelName}".`);
-      await app.refreshStatus();
+      await Promise.all([app.refreshStatus(), routingSettings.refresh()]);
     });
   }
 
@@ -106,7 +110,7 @@ class ModelGroups {
     return this.guarded(async () => {
       await call('models.removeGroup', { name });
       app.say(`Removed "${name}".`);
-      await app.refreshStatus();
+      await Promise.all([app.refreshStatus(), routingSettings.refresh()]);
     });
   }
 
