@@ -1,7 +1,8 @@
 // The opt-in exact-match response cache: in memory, bounded by entry count (the least recently
-// used go first), each entry with a TTL. A streamed answer is kept as the bytes the client was
+// used go first), each entry with a TTL; on, off and sized by the routing settings in force. A streamed answer is kept as the bytes the client was
 // sent and replayed as a stream.
 import { createHash } from 'node:crypto';
+import type { LRUCache } from 'lru-cache';
 import type { CacheSettings } from '../config/index.js';
 import { timedCache } from '../core/timed-cache.js';
 import type { Json } from '../dialects/types.js';
@@ -49,18 +50,36 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * The cache in force. Routing settings made in the app can switch it on or off, or change its
+ * TTL and size, while the gateway runs: `configure` applies them (a changed cache starts empty).
+ */
 export class ResponseCache {
-  private readonly entries;
+  private entries: LRUCache<string, CachedResponse> | null = null;
+  private settings: CacheSettings | null = null;
 
-  constructor(settings: CacheSettings, clock: () => number = Date.now) {
-    this.entries = timedCache<CachedResponse>({ max: settings.maxEntries, ttlMs: settings.ttlMs, clock });
+  constructor(
+    settings: CacheSettings | null,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.configure(settings);
+  }
+
+  get enabled(): boolean {
+    return this.entries !== null;
+  }
+
+  configure(settings: CacheSettings | null): void {
+    if (settings?.ttlMs === this.settings?.ttlMs && settings?.maxEntries === this.settings?.maxEntries) return;
+    this.settings = settings;
+    this.entries = settings ? timedCache<CachedResponse>({ max: settings.maxEntries, ttlMs: settings.ttlMs, clock: this.clock }) : null;
   }
 
   get(key: string): CachedResponse | undefined {
-    return this.entries.get(key);
+    return this.entries?.get(key);
   }
 
   set(key: string, value: CachedResponse, ttlMs: number | null): void {
-    this.entries.set(key, value, ttlMs === null ? undefined : { ttl: ttlMs });
+    this.entries?.set(key, value, ttlMs === null ? undefined : { ttl: ttlMs });
   }
 }

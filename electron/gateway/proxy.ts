@@ -21,7 +21,8 @@ export interface ProxyDeps extends RelayDeps {
   router: Router;
   limiter: RateLimiter;
   accounting: Accounting;
-  cache: ResponseCache | null;
+  /** Off unless the routing settings in force switch it on. */
+  cache: ResponseCache;
   random: () => number;
 }
 
@@ -44,10 +45,11 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   if (deps.storeBodies) ctx.requestBody = JSON.stringify(body);
   ctx.stream = body.stream === true;
 
-  const control = deps.cache ? cacheControl(raw, ctx.req.headers['cache-control']) : null;
-  const key = deps.cache && control ? cacheKey(dialect.name, group, body) : null;
-  if (deps.cache && control?.read && key) {
-    const hit = deps.cache.get(key);
+  const cache = deps.cache.enabled ? deps.cache : null;
+  const control = cache ? cacheControl(raw, ctx.req.headers['cache-control']) : null;
+  const key = cache && control ? cacheKey(dialect.name, group, body) : null;
+  if (cache && control?.read && key) {
+    const hit = cache.get(key);
     if (hit) return replay(ctx, hit, timing);
   }
   if (key) ctx.res.setHeader('x-loopgate-cache', 'miss');
@@ -81,7 +83,7 @@ async function route(
   if (outcome.status === 'failed') return sendFailure(ctx, dialect, outcome.failure, outcome.attempts, outcome.backoffMs, timing);
   if (outcome.status === 'served' && caching && outcome.value.sent && ctx.res.statusCode === 200) {
     const { sent, contentType } = outcome.value;
-    deps.cache!.set(caching.key, { stream: ctx.stream, contentType, chunks: sent, usage: ctx.usage }, caching.control.ttlMs);
+    deps.cache.set(caching.key, { stream: ctx.stream, contentType, chunks: sent, usage: ctx.usage }, caching.control.ttlMs);
   }
 }
 

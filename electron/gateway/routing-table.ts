@@ -1,35 +1,37 @@
-// The routing tables the request path reads: the config's deployments plus those made in the
-// GUI. One Router serves the gateway's whole life; a change to the stored deployments updates
-// it in place, so cooldowns, latencies and in-flight counts survive the edit.
+// The routing tables the request path reads: the config's deployments and settings merged with
+// the app's (services/effective-routing.ts). One Router serves the gateway's whole life; a
+// change to deployments, providers or routing settings updates it in place, so cooldowns,
+// latencies and in-flight counts survive the edit, and the response cache follows the settings.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { storedDeployment, type GatewayConfig } from '../config/index.js';
-import type { DeploymentConfig } from '../core/deployment.js';
 import { Router, type RouterOptions } from '../router/index.js';
-import type { Store } from '../store/index.js';
-import type { Logger } from '../core/logger.js';
+import type { EffectiveRouting } from '../services/effective-routing.js';
+import { ResponseCache } from './cache.js';
 import { modelsIndex, type ModelsIndex } from './models-routes.js';
 
 export class RoutingTable {
   readonly router: Router;
+  readonly cache: ResponseCache;
   models!: ModelsIndex;
   /** Configured names, so only they become metric labels. */
   configured!: ReadonlySet<string>;
+  /** What the last rebuild merged: every deployment, and the settings in force. */
+  current!: EffectiveRouting;
   /** A rebuild asked for but not yet reading the store: later asks share it. */
   private queued: Promise<void> | null = null;
   private previous: Promise<void> = Promise.resolve();
 
   private constructor(
-    private readonly config: GatewayConfig,
     options: RouterOptions,
-    private readonly loadStored: () => Promise<DeploymentConfig[]>,
-    stored: DeploymentConfig[],
+    private readonly load: () => Promise<EffectiveRouting>,
+    first: EffectiveRouting,
   ) {
-    this.router = new Router({ ...config, deployments: [] }, options);
-    this.apply(stored);
+    this.router = new Router(first.input, options);
+    this.cache = new ResponseCache(first.cache, options.clock);
+    this.apply(first);
   }
 
-  static async load(config: GatewayConfig, options: RouterOptions, loadStored: () => Promise<DeploymentConfig[]>): Promise<RoutingTable> {
-    return new RoutingTable(config, options, loadStored, await loadStored());
+  static async load(options: RouterOptions, load: () => Promise<EffectiveRouting>): Promise<RoutingTable> {
+    return new RoutingTable(options, load, await load());
   }
 
   /**
@@ -43,42 +45,18 @@ export class RoutingTable {
       .then(() => nextTurn())
       .then(async () => {
         this.queued = null;
-        this.apply(await this.loadStored());
+        this.apply(await this.load());
       });
     this.queued = rebuild;
     this.previous = rebuild.catch(() => undefined);
     return rebuild;
   }
 
-  private apply(stored: DeploymentConfig[]): void {
-    const deployments = [...this.config.deployments, ...stored];
-    this.router.update({ ...this.config, deployments });
-    this.models = modelsIndex(this.router, deployments);
+  private apply(effective: EffectiveRouting): void {
+    this.current = effective;
+    this.router.update(effective.input);
+    this.cache.configure(effective.cache);
+    this.models = modelsIndex(this.router, effective.input.deployments);
     this.configured = new Set(this.router.modelNames());
   }
-}
-
-/** GUI deployments with their provider's family, base URL and (decrypted) key. */
-export async function loadStoredDeployments(store: Store, logger: Logger): Promise<DeploymentConfig[]> {
-  const providers = new Map((await store.providers.list()).map((provider) => [provider.id, provider]));
-  const out: DeploymentConfig[] = [];
-  for (const deployment of await store.deployments.list()) {
-    const provider = providers.get(deployment.providerId);
-    if (!provider) continue;
-    try {
-      out.push(
-        storedDeployment({
-          id: deployment.id,
-          modelName: deployment.modelName,
-          family: provider.family,
-          upstreamModel: deployment.upstreamModel,
-          apiBase: provider.apiBase,
-          apiKey: await store.providers.revealKey(provider.id),
-        }),
-      );
-    } catch (error) {
-      logger.log('warn', `Skipped deployment ${deployment.id}: ${(error as Error).message}`);
-    }
-  }
-  return out;
 }

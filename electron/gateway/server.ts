@@ -13,6 +13,7 @@ import { sendError, sendJson, type RequestContext } from './context.js';
 import type { ApiHandlers } from '../../shared/api.js';
 import { anthropicDialect } from '../dialects/anthropic/index.js';
 import { apiHandlers, createServices, type LiveRouting } from '../services/index.js';
+import { loadEffectiveRouting } from '../services/effective-routing.js';
 import { chatDialect } from '../dialects/chat/index.js';
 import { completionsDialect, embeddingsDialect } from '../dialects/openai-native.js';
 import { ConversationStore } from '../dialects/responses/conversations.js';
@@ -25,9 +26,8 @@ import { ManagementApi } from './management-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { listModels, retrieveModel } from './models-routes.js';
 import { proxy, type ProxyDeps } from './proxy.js';
-import { loadStoredDeployments, RoutingTable } from './routing-table.js';
+import { RoutingTable } from './routing-table.js';
 import { handleUi, UiSessions, type UiDeps } from './ui-routes.js';
-import { ResponseCache } from './cache.js';
 import { HealthChecker, sendHealth } from './health.js';
 import { Pricing } from './pricing.js';
 import { UpstreamPools } from './upstream.js';
@@ -74,19 +74,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const clock = options.clock ?? Date.now;
   const pricing = new Pricing();
   const random = options.random ?? Math.random;
-  const table = await RoutingTable.load(config, { random, clock, costPerToken: (deployment) => pricing.perToken(deployment) }, () => loadStoredDeployments(store, logger));
-  // GUI changes to providers and models take effect on the next request; the admin API's
-  // refreshRouting() after the same write shares this rebuild.
-  store.deployments.onChange(() => {
+  const table = await RoutingTable.load({ random, clock, costPerToken: (deployment) => pricing.perToken(deployment) }, () => loadEffectiveRouting(store, config, logger));
+  // Changes to providers, models and routing settings take effect on the next request; the
+  // services' own refresh after the same write shares this rebuild.
+  const rebuild = (): void => {
     table.refresh().catch((error: unknown) => logger.log('error', `routing was not rebuilt: ${String(error)}`));
-  });
+  };
+  store.deployments.onChange(rebuild);
+  store.routing.onChange(rebuild);
   const pools = new UpstreamPools(config.deployments);
   const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
   const auth = new Authenticator(options.masterKey, keyCache, clock);
   const metrics = new GatewayMetrics();
   const limiter = new RateLimiter(clock);
   const accounting = new Accounting(store, keyCache, pricing, config, logger, clock);
-  const cache = config.cache ? new ResponseCache(config.cache, clock) : null;
   const deps: ProxyDeps = {
     router: table.router,
     pools,
@@ -94,14 +95,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     accounting,
     logger,
     storeBodies: config.storeBodies,
-    cache,
+    cache: table.cache,
     random,
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   const responsesDialect = createResponsesDialect(new ConversationStore(clock));
   let listeningUrl: URL | null = null;
   const routing: LiveRouting = {
-    deployments: () => table.router.deployments(),
+    current: () => table.current,
     health: () => table.router.health(),
     modelNames: () => table.router.modelNames(),
     refresh: () => table.refresh(),

@@ -1,13 +1,18 @@
 // A LiteLLM config.yaml in and out of the store: import copies its providers and models (they
 // become editable); export writes the store's and the file's models, secrets as env references.
+// Copying config-file deployments into the store (import, a group's editable copy, /model/new)
+// happens in one place here: `copyIntoStore`, on providers shared through `ProviderRegistry`.
 import { z } from 'zod';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { ImportResult } from '../../shared/api.js';
+import { catalogEntry } from '../../shared/providers.js';
 import { ConfigError, parseConfigText, type Environment, type GatewayConfig } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
+import type { StoredDeployment } from '../store/deployments.js';
 import type { Store } from '../store/index.js';
 import { randomBase62 } from '../store/secrets.js';
+import { fileDeploymentSettings } from './effective-routing.js';
 import type { LiveRouting } from './ports.js';
 import { parseInput } from './validation.js';
 
@@ -28,6 +33,99 @@ function storedCredential(deployment: DeploymentConfig): string | null {
   const aws = deployment.aws;
   if (!aws) return deployment.apiKey;
   return [aws.accessKeyId, aws.secretAccessKey, ...(aws.sessionToken ? [aws.sessionToken] : [])].join(':');
+}
+
+/** A base URL as routing reads it (the family's default when none, no trailing slash), to compare two. */
+function baseHref(family: string, apiBase: string | null): string {
+  const url = new URL(apiBase ?? catalogEntry(family)?.defaultApiBase ?? '');
+  url.pathname = url.pathname.replace(/\/+$/, '');
+  return url.href;
+}
+
+/**
+ * The stored providers by family, base URL and credential: a copy reuses the one that matches
+ * (however many models share it), and a new one gets a name no other provider has.
+ */
+export class ProviderRegistry {
+  private constructor(
+    private readonly store: Store,
+    private readonly byIdentity: Map<string, string>,
+    private readonly names: Set<string>,
+  ) {}
+
+  static async load(store: Store): Promise<ProviderRegistry> {
+    const byIdentity = new Map<string, string>();
+    const providers = await store.providers.list();
+    for (const provider of providers) {
+      const identity = ProviderRegistry.identity(provider.family, baseHref(provider.family, provider.apiBase), await store.providers.revealKey(provider.id));
+      if (!byIdentity.has(identity)) byIdentity.set(identity, provider.id);
+    }
+    return new ProviderRegistry(store, byIdentity, new Set(providers.map((provider) => provider.name)));
+  }
+
+  private static identity(family: string, apiBase: string, credential: string | null): string {
+    return `${family}\u0000${apiBase}\u0000${credential ?? ''}`;
+  }
+
+  /** The provider a deployment runs on; `created` when it had to be made. */
+  async provide(deployment: DeploymentConfig, now: number): Promise<{ id: string; created: boolean }> {
+    const credential = storedCredential(deployment);
+    const identity = ProviderRegistry.identity(deployment.family, deployment.apiBase.href, credential);
+    const known = this.byIdentity.get(identity);
+    if (known) return { id: known, created: false };
+    const id = `prov_${randomBase62(12)}`;
+    const base = `${deployment.family} · ${deployment.apiBase.host}`;
+    let name = base;
+    for (let n = 2; this.names.has(name); n++) name = `${base} (${n})`;
+    await this.store.providers.create(id, { name, family: deployment.family, apiBase: deployment.apiBase.href, apiKey: credential }, now);
+    this.byIdentity.set(identity, id);
+    this.names.add(name);
+    return { id, created: true };
+  }
+}
+
+/**
+ * Copies deployments a config file (`source`) defines into the store, with their settings and
+ * their providers' credentials. A deployment keeps its `model_info.id` when `keepIds` and the id
+ * is free; otherwise it gets a `dep_` id.
+ */
+export async function copyIntoStore(
+  store: Store,
+  source: GatewayConfig,
+  deployments: readonly DeploymentConfig[],
+  now: number,
+  options: { keepIds?: boolean } = {},
+): Promise<{ providersCreated: number; deployments: StoredDeployment[] }> {
+  const registry = await ProviderRegistry.load(store);
+  let providersCreated = 0;
+  const created: StoredDeployment[] = [];
+  for (const deployment of deployments) {
+    const provider = await registry.provide(deployment, now);
+    if (provider.created) providersCreated++;
+    const ownId = options.keepIds && typeof deployment.modelInfo.id === 'string' ? deployment.modelInfo.id : null;
+    created.push(
+      await store.deployments.create({
+        id: ownId ?? `dep_${randomBase62(12)}`,
+        modelName: deployment.modelName,
+        providerId: provider.id,
+        upstreamModel: deployment.upstreamModel,
+        createdAt: now,
+        ...fileDeploymentSettings(source, deployment),
+      }),
+    );
+  }
+  return { providersCreated, deployments: created };
+}
+
+/** Reads YAML (or JSON) as config.yaml is read; a mistake is `invalid_request`, said by `describe`. */
+export function parseConfigInput(text: string, env: Environment, describe: (error: ConfigError) => { param: string | null; message: string }): GatewayConfig {
+  try {
+    return parseConfigText(text, { env });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const { param, message } = describe(error);
+    throw new GatewayError('invalid_request', message, { param });
+  }
 }
 
 export class ConfigService {
@@ -60,30 +158,11 @@ export class ConfigService {
 
   async import(input: { yaml: string }): Promise<ImportResult> {
     const { yaml } = parseInput(importSchema, input);
-    const { store, clock } = this.deps;
-    let imported: GatewayConfig;
-    try {
-      imported = parseConfigText(yaml, { env: this.deps.env });
-    } catch (error) {
-      throw new GatewayError('invalid_request', error instanceof ConfigError ? `config.yaml: ${error.message}` : String(error), { param: 'yaml' });
-    }
-    // One stored provider per family, base URL and credential, however many models share it.
-    const providerIds = new Map<string, string>();
-    for (const deployment of imported.deployments) {
-      const credential = storedCredential(deployment);
-      const identity = `${deployment.family}\u0000${deployment.apiBase.href}\u0000${credential ?? ''}`;
-      let providerId = providerIds.get(identity);
-      if (!providerId) {
-        providerId = `prov_${randomBase62(12)}`;
-        const name = `${deployment.family} · ${deployment.apiBase.host}`;
-        await store.providers.create(providerId, { name, family: deployment.family, apiBase: deployment.apiBase.href, apiKey: credential }, clock());
-        providerIds.set(identity, providerId);
-      }
-      await store.deployments.create({ id: `dep_${randomBase62(12)}`, modelName: deployment.modelName, providerId, upstreamModel: deployment.upstreamModel, createdAt: clock() });
-    }
+    const imported = parseConfigInput(yaml, this.deps.env, (error) => ({ param: 'yaml', message: `config.yaml: ${error.message}` }));
+    const copied = await copyIntoStore(this.deps.store, imported, imported.deployments, this.deps.clock());
     await this.deps.routing.refresh();
     const raw = parseYaml(yaml) as Record<string, unknown> | null;
     const skipped = NOT_IMPORTED.filter((section) => raw && section in raw);
-    return { providers: providerIds.size, models: imported.deployments.length, skipped: [...skipped, ...imported.unsupported] };
+    return { providers: copied.providersCreated, models: imported.deployments.length, skipped: [...skipped, ...imported.unsupported] };
   }
 }

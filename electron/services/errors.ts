@@ -9,7 +9,7 @@ export async function storeChange<T, Row>(change: () => Promise<T>, view: (curre
   try {
     return await change();
   } catch (thrown) {
-    if (thrown instanceof ConflictError) throw new GatewayError('conflict', thrown.message, { current: view(thrown.current as Row) });
+    if (thrown instanceof ConflictError) throw new GatewayError('conflict', thrown.message, { current: await view(thrown.current as Row) });
     if (thrown instanceof NotFoundError) throw notFound(what);
     throw thrown;
   }

@@ -2,7 +2,6 @@
 // config, read usage) is validated and merged once here. Every adapter — the app's API over IPC
 // and /ui, LiteLLM's management API, the CLI through it — only translates names and shapes.
 import type { ApiHandlers } from '../../shared/api.js';
-import { GatewayError } from '../core/errors.js';
 import type { Environment, GatewayConfig } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import { ConfigService } from './config-io.js';
@@ -10,6 +9,7 @@ import { KeyService } from './keys.js';
 import { ModelService } from './models.js';
 import type { LiveRouting, PendingUsage } from './ports.js';
 import { ProviderService } from './providers.js';
+import { RoutingService } from './routing.js';
 import { StatusService } from './status.js';
 import { UsageService } from './usage.js';
 
@@ -31,6 +31,7 @@ export interface Services {
   keys: KeyService;
   providers: ProviderService;
   models: ModelService;
+  routing: RoutingService;
   config: ConfigService;
   usage: UsageService;
   status: StatusService;
@@ -40,25 +41,22 @@ export function createServices(context: ServiceContext): Services {
   const { store, config, routing, clock } = context;
   const keys = new KeyService({ store, usage: context.usage, clock });
   const providers = new ProviderService({ store, config, routing, clock });
-  const models = new ModelService({ store, config, routing, providers, clock });
+  const models = new ModelService({ store, config, routing, providers, env: context.env, clock });
   const usage = new UsageService({ store, usage: context.usage, clock });
   return {
     keys,
     providers,
     models,
+    routing: new RoutingService({ store, config, routing, clock }),
     config: new ConfigService({ store, config, routing, env: context.env, clock }),
     usage,
     status: new StatusService({ store, keys, providers, models, usage, baseUrl: context.baseUrl, dataDir: context.dataDir, version: context.version }),
   };
 }
 
-const notYet = (): never => {
-  throw new GatewayError('unavailable', 'This part of routing is not built yet.');
-};
-
 /** The app's contract (shared/api.ts), method by method, onto the services. */
 export function apiHandlers(services: Services): ApiHandlers {
-  const { keys, providers, models, config, usage, status } = services;
+  const { keys, providers, models, routing, config, usage, status } = services;
   return {
     'status.get': () => status.get(),
     'providers.list': () => providers.list(),
@@ -70,16 +68,15 @@ export function apiHandlers(services: Services): ApiHandlers {
     'models.list': () => models.list(),
     'models.add': (input) => models.add(input),
     'models.remove': async ({ id }) => ({ deleted: await models.remove(id) }),
-    'routing.get': () => models.routingSettings(),
-    // Built by the routing work in progress (issue 10); until then they say so instead of pretending.
-    'models.groups': notYet,
-    'models.update': notYet,
-    'models.renameGroup': notYet,
-    'models.removeGroup': notYet,
-    'models.references': notYet,
-    'models.copyFromConfig': notYet,
-    'routing.update': notYet,
-    'routing.copyFromConfig': notYet,
+    'models.groups': () => models.groups(),
+    'models.update': (input) => models.update(input),
+    'models.renameGroup': (input) => models.renameGroup(input),
+    'models.removeGroup': (input) => models.removeGroup(input),
+    'models.references': (input) => models.references(input),
+    'models.copyFromConfig': (input) => models.copyFromConfig(input),
+    'routing.get': () => routing.get(),
+    'routing.update': (input) => routing.update(input),
+    'routing.copyFromConfig': () => routing.copyFromConfig(),
     'config.export': () => config.export(),
     'config.import': (input) => config.import(input),
     'keys.list': (query) => keys.list(query),

@@ -1,27 +1,72 @@
-// Models and routing: every routable deployment with its live state, deployments added and
-// removed in the app (applied to routing before the call returns), the routing settings.
+// Models and model groups: every deployment the gateway knows (the config file's and the app's)
+// with its settings, where it comes from, whether it is in force, and its live state; and every
+// change to the app's deployments and groups — add, edit (versioned), rename, remove, copy a
+// config-file group into the app, LiteLLM model_list entries (/model/new, /model/update) —
+// applied to the running router before the call returns.
 import { z } from 'zod';
-import type { DeploymentLive, DeploymentSettings, DeploymentView, RoutingView } from '../../shared/api.js';
+import type { DeploymentLive, DeploymentSettings, DeploymentView, ModelGroupView } from '../../shared/api.js';
+import type { Environment, GatewayConfig } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
-import type { DeploymentHealth } from '../router/index.js';
-import type { GatewayConfig } from '../config/index.js';
 import { GatewayError } from '../core/errors.js';
+import type { DeploymentHealth } from '../router/index.js';
+import { deploymentSettings, type DeploymentChange, type StoredDeployment } from '../store/deployments.js';
 import type { Store } from '../store/index.js';
 import { randomBase62 } from '../store/secrets.js';
+import { copyIntoStore, parseConfigInput, ProviderRegistry } from './config-io.js';
+import { fileDeploymentSettings, type EffectiveDeployment } from './effective-routing.js';
+import { notFound, storeChange } from './errors.js';
 import type { LiveRouting } from './ports.js';
 import type { ProviderService } from './providers.js';
+import { renameInRouting, routingReferences } from './routing.js';
 import { parseInput } from './validation.js';
 
+const count = z.number().int('expected a whole number').nonnegative('expected 0 or more');
+const price = z.number().nonnegative('expected 0 or more (USD per token)');
+
+/** Each deployment setting's rule; the compiler holds it to the contract. */
+const settingsShape = {
+  weight: z.number().nonnegative('expected 0 or more').nullable(),
+  order: z.number().int('expected a whole number').nullable(),
+  rpm: count.nullable(),
+  tpm: count.nullable(),
+  timeoutSeconds: z.number().positive('expected more than 0 seconds').nullable(),
+  enabled: z.boolean(),
+  inputCostPerToken: price.nullable(),
+  outputCostPerToken: price.nullable(),
+  dropParams: z.boolean().nullable(),
+} satisfies { [Field in keyof DeploymentSettings]: z.ZodType<DeploymentSettings[Field]> };
+
+const settingsPatch = z.object(settingsShape).partial();
+const groupName = z.string().trim().min(1, 'Give the model the name your tools will ask for.');
+
 const addSchema = z.object({
-  modelName: z.string().trim().min(1, 'Give the model the name your tools will ask for.'),
+  modelName: groupName,
   providerId: z.string().min(1, 'Choose a provider.'),
   upstreamModel: z.string().trim().min(1, "Name the provider's model."),
+  settings: settingsPatch.optional(),
 });
 
-/** LiteLLM's default request timeout, in seconds. */
-const DEFAULT_TIMEOUT_SECONDS = 600;
+const updateSchema = z.object({
+  id: z.string().min(1, 'expected a deployment id'),
+  /** Absent only from LiteLLM's /model/update: whatever version is there. */
+  version: z.number().int().positive().optional(),
+  modelName: groupName.optional(),
+  upstreamModel: z.string().trim().min(1, "Name the provider's model.").optional(),
+  settings: settingsPatch.optional(),
+});
 
-function settingsOf(deployment: DeploymentConfig): DeploymentSettings {
+const renameSchema = z.object({ from: z.string().min(1, 'expected a model group'), to: groupName });
+const nameSchema = z.object({ name: z.string().min(1, 'expected a model group') });
+
+/** A LiteLLM model_list entry, as /model/new and /model/update carry it. */
+export interface ModelEntry {
+  model_name?: unknown;
+  litellm_params?: unknown;
+  model_info?: unknown;
+}
+
+/** What the gateway knows of a config-file deployment's settings. */
+function fileSettings(deployment: DeploymentConfig): DeploymentSettings {
   return {
     weight: deployment.weight,
     order: deployment.order,
@@ -35,19 +80,30 @@ function settingsOf(deployment: DeploymentConfig): DeploymentSettings {
   };
 }
 
-function liveState(deployment: DeploymentConfig, health: DeploymentHealth | undefined): DeploymentLive {
+function liveState(deployment: EffectiveDeployment, health: DeploymentHealth | undefined): DeploymentLive {
   const coolingUntil = health?.cooling_until ? Date.parse(health.cooling_until) : null;
   const lastErrorAt = health?.last_error_at ? Date.parse(health.last_error_at) : null;
-  const state = !deployment.enabled ? 'disabled' : coolingUntil !== null ? 'cooling' : health?.last_error ? 'failing' : 'healthy';
+  const state = !deployment.config.enabled ? 'disabled' : coolingUntil !== null ? 'cooling' : health?.last_error ? 'failing' : 'healthy';
   return {
     state,
     coolingUntil,
     lastError: health?.last_error ?? null,
     lastErrorAt,
     inFlight: health?.in_flight ?? 0,
+    // The router counts requests per minute only for deployments with an rpm limit; not shown yet.
     requestsLastMinute: 0,
     latencyMs: health?.latency_ms ?? null,
   };
+}
+
+const copyFirst = (name: string): GatewayError =>
+  new GatewayError('permission', `The model group "${name}" comes from the config file; copy it into the app (models.copyFromConfig) to change it.`);
+
+/** An entry's field for a message and its param: `model_list[0].litellm_params.rpm` → `litellm_params.rpm`. */
+function entryError(path: string, message: string): { param: string | null; message: string } {
+  const field = path.replace(/^model_list\[0\]\.?/, '');
+  const detail = path ? message.slice(path.length + 2) : message;
+  return field ? { param: field, message: `${field}: ${detail}` } : { param: null, message: detail };
 }
 
 export interface ModelServiceDeps {
@@ -55,80 +111,261 @@ export interface ModelServiceDeps {
   config: GatewayConfig;
   routing: LiveRouting;
   providers: ProviderService;
+  env: Environment;
   clock: () => number;
 }
 
 export class ModelService {
   constructor(private readonly deps: ModelServiceDeps) {}
 
+  /** Every deployment: the file's, then the app's; disabled ones and those the app overrides included. */
   async list(): Promise<DeploymentView[]> {
-    const { routing } = this.deps;
+    const { routing, store } = this.deps;
     const health = new Map(routing.health().map((entry) => [entry.id, entry]));
-    const stored = new Map((await this.deps.store.deployments.list()).map((row) => [row.id, row]));
-    return routing.deployments().map((deployment) => {
-      const live = liveState(deployment, health.get(deployment.id));
-      const row = stored.get(deployment.id);
+    const stored = new Map((await store.deployments.list()).map((row) => [row.id, row]));
+    return routing.current().deployments.map((deployment) => {
+      const row = deployment.config.source === 'store' ? stored.get(deployment.config.id) : undefined;
+      return this.view(deployment, row, health.get(deployment.config.id));
+    });
+  }
+
+  async get(id: string): Promise<DeploymentView> {
+    const view = (await this.list()).find((deployment) => deployment.id === id && deployment.source === 'app');
+    if (!view) throw new GatewayError('internal', 'The model was saved but could not be routed; check its provider.');
+    return view;
+  }
+
+  /** Model groups in the order they first appear, each with its deployments (the app's first) and the aliases naming it. */
+  async groups(): Promise<ModelGroupView[]> {
+    const groups = new Map<string, DeploymentView[]>();
+    for (const deployment of await this.list()) {
+      const group = groups.get(deployment.modelName);
+      if (group) group.push(deployment);
+      else groups.set(deployment.modelName, [deployment]);
+    }
+    const aliases = Object.entries(this.deps.routing.current().settings.modelGroupAlias);
+    return [...groups].map(([name, deployments]) => {
+      const fromApp = deployments.some((deployment) => deployment.source === 'app');
       return {
-        id: deployment.id,
-        modelName: deployment.modelName,
-        provider: deployment.family,
-        providerId: row?.providerId ?? null,
-        upstreamModel: deployment.upstreamModel,
-        apiBase: deployment.apiBase.href,
-        settings: settingsOf(deployment),
-        version: row?.version ?? 0,
-        source: deployment.source === 'store' ? 'app' : 'config file',
-        inForce: true,
-        live,
-        readOnly: deployment.source !== 'store',
-        state: live.state,
+        name,
+        source: fromApp ? 'app' : 'config file',
+        deployments: [...deployments.filter((d) => d.source === 'app'), ...deployments.filter((d) => d.source !== 'app')],
+        aliases: aliases.filter(([, target]) => target.model === name).map(([alias]) => alias),
       };
     });
+  }
+
+  async group(name: string): Promise<ModelGroupView> {
+    const group = (await this.groups()).find((candidate) => candidate.name === name);
+    if (!group) throw notFound('model group', 'name');
+    return group;
   }
 
   async add(input: z.input<typeof addSchema>): Promise<DeploymentView> {
     const valid = parseInput(addSchema, input);
     await this.deps.providers.get(valid.providerId);
-    const created = await this.deps.store.deployments.create({ id: `dep_${randomBase62(12)}`, ...valid, createdAt: this.deps.clock() });
+    const { store, clock } = this.deps;
+    const created = await store.deployments.create({
+      id: `dep_${randomBase62(12)}`,
+      modelName: valid.modelName,
+      providerId: valid.providerId,
+      upstreamModel: valid.upstreamModel,
+      createdAt: clock(),
+      ...valid.settings,
+    });
     await this.deps.routing.refresh();
-    const view = (await this.list()).find((deployment) => deployment.id === created.id);
-    if (!view) throw new GatewayError('internal', 'The model was saved but could not be routed; check the provider.');
-    return view;
+    return this.get(created.id);
   }
 
+  /** Edits an app deployment: its group, its provider model, its settings (a partial patch); versioned. */
+  async update(input: z.input<typeof updateSchema>): Promise<DeploymentView> {
+    const valid = parseInput(updateSchema, input);
+    const row = await this.stored(valid.id);
+    return this.edit(row.id, valid.version, {
+      modelName: valid.modelName,
+      upstreamModel: valid.upstreamModel,
+      ...valid.settings,
+    });
+  }
+
+  /** Removes an app deployment; when its group goes with it, the routing settings stop naming it. */
   async remove(id: string): Promise<boolean> {
-    const deleted = await this.deps.store.deployments.delete(id);
+    const { store, clock } = this.deps;
+    const row = await store.deployments.get(id);
+    if (!row) {
+      const fromFile = this.fileDeployments().find((d) => d.id === id);
+      if (fromFile) throw copyFirst(fromFile.modelName);
+      return false;
+    }
+    const groupGoes = (await store.deployments.list()).every((other) => other.id === id || other.modelName !== row.modelName) && !this.inFile(row.modelName);
+    const gone = new Set([id, ...(groupGoes ? [row.modelName] : [])]);
+    const deleted = await store.deployments.delete(id, { rewrite: (settings) => renameInRouting(settings, (name) => (gone.has(name) ? null : name)), now: clock() });
     await this.deps.routing.refresh();
     return deleted;
   }
 
-  routingSettings(): RoutingView {
-    const { routing, cache, deployments, source } = this.deps.config;
-    const timeout = deployments[0]?.timeoutMs;
-    const streamTimeout = deployments[0]?.streamTimeoutMs;
-    return {
-      strategy: routing.strategy,
-      numRetries: routing.numRetries,
-      retryAfterSeconds: routing.retryAfterMs / 1000,
-      timeoutSeconds: timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : timeout / 1000,
-      streamTimeoutSeconds: streamTimeout ? streamTimeout / 1000 : null,
-      allowedFails: routing.allowedFails,
-      cooldownSeconds: routing.cooldownMs / 1000,
-      fallbacks: routing.fallbacks,
-      contextWindowFallbacks: routing.contextWindowFallbacks,
-      contentPolicyFallbacks: routing.contentPolicyFallbacks,
-      defaultFallbacks: routing.defaultFallbacks,
-      maxFallbacks: routing.maxFallbacks,
-      modelGroupAlias: this.deps.config.modelGroupAlias,
-      cache: cache ? { enabled: true, ttlSeconds: cache.ttlMs / 1000, maxEntries: cache.maxEntries } : { enabled: false, ttlSeconds: 600, maxEntries: 1000 },
-      dropParams: routing.dropParams,
-      version: 0,
-      source: source ? 'config file' : 'defaults',
-      configFileHasSettings: source !== null,
+  /** Renames an app group: its deployments, and the stored fallbacks and aliases naming it, in one write. */
+  async renameGroup(input: z.input<typeof renameSchema>): Promise<ModelGroupView> {
+    const { from, to } = parseInput(renameSchema, input);
+    await this.appGroup(from);
+    if (from === to) return this.group(from);
+    const current = this.deps.routing.current();
+    if (current.deployments.some((d) => d.config.modelName === to) || to in current.settings.modelGroupAlias) {
+      throw new GatewayError('invalid_request', `to: a model group or alias named "${to}" already exists`, { param: 'to' });
+    }
+    await this.deps.store.deployments.renameGroup(from, to, this.deps.clock(), (settings) => renameInRouting(settings, (name) => (name === from ? to : name)));
+    await this.deps.routing.refresh();
+    return this.group(to);
+  }
+
+  /** Removes every app deployment of a group; the routing settings stop naming it unless the config file still defines it. */
+  async removeGroup(input: z.input<typeof nameSchema>): Promise<{ deleted: number }> {
+    const { name } = parseInput(nameSchema, input);
+    const rows = await this.appGroup(name);
+    const gone = new Set([...rows.map((row) => row.id), ...(this.inFile(name) ? [] : [name])]);
+    const deleted = await this.deps.store.deployments.deleteGroup(name, this.deps.clock(), (settings) => renameInRouting(settings, (other) => (gone.has(other) ? null : other)));
+    await this.deps.routing.refresh();
+    return { deleted };
+  }
+
+  /** What names a group: keys (allowed models, key aliases), fallbacks and aliases in the settings in force. */
+  async references(input: z.input<typeof nameSchema>): Promise<{ keys: Array<{ id: string; label: string }>; fallbacks: string[]; aliases: string[] }> {
+    const { name } = parseInput(nameSchema, input);
+    return { keys: await this.deps.store.keys.naming(name), ...routingReferences(this.deps.routing.current().settings, name) };
+  }
+
+  /** Copies a config-file group, its providers and credentials into the app: editable, and in force over the file's. */
+  async copyFromConfig(input: z.input<typeof nameSchema>): Promise<ModelGroupView> {
+    const { name } = parseInput(nameSchema, input);
+    const deployments = this.fileDeployments().filter((d) => d.modelName === name);
+    if (deployments.length === 0) throw new GatewayError('not_found', `The config file defines no model group "${name}".`, { param: 'name' });
+    if ((await this.deps.store.deployments.list()).some((row) => row.modelName === name)) {
+      throw new GatewayError('conflict', `The app already has a model group "${name}"; it is the one in force.`, { current: await this.group(name) });
+    }
+    await copyIntoStore(this.deps.store, this.deps.config, deployments, this.deps.clock());
+    await this.deps.routing.refresh();
+    return this.group(name);
+  }
+
+  /** LiteLLM's /model/new: a model_list entry read exactly as config.yaml reads one, stored on a matching (or new) provider. */
+  async addEntry(entry: ModelEntry): Promise<DeploymentView> {
+    const parsed = this.parseEntry(entry);
+    const deployment = parsed.deployments[0]!;
+    const id = typeof deployment.modelInfo.id === 'string' ? deployment.modelInfo.id : null;
+    if (id !== null && (this.deps.routing.current().deployments.some((d) => d.config.id === id) || (await this.deps.store.deployments.get(id)))) {
+      throw new GatewayError('conflict', `model_info.id: a deployment with id "${id}" already exists`, { param: 'model_info.id' });
+    }
+    const { deployments } = await copyIntoStore(this.deps.store, parsed, [deployment], this.deps.clock(), { keepIds: true });
+    await this.deps.routing.refresh();
+    return this.get(deployments[0]!.id);
+  }
+
+  /**
+   * LiteLLM's /model/update: the deployment's entry as it is, with the fields given replaced,
+   * read as config.yaml would read it. A new api_key or api_base moves it to a matching provider.
+   */
+  async updateEntry(id: string, version: number | undefined, change: ModelEntry): Promise<DeploymentView> {
+    const row = await this.stored(id);
+    const provider = await this.deps.providers.get(row.providerId);
+    const params = typeof change.litellm_params === 'object' && change.litellm_params !== null ? (change.litellm_params as Record<string, unknown>) : {};
+    const current: Record<string, unknown> = {
+      model: `${provider.family}/${row.upstreamModel}`,
+      ...(provider.apiBase ? { api_base: provider.apiBase } : {}),
+      ...(provider.keyHint ? { api_key: await this.deps.store.providers.revealKey(provider.id) } : {}),
     };
+    const entry = { model_name: change.model_name ?? row.modelName, litellm_params: { ...current, ...this.ownParams(row), ...params } };
+    const parsed = this.parseEntry(entry);
+    const deployment = parsed.deployments[0]!;
+    const registry = await ProviderRegistry.load(this.deps.store);
+    const { id: providerId } = await registry.provide(deployment, this.deps.clock());
+    return this.edit(id, version, {
+      modelName: deployment.modelName,
+      providerId,
+      upstreamModel: deployment.upstreamModel,
+      ...fileDeploymentSettings(parsed, deployment),
+      enabled: row.enabled,
+    });
   }
 
   modelNames(): string[] {
     return this.deps.routing.modelNames();
+  }
+
+  private async edit(id: string, version: number | undefined, change: DeploymentChange): Promise<DeploymentView> {
+    await storeChange(
+      () => this.deps.store.deployments.update(id, change, version, this.deps.clock()),
+      async () => {
+        await this.deps.routing.refresh();
+        return this.get(id);
+      },
+      'model',
+    );
+    await this.deps.routing.refresh();
+    return this.get(id);
+  }
+
+  private view(deployment: EffectiveDeployment, row: StoredDeployment | undefined, health: DeploymentHealth | undefined): DeploymentView {
+    const { config } = deployment;
+    const live = liveState(deployment, health);
+    return {
+      id: config.id,
+      modelName: config.modelName,
+      provider: config.family,
+      providerId: row?.providerId ?? null,
+      upstreamModel: config.upstreamModel,
+      apiBase: config.apiBase.href,
+      settings: row ? deploymentSettings(row) : fileSettings(config),
+      version: row?.version ?? 0,
+      source: config.source === 'store' ? 'app' : 'config file',
+      inForce: deployment.inForce,
+      live,
+      readOnly: config.source !== 'store',
+      state: live.state,
+    };
+  }
+
+  /** An app deployment by id; a config-file one answers that it must be copied first. */
+  private async stored(id: string): Promise<StoredDeployment> {
+    const row = await this.deps.store.deployments.get(id);
+    if (row) return row;
+    const fromFile = this.fileDeployments().find((d) => d.id === id);
+    if (fromFile) throw copyFirst(fromFile.modelName);
+    throw notFound('model');
+  }
+
+  /** The app's deployments of a group; a group only the config file defines must be copied first. */
+  private async appGroup(name: string): Promise<StoredDeployment[]> {
+    const rows = (await this.deps.store.deployments.list()).filter((row) => row.modelName === name);
+    if (rows.length > 0) return rows;
+    if (this.inFile(name)) throw copyFirst(name);
+    throw notFound('model group', 'name');
+  }
+
+  private fileDeployments(): DeploymentConfig[] {
+    return this.deps.config.deployments;
+  }
+
+  private inFile(name: string): boolean {
+    return this.fileDeployments().some((d) => d.modelName === name);
+  }
+
+  /** A stored deployment's own settings in LiteLLM's litellm_params names. */
+  private ownParams(row: StoredDeployment): Record<string, unknown> {
+    const params: Record<string, unknown> = {
+      rpm: row.rpm,
+      tpm: row.tpm,
+      weight: row.weight,
+      order: row.order,
+      timeout: row.timeoutSeconds,
+      input_cost_per_token: row.inputCostPerToken,
+      output_cost_per_token: row.outputCostPerToken,
+      drop_params: row.dropParams,
+    };
+    return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== null));
+  }
+
+  private parseEntry(entry: ModelEntry): GatewayConfig {
+    const text = JSON.stringify({ model_list: [{ model_name: entry.model_name, litellm_params: entry.litellm_params, ...(entry.model_info ? { model_info: entry.model_info } : {}) }] });
+    return parseConfigInput(text, this.deps.env, (error) => entryError(error.path, error.message));
   }
 }

@@ -1,18 +1,19 @@
 // What the services need from the running gateway, as small interfaces the gateway implements:
 // services never import the HTTP layer.
-import type { DeploymentConfig } from '../core/deployment.js';
 import type { DeploymentHealth } from '../router/index.js';
+import type { EffectiveRouting } from './effective-routing.js';
 
 /** Pending usage is written before anything reads totals, so they are exact. */
 export interface PendingUsage {
   flush(): Promise<void>;
 }
 
-/** The routing the gateway serves right now: config file's deployments and the store's. */
+/** The routing the gateway serves right now: the config file's and the app's, merged. */
 export interface LiveRouting {
-  deployments(): DeploymentConfig[];
+  /** What the last rebuild merged (effective-routing.ts): every deployment, the settings in force. */
+  current(): EffectiveRouting;
   health(): DeploymentHealth[];
   modelNames(): string[];
-  /** Applies the store's deployments; resolves once requests see the change. */
+  /** Applies the store's deployments and routing settings; resolves once requests see the change. */
   refresh(): Promise<void>;
 }

@@ -21,6 +21,9 @@ export interface EmptyableColumn<T> extends Column<T> {
 
 export const text = (name: string): Column<string> => ({ name, encode: (value) => value, decode: (cell) => cell as string });
 
+/** Text holding one of a closed set of values (a strategy name, say); the service checked it. */
+export const textOf = <T extends string>(name: string): Column<T> => ({ name, encode: (value) => value, decode: (cell) => cell as T });
+
 export const number = (name: string): Column<number> => ({ name, encode: (value) => value, decode: (cell) => cell as number });
 
 /** SQLite has no boolean: 0 and 1. */

@@ -1,11 +1,13 @@
 // Store owns everything Loopgate remembers: the sql.js database in the data dir, its journal
-// and snapshots, and the repositories over it (keys, usage, provider credentials, deployments).
+// and snapshots, and the repositories over it (keys, usage, provider credentials, deployments,
+// routing settings).
 // Each table's columns are declared once, in its repository's column map (see columns.ts).
 import type { Logger } from '../core/logger.js';
 import { StoreDatabase } from './database.js';
 import { SqlJsDeploymentRepository, type DeploymentRepository } from './deployments.js';
 import { SqlJsKeyRepository, type KeyRepository } from './keys.js';
 import { SqlJsProviderRepository, type ProviderRepository } from './providers.js';
+import { SqlJsRoutingRepository, type RoutingRepository } from './routing.js';
 import { loadOrCreateDataKey, secretBox } from './secrets.js';
 import { SqlJsUsageRepository, type UsageRepository } from './usage.js';
 
@@ -14,6 +16,7 @@ export interface Store {
   usage: UsageRepository;
   providers: ProviderRepository;
   deployments: DeploymentRepository;
+  routing: RoutingRepository;
   /** How provider secrets are protected at rest. */
   secretProtection: 'key-file' | 'os-keychain';
   database: StoreDatabase;
@@ -23,7 +26,9 @@ export interface Store {
 export async function openStore(dataDir: string, logger: Logger): Promise<Store> {
   const database = await StoreDatabase.open(dataDir, logger);
   const box = secretBox(await loadOrCreateDataKey(dataDir));
-  const deployments = new SqlJsDeploymentRepository(database);
+  const routing = new SqlJsRoutingRepository(database);
+  // A group rename or removal rewrites the routing settings in the same transaction; their listeners hear of it.
+  const deployments = new SqlJsDeploymentRepository(database, () => routing.changed());
   return {
     database,
     keys: new SqlJsKeyRepository(database),
@@ -31,6 +36,7 @@ export async function openStore(dataDir: string, logger: Logger): Promise<Store>
     // A provider's delete takes its deployments along (foreign key); their listeners hear of it.
     providers: new SqlJsProviderRepository(database, box, () => deployments.changed()),
     deployments,
+    routing,
     secretProtection: box.protection,
     close: () => database.close(),
   };

@@ -85,6 +85,8 @@ export interface KeyRepository {
   countByStatus(now: number): Promise<Record<KeyStatus, number>>;
   /** Display labels (alias, else the secret's prefix) for the given key ids that exist. */
   labels(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Keys whose allowed models, or whose own aliases, name `model`: what removing it would break. */
+  naming(model: string): Promise<Array<{ id: string; label: string }>>;
   /** Replaces every setting; `expectedVersion` undefined means "whatever is there". */
   update(id: string, settings: KeySettings, expectedVersion?: number): Promise<VirtualKey>;
   setActive(id: string, active: boolean, expectedVersion?: number): Promise<VirtualKey>;
@@ -176,6 +178,17 @@ export class SqlJsKeyRepository implements KeyRepository {
       unique,
     );
     return new Map(rows.map((row) => [row.id, row.key_alias ?? `${row.key_prefix}…`]));
+  }
+
+  async naming(model: string): Promise<Array<{ id: string; label: string }>> {
+    const rows = this.db.all<{ id: string; key_alias: string | null; key_prefix: string }>(
+      `SELECT id, key_alias, key_prefix FROM virtual_keys
+       WHERE EXISTS (SELECT 1 FROM json_each(virtual_keys.models) WHERE value = ?)
+          OR EXISTS (SELECT 1 FROM json_each(virtual_keys.aliases) WHERE value = ?)
+       ORDER BY created_at, id`,
+      [model, model],
+    );
+    return rows.map((row) => ({ id: row.id, label: row.key_alias ?? `${row.key_prefix}…` }));
   }
 
   update(id: string, settings: KeySettings, expectedVersion?: number): Promise<VirtualKey> {

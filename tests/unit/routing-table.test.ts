@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../electron/config/index.js';
 import type { DeploymentConfig } from '../../electron/core/deployment.js';
 import { RoutingTable } from '../../electron/gateway/routing-table.js';
+import { mergeRouting, type EffectiveRouting } from '../../electron/services/effective-routing.js';
+import { defaultDeploymentSettings } from '../../electron/store/deployments.js';
 
 const config = parseConfigText(
   `model_list:
@@ -25,11 +27,11 @@ function stored(...names: string[]): DeploymentConfig[] {
 /** A store whose reads can be held open, counting each read. */
 function fakeStore(initial: DeploymentConfig[]) {
   const store = { current: initial, reads: 0, hold: null as Promise<void> | null };
-  const load = async (): Promise<DeploymentConfig[]> => {
+  const load = async (): Promise<EffectiveRouting> => {
     store.reads++;
     const snapshot = store.current;
     await store.hold;
-    return snapshot;
+    return mergeRouting(config, { routing: null, deployments: snapshot.map((base) => ({ base, settings: defaultDeploymentSettings() })) });
   };
   return { store, load };
 }
@@ -37,7 +39,7 @@ function fakeStore(initial: DeploymentConfig[]) {
 describe('routing table', () => {
   it('answers the change event and the API refresh after one write with one rebuild', async () => {
     const { store, load } = fakeStore(stored('first'));
-    const table = await RoutingTable.load(config, {}, load);
+    const table = await RoutingTable.load({}, load);
     const router = table.router;
     store.current = stored('first', 'second');
     // What a models.add does: the store's change event fires, then the service refreshes.
@@ -54,7 +56,7 @@ describe('routing table', () => {
 
   it('rebuilds again for a change made while a rebuild was already reading', async () => {
     const { store, load } = fakeStore([]);
-    const table = await RoutingTable.load(config, {}, load);
+    const table = await RoutingTable.load({}, load);
     let release!: () => void;
     store.hold = new Promise((resolve) => (release = resolve));
     store.current = stored('early');

@@ -4,6 +4,7 @@ import { migration001 } from './001_initial.js';
 import { migration002 } from './002_key_aliases.js';
 import { migration003 } from './003_deployments.js';
 import { migration004 } from './004_orphan_deployments.js';
+import { migration005 } from './005_routing_settings.js';
 
 interface Migration {
   version: number;
@@ -11,7 +12,7 @@ interface Migration {
   sql: string;
 }
 
-const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 function pragma(db: Database, name: string): number {

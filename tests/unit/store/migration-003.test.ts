@@ -18,7 +18,7 @@ describe('schema version 3', () => {
 
       await store.deployments.create({ id: 'dep_1', modelName: 'llama', providerId: 'prov_a', upstreamModel: 'llama3.2', createdAt: 2 });
       expect(await store.deployments.list()).toEqual([
-        { id: 'dep_1', modelName: 'llama', providerId: 'prov_a', upstreamModel: 'llama3.2', createdAt: 2, updatedAt: 2, version: 1 },
+        expect.objectContaining({ id: 'dep_1', modelName: 'llama', providerId: 'prov_a', upstreamModel: 'llama3.2', createdAt: 2, updatedAt: 2, version: 1 }),
       ]);
       expect(await store.providers.delete('prov_a')).toBe(true);
       expect(await store.deployments.list()).toEqual([]);

@@ -1,0 +1,161 @@
+// Routing settings: what is in force (the app's when saved, else the config file's, else the
+// defaults), every edit checked here once (values, and that fallbacks and aliases name groups
+// that exist), saved as one versioned row and applied to the running router before the call
+// returns. Also the rule by which a group's rename or removal rewrites the names in them.
+import { z } from 'zod';
+import type { RoutingSettings, RoutingView } from '../../shared/api.js';
+import { ROUTING_STRATEGIES } from '../../shared/routing.js';
+import type { GatewayConfig } from '../config/index.js';
+import { formatPath } from '../config/path.js';
+import { GatewayError } from '../core/errors.js';
+import type { Store } from '../store/index.js';
+import type { StoredRouting } from '../store/routing.js';
+import { fileRoutingSettings, routingInForce } from './effective-routing.js';
+import { storeChange } from './errors.js';
+import type { LiveRouting } from './ports.js';
+import { parseInput } from './validation.js';
+
+const count = z.number().int('expected a whole number').nonnegative('expected 0 or more');
+const seconds = z.number().nonnegative('expected 0 or more seconds');
+const positiveSeconds = z.number().positive('expected more than 0 seconds');
+const fallbackMap = z.record(z.string(), z.array(z.string()));
+
+/** Each setting's rule; the compiler holds it to the contract. */
+const routingShape = {
+  strategy: z.enum(ROUTING_STRATEGIES, `expected one of ${ROUTING_STRATEGIES.join(', ')}`),
+  numRetries: count,
+  retryAfterSeconds: seconds,
+  timeoutSeconds: positiveSeconds,
+  streamTimeoutSeconds: positiveSeconds.nullable(),
+  allowedFails: count,
+  cooldownSeconds: seconds,
+  fallbacks: fallbackMap,
+  contextWindowFallbacks: fallbackMap,
+  contentPolicyFallbacks: fallbackMap,
+  defaultFallbacks: z.array(z.string()),
+  maxFallbacks: count,
+  modelGroupAlias: z.record(z.string().min(1, 'expected an alias name'), z.object({ model: z.string(), hidden: z.boolean() })),
+  cache: z.object({ enabled: z.boolean(), ttlSeconds: positiveSeconds, maxEntries: z.number().int('expected a whole number').positive('expected 1 or more') }),
+  dropParams: z.boolean(),
+} satisfies { [Field in keyof RoutingSettings]: z.ZodType<RoutingSettings[Field]> };
+
+// Unknown fields are dropped, so a page may send back the view it read (source and all).
+const updateSchema = z.object({ ...routingShape, version: count });
+
+const FALLBACK_KINDS = ['fallbacks', 'contextWindowFallbacks', 'contentPolicyFallbacks'] as const;
+
+function invalid(path: PropertyKey[], message: string): GatewayError {
+  const param = formatPath(path);
+  return new GatewayError('invalid_request', `${param}: ${message}`, { param });
+}
+
+/**
+ * The settings with every group name passed through `rename` (null: forget it): fallback keys
+ * and targets, default fallbacks, alias targets. Deployment ids in fallbacks go through it too.
+ */
+export function renameInRouting(settings: RoutingSettings, rename: (name: string) => string | null): RoutingSettings {
+  const names = (list: string[]): string[] => [...new Set(list.map(rename).filter((name) => name !== null))];
+  const map = (fallbacks: Record<string, string[]>): Record<string, string[]> =>
+    Object.fromEntries(
+      Object.entries(fallbacks).flatMap(([group, targets]) => {
+        const renamed = rename(group);
+        return renamed === null ? [] : [[renamed, names(targets)]];
+      }),
+    );
+  return {
+    ...settings,
+    fallbacks: map(settings.fallbacks),
+    contextWindowFallbacks: map(settings.contextWindowFallbacks),
+    contentPolicyFallbacks: map(settings.contentPolicyFallbacks),
+    defaultFallbacks: names(settings.defaultFallbacks),
+    modelGroupAlias: Object.fromEntries(
+      Object.entries(settings.modelGroupAlias).flatMap(([alias, target]) => {
+        const model = rename(target.model);
+        return model === null ? [] : [[alias, { ...target, model }]];
+      }),
+    ),
+  };
+}
+
+/** Where the settings point at `name`: each fallback entry (`fallbacks.gpt-4o`, `defaultFallbacks`), each alias. */
+export function routingReferences(settings: RoutingSettings, name: string): { fallbacks: string[]; aliases: string[] } {
+  const fallbacks = FALLBACK_KINDS.flatMap((kind) =>
+    Object.entries(settings[kind])
+      .filter(([group, targets]) => group === name || targets.includes(name))
+      .map(([group]) => formatPath([kind, group])),
+  );
+  if (settings.defaultFallbacks.includes(name)) fallbacks.push('defaultFallbacks');
+  const aliases = Object.entries(settings.modelGroupAlias)
+    .filter(([, target]) => target.model === name)
+    .map(([alias]) => alias);
+  return { fallbacks, aliases };
+}
+
+export interface RoutingServiceDeps {
+  store: Store;
+  config: GatewayConfig;
+  routing: LiveRouting;
+  clock: () => number;
+}
+
+export class RoutingService {
+  constructor(private readonly deps: RoutingServiceDeps) {}
+
+  async get(): Promise<RoutingView> {
+    return this.view(await this.deps.store.routing.get());
+  }
+
+  /** Saves every setting, naming the version read; a stale one is a conflict carrying the current view. */
+  async update(input: RoutingSettings & { version: number }): Promise<RoutingView> {
+    const { version, ...settings } = parseInput(updateSchema, input);
+    this.checkNames(settings);
+    return this.save(settings, version);
+  }
+
+  /** Makes the config file's settings the app's, to edit; refused once the app has its own. */
+  async copyFromConfig(): Promise<RoutingView> {
+    if (this.deps.config.source === null) {
+      throw new GatewayError('invalid_request', 'Loopgate was started without a config file: there are no file settings to copy.');
+    }
+    const current = await this.deps.store.routing.get();
+    if (current) {
+      throw new GatewayError('conflict', 'The app already has its own routing settings, and they are in force; edit those.', { current: this.view(current) });
+    }
+    return this.save(fileRoutingSettings(this.deps.config), 0);
+  }
+
+  private async save(settings: RoutingSettings, version: number): Promise<RoutingView> {
+    const { store, routing, clock } = this.deps;
+    const saved = await storeChange(() => store.routing.save(settings, version, clock()), (current: StoredRouting | null) => this.view(current), 'routing settings');
+    await routing.refresh();
+    return this.view(saved);
+  }
+
+  private view(stored: StoredRouting | null): RoutingView {
+    const { settings, source, version } = routingInForce(this.deps.config, stored);
+    return { ...settings, version, source, configFileHasSettings: this.deps.config.source !== null };
+  }
+
+  /** Fallbacks name groups, aliases or (LiteLLM's `model_info.id`) deployments; aliases name groups. */
+  private checkNames(settings: RoutingSettings): void {
+    const deployments = this.deps.routing.current().deployments.map((d) => d.config);
+    const groups = new Set(deployments.map((d) => d.modelName));
+    const ids = new Set(deployments.map((d) => d.id));
+    const routable = new Set([...groups, ...Object.keys(settings.modelGroupAlias)]);
+    for (const [alias, target] of Object.entries(settings.modelGroupAlias)) {
+      if (groups.has(alias)) throw invalid(['modelGroupAlias', alias], `"${alias}" is a model group already; an alias of that name would hide it`);
+      if (!groups.has(target.model)) throw invalid(['modelGroupAlias', alias, 'model'], `expected the name of a model group, got "${target.model}"`);
+    }
+    const checkTargets = (path: PropertyKey[], targets: string[]): void =>
+      targets.forEach((target, index) => {
+        if (!routable.has(target) && !ids.has(target)) throw invalid([...path, index], `expected a model group or a deployment id, got "${target}"`);
+      });
+    for (const kind of FALLBACK_KINDS) {
+      for (const [group, targets] of Object.entries(settings[kind])) {
+        if (!routable.has(group)) throw invalid([kind, group], `expected the name of a model group, got "${group}"`);
+        checkTargets([kind, group], targets);
+      }
+    }
+    checkTargets(['defaultFallbacks'], settings.defaultFallbacks);
+  }
+}
