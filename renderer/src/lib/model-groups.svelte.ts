@@ -17,6 +17,9 @@ export interface DeploymentChange {
 
 export type References = ApiResponse<'models.references'>;
 
+/** The deployments the app defines in a group: the ones it can edit. */
+const appDeployments = (group: ModelGroupView): DeploymentView[] => group.deployments.filter((deployment) => deployment.source === 'app');
+
 class ModelGroups {
   groups = $state<ModelGroupView[]>([]);
   providers = $state<ProviderView[]>([]);
@@ -56,12 +59,12 @@ class ModelGroups {
 
   /** Saves one deployment's edit under the version it was read at. */
   update(deployment: DeploymentView, change: DeploymentChange): Promise<boolean> {
-    return this.guarded(() => call('models.update', { id: deployment.id, version: deployment.version, ...change }));
+    return this.guarded(() => call('models.update', { id: deployment.id, version: deployment.version, ...change }), true);
   }
 
-  /** Moves a deployment one place earlier or later; every deployment then gets its place as its order. */
+  /** Moves a deployment one place earlier or later; every app deployment then gets its place as its order. */
   async move(group: ModelGroupView, deployment: DeploymentView, step: -1 | 1): Promise<boolean> {
-    const sequence = byPriority(group.deployments);
+    const sequence = byPriority(appDeployments(group));
     const from = sequence.findIndex((each) => each.id === deployment.id);
     const to = from + step;
     if (from < 0 || to < 0 || to >= sequence.length) return false;
@@ -70,16 +73,16 @@ class ModelGroups {
       for (const [index, each] of sequence.entries()) {
         if (each.settings.order !== index + 1) await call('models.update', { id: each.id, version: each.version, settings: { order: index + 1 } });
       }
-    });
+    }, true);
   }
 
   /** Clears every order in a group: its deployments share the traffic again. */
   balance(group: ModelGroupView): Promise<boolean> {
     return this.guarded(async () => {
-      for (const each of group.deployments) {
+      for (const each of appDeployments(group)) {
         if (each.settings.order !== null) await call('models.update', { id: each.id, version: each.version, settings: { order: null } });
       }
-    });
+    }, true);
   }
 
   add(modelName: string, providerId: string, upstreamModel: string): Promise<boolean> {
@@ -130,14 +133,14 @@ class ModelGroups {
     await this.load();
   }
 
-  /** Runs an edit, then reloads; a stale version keeps the other edit and says so. */
-  private async guarded(action: () => Promise<unknown>): Promise<boolean> {
+  /** Runs an edit, then reloads; on a deployment edit (versioned), a stale version keeps the other edit and says so. */
+  private async guarded(action: () => Promise<unknown>, versioned = false): Promise<boolean> {
     try {
       await action();
       this.conflict = null;
       return true;
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'conflict') this.conflict = error.data.current as DeploymentView;
+      if (versioned && error instanceof ApiError && error.code === 'conflict') this.conflict = error.data.current as DeploymentView;
       else app.fail(error);
       return false;
     } finally {
