@@ -23,6 +23,7 @@ import { GatewayError, openAIErrorBody, toGatewayError } from '../core/errors.js
 import { RateLimiter } from './limits.js';
 import type { Logger } from '../core/logger.js';
 import { ManagementApi } from './management-routes.js';
+import { ModelManagementApi } from './model-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { listModels, retrieveModel } from './models-routes.js';
 import { proxy, type ProxyDeps } from './proxy.js';
@@ -120,6 +121,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const api = apiHandlers(services);
   const management = new ManagementApi(services);
+  const modelManagement = new ModelManagementApi(services);
   const sessions = new UiSessions(clock);
   const ui: UiDeps = { sessions, auth, api, uiDir: options.uiDir ?? null, playground: (ctx) => proxy(deps, chatDialect, ctx) };
   let draining = false;
@@ -171,6 +173,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ['POST /key/regenerate', (ctx) => management.regenerate(ctx, null)],
     ['GET /spend/logs', (ctx) => management.spendLogs(ctx)],
     ['GET /health', (ctx) => sendHealth(ctx, table.router)],
+    ['POST /model/new', (ctx) => modelManagement.add(ctx)],
+    ['POST /model/update', (ctx) => modelManagement.update(ctx)],
+    ['POST /model/delete', (ctx) => modelManagement.delete(ctx)],
+  ]);
+  // What is configured, in LiteLLM's shapes: any key may read it (tools ask with the key they
+  // chat with); a virtual key sees only the models it may use.
+  const modelInfoRoutes = new Map<string, Handler>([
+    ['GET /model/info', (ctx) => modelManagement.info(ctx)],
+    ['GET /v1/model/info', (ctx) => modelManagement.info(ctx)],
+    ['GET /model_group/info', (ctx) => modelManagement.groupInfo(ctx)],
+    ['GET /v1/model_group/info', (ctx) => modelManagement.groupInfo(ctx)],
   ]);
   const REGENERATE_PATH = /^\/key\/([^/]+)\/regenerate$/;
 
@@ -188,6 +201,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   function resolve(method: string, path: string): Handler | null {
     const publicHandler = publicRoutes.get(`${method} ${path}`) ?? managementHandler(method, path);
     if (publicHandler) return publicHandler;
+    const infoHandler = modelInfoRoutes.get(`${method} ${path}`);
+    if (infoHandler) {
+      return (ctx) => {
+        ctx.caller = auth.authenticate(ctx.req.headers);
+        return infoHandler(ctx);
+      };
+    }
     const apiPath = path.startsWith(`${V1_PREFIX}/`) ? path.slice(V1_PREFIX.length) : path;
     const handler =
       apiRoutes.get(`${method} ${apiPath}`) ??

@@ -4,7 +4,7 @@
 // file's as a whole; each app deployment gets its own settings, and the routing timeouts where
 // it sets none. The gateway's RoutingTable hands the result to Router.update() and the cache.
 import type { DeploymentSettings, RoutingSettings, SettingSource } from '../../shared/api.js';
-import { storedDeployment, type CacheSettings, type GatewayConfig } from '../config/index.js';
+import { emptyConfig, storedDeployment, type CacheSettings, type GatewayConfig } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import type { Logger } from '../core/logger.js';
 import type { RouterSettings, RoutingInput } from '../core/routing.js';
@@ -18,6 +18,8 @@ const CACHE_OFF: RoutingSettings['cache'] = { enabled: false, ttlSeconds: 600, m
 
 export interface EffectiveDeployment {
   config: DeploymentConfig;
+  /** Its own settings, as the app shows them (null: the routing default). */
+  settings: DeploymentSettings;
   /** False for a config-file deployment of a group the app also defines. */
   inForce: boolean;
 }
@@ -92,9 +94,17 @@ export function fileRoutingSettings(config: GatewayConfig): RoutingSettings {
   };
 }
 
+let defaults: string | null = null;
+
+/** Whether the config file sets any routing setting: its settings differ from a file that says nothing. */
+export function fileHasRoutingSettings(config: GatewayConfig): boolean {
+  defaults ??= JSON.stringify(fileRoutingSettings(emptyConfig()));
+  return JSON.stringify(fileRoutingSettings(config)) !== defaults;
+}
+
 /** The app's settings when saved, else the file's, else the defaults; with the version an edit names. */
 export function routingInForce(config: GatewayConfig, stored: StoredRouting | null): { settings: RoutingSettings; source: SettingSource; version: number } {
-  if (!stored) return { settings: fileRoutingSettings(config), source: config.source === null ? 'defaults' : 'config file', version: 0 };
+  if (!stored) return { settings: fileRoutingSettings(config), source: fileHasRoutingSettings(config) ? 'config file' : 'defaults', version: 0 };
   const { id: _id, createdAt: _created, updatedAt: _updated, version, ...settings } = stored;
   return { settings, source: 'app', version };
 }
@@ -148,9 +158,10 @@ export function mergeRouting(config: GatewayConfig, stored: StoredRoutingParts):
   const deployments: EffectiveDeployment[] = [
     ...config.deployments.map((deployment) => ({
       config: stored.routing ? withAppTimeouts(deployment, file, settings) : deployment,
+      settings: fileDeploymentSettings(config, deployment),
       inForce: !appGroups.has(deployment.modelName),
     })),
-    ...stored.deployments.map(({ base, settings: own }) => ({ config: withSettings(base, own, settings), inForce: true })),
+    ...stored.deployments.map(({ base, settings: own }) => ({ config: withSettings(base, own, settings), settings: own, inForce: true })),
   ];
   return {
     deployments,

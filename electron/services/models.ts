@@ -9,7 +9,7 @@ import type { Environment, GatewayConfig } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
 import type { DeploymentHealth } from '../router/index.js';
-import { deploymentSettings, type DeploymentChange, type StoredDeployment } from '../store/deployments.js';
+import type { DeploymentChange, StoredDeployment } from '../store/deployments.js';
 import type { Store } from '../store/index.js';
 import { randomBase62 } from '../store/secrets.js';
 import { copyIntoStore, parseConfigInput, ProviderRegistry } from './config-io.js';
@@ -48,8 +48,8 @@ const addSchema = z.object({
 
 const updateSchema = z.object({
   id: z.string().min(1, 'expected a deployment id'),
-  /** Absent only from LiteLLM's /model/update: whatever version is there. */
-  version: z.number().int().positive().optional(),
+  /** Absent only from LiteLLM's /model/update: whatever version is there. 0 is a config-file deployment's. */
+  version: z.number().int().nonnegative().optional(),
   modelName: groupName.optional(),
   upstreamModel: z.string().trim().min(1, "Name the provider's model.").optional(),
   settings: settingsPatch.optional(),
@@ -63,21 +63,6 @@ export interface ModelEntry {
   model_name?: unknown;
   litellm_params?: unknown;
   model_info?: unknown;
-}
-
-/** What the gateway knows of a config-file deployment's settings. */
-function fileSettings(deployment: DeploymentConfig): DeploymentSettings {
-  return {
-    weight: deployment.weight,
-    order: deployment.order,
-    rpm: deployment.rpm,
-    tpm: deployment.tpm,
-    timeoutSeconds: deployment.timeoutMs / 1000,
-    enabled: deployment.enabled,
-    inputCostPerToken: deployment.inputCostPerToken,
-    outputCostPerToken: deployment.outputCostPerToken,
-    dropParams: deployment.dropParams,
-  };
 }
 
 function liveState(deployment: EffectiveDeployment, health: DeploymentHealth | undefined): DeploymentLive {
@@ -106,6 +91,25 @@ function entryError(path: string, message: string): { param: string | null; mess
   return field ? { param: field, message: `${field}: ${detail}` } : { param: null, message: detail };
 }
 
+/** Where and how a deployment calls its upstream, in litellm_params names (credentials included: never sent out). */
+function entryParams(deployment: DeploymentConfig): Record<string, unknown> {
+  const { aws } = deployment;
+  return {
+    model: `${deployment.family}/${deployment.upstreamModel}`,
+    api_base: deployment.apiBase.href,
+    ...(deployment.apiKey ? { api_key: deployment.apiKey } : {}),
+    ...(deployment.apiVersion ? { api_version: deployment.apiVersion } : {}),
+    ...(aws
+      ? {
+          aws_access_key_id: aws.accessKeyId,
+          aws_secret_access_key: aws.secretAccessKey,
+          aws_region_name: aws.region,
+          ...(aws.sessionToken ? { aws_session_token: aws.sessionToken } : {}),
+        }
+      : {}),
+  };
+}
+
 export interface ModelServiceDeps {
   store: Store;
   config: GatewayConfig;
@@ -120,12 +124,17 @@ export class ModelService {
 
   /** Every deployment: the file's, then the app's; disabled ones and those the app overrides included. */
   async list(): Promise<DeploymentView[]> {
+    return (await this.described()).map(({ deployment }) => deployment);
+  }
+
+  /** Every deployment with the `model_info` its entry carries (LiteLLM's /model/info shows it). */
+  async described(): Promise<Array<{ deployment: DeploymentView; modelInfo: Record<string, unknown> }>> {
     const { routing, store } = this.deps;
     const health = new Map(routing.health().map((entry) => [entry.id, entry]));
     const stored = new Map((await store.deployments.list()).map((row) => [row.id, row]));
     return routing.current().deployments.map((deployment) => {
       const row = deployment.config.source === 'store' ? stored.get(deployment.config.id) : undefined;
-      return this.view(deployment, row, health.get(deployment.config.id));
+      return { deployment: this.view(deployment, row, health.get(deployment.config.id)), modelInfo: deployment.config.modelInfo };
     });
   }
 
@@ -266,18 +275,17 @@ export class ModelService {
    */
   async updateEntry(id: string, version: number | undefined, change: ModelEntry): Promise<DeploymentView> {
     const row = await this.stored(id);
-    const provider = await this.deps.providers.get(row.providerId);
+    // Stale before anything is made for it (a provider for a new key, say).
+    if (version !== undefined && version !== row.version) {
+      throw new GatewayError('conflict', 'Someone else changed this model first; reload it and try again.', { current: await this.get(id) });
+    }
+    const running = this.deps.routing.current().deployments.find((d) => d.config.source === 'store' && d.config.id === id);
+    if (!running) throw new GatewayError('invalid_request', 'This model cannot be routed (check its provider); edit it in the app.');
     const params = typeof change.litellm_params === 'object' && change.litellm_params !== null ? (change.litellm_params as Record<string, unknown>) : {};
-    const current: Record<string, unknown> = {
-      model: `${provider.family}/${row.upstreamModel}`,
-      ...(provider.apiBase ? { api_base: provider.apiBase } : {}),
-      ...(provider.keyHint ? { api_key: await this.deps.store.providers.revealKey(provider.id) } : {}),
-    };
-    const entry = { model_name: change.model_name ?? row.modelName, litellm_params: { ...current, ...this.ownParams(row), ...params } };
+    const entry = { model_name: change.model_name ?? row.modelName, litellm_params: { ...entryParams(running.config), ...this.ownParams(row), ...params } };
     const parsed = this.parseEntry(entry);
     const deployment = parsed.deployments[0]!;
-    const registry = await ProviderRegistry.load(this.deps.store);
-    const { id: providerId } = await registry.provide(deployment, this.deps.clock());
+    const { id: providerId } = await (await ProviderRegistry.load(this.deps.store)).provide(deployment, this.deps.clock());
     return this.edit(id, version, {
       modelName: deployment.modelName,
       providerId,
@@ -314,7 +322,7 @@ export class ModelService {
       providerId: row?.providerId ?? null,
       upstreamModel: config.upstreamModel,
       apiBase: config.apiBase.href,
-      settings: row ? deploymentSettings(row) : fileSettings(config),
+      settings: deployment.settings,
       version: row?.version ?? 0,
       source: config.source === 'store' ? 'app' : 'config file',
       inForce: deployment.inForce,

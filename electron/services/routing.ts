@@ -10,7 +10,7 @@ import { formatPath } from '../config/path.js';
 import { GatewayError } from '../core/errors.js';
 import type { Store } from '../store/index.js';
 import type { StoredRouting } from '../store/routing.js';
-import { fileRoutingSettings, routingInForce } from './effective-routing.js';
+import { fileHasRoutingSettings, fileRoutingSettings, routingInForce } from './effective-routing.js';
 import { storeChange } from './errors.js';
 import type { LiveRouting } from './ports.js';
 import { parseInput } from './validation.js';
@@ -114,8 +114,8 @@ export class RoutingService {
 
   /** Makes the config file's settings the app's, to edit; refused once the app has its own. */
   async copyFromConfig(): Promise<RoutingView> {
-    if (this.deps.config.source === null) {
-      throw new GatewayError('invalid_request', 'Loopgate was started without a config file: there are no file settings to copy.');
+    if (!fileHasRoutingSettings(this.deps.config)) {
+      throw new GatewayError('invalid_request', 'The config file sets no routing settings (or Loopgate was started without one): there is nothing to copy.');
     }
     const current = await this.deps.store.routing.get();
     if (current) {
@@ -133,7 +133,7 @@ export class RoutingService {
 
   private view(stored: StoredRouting | null): RoutingView {
     const { settings, source, version } = routingInForce(this.deps.config, stored);
-    return { ...settings, version, source, configFileHasSettings: this.deps.config.source !== null };
+    return { ...settings, version, source, configFileHasSettings: fileHasRoutingSettings(this.deps.config) };
   }
 
   /** Fallbacks name groups, aliases or (LiteLLM's `model_info.id`) deployments; aliases name groups. */

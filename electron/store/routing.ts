@@ -1,7 +1,7 @@
 // Routing settings made in the app: one versioned row (id 'global'), absent until first saved.
 // A save names the version it read: 0 for the first save, and a stale one is a conflict that
 // carries the row as it now is.
-import type { RoutingSettings } from '../../shared/api.js';
+import type { ModelGroupAliasSetting, RoutingSettings } from '../../shared/api.js';
 import type { RoutingStrategy } from '../../shared/routing.js';
 import { bool, defineTable, json, nullable, number, pick, textOf, text, updateVersioned, type Columns } from './columns.js';
 import type { Reader, StoreDatabase, Tx } from './database.js';
@@ -30,7 +30,7 @@ const SETTING_COLUMNS = {
   contentPolicyFallbacks: json<Record<string, string[]>>('content_policy_fallbacks', {}),
   defaultFallbacks: json<string[]>('default_fallbacks', []),
   maxFallbacks: number('max_fallbacks'),
-  modelGroupAlias: json<RoutingSettings['modelGroupAlias']>('model_group_alias', {}),
+  modelGroupAlias: json<Record<string, ModelGroupAliasSetting>>('model_group_alias', {}),
   cache: json<RoutingSettings['cache']>('cache', { enabled: false, ttlSeconds: 600, maxEntries: 1000 }),
   dropParams: bool('drop_params'),
 } satisfies Columns<RoutingSettings>;

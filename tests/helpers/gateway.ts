@@ -38,6 +38,7 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     masterKey: config.masterKey ?? TEST_MASTER_KEY,
     logger,
     store,
+    env: options.env ?? {},
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
     uiDir: rendererDir(),
