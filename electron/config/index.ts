@@ -3,9 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parseDuration } from '../../shared/keys.js';
-import { catalogEntry, PROVIDER_CATALOG } from '../../shared/providers.js';
+import { catalogEntry } from '../../shared/providers.js';
 import type { AwsCredentials, DeploymentConfig } from '../core/deployment.js';
+import { bySpecificity, compilePattern, isPattern, matchPattern, WILDCARD } from '../core/model-names.js';
 import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
+import { modelReference } from './model-ref.js';
 import { formatPath } from './path.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
 import { unsupportedKeys } from './unsupported.js';
@@ -98,25 +100,23 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
     ? resolveValue(file.general_settings.master_key, 'general_settings.master_key', lookup)
     : (options.env.LOOPGATE_MASTER_KEY ?? null);
 
-  const aliasTargets = file.router_settings?.model_group_alias ?? {};
-  const names = new Set(deployments.map((d) => d.modelName));
+  const routes = routableNames(deployments);
   const modelGroupAlias: Record<string, ModelGroupAlias> = {};
-  for (const [alias, target] of Object.entries(aliasTargets)) {
-    modelGroupAlias[alias] = { model: target, hidden: false };
-    if (!names.has(target)) {
-      throw new ConfigError(
-        `router_settings.model_group_alias.${alias}`,
-        `expected the name of a model in model_list, got "${target}"`,
-      );
+  for (const [alias, target] of Object.entries(file.router_settings?.model_group_alias ?? {})) {
+    const setting = typeof target === 'string' ? { model: target, hidden: false } : { model: target.model, hidden: target.hidden ?? false };
+    if (!routes(setting.model)) {
+      throw new ConfigError(`router_settings.model_group_alias.${alias}`, `expected the name of a model in model_list, got "${setting.model}"`);
     }
+    modelGroupAlias[alias] = setting;
   }
 
-  const known = new Set([...names, ...Object.keys(modelGroupAlias)]);
+  const known = (name: string): boolean => routes(name) || name in modelGroupAlias;
+  const ids = new Set(deployments.map((d) => d.id));
   return {
     source: options.source ?? null,
     masterKey: masterKey || null,
     deployments,
-    routing: routerSettings(file, known),
+    routing: routerSettings(file, known, ids),
     cache: cacheSettings(file),
     healthCheckIntervalMs: file.general_settings?.background_health_checks ? (file.general_settings.health_check_interval ?? 300) * 1000 : null,
     modelGroupAlias,
@@ -128,8 +128,19 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
 
 type Lookup = (name: string) => string | undefined;
 
-// router_settings wins over litellm_settings, as in LiteLLM's proxy.
-function routerSettings(file: ConfigFile, known: ReadonlySet<string>): RouterSettings {
+/** Whether a name reaches a model: a model_name, or a name a wildcard model_name matches. */
+function routableNames(deployments: readonly DeploymentConfig[]): (name: string) => boolean {
+  const names = new Set(deployments.map((d) => d.modelName));
+  const patterns = bySpecificity([...names].filter(isPattern).map((name) => ({ pattern: compilePattern(name) })));
+  return (name) => names.has(name) || matchPattern(patterns, name) !== null;
+}
+
+const NOT_A_MODEL = 'expected the name of a model in model_list';
+const NOT_A_TARGET = "expected the name of a model in model_list or a deployment's model_info.id";
+
+// router_settings wins over litellm_settings, as in LiteLLM's proxy. A fallback may name a
+// deployment by its model_info.id (LiteLLM looks ids up first): it routes to exactly that one.
+function routerSettings(file: ConfigFile, known: (name: string) => boolean, ids: ReadonlySet<string>): RouterSettings {
   const router = file.router_settings ?? {};
   const litellm = file.litellm_settings ?? {};
   const fallbackMap = (name: 'fallbacks' | 'context_window_fallbacks' | 'content_policy_fallbacks'): Record<string, string[]> => {
@@ -138,12 +149,10 @@ function routerSettings(file: ConfigFile, known: ReadonlySet<string>): RouterSet
     const map: Record<string, string[]> = {};
     list.forEach((entry, index) => {
       for (const [group, targets] of Object.entries(entry)) {
-        for (const [position, name_] of [group, ...targets].entries()) {
-          if (!known.has(name_)) {
-            const where = position === 0 ? `${section}.${name}[${index}]` : `${section}.${name}[${index}].${group}[${position - 1}]`;
-            throw new ConfigError(where, `expected the name of a model in model_list, got "${name_}"`);
-          }
-        }
+        if (!known(group)) throw new ConfigError(`${section}.${name}[${index}]`, `${NOT_A_MODEL}, got "${group}"`);
+        targets.forEach((target, position) => {
+          if (!known(target) && !ids.has(target)) throw new ConfigError(`${section}.${name}[${index}].${group}[${position}]`, `${NOT_A_TARGET}, got "${target}"`);
+        });
         map[group] = [...(map[group] ?? []), ...targets];
       }
     });
@@ -151,7 +160,7 @@ function routerSettings(file: ConfigFile, known: ReadonlySet<string>): RouterSet
   };
   const defaultFallbacks = router.default_fallbacks ?? litellm.default_fallbacks ?? [];
   defaultFallbacks.forEach((target, index) => {
-    if (!known.has(target)) throw new ConfigError(`router_settings.default_fallbacks[${index}]`, `expected the name of a model in model_list, got "${target}"`);
+    if (!known(target) && !ids.has(target)) throw new ConfigError(`router_settings.default_fallbacks[${index}]`, `${NOT_A_TARGET}, got "${target}"`);
   });
   return {
     strategy: router.routing_strategy ?? 'simple-shuffle',
@@ -164,7 +173,7 @@ function routerSettings(file: ConfigFile, known: ReadonlySet<string>): RouterSet
     contentPolicyFallbacks: fallbackMap('content_policy_fallbacks'),
     defaultFallbacks,
     maxFallbacks: router.max_fallbacks ?? litellm.max_fallbacks ?? ROUTER_DEFAULTS.maxFallbacks,
-    dropParams: false,
+    dropParams: litellm.drop_params ?? false,
   };
 }
 
@@ -202,20 +211,24 @@ function toDeployment(
 ): DeploymentConfig {
   const at = `model_list[${index}].litellm_params`;
   const params = entry.litellm_params;
-  const slash = params.model.indexOf('/');
-  const familyName = params.model.slice(0, slash);
-  const family = catalogEntry(familyName);
-  if (!family) {
-    const known = PROVIDER_CATALOG.map((entry) => entry.id).join(', ');
-    throw new ConfigError(`${at}.model`, `unknown provider "${familyName}"; expected one of: ${known}`);
-  }
   const optional = (name: keyof typeof params): string | null => {
     const value = params[name];
     return typeof value === 'string' ? resolveValue(value, `${at}.${name}`, lookup) : null;
   };
+  const givenApiBase = optional('api_base');
+  const reference = modelReference(params.model, givenApiBase);
+  if ('problem' in reference) throw new ConfigError(`${at}.model`, reference.problem);
+  const family = catalogEntry(reference.family)!;
+  // Ollama's `*` stands for the models the server lists (expanded at start-up); any other needs a `*` in model_name to fill it.
+  if (isPattern(reference.upstreamModel) && family.id !== 'ollama' && !isPattern(entry.model_name)) {
+    throw new ConfigError(
+      `model_list[${index}].model_name`,
+      `expected a wildcard model_name such as "*" or "${family.id}/${WILDCARD}" for the wildcard model "${params.model}", got "${entry.model_name}"`,
+    );
+  }
   const aws = awsSettings(optional, at, family.id);
   const apiBase = parseApiBase(
-    optional('api_base') ?? (aws ? `https://bedrock-runtime.${aws.region}.amazonaws.com` : family.defaultApiBase),
+    givenApiBase ?? (aws ? `https://bedrock-runtime.${aws.region}.amazonaws.com` : family.defaultApiBase),
     `${at}.api_base`,
   );
   const apiKey = optional('api_key');
@@ -225,10 +238,10 @@ function toDeployment(
     id: typeof info.id === 'string' ? info.id : `${entry.model_name}#${index}`,
     source: 'config',
     enabled: true,
-    dropParams: null,
+    dropParams: params.drop_params ?? null,
     modelName: entry.model_name,
     family: family.id,
-    upstreamModel: params.model.slice(slash + 1),
+    upstreamModel: reference.upstreamModel,
     apiBase,
     apiKey,
     apiVersion: optional('api_version'),

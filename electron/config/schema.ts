@@ -3,12 +3,12 @@
 import { z } from 'zod';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
 
-
 const positiveNumber = z.number().positive();
 const nonNegativeInteger = z.number().int().nonnegative();
 
 const litellmParamsSchema = z.object({
-  model: z.string().regex(/^[A-Za-z0-9_.-]+\/.+$/, 'expected "<provider>/<model>", e.g. "openai/gpt-4o"'),
+  /** `<provider>/<model>`, or a bare model name LiteLLM can place (model-ref.ts). */
+  model: z.string().regex(/^([A-Za-z0-9_.-]+\/.+|[^/\s]+)$/, 'expected "<provider>/<model>", e.g. "openai/gpt-4o"'),
   api_base: z.string().optional(),
   api_key: z.string().optional(),
   rpm: nonNegativeInteger.optional(),
@@ -24,6 +24,8 @@ const litellmParamsSchema = z.object({
   aws_region_name: z.string().optional(),
   input_cost_per_token: z.number().nonnegative().optional(),
   output_cost_per_token: z.number().nonnegative().optional(),
+  /** Wins over litellm_settings.drop_params for this deployment. */
+  drop_params: z.boolean().optional(),
 });
 
 const modelEntrySchema = z.object({
@@ -48,9 +50,12 @@ const routingFields = {
   max_fallbacks: z.number().int().nonnegative().optional(),
 };
 
+/** LiteLLM's two spellings: `gpt-4: gpt-4o`, or `gpt-4: { model: gpt-4o, hidden: true }` (routes, not listed). */
+const modelGroupAlias = z.union([z.string(), z.object({ model: z.string(), hidden: z.boolean().optional() })]);
+
 const routerSettingsSchema = z.object({
   routing_strategy: z.enum(ROUTING_STRATEGIES).optional(),
-  model_group_alias: z.record(z.string(), z.string()).optional(),
+  model_group_alias: z.record(z.string(), modelGroupAlias).optional(),
   /** Minimum seconds to wait before a retry. */
   retry_after: seconds.optional(),
   timeout: positiveNumber.optional(),
@@ -67,6 +72,8 @@ const cacheParamsSchema = z.object({
 
 const litellmSettingsSchema = z.object({
   request_timeout: positiveNumber.optional(),
+  /** Drop request fields a provider cannot take instead of answering 400. */
+  drop_params: z.boolean().optional(),
   cache: z.boolean().optional(),
   cache_params: cacheParamsSchema.optional(),
   ...routingFields,

@@ -1,5 +1,8 @@
 // `GET /v1/models` and `GET /v1/models/{id}`: the configured model names and aliases, in
-// OpenAI's list shape, serialised once at start-up.
+// OpenAI's list shape, serialised once per routing change. Wildcard groups are listed as
+// written (`openai/*`, `*`), as LiteLLM's proxy lists them; hidden aliases route but are not
+// listed (LiteLLM's `model_group_alias: {gpt-4: {model: gpt-4o, hidden: true}}`), nor is a
+// group whose every deployment is disabled.
 import type { DeploymentConfig } from '../core/deployment.js';
 import type { Router } from '../router/index.js';
 import { modelAllowed } from './admission.js';
@@ -18,7 +21,7 @@ export function modelsIndex(
   created = Math.floor(Date.now() / 1000),
 ): ModelsIndex {
   const ownerOf = new Map(deployments.map((d) => [d.modelName, d.family]));
-  const data = router.modelNames().map((id) => ({ id, object: 'model', created, owned_by: ownerOf.get(id) ?? 'loopgate' }));
+  const data = router.listedNames().map((id) => ({ id, object: 'model', created, owned_by: ownerOf.get(id) ?? 'loopgate' }));
   return {
     modelsBody: JSON.stringify({ object: 'list', data }),
     modelBodies: new Map(data.map((model) => [model.id, JSON.stringify(model)])),

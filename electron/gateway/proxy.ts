@@ -76,7 +76,9 @@ async function route(
     },
     async (deployment, turn) => {
       ctx.deployment = deployment;
-      const relayed = await relayAttempt({ deps, dialect, ctx, body, deployment, turn, timing });
+      // The deployment's own drop_params wins over the global one.
+      const dropParams = deployment.dropParams ?? deps.router.settings.dropParams;
+      const relayed = await relayAttempt({ deps, dialect, ctx, body, deployment, dropParams, turn, timing });
       return { ...relayed, tokens: ctx.usage?.totalTokens ?? 0 };
     },
   );

@@ -1,8 +1,8 @@
 // One attempt on one deployment, as HTTP: relay natively (the upstream speaks the client's
 // dialect) or translate through the chat pivot, then answer in one piece or as a stream. The
 // client hears nothing until the upstream has produced its first byte: only then does the
-// attempt commit, so a failure before it is the router's to retry. Also here: cache replay,
-// usage estimation for upstreams that report none, and the routing headers.
+// attempt commit, so a failure before it is the router's to retry. Also here: drop_params,
+// cache replay, usage estimation for upstreams that report none, and the routing headers.
 import { familyOf } from '../providers/index.js';
 import type { Dispatcher } from 'undici';
 import { UpstreamStreamError, type DeploymentConfig, type UpstreamRequest } from '../core/deployment.js';
@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger.js';
 import { usageFromOpenAI, type TokenUsage } from '../core/usage.js';
 import type { InboundDialect, Json } from '../dialects/types.js';
 import { countChatPromptTokens, countTokens, ReplyTally } from '../providers/tokens.js';
+import { withoutParams } from '../providers/unsupported.js';
 import type { AttemptTurn } from '../router/attempts.js';
 import { AttemptFailure } from '../router/failures.js';
 import { drained, sendJson, type RequestContext } from './context.js';
@@ -45,6 +46,8 @@ interface AttemptScope {
   ctx: RequestContext;
   body: Json;
   deployment: DeploymentConfig;
+  /** LiteLLM's drop_params for this deployment: fields its family cannot take are dropped, not refused. */
+  dropParams: boolean;
   turn: AttemptTurn;
   timing: Timing;
 }
@@ -67,7 +70,9 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
       ctx.res.setHeader('x-loopgate-omitted-tools', translated.omittedTools.join(', '));
       deps.logger.log('warn', 'Left out tools the upstream cannot run', { id: ctx.id, tools: translated.omittedTools.join(','), deployment: deployment.id });
     }
-    request = family.chatRequest({ ...chat, model: deployment.upstreamModel }, deployment);
+    const dropped = scope.dropParams ? family.unsupportedParams(chat) : [];
+    sayDropped(scope, dropped);
+    request = family.chatRequest({ ...withoutParams(chat, dropped), model: deployment.upstreamModel }, deployment);
   }
 
   const sentAt = performance.now();
@@ -134,6 +139,16 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
   commit(scope);
   sendJson(ctx, upstream.statusCode, out, clientHeadersFromUpstream(upstream.headers));
   return { latencyMs, sent: [out], contentType: 'application/json' };
+}
+
+/** A drop is logged and said in a header; each attempt says its own (a retry elsewhere may drop nothing). */
+function sayDropped({ deps, ctx, deployment }: AttemptScope, dropped: readonly string[]): void {
+  if (dropped.length === 0) {
+    ctx.res.removeHeader('x-loopgate-dropped-params');
+    return;
+  }
+  ctx.res.setHeader('x-loopgate-dropped-params', dropped.join(', '));
+  deps.logger.log('info', 'Dropped parameters the upstream cannot take (drop_params)', { id: ctx.id, params: dropped.join(','), deployment: deployment.id });
 }
 
 /** From here on the client hears this attempt: tell the router, and say how it was routed. */

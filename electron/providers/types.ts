@@ -20,6 +20,8 @@ export interface ProviderFamily {
   nativePath(dialect: Dialect, deployment: DeploymentConfig, stream: boolean): string;
   /** Headers that carry the upstream credential (and any the family always needs). */
   authHeaders(deployment: DeploymentConfig, request: UpstreamRequest): Record<string, string>;
+  /** Request fields this family cannot take with the values given: refused with a 400, or dropped under drop_params. */
+  unsupportedParams(chat: ChatRequest): string[];
   /** Chat pivot → this family's request. Throws a 400 naming what cannot be said. */
   chatRequest(chat: ChatRequest, deployment: DeploymentConfig): UpstreamRequest;
   /** This family's response body → chat pivot. */

@@ -1,9 +1,11 @@
-// Router owns turning a client's model name into the deployment that serves it: model groups
-// and aliases, the routing strategy, cooldowns, the fallback chains, and the attempt loop that
-// retries and falls back (attempts.ts). One Router lives as long as the gateway: a routing
-// change updates it in place, so what it has learnt about each deployment survives.
+// Router owns turning a client's model name into the deployment that serves it: model groups,
+// wildcard groups and aliases, the routing strategy, cooldowns, the fallback chains, and the
+// attempt loop that retries and falls back (attempts.ts). One Router lives as long as the
+// gateway: a routing change updates it in place, so what it has learnt about each deployment
+// survives.
 import type { DeploymentConfig } from '../core/deployment.js';
-import type { RouterSettings, RoutingInput } from '../core/routing.js';
+import { bySpecificity, compilePattern, fillWildcards, isPattern, matchPattern, type ModelPattern } from '../core/model-names.js';
+import type { ModelGroupAlias, RouterSettings, RoutingInput } from '../core/routing.js';
 import { GatewayError } from '../core/errors.js';
 import type { AttemptFailure } from './failures.js';
 import { DeploymentState } from './state.js';
@@ -18,7 +20,7 @@ export interface DeploymentHealth {
   model_name: string;
   provider: string;
   api_base: string;
-  state: 'healthy' | 'cooling';
+  state: 'healthy' | 'cooling' | 'disabled';
   cooling_until: string | null;
   last_error: string | null;
   last_error_at: string | null;
@@ -35,14 +37,38 @@ export interface RouterOptions {
 
 const NO_IDS: ReadonlySet<string> = new Set();
 
+/**
+ * LiteLLM's default allowed_fails. Set to anything else, LiteLLM counts failures against every
+ * deployment, a group's only one included (cooldown_handlers.py, `_is_allowed_fails_set_on_router`).
+ */
+const LITELLM_DEFAULT_ALLOWED_FAILS = 3;
+
+/** The deployments clients reach under one model_name; a name with `*` is a wildcard group. */
+interface Group {
+  readonly name: string;
+  readonly states: DeploymentState[];
+  readonly pattern: ModelPattern | null;
+}
+
+type WildcardGroup = Group & { readonly pattern: ModelPattern };
+
+/** Where a name leads: a group (for a wildcard one, with what the `*`s matched) or one deployment by id. */
+interface Target {
+  states: readonly DeploymentState[];
+  /** For a wildcard match: the chosen deployment as this request sees it, named as asked and its upstream model filled in. */
+  fill: ((config: DeploymentConfig) => DeploymentConfig) | null;
+}
+
 export class Router {
   private routing!: RouterSettings;
-  private groups = new Map<string, DeploymentState[]>();
+  private groups = new Map<string, Group>();
+  /** The wildcard groups, most specific first. */
+  private patterns: WildcardGroup[] = [];
   /** The state of each deployment of the current input, by the config object requests carry. */
   private byConfig = new Map<DeploymentConfig, DeploymentState>();
   /** The same states by id, for requests that started before an update swapped the config objects. */
   private byId = new Map<string, DeploymentState>();
-  private aliases: ReadonlyMap<string, string> = new Map();
+  private aliases: ReadonlyMap<string, ModelGroupAlias> = new Map();
   private readonly random: RandomSource;
   private readonly clock: () => number;
   private readonly strategyContext: Omit<StrategyContext, 'now'>;
@@ -72,70 +98,83 @@ export class Router {
       if (same) same.push(state);
       else previous.set(state.config.id, [state]);
     }
-    const groups = new Map<string, DeploymentState[]>();
+    const groups = new Map<string, Group>();
     const byConfig = new Map<DeploymentConfig, DeploymentState>();
     const byId = new Map<string, DeploymentState>();
     for (const deployment of input.deployments) {
       const state = previous.get(deployment.id)?.shift()?.reconfigure(deployment) ?? new DeploymentState(deployment);
       byConfig.set(deployment, state);
       if (!byId.has(deployment.id)) byId.set(deployment.id, state);
-      const group = groups.get(deployment.modelName);
-      if (group) group.push(state);
-      else groups.set(deployment.modelName, [state]);
+      const name = deployment.modelName;
+      const group = groups.get(name);
+      if (group) group.states.push(state);
+      else groups.set(name, { name, states: [state], pattern: isPattern(name) ? compilePattern(name) : null });
     }
     this.groups = groups;
+    this.patterns = bySpecificity([...groups.values()].filter((group): group is WildcardGroup => group.pattern !== null));
     this.byConfig = byConfig;
     this.byId = byId;
-    this.aliases = new Map(Object.entries(input.modelGroupAlias).map(([alias, target]) => [alias, target.model]));
+    this.aliases = new Map(Object.entries(input.modelGroupAlias));
     this.routing = input.routing;
   }
 
-  /** Model names clients may ask for: every group and every alias. */
+  /** Every model name clients may ask for by name: each group (wildcard ones as written) and each alias, hidden ones too. */
   modelNames(): string[] {
     return [...this.groups.keys(), ...this.aliases.keys()];
   }
 
-  has(model: string): boolean {
-    return this.groups.has(this.aliases.get(model) ?? model);
+  /** What `/v1/models` lists: groups with a deployment enabled, and aliases not marked hidden. */
+  listedNames(): string[] {
+    const groups = [...this.groups.values()].filter((group) => group.states.some((state) => state.config.enabled)).map((group) => group.name);
+    const aliases = [...this.aliases].filter(([, alias]) => !alias.hidden).map(([name]) => name);
+    return [...groups, ...aliases];
   }
 
-  /** The group a client's model name means; a clear 404 when there is none. */
+  /** The model name a client's model means (an alias resolved); a clear 404 when nothing routes it. */
   resolve(model: string): string {
-    const group = this.aliases.get(model) ?? model;
-    if (!this.groups.has(group)) {
-      throw new GatewayError(
-        'model_not_found',
-        `The model "${model}" is not configured on this gateway. Configured models: ${this.modelNames().join(', ') || '(none)'}.`,
-        { param: 'model' },
-      );
-    }
-    return group;
+    const name = this.aliases.get(model)?.model ?? model;
+    if (!this.groups.has(name) && !matchPattern(this.patterns, name)) throw this.notFound(model);
+    return name;
   }
 
   /**
-   * Chooses a deployment of `group` by the strategy, skipping cooling ones and, when others
-   * remain, those whose id is in `avoid`. When every deployment is cooling: 429 with the
-   * earliest recovery.
+   * Chooses a deployment for `name` (a group, an alias, a name a wildcard group matches, or a
+   * deployment's id, which fallbacks may name) by the strategy, skipping disabled and cooling
+   * ones and, when others remain, those whose id is in `avoid`. When every enabled deployment
+   * is cooling: 429 with the earliest recovery. A wildcard match comes back with its upstream
+   * model filled in.
    */
-  choose(group: string, avoid: ReadonlySet<string> = NO_IDS): DeploymentConfig {
+  choose(name: string, avoid: ReadonlySet<string> = NO_IDS): DeploymentConfig {
     const now = this.clock();
-    const all = this.groups.get(this.resolve(group))!;
-    const available = all.filter((state) => !state.isCooling(now) && state.headroomAt(now) <= now);
-    if (available.length === 0) throw this.allBusy(group, all, now);
+    const target = this.target(name);
+    const enabled = target.states.filter((state) => state.config.enabled);
+    if (enabled.length === 0) {
+      throw new GatewayError('model_not_found', `Every deployment of "${name}" is disabled; enable one in Models & routing, or ask for another model.`, {
+        param: 'model',
+      });
+    }
+    const available = enabled.filter((state) => !state.isCooling(now) && state.headroomAt(now) <= now);
+    if (available.length === 0) throw this.allBusy(name, enabled, now);
     const fresh = avoid.size === 0 ? available : available.filter((state) => !avoid.has(state.config.id));
     const pool = fresh.length > 0 ? fresh : available;
     // Priority by `order`: the lowest tier that has anyone available.
     const lowestOrder = Math.min(...pool.map((state) => state.config.order ?? Number.POSITIVE_INFINITY));
     const tier = pool.filter((state) => (state.config.order ?? Number.POSITIVE_INFINITY) === lowestOrder);
-    return STRATEGIES[this.settings.strategy](tier, { ...this.strategyContext, now }).config;
+    const chosen = STRATEGIES[this.settings.strategy](tier, { ...this.strategyContext, now }).config;
+    return target.fill ? target.fill(chosen) : chosen;
   }
 
-  /** Fallback groups for `group` of a kind, in order; general fallbacks default to default_fallbacks. */
+  /**
+   * Fallbacks for `group` of a kind, in order: its own, else (for a name a wildcard group
+   * matched) the wildcard group's; general fallbacks default to default_fallbacks.
+   */
   fallbacks(group: string, kind: FallbackKind): string[] {
     const { fallbacks, contextWindowFallbacks, contentPolicyFallbacks, defaultFallbacks } = this.settings;
-    if (kind === 'context_window') return contextWindowFallbacks[group] ?? [];
-    if (kind === 'content_policy') return contentPolicyFallbacks[group] ?? [];
-    return fallbacks[group] ?? defaultFallbacks.filter((name) => name !== group);
+    const map = kind === 'context_window' ? contextWindowFallbacks : kind === 'content_policy' ? contentPolicyFallbacks : fallbacks;
+    const wildcardGroup = this.groups.has(group) ? null : matchPattern(this.patterns, group)?.entry.name;
+    const own = map[group] ?? (wildcardGroup ? map[wildcardGroup] : undefined);
+    if (own) return own;
+    return kind === 'general' ? defaultFallbacks.filter((name) => name !== group) : [];
   }
 
   started(deployment: DeploymentConfig): void {
@@ -153,14 +192,22 @@ export class Router {
     state.lastError = null;
   }
 
-  /** A 429's Retry-After cools the deployment for that long; too many failures a minute, for cooldown_time. */
+  /**
+   * A 429's Retry-After cools the deployment for that long; too many failures a minute, for
+   * cooldown_time. The only enabled deployment of its group is never cooled, as in LiteLLM:
+   * its client gets the upstream's own error, not a 429 from Loopgate. Unless allowed_fails is
+   * set to other than LiteLLM's default: then LiteLLM counts its failures like any other's.
+   */
   failed(deployment: DeploymentConfig, failure: AttemptFailure): void {
     const state = this.state(deployment);
     if (failure.kind === 'client' || !state) return;
     const now = this.clock();
-    const tripped = state.failed(failure.describe(), now, this.settings.allowedFails);
-    if (failure.response?.status === 429 && failure.retryAfterMs !== null) state.coolFor(failure.retryAfterMs, now);
-    else if (tripped) state.coolFor(this.settings.cooldownMs, now);
+    const { allowedFails, cooldownMs } = this.settings;
+    const tripped = state.failed(failure.describe(), now, allowedFails);
+    const alone = this.isAlone(state);
+    if (alone && allowedFails === LITELLM_DEFAULT_ALLOWED_FAILS) return;
+    if (!alone && failure.response?.status === 429 && failure.retryAfterMs !== null) state.coolFor(failure.retryAfterMs, now);
+    else if (tripped) state.coolFor((alone ? failure.retryAfterMs : null) ?? cooldownMs, now);
   }
 
   /** A passing health check ends a cooldown early. */
@@ -175,7 +222,7 @@ export class Router {
       model_name: state.config.modelName,
       provider: state.config.family,
       api_base: state.config.apiBase.origin,
-      state: state.isCooling(now) ? 'cooling' : 'healthy',
+      state: !state.config.enabled ? 'disabled' : state.isCooling(now) ? 'cooling' : 'healthy',
       cooling_until: state.isCooling(now) ? new Date(state.coolingUntil).toISOString() : null,
       last_error: state.lastError?.message ?? null,
       last_error_at: state.lastError ? new Date(state.lastError.at).toISOString() : null,
@@ -186,6 +233,38 @@ export class Router {
 
   deployments(): DeploymentConfig[] {
     return [...this.byConfig.keys()];
+  }
+
+  /**
+   * Where a name leads: an alias's group, a group, a deployment by id (LiteLLM looks ids up
+   * before wildcards, so `*` cannot swallow them), or the wildcard group that matches it.
+   */
+  private target(name: string): Target {
+    const resolved = this.aliases.get(name)?.model ?? name;
+    const group = this.groups.get(resolved);
+    if (group) return { states: group.states, fill: null };
+    const pinned = this.byId.get(resolved);
+    if (pinned) return { states: [pinned], fill: null };
+    const match = matchPattern(this.patterns, resolved);
+    if (!match) throw this.notFound(name);
+    return {
+      states: match.entry.states,
+      fill: (config) => ({ ...config, modelName: resolved, upstreamModel: fillWildcards(config.upstreamModel, match.captured, match.requested) }),
+    };
+  }
+
+  private notFound(model: string): GatewayError {
+    return new GatewayError(
+      'model_not_found',
+      `The model "${model}" is not configured on this gateway. Configured models: ${this.listedNames().join(', ') || '(none)'}.`,
+      { param: 'model' },
+    );
+  }
+
+  /** The only enabled deployment of its group (LiteLLM's single-deployment model group). */
+  private isAlone(state: DeploymentState): boolean {
+    const group = this.groups.get(state.config.modelName);
+    return (group?.states.filter((member) => member.config.enabled).length ?? 0) <= 1;
   }
 
   /** A deployment removed since the request started has no state; what is said about it is dropped. */

@@ -2,7 +2,7 @@
 // temp data dir, for integration tests.
 import OpenAI from 'openai';
 import { rendererDir } from '../../electron/app-info.js';
-import { parseConfigText } from '../../electron/config/index.js';
+import { parseConfigText, type GatewayConfig } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { createGateway, type Gateway } from '../../electron/gateway/server.js';
 import { openStore, type Store } from '../../electron/store/index.js';
@@ -27,10 +27,13 @@ export interface TestGatewayOptions {
   env?: Record<string, string>;
   clock?: () => number;
   random?: () => number;
+  /** Changes the parsed config before the gateway starts (what YAML cannot say, e.g. a disabled deployment). */
+  configure?: (config: GatewayConfig) => void;
 }
 
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const config = parseConfigText(yaml, { env: options.env ?? {} });
+  options.configure?.(config);
   const logger = new MemoryLogger();
   const store = await openStore(tempDir('loopgate-gw-'), logger);
   const gateway = await createGateway({

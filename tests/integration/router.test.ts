@@ -148,21 +148,40 @@ describe('retries and cooldowns', () => {
   });
 
   it('answers 429 with retry-after when every deployment is cooling', async () => {
-    await gateway([entry('m', a, 'fail-429')], 'router_settings:\n  num_retries: 2\n');
+    await gateway([entry('m', a, 'fail-429'), entry('m', b, 'fail-429')], 'router_settings:\n  num_retries: 2\n');
+    const before = served(a, 'fail-429') + served(b, 'fail-429');
+    // The first request meets both upstreams' own 429s, and each cools for its Retry-After.
     const first = await chat('m');
     expect(first.status).toBe(429);
     expect(first.headers.get('retry-after')).toBe('7');
+    expect(((await first.json()) as { error: { code: string } }).error.code).toBe('rate_limit_exceeded');
     const second = await chat('m');
     expect(second.status).toBe(429);
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(second.headers.get('retry-after'))).toBeLessThanOrEqual(7);
     expect(((await second.json()) as { error: { code: string } }).error.code).toBe('rate_limit');
-    expect(served(a, 'fail-429')).toBe(1);
+    expect(served(a, 'fail-429') + served(b, 'fail-429') - before).toBe(2);
+  });
+
+  it("never cools a group's only deployment: every request gets the upstream's own error, after its retries", async () => {
+    await gateway([entry('m', a, 'fail-429')], 'router_settings:\n  num_retries: 2\n');
+    const before = served(a, 'fail-429');
+    for (let request = 1; request <= 2; request++) {
+      const response = await chat('m');
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('7');
+      expect(response.headers.get('x-loopgate-attempts')).toBe('3');
+      expect(await response.json()).toMatchObject({ error: { message: 'Rate limit reached for requests', code: 'rate_limit_exceeded' } });
+      expect(served(a, 'fail-429') - before).toBe(3 * request);
+    }
+    const health = (await gw!.manage('GET', '/health')).body as { deployments: Array<{ id: string; state: string; last_error: string | null }> };
+    expect(health.deployments[0]).toMatchObject({ id: 'm#0', state: 'healthy', last_error: expect.stringContaining('429') });
   });
 });
 
 describe('routing changes made in the app', () => {
   it('keeps a cooled deployment cooling when a model is added', async () => {
+    // allowed_fails set away from LiteLLM's default 3 counts failures even against a group's only deployment.
     await gateway([entry('m', a, 'cooled-primary')], 'router_settings:\n  num_retries: 0\n  allowed_fails: 0\n  cooldown_time: 300\n');
     a.setFailing(500);
     expect((await chat('m')).status).toBe(500);
@@ -296,6 +315,7 @@ describe('response cache', () => {
 
 describe('headers and health', () => {
   it('background health checks bring a cooled deployment back early', async () => {
+    // allowed_fails: 0 (not LiteLLM's default) lets even a group's only deployment cool.
     await gateway(
       [entry('m', a, 'checked')],
       'router_settings:\n  num_retries: 0\n  allowed_fails: 0\n  cooldown_time: 300\ngeneral_settings:\n  background_health_checks: true\n  health_check_interval: 0.2\n',

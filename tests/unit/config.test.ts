@@ -59,13 +59,13 @@ describe('LiteLLM config', () => {
   num_retries: 2
   redis_host: localhost
 litellm_settings:
-  drop_params: true
+  set_verbose: true
 general_settings:
   database_url: postgres://x
 `,
       { env: { OPENAI_API_KEY: 'x' } },
     );
-    expect(config.unsupported).toEqual(['router_settings.redis_host', 'litellm_settings.drop_params', 'general_settings.database_url']);
+    expect(config.unsupported).toEqual(['router_settings.redis_host', 'litellm_settings.set_verbose', 'general_settings.database_url']);
     expect(config.routing).toMatchObject({ strategy: 'least-busy', numRetries: 2 });
   });
 
@@ -80,6 +80,7 @@ general_settings:
     const unknown = configError(base.replace('openai/llama3', 'nosuch/llama3'), { OPENAI_API_KEY: 'x' });
     expect(unknown.message).toContain('unknown provider "nosuch"');
   });
+
 
   it('names a misspelt routing strategy', () => {
     const error = configError(`${base}router_settings:\n  routing_strategy: simple-shufle\n`, { OPENAI_API_KEY: 'x' });
@@ -105,5 +106,81 @@ general_settings:
 
   it('reports YAML syntax errors with a line number', () => {
     expect(configError('model_list:\n  - model_name: [unclosed\n').message).toMatch(/not valid YAML at line \d/);
+  });
+});
+
+const one = (model: string, extra = ''): string => `
+model_list:
+  - model_name: m
+    litellm_params:
+      model: ${model}${extra}
+`;
+
+describe('LiteLLM routing vocabulary in the config', () => {
+  it('reads bare model names as LiteLLM does: OpenAI and Claude names by name, others by a known endpoint', () => {
+    expect(parseConfigText(one('gpt-4o'), { env: {} }).deployments[0]).toMatchObject({ family: 'openai', upstreamModel: 'gpt-4o' });
+    expect(parseConfigText(one('o3-mini'), { env: {} }).deployments[0]).toMatchObject({ family: 'openai', upstreamModel: 'o3-mini' });
+    const claude = parseConfigText(one('claude-sonnet-4-5'), { env: {} }).deployments[0];
+    expect(claude).toMatchObject({ family: 'anthropic', upstreamModel: 'claude-sonnet-4-5' });
+    expect(claude?.apiBase.href).toBe('https://api.anthropic.com/');
+    const groq = parseConfigText(one('llama-3.3-70b-versatile', '\n      api_base: https://api.groq.com/openai/v1'), { env: {} }).deployments[0];
+    expect(groq).toMatchObject({ family: 'groq', upstreamModel: 'llama-3.3-70b-versatile' });
+  });
+
+  it('refuses a bare name LiteLLM cannot place, saying what to write', () => {
+    const local = configError(one('llama3.1', '\n      api_base: http://127.0.0.1:11434/v1'));
+    expect(local.path).toBe('model_list[0].litellm_params.model');
+    expect(local.message).toContain('<provider>/<model>');
+    expect(local.message).toContain('"openai/llama3.1"');
+    expect(configError(one('gemini-2.5-pro')).message).toContain('"gemini/gemini-2.5-pro"');
+    expect(configError(one('/gpt-4o')).path).toBe('model_list[0].litellm_params.model');
+  });
+
+  it('refuses a wildcard upstream model under a model_name without one', () => {
+    const error = configError(one('openai/*'));
+    expect(error.path).toBe('model_list[0].model_name');
+    expect(error.message).toContain('"openai/*"');
+    // Ollama's `*` is discovery: any model_name will do.
+    expect(parseConfigText(one('ollama/*'), { env: {} }).deployments[0]).toMatchObject({ family: 'ollama', upstreamModel: '*' });
+  });
+
+  it('takes drop_params globally and per deployment', () => {
+    const yaml = `${one('openai/a', '\n      drop_params: false')}  - model_name: n\n    litellm_params:\n      model: openai/b\nlitellm_settings:\n  drop_params: true\n`;
+    const config = parseConfigText(yaml, { env: {} });
+    expect(config.routing.dropParams).toBe(true);
+    expect(config.deployments.map((d) => d.dropParams)).toEqual([false, null]);
+    expect(config.unsupported).toEqual([]);
+    expect(parseConfigText(one('openai/a'), { env: {} }).routing.dropParams).toBe(false);
+  });
+
+  it("takes model_group_alias in both of LiteLLM's forms", () => {
+    const config = parseConfigText(`${one('openai/a')}router_settings:\n  model_group_alias:\n    plain: m\n    quiet: { model: m, hidden: true }\n    loud: { model: m }\n`, { env: {} });
+    expect(config.modelGroupAlias).toEqual({ plain: { model: 'm', hidden: false }, quiet: { model: 'm', hidden: true }, loud: { model: 'm', hidden: false } });
+    expect(configError(`${one('openai/a')}router_settings:\n  model_group_alias:\n    quiet: { model: gone, hidden: true }\n`).path).toBe('router_settings.model_group_alias.quiet');
+  });
+
+  it("accepts a deployment's model_info.id and a name a wildcard group matches as fallback targets", () => {
+    const yaml = `
+model_list:
+  - model_name: m
+    litellm_params:
+      model: openai/a
+  - model_name: backup
+    litellm_params:
+      model: openai/b
+    model_info:
+      id: backup-eu
+  - model_name: anthropic/*
+    litellm_params:
+      model: anthropic/*
+router_settings:
+  fallbacks: [{"m": ["backup-eu", "anthropic/claude-haiku-4-5"]}]
+  default_fallbacks: ["backup-eu"]
+`;
+    const config = parseConfigText(yaml, { env: {} });
+    expect(config.routing.fallbacks).toEqual({ m: ['backup-eu', 'anthropic/claude-haiku-4-5'] });
+    const error = configError(yaml.replace('"backup-eu", ', '"backup-us", '));
+    expect(error.path).toBe('router_settings.fallbacks[0].m[0]');
+    expect(error.message).toContain('model_info.id');
   });
 });

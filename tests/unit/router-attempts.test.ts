@@ -150,6 +150,17 @@ describe('attempt loop: fallbacks', () => {
     expect(outcome).toMatchObject({ status: 'served', attempts: 2, deployment: { id: 'rescue#1' } });
   });
 
+  it("falls back to exactly the deployment a fallback names by its model_info.id", async () => {
+    // The strategy would pick rescue#2 (random() = 0.5 of two); the fallback pins rescue#1.
+    const r = router(['broken', 'rescue', 'rescue'], '  num_retries: 0\n  fallbacks: [{"broken": ["rescue#1"]}]\n');
+    expect(r.choose('rescue').id).toBe('rescue#2');
+    for (let i = 0; i < 3; i++) {
+      const { outcome, tried } = await run(r, 'broken', { 'broken#0': status(500), 'rescue#1': ok, 'rescue#2': ok });
+      expect(tried).toEqual(['broken#0', 'rescue#1']);
+      expect(outcome).toMatchObject({ status: 'served', deployment: { id: 'rescue#1' } });
+    }
+  });
+
   it('stops at max_fallbacks and answers with the last failure', async () => {
     const r = router(['a', 'b', 'c', 'd'], '  num_retries: 0\n  max_fallbacks: 2\n  fallbacks: [{"a": ["b", "c", "d"]}]\n');
     const { outcome, tried } = await run(r, 'a', { 'a#0': status(500), 'b#1': status(502), 'c#2': status(503), 'd#3': ok });
@@ -163,31 +174,69 @@ describe('attempt loop: cooling deployments', () => {
     r.failed(r.deployments().find((d) => d.id === id)!, AttemptFailure.fromResponse(429, { 'retry-after': String(seconds) }, '{}'));
 
   it('falls back without an attempt when every deployment of the group is cooling', async () => {
-    const r = router(['m', 'rescue'], '  fallbacks: [{"m": ["rescue"]}]\n');
+    const r = router(['m', 'm', 'rescue'], '  fallbacks: [{"m": ["rescue"]}]\n');
     cooled(r, 'm#0', 30);
-    const { outcome, tried } = await run(r, 'm', { 'm#0': ok, 'rescue#1': ok });
-    expect(tried).toEqual(['rescue#1']);
+    cooled(r, 'm#1', 30);
+    const { outcome, tried } = await run(r, 'm', { 'm#0': ok, 'm#1': ok, 'rescue#2': ok });
+    expect(tried).toEqual(['rescue#2']);
     expect(outcome).toMatchObject({ status: 'served', attempts: 1 });
   });
 
   it("answers the router's 429 with retry-after when nothing was attempted and there is no fallback", async () => {
-    const r = router(['m']);
+    const r = router(['m', 'm']);
     cooled(r, 'm#0', 30);
-    const { outcome, tried } = await run(r, 'm', { 'm#0': ok });
+    cooled(r, 'm#1', 20);
+    const { outcome, tried } = await run(r, 'm', { 'm#0': ok, 'm#1': ok });
     expect(tried).toEqual([]);
     expect(outcome).toMatchObject({ status: 'failed', attempts: 0, deployment: null });
     const error = outcome.status === 'failed' ? outcome.failure.error : null;
-    expect(error).toMatchObject({ code: 'rate_limit', status: 429, headers: { 'retry-after': '30' } });
+    expect(error).toMatchObject({ code: 'rate_limit', status: 429, headers: { 'retry-after': '20' } });
   });
 
   it("answers with the upstream's own failure when the group went cooling during the request", async () => {
-    const r = router(['m'], '  num_retries: 2\n');
-    const { outcome, tried } = await run(r, 'm', { 'm#0': status(429, '{"error":{"message":"slow down"}}', { 'retry-after': '7' }) });
-    expect(tried).toEqual(['m#0']);
+    const r = router(['m', 'm'], '  num_retries: 2\n');
+    const slowDown = status(429, '{"error":{"message":"slow down"}}', { 'retry-after': '7' });
+    const { outcome, tried } = await run(r, 'm', { 'm#0': slowDown, 'm#1': slowDown });
+    expect([...tried].sort()).toEqual(['m#0', 'm#1']);
     expect(outcome.status === 'failed' && outcome.failure.response).toMatchObject({ status: 429, headers: { 'retry-after': '7' } });
-    expect(healthOf(r, 'm#0').state).toBe('cooling');
+    expect(r.health().map((d) => d.state)).toEqual(['cooling', 'cooling']);
+  });
+});
+
+describe('attempt loop: a group with a single deployment (LiteLLM never cools it)', () => {
+  it("retries it, answers with the upstream's own error, and leaves it in rotation for the next request", async () => {
+    const r = router(['m'], '  num_retries: 2\n');
+    const slowDown = status(429, '{"error":{"message":"slow down"}}', { 'retry-after': '7' });
+    const first = await run(r, 'm', { 'm#0': slowDown });
+    expect(first.tried).toEqual(['m#0', 'm#0', 'm#0']);
+    expect(first.outcome.status === 'failed' && first.outcome.failure.response).toMatchObject({ status: 429, text: '{"error":{"message":"slow down"}}' });
+    expect(healthOf(r, 'm#0')).toMatchObject({ state: 'healthy', last_error: expect.stringContaining('slow down') });
+    // Many more failures in the same minute still do not take it out.
+    for (let i = 0; i < 3; i++) await run(r, 'm', { 'm#0': status(500) });
+    const next = await run(r, 'm', { 'm#0': ok });
+    expect(next.tried).toEqual(['m#0']);
+    expect(next.outcome.status).toBe('served');
   });
 
+  it('counts its failures like any other once allowed_fails is set to other than the default 3, as LiteLLM does', async () => {
+    const r = router(['m'], '  num_retries: 0\n  allowed_fails: 1\n  cooldown_time: 30\n');
+    await run(r, 'm', { 'm#0': status(500) });
+    expect(healthOf(r, 'm#0').state).toBe('healthy');
+    await run(r, 'm', { 'm#0': status(500) });
+    expect(healthOf(r, 'm#0').state).toBe('cooling');
+    const { outcome, tried } = await run(r, 'm', { 'm#0': ok });
+    expect(tried).toEqual([]);
+    expect(outcome.status === 'failed' && outcome.failure.error).toMatchObject({ code: 'rate_limit', headers: { 'retry-after': '30' } });
+  });
+
+  it('cools a deployment whose group has others, even at the default allowed_fails', async () => {
+    const r = router(['m', 'm'], '  num_retries: 0\n');
+    const first = await run(r, 'm', { 'm#0': status(429, '{}', { 'retry-after': '9' }), 'm#1': status(429, '{}', { 'retry-after': '9' }) });
+    expect(healthOf(r, first.tried[0]!).state).toBe('cooling');
+  });
+});
+
+describe('attempt loop: in flight', () => {
   it('counts an attempt in flight while it runs and not after', async () => {
     const r = router(['m']);
     let during = -1;

@@ -3,6 +3,7 @@
 import type { DeploymentConfig } from '../../core/deployment.js';
 import type { Dialect } from '../../core/deployment.js';
 import type { ProviderFamily } from '../types.js';
+import { unsupportedParams } from '../unsupported.js';
 import { toAnthropicRequest } from './request.js';
 import { fromAnthropicResponse } from './response.js';
 import { AnthropicToChatStream } from './stream.js';
@@ -20,6 +21,7 @@ export const anthropicFamily: ProviderFamily = {
     `${versionPrefix(deployment)}${dialect === 'anthropic_count_tokens' ? '/messages/count_tokens' : '/messages'}`,
   defaultHeaders: { 'anthropic-version': ANTHROPIC_VERSION },
   authHeaders: (deployment: DeploymentConfig): Record<string, string> => (deployment.apiKey ? { 'x-api-key': deployment.apiKey } : {}),
+  unsupportedParams,
   chatRequest: (chat, deployment) => ({ path: `${versionPrefix(deployment)}/messages`, body: JSON.stringify(toAnthropicRequest(chat)) }),
   chatResponse: (body, deployment) => fromAnthropicResponse(body, deployment.modelName),
   chatStream: (deployment) => new AnthropicToChatStream(deployment.modelName),

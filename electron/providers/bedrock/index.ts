@@ -4,7 +4,7 @@ import aws4 from 'aws4';
 import type { DeploymentConfig } from '../../core/deployment.js';
 import type { ProviderFamily } from '../types.js';
 import type { UpstreamRequest } from '../../core/deployment.js';
-import { toConverseRequest } from './request.js';
+import { converseUnsupportedParams, toConverseRequest } from './request.js';
 import { fromConverseResponse } from './response.js';
 import { ConverseToChatStream } from './stream.js';
 
@@ -43,6 +43,7 @@ export const bedrockFamily: ProviderFamily = {
   speaks: () => false,
   nativePath: (_dialect, deployment, stream) => modelPath(deployment, stream),
   authHeaders: sign,
+  unsupportedParams: converseUnsupportedParams,
   chatRequest: (chat, deployment) => ({ path: modelPath(deployment, chat.stream === true), body: JSON.stringify(toConverseRequest(chat)) }),
   chatResponse: (body, deployment) => fromConverseResponse(body, deployment.modelName),
   chatStream: (deployment) => new ConverseToChatStream(deployment.modelName),

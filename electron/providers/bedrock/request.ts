@@ -3,7 +3,7 @@ import type { ChatContentPart, ChatMessage, ChatRequest } from '../../core/chat.
 import { appendTurn, contentText, samplingOf } from '../../core/chat.js';
 import { GatewayError } from '../../core/errors.js';
 import { THINKING_BUDGET } from '../anthropic/request.js';
-import { refuseUnsupported } from '../unsupported.js';
+import { refuseUnsupported, unsupportedParams } from '../unsupported.js';
 
 type Json = Record<string, unknown>;
 
@@ -25,9 +25,16 @@ function blocks(content: ChatMessage['content'], at: string): Json[] {
   });
 }
 
+const asksJsonMode = (chat: ChatRequest): boolean => (chat.response_format?.type ?? 'text') !== 'text';
+
+/** The fields no chat family takes, and JSON mode, which Converse cannot say. */
+export function converseUnsupportedParams(chat: ChatRequest): string[] {
+  return asksJsonMode(chat) ? [...unsupportedParams(chat), 'response_format'] : unsupportedParams(chat);
+}
+
 export function toConverseRequest(chat: ChatRequest): Json {
   refuseUnsupported(chat, 'Bedrock');
-  if (chat.response_format && chat.response_format.type !== 'text') refuse('response_format', 'Bedrock Converse has no JSON mode; ask for JSON in the prompt instead');
+  if (asksJsonMode(chat)) refuse('response_format', 'Bedrock Converse has no JSON mode; ask for JSON in the prompt instead');
   const system: Json[] = [];
   const turns: Array<{ role: string; items: Json[] }> = [];
   const push = (role: 'user' | 'assistant', content: Json[]): void => appendTurn(turns, role, content);

@@ -2,6 +2,7 @@
 // key in the x-goog-api-key header. Everything goes through the chat pivot.
 import type { DeploymentConfig } from '../../core/deployment.js';
 import type { ProviderFamily } from '../types.js';
+import { unsupportedParams } from '../unsupported.js';
 import { toGeminiRequest } from './request.js';
 import { fromGeminiResponse } from './response.js';
 import { GeminiToChatStream } from './stream.js';
@@ -17,6 +18,7 @@ export const geminiFamily: ProviderFamily = {
   speaks: () => false,
   nativePath: (_dialect, deployment, stream) => modelPath(deployment, stream),
   authHeaders: (deployment): Record<string, string> => (deployment.apiKey ? { 'x-goog-api-key': deployment.apiKey } : {}),
+  unsupportedParams,
   chatRequest: (chat, deployment) => ({ path: modelPath(deployment, chat.stream === true), body: JSON.stringify(toGeminiRequest(chat)) }),
   chatResponse: (body, deployment) => fromGeminiResponse(body, deployment.modelName),
   chatStream: (deployment) => new GeminiToChatStream(deployment.modelName),

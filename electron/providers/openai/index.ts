@@ -44,6 +44,8 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderFami
       dialect === 'responses' ? servesResponses(deployment, options.responsesByDefault ?? false, options.defaultApiBase) : NATIVE_PATHS[dialect] !== undefined,
     nativePath: (dialect, deployment) => path(NATIVE_PATHS[dialect] ?? '/chat/completions', deployment),
     authHeaders: options.auth ?? bearer,
+    // The OpenAI wire format passes every field through; the upstream answers for what it cannot take.
+    unsupportedParams: () => [],
     chatRequest: (chat, deployment) => ({
       path: path('/chat/completions', deployment),
       // Usage is how spend is counted, so every stream asks for it.
