@@ -8,7 +8,7 @@
 /** Our own code: anything that is not an npm package or a Node built-in. */
 const OURS = '^(electron|shared|renderer|tests|build)/|^vite\\.config\\.ts$';
 /** The shell: the entries and the files only they use. */
-const SHELL = '^electron/(main|preload|ipc|cli|cli-keys|app-info|window-options)\\.ts$';
+const SHELL = '^electron/((main|preload|ipc|cli|cli-keys|window-options)\\.ts$|shell/)';
 /** The only files that may load the `electron` npm package. */
 const ELECTRON_HOSTS = '^electron/(main|preload|ipc)\\.ts$';
 /** The `electron` npm package (an unresolved `electron` import fails not-to-unresolvable). */

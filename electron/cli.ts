@@ -2,7 +2,7 @@
 // `loopgate`: the headless entry. Plain Node, no Electron.
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { APP_VERSION } from './app-info.js';
+import { APP_VERSION } from './core/app-info.js';
 import { CommandError, keysCommand, KEYS_USAGE } from './cli-keys.js';
 import { ConfigError } from './config/index.js';
 import { defaultDataDir } from './config/data-dir.js';

@@ -9,6 +9,8 @@ export interface MainWindowOptions {
   title: string;
   show: boolean;
   backgroundColor: string;
+  /** The window and taskbar icon on Linux (Windows and macOS take it from the app bundle). */
+  icon?: string;
   webPreferences: {
     preload: string;
     contextIsolation: true;
@@ -18,10 +20,19 @@ export interface MainWindowOptions {
     webSecurity: true;
     allowRunningInsecureContent: false;
     spellcheck: boolean;
+    devTools: boolean;
   };
 }
 
-export function mainWindowOptions(preload: string, dark: boolean): MainWindowOptions {
+export interface MainWindowSettings {
+  preload: string;
+  dark: boolean;
+  /** Packaged builds have no DevTools: nobody debugs an installed app's page by accident. */
+  devTools: boolean;
+  icon?: string;
+}
+
+export function mainWindowOptions({ preload, dark, devTools, icon }: MainWindowSettings): MainWindowOptions {
   return {
     width: 1180,
     height: 800,
@@ -31,6 +42,7 @@ export function mainWindowOptions(preload: string, dark: boolean): MainWindowOpt
     // Shown once the first paint is ready, so the window never flashes white.
     show: false,
     backgroundColor: dark ? '#0f1115' : '#f6f7f9',
+    ...(icon ? { icon } : {}),
     webPreferences: {
       preload,
       contextIsolation: true,
@@ -40,6 +52,7 @@ export function mainWindowOptions(preload: string, dark: boolean): MainWindowOpt
       webSecurity: true,
       allowRunningInsecureContent: false,
       spellcheck: false,
+      devTools,
     },
   };
 }

@@ -3,7 +3,7 @@
 import { emptyConfig, loadConfigFile, type Environment, type GatewayConfig } from '../config/index.js';
 import { ensureDataDir } from '../config/data-dir.js';
 import { loadOrCreateMasterKey } from '../config/master-key.js';
-import { APP_VERSION, rendererDir } from '../app-info.js';
+import { APP_VERSION, rendererDir } from '../core/app-info.js';
 import { expandOllamaWildcards } from '../providers/ollama.js';
 import { openStore, type Store } from '../store/index.js';
 import type { Logger } from '../core/logger.js';

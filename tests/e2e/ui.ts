@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
 import { expect } from 'vitest';
-import { rendererDir } from '../../electron/app-info.js';
+import { rendererDir } from '../../electron/core/app-info.js';
 import { loadConfigFile } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { createGateway, type Gateway } from '../../electron/gateway/server.js';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI_PATH = join(PROJECT_ROOT, 'dist/electron/cli.js');
-const LISTENING_LINE = /^Loopgate listening on (http:\/\/127\.0\.0\.1:\d+)$/;
+export const LISTENING_LINE = /^Loopgate listening on (http:\/\/127\.0\.0\.1:\d+)$/;
 
 export interface RunningCli {
   child: ChildProcess;

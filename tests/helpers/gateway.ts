@@ -1,7 +1,7 @@
 // Starts a real gateway in-process on 127.0.0.1:0 from a YAML config, with a fresh store in a
 // temp data dir, for integration tests.
 import OpenAI from 'openai';
-import { rendererDir } from '../../electron/app-info.js';
+import { rendererDir } from '../../electron/core/app-info.js';
 import { parseConfigText, type GatewayConfig } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { createGateway, type Gateway } from '../../electron/gateway/server.js';

@@ -1,16 +1,15 @@
 // The Electron side without Electron: the IPC binding over an in-memory channel pair, and the
 // window's security options and navigation rules as data.
-import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS, channelFor, type ApiMethod, type ApiRequest, type ApiResponse, type Result } from '../../shared/api.js';
-import { bindApi, type IpcMainLike } from '../../electron/ipc.js';
+import { bindApi, type IpcMainLike, type SenderFrame } from '../../electron/ipc.js';
 import { isAppUrl, isExternalLink, mainWindowOptions } from '../../electron/window-options.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
-type Listener = (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, request: unknown) => Promise<Result<unknown>>;
+type Listener = Parameters<IpcMainLike['handle']>[1];
 
-/** ipcMain's half and a renderer's half, joined in memory. */
-function channelPair(senderUrl: string) {
+/** ipcMain's half and a renderer's half, joined in memory; the sender is a top-level frame unless told. */
+function channelPair(senderUrl: string, parent: SenderFrame['parent'] = null) {
   const handlers = new Map<string, Listener>();
   const main: IpcMainLike = {
     handle: (channel, listener) => void handlers.set(channel, listener),
@@ -20,7 +19,7 @@ function channelPair(senderUrl: string) {
     const handler = handlers.get(channelFor(method));
     if (!handler) throw new Error(`no handler for ${method}`);
     // Structured clone, as IPC does: nothing but data crosses.
-    const reply = await handler({ senderFrame: { url: senderUrl } } as Pick<IpcMainInvokeEvent, 'senderFrame'>, structuredClone(request));
+    const reply = await handler({ senderFrame: { url: senderUrl, parent } }, structuredClone(request));
     return structuredClone(reply) as Result<ApiResponse<M>>;
   };
   return { main, invoke, handlers };
@@ -67,11 +66,17 @@ describe('IPC binding', () => {
     bindApi(pair.main, gw.gateway.api, trusted);
     expect(await pair.invoke('status.get', {})).toEqual({ ok: false, error: { code: 'permission', message: 'This window may not call Loopgate.' } });
   });
+
+  it('refuses a frame embedded in the app page, even one showing the app itself', async () => {
+    const pair = channelPair(`${gw.url}/ui/`, { url: `${gw.url}/ui/` });
+    bindApi(pair.main, gw.gateway.api, trusted);
+    expect(await pair.invoke('status.get', {})).toEqual({ ok: false, error: { code: 'permission', message: 'This window may not call Loopgate.' } });
+  });
 });
 
 describe('main window', () => {
   it('isolates the renderer: context isolation, sandbox, no Node, web security on', () => {
-    const options = mainWindowOptions('/app/preload.cjs', false);
+    const options = mainWindowOptions({ preload: '/app/preload.cjs', dark: false, devTools: false });
     expect(options.webPreferences).toEqual({
       preload: '/app/preload.cjs',
       contextIsolation: true,
@@ -81,9 +86,10 @@ describe('main window', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       spellcheck: false,
+      devTools: false,
     });
     expect(options.show).toBe(false);
-    expect(mainWindowOptions('/p', true).backgroundColor).not.toBe(options.backgroundColor);
+    expect(mainWindowOptions({ preload: '/p', dark: true, devTools: false }).backgroundColor).not.toBe(options.backgroundColor);
   });
 
   it('navigates only within the gateway admin UI and hands only web links to the browser', () => {

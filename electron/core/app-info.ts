@@ -1,4 +1,4 @@
-// Facts about the installed app that both entries (CLI and Electron) need.
+// Facts about the installed app that every entry (CLI, Electron, the gateway's /ui) needs.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,12 +10,12 @@ function firstExisting(candidates: string[]): string | null {
   return candidates.map((candidate) => join(here, candidate)).find((path) => existsSync(path)) ?? null;
 }
 
-export const PACKAGE_JSON = firstExisting(['../package.json', '../../package.json'])!;
+const PACKAGE_JSON = firstExisting(['../../package.json', '../../../package.json'])!;
 export const APP_VERSION = (JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string }).version;
 
 /** The built renderer: dist/renderer, found from source or from dist/electron. */
 export function rendererDir(): string | null {
-  // From source (electron/) the build is ../dist/renderer; from dist/electron it is ../renderer.
-  const index = firstExisting(['../dist/renderer/index.html', '../renderer/index.html']);
+  // From source (electron/core/) the build is ../../dist/renderer; from dist/electron/core it is ../../renderer.
+  const index = firstExisting(['../../dist/renderer/index.html', '../../renderer/index.html']);
   return index ? dirname(index) : null;
 }

@@ -1,0 +1,258 @@
+// electron/shell/ owns the desktop app's behaviour: start-up and its failures, the window, the
+// tray, quitting with one flush, the log file and each platform's quirks. It reaches Electron
+// only through the small surface main.ts passes in, so all of it runs in plain Node tests.
+import type { Environment } from '../config/index.js';
+import { defaultDataDir } from '../config/data-dir.js';
+import { BatchedJsonLogger } from '../core/logger.js';
+import type { StartedGateway, StartOptions } from '../gateway/start.js';
+import { bindApi } from '../ipc.js';
+import { isAppUrl } from '../window-options.js';
+import { appSettings, type AppSettings } from './app-args.js';
+import { appMenuTemplate } from './app-menu.js';
+import { describeBootFailure } from './boot-failure.js';
+import type { ElectronSurface } from './electron-surface.js';
+import { logFilePath, RotatingLogFile } from './log-file.js';
+import { loginItemFor } from './login-item.js';
+import { MainWindow } from './main-window.js';
+import { applyPermissionPolicy } from './permissions.js';
+import { staysInTrayOnClose } from './tray-availability.js';
+import { TrayController } from './tray.js';
+import { UiSession } from './ui-session.js';
+
+interface ShellResources {
+  preload: string;
+  trayIcon: string;
+  windowIcon: string;
+}
+
+/** Everything the shell needs from its surroundings; main.ts passes the real ones. */
+export interface ShellHost {
+  electron: ElectronSurface;
+  argv: readonly string[];
+  env: Environment;
+  platform: NodeJS.Platform;
+  /** The running executable: what "Start at login" launches. */
+  execPath: string;
+  resources: ShellResources;
+  startGateway(options: StartOptions): Promise<StartedGateway>;
+  isTrayShown(): Promise<boolean>;
+  /** Runs a task every `intervalMs`; returns what stops it. */
+  every(intervalMs: number, task: () => Promise<void>): () => void;
+  onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  now(): number;
+  /** Where log lines are mirrored besides the log file (stderr in a development run). */
+  logMirror: NodeJS.WritableStream | null;
+}
+
+const HOST = '127.0.0.1';
+const QUIT_GRACE_MS = 5_000;
+/** Windows gives a process little time once the session ends. */
+const SESSION_END_GRACE_MS = 1_000;
+const TRAY_REFRESH_MS = 30_000;
+const SESSION_CHECK_MS = 15 * 60_000;
+
+export class DesktopShell {
+  readonly logFile: string;
+  readonly logger: BatchedJsonLogger;
+  private readonly settings: AppSettings | null;
+  private readonly settingsError: unknown = null;
+  private readonly window: MainWindow;
+  private started: StartedGateway | null = null;
+  private tray: TrayController | null = null;
+  private uiSession: UiSession | null = null;
+  private stopTimers: Array<() => void> = [];
+  private running = false;
+  private stayInTray = false;
+  private booting: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | null = null;
+  private exited = false;
+
+  constructor(private readonly host: ShellHost) {
+    let settings: AppSettings | null = null;
+    try {
+      settings = appSettings(host.argv, host.env);
+    } catch (error) {
+      this.settingsError = error;
+    }
+    this.settings = settings;
+    this.logFile = logFilePath(settings?.dataDir ?? defaultDataDir(host.env));
+    this.logger = new BatchedJsonLogger(new RotatingLogFile(this.logFile, undefined, host.logMirror));
+    this.window = new MainWindow({
+      electron: host.electron,
+      preload: host.resources.preload,
+      ...(host.platform === 'linux' ? { icon: host.resources.windowIcon } : {}),
+      devTools: !host.electron.app.isPackaged,
+      logger: this.logger,
+      origin: () => this.origin(),
+      staysInTray: () => this.stayInTray,
+      isQuitting: () => this.stopping !== null,
+      onFocus: () => void this.uiSession?.renewIfDue(),
+      onSessionEnd: () => void this.stop(SESSION_END_GRACE_MS),
+    });
+  }
+
+  /** Takes the single-instance lock, wires the app's events and boots once Electron is ready. */
+  start(): Promise<void> {
+    const { app } = this.host.electron;
+    if (!app.requestSingleInstanceLock()) {
+      app.quit();
+      return Promise.resolve();
+    }
+    app.on('second-instance', () => this.showWindow());
+    // macOS: a Dock click or a relaunch from Finder, with the window hidden.
+    app.on('activate', () => this.showWindow());
+    app.on('window-all-closed', () => {
+      if (!this.stayInTray) app.quit();
+    });
+    app.on('before-quit', (event) => {
+      // Every quit request waits for the one flush; Loopgate exits when it is done.
+      event.preventDefault();
+      void this.stop(QUIT_GRACE_MS);
+    });
+    this.booting = app.whenReady().then(() => this.boot());
+    return this.booting;
+  }
+
+  /** Graceful stop, once however often it is asked for: in-flight requests finish, usage is flushed, then exit 0. */
+  stop(graceMs = QUIT_GRACE_MS): Promise<void> {
+    this.stopping ??= this.booting.then(async () => {
+      await this.release(graceMs);
+      this.exit(0);
+    });
+    return this.stopping;
+  }
+
+  private origin(): string {
+    return this.started?.url.origin ?? '';
+  }
+
+  private showWindow(): void {
+    // Before the gateway is up there is nothing to show; boot shows the window when it is.
+    if (this.running) this.window.show();
+  }
+
+  private async boot(): Promise<void> {
+    const { electron, env, platform } = this.host;
+    // Registered once Electron is ready, so they replace Chromium's handlers (whose second
+    // signal kills the process mid-flush).
+    this.host.onSignal('SIGINT', () => void this.stop());
+    this.host.onSignal('SIGTERM', () => void this.stop());
+    try {
+      if (!this.settings) throw this.settingsError;
+      applyPermissionPolicy(electron.session.defaultSession, () => this.origin());
+      const menu = appMenuTemplate(platform, electron.app.isPackaged);
+      electron.Menu.setApplicationMenu(menu ? electron.Menu.buildFromTemplate(menu) : null);
+      const trayShown = this.host.isTrayShown();
+      const { port, configFile, dataDir } = this.settings;
+      this.started = await this.host.startGateway({ configFile, host: HOST, port, dataDir, env, logger: this.logger });
+      if (this.stopping) return;
+      const started = this.started;
+      bindApi(electron.ipcMain, started.gateway.api, (url) => isAppUrl(url, this.origin()));
+      this.tray = this.createTray(started);
+      this.stayInTray = this.tray !== null && staysInTrayOnClose(env, await trayShown);
+      this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: () => this.host.now(), logger: this.logger });
+      await this.uiSession.signIn().catch((error: unknown) => this.logger.log('warn', `Could not sign the window in: ${String(error)}`));
+      this.schedule();
+      this.running = true;
+      this.logger.log('info', `Loopgate is running on ${started.url.origin}`, { trayShown: this.stayInTray });
+      this.showWindow();
+    } catch (error) {
+      await this.failBoot(error);
+    }
+  }
+
+  private createTray(started: StartedGateway): TrayController | null {
+    const { electron, platform, env } = this.host;
+    try {
+      const loginItem = loginItemFor({ app: electron.app, platform, env, execPath: this.host.execPath });
+      const tray: TrayController = new TrayController(
+        new electron.Tray(this.host.resources.trayIcon),
+        electron.Menu,
+        { status: async () => started.gateway.api['status.get']({}), paused: () => started.gateway.paused, origin: () => this.origin() },
+        loginItem,
+        {
+          open: () => this.showWindow(),
+          copyBaseUrl: () => electron.clipboard.writeText(`${this.origin()}/v1`),
+          setPaused: (paused) => {
+            started.gateway.setPaused(paused);
+            void tray.refresh();
+          },
+          setStartAtLogin: (enabled) => {
+            void loginItem
+              ?.setEnabled(enabled)
+              .catch((error: unknown) => this.logger.log('warn', `Could not change "Start at login": ${String(error)}`))
+              .finally(() => void tray.refresh());
+          },
+          quit: () => electron.app.quit(),
+        },
+        this.logger,
+      );
+      void tray.refresh();
+      return tray;
+    } catch (error) {
+      this.logger.log('warn', `No tray icon: ${String(error)}`);
+      return null;
+    }
+  }
+
+  private schedule(): void {
+    const { electron } = this.host;
+    const tray = this.tray;
+    const session = this.uiSession;
+    if (tray) this.stopTimers.push(this.host.every(TRAY_REFRESH_MS, () => tray.refresh()));
+    if (session) this.stopTimers.push(this.host.every(SESSION_CHECK_MS, () => session.renewIfDue()));
+    electron.powerMonitor.on('resume', () => void session?.renewIfDue());
+    electron.powerMonitor.on('shutdown', (event) => {
+      event?.preventDefault();
+      void this.stop(SESSION_END_GRACE_MS);
+    });
+  }
+
+  /** Says why in a dialog (with the log one click away), then exits 1 so the lock is released. */
+  private async failBoot(error: unknown): Promise<void> {
+    const failure = describeBootFailure(error, this.settings);
+    this.logger.log('error', `Loopgate could not start: ${failure.detail}`, { code: failure.code });
+    await this.release(QUIT_GRACE_MS);
+    try {
+      if (!this.stopping) await this.explainBootFailure(failure.message, failure.detail);
+    } catch (dialogError) {
+      this.logger.log('error', `Could not show the start-up failure: ${String(dialogError)}`);
+      await this.logger.flush();
+    } finally {
+      this.exit(1);
+    }
+  }
+
+  private async explainBootFailure(message: string, detail: string): Promise<void> {
+    const { dialog, shell } = this.host.electron;
+    const { response } = await dialog.showMessageBox({
+      type: 'error',
+      title: 'Loopgate could not start',
+      message,
+      detail: `${detail}\n\nLog: ${this.logFile}`,
+      buttons: ['Quit', 'Open log'],
+      defaultId: 0,
+      cancelId: 0,
+      noLink: true,
+    });
+    if (response === 1) await shell.openPath(this.logFile);
+  }
+
+  private async release(graceMs: number): Promise<void> {
+    this.running = false;
+    this.stopTimers.forEach((stopTimer) => stopTimer());
+    this.stopTimers = [];
+    this.tray?.destroy();
+    this.tray = null;
+    const started = this.started;
+    this.started = null;
+    await started?.close(graceMs).catch((error: unknown) => this.logger.log('error', `Shutdown did not finish cleanly: ${String(error)}`));
+    await this.logger.flush();
+  }
+
+  private exit(code: number): void {
+    if (this.exited) return;
+    this.exited = true;
+    this.host.electron.app.exit(code);
+  }
+}
