@@ -10,7 +10,7 @@ import { routingSettings } from './routing-settings.svelte.js';
 /** How often live state (cooldowns, errors, latency) is refreshed while the view is open. */
 const POLL_MS = 4000;
 
-export interface DeploymentChange {
+interface DeploymentChange {
   upstreamModel?: string;
   settings?: Partial<DeploymentSettings>;
 }

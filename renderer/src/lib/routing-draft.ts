@@ -22,8 +22,6 @@ export const FALLBACK_KINDS = [
   { key: 'contentPolicyFallbacks', short: 'content-policy fallbacks', title: 'When the content is refused', hint: "The provider's content policy rejects the request." },
 ] as const;
 
-export type FallbackKind = (typeof FALLBACK_KINDS)[number]['key'];
-
 /** LiteLLM's strategy names, said the way a person would choose between them. */
 export const STRATEGY_TEXT: Record<RoutingStrategy, { label: string; hint: string }> = {
   'simple-shuffle': { label: 'Shuffle by weight', hint: "At random, in proportion to each deployment's weight (else its rpm or tpm)." },
