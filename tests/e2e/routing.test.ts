@@ -326,6 +326,27 @@ describe('Models & routing in Chromium, on live traffic', () => {
     await expect(attempt('broken')).resolves.toMatchObject({ status: 404 });
   });
 
+  it('names every control, and works from the keyboard', async () => {
+    // No axe here: each control must have a label, an aria-label or (a button) its text, and none is kept out of the tab order.
+    const unnamed = await page.evaluate<string[]>(`[...document.querySelectorAll('main input, main select, main textarea, main button')]
+      .filter((control) => !(control.getAttribute('aria-label') || control.getAttribute('aria-labelledby') || control.labels?.length || (control.tagName === 'BUTTON' && control.textContent.trim())) || control.tabIndex < 0)
+      .map((control) => control.outerHTML.slice(0, 160))`);
+    expect(unnamed).toEqual([]);
+    // A removal asked from the keyboard, and called off with Escape.
+    await group('assistant').getByRole('button', { name: 'Remove the group assistant' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Remove the group “assistant”?' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    // A weight typed and saved with Enter alone.
+    await page.getByLabel('Weight of alpha on Mock').focus();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('3');
+    await Promise.all([page.waitForResponse((response) => response.url().endsWith('/ui/api/models.update')), page.keyboard.press('Enter')]);
+    await expect.poll(() => page.getByLabel('Weight of alpha on Mock').inputValue()).toBe('3');
+  });
+
   it('looks right dark and in a narrow window', async () => {
     const dark = await signedInPage(browser, gw, { colorScheme: 'dark' });
     await go(dark, 'Models & routing');
