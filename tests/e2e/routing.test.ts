@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { go, launchChromium, shot, signedInPage, startFileGateway } from './ui.js';
+import { dismissToasts, go, launchChromium, shot, signedInPage, startFileGateway } from './ui.js';
 
 let upstream: MockUpstream;
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
@@ -312,6 +312,7 @@ describe('Models & routing in Chromium, on live traffic', () => {
       body: JSON.stringify({ key_alias: 'broken-tool', models: ['broken'] }),
     });
     expect(created.status).toBe(200);
+    await dismissToasts(page);
     await group('broken').getByRole('button', { name: 'Remove the group broken' }).click();
     const dialog = page.getByRole('dialog', { name: 'Remove the group “broken”?' });
     await dialog.getByText('broken-tool').waitFor();

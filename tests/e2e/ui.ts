@@ -53,11 +53,17 @@ export async function signedInPage(browser: Browser, gw: { gateway: Gateway }, o
   return page;
 }
 
-export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  // Behind an open modal dialog the toasts cannot be reached; the dialog is the picture then.
+/** Closes every toast, so a picture shows the view itself. */
+export async function dismissToasts(page: Page): Promise<void> {
   const dismiss = page.getByRole('button', { name: 'Dismiss' });
-  const modal = (await page.locator('dialog[open]').count()) > 0;
-  while (!modal && (await dismiss.count()) > 0) await dismiss.first().click();
+  // Toasts also leave on their own, and the others move up meanwhile: a click that finds its toast gone is retried.
+  for (let tries = 0; tries < 20 && (await dismiss.count()) > 0; tries++) await dismiss.first().click({ timeout: 1_000 }).catch(() => undefined);
+  expect(await dismiss.count()).toBe(0);
+}
+
+/** A screenshot; toasts are dismissed first unless a modal dialog keeps them out of reach (dismiss them before opening it). */
+export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  if ((await page.locator('dialog[open]').count()) === 0) await dismissToasts(page);
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
 
