@@ -1,18 +1,13 @@
 // The whole user journey in the real UI: Debian's Chromium, driven by Playwright, in browser
 // mode against a real gateway and a mock upstream. Every view is screenshotted into
 // tests/.screenshots (git-ignored) for a look.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rendererDir } from '../../electron/core/app-info.js';
-import { PROJECT_ROOT } from '../helpers/cli.js';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-
-const SHOTS = join(PROJECT_ROOT, 'tests/.screenshots');
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+import { DESKTOP, go as goTo, launchChromium, SHOTS, shot as shotOf } from './ui.js';
 
 let upstream: MockUpstream;
 let gw: TestGateway;
@@ -20,29 +15,18 @@ let browser: Browser;
 let page: Page;
 let secret = '';
 
-async function shot(name: string): Promise<void> {
-  // Toasts are dismissed first, so each picture shows the view itself.
-  const dismiss = page.getByRole('button', { name: 'Dismiss' });
-  while ((await dismiss.count()) > 0) await dismiss.first().click();
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function go(view: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: view }).click();
-  await expect.poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).toBeTruthy();
-}
+const shot = (name: string): Promise<void> => shotOf(page, name);
+const go = (view: string): Promise<void> => goTo(page, view);
 
 function client(key: string): OpenAI {
   return new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0 });
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  if (!rendererDir()) throw new Error('Build the renderer first (npm run build).');
   upstream = await startMockOpenAI();
   gw = await startTestGateway('model_list: []\n');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: DESKTOP });
   page.setDefaultTimeout(10_000);
 }, 60_000);
 
@@ -83,7 +67,7 @@ describe('the Loopgate UI in Chromium', () => {
     await edit.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('article', { name: 'Mock cloud EU' }).getByText('••••cret').waitFor();
     await go('Models & routing');
-    await page.getByRole('cell', { name: 'gpt-journey' }).waitFor();
+    await page.getByRole('article', { name: 'gpt-journey' }).getByRole('listitem', { name: 'mock-model on Mock cloud EU' }).waitFor();
     await shot('3-models');
   });
 
@@ -93,8 +77,8 @@ describe('the Loopgate UI in Chromium', () => {
     await form.getByLabel('Or paste it').fill(`model_list:\n  - model_name: imported-model\n    litellm_params:\n      model: openai/mock-gpt\n      api_base: ${upstream.apiBase}\nrouter_settings:\n  num_retries: 1\n`);
     await form.getByRole('button', { name: 'Import' }).click();
     await page.getByText(/Imported 1 model on 1 provider\. Not imported: router_settings/).waitFor();
-    const row = page.getByRole('row', { name: /imported-model/ });
-    await row.getByRole('button', { name: 'Remove' }).waitFor();
+    // Imported into the store, so editable here.
+    await page.getByRole('article', { name: 'imported-model' }).getByRole('button', { name: 'Remove the group imported-model' }).waitFor();
     const answer = await client(TEST_MASTER_KEY).chat.completions.create({ model: 'imported-model', messages: [{ role: 'user', content: 'imported' }] });
     expect(answer.choices[0]?.message.content).toBe('Hello from mock: imported');
     await shot('3b-models-imported');
@@ -194,7 +178,7 @@ describe('the Loopgate UI in Chromium', () => {
   });
 
   it('follows a dark OS theme', async () => {
-    const dark = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'dark' });
+    const dark = await browser.newPage({ viewport: DESKTOP, colorScheme: 'dark' });
     await dark.goto(gw.gateway.loginLink());
     await dark.getByRole('heading', { name: 'Overview' }).waitFor();
     const background = await dark.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor');
@@ -204,7 +188,7 @@ describe('the Loopgate UI in Chromium', () => {
   });
 
   it('asks a browser without a session for the master key', async () => {
-    const fresh = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const fresh = await browser.newPage({ viewport: DESKTOP });
     await fresh.goto(`${gw.url}/ui/`);
     await fresh.getByRole('heading', { name: 'Sign in to Loopgate' }).waitFor();
     await fresh.getByLabel('Master key').fill('sk-not-it');

@@ -26,3 +26,16 @@ export function shortDay(day: string): string {
 export function plural(value: number, word: string): string {
   return `${value} ${word}${value === 1 ? '' : 's'}`;
 }
+
+/** An upstream error as a person reads it: "500 · The server had an error", not the raw JSON body. */
+export function readableError(text: string): string {
+  const match = /^(\d{3}) (\{.*\})$/s.exec(text);
+  if (!match) return text;
+  try {
+    const body = JSON.parse(match[2]!) as { error?: { message?: unknown } | string; message?: unknown };
+    const message = typeof body.error === 'string' ? body.error : (body.error?.message ?? body.message);
+    return typeof message === 'string' ? `${match[1]} · ${message}` : text;
+  } catch {
+    return text;
+  }
+}

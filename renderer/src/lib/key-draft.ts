@@ -2,6 +2,7 @@
 // Create and edit share this: on edit, a blank "Expires after" keeps the current expiry.
 import type { KeyPatch, KeyView } from '../../../shared/api.js';
 import { parseDuration } from '../../../shared/keys.js';
+import { numberErrors, numberOf, textOf, type NumberRule } from './number-fields.js';
 
 export interface KeyDraft {
   keyAlias: string;
@@ -18,7 +19,13 @@ export interface KeyDraft {
 
 export type DraftErrors = Partial<Record<keyof KeyDraft, string>>;
 
-const WHOLE_FIELDS = ['rpmLimit', 'tpmLimit', 'maxParallelRequests'] as const;
+const LIMIT: NumberRule = { whole: true, optional: true, message: 'A whole number, or empty for no limit.' };
+const NUMBERS = {
+  rpmLimit: LIMIT,
+  tpmLimit: LIMIT,
+  maxParallelRequests: LIMIT,
+  maxBudget: { optional: true, message: 'An amount in USD, like 5 or 2.50.' },
+} satisfies Partial<Record<keyof KeyDraft, NumberRule>>;
 const DURATION_FIELDS = ['budgetDuration', 'duration'] as const;
 
 export function blankDraft(): KeyDraft {
@@ -26,14 +33,13 @@ export function blankDraft(): KeyDraft {
 }
 
 export function draftOf(key: KeyView): KeyDraft {
-  const text = (value: number | null): string => (value === null ? '' : String(value));
   return {
     keyAlias: key.keyAlias ?? '',
     models: key.models.join(', '),
-    rpmLimit: text(key.rpmLimit),
-    tpmLimit: text(key.tpmLimit),
-    maxParallelRequests: text(key.maxParallelRequests),
-    maxBudget: text(key.maxBudget),
+    rpmLimit: textOf(key.rpmLimit),
+    tpmLimit: textOf(key.tpmLimit),
+    maxParallelRequests: textOf(key.maxParallelRequests),
+    maxBudget: textOf(key.maxBudget),
     budgetDuration: key.budgetDuration ?? '',
     duration: '',
     neverExpires: false,
@@ -42,13 +48,7 @@ export function draftOf(key: KeyView): KeyDraft {
 
 /** What is wrong with each field, said next to it; empty when the draft can be saved. */
 export function draftErrors(draft: KeyDraft): DraftErrors {
-  const errors: DraftErrors = {};
-  for (const field of WHOLE_FIELDS) {
-    const text = draft[field].trim();
-    if (text !== '' && !/^\d+$/.test(text)) errors[field] = 'A whole number, or empty for no limit.';
-  }
-  const budget = draft.maxBudget.trim();
-  if (budget !== '' && !(Number.isFinite(Number(budget)) && Number(budget) >= 0)) errors.maxBudget = 'An amount in USD, like 5 or 2.50.';
+  const errors: DraftErrors = numberErrors(draft, NUMBERS);
   for (const field of DURATION_FIELDS) {
     const text = draft[field].trim();
     if (text !== '' && parseDuration(text) === null) errors[field] = 'A duration like 30d, 12h or 1mo.';
@@ -58,15 +58,14 @@ export function draftErrors(draft: KeyDraft): DraftErrors {
 
 /** The patch a draft means. Editing, an untouched expiry is left out, so it is kept. */
 export function patchOf(draft: KeyDraft, editing: boolean): KeyPatch {
-  const number = (text: string): number | null => (text.trim() === '' ? null : Number(text.trim()));
   const duration = draft.duration.trim();
   const patch: KeyPatch = {
     keyAlias: draft.keyAlias.trim() || null,
     models: draft.models.split(',').map((model) => model.trim()).filter(Boolean),
-    rpmLimit: number(draft.rpmLimit),
-    tpmLimit: number(draft.tpmLimit),
-    maxParallelRequests: number(draft.maxParallelRequests),
-    maxBudget: number(draft.maxBudget),
+    rpmLimit: numberOf(draft.rpmLimit),
+    tpmLimit: numberOf(draft.tpmLimit),
+    maxParallelRequests: numberOf(draft.maxParallelRequests),
+    maxBudget: numberOf(draft.maxBudget),
     budgetDuration: draft.budgetDuration.trim() || null,
   };
   if (duration) patch.duration = duration;

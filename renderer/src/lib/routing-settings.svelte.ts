@@ -1,0 +1,79 @@
+// The routing settings and the form's draft of them. A save names the version it read: a stale
+// one keeps the draft and shows whose settings are current; other errors become toasts. One instance.
+import type { RoutingView } from '../../../shared/api.js';
+import { ApiError, call } from './api.js';
+import { app } from './app.svelte.js';
+import { draftErrors, draftOf, settingsOf, type RoutingDraft } from './routing-draft.js';
+
+class RoutingSettingsState {
+  view = $state<RoutingView | null>(null);
+  draft = $state<RoutingDraft | null>(null);
+  /** Set by the first save: from then on every error shows, rows included. */
+  tried = $state(false);
+  saving = $state(false);
+  /** The current settings, when someone else saved first. */
+  conflict = $state<RoutingView | null>(null);
+  readonly errors = $derived(this.draft ? draftErrors(this.draft) : {});
+  readonly dirty = $derived(this.view !== null && this.draft !== null && JSON.stringify(this.draft) !== JSON.stringify(draftOf(this.view)));
+  /** The config file's settings are in force: shown, not edited here until copied. */
+  readonly readOnly = $derived(this.view?.source === 'config file');
+
+  async load(): Promise<void> {
+    try {
+      this.show(await call('routing.get', {}));
+    } catch (error) {
+      app.fail(error);
+    }
+  }
+
+  /** Reloads unless the form holds unsaved changes (a rename elsewhere may have changed fallbacks). */
+  async refresh(): Promise<void> {
+    if (!this.dirty) await this.load();
+  }
+
+  async save(): Promise<boolean> {
+    const { view, draft } = this;
+    if (!view || !draft) return false;
+    this.tried = true;
+    if (Object.keys(this.errors).length > 0) return false;
+    this.saving = true;
+    try {
+      this.show(await call('routing.update', { ...settingsOf(draft), version: view.version }));
+      app.say('Routing saved. New requests use it now.');
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'conflict') this.conflict = error.data.current as RoutingView;
+      else app.fail(error);
+      return false;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  discard(): void {
+    if (this.view) this.show(this.view);
+  }
+
+  /** After a conflict: the current settings replace the draft. */
+  reloadAfterConflict(): void {
+    if (this.conflict) this.show(this.conflict);
+  }
+
+  async copyFromConfig(): Promise<void> {
+    try {
+      this.show(await call('routing.copyFromConfig', {}));
+      app.say("The config file's routing settings are now the app's: edit them here.");
+    } catch (error) {
+      app.fail(error);
+    }
+  }
+
+  private show(view: RoutingView): void {
+    this.view = view;
+    this.draft = draftOf(view);
+    this.tried = false;
+    this.conflict = null;
+  }
+}
+
+export const routingSettings = new RoutingSettingsState();

@@ -1,0 +1,73 @@
+// What every end-to-end file needs to drive the real UI: Debian's Chromium, a page signed in
+// through the gateway's one-time link, navigation by the menu, and screenshots into
+// tests/.screenshots (git-ignored) with the toasts dismissed first.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright';
+import { expect } from 'vitest';
+import { rendererDir } from '../../electron/core/app-info.js';
+import { loadConfigFile } from '../../electron/config/index.js';
+import { MemoryLogger } from '../../electron/core/logger.js';
+import { createGateway, type Gateway } from '../../electron/gateway/server.js';
+import { openStore } from '../../electron/store/index.js';
+import { PROJECT_ROOT, tempDir, writeConfig } from '../helpers/cli.js';
+import { TEST_MASTER_KEY } from '../helpers/gateway.js';
+
+export const SHOTS = join(PROJECT_ROOT, 'tests/.screenshots');
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const DESKTOP = { width: 1280, height: 860 };
+
+export async function launchChromium(): Promise<Browser> {
+  mkdirSync(SHOTS, { recursive: true });
+  if (!rendererDir()) throw new Error('Build the renderer first (npm run build).');
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
+}
+
+/**
+ * A gateway started the way `loopgate serve --config FILE` starts one: the config is read from
+ * a file, so the app marks what the file defines "from config file" (a config given as text,
+ * as tests/helpers/gateway.ts gives it, has no file to name).
+ */
+export async function startFileGateway(yaml: string): Promise<{ url: string; gateway: Gateway; close(): Promise<void> }> {
+  const config = await loadConfigFile(writeConfig(tempDir('loopgate-e2e-config-'), yaml), {});
+  const logger = new MemoryLogger();
+  const store = await openStore(tempDir('loopgate-e2e-data-'), logger);
+  const gateway = await createGateway({ config, masterKey: TEST_MASTER_KEY, logger, store, uiDir: rendererDir() });
+  const { origin } = await gateway.listen(0, '127.0.0.1');
+  return {
+    url: origin,
+    gateway,
+    async close() {
+      await gateway.close(1_000);
+      await store.close();
+    },
+  };
+}
+
+/** A new page (its own cookies), signed in with a one-time link, on the Overview. */
+export async function signedInPage(browser: Browser, gw: { gateway: Gateway }, options: { colorScheme?: 'light' | 'dark'; width?: number } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { ...DESKTOP, width: options.width ?? DESKTOP.width }, colorScheme: options.colorScheme ?? 'light' });
+  page.setDefaultTimeout(10_000);
+  await page.goto(gw.gateway.loginLink());
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  return page;
+}
+
+/** Closes every toast, so a picture shows the view itself. */
+export async function dismissToasts(page: Page): Promise<void> {
+  const dismiss = page.getByRole('button', { name: 'Dismiss' });
+  // Toasts also leave on their own, and the others move up meanwhile: a click that finds its toast gone is retried.
+  for (let tries = 0; tries < 20 && (await dismiss.count()) > 0; tries++) await dismiss.first().click({ timeout: 1_000 }).catch(() => undefined);
+  expect(await dismiss.count()).toBe(0);
+}
+
+/** A screenshot; toasts are dismissed first unless a modal dialog keeps them out of reach (dismiss them before opening it). */
+export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  if ((await page.locator('dialog[open]').count()) === 0) await dismissToasts(page);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+}
+
+export async function go(page: Page, view: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: view }).click();
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).toBeTruthy();
+}
