@@ -165,7 +165,7 @@ function openEvents(deps: UiDeps, ctx: RequestContext): void {
   requireLoopback(ctx);
   requireSameOrigin(ctx);
   const token = deps.sessions.token(ctx.req);
-  if (!token) return sendObject(ctx, 401, { ok: false, error: { code: 'authentication', message: SIGN_IN } });
+  if (!token) return sendObject(ctx, 401, { ok: false, error: new GatewayError('authentication', SIGN_IN).toData() });
   deps.eventStreams.open(
     ctx.res,
     () => deps.sessions.validToken(token),
