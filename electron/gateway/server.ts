@@ -26,6 +26,7 @@ import { ManagementApi } from './management-routes.js';
 import { ModelManagementApi } from './model-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { listModels, retrieveModel } from './models-routes.js';
+import { playground } from './playground.js';
 import { proxy, type ProxyDeps } from './proxy.js';
 import { RoutingTable } from './routing-table.js';
 import { handleUi, UiSessions, type UiDeps } from './ui-routes.js';
@@ -136,7 +137,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const modelManagement = new ModelManagementApi(services);
   const sessions = new UiSessions(clock);
   const eventStreams = new EventStreams({ events: services.events, heartbeatMs: options.eventHeartbeatMs ?? DEFAULT_HEARTBEAT_MS, clock });
-  const ui: UiDeps = { sessions, auth, api, uiDir: options.uiDir ?? null, playground: (ctx) => proxy(deps, chatDialect, ctx), eventStreams };
+  const ui: UiDeps = { sessions, auth, api, uiDir: options.uiDir ?? null, playground: (ctx) => playground(deps, ctx), eventStreams };
   let draining = false;
 
   // Public routes answer without a key: probes and scrapers do not carry one.
