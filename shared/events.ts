@@ -38,8 +38,6 @@ const EVENTS = {
   session: true,
 } as const satisfies Record<EventName, true>;
 
-export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
-
 export function isEventName(value: string): value is EventName {
   return Object.hasOwn(EVENTS, value);
 }

@@ -28,8 +28,6 @@ export interface RequestLogEntry {
   errorMessage: string | null;
 }
 
-export type LogAttempt = LogAttemptView;
-
 export interface DailySpendIncrement {
   day: string;
   keyId: string;
