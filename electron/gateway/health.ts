@@ -47,7 +47,7 @@ export class HealthChecker {
     this.running = true;
     try {
       // A disabled deployment is not in use, and a wildcard one has no model of its own to ask.
-      const checkable = this.router.deployments().filter((deployment) => deployment.enabled && !deployment.upstreamModel.includes('*'));
+      const checkable = this.router.deployments().filter((deployment) => deployment.enabled && deployment.unavailable === null && !deployment.upstreamModel.includes('*'));
       await Promise.all(checkable.map((deployment) => this.check(deployment)));
     } finally {
       this.running = false;
