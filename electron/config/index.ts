@@ -238,6 +238,16 @@ function resolveValue(value: string, path: string, lookup: Lookup): string {
 /** Where LiteLLM reads a family's credentials when litellm_params leaves them out. */
 const CREDENTIAL_VARIABLES: Record<string, Partial<Record<CredentialField, string>>> = {
   openai: { api_key: 'OPENAI_API_KEY' },
+  groq: { api_key: 'GROQ_API_KEY' },
+  mistral: { api_key: 'MISTRAL_API_KEY' },
+  deepseek: { api_key: 'DEEPSEEK_API_KEY' },
+  openrouter: { api_key: 'OPENROUTER_API_KEY' },
+  together_ai: { api_key: 'TOGETHERAI_API_KEY' },
+  fireworks_ai: { api_key: 'FIREWORKS_AI_API_KEY' },
+  xai: { api_key: 'XAI_API_KEY' },
+  cerebras: { api_key: 'CEREBRAS_API_KEY' },
+  perplexity: { api_key: 'PERPLEXITYAI_API_KEY' },
+  deepinfra: { api_key: 'DEEPINFRA_API_KEY' },
   anthropic: { api_key: 'ANTHROPIC_API_KEY' },
   gemini: { api_key: 'GEMINI_API_KEY' },
   azure: { api_key: 'AZURE_API_KEY', api_base: 'AZURE_API_BASE', api_version: 'AZURE_API_VERSION' },
@@ -316,7 +326,8 @@ function toDeployment(
     // LiteLLM accepts `azure/` (an image deployment named by api_base alone); there is no model to ask for chat.
     refuse({ code: 'unavailable', message: `The deployment "${id}" of "${entry.model_name}" names no model after "${family.id}/".` }, `"${params.model}" names no model; the deployment refuses requests`);
   }
-  const credential = (name: CredentialField): string | null => (params[name] !== undefined ? resolved(name) : fromEnvironment(name, family.protocol));
+  const familyId = family.aliasOf ?? family.id;
+  const credential = (name: CredentialField): string | null => (params[name] !== undefined ? resolved(name) : fromEnvironment(name, familyId));
   // Ollama's `*` stands for the models the server lists (expanded at start-up); any other needs a `*` in model_name to fill it.
   if (isPattern(reference.upstreamModel) && family.id !== 'ollama' && !isPattern(entry.model_name)) {
     throw new ConfigError(
@@ -335,9 +346,9 @@ function toDeployment(
     ),
     family.defaultApiBase,
   );
-  // LiteLLM sends OPENAI_API_KEY and the like only to the provider's own endpoint here, never to a server of your own.
+  // A provider's key from the environment goes only to that provider's own endpoint here, never to a server of your own.
   const ownEndpoint = apiBase.origin === new URL(family.defaultApiBase).origin || family.protocol !== 'openai';
-  const apiKey = params.api_key !== undefined ? resolved('api_key') : ownEndpoint ? fromEnvironment('api_key', family.protocol) : null;
+  const apiKey = params.api_key !== undefined ? resolved('api_key') : ownEndpoint ? fromEnvironment('api_key', familyId) : null;
   return {
     ...baseDeployment(entry, id, params, info, defaults),
     family: family.id,

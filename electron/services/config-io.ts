@@ -140,7 +140,11 @@ export class ConfigService {
     const { store, config } = this.deps;
     const providers = new Map((await store.providers.list()).map((provider) => [provider.id, provider]));
     const model_list = [
-      ...config.deployments.map((d) => ({ model_name: d.modelName, litellm_params: { model: `${d.family}/${d.upstreamModel}`, api_base: d.apiBase.href } })),
+      // A provider Loopgate has no code for has no endpoint of its own to write down.
+      ...config.deployments.map((d) => ({
+        model_name: d.modelName,
+        litellm_params: { model: `${d.family}/${d.upstreamModel}`, ...(catalogEntry(d.family) ? { api_base: d.apiBase.href } : {}) },
+      })),
       ...(await store.deployments.list()).flatMap((d) => {
         const provider = providers.get(d.providerId);
         if (!provider) return [];

@@ -150,8 +150,10 @@ model_list:
     expect(b?.aws).toEqual({ accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: null, region: 'eu-west-1' });
     expect(b?.apiBase.host).toBe('bedrock-runtime.eu-west-1.amazonaws.com');
     expect(o?.apiKey).toBe('ok');
-    // Your own server never gets the OpenAI key.
+    // Your own server never gets the OpenAI key, nor does another provider.
     expect(local?.apiKey).toBeNull();
+    const groq = parseConfigText(one('groq/llama-3.3-70b'), { env: { OPENAI_API_KEY: 'ok', GROQ_API_KEY: 'gq' } });
+    expect(groq.deployments[0]?.apiKey).toBe('gq');
     expect(config.warnings).toEqual([]);
     const without = parseConfigText(yaml, { env: {} });
     expect(without.deployments[3]!.unavailable?.message).toContain('AWS_ACCESS_KEY_ID is not set');
