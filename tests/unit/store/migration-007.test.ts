@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../../electron/store/migrations/index.js';
 import { freshStore, schemaVersion, storeAtVersion } from '../../helpers/store.js';
 
-describe('schema version 6', () => {
-  it("adds LiteLLM's tags, soft budget, per-model limits and creator to a version-5 store, keeping its keys", async () => {
-    // A key as version 5 wrote it: none of the new columns yet.
-    const dir = await storeAtVersion(5, (db) => {
+describe('schema version 7', () => {
+  it("adds LiteLLM's tags, soft budget, per-model limits and creator to a version-6 store, keeping its keys", async () => {
+    // A key as version 6 wrote it: none of the new columns yet.
+    const dir = await storeAtVersion(6, (db) => {
       db.run(
         `INSERT INTO virtual_keys (id, key_hash, key_prefix, key_alias, models, aliases, rpm_limit, max_budget, blocked, metadata, created_at, updated_at, total_requests, spend)
          VALUES ('key_old', 'hash', 'sk-lg-abcd', 'ci', '["gpt-4o"]', '{"gpt-4":"gpt-4o"}', 60, 5, 0, '{"team":"core"}', 1, 1, 7, 1.5)`,

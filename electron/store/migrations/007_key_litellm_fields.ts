@@ -1,7 +1,7 @@
-// Schema version 6: the rest of LiteLLM's key fields, stored and enforced: tags, a soft budget,
+// Schema version 7: the rest of LiteLLM's key fields, stored and enforced: tags, a soft budget,
 // per-model budgets and rate limits, and who created the key.
-export const migration006 = {
-  version: 6,
+export const migration007 = {
+  version: 7,
   name: 'key_litellm_fields',
   sql: `
     ALTER TABLE virtual_keys ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
