@@ -52,7 +52,7 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   }
   ctx.model = model;
   const group = deps.router.resolve(keyAlias(ctx, model) ?? model);
-  admit(ctx, model, deps.limiter, deps.accounting);
+  admit(ctx, model, deps.limiter, deps.accounting, deps.logger);
   // The cache directive is Loopgate's; upstreams would reject the unknown field.
   const { cache: _directive, ...body } = raw;
   if (options.streamUsage && body.stream === true) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };

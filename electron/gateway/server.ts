@@ -177,14 +177,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // The management API: master key only, LiteLLM's paths (no /v1 prefix).
   const managementRoutes = new Map<string, Handler>([
     ['POST /key/generate', (ctx) => management.generate(ctx)],
-    ['GET /key/info', (ctx) => management.info(ctx)],
     ['POST /key/update', (ctx) => management.update(ctx)],
     ['POST /key/delete', (ctx) => management.delete(ctx)],
     ['GET /key/list', (ctx) => management.list(ctx)],
     ['POST /key/block', (ctx) => management.setBlocked(ctx, true)],
     ['POST /key/unblock', (ctx) => management.setBlocked(ctx, false)],
     ['POST /key/regenerate', (ctx) => management.regenerate(ctx, null)],
+    ['POST /v2/key/info', (ctx) => management.infoMany(ctx)],
     ['GET /spend/logs', (ctx) => management.spendLogs(ctx)],
+    ['GET /global/spend', (ctx) => management.globalSpend(ctx)],
+    ['GET /global/spend/keys', (ctx) => management.globalSpendKeys(ctx)],
     ['GET /health', (ctx) => sendHealth(ctx, table.router)],
     ['POST /model/new', (ctx) => modelManagement.add(ctx)],
     ['POST /model/update', (ctx) => modelManagement.update(ctx)],
@@ -197,6 +199,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ['GET /v1/model/info', (ctx) => modelManagement.info(ctx)],
     ['GET /model_group/info', (ctx) => modelManagement.groupInfo(ctx)],
     ['GET /v1/model_group/info', (ctx) => modelManagement.groupInfo(ctx)],
+    // A virtual key may ask about itself (scripts check their own budget that way); the master key about any.
+    ['GET /key/info', (ctx) => management.info(ctx)],
+    ['POST /key/health', (ctx) => management.health(ctx)],
   ]);
   const REGENERATE_PATH = /^\/key\/([^/]+)\/regenerate$/;
 
@@ -296,7 +301,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ctx.release?.(ctx.usage?.totalTokens ?? 0);
     // Usage is accounted for every authenticated request that named a model, errors included.
     if (ctx.caller && ctx.model !== null) {
-      accounting.record({
+      const cost = accounting.record({
         id: ctx.id,
         time: clock(),
         keyId: ctx.caller.kind === 'virtual' ? ctx.caller.key.id : null,
@@ -310,6 +315,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         attempts: ctx.attempts,
         failure: ctx.failure,
       });
+      // Per-model budgets (model_max_budget) count what each key spends on each model.
+      if (ctx.caller.kind === 'virtual') limiter.addModelSpend(ctx.caller.key.id, ctx.model, cost);
     }
     // Only configured names become label values, so a client cannot grow the metric set.
     const model = ctx.model !== null && table.configured.has(ctx.model) ? ctx.model : 'other';

@@ -57,6 +57,7 @@ export function newKey(overrides: Partial<NewKey> = {}): NewKey {
     keyHash: createHash('sha256').update(secret).digest('hex'),
     keyPrefix: secret.slice(0, 10),
     createdAt: clock++,
+    createdBy: null,
     ...emptySettings(),
     ...overrides,
   };
