@@ -89,6 +89,16 @@ function keyToApi(key: KeyView, today?: DayTotals) {
 }
 
 /** A request-log row in LiteLLM's SpendLogs names; `status_code` and the latency are Loopgate's. */
+/** LiteLLM's spend-log call types for the APIs Loopgate serves. */
+const LITELLM_CALL_TYPES: Record<string, string> = {
+  chat: 'acompletion',
+  completions: 'atext_completion',
+  embeddings: 'aembedding',
+  anthropic: 'anthropic_messages',
+  anthropic_count_tokens: 'count_tokens',
+  responses: 'aresponses',
+};
+
 function logToApi(entry: RequestLogEntry, apiBase: (deployment: string | null) => string | null, user: (keyId: string | null) => string | null) {
   return {
     request_id: entry.id,
@@ -98,9 +108,8 @@ function logToApi(entry: RequestLogEntry, apiBase: (deployment: string | null) =
     model_group: entry.model,
     model_id: entry.deployment,
     api_base: apiBase(entry.deployment),
-    // Not recorded by Loopgate's request log (yet): which endpoint was called, and whether the cache answered.
-    call_type: null,
-    cache_hit: null,
+    call_type: entry.callType === null ? null : (LITELLM_CALL_TYPES[entry.callType] ?? entry.callType),
+    cache_hit: entry.cacheHit ? 'True' : 'False',
     status: entry.status < 400 ? 'success' : 'failure',
     status_code: entry.status,
     metadata: { user_api_key: entry.keyId, model_id: entry.deployment, status_code: entry.status },
@@ -271,6 +280,7 @@ export class ManagementApi {
       const end = query.get('end_date');
       const limit = Math.min(positiveInt(query.get('limit'), 100, 'limit'), 1000);
       const filter = {
+        id: requestId || undefined,
         model: query.get('model') || undefined,
         start: start ? dateParam(start, 'start_date') : undefined,
         end: end ? dateParam(end, 'end_date', true) : undefined,
@@ -280,10 +290,8 @@ export class ManagementApi {
         const owned = (await this.services.keys.list({ userId, page: 1, size: 100 })).keys.map((key) => key.id);
         keyIds = keyIds[0] === undefined ? owned : owned.filter((id) => id === keyIds[0]);
       }
-      // A request id is looked for among the newest rows the other filters allow.
-      const rows = (await Promise.all(keyIds.map((keyId) => this.services.usage.entries({ ...filter, keyId, limit: requestId ? 1000 : limit }))))
+      const rows = (await Promise.all(keyIds.map((keyId) => this.services.usage.entries({ ...filter, keyId, limit }))))
         .flat()
-        .filter((entry) => !requestId || entry.id === requestId)
         .sort((a, b) => b.time - a.time)
         .slice(0, limit);
       const deployments = new Map(this.services.models.liveDeployments().map((d) => [d.id, d.apiBase.origin + d.apiBase.pathname.replace(/\/+$/, '')]));

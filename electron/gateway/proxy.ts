@@ -42,6 +42,7 @@ export interface ProxyOptions {
 export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext, options: ProxyOptions = {}): Promise<void> {
   const timing: Timing = { startedAt: performance.now(), upstreamMs: 0 };
   ctx.errorBody = dialect.errorBody;
+  ctx.callType = dialect.name;
   const raw = await readJsonObject(ctx.req);
   const model = raw.model;
   if (typeof model !== 'string' || model === '') {

@@ -267,6 +267,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       usage: null,
       stream: false,
       cached: false,
+      callType: null,
       release: null,
       errorBody: openAIErrorBody,
       requestBody: null,
@@ -314,6 +315,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         responseBody: ctx.responseBody,
         attempts: ctx.attempts,
         failure: ctx.failure,
+        callType: ctx.callType,
+        cacheHit: ctx.cached,
       });
       // Per-model budgets (model_max_budget) count what each key spends on each model.
       if (ctx.caller.kind === 'virtual') limiter.addModelSpend(ctx.caller.key.id, ctx.model, cost);

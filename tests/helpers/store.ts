@@ -82,6 +82,8 @@ export function logRow(fields: Partial<RequestLogEntry> & { id: string }): Reque
     attempts: null,
     errorCode: null,
     errorMessage: null,
+    callType: 'chat',
+    cacheHit: false,
     ...fields,
   };
 }

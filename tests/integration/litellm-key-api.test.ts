@@ -188,6 +188,8 @@ describe('spend and health in LiteLLM shapes', () => {
       status: 'success',
       api_base: upstream.apiBase,
       metadata: { user_api_key: token },
+      call_type: 'acompletion',
+      cache_hit: 'False',
     });
     const byUser = await gw.manage('GET', '/spend/logs?user_id=ada');
     expect(byUser.body.map((row: { model: string }) => row.model).sort()).toEqual(['gpt-test', 'other-model']);
