@@ -145,7 +145,7 @@ describe('what each upstream received', () => {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions
 type Loose = any;
-const read = async (response: Response): Promise<Loose> => (await read(response));
+const read = async (response: Response): Promise<Loose> => (await response.json()) as Loose;
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
