@@ -24,6 +24,7 @@ const STATUS_NAME: Record<number, string> = {
   499: 'CANCELLED',
   500: 'INTERNAL',
   501: 'UNIMPLEMENTED',
+  502: 'UNAVAILABLE',
   503: 'UNAVAILABLE',
   504: 'DEADLINE_EXCEEDED',
 };
