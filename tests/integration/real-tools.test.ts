@@ -181,6 +181,9 @@ describe('Gemini CLI through Loopgate', () => {
     const sent = gemini.requests.at(-1)!;
     expect(sent.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent');
     expect(sent.headers['x-goog-api-key']).toBe('gemini-upstream-key');
+    // Relayed as sent: the CLI's parametersJsonSchema, which translation would have re-said as `parameters`.
+    const declarations = (sent.body.tools as Array<{ functionDeclarations: Array<Record<string, unknown>> }>)[0]!.functionDeclarations;
+    expect(declarations[0]).toHaveProperty('parametersJsonSchema');
   });
 
   it('talks to a chat-only upstream, translated, including a tool round trip', async () => {
