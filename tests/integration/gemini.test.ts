@@ -160,11 +160,13 @@ describe('the Google ways of sending a key', () => {
       [`/v1beta/models/gpt-test:generateContent?key=${key}`, {}],
       ['/v1/models/gpt-test:generateContent', { authorization: `Bearer ${key}` }],
       [`/v1beta/models/gpt-test:generateContent?key=${TEST_MASTER_KEY}`, {}],
+      // The model without the models/ prefix, and a Loopgate model name as a Gemini resource name.
+      ['/v1beta/gpt-test:generateContent', { 'x-goog-api-key': key }],
     ] as const) {
       const response = await post(path, hello, headers);
       expect(response.status, path).toBe(200);
     }
-    await expect.poll(() => gw.logger.records.filter((r) => r.msg === 'request' && String(r.path).includes(':generateContent')).length).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => gw.logger.records.filter((r) => r.msg === 'request' && String(r.path).includes(':generateContent')).length).toBeGreaterThanOrEqual(5);
     expect(JSON.stringify(gw.logger.records)).not.toContain(key);
   });
 
@@ -204,6 +206,19 @@ describe('Google-shaped errors', () => {
     const response = await post('/v1beta/models/gpt-test:generateContent', { ...hello, generationConfig: { candidateCount: 2 } }, { 'x-goog-api-key': key });
     expect(response.status).toBe(400);
     expect((await read(response)).error.message).toContain('candidateCount');
+  });
+});
+
+describe('paused', () => {
+  it('Gemini routes answer 503 UNAVAILABLE while Loopgate is paused', async () => {
+    gw.gateway.setPaused(true);
+    try {
+      const response = await post('/v1beta/models/gpt-test:generateContent', hello, { 'x-goog-api-key': key });
+      expect(response.status).toBe(503);
+      expect((await read(response)).error.status).toBe('UNAVAILABLE');
+    } finally {
+      gw.gateway.setPaused(false);
+    }
   });
 });
 
