@@ -38,6 +38,8 @@ export interface InboundDialect {
   toChat(body: Json): TranslatedRequest | Promise<TranslatedRequest>;
   fromChat(completion: ChatCompletion, request: Json): Json;
   streamEncoder(request: Json): ChatStreamEncoder;
+  /** A stream's content type when it is not server-sent events (Gemini's JSON-array stream). */
+  readonly streamContentType?: string;
   readonly errorBody: (error: GatewayError) => string;
   /** An upstream's error body (any dialect) re-said in this one, for translated requests. */
   readonly upstreamErrorBody: (status: number, text: string) => string;

@@ -23,15 +23,19 @@ export class Authenticator {
     this.masterDigest = digest(masterKey);
   }
 
-  authenticate(headers: IncomingHttpHeaders): Caller {
+  /** `queryKey`: Google's `?key=`, read only on the Gemini routes (query strings are never logged). */
+  authenticate(headers: IncomingHttpHeaders, queryKey: string | null = null): Caller {
     // LiteLLM's own header first (it frees Authorization for something else), with or without "Bearer ";
-    // Bearer for OpenAI clients; x-api-key for Anthropic clients (Claude Code, the Anthropic SDK).
+    // Bearer for OpenAI clients; x-api-key for Anthropic clients (Claude Code, the Anthropic SDK);
+    // x-goog-api-key or ?key= for Google's (Gemini CLI, @google/genai).
     const litellm = singleHeader(headers['x-litellm-api-key']);
     const presented =
       (litellm === null ? null : (bearerToken(litellm) ?? litellm)) ??
       bearerToken(headers.authorization) ??
       singleHeader(headers['x-api-key']) ??
-      singleHeader(headers['api-key']);
+      singleHeader(headers['api-key']) ??
+      singleHeader(headers['x-goog-api-key']) ??
+      (queryKey ? queryKey.trim() : null);
     if (presented === null) {
       throw new GatewayError('authentication', 'Missing API key. Send it as "Authorization: Bearer <key>", "x-litellm-api-key: <key>" or "x-api-key: <key>".');
     }

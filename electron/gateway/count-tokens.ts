@@ -1,7 +1,11 @@
-// `POST /v1/messages/count_tokens`: forwarded to Anthropic upstreams, counted locally with a
-// tokenizer for every other provider.
+// `POST /v1/messages/count_tokens` and Gemini's `:countTokens`: forwarded to upstreams that
+// speak the dialect, counted locally with a tokenizer for every other provider. Both are
+// logged with their model (accounted with no usage: counting costs nothing).
 import { familyOf } from '../providers/index.js';
 import { anthropicDialect, anthropicToChat } from '../dialects/anthropic/index.js';
+import { geminiSseDialect, geminiToChat } from '../dialects/gemini/index.js';
+import type { Dialect, DeploymentConfig } from '../core/deployment.js';
+import type { Json } from '../dialects/types.js';
 import { countChatPromptTokens } from '../providers/tokens.js';
 import { keyAlias, modelAllowed } from './admission.js';
 import { readJsonObject } from './body.js';
@@ -17,24 +21,51 @@ export async function countTokens(deps: ProxyDeps, ctx: RequestContext): Promise
   const body = await readJsonObject(ctx.req);
   const model = body.model;
   if (typeof model !== 'string' || !model) throw new GatewayError('missing_field', 'The request needs a "model" string.', { param: 'model' });
+  const deployment = chooseFor(deps, ctx, model);
+  const native = await relayCount(deps, ctx, deployment, 'anthropic_count_tokens', JSON.stringify({ ...body, model: deployment.upstreamModel }));
+  if (native) return;
+  const { chat } = anthropicToChat(body);
+  sendJson(ctx, 200, JSON.stringify({ input_tokens: countChatPromptTokens(chat) }));
+}
+
+/** `POST /v1beta/models/{model}:countTokens`: `contents`, or a whole `generateContentRequest`. */
+export async function countGeminiTokens(deps: ProxyDeps, ctx: RequestContext, model: string): Promise<void> {
+  ctx.errorBody = geminiSseDialect.errorBody;
+  ctx.callType = 'gemini_count_tokens';
+  const body = await readJsonObject(ctx.req);
+  const deployment = chooseFor(deps, ctx, model);
+  const native = await relayCount(deps, ctx, deployment, 'gemini_count_tokens', JSON.stringify(body));
+  if (native) return;
+  const request = (body.generateContentRequest as Json | undefined) ?? body;
+  if (!Array.isArray(request.contents)) throw new GatewayError('missing_field', 'The request needs "contents" (or a "generateContentRequest").', { param: 'contents' });
+  const { chat } = geminiToChat({ ...request, model });
+  sendJson(ctx, 200, JSON.stringify({ totalTokens: countChatPromptTokens(chat) }));
+}
+
+function chooseFor(deps: ProxyDeps, ctx: RequestContext, model: string): DeploymentConfig {
+  ctx.model = model;
   const deployment = deps.router.choose(deps.router.resolve(keyAlias(ctx, model) ?? model));
   const caller = ctx.caller;
   if (caller?.kind === 'virtual' && !modelAllowed(caller.key.models, model)) {
     throw new GatewayError('permission', `This key may not use the model "${model}".`, { param: 'model' });
   }
+  ctx.deployment = deployment;
+  return deployment;
+}
+
+/** Relays the count to an upstream that speaks `dialect`; false when it does not. */
+async function relayCount(deps: ProxyDeps, ctx: RequestContext, deployment: DeploymentConfig, dialect: Dialect, body: string): Promise<boolean> {
   const family = familyOf(deployment);
-  if (family.speaks('anthropic_count_tokens', deployment)) {
-    const request = { path: family.nativePath('anthropic_count_tokens', deployment, false), body: JSON.stringify({ ...body, model: deployment.upstreamModel }) };
-    const upstream = await callUpstream(deps.pools, {
-      deployment,
-      path: request.path,
-      headers: familyHeaders(ctx.req.headers, deployment, request, ctx.id),
-      body: request.body,
-      stream: false,
-      signal: ctx.signal,
-    });
-    return sendJson(ctx, upstream.statusCode, await upstream.body.text(), clientHeadersFromUpstream(upstream.headers));
-  }
-  const { chat } = anthropicToChat(body);
-  sendJson(ctx, 200, JSON.stringify({ input_tokens: countChatPromptTokens(chat) }));
+  if (!family.speaks(dialect, deployment)) return false;
+  const request = { path: family.nativePath(dialect, deployment, false), body };
+  const upstream = await callUpstream(deps.pools, {
+    deployment,
+    path: request.path,
+    headers: familyHeaders(ctx.req.headers, deployment, request, ctx.id),
+    body: request.body,
+    stream: false,
+    signal: ctx.signal,
+  });
+  sendJson(ctx, upstream.statusCode, await upstream.body.text(), clientHeadersFromUpstream(upstream.headers));
+  return true;
 }

@@ -97,6 +97,8 @@ const LITELLM_CALL_TYPES: Record<string, string> = {
   anthropic: 'anthropic_messages',
   anthropic_count_tokens: 'count_tokens',
   responses: 'aresponses',
+  gemini: 'agenerate_content',
+  gemini_count_tokens: 'count_tokens',
 };
 
 function logToApi(entry: RequestLogEntry, apiBase: (deployment: string | null) => string | null, user: (keyId: string | null) => string | null) {

@@ -3,6 +3,8 @@
 // written (`openai/*`, `*`), as LiteLLM's proxy lists them; hidden aliases route but are not
 // listed (LiteLLM's `model_group_alias: {gpt-4: {model: gpt-4o, hidden: true}}`), nor is a
 // group whose every deployment is disabled.
+// Each caller reads the list in its own dialect: Anthropic's shape when the request carries
+// `anthropic-version` (Claude Code, the Anthropic SDK), Gemini's on /v1beta/models.
 import type { DeploymentConfig } from '../core/deployment.js';
 import type { Router } from '../router/index.js';
 import { modelAllowed } from './admission.js';
@@ -28,19 +30,63 @@ export function modelsIndex(
   };
 }
 
+interface ListedModel {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+}
+
+/** The models this caller may see, in OpenAI's item shape. */
+function visibleModels(deps: ModelsIndex, ctx: RequestContext): ListedModel[] {
+  const caller = ctx.caller;
+  const restricted = caller?.kind === 'virtual' && caller.key.models.length > 0 ? caller.key.models : null;
+  return [...deps.modelBodies].filter(([id]) => !restricted || modelAllowed(restricted, id)).map(([, body]) => JSON.parse(body) as ListedModel);
+}
+
+const wantsAnthropic = (ctx: RequestContext): boolean => ctx.req.headers['anthropic-version'] !== undefined;
+
+function anthropicModel(model: ListedModel): Record<string, unknown> {
+  return { type: 'model', id: model.id, display_name: model.id, created_at: new Date(model.created * 1000).toISOString() };
+}
+
+/** Gemini's Model resource; the limits are unknown here, so they are left out. */
+function geminiModel(model: ListedModel): Record<string, unknown> {
+  return {
+    name: `models/${model.id}`,
+    baseModelId: model.id,
+    version: '1',
+    displayName: model.id,
+    description: `${model.id} through Loopgate (${model.owned_by})`,
+    supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens'],
+  };
+}
+
 export function listModels(deps: ModelsIndex, ctx: RequestContext): void {
   const caller = ctx.caller;
+  if (wantsAnthropic(ctx)) {
+    const data = visibleModels(deps, ctx).map(anthropicModel);
+    return sendJson(ctx, 200, JSON.stringify({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null }));
+  }
   if (caller?.kind !== 'virtual' || caller.key.models.length === 0) return sendJson(ctx, 200, deps.modelsBody);
   // A restricted key sees only the models it may use.
-  const data = [...deps.modelBodies]
-    .filter(([id]) => modelAllowed(caller.key.models, id))
-    .map(([, body]) => JSON.parse(body) as unknown);
-  sendJson(ctx, 200, JSON.stringify({ object: 'list', data }));
+  sendJson(ctx, 200, JSON.stringify({ object: 'list', data: visibleModels(deps, ctx) }));
 }
 
 export function retrieveModel(deps: ModelsIndex, ctx: RequestContext, id: string): void {
   const body = deps.modelBodies.get(id);
   if (!body) throw new GatewayError('model_not_found', `The model "${id}" is not configured on this gateway.`, { param: 'model' });
-  sendJson(ctx, 200, body);
+  sendJson(ctx, 200, wantsAnthropic(ctx) ? JSON.stringify(anthropicModel(JSON.parse(body) as ListedModel)) : body);
 }
 
+export function listGeminiModels(deps: ModelsIndex, ctx: RequestContext): void {
+  sendJson(ctx, 200, JSON.stringify({ models: visibleModels(deps, ctx).map(geminiModel) }));
+}
+
+/** `GET /v1beta/models/{model}`, the name with or without its `models/` prefix. */
+export function retrieveGeminiModel(deps: ModelsIndex, ctx: RequestContext, name: string): void {
+  const id = name.startsWith('models/') ? name.slice('models/'.length) : name;
+  const body = deps.modelBodies.get(id);
+  if (!body) throw new GatewayError('model_not_found', `The model "${id}" is not configured on this gateway.`, { param: 'model' });
+  sendJson(ctx, 200, JSON.stringify(geminiModel(JSON.parse(body) as ListedModel)));
+}

@@ -37,13 +37,15 @@ export interface ProxyOptions {
   epilogue?: (usage: TokenUsage | null, firstByteMs: number) => string;
   /** The body of a final upstream failure, instead of the dialect's. */
   failureBody?: (status: number, failure: AttemptFailure) => string;
+  /** Request fields the URL carries (Gemini names the model and the streaming there), over the body's. */
+  pathFields?: Json;
 }
 
 export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext, options: ProxyOptions = {}): Promise<void> {
   const timing: Timing = { startedAt: performance.now(), upstreamMs: 0 };
   ctx.errorBody = dialect.errorBody;
   ctx.callType = dialect.name;
-  const raw = await readJsonObject(ctx.req);
+  const raw = { ...(await readJsonObject(ctx.req)), ...options.pathFields };
   const model = raw.model;
   if (typeof model !== 'string' || model === '') {
     throw new GatewayError('missing_field', 'The request needs a "model" string.', { param: 'model' });

@@ -201,7 +201,7 @@ async function pipeStream(
   commit(scope);
   res.writeHead(upstream.statusCode, {
     ...clientHeadersFromUpstream(upstream.headers),
-    'content-type': EVENT_STREAM,
+    'content-type': dialect.streamContentType ?? EVENT_STREAM,
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
   });
@@ -231,7 +231,7 @@ async function pipeStream(
   } finally {
     res.end();
   }
-  return { latencyMs, sent, contentType: EVENT_STREAM };
+  return { latencyMs, sent, contentType: dialect.streamContentType ?? EVENT_STREAM };
 }
 
 /** The first chunk, within the deployment's stream_timeout (time to first byte) when it has one. */

@@ -19,6 +19,7 @@ import { completionsDialect, embeddingsDialect } from '../dialects/openai-native
 import { ConversationStore } from '../dialects/responses/conversations.js';
 import { createResponsesDialect } from '../dialects/responses/index.js';
 import { countTokens } from './count-tokens.js';
+import { geminiRoute, type GeminiRouteDeps } from './gemini-routes.js';
 import { GatewayError, openAIErrorBody, toGatewayError } from '../core/errors.js';
 import { RateLimiter } from './limits.js';
 import type { Logger } from '../core/logger.js';
@@ -203,6 +204,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ['GET /key/info', (ctx) => management.info(ctx)],
     ['POST /key/health', (ctx) => management.health(ctx)],
   ]);
+  const gemini: GeminiRouteDeps = {
+    proxy: deps,
+    auth,
+    models: () => table.models,
+    checkOpen: () => {
+      if (paused) throw new GatewayError('unavailable', 'Loopgate is paused; resume it from the tray or the app.', { headers: { 'retry-after': '30' } });
+    },
+  };
   const REGENERATE_PATH = /^\/key\/([^/]+)\/regenerate$/;
 
   function managementHandler(method: string, path: string): Handler | null {
@@ -226,6 +235,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         return infoHandler(ctx);
       };
     }
+    const geminiHandler = geminiRoute(gemini, method, path);
+    if (geminiHandler) return geminiHandler;
     const apiPath = path.startsWith(`${V1_PREFIX}/`) ? path.slice(V1_PREFIX.length) : path;
     const handler =
       apiRoutes.get(`${method} ${apiPath}`) ??

@@ -21,19 +21,28 @@ const ARGS = { city: 'Paris', unit: 'celsius' };
 
 // --- Gemini ---------------------------------------------------------------------------
 
+/**
+ * Gemini's generateContent, streamGenerateContent (alt=sse only, as Google's SDKs ask) and
+ * countTokens. With function declarations and a user turn about the weather (or a patch) it
+ * calls the first function; after a function response it answers with text quoting it. The
+ * model `fail-unavailable` answers 503 in Google's error shape.
+ */
 export async function startMockGemini(apiKey: string): Promise<MockServer> {
   return serve((path, query, headers, body, _raw, res) => {
     if (headers['x-goog-api-key'] !== apiKey) return json(res, 403, { error: { code: 403, message: 'API key not valid.', status: 'PERMISSION_DENIED' } });
-    const match = /^\/v1beta\/models\/([^:]+):(generateContent|streamGenerateContent)$/.exec(path);
+    const match = /^\/v1beta\/models\/([^:]+):(generateContent|streamGenerateContent|countTokens)$/.exec(path);
     if (!match) return json(res, 404, { error: { code: 404, message: `no route ${path}`, status: 'NOT_FOUND' } });
+    if (match[1] === 'fail-unavailable') return json(res, 503, { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } });
     const contents = body.contents as Array<{ role: string; parts: Json[] }>;
+    const allText = contents.flatMap((c) => c.parts).map((p) => String(p.text ?? '')).join(' ');
+    if (match[2] === 'countTokens') return json(res, 200, { totalTokens: words(allText) + 1000 });
     const last = contents.at(-1)!;
     const lastText = last.parts.map((p) => String(p.text ?? '')).join(' ');
     const declarations = ((body.tools as Json[] | undefined)?.[0]?.functionDeclarations as Json[] | undefined) ?? [];
-    const answered = last.parts.some((p) => p.functionResponse);
-    const parts: Json[] = declarations.length && !answered
+    const answer = last.parts.find((p) => p.functionResponse)?.functionResponse as Json | undefined;
+    const parts: Json[] = declarations.length && !answer && /weather|patch/i.test(lastText)
       ? [{ functionCall: { name: declarations[0]!.name, args: ARGS } }]
-      : [{ text: `Hello from Gemini mock: ${lastText}` }];
+      : [{ text: answer ? `The tool said ${JSON.stringify(answer.response)}` : `Hello from Gemini mock: ${lastText}` }];
     const usageMetadata = { promptTokenCount: words(lastText), candidatesTokenCount: 5, totalTokenCount: words(lastText) + 5 };
     const response = { candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }], usageMetadata, modelVersion: match[1] };
     if (match[2] === 'generateContent') return json(res, 200, response);

@@ -1,6 +1,6 @@
 // The real tools people point at Loopgate, installed from npm and run offline: Claude Code
-// (Anthropic Messages) and Codex CLI (Responses API), each against an Anthropic-style and an
-// OpenAI-style upstream, authenticated with a virtual key.
+// (Anthropic Messages), Codex CLI (Responses API) and Gemini CLI (Gemini API), each against
+// an upstream of its own dialect and an OpenAI-style one, authenticated with a virtual key.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,15 +11,18 @@ import { PROJECT_ROOT } from '../helpers/cli.js';
 import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+import { startMockGemini, type MockServer } from '../helpers/mock-providers.js';
 
 const require = createRequire(import.meta.url);
 // Installs skip postinstall scripts (.npmrc), so Claude Code's native binary is run from its
 // platform package directly, as its own postinstall would have linked it.
 const CLAUDE = join(dirname(require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`)), 'claude');
 const CODEX = join(PROJECT_ROOT, 'node_modules/.bin/codex');
+const GEMINI = join(PROJECT_ROOT, 'node_modules/.bin/gemini');
 
 let claude: MockAnthropic;
 let openai: MockUpstream;
+let gemini: MockServer;
 let gw: TestGateway;
 let key: string;
 let token: string;
@@ -27,12 +30,18 @@ let token: string;
 beforeAll(async () => {
   claude = await startMockAnthropic();
   openai = await startMockOpenAI();
+  gemini = await startMockGemini('gemini-upstream-key');
   gw = await startTestGateway(`model_list:
   - model_name: claude-native
     litellm_params:
       model: anthropic/claude-sonnet-4-5
       api_base: ${claude.url}
-      api_key: sk-ant-upstream${[
+      api_key: sk-ant-upstream
+  - model_name: gemini-native
+    litellm_params:
+      model: gemini/gemini-2.5-flash
+      api_base: ${gemini.url}/v1beta
+      api_key: gemini-upstream-key${[
     openaiModel('via-chat', 'mock-gpt', openai.apiBase),
     openaiModel('via-responses', 'mock-responses', openai.apiBase, '\n    model_info:\n      mode: responses'),
   ].join('')}
@@ -46,6 +55,7 @@ afterAll(async () => {
   await gw?.close();
   await claude?.close();
   await openai?.close();
+  await gemini?.close();
 });
 
 function run(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -100,6 +110,30 @@ wire_api = "responses"
   return result;
 }
 
+/** Gemini CLI headless (-p), with settings that keep it from calling Google: no telemetry or usage statistics, no update check, no IDE. */
+async function geminiCli(model: string, prompt: string) {
+  const home = freshHome();
+  mkdirSync(join(home, '.gemini'));
+  writeFileSync(
+    join(home, '.gemini/settings.json'),
+    JSON.stringify({
+      general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+      privacy: { usageStatisticsEnabled: false },
+      telemetry: { enabled: false },
+      ide: { enabled: false },
+      security: { auth: { selectedType: 'gemini-api-key' }, folderTrust: { enabled: false } },
+    }),
+  );
+  const result = await run(GEMINI, ['-p', prompt, '-m', model, '-o', 'json'], {
+    HOME: home,
+    GOOGLE_GEMINI_BASE_URL: gw.url,
+    GEMINI_API_KEY: key,
+    GEMINI_TELEMETRY_ENABLED: 'false',
+  }, home);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as { response: string; stats: { models: Record<string, { api: { totalRequests: number }; tokens: { total: number } }> } };
+}
+
 describe('Claude Code through Loopgate', () => {
   it('talks to an Anthropic upstream, relayed natively', async () => {
     const out = await claudeCode('claude-native', 'say hi');
@@ -137,9 +171,45 @@ describe('Codex CLI through Loopgate', () => {
     expect(openai.requests.at(-1)?.path).toBe('/v1/responses');
   });
 
+});
+
+describe('Gemini CLI through Loopgate', () => {
+  it('talks to a Gemini upstream, relayed natively', async () => {
+    const out = await geminiCli('gemini-native', 'say hi');
+    expect(out.response).toContain('Hello from Gemini mock');
+    expect(out.stats.models['gemini-native']?.tokens.total).toBeGreaterThan(0);
+    const sent = gemini.requests.at(-1)!;
+    expect(sent.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent');
+    expect(sent.headers['x-goog-api-key']).toBe('gemini-upstream-key');
+    // Relayed as sent: the CLI's parametersJsonSchema, which translation would have re-said as `parameters`.
+    const declarations = (sent.body.tools as Array<{ functionDeclarations: Array<Record<string, unknown>> }>)[0]!.functionDeclarations;
+    expect(declarations[0]).toHaveProperty('parametersJsonSchema');
+  });
+
+  it('talks to a chat-only upstream, translated, including a tool round trip', async () => {
+    const plain = await geminiCli('via-chat', 'say hi');
+    expect(plain.response).toContain('Hello from mock');
+    // "weather" makes the mock call Gemini CLI's first tool; its answer goes back as a tool message.
+    const withTool = await geminiCli('via-chat', 'what is the weather?');
+    expect(withTool.response).toContain('The tool said');
+    expect(withTool.stats.models['via-chat']?.api.totalRequests).toBeGreaterThanOrEqual(2);
+    const answered = openai.requests.at(-1)!.body!.messages as Array<{ role: string; tool_call_id?: string; tool_calls?: Array<{ id: string }> }>;
+    const call = answered.find((m) => m.tool_calls)!.tool_calls![0]!;
+    expect(answered.find((m) => m.role === 'tool')?.tool_call_id).toBe(call.id);
+  });
+
+  it('is recorded against the virtual key, with usage', async () => {
+    const calls = (): Array<Record<string, unknown>> => gw.logger.records.filter((r) => r.msg === 'request' && String(r.path).startsWith('/v1beta/models/'));
+    await expect.poll(() => calls().length).toBeGreaterThanOrEqual(4);
+    for (const call of calls()) expect(call).toMatchObject({ key: expect.stringMatching(/^key_/), status: 200, total_tokens: expect.any(Number) });
+    expect(calls().every((call) => Number(call.total_tokens) > 0)).toBe(true);
+  });
+});
+
+describe('usage of every tool', () => {
   it('is counted against the virtual key', async () => {
     const info = await gw.manage('GET', `/key/info?key=${token}`);
-    expect(info.body.info.usage.total_requests).toBeGreaterThanOrEqual(5);
+    expect(info.body.info.usage.total_requests).toBeGreaterThanOrEqual(9);
     expect(info.body.info.usage.total_tokens).toBeGreaterThan(0);
   });
 });

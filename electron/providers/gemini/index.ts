@@ -1,6 +1,7 @@
 // Google Gemini (Generative Language API): generateContent and streamGenerateContent, the API
-// key in the x-goog-api-key header. Everything goes through the chat pivot.
-import type { DeploymentConfig } from '../../core/deployment.js';
+// key in the x-goog-api-key header. Gemini-dialect clients are relayed natively (the body as
+// sent, the model in the path); everyone else goes through the chat pivot.
+import type { DeploymentConfig, Dialect } from '../../core/deployment.js';
 import type { ProviderFamily } from '../types.js';
 import { unsupportedParams } from '../unsupported.js';
 import { toGeminiRequest } from './request.js';
@@ -15,8 +16,9 @@ function modelPath(deployment: DeploymentConfig, stream: boolean): string {
 export const geminiFamily: ProviderFamily = {
   name: 'gemini',
   defaultApiBase: 'https://generativelanguage.googleapis.com/v1beta',
-  speaks: () => false,
-  nativePath: (_dialect, deployment, stream) => modelPath(deployment, stream),
+  speaks: (dialect: Dialect) => dialect === 'gemini' || dialect === 'gemini_count_tokens',
+  nativePath: (dialect, deployment, stream) =>
+    dialect === 'gemini_count_tokens' ? `/models/${encodeURIComponent(deployment.upstreamModel)}:countTokens` : modelPath(deployment, stream),
   authHeaders: (deployment): Record<string, string> => (deployment.apiKey ? { 'x-goog-api-key': deployment.apiKey } : {}),
   unsupportedParams,
   chatRequest: (chat, deployment) => ({ path: modelPath(deployment, chat.stream === true), body: JSON.stringify(toGeminiRequest(chat)) }),
