@@ -1,6 +1,6 @@
 // The one contract between the renderer and the app core. Electron carries it over IPC, the
 // browser mode over HTTP (`POST /ui/api/<method>`); both use the same `invoke`.
-import type { Result } from './errors.js';
+import type { ErrorCode, Result } from './errors.js';
 import type { KeySettings, KeyStatus, VirtualKey } from './keys.js';
 import type { RoutingStrategy } from './routing.js';
 
@@ -11,6 +11,8 @@ export interface StatusView {
   /** How provider secrets are protected at rest, said plainly in the UI. */
   secretProtection: 'key-file' | 'os-keychain';
   running: boolean;
+  /** Paused from the tray (or the API): model routes answer 503 until resumed; the admin UI keeps working. */
+  paused: boolean;
   today: { requests: number; tokens: number; spend: number };
   counts: { providers: number; models: number; keys: number };
 }
@@ -191,7 +193,51 @@ export interface LogEntryView {
   latencyMs: number;
   promptTokens: number;
   completionTokens: number;
+  /** USD, full precision (formatting is the view's). */
   cost: number;
+  /** How many deployments were tried (0: refused before any, e.g. an unknown model or a spent budget). */
+  attemptCount: number;
+  /** Why it failed, in Loopgate's error codes; null for a success. */
+  errorCode: ErrorCode | null;
+}
+
+/** One try on one deployment, kept for failed and retried requests. */
+export interface LogAttemptView {
+  /** 1-based, across retries and fallbacks. */
+  number: number;
+  /** The deployment's id (as in models.list) and a readable name for it (`family/upstream model`). */
+  deployment: string;
+  deploymentLabel: string;
+  /** The model group tried: the one asked for, or a fallback group. */
+  group: string;
+  /** How this try came about. */
+  via: 'first' | 'retry' | 'fallback';
+  /** For a fallback, which kind of fallback was taken. */
+  fallbackKind: 'general' | 'context_window' | 'content_policy' | null;
+  outcome: 'ok' | 'failed';
+  /** The upstream's HTTP status when it answered; null when it did not (timeout, unreachable). */
+  status: number | null;
+  /** For a failure: Loopgate's code for it (upstream, timeout, upstream_unreachable, ...). */
+  errorCode: ErrorCode | null;
+  /** For a failure: what the router made of it (retryable, context_window, content_policy, client). */
+  failureKind: 'retryable' | 'context_window' | 'content_policy' | 'client' | null;
+  /** For a failure: why, short (at most 200 characters), with anything that looks like a secret masked. */
+  reason: string | null;
+  latencyMs: number;
+}
+
+/** One request's details: the log row, every attempt, and the final error. */
+export interface LogEntryDetails extends LogEntryView {
+  /** Empty for a request served on its first try. */
+  attempts: LogAttemptView[];
+  error: { code: ErrorCode; message: string } | null;
+}
+
+/** Every model and key with rows in the request log, for the log's filters. */
+export interface LogFacets {
+  models: string[];
+  /** keyId '' is the master key. */
+  keys: Array<{ keyId: string; label: string }>;
 }
 
 /** Every method: its request and its response. Channel names are the keys. */
@@ -230,7 +276,23 @@ interface LoopgateApi {
   'keys.setActive': (request: { id: string; active: boolean; version: number }) => KeyView;
   'keys.delete': (request: { id: string }) => { deleted: boolean };
   'usage.series': (request: { days: number }) => UsageSeries;
-  'logs.list': (request: { keyId?: string; model?: string; status?: 'ok' | 'error'; limit: number }) => LogEntryView[];
+  /**
+   * The request log, newest first. keyId '' is the master key. `before` pages on: the time and id
+   * of the last entry already shown (rows arriving meanwhile do not shift the pages). start/end: epoch ms.
+   */
+  'logs.list': (request: {
+    keyId?: string;
+    model?: string;
+    status?: 'ok' | 'error';
+    start?: number;
+    end?: number;
+    before?: { time: number; id: string };
+    limit: number;
+  }) => LogEntryView[];
+  /** The models and keys to filter by: every one in the log, not only those on a page. */
+  'logs.facets': (request: Record<string, never>) => LogFacets;
+  /** One entry with its attempts and final error; not_found once retention has removed it. */
+  'logs.get': (request: { id: string }) => LogEntryDetails;
 }
 
 export type ApiMethod = keyof LoopgateApi;
@@ -267,6 +329,8 @@ const METHODS = {
   'keys.delete': true,
   'usage.series': true,
   'logs.list': true,
+  'logs.facets': true,
+  'logs.get': true,
 } as const satisfies Record<ApiMethod, true>;
 
 export const API_METHODS = Object.keys(METHODS) as ApiMethod[];

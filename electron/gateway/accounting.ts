@@ -1,5 +1,7 @@
 // Accounting: usage and spend per request, kept in memory on the hot path and written to the
 // store in batches (once a second, and on shutdown). Also budget periods and log retention.
+import type { LogAttemptView } from '../../shared/api.js';
+import type { ErrorCode } from '../../shared/errors.js';
 import { parseDuration } from '../../shared/keys.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import type { TokenUsage } from '../core/usage.js';
@@ -28,6 +30,10 @@ export interface UsageEvent {
   usage: TokenUsage | null;
   requestBody: string | null;
   responseBody: string | null;
+  /** Each deployment tried, in order. */
+  attempts: LogAttemptView[];
+  /** What the client was finally told went wrong. */
+  failure: { code: ErrorCode; message: string } | null;
 }
 
 export interface AccountingOptions {
@@ -49,6 +55,8 @@ export class Accounting {
     private readonly options: AccountingOptions,
     private readonly logger: Logger,
     private readonly clock: () => number = Date.now,
+    /** Told of each row as it is counted (the app's live log). */
+    private readonly onRecord: (entry: RequestLogEntry) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -86,7 +94,9 @@ export class Accounting {
     const prompt = event.usage?.promptTokens ?? 0;
     const completion = event.usage?.completionTokens ?? 0;
     const total = event.usage?.totalTokens ?? 0;
-    this.log.push({
+    // Attempts explain failures and retries; a request served on its first try needs none kept.
+    const explain = event.status >= 400 || event.attempts.length > 1 || event.attempts.some((attempt) => attempt.outcome === 'failed');
+    const entry: RequestLogEntry = {
       id: event.id,
       time: event.time,
       keyId: event.keyId,
@@ -100,7 +110,13 @@ export class Accounting {
       cost,
       requestBody: this.options.storeBodies ? event.requestBody : null,
       responseBody: this.options.storeBodies ? event.responseBody : null,
-    });
+      attemptCount: event.attempts.length,
+      attempts: explain ? event.attempts : null,
+      errorCode: event.failure?.code ?? null,
+      errorMessage: event.failure?.message ?? null,
+    };
+    this.log.push(entry);
+    this.onRecord(entry);
     const keyId = event.keyId ?? MASTER_KEY_ID;
     const today = utcDay(event.time);
     const dayKey = `${today}\u0000${keyId}\u0000${event.model}`;

@@ -1,5 +1,7 @@
 // What one request carries through the gateway, and the small response helpers every route uses.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LogAttemptView } from '../../shared/api.js';
+import type { ErrorCode } from '../../shared/errors.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import type { TokenUsage } from '../core/usage.js';
 import type { Caller } from './auth.js';
@@ -28,6 +30,10 @@ export interface RequestContext {
   /** Kept only when the config opts into storing bodies in the request log. */
   requestBody: string | null;
   responseBody: string | null;
+  /** Each deployment tried, for the request log. */
+  attempts: LogAttemptView[];
+  /** What the client was finally told went wrong, for the request log. */
+  failure: { code: ErrorCode; message: string } | null;
 }
 
 export function sendJson(ctx: RequestContext, status: number, body: string, headers: Record<string, string> = {}): void {

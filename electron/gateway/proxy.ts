@@ -2,17 +2,19 @@
 // group, admit the key, answer from the cache when asked to, then let the router's attempt
 // loop try deployments (router/attempts.ts), each attempt relayed by relay.ts. What is left to
 // say at the end is the final failure, in the client's dialect.
+import type { LogAttemptView } from '../../shared/api.js';
 import { familyOf } from '../providers/index.js';
-import type { InboundDialect, Json } from '../dialects/types.js';
-import { runAttempts } from '../router/attempts.js';
-import type { AttemptFailure } from '../router/failures.js';
+import type { DeploymentConfig } from '../core/deployment.js';
+import { upstreamErrorMessage, type InboundDialect, type Json } from '../dialects/types.js';
+import { runAttempts, type AttemptTurn } from '../router/attempts.js';
+import { AttemptFailure } from '../router/failures.js';
 import type { Router } from '../router/index.js';
 import type { Accounting } from './accounting.js';
 import { admit, keyAlias } from './admission.js';
 import { readJsonObject } from './body.js';
 import { cacheControl, cacheKey, type CacheControl, type ResponseCache } from './cache.js';
 import { sendJson, type RequestContext } from './context.js';
-import { GatewayError } from '../core/errors.js';
+import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { RateLimiter } from './limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
 import { parseJson, relayAttempt, replay, routeHeaders, type RelayDeps, type Timing } from './relay.js';
@@ -78,8 +80,18 @@ async function route(
       ctx.deployment = deployment;
       // The deployment's own drop_params wins over the global one.
       const dropParams = deployment.dropParams ?? deps.router.settings.dropParams;
-      const relayed = await relayAttempt({ deps, dialect, ctx, body, deployment, dropParams, turn, timing });
-      return { ...relayed, tokens: ctx.usage?.totalTokens ?? 0 };
+      const attempt = startAttempt(ctx, deployment, turn);
+      const startedAt = performance.now();
+      try {
+        const relayed = await relayAttempt({ deps, dialect, ctx, body, deployment, dropParams, turn, timing });
+        attempt.status = ctx.res.statusCode;
+        return { ...relayed, tokens: ctx.usage?.totalTokens ?? 0 };
+      } catch (error) {
+        failAttempt(attempt, error, deployment);
+        throw error;
+      } finally {
+        attempt.latencyMs = Math.round((performance.now() - startedAt) * 100) / 100;
+      }
     },
   );
   if (outcome.status === 'failed') return sendFailure(ctx, dialect, outcome.failure, outcome.attempts, outcome.backoffMs, timing);
@@ -96,10 +108,76 @@ async function route(
  */
 function sendFailure(ctx: RequestContext, dialect: InboundDialect, failure: AttemptFailure, attempts: number, backoffMs: number, timing: Timing): void {
   if (!failure.response) throw failure.error!;
+  ctx.failure = { code: 'upstream', message: failureReason(failure, ctx.deployment) };
   routeHeaders(ctx, attempts, backoffMs, timing);
   const { status, headers, text } = failure.response;
   const native = ctx.deployment ? familyOf(ctx.deployment).speaks(dialect.name, ctx.deployment) : false;
   const structured = parseJson(text);
   const passUnchanged = native && structured !== null && typeof structured.error === 'object' && structured.error !== null;
   sendJson(ctx, status, passUnchanged ? text : dialect.upstreamErrorBody(status, text), clientHeadersFromUpstream(headers));
+}
+
+/** A readable name for a deployment: its family and upstream model (ids are the app's). */
+export function deploymentLabel(deployment: DeploymentConfig): string {
+  return `${deployment.family}/${deployment.upstreamModel}`;
+}
+
+function startAttempt(ctx: RequestContext, deployment: DeploymentConfig, turn: AttemptTurn): LogAttemptView {
+  const attempt: LogAttemptView = {
+    number: turn.number,
+    deployment: deployment.id,
+    deploymentLabel: deploymentLabel(deployment),
+    group: turn.group,
+    via: turn.via,
+    fallbackKind: turn.fallbackKind,
+    outcome: 'ok',
+    status: null,
+    errorCode: null,
+    failureKind: null,
+    reason: null,
+    latencyMs: 0,
+  };
+  ctx.attempts.push(attempt);
+  return attempt;
+}
+
+function failAttempt(attempt: LogAttemptView, error: unknown, deployment: DeploymentConfig): void {
+  attempt.outcome = 'failed';
+  if (error instanceof AttemptFailure) {
+    attempt.status = error.response?.status ?? null;
+    attempt.errorCode = error.error?.code ?? 'upstream';
+    attempt.failureKind = error.kind;
+    attempt.reason = failureReason(error, deployment);
+  } else {
+    const failure = toGatewayError(error);
+    attempt.errorCode = failure.code;
+    attempt.reason = withoutSecrets(failure.message, deployment);
+  }
+}
+
+const MAX_REASON = 200;
+// What may look like a credential in an upstream's words: API keys, bearer tokens, key query
+// parameters, AWS access keys, and long opaque tokens.
+const SECRETS: Array<[RegExp, string]> = [
+  [/\b(sk|pk|rk|sess|key)-[A-Za-z0-9_*.-]{6,}/gi, '$1-***'],
+  [/\bBearer\s+[^\s"',]+/gi, 'Bearer ***'],
+  [/([?&](?:key|api[_-]?key|token|access_token|sig)=)[^&\s"']+/gi, '$1***'],
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, '***'],
+  [/\b[A-Za-z0-9_+/=-]{40,}/g, '***'],
+];
+
+/** Text for the log and the app: secrets masked (the deployment's own key first), at most 200 characters. */
+export function withoutSecrets(text: string, deployment: DeploymentConfig | null): string {
+  let out = text;
+  if (deployment?.apiKey) out = out.split(deployment.apiKey).join('***');
+  for (const [pattern, replacement] of SECRETS) out = out.replace(pattern, replacement);
+  out = out.replace(/\s+/g, ' ').trim();
+  return out.length > MAX_REASON ? `${out.slice(0, MAX_REASON - 1)}…` : out;
+}
+
+/** Why an attempt failed, short: the upstream's status and message, or Loopgate's own error. */
+export function failureReason(failure: AttemptFailure, deployment: DeploymentConfig | null): string {
+  if (!failure.response) return withoutSecrets(failure.error?.message ?? 'failed', deployment);
+  const { message } = upstreamErrorMessage(failure.response.text);
+  return withoutSecrets(`${failure.response.status}: ${message}`, deployment);
 }

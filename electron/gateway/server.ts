@@ -29,6 +29,8 @@ import { listModels, retrieveModel } from './models-routes.js';
 import { proxy, type ProxyDeps } from './proxy.js';
 import { RoutingTable } from './routing-table.js';
 import { handleUi, UiSessions, type UiDeps } from './ui-routes.js';
+import { DEFAULT_HEARTBEAT_MS, EventStreams } from './ui-events.js';
+import type { AppEvents } from '../services/index.js';
 import { HealthChecker, sendHealth } from './health.js';
 import { Pricing } from './pricing.js';
 import { UpstreamPools } from './upstream.js';
@@ -48,6 +50,8 @@ export interface GatewayOptions {
   version?: string;
   /** Where `os.environ/NAME` in an imported config looks; the process's environment by default. */
   env?: Environment;
+  /** How often /ui/events sends a heartbeat (and checks the session). */
+  eventHeartbeatMs?: number;
 }
 
 export interface Gateway {
@@ -55,6 +59,10 @@ export interface Gateway {
   readonly accounting: Accounting;
   /** The shared API, for the Electron IPC binding. */
   readonly api: ApiHandlers;
+  /** The app's events (shared/events.ts), for the Electron IPC binding; /ui/events streams them too. */
+  readonly events: AppEvents;
+  /** What each open /ui/events stream holds in memory (bounded; see ui-events.ts). */
+  eventStreamStats(): Array<{ queued: number; buffered: number }>;
   /** A one-time link that opens the admin UI already signed in (what `npm start` opens). */
   loginLink(): string;
   /** Paused, model routes answer 503 until resumed; the admin UI keeps working. */
@@ -72,6 +80,7 @@ const DEFAULT_GRACE_MS = 30_000;
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger, store } = options;
+  let paused = false;
   const clock = options.clock ?? Date.now;
   const pricing = new Pricing();
   const random = options.random ?? Math.random;
@@ -88,7 +97,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const auth = new Authenticator(options.masterKey, keyCache, clock);
   const metrics = new GatewayMetrics();
   const limiter = new RateLimiter(clock);
-  const accounting = new Accounting(store, keyCache, pricing, config, logger, clock);
+  // The live log hears of each counted request (services exist by the first request).
+  const accounting = new Accounting(store, keyCache, pricing, config, logger, clock, (entry) => services.events.requestLogged(entry));
   const deps: ProxyDeps = {
     router: table.router,
     pools,
@@ -115,6 +125,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     usage: accounting,
     env: options.env ?? process.env,
     baseUrl: () => listeningUrl?.origin ?? '',
+    paused: () => paused,
+    logger,
     dataDir: options.dataDir ?? '',
     version: options.version ?? '0.0.0',
     clock,
@@ -123,9 +135,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const management = new ManagementApi(services);
   const modelManagement = new ModelManagementApi(services);
   const sessions = new UiSessions(clock);
-  const ui: UiDeps = { sessions, auth, api, uiDir: options.uiDir ?? null, playground: (ctx) => proxy(deps, chatDialect, ctx) };
+  const eventStreams = new EventStreams({ events: services.events, heartbeatMs: options.eventHeartbeatMs ?? DEFAULT_HEARTBEAT_MS, clock });
+  const ui: UiDeps = { sessions, auth, api, uiDir: options.uiDir ?? null, playground: (ctx) => proxy(deps, chatDialect, ctx), eventStreams };
   let draining = false;
-  let paused = false;
 
   // Public routes answer without a key: probes and scrapers do not carry one.
   const publicRoutes = new Map<string, Handler>([
@@ -253,6 +265,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       errorBody: openAIErrorBody,
       requestBody: null,
       responseBody: null,
+      attempts: [],
+      failure: null,
     };
     res.setHeader('x-request-id', ctx.id);
     if (draining) res.setHeader('connection', 'close');
@@ -269,6 +283,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const error =
         thrown instanceof StoreUnavailableError ? new GatewayError('unavailable', thrown.message) : toGatewayError(thrown);
       if (error.code === 'internal') logger.log('error', 'unhandled', { id: ctx.id, error: String(thrown) });
+      ctx.failure ??= { code: error.code, message: error.message };
       if (!res.headersSent) sendError(ctx, error);
       else res.end();
     }
@@ -291,6 +306,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         usage: ctx.usage,
         requestBody: ctx.requestBody,
         responseBody: ctx.responseBody,
+        attempts: ctx.attempts,
+        failure: ctx.failure,
       });
     }
     // Only configured names become label values, so a client cannot grow the metric set.
@@ -323,9 +340,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     server,
     accounting,
     api,
+    events: services.events,
+    eventStreamStats: () => eventStreams.stats(),
     loginLink: () => `${listeningUrl?.origin ?? ''}/ui/login?token=${sessions.createLoginToken()}`,
     setPaused(value) {
+      if (paused === value) return;
       paused = value;
+      services.events.statusChanged();
     },
     get paused() {
       return paused;
@@ -344,6 +365,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     async close(graceMs = DEFAULT_GRACE_MS) {
       draining = true;
+      // Event streams never finish on their own; pages reconnect to whoever listens next.
+      eventStreams.closeAll();
+      services.events.close();
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
       // Connections that finish their last response while draining close instead of idling.

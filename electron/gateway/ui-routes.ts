@@ -12,6 +12,7 @@ import { readJsonObject } from './body.js';
 import { sendJson, sendObject, type RequestContext } from './context.js';
 import { GatewayError } from '../core/errors.js';
 import { timedCache } from '../core/timed-cache.js';
+import type { EventStreams } from './ui-events.js';
 
 const SESSION_COOKIE = 'lg_session';
 const SESSION_TTL_MS = 12 * 60 * 60_000;
@@ -54,6 +55,8 @@ export class UiSessions {
   private readonly sessions;
   /** Links nobody redeems expire, and past the cap the oldest stop working. */
   private readonly loginTokens;
+  /** Who hears of a session's sign-out (its event streams). */
+  private readonly watchers = new Map<string, Set<() => void>>();
 
   constructor(clock: () => number = Date.now) {
     this.sessions = timedCache<true>({ max: MAX_SESSIONS, ttlMs: SESSION_TTL_MS, clock });
@@ -86,13 +89,37 @@ export class UiSessions {
   }
 
   valid(req: IncomingMessage): boolean {
+    return this.validToken(cookie(req, SESSION_COOKIE));
+  }
+
+  /** The request's session token, checked, or null. */
+  token(req: IncomingMessage): string | null {
     const token = cookie(req, SESSION_COOKIE);
+    return this.validToken(token) ? token : null;
+  }
+
+  validToken(token: string | null): token is string {
     return !!token && this.sessions.get(token) === true;
+  }
+
+  /** Calls `ended` when this session signs out; returns what stops watching. */
+  watch(token: string, ended: () => void): () => void {
+    const watchers = this.watchers.get(token) ?? new Set();
+    watchers.add(ended);
+    this.watchers.set(token, watchers);
+    return () => {
+      watchers.delete(ended);
+      if (watchers.size === 0) this.watchers.delete(token);
+    };
   }
 
   close(req: IncomingMessage): void {
     const token = cookie(req, SESSION_COOKIE);
-    if (token) this.sessions.delete(token);
+    if (!token) return;
+    this.sessions.delete(token);
+    const watchers = this.watchers.get(token);
+    this.watchers.delete(token);
+    watchers?.forEach((ended) => ended());
   }
 }
 
@@ -104,6 +131,8 @@ export interface UiDeps {
   uiDir: string | null;
   /** Proxies a Playground chat as the master key, streamed. */
   playground(ctx: RequestContext): Promise<void>;
+  /** The app's event stream (GET /ui/events). */
+  eventStreams: EventStreams;
 }
 
 function sessionCookie(token: string, maxAgeSeconds: number): string {
@@ -120,10 +149,28 @@ function requireSameOrigin(ctx: RequestContext): void {
   if (origin && origin !== `http://${ctx.req.headers.host}`) throw new GatewayError('permission', 'Cross-origin requests to the admin UI are refused.');
 }
 
+const SIGN_IN = 'Sign in to the admin UI first.';
+
 function requireSession(deps: UiDeps, ctx: RequestContext): void {
   requireLoopback(ctx);
   requireSameOrigin(ctx);
-  if (!deps.sessions.valid(ctx.req)) throw new GatewayError('authentication', 'Sign in to the admin UI first.');
+  if (!deps.sessions.valid(ctx.req)) throw new GatewayError('authentication', SIGN_IN);
+}
+
+/**
+ * The app's events as server-sent events. Without a session: 401 and the API's error data
+ * (`authentication`), so an EventSource stops instead of retrying; the page then shows sign-in.
+ */
+function openEvents(deps: UiDeps, ctx: RequestContext): void {
+  requireLoopback(ctx);
+  requireSameOrigin(ctx);
+  const token = deps.sessions.token(ctx.req);
+  if (!token) return sendObject(ctx, 401, { ok: false, error: new GatewayError('authentication', SIGN_IN).toData() });
+  deps.eventStreams.open(
+    ctx.res,
+    () => deps.sessions.validToken(token),
+    (ended) => deps.sessions.watch(token, ended),
+  );
 }
 
 export async function handleUi(deps: UiDeps, ctx: RequestContext): Promise<void> {
@@ -162,6 +209,7 @@ export async function handleUi(deps: UiDeps, ctx: RequestContext): Promise<void>
     ctx.res.setHeader('set-cookie', sessionCookie('', 0));
     return sendObject(ctx, 200, { ok: true, value: { signedIn: false } });
   }
+  if (path === '/ui/events' && method === 'GET') return openEvents(deps, ctx);
   if (path === '/ui/playground' && method === 'POST') {
     requireSession(deps, ctx);
     ctx.caller = { kind: 'master' };

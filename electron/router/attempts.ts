@@ -18,6 +18,12 @@ export interface AttemptTurn {
   readonly number: number;
   /** Time spent waiting between attempts so far, not the gateway's own overhead. */
   readonly backoffMs: number;
+  /** The model group this attempt serves: the one asked for, or a fallback. */
+  readonly group: string;
+  /** How it came about: the first try, a retry in the same group, or the first try in a fallback group. */
+  readonly via: 'first' | 'retry' | 'fallback';
+  /** For a fallback, its kind. */
+  readonly fallbackKind: FallbackKind | null;
   /**
    * Called right before the first byte goes to the client: a failure after it is not retried,
    * and the attempt itself ends the response (a stream with the dialect's error event).
@@ -90,6 +96,9 @@ export async function runAttempts<T extends AttemptSuccess>(plan: AttemptPlan, a
     const turn: AttemptTurn = {
       number: spent.attempts,
       backoffMs: spent.backoffMs,
+      group: route.group,
+      via: route.via,
+      fallbackKind: route.via === 'fallback' ? route.fallbackKind : null,
       commit: () => {
         committed = true;
       },
@@ -120,6 +129,7 @@ export async function runAttempts<T extends AttemptSuccess>(plan: AttemptPlan, a
     }
     if (route.retriesLeft > 0) {
       route.retriesLeft--;
+      route.via = 'retry';
       const wait = backoffMs(spent.attempts, router.settings.retryAfterMs, plan.random);
       spent.backoffMs += wait;
       await sleep(wait, signal);
@@ -136,6 +146,9 @@ class FallbackRoute {
   retriesLeft: number;
   /** Deployments that failed in the current group; chosen again only when nothing else is left. */
   readonly avoid = new Set<string>();
+  /** How the next attempt comes about. */
+  via: AttemptTurn['via'] = 'first';
+  fallbackKind: FallbackKind | null = null;
   private readonly tried: Set<string>;
   private fallbacksUsed = 0;
 
@@ -157,6 +170,8 @@ class FallbackRoute {
     this.tried.add(next);
     this.fallbacksUsed++;
     this.group = next;
+    this.via = 'fallback';
+    this.fallbackKind = kind;
     this.retriesLeft = numRetries;
     this.avoid.clear();
     return true;

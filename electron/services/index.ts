@@ -3,8 +3,10 @@
 // and /ui, LiteLLM's management API, the CLI through it — only translates names and shapes.
 import type { ApiHandlers } from '../../shared/api.js';
 import type { Environment, GatewayConfig } from '../config/index.js';
+import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/index.js';
 import { ConfigService } from './config-io.js';
+import { AppEvents } from './events.js';
 import { KeyService } from './keys.js';
 import { ModelService } from './models.js';
 import type { LiveRouting, PendingUsage } from './ports.js';
@@ -14,6 +16,7 @@ import { StatusService } from './status.js';
 import { UsageService } from './usage.js';
 
 export type { LiveRouting } from './ports.js';
+export type { AppEvents } from './events.js';
 
 export interface ServiceContext {
   store: Store;
@@ -22,9 +25,12 @@ export interface ServiceContext {
   usage: PendingUsage;
   env: Environment;
   baseUrl: () => string;
+  /** Whether model routes are paused (the tray's pause). */
+  paused: () => boolean;
   dataDir: string;
   version: string;
   clock: () => number;
+  logger: Logger;
 }
 
 export interface Services {
@@ -35,6 +41,8 @@ export interface Services {
   config: ConfigService;
   usage: UsageService;
   status: StatusService;
+  /** What the app's views hear of (shared/events.ts). */
+  events: AppEvents;
 }
 
 export function createServices(context: ServiceContext): Services {
@@ -43,6 +51,12 @@ export function createServices(context: ServiceContext): Services {
   const providers = new ProviderService({ store, config, routing, clock });
   const models = new ModelService({ store, config, routing, providers, env: context.env, clock });
   const usage = new UsageService({ store, usage: context.usage, clock });
+  const status = new StatusService({ store, keys, providers, models, usage, baseUrl: context.baseUrl, paused: context.paused, dataDir: context.dataDir, version: context.version });
+  const events = new AppEvents({ status: () => status.get(), logViews: (entries) => usage.views(entries), logger: context.logger });
+  // Every change, whichever adapter made it (the app, /key/*, /model/*, an import), reaches the views.
+  store.keys.onChange(() => events.changed('keys'));
+  store.deployments.onChange(() => events.changed('models'));
+  store.routing.onChange(() => events.changed('routing'));
   return {
     keys,
     providers,
@@ -50,19 +64,25 @@ export function createServices(context: ServiceContext): Services {
     routing: new RoutingService({ store, config, routing, clock }),
     config: new ConfigService({ store, config, routing, env: context.env, clock }),
     usage,
-    status: new StatusService({ store, keys, providers, models, usage, baseUrl: context.baseUrl, dataDir: context.dataDir, version: context.version }),
+    status,
+    events,
   };
 }
 
 /** The app's contract (shared/api.ts), method by method, onto the services. */
 export function apiHandlers(services: Services): ApiHandlers {
-  const { keys, providers, models, routing, config, usage, status } = services;
+  const { keys, providers, models, routing, config, usage, status, events } = services;
+  /** Providers have no store listener; their changes are said here, where the app makes them. */
+  const providersChanged = <T>(value: T): T => {
+    events.changed('providers');
+    return value;
+  };
   return {
     'status.get': () => status.get(),
     'providers.list': () => providers.list(),
-    'providers.create': (input) => providers.create(input),
-    'providers.update': (input) => providers.update(input),
-    'providers.delete': async ({ id }) => ({ deleted: await providers.delete(id) }),
+    'providers.create': async (input) => providersChanged(await providers.create(input)),
+    'providers.update': async (input) => providersChanged(await providers.update(input)),
+    'providers.delete': async ({ id }) => providersChanged({ deleted: await providers.delete(id) }),
     'providers.test': ({ id }) => providers.test(id),
     'providers.discover': () => providers.discover(),
     'models.list': () => models.list(),
@@ -78,7 +98,7 @@ export function apiHandlers(services: Services): ApiHandlers {
     'routing.update': (input) => routing.update(input),
     'routing.copyFromConfig': () => routing.copyFromConfig(),
     'config.export': () => config.export(),
-    'config.import': (input) => config.import(input),
+    'config.import': async (input) => providersChanged(await config.import(input)),
     'keys.list': (query) => keys.list(query),
     'keys.create': (patch) => keys.create(patch),
     'keys.update': ({ id, version, ...patch }) => keys.update(id, version, patch),
@@ -86,5 +106,7 @@ export function apiHandlers(services: Services): ApiHandlers {
     'keys.delete': async ({ id }) => ({ deleted: (await keys.delete([id])).length > 0 }),
     'usage.series': ({ days }) => usage.series(days),
     'logs.list': (query) => usage.logs(query),
+    'logs.facets': () => usage.facets(),
+    'logs.get': ({ id }) => usage.entry(id),
   };
 }

@@ -14,6 +14,8 @@ export interface StatusServiceDeps {
   models: ModelService;
   usage: UsageService;
   baseUrl(): string;
+  /** Paused from the tray: model routes answer 503. */
+  paused(): boolean;
   dataDir: string;
   version: string;
 }
@@ -31,6 +33,7 @@ export class StatusService {
       dataDir: deps.dataDir,
       secretProtection: deps.store.secretProtection,
       running: true,
+      paused: deps.paused(),
       today: { requests: today.requests, tokens: today.tokens, spend: today.cost },
       counts: { providers: await deps.providers.count(), models: deps.models.modelNames().length, keys: keys.active + keys.revoked + keys.expired },
     };

@@ -1,9 +1,10 @@
 // Usage and logs: daily series for the charts, the request log with its filters (applied in
 // SQL), and today's totals. Pending usage is written first, so every number is exact.
 import { z } from 'zod';
-import type { LogEntryView, UsagePoint, UsageSeries } from '../../shared/api.js';
+import type { LogEntryDetails, LogEntryView, LogFacets, UsagePoint, UsageSeries } from '../../shared/api.js';
 import type { Store } from '../store/index.js';
 import { utcDay, type DailySpend, type RequestLogEntry, type SpendLogQuery } from '../store/usage.js';
+import { notFound } from './errors.js';
 import type { PendingUsage } from './ports.js';
 import { parseInput } from './validation.js';
 
@@ -18,6 +19,7 @@ const logsSchema = z.object({
   status: z.enum(['ok', 'error']).optional(),
   start: z.number().optional(),
   end: z.number().optional(),
+  before: z.object({ time: z.number(), id: z.string() }).optional(),
   limit: z.number().int().positive().max(1000),
 });
 
@@ -82,7 +84,34 @@ export class UsageService {
 
   /** The request log as the app shows it: each entry with its key's label. */
   async logs(input: SpendLogQuery): Promise<LogEntryView[]> {
-    const entries = await this.entries(input);
+    return this.views(await this.entries(input));
+  }
+
+  /** One entry with its attempts and final error. */
+  async entry(id: string): Promise<LogEntryDetails> {
+    const { id: wanted } = parseInput(z.object({ id: z.string().min(1) }), { id });
+    await this.deps.usage.flush();
+    const entry = await this.deps.store.usage.logEntry(wanted);
+    if (!entry) throw notFound('log entry');
+    const [view] = await this.views([entry]);
+    return {
+      ...view!,
+      attempts: entry.attempts ?? [],
+      error: entry.errorCode ? { code: entry.errorCode, message: entry.errorMessage ?? '' } : null,
+    };
+  }
+
+  /** Every model and key in the log (not only one page's), for its filters. */
+  async facets(): Promise<LogFacets> {
+    await this.deps.usage.flush();
+    const { models, keyIds } = await this.deps.store.usage.logFacets();
+    const labels = await this.labels(keyIds.map((id) => id ?? ''));
+    const keys = keyIds.map((id) => ({ keyId: id ?? '', label: labels(id ?? '') }));
+    return { models, keys: keys.sort((a, b) => a.label.localeCompare(b.label)) };
+  }
+
+  /** Log rows as the app shows them, each key's label looked up once. */
+  async views(entries: RequestLogEntry[]): Promise<LogEntryView[]> {
     const labels = await this.labels(entries.map((entry) => entry.keyId ?? ''));
     return entries.map((entry) => ({
       id: entry.id,
@@ -96,6 +125,8 @@ export class UsageService {
       promptTokens: entry.promptTokens,
       completionTokens: entry.completionTokens,
       cost: entry.cost,
+      attemptCount: entry.attemptCount,
+      errorCode: entry.errorCode,
     }));
   }
 

@@ -1,6 +1,6 @@
 // The slice of Electron's API the shell uses, as plain interfaces. main.ts passes the real
 // `electron` module (the compiler checks it fits); tests pass tests/helpers/fake-electron.ts.
-import type { IpcMainLike } from '../ipc.js';
+import type { IpcEventsLike, IpcMainLike } from '../ipc.js';
 import type { MainWindowOptions } from '../window-options.js';
 
 export interface PreventableEvent {
@@ -116,7 +116,7 @@ export interface ElectronSurface {
   shell: { openExternal(url: string): Promise<void>; openPath(path: string): Promise<string> };
   clipboard: { writeText(text: string): void };
   nativeTheme: { readonly shouldUseDarkColors: boolean };
-  ipcMain: IpcMainLike;
+  ipcMain: IpcMainLike & IpcEventsLike;
   powerMonitor: {
     on(event: 'resume', listener: () => void): unknown;
     /** Linux and macOS: the system is about to shut down or reboot; preventDefault() asks it to wait for the app's exit. */

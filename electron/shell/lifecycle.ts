@@ -5,7 +5,7 @@ import type { Environment } from '../config/index.js';
 import { defaultDataDir } from '../config/data-dir.js';
 import { BatchedJsonLogger } from '../core/logger.js';
 import type { StartedGateway, StartOptions } from '../gateway/start.js';
-import { bindApi } from '../ipc.js';
+import { bindApi, bindEvents } from '../ipc.js';
 import { isAppUrl } from '../window-options.js';
 import { appSettings, type AppSettings } from './app-args.js';
 import { appMenuTemplate } from './app-menu.js';
@@ -148,6 +148,7 @@ export class DesktopShell {
       if (this.stopping) return;
       const started = this.started;
       bindApi(electron.ipcMain, started.gateway.api, (url) => isAppUrl(url, this.origin()));
+      bindEvents(electron.ipcMain, started.gateway.events, (url) => isAppUrl(url, this.origin()));
       this.tray = this.createTray(started);
       this.stayInTray = this.tray !== null && staysInTrayOnClose(env, await trayShown);
       this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: () => this.host.now(), logger: this.logger });

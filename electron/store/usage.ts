@@ -1,6 +1,8 @@
 // The request log and daily spend. Rows arrive in batches from the gateway's accounting;
 // old log rows are deleted after the retention period, their totals live on in spend_daily.
-import { defineTable, number, nullable, text, Where } from './columns.js';
+import type { LogAttemptView } from '../../shared/api.js';
+import type { ErrorCode } from '../../shared/errors.js';
+import { defineTable, json, number, nullable, text, textOf, Where } from './columns.js';
 import type { StoreDatabase } from './database.js';
 import { applyKeyUsage, type KeyUsageIncrement } from './keys.js';
 
@@ -18,7 +20,15 @@ export interface RequestLogEntry {
   cost: number;
   requestBody: string | null;
   responseBody: string | null;
+  /** Deployments tried; 0 when the request was refused before any. */
+  attemptCount: number;
+  /** Kept for failed and retried requests only; null otherwise. */
+  attempts: LogAttemptView[] | null;
+  errorCode: ErrorCode | null;
+  errorMessage: string | null;
 }
+
+export type LogAttempt = LogAttemptView;
 
 export interface DailySpendIncrement {
   day: string;
@@ -38,13 +48,22 @@ export interface UsageBatch {
 }
 
 export interface SpendLogQuery {
+  /** '' is the master key. */
   keyId?: string;
   model?: string;
   start?: number;
   end?: number;
   /** ok: below 400; error: 400 and above. */
   status?: 'ok' | 'error';
+  /** Rows after this one in the log's order (newest first): older, or as old with a smaller id. */
+  before?: { time: number; id: string };
   limit: number;
+}
+
+/** Every model and key (null: the master key) with rows in the log. */
+export interface LogFacetRows {
+  models: string[];
+  keyIds: Array<string | null>;
 }
 
 /** A day's totals for one key and model (the same shape an increment has). */
@@ -64,6 +83,10 @@ const REQUEST_LOG = defineTable<RequestLogEntry>('request_log', {
   cost: number('cost'),
   requestBody: nullable(text('request_body')),
   responseBody: nullable(text('response_body')),
+  attemptCount: number('attempt_count'),
+  attempts: nullable(json<LogAttemptView[]>('attempts', [])),
+  errorCode: nullable(textOf<ErrorCode>('error_code')),
+  errorMessage: nullable(text('error_message')),
 });
 
 const SPEND_DAILY = defineTable<DailySpend>('spend_daily', {
@@ -89,6 +112,8 @@ export interface UsageRepository {
   /** One durable write for everything the gateway accumulated since the last flush. */
   recordBatch(batch: UsageBatch): Promise<void>;
   spendLogs(query: SpendLogQuery): Promise<RequestLogEntry[]>;
+  logEntry(id: string): Promise<RequestLogEntry | null>;
+  logFacets(): Promise<LogFacetRows>;
   dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]>;
   /** Deletes log rows older than `before`; daily totals are kept. Returns rows deleted. */
   pruneLog(before: number): Promise<number>;
@@ -112,12 +137,24 @@ export class SqlJsUsageRepository implements UsageRepository {
 
   async spendLogs(query: SpendLogQuery): Promise<RequestLogEntry[]> {
     const where = new Where()
-      .when(query.keyId, 'key_id = ?')
+      .when(query.keyId || undefined, 'key_id = ?')
       .when(query.model, 'model = ?')
       .when(query.start, 'time >= ?')
       .when(query.end, 'time < ?');
+    if (query.keyId === '') where.add('key_id IS NULL');
     if (query.status) where.add(query.status === 'ok' ? 'status < 400' : 'status >= 400');
-    return REQUEST_LOG.all(this.db, `${where.sql} ORDER BY time DESC LIMIT ?`, [...where.params, query.limit]);
+    if (query.before) where.add('(time < ? OR (time = ? AND id < ?))', query.before.time, query.before.time, query.before.id);
+    return REQUEST_LOG.all(this.db, `${where.sql} ORDER BY time DESC, id DESC LIMIT ?`, [...where.params, query.limit]);
+  }
+
+  async logEntry(id: string): Promise<RequestLogEntry | null> {
+    return REQUEST_LOG.get(this.db, 'WHERE id = ?', [id]) ?? null;
+  }
+
+  async logFacets(): Promise<LogFacetRows> {
+    const models = this.db.all<{ model: string }>('SELECT DISTINCT model FROM request_log WHERE model IS NOT NULL ORDER BY model');
+    const keys = this.db.all<{ key_id: string | null }>('SELECT DISTINCT key_id FROM request_log ORDER BY key_id');
+    return { models: models.map((row) => row.model), keyIds: keys.map((row) => row.key_id) };
   }
 
   async dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]> {

@@ -26,6 +26,10 @@ function logRow(i: number): RequestLogEntry {
     cost: 0.001,
     requestBody: null,
     responseBody: null,
+    attemptCount: 1,
+    attempts: null,
+    errorCode: null,
+    errorMessage: null,
   };
 }
 

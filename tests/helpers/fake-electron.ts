@@ -3,7 +3,7 @@
 // Electron's documented rules where they matter: app.quit() emits before-quit, then closes
 // every window (a prevented close cancels the quit) and terminates; app.exit() ends at once.
 import { EventEmitter } from 'node:events';
-import type { IpcMainLike, SenderFrame } from '../../electron/ipc.js';
+import type { EventSender, IpcEventsLike, IpcMainLike, SenderFrame } from '../../electron/ipc.js';
 import type {
   AppSurface,
   CookieDetails,
@@ -184,9 +184,12 @@ export function createFakeElectron(options: FakeOptions = {}) {
   };
 
   const ipcHandlers = new Map<string, Parameters<IpcMainLike['handle']>[1]>();
-  const ipcMain: IpcMainLike = {
+  const ipcMessages = new EventEmitter();
+  const ipcMain: IpcMainLike & IpcEventsLike = {
     handle: (channel, listener) => void ipcHandlers.set(channel, listener),
     removeHandler: (channel) => void ipcHandlers.delete(channel),
+    on: (channel, listener) => ipcMessages.on(channel, listener),
+    removeListener: (channel, listener) => ipcMessages.removeListener(channel, listener),
   };
 
   const session: SessionSurface = {
@@ -262,6 +265,10 @@ export function createFakeElectron(options: FakeOptions = {}) {
     },
     checkPermission(permission: string, requestingOrigin: string, details: PermissionCheckDetails): boolean {
       return checkHandler ? checkHandler(null, permission, requestingOrigin, details) : true;
+    },
+    /** Sends an IPC message (ipcRenderer.send) as a frame of the window would, from `sender`. */
+    send(channel: string, frame: SenderFrame | null, sender: EventSender) {
+      ipcMessages.emit(channel, { senderFrame: frame, sender });
     },
     /** Calls an IPC channel as a frame of the window would. */
     invoke(channel: string, request: unknown, frame: SenderFrame | null) {

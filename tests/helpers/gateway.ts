@@ -29,6 +29,8 @@ export interface TestGatewayOptions {
   random?: () => number;
   /** Changes the parsed config before the gateway starts (what YAML cannot say, e.g. a disabled deployment). */
   configure?: (config: GatewayConfig) => void;
+  /** How often /ui/events sends a heartbeat (and checks the session). */
+  eventHeartbeatMs?: number;
 }
 
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -44,6 +46,7 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     env: options.env ?? {},
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
+    ...(options.eventHeartbeatMs ? { eventHeartbeatMs: options.eventHeartbeatMs } : {}),
     uiDir: rendererDir(),
   });
   const url = (await gateway.listen(0, '127.0.0.1')).origin;

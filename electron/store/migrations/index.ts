@@ -5,6 +5,7 @@ import { migration002 } from './002_key_aliases.js';
 import { migration003 } from './003_deployments.js';
 import { migration004 } from './004_orphan_deployments.js';
 import { migration005 } from './005_routing_settings.js';
+import { migration006 } from './006_log_attempts.js';
 
 interface Migration {
   version: number;
@@ -12,7 +13,7 @@ interface Migration {
   sql: string;
 }
 
-const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 function pragma(db: Database, name: string): number {

@@ -19,6 +19,10 @@ function entry(id: string, time: number): RequestLogEntry {
     cost: 0.5,
     requestBody: null,
     responseBody: null,
+    attemptCount: 1,
+    attempts: null,
+    errorCode: null,
+    errorMessage: null,
   };
 }
 

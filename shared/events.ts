@@ -1,0 +1,56 @@
+// The one map of events the app core pushes to the renderer: Electron carries them as IPC
+// events (window.loopgate.on), browser mode as a server-sent event stream (GET /ui/events),
+// each event's name as the SSE `event:` field and its data as JSON. Views reload on them
+// instead of polling.
+import type { LogEntryView, StatusView } from './api.js';
+import type { ErrorCode } from './errors.js';
+
+/** What a `changed` event names; the view showing it reloads. `logs`: events were dropped, reload the log. */
+export type ChangedTopic = 'keys' | 'providers' | 'models' | 'routing' | 'logs';
+
+export interface LoopgateEvents {
+  /** The status line: sent first on every (re)connection, then on pause/resume and after changes (at most one a second). */
+  status: StatusView;
+  /** One finished request, as `logs.list` shows it, as soon as it is counted. */
+  log: LogEntryView;
+  /** Today's totals moved; the usage charts reload (`usage.series`). At most one a second. */
+  usage: { today: StatusView['today'] };
+  /** Something a view lists was changed (by the app, the management API or a config import). */
+  changed: { topic: ChangedTopic };
+  /** Browser mode only: a sign of life every `intervalMs`; silence for twice that means the gateway is gone. */
+  heartbeat: { time: number; intervalMs: number };
+  /** Browser mode only: the session ended (signed out, expired); the stream closes right after. */
+  session: { code: Extract<ErrorCode, 'authentication'>; message: string };
+}
+
+export type EventName = keyof LoopgateEvents;
+
+/** One event with its data, as the core hands it to a transport. */
+export type EventMessage = { [E in EventName]: { event: E; data: LoopgateEvents[E] } }[EventName];
+
+// The compiler checks this table against the map, as API_METHODS is checked against the API.
+const EVENTS = {
+  status: true,
+  log: true,
+  usage: true,
+  changed: true,
+  heartbeat: true,
+  session: true,
+} as const satisfies Record<EventName, true>;
+
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+export function isEventName(value: string): value is EventName {
+  return Object.hasOwn(EVENTS, value);
+}
+
+/** The IPC channel an event travels on in Electron. */
+export function eventChannel(event: EventName): string {
+  return `loopgate:event:${event}`;
+}
+
+/** The IPC message a window sends to start receiving events (answered with a fresh status). */
+export const SUBSCRIBE_CHANNEL = 'loopgate:events:subscribe';
+
+/** Subscribes to one event; returns what unsubscribes. What the preload exposes next to `invoke`. */
+export type On = <E extends EventName>(event: E, handler: (data: LoopgateEvents[E]) => void) => () => void;
