@@ -165,7 +165,7 @@ describe('the Loopgate UI in Chromium', () => {
     await banner.waitFor();
     await shot('9-keys-conflict');
     expect((await gw.manage('GET', `/key/info?key=${token}`)).body.info.key_alias).toBe('changed-elsewhere');
-    await banner.getByRole('button', { name: 'Reload it' }).click();
+    await banner.getByRole('button', { name: 'Use theirs' }).click();
     await expect(page.getByRole('form', { name: 'Edit key' }).getByLabel('Name').inputValue()).resolves.toBe('changed-elsewhere');
     await page.getByRole('form', { name: 'Edit key' }).getByRole('button', { name: 'Cancel' }).click();
   });
