@@ -68,8 +68,9 @@ class Playground {
 
   async loadModels(): Promise<void> {
     try {
-      const deployments = await call('models.list', {});
-      this.deployments = new Map(deployments.map((d: DeploymentView) => [d.id, `${d.provider} · ${d.upstreamModel}`]));
+      const [deployments, providers] = await Promise.all([call('models.list', {}), call('providers.list', {})]);
+      const names = new Map(providers.map((p) => [p.id, p.name]));
+      this.deployments = new Map(deployments.map((d: DeploymentView) => [d.id, `${(d.providerId && names.get(d.providerId)) ?? d.provider} · ${d.upstreamModel}`]));
       this.models = [...new Set(deployments.map((d) => d.modelName))];
       if (!this.models.includes(this.model)) this.model = this.models[0] ?? '';
     } catch (error) {
@@ -92,7 +93,9 @@ class Playground {
       const [entry] = await call('logs.list', { model, status: 'error', limit: 1 });
       if (!entry) return null;
       const details = await call('logs.get', { id: entry.id });
-      return details.attempts.at(-1)?.deploymentLabel ?? (entry.deployment ? (this.deployments.get(entry.deployment) ?? null) : null);
+      const last = details.attempts.at(-1);
+      if (last) return this.deployments.get(last.deployment) ?? last.deploymentLabel;
+      return entry.deployment ? (this.deployments.get(entry.deployment) ?? null) : null;
     } catch {
       return null;
     }
@@ -130,7 +133,6 @@ class Playground {
         if (!data || data === '[DONE]') continue;
         const chunk = JSON.parse(data) as Chunk;
         if (chunk.error) throw new Error(chunk.error.message);
-        if (chunk.model) answer.model = chunk.model === model ? model : `${model} (${chunk.model})`;
         if (chunk.usage) answer.tokens = { prompt: chunk.usage.prompt_tokens ?? 0, completion: chunk.usage.completion_tokens ?? 0 };
         answer.content += chunk.choices?.[0]?.delta?.content ?? '';
       }
