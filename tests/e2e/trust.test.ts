@@ -314,7 +314,7 @@ describe('the app people trust (issue 11)', () => {
     await shot('07-logs-failure');
     // The export holds the filtered rows.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r\n/);
+    const csv = readFileSync(await download.path(), 'utf8').trim().split(/\r\n/);
     expect(csv[0]).toMatch(/^time,key,model,deployment,status,error_code/);
     expect(csv).toHaveLength(2);
     expect(csv[1]).toContain(',offline,');

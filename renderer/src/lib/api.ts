@@ -16,7 +16,7 @@ export class ApiError extends Error {
 }
 
 /** The gateway did not answer: said once by the connection banner, not per call. */
-export class UnreachableError extends Error {
+class UnreachableError extends Error {
   constructor() {
     super("Loopgate isn't responding.");
   }

@@ -1,6 +1,6 @@
 // The one confirmation for destructive actions: `await confirmation.ask({...})` opens the app's
 // dialog (ConfirmDialog, mounted once in the shell) and answers true when the person confirms.
-export interface ConfirmRequest {
+interface ConfirmRequest {
   title: string;
   /** What will break, in a sentence or two. */
   body: string;

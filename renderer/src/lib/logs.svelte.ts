@@ -6,11 +6,11 @@ import { call } from './api.js';
 import { app } from './app.svelte.js';
 import { router } from './router.svelte.js';
 
-export const PAGE = 100;
+const PAGE = 100;
 /** The export stops here; the file says so in its name if it was cut. */
 const EXPORT_MAX = 10_000;
 
-export interface LogFilters {
+interface LogFilters {
   keyId: string;
   model: string;
   status: '' | 'ok' | 'error';
@@ -29,7 +29,7 @@ function csvCell(value: string | number | null): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(entries: LogEntryView[]): string {
+function toCsv(entries: LogEntryView[]): string {
   const header = ['time', 'key', 'model', 'deployment', 'status', 'error_code', 'attempts', 'prompt_tokens', 'completion_tokens', 'latency_ms', 'cost_usd', 'id'];
   const rows = entries.map((e) => [new Date(e.time).toISOString(), e.keyLabel, e.model, e.deployment, e.status, e.errorCode, e.attemptCount, e.promptTokens, e.completionTokens, Math.round(e.latencyMs), e.cost, e.id]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
@@ -44,6 +44,29 @@ class LogsState {
   facets = $state<LogFacets>({ models: [], keys: [] });
   selected = $state<LogEntryDetails | null>(null);
   selectedId = $state<string | null>(null);
+  /** Deployment ids to what people call them ("Mock cloud · gpt-4o"); ids are never shown. */
+  private names = $state<Map<string, string>>(new Map());
+
+  /** A deployment by name: from the app's deployments, else the log's own label. */
+  deploymentName(id: string | null, label: string | null = null): string {
+    if (!id) return '—';
+    return this.names.get(id) ?? label ?? 'a removed deployment';
+  }
+
+  /** A message with deployment ids replaced by their names. */
+  readable(text: string): string {
+    return text.replace(/"?\b(dep_[A-Za-z0-9_-]+)\b"?/g, (_, id: string) => `“${this.deploymentName(id, 'a deployment')}”`);
+  }
+
+  async loadNames(): Promise<void> {
+    try {
+      const [deployments, providers] = await Promise.all([call('models.list', {}), call('providers.list', {})]);
+      const providerNames = new Map(providers.map((p) => [p.id, p.name]));
+      this.names = new Map(deployments.map((d) => [d.id, `${(d.providerId && providerNames.get(d.providerId)) || d.provider} · ${d.upstreamModel}`]));
+    } catch (error) {
+      app.fail(error);
+    }
+  }
 
   /** The filters are the URL's: reload keeps them, a link can carry them. */
   filters = $derived<LogFilters>({

@@ -7,7 +7,7 @@ import { call } from './api.js';
 import { app } from './app.svelte.js';
 import { sseData } from './sse.js';
 
-export interface Turn {
+interface Turn {
   role: 'user' | 'assistant';
   content: string;
   /** Assistant turns: who answered and how it went. */
@@ -18,7 +18,7 @@ export interface Turn {
   stopped?: boolean;
 }
 
-export interface PlaygroundFailure {
+interface PlaygroundFailure {
   status: number | null;
   model: string;
   deployment: string | null;
@@ -34,17 +34,17 @@ interface Chunk {
 }
 
 /** Ids people never chose (deployment ids, request ids) are left out of what is said. */
-export function withoutIds(text: string): string {
+function withoutIds(text: string): string {
   return text
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '')
-    .replace(/\b(?:dep|req|chatcmpl|lg)[-_][A-Za-z0-9_-]{6,}\b/g, '')
+    .replace(/"?\b(?:dep|req|chatcmpl|lg)[-_][A-Za-z0-9_-]{6,}\b"?/g, '')
     .replace(/\(\s*\)|\s+([.,;:])/g, '$1')
     .replace(/\s{2,}/g, ' ')
     .trim();
 }
 
 /** What a person can do about a failure, by what failed. */
-export function nextStep(status: number | null, message: string): string {
+function nextStep(status: number | null, message: string): string {
   const text = message.toLowerCase();
   if (status === null) return 'Check that Loopgate is running, then send again.';
   if (status === 401 || status === 403 || /api key|unauthori[sz]ed|authentication/.test(text)) return 'The upstream refused the API key — check the provider under Providers.';
@@ -142,7 +142,7 @@ class Playground {
       if (controller.signal.aborted) {
         answer.stopped = true;
       } else {
-        const message = withoutIds((failure as Error).message);
+        const message = withoutIds((failure as Error).message.replace(/"?\b(dep_[A-Za-z0-9_-]+)\b"?/g, (id: string, bare: string) => (this.deployments.has(bare) ? `“${this.deployments.get(bare)}”` : id)));
         this.failure = { status, model, deployment: answer.deployment ?? null, message, next: nextStep(status, message) };
         if (!answer.content) this.turns = this.turns.filter((turn) => turn !== answer);
         if (status !== null && !this.failure.deployment) {

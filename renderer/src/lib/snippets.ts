@@ -1,7 +1,7 @@
 // Ready-to-paste setup for each tool, filled in with the real base URL, key and model. Each
 // snippet is in the tool's own format (shell, YAML, JSON, TOML), and the e2e suite parses each
 // one as that tool would. A snippet may need a second step (`then`), e.g. a shell line.
-export interface SnippetCode {
+interface SnippetCode {
   where: string;
   language: 'sh' | 'yaml' | 'json' | 'toml' | 'ts' | 'text';
   code: string;

@@ -16,7 +16,7 @@ export const VIEWS: ReadonlyArray<{ id: ViewId; label: string; icon: string; com
   { id: 'overview', label: 'Overview', icon: '◷', component: Overview },
   { id: 'providers', label: 'Providers', icon: '☁', component: Providers },
   { id: 'models', label: 'Models & routing', icon: '⇄', component: Models },
-  { id: 'keys', label: 'Keys', icon: '⚿', component: Keys },
+  { id: 'keys', label: 'Keys', icon: '⚷', component: Keys },
   { id: 'logs', label: 'Logs', icon: '☰', component: Logs },
   { id: 'playground', label: 'Playground', icon: '✎', component: Playground },
   { id: 'connect', label: 'Connect', icon: '⚡', component: Connect },
