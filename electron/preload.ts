@@ -3,7 +3,7 @@
 // (preload.cjs) because sandboxed preloads cannot be ESM.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { channelFor, isApiMethod, type Invoke, type Result } from '../shared/api.js';
-import { eventChannel, isEventName, SUBSCRIBE_CHANNEL, type On } from '../shared/events.js';
+import { eventChannel, isEventName, SUBSCRIBE_CHANNEL, type LoopgateBridge, type On } from '../shared/events.js';
 
 function invoke(method: string, request: unknown): Promise<Result<unknown>> {
   if (!isApiMethod(method)) return Promise.resolve({ ok: false, error: { code: 'not_found', message: `There is no API method "${method}".` } });
@@ -26,4 +26,5 @@ function on(event: string, handler: (data: unknown) => void): () => void {
   return () => void ipcRenderer.removeListener(channel, listener);
 }
 
-contextBridge.exposeInMainWorld('loopgate', { invoke: invoke as Invoke, on: on as On });
+const bridge: LoopgateBridge = { invoke: invoke as Invoke, on: on as On };
+contextBridge.exposeInMainWorld('loopgate', bridge);

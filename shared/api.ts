@@ -240,6 +240,44 @@ export interface LogFacets {
   keys: Array<{ keyId: string; label: string }>;
 }
 
+/**
+ * POST /ui/playground (browser mode and Electron alike: the window is signed in). A streamed
+ * answer (`stream: true`) carries usage in its last chunk, and after the upstream's `[DONE]`
+ * one more `data:` event with this summary.
+ */
+export interface PlaygroundSummary {
+  object: 'loopgate.summary';
+  /** The model asked for, and the group that answered (a fallback's, when one was taken). */
+  requested: string;
+  model: string;
+  /** The deployment that answered: readable name, and its id (as in models.list). */
+  deployment: string;
+  deploymentId: string;
+  attempts: number;
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number } | null;
+  /** From the request reaching Loopgate to the end of the stream. */
+  latencyMs: number;
+  timeToFirstByteMs: number;
+  /** The request log's id for this answer (logs.get has cost and every attempt once it is counted). */
+  logId: string;
+}
+
+/** A Playground request that failed answers `{ error: PlaygroundFailure }` with the final HTTP status. */
+export interface PlaygroundFailure {
+  /** For the person: what failed and the next step; deployments by name, no internal ids. */
+  message: string;
+  code: ErrorCode;
+  /** The status the request ended with (the upstream's, when it answered). */
+  status: number;
+  /** The model asked for. */
+  model: string | null;
+  /** The deployment tried last, by readable name, and its id; null when none was tried. */
+  deployment: string | null;
+  deploymentId: string | null;
+  /** The next step alone, e.g. "Check the provider's API key in Providers." */
+  hint: string;
+}
+
 /** Every method: its request and its response. Channel names are the keys. */
 interface LoopgateApi {
   'status.get': (request: Record<string, never>) => StatusView;

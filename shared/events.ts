@@ -2,7 +2,7 @@
 // events (window.loopgate.on), browser mode as a server-sent event stream (GET /ui/events),
 // each event's name as the SSE `event:` field and its data as JSON. Views reload on them
 // instead of polling.
-import type { LogEntryView, StatusView } from './api.js';
+import type { Invoke, LogEntryView, StatusView } from './api.js';
 import type { ErrorCode } from './errors.js';
 
 /** What a `changed` event names; the view showing it reloads. `logs`: events were dropped, reload the log. */
@@ -38,8 +38,6 @@ const EVENTS = {
   session: true,
 } as const satisfies Record<EventName, true>;
 
-export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
-
 export function isEventName(value: string): value is EventName {
   return Object.hasOwn(EVENTS, value);
 }
@@ -54,3 +52,9 @@ export const SUBSCRIBE_CHANNEL = 'loopgate:events:subscribe';
 
 /** Subscribes to one event; returns what unsubscribes. What the preload exposes next to `invoke`. */
 export type On = <E extends EventName>(event: E, handler: (data: LoopgateEvents[E]) => void) => () => void;
+
+/** What Electron's preload puts on `window.loopgate`, and nothing more. */
+export interface LoopgateBridge {
+  invoke: Invoke;
+  on: On;
+}

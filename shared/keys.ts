@@ -21,6 +21,23 @@ export interface KeySettings {
   expiresAt: number | null;
   blocked: boolean;
   metadata: Record<string, unknown>;
+  /** LiteLLM's key tags, for grouping spend. */
+  tags: string[];
+  /** Spend past this (USD) is warned about in the logs and the app; requests still go through. */
+  softBudget: number | null;
+  /** Per model name: a budget (USD) per period, in LiteLLM's own field names. */
+  modelMaxBudget: Record<string, ModelBudget>;
+  /** Per model name: requests per minute. */
+  modelRpmLimit: Record<string, number>;
+  /** Per model name: tokens per minute. */
+  modelTpmLimit: Record<string, number>;
+}
+
+/** LiteLLM's `model_max_budget` entry: `{"budget_limit": 0.5, "time_period": "1d"}`. */
+export interface ModelBudget {
+  budget_limit: number;
+  /** "1d", "30d", ...; null: the budget never resets. */
+  time_period: string | null;
 }
 
 export interface VirtualKey extends KeySettings {
@@ -30,6 +47,8 @@ export interface VirtualKey extends KeySettings {
   createdAt: number;
   updatedAt: number;
   version: number;
+  /** Who made it: "master key" (the management API), "app", or the CLI. */
+  createdBy: string | null;
   /** Spend in the current budget period (USD). */
   spend: number;
   totalSpend: number;

@@ -1,10 +1,10 @@
 // Config owns reading LiteLLM-format YAML into the gateway's prepared, validated settings.
 // Everything here runs once at start-up; the request path only reads the result.
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isScalar, parseDocument, visit, YAMLParseError, type Document } from 'yaml';
 import { parseDuration } from '../../shared/keys.js';
 import { catalogEntry } from '../../shared/providers.js';
-import type { AwsCredentials, DeploymentConfig } from '../core/deployment.js';
+import type { AwsCredentials, DeploymentConfig, DeploymentProblem } from '../core/deployment.js';
 import { bySpecificity, compilePattern, isPattern, matchPattern, WILDCARD } from '../core/model-names.js';
 import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
 import { modelReference } from './model-ref.js';
@@ -34,6 +34,8 @@ export interface GatewayConfig {
   timeouts: { requestMs: number; streamMs: number | null };
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
+  /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
+  warnings: string[];
 }
 
 export interface CacheSettings {
@@ -73,12 +75,31 @@ export async function loadConfigFile(file: string, env: Environment): Promise<Ga
 export function parseConfigText(text: string, options: { env: Environment; source?: string }): GatewayConfig {
   let raw: unknown;
   try {
-    raw = parseYaml(text) ?? {};
+    const document = parseDocument(text);
+    if (document.errors.length > 0) throw document.errors[0]!;
+    asPyYaml(document);
+    raw = document.toJS() ?? {};
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
     throw new ConfigError('', `the config file is not valid YAML${where}: ${(error as Error).message}`);
   }
   return parseConfig(raw, options);
+}
+
+const YAML11_NUMBER = /^[-+]?\d[\d_]*(?:\.[\d_]*)?(?:[eE][-+]?\d+)?$/;
+/**
+ * LiteLLM reads its config with PyYAML, a YAML 1.1 reader: unquoted `20_000` is 20000. Only such
+ * numbers are read the 1.1 way; `yes` / `off` stay text (YAML 1.2), so a model id `off` stays a name.
+ */
+function asPyYaml(document: Document): void {
+  visit(document, {
+    Pair(_, pair) {
+      const value = pair.value;
+      if (!isScalar(value) || value.type !== 'PLAIN' || typeof value.source !== 'string') return;
+      const source = value.source;
+      if (source.includes('_') && YAML11_NUMBER.test(source)) value.value = Number(source.replace(/_/g, ''));
+    },
+  });
 }
 
 function parseConfig(raw: unknown, options: { env: Environment; source?: string }): GatewayConfig {
@@ -97,7 +118,8 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
     timeout: file.router_settings?.timeout ?? file.litellm_settings?.request_timeout ?? DEFAULT_TIMEOUT_SECONDS,
     streamTimeout: file.router_settings?.stream_timeout ?? null,
   };
-  const deployments = (file.model_list ?? []).map((entry, index) => toDeployment(entry, index, defaults, lookup));
+  const warnings: string[] = [];
+  const deployments = (file.model_list ?? []).map((entry, index) => toDeployment(entry, index, defaults, lookup, warnings));
   const masterKey = file.general_settings?.master_key
     ? resolveValue(file.general_settings.master_key, 'general_settings.master_key', lookup)
     : (options.env.LOOPGATE_MASTER_KEY ?? null);
@@ -119,13 +141,14 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
     masterKey: masterKey || null,
     deployments,
     routing: routerSettings(file, known, ids),
-    cache: cacheSettings(file),
+    cache: cacheSettings(file, warnings),
     healthCheckIntervalMs: file.general_settings?.background_health_checks ? (file.general_settings.health_check_interval ?? 300) * 1000 : null,
     modelGroupAlias,
     logRetentionMs: parseDuration(file.general_settings?.maximum_spend_logs_retention_period ?? '30d')!,
     storeBodies: file.general_settings?.store_prompts_in_spend_logs ?? false,
     timeouts: { requestMs: defaults.timeout * 1000, streamMs: defaults.streamTimeout === null ? null : defaults.streamTimeout * 1000 },
     unsupported,
+    warnings,
   };
 }
 
@@ -180,10 +203,16 @@ function routerSettings(file: ConfigFile, known: (name: string) => boolean, ids:
   };
 }
 
-function cacheSettings(file: ConfigFile): CacheSettings | null {
+/** Cache settings LiteLLM reads for a shared cache (Redis, S3, disk, ...). */
+const SHARED_CACHE_KEY = /^(redis_|host$|port$|password$|url$|namespace$|s3_|disk_|qdrant_|similarity_threshold$)/;
+
+function cacheSettings(file: ConfigFile, warnings: string[]): CacheSettings | null {
   const on = file.litellm_settings?.cache ?? file.router_settings?.cache_responses ?? false;
   if (!on) return null;
   const params = file.litellm_settings?.cache_params ?? {};
+  const kind = params.type ?? (Object.keys(params).some((key) => SHARED_CACHE_KEY.test(key)) ? 'redis' : 'local');
+  // Until a shared cache exists, the local one stands in: the same answers, kept in this process only.
+  if (kind !== 'local') warnings.push(`litellm_settings.cache_params.type "${kind}" is not available yet; the local in-memory cache is used instead`);
   return { ttlMs: (params.ttl ?? ROUTER_DEFAULTS.cacheTtlSeconds) * 1000, maxEntries: params.max_size ?? ROUTER_DEFAULTS.cacheEntries };
 }
 
@@ -206,22 +235,99 @@ function resolveValue(value: string, path: string, lookup: Lookup): string {
   return resolved;
 }
 
+/** Where LiteLLM reads a family's credentials when litellm_params leaves them out. */
+const CREDENTIAL_VARIABLES: Record<string, Partial<Record<CredentialField, string>>> = {
+  openai: { api_key: 'OPENAI_API_KEY' },
+  groq: { api_key: 'GROQ_API_KEY' },
+  mistral: { api_key: 'MISTRAL_API_KEY' },
+  deepseek: { api_key: 'DEEPSEEK_API_KEY' },
+  openrouter: { api_key: 'OPENROUTER_API_KEY' },
+  together_ai: { api_key: 'TOGETHERAI_API_KEY' },
+  fireworks_ai: { api_key: 'FIREWORKS_AI_API_KEY' },
+  xai: { api_key: 'XAI_API_KEY' },
+  cerebras: { api_key: 'CEREBRAS_API_KEY' },
+  perplexity: { api_key: 'PERPLEXITYAI_API_KEY' },
+  deepinfra: { api_key: 'DEEPINFRA_API_KEY' },
+  anthropic: { api_key: 'ANTHROPIC_API_KEY' },
+  gemini: { api_key: 'GEMINI_API_KEY' },
+  azure: { api_key: 'AZURE_API_KEY', api_base: 'AZURE_API_BASE', api_version: 'AZURE_API_VERSION' },
+  bedrock: {
+    aws_access_key_id: 'AWS_ACCESS_KEY_ID',
+    aws_secret_access_key: 'AWS_SECRET_ACCESS_KEY',
+    aws_session_token: 'AWS_SESSION_TOKEN',
+    aws_region_name: 'AWS_REGION_NAME',
+  },
+};
+type CredentialField = 'api_key' | 'api_base' | 'api_version' | 'aws_access_key_id' | 'aws_secret_access_key' | 'aws_session_token' | 'aws_region_name';
+const SECRET_FIELDS: ReadonlySet<string> = new Set(['api_key', 'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token']);
+
+/** Where an unknown provider's deployment points; never called, it is never chosen. */
+const NOWHERE = 'http://unavailable.invalid';
+
 function toDeployment(
   entry: NonNullable<ConfigFile['model_list']>[number],
   index: number,
   defaults: { timeout: number; streamTimeout: number | null },
   lookup: Lookup,
+  warnings: string[],
 ): DeploymentConfig {
   const at = `model_list[${index}].litellm_params`;
   const params = entry.litellm_params;
-  const optional = (name: keyof typeof params): string | null => {
-    const value = params[name];
-    return typeof value === 'string' ? resolveValue(value, `${at}.${name}`, lookup) : null;
+  const info = entry.model_info ?? {};
+  const id = typeof info.id === 'string' ? info.id : `${entry.model_name}#${index}`;
+  let unavailable: DeploymentProblem | null = null;
+  const refuse = (problem: DeploymentProblem, warning: string): void => {
+    unavailable ??= problem;
+    warnings.push(`model_list[${index}] (${entry.model_name}, deployment ${id}): ${warning}`);
   };
-  const givenApiBase = optional('api_base');
+  // An unset os.environ/NAME, or an empty secret: the deployment starts, and says why it cannot serve.
+  const missing = (field: string, variable: string | null): null => {
+    const what = variable ? `environment variable ${variable} is not set` : `${field} is empty`;
+    refuse(
+      { code: 'authentication', message: `The deployment "${id}" of "${entry.model_name}" has no ${field}: ${what}. Set it and restart Loopgate.` },
+      `${what}; requests for it are refused until it is set`,
+    );
+    return null;
+  };
+  const fromEnvironment = (name: CredentialField, family: string): string | null => {
+    const variable = CREDENTIAL_VARIABLES[family]?.[name];
+    const value = variable ? lookup(variable) : undefined;
+    return value ? value : null;
+  };
+  const resolved = (name: CredentialField): string | null => {
+    const value = params[name];
+    if (value === null && SECRET_FIELDS.has(name)) return missing(name, null);
+    if (typeof value !== 'string') return null;
+    if (!value.startsWith(ENV_REFERENCE)) return value === '' && SECRET_FIELDS.has(name) ? missing(name, null) : value || null;
+    const variable = value.slice(ENV_REFERENCE.length);
+    const found = lookup(variable);
+    return found ? found : missing(name, variable);
+  };
+  const givenApiBase = resolved('api_base');
   const reference = modelReference(params.model, givenApiBase);
+  if ('unknownProvider' in reference) {
+    // A provider Loopgate has no code for: listed, refused with a clear error; the rest still serve.
+    const message = `Loopgate does not serve the provider "${reference.unknownProvider}" (deployment "${id}" of "${entry.model_name}"); supported: ${reference.supported}.`;
+    refuse({ code: 'unavailable', message }, `provider "${reference.unknownProvider}" is not supported; the deployment is listed but refuses requests`);
+    return {
+      ...baseDeployment(entry, id, params, info, defaults),
+      family: reference.unknownProvider,
+      upstreamModel: params.model.slice(reference.unknownProvider.length + 1),
+      apiBase: new URL(NOWHERE),
+      apiKey: null,
+      apiVersion: null,
+      aws: null,
+      unavailable,
+    };
+  }
   if ('problem' in reference) throw new ConfigError(`${at}.model`, reference.problem);
   const family = catalogEntry(reference.family)!;
+  if (reference.upstreamModel === '') {
+    // LiteLLM accepts `azure/` (an image deployment named by api_base alone); there is no model to ask for chat.
+    refuse({ code: 'unavailable', message: `The deployment "${id}" of "${entry.model_name}" names no model after "${family.id}/".` }, `"${params.model}" names no model; the deployment refuses requests`);
+  }
+  const familyId = family.aliasOf ?? family.id;
+  const credential = (name: CredentialField): string | null => (params[name] !== undefined ? resolved(name) : fromEnvironment(name, familyId));
   // Ollama's `*` stands for the models the server lists (expanded at start-up); any other needs a `*` in model_name to fill it.
   if (isPattern(reference.upstreamModel) && family.id !== 'ollama' && !isPattern(entry.model_name)) {
     throw new ConfigError(
@@ -229,36 +335,73 @@ function toDeployment(
       `expected a wildcard model_name such as "*" or "${family.id}/${WILDCARD}" for the wildcard model "${params.model}", got "${entry.model_name}"`,
     );
   }
-  const aws = awsSettings(optional, at, family.id);
-  const apiBase = parseApiBase(
-    givenApiBase ?? (aws ? `https://bedrock-runtime.${aws.region}.amazonaws.com` : family.defaultApiBase),
-    `${at}.api_base`,
+  // A field the config names but cannot resolve has been reported already; one left out is looked for in the environment.
+  const aws =
+    family.protocol === 'bedrock' ? awsSettings(credential, (field) => (params[field] !== undefined ? null : missing(field, CREDENTIAL_VARIABLES.bedrock![field] ?? null))) : null;
+  const apiBase = normaliseApiBase(
+    parseApiBase(
+      (givenApiBase ?? (family.protocol === 'azure' ? credential('api_base') : null)) ??
+        (aws ? `https://bedrock-runtime.${aws.region}.amazonaws.com` : family.defaultApiBase),
+      `${at}.api_base`,
+    ),
+    family.defaultApiBase,
   );
-  const apiKey = optional('api_key');
-  const streamTimeout = params.stream_timeout ?? defaults.streamTimeout;
-  const info = entry.model_info ?? {};
+  // A provider's key from the environment goes only to that provider's own endpoint here, never to a server of your own.
+  const ownEndpoint = apiBase.origin === new URL(family.defaultApiBase).origin || family.protocol !== 'openai';
+  const apiKey = params.api_key !== undefined ? resolved('api_key') : ownEndpoint ? fromEnvironment('api_key', familyId) : null;
   return {
-    id: typeof info.id === 'string' ? info.id : `${entry.model_name}#${index}`,
-    source: 'config',
-    enabled: true,
-    dropParams: params.drop_params ?? null,
-    modelName: entry.model_name,
+    ...baseDeployment(entry, id, params, info, defaults),
     family: family.id,
     upstreamModel: reference.upstreamModel,
     apiBase,
     apiKey,
-    apiVersion: optional('api_version'),
+    apiVersion: credential('api_version'),
     aws,
+    unavailable,
+  };
+}
+
+type Entry = NonNullable<ConfigFile['model_list']>[number];
+
+/** What every config deployment carries whatever its provider. */
+function baseDeployment(
+  entry: Entry,
+  id: string,
+  params: Entry['litellm_params'],
+  info: Record<string, unknown>,
+  defaults: { timeout: number; streamTimeout: number | null },
+): Omit<DeploymentConfig, 'family' | 'upstreamModel' | 'apiBase' | 'apiKey' | 'apiVersion' | 'aws' | 'unavailable'> {
+  const streamTimeout = params.stream_timeout ?? defaults.streamTimeout;
+  return {
+    id,
+    source: 'config',
+    enabled: true,
+    dropParams: params.drop_params ?? null,
+    modelName: entry.model_name,
     rpm: params.rpm ?? null,
     tpm: params.tpm ?? null,
     weight: params.weight ?? null,
     order: params.order ?? null,
     timeoutMs: (params.timeout ?? defaults.timeout) * 1000,
     streamTimeoutMs: streamTimeout === null ? null : streamTimeout * 1000,
-    inputCostPerToken: params.input_cost_per_token ?? null,
-    outputCostPerToken: params.output_cost_per_token ?? null,
+    // LiteLLM takes custom prices in litellm_params or in model_info.
+    inputCostPerToken: params.input_cost_per_token ?? price(info.input_cost_per_token),
+    outputCostPerToken: params.output_cost_per_token ?? price(info.output_cost_per_token),
     modelInfo: info,
   };
+}
+
+/** A price as YAML gives it: a number, or a string like "1e-6" (YAML 1.1 reads that as text). */
+function price(value: unknown): number | null {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? number : null;
+}
+
+/** `https://generativelanguage.googleapis.com` means the family's versioned default there (`/v1beta`), as in LiteLLM. */
+function normaliseApiBase(url: URL, defaultApiBase: string): URL {
+  const fallback = new URL(defaultApiBase);
+  if (url.origin === fallback.origin && (url.pathname === '/' || url.pathname === '') && fallback.pathname !== '/') url.pathname = fallback.pathname.replace(/\/+$/, '');
+  return url;
 }
 
 /** A deployment made in the GUI, on a stored provider, in the same shape the config gives. */
@@ -291,6 +434,7 @@ export function storedDeployment(
     inputCostPerToken: null,
     outputCostPerToken: null,
     modelInfo: { source: 'store' },
+    unavailable: null,
   };
 }
 
@@ -305,18 +449,15 @@ function storedAwsCredentials(key: string | null, apiBase: URL): AwsCredentials 
   return { accessKeyId, secretAccessKey, sessionToken: sessionToken || null, region };
 }
 
-type Optional = (name: 'aws_access_key_id' | 'aws_secret_access_key' | 'aws_session_token' | 'aws_region_name') => string | null;
+type AwsField = 'aws_access_key_id' | 'aws_secret_access_key' | 'aws_session_token' | 'aws_region_name';
 
-/** Bedrock needs credentials and a region; they come from litellm_params or AWS's usual variables. */
-function awsSettings(optional: Optional, at: string, family: string): AwsCredentials | null {
-  if (family !== 'bedrock') return null;
-  const accessKeyId = optional('aws_access_key_id');
-  const secretAccessKey = optional('aws_secret_access_key');
-  const region = optional('aws_region_name');
-  if (!accessKeyId) throw new ConfigError(`${at}.aws_access_key_id`, 'expected AWS credentials for a bedrock model (e.g. os.environ/AWS_ACCESS_KEY_ID)');
-  if (!secretAccessKey) throw new ConfigError(`${at}.aws_secret_access_key`, 'expected AWS credentials for a bedrock model (e.g. os.environ/AWS_SECRET_ACCESS_KEY)');
-  if (!region) throw new ConfigError(`${at}.aws_region_name`, 'expected the AWS region of the bedrock model, e.g. us-east-1');
-  return { accessKeyId, secretAccessKey, sessionToken: optional('aws_session_token'), region };
+/** Bedrock needs credentials and a region; they come from litellm_params or AWS's usual variables. Without them it cannot serve. */
+function awsSettings(credential: (name: AwsField) => string | null, missing: (name: AwsField) => null): AwsCredentials | null {
+  const accessKeyId = credential('aws_access_key_id') ?? missing('aws_access_key_id');
+  const secretAccessKey = credential('aws_secret_access_key') ?? missing('aws_secret_access_key');
+  const region = credential('aws_region_name') ?? missing('aws_region_name');
+  if (!accessKeyId || !secretAccessKey || !region) return null;
+  return { accessKeyId, secretAccessKey, sessionToken: credential('aws_session_token'), region };
 }
 
 function parseApiBase(value: string, path: string): URL {

@@ -5,7 +5,7 @@
 import { catalogEntry, PROVIDER_CATALOG } from '../../shared/providers.js';
 import { bareModelFamily } from '../core/model-names.js';
 
-export type ModelReference = { family: string; upstreamModel: string } | { problem: string };
+export type ModelReference = { family: string; upstreamModel: string } | { unknownProvider: string; supported: string } | { problem: string };
 
 /** Providers LiteLLM recognises by their endpoint in api_base (its openai_compatible_endpoints, those Loopgate serves). */
 const ENDPOINT_FAMILIES = ['groq', 'mistral', 'deepseek', 'cerebras', 'perplexity', 'deepinfra'];
@@ -20,7 +20,7 @@ export function modelReference(model: string, apiBase: string | null): ModelRefe
   if (slash > 0) {
     const prefix = model.slice(0, slash);
     const family = catalogEntry(prefix);
-    if (!family) return { problem: `unknown provider "${prefix}"; expected one of: ${PROVIDER_CATALOG.map((entry) => entry.id).join(', ')}` };
+    if (!family) return { unknownProvider: prefix, supported: PROVIDER_CATALOG.map((entry) => entry.id).join(', ') };
     return { family: family.id, upstreamModel: model.slice(slash + 1) };
   }
   const family = (apiBase ? familyAtEndpoint(apiBase) : null) ?? bareModelFamily(model);

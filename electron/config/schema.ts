@@ -8,20 +8,20 @@ const nonNegativeInteger = z.number().int().nonnegative();
 
 const litellmParamsSchema = z.object({
   /** `<provider>/<model>`, or a bare model name LiteLLM can place (model-ref.ts). */
-  model: z.string().regex(/^([A-Za-z0-9_.-]+\/.+|[^/\s]+)$/, 'expected "<provider>/<model>", e.g. "openai/gpt-4o"'),
-  api_base: z.string().optional(),
-  api_key: z.string().optional(),
+  model: z.string().regex(/^([A-Za-z0-9_.-]+\/.*|[^/\s]+)$/, 'expected "<provider>/<model>", e.g. "openai/gpt-4o"'),
+  api_base: z.string().nullable().optional(),
+  api_key: z.string().nullable().optional(),
   rpm: nonNegativeInteger.optional(),
   tpm: nonNegativeInteger.optional(),
   weight: z.number().nonnegative().optional(),
   order: z.number().int().optional(),
   timeout: positiveNumber.optional(),
   stream_timeout: positiveNumber.optional(),
-  api_version: z.string().optional(),
-  aws_access_key_id: z.string().optional(),
-  aws_secret_access_key: z.string().optional(),
-  aws_session_token: z.string().optional(),
-  aws_region_name: z.string().optional(),
+  api_version: z.string().nullable().optional(),
+  aws_access_key_id: z.string().nullable().optional(),
+  aws_secret_access_key: z.string().nullable().optional(),
+  aws_session_token: z.string().nullable().optional(),
+  aws_region_name: z.string().nullable().optional(),
   input_cost_per_token: z.number().nonnegative().optional(),
   output_cost_per_token: z.number().nonnegative().optional(),
   /** Wins over litellm_settings.drop_params for this deployment. */
@@ -65,7 +65,8 @@ const routerSettingsSchema = z.object({
 });
 
 const cacheParamsSchema = z.object({
-  type: z.literal('local', 'expected "local" (Redis arrives with the team-server work)').optional(),
+  /** "local"; any other kind (redis, disk, s3, ...) is warned about and the local cache used instead. */
+  type: z.string().optional(),
   ttl: positiveNumber.optional(),
   max_size: z.number().int().positive().optional(),
 });

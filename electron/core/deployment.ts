@@ -43,6 +43,14 @@ export interface DeploymentConfig {
   inputCostPerToken: number | null;
   outputCostPerToken: number | null;
   modelInfo: Record<string, unknown>;
+  /** Why this deployment cannot serve (no credentials, a provider Loopgate lacks): listed, never chosen; null when it can. */
+  unavailable: DeploymentProblem | null;
+}
+
+/** What a request for an unavailable deployment is answered with. */
+export interface DeploymentProblem {
+  code: 'authentication' | 'unavailable';
+  message: string;
 }
 
 /** A request for an upstream: path and query under the deployment's api_base, and the body. */

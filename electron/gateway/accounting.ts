@@ -34,6 +34,8 @@ export interface UsageEvent {
   attempts: LogAttemptView[];
   /** What the client was finally told went wrong. */
   failure: { code: ErrorCode; message: string } | null;
+  callType: string | null;
+  cacheHit: boolean;
 }
 
 export interface AccountingOptions {
@@ -114,6 +116,8 @@ export class Accounting {
       attempts: explain ? event.attempts : null,
       errorCode: event.failure?.code ?? null,
       errorMessage: event.failure?.message ?? null,
+      callType: event.callType,
+      cacheHit: event.cacheHit,
     };
     this.log.push(entry);
     this.onRecord(entry);

@@ -2,8 +2,11 @@
 // budget (budget_exceeded), then rate limits (429). The master key is not limited.
 import type { RequestContext } from './context.js';
 import type { Accounting } from './accounting.js';
+import { parseDuration } from '../../shared/keys.js';
 import { GatewayError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { RateLimiter } from './limits.js';
+import type { LiveKey } from './virtual-keys.js';
 
 /** LiteLLM's spelling for "no restriction" in a key's model list. */
 const ALL_MODELS = 'all-proxy-models';
@@ -18,7 +21,15 @@ export function keyAlias(ctx: RequestContext, model: string): string | null {
   return caller?.kind === 'virtual' ? (caller.key.aliases[model] ?? null) : null;
 }
 
-export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, accounting: Accounting): void {
+/** The per-model setting for `model`: the name asked for, else the model group the key's alias points it at. */
+function perModel<T>(settings: Record<string, T>, model: string, target: string | undefined): T | undefined {
+  return settings[model] ?? (target !== undefined ? settings[target] : undefined);
+}
+
+/** Keys whose soft budget has been reported crossed, so the log says it once per crossing. */
+const softBudgetWarned = new WeakSet<LiveKey>();
+
+export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, accounting: Accounting, logger?: Logger): void {
   const caller = ctx.caller;
   if (!caller || caller.kind === 'master') return;
   const key = caller.key;
@@ -29,7 +40,41 @@ export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, 
     });
   }
   accounting.checkBudget(key);
-  const admission = limiter.admit(key.id, key);
+  const budget = perModel(key.modelMaxBudget, model, target);
+  if (budget) {
+    const spent = limiter.modelSpendFor(key.id, model, budget.time_period === null ? null : parseDuration(budget.time_period));
+    if (spent >= budget.budget_limit) {
+      throw new GatewayError('budget_exceeded', `This key has spent $${spent.toFixed(6)} of its $${budget.budget_limit} budget for "${model}"` + (budget.time_period ? ` per ${budget.time_period}.` : '.'), {
+        headers: { 'x-should-retry': 'false' },
+      });
+    }
+  }
+  if (key.softBudget !== null && key.spend >= key.softBudget) {
+    if (!softBudgetWarned.has(key)) {
+      softBudgetWarned.add(key);
+      logger?.log('warn', `Key ${key.keyAlias ?? key.id} crossed its soft budget: $${key.spend.toFixed(6)} of $${key.softBudget}`, { key: key.id, spend: key.spend, soft_budget: key.softBudget });
+    }
+    ctx.res.setHeader('x-litellm-key-soft-budget-exceeded', 'true');
+  } else softBudgetWarned.delete(key);
+  const modelRpm = perModel(key.modelRpmLimit, model, target) ?? null;
+  const modelTpm = perModel(key.modelTpmLimit, model, target) ?? null;
+  const forModel =
+    modelRpm !== null || modelTpm !== null
+      ? limiter.admit(`${key.id}\u0000${model}`, { rpmLimit: modelRpm, tpmLimit: modelTpm, maxParallelRequests: null }, `This key, for "${model}",`)
+      : null;
+  let admission;
+  try {
+    admission = limiter.admit(key.id, key);
+  } catch (error) {
+    forModel?.release(0);
+    throw error;
+  }
   for (const [name, value] of Object.entries(admission.headers)) ctx.res.setHeader(name, value);
-  ctx.release = admission.release;
+  const keyRelease = admission.release;
+  ctx.release = forModel
+    ? (tokens) => {
+        keyRelease(tokens);
+        forModel.release(tokens);
+      }
+    : keyRelease;
 }

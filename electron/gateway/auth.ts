@@ -24,10 +24,16 @@ export class Authenticator {
   }
 
   authenticate(headers: IncomingHttpHeaders): Caller {
+    // LiteLLM's own header first (it frees Authorization for something else), with or without "Bearer ";
     // Bearer for OpenAI clients; x-api-key for Anthropic clients (Claude Code, the Anthropic SDK).
-    const presented = bearerToken(headers.authorization) ?? singleHeader(headers['x-api-key']) ?? singleHeader(headers['api-key']);
+    const litellm = singleHeader(headers['x-litellm-api-key']);
+    const presented =
+      (litellm === null ? null : (bearerToken(litellm) ?? litellm)) ??
+      bearerToken(headers.authorization) ??
+      singleHeader(headers['x-api-key']) ??
+      singleHeader(headers['api-key']);
     if (presented === null) {
-      throw new GatewayError('authentication', 'Missing API key. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".');
+      throw new GatewayError('authentication', 'Missing API key. Send it as "Authorization: Bearer <key>", "x-litellm-api-key: <key>" or "x-api-key: <key>".');
     }
     // Comparing fixed-length digests keeps the comparison constant-time whatever the input length.
     if (timingSafeEqual(digest(presented), this.masterDigest)) return { kind: 'master' };

@@ -23,6 +23,8 @@ export interface RequestContext {
   stream: boolean;
   /** Answered from the response cache. */
   cached: boolean;
+  /** The API the client called (the dialect's name), once a model route took the request. */
+  callType: string | null;
   /** Set when rate limits admitted the request; called once when it ends. */
   release: ((tokens: number) => void) | null;
   /** Renders Loopgate's own errors in the client's dialect (OpenAI's shape unless a route says). */

@@ -13,6 +13,7 @@ import { callUpstream } from './upstream.js';
 
 export async function countTokens(deps: ProxyDeps, ctx: RequestContext): Promise<void> {
   ctx.errorBody = anthropicDialect.errorBody;
+  ctx.callType = 'anthropic_count_tokens';
   const body = await readJsonObject(ctx.req);
   const model = body.model;
   if (typeof model !== 'string' || !model) throw new GatewayError('missing_field', 'The request needs a "model" string.', { param: 'model' });

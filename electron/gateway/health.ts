@@ -10,12 +10,42 @@ import type { Logger } from '../core/logger.js';
 import { familyHeaders } from './proxy-headers.js';
 import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
 
+/** A secret shown the way LiteLLM's /health shows one: enough to recognise, never enough to use. */
+function masked(secret: string | null): string | null {
+  if (!secret) return null;
+  return secret.length <= 8 ? '****' : `${secret.slice(0, 3)}****${secret.slice(-4)}`;
+}
+
+/** One deployment as LiteLLM's /health lists it: its litellm_params, secrets masked. */
+function endpoint(deployment: DeploymentConfig) {
+  return {
+    model: `${deployment.family}/${deployment.upstreamModel}`,
+    model_name: deployment.modelName,
+    model_id: deployment.id,
+    api_base: deployment.apiBase.origin + deployment.apiBase.pathname.replace(/\/+$/, ''),
+    ...(deployment.apiKey ? { api_key: masked(deployment.apiKey) } : {}),
+    ...(deployment.apiVersion ? { api_version: deployment.apiVersion } : {}),
+    ...(deployment.aws ? { aws_access_key_id: masked(deployment.aws.accessKeyId), aws_region_name: deployment.aws.region } : {}),
+  };
+}
+
+/** LiteLLM's `healthy_endpoints` / `unhealthy_endpoints` (from the router's state, not a fresh call), plus Loopgate's `deployments`. */
 export function sendHealth(ctx: RequestContext, router: Router): void {
   const deployments = router.health();
-  const healthy = deployments.filter((d) => d.state === 'healthy');
+  const configs = new Map(router.deployments().map((deployment) => [deployment.id, deployment]));
+  const healthyEndpoints: unknown[] = [];
+  const unhealthyEndpoints: unknown[] = [];
+  for (const health of deployments) {
+    const config = configs.get(health.id);
+    if (!config) continue;
+    if (health.state === 'healthy' && config.unavailable === null) healthyEndpoints.push(endpoint(config));
+    else unhealthyEndpoints.push({ ...endpoint(config), error: health.last_error ?? health.state });
+  }
   sendObject(ctx, 200, {
-    healthy_count: healthy.length,
-    unhealthy_count: deployments.length - healthy.length,
+    healthy_endpoints: healthyEndpoints,
+    unhealthy_endpoints: unhealthyEndpoints,
+    healthy_count: healthyEndpoints.length,
+    unhealthy_count: unhealthyEndpoints.length,
     deployments,
   });
 }
@@ -47,7 +77,7 @@ export class HealthChecker {
     this.running = true;
     try {
       // A disabled deployment is not in use, and a wildcard one has no model of its own to ask.
-      const checkable = this.router.deployments().filter((deployment) => deployment.enabled && !deployment.upstreamModel.includes('*'));
+      const checkable = this.router.deployments().filter((deployment) => deployment.enabled && deployment.unavailable === null && !deployment.upstreamModel.includes('*'));
       await Promise.all(checkable.map((deployment) => this.check(deployment)));
     } finally {
       this.running = false;

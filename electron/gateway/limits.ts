@@ -33,8 +33,10 @@ export class RateLimiter {
 
   constructor(private readonly clock: () => number = Date.now) {}
 
-  /** Admits one request for `keyId` or throws a 429 `rate_limit` with `retry-after`. */
-  admit(keyId: string, limits: KeyLimits): Admission {
+  private readonly modelSpend = new Map<string, { spend: number; periodEnds: number | null }>();
+
+  /** Admits one request for `keyId` or throws a 429 `rate_limit` with `retry-after`; `who` names what the limits belong to. */
+  admit(keyId: string, limits: KeyLimits, who = 'This key'): Admission {
     const now = this.clock();
     const window = this.window(keyId, now);
     const headers: Record<string, string> = {};
@@ -42,7 +44,7 @@ export class RateLimiter {
     if (limits.maxParallelRequests !== null && window.inFlight >= limits.maxParallelRequests) {
       throw new GatewayError(
         'rate_limit',
-        `This key allows ${limits.maxParallelRequests} requests at a time; wait for one to finish.`,
+        `${who} allows ${limits.maxParallelRequests} requests at a time; wait for one to finish.`,
         { headers: { 'retry-after': '1', 'x-ratelimit-limit-parallel': String(limits.maxParallelRequests) } },
       );
     }
@@ -56,7 +58,7 @@ export class RateLimiter {
       });
       if (used >= limits.rpmLimit) {
         headers['x-ratelimit-remaining-requests'] = '0';
-        throw new GatewayError('rate_limit', `This key allows ${limits.rpmLimit} requests per minute.`, {
+        throw new GatewayError('rate_limit', `${who} allows ${limits.rpmLimit} requests per minute.`, {
           headers: { ...headers, 'retry-after': String(seconds(resetMs)) },
         });
       }
@@ -69,7 +71,7 @@ export class RateLimiter {
         'x-ratelimit-reset-tokens': `${seconds(resetMs)}s`,
       });
       if (window.tokensInWindow >= limits.tpmLimit) {
-        throw new GatewayError('rate_limit', `This key allows ${limits.tpmLimit} tokens per minute.`, {
+        throw new GatewayError('rate_limit', `${who} allows ${limits.tpmLimit} tokens per minute.`, {
           headers: { ...headers, 'retry-after': String(seconds(resetMs)) },
         });
       }
@@ -90,6 +92,30 @@ export class RateLimiter {
         }
       },
     };
+  }
+
+  /**
+   * Spend per key and model for LiteLLM's `model_max_budget`, counted in memory from the gateway's
+   * start (or the period's), as per-model rate limits are.
+   */
+  addModelSpend(keyId: string, model: string, cost: number): void {
+    if (cost <= 0) return;
+    const entry = this.modelSpend.get(`${keyId}\u0000${model}`);
+    if (entry) entry.spend += cost;
+    else this.modelSpend.set(`${keyId}\u0000${model}`, { spend: cost, periodEnds: null });
+  }
+
+  /** What `keyId` spent on `model` in the budget's current period; a new period starts when one is due. */
+  modelSpendFor(keyId: string, model: string, periodMs: number | null): number {
+    const now = this.clock();
+    const id = `${keyId}\u0000${model}`;
+    const entry = this.modelSpend.get(id) ?? { spend: 0, periodEnds: null };
+    if (periodMs !== null && (entry.periodEnds === null || now >= entry.periodEnds)) {
+      if (entry.periodEnds !== null) entry.spend = 0;
+      entry.periodEnds = now + periodMs;
+    }
+    this.modelSpend.set(id, entry);
+    return entry.spend;
   }
 
   private window(keyId: string, now: number): Window {

@@ -18,11 +18,27 @@ const PATCH_FIELD_BY_LITELLM_NAME = new Map(KEY_PATCH_FIELDS.map((field) => [sna
 /** Error params said in LiteLLM's names (the contract's names are derived, these are not). */
 const LITELLM_NAME: Record<string, string> = { id: 'key', keyId: 'api_key', start: 'start_date', end: 'end_date' };
 
+/** What LiteLLM reads as "nothing set" for these fields: `null` lists and maps, `""` amounts. */
+const EMPTY_WHEN_NULL: Partial<Record<keyof KeyPatch, () => unknown>> = {
+  models: () => [],
+  metadata: () => ({}),
+  aliases: () => ({}),
+  tags: () => [],
+  modelMaxBudget: () => ({}),
+  modelRpmLimit: () => ({}),
+  modelTpmLimit: () => ({}),
+};
+const NULL_WHEN_BLANK: ReadonlySet<keyof KeyPatch> = new Set(['maxBudget', 'softBudget']);
+
 function toPatch(body: Record<string, unknown>): KeyPatch {
   const patch: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(body)) {
     const field = PATCH_FIELD_BY_LITELLM_NAME.get(name);
-    if (field && value !== undefined) patch[field] = value;
+    if (!field || value === undefined) continue;
+    const empty = EMPTY_WHEN_NULL[field];
+    if (value === null && empty) patch[field] = empty();
+    else if (value === '' && NULL_WHEN_BLANK.has(field)) patch[field] = null;
+    else patch[field] = value;
   }
   return patch;
 }
@@ -37,6 +53,15 @@ function keyRef(body: Record<string, unknown>, required = true): { key: string |
   return { key, version: body.version };
 }
 
+/** A list of non-empty strings named `param` in the body. */
+function keyList(body: Record<string, unknown>, param: string): string[] {
+  const list = body[param];
+  if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string' && item !== '')) {
+    throw new GatewayError('invalid_request', `${param}: expected a list of non-empty strings`, { param });
+  }
+  return list as string[];
+}
+
 function iso(time: number | null): string | null {
   return time === null ? null : new Date(time).toISOString();
 }
@@ -46,6 +71,7 @@ function keyToApi(key: KeyView, today?: DayTotals) {
   const { id, keyPrefix, budgetResetAt, expiresAt, lastUsedAt, createdAt, updatedAt, totalRequests, totalTokens, totalSpend, ...fields } = key;
   return {
     token: id,
+    token_id: id,
     key_name: `${keyPrefix}...`,
     ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [snakeCase(name), value])),
     budget_reset_at: iso(budgetResetAt),
@@ -62,13 +88,31 @@ function keyToApi(key: KeyView, today?: DayTotals) {
   };
 }
 
-function logToApi(entry: RequestLogEntry) {
+/** A request-log row in LiteLLM's SpendLogs names; `status_code` and the latency are Loopgate's. */
+/** LiteLLM's spend-log call types for the APIs Loopgate serves. */
+const LITELLM_CALL_TYPES: Record<string, string> = {
+  chat: 'acompletion',
+  completions: 'atext_completion',
+  embeddings: 'aembedding',
+  anthropic: 'anthropic_messages',
+  anthropic_count_tokens: 'count_tokens',
+  responses: 'aresponses',
+};
+
+function logToApi(entry: RequestLogEntry, apiBase: (deployment: string | null) => string | null, user: (keyId: string | null) => string | null) {
   return {
     request_id: entry.id,
     api_key: entry.keyId,
+    user: user(entry.keyId),
     model: entry.model,
+    model_group: entry.model,
     model_id: entry.deployment,
-    status: entry.status,
+    api_base: apiBase(entry.deployment),
+    call_type: entry.callType === null ? null : (LITELLM_CALL_TYPES[entry.callType] ?? entry.callType),
+    cache_hit: entry.cacheHit ? 'True' : 'False',
+    status: entry.status < 400 ? 'success' : 'failure',
+    status_code: entry.status,
+    metadata: { user_api_key: entry.keyId, model_id: entry.deployment, status_code: entry.status },
     startTime: new Date(entry.time - entry.latencyMs).toISOString(),
     endTime: new Date(entry.time).toISOString(),
     latency_ms: entry.latencyMs,
@@ -109,19 +153,44 @@ export class ManagementApi {
 
   generate(ctx: RequestContext): Promise<void> {
     return this.answer(ctx, async () => {
-      const created = await this.services.keys.create(toPatch(await readJsonObject(ctx.req)));
+      const body = await readJsonObject(ctx.req);
+      // `key`: a secret the caller chose (moving keys over from LiteLLM); kept only as its hash, like ours.
+      const secret = body.key === undefined || body.key === null ? {} : { secret: body.key };
+      const created = await this.services.keys.create(toPatch(body), { ...secret, createdBy: 'master key' });
       // The only time the secret is ever shown.
       return { key: created.secret, ...keyToApi(created.key) };
     });
   }
 
+  /** `?key=` names a key; without it, the calling virtual key answers for itself. A virtual key sees only itself. */
   info(ctx: RequestContext): Promise<void> {
     return this.answer(ctx, async () => {
       const ref = new URLSearchParams(ctx.search).get('key');
-      if (!ref) throw new GatewayError('missing_field', 'Pass the key (or its token) as ?key=...', { param: 'key' });
-      const { key, today } = await this.services.keys.info(ref);
+      const caller = ctx.caller;
+      const own = caller?.kind === 'virtual' ? caller.key.id : null;
+      if (!ref && own === null) throw new GatewayError('missing_field', 'Pass the key (or its token) as ?key=..., or call with the virtual key itself.', { param: 'key' });
+      const { key, today } = await this.services.keys.info(ref || own!);
+      if (own !== null && key.id !== own) throw new GatewayError('permission', 'A virtual key may only read its own info.', { param: 'key' });
       return { key: key.id, info: keyToApi(key, today) };
     });
+  }
+
+  /** LiteLLM's POST /v2/key/info: `{"keys": [...]}` → every key's info. */
+  infoMany(ctx: RequestContext): Promise<void> {
+    return this.answer(ctx, async () => {
+      const refs = keyList(await readJsonObject(ctx.req), 'keys');
+      const infos = [];
+      for (const ref of refs) {
+        const { key, today } = await this.services.keys.info(ref);
+        infos.push(keyToApi(key, today));
+      }
+      return { key: refs, info: infos };
+    });
+  }
+
+  /** LiteLLM's POST /key/health: whether the calling key works. Loopgate has no logging callbacks to check. */
+  health(ctx: RequestContext): Promise<void> {
+    return this.answer(ctx, () => Promise.resolve({ key: 'healthy', logging_callbacks: null }));
   }
 
   update(ctx: RequestContext): Promise<void> {
@@ -143,22 +212,32 @@ export class ManagementApi {
 
   regenerate(ctx: RequestContext, pathKey: string | null): Promise<void> {
     return this.answer(ctx, async () => {
-      const ref = keyRef(await readJsonObject(ctx.req).catch(() => ({})), pathKey === null);
+      const body = await readJsonObject(ctx.req).catch((): Record<string, unknown> => ({}));
+      const ref = keyRef(body, pathKey === null);
       const key = await this.services.keys.find(pathKey ?? ref.key!);
-      const regenerated = await this.services.keys.regenerate(key.id, ref.version);
+      // Fields sent along (budget, alias, ...) apply to the regenerated key, as in LiteLLM.
+      const regenerated = await this.services.keys.regenerate(key.id, ref.version, toPatch(body));
       return { key: regenerated.secret, ...keyToApi(regenerated.key) };
     });
   }
 
+  /** `{"keys": [...]}` (secrets or tokens) and/or `{"key_aliases": [...]}`, as LiteLLM takes them. */
   delete(ctx: RequestContext): Promise<void> {
     return this.answer(ctx, async () => {
       const body = await readJsonObject(ctx.req);
-      const refs = body.keys;
-      if (!Array.isArray(refs) || refs.length === 0 || !refs.every((ref) => typeof ref === 'string' && ref !== '')) {
-        throw new GatewayError('invalid_request', 'keys: expected a list of keys (secrets or tokens)', { param: 'keys' });
+      if (body.keys === undefined && body.key_aliases === undefined) {
+        throw new GatewayError('invalid_request', 'keys: expected a list of keys (secrets or tokens), or key_aliases', { param: 'keys' });
       }
-      const keys = await Promise.all(refs.map((ref: string) => this.services.keys.find(ref)));
-      return { deleted_keys: await this.services.keys.delete(keys.map((key) => key.id)) };
+      const ids = new Set<string>();
+      if (body.keys !== undefined) for (const ref of keyList(body, 'keys')) ids.add((await this.services.keys.find(ref)).id);
+      if (body.key_aliases !== undefined) {
+        for (const alias of keyList(body, 'key_aliases')) {
+          const found = await this.services.keys.findByAlias(alias);
+          if (found.length === 0) throw new GatewayError('not_found', `key_aliases: no key has the alias "${alias}"`, { param: 'key_aliases' });
+          for (const key of found) ids.add(key.id);
+        }
+      }
+      return { deleted_keys: await this.services.keys.delete([...ids]) };
     });
   }
 
@@ -190,20 +269,65 @@ export class ManagementApi {
     });
   }
 
+  /** `api_key`, `user_id`, `request_id`, `model`, `start_date`, `end_date`, `limit`; rows in LiteLLM's SpendLogs names. */
   spendLogs(ctx: RequestContext): Promise<void> {
     return this.answer(ctx, async () => {
       const query = new URLSearchParams(ctx.search);
       const apiKey = query.get('api_key');
+      const userId = query.get('user_id');
+      const requestId = query.get('request_id');
       const start = query.get('start_date');
       const end = query.get('end_date');
-      const logs = await this.services.usage.entries({
-        limit: Math.min(positiveInt(query.get('limit'), 100, 'limit'), 1000),
-        keyId: apiKey ? (await this.services.keys.find(apiKey)).id : undefined,
+      const limit = Math.min(positiveInt(query.get('limit'), 100, 'limit'), 1000);
+      const filter = {
+        id: requestId || undefined,
         model: query.get('model') || undefined,
         start: start ? dateParam(start, 'start_date') : undefined,
         end: end ? dateParam(end, 'end_date', true) : undefined,
-      });
-      return logs.map(logToApi);
+      };
+      let keyIds: Array<string | undefined> = [apiKey ? (await this.services.keys.find(apiKey)).id : undefined];
+      if (userId) {
+        const owned = (await this.services.keys.list({ userId, page: 1, size: 100 })).keys.map((key) => key.id);
+        keyIds = keyIds[0] === undefined ? owned : owned.filter((id) => id === keyIds[0]);
+      }
+      const rows = (await Promise.all(keyIds.map((keyId) => this.services.usage.entries({ ...filter, keyId, limit }))))
+        .flat()
+        .sort((a, b) => b.time - a.time)
+        .slice(0, limit);
+      const deployments = new Map(this.services.models.liveDeployments().map((d) => [d.id, d.apiBase.origin + d.apiBase.pathname.replace(/\/+$/, '')]));
+      const users = new Map<string, string | null>();
+      for (const id of new Set(rows.map((row) => row.keyId).filter((id): id is string => id !== null))) {
+        users.set(id, (await this.services.keys.find(id).catch(() => null))?.userId ?? null);
+      }
+      return rows.map((row) =>
+        logToApi(
+          row,
+          (id) => (id === null ? null : (deployments.get(id) ?? null)),
+          (id) => (id === null ? null : (users.get(id) ?? null)),
+        ),
+      );
+    });
+  }
+
+  /** LiteLLM's GET /global/spend: everything spent, every key and the master key. */
+  globalSpend(ctx: RequestContext): Promise<void> {
+    return this.answer(ctx, async () => {
+      const spend = [...(await this.services.keys.spendByKey()).values()].reduce((sum, cost) => sum + cost, 0);
+      return { spend, max_budget: null };
+    });
+  }
+
+  /** LiteLLM's GET /global/spend/keys?limit=: the keys that spent most, most first. */
+  globalSpendKeys(ctx: RequestContext): Promise<void> {
+    return this.answer(ctx, async () => {
+      const limit = positiveInt(new URLSearchParams(ctx.search).get('limit'), 100, 'limit');
+      const byKey = [...(await this.services.keys.spendByKey())].filter(([id]) => id !== '').sort((a, b) => b[1] - a[1]).slice(0, limit);
+      const rows = [];
+      for (const [id, spend] of byKey) {
+        const key = await this.services.keys.find(id).catch(() => null);
+        rows.push({ api_key: id, total_spend: spend, key_alias: key?.keyAlias ?? null, key_name: key ? `${key.keyPrefix}...` : null });
+      }
+      return rows;
     });
   }
 

@@ -5,6 +5,7 @@
 import type { LogAttemptView } from '../../shared/api.js';
 import { familyOf } from '../providers/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
+import type { TokenUsage } from '../core/usage.js';
 import { upstreamErrorMessage, type InboundDialect, type Json } from '../dialects/types.js';
 import { runAttempts, type AttemptTurn } from '../router/attempts.js';
 import { AttemptFailure } from '../router/failures.js';
@@ -28,9 +29,20 @@ export interface ProxyDeps extends RelayDeps {
   random: () => number;
 }
 
-export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext): Promise<void> {
+/** What a caller other than a client's route changes (the admin UI's Playground, playground.ts). */
+export interface ProxyOptions {
+  /** Streams carry usage even when the request did not ask for it. */
+  streamUsage?: boolean;
+  /** Written after a stream's last event, given its usage and time to first byte. */
+  epilogue?: (usage: TokenUsage | null, firstByteMs: number) => string;
+  /** The body of a final upstream failure, instead of the dialect's. */
+  failureBody?: (status: number, failure: AttemptFailure) => string;
+}
+
+export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext, options: ProxyOptions = {}): Promise<void> {
   const timing: Timing = { startedAt: performance.now(), upstreamMs: 0 };
   ctx.errorBody = dialect.errorBody;
+  ctx.callType = dialect.name;
   const raw = await readJsonObject(ctx.req);
   const model = raw.model;
   if (typeof model !== 'string' || model === '') {
@@ -41,9 +53,10 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   }
   ctx.model = model;
   const group = deps.router.resolve(keyAlias(ctx, model) ?? model);
-  admit(ctx, model, deps.limiter, deps.accounting);
+  admit(ctx, model, deps.limiter, deps.accounting, deps.logger);
   // The cache directive is Loopgate's; upstreams would reject the unknown field.
   const { cache: _directive, ...body } = raw;
+  if (options.streamUsage && body.stream === true) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };
   if (deps.storeBodies) ctx.requestBody = JSON.stringify(body);
   ctx.stream = body.stream === true;
 
@@ -55,7 +68,7 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
     if (hit) return replay(ctx, hit, timing);
   }
   if (key) ctx.res.setHeader('x-loopgate-cache', 'miss');
-  await route(deps, dialect, ctx, body, group, timing, key && control?.write ? { key, control } : null);
+  await route(deps, dialect, ctx, body, group, timing, key && control?.write ? { key, control } : null, options);
 }
 
 async function route(
@@ -66,6 +79,7 @@ async function route(
   group: string,
   timing: Timing,
   caching: { key: string; control: CacheControl } | null,
+  options: ProxyOptions,
 ): Promise<void> {
   const outcome = await runAttempts(
     {
@@ -83,7 +97,7 @@ async function route(
       const attempt = startAttempt(ctx, deployment, turn);
       const startedAt = performance.now();
       try {
-        const relayed = await relayAttempt({ deps, dialect, ctx, body, deployment, dropParams, turn, timing });
+        const relayed = await relayAttempt({ deps, dialect, ctx, body, deployment, dropParams, turn, timing, epilogue: options.epilogue });
         attempt.status = ctx.res.statusCode;
         return { ...relayed, tokens: ctx.usage?.totalTokens ?? 0 };
       } catch (error) {
@@ -94,7 +108,7 @@ async function route(
       }
     },
   );
-  if (outcome.status === 'failed') return sendFailure(ctx, dialect, outcome.failure, outcome.attempts, outcome.backoffMs, timing);
+  if (outcome.status === 'failed') return sendFailure(ctx, dialect, outcome.failure, outcome.attempts, outcome.backoffMs, timing, options);
   if (outcome.status === 'served' && caching && outcome.value.sent && ctx.res.statusCode === 200) {
     const { sent, contentType } = outcome.value;
     deps.cache.set(caching.key, { stream: ctx.stream, contentType, chunks: sent, usage: ctx.usage }, caching.control.ttlMs);
@@ -106,7 +120,15 @@ async function route(
  * already in the client's shape passes unchanged (Claude Code's retry logic reads it);
  * otherwise it is re-said in the dialect.
  */
-function sendFailure(ctx: RequestContext, dialect: InboundDialect, failure: AttemptFailure, attempts: number, backoffMs: number, timing: Timing): void {
+function sendFailure(
+  ctx: RequestContext,
+  dialect: InboundDialect,
+  failure: AttemptFailure,
+  attempts: number,
+  backoffMs: number,
+  timing: Timing,
+  options: ProxyOptions,
+): void {
   if (!failure.response) throw failure.error!;
   ctx.failure = { code: 'upstream', message: failureReason(failure, ctx.deployment) };
   routeHeaders(ctx, attempts, backoffMs, timing);
@@ -114,7 +136,8 @@ function sendFailure(ctx: RequestContext, dialect: InboundDialect, failure: Atte
   const native = ctx.deployment ? familyOf(ctx.deployment).speaks(dialect.name, ctx.deployment) : false;
   const structured = parseJson(text);
   const passUnchanged = native && structured !== null && typeof structured.error === 'object' && structured.error !== null;
-  sendJson(ctx, status, passUnchanged ? text : dialect.upstreamErrorBody(status, text), clientHeadersFromUpstream(headers));
+  const said = options.failureBody ? options.failureBody(status, failure) : passUnchanged ? text : dialect.upstreamErrorBody(status, text);
+  sendJson(ctx, status, said, clientHeadersFromUpstream(headers));
 }
 
 /** A readable name for a deployment: its family and upstream model (ids are the app's). */
@@ -159,7 +182,7 @@ const MAX_REASON = 200;
 // What may look like a credential in an upstream's words: API keys, bearer tokens, key query
 // parameters, AWS access keys, and long opaque tokens.
 const SECRETS: Array<[RegExp, string]> = [
-  [/\b(sk|pk|rk|sess|key)-[A-Za-z0-9_*.-]{6,}/gi, '$1-***'],
+  [/\b(sk|pk|rk|sess|key)-[A-Za-z0-9_*-]{6,}/gi, '$1-***'],
   [/\bBearer\s+[^\s"',]+/gi, 'Bearer ***'],
   [/([?&](?:key|api[_-]?key|token|access_token|sig)=)[^&\s"']+/gi, '$1***'],
   [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, '***'],

@@ -50,6 +50,8 @@ interface AttemptScope {
   dropParams: boolean;
   turn: AttemptTurn;
   timing: Timing;
+  /** Written after a stream's last event (the Playground's summary), given its usage and time to first byte. */
+  epilogue?: ((usage: TokenUsage | null, firstByteMs: number) => string) | undefined;
 }
 
 const EVENT_STREAM = 'text/event-stream; charset=utf-8';
@@ -99,7 +101,7 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
   if (ctx.stream && isEventStream(upstream)) {
     if (native) {
       const scanner = dialect.nativeStreamScanner(body);
-      const result = await pipeStream(scope, upstream, sentAt, (chunk) => scanner.push(chunk), () => scanner.end());
+      const result = await pipeStream(scope, upstream, sentAt, (chunk) => scanner.push(chunk), () => scanner.end(), () => scanner.usage);
       ctx.usage = scanner.usage;
       if (scanner.finished) dialect.remember?.(body, scanner.finished);
       return result;
@@ -114,8 +116,9 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
           return encoder.push(c);
         })
         .join('');
-    const result = await pipeStream(scope, upstream, sentAt, (chunk) => encode(decoder.push(chunk)), () => encode(decoder.end()) + encoder.end());
-    ctx.usage = encoder.usage ?? estimatedUsage(chat!, tally.tokens());
+    const usage = (): TokenUsage => encoder.usage ?? estimatedUsage(chat!, tally.tokens());
+    const result = await pipeStream(scope, upstream, sentAt, (chunk) => encode(decoder.push(chunk)), () => encode(decoder.end()) + encoder.end(), usage);
+    ctx.usage = usage();
     return result;
   }
 
@@ -175,6 +178,7 @@ async function pipeStream(
   sentAt: number,
   onChunk: (chunk: Buffer) => Buffer | string,
   onEnd: () => string,
+  usage: () => TokenUsage | null,
 ): Promise<Relayed> {
   const { ctx, dialect, deployment, timing } = scope;
   const { res } = ctx;
@@ -217,6 +221,8 @@ async function pipeStream(
       }
     }
     await write(onEnd());
+    // Not part of the answer: never cached, never replayed to another client.
+    if (scope.epilogue && !res.write(scope.epilogue(usage(), latencyMs))) await drained(res);
   } catch (error) {
     sent = null;
     if (ctx.signal.aborted) return { latencyMs, sent, contentType: '' };

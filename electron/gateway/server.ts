@@ -26,6 +26,7 @@ import { ManagementApi } from './management-routes.js';
 import { ModelManagementApi } from './model-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { listModels, retrieveModel } from './models-routes.js';
+import { playground } from './playground.js';
 import { proxy, type ProxyDeps } from './proxy.js';
 import { RoutingTable } from './routing-table.js';
 import { handleUi, UiSessions, type UiDeps } from './ui-routes.js';
@@ -136,7 +137,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const modelManagement = new ModelManagementApi(services);
   const sessions = new UiSessions(clock);
   const eventStreams = new EventStreams({ events: services.events, heartbeatMs: options.eventHeartbeatMs ?? DEFAULT_HEARTBEAT_MS, clock });
-  const ui: UiDeps = { sessions, auth, api, uiDir: options.uiDir ?? null, playground: (ctx) => proxy(deps, chatDialect, ctx), eventStreams };
+  const ui: UiDeps = { sessions, auth, api, uiDir: options.uiDir ?? null, playground: (ctx) => playground(deps, ctx), eventStreams };
   let draining = false;
 
   // Public routes answer without a key: probes and scrapers do not carry one.
@@ -176,14 +177,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // The management API: master key only, LiteLLM's paths (no /v1 prefix).
   const managementRoutes = new Map<string, Handler>([
     ['POST /key/generate', (ctx) => management.generate(ctx)],
-    ['GET /key/info', (ctx) => management.info(ctx)],
     ['POST /key/update', (ctx) => management.update(ctx)],
     ['POST /key/delete', (ctx) => management.delete(ctx)],
     ['GET /key/list', (ctx) => management.list(ctx)],
     ['POST /key/block', (ctx) => management.setBlocked(ctx, true)],
     ['POST /key/unblock', (ctx) => management.setBlocked(ctx, false)],
     ['POST /key/regenerate', (ctx) => management.regenerate(ctx, null)],
+    ['POST /v2/key/info', (ctx) => management.infoMany(ctx)],
     ['GET /spend/logs', (ctx) => management.spendLogs(ctx)],
+    ['GET /global/spend', (ctx) => management.globalSpend(ctx)],
+    ['GET /global/spend/keys', (ctx) => management.globalSpendKeys(ctx)],
     ['GET /health', (ctx) => sendHealth(ctx, table.router)],
     ['POST /model/new', (ctx) => modelManagement.add(ctx)],
     ['POST /model/update', (ctx) => modelManagement.update(ctx)],
@@ -196,6 +199,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ['GET /v1/model/info', (ctx) => modelManagement.info(ctx)],
     ['GET /model_group/info', (ctx) => modelManagement.groupInfo(ctx)],
     ['GET /v1/model_group/info', (ctx) => modelManagement.groupInfo(ctx)],
+    // A virtual key may ask about itself (scripts check their own budget that way); the master key about any.
+    ['GET /key/info', (ctx) => management.info(ctx)],
+    ['POST /key/health', (ctx) => management.health(ctx)],
   ]);
   const REGENERATE_PATH = /^\/key\/([^/]+)\/regenerate$/;
 
@@ -261,6 +267,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       usage: null,
       stream: false,
       cached: false,
+      callType: null,
       release: null,
       errorBody: openAIErrorBody,
       requestBody: null,
@@ -295,7 +302,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ctx.release?.(ctx.usage?.totalTokens ?? 0);
     // Usage is accounted for every authenticated request that named a model, errors included.
     if (ctx.caller && ctx.model !== null) {
-      accounting.record({
+      const cost = accounting.record({
         id: ctx.id,
         time: clock(),
         keyId: ctx.caller.kind === 'virtual' ? ctx.caller.key.id : null,
@@ -308,7 +315,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         responseBody: ctx.responseBody,
         attempts: ctx.attempts,
         failure: ctx.failure,
+        callType: ctx.callType,
+        cacheHit: ctx.cached,
       });
+      // Per-model budgets (model_max_budget) count what each key spends on each model.
+      if (ctx.caller.kind === 'virtual') limiter.addModelSpend(ctx.caller.key.id, ctx.model, cost);
     }
     // Only configured names become label values, so a client cannot grow the metric set.
     const model = ctx.model !== null && table.configured.has(ctx.model) ? ctx.model : 'other';

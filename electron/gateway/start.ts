@@ -37,6 +37,7 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
       settings: config.unsupported.join(','),
     });
   }
+  for (const warning of config.warnings) logger.log('warn', warning);
   await ensureDataDir(options.dataDir);
   let masterKey = config.masterKey;
   if (!masterKey) {

@@ -154,8 +154,14 @@ export class Router {
         param: 'model',
       });
     }
-    const available = enabled.filter((state) => !state.isCooling(now) && state.headroomAt(now) <= now);
-    if (available.length === 0) throw this.allBusy(name, enabled, now);
+    // A deployment without credentials or without a provider Loopgate serves is listed, never chosen.
+    const usable = enabled.filter((state) => state.config.unavailable === null);
+    if (usable.length === 0) {
+      const problem = enabled[0]!.config.unavailable!;
+      throw new GatewayError(problem.code, problem.message, { param: 'model' });
+    }
+    const available = usable.filter((state) => !state.isCooling(now) && state.headroomAt(now) <= now);
+    if (available.length === 0) throw this.allBusy(name, usable, now);
     const fresh = avoid.size === 0 ? available : available.filter((state) => !avoid.has(state.config.id));
     const pool = fresh.length > 0 ? fresh : available;
     // Priority by `order`: the lowest tier that has anyone available.
@@ -225,7 +231,7 @@ export class Router {
       api_base: state.config.apiBase.origin,
       state: !state.config.enabled ? 'disabled' : state.isCooling(now) ? 'cooling' : 'healthy',
       cooling_until: state.isCooling(now) ? new Date(state.coolingUntil).toISOString() : null,
-      last_error: state.lastError?.message ?? null,
+      last_error: state.lastError?.message ?? state.config.unavailable?.message ?? null,
       last_error_at: state.lastError ? new Date(state.lastError.at).toISOString() : null,
       in_flight: state.inFlight,
       requests_last_minute: state.requestsLastMinute(now),

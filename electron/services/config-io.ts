@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { ImportResult } from '../../shared/api.js';
-import { catalogEntry } from '../../shared/providers.js';
+import { catalogEntry, PROVIDER_CATALOG } from '../../shared/providers.js';
 import { ConfigError, parseConfigText, type Environment, type GatewayConfig } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
@@ -100,6 +100,11 @@ export async function copyIntoStore(
   let providersCreated = 0;
   const created: StoredDeployment[] = [];
   for (const deployment of deployments) {
+    // A provider Loopgate has no code for cannot become a stored provider.
+    if (!catalogEntry(deployment.family)) {
+      const known = PROVIDER_CATALOG.map((entry) => entry.id).join(', ');
+      throw new GatewayError('invalid_request', `litellm_params.model: unknown provider "${deployment.family}"; expected one of: ${known}`, { param: 'litellm_params.model' });
+    }
     const provider = await registry.provide(deployment, now);
     if (provider.created) providersCreated++;
     const ownId = options.keepIds && typeof deployment.modelInfo.id === 'string' ? deployment.modelInfo.id : null;
@@ -135,7 +140,11 @@ export class ConfigService {
     const { store, config } = this.deps;
     const providers = new Map((await store.providers.list()).map((provider) => [provider.id, provider]));
     const model_list = [
-      ...config.deployments.map((d) => ({ model_name: d.modelName, litellm_params: { model: `${d.family}/${d.upstreamModel}`, api_base: d.apiBase.href } })),
+      // A provider Loopgate has no code for has no endpoint of its own to write down.
+      ...config.deployments.map((d) => ({
+        model_name: d.modelName,
+        litellm_params: { model: `${d.family}/${d.upstreamModel}`, ...(catalogEntry(d.family) ? { api_base: d.apiBase.href } : {}) },
+      })),
       ...(await store.deployments.list()).flatMap((d) => {
         const provider = providers.get(d.providerId);
         if (!provider) return [];
@@ -159,10 +168,12 @@ export class ConfigService {
   async import(input: { yaml: string }): Promise<ImportResult> {
     const { yaml } = parseInput(importSchema, input);
     const imported = parseConfigInput(yaml, this.deps.env, (error) => ({ param: 'yaml', message: `config.yaml: ${error.message}` }));
-    const copied = await copyIntoStore(this.deps.store, imported, imported.deployments, this.deps.clock());
+    const servable = imported.deployments.filter((deployment) => catalogEntry(deployment.family) !== undefined);
+    const unknown = imported.deployments.filter((deployment) => !servable.includes(deployment)).map((deployment) => `${deployment.modelName} (${deployment.family})`);
+    const copied = await copyIntoStore(this.deps.store, imported, servable, this.deps.clock());
     await this.deps.routing.refresh();
     const raw = parseYaml(yaml) as Record<string, unknown> | null;
     const skipped = NOT_IMPORTED.filter((section) => raw && section in raw);
-    return { providers: copied.providersCreated, models: imported.deployments.length, skipped: [...skipped, ...imported.unsupported] };
+    return { providers: copied.providersCreated, models: servable.length, skipped: [...skipped, ...imported.unsupported, ...unknown] };
   }
 }

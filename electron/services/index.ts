@@ -100,7 +100,7 @@ export function apiHandlers(services: Services): ApiHandlers {
     'config.export': () => config.export(),
     'config.import': async (input) => providersChanged(await config.import(input)),
     'keys.list': (query) => keys.list(query),
-    'keys.create': (patch) => keys.create(patch),
+    'keys.create': (patch) => keys.create(patch, { createdBy: 'app' }),
     'keys.update': ({ id, version, ...patch }) => keys.update(id, version, patch),
     'keys.setActive': ({ id, active, version }) => keys.setActive(id, active, version),
     'keys.delete': async ({ id }) => ({ deleted: (await keys.delete([id])).length > 0 }),

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { randomBase62 } from '../store/secrets.js';
 
-export const KEY_PREFIX = 'sk-lg-';
+const KEY_PREFIX = 'sk-lg-';
 const SECRET_LENGTH = 40;
 const DISPLAY_CHARS = 4;
 
@@ -17,6 +17,11 @@ export function hashKey(secret: string): string {
 }
 
 export function mintSecret(): MintedSecret {
-  const secret = `${KEY_PREFIX}${randomBase62(SECRET_LENGTH)}`;
-  return { secret, keyHash: hashKey(secret), keyPrefix: secret.slice(0, KEY_PREFIX.length + DISPLAY_CHARS) };
+  return ownedSecret(`${KEY_PREFIX}${randomBase62(SECRET_LENGTH)}`);
+}
+
+/** A secret chosen elsewhere (LiteLLM's `key` on /key/generate), kept the same way as a minted one. */
+export function ownedSecret(secret: string): MintedSecret {
+  const prefix = secret.startsWith(KEY_PREFIX) ? KEY_PREFIX.length : 'sk-'.length;
+  return { secret, keyHash: hashKey(secret), keyPrefix: secret.slice(0, prefix + DISPLAY_CHARS) };
 }

@@ -8,7 +8,8 @@ import { emptySettings } from '../store/keys.js';
 import { randomBase62 } from '../store/secrets.js';
 import { utcDay } from '../store/usage.js';
 import { notFound, storeChange } from './errors.js';
-import { hashKey, KEY_PREFIX, mintSecret } from './key-secrets.js';
+import { hashKey, mintSecret, ownedSecret } from './key-secrets.js';
+import { GatewayError } from '../core/errors.js';
 import type { PendingUsage } from './ports.js';
 import { durationText, optionalLimit, parseInput } from './validation.js';
 
@@ -17,6 +18,19 @@ export interface KeyServiceDeps {
   usage: PendingUsage;
   clock: () => number;
 }
+
+/** LiteLLM takes a budget as a number or a numeric string, with or without a period: `0.5`, `{"budget_limit": "0.5", "time_period": "1d"}`. */
+const amount = z.union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?(e-?\d+)?$/i, 'expected an amount in USD').transform(Number)]).pipe(z.number().nonnegative('expected 0 or more'));
+const modelBudget = z.union([
+  amount.transform((budget_limit) => ({ budget_limit, time_period: null })),
+  z.object({ budget_limit: amount, time_period: durationText.nullable().optional() }).transform((budget) => ({ budget_limit: budget.budget_limit, time_period: budget.time_period ?? null })),
+]);
+const perModelLimit = z.number().int('expected a whole number').nonnegative('expected 0 or more');
+
+/** A caller-chosen secret (LiteLLM's `key` on /key/generate, for moving keys over): LiteLLM's `sk-` form, long enough to guess at no better than ours. */
+const ownSecret = z
+  .string()
+  .regex(/^sk-[A-Za-z0-9_-]{16,200}$/, 'expected "sk-" followed by at least 16 letters, digits, "-" or "_"');
 
 /** Each field's rule. The compiler holds this to the contract: a key field without a rule is an error. */
 const keyPatchShape = {
@@ -39,6 +53,11 @@ const keyPatchShape = {
   duration: durationText.nullable().optional(),
   blocked: z.boolean().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  tags: z.array(z.string().trim().min(1, 'expected tag names')).optional(),
+  softBudget: z.number().nonnegative('expected 0 or more').nullable().optional(),
+  modelMaxBudget: z.record(z.string(), modelBudget).optional(),
+  modelRpmLimit: z.record(z.string(), perModelLimit).optional(),
+  modelTpmLimit: z.record(z.string(), perModelLimit).optional(),
 } satisfies { [Field in keyof Required<KeyPatch>]: z.ZodType<KeyPatch[Field]> };
 
 const keyPatchSchema = z.strictObject(keyPatchShape);
@@ -85,15 +104,18 @@ export interface DayTotals {
 export class KeyService {
   constructor(private readonly deps: KeyServiceDeps) {}
 
-  async create(input: unknown): Promise<{ secret: string; key: KeyView }> {
+  /** `options.secret` is a caller-chosen secret (kept only as its hash, like a minted one); `createdBy` says who asked. */
+  async create(input: unknown, options: { secret?: unknown; createdBy?: string } = {}): Promise<{ secret: string; key: KeyView }> {
     const patch = parseInput(keyPatchSchema, input);
     const now = this.deps.clock();
-    const minted = mintSecret();
+    const minted = options.secret === undefined ? mintSecret() : ownedSecret(parseInput(z.object({ key: ownSecret }), { key: options.secret }).key);
+    if (await this.deps.store.keys.findByHash(minted.keyHash)) throw new GatewayError('conflict', 'key: a key with this secret already exists', { param: 'key' });
     const key = await this.deps.store.keys.create({
       id: `key_${randomBase62(16)}`,
       keyHash: minted.keyHash,
       keyPrefix: minted.keyPrefix,
       createdAt: now,
+      createdBy: options.createdBy ?? null,
       ...applyKeyPatch(emptySettings(), patch, now),
     });
     // The only time the secret is ever shown.
@@ -116,10 +138,16 @@ export class KeyService {
     return keyView(await this.change(() => this.deps.store.keys.setActive(id, on, version)), this.deps.clock());
   }
 
-  async regenerate(ref: string, expectedVersion?: number): Promise<{ secret: string; key: KeyView }> {
+  /** A new secret; fields sent with it (LiteLLM's /key/regenerate takes budget, alias, ...) are applied too. */
+  async regenerate(ref: string, expectedVersion?: number, input: unknown = {}): Promise<{ secret: string; key: KeyView }> {
     const { id, version } = parseInput(refSchema, { id: ref, version: expectedVersion });
+    const patch = parseInput(keyPatchSchema, input);
     const minted = mintSecret();
-    const key = await this.change(() => this.deps.store.keys.replaceSecret(id, minted, version));
+    let key = await this.change(() => this.deps.store.keys.replaceSecret(id, minted, version));
+    if (Object.values(patch).some((value) => value !== undefined)) {
+      const now = this.deps.clock();
+      key = await this.change(() => this.deps.store.keys.update(id, applyKeyPatch(key, patch, now), key.version));
+    }
     return { secret: minted.secret, key: keyView(key, this.deps.clock()) };
   }
 
@@ -132,7 +160,8 @@ export class KeyService {
   /** A key named by its secret (`sk-lg-…`) or its id. */
   async find(ref: string): Promise<VirtualKey> {
     const keys = this.deps.store.keys;
-    const key = ref.startsWith(KEY_PREFIX) ? await keys.findByHash(hashKey(ref)) : await keys.findById(ref);
+    // Secrets start with sk- (ours sk-lg-, a caller-chosen one any sk-); ids with key_.
+    const key = ref.startsWith('sk-') ? await keys.findByHash(hashKey(ref)) : await keys.findById(ref);
     if (!key) throw notFound('key', 'key');
     return key;
   }
@@ -157,6 +186,20 @@ export class KeyService {
       cost: 0,
     });
     return { key: keyView(key, now), today };
+  }
+
+  /** Keys by their alias (LiteLLM's /key/delete takes `key_aliases`). */
+  async findByAlias(alias: string): Promise<VirtualKey[]> {
+    const { keys } = await this.deps.store.keys.list({ keyAlias: alias, page: 1, size: 100, now: this.deps.clock() });
+    return keys;
+  }
+
+  /** Spend over all time, per key (the master key's under the id ""), from the daily totals; pending usage written first. */
+  async spendByKey(): Promise<Map<string, number>> {
+    await this.deps.usage.flush();
+    const totals = new Map<string, number>();
+    for (const row of await this.deps.store.usage.dailySpend({})) totals.set(row.keyId, (totals.get(row.keyId) ?? 0) + row.cost);
+    return totals;
   }
 
   countByStatus(): Promise<Record<KeyStatus, number>> {

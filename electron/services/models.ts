@@ -127,6 +127,11 @@ export class ModelService {
     return (await this.described()).map(({ deployment }) => deployment);
   }
 
+  /** Every deployment in force, as the router has it (e.g. to name a request-log row's api_base). */
+  liveDeployments(): DeploymentConfig[] {
+    return this.deps.routing.current().deployments.map((deployment) => deployment.config);
+  }
+
   /** Every deployment with the `model_info` its entry carries (LiteLLM's /model/info shows it). */
   async described(): Promise<Array<{ deployment: DeploymentView; modelInfo: Record<string, unknown> }>> {
     const { routing, store } = this.deps;

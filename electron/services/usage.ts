@@ -14,6 +14,7 @@ const MASTER_KEY_LABEL = 'master key';
 const DELETED_KEY_LABEL = 'deleted key';
 
 const logsSchema = z.object({
+  id: z.string().optional(),
   keyId: z.string().optional(),
   model: z.string().optional(),
   status: z.enum(['ok', 'error']).optional(),

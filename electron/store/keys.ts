@@ -1,6 +1,6 @@
 // Virtual keys: the repository interface (a server database implements it later) and its
 // sql.js implementation. Every edit is a versioned update; counters are atomic increments.
-import type { KeySettings, KeyStatus, VirtualKey } from '../../shared/keys.js';
+import type { KeySettings, KeyStatus, ModelBudget, VirtualKey } from '../../shared/keys.js';
 import { bool, defineTable, emptyRecord, json, nullable, number, pick, placeholders, text, updateVersioned, Where, type Columns } from './columns.js';
 import type { Reader, StoreDatabase, Tx } from './database.js';
 
@@ -22,6 +22,11 @@ const SETTING_COLUMNS = {
   expiresAt: nullable(number('expires_at')),
   blocked: bool('blocked'),
   metadata: json<Record<string, unknown>>('metadata', {}),
+  tags: json<string[]>('tags', []),
+  softBudget: nullable(number('soft_budget')),
+  modelMaxBudget: json<Record<string, ModelBudget>>('model_max_budget', {}),
+  modelRpmLimit: json<Record<string, number>>('model_rpm_limit', {}),
+  modelTpmLimit: json<Record<string, number>>('model_tpm_limit', {}),
 } satisfies Columns<KeySettings>;
 
 const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof KeySettings>;
@@ -35,6 +40,7 @@ const KEYS = defineTable<StoredKey>('virtual_keys', {
   createdAt: number('created_at'),
   updatedAt: number('updated_at'),
   version: number('version'),
+  createdBy: nullable(text('created_by')),
   // Counters: atomic increments (applyKeyUsage), never part of a versioned update.
   spend: number('spend'),
   totalSpend: number('total_spend'),
@@ -53,6 +59,7 @@ export interface NewKey extends KeySettings {
   keyHash: string;
   keyPrefix: string;
   createdAt: number;
+  createdBy: string | null;
 }
 
 export interface KeyListQuery {
@@ -124,7 +131,7 @@ export class SqlJsKeyRepository implements KeyRepository {
   }
 
   async create(key: NewKey): Promise<VirtualKey> {
-    const fields = { ...pick(key, ['id', 'keyHash', 'keyPrefix', 'createdAt', ...SETTINGS]), updatedAt: key.createdAt };
+    const fields = { ...pick(key, ['id', 'keyHash', 'keyPrefix', 'createdAt', 'createdBy', ...SETTINGS]), updatedAt: key.createdAt };
     const row = await this.db.write((tx) => {
       KEYS.insert(tx, fields);
       return this.row(tx, key.id)!;

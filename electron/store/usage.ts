@@ -2,7 +2,7 @@
 // old log rows are deleted after the retention period, their totals live on in spend_daily.
 import type { LogAttemptView } from '../../shared/api.js';
 import type { ErrorCode } from '../../shared/errors.js';
-import { defineTable, json, number, nullable, text, textOf, Where } from './columns.js';
+import { bool, defineTable, json, number, nullable, text, textOf, Where } from './columns.js';
 import type { StoreDatabase } from './database.js';
 import { applyKeyUsage, type KeyUsageIncrement } from './keys.js';
 
@@ -26,9 +26,11 @@ export interface RequestLogEntry {
   attempts: LogAttemptView[] | null;
   errorCode: ErrorCode | null;
   errorMessage: string | null;
+  /** The API the client called (its dialect: chat, responses, anthropic, ...); null when none was reached. */
+  callType: string | null;
+  /** Answered from the response cache. */
+  cacheHit: boolean;
 }
-
-export type LogAttempt = LogAttemptView;
 
 export interface DailySpendIncrement {
   day: string;
@@ -48,6 +50,8 @@ export interface UsageBatch {
 }
 
 export interface SpendLogQuery {
+  /** One request by its id (LiteLLM's request_id). */
+  id?: string;
   /** '' is the master key. */
   keyId?: string;
   model?: string;
@@ -87,6 +91,8 @@ const REQUEST_LOG = defineTable<RequestLogEntry>('request_log', {
   attempts: nullable(json<LogAttemptView[]>('attempts', [])),
   errorCode: nullable(textOf<ErrorCode>('error_code')),
   errorMessage: nullable(text('error_message')),
+  callType: nullable(text('call_type')),
+  cacheHit: bool('cache_hit'),
 });
 
 const SPEND_DAILY = defineTable<DailySpend>('spend_daily', {
@@ -137,6 +143,7 @@ export class SqlJsUsageRepository implements UsageRepository {
 
   async spendLogs(query: SpendLogQuery): Promise<RequestLogEntry[]> {
     const where = new Where()
+      .when(query.id, 'id = ?')
       .when(query.keyId || undefined, 'key_id = ?')
       .when(query.model, 'model = ?')
       .when(query.start, 'time >= ?')

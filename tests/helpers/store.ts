@@ -10,6 +10,7 @@ import { openStore, type Store } from '../../electron/store/index.js';
 import { emptySettings, type NewKey } from '../../electron/store/keys.js';
 import { applyMigrations } from '../../electron/store/migrations/index.js';
 import { randomBase62 } from '../../electron/store/secrets.js';
+import type { RequestLogEntry } from '../../electron/store/usage.js';
 import { tempDir } from './cli.js';
 
 export async function freshStore(dir = tempDir('loopgate-store-')): Promise<{ store: Store; dir: string; logger: MemoryLogger }> {
@@ -56,7 +57,33 @@ export function newKey(overrides: Partial<NewKey> = {}): NewKey {
     keyHash: createHash('sha256').update(secret).digest('hex'),
     keyPrefix: secret.slice(0, 10),
     createdAt: clock++,
+    createdBy: null,
     ...emptySettings(),
     ...overrides,
+  };
+}
+
+/** A request-log row: a 200 on `gpt-4o` by the master key, served first try, with the fields given. */
+export function logRow(fields: Partial<RequestLogEntry> & { id: string }): RequestLogEntry {
+  return {
+    time: Date.now(),
+    keyId: null,
+    model: 'gpt-4o',
+    deployment: 'gpt-4o#0',
+    status: 200,
+    latencyMs: 10,
+    promptTokens: 3,
+    completionTokens: 4,
+    totalTokens: 7,
+    cost: 0.5,
+    requestBody: null,
+    responseBody: null,
+    attemptCount: 1,
+    attempts: null,
+    errorCode: null,
+    errorMessage: null,
+    callType: 'chat',
+    cacheHit: false,
+    ...fields,
   };
 }

@@ -5,7 +5,7 @@ import type { ApiMethod, ApiRequest, ApiResponse, Result } from '../../shared/ap
 import type { EventName, LoopgateEvents } from '../../shared/events.js';
 import { TEST_MASTER_KEY } from './gateway.js';
 
-export interface ReceivedEvent {
+interface ReceivedEvent {
   event: string;
   data: unknown;
 }

@@ -142,13 +142,21 @@ describe('start-up failures', () => {
     expect(result.stderr).toContain('<provider>/<model>');
   });
 
-  it('stops when a referenced environment variable is missing', async () => {
+  it('starts without a referenced environment variable, warning with its name, and refuses only what needs it', async () => {
     const dir = tempDir();
     const config = writeConfig(dir, configFor());
-    const result = await runCli(['serve', '--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: '' });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('model_list[0].litellm_params.api_key');
-    expect(result.stderr).toContain('MOCK_UPSTREAM_KEY');
+    const cli = await startServe(['--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: '' });
+    const response = await fetch(`${cli.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-cli-master', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('MOCK_UPSTREAM_KEY is not set');
+    cli.signal('SIGTERM');
+    expect(await cli.exit).toBe(0);
+    const warnings = cli.stderr().split('\n').filter((line) => line.includes('"level":"warn"'));
+    expect(warnings.find((line) => line.includes('model_list[0] (gpt-test, deployment gpt-test#0)'))).toContain('MOCK_UPSTREAM_KEY');
   });
 
   it('rejects a bad port with usage help', async () => {

@@ -6,6 +6,7 @@ import { MAX_QUEUED_LOGS } from '../../electron/gateway/ui-events.js';
 import type { RequestLogEntry } from '../../electron/store/usage.js';
 import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+import { logRow } from '../helpers/store.js';
 import { callUi, openEvents, signIn, uiValue, type EventReader } from '../helpers/ui-events.js';
 
 const HEARTBEAT_MS = 150;
@@ -174,25 +175,7 @@ function stalledReader(cookie: string): Promise<{ response: IncomingMessage; des
 }
 
 function logEntry(i: number, padding: string): RequestLogEntry {
-  return {
-    id: `flood-${i}`,
-    time: Date.now(),
-    keyId: null,
-    model: `flood-${padding}`,
-    deployment: null,
-    status: 200,
-    latencyMs: 1,
-    promptTokens: 1,
-    completionTokens: 1,
-    totalTokens: 2,
-    cost: 0,
-    requestBody: null,
-    responseBody: null,
-    attemptCount: 1,
-    attempts: null,
-    errorCode: null,
-    errorMessage: null,
-  };
+  return logRow({ id: `flood-${i}`, model: `flood-${padding}`, deployment: null });
 }
 
 describe('a slow reader', () => {

@@ -234,7 +234,7 @@ describe('usage and spend', () => {
     const logs = (await gw.manage('GET', `/spend/logs?api_key=${token}&limit=1000`)).body as Array<{ total_tokens: number; model: string }>;
     expect(logs).toHaveLength(1000);
     expect(logs.reduce((sum, row) => sum + row.total_tokens, 0)).toBe(reported);
-    expect(logs[0]).toMatchObject({ model: 'gpt-test', api_key: token, status: 200 });
+    expect(logs[0]).toMatchObject({ model: 'gpt-test', api_key: token, status: 'success', status_code: 200 });
     expect(logs[0]).not.toHaveProperty('messages');
   });
 

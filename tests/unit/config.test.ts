@@ -77,8 +77,15 @@ general_settings:
 
   it('names the path of a model without a provider, or with an unknown one', () => {
     expect(configError(base.replace('openai/llama3', 'llama3'), { OPENAI_API_KEY: 'x' }).path).toBe('model_list[1].litellm_params.model');
-    const unknown = configError(base.replace('openai/llama3', 'nosuch/llama3'), { OPENAI_API_KEY: 'x' });
-    expect(unknown.message).toContain('unknown provider "nosuch"');
+  });
+
+  it('starts with a provider it does not serve: warned, listed, and refusing with a clear error', () => {
+    const config = parseConfigText(base.replace('openai/llama3', 'cohere/command-r'), { env: { OPENAI_API_KEY: 'x' } });
+    const cohere = config.deployments[1]!;
+    expect(cohere).toMatchObject({ modelName: 'local', family: 'cohere', upstreamModel: 'command-r' });
+    expect(cohere.unavailable?.message).toContain('does not serve the provider "cohere"');
+    expect(config.deployments[0]!.unavailable).toBeNull();
+    expect(config.warnings).toEqual([expect.stringContaining('model_list[1] (local, deployment local#1): provider "cohere" is not supported')]);
   });
 
 
@@ -88,10 +95,94 @@ general_settings:
     expect(error.message).toContain('simple-shuffle');
   });
 
-  it('names a missing environment variable', () => {
-    const error = configError(base);
-    expect(error.path).toBe('model_list[0].litellm_params.api_key');
-    expect(error.message).toContain('OPENAI_API_KEY');
+  it('starts without an environment variable a deployment names, warning and refusing that deployment with an authentication error', () => {
+    const config = parseConfigText(base, { env: {} });
+    expect(config.warnings).toEqual([expect.stringMatching(/model_list\[0\] \(gpt-4o, deployment primary\): environment variable OPENAI_API_KEY is not set/)]);
+    expect(config.deployments[0]!.unavailable).toMatchObject({ code: 'authentication', message: expect.stringContaining('OPENAI_API_KEY is not set') });
+    expect(config.deployments[1]!.unavailable).toBeNull();
+    const empty = parseConfigText(base.replace('os.environ/OPENAI_API_KEY', '""'), { env: {} });
+    expect(empty.deployments[0]!.unavailable?.message).toContain('api_key is empty');
+    const blank = parseConfigText(base.replace('os.environ/OPENAI_API_KEY', ''), { env: {} });
+    expect(blank.deployments[0]!.unavailable?.code).toBe('authentication');
+  });
+
+  it('reads numbers with underscores the way PyYAML (YAML 1.1) does', () => {
+    const config = parseConfigText(`${base.replace('rpm: 100', 'rpm: 1_000\n      tpm: 20_000')}litellm_settings:\n  drop_params: True\n`, { env: { OPENAI_API_KEY: 'x' } });
+    expect(config.deployments[0]).toMatchObject({ rpm: 1000, tpm: 20000 });
+    expect(config.routing.dropParams).toBe(true);
+    expect(parseConfigText(base.replace('id: primary', 'id: "1_000"'), { env: { OPENAI_API_KEY: 'x' } }).deployments[0]!.id).toBe('1_000');
+    expect(parseConfigText(`${base}  - model_name: n\n    litellm_params:\n      model: openai/n\n`, { env: { OPENAI_API_KEY: 'x' } }).deployments[2]!.modelName).toBe('n');
+  });
+
+  it('takes credentials from the environment where LiteLLM reads them', () => {
+    const yaml = `
+model_list:
+  - model_name: a
+    litellm_params: { model: anthropic/claude-sonnet-4-5 }
+  - model_name: g
+    litellm_params: { model: gemini/gemini-2.5-flash }
+  - model_name: z
+    litellm_params: { model: azure/my-gpt }
+  - model_name: b
+    litellm_params: { model: bedrock/anthropic.claude-3-haiku }
+  - model_name: o
+    litellm_params: { model: gpt-4o }
+  - model_name: local
+    litellm_params: { model: openai/llama, api_base: "http://127.0.0.1:8000/v1" }
+`;
+    const env = {
+      ANTHROPIC_API_KEY: 'ak',
+      GEMINI_API_KEY: 'gk',
+      AZURE_API_KEY: 'zk',
+      AZURE_API_BASE: 'https://res.openai.azure.com',
+      AZURE_API_VERSION: '2024-10-21',
+      AWS_ACCESS_KEY_ID: 'AKID',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_REGION_NAME: 'eu-west-1',
+      OPENAI_API_KEY: 'ok',
+    };
+    const config = parseConfigText(yaml, { env });
+    const [a, g, z, b, o, local] = config.deployments;
+    expect(a?.apiKey).toBe('ak');
+    expect(g?.apiKey).toBe('gk');
+    expect(z).toMatchObject({ apiKey: 'zk', apiVersion: '2024-10-21' });
+    expect(z?.apiBase.href).toBe('https://res.openai.azure.com/');
+    expect(b?.aws).toEqual({ accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: null, region: 'eu-west-1' });
+    expect(b?.apiBase.host).toBe('bedrock-runtime.eu-west-1.amazonaws.com');
+    expect(o?.apiKey).toBe('ok');
+    // Your own server never gets the OpenAI key, nor does another provider.
+    expect(local?.apiKey).toBeNull();
+    const groq = parseConfigText(one('groq/llama-3.3-70b'), { env: { OPENAI_API_KEY: 'ok', GROQ_API_KEY: 'gq' } });
+    expect(groq.deployments[0]?.apiKey).toBe('gq');
+    expect(config.warnings).toEqual([]);
+    const without = parseConfigText(yaml, { env: {} });
+    expect(without.deployments[3]!.unavailable?.message).toContain('AWS_ACCESS_KEY_ID is not set');
+  });
+
+  it('takes custom prices from litellm_params or model_info', () => {
+    const config = parseConfigText(
+      `${one('openai/a', '\n      input_cost_per_token: 0.000002')}  - model_name: p\n    litellm_params: { model: openai/b }\n    model_info:\n      input_cost_per_token: 1e-6\n      output_cost_per_token: 0.000004\n`,
+      { env: {} },
+    );
+    expect(config.deployments.map((d) => [d.inputCostPerToken, d.outputCostPerToken])).toEqual([
+      [0.000002, null],
+      [0.000001, 0.000004],
+    ]);
+  });
+
+  it('adds the versioned path to a provider endpoint given without it', () => {
+    const config = parseConfigText(
+      `${one('gemini/gemini-2.5-flash', '\n      api_base: https://generativelanguage.googleapis.com\n      api_key: k')}  - model_name: g\n    litellm_params: { model: groq/llama, api_base: "https://api.groq.com", api_key: k }\n  - model_name: own\n    litellm_params: { model: openai/x, api_base: "http://127.0.0.1:9000" }\n`,
+      { env: {} },
+    );
+    expect(config.deployments.map((d) => d.apiBase.href)).toEqual(['https://generativelanguage.googleapis.com/v1beta', 'https://api.groq.com/openai/v1', 'http://127.0.0.1:9000/']);
+  });
+
+  it('starts with a shared cache configured, warning that the local one is used', () => {
+    const config = parseConfigText(`${one('openai/a')}litellm_settings:\n  cache: true\n  cache_params:\n    type: redis\n    host: localhost\n    port: 6379\n  callbacks: ["langfuse"]\nrouter_settings:\n  cache_params: { type: redis }\nguardrails:\n  - guardrail_name: g\n`, { env: {} });
+    expect(config.cache).toEqual({ ttlMs: 600_000, maxEntries: 1000 });
+    expect(config.warnings).toEqual([expect.stringContaining('"redis" is not available yet; the local in-memory cache is used instead')]);
+    expect(config.unsupported).toEqual(['litellm_settings.cache_params.host', 'litellm_settings.cache_params.port', 'litellm_settings.callbacks', 'router_settings.cache_params', 'guardrails']);
   });
 
   it('rejects an api_base that is not an http(s) URL', () => {

@@ -9,6 +9,7 @@ import { startGateway } from '../../electron/gateway/start.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { DesktopShell } from '../../electron/shell/lifecycle.js';
 import { autostartFile } from '../../electron/shell/login-item.js';
+import { eventChannel, SUBSCRIBE_CHANNEL } from '../../shared/events.js';
 import { tempDir, writeConfig } from '../helpers/cli.js';
 import { createFakeElectron, type FakeElectron, type FakeOptions } from '../helpers/fake-electron.js';
 
@@ -358,6 +359,18 @@ describe('the tray', () => {
     tray.item('Pause gateway')!.click!({ checked: false });
     await expect.poll(() => tray.item('Resume gateway')).toBeDefined();
     expect((await fetch(`${originOf(h)}/v1/models`)).status).toBe(503);
+  });
+
+  it('forwards the app\'s events to the window: the tray\'s pause reaches the page as a status event', async () => {
+    const h = harness();
+    await h.shell.start();
+    await settle();
+    const sent: Array<{ channel: string; data: unknown }> = [];
+    const page = { send: (channel: string, data: unknown) => void sent.push({ channel, data }), isDestroyed: () => false, once: () => undefined };
+    h.fake.send(SUBSCRIBE_CHANNEL, { url: `${originOf(h)}/ui/`, parent: null }, page);
+    await expect.poll(() => sent[0]).toMatchObject({ channel: eventChannel('status'), data: { paused: false } });
+    h.fake.trays[0]!.item('Pause gateway')!.click!({ checked: false });
+    await expect.poll(() => sent.at(-1)).toMatchObject({ channel: eventChannel('status'), data: { paused: true } });
   });
 
   it('Linux, installed: "Start at login" writes and removes an XDG autostart entry', async () => {

@@ -6,6 +6,8 @@ import { migration003 } from './003_deployments.js';
 import { migration004 } from './004_orphan_deployments.js';
 import { migration005 } from './005_routing_settings.js';
 import { migration006 } from './006_log_attempts.js';
+import { migration007 } from './007_key_litellm_fields.js';
+import { migration008 } from './008_log_call_type.js';
 
 interface Migration {
   version: number;
@@ -13,7 +15,7 @@ interface Migration {
   sql: string;
 }
 
-const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
+const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 function pragma(db: Database, name: string): number {

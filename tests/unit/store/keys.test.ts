@@ -21,6 +21,11 @@ function everySetting(n: number): KeySettings {
     expiresAt: 2_000_000_000_000 + n,
     blocked: n % 2 === 1,
     metadata: { n, nested: { tags: ['a'] } },
+    tags: [`tag-${n}`],
+    softBudget: 1.5 + n,
+    modelMaxBudget: { 'gpt-4o': { budget_limit: 0.5 + n, time_period: '1d' } },
+    modelRpmLimit: { 'gpt-4o': 5 + n },
+    modelTpmLimit: { 'gpt-4o': 500 + n },
   };
 }
 

@@ -58,6 +58,8 @@ describe('schema version 6', () => {
             attempts: [attempt],
             errorCode: 'upstream',
             errorMessage: '500: boom',
+            callType: 'chat',
+            cacheHit: false,
           },
         ],
         daily: [],

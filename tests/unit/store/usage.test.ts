@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestLogEntry } from '../../../electron/store/usage.js';
-import { freshStore } from '../../helpers/store.js';
+import { freshStore, logRow } from '../../helpers/store.js';
 
 const DAY = 86_400_000;
 
 function entry(id: string, time: number): RequestLogEntry {
-  return {
-    id,
-    time,
-    keyId: 'key_a',
-    model: 'gpt-4o',
-    deployment: 'gpt-4o#0',
-    status: 200,
-    latencyMs: 10,
-    promptTokens: 3,
-    completionTokens: 4,
-    totalTokens: 7,
-    cost: 0.5,
-    requestBody: null,
-    responseBody: null,
-    attemptCount: 1,
-    attempts: null,
-    errorCode: null,
-    errorMessage: null,
-  };
+  return logRow({ id, time, keyId: 'key_a' });
 }
 
 describe('request log and daily spend', () => {

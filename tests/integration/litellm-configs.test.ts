@@ -1,0 +1,155 @@
+// LiteLLM's own published example configs (tests/fixtures/litellm-configs, MIT) start as they
+// are: what Loopgate lacks is warned about, and each serves a chat through a mock upstream.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../electron/config/index.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { serve, type MockServer } from '../helpers/mock-server.js';
+
+const fixture = (name: string): string => readFileSync(new URL(`../fixtures/litellm-configs/${name}`, import.meta.url), 'utf8');
+
+let upstream: MockServer;
+
+beforeAll(async () => {
+  // Answers any chat path, so OpenAI-compatible, Ollama and Azure deployment URLs all reach it.
+  upstream = await serve((path, _query, _headers, body, _raw, res) => {
+    if (!path.endsWith('/chat/completions')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"no such route"}}');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        created: 1,
+        model: body.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: `hello from ${String(body.model)}` }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
+      }),
+    );
+  });
+});
+afterAll(() => upstream.close());
+
+/** Starts the fixture with every servable deployment pointed at the mock upstream. */
+async function startFixture(name: string, env: Record<string, string>): Promise<TestGateway> {
+  return startTestGateway(fixture(name), {
+    env,
+    configure: (config) => {
+      for (const deployment of config.deployments) if (deployment.unavailable === null) deployment.apiBase = new URL(`${upstream.url}/v1`);
+    },
+  });
+}
+
+async function chat(gateway: TestGateway, model: string, key?: string): Promise<{ status: number; body: { choices?: Array<{ message: { content: string } }>; error?: { message: string; type: string } } }> {
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key ?? 'sk-test-master-key'}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  return { status: response.status, body: (await response.json()) as never };
+}
+
+describe("LiteLLM's example configs", () => {
+  it('simple_config.yaml: a bare OpenAI model name, the key from OPENAI_API_KEY', async () => {
+    const gateway = await startFixture('simple_config.yaml', { OPENAI_API_KEY: 'sk-from-env' });
+    try {
+      const reply = await chat(gateway, 'gpt-3.5-turbo');
+      expect(reply.status).toBe(200);
+      expect(reply.body.choices?.[0]?.message.content).toBe('hello from gpt-5-mini');
+      expect(upstream.requests.at(-1)?.headers.authorization).toBe('Bearer sk-from-env');
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('azure_config.yaml: tpm written 20_000, max_retries warned about', async () => {
+    const config = parseConfigText(fixture('azure_config.yaml'), { env: { AZURE_API_KEY: 'az' } });
+    expect(config.deployments.map((d) => d.tpm)).toEqual([20000, 100000]);
+    expect(config.unsupported).toEqual(['model_list[0].litellm_params.max_retries', 'model_list[1].litellm_params.max_retries']);
+    const gateway = await startFixture('azure_config.yaml', { AZURE_API_KEY: 'az' });
+    try {
+      expect((await chat(gateway, 'gpt-4-team2')).body.choices?.[0]?.message.content).toBe('hello from gpt-4');
+      expect(upstream.requests.at(-1)?.path).toBe('/v1/openai/deployments/gpt-4/chat/completions');
+      expect(upstream.requests.at(-1)?.headers['api-key']).toBe('az');
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('azure_config_with_tpm.yaml: two Azure deployments in one group', async () => {
+    const gateway = await startFixture('azure_config_with_tpm.yaml', {});
+    try {
+      expect((await chat(gateway, 'gpt-3.5-turbo')).body.choices?.[0]?.message.content).toMatch(/^hello from gpt-35-[12]$/);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('load_balancer.yaml: an unknown provider is listed and refused, the rest serves', async () => {
+    const config = parseConfigText(fixture('load_balancer.yaml'), { env: {} });
+    expect(config.warnings).toEqual([expect.stringContaining('provider "mistralai" is not supported')]);
+    expect(config.unsupported).toEqual(expect.arrayContaining(['model_list[0].tpm', 'model_list[0].rpm']));
+    const gateway = await startFixture('load_balancer.yaml', {});
+    try {
+      expect((await chat(gateway, 'gpt-3.5-turbo')).status).toBe(200);
+      const models = (await gateway.client().models.list()).data.map((model) => model.id);
+      expect(models).toContain('mistral-7b-instruct');
+      const refused = await chat(gateway, 'mistral-7b-instruct');
+      expect(refused.status).toBe(503);
+      expect(refused.body.error?.message).toContain('does not serve the provider "mistralai"');
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('aliases_config.yaml: Ollama models under OpenAI names; per-deployment request defaults warned about', async () => {
+    const config = parseConfigText(fixture('aliases_config.yaml'), { env: {} });
+    expect(config.unsupported).toEqual(['model_list[2].litellm_params.temperature', 'model_list[2].litellm_params.max_tokens']);
+    const gateway = await startFixture('aliases_config.yaml', {});
+    try {
+      expect((await chat(gateway, 'gpt-4')).body.choices?.[0]?.message.content).toBe('hello from llama2');
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('spend_tracking_config.yaml: a Redis cache becomes the local one, with a warning', async () => {
+    const env = { FAKE_OPENAI_API_BASE: 'http://127.0.0.1:9/v1' };
+    const config = parseConfigText(fixture('spend_tracking_config.yaml'), { env });
+    expect(config.cache).not.toBeNull();
+    expect(config.warnings).toEqual([expect.stringContaining('"redis" is not available yet; the local in-memory cache is used instead')]);
+    expect(config.unsupported).toEqual(['general_settings.use_redis_transaction_buffer', 'litellm_settings.cache_params.supported_call_types']);
+    const gateway = await startFixture('spend_tracking_config.yaml', env);
+    try {
+      expect((await chat(gateway, 'fake-openai-endpoint')).body.choices?.[0]?.message.content).toBe('hello from gpt-5-mini');
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("proxy_server_config.yaml (LiteLLM's own test config): unset keys and unknown providers warned, the rest serves", async () => {
+    const env = { OPENAI_API_KEY: 'sk-openai' };
+    const config = parseConfigText(fixture('proxy_server_config.yaml'), { env });
+    const warned = config.warnings.join('\n');
+    expect(warned).toContain('model_list[1] (gpt-3.5-turbo-end-user-test, deployment gpt-3.5-turbo-end-user-test#1): environment variable AZURE_API_KEY is not set');
+    expect(warned).toContain('provider "sagemaker" is not supported');
+    expect(warned).toContain('provider "text-completion-openai" is not supported');
+    expect(warned).toContain('"azure/" names no model');
+    expect(config.unsupported).toEqual(
+      expect.arrayContaining(['litellm_settings.default_team_settings', 'router_settings.redis_host', 'general_settings.pass_through_endpoints', 'finetune_settings']),
+    );
+    const gateway = await startFixture('proxy_server_config.yaml', env);
+    try {
+      expect((await chat(gateway, 'my-special-fake-model-alias-name', 'sk-1234')).status).toBe(200);
+      expect((await chat(gateway, 'fake-openai-endpoint', 'sk-1234')).body.choices?.[0]?.message.content).toBe('hello from fake');
+      // A group with a deployment that can serve uses it; one whose only deployment has no key says why.
+      expect((await chat(gateway, 'gpt-3.5-turbo-end-user-test', 'sk-1234')).status).toBe(200);
+      const noKey = await chat(gateway, 'gpt-4', 'sk-1234');
+      expect(noKey.status).toBe(401);
+      expect(noKey.body.error?.message).toContain('AZURE_API_KEY is not set');
+    } finally {
+      await gateway.close();
+    }
+  });
+});
