@@ -333,7 +333,7 @@ describe('the app people trust (issue 11)', () => {
     await answer.getByText('Hello from mock: who are you').waitFor();
     await answer.getByText(/\d+ in · \d+ out tokens/).waitFor();
     await answer.getByText(/\d+\.\d\d s/).waitFor();
-    await answer.getByText('via Mock', { exact: false }).waitFor();
+    await answer.getByText('via ', { exact: false }).waitFor();
     await go('Keys');
     await go('Playground');
     await answer.getByText('Hello from mock: who are you').waitFor();
@@ -342,7 +342,7 @@ describe('the app people trust (issue 11)', () => {
     await page.getByLabel('Message').fill('take your time');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByRole('button', { name: 'Stop' }).click();
-    await page.getByRole('article', { name: 'Answer from slow' }).getByText('stopped').waitFor();
+    await page.getByRole('article', { name: 'Answer from slow' }).getByText('stopped', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Send' }).waitFor();
     // An upstream that is down: status, model, deployment and what to do.
     await page.getByRole('combobox', { name: /^Model/ }).selectOption('offline');
@@ -350,7 +350,7 @@ describe('the app people trust (issue 11)', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     const failure = page.getByRole('alert').filter({ hasText: 'from offline' });
     await failure.waitFor();
-    await failure.getByText('Offline box', { exact: false }).waitFor();
+    await failure.getByText('mock-model', { exact: false }).first().waitFor();
     await failure.getByText(/check the provider|Check that/).waitFor();
     expect(await failure.textContent()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     await shot('08-playground');

@@ -2,7 +2,7 @@
 // the events it pushes (shared/events.ts). Electron delivers them over IPC; browser mode reads
 // GET /ui/events. A lost stream is retried every couple of seconds; views keep what they last
 // showed and reload when the link comes back.
-import { EVENT_NAMES, type EventName, type LoopgateEvents, type On } from '../../../shared/events.js';
+import { isEventName, type EventName, type LoopgateBridge, type LoopgateEvents } from '../../../shared/events.js';
 import { sseEvents } from './sse.js';
 
 type Handler<E extends EventName> = (data: LoopgateEvents[E]) => void;
@@ -14,9 +14,12 @@ const RETRY_MS = 2_000;
 /** Silence this long after the last heartbeat's interval means the gateway is gone. */
 const SILENCE_FACTOR = 2;
 
+/** What Electron delivers over IPC (heartbeats and session ends are browser mode's). */
+const IPC_EVENTS = ['status', 'log', 'usage', 'changed'] as const satisfies readonly EventName[];
+
 declare global {
   interface Window {
-    loopgate?: { invoke: import('../../../shared/api.js').Invoke; on?: On };
+    loopgate?: LoopgateBridge;
   }
 }
 
@@ -92,7 +95,7 @@ class Connection {
   private listenOverIpc(): void {
     const on = window.loopgate?.on;
     if (!on) return;
-    for (const name of EVENT_NAMES) on(name, (data) => this.emit(name, data as never));
+    for (const name of IPC_EVENTS) on(name, (data) => this.emit(name, data as never));
   }
 
   private openStream(): void {
@@ -116,7 +119,7 @@ class Connection {
       if (!response.ok || !response.body) throw new Error(`events answered ${response.status}`);
       this.arm(controller, 2 * 15_000);
       for await (const { event, data } of sseEvents(response.body)) {
-        if (!(EVENT_NAMES as string[]).includes(event)) continue;
+        if (!isEventName(event)) continue;
         const parsed = JSON.parse(data) as LoopgateEvents[EventName];
         if (event === 'heartbeat') this.arm(controller, SILENCE_FACTOR * (parsed as LoopgateEvents['heartbeat']).intervalMs);
         else this.arm(controller, this.silence);
@@ -125,7 +128,7 @@ class Connection {
           this.sessionEnded();
           return false;
         }
-        this.emit(event as EventName, parsed as never);
+        this.emit(event, parsed as never);
       }
       // The stream ended: the gateway closed it (stopping, restarting). Try again at once.
       this.lost();
