@@ -78,7 +78,7 @@ describe('the Loopgate UI in Chromium', () => {
     await form.getByRole('button', { name: 'Import' }).click();
     await page.getByText(/Imported 1 model on 1 provider\. Not imported: router_settings/).waitFor();
     // Imported into the store, so editable here.
-    await page.getByRole('article', { name: 'imported-model' }).getByRole('button', { name: 'Remove the group imported-model' }).waitFor();
+    await page.getByRole('article', { name: 'imported-model' }).getByRole('button', { name: 'Remove group imported-model' }).waitFor();
     const answer = await client(TEST_MASTER_KEY).chat.completions.create({ model: 'imported-model', messages: [{ role: 'user', content: 'imported' }] });
     expect(answer.choices[0]?.message.content).toBe('Hello from mock: imported');
     await shot('3b-models-imported');
@@ -165,7 +165,7 @@ describe('the Loopgate UI in Chromium', () => {
     await banner.waitFor();
     await shot('9-keys-conflict');
     expect((await gw.manage('GET', `/key/info?key=${token}`)).body.info.key_alias).toBe('changed-elsewhere');
-    await banner.getByRole('button', { name: 'Reload it' }).click();
+    await banner.getByRole('button', { name: 'Use theirs' }).click();
     await expect(page.getByRole('form', { name: 'Edit key' }).getByLabel('Name').inputValue()).resolves.toBe('changed-elsewhere');
     await page.getByRole('form', { name: 'Edit key' }).getByRole('button', { name: 'Cancel' }).click();
   });

@@ -52,7 +52,7 @@ async function saveRouting(on: Page = page): Promise<void> {
 }
 
 async function addDeployment(groupName: string, upstreamModel: string): Promise<void> {
-  await group(groupName).getByRole('button', { name: `Add a deployment to ${groupName}` }).click();
+  await group(groupName).getByRole('button', { name: `Add deployment to ${groupName}` }).click();
   const form = page.getByRole('form', { name: `Add a deployment to ${groupName}` });
   await form.getByLabel('Provider model').fill(upstreamModel);
   await form.getByRole('button', { name: 'Add deployment' }).click();
@@ -118,7 +118,7 @@ describe('Models & routing in Chromium, on live traffic', () => {
     await fileGroup.getByRole('button', { name: 'Make an editable copy of file-model' }).click();
     // One group now: the app's copy serves, the file's deployment is listed, unused.
     const copied = group('file-model');
-    await copied.getByRole('button', { name: 'Remove the group file-model' }).waitFor();
+    await copied.getByRole('button', { name: 'Remove group file-model' }).waitFor();
     await copied.getByText("the app's, in force over the config file's").waitFor();
     await expect(copied.getByRole('button', { name: /^Edit / }).count()).resolves.toBe(1);
     await copied.getByText('not used').waitFor();
@@ -313,7 +313,7 @@ describe('Models & routing in Chromium, on live traffic', () => {
     });
     expect(created.status).toBe(200);
     await dismissToasts(page);
-    await group('broken').getByRole('button', { name: 'Remove the group broken' }).click();
+    await group('broken').getByRole('button', { name: 'Remove group broken' }).click();
     const dialog = page.getByRole('dialog', { name: 'Remove the group “broken”?' });
     await dialog.getByText('broken-tool').waitFor();
     await dialog.getByText('legacy').waitFor();
@@ -321,7 +321,7 @@ describe('Models & routing in Chromium, on live traffic', () => {
     await shot(page, 'routing-5-remove', false);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await group('broken').waitFor();
-    await group('broken').getByRole('button', { name: 'Remove the group broken' }).click();
+    await group('broken').getByRole('button', { name: 'Remove group broken' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Remove group' }).click();
     await group('broken').waitFor({ state: 'detached' });
     await expect(attempt('broken')).resolves.toMatchObject({ status: 404 });
@@ -334,7 +334,7 @@ describe('Models & routing in Chromium, on live traffic', () => {
       .map((control) => control.outerHTML.slice(0, 160))`);
     expect(unnamed).toEqual([]);
     // A removal asked from the keyboard, and called off with Escape.
-    await group('assistant').getByRole('button', { name: 'Remove the group assistant' }).focus();
+    await group('assistant').getByRole('button', { name: 'Remove group assistant' }).focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Remove the group “assistant”?' });
     await dialog.waitFor();

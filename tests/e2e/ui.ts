@@ -3,6 +3,7 @@
 // tests/.screenshots (git-ignored) with the toasts dismissed first.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright';
 import { expect } from 'vitest';
 import { rendererDir } from '../../electron/core/app-info.js';
@@ -68,6 +69,15 @@ export async function shot(page: Page, name: string, fullPage = true): Promise<v
 }
 
 export async function go(page: Page, view: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: view }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: view }).click();
   await expect.poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).toBeTruthy();
+}
+
+
+/** What axe-core finds serious or critical on the page as it is now: "rule: target" lines. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: axe.source });
+  return page.evaluate<string[]>(`window.axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((node) => v.id + ': ' + node.target.join(' ') + ' — ' + node.failureSummary.split('\\n').slice(0, 2).join(' '))))`);
 }

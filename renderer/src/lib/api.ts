@@ -1,13 +1,10 @@
 // The renderer's one way to the core: `window.loopgate.invoke` under Electron (IPC), else the
 // same API over HTTP in browser mode. Both answer `{ ok, value } | { ok: false, error }`.
-import type { ApiMethod, ApiRequest, ApiResponse, Invoke, Result } from '../../../shared/api.js';
+// A gateway that does not answer, or a session that has ended, is told to the connection
+// state (one banner, the sign-in page), not to every caller as a toast.
+import type { ApiMethod, ApiRequest, ApiResponse, Result } from '../../../shared/api.js';
 import type { ErrorData } from '../../../shared/errors.js';
-
-declare global {
-  interface Window {
-    loopgate?: { invoke: Invoke };
-  }
-}
+import { connection } from './connection.svelte.js';
 
 export class ApiError extends Error {
   constructor(readonly data: ErrorData) {
@@ -18,26 +15,45 @@ export class ApiError extends Error {
   }
 }
 
+/** The gateway did not answer: said once by the connection banner, not per call. */
+class UnreachableError extends Error {
+  constructor() {
+    super("Loopgate isn't responding.");
+  }
+}
+
 async function overHttp<M extends ApiMethod>(method: M, request: ApiRequest<M>): Promise<Result<ApiResponse<M>>> {
-  const response = await fetch(`/ui/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(request ?? {}),
-  });
-  return (await response.json()) as Result<ApiResponse<M>>;
+  let response: Response;
+  try {
+    response = await fetch(`/ui/api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request ?? {}),
+    });
+  } catch {
+    connection.lost();
+    throw new UnreachableError();
+  }
+  const body = (await response.json().catch(() => null)) as Result<ApiResponse<M>> | null;
+  if (!body) {
+    connection.lost();
+    throw new UnreachableError();
+  }
+  return body;
 }
 
 export async function call<M extends ApiMethod>(method: M, request: ApiRequest<M>): Promise<ApiResponse<M>> {
   const result = window.loopgate ? await window.loopgate.invoke(method, request) : await overHttp(method, request);
-  if (!result.ok) throw new ApiError(result.error);
+  if (!result.ok) {
+    if (result.error.code === 'authentication' && connection.browserMode) connection.sessionEnded();
+    throw new ApiError(result.error);
+  }
   return result.value;
 }
 
-export async function sessionState(): Promise<boolean> {
-  if (window.loopgate) return true;
-  const response = await fetch('/ui/session');
-  const body = (await response.json()) as { value?: { signedIn?: boolean } };
-  return body.value?.signedIn === true;
+/** True for failures the connection state already shows (no toast for them). */
+export function isConnectionFailure(error: unknown): boolean {
+  return error instanceof UnreachableError || (error instanceof ApiError && error.code === 'authentication' && connection.browserMode);
 }
 
 export async function signIn(masterKey: string): Promise<void> {

@@ -1,7 +1,10 @@
-// App-wide state: which view is open, the gateway's status, and toasts. One instance.
+// App-wide state: the gateway's status (pushed by the core's `status` event), navigation, and
+// toasts. One instance.
 import type { StatusView } from '../../../shared/api.js';
-import type { ViewId } from '../views/registry.js';
-import { ApiError, call } from './api.js';
+import type { ViewId } from '../views/ids.js';
+import { call, isConnectionFailure } from './api.js';
+import { connection } from './connection.svelte.js';
+import { router } from './router.svelte.js';
 
 interface Toast {
   id: number;
@@ -9,17 +12,27 @@ interface Toast {
   text: string;
 }
 
+/** More than this and the oldest go first: a stack never grows over the view. */
+const MAX_TOASTS = 3;
+
 class AppState {
-  view = $state<ViewId>('overview');
   status = $state<StatusView | null>(null);
   toasts = $state<Toast[]>([]);
   private nextToast = 1;
 
-  /** First run: nothing configured yet, so the guide shows. */
-  firstRun = $derived(this.status !== null && this.status.counts.models === 0);
+  constructor() {
+    connection.on('status', (status) => (this.status = status));
+    connection.on('usage', ({ today }) => {
+      if (this.status) this.status = { ...this.status, today };
+    });
+  }
 
-  go(view: ViewId): void {
-    this.view = view;
+  get view(): ViewId {
+    return router.view;
+  }
+
+  go(view: ViewId, params: Record<string, string> = {}): void {
+    router.go(view, params);
   }
 
   async refreshStatus(): Promise<void> {
@@ -34,9 +47,10 @@ class AppState {
     this.push('ok', text);
   }
 
-  /** Every service error ends up as a readable toast, never a silent failure. */
+  /** Every service error ends up as a readable toast, never a silent failure; a lost link is the banner's to say. */
   fail(error: unknown): void {
-    this.push('error', error instanceof ApiError || error instanceof Error ? error.message : String(error));
+    if (isConnectionFailure(error)) return;
+    this.push('error', error instanceof Error ? error.message : String(error));
   }
 
   dismiss(id: number): void {
@@ -44,8 +58,9 @@ class AppState {
   }
 
   private push(kind: Toast['kind'], text: string): void {
+    // The same message again moves to the end instead of stacking up.
     const id = this.nextToast++;
-    this.toasts = [...this.toasts, { id, kind, text }];
+    this.toasts = [...this.toasts.filter((toast) => toast.text !== text), { id, kind, text }].slice(-MAX_TOASTS);
     setTimeout(() => this.dismiss(id), kind === 'error' ? 8000 : 4000);
   }
 }

@@ -4,10 +4,11 @@ const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumF
 
 export const count = (value: number): string => (value >= 100_000 ? compact.format(value) : integer.format(value));
 
+/** Dollars with enough precision to never read "$0.0000" for a cost that is not zero: $0.0042, $0.0000031. */
 export function money(value: number): string {
   if (value === 0) return '$0';
-  if (value < 0.01) return `$${value.toFixed(4)}`;
-  return `$${value.toFixed(2)}`;
+  if (value >= 0.01) return `$${value.toFixed(2)}`;
+  return `$${value.toFixed(Math.min(12, 1 - Math.floor(Math.log10(value))))}`;
 }
 
 export function time(epochMs: number): string {
@@ -38,4 +39,24 @@ export function readableError(text: string): string {
   } catch {
     return text;
   }
+}
+
+const DAY_MS = 86_400_000;
+
+/** "expires in 89 days", "expires in 5 hours", "expired 2 days ago", "never expires". */
+export function expiry(expiresAt: number | null, now = Date.now()): string {
+  if (expiresAt === null) return 'never expires';
+  const left = expiresAt - now;
+  const span = (ms: number): string => (ms >= 2 * DAY_MS ? plural(Math.floor(ms / DAY_MS), 'day') : ms >= 3_600_000 ? plural(Math.floor(ms / 3_600_000), 'hour') : plural(Math.max(1, Math.floor(ms / 60_000)), 'minute'));
+  return left > 0 ? `expires in ${span(left)}` : `expired ${span(-left)} ago`;
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago", "never". */
+export function ago(epochMs: number | null, now = Date.now()): string {
+  if (epochMs === null) return 'never';
+  const ms = Math.max(0, now - epochMs);
+  if (ms < 60_000) return 'just now';
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`;
+  if (ms < DAY_MS) return `${Math.floor(ms / 3_600_000)} h ago`;
+  return `${plural(Math.floor(ms / DAY_MS), 'day')} ago`;
 }

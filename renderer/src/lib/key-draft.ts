@@ -6,7 +6,7 @@ import { numberErrors, numberOf, textOf, type NumberRule } from './number-fields
 
 export interface KeyDraft {
   keyAlias: string;
-  models: string;
+  models: string[];
   rpmLimit: string;
   tpmLimit: string;
   maxParallelRequests: string;
@@ -29,13 +29,13 @@ const NUMBERS = {
 const DURATION_FIELDS = ['budgetDuration', 'duration'] as const;
 
 export function blankDraft(): KeyDraft {
-  return { keyAlias: '', models: '', rpmLimit: '', tpmLimit: '', maxParallelRequests: '', maxBudget: '', budgetDuration: '', duration: '', neverExpires: false };
+  return { keyAlias: '', models: [], rpmLimit: '', tpmLimit: '', maxParallelRequests: '', maxBudget: '', budgetDuration: '', duration: '', neverExpires: false };
 }
 
 export function draftOf(key: KeyView): KeyDraft {
   return {
     keyAlias: key.keyAlias ?? '',
-    models: key.models.join(', '),
+    models: [...key.models],
     rpmLimit: textOf(key.rpmLimit),
     tpmLimit: textOf(key.tpmLimit),
     maxParallelRequests: textOf(key.maxParallelRequests),
@@ -61,7 +61,7 @@ export function patchOf(draft: KeyDraft, editing: boolean): KeyPatch {
   const duration = draft.duration.trim();
   const patch: KeyPatch = {
     keyAlias: draft.keyAlias.trim() || null,
-    models: draft.models.split(',').map((model) => model.trim()).filter(Boolean),
+    models: [...draft.models],
     rpmLimit: numberOf(draft.rpmLimit),
     tpmLimit: numberOf(draft.tpmLimit),
     maxParallelRequests: numberOf(draft.maxParallelRequests),

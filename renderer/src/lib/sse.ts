@@ -2,13 +2,19 @@
 // gateway reads every stream with.
 import { createParser } from 'eventsource-parser';
 
+export interface SseEvent {
+  /** The `event:` field; '' for an unnamed event. */
+  event: string;
+  data: string;
+}
+
 /**
- * Each event's data, as soon as the event is complete. An event the server left without its
- * blank line at the end still counts, as it does in the gateway.
+ * Each event as soon as it is complete. An event the server left without its blank line at the
+ * end still counts, as it does in the gateway.
  */
-export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const ready: string[] = [];
-  const parser = createParser({ onEvent: (event) => ready.push(event.data) });
+export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+  const ready: SseEvent[] = [];
+  const parser = createParser({ onEvent: (event) => ready.push({ event: event.event ?? '', data: event.data }) });
   const decoder = new TextDecoder();
   const reader = body.getReader();
   try {
@@ -22,4 +28,9 @@ export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator
     // A reader that stops early (an error event) lets go of the response.
     await reader.cancel().catch(() => undefined);
   }
+}
+
+/** Each event's data only (the Playground's chat stream). */
+export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  for await (const event of sseEvents(body)) yield event.data;
 }

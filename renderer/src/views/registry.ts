@@ -1,7 +1,8 @@
-// Every view the app has, in menu order: its id (used in navigation), label and component. A new
-// view is one row here.
+// Every view the app has, in menu order: its id (its URL, #/<id>), label, icon (the collapsed
+// sidebar shows only that) and component. A new view is one row here and one id in ids.ts.
 import type { Component } from 'svelte';
 import Connect from './Connect.svelte';
+import type { ViewId } from './ids.js';
 import Keys from './Keys.svelte';
 import Logs from './Logs.svelte';
 import Models from './Models.svelte';
@@ -9,14 +10,14 @@ import Overview from './Overview.svelte';
 import Playground from './Playground.svelte';
 import Providers from './Providers.svelte';
 
-export const VIEWS = [
-  { id: 'overview', label: 'Overview', component: Overview },
-  { id: 'providers', label: 'Providers', component: Providers },
-  { id: 'models', label: 'Models & routing', component: Models },
-  { id: 'keys', label: 'Keys', component: Keys },
-  { id: 'logs', label: 'Logs', component: Logs },
-  { id: 'playground', label: 'Playground', component: Playground },
-  { id: 'connect', label: 'Connect', component: Connect },
-] as const satisfies ReadonlyArray<{ id: string; label: string; component: Component }>;
+export type { ViewId } from './ids.js';
 
-export type ViewId = (typeof VIEWS)[number]['id'];
+export const VIEWS: ReadonlyArray<{ id: ViewId; label: string; icon: string; component: Component }> = [
+  { id: 'overview', label: 'Overview', icon: '◷', component: Overview },
+  { id: 'providers', label: 'Providers', icon: '☁', component: Providers },
+  { id: 'models', label: 'Models & routing', icon: '⇄', component: Models },
+  { id: 'keys', label: 'Keys', icon: '⚷', component: Keys },
+  { id: 'logs', label: 'Logs', icon: '☰', component: Logs },
+  { id: 'playground', label: 'Playground', icon: '✎', component: Playground },
+  { id: 'connect', label: 'Connect', icon: '⚡', component: Connect },
+];

@@ -1,0 +1,34 @@
+// The Connect view's key: the one "Create a key to fill in" made, kept for the whole session so
+// a second click (or a return to the view) reuses it instead of making another.
+import { call } from './api.js';
+import { app } from './app.svelte.js';
+import { guide } from './guide.svelte.js';
+
+/** Pasted as is, this is refused by the gateway with a readable 401; it is never a real key. */
+export const KEY_PLACEHOLDER = 'PASTE-YOUR-LOOPGATE-KEY';
+
+class ConnectState {
+  made = $state<{ secret: string; alias: string } | null>(null);
+  creating = $state(false);
+
+  async makeKey(): Promise<void> {
+    if (this.made || this.creating) return;
+    this.creating = true;
+    try {
+      const created = await call('keys.create', { keyAlias: 'connected-tools', models: [], rpmLimit: null, tpmLimit: null, maxParallelRequests: null, maxBudget: null, budgetDuration: null, duration: null });
+      this.made = { secret: created.secret, alias: created.key.keyAlias ?? created.key.keyPrefix };
+      app.say('Created the key “connected-tools”; it is filled in below. Copy the setup now: the key is shown only while this window is open.');
+      await app.refreshStatus();
+    } catch (error) {
+      app.fail(error);
+    } finally {
+      this.creating = false;
+    }
+  }
+
+  copied(): void {
+    guide.connected();
+  }
+}
+
+export const connect = new ConnectState();

@@ -1,0 +1,146 @@
+// The Keys view's state: the page of keys, the one being edited, a conflict with someone
+// else's edit, and the actions (errors become toasts; a stale version becomes a conflict to act on).
+import type { KeyPatch, KeyView } from '../../../shared/api.js';
+import type { KeyStatus } from '../../../shared/keys.js';
+import type { ConflictField } from '../components/ConflictBanner.svelte';
+import { ApiError, call } from './api.js';
+import { app } from './app.svelte.js';
+import { confirmation } from './confirm.svelte.js';
+import { money } from './format.js';
+
+const PAGE_SIZE = 10;
+
+export function keyName(key: KeyView): string {
+  return key.keyAlias ?? key.keyPrefix;
+}
+
+/** Each field a conflict can differ in, as a person reads it. */
+const FIELDS: Array<{ label: string; read: (key: KeyView) => string }> = [
+  { label: 'Name', read: (k) => k.keyAlias ?? '—' },
+  { label: 'Allowed models', read: (k) => k.models.join(', ') || 'all' },
+  { label: 'Requests / minute', read: (k) => String(k.rpmLimit ?? 'no limit') },
+  { label: 'Tokens / minute', read: (k) => String(k.tpmLimit ?? 'no limit') },
+  { label: 'Parallel requests', read: (k) => String(k.maxParallelRequests ?? 'no limit') },
+  { label: 'Budget', read: (k) => (k.maxBudget === null ? 'no budget' : money(k.maxBudget)) },
+  { label: 'Budget period', read: (k) => k.budgetDuration ?? '—' },
+];
+
+class KeysState {
+  keys = $state<KeyView[]>([]);
+  total = $state(0);
+  page = $state(1);
+  status = $state<KeyStatus | ''>('');
+  search = $state('');
+  /** False until the first page arrived: no "No keys yet" before we know. */
+  loaded = $state(false);
+  secret = $state<{ value: string; alias: string } | null>(null);
+  editing = $state<KeyView | null>(null);
+  /** Someone else's version of the key being edited, with what this person tried to save. */
+  conflict = $state<{ theirs: KeyView; mine: KeyPatch | null } | null>(null);
+  /** Configured model groups and aliases, for the allowed-models picker. */
+  known = $state<string[]>([]);
+
+  pages = $derived(Math.max(1, Math.ceil(this.total / PAGE_SIZE)));
+
+  conflictFields = $derived.by((): ConflictField[] | undefined => {
+    const conflict = this.conflict;
+    if (!conflict?.mine) return undefined;
+    // What saving mine would make of their version: their key with my fields over it.
+    const mine = { ...conflict.theirs, ...conflict.mine } as KeyView;
+    return FIELDS.map((field) => ({ label: field.label, theirs: field.read(conflict.theirs), mine: field.read(mine) })).filter((row) => row.theirs !== row.mine);
+  });
+
+  async load(): Promise<void> {
+    try {
+      const result = await call('keys.list', { page: this.page, size: PAGE_SIZE, ...(this.status ? { status: this.status } : {}), ...(this.search ? { search: this.search } : {}) });
+      this.keys = result.keys;
+      this.total = result.total;
+      this.loaded = true;
+    } catch (error) {
+      // What was shown stays: a failed load never turns into an empty list.
+      app.fail(error);
+    }
+  }
+
+  async loadKnown(): Promise<void> {
+    try {
+      const groups = await call('models.groups', {});
+      this.known = [...new Set(groups.flatMap((group) => [group.name, ...group.aliases]))].sort();
+    } catch (error) {
+      app.fail(error);
+    }
+  }
+
+  async create(patch: KeyPatch): Promise<boolean> {
+    try {
+      const created = await call('keys.create', patch);
+      this.secret = { value: created.secret, alias: created.key.keyAlias ?? created.key.keyPrefix };
+      this.page = 1;
+      await this.load();
+      return true;
+    } catch (error) {
+      app.fail(error);
+      return false;
+    }
+  }
+
+  edit(key: KeyView | null): void {
+    this.editing = key;
+    this.conflict = null;
+  }
+
+  /** A stale version means someone else changed the key first: show both, never overwrite. */
+  private async guarded(action: () => Promise<unknown>, mine: KeyPatch | null = null): Promise<boolean> {
+    try {
+      await action();
+      this.conflict = null;
+      await this.load();
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'conflict') this.conflict = { theirs: error.data.current as KeyView, mine };
+      else app.fail(error);
+      return false;
+    }
+  }
+
+  setActive(key: KeyView, active: boolean): Promise<boolean> {
+    return this.guarded(async () => {
+      await call('keys.setActive', { id: key.id, active, version: key.version });
+      app.say(active ? `Restored ${keyName(key)}.` : `Revoked ${keyName(key)}: it stops working now.`);
+    });
+  }
+
+  save(key: KeyView, patch: KeyPatch): Promise<boolean> {
+    return this.guarded(async () => {
+      await call('keys.update', { ...patch, id: key.id, version: key.version });
+      this.editing = null;
+      app.say('Saved.');
+    }, patch);
+  }
+
+  /** Takes their version: the form opens again on it. */
+  async useTheirs(): Promise<void> {
+    if (this.conflict && this.editing) this.editing = this.conflict.theirs;
+    this.conflict = null;
+    await this.load();
+  }
+
+  /** Sends this person's edit again, naming their version. */
+  async applyMine(): Promise<void> {
+    const conflict = this.conflict;
+    if (!conflict?.mine) return;
+    await this.save(conflict.theirs, conflict.mine);
+  }
+
+  async remove(key: KeyView): Promise<void> {
+    const sure = await confirmation.ask({
+      title: `Delete the key “${keyName(key)}”?`,
+      body: `Every tool using ${key.keyPrefix}… gets “invalid API key” from its next request. Its usage history stays in the logs. This cannot be undone.`,
+      confirmLabel: 'Delete key',
+    });
+    if (!sure) return;
+    if (await this.guarded(() => call('keys.delete', { id: key.id }))) app.say(`Deleted ${keyName(key)}.`);
+  }
+}
+
+export const keysState = new KeysState();
