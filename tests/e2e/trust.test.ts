@@ -403,9 +403,11 @@ describe('the app people trust (issue 11)', () => {
       Aider: { OPENAI_API_BASE: v1, OPENAI_API_KEY: made },
       'Qwen Code': { OPENAI_BASE_URL: v1, OPENAI_API_KEY: made, OPENAI_MODEL: 'chat' },
       'Codex CLI': { LOOPGATE_API_KEY: made },
+      'Gemini CLI': { GOOGLE_GEMINI_BASE_URL: url(), GEMINI_API_KEY: made },
     };
+    expect(JSON.parse(await code('Gemini CLI'))).toEqual({ security: { auth: { selectedType: 'gemini-api-key' } } });
     for (const [tool, expected] of Object.entries(shells)) {
-      const script = await code(tool, tool === 'Codex CLI' ? 1 : 0);
+      const script = await code(tool, tool === 'Codex CLI' || tool === 'Gemini CLI' ? 1 : 0);
       expect(spawnSync('bash', ['-n'], { input: script }).status, `${tool}: bash -n`).toBe(0);
       const exports = script.split('\n').filter((line) => line.startsWith('export ')).join('\n');
       const env = spawnSync('bash', ['-c', `${exports}\nenv`], { encoding: 'utf8', env: {} }).stdout;

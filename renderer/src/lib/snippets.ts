@@ -59,6 +59,14 @@ export function snippets(baseUrl: string, key: string, model: string): Snippet[]
         2,
       )}\n`,
     },
+    {
+      tool: 'Gemini CLI',
+      where: '~/.gemini/settings.json',
+      language: 'json',
+      note: 'Gemini CLI needs its auth type chosen here when it talks to a gateway; it speaks Google’s Gemini API, which Loopgate serves to any provider.',
+      code: `${JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }, null, 2)}\n`,
+      then: { where: 'then in your shell', language: 'sh', code: `export GOOGLE_GEMINI_BASE_URL=${baseUrl}\nexport GEMINI_API_KEY=${key}\ngemini -m ${model}` },
+    },
     { tool: 'Qwen Code', where: 'shell', language: 'sh', code: `export OPENAI_BASE_URL=${v1}\nexport OPENAI_API_KEY=${key}\nexport OPENAI_MODEL=${model}\nqwen` },
     {
       tool: 'Cline',
