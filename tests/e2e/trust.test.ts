@@ -214,12 +214,15 @@ describe('the app people trust (issue 11)', () => {
     const guide = page.getByRole('region', { name: 'Getting started' });
     await expect.poll(() => guide.getByText('(done)').count()).toBe(2);
     await shot('04a-overview-checklist');
+    // A soft budget a single request crosses: the list says so (LiteLLM's soft_budget warns, never refuses).
+    expect((await manage('POST', '/key/update', { key: keyToken, soft_budget: 0.000000001 })).status).toBe(200);
     await client(secret).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'first use' }] });
     // Pushed, not polled: the list reloads on the core's `changed: keys`, or shows it on the next visit.
     // A request came through: all three done, the checklist leaves.
     await expect.poll(() => guide.count()).toBe(0);
     await go('Keys');
     await row.getByText('just now').waitFor();
+    await row.getByText('Past its soft budget of', { exact: false }).waitFor();
     await expect(row.getByText(/^\$0\.0000\d+ of \$5\.00/).count()).resolves.toBe(1);
     await shot('04-keys-list');
   });
