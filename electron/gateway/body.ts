@@ -35,9 +35,9 @@ export interface BodyPolicy {
   budget: BodyBudget;
 }
 
-export function bodyPolicy(limitBytes = DEFAULT_MAX_BODY_BYTES, maxDepth = DEFAULT_MAX_DEPTH): BodyPolicy {
-  // Three bodies at the limit at once (or many small ones); past that, "busy, retry".
-  return { limitBytes, maxDepth, budget: new BodyBudget(Math.max(3 * limitBytes, 64 * 1024 * 1024)) };
+/** By default three bodies at the limit at once (or many small ones); past that, "busy, retry". */
+export function bodyPolicy(limitBytes = DEFAULT_MAX_BODY_BYTES, budgetBytes: number | null = null): BodyPolicy {
+  return { limitBytes, maxDepth: DEFAULT_MAX_DEPTH, budget: new BodyBudget(budgetBytes ?? Math.max(3 * limitBytes, 64 * 1024 * 1024)) };
 }
 
 const policies = new WeakMap<IncomingMessage, BodyPolicy>();

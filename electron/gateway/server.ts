@@ -74,6 +74,8 @@ export interface NetworkLimits {
   /** Wrong keys allowed per client address per window before it is answered 429. */
   authFailures: number;
   authWindowMs: number;
+  /** Request-body bytes held at once across all requests; null: three times the body limit, at least 64 MiB. */
+  bodyBudgetBytes: number | null;
 }
 
 const NETWORK_DEFAULTS: NetworkLimits = {
@@ -84,6 +86,7 @@ const NETWORK_DEFAULTS: NetworkLimits = {
   checkIntervalMs: 1_000,
   authFailures: 10,
   authWindowMs: 60_000,
+  bodyBudgetBytes: null,
 };
 
 export interface Gateway {
@@ -131,7 +134,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const auth = new Authenticator(options.masterKey, keyCache, clock);
   const limits: NetworkLimits = { ...NETWORK_DEFAULTS, ...options.network };
   const throttle = new AuthThrottle(limits.authFailures, limits.authWindowMs, clock);
-  const bodies = bodyPolicy(config.security.maxBodyBytes);
+  const bodies = bodyPolicy(config.security.maxBodyBytes, limits.bodyBudgetBytes);
   // Set again by listen(), which knows the bound address.
   let hosts = new HostGuard({ allowedHosts: config.security.allowedHosts });
   const metrics = new GatewayMetrics();
@@ -367,6 +370,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // The log gets the whole story (stack included); the answer only the request id.
       if (error.code === 'internal') logger.log('error', 'unhandled', { id: ctx.id, error: thrown instanceof Error ? (thrown.stack ?? String(thrown)) : String(thrown) });
       ctx.failure ??= { code: error.code, message: error.message };
+      // A body refused half-way is not read on: the connection closes after the answer.
+      if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
       if (!res.headersSent) sendError(ctx, error);
       else res.end();
     }

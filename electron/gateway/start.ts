@@ -1,12 +1,13 @@
 // Starting a gateway the way both `loopgate serve` and the Electron app do: data dir, config,
 // master key, then listen.
-import { emptyConfig, loadConfigFile, type Environment, type GatewayConfig } from '../config/index.js';
+import { ConfigError, emptyConfig, loadConfigFile, type Environment, type GatewayConfig } from '../config/index.js';
 import { ensureDataDir } from '../config/data-dir.js';
 import { loadOrCreateMasterKey } from '../config/master-key.js';
 import { APP_VERSION, rendererDir } from '../core/app-info.js';
 import { expandOllamaWildcards } from '../providers/ollama.js';
 import { openStore, type Store } from '../store/index.js';
 import type { Logger } from '../core/logger.js';
+import { isLoopbackAddress } from './host-guard.js';
 import { createGateway, type Gateway } from './server.js';
 
 export interface StartOptions {
@@ -38,6 +39,13 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
     });
   }
   for (const warning of config.warnings) logger.log('warn', warning);
+  if (!isLoopbackAddress(options.host)) {
+    // Beyond this machine, the master key is the only guard: it must be one the user chose.
+    if (!config.masterKey) {
+      throw new ConfigError('--host', `listening on ${options.host} opens Loopgate beyond this machine; set general_settings.master_key or LOOPGATE_MASTER_KEY first`);
+    }
+    logger.log('warn', `Listening on ${options.host}: other machines can reach Loopgate; only the master key and virtual keys guard it.`);
+  }
   await ensureDataDir(options.dataDir);
   let masterKey = config.masterKey;
   if (!masterKey) {
