@@ -232,6 +232,9 @@ describe('request bodies', () => {
     const answer = await post(gw, big);
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).error.code).toBe('payload_too_large');
+    // Without a declared length (chunked), the limit holds while reading.
+    const chunked = await post(gw, big, { ...json, 'transfer-encoding': 'chunked' });
+    expect(chunked.status).toBe(413);
     const fits = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'x'.repeat(900_000) }] });
     expect((await post(gw, fits)).status).toBe(200);
   });
