@@ -5,6 +5,7 @@ import { anthropicDialect, anthropicToChat } from '../dialects/anthropic/index.j
 import { countChatPromptTokens } from '../providers/tokens.js';
 import { keyAlias, modelAllowed } from './admission.js';
 import { readJsonObject } from './body.js';
+import { checkRequestShape } from './request-shape.js';
 import { sendJson, type RequestContext } from './context.js';
 import { GatewayError } from '../core/errors.js';
 import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
@@ -34,6 +35,7 @@ export async function countTokens(deps: ProxyDeps, ctx: RequestContext): Promise
     });
     return sendJson(ctx, upstream.statusCode, await upstream.body.text(), clientHeadersFromUpstream(upstream.headers));
   }
+  checkRequestShape('anthropic', body);
   const { chat } = anthropicToChat(body);
   sendJson(ctx, 200, JSON.stringify({ input_tokens: countChatPromptTokens(chat) }));
 }
