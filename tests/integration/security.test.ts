@@ -252,6 +252,24 @@ describe('request bodies', () => {
     expect((await post(gw, text)).status).toBe(200);
   });
 
+  it('checks the fields every dialect reads before translating: a 400 naming the field', async () => {
+    const gw = await gateway();
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['/v1/chat/completions', { model: 'gpt-test', stream: -5e-324, messages: [{ role: 'user', content: 'hi' }] }, 'stream'],
+      ['/v1/chat/completions', { model: 'gpt-test', messages: 'hi' }, 'messages'],
+      ['/v1/chat/completions', { model: 'gpt-test', messages: [{ role: 'user', content: [null] }] }, 'messages'],
+      ['/v1/messages', { model: 'gpt-test', max_tokens: 5, messages: [], system: [null] }, 'system'],
+      ['/v1/messages/count_tokens', { model: 'gpt-test', messages: [{ role: 'user', content: 5 }] }, 'messages'],
+      ['/v1/responses', { model: 'gpt-test', input: [], tools: 0 }, 'tools'],
+      ['/v1/embeddings', { model: 'gpt-test', input: { text: 'x' } }, 'input'],
+    ];
+    for (const [path, body, param] of cases) {
+      const answer = await raw(gw.url, { method: 'POST', path, headers: { ...master, ...json }, body: JSON.stringify(body) });
+      expect(answer.status, `${path} ${param}`).toBe(400);
+      expect(answer.body, path).toContain(param);
+    }
+  });
+
   it('takes only JSON content types on JSON routes (415 otherwise)', async () => {
     const gw = await gateway();
     const body = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] });
