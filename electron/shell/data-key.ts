@@ -17,7 +17,7 @@ export async function safeStorageWrapper(safeStorage: SafeStorageSurface | undef
   if (!(await safeStorage.isAsyncEncryptionAvailable().catch(() => false))) return { wrapper: null, reason: 'the OS keychain is not available' };
   if (platform === 'linux') {
     const backend = safeStorage.getSelectedStorageBackend();
-    if (backend === 'unknown') return { wrapper: null, reason: `the Linux keychain backend is "${backend}", which protects nothing` };
+    if (backend === 'basic_text' || backend === 'unknown') return { wrapper: null, reason: `the Linux keychain backend is "${backend}", which protects nothing` };
   }
   return {
     wrapper: {
