@@ -40,7 +40,7 @@ export interface GatewayConfig {
   warnings: string[];
 }
 
-export interface SecuritySettings {
+interface SecuritySettings {
   allowedHosts: string[];
   maxBodyBytes: number;
   openMetricsOnLoopback: boolean;

@@ -3,8 +3,8 @@
 // Each address has its own count, so one client's success or lockout never touches another's.
 import { GatewayError } from '../core/errors.js';
 
-export const DEFAULT_MAX_FAILURES = 10;
-export const DEFAULT_WINDOW_MS = 60_000;
+const DEFAULT_MAX_FAILURES = 10;
+const DEFAULT_WINDOW_MS = 60_000;
 const MAX_ADDRESSES = 10_000;
 
 /** A wrong key (as opposed to a missing, revoked or expired one): what a guesser produces. */

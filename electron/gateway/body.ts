@@ -5,12 +5,12 @@ import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../core/errors.js';
 
 /** Sized for real use (base64 images in a chat request); `general_settings.max_request_size_mb`. */
-export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 /** Deeper JSON than this is refused before it is parsed (no real request nests so far). */
-export const DEFAULT_MAX_DEPTH = 512;
+const DEFAULT_MAX_DEPTH = 512;
 
 /** Bytes of request bodies held in memory at once, across all requests. */
-export class BodyBudget {
+class BodyBudget {
   private used = 0;
   constructor(readonly totalBytes: number) {}
 
@@ -88,7 +88,7 @@ function parseObject(bytes: Buffer, maxDepth: number): Record<string, unknown> {
 }
 
 /** The deepest nesting of arrays and objects, counted on the bytes; stops once past `max`. */
-export function nestingDepth(bytes: Uint8Array, max: number): number {
+function nestingDepth(bytes: Uint8Array, max: number): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;

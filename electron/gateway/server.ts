@@ -60,7 +60,7 @@ export interface GatewayOptions {
   network?: Partial<NetworkLimits>;
 }
 
-export interface NetworkLimits {
+interface NetworkLimits {
   /** A client must send its request headers within this (slow or idle connections are closed). */
   headersTimeoutMs: number;
   /** ... and its whole request body within this; answers (streams included) are not bounded here. */

@@ -133,7 +133,7 @@ function checkedKey(key: Buffer, file: string): Buffer {
 }
 
 /** Reads the data key file, creating it (0600) on first use. */
-export async function loadOrCreateDataKey(dataDir: string): Promise<Buffer> {
+async function loadOrCreateDataKey(dataDir: string): Promise<Buffer> {
   const file = join(dataDir, DATA_KEY_FILE);
   const { text } = await readOrCreateSecretFile(file, () => randomBytes(KEY_BYTES).toString('base64'));
   const key = Buffer.from(text, 'base64');

@@ -1,6 +1,7 @@
 // The data dir is the user's alone whatever existed before, and a new journal or snapshot file's
 // directory entry is fsynced before anything written to it is acknowledged.
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import type * as FsPromises from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { emptySettings } from '../../../electron/store/keys.js';
@@ -12,7 +13,7 @@ const syncedDirs: string[] = [];
 const opened: string[] = [];
 
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
+  const real = await importOriginal<typeof FsPromises>();
   const open: typeof real.open = async (path, flags, mode) => {
     const handle = await real.open(path, flags, mode);
     opened.push(String(path));
