@@ -11,12 +11,14 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 
 type Json = Record<string, unknown>;
 
-export const MOCK_USAGE = { prompt: 7, completion: 5 };
+const MOCK_USAGE = { prompt: 7, completion: 5 };
 
 export interface TolerantUpstream {
   url: string;
   /** Tokens the mock reported in successful answers (streams count when their usage was sent). */
   readonly reported: { requests: number; prompt: number; completion: number };
+  /** The same, per upstream model. */
+  readonly reportedByModel: Map<string, { requests: number; prompt: number; completion: number }>;
   /** Requests answered with an injected failure. */
   readonly injected: number;
   setFailing(status: number | null): void;
@@ -40,6 +42,7 @@ function frame(eventType: string, payload: Json): Buffer {
 
 export async function startTolerantUpstream(options: { chunkDelayMs?: number } = {}): Promise<TolerantUpstream> {
   const reported = { requests: 0, prompt: 0, completion: 0 };
+  const reportedByModel = new Map<string, { requests: number; prompt: number; completion: number }>();
   let injected = 0;
   let failing: number | null = null;
   const delay = options.chunkDelayMs ?? 0;
@@ -64,14 +67,18 @@ export async function startTolerantUpstream(options: { chunkDelayMs?: number } =
         return send(res, failure, { error: { message: 'injected failure', type: 'server_error' }, type: 'error' });
       }
       const stream = body.stream === true || path.includes('stream');
-      const count = (): void => {
-        reported.requests++;
-        reported.prompt += MOCK_USAGE.prompt;
-        reported.completion += MOCK_USAGE.completion;
+      const count = (completion = MOCK_USAGE.completion): void => {
+        const perModel = reportedByModel.get(model) ?? { requests: 0, prompt: 0, completion: 0 };
+        reportedByModel.set(model, perModel);
+        for (const tally of [reported, perModel]) {
+          tally.requests++;
+          tally.prompt += MOCK_USAGE.prompt;
+          tally.completion += completion;
+        }
       };
       const words = ['Hello', ' from', ' the', ' mock', '.'];
       if (path.endsWith('/embeddings')) {
-        count();
+        count(0);
         return send(res, 200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2] }], model, usage: { prompt_tokens: MOCK_USAGE.prompt, total_tokens: MOCK_USAGE.prompt } });
       }
       if (path.endsWith('/messages/count_tokens')) return send(res, 200, { input_tokens: MOCK_USAGE.prompt });
@@ -155,6 +162,7 @@ export async function startTolerantUpstream(options: { chunkDelayMs?: number } =
   return {
     url: `http://127.0.0.1:${port}`,
     reported,
+    reportedByModel,
     get injected() {
       return injected;
     },
