@@ -21,6 +21,12 @@ const TOTAL_S = Number(process.env.SOAK_SECONDS ?? 180);
 const WARM_UP_S = Math.min(20, TOTAL_S / 9);
 const KILL_AT_S = TOTAL_S * 0.4;
 const WORKERS = 6;
+/**
+ * Each traffic worker's pause between requests: about 100 requests a second in all, a busy
+ * laptop. Unpaced (SOAK_THINK_MS=0) the gateway takes ~800 a second, and the request log's rows,
+ * which live in the in-memory database by design, grow memory by ~0.75 KiB per request.
+ */
+const THINK_MS = Number(process.env.SOAK_THINK_MS ?? 40);
 const MASTER = 'sk-soak-master';
 const PRICE = { input: 0.000001, output: 0.000002 };
 const FAMILIES = ['m-openai', 'm-azure', 'm-anthropic', 'm-gemini', 'm-bedrock'] as const;
@@ -218,6 +224,7 @@ async function trafficWorker(gateway: () => GatewayProcess, key: string, stats: 
       if (provoked(from, Date.now())) stats.provoked++;
       else stats.unprovoked.push(`${dialect} ${model} stream=${stream}: ${String(error)}`);
     }
+    if (THINK_MS > 0) await sleep(THINK_MS);
   }
 }
 
@@ -345,7 +352,7 @@ async function main(): Promise<void> {
   done = true;
   await workers;
   log(`traffic stopped at ${elapsed().toFixed(0)} s`);
-  await sleep(3_000);
+  await sleep(5_000);
   const final = gateway.rssMiB();
 
   // What the key recorded against what the mock reported for that key's traffic (every model but the abort group's).
