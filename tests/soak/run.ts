@@ -30,14 +30,6 @@ const THINK_MS = Number(process.env.SOAK_THINK_MS ?? 40);
 const MASTER = 'sk-soak-master';
 const PRICE = { input: 0.000001, output: 0.000002 };
 const FAMILIES = ['m-openai', 'm-azure', 'm-anthropic', 'm-gemini', 'm-bedrock'] as const;
-/** Upstream model names, as the mock counts them. */
-const UPSTREAM: Record<string, string> = {
-  'm-openai': 'gpt-4o-mini',
-  'm-azure': 'soak-deployment',
-  'm-anthropic': 'claude-sonnet-4-5',
-  'm-gemini': 'gemini-2.5-flash',
-  'm-bedrock': 'anthropic.claude-3-5-sonnet-20240620-v1:0',
-};
 const ABORT_GROUP = 'm-abort';
 
 interface Stats {
@@ -109,7 +101,7 @@ class GatewayProcess {
     });
     this.child = child;
     let pending = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
@@ -117,7 +109,7 @@ class GatewayProcess {
     });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the gateway did not start within 30 s')), 30_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         if (chunk.toString().includes('Loopgate listening on')) {
           clearTimeout(timer);
           resolve();
