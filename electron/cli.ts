@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 // `loopgate`: the headless entry. Plain Node, no Electron.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APP_VERSION } from './core/app-info.js';
 import { CommandError, keysCommand, KEYS_USAGE } from './cli-keys.js';
 import { ConfigError } from './config/index.js';
 import { defaultDataDir } from './config/data-dir.js';
 import { DataDirLockedError } from './store/files.js';
+import { DataKeyWrappedError, WRAPPED_DATA_KEY_FILE } from './store/secrets.js';
 import { BatchedJsonLogger } from './core/logger.js';
 import { startGateway } from './gateway/start.js';
 
 const USAGE = `Usage:
   loopgate serve [--config FILE] [--host 127.0.0.1] [--port 7420] [--data-dir DIR] [--open]
   loopgate keys create|list|revoke ...   (see \`loopgate keys --help\`)
+  loopgate export-key [--data-dir DIR]   (run by the desktop app's executable)
   loopgate --version
 
 serve       Run the gateway in the foreground until SIGINT or SIGTERM.
@@ -84,6 +88,19 @@ async function serve(args: string[]): Promise<void> {
   if (values.open) openInBrowser(started.gateway.loginLink(), logger);
 }
 
+/**
+ * Plain Node has no OS keychain: the desktop app's executable does the export (its
+ * \`export-key\`); here we only say whether it is needed and how.
+ */
+async function exportKeyHeadless(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } }, strict: true, allowPositionals: false });
+  const dataDir = values['data-dir'] ?? defaultDataDir(process.env);
+  if (!existsSync(join(dataDir, WRAPPED_DATA_KEY_FILE)) || existsSync(join(dataDir, 'data-key'))) {
+    return void process.stdout.write(`The data key in ${dataDir} is already a key file; \`loopgate serve\` can use it.\n`);
+  }
+  throw new CommandError(new DataKeyWrappedError(dataDir).message);
+}
+
 /** Opens the admin UI, signed in by a one-time link, in the user's browser. */
 function openInBrowser(link: string, logger: BatchedJsonLogger): void {
   // Said on stderr too, for when no browser opens (a one-time link, valid five minutes, this machine only).
@@ -105,6 +122,7 @@ async function main(argv: string[]): Promise<void> {
     return void process.stdout.write(USAGE);
   }
   if (command === 'serve') return serve(rest);
+  if (command === 'export-key') return exportKeyHeadless(rest);
   if (command === 'keys') {
     if (rest[0] === undefined || rest[0] === '--help' || rest[0] === '-h') return void process.stdout.write(KEYS_USAGE);
     return keysCommand(rest);
@@ -117,6 +135,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) fail(`${error.message}\n\n${USAGE}`, 2);
   if (error instanceof CommandError) fail(error.message, 1);
   if (error instanceof DataDirLockedError) fail(error.message, 1);
+  if (error instanceof DataKeyWrappedError) fail(error.message, 1);
   const code = (error as { code?: string }).code;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     fail(`${(error as Error).message}\n\n${USAGE}`, 2);

@@ -32,10 +32,18 @@ export interface GatewayConfig {
   storeBodies: boolean;
   /** The router's timeouts, for deployments that set none (router_settings.timeout, stream_timeout). */
   timeouts: { requestMs: number; streamMs: number | null };
+  /** The network edge: extra host names, the body limit, whether /metrics is open on loopback. */
+  security: SecuritySettings;
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
   warnings: string[];
+}
+
+interface SecuritySettings {
+  allowedHosts: string[];
+  maxBodyBytes: number;
+  openMetricsOnLoopback: boolean;
 }
 
 export interface CacheSettings {
@@ -147,6 +155,11 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
     logRetentionMs: parseDuration(file.general_settings?.maximum_spend_logs_retention_period ?? '30d')!,
     storeBodies: file.general_settings?.store_prompts_in_spend_logs ?? false,
     timeouts: { requestMs: defaults.timeout * 1000, streamMs: defaults.streamTimeout === null ? null : defaults.streamTimeout * 1000 },
+    security: {
+      allowedHosts: (file.general_settings?.allowed_hosts ?? []).map((name) => name.toLowerCase()),
+      maxBodyBytes: Math.round((file.general_settings?.max_request_size_mb ?? 20) * 1024 * 1024),
+      openMetricsOnLoopback: file.general_settings?.open_metrics_on_loopback ?? false,
+    },
     unsupported,
     warnings,
   };

@@ -89,6 +89,12 @@ const generalSettingsSchema = z.object({
   background_health_checks: z.boolean().optional(),
   /** Seconds between background health checks. */
   health_check_interval: positiveNumber.optional(),
+  /** Names besides localhost, 127.0.0.1 and [::1] the gateway answers to (e.g. behind a reverse proxy). */
+  allowed_hosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a host name without scheme or port')).optional(),
+  /** LiteLLM's name for the request body limit, in MB (default 20). */
+  max_request_size_mb: positiveNumber.optional(),
+  /** Serve /metrics without a key to loopback clients (off: the master key or a metrics key is needed). */
+  open_metrics_on_loopback: z.boolean().optional(),
 });
 
 export const configFileSchema = z.object({

@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { keyStatus } from '../../shared/keys.js';
 import { GatewayError } from '../core/errors.js';
+import { WrongKeyError } from './auth-throttle.js';
 import type { KeyCache, LiveKey } from './virtual-keys.js';
 
 export type Caller = { kind: 'master' } | { kind: 'virtual'; key: LiveKey };
@@ -42,7 +43,7 @@ export class Authenticator {
     // Comparing fixed-length digests keeps the comparison constant-time whatever the input length.
     if (timingSafeEqual(digest(presented), this.masterDigest)) return { kind: 'master' };
     const key = this.keys.find(presented);
-    if (!key) throw new GatewayError('authentication', 'Invalid API key.');
+    if (!key) throw new WrongKeyError('Invalid API key.');
     const status = keyStatus(key, this.clock());
     if (status === 'revoked') throw new GatewayError('authentication', 'This API key has been revoked.');
     if (status === 'expired') {

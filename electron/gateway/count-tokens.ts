@@ -9,6 +9,7 @@ import type { Json } from '../dialects/types.js';
 import { countChatPromptTokens } from '../providers/tokens.js';
 import { keyAlias, modelAllowed } from './admission.js';
 import { readJsonObject } from './body.js';
+import { checkRequestShape } from './request-shape.js';
 import { sendJson, type RequestContext } from './context.js';
 import { GatewayError } from '../core/errors.js';
 import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
@@ -24,6 +25,7 @@ export async function countTokens(deps: ProxyDeps, ctx: RequestContext): Promise
   const deployment = chooseFor(deps, ctx, model);
   const native = await relayCount(deps, ctx, deployment, 'anthropic_count_tokens', JSON.stringify({ ...body, model: deployment.upstreamModel }));
   if (native) return;
+  checkRequestShape('anthropic', body);
   const { chat } = anthropicToChat(body);
   sendJson(ctx, 200, JSON.stringify({ input_tokens: countChatPromptTokens(chat) }));
 }

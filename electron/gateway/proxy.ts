@@ -18,6 +18,7 @@ import { sendJson, type RequestContext } from './context.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { RateLimiter } from './limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
+import { checkRequestShape } from './request-shape.js';
 import { parseJson, relayAttempt, replay, routeHeaders, type RelayDeps, type Timing } from './relay.js';
 
 export interface ProxyDeps extends RelayDeps {
@@ -53,6 +54,7 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   if (raw[dialect.requiredField] === undefined || raw[dialect.requiredField] === null) {
     throw new GatewayError('missing_field', `The request needs a "${dialect.requiredField}" field.`, { param: dialect.requiredField });
   }
+  checkRequestShape(dialect.name, raw);
   ctx.model = model;
   const group = deps.router.resolve(keyAlias(ctx, model) ?? model);
   admit(ctx, model, deps.limiter, deps.accounting, deps.logger);

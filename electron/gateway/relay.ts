@@ -3,6 +3,7 @@
 // client hears nothing until the upstream has produced its first byte: only then does the
 // attempt commit, so a failure before it is the router's to retry. Also here: drop_params,
 // cache replay, usage estimation for upstreams that report none, and the routing headers.
+import { untranslatable } from './request-shape.js';
 import { familyOf } from '../providers/index.js';
 import type { Dispatcher } from 'undici';
 import { UpstreamStreamError, type DeploymentConfig, type UpstreamRequest } from '../core/deployment.js';
@@ -56,28 +57,39 @@ interface AttemptScope {
 
 const EVENT_STREAM = 'text/event-stream; charset=utf-8';
 
+/** The upstream request for this attempt: the client's body natively, or translated via the chat pivot. */
+async function upstreamRequest(scope: AttemptScope, native: boolean): Promise<{ chat: ChatRequest | null; request: UpstreamRequest }> {
+  const { deps, dialect, ctx, body, deployment } = scope;
+  const family = familyOf(deployment);
+  if (native) {
+    return { chat: null, request: { path: family.nativePath(dialect.name, deployment, ctx.stream), body: dialect.nativeBody(body, deployment.upstreamModel) } };
+  }
+  const translated = await dialect.toChat(body);
+  const chat = translated.chat;
+  if (translated.omittedTools.length > 0) {
+    // Offered but not runnable upstream (hosted tools): the client still works; say what was left out.
+    ctx.res.setHeader('x-loopgate-omitted-tools', translated.omittedTools.join(', '));
+    deps.logger.log('warn', 'Left out tools the upstream cannot run', { id: ctx.id, tools: translated.omittedTools.join(','), deployment: deployment.id });
+  }
+  const dropped = scope.dropParams ? family.unsupportedParams(chat) : [];
+  sayDropped(scope, dropped);
+  return { chat, request: family.chatRequest({ ...withoutParams(chat, dropped), model: deployment.upstreamModel }, deployment) };
+}
+
 export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
   const { deps, dialect, ctx, body, deployment, timing } = scope;
   const family = familyOf(deployment);
   const native = family.speaks(dialect.name, deployment);
   let chat: ChatRequest | null = null;
   let request: UpstreamRequest;
-  if (native) {
-    request = { path: family.nativePath(dialect.name, deployment, ctx.stream), body: dialect.nativeBody(body, deployment.upstreamModel) };
-  } else {
-    const translated = await dialect.toChat(body);
-    chat = translated.chat;
-    if (translated.omittedTools.length > 0) {
-      // Offered but not runnable upstream (hosted tools): the client still works; say what was left out.
-      ctx.res.setHeader('x-loopgate-omitted-tools', translated.omittedTools.join(', '));
-      deps.logger.log('warn', 'Left out tools the upstream cannot run', { id: ctx.id, tools: translated.omittedTools.join(','), deployment: deployment.id });
-    }
-    const dropped = scope.dropParams ? family.unsupportedParams(chat) : [];
-    sayDropped(scope, dropped);
-    request = family.chatRequest({ ...withoutParams(chat, dropped), model: deployment.upstreamModel }, deployment);
+  try {
+    ({ chat, request } = await upstreamRequest(scope, native));
+  } catch (error) {
+    throw untranslatable(error);
   }
 
   const sentAt = performance.now();
+
   let upstream: Dispatcher.ResponseData;
   try {
     upstream = await callUpstream(deps.pools, {

@@ -2,13 +2,16 @@
 // and graceful shutdown. Everything it needs is prepared here, once, before it listens.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Environment, GatewayConfig } from '../config/index.js';
 import type { RandomSource } from '../router/index.js';
 import { StoreUnavailableError } from '../store/database.js';
 import type { Store } from '../store/index.js';
 import { Accounting } from './accounting.js';
 import { Authenticator } from './auth.js';
+import { AuthThrottle, WrongKeyError } from './auth-throttle.js';
+import { applyBodyPolicy, bodyPolicy } from './body.js';
+import { HostGuard } from './host-guard.js';
 import { sendError, sendJson, type RequestContext } from './context.js';
 import type { ApiHandlers } from '../../shared/api.js';
 import { anthropicDialect } from '../dialects/anthropic/index.js';
@@ -20,7 +23,7 @@ import { ConversationStore } from '../dialects/responses/conversations.js';
 import { createResponsesDialect } from '../dialects/responses/index.js';
 import { countTokens } from './count-tokens.js';
 import { geminiRoute, type GeminiRouteDeps } from './gemini-routes.js';
-import { GatewayError, openAIErrorBody, toGatewayError } from '../core/errors.js';
+import { GatewayError, openAIErrorBody } from '../core/errors.js';
 import { RateLimiter } from './limits.js';
 import type { Logger } from '../core/logger.js';
 import { ManagementApi } from './management-routes.js';
@@ -30,7 +33,7 @@ import { listModels, retrieveModel } from './models-routes.js';
 import { playground } from './playground.js';
 import { proxy, type ProxyDeps } from './proxy.js';
 import { RoutingTable } from './routing-table.js';
-import { handleUi, UiSessions, type UiDeps } from './ui-routes.js';
+import { handleUi, isLoopback, UiSessions, type UiDeps } from './ui-routes.js';
 import { DEFAULT_HEARTBEAT_MS, EventStreams } from './ui-events.js';
 import type { AppEvents } from '../services/index.js';
 import { HealthChecker, sendHealth } from './health.js';
@@ -54,7 +57,38 @@ export interface GatewayOptions {
   env?: Environment;
   /** How often /ui/events sends a heartbeat (and checks the session). */
   eventHeartbeatMs?: number;
+  /** Connection limits; the defaults suit a laptop (tests shorten them). */
+  network?: Partial<NetworkLimits>;
 }
+
+interface NetworkLimits {
+  /** A client must send its request headers within this (slow or idle connections are closed). */
+  headersTimeoutMs: number;
+  /** ... and its whole request body within this; answers (streams included) are not bounded here. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Open connections past this are answered 503 and closed at once. */
+  maxConnections: number;
+  /** How often the server looks for connections past their header or body timeout. */
+  checkIntervalMs: number;
+  /** Wrong keys allowed per client address per window before it is answered 429. */
+  authFailures: number;
+  authWindowMs: number;
+  /** Request-body bytes held at once across all requests; null: three times the body limit, at least 64 MiB. */
+  bodyBudgetBytes: number | null;
+}
+
+const NETWORK_DEFAULTS: NetworkLimits = {
+  headersTimeoutMs: 30_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 1024,
+  checkIntervalMs: 1_000,
+  authFailures: 10,
+  authWindowMs: 60_000,
+  bodyBudgetBytes: null,
+};
 
 export interface Gateway {
   readonly server: Server;
@@ -79,6 +113,8 @@ type Handler = (ctx: RequestContext) => void | Promise<void>;
 
 const V1_PREFIX = '/v1';
 const DEFAULT_GRACE_MS = 30_000;
+const BUSY_BODY = JSON.stringify({ error: { message: 'Loopgate has too many open connections; retry shortly.', type: 'api_error', param: null, code: 'unavailable' } });
+const BUSY_RESPONSE = `HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(BUSY_BODY)}\r\nretry-after: 1\r\nconnection: close\r\n\r\n${BUSY_BODY}`;
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger, store } = options;
@@ -97,6 +133,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const pools = new UpstreamPools(config.deployments);
   const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
   const auth = new Authenticator(options.masterKey, keyCache, clock);
+  const limits: NetworkLimits = { ...NETWORK_DEFAULTS, ...options.network };
+  const throttle = new AuthThrottle(limits.authFailures, limits.authWindowMs, clock);
+  const bodies = bodyPolicy(config.security.maxBodyBytes, limits.bodyBudgetBytes);
+  // Set again by listen(), which knows the bound address.
+  let hosts = new HostGuard({ allowedHosts: config.security.allowedHosts });
   const metrics = new GatewayMetrics();
   const limiter = new RateLimiter(clock);
   // The live log hears of each counted request (services exist by the first request).
@@ -138,7 +179,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const modelManagement = new ModelManagementApi(services);
   const sessions = new UiSessions(clock);
   const eventStreams = new EventStreams({ events: services.events, heartbeatMs: options.eventHeartbeatMs ?? DEFAULT_HEARTBEAT_MS, clock });
-  const ui: UiDeps = { sessions, auth, api, uiDir: options.uiDir ?? null, playground: (ctx) => playground(deps, ctx), eventStreams };
+  const ui: UiDeps = {
+    sessions,
+    auth,
+    api,
+    uiDir: options.uiDir ?? null,
+    playground: (ctx) => playground(deps, ctx),
+    eventStreams,
+    throttle,
+    hosts: () => hosts,
+    logger,
+  };
   let draining = false;
 
   // Public routes answer without a key: probes and scrapers do not carry one.
@@ -158,6 +209,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     [
       'GET /metrics',
       async (ctx) => {
+        requireMetricsAccess(ctx);
         const body = await metrics.render();
         ctx.res.writeHead(200, { 'content-type': metrics.registry.contentType });
         ctx.res.end(body);
@@ -212,6 +264,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (paused) throw new GatewayError('unavailable', 'Loopgate is paused; resume it from the tray or the app.', { headers: { 'retry-after': '30' } });
     },
   };
+  // Probes answer without a key; everything else may check one, so a throttled address waits.
+  const probes = new Set([...publicRoutes.keys()].filter((route) => route !== 'GET /metrics'));
+
+  // The master key, or a virtual key whose metadata grants "metrics"; or, if the config opens
+  // it, any loopback client.
+  function requireMetricsAccess(ctx: RequestContext): void {
+    if (config.security.openMetricsOnLoopback && isLoopback(ctx.req)) return;
+    const caller = auth.authenticate(ctx.req.headers);
+    if (caller.kind === 'master') return;
+    const permissions = caller.key.metadata.permissions;
+    if (Array.isArray(permissions) && permissions.includes('metrics')) return;
+    throw new GatewayError('permission', 'Reading /metrics needs the master key or a key whose metadata grants "permissions": ["metrics"].');
+  }
+
   const REGENERATE_PATH = /^\/key\/([^/]+)\/regenerate$/;
 
   function managementHandler(method: string, path: string): Handler | null {
@@ -292,16 +358,32 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (!res.writableFinished) abort.abort();
       finish(ctx, started);
     });
+    applyBodyPolicy(req, bodies);
+    const address = req.socket.remoteAddress ?? '';
     try {
+      // Before any routing: a page that rebound its own name to this address is refused here.
+      if (!hosts.allowsHost(req.headers.host)) {
+        throw new GatewayError('permission', 'Loopgate answers only to localhost, 127.0.0.1, [::1] and the names in general_settings.allowed_hosts.');
+      }
       if (ctx.path === '/ui' || ctx.path.startsWith('/ui/')) return await handleUi(ui, ctx);
-      const handler = resolve(req.method ?? 'GET', ctx.path);
-      if (!handler) throw new GatewayError('not_found', `No route for ${req.method} ${ctx.path}.`);
+      const method = req.method ?? 'GET';
+      const handler = resolve(method, ctx.path);
+      if (!handler) throw new GatewayError('not_found', `No route for ${method} ${ctx.path}.`);
+      if (!probes.has(`${method} ${ctx.path}`)) throttle.check(address);
       await handler(ctx);
     } catch (thrown) {
+      if (thrown instanceof WrongKeyError) throttle.fail(address);
       const error =
-        thrown instanceof StoreUnavailableError ? new GatewayError('unavailable', thrown.message) : toGatewayError(thrown);
-      if (error.code === 'internal') logger.log('error', 'unhandled', { id: ctx.id, error: String(thrown) });
+        thrown instanceof StoreUnavailableError
+          ? new GatewayError('unavailable', thrown.message)
+          : thrown instanceof GatewayError
+            ? thrown
+            : new GatewayError('internal', `Loopgate hit an unexpected error; the gateway log has it under request id ${ctx.id}.`);
+      // The log gets the whole story (stack included); the answer only the request id.
+      if (error.code === 'internal') logger.log('error', 'unhandled', { id: ctx.id, error: thrown instanceof Error ? (thrown.stack ?? String(thrown)) : String(thrown) });
       ctx.failure ??= { code: error.code, message: error.message };
+      // A body refused half-way is not read on: the connection closes after the answer.
+      if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
       if (!res.headersSent) sendError(ctx, error);
       else res.end();
     }
@@ -352,8 +434,30 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
   }
 
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
-    void handle(req, res);
+  // Slow or idle clients cannot hold connections: headers and bodies have deadlines (answers,
+  // streams included, are bounded by the router's timeouts instead).
+  const server = createServer(
+    {
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+    },
+    (req, res) => {
+      if (refused.has(req.socket)) return;
+      void handle(req, res);
+    },
+  );
+  const refused = new WeakSet<Socket>();
+  let connections = 0;
+  server.on('connection', (socket: Socket) => {
+    if (connections >= limits.maxConnections) {
+      refused.add(socket);
+      socket.end(BUSY_RESPONSE, () => socket.destroy());
+      return;
+    }
+    connections++;
+    socket.once('close', () => connections--);
   });
 
   accounting.start();
@@ -376,6 +480,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     listen(port, host) {
       return new Promise((resolveListen, reject) => {
         server.once('error', reject);
+        hosts = new HostGuard({ bindHost: host, allowedHosts: config.security.allowedHosts });
         server.listen(port, host, () => {
           server.off('error', reject);
           const address = server.address() as AddressInfo;

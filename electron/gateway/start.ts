@@ -1,12 +1,14 @@
 // Starting a gateway the way both `loopgate serve` and the Electron app do: data dir, config,
 // master key, then listen.
-import { emptyConfig, loadConfigFile, type Environment, type GatewayConfig } from '../config/index.js';
+import { ConfigError, emptyConfig, loadConfigFile, type Environment, type GatewayConfig } from '../config/index.js';
 import { ensureDataDir } from '../config/data-dir.js';
 import { loadOrCreateMasterKey } from '../config/master-key.js';
 import { APP_VERSION, rendererDir } from '../core/app-info.js';
 import { expandOllamaWildcards } from '../providers/ollama.js';
 import { openStore, type Store } from '../store/index.js';
+import type { DataKeyWrapper } from '../store/secrets.js';
 import type { Logger } from '../core/logger.js';
+import { isLoopbackAddress } from './host-guard.js';
 import { createGateway, type Gateway } from './server.js';
 
 export interface StartOptions {
@@ -16,6 +18,8 @@ export interface StartOptions {
   dataDir: string;
   env: Environment;
   logger: Logger;
+  /** The desktop app's OS keychain for the data key, when it has a real one. */
+  dataKeyWrapper?: DataKeyWrapper | null;
 }
 
 export interface StartedGateway {
@@ -38,6 +42,13 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
     });
   }
   for (const warning of config.warnings) logger.log('warn', warning);
+  if (!isLoopbackAddress(options.host)) {
+    // Beyond this machine, the master key is the only guard: it must be one the user chose.
+    if (!config.masterKey) {
+      throw new ConfigError('--host', `listening on ${options.host} opens Loopgate beyond this machine; set general_settings.master_key or LOOPGATE_MASTER_KEY first`);
+    }
+    logger.log('warn', `Listening on ${options.host}: other machines can reach Loopgate; only the master key and virtual keys guard it.`);
+  }
   await ensureDataDir(options.dataDir);
   let masterKey = config.masterKey;
   if (!masterKey) {
@@ -45,7 +56,8 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
     masterKey = stored.key;
     logger.log('info', `No master key configured; using the key stored in ${stored.file}`, { created: stored.created });
   }
-  const store = await openStore(options.dataDir, logger);
+  const store = await openStore(options.dataDir, logger, { dataKeyWrapper: options.dataKeyWrapper ?? null });
+  if (store.secretProtection === 'key-file') logger.log('info', 'Provider credentials are sealed under a key kept in a 0600 key file in the data dir (no OS keychain in use).');
   try {
     const gateway = await createGateway({ config, masterKey, logger, store, uiDir: rendererDir(), dataDir: options.dataDir, version: APP_VERSION, env: options.env });
     const url = await gateway.listen(options.port, options.host);

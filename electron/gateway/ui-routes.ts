@@ -8,6 +8,9 @@ import { extname, join, normalize, sep } from 'node:path';
 import { isApiMethod, type ApiHandlers } from '../../shared/api.js';
 import { toErrorData } from '../services/errors.js';
 import type { Authenticator } from './auth.js';
+import type { AuthThrottle } from './auth-throttle.js';
+import type { HostGuard } from './host-guard.js';
+import type { Logger } from '../core/logger.js';
 import { readJsonObject } from './body.js';
 import { sendJson, sendObject, type RequestContext } from './context.js';
 import { GatewayError } from '../core/errors.js';
@@ -133,6 +136,11 @@ export interface UiDeps {
   playground(ctx: RequestContext): Promise<void>;
   /** The app's event stream (GET /ui/events). */
   eventStreams: EventStreams;
+  /** Wrong master keys at sign-in count against the caller's address, as wrong keys on /v1 do. */
+  throttle: AuthThrottle;
+  /** The names the gateway answers to; the admin UI's own page is on one of them. */
+  hosts(): HostGuard;
+  logger: Logger;
 }
 
 function sessionCookie(token: string, maxAgeSeconds: number): string {
@@ -143,17 +151,32 @@ function requireLoopback(ctx: RequestContext): void {
   if (!isLoopback(ctx.req)) throw new GatewayError('permission', 'The admin UI answers only on this machine (a loopback client).');
 }
 
-// A cross-site form or script must not ride on the session cookie.
-function requireSameOrigin(ctx: RequestContext): void {
+const CROSS_ORIGIN = 'Cross-origin requests to the admin UI are refused.';
+
+/**
+ * A cross-site form or script must not ride on the session cookie. The Origin is compared
+ * with the names the gateway answers to, never with the request's own Host (which a page that
+ * rebound its name to 127.0.0.1 controls). A state-changing request must show where it comes
+ * from: an allowed Origin, or `Sec-Fetch-Site: same-origin`.
+ */
+function requireSameOrigin(deps: UiDeps, ctx: RequestContext, changesState: boolean): void {
   const origin = ctx.req.headers.origin;
-  if (origin && origin !== `http://${ctx.req.headers.host}`) throw new GatewayError('permission', 'Cross-origin requests to the admin UI are refused.');
+  const site = ctx.req.headers['sec-fetch-site'];
+  if (origin !== undefined && origin !== 'null') {
+    if (!deps.hosts().allowsOrigin(origin, ctx.req.socket.localPort)) throw new GatewayError('permission', CROSS_ORIGIN);
+    return;
+  }
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new GatewayError('permission', CROSS_ORIGIN);
+  if (changesState && site !== 'same-origin') {
+    throw new GatewayError('permission', `${CROSS_ORIGIN} Send "Origin: http://127.0.0.1:<port>" (or Sec-Fetch-Site: same-origin).`);
+  }
 }
 
 const SIGN_IN = 'Sign in to the admin UI first.';
 
 function requireSession(deps: UiDeps, ctx: RequestContext): void {
   requireLoopback(ctx);
-  requireSameOrigin(ctx);
+  requireSameOrigin(deps, ctx, true);
   if (!deps.sessions.valid(ctx.req)) throw new GatewayError('authentication', SIGN_IN);
 }
 
@@ -163,7 +186,7 @@ function requireSession(deps: UiDeps, ctx: RequestContext): void {
  */
 function openEvents(deps: UiDeps, ctx: RequestContext): void {
   requireLoopback(ctx);
-  requireSameOrigin(ctx);
+  requireSameOrigin(deps, ctx, false);
   const token = deps.sessions.token(ctx.req);
   if (!token) return sendObject(ctx, 401, { ok: false, error: new GatewayError('authentication', SIGN_IN).toData() });
   deps.eventStreams.open(
@@ -194,10 +217,15 @@ export async function handleUi(deps: UiDeps, ctx: RequestContext): Promise<void>
   }
   if (path === '/ui/session' && method === 'POST') {
     requireLoopback(ctx);
-    requireSameOrigin(ctx);
+    requireSameOrigin(deps, ctx, true);
+    const address = ctx.req.socket.remoteAddress ?? '';
+    deps.throttle.check(address);
     const body = await readJsonObject(ctx.req);
     const key = typeof body.masterKey === 'string' ? body.masterKey : '';
-    if (!deps.auth.isMasterKey(key)) throw new GatewayError('authentication', 'That is not the master key.');
+    if (!deps.auth.isMasterKey(key)) {
+      deps.throttle.fail(address);
+      throw new GatewayError('authentication', 'That is not the master key.');
+    }
     ctx.res.setHeader('set-cookie', sessionCookie(deps.sessions.open(), SESSION_TTL_MS / 1000));
     return sendObject(ctx, 200, { ok: true, value: { signedIn: true } });
   }
@@ -205,6 +233,7 @@ export async function handleUi(deps: UiDeps, ctx: RequestContext): Promise<void>
     return sendObject(ctx, 200, { ok: true, value: { signedIn: isLoopback(ctx.req) && deps.sessions.valid(ctx.req) } });
   }
   if (path === '/ui/logout' && method === 'POST') {
+    requireSameOrigin(deps, ctx, true);
     deps.sessions.close(ctx.req);
     ctx.res.setHeader('set-cookie', sessionCookie('', 0));
     return sendObject(ctx, 200, { ok: true, value: { signedIn: false } });
@@ -231,6 +260,11 @@ async function callApi(deps: UiDeps, ctx: RequestContext, name: string): Promise
     sendObject(ctx, 200, { ok: true, value });
   } catch (error) {
     const data = toErrorData(error);
+    if (data.code === 'internal') {
+      // The log has the details under the id the answer carries; the answer has no stack or path.
+      deps.logger.log('error', 'unhandled', { id: ctx.id, method: name, error: error instanceof Error ? (error.stack ?? String(error)) : String(error) });
+      data.message = `${data.message} (request id ${ctx.id})`;
+    }
     const status = data.code === 'authentication' ? 401 : data.code === 'permission' ? 403 : 200;
     sendObject(ctx, status, { ok: false, error: data });
   }

@@ -14,6 +14,8 @@ import { ProviderService } from './providers.js';
 import { RoutingService } from './routing.js';
 import { StatusService } from './status.js';
 import { UsageService } from './usage.js';
+import { z } from 'zod';
+import { parseInput } from './validation.js';
 
 export type { LiveRouting } from './ports.js';
 export type { AppEvents } from './events.js';
@@ -69,6 +71,10 @@ export function createServices(context: ServiceContext): Services {
   };
 }
 
+/** The request of the methods that name one row and nothing else. */
+const byId = z.object({ id: z.string().min(1, 'expected an id') });
+const idOf = (request: unknown): string => parseInput(byId, request).id;
+
 /** The app's contract (shared/api.ts), method by method, onto the services. */
 export function apiHandlers(services: Services): ApiHandlers {
   const { keys, providers, models, routing, config, usage, status, events } = services;
@@ -82,12 +88,12 @@ export function apiHandlers(services: Services): ApiHandlers {
     'providers.list': () => providers.list(),
     'providers.create': async (input) => providersChanged(await providers.create(input)),
     'providers.update': async (input) => providersChanged(await providers.update(input)),
-    'providers.delete': async ({ id }) => providersChanged({ deleted: await providers.delete(id) }),
+    'providers.delete': async (request) => providersChanged({ deleted: await providers.delete(idOf(request)) }),
     'providers.test': ({ id }) => providers.test(id),
     'providers.discover': () => providers.discover(),
     'models.list': () => models.list(),
     'models.add': (input) => models.add(input),
-    'models.remove': async ({ id }) => ({ deleted: await models.remove(id) }),
+    'models.remove': async (request) => ({ deleted: await models.remove(idOf(request)) }),
     'models.groups': () => models.groups(),
     'models.update': (input) => models.update(input),
     'models.renameGroup': (input) => models.renameGroup(input),
@@ -103,7 +109,7 @@ export function apiHandlers(services: Services): ApiHandlers {
     'keys.create': (patch) => keys.create(patch, { createdBy: 'app' }),
     'keys.update': ({ id, version, ...patch }) => keys.update(id, version, patch),
     'keys.setActive': ({ id, active, version }) => keys.setActive(id, active, version),
-    'keys.delete': async ({ id }) => ({ deleted: (await keys.delete([id])).length > 0 }),
+    'keys.delete': async (request) => ({ deleted: (await keys.delete([idOf(request)])).length > 0 }),
     'usage.series': ({ days }) => usage.series(days),
     'logs.list': (query) => usage.logs(query),
     'logs.facets': () => usage.facets(),

@@ -10,6 +10,8 @@ export interface AppSettings {
   port: number;
   configFile: string | null;
   dataDir: string;
+  /** `loopgate export-key`: write the keychain-wrapped data key out as a key file, then exit. */
+  exportKey: boolean;
 }
 
 export class AppArgsError extends Error {
@@ -24,7 +26,7 @@ function parsePort(value: string, source: string): number {
 
 /** `argv` as Electron gives it: the executable, in development the app folder, then arguments. */
 export function appSettings(argv: readonly string[], env: Environment): AppSettings {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv.slice(1),
     options: { port: { type: 'string' }, config: { type: 'string' }, 'data-dir': { type: 'string' } },
     strict: false,
@@ -37,5 +39,6 @@ export function appSettings(argv: readonly string[], env: Environment): AppSetti
     port: port !== undefined ? parsePort(port, '--port') : envPort !== undefined ? parsePort(envPort, 'LOOPGATE_PORT') : DEFAULT_PORT,
     configFile: text(values.config) ?? text(env.LOOPGATE_CONFIG) ?? null,
     dataDir: text(values['data-dir']) ?? defaultDataDir(env),
+    exportKey: positionals.includes('export-key'),
   };
 }

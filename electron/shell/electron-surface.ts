@@ -102,6 +102,8 @@ export interface SessionSurface {
   readonly cookies: { set(details: CookieDetails): Promise<void> };
 }
 
+import type { SafeStorageSurface } from './data-key.js';
+
 export interface ElectronSurface {
   app: AppSurface;
   BrowserWindow: new (options: MainWindowOptions) => WindowSurface;
@@ -116,6 +118,8 @@ export interface ElectronSurface {
   shell: { openExternal(url: string): Promise<void>; openPath(path: string): Promise<string> };
   clipboard: { writeText(text: string): void };
   nativeTheme: { readonly shouldUseDarkColors: boolean };
+  /** Wraps the data key where the OS has a real keychain (shell/data-key.ts). */
+  safeStorage?: SafeStorageSurface;
   ipcMain: IpcMainLike & IpcEventsLike;
   powerMonitor: {
     on(event: 'resume', listener: () => void): unknown;

@@ -8,6 +8,8 @@ import type { StartedGateway, StartOptions } from '../gateway/start.js';
 import { bindApi, bindEvents } from '../ipc.js';
 import { isAppUrl } from '../window-options.js';
 import { appSettings, type AppSettings } from './app-args.js';
+import { safeStorageWrapper } from './data-key.js';
+import { exportDataKey, type DataKeyWrapper } from '../store/secrets.js';
 import { appMenuTemplate } from './app-menu.js';
 import { describeBootFailure } from './boot-failure.js';
 import type { ElectronSurface } from './electron-surface.js';
@@ -144,7 +146,10 @@ export class DesktopShell {
       electron.Menu.setApplicationMenu(menu ? electron.Menu.buildFromTemplate(menu) : null);
       const trayShown = this.host.isTrayShown();
       const { port, configFile, dataDir } = this.settings;
-      this.started = await this.host.startGateway({ configFile, host: HOST, port, dataDir, env, logger: this.logger });
+      const keychain = await safeStorageWrapper(electron.safeStorage, platform);
+      if (this.settings.exportKey) return await this.exportKey(dataDir, keychain.wrapper);
+      this.logger.log('info', `The data key for provider credentials is protected by ${keychain.wrapper ? 'the OS keychain' : `a 0600 key file (${keychain.reason})`}`);
+      this.started = await this.host.startGateway({ configFile, host: HOST, port, dataDir, env, logger: this.logger, dataKeyWrapper: keychain.wrapper });
       if (this.stopping) return;
       const started = this.started;
       bindApi(electron.ipcMain, started.gateway.api, (url) => isAppUrl(url, this.origin()));
@@ -160,6 +165,17 @@ export class DesktopShell {
     } catch (error) {
       await this.failBoot(error);
     }
+  }
+
+  /** `loopgate export-key`: the wrapped data key written out as a 0600 key file, for `loopgate serve`. */
+  private async exportKey(dataDir: string, wrapper: DataKeyWrapper | null): Promise<void> {
+    if (!wrapper) {
+      process.stdout.write(`The data key in ${dataDir} is not in the OS keychain; headless Loopgate can already use it.\n`);
+    } else {
+      const file = await exportDataKey(dataDir, wrapper);
+      process.stdout.write(`Wrote the data key to ${file} (0600); \`loopgate serve --data-dir ${dataDir}\` can now open the store.\n`);
+    }
+    this.exit(0);
   }
 
   private createTray(started: StartedGateway): TrayController | null {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
 import type { Logger } from '../core/logger.js';
-import { acquireLock, writeFileAtomic } from './files.js';
+import { acquireLock, restrictDataDir, writeFileAtomic } from './files.js';
 import { JournalWriter, readJournal, type JournalOp, type JournalRecord, type SqlParam } from './journal.js';
 import { applyMigrations } from './migrations/index.js';
 
@@ -61,6 +61,7 @@ export class StoreDatabase implements Reader {
   static async open(dir: string, logger: Logger): Promise<StoreDatabase> {
     const releaseLock = await acquireLock(dir);
     try {
+      await restrictDataDir(dir);
       const SQL = await loadSqlJs();
       const snapshotPath = join(dir, SNAPSHOT_FILE);
       const hadSnapshot = existsSync(snapshotPath);

@@ -1,5 +1,6 @@
-// Crash-safe file helpers: atomic replace, and the data dir's single-owner lock.
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+// Crash-safe file helpers: atomic replace, directory fsync, owner-only modes, and the data
+// dir's single-owner lock.
+import { chmod, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** Write to a temp file, fsync it, rename it over the target, fsync the directory. */
@@ -7,6 +8,8 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array): Promis
   const temp = `${target}.tmp`;
   const handle = await open(temp, 'w', 0o600);
   try {
+    // A temp file left by a crash keeps its old mode through open(); this one is the owner's only.
+    await handle.chmod(0o600);
     await handle.writeFile(bytes);
     await handle.sync();
   } finally {
@@ -16,7 +19,8 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array): Promis
   await syncDirectory(dirname(target));
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+/** Makes a new or renamed directory entry durable (SQLite does the same after creating its journal). */
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
@@ -24,6 +28,20 @@ async function syncDirectory(dir: string): Promise<void> {
     // Some platforms (Windows) cannot fsync a directory; the rename is still atomic there.
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The data dir is the user's alone: 0700, and every file in it (and its folders') 0600,
+ * whatever an older version or a copy left. No-op where modes mean nothing (Windows).
+ */
+export async function restrictDataDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  await chmod(dir, 0o700);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await restrictDataDir(path);
+    else if (entry.isFile()) await chmod(path, 0o600).catch(() => undefined);
   }
 }
 
@@ -85,5 +103,6 @@ export async function readOrCreateSecretFile(file: string, make: () => string): 
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readOrCreateSecretFile(file, make);
     throw error;
   }
+  await syncDirectory(dirname(file));
   return { text, created: true };
 }

@@ -8,7 +8,7 @@ import { SqlJsDeploymentRepository, type DeploymentRepository } from './deployme
 import { SqlJsKeyRepository, type KeyRepository } from './keys.js';
 import { SqlJsProviderRepository, type ProviderRepository } from './providers.js';
 import { SqlJsRoutingRepository, type RoutingRepository } from './routing.js';
-import { loadOrCreateDataKey, secretBox } from './secrets.js';
+import { loadDataKey, secretBox, type DataKeyWrapper } from './secrets.js';
 import { SqlJsUsageRepository, type UsageRepository } from './usage.js';
 
 export interface Store {
@@ -23,9 +23,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export async function openStore(dataDir: string, logger: Logger): Promise<Store> {
+/** `dataKeyWrapper`: the app's OS keychain, when it has a real one (shell/data-key.ts). */
+export async function openStore(dataDir: string, logger: Logger, options: { dataKeyWrapper?: DataKeyWrapper | null } = {}): Promise<Store> {
+  // The key first: a data dir this process cannot open is refused before it is locked.
+  const dataKey = await loadDataKey(dataDir, options.dataKeyWrapper ?? null);
   const database = await StoreDatabase.open(dataDir, logger);
-  const box = secretBox(await loadOrCreateDataKey(dataDir));
+  const box = secretBox(dataKey.key, dataKey.protection);
   const routing = new SqlJsRoutingRepository(database);
   // A group rename or removal rewrites the routing settings in the same transaction; their listeners hear of it.
   const deployments = new SqlJsDeploymentRepository(database, () => routing.changed());

@@ -4,6 +4,7 @@
 import { open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { syncDirectory } from './files.js';
 
 export type SqlParam = string | number | null;
 export type JournalOp = [sql: string, params: SqlParam[]];
@@ -162,8 +163,10 @@ export class JournalWriter {
   private async handleFor(index: number): Promise<FileHandle> {
     if (this.handle && this.handleIndex === index) return this.handle;
     await this.handle?.close();
-    this.handle = await open(join(this.dir, fileName(index)), 'a');
+    // Owner-only, and the new file's directory entry made durable before its first record is acknowledged.
+    this.handle = await open(join(this.dir, fileName(index)), 'a', 0o600);
     this.handleIndex = index;
+    await syncDirectory(this.dir);
     return this.handle;
   }
 }

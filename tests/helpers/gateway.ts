@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { rendererDir } from '../../electron/core/app-info.js';
 import { parseConfigText, type GatewayConfig } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
-import { createGateway, type Gateway } from '../../electron/gateway/server.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../electron/gateway/server.js';
 import { openStore, type Store } from '../../electron/store/index.js';
 import { tempDir } from './cli.js';
 
@@ -31,6 +31,8 @@ export interface TestGatewayOptions {
   configure?: (config: GatewayConfig) => void;
   /** How often /ui/events sends a heartbeat (and checks the session). */
   eventHeartbeatMs?: number;
+  /** Connection limits (timeouts, connection cap, auth throttle), shortened for a test. */
+  network?: GatewayOptions['network'];
 }
 
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -47,6 +49,7 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.eventHeartbeatMs ? { eventHeartbeatMs: options.eventHeartbeatMs } : {}),
+    ...(options.network ? { network: options.network } : {}),
     uiDir: rendererDir(),
   });
   const url = (await gateway.listen(0, '127.0.0.1')).origin;

@@ -11,13 +11,13 @@ interface ReceivedEvent {
 }
 
 export async function signIn(url: string, masterKey = TEST_MASTER_KEY): Promise<string> {
-  const response = await fetch(`${url}/ui/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ masterKey }) });
+  const response = await fetch(`${url}/ui/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ masterKey }) });
   if (response.status !== 200) throw new Error(`sign-in answered ${response.status}`);
   return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
 export async function callUi<M extends ApiMethod>(url: string, cookie: string, method: M, request: ApiRequest<M>): Promise<{ status: number; body: Result<ApiResponse<M>> }> {
-  const response = await fetch(`${url}/ui/api/${method}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(request) });
+  const response = await fetch(`${url}/ui/api/${method}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: url }, body: JSON.stringify(request) });
   return { status: response.status, body: (await response.json()) as Result<ApiResponse<M>> };
 }
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
   gw = await startTestGateway('model_list: []\n', { clock: () => NOW });
   const signIn = await fetch(`${gw.url}/ui/session`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: gw.url },
     body: JSON.stringify({ masterKey: TEST_MASTER_KEY }),
   });
   cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
@@ -32,7 +32,7 @@ afterAll(async () => {
 async function app(method: string, request: unknown): Promise<{ ok: boolean; value?: any; error?: { code: string; param?: string | null; message: string } }> {
   const response = await fetch(`${gw.url}/ui/api/${method}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
+    headers: { 'content-type': 'application/json', cookie, origin: gw.url },
     body: JSON.stringify(request),
   });
   return (await response.json()) as never;

@@ -286,9 +286,9 @@ describe('routes, headers and observability', () => {
     expect(missing.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('exposes Prometheus metrics and health probes without a key', async () => {
+  it('exposes Prometheus metrics to the master key, and health probes without a key', async () => {
     await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'metrics' }] });
-    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    const metrics = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${TEST_MASTER_KEY}` } })).text();
     expect(metrics).toMatch(/loopgate_requests_total\{model="gpt-test",status="200"\} \d+/);
     expect(metrics).toMatch(/loopgate_tokens_total\{model="gpt-test",kind="prompt"\} \d+/);
     expect(metrics).toContain('loopgate_request_duration_seconds_bucket');

@@ -164,7 +164,7 @@ describe('logs.list and logs.facets', () => {
 
 describe('the Playground', () => {
   async function playground(cookie: string, body: Record<string, unknown>): Promise<Response> {
-    return fetch(`${gw!.url}/ui/playground`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return fetch(`${gw!.url}/ui/playground`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: gw!.url }, body: JSON.stringify(body) });
   }
 
   it('labels a streamed answer: model and deployment in headers, usage in the last chunk, then a summary', async () => {

@@ -203,13 +203,13 @@ describe('routing settings made in the app', () => {
     await gateway([entry('m', a, 'x')]);
     const signIn = await fetch(`${gw!.url}/ui/session`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', origin: gw!.url },
       body: JSON.stringify({ masterKey: TEST_MASTER_KEY }),
     });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads the answer field by field
     const page = async (method: string, request: unknown): Promise<{ ok: boolean; value?: any; error?: any }> =>
-      (await (await fetch(`${gw!.url}/ui/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(request) })).json()) as never;
+      (await (await fetch(`${gw!.url}/ui/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: gw!.url }, body: JSON.stringify(request) })).json()) as never;
 
     const first = (await page('routing.get', {})).value as RoutingView;
     const second = (await page('routing.get', {})).value as RoutingView;

@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 async function signIn(masterKey: string): Promise<Response> {
-  return fetch(`${gw.url}/ui/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ masterKey }) });
+  return fetch(`${gw.url}/ui/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: gw.url }, body: JSON.stringify({ masterKey }) });
 }
 
 function sessionCookie(response: Response): string {
@@ -40,7 +40,7 @@ describe('browser mode', () => {
   });
 
   it('refuses the API without a session, and a wrong master key', async () => {
-    const anonymous = await fetch(`${gw.url}/ui/api/status.get`, { method: 'POST', body: '{}' });
+    const anonymous = await fetch(`${gw.url}/ui/api/status.get`, { method: 'POST', headers: { origin: gw.url, 'content-type': 'application/json' }, body: '{}' });
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ ok: false, error: { code: 'authentication' } });
     expect((await signIn('sk-wrong')).status).toBe(401);
@@ -49,11 +49,11 @@ describe('browser mode', () => {
   it('opens a session with the master key, and refuses cross-origin calls on it', async () => {
     const cookie = sessionCookie(await signIn(TEST_MASTER_KEY));
     expect(cookie).toMatch(/^lg_session=/);
-    const status = await fetch(`${gw.url}/ui/api/status.get`, { method: 'POST', headers: { cookie }, body: '{}' });
+    const status = await fetch(`${gw.url}/ui/api/status.get`, { method: 'POST', headers: { cookie, origin: gw.url, 'content-type': 'application/json' }, body: '{}' });
     expect(await status.json()).toMatchObject({ ok: true, value: { baseUrl: gw.url, running: true } });
     const crossSite = await fetch(`${gw.url}/ui/api/status.get`, { method: 'POST', headers: { cookie, origin: 'https://evil.example' }, body: '{}' });
     expect(crossSite.status).toBe(403);
-    const unknown = await fetch(`${gw.url}/ui/api/keys.steal`, { method: 'POST', headers: { cookie }, body: '{}' });
+    const unknown = await fetch(`${gw.url}/ui/api/keys.steal`, { method: 'POST', headers: { cookie, origin: gw.url, 'content-type': 'application/json' }, body: '{}' });
     expect(await unknown.json()).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
@@ -75,9 +75,9 @@ describe('browser mode', () => {
     const late = await fetch(link, { redirect: 'manual' });
     expect(late.headers.get('location')).toBe('/ui/?signin=expired');
     expect(late.headers.get('set-cookie')).toBeNull();
-    expect((await fetch(`${gw.url}/ui/api/status.get`, { method: 'POST', headers: { cookie }, body: '{}' })).status).toBe(200);
+    expect((await fetch(`${gw.url}/ui/api/status.get`, { method: 'POST', headers: { cookie, origin: gw.url, 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
     offsetMs = 12 * 60 * 60_000 + 1_000;
-    expect((await fetch(`${gw.url}/ui/api/status.get`, { method: 'POST', headers: { cookie }, body: '{}' })).status).toBe(401);
+    expect((await fetch(`${gw.url}/ui/api/status.get`, { method: 'POST', headers: { cookie, origin: gw.url, 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
   });
 
   it('knows a loopback client from any other', () => {

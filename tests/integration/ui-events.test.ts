@@ -129,7 +129,7 @@ describe('session state', () => {
       await stream.next('status');
       await bystander.next('status');
 
-      const logout = await fetch(`${quiet.url}/ui/logout`, { method: 'POST', headers: { cookie } });
+      const logout = await fetch(`${quiet.url}/ui/logout`, { method: 'POST', headers: { cookie, origin: quiet.url } });
       expect(logout.status).toBe(200);
       expect(await logout.json()).toEqual({ ok: true, value: { signedIn: false } });
       expect(logout.headers.get('set-cookie')).toMatch(/^lg_session=; .*Max-Age=0/);
