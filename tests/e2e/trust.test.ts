@@ -58,7 +58,8 @@ const client = (key: string): OpenAI => new OpenAI({ apiKey: key, baseURL: `${ur
 /** The app's own API, with the page's session (as the renderer calls it). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the values field by field
 async function api(method: string, request: unknown = {}): Promise<any> {
-  const response = await page.request.post(`${url()}/ui/api/${method}`, { data: request });
+  // Sent as the page would: from the app's own origin.
+  const response = await page.request.post(`${url()}/ui/api/${method}`, { data: request, headers: { origin: url() } });
   const body = (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
   if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
   return body.value;
@@ -475,7 +476,7 @@ describe('the app people trust (issue 11)', () => {
   it('signs out in browser mode', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Loopgate' }).waitFor();
-    expect((await page.request.post(`${url()}/ui/api/status.get`, { data: {} })).status()).toBe(401);
+    expect((await page.request.post(`${url()}/ui/api/status.get`, { data: {}, headers: { origin: url() } })).status()).toBe(401);
     await page.getByLabel('Master key').fill(TEST_MASTER_KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => heading()).toBe('Keys');
