@@ -254,6 +254,18 @@ describe('the app people trust (issue 11)', () => {
     await edit.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('names the keys that name its models before deleting a provider', async () => {
+    await go('Providers');
+    await page.getByRole('article', { name: 'Mock' }).getByRole('button', { name: /Delete/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete the provider “Mock”?' });
+    await dialog.getByRole('listitem').filter({ hasText: 'model chat' }).waitFor();
+    await dialog.getByRole('listitem').filter({ hasText: 'key trusted' }).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await api('providers.list')).length).toBe(2);
+    await go('Keys');
+  });
+
   it('asks in one focus-trapped dialog before deleting a key, naming what breaks, and gives focus back', async () => {
     await api('keys.create', { keyAlias: 'throwaway', models: [], rpmLimit: null, tpmLimit: null, maxParallelRequests: null, maxBudget: null, budgetDuration: null, duration: null });
     await page.reload();
