@@ -5,11 +5,12 @@ import { familyOf } from '../providers/index.js';
 import { anthropicDialect, anthropicToChat } from '../dialects/anthropic/index.js';
 import { geminiSseDialect, geminiToChat } from '../dialects/gemini/index.js';
 import type { Dialect, DeploymentConfig } from '../core/deployment.js';
+import type { ChatRequest } from '../core/chat.js';
 import type { Json } from '../dialects/types.js';
 import { countChatPromptTokens } from '../providers/tokens.js';
 import { keyAlias, modelAllowed } from './admission.js';
 import { readJsonObject } from './body.js';
-import { checkRequestShape } from './request-shape.js';
+import { checkRequestShape, untranslatable } from './request-shape.js';
 import { sendJson, type RequestContext } from './context.js';
 import { GatewayError } from '../core/errors.js';
 import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
@@ -26,8 +27,7 @@ export async function countTokens(deps: ProxyDeps, ctx: RequestContext): Promise
   const native = await relayCount(deps, ctx, deployment, 'anthropic_count_tokens', JSON.stringify({ ...body, model: deployment.upstreamModel }));
   if (native) return;
   checkRequestShape('anthropic', body);
-  const { chat } = anthropicToChat(body);
-  sendJson(ctx, 200, JSON.stringify({ input_tokens: countChatPromptTokens(chat) }));
+  sendJson(ctx, 200, JSON.stringify({ input_tokens: countLocally(() => anthropicToChat(body).chat) }));
 }
 
 /** `POST /v1beta/models/{model}:countTokens`: `contents`, or a whole `generateContentRequest`. */
@@ -40,8 +40,16 @@ export async function countGeminiTokens(deps: ProxyDeps, ctx: RequestContext, mo
   if (native) return;
   const request = (body.generateContentRequest as Json | undefined) ?? body;
   if (!Array.isArray(request.contents)) throw new GatewayError('missing_field', 'The request needs "contents" (or a "generateContentRequest").', { param: 'contents' });
-  const { chat } = geminiToChat({ ...request, model });
-  sendJson(ctx, 200, JSON.stringify({ totalTokens: countChatPromptTokens(chat) }));
+  sendJson(ctx, 200, JSON.stringify({ totalTokens: countLocally(() => geminiToChat({ ...request, model }).chat) }));
+}
+
+/** Counts a request's prompt with the tokenizer; input the translator trips on is the client's 400, as on the model routes. */
+function countLocally(translate: () => ChatRequest): number {
+  try {
+    return countChatPromptTokens(translate());
+  } catch (error) {
+    throw untranslatable(error);
+  }
 }
 
 function chooseFor(deps: ProxyDeps, ctx: RequestContext, model: string): DeploymentConfig {

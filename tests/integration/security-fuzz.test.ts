@@ -10,6 +10,10 @@ import { startTolerantUpstream, type TolerantUpstream } from '../helpers/mock-to
 
 const ANSWER_BOUND_MS = 10_000;
 const RUNS = Number(process.env.LOOPGATE_FUZZ_RUNS ?? 100);
+// `npm test` replays the same inputs, so a landing never depends on luck; exploring is
+// `LOOPGATE_FUZZ_SEED=random` (a failure prints its seed and path to replay).
+const SEED = process.env.LOOPGATE_FUZZ_SEED ?? '20261129';
+if (SEED !== 'random') fc.configureGlobal({ seed: Number(SEED) });
 
 let upstream: TolerantUpstream;
 let gw: TestGateway;

@@ -270,6 +270,15 @@ describe('request bodies', () => {
     }
   });
 
+  it('answers 400, not 500, when counting tokens trips over an odd field (found by the fuzz suite)', async () => {
+    const gw = await gateway();
+    // An object whose toString is null cannot become text: the translator throws a TypeError.
+    const odd = { model: 'gpt-test', messages: [], thinking: { type: 'enabled', budget_tokens: [{ toString: null }] } };
+    const answer = await raw(gw.url, { method: 'POST', path: '/v1/messages/count_tokens', headers: { ...master, ...json }, body: JSON.stringify(odd) });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toContain('could not translate');
+  });
+
   it('takes only JSON content types on JSON routes (415 otherwise)', async () => {
     const gw = await gateway();
     const body = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] });
