@@ -508,7 +508,7 @@ describe('the app people trust (issue 11)', () => {
           await view.waitForTimeout(400);
           const sideways = await view.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
           expect(sideways, `${name} scrolls sideways at ${size.width}×${size.height}`).toBeLessThanOrEqual(0);
-          if (size === DESKTOP) expect(await axeViolations(view), `${name}, ${colorScheme}`).toEqual([]);
+          expect(await axeViolations(view), `${name}, ${colorScheme}, ${size.width}×${size.height}`).toEqual([]);
           await shotOf(view, `views-${colorScheme}-${size.width}x${size.height}-${i + 1}-${name.replace(/\W+/g, '-').toLowerCase()}`, false);
         }
         if (size === NARROW) {
