@@ -41,8 +41,9 @@ export function openAIErrorBody(error: GatewayError): string {
   });
 }
 
-/** Anything thrown on the request path becomes a GatewayError; unknown throws are internal. */
-export function toGatewayError(thrown: unknown): GatewayError {
+/** Anything thrown on the request path becomes a GatewayError; unknown throws are internal, named by the request id the log has them under. */
+export function toGatewayError(thrown: unknown, requestId?: string): GatewayError {
   if (thrown instanceof GatewayError) return thrown;
-  return new GatewayError('internal', 'Loopgate hit an unexpected error; see the gateway log.');
+  const where = requestId ? `the gateway log has it under request id ${requestId}` : 'see the gateway log';
+  return new GatewayError('internal', `Loopgate hit an unexpected error; ${where}.`);
 }

@@ -46,7 +46,9 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   const timing: Timing = { startedAt: performance.now(), upstreamMs: 0 };
   ctx.errorBody = dialect.errorBody;
   ctx.callType = dialect.name;
-  const raw = { ...(await readJsonObject(ctx.req)), ...options.pathFields };
+  const read = await readJsonObject(ctx.req);
+  // Only the Gemini routes carry fields in the URL; every other request keeps the parsed object.
+  const raw = options.pathFields ? { ...read, ...options.pathFields } : read;
   const model = raw.model;
   if (typeof model !== 'string' || model === '') {
     throw new GatewayError('missing_field', 'The request needs a "model" string.', { param: 'model' });

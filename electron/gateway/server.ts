@@ -23,7 +23,7 @@ import { ConversationStore } from '../dialects/responses/conversations.js';
 import { createResponsesDialect } from '../dialects/responses/index.js';
 import { countTokens } from './count-tokens.js';
 import { geminiRoute, type GeminiRouteDeps } from './gemini-routes.js';
-import { GatewayError, openAIErrorBody } from '../core/errors.js';
+import { GatewayError, openAIErrorBody, toGatewayError } from '../core/errors.js';
 import { RateLimiter } from './limits.js';
 import type { Logger } from '../core/logger.js';
 import { ManagementApi } from './management-routes.js';
@@ -373,12 +373,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await handler(ctx);
     } catch (thrown) {
       if (thrown instanceof WrongKeyError) throttle.fail(address);
-      const error =
-        thrown instanceof StoreUnavailableError
-          ? new GatewayError('unavailable', thrown.message)
-          : thrown instanceof GatewayError
-            ? thrown
-            : new GatewayError('internal', `Loopgate hit an unexpected error; the gateway log has it under request id ${ctx.id}.`);
+      const error = thrown instanceof StoreUnavailableError ? new GatewayError('unavailable', thrown.message) : toGatewayError(thrown, ctx.id);
       // The log gets the whole story (stack included); the answer only the request id.
       if (error.code === 'internal') logger.log('error', 'unhandled', { id: ctx.id, error: thrown instanceof Error ? (thrown.stack ?? String(thrown)) : String(thrown) });
       ctx.failure ??= { code: error.code, message: error.message };
