@@ -234,6 +234,18 @@ export interface LogEntryDetails extends LogEntryView {
 }
 
 /** Every model and key with rows in the request log, for the log's filters. */
+/** How much request log is kept; older rows, then the oldest past the size, are removed automatically. */
+export interface LogRetentionView {
+  days: number;
+  maxMegabytes: number;
+  /** The version an edit names; 0 while the app has never saved retention. */
+  version: number;
+  /** The app's setting, else the config file's maximum_spend_logs_retention_period, else the defaults. */
+  source: 'app' | 'config file' | 'defaults';
+  /** What the log holds now, in MB. */
+  sizeMegabytes: number;
+}
+
 export interface LogFacets {
   models: string[];
   /** keyId '' is the master key. */
@@ -331,6 +343,9 @@ interface LoopgateApi {
   'logs.facets': (request: Record<string, never>) => LogFacets;
   /** One entry with its attempts and final error; not_found once retention has removed it. */
   'logs.get': (request: { id: string }) => LogEntryDetails;
+  'logs.retention': (request: Record<string, never>) => LogRetentionView;
+  /** Saves retention naming the version read and applies it at once; a stale version is a conflict carrying the current view. */
+  'logs.setRetention': (request: { days: number; maxMegabytes: number; version: number }) => LogRetentionView;
 }
 
 export type ApiMethod = keyof LoopgateApi;
@@ -369,6 +384,8 @@ const METHODS = {
   'logs.list': true,
   'logs.facets': true,
   'logs.get': true,
+  'logs.retention': true,
+  'logs.setRetention': true,
 } as const satisfies Record<ApiMethod, true>;
 
 export const API_METHODS = Object.keys(METHODS) as ApiMethod[];

@@ -26,8 +26,8 @@ export interface GatewayConfig {
   /** Background health checks every this often; null when off. */
   healthCheckIntervalMs: number | null;
   modelGroupAlias: Record<string, ModelGroupAlias>;
-  /** How long request-log rows are kept (LiteLLM's maximum_spend_logs_retention_period). */
-  logRetentionMs: number;
+  /** How long request-log rows are kept (LiteLLM's maximum_spend_logs_retention_period); null when the file sets none. */
+  logRetentionMs: number | null;
   /** Whether request and response bodies go into the request log (off unless opted in). */
   storeBodies: boolean;
   /** The router's timeouts, for deployments that set none (router_settings.timeout, stream_timeout). */
@@ -152,7 +152,7 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
     cache: cacheSettings(file, warnings),
     healthCheckIntervalMs: file.general_settings?.background_health_checks ? (file.general_settings.health_check_interval ?? 300) * 1000 : null,
     modelGroupAlias,
-    logRetentionMs: parseDuration(file.general_settings?.maximum_spend_logs_retention_period ?? '30d')!,
+    logRetentionMs: file.general_settings?.maximum_spend_logs_retention_period ? parseDuration(file.general_settings.maximum_spend_logs_retention_period) : null,
     storeBodies: file.general_settings?.store_prompts_in_spend_logs ?? false,
     timeouts: { requestMs: defaults.timeout * 1000, streamMs: defaults.streamTimeout === null ? null : defaults.streamTimeout * 1000 },
     security: {

@@ -7,7 +7,8 @@ import type { DeploymentConfig } from '../core/deployment.js';
 import type { TokenUsage } from '../core/usage.js';
 import type { Store } from '../store/index.js';
 import type { KeyUsageIncrement } from '../store/keys.js';
-import { utcDay, type DailySpendIncrement, type RequestLogEntry } from '../store/usage.js';
+import type { RequestLogEntry } from '../store/request-log.js';
+import { utcDay, type DailySpendIncrement } from '../store/usage.js';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Pricing } from './pricing.js';
@@ -16,6 +17,8 @@ import type { KeyCache, LiveKey } from './virtual-keys.js';
 const FLUSH_EVERY_MS = 1_000;
 const BUDGET_SWEEP_MS = 30_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
+/** The first retention pass waits until start-up is over (it reads every segment's summary). */
+const FIRST_PRUNE_AFTER_MS = 10_000;
 /** The master key's rows in spend_daily. */
 const MASTER_KEY_ID = '';
 
@@ -39,8 +42,9 @@ export interface UsageEvent {
 }
 
 export interface AccountingOptions {
-  logRetentionMs: number;
   storeBodies: boolean;
+  /** Applies the request log's retention (services/usage.ts); returns rows removed. */
+  pruneLog: () => Promise<number>;
 }
 
 export class Accounting {
@@ -68,7 +72,7 @@ export class Accounting {
     every(FLUSH_EVERY_MS, () => void this.flush());
     every(BUDGET_SWEEP_MS, () => this.sweepBudgets());
     every(PRUNE_EVERY_MS, () => void this.prune());
-    void this.prune();
+    this.timers.push(setTimeout(() => void this.prune(), FIRST_PRUNE_AFTER_MS).unref());
   }
 
   async stop(): Promise<void> {
@@ -160,19 +164,23 @@ export class Accounting {
     return cost;
   }
 
-  /** Writes everything accumulated so far in one durable batch. */
+  /** Writes everything accumulated so far: totals in one durable key-store batch, rows to the request log. */
   flush(): Promise<void> {
     if (this.log.length > 0 || this.keys.size > 0) {
-      const batch = { log: this.log, daily: [...this.daily.values()], keys: [...this.keys.values()] };
+      const log = this.log;
+      const batch = { daily: [...this.daily.values()], keys: [...this.keys.values()] };
       this.log = [];
       this.daily = new Map();
       this.keys = new Map();
       // recordBatch applies to memory synchronously, so anything written after this call
       // (a budget reset, say) lands after these increments.
-      const written = this.store.usage.recordBatch(batch).catch((error: unknown) => {
-        this.logger.log('error', `usage could not be saved: ${String(error)}`, { requests: batch.log.length });
+      const counted = this.store.usage.recordBatch(batch).catch((error: unknown) => {
+        this.logger.log('error', `usage could not be saved: ${String(error)}`, { requests: log.length });
       });
-      this.flushing = this.flushing.then(() => written);
+      const logged = this.store.requestLog.append(log).catch((error: unknown) => {
+        this.logger.log('error', `request-log rows could not be saved: ${String(error)}`, { requests: log.length });
+      });
+      this.flushing = this.flushing.then(() => Promise.all([counted, logged])).then(() => undefined);
     }
     return this.flushing;
   }
@@ -197,8 +205,7 @@ export class Accounting {
 
   private async prune(): Promise<void> {
     try {
-      const removed = await this.store.usage.pruneLog(this.clock() - this.options.logRetentionMs);
-      if (removed > 0) this.logger.log('info', `Removed ${removed} request-log rows past retention`);
+      await this.options.pruneLog();
     } catch (error) {
       this.logger.log('error', `request-log retention failed: ${String(error)}`);
     }

@@ -6,7 +6,7 @@ import type { KeyPatch, KeyView } from '../../shared/api.js';
 import { GatewayError } from '../core/errors.js';
 import { KEY_PATCH_FIELDS, type DayTotals } from '../services/keys.js';
 import type { Services } from '../services/index.js';
-import type { RequestLogEntry } from '../store/usage.js';
+import type { RequestLogEntry } from '../store/request-log.js';
 import { readJsonObject } from './body.js';
 import { sendObject, type RequestContext } from './context.js';
 

@@ -141,7 +141,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = new GatewayMetrics();
   const limiter = new RateLimiter(clock);
   // The live log hears of each counted request (services exist by the first request).
-  const accounting = new Accounting(store, keyCache, pricing, config, logger, clock, (entry) => services.events.requestLogged(entry));
+  const accounting = new Accounting(
+    store,
+    keyCache,
+    pricing,
+    { storeBodies: config.storeBodies, pruneLog: () => services.usage.applyRetention() },
+    logger,
+    clock,
+    (entry) => services.events.requestLogged(entry),
+  );
   const deps: ProxyDeps = {
     router: table.router,
     pools,

@@ -6,7 +6,7 @@
 import type { LogEntryView, StatusView } from '../../shared/api.js';
 import type { ChangedTopic, EventMessage } from '../../shared/events.js';
 import type { Logger } from '../core/logger.js';
-import type { RequestLogEntry } from '../store/usage.js';
+import type { RequestLogEntry } from '../store/request-log.js';
 
 export type EventListener = (message: EventMessage) => void;
 

@@ -52,7 +52,7 @@ export function createServices(context: ServiceContext): Services {
   const keys = new KeyService({ store, usage: context.usage, clock });
   const providers = new ProviderService({ store, config, routing, clock });
   const models = new ModelService({ store, config, routing, providers, env: context.env, clock });
-  const usage = new UsageService({ store, usage: context.usage, clock });
+  const usage = new UsageService({ store, usage: context.usage, clock, configRetentionMs: config.logRetentionMs, logger: context.logger });
   const status = new StatusService({ store, keys, providers, models, usage, baseUrl: context.baseUrl, paused: context.paused, dataDir: context.dataDir, version: context.version });
   const events = new AppEvents({ status: () => status.get(), logViews: (entries) => usage.views(entries), logger: context.logger });
   // Every change, whichever adapter made it (the app, /key/*, /model/*, an import), reaches the views.
@@ -114,5 +114,7 @@ export function apiHandlers(services: Services): ApiHandlers {
     'logs.list': (query) => usage.logs(query),
     'logs.facets': () => usage.facets(),
     'logs.get': ({ id }) => usage.entry(id),
+    'logs.retention': () => usage.retention(),
+    'logs.setRetention': (request) => usage.setRetention(request),
   };
 }

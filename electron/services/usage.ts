@@ -1,10 +1,13 @@
-// Usage and logs: daily series for the charts, the request log with its filters (applied in
-// SQL), and today's totals. Pending usage is written first, so every number is exact.
+// Usage and logs: daily series for the charts, the request log with its filters (applied by the
+// request-log store), its retention, and today's totals. Pending usage is written first, so
+// every number is exact.
 import { z } from 'zod';
-import type { LogEntryDetails, LogEntryView, LogFacets, UsagePoint, UsageSeries } from '../../shared/api.js';
+import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView, UsagePoint, UsageSeries } from '../../shared/api.js';
+import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/index.js';
-import { utcDay, type DailySpend, type RequestLogEntry, type SpendLogQuery } from '../store/usage.js';
-import { notFound } from './errors.js';
+import type { LogRetention, RequestLogEntry, SpendLogQuery, StoredLogRetention } from '../store/request-log.js';
+import { utcDay, type DailySpend } from '../store/usage.js';
+import { notFound, storeChange } from './errors.js';
 import type { PendingUsage } from './ports.js';
 import { parseInput } from './validation.js';
 
@@ -12,6 +15,15 @@ const DAY_MS = 86_400_000;
 const MAX_SERIES_DAYS = 90;
 const MASTER_KEY_LABEL = 'master key';
 const DELETED_KEY_LABEL = 'deleted key';
+const MEGABYTE = 1_000_000;
+/** LiteLLM's default retention for its spend logs; the size cap keeps a busy month on a laptop's disk. */
+const DEFAULT_RETENTION: LogRetention = { days: 30, maxMegabytes: 1024 };
+
+const retentionSchema = z.object({
+  days: z.number().min(1 / 24, 'expected at least an hour (1/24 of a day)').max(3650, 'expected at most 3650 days'),
+  maxMegabytes: z.number().int('expected a whole number').min(10, 'expected at least 10 MB').max(1_000_000, 'expected at most 1,000,000 MB'),
+  version: z.number().int().nonnegative(),
+});
 
 const logsSchema = z.object({
   id: z.string().optional(),
@@ -28,6 +40,9 @@ export interface UsageServiceDeps {
   store: Store;
   usage: PendingUsage;
   clock: () => number;
+  /** The config file's maximum_spend_logs_retention_period, when it sets one. */
+  configRetentionMs: number | null;
+  logger: Logger;
 }
 
 type Totals = Pick<UsagePoint, 'requests' | 'tokens' | 'cost'>;
@@ -80,7 +95,7 @@ export class UsageService {
   async entries(input: SpendLogQuery): Promise<RequestLogEntry[]> {
     const query = parseInput(logsSchema, input);
     await this.deps.usage.flush();
-    return this.deps.store.usage.spendLogs(query);
+    return this.deps.store.requestLog.query(await this.withinRetention(query));
   }
 
   /** The request log as the app shows it: each entry with its key's label. */
@@ -92,7 +107,7 @@ export class UsageService {
   async entry(id: string): Promise<LogEntryDetails> {
     const { id: wanted } = parseInput(z.object({ id: z.string().min(1) }), { id });
     await this.deps.usage.flush();
-    const entry = await this.deps.store.usage.logEntry(wanted);
+    const [entry] = await this.deps.store.requestLog.query(await this.withinRetention({ id: wanted, limit: 1 }));
     if (!entry) throw notFound('log entry');
     const [view] = await this.views([entry]);
     return {
@@ -102,13 +117,35 @@ export class UsageService {
     };
   }
 
-  /** Every model and key in the log (not only one page's), for its filters. */
+  /** Every model and key in the log (not only one page's), for its filters: from the daily totals over the retention period. */
   async facets(): Promise<LogFacets> {
     await this.deps.usage.flush();
-    const { models, keyIds } = await this.deps.store.usage.logFacets();
+    const { days } = await this.effectiveRetention();
+    const { models, keyIds } = await this.deps.store.usage.logFacets(utcDay(this.deps.clock() - days * DAY_MS));
     const labels = await this.labels(keyIds.map((id) => id ?? ''));
     const keys = keyIds.map((id) => ({ keyId: id ?? '', label: labels(id ?? '') }));
     return { models, keys: keys.sort((a, b) => a.label.localeCompare(b.label)) };
+  }
+
+  async retention(): Promise<LogRetentionView> {
+    return this.retentionView(await this.deps.store.requestLog.retention());
+  }
+
+  /** Saves retention (naming the version read) and applies it at once. */
+  async setRetention(input: LogRetention & { version: number }): Promise<LogRetentionView> {
+    const { version, ...retention } = parseInput(retentionSchema, input);
+    const log = this.deps.store.requestLog;
+    const saved = await storeChange(() => log.saveRetention(retention, version), (current: StoredLogRetention | null) => this.retentionView(current), 'log retention');
+    await this.applyRetention();
+    return this.retentionView(saved);
+  }
+
+  /** Removes log rows past the retention in force (age, then size); returns how many went. */
+  async applyRetention(): Promise<number> {
+    const { days, maxMegabytes } = await this.effectiveRetention();
+    const removed = await this.deps.store.requestLog.prune({ before: this.deps.clock() - days * DAY_MS, maxBytes: maxMegabytes * MEGABYTE });
+    if (removed > 0) this.deps.logger.log('info', `Removed ${removed} request-log rows past retention`);
+    return removed;
   }
 
   /** Log rows as the app shows them, each key's label looked up once. */
@@ -129,6 +166,30 @@ export class UsageService {
       attemptCount: entry.attemptCount,
       errorCode: entry.errorCode,
     }));
+  }
+
+  private async effectiveRetention(): Promise<LogRetention & { source: LogRetentionView['source'] }> {
+    const stored = await this.deps.store.requestLog.retention();
+    return this.resolveRetention(stored);
+  }
+
+  private resolveRetention(stored: StoredLogRetention | null): LogRetention & { source: LogRetentionView['source'] } {
+    if (stored) return { days: stored.days, maxMegabytes: stored.maxMegabytes, source: 'app' };
+    const fromFile = this.deps.configRetentionMs;
+    if (fromFile !== null) return { days: fromFile / DAY_MS, maxMegabytes: DEFAULT_RETENTION.maxMegabytes, source: 'config file' };
+    return { ...DEFAULT_RETENTION, source: 'defaults' };
+  }
+
+  private async retentionView(stored: StoredLogRetention | null): Promise<LogRetentionView> {
+    const bytes = await this.deps.store.requestLog.sizeBytes();
+    return { ...this.resolveRetention(stored), version: stored?.version ?? 0, sizeMegabytes: Math.round((bytes / MEGABYTE) * 10) / 10 };
+  }
+
+  /** Rows past retention stay hidden even before the next prune removes their file. */
+  private async withinRetention<Q extends SpendLogQuery>(query: Q): Promise<Q> {
+    const { days } = await this.effectiveRetention();
+    const floor = this.deps.clock() - days * DAY_MS;
+    return { ...query, start: Math.max(query.start ?? floor, floor) };
   }
 
   /** Labels for the keys named; the master key's usage has no key id. */

@@ -58,7 +58,11 @@ export class StoreDatabase implements Reader {
     private readonly logger: Logger,
   ) {}
 
-  static async open(dir: string, logger: Logger): Promise<StoreDatabase> {
+  /**
+   * `beforeMigration`: work that must happen with the schema one version short of its key (for
+   * moving data out before a migration drops it); it runs only when that migration is pending.
+   */
+  static async open(dir: string, logger: Logger, beforeMigration: Record<number, (reader: Reader) => Promise<void>> = {}): Promise<StoreDatabase> {
     const releaseLock = await acquireLock(dir);
     try {
       await restrictDataDir(dir);
@@ -73,7 +77,13 @@ export class StoreDatabase implements Reader {
       if (replay.tornTail) {
         logger.log('warn', `Ignored a torn journal record left by a crash: ${replay.tornTail}`, { records_replayed: replayed });
       }
-      const migrated = applyMigrations(db) > 0;
+      let migrations = 0;
+      for (const [version, prepare] of Object.entries(beforeMigration).sort(([a], [b]) => Number(a) - Number(b))) {
+        if (schemaVersion(db) >= Number(version)) continue;
+        migrations += applyMigrations(db, Number(version) - 1);
+        await prepare(store);
+      }
+      const migrated = applyMigrations(db) + migrations > 0;
       if (!hadSnapshot || replayed > 0 || migrated || replay.tornTail) await store.snapshot(replay.lastFileIndex);
       return store;
     } catch (error) {
@@ -206,6 +216,10 @@ export class StoreDatabase implements Reader {
     if (!hasMeta) return undefined;
     return this.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key])?.value;
   }
+}
+
+function schemaVersion(db: Database): number {
+  return Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
 }
 
 /** Turns foreign keys on (SQLite leaves them off per connection), and makes sure they are. */

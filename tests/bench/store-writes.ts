@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Store } from '../../electron/store/index.js';
-import type { RequestLogEntry } from '../../electron/store/usage.js';
+import type { RequestLogEntry } from '../../electron/store/request-log.js';
 import { freshStore, logRow, newKey } from '../helpers/store.js';
 
 const LOG_ROWS = 100_000;
@@ -18,7 +18,7 @@ function benchRow(i: number): RequestLogEntry {
 async function fill(store: Store): Promise<void> {
   for (let start = 0; start < LOG_ROWS; start += 5_000) {
     const log = Array.from({ length: 5_000 }, (_, i) => benchRow(start + i));
-    await store.usage.recordBatch({ log, daily: [], keys: [] });
+    await store.requestLog.append(log);
   }
   // Start both measurements from a compacted journal, as a running gateway periodically is.
   await store.database.snapshot();
@@ -58,7 +58,7 @@ export async function benchStoreWrites(): Promise<StoreWriteResult> {
       samples[`${name}Revoke`].push(await time(() => store.keys.setActive(input.id, false)));
     }
   }
-  if (full.database.get<{ n: number }>('SELECT COUNT(*) AS n FROM request_log')?.n !== LOG_ROWS) throw new Error('the full store lost rows');
+  if ((await full.requestLog.query({ limit: LOG_ROWS })).length !== LOG_ROWS) throw new Error('the full store lost rows');
   await empty.close();
   await full.close();
   const result = {

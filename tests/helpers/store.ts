@@ -10,7 +10,7 @@ import { openStore, type Store } from '../../electron/store/index.js';
 import { emptySettings, type NewKey } from '../../electron/store/keys.js';
 import { applyMigrations } from '../../electron/store/migrations/index.js';
 import { randomBase62 } from '../../electron/store/secrets.js';
-import type { RequestLogEntry } from '../../electron/store/usage.js';
+import type { RequestLogEntry } from '../../electron/store/request-log.js';
 import { tempDir } from './cli.js';
 
 export async function freshStore(dir = tempDir('loopgate-store-')): Promise<{ store: Store; dir: string; logger: MemoryLogger }> {

@@ -3,7 +3,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_QUEUED_LOGS } from '../../electron/gateway/ui-events.js';
-import type { RequestLogEntry } from '../../electron/store/usage.js';
+import type { RequestLogEntry } from '../../electron/store/request-log.js';
 import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { logRow } from '../helpers/store.js';

@@ -72,7 +72,7 @@ describe('virtual key repository', () => {
     const { store } = await freshStore();
     const key = await store.keys.create(newKey());
     const usage = (requests: number, tokens: number, cost: number, lastUsedAt: number) =>
-      store.usage.recordBatch({ log: [], daily: [], keys: [{ keyId: key.id, requests, tokens, cost, lastUsedAt }] });
+      store.usage.recordBatch({ daily: [], keys: [{ keyId: key.id, requests, tokens, cost, lastUsedAt }] });
     await Promise.all([usage(1, 10, 0.5, 5), store.keys.setActive(key.id, false, key.version), usage(2, 5, 0.25, 3)]);
     expect(await store.keys.findById(key.id)).toMatchObject({ totalRequests: 3, totalTokens: 15, spend: 0.75, lastUsedAt: 5, blocked: true, version: 2 });
     await store.close();

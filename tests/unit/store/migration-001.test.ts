@@ -3,7 +3,7 @@ import { SCHEMA_VERSION } from '../../../electron/store/migrations/index.js';
 import { freshStore, newKey, schemaVersion, storeAtVersion } from '../../helpers/store.js';
 
 describe('schema version 1', () => {
-  it('gives a blank database the key, provider, request-log and daily-spend tables, which then take and keep rows', async () => {
+  it('gives a blank database the key, provider and daily-spend tables (the request log moved out in version 9), which then take and keep rows', async () => {
     const dir = await storeAtVersion(0);
     const { store } = await freshStore(dir);
     try {
@@ -11,7 +11,7 @@ describe('schema version 1', () => {
       const tables = store.database
         .all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .map((row) => row.name);
-      expect(tables).toEqual(expect.arrayContaining(['meta', 'providers', 'request_log', 'spend_daily', 'virtual_keys']));
+      expect(tables).toEqual(expect.arrayContaining(['meta', 'providers', 'spend_daily', 'virtual_keys']));
       // The secret itself is never stored, only its hash.
       const keyColumns = store.database.all<{ name: string }>('PRAGMA table_info(virtual_keys)').map((c) => c.name);
       expect(keyColumns).toEqual(expect.arrayContaining(['id', 'key_hash', 'version', 'spend', 'total_tokens', 'blocked', 'expires_at']));
@@ -21,7 +21,6 @@ describe('schema version 1', () => {
       const key = await store.keys.create(newKey({ keyAlias: 'first' }));
       expect(key).toMatchObject({ keyAlias: 'first', version: 1, spend: 0, totalSpend: 0, totalRequests: 0, totalTokens: 0, lastUsedAt: null, blocked: false });
       await store.usage.recordBatch({
-        log: [],
         daily: [{ day: '2026-01-01', keyId: key.id, model: 'gpt-4o', requests: 1, promptTokens: 1, completionTokens: 2, totalTokens: 3, cost: 0.25 }],
         keys: [{ keyId: key.id, requests: 1, tokens: 3, cost: 0.25, lastUsedAt: 9 }],
       });

@@ -13,7 +13,7 @@ describe('schema version 6', () => {
     const { store } = await freshStore(dir);
     try {
       expect(schemaVersion(store)).toBe(SCHEMA_VERSION);
-      expect(await store.usage.logEntry('served')).toMatchObject({
+      expect(await store.requestLog.get('served')).toMatchObject({
         model: 'gpt',
         deployment: 'gpt#0',
         cost: 0.000123456789,
@@ -22,7 +22,7 @@ describe('schema version 6', () => {
         errorCode: null,
         errorMessage: null,
       });
-      expect(await store.usage.logEntry('refused')).toMatchObject({ attemptCount: 0, attempts: null });
+      expect(await store.requestLog.get('refused')).toMatchObject({ attemptCount: 0, attempts: null });
 
       const attempt = {
         number: 1,
@@ -38,35 +38,31 @@ describe('schema version 6', () => {
         reason: '500: boom',
         latencyMs: 3,
       };
-      await store.usage.recordBatch({
-        log: [
-          {
-            id: 'failed',
-            time: 3000,
-            keyId: null,
-            model: 'gpt',
-            deployment: 'gpt#0',
-            status: 500,
-            latencyMs: 4,
-            promptTokens: 0,
-            completionTokens: 0,
-            totalTokens: 0,
-            cost: 0,
-            requestBody: null,
-            responseBody: null,
-            attemptCount: 1,
-            attempts: [attempt],
-            errorCode: 'upstream',
-            errorMessage: '500: boom',
-            callType: 'chat',
-            cacheHit: false,
-          },
-        ],
-        daily: [],
-        keys: [],
-      });
-      expect(await store.usage.logEntry('failed')).toMatchObject({ attempts: [attempt], errorCode: 'upstream', errorMessage: '500: boom' });
-      expect(await store.usage.logFacets()).toEqual({ models: ['gpt', 'nope'], keyIds: [null, 'key_a'] });
+      await store.requestLog.append([
+        {
+          id: 'failed',
+          time: 3000,
+          keyId: null,
+          model: 'gpt',
+          deployment: 'gpt#0',
+          status: 500,
+          latencyMs: 4,
+          promptTokens: 0,
+          completionTokens: 0,
+          totalTokens: 0,
+          cost: 0,
+          requestBody: null,
+          responseBody: null,
+          attemptCount: 1,
+          attempts: [attempt],
+          errorCode: 'upstream',
+          errorMessage: '500: boom',
+          callType: 'chat',
+          cacheHit: false,
+        },
+      ]);
+      expect(await store.requestLog.get('failed')).toMatchObject({ attempts: [attempt], errorCode: 'upstream', errorMessage: '500: boom' });
+      expect((await store.requestLog.query({ limit: 10 })).map((row) => row.id)).toEqual(['failed', 'served', 'refused']);
     } finally {
       await store.close();
     }

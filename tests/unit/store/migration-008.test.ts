@@ -11,9 +11,9 @@ describe('schema version 8', () => {
     const { store } = await freshStore(dir);
     try {
       expect(schemaVersion(store)).toBe(SCHEMA_VERSION);
-      expect(await store.usage.logEntry('old')).toMatchObject({ model: 'gpt', totalTokens: 3, cost: 0.25, callType: null, cacheHit: false });
-      await store.usage.recordBatch({ log: [logRow({ id: 'new', callType: 'responses', cacheHit: true })], daily: [], keys: [] });
-      expect(await store.usage.logEntry('new')).toMatchObject({ callType: 'responses', cacheHit: true });
+      expect(await store.requestLog.get('old')).toMatchObject({ model: 'gpt', totalTokens: 3, cost: 0.25, callType: null, cacheHit: false });
+      await store.requestLog.append([logRow({ id: 'new', callType: 'responses', cacheHit: true })]);
+      expect(await store.requestLog.get('new')).toMatchObject({ callType: 'responses', cacheHit: true });
     } finally {
       await store.close();
     }

@@ -1,0 +1,95 @@
+// The request log's contract: one row per finished request, appended in batches, read newest
+// first with the app's filters, removed by age and by size. It lives outside the key store (which
+// stays small and in memory); the embedded implementation is segment files (log-segments.ts).
+import type { LogAttemptView } from '../../shared/api.js';
+import type { ErrorCode } from '../../shared/errors.js';
+
+export interface RequestLogEntry {
+  id: string;
+  time: number;
+  keyId: string | null;
+  model: string | null;
+  deployment: string | null;
+  status: number;
+  latencyMs: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  cost: number;
+  requestBody: string | null;
+  responseBody: string | null;
+  /** Deployments tried; 0 when the request was refused before any. */
+  attemptCount: number;
+  /** Kept for failed and retried requests only; null otherwise. */
+  attempts: LogAttemptView[] | null;
+  errorCode: ErrorCode | null;
+  errorMessage: string | null;
+  /** The API the client called (its dialect: chat, responses, anthropic, ...); null when none was reached. */
+  callType: string | null;
+  /** Answered from the response cache. */
+  cacheHit: boolean;
+}
+
+export interface SpendLogQuery {
+  /** One request by its id (LiteLLM's request_id). */
+  id?: string;
+  /** '' is the master key. */
+  keyId?: string;
+  model?: string;
+  start?: number;
+  end?: number;
+  /** ok: below 400; error: 400 and above. */
+  status?: 'ok' | 'error';
+  /** Rows after this one in the log's order (newest first): older, or as old with a smaller id. */
+  before?: { time: number; id: string };
+  limit: number;
+}
+
+/** How much log is kept; older rows, then the oldest beyond the size, are removed automatically. */
+export interface LogRetention {
+  days: number;
+  maxMegabytes: number;
+}
+
+/** Retention as the app saved it; version 0 while it never has (the config file's or the defaults apply). */
+export interface StoredLogRetention extends LogRetention {
+  version: number;
+}
+
+export interface RequestLogRepository {
+  /** Appends one batch; resolves once it is written. A crash loses at most the batch being written. */
+  append(rows: RequestLogEntry[]): Promise<void>;
+  /** Newest first: time descending, then id descending. */
+  query(query: SpendLogQuery): Promise<RequestLogEntry[]>;
+  get(id: string): Promise<RequestLogEntry | null>;
+  /** Removes rows older than `before`, then the oldest rows past `maxBytes`. Returns rows removed. */
+  prune(limits: { before: number; maxBytes: number }): Promise<number>;
+  /** Bytes the log holds now. */
+  sizeBytes(): Promise<number>;
+  retention(): Promise<StoredLogRetention | null>;
+  /** Saves retention naming the version read; a stale version throws a ConflictError carrying the current one. */
+  saveRetention(retention: LogRetention, version: number): Promise<StoredLogRetention>;
+  close(): Promise<void>;
+}
+
+/** Whether `row` passes every filter of `query` (the order and the limit aside). */
+export function matchesQuery(row: RequestLogEntry, query: SpendLogQuery): boolean {
+  if (query.id !== undefined && row.id !== query.id) return false;
+  if (query.keyId !== undefined && row.keyId !== (query.keyId === '' ? null : query.keyId)) return false;
+  if (query.model !== undefined && row.model !== query.model) return false;
+  if (query.start !== undefined && row.time < query.start) return false;
+  if (query.end !== undefined && row.time >= query.end) return false;
+  if (query.status === 'ok' && row.status >= 400) return false;
+  if (query.status === 'error' && row.status < 400) return false;
+  if (query.before && !isBefore(row, query.before)) return false;
+  return true;
+}
+
+/** The log's order: newer first, ties by id descending. */
+export function newestFirst(a: { time: number; id: string }, b: { time: number; id: string }): number {
+  return b.time - a.time || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+function isBefore(row: { time: number; id: string }, cursor: { time: number; id: string }): boolean {
+  return row.time < cursor.time || (row.time === cursor.time && row.id < cursor.id);
+}
