@@ -1,0 +1,107 @@
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REQUEST_LOG_DIR } from '../../../electron/store/log-segments.js';
+import { freshStore, leaveAsCrashed, logRow } from '../../helpers/store.js';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 10, 20, 12);
+
+/** 30 rows over three days, alternating keys, models and statuses. */
+function rows() {
+  return Array.from({ length: 30 }, (_, i) =>
+    logRow({
+      id: `r${String(i).padStart(2, '0')}`,
+      time: T0 + Math.floor(i / 10) * DAY + (i % 10) * 1000,
+      keyId: i % 3 === 0 ? null : `key_${i % 3}`,
+      model: i % 2 ? 'claude' : 'gpt-4o',
+      status: i % 5 === 0 ? 500 : 200,
+    }),
+  );
+}
+
+const ids = (list: Array<{ id: string }>) => list.map((row) => row.id);
+
+describe('request log in segment files', () => {
+  it('answers newest first with the filters and pages of the Logs view, across days and a restart', async () => {
+    const { store, dir } = await freshStore();
+    await store.requestLog.append(rows().slice(0, 20));
+    await store.requestLog.append(rows().slice(20));
+    const all = ids(rows()).reverse();
+    expect(ids(await store.requestLog.query({ limit: 100 }))).toEqual(all);
+    await store.close();
+
+    const reopened = (await freshStore(dir)).store;
+    try {
+      const log = reopened.requestLog;
+      expect(ids(await log.query({ limit: 100 }))).toEqual(all);
+      // Pages of 7 through the cursor give every row once, in order.
+      const paged: string[] = [];
+      let before: { time: number; id: string } | undefined;
+      for (;;) {
+        const page = await log.query({ limit: 7, before });
+        if (page.length === 0) break;
+        paged.push(...ids(page));
+        before = { time: page.at(-1)!.time, id: page.at(-1)!.id };
+      }
+      expect(paged).toEqual(all);
+      expect(ids(await log.query({ keyId: '', limit: 100 }))).toEqual(all.filter((id) => Number(id.slice(1)) % 3 === 0));
+      expect(ids(await log.query({ keyId: 'key_1', model: 'claude', limit: 100 }))).toEqual(['r25', 'r19', 'r13', 'r07', 'r01']);
+      expect(ids(await log.query({ status: 'error', limit: 100 }))).toEqual(['r25', 'r20', 'r15', 'r10', 'r05', 'r00']);
+      expect(ids(await log.query({ start: T0 + DAY, end: T0 + 2 * DAY, limit: 3 }))).toEqual(['r19', 'r18', 'r17']);
+      expect(ids(await log.query({ model: 'nobody', limit: 100 }))).toEqual([]);
+      expect(await log.get('r13')).toMatchObject({ keyId: 'key_1', model: 'claude' });
+      expect(await log.get('missing')).toBeNull();
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('after kill -9 keeps every written batch, skips a torn last line and goes on appending', async () => {
+    const { store, dir } = await freshStore();
+    await store.requestLog.append(rows().slice(0, 5));
+    await leaveAsCrashed(dir);
+    const logDir = join(dir, REQUEST_LOG_DIR);
+    const [segment] = (await readdir(logDir)).filter((name) => name.endsWith('.ndjson'));
+    // The batch being written when the process died: half a line.
+    await writeFile(join(logDir, segment!), `${await readFile(join(logDir, segment!), 'utf8')}{"id":"torn","ti`);
+
+    const { store: after } = await freshStore(dir);
+    try {
+      await after.requestLog.append([logRow({ id: 'later', time: T0 + 3 * DAY })]);
+      expect(ids(await after.requestLog.query({ limit: 100 }))).toEqual(['later', 'r04', 'r03', 'r02', 'r01', 'r00']);
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('removes rows past the retention age, then the oldest past the size cap', async () => {
+    const { store } = await freshStore();
+    try {
+      const log = store.requestLog;
+      for (const day of [0, 1, 2]) await log.append(rows().slice(day * 10, day * 10 + 10));
+      expect(await log.prune({ before: T0 + DAY, maxBytes: 1e9 })).toBe(10);
+      expect(ids(await log.query({ limit: 100 })).at(-1)).toBe('r10');
+      // One day's segment is about a third of the original log: the cap keeps the newest day.
+      const dayBytes = (await log.sizeBytes()) / 2;
+      expect(await log.prune({ before: 0, maxBytes: dayBytes * 1.2 })).toBe(10);
+      expect(ids(await log.query({ limit: 100 }))).toEqual(ids(rows().slice(20)).reverse());
+      expect(await log.get('r15')).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps retention as saved in the app, versioned', async () => {
+    const { store, dir } = await freshStore();
+    expect(await store.requestLog.retention()).toBeNull();
+    const saved = await store.requestLog.saveRetention({ days: 7, maxMegabytes: 200 }, 0);
+    expect(saved).toEqual({ days: 7, maxMegabytes: 200, version: 1 });
+    await expect(store.requestLog.saveRetention({ days: 9, maxMegabytes: 200 }, 0)).rejects.toMatchObject({ code: 'conflict', current: saved });
+    await store.close();
+    await rm(join(dir, 'store.sqlite'));
+    const { store: reopened } = await freshStore(dir);
+    expect(await reopened.requestLog.retention()).toEqual(saved);
+    await reopened.close();
+  });
+});
