@@ -1,0 +1,67 @@
+// The request log's retention as the Logs view edits it: days and a size cap, checked here as
+// the service checks them, saved with the version read (a stale one shows the current values).
+import type { LogRetentionView } from '../../../shared/api.js';
+import { ApiError, call } from './api.js';
+import { app } from './app.svelte.js';
+
+const SOURCE = { app: 'set in the app', 'config file': 'from the config file', defaults: 'the defaults' } as const;
+
+class LogRetentionState {
+  current = $state<LogRetentionView | null>(null);
+  days = $state('');
+  maxMegabytes = $state('');
+  saving = $state(false);
+
+  readonly daysError = $derived(checkNumber(this.days, 1 / 24, 3650, 'days', false));
+  readonly sizeError = $derived(checkNumber(this.maxMegabytes, 10, 1_000_000, 'MB', true));
+
+  get summary(): string {
+    const view = this.current;
+    if (!view) return '';
+    return `Kept ${formatDays(view.days)}, at most ${view.maxMegabytes} MB (${SOURCE[view.source]}); ${view.sizeMegabytes} MB in use.`;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.show(await call('logs.retention', {}));
+    } catch (error) {
+      app.fail(error);
+    }
+  }
+
+  async save(): Promise<void> {
+    if (!this.current || this.daysError || this.sizeError) return;
+    this.saving = true;
+    try {
+      this.show(await call('logs.setRetention', { days: Number(this.days), maxMegabytes: Number(this.maxMegabytes), version: this.current.version }));
+      app.say('Log retention saved and applied.');
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'conflict' && error.data.current) {
+        this.show(error.data.current as LogRetentionView);
+        app.fail(new Error('Someone else changed log retention first; their values are shown now.'));
+      } else app.fail(error);
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  private show(view: LogRetentionView): void {
+    this.current = view;
+    this.days = String(Math.round(view.days * 1000) / 1000);
+    this.maxMegabytes = String(view.maxMegabytes);
+  }
+}
+
+function formatDays(days: number): string {
+  return days === 1 ? '1 day' : `${Math.round(days * 1000) / 1000} days`;
+}
+
+function checkNumber(text: string, min: number, max: number, unit: string, whole: boolean): string | undefined {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) return 'Enter a number.';
+  if (whole && !Number.isInteger(value)) return 'Enter a whole number.';
+  if (value < min || value > max) return `From ${min === 1 / 24 ? '0.042 (one hour)' : min} to ${max.toLocaleString('en')} ${unit}.`;
+  return undefined;
+}
+
+export const logRetention = new LogRetentionState();
