@@ -1,9 +1,19 @@
 // Token counts where no upstream gives them: count_tokens for non-Anthropic models, and usage
 // for upstreams that report none. o200k_base (gpt-tokenizer) is an estimate for other vendors'
 // models, which is what LiteLLM does too.
-import { encode } from 'gpt-tokenizer';
+import { createRequire } from 'node:module';
+import type { encode as gptEncode } from 'gpt-tokenizer';
 import type { ChatChunk, ChatRequest } from '../core/chat.js';
 import { contentText } from '../core/chat.js';
+
+type Encode = typeof gptEncode;
+let encoder: Encode | null = null;
+
+/** Loaded on first use: its tables cost about a tenth of a second, which start-up should not pay. */
+function encode(text: string): number[] {
+  encoder ??= (createRequire(import.meta.url)('gpt-tokenizer') as { encode: Encode }).encode;
+  return encoder(text);
+}
 
 /** OpenAI's chat accounting: a few tokens of framing per message, and the reply's priming. */
 const PER_MESSAGE = 3;

@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each a ratio measured side by side in this one run.
+import { benchHistorySize, reportHistorySize } from './history-size.js';
 import { benchProxyThroughput } from './proxy-throughput.js';
 import { benchStoreWrites } from './store-writes.js';
 
@@ -21,6 +22,8 @@ console.log('\nChat completions through a proxy, requests per second (median of 
 console.log(`  bare undici proxy ${proxy.bareRps.toFixed(0)}  Loopgate ${proxy.loopgateRps.toFixed(0)}  ratio ${proxy.ratio.toFixed(2)}`);
 console.log(`  CPU per request in the proxy process: bare ${proxy.bareCpuUs.toFixed(0)} µs, Loopgate ${proxy.loopgateCpuUs.toFixed(0)} µs`);
 if (proxy.ratio < THROUGHPUT_RATIO_FLOOR) failures.push(`Loopgate keeps ${proxy.ratio.toFixed(2)}x of a bare proxy's throughput (floor ${THROUGHPUT_RATIO_FLOOR}x)`);
+
+failures.push(...reportHistorySize(await benchHistorySize()));
 
 if (failures.length > 0) {
   console.error(`\nBenchmark targets missed:\n- ${failures.join('\n- ')}`);
