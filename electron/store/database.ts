@@ -84,7 +84,12 @@ export class StoreDatabase implements Reader {
         await prepare(store);
       }
       const migrated = applyMigrations(db) + migrations > 0;
-      if (!hadSnapshot || replayed > 0 || migrated || replay.tornTail) await store.snapshot(replay.lastFileIndex);
+      if (!hadSnapshot || migrated || replay.tornTail) await store.snapshot(replay.lastFileIndex);
+      // After kill -9 the replayed journal stays valid until a snapshot covers it, so that snapshot
+      // need not delay start-up. (A migration's or a torn tail's must: neither is in the journal.)
+      else if (replayed > 0) {
+        store.snapshot(replay.lastFileIndex).catch((error: unknown) => logger.log('error', `the store could not be saved after recovery: ${String(error)}`));
+      }
       return store;
     } catch (error) {
       await releaseLock();
