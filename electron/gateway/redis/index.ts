@@ -18,9 +18,9 @@ import { RedisRateLimits } from './limits.js';
 export interface ChangeTargets {
   router: Router;
   /** Re-reads every key from the store into the key cache. */
-  reloadKeys(): Promise<void>;
+  reloadKeys: () => Promise<void>;
   /** Rebuilds the routing table (deployments, providers, routing settings) from the store. */
-  reloadRouting(): Promise<void>;
+  reloadRouting: () => Promise<void>;
 }
 
 export class RedisSharing {
