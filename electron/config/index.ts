@@ -148,14 +148,9 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
   }
 
   const known = (name: string): boolean => routes(name) || name in modelGroupAlias;
-  const redis = redisSettings(
-    file.router_settings ?? {},
-    lookup,
-    (value, path) => resolveValue(value, path, lookup),
-    (path, message) => {
-      throw new ConfigError(path, message);
-    },
-  );
+  const redis = redisSettings(file.router_settings ?? {}, lookup, warnings, (path, message) => {
+    throw new ConfigError(path, message);
+  });
   const ids = new Set(deployments.map((d) => d.id));
   return {
     source: options.source ?? null,

@@ -1,6 +1,8 @@
 // Where the Redis that several instances share lives: router_settings.redis_url, or
 // redis_host / redis_port / redis_password (LiteLLM's names), else the REDIS_URL environment
-// variable. Read once at start-up; each malformed value stops start-up with its path.
+// variable. Read once at start-up; each malformed value stops start-up with its path. A setting
+// that names an unset `os.environ/` variable (LiteLLM's own example configs do) is warned about
+// and Redis left off, as LiteLLM would start without it.
 
 /** What the Redis client needs; `label` names the server in logs without its password. */
 export interface RedisSettings {
@@ -22,13 +24,34 @@ interface RedisFields {
   redis_password?: string | undefined;
 }
 
-type Resolve = (value: string, path: string) => string;
 type Fail = (path: string, message: string) => never;
+
+const ENV_REFERENCE = 'os.environ/';
+
+/** Thrown inside to leave Redis off when a referenced variable is unset. */
+class UnsetVariable extends Error {}
 
 const DEFAULT_PORT = 6379;
 const AT = 'router_settings';
 
-export function redisSettings(fields: RedisFields, env: (name: string) => string | undefined, resolve: Resolve, fail: Fail): RedisSettings | null {
+export function redisSettings(fields: RedisFields, env: (name: string) => string | undefined, warnings: string[], fail: Fail): RedisSettings | null {
+  const resolve = (value: string, path: string): string => {
+    if (!value.startsWith(ENV_REFERENCE)) return value;
+    const name = value.slice(ENV_REFERENCE.length);
+    const found = env(name);
+    if (!found) throw new UnsetVariable(`${path}: environment variable ${name} is not set, so Redis is not used (limits, cooldowns and the cache stay in this instance)`);
+    return found;
+  };
+  try {
+    return configured(fields, env, resolve, fail);
+  } catch (error) {
+    if (!(error instanceof UnsetVariable)) throw error;
+    warnings.push(error.message);
+    return null;
+  }
+}
+
+function configured(fields: RedisFields, env: (name: string) => string | undefined, resolve: (value: string, path: string) => string, fail: Fail): RedisSettings | null {
   const { redis_url: url, redis_host: host, redis_port: port, redis_password: password } = fields;
   if (url !== undefined) {
     if (host !== undefined || port !== undefined) fail(`${AT}.redis_url`, 'set either redis_url or redis_host/redis_port, not both');

@@ -53,10 +53,15 @@ describe('Redis settings', () => {
     ['  redis_port: 6379\n', 'router_settings.redis_port: redis_port needs redis_host'],
     ['  redis_password: x\n', 'router_settings.redis_password: redis_password needs redis_host or redis_url'],
     ['  redis_host: h\n  redis_port: 70000\n', 'router_settings.redis_port: Too big'],
-    ['  redis_host: h\n  redis_port: os.environ/P\n', 'router_settings.redis_port: expected environment variable P to be set'],
     ['  redis_host: redis://h\n', 'router_settings.redis_host: expected a host name or address without scheme or port'],
   ])('refuses %j', (settings, message) => {
     expect(errorOf(settings)).toContain(message);
+  });
+
+  it('leaves Redis off with a warning when a setting names an unset variable (as LiteLLM starts without it)', () => {
+    const config = parse('  redis_host: os.environ/REDIS_HOST\n  redis_port: os.environ/REDIS_PORT\n');
+    expect(config.redis).toBeNull();
+    expect(config.warnings).toEqual(['router_settings.redis_host: environment variable REDIS_HOST is not set, so Redis is not used (limits, cooldowns and the cache stay in this instance)']);
   });
 
   it('refuses a malformed REDIS_URL by name', () => {
