@@ -8,6 +8,7 @@ import type { AwsCredentials, DeploymentConfig, DeploymentProblem } from '../cor
 import { bySpecificity, compilePattern, isPattern, matchPattern, WILDCARD } from '../core/model-names.js';
 import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
 import { modelReference } from './model-ref.js';
+import { redisSettings, type RedisSettings } from './redis.js';
 import { formatPath } from './path.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
 import { unsupportedKeys } from './unsupported.js';
@@ -23,6 +24,8 @@ export interface GatewayConfig {
   routing: RouterSettings;
   /** The opt-in response cache; null when off. */
   cache: CacheSettings | null;
+  /** The Redis several instances share (limits, cooldowns, cache, change events); null: all in this process. */
+  redis: RedisSettings | null;
   /** Background health checks every this often; null when off. */
   healthCheckIntervalMs: number | null;
   modelGroupAlias: Record<string, ModelGroupAlias>;
@@ -45,6 +48,8 @@ interface SecuritySettings {
   maxBodyBytes: number;
   openMetricsOnLoopback: boolean;
 }
+
+export type { RedisSettings } from './redis.js';
 
 export interface CacheSettings {
   ttlMs: number;
@@ -143,13 +148,17 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
   }
 
   const known = (name: string): boolean => routes(name) || name in modelGroupAlias;
+  const redis = redisSettings(file.router_settings ?? {}, lookup, warnings, (path, message) => {
+    throw new ConfigError(path, message);
+  });
   const ids = new Set(deployments.map((d) => d.id));
   return {
     source: options.source ?? null,
     masterKey: masterKey || null,
     deployments,
     routing: routerSettings(file, known, ids),
-    cache: cacheSettings(file, warnings),
+    cache: cacheSettings(file, warnings, redis !== null),
+    redis,
     healthCheckIntervalMs: file.general_settings?.background_health_checks ? (file.general_settings.health_check_interval ?? 300) * 1000 : null,
     modelGroupAlias,
     logRetentionMs: file.general_settings?.maximum_spend_logs_retention_period ? parseDuration(file.general_settings.maximum_spend_logs_retention_period) : null,
@@ -219,13 +228,13 @@ function routerSettings(file: ConfigFile, known: (name: string) => boolean, ids:
 /** Cache settings LiteLLM reads for a shared cache (Redis, S3, disk, ...). */
 const SHARED_CACHE_KEY = /^(redis_|host$|port$|password$|url$|namespace$|s3_|disk_|qdrant_|similarity_threshold$)/;
 
-function cacheSettings(file: ConfigFile, warnings: string[]): CacheSettings | null {
+function cacheSettings(file: ConfigFile, warnings: string[], sharedRedis: boolean): CacheSettings | null {
   const on = file.litellm_settings?.cache ?? file.router_settings?.cache_responses ?? false;
   if (!on) return null;
   const params = file.litellm_settings?.cache_params ?? {};
   const kind = params.type ?? (Object.keys(params).some((key) => SHARED_CACHE_KEY.test(key)) ? 'redis' : 'local');
-  // Until a shared cache exists, the local one stands in: the same answers, kept in this process only.
-  if (kind !== 'local') warnings.push(`litellm_settings.cache_params.type "${kind}" is not available yet; the local in-memory cache is used instead`);
+  // With router_settings' Redis the cache is shared there; other kinds have the local one stand in.
+  if (kind !== 'local' && !(kind === 'redis' && sharedRedis)) warnings.push(`litellm_settings.cache_params.type "${kind}" is not available yet; the local in-memory cache is used instead`);
   return { ttlMs: (params.ttl ?? ROUTER_DEFAULTS.cacheTtlSeconds) * 1000, maxEntries: params.max_size ?? ROUTER_DEFAULTS.cacheEntries };
 }
 

@@ -61,6 +61,12 @@ const routerSettingsSchema = z.object({
   timeout: positiveNumber.optional(),
   stream_timeout: positiveNumber.optional(),
   cache_responses: z.boolean().optional(),
+  /** Redis shared by every instance (LiteLLM's names); redis_url wins the way LiteLLM reads it, but both at once is refused. */
+  redis_url: z.string().min(1, 'expected a URL such as redis://host:6379').optional(),
+  redis_host: z.string().min(1, 'expected a host name').optional(),
+  /** A number, or `os.environ/NAME`. */
+  redis_port: z.union([z.number().int().min(1).max(65535), z.string().min(1)]).optional(),
+  redis_password: z.string().optional(),
   ...routingFields,
 });
 

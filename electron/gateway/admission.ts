@@ -5,7 +5,7 @@ import type { Accounting } from './accounting.js';
 import { parseDuration } from '../../shared/keys.js';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { RateLimiter } from './limits.js';
+import type { Admission, RateLimiter, SharedRateLimits } from './limits.js';
 import type { LiveKey } from './virtual-keys.js';
 
 /** LiteLLM's spelling for "no restriction" in a key's model list. */
@@ -29,7 +29,7 @@ function perModel<T>(settings: Record<string, T>, model: string, target: string 
 /** Keys whose soft budget has been reported crossed, so the log says it once per crossing. */
 const softBudgetWarned = new WeakSet<LiveKey>();
 
-export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, accounting: Accounting, logger?: Logger): void {
+export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, accounting: Accounting, logger?: Logger): void | Promise<void> {
   const caller = ctx.caller;
   if (!caller || caller.kind === 'master') return;
   const key = caller.key;
@@ -58,6 +58,7 @@ export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, 
   } else softBudgetWarned.delete(key);
   const modelRpm = perModel(key.modelRpmLimit, model, target) ?? null;
   const modelTpm = perModel(key.modelTpmLimit, model, target) ?? null;
+  if (limiter.shared) return admitShared(ctx, key, model, modelRpm, modelTpm, limiter, limiter.shared);
   const forModel =
     modelRpm !== null || modelTpm !== null
       ? limiter.admit(`${key.id}\u0000${model}`, { rpmLimit: modelRpm, tpmLimit: modelTpm, maxParallelRequests: null }, `This key, for "${model}",`)
@@ -69,6 +70,47 @@ export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, 
     forModel?.release(0);
     throw error;
   }
+  hold(ctx, admission, forModel);
+}
+
+/**
+ * The same limits counted in Redis, across instances. They are keyed by the key's hash, which
+ * is the same on every instance even where each has its own store (a key created with the same
+ * secret on each); the in-memory fallback keeps using the id.
+ */
+async function admitShared(
+  ctx: RequestContext,
+  key: LiveKey,
+  model: string,
+  modelRpm: number | null,
+  modelTpm: number | null,
+  limiter: RateLimiter,
+  shared: SharedRateLimits,
+): Promise<void> {
+  const forModel =
+    modelRpm !== null || modelTpm !== null
+      ? await shared.admit(`${key.keyHash}:${model}`, { rpmLimit: modelRpm, tpmLimit: modelTpm, maxParallelRequests: null }, `This key, for "${model}",`, () =>
+          limiter.admit(`${key.id}\u0000${model}`, { rpmLimit: modelRpm, tpmLimit: modelTpm, maxParallelRequests: null }, `This key, for "${model}",`),
+        )
+      : null;
+  let admission;
+  try {
+    admission = await shared.admit(key.keyHash, key, 'This key', () => limiter.admit(key.id, key));
+  } catch (error) {
+    forModel?.release(0);
+    throw error;
+  }
+  // The client left while Redis answered: the request will not run, so its slots go back now.
+  if (ctx.signal.aborted) {
+    admission.release(0);
+    forModel?.release(0);
+    throw new GatewayError('unavailable', 'The client closed the connection.');
+  }
+  hold(ctx, admission, forModel);
+}
+
+/** The admission's headers go on the response; its release runs when the request ends. */
+function hold(ctx: RequestContext, admission: Admission, forModel: Admission | null): void {
   for (const [name, value] of Object.entries(admission.headers)) ctx.res.setHeader(name, value);
   const keyRelease = admission.release;
   ctx.release = forModel

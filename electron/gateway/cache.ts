@@ -50,6 +50,12 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A cache every instance reads (Redis): a lookup answers later, a write is sent and not waited for. */
+export interface SharedCacheStore {
+  get(key: string): Promise<CachedResponse | undefined>;
+  set(key: string, value: CachedResponse, ttlMs: number): void;
+}
+
 /**
  * The cache in force. Routing settings made in the app can switch it on or off, or change its
  * TTL and size, while the gateway runs: `configure` applies them (a changed cache starts empty).
@@ -57,6 +63,8 @@ function stableJson(value: unknown): string {
 export class ResponseCache {
   private entries: LRUCache<string, CachedResponse> | null = null;
   private settings: CacheSettings | null = null;
+  /** Set on a team server: entries are written there too, and what this instance lacks is looked up there. */
+  shared: SharedCacheStore | null = null;
 
   constructor(
     settings: CacheSettings | null,
@@ -79,7 +87,15 @@ export class ResponseCache {
     return this.entries?.get(key);
   }
 
+  /** This instance's entry, else (with a shared cache) the shared one, which answers later. */
+  lookup(key: string): CachedResponse | undefined | Promise<CachedResponse | undefined> {
+    const local = this.entries?.get(key);
+    return local !== undefined || !this.shared ? local : this.shared.get(key);
+  }
+
   set(key: string, value: CachedResponse, ttlMs: number | null): void {
-    this.entries?.set(key, value, ttlMs === null ? undefined : { ttl: ttlMs });
+    if (!this.entries || !this.settings) return;
+    this.entries.set(key, value, ttlMs === null ? undefined : { ttl: ttlMs });
+    this.shared?.set(key, value, ttlMs ?? this.settings.ttlMs);
   }
 }

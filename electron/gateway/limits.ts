@@ -1,5 +1,7 @@
 // Per-key rate limits in memory: requests and tokens over a sliding minute, and requests in
-// flight. Checked before a request goes upstream; tokens are counted when it finishes.
+// flight. Checked before a request goes upstream; tokens are counted when it finishes. With a
+// shared Redis (redis/limits.ts) the same limits are counted there, and this limiter is what
+// each instance falls back to while Redis is away.
 import { GatewayError } from '../core/errors.js';
 
 const WINDOW_MS = 60_000;
@@ -24,6 +26,11 @@ export interface Admission {
   readonly release: (tokens: number) => void;
 }
 
+/** Limits counted where every instance sees them; `local` admits by this process alone (Redis away). */
+export interface SharedRateLimits {
+  admit(id: string, limits: KeyLimits, who: string, local: () => Admission): Promise<Admission>;
+}
+
 function seconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
@@ -31,7 +38,11 @@ function seconds(ms: number): number {
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly clock: () => number = Date.now,
+    /** Set on a team server with Redis; null (the laptop) keeps every check synchronous and in memory. */
+    readonly shared: SharedRateLimits | null = null,
+  ) {}
 
   private readonly modelSpend = new Map<string, { spend: number; periodEnds: number | null }>();
 

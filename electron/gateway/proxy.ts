@@ -59,7 +59,9 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   checkRequestShape(dialect.name, raw);
   ctx.model = model;
   const group = deps.router.resolve(keyAlias(ctx, model) ?? model);
-  admit(ctx, model, deps.limiter, deps.accounting, deps.logger);
+  // Only limits shared through Redis answer later; in memory they are checked right here.
+  const admitted = admit(ctx, model, deps.limiter, deps.accounting, deps.logger);
+  if (admitted) await admitted;
   // The cache directive is Loopgate's; upstreams would reject the unknown field.
   const { cache: _directive, ...body } = raw;
   if (options.streamUsage && body.stream === true) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };
@@ -70,7 +72,8 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   const control = cache ? cacheControl(raw, ctx.req.headers['cache-control']) : null;
   const key = cache && control ? cacheKey(dialect.name, group, body) : null;
   if (cache && control?.read && key) {
-    const hit = cache.get(key);
+    const found = cache.lookup(key);
+    const hit = found instanceof Promise ? await found : found;
     if (hit) return replay(ctx, hit, timing);
   }
   if (key) ctx.res.setHeader('x-loopgate-cache', 'miss');

@@ -40,6 +40,7 @@ import { HealthChecker, sendHealth } from './health.js';
 import { Pricing } from './pricing.js';
 import { UpstreamPools } from './upstream.js';
 import { KeyCache } from './virtual-keys.js';
+import { RedisSharing } from './redis/index.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -111,6 +112,12 @@ export interface Gateway {
 
 type Handler = (ctx: RequestContext) => void | Promise<void>;
 
+/** How long a request's in-flight slot in Redis outlives a crash of its instance: twice the longest request timeout, and a minute. */
+function slotLifetimeMs(config: GatewayConfig): number {
+  const longest = Math.max(config.timeouts.requestMs, config.timeouts.streamMs ?? 0, ...config.deployments.map((deployment) => deployment.timeoutMs));
+  return 2 * longest + 60_000;
+}
+
 const V1_PREFIX = '/v1';
 const DEFAULT_GRACE_MS = 30_000;
 const BUSY_BODY = JSON.stringify({ error: { message: 'Loopgate has too many open connections; retry shortly.', type: 'api_error', param: null, code: 'unavailable' } });
@@ -122,16 +129,26 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const clock = options.clock ?? Date.now;
   const pricing = new Pricing();
   const random = options.random ?? Math.random;
-  const table = await RoutingTable.load({ random, clock, costPerToken: (deployment) => pricing.perToken(deployment) }, () => loadEffectiveRouting(store, config, logger));
+  // A team server shares limits, cooldowns, the cache and change events through Redis (redis/).
+  const redis = config.redis ? await RedisSharing.connect(config.redis, logger, slotLifetimeMs(config)) : null;
+  const table = await RoutingTable.load(
+    { random, clock, costPerToken: (deployment) => pricing.perToken(deployment), ...(redis ? { cooldowns: redis.cooldowns } : {}) },
+    () => loadEffectiveRouting(store, config, logger),
+  );
   // Changes to providers, models and routing settings take effect on the next request; the
   // services' own refresh after the same write shares this rebuild.
   const rebuild = (): void => {
+    redis?.routingChanged();
     table.refresh().catch((error: unknown) => logger.log('error', `routing was not rebuilt: ${String(error)}`));
   };
   store.deployments.onChange(rebuild);
   store.routing.onChange(rebuild);
   const pools = new UpstreamPools(config.deployments);
   const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
+  if (redis) {
+    table.cache.shared = redis.cache;
+    store.keys.onChange(() => redis.keysChanged());
+  }
   const auth = new Authenticator(options.masterKey, keyCache, clock);
   const limits: NetworkLimits = { ...NETWORK_DEFAULTS, ...options.network };
   const throttle = new AuthThrottle(limits.authFailures, limits.authWindowMs, clock);
@@ -139,7 +156,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Set again by listen(), which knows the bound address.
   let hosts = new HostGuard({ allowedHosts: config.security.allowedHosts });
   const metrics = new GatewayMetrics();
-  const limiter = new RateLimiter(clock);
+  const limiter = new RateLimiter(clock, redis?.limits ?? null);
   // The live log hears of each counted request (services exist by the first request).
   const accounting = new Accounting(
     store,
@@ -167,7 +184,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     current: () => table.current,
     health: () => table.router.health(),
     modelNames: () => table.router.modelNames(),
-    refresh: () => table.refresh(),
+    refresh: () => {
+      redis?.routingChanged();
+      return table.refresh();
+    },
   };
   const services = createServices({
     store,
@@ -183,6 +203,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     clock,
   });
   const api = apiHandlers(services);
+  await redis?.follow({
+    router: table.router,
+    reloadKeys: async () => {
+      keyCache.replaceAll(await store.keys.loadAllForAuth());
+      services.events.changed('keys');
+    },
+    reloadRouting: async () => {
+      await table.refresh();
+      for (const topic of ['providers', 'models', 'routing'] as const) services.events.changed(topic);
+    },
+  });
   const management = new ManagementApi(services);
   const modelManagement = new ModelManagementApi(services);
   const sessions = new UiSessions(clock);
@@ -212,7 +243,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       (ctx) =>
         draining
           ? sendJson(ctx, 503, '{"status":"draining"}')
-          : sendJson(ctx, 200, JSON.stringify({ status: 'ready', models: table.configured.size })),
+          : sendJson(ctx, 200, JSON.stringify({ status: redis?.degraded ? 'degraded' : 'ready', models: table.configured.size, ...(redis ? { redis: redis.degraded ? 'unavailable' : 'connected' } : {}) })),
     ],
     [
       'GET /metrics',
@@ -509,6 +540,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       healthChecks?.stop();
       await accounting.stop();
       await pools.close();
+      await redis?.close();
       await logger.flush();
     },
   };

@@ -33,6 +33,16 @@ export class KeyCache {
     return this.byId.values();
   }
 
+  /** Takes the store's keys afresh (another instance changed one): new and edited ones applied, vanished ones dropped. */
+  replaceAll(keys: LiveKey[]): void {
+    const gone = new Set(this.byId.keys());
+    for (const key of keys) {
+      gone.delete(key.id);
+      this.apply(key.id, key);
+    }
+    for (const id of gone) this.apply(id, null);
+  }
+
   private apply(id: string, key: LiveKey | null): void {
     const previous = this.byId.get(id);
     if (previous) this.byHash.delete(previous.keyHash);

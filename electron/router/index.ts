@@ -29,11 +29,21 @@ export interface DeploymentHealth {
   latency_ms: number | null;
 }
 
+/**
+ * Told when this router cools a deployment down or sees it recover, so other instances can
+ * follow (a Redis-backed one in the gateway); the router itself does no I/O.
+ */
+export interface CooldownObserver {
+  cooled(deploymentId: string, untilMs: number): void;
+  recovered(deploymentId: string): void;
+}
+
 export interface RouterOptions {
   random?: RandomSource;
   clock?: () => number;
   /** USD per token for cost-based routing; Infinity when unknown. */
   costPerToken?: (deployment: DeploymentConfig) => number;
+  cooldowns?: CooldownObserver;
 }
 
 const NO_IDS: ReadonlySet<string> = new Set();
@@ -73,8 +83,10 @@ export class Router {
   private readonly random: RandomSource;
   private readonly clock: () => number;
   private readonly strategyContext: Omit<StrategyContext, 'now'>;
+  private readonly cooldowns: CooldownObserver | null;
 
   constructor(config: RoutingInput, options: RouterOptions = {}) {
+    this.cooldowns = options.cooldowns ?? null;
     this.random = options.random ?? Math.random;
     this.clock = options.clock ?? Date.now;
     const cost = options.costPerToken ?? ((d: DeploymentConfig) => (d.inputCostPerToken ?? Infinity) + (d.outputCostPerToken ?? 0));
@@ -213,13 +225,30 @@ export class Router {
     const tripped = state.failed(failure.describe(), now, allowedFails);
     const alone = this.isAlone(state);
     if (alone && allowedFails === LITELLM_DEFAULT_ALLOWED_FAILS) return;
+    const before = state.coolingUntil;
     if (!alone && failure.response?.status === 429 && failure.retryAfterMs !== null) state.coolFor(failure.retryAfterMs, now);
     else if (tripped) state.coolFor((alone ? failure.retryAfterMs : null) ?? cooldownMs, now);
+    if (state.coolingUntil !== before) this.cooldowns?.cooled(state.config.id, state.coolingUntil);
   }
 
   /** A passing health check ends a cooldown early. */
   recovered(deployment: DeploymentConfig): void {
-    this.state(deployment)?.recover();
+    const state = this.state(deployment);
+    if (!state) return;
+    const wasCooling = state.isCooling(this.clock());
+    state.recover();
+    if (wasCooling) this.cooldowns?.recovered(state.config.id);
+  }
+
+  /** Another instance cooled this deployment down (until an epoch time); not told on again. */
+  coolElsewhere(deploymentId: string, untilMs: number): void {
+    const state = this.byId.get(deploymentId);
+    if (state && untilMs > state.coolingUntil) state.coolingUntil = untilMs;
+  }
+
+  /** Another instance saw this deployment recover. */
+  recoveredElsewhere(deploymentId: string): void {
+    this.byId.get(deploymentId)?.recover();
   }
 
   health(): DeploymentHealth[] {

@@ -33,13 +33,15 @@ export interface TestGatewayOptions {
   eventHeartbeatMs?: number;
   /** Connection limits (timeouts, connection cap, auth throttle), shortened for a test. */
   network?: GatewayOptions['network'];
+  /** A store to use instead of a fresh one (left open on close): several instances on one store. */
+  store?: Store;
 }
 
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const config = parseConfigText(yaml, { env: options.env ?? {} });
   options.configure?.(config);
   const logger = new MemoryLogger();
-  const store = await openStore(tempDir('loopgate-gw-'), logger);
+  const store = options.store ?? (await openStore(tempDir('loopgate-gw-'), logger));
   const gateway = await createGateway({
     config,
     masterKey: config.masterKey ?? TEST_MASTER_KEY,
@@ -69,7 +71,7 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     },
     async close() {
       await gateway.close(1_000);
-      await store.close();
+      if (!options.store) await store.close();
     },
   };
 }

@@ -94,7 +94,7 @@ describe('npx loopgate serve', () => {
     const config = writeConfig(
       dir,
       configFor(`router_settings:
-  redis_host: localhost
+  enable_pre_call_checks: true
 litellm_settings:
   success_callback: ["langfuse"]
 `),
@@ -104,7 +104,7 @@ litellm_settings:
     expect(await cli.exit).toBe(0);
     const warnings = cli.stderr().split('\n').filter((line) => line.includes('"level":"warn"'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('router_settings.redis_host');
+    expect(warnings[0]).toContain('router_settings.enable_pre_call_checks');
     expect(warnings[0]).toContain('litellm_settings.success_callback');
   });
 

@@ -136,9 +136,9 @@ describe("LiteLLM's example configs", () => {
     expect(warned).toContain('provider "sagemaker" is not supported');
     expect(warned).toContain('provider "text-completion-openai" is not supported');
     expect(warned).toContain('"azure/" names no model');
-    expect(config.unsupported).toEqual(
-      expect.arrayContaining(['litellm_settings.default_team_settings', 'router_settings.redis_host', 'general_settings.pass_through_endpoints', 'finetune_settings']),
-    );
+    expect(warned).toContain('router_settings.redis_host: environment variable REDIS_HOST is not set, so Redis is not used');
+    expect(config.redis).toBeNull();
+    expect(config.unsupported).toEqual(expect.arrayContaining(['litellm_settings.default_team_settings', 'general_settings.pass_through_endpoints', 'finetune_settings']));
     const gateway = await startFixture('proxy_server_config.yaml', env);
     try {
       expect((await chat(gateway, 'my-special-fake-model-alias-name', 'sk-1234')).status).toBe(200);

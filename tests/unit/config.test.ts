@@ -57,7 +57,7 @@ describe('LiteLLM config', () => {
       `${base}router_settings:
   routing_strategy: least-busy
   num_retries: 2
-  redis_host: localhost
+  enable_pre_call_checks: true
 litellm_settings:
   set_verbose: true
 general_settings:
@@ -65,7 +65,7 @@ general_settings:
 `,
       { env: { OPENAI_API_KEY: 'x' } },
     );
-    expect(config.unsupported).toEqual(['router_settings.redis_host', 'litellm_settings.set_verbose', 'general_settings.database_url']);
+    expect(config.unsupported).toEqual(['router_settings.enable_pre_call_checks', 'litellm_settings.set_verbose', 'general_settings.database_url']);
     expect(config.routing).toMatchObject({ strategy: 'least-busy', numRetries: 2 });
   });
 
