@@ -10,6 +10,8 @@ import { parseInput } from './validation.js';
 
 const DAY_MS = 86_400_000;
 const MAX_SERIES_DAYS = 90;
+/** How far back "tools using this key" looks. */
+const RECENT_CLIENT_DAYS = 7;
 const MASTER_KEY_LABEL = 'master key';
 const DELETED_KEY_LABEL = 'deleted key';
 
@@ -109,6 +111,13 @@ export class UsageService {
     const labels = await this.labels(keyIds.map((id) => id ?? ''));
     const keys = keyIds.map((id) => ({ keyId: id ?? '', label: labels(id ?? '') }));
     return { models, keys: keys.sort((a, b) => a.label.localeCompare(b.label)) };
+  }
+
+  /** The tools that used a key lately (from the log's User-Agent names), for "what breaks" before a delete. */
+  async recentClients(keyId: string): Promise<{ clients: string[]; days: number }> {
+    await this.deps.usage.flush();
+    const since = this.deps.clock() - RECENT_CLIENT_DAYS * DAY_MS;
+    return { clients: await this.deps.store.usage.logClients(keyId, since), days: RECENT_CLIENT_DAYS };
   }
 
   /** Log rows as the app shows them, each key's label looked up once. */

@@ -30,6 +30,8 @@ export interface RequestLogEntry {
   callType: string | null;
   /** Answered from the response cache. */
   cacheHit: boolean;
+  /** The tool that sent it, named from its User-Agent ("Claude Code"); null when it sent none. */
+  client: string | null;
 }
 
 export interface DailySpendIncrement {
@@ -93,6 +95,7 @@ const REQUEST_LOG = defineTable<RequestLogEntry>('request_log', {
   errorMessage: nullable(text('error_message')),
   callType: nullable(text('call_type')),
   cacheHit: bool('cache_hit'),
+  client: nullable(text('client')),
 });
 
 const SPEND_DAILY = defineTable<DailySpend>('spend_daily', {
@@ -120,6 +123,8 @@ export interface UsageRepository {
   spendLogs(query: SpendLogQuery): Promise<RequestLogEntry[]>;
   logEntry(id: string): Promise<RequestLogEntry | null>;
   logFacets(): Promise<LogFacetRows>;
+  /** The tools (log `client`) that used a key since `since`, the busiest first. */
+  logClients(keyId: string, since: number): Promise<string[]>;
   dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]>;
   /** Deletes log rows older than `before`; daily totals are kept. Returns rows deleted. */
   pruneLog(before: number): Promise<number>;
@@ -162,6 +167,14 @@ export class SqlJsUsageRepository implements UsageRepository {
     const models = this.db.all<{ model: string }>('SELECT DISTINCT model FROM request_log WHERE model IS NOT NULL ORDER BY model');
     const keys = this.db.all<{ key_id: string | null }>('SELECT DISTINCT key_id FROM request_log ORDER BY key_id');
     return { models: models.map((row) => row.model), keyIds: keys.map((row) => row.key_id) };
+  }
+
+  async logClients(keyId: string, since: number): Promise<string[]> {
+    const rows = this.db.all<{ client: string }>(
+      'SELECT client FROM request_log WHERE key_id = ? AND time >= ? AND client IS NOT NULL GROUP BY client ORDER BY COUNT(*) DESC, client',
+      [keyId, since],
+    );
+    return rows.map((row) => row.client);
   }
 
   async dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]> {

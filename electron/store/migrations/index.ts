@@ -8,6 +8,7 @@ import { migration005 } from './005_routing_settings.js';
 import { migration006 } from './006_log_attempts.js';
 import { migration007 } from './007_key_litellm_fields.js';
 import { migration008 } from './008_log_call_type.js';
+import { migration009 } from './009_log_client.js';
 
 interface Migration {
   version: number;
@@ -15,7 +16,7 @@ interface Migration {
   sql: string;
 }
 
-const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 function pragma(db: Database, name: string): number {

@@ -60,6 +60,7 @@ describe('schema version 6', () => {
             errorMessage: '500: boom',
             callType: 'chat',
             cacheHit: false,
+            client: null,
           },
         ],
         daily: [],
