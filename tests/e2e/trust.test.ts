@@ -312,7 +312,7 @@ describe('the app people trust (issue 11)', () => {
       await row.getByRole('button', { name: 'Revoke' }).waitFor();
       await row.getByRole('button', { name: 'Edit' }).press('Enter');
       await page.getByRole('form', { name: 'Edit key' }).getByRole('button', { name: 'Save' }).press('Enter');
-      await expect.poll(() => toasts.allInnerTexts(), `toasts at ${size.width}×${size.height}`).toHaveLength(3);
+      await expect.poll(() => toasts.allInnerTexts()).toHaveLength(3);
       const boxes = await Promise.all((await toasts.all()).map(async (toast) => (await toast.boundingBox())!));
       // A stack in the bottom-right corner, the newest last.
       for (const [i, box] of boxes.entries()) {
