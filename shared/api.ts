@@ -325,6 +325,8 @@ interface LoopgateApi {
   'keys.update': (request: KeyPatch & { id: string; version: number }) => KeyView;
   'keys.setActive': (request: { id: string; active: boolean; version: number }) => KeyView;
   'keys.delete': (request: { id: string }) => { deleted: boolean };
+  /** The tools (named from their User-Agent) that used a key in the last `days` days, the busiest first. */
+  'keys.recentClients': (request: { id: string }) => { clients: string[]; days: number };
   'usage.series': (request: { days: number }) => UsageSeries;
   /**
    * The request log, newest first. keyId '' is the master key. `before` pages on: the time and id
@@ -380,6 +382,7 @@ const METHODS = {
   'keys.update': true,
   'keys.setActive': true,
   'keys.delete': true,
+  'keys.recentClients': true,
   'usage.series': true,
   'logs.list': true,
   'logs.facets': true,

@@ -39,6 +39,8 @@ export interface UsageEvent {
   failure: { code: ErrorCode; message: string } | null;
   callType: string | null;
   cacheHit: boolean;
+  /** The tool that sent it (see client-name.ts). */
+  client: string | null;
 }
 
 export interface AccountingOptions {
@@ -122,6 +124,7 @@ export class Accounting {
       errorMessage: event.failure?.message ?? null,
       callType: event.callType,
       cacheHit: event.cacheHit,
+      client: event.client,
     };
     this.log.push(entry);
     this.onRecord(entry);

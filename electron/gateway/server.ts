@@ -11,6 +11,7 @@ import { Accounting } from './accounting.js';
 import { Authenticator } from './auth.js';
 import { AuthThrottle, WrongKeyError } from './auth-throttle.js';
 import { applyBodyPolicy, bodyPolicy } from './body.js';
+import { clientName } from './client-name.js';
 import { HostGuard } from './host-guard.js';
 import { sendError, sendJson, type RequestContext } from './context.js';
 import type { ApiHandlers } from '../../shared/api.js';
@@ -444,6 +445,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         failure: ctx.failure,
         callType: ctx.callType,
         cacheHit: ctx.cached,
+        client: clientName(ctx.req.headers['user-agent']),
       });
       // Per-model budgets (model_max_budget) count what each key spends on each model.
       if (ctx.caller.kind === 'virtual') limiter.addModelSpend(ctx.caller.key.id, ctx.model, cost);

@@ -110,6 +110,7 @@ export function apiHandlers(services: Services): ApiHandlers {
     'keys.update': ({ id, version, ...patch }) => keys.update(id, version, patch),
     'keys.setActive': ({ id, active, version }) => keys.setActive(id, active, version),
     'keys.delete': async (request) => ({ deleted: (await keys.delete([idOf(request)])).length > 0 }),
+    'keys.recentClients': (request) => usage.recentClients(idOf(request)),
     'usage.series': ({ days }) => usage.series(days),
     'logs.list': (query) => usage.logs(query),
     'logs.facets': () => usage.facets(),

@@ -13,6 +13,10 @@ import { parseInput } from './validation.js';
 
 const DAY_MS = 86_400_000;
 const MAX_SERIES_DAYS = 90;
+/** How far back "tools using this key" looks. */
+const RECENT_CLIENT_DAYS = 7;
+/** Enough recent rows to name every tool a key serves; the log is read newest first. */
+const RECENT_CLIENT_ROWS = 5_000;
 const MASTER_KEY_LABEL = 'master key';
 const DELETED_KEY_LABEL = 'deleted key';
 const MEGABYTE = 1_000_000;
@@ -148,6 +152,14 @@ export class UsageService {
     return removed;
   }
 
+  /** The tools that used a key lately (from the log's User-Agent names), for "what breaks" before a delete. */
+  async recentClients(keyId: string): Promise<{ clients: string[]; days: number }> {
+    await this.deps.usage.flush();
+    const since = this.deps.clock() - RECENT_CLIENT_DAYS * DAY_MS;
+    const rows = await this.deps.store.requestLog.query({ keyId, start: since, limit: RECENT_CLIENT_ROWS });
+    return { clients: busiestFirst(rows.map((row) => row.client)), days: RECENT_CLIENT_DAYS };
+  }
+
   /** Log rows as the app shows them, each key's label looked up once. */
   async views(entries: RequestLogEntry[]): Promise<LogEntryView[]> {
     const labels = await this.labels(entries.map((entry) => entry.keyId ?? ''));
@@ -197,4 +209,11 @@ export class UsageService {
     const found = await this.deps.store.keys.labels(ids);
     return (id) => (id === '' ? MASTER_KEY_LABEL : (found.get(id) ?? DELETED_KEY_LABEL));
   }
+}
+
+/** Distinct names, the most frequent first (ties by name). */
+function busiestFirst(names: Array<string | null>): string[] {
+  const counts = new Map<string, number>();
+  for (const name of names) if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)).map(([name]) => name);
 }

@@ -6,8 +6,11 @@ import { bool, defineTable, json, nullable, number, text, textOf } from './colum
 import type { Reader } from './database.js';
 import type { RequestLogEntry } from './request-log.js';
 
+/** A row as schema version 8 kept it: before the log named the client tool. */
+type LegacyRow = Omit<RequestLogEntry, 'client'>;
+
 /** The request-log table as schema version 8 left it. */
-const REQUEST_LOG = defineTable<RequestLogEntry>('request_log', {
+const REQUEST_LOG = defineTable<LegacyRow>('request_log', {
   id: text('id'),
   time: number('time'),
   keyId: nullable(text('key_id')),
@@ -37,11 +40,11 @@ export function* legacyLogPages(reader: Reader): Generator<RequestLogEntry[]> {
   if (!present) return;
   let after: { time: number; id: string } | null = null;
   for (;;) {
-    const page: RequestLogEntry[] = after
+    const page: LegacyRow[] = after
       ? REQUEST_LOG.all(reader, 'WHERE time > ? OR (time = ? AND id > ?) ORDER BY time, id LIMIT ?', [after.time, after.time, after.id, PAGE])
       : REQUEST_LOG.all(reader, 'ORDER BY time, id LIMIT ?', [PAGE]);
     if (page.length === 0) return;
-    yield page;
+    yield page.map((row) => ({ ...row, client: null }));
     const last = page.at(-1)!;
     after = { time: last.time, id: last.id };
   }

@@ -103,7 +103,10 @@ function parseRows(text: string): RequestLogEntry[] {
   for (const line of text.split('\n')) {
     if (!line) continue;
     try {
-      rows.push(JSON.parse(line) as RequestLogEntry);
+      // Rows written before the log named the client tool have no `client`.
+      const row = JSON.parse(line) as RequestLogEntry;
+      row.client ??= null;
+      rows.push(row);
     } catch {
       // A torn tail: the batch being written when the process died.
     }

@@ -28,6 +28,8 @@ export interface RequestLogEntry {
   callType: string | null;
   /** Answered from the response cache. */
   cacheHit: boolean;
+  /** The tool that sent it, named from its User-Agent ("Claude Code"); null when it sent none (or the row predates it). */
+  client: string | null;
 }
 
 export interface SpendLogQuery {

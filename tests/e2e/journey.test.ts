@@ -2,6 +2,7 @@
 // mode against a real gateway and a mock upstream. Every view is screenshotted into
 // tests/.screenshots (git-ignored) for a look.
 import { join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +107,10 @@ describe('the Loopgate UI in Chromium', () => {
 
     const answer = await client(secret).chat.completions.create({ model: 'gpt-journey', messages: [{ role: 'user', content: 'hello from the journey' }] });
     expect(answer.choices[0]?.message.content).toBe('Hello from mock: hello from the journey');
+    // Claude Code's way in: the Anthropic client, a bearer token and Claude Code's User-Agent.
+    const claudeCode = new Anthropic({ authToken: secret, apiKey: null, baseURL: gw.url, maxRetries: 0, defaultHeaders: { 'user-agent': 'claude-cli/1.0.83 (external, cli)' } });
+    const message = await claudeCode.messages.create({ model: 'gpt-journey', max_tokens: 64, messages: [{ role: 'user', content: 'hello from claude code' }] });
+    expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello from mock: hello from claude code' });
   });
 
   it("keeps a key's expiry when only its name is edited", async () => {
@@ -123,7 +128,7 @@ describe('the Loopgate UI in Chromium', () => {
 
   it('shows the request in the live log and in the usage chart', async () => {
     await go('Logs');
-    const row = page.getByRole('row', { name: /journey.*gpt-journey.*200/ });
+    const row = page.getByRole('row', { name: /journey.*gpt-journey.*200/ }).first();
     await row.waitFor({ timeout: 10_000 });
     await row.click();
     await page.getByRole('complementary', { name: 'Request details' }).getByText('gpt-journey').waitFor();
@@ -177,13 +182,24 @@ describe('the Loopgate UI in Chromium', () => {
     await expect(client(secret).chat.completions.create({ model: 'gpt-journey', messages: [{ role: 'user', content: 'again' }] })).rejects.toMatchObject({ status: 401 });
   });
 
+  it('names the tools that used a key before deleting it', async () => {
+    await page.getByRole('row', { name: /Key changed-elsewhere/ }).getByRole('button', { name: 'Delete changed-elsewhere' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete the key “changed-elsewhere”?' });
+    // Told apart by their User-Agents: the openai package's ("OpenAI/JS …") and Claude Code's ("claude-cli/…").
+    await dialog.getByText('Claude Code and OpenAI SDK (JS) used this key in the last 7 days', { exact: false }).waitFor();
+    await shot('10b-keys-delete-names-tools');
+    await dialog.getByRole('button', { name: 'Delete key' }).click();
+    await page.getByRole('row', { name: /Key changed-elsewhere/ }).waitFor({ state: 'detached' });
+    expect((await gw.manage('GET', '/key/list')).body.total_count).toBe(0);
+  });
+
   it('follows a dark OS theme', async () => {
     const dark = await browser.newPage({ viewport: DESKTOP, colorScheme: 'dark' });
     await dark.goto(gw.gateway.loginLink());
     await dark.getByRole('heading', { name: 'Overview' }).waitFor();
     const background = await dark.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor');
     expect(background).toBe('rgb(15, 17, 21)');
-    await dark.screenshot({ path: join(SHOTS, '11-overview-dark.png'), fullPage: true });
+    await shotOf(dark, '11-overview-dark');
     await dark.close();
   });
 

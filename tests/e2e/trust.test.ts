@@ -6,6 +6,7 @@
 // mock upstreams only.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import { openStore, type Store } from '../../electron/store/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { axeViolations, DESKTOP, dismissToasts, go as goTo, launchChromium, shot as shotOf } from './ui.js';
+import { axeViolations, DESKTOP, dismissToasts, go as goTo, launchChromium, SHOTS, shot as shotOf, sidewaysScroll } from './ui.js';
 
 const NARROW = { width: 900, height: 600 };
 const VIEWS = ['Overview', 'Providers', 'Models & routing', 'Keys', 'Logs', 'Playground', 'Connect'];
@@ -273,7 +274,7 @@ describe('the app people trust (issue 11)', () => {
     await dismissToasts(page);
     await remove.click();
     const dialog = page.getByRole('dialog', { name: 'Delete the key “throwaway”?' });
-    await dialog.getByText('Every tool using').waitFor();
+    await dialog.getByText('No tool used this key in the last 7 days', { exact: false }).waitFor();
     await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
     // Tab goes round inside the dialog, never to the page behind it.
     for (let i = 0; i < 4; i++) {
@@ -293,6 +294,53 @@ describe('the app people trust (issue 11)', () => {
     const box = (await toasts.last().boundingBox())!;
     expect(box.x + box.width).toBeGreaterThan(DESKTOP.width - 40);
     expect(box.y + box.height).toBeGreaterThan(DESKTOP.height - 40);
+  });
+
+  it('stacks toasts in a corner, where they never cover the view, and lets them expire', async () => {
+    const toasts = page.locator('.toast');
+    const main = page.locator('main');
+    const row = page.getByRole('row', { name: /^Key trusted/ });
+    for (const size of [NARROW, DESKTOP]) {
+      await page.setViewportSize(size);
+      await dismissToasts(page);
+      // Three different messages: revoked, restored, saved. The pointer rests on the first, so none leaves meanwhile
+      // (the rest is done from the keyboard, which leaves the pointer where it is).
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      await toasts.first().hover();
+      await row.getByRole('button', { name: 'Restore' }).press('Enter');
+      // Edited once the list shows the restored key (an edit of the version before would be a conflict).
+      await row.getByRole('button', { name: 'Revoke' }).waitFor();
+      await row.getByRole('button', { name: 'Edit' }).press('Enter');
+      await page.getByRole('form', { name: 'Edit key' }).getByRole('button', { name: 'Save' }).press('Enter');
+      await expect.poll(() => toasts.allInnerTexts()).toHaveLength(3);
+      const boxes = await Promise.all((await toasts.all()).map(async (toast) => (await toast.boundingBox())!));
+      // A stack in the bottom-right corner, the newest last.
+      for (const [i, box] of boxes.entries()) {
+        expect(box.x + box.width).toBeGreaterThan(size.width - 40);
+        if (i > 0) expect(box.y).toBeGreaterThan(boxes[i - 1]!.y + boxes[i - 1]!.height - 1);
+      }
+      expect(boxes.at(-1)!.y + boxes.at(-1)!.height).toBeGreaterThan(size.height - 40);
+      // Wherever the view is scrolled, nothing of it lies under a toast: the view's box ends above them.
+      const view = (await main.boundingBox())!;
+      for (const box of boxes) expect(view.y + view.height, `${size.width}×${size.height}`).toBeLessThanOrEqual(box.y);
+      for (const at of [0, 0.5, 1]) {
+        await main.evaluate((element, share) => (element.scrollTop = share * (element.scrollHeight - element.clientHeight)), at);
+        for (const box of boxes) {
+          const points = [[box.x + 3, box.y + 3], [box.x + box.width / 2, box.y + box.height / 2], [box.x + box.width - 3, box.y + box.height - 3]];
+          for (const [x, y] of points) {
+            const under = await page.evaluate<number>(`document.elementsFromPoint(${x}, ${y}).filter((element) => element.closest('main')).length`);
+            expect(under, `view content under a toast at ${size.width}×${size.height}, scrolled ${at}`).toBe(0);
+          }
+        }
+      }
+      // The view's last control, scrolled to the bottom, takes a click with the toasts showing.
+      await page.getByRole('button', { name: /^Delete / }).last().click({ trial: true, timeout: 2_000 });
+      await page.screenshot({ path: join(SHOTS, `trust-06b-toasts-${size.width}x${size.height}.png`) });
+    }
+    // Held while the pointer is on them; away from them, they leave on their own.
+    await expect(toasts.count()).resolves.toBe(3);
+    await page.mouse.move(1, 1);
+    await expect.poll(() => toasts.count(), { timeout: 15_000 }).toBe(0);
   });
 
   it('explains failures in the log: error, attempts, filters from the server, dates, pages, costs, CSV', async () => {
@@ -446,6 +494,17 @@ describe('the app people trust (issue 11)', () => {
     await go('Overview');
     const chart = page.getByRole('figure', { name: 'Requests' });
     await expect.poll(async () => Number(await chart.getAttribute('data-total'))).toBeGreaterThan(100);
+    // Live: pushed over the event stream, so there is nothing to refresh by hand.
+    await expect(page.getByRole('button', { name: 'Refresh' }).count()).resolves.toBe(0);
+    const stat = (label: string): Promise<string> => page.getByRole('region', { name: 'Today' }).locator('.stat').filter({ hasText: label }).locator('.value').innerText();
+    const [requests, total, counts] = [await stat('Requests today'), Number(await chart.getAttribute('data-total')), await stat('Models · keys')];
+    await client(TEST_MASTER_KEY).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'watching the overview' }] });
+    await expect.poll(() => stat('Requests today')).not.toBe(requests);
+    await expect.poll(async () => Number(await chart.getAttribute('data-total'))).toBe(total + 1);
+    const made = await api('keys.create', { keyAlias: 'overview-live', models: [], rpmLimit: null, tpmLimit: null, maxParallelRequests: null, maxBudget: null, budgetDuration: null, duration: null });
+    await expect.poll(() => stat('Models · keys')).not.toBe(counts);
+    await api('keys.delete', { id: made.key.id });
+    await expect.poll(() => stat('Models · keys')).toBe(counts);
     await chart.getByText('requests per day').waitFor();
     await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '30 d' }).click();
     expect(page.url()).toMatch(/range=30d/);
@@ -506,10 +565,22 @@ describe('the app people trust (issue 11)', () => {
           await goTo(view, name);
           // The event stream keeps the network busy for good: wait for the view's data instead.
           await view.waitForTimeout(400);
-          const sideways = await view.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-          expect(sideways, `${name} scrolls sideways at ${size.width}×${size.height}`).toBeLessThanOrEqual(0);
+          expect(await sidewaysScroll(view), `${name} scrolls sideways at ${size.width}×${size.height}`).toBeLessThanOrEqual(0);
           expect(await axeViolations(view), `${name}, ${colorScheme}, ${size.width}×${size.height}`).toEqual([]);
-          await shotOf(view, `views-${colorScheme}-${size.width}x${size.height}-${i + 1}-${name.replace(/\W+/g, '-').toLowerCase()}`, false);
+          const picture = `views-${colorScheme}-${size.width}x${size.height}-${i + 1}-${name.replace(/\W+/g, '-').toLowerCase()}`;
+          await shotOf(view, picture, false);
+          // The views' dialogs, open: the key deletion (the app's one confirmation) and a group's removal.
+          const opener = name === 'Keys' ? view.getByRole('button', { name: 'Delete trusted' }) : name === 'Models & routing' ? view.getByRole('button', { name: 'Remove group chat' }) : null;
+          if (opener) {
+            await dismissToasts(view);
+            await opener.click();
+            const dialog = view.getByRole('dialog');
+            await dialog.getByText(name === 'Keys' ? /used this key in the last 7 days/ : /names? it/).first().waitFor();
+            expect(await axeViolations(view), `${name} with its dialog open, ${colorScheme}, ${size.width}×${size.height}`).toEqual([]);
+            await shotOf(view, `${picture}-dialog`, false);
+            await dialog.getByRole('button', { name: 'Cancel' }).click();
+            await dialog.waitFor({ state: 'hidden' });
+          }
         }
         if (size === NARROW) {
           // The sidebar keeps only its icons.

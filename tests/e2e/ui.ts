@@ -62,10 +62,27 @@ export async function dismissToasts(page: Page): Promise<void> {
   expect(await dismiss.count()).toBe(0);
 }
 
-/** A screenshot; toasts are dismissed first unless a modal dialog keeps them out of reach (dismiss them before opening it). */
+/**
+ * A screenshot; toasts are dismissed first unless a modal dialog keeps them out of reach (dismiss
+ * them before opening it). The view scrolls in its own box (<main>), so a full picture makes the
+ * window tall enough to show all of it, then puts the size back.
+ */
 export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   if ((await page.locator('dialog[open]').count()) === 0) await dismissToasts(page);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+  const size = page.viewportSize();
+  const hidden = fullPage && size ? await page.evaluate<number>('(() => { const main = document.querySelector("main"); return main ? main.scrollHeight - main.clientHeight : 0; })()') : 0;
+  if (size && hidden > 0) await page.setViewportSize({ width: size.width, height: size.height + hidden });
+  try {
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+  } finally {
+    if (size && hidden > 0) await page.setViewportSize(size);
+  }
+}
+
+/** How far the page, or the view's own scrolling box, scrolls sideways (0: not at all). */
+export function sidewaysScroll(page: Page): Promise<number> {
+  return page.evaluate<number>(`Math.max(document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    (() => { const main = document.querySelector('main'); return main ? main.scrollWidth - main.clientWidth : 0; })())`);
 }
 
 export async function go(page: Page, view: string): Promise<void> {

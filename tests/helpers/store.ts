@@ -84,6 +84,7 @@ export function logRow(fields: Partial<RequestLogEntry> & { id: string }): Reque
     errorMessage: null,
     callType: 'chat',
     cacheHit: false,
+    client: null,
     ...fields,
   };
 }

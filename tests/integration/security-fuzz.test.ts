@@ -286,7 +286,7 @@ describe('fuzzing the app API (/ui/api)', () => {
     'status.get', 'providers.list', 'providers.create', 'providers.update', 'providers.delete', 'models.list', 'models.add', 'models.remove',
     'models.groups', 'models.update', 'models.renameGroup', 'models.removeGroup', 'models.references', 'models.copyFromConfig', 'routing.get',
     'routing.update', 'routing.copyFromConfig', 'config.export', 'config.import', 'keys.list', 'keys.create', 'keys.update', 'keys.setActive',
-    'keys.delete', 'usage.series', 'logs.list', 'logs.facets', 'logs.get',
+    'keys.delete', 'keys.recentClients', 'usage.series', 'logs.list', 'logs.facets', 'logs.get',
   ] as const satisfies readonly ApiMethod[];
   const appFields = fc.dictionary(
     fc.constantFrom(

@@ -12,6 +12,9 @@ interface Toast {
   text: string;
 }
 
+/** How long a toast stays, unless the pointer or focus is on the stack. */
+const TOAST_MS = { ok: 4000, error: 8000 } as const;
+
 /** More than this and the oldest go first: a stack never grows over the view. */
 const MAX_TOASTS = 3;
 
@@ -19,6 +22,9 @@ class AppState {
   status = $state<StatusView | null>(null);
   toasts = $state<Toast[]>([]);
   private nextToast = 1;
+  private expiries = new Map<number, ReturnType<typeof setTimeout>>();
+  /** The pointer or focus is on the toasts: none leaves while someone is reading or dismissing them. */
+  private holders = new Set<'pointer' | 'focus'>();
 
   constructor() {
     connection.on('status', (status) => (this.status = status));
@@ -54,14 +60,34 @@ class AppState {
   }
 
   dismiss(id: number): void {
+    clearTimeout(this.expiries.get(id));
+    this.expiries.delete(id);
     this.toasts = this.toasts.filter((toast) => toast.id !== id);
+  }
+
+  /** Keeps every toast on screen while the pointer or focus is on them; then each runs its full time again. */
+  holdToasts(by: 'pointer' | 'focus', on: boolean): void {
+    const before = this.holders.size > 0;
+    if (on) this.holders.add(by);
+    else this.holders.delete(by);
+    const held = this.holders.size > 0;
+    if (held === before) return;
+    for (const timer of this.expiries.values()) clearTimeout(timer);
+    this.expiries.clear();
+    if (!held) for (const toast of this.toasts) this.expire(toast);
   }
 
   private push(kind: Toast['kind'], text: string): void {
     // The same message again moves to the end instead of stacking up.
-    const id = this.nextToast++;
-    this.toasts = [...this.toasts.filter((toast) => toast.text !== text), { id, kind, text }].slice(-MAX_TOASTS);
-    setTimeout(() => this.dismiss(id), kind === 'error' ? 8000 : 4000);
+    const toast = { id: this.nextToast++, kind, text };
+    const kept = [...this.toasts.filter((each) => each.text !== text), toast];
+    for (const gone of kept.slice(0, -MAX_TOASTS)) this.dismiss(gone.id);
+    this.toasts = kept.slice(-MAX_TOASTS);
+    if (this.holders.size === 0) this.expire(toast);
+  }
+
+  private expire(toast: Toast): void {
+    this.expiries.set(toast.id, setTimeout(() => this.dismiss(toast.id), TOAST_MS[toast.kind]));
   }
 }
 

@@ -6,7 +6,7 @@ import type { ConflictField } from '../components/ConflictBanner.svelte';
 import { ApiError, call } from './api.js';
 import { app } from './app.svelte.js';
 import { confirmation } from './confirm.svelte.js';
-import { money } from './format.js';
+import { money, plural } from './format.js';
 
 const PAGE_SIZE = 10;
 
@@ -132,15 +132,34 @@ class KeysState {
     await this.save(conflict.theirs, conflict.mine);
   }
 
+  /** The tools that used the key lately; null when that cannot be told (the dialog then says it in general). */
+  private async recentClients(key: KeyView): Promise<{ clients: string[]; days: number } | null> {
+    try {
+      return await call('keys.recentClients', { id: key.id });
+    } catch {
+      return null;
+    }
+  }
+
   async remove(key: KeyView): Promise<void> {
+    const tools = await this.recentClients(key);
     const sure = await confirmation.ask({
       title: `Delete the key “${keyName(key)}”?`,
-      body: `Every tool using ${key.keyPrefix}… gets “invalid API key” from its next request. Its usage history stays in the logs. This cannot be undone.`,
+      body: tools === null
+        ? `Every tool using ${key.keyPrefix}… gets “invalid API key” from its next request. Its usage history stays in the logs. This cannot be undone.`
+        : tools.clients.length > 0
+          ? `${listed(tools.clients)} used this key in the last ${plural(tools.days, 'day')}: ${tools.clients.length === 1 ? 'it gets' : 'they get'} “invalid API key” from the next request. Its usage history stays in the logs. This cannot be undone.`
+          : `No tool used this key in the last ${plural(tools.days, 'day')}; any that still has ${key.keyPrefix}… gets “invalid API key”. Its usage history stays in the logs. This cannot be undone.`,
       confirmLabel: 'Delete key',
     });
     if (!sure) return;
     if (await this.guarded(() => call('keys.delete', { id: key.id }))) app.say(`Deleted ${keyName(key)}.`);
   }
+}
+
+/** "A, B and C". */
+function listed(names: string[]): string {
+  return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 export const keysState = new KeysState();

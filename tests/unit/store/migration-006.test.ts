@@ -59,6 +59,7 @@ describe('schema version 6', () => {
           errorMessage: '500: boom',
           callType: 'chat',
           cacheHit: false,
+          client: null,
         },
       ]);
       expect(await store.requestLog.get('failed')).toMatchObject({ attempts: [attempt], errorCode: 'upstream', errorMessage: '500: boom' });
