@@ -2,8 +2,8 @@
 // side in one run, each in its own process in front of the same mock upstream, for three
 // workloads: chat, streamed chat, and Anthropic Messages translated to the OpenAI-style upstream.
 // Loopgate does its real work on every request (a virtual key with limits, routing, accounting,
-// metrics, logs). Load comes from wrk (see wrk.ts); time to first byte from a one-connection
-// undici loop, where the loop's own cost does not matter.
+// metrics, logs). Load comes from wrk (see wrk.ts); one-connection latency and time to first
+// byte from a sequential undici loop, where the loop's own cost does not matter.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,6 @@ const CONNECTIONS = 32;
 const LOAD_SECONDS = 4;
 const ROUNDS = 3;
 const SINGLE_SECONDS = 3;
-const TTFB_SAMPLES = 150;
 const SETTLE_MS = 30_000;
 
 export interface Cell {
@@ -34,7 +33,7 @@ export interface Cell {
   cpuUsPerRequest: number | null;
   non2xx: number;
   socketErrors: number;
-  /** Streams only: time to first body byte and to the last, at one connection (medians). */
+  /** Streams only: time to first body byte and to the last, at one connection (medians), and chunks per stream. */
   ttfbMs?: number;
   streamMs?: number;
   chunks?: number;
@@ -123,23 +122,29 @@ async function probe(target: Target, workload: WorkloadName): Promise<string | n
   return response.ok ? null : `answers ${response.status}: ${text.slice(0, 80)}`;
 }
 
-/** Time to first body byte, to the end, and chunks per stream, at one connection. */
-async function streamTiming(target: Target): Promise<{ ttfbMs: number[]; streamMs: number[]; chunks: number[] }> {
+/**
+ * One connection, one request at a time, from an undici loop: wrk's latency histogram is not
+ * trustworthy at one connection, and at one request in flight the loop's own cost is not in
+ * the way. Latency to the end of each answer; for streams also to its first body byte.
+ */
+async function sequential(target: Target, workload: WorkloadName): Promise<{ latencyMs: number[]; ttfbMs: number[]; chunks: number[]; failed: number }> {
   const client = new Client(target.process.url, { pipelining: 1 });
-  const out = { ttfbMs: [] as number[], streamMs: [] as number[], chunks: [] as number[] };
+  const out = { latencyMs: [] as number[], ttfbMs: [] as number[], chunks: [] as number[], failed: 0 };
+  const { path, body } = BODIES[workload];
+  const deadline = performance.now() + SINGLE_SECONDS * 1000;
   try {
-    for (let i = 0; i < TTFB_SAMPLES; i++) {
+    while (performance.now() < deadline) {
       const started = performance.now();
-      const response = await client.request({ method: 'POST', path: BODIES.stream.path, headers: { 'content-type': 'application/json', ...target.headers }, body: BODIES.stream.body });
+      const response = await client.request({ method: 'POST', path, headers: { 'content-type': 'application/json', ...target.headers }, body });
       let first = 0;
       let chunks = 0;
       for await (const _chunk of response.body) {
         if (chunks++ === 0) first = performance.now() - started;
       }
-      if (response.statusCode !== 200) throw new Error(`${target.name} answered a stream with ${response.statusCode}`);
+      out.latencyMs.push(performance.now() - started);
       out.ttfbMs.push(first);
-      out.streamMs.push(performance.now() - started);
       out.chunks.push(chunks);
+      if (response.statusCode < 200 || response.statusCode > 299) out.failed++;
     }
   } finally {
     await client.close();
@@ -147,7 +152,12 @@ async function streamTiming(target: Target): Promise<{ ttfbMs: number[]; streamM
   return out;
 }
 
-async function measureCell(target: Target, workload: WorkloadName, track: (result: WrkResult) => void): Promise<Cell> {
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+async function measureCell(target: Target, workload: WorkloadName): Promise<Cell> {
   const rounds: WrkResult[] = [];
   let cpu = 0;
   let requests = 0;
@@ -157,26 +167,23 @@ async function measureCell(target: Target, workload: WorkloadName, track: (resul
     cpu += cpuSeconds(target.process.pid) - before;
     requests += result.requests;
     rounds.push(result);
-    track(result);
   }
-  const single = await wrk(target.process.url, load(target, workload), 1, SINGLE_SECONDS);
-  track(single);
+  const single = await sequential(target, workload);
   const middle = rounds.find((round) => round.rps === median(rounds.map((r) => r.rps)))!;
   const cell: Cell = {
     rps: middle.rps,
     p50Ms32: middle.p50Ms,
     p99Ms32: middle.p99Ms,
-    p50Ms1: single.p50Ms,
-    p99Ms1: single.p99Ms,
+    p50Ms1: percentile(single.latencyMs, 50),
+    p99Ms1: percentile(single.latencyMs, 99),
     cpuUsPerRequest: target.measured ? (cpu / requests) * 1e6 : null,
-    non2xx: [...rounds, single].reduce((sum, r) => sum + r.non2xx, 0),
-    socketErrors: [...rounds, single].reduce((sum, r) => sum + r.socketErrors, 0),
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0) + single.failed,
+    socketErrors: rounds.reduce((sum, r) => sum + r.socketErrors, 0),
   };
   if (workload === 'stream') {
-    const timing = await streamTiming(target);
-    cell.ttfbMs = median(timing.ttfbMs);
-    cell.streamMs = median(timing.streamMs);
-    cell.chunks = median(timing.chunks);
+    cell.ttfbMs = median(single.ttfbMs);
+    cell.streamMs = median(single.latencyMs);
+    cell.chunks = median(single.chunks);
   }
   return cell;
 }
@@ -213,7 +220,7 @@ export async function benchProxies(log: (line: string) => void): Promise<Compare
     peaks.clear();
     for (const [workload, serving] of plan) {
       for (const target of serving) {
-        const cell = await measureCell(target, workload, () => undefined);
+        const cell = await measureCell(target, workload);
         result.cells[workload]![target.name] = cell;
         log(`  ${workload.padEnd(8)} ${target.name.padEnd(8)} ${cell.rps.toFixed(0).padStart(6)} req/s  non-2xx ${cell.non2xx}`);
       }

@@ -27,7 +27,7 @@ for (const [name, ratio] of [['create', store.createRatio], ['revoke', store.rev
   if (ratio > STORE_WRITE_RATIO_LIMIT) failures.push(`key ${name} on a full store costs ${ratio.toFixed(2)}x the empty store (limit ${STORE_WRITE_RATIO_LIMIT}x)`);
 }
 
-console.log('\nProxies in front of one mock upstream (wrk -t1; 32 connections: median of 3 × 4 s; 1 connection: 3 s):');
+console.log('\nProxies in front of one mock upstream (32 connections: wrk -t1, median of 3 × 4 s; 1 connection: a sequential undici loop, 3 s):');
 const proxies = await benchProxies((line) => console.log(line));
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.versions.node}`;
 console.log(`\nMachine: ${machine}\n`);
