@@ -39,7 +39,7 @@ export interface Cell {
   chunks?: number;
 }
 
-export interface Memory {
+interface Memory {
   idleMb: number;
   warmMb: number;
   peakMb: number;
