@@ -21,7 +21,7 @@ function nativeOnly(name: 'completions' | 'embeddings', requiredField: string): 
     fromChat: refuse,
     streamEncoder: refuse,
     errorBody: openAIErrorBody,
-    nativeBody: (request, upstreamModel) => prepareOpenAIBody(name, request, upstreamModel).body,
+    nativeBody: (request, upstreamModel, clientText) => prepareOpenAIBody(name, request, upstreamModel, clientText).body,
     nativeUsage: (body) => usageFromOpenAI(body),
     nativeStreamScanner: (request) => new OpenAIStreamRelay(!wantsUsage(request)),
   };

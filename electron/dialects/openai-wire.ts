@@ -13,11 +13,13 @@ export interface PreparedBody {
   stripUsageChunk: boolean;
 }
 
-export function prepareOpenAIBody(kind: EndpointKind, client: Record<string, unknown>, upstreamModel: string): PreparedBody {
+export function prepareOpenAIBody(kind: EndpointKind, client: Record<string, unknown>, upstreamModel: string, clientText: string | null = null): PreparedBody {
   const stream = kind !== 'embeddings' && client.stream === true;
   const options = isRecord(client.stream_options) ? client.stream_options : null;
   const clientWantsUsage = options?.include_usage === true;
   const stripUsageChunk = stream && !clientWantsUsage;
+  // Nothing to change: the client's bytes go upstream as they came.
+  if (clientText !== null && !stripUsageChunk && client.model === upstreamModel) return { body: clientText, stream, stripUsageChunk };
   const upstream: Record<string, unknown> = { ...client, model: upstreamModel };
   // Usage is how spend is counted, so every stream asks for it.
   if (stripUsageChunk) upstream.stream_options = { ...options, include_usage: true };

@@ -45,8 +45,12 @@ export interface InboundDialect {
   readonly upstreamErrorBody: (status: number, text: string) => string;
   /** The last event of a stream that failed after it started. */
   streamErrorEvent(error: GatewayError): string;
-  /** The client's body for an upstream that speaks this dialect: only the model changes. */
-  nativeBody(request: Json, upstreamModel: string): string;
+  /**
+   * The client's body for an upstream that speaks this dialect: only the model changes. Given
+   * the client's own text (null when Loopgate changed the request), a body that would come out
+   * the same is that text, forwarded without serialising it again.
+   */
+  nativeBody(request: Json, upstreamModel: string, clientText: string | null): string;
   nativeUsage(body: Json): TokenUsage | null;
   nativeStreamScanner(request: Json): NativeStreamScanner;
   /** Called after a translated or native response completes (Responses keeps conversations). */

@@ -41,6 +41,13 @@ export function bodyPolicy(limitBytes = DEFAULT_MAX_BODY_BYTES, budgetBytes: num
 }
 
 const policies = new WeakMap<IncomingMessage, BodyPolicy>();
+/** Each parsed body's text, so a native relay can forward the client's bytes instead of re-serialising. */
+const texts = new WeakMap<object, string>();
+
+/** The text a body read by readJsonObject was parsed from. */
+export function clientTextOf(body: object): string | null {
+  return texts.get(body) ?? null;
+}
 const fallback = bodyPolicy();
 
 /** The server names each request's policy once, before routing; routes just read the body. */
@@ -76,14 +83,16 @@ function parseObject(bytes: Buffer, maxDepth: number): Record<string, unknown> {
     throw new GatewayError('invalid_request', `The request body's JSON is nested more than ${maxDepth} levels deep.`);
   }
   let parsed: unknown;
+  const text = bytes.toString('utf8');
   try {
-    parsed = JSON.parse(bytes.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new GatewayError('invalid_json', `The request body is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new GatewayError('invalid_request', 'The request body must be a JSON object.');
   }
+  texts.set(parsed, text);
   return parsed as Record<string, unknown>;
 }
 

@@ -12,7 +12,7 @@ import { AttemptFailure } from '../router/failures.js';
 import type { Router } from '../router/index.js';
 import type { Accounting } from './accounting.js';
 import { admit, keyAlias } from './admission.js';
-import { readJsonObject } from './body.js';
+import { clientTextOf, readJsonObject } from './body.js';
 import { cacheControl, cacheKey, type CacheControl, type ResponseCache } from './cache.js';
 import { sendJson, type RequestContext } from './context.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
@@ -64,7 +64,10 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   if (admitted) await admitted;
   // The cache directive is Loopgate's; upstreams would reject the unknown field.
   const { cache: _directive, ...body } = raw;
-  if (options.streamUsage && body.stream === true) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };
+  const addsUsage = options.streamUsage === true && body.stream === true;
+  if (addsUsage) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };
+  // The client's own text stands for the body while Loopgate has changed nothing in it.
+  const clientText = raw === read && !('cache' in raw) && !addsUsage ? clientTextOf(read) : null;
   if (deps.storeBodies) ctx.requestBody = JSON.stringify(body);
   ctx.stream = body.stream === true;
 
@@ -77,14 +80,14 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
     if (hit) return replay(ctx, hit, timing);
   }
   if (key) ctx.res.setHeader('x-loopgate-cache', 'miss');
-  await route(deps, dialect, ctx, body, group, timing, key && control?.write ? { key, control } : null, options);
+  await route(deps, dialect, ctx, { body, clientText }, group, timing, key && control?.write ? { key, control } : null, options);
 }
 
 async function route(
   deps: ProxyDeps,
   dialect: InboundDialect,
   ctx: RequestContext,
-  body: Json,
+  { body, clientText }: { body: Json; clientText: string | null },
   group: string,
   timing: Timing,
   caching: { key: string; control: CacheControl } | null,
@@ -106,7 +109,7 @@ async function route(
       const attempt = startAttempt(ctx, deployment, turn);
       const startedAt = performance.now();
       try {
-        const relayed = await relayAttempt({ deps, dialect, ctx, body, deployment, dropParams, turn, timing, epilogue: options.epilogue });
+        const relayed = await relayAttempt({ deps, dialect, ctx, body, clientText, deployment, dropParams, turn, timing, epilogue: options.epilogue });
         attempt.status = ctx.res.statusCode;
         return { ...relayed, tokens: ctx.usage?.totalTokens ?? 0 };
       } catch (error) {

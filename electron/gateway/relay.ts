@@ -46,6 +46,8 @@ interface AttemptScope {
   dialect: InboundDialect;
   ctx: RequestContext;
   body: Json;
+  /** The client's text of `body`, while Loopgate has changed nothing in it; else null. */
+  clientText: string | null;
   deployment: DeploymentConfig;
   /** LiteLLM's drop_params for this deployment: fields its family cannot take are dropped, not refused. */
   dropParams: boolean;
@@ -62,7 +64,7 @@ async function upstreamRequest(scope: AttemptScope, native: boolean): Promise<{ 
   const { deps, dialect, ctx, body, deployment } = scope;
   const family = familyOf(deployment);
   if (native) {
-    return { chat: null, request: { path: family.nativePath(dialect.name, deployment, ctx.stream), body: dialect.nativeBody(body, deployment.upstreamModel) } };
+    return { chat: null, request: { path: family.nativePath(dialect.name, deployment, ctx.stream), body: dialect.nativeBody(body, deployment.upstreamModel, scope.clientText) } };
   }
   const translated = await dialect.toChat(body);
   const chat = translated.chat;

@@ -1,10 +1,39 @@
 // One keep-alive undici Pool per upstream origin, made at start-up, plus the mapping of
-// undici's failure codes onto Loopgate's error codes.
-import { Pool, type Dispatcher } from 'undici';
+// undici's failure codes onto Loopgate's error codes. A request that dies on a reused idle
+// connection before any answer arrived (the upstream's idle timer closed it as we wrote) is
+// sent once more on a fresh connection: that is the keep-alive race, not a failing upstream.
+import { subscribe } from 'node:diagnostics_channel';
+import { Client, Pool, type Dispatcher } from 'undici';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
 
+/**
+ * Idle connections are kept this long unless the upstream says less (undici then keeps
+ * its `Keep-Alive: timeout` minus a 2 s margin); an upstream that says nothing and closes
+ * sooner costs one resend, not a failed attempt.
+ */
 const KEEP_ALIVE_MS = 30_000;
+const POOL_OPTIONS = { keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1 } as const;
+
+/** Requests per socket so far, and the requests written on a reused socket still waiting for headers. */
+const sentOnSocket = new WeakMap<object, number>();
+const awaitingOnReused = new WeakSet<object>();
+/** Errors that ended a request on a reused socket before its answer's headers. */
+const staleConnectionErrors = new WeakSet<object>();
+// undici reports each request's socket and outcome on these channels (its stable diagnostics API).
+subscribe('undici:client:sendHeaders', (message) => {
+  const { request, socket } = message as { request: object; socket: object };
+  const sent = sentOnSocket.get(socket) ?? 0;
+  sentOnSocket.set(socket, sent + 1);
+  if (sent > 0) awaitingOnReused.add(request);
+});
+subscribe('undici:request:headers', (message) => {
+  awaitingOnReused.delete((message as { request: object }).request);
+});
+subscribe('undici:request:error', (message) => {
+  const { request, error } = message as { request: object; error: unknown };
+  if (awaitingOnReused.delete(request) && typeof error === 'object' && error !== null) staleConnectionErrors.add(error);
+});
 
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
@@ -16,7 +45,7 @@ export class UpstreamPools {
   poolFor(base: URL): Pool {
     let pool = this.pools.get(base.origin);
     if (!pool) {
-      pool = new Pool(base.origin, { keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1 });
+      pool = new Pool(base.origin, POOL_OPTIONS);
       this.pools.set(base.origin, pool);
     }
     return pool;
@@ -39,19 +68,31 @@ export interface UpstreamCall {
 export async function callUpstream(pools: UpstreamPools, call: UpstreamCall): Promise<Dispatcher.ResponseData> {
   const { deployment } = call;
   const firstByteMs = call.stream ? (deployment.streamTimeoutMs ?? deployment.timeoutMs) : deployment.timeoutMs;
+  const options: Dispatcher.RequestOptions = {
+    method: 'POST',
+    // URL keeps a lone "/" as the path of a bare origin; the call's path brings its own.
+    path: deployment.apiBase.pathname.replace(/\/+$/, '') + call.path,
+    headers: call.headers,
+    body: call.body,
+    signal: call.signal,
+    headersTimeout: firstByteMs,
+    bodyTimeout: deployment.timeoutMs,
+  };
   try {
-    return await pools.poolFor(deployment.apiBase).request({
-      method: 'POST',
-      // URL keeps a lone "/" as the path of a bare origin; the call's path brings its own.
-      path: deployment.apiBase.pathname.replace(/\/+$/, '') + call.path,
-      headers: call.headers,
-      body: call.body,
-      signal: call.signal,
-      headersTimeout: firstByteMs,
-      bodyTimeout: deployment.timeoutMs,
-    });
+    return await pools.poolFor(deployment.apiBase).request(options);
   } catch (error) {
-    throw upstreamFailure(error, deployment);
+    if (!staleConnectionErrors.has(error as object) || call.signal.aborted) throw upstreamFailure(error, deployment);
+  }
+  // The keep-alive race: once more, on a connection of its own, so no other stale socket is picked.
+  const fresh = new Client(deployment.apiBase.origin, POOL_OPTIONS);
+  try {
+    const response = await fresh.request(options);
+    // Closes once the answer has been read.
+    void fresh.close();
+    return response;
+  } catch (error) {
+    void fresh.destroy();
+    throw upstreamFailure(error, deployment, true);
   }
 }
 
@@ -68,9 +109,10 @@ const UNREACHABLE = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const CONNECT_FAILED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** Turns an undici/network failure into the client-facing error; names no secrets. */
-export function upstreamFailure(error: unknown, deployment: DeploymentConfig): GatewayError {
+/** Turns an undici/network failure into the client-facing error; names no secrets, says the cause. */
+export function upstreamFailure(error: unknown, deployment: DeploymentConfig, resent = false): GatewayError {
   if (error instanceof GatewayError) return error;
   const code = errorCode(error);
   const where = `deployment "${deployment.id}" (${deployment.apiBase.origin})`;
@@ -78,7 +120,10 @@ export function upstreamFailure(error: unknown, deployment: DeploymentConfig): G
     return new GatewayError('timeout', `The upstream ${where} did not answer within ${deployment.timeoutMs / 1000}s.`);
   }
   if (UNREACHABLE.has(code)) {
-    return new GatewayError('upstream_unreachable', `Could not reach the upstream ${where}: ${code}.`);
+    // Which of the three it was, for whoever reads the log: no connection, a keep-alive race, or a reset.
+    const cause = CONNECT_FAILED.has(code) ? 'connect failed' : 'connection reset or closed';
+    const again = resent ? ', also on a fresh connection after a reused one was closed' : '';
+    return new GatewayError('upstream_unreachable', `Could not reach the upstream ${where}: ${code} (${cause}${again}).`);
   }
   return new GatewayError('upstream', `The upstream ${where} failed: ${code || (error as Error)?.message || 'unknown error'}.`);
 }

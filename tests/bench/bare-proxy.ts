@@ -1,5 +1,6 @@
 // The baseline Loopgate is measured against: the least a proxy can do with undici (one Pool,
-// keep-alive, body read and forwarded, answer relayed), in its own process.
+// keep-alive, body read and forwarded, answer relayed chunk by chunk, streams included), in its
+// own process.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
@@ -14,12 +15,15 @@ const server = createServer((req, res) => {
     pool
       .request({ method: 'POST', path: req.url ?? '/', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) })
       .then(async (response) => {
-        const body = Buffer.from(await response.body.arrayBuffer());
-        res.writeHead(response.statusCode, { 'content-type': 'application/json', 'content-length': body.length });
-        res.end(body);
+        const length = response.headers['content-length'];
+        const head = ['content-type', String(response.headers['content-type'] ?? 'application/json')];
+        if (typeof length === 'string') head.push('content-length', length);
+        res.writeHead(response.statusCode, head);
+        for await (const chunk of response.body as AsyncIterable<Buffer>) res.write(chunk);
+        res.end();
       })
       .catch(() => {
-        res.writeHead(502);
+        if (!res.headersSent) res.writeHead(502);
         res.end();
       });
   });

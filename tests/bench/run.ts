@@ -1,12 +1,23 @@
-// `npm run bench`: every benchmark, each a ratio measured side by side in this one run.
+// `npm run bench`: every benchmark, each a ratio measured side by side in this one run. Prints
+// Markdown, writes tests/bench/.results/latest.json, exits 1 when a target is missed.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../helpers/cli.js';
 import { benchHistorySize, reportHistorySize } from './history-size.js';
-import { benchProxyThroughput } from './proxy-throughput.js';
+import { benchProxies } from './proxy-compare.js';
+import { checks, table } from './report.js';
 import { benchStoreWrites } from './store-writes.js';
+import { wrkMissing } from './wrk.js';
 
 /** A write on the full store may cost at most this many times the empty store's. */
 const STORE_WRITE_RATIO_LIMIT = 1.5;
-/** Loopgate must keep at least this share of a bare undici proxy's throughput. */
-const THROUGHPUT_RATIO_FLOOR = 0.85;
+
+const missing = wrkMissing();
+if (missing) {
+  console.error(missing);
+  process.exit(2);
+}
 
 const failures: string[] = [];
 const store = await benchStoreWrites();
@@ -17,11 +28,21 @@ for (const [name, ratio] of [['create', store.createRatio], ['revoke', store.rev
   if (ratio > STORE_WRITE_RATIO_LIMIT) failures.push(`key ${name} on a full store costs ${ratio.toFixed(2)}x the empty store (limit ${STORE_WRITE_RATIO_LIMIT}x)`);
 }
 
-const proxy = await benchProxyThroughput();
-console.log('\nChat completions through a proxy, requests per second (median of 3 rounds, 32 connections):');
-console.log(`  bare undici proxy ${proxy.bareRps.toFixed(0)}  Loopgate ${proxy.loopgateRps.toFixed(0)}  ratio ${proxy.ratio.toFixed(2)}`);
-console.log(`  CPU per request in the proxy process: bare ${proxy.bareCpuUs.toFixed(0)} µs, Loopgate ${proxy.loopgateCpuUs.toFixed(0)} µs`);
-if (proxy.ratio < THROUGHPUT_RATIO_FLOOR) failures.push(`Loopgate keeps ${proxy.ratio.toFixed(2)}x of a bare proxy's throughput (floor ${THROUGHPUT_RATIO_FLOOR}x)`);
+console.log('\nProxies in front of one mock upstream (32 connections: wrk -t1, median of 3 × 4 s; 1 connection: a sequential undici loop, 3 s):');
+const proxies = await benchProxies((line) => console.log(line));
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.versions.node}`;
+console.log(`\nMachine: ${machine}\n`);
+console.log(table(proxies));
+console.log('\n| target | this run | met |\n|---|---|---|');
+const targetChecks = checks(proxies);
+for (const check of targetChecks) {
+  console.log(`| ${check.name} | ${check.value} | ${check.met ? 'yes' : '**no**'} |`);
+  if (!check.met) failures.push(`${check.name}: ${check.value}`);
+}
+
+const resultsDir = join(PROJECT_ROOT, 'tests/bench/.results');
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ time: new Date().toISOString(), machine, store, proxies, checks: targetChecks }, null, 2)}\n`);
 
 failures.push(...reportHistorySize(await benchHistorySize()));
 

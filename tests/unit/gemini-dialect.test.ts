@@ -261,7 +261,7 @@ describe('native relay', () => {
     .join('');
 
   it('the body as the client sent it, without the fields taken from the URL', () => {
-    expect(JSON.parse(geminiSseDialect.nativeBody({ model: 'x', stream: true, alt: 'sse', contents: [], safetySettings: [] }, 'upstream-model'))).toEqual({ contents: [], safetySettings: [] });
+    expect(JSON.parse(geminiSseDialect.nativeBody({ model: 'x', stream: true, alt: 'sse', contents: [], safetySettings: [] }, 'upstream-model', null))).toEqual({ contents: [], safetySettings: [] });
   });
 
   it('SSE passes byte for byte, usage read on the side (thoughts count as output)', () => {

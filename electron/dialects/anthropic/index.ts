@@ -184,7 +184,7 @@ export const anthropicDialect: InboundDialect = {
     return anthropicErrorJson(type && type.endsWith('_error') ? type : typeForStatus(status), message);
   },
   streamErrorEvent: (error) => `event: error\ndata: ${anthropicErrorJson(errorType(error.code), error.message)}\n\n`,
-  nativeBody: (request, upstreamModel) => JSON.stringify({ ...request, model: upstreamModel }),
+  nativeBody: (request, upstreamModel, clientText) => (clientText !== null && request.model === upstreamModel ? clientText : JSON.stringify({ ...request, model: upstreamModel })),
   nativeUsage: (body) => usageFromAnthropic(body.usage as AnthropicUsage | undefined),
   nativeStreamScanner: () => new AnthropicNativeScanner(),
 };

@@ -49,7 +49,7 @@ export const chatDialect: InboundDialect = {
     return JSON.stringify({ error: { message, type: type ?? 'upstream_error', param: null, code: code ?? 'upstream' } });
   },
   streamErrorEvent: (error) => `data: ${openAIErrorBody(error)}\n\n`,
-  nativeBody: (request, upstreamModel) => prepareOpenAIBody('chat', request, upstreamModel).body,
+  nativeBody: (request, upstreamModel, clientText) => prepareOpenAIBody('chat', request, upstreamModel, clientText).body,
   nativeUsage: (body) => usageFromOpenAI(body),
   nativeStreamScanner: (request) => new OpenAIStreamRelay(!wantsUsage(request)),
 };

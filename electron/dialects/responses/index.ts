@@ -66,7 +66,7 @@ export function createResponsesDialect(conversations: ConversationStore): Inboun
       const data = { type: 'error', code: error.code, message: error.message, param: error.param, sequence_number: 0 };
       return `event: error\ndata: ${JSON.stringify(data)}\n\n`;
     },
-    nativeBody: (request, upstreamModel) => JSON.stringify({ ...request, model: upstreamModel }),
+    nativeBody: (request, upstreamModel, clientText) => (clientText !== null && request.model === upstreamModel ? clientText : JSON.stringify({ ...request, model: upstreamModel })),
     nativeUsage: (body) => usageFromResponses(body.usage),
     nativeStreamScanner: () => new ResponsesNativeScanner(),
     remember,

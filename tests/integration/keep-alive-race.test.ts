@@ -1,0 +1,100 @@
+// An upstream that closes an idle keep-alive connection just as the gateway reuses it (its idle
+// timer firing as the request arrives) is healthy: every client request still gets a 200, no
+// attempt counts as failed, and no deployment cools down. Before the fix each reuse failed with
+// UND_ERR_SOCKET / ECONNRESET, cooled the deployments and turned traffic into 502s and 429s.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+
+/** A real node:http server whose connections each serve one answer, then die on the next request. */
+async function startRacingUpstream(): Promise<{ url: string; served: () => number; raced: () => number; close: () => Promise<void> }> {
+  const answered = new WeakSet<Socket>();
+  let served = 0;
+  let raced = 0;
+  const server: Server = createServer((req, res) => {
+    const socket = req.socket;
+    req.resume();
+    req.on('end', () => {
+      if (answered.has(socket)) {
+        // The idle timer won the race: the connection goes away with the request unanswered.
+        raced++;
+        socket.destroy();
+        return;
+      }
+      answered.add(socket);
+      served++;
+      const body = JSON.stringify({
+        id: 'chatcmpl-race',
+        object: 'chat.completion',
+        created: 1_700_000_000,
+        model: 'racer',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'still here' }, logprobs: null, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+      });
+      // No Keep-Alive hint (as many real servers behind proxies send none): the gateway keeps the socket.
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    served: () => served,
+    raced: () => raced,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+let upstream: Awaited<ReturnType<typeof startRacingUpstream>>;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  upstream = await startRacingUpstream();
+  // Two deployments that cool after a single failure, and no router retries: any failed attempt
+  // would show as a 502 or a 429 to the client.
+  gw = await startTestGateway(`
+model_list:${openaiModel('racer', 'racer', `${upstream.url}/v1`)}${openaiModel('racer', 'racer-2', `${upstream.url}/v1`)}
+router_settings:
+  num_retries: 0
+  allowed_fails: 0
+  cooldown_time: 60
+`);
+});
+
+afterAll(async () => {
+  await gw?.close();
+  await upstream?.close();
+});
+
+async function chat(): Promise<number> {
+  const response = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'racer', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+describe('an upstream that closes idle keep-alive connections as they are reused', () => {
+  it('answers every request with 200, one after another and 16 at a time, and cools nothing', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push(await chat());
+    for (let round = 0; round < 3; round++) statuses.push(...(await Promise.all(Array.from({ length: 16 }, () => chat()))));
+
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    // The race really happened, and every raced request was sent again on a fresh connection.
+    expect(upstream.raced()).toBeGreaterThan(10);
+    expect(upstream.served()).toBe(statuses.length);
+    expect(gw.logger.records.filter((record) => record.msg === 'Attempt failed')).toEqual([]);
+    const health = (await gw.manage('GET', '/health')).body as { healthy_count: number; unhealthy_count: number };
+    expect(health).toMatchObject({ healthy_count: 2, unhealthy_count: 0 });
+  });
+});
