@@ -73,7 +73,7 @@ export interface LogFacetRows {
 /** A day's totals for one key and model (the same shape an increment has). */
 export type DailySpend = DailySpendIncrement;
 
-const REQUEST_LOG = defineTable<RequestLogEntry>('request_log', {
+export const REQUEST_LOG = defineTable<RequestLogEntry>('request_log', {
   id: text('id'),
   time: number('time'),
   keyId: nullable(text('key_id')),
@@ -95,7 +95,7 @@ const REQUEST_LOG = defineTable<RequestLogEntry>('request_log', {
   cacheHit: bool('cache_hit'),
 });
 
-const SPEND_DAILY = defineTable<DailySpend>('spend_daily', {
+export const SPEND_DAILY = defineTable<DailySpend>('spend_daily', {
   day: text('day'), // UTC date, YYYY-MM-DD
   keyId: text('key_id'), // '' for the master key
   model: text('model'),
@@ -107,7 +107,7 @@ const SPEND_DAILY = defineTable<DailySpend>('spend_daily', {
 });
 
 /** spend_daily's primary key; every other column is a counter that an increment adds to. */
-const DAY_KEY = ['day', 'key_id', 'model'];
+export const DAY_KEY = ['day', 'key_id', 'model'];
 const ADD_TO_DAY = `ON CONFLICT (${DAY_KEY.join(', ')}) DO UPDATE SET ${Object.values(SPEND_DAILY.columns)
   .map((column) => column.name)
   .filter((name) => !DAY_KEY.includes(name))

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestLogEntry } from '../../../electron/store/usage.js';
-import { freshStore, logRow } from '../../helpers/store.js';
+import { logRow } from '../../helpers/store.js';
+import { STORE_KINDS } from '../../helpers/stores.js';
 
 const DAY = 86_400_000;
 
@@ -8,9 +9,9 @@ function entry(id: string, time: number): RequestLogEntry {
   return logRow({ id, time, keyId: 'key_a' });
 }
 
-describe('request log and daily spend', () => {
+describe.each(STORE_KINDS)('request log and daily spend ($name)', (kind) => {
   it('adds daily spend up with atomic increments and keeps it when old log rows are pruned', async () => {
-    const { store } = await freshStore();
+    const { store } = await kind.open();
     const now = Date.UTC(2026, 10, 28, 12);
     const daily = (day: string) => ({ day, keyId: 'key_a', model: 'gpt-4o', requests: 1, promptTokens: 3, completionTokens: 4, totalTokens: 7, cost: 0.5 });
     await Promise.all([
