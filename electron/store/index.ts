@@ -3,30 +3,18 @@
 // routing settings); or, on a team server, the same repositories on PostgreSQL (pg/).
 // Each table's columns are declared once, in its repository's column map (see columns.ts).
 import type { Logger } from '../core/logger.js';
-import { trackChanges, type StoreChanges } from './changes.js';
+import { trackChanges } from './changes.js';
 import { StoreDatabase } from './database.js';
-import { SqlJsDeploymentRepository, type DeploymentRepository } from './deployments.js';
-import { SqlJsKeyRepository, type KeyRepository } from './keys.js';
+import { SqlJsDeploymentRepository } from './deployments.js';
+import { SqlJsKeyRepository } from './keys.js';
 import { openPgStore } from './pg/index.js';
-import { SqlJsProviderRepository, type ProviderRepository } from './providers.js';
-import { SqlJsRoutingRepository, type RoutingRepository } from './routing.js';
+import { SqlJsProviderRepository } from './providers.js';
+import { SqlJsRoutingRepository } from './routing.js';
 import { loadDataKey, secretBox, type DataKeyWrapper } from './secrets.js';
-import { SqlJsUsageRepository, type UsageRepository } from './usage.js';
+import { SqlJsUsageRepository } from './usage.js';
+import type { Store } from './store.js';
 
-export interface Store {
-  /** The embedded sql.js store (one process, one data dir) or PostgreSQL (shared by instances). */
-  kind: 'sqljs' | 'postgres';
-  keys: KeyRepository;
-  usage: UsageRepository;
-  providers: ProviderRepository;
-  deployments: DeploymentRepository;
-  routing: RoutingRepository;
-  /** How provider secrets are protected at rest. */
-  secretProtection: 'key-file' | 'os-keychain';
-  /** Change notices in and out, for instances sharing one database (changes.ts). */
-  changes: StoreChanges;
-  close(): Promise<void>;
-}
+export type { Store } from './store.js';
 
 /** The embedded store, with its database (snapshots and raw SQL, for tests and the bench). */
 export interface SqlJsStore extends Store {

@@ -8,7 +8,7 @@ import { tempDir } from './cli.js';
 import { createTestDatabase } from './services/postgres.js';
 import { freshStore, leaveAsCrashed } from './store.js';
 
-export interface OpenedStore {
+interface OpenedStore {
   store: Store;
   /** The same data opened again: sql.js from its journal after a crash, PostgreSQL in a new pool. */
   reopen: () => Promise<Store>;
@@ -25,7 +25,7 @@ function closeWhenDone(store: Store): Store {
   return store;
 }
 
-export const sqlJsKind: StoreKind = {
+const sqlJsKind: StoreKind = {
   name: 'sql.js',
   async open() {
     const { store, dir } = await freshStore();
@@ -45,7 +45,7 @@ export async function openTestPgStore(databaseUrl?: string, dataDir = tempDir('l
   return { store: await openPgStore({ databaseUrl: url, dataDir, logger: new MemoryLogger(), env: {} }), databaseUrl: url, dataDir };
 }
 
-export const postgresKind: StoreKind = {
+const postgresKind: StoreKind = {
   name: 'PostgreSQL',
   async open() {
     const { store, databaseUrl, dataDir } = await openTestPgStore();

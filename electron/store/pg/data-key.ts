@@ -7,10 +7,10 @@ import type { Logger } from '../../core/logger.js';
 import { loadDataKey, type SecretBox } from '../secrets.js';
 import type { PgDatabase } from './database.js';
 
-export const DATA_KEY_ENV = 'LOOPGATE_DATA_KEY';
+const DATA_KEY_ENV = 'LOOPGATE_DATA_KEY';
 const CHECK_TEXT = 'loopgate data key check';
 
-export class DataKeyMismatchError extends Error {
+class DataKeyMismatchError extends Error {
   readonly code = 'EDATAKEYMISMATCH';
 }
 

@@ -18,7 +18,7 @@ export interface PgTx extends PgReader {
 }
 
 /** `?` → `$1, $2, …`, skipping quoted text (the SQL here has no `?` operator). */
-export function numbered(sql: string): string {
+function numbered(sql: string): string {
   let n = 0;
   let quoted = false;
   let out = '';
@@ -101,7 +101,7 @@ export class PgDatabase implements PgReader {
 }
 
 /** postgres://user:secret@host/db → postgres://user@host/db */
-export function redact(url: string): string {
+function redact(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.password = '';

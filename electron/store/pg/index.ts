@@ -4,7 +4,7 @@
 // the database, and the database serialises their writes (versioned updates, atomic counters).
 import type { Logger } from '../../core/logger.js';
 import { trackChanges } from '../changes.js';
-import type { Store } from '../index.js';
+import type { Store } from '../store.js';
 import { secretBox } from '../secrets.js';
 import { PgChangeFeed } from './change-feed.js';
 import { checkDataKey, loadServerDataKey } from './data-key.js';

@@ -16,7 +16,7 @@ export interface TestService {
 const START_TIMEOUT_MS = 30_000;
 
 /** A port nobody listens on right now (the kernel's choice for port 0). */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -27,4 +27,27 @@ describe.each(STORE_KINDS)('request log and daily spend ($name)', (kind) => {
     ]);
     await store.close();
   });
+
+  it('reads the log newest first through a (time, id) cursor, filtered by key, model and status, with its facets', async () => {
+    const { store } = await kind.open();
+    const rows = [
+      logRow({ id: 'a', time: 100, keyId: 'key_a', model: 'gpt-4o' }),
+      logRow({ id: 'b', time: 200, keyId: null, model: 'claude', status: 500 }),
+      logRow({ id: 'c', time: 200, keyId: 'key_b', model: 'gpt-4o', status: 429 }),
+      logRow({ id: 'd', time: 300, keyId: 'key_a', model: 'claude', attempts: [{ number: 1 } as never], errorCode: 'upstream', errorMessage: 'boom' }),
+    ];
+    await store.usage.recordBatch({ log: rows.slice(0, 2), daily: [], keys: [] });
+    await store.usage.recordBatch({ log: rows.slice(2), daily: [], keys: [] });
+    const ids = async (query: Parameters<typeof store.usage.spendLogs>[0]) => (await store.usage.spendLogs(query)).map((row) => row.id);
+    expect(await ids({ limit: 10 })).toEqual(['d', 'c', 'b', 'a']);
+    expect(await ids({ limit: 2 })).toEqual(['d', 'c']);
+    expect(await ids({ limit: 2, before: { time: 200, id: 'c' } })).toEqual(['b', 'a']);
+    expect(await ids({ limit: 10, keyId: 'key_a' })).toEqual(['d', 'a']);
+    expect(await ids({ limit: 10, keyId: '' })).toEqual(['b']);
+    expect(await ids({ limit: 10, model: 'claude', status: 'error' })).toEqual(['b']);
+    expect(await ids({ limit: 10, status: 'ok', start: 150, end: 301 })).toEqual(['d']);
+    expect(await store.usage.logEntry('d')).toEqual(rows[3]);
+    expect(await store.usage.logEntry('missing')).toBeNull();
+    expect(await store.usage.logFacets()).toEqual({ models: ['claude', 'gpt-4o'], keyIds: [null, 'key_a', 'key_b'] });
+  });
 });
