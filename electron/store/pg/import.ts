@@ -26,7 +26,7 @@ export interface ImportReport {
   dataKeySource: string;
 }
 
-export class ImportRefusedError extends Error {
+class ImportRefusedError extends Error {
   readonly code = 'EIMPORTREFUSED';
 }
 
