@@ -37,6 +37,8 @@ export interface GatewayConfig {
   timeouts: { requestMs: number; streamMs: number | null };
   /** The network edge: extra host names, the body limit, whether /metrics is open on loopback. */
   security: SecuritySettings;
+  /** PostgreSQL for the store (general_settings.database_url, else DATABASE_URL); null: the embedded store. */
+  databaseUrl: string | null;
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
@@ -169,9 +171,18 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
       maxBodyBytes: Math.round((file.general_settings?.max_request_size_mb ?? 20) * 1024 * 1024),
       openMetricsOnLoopback: file.general_settings?.open_metrics_on_loopback ?? false,
     },
+    databaseUrl: databaseUrl(file, lookup, options.env),
     unsupported,
     warnings,
   };
+}
+
+function databaseUrl(file: ConfigFile, lookup: Lookup, env: Environment): string | null {
+  const configured = file.general_settings?.database_url;
+  const url = configured ? resolveValue(configured, 'general_settings.database_url', lookup) : env.DATABASE_URL;
+  if (!url) return null;
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(configured ? 'general_settings.database_url' : 'DATABASE_URL', 'expected a postgres:// or postgresql:// URL');
+  return url;
 }
 
 type Lookup = (name: string) => string | undefined;

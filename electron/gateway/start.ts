@@ -5,7 +5,7 @@ import { ensureDataDir } from '../config/data-dir.js';
 import { loadOrCreateMasterKey } from '../config/master-key.js';
 import { APP_VERSION, rendererDir } from '../core/app-info.js';
 import { expandOllamaWildcards } from '../providers/ollama.js';
-import { openStore, type Store } from '../store/index.js';
+import { openConfiguredStore, type Store } from '../store/index.js';
 import type { DataKeyWrapper } from '../store/secrets.js';
 import type { Logger } from '../core/logger.js';
 import { isLoopbackAddress } from './host-guard.js';
@@ -56,8 +56,8 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
     masterKey = stored.key;
     logger.log('info', `No master key configured; using the key stored in ${stored.file}`, { created: stored.created });
   }
-  const store = await openStore(options.dataDir, logger, { dataKeyWrapper: options.dataKeyWrapper ?? null });
-  if (store.secretProtection === 'key-file') logger.log('info', 'Provider credentials are sealed under a key kept in a 0600 key file in the data dir (no OS keychain in use).');
+  const store = await openConfiguredStore({ dataDir: options.dataDir, databaseUrl: config.databaseUrl, logger, env: options.env, dataKeyWrapper: options.dataKeyWrapper ?? null });
+  if (store.kind === 'sqljs' && store.secretProtection === 'key-file') logger.log('info', 'Provider credentials are sealed under a key kept in a 0600 key file in the data dir (no OS keychain in use).');
   try {
     const gateway = await createGateway({ config, masterKey, logger, store, uiDir: rendererDir(), dataDir: options.dataDir, version: APP_VERSION, env: options.env });
     const url = await gateway.listen(options.port, options.host);
