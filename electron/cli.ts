@@ -71,6 +71,7 @@ async function serve(args: string[]): Promise<void> {
     dataDir: values['data-dir'] ?? defaultDataDir(process.env),
     env: process.env,
     logger,
+    serverEnv: true,
   });
   let stoppingSince = 0;
   const stop = (signal: NodeJS.Signals): void => {

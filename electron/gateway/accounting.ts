@@ -197,7 +197,8 @@ export class Accounting {
     if (!key.budgetDuration || key.budgetResetAt === null || now < key.budgetResetAt) return;
     const period = parseDuration(key.budgetDuration);
     if (period === null) return;
-    const next = now + period;
+    // Counted from the stored reset time, so every instance starts the same next period (one Redis counter for it).
+    const next = key.budgetResetAt + period * (Math.floor((now - key.budgetResetAt) / period) + 1);
     void this.flush();
     key.spend = 0;
     key.budgetResetAt = next;

@@ -451,7 +451,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         client: clientName(ctx.req.headers['user-agent']),
       });
       // Per-model budgets (model_max_budget) count what each key spends on each model.
-      if (ctx.caller.kind === 'virtual') limiter.addModelSpend(ctx.caller.key.id, ctx.model, cost);
+      if (ctx.caller.kind === 'virtual') {
+        limiter.addModelSpend(ctx.caller.key.id, ctx.model, cost);
+        limiter.shared?.spend.add(ctx.caller.key, cost, ctx.caller.key.spend - cost);
+      }
     }
     // Only configured names become label values, so a client cannot grow the metric set.
     const model = ctx.model !== null && table.configured.has(ctx.model) ? ctx.model : 'other';

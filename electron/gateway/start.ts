@@ -20,6 +20,8 @@ export interface StartOptions {
   logger: Logger;
   /** The desktop app's OS keychain for the data key, when it has a real one. */
   dataKeyWrapper?: DataKeyWrapper | null;
+  /** `loopgate serve`: DATABASE_URL and REDIS_URL count (see ConfigOptions.serverEnv); never in the desktop app. */
+  serverEnv?: boolean;
 }
 
 export interface StartedGateway {
@@ -34,7 +36,8 @@ export interface StartedGateway {
 
 export async function startGateway(options: StartOptions): Promise<StartedGateway> {
   const { logger } = options;
-  const loaded = options.configFile ? await loadConfigFile(options.configFile, options.env) : emptyConfig(options.env);
+  const serverEnv = { serverEnv: options.serverEnv ?? false };
+  const loaded = options.configFile ? await loadConfigFile(options.configFile, options.env, serverEnv) : emptyConfig(options.env, serverEnv);
   const config = { ...loaded, deployments: await expandOllamaWildcards(loaded.deployments, logger) };
   if (config.unsupported.length > 0) {
     logger.log('warn', `Loopgate does not support these settings yet and ignores them: ${config.unsupported.join(', ')}`, {

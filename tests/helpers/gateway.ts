@@ -38,10 +38,10 @@ export interface TestGatewayOptions {
 }
 
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const config = parseConfigText(yaml, { env: options.env ?? {} });
+  const config = parseConfigText(yaml, { env: options.env ?? {}, serverEnv: true });
   options.configure?.(config);
   const logger = new MemoryLogger();
-  // general_settings.database_url (or DATABASE_URL in `env`): PostgreSQL, as `loopgate serve` would.
+  // general_settings.database_url (or DATABASE_URL in `env`): PostgreSQL, as `loopgate serve` would (serverEnv).
   const store = options.store ?? (await openConfiguredStore({ dataDir: tempDir('loopgate-gw-'), databaseUrl: config.databaseUrl, logger, env: options.env ?? {} }));
   const gateway = await createGateway({
     config,
