@@ -37,8 +37,8 @@ export interface SharedRateLimits {
 export interface SharedSpend {
   /** null: not known (Redis away, or nothing counted yet); the instance's own count stands. */
   spent(key: { keyHash: string; budgetResetAt: number | null }): Promise<number | null>;
-  /** Adds one request's cost; `before` is what this instance knew the key had spent until then. */
-  add(key: { keyHash: string; budgetResetAt: number | null }, cost: number, before: number): void;
+  /** Adds one request's cost of a budgeted key; `before` is what this instance knew the key had spent until then. */
+  add(key: { keyHash: string; budgetResetAt: number | null; maxBudget: number | null }, cost: number, before: number): void;
 }
 
 function seconds(ms: number): number {

@@ -25,6 +25,7 @@ type SpendClient = Redis & { loopgateAddSpend(key: string, start: number, cost: 
 interface BudgetedKey {
   keyHash: string;
   budgetResetAt: number | null;
+  maxBudget: number | null;
 }
 
 export class RedisSpend implements SharedSpend {
@@ -47,7 +48,8 @@ export class RedisSpend implements SharedSpend {
   }
 
   add(key: BudgetedKey, cost: number, before: number): void {
-    if (!this.link.available || cost <= 0) return;
+    // Keys without a budget cost Redis nothing.
+    if (!this.link.available || cost <= 0 || key.maxBudget === null) return;
     const expiresAt = key.budgetResetAt === null ? 0 : key.budgetResetAt + GRACE_MS;
     this.client.loopgateAddSpend(this.counter(key), before, cost, expiresAt).catch((error: unknown) => this.link.failed(error));
   }
