@@ -235,6 +235,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
   let draining = false;
 
+  // Degraded, not down: traffic flows without Redis (per-instance limits) and without the database (writes queued).
+  function readiness(): Record<string, unknown> {
+    const database = accounting.writes.available ? 'connected' : 'unavailable';
+    return {
+      status: redis?.degraded || database === 'unavailable' ? 'degraded' : 'ready',
+      models: table.configured.size,
+      ...(redis ? { redis: redis.degraded ? 'unavailable' : 'connected' } : {}),
+      ...(store.kind === 'postgres' || database === 'unavailable' ? { database } : {}),
+      ...(database === 'unavailable' ? { queued_log_rows: accounting.writes.queuedRows } : {}),
+    };
+  }
+
   // Public routes answer without a key: probes and scrapers do not carry one.
   const publicRoutes = new Map<string, Handler>([
     // Clients (Claude Code among them) probe the base URL before their first call.
@@ -247,7 +259,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       (ctx) =>
         draining
           ? sendJson(ctx, 503, '{"status":"draining"}')
-          : sendJson(ctx, 200, JSON.stringify({ status: redis?.degraded ? 'degraded' : 'ready', models: table.configured.size, ...(redis ? { redis: redis.degraded ? 'unavailable' : 'connected' } : {}) })),
+          : sendJson(ctx, 200, JSON.stringify(readiness())),
     ],
     [
       'GET /metrics',

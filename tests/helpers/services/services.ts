@@ -99,12 +99,18 @@ function ask(port: number, command: string): Promise<string> {
   });
 }
 
+/** A PostgreSQL a test may stop and start again with its data (a database outage and its end). */
+export interface TestPostgres extends TestService {
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+}
+
 /**
  * A fresh PostgreSQL cluster: initdb into a temp dir (trust auth on loopback, no unix socket
  * outside that dir), durability off (a test cluster never outlives its run). URL of the
  * `postgres` database as the `postgres` superuser.
  */
-export async function startPostgres(): Promise<TestService> {
+export async function startPostgres(): Promise<TestPostgres> {
   const dirs = postgresBinDirs();
   const initdb = findBinary('initdb', dirs, 'postgresql');
   const postgres = findBinary('postgres', dirs, 'postgresql');
@@ -124,24 +130,39 @@ export async function startPostgres(): Promise<TestService> {
   const port = await freePort();
   const settings = ['listen_addresses=127.0.0.1', `port=${port}`, `unix_socket_directories=${root}`, 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300'];
   const run = asServerUser(postgres, ['-D', data, ...settings.flatMap((setting) => ['-c', setting])], 'exec');
-  const child = spawn(run.command, run.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const stop = async (): Promise<void> => {
-    // SIGINT: PostgreSQL's fast shutdown (active sessions are disconnected).
-    await stopChild(child, 'SIGINT');
-    rmSync(root, { recursive: true, force: true });
+  const launch = async (): Promise<ChildProcess> => {
+    const child = spawn(run.command, run.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      // The server logs "ready to accept connections" once it does.
+      await waitUntil(child, 'postgres', () => output, async () => /ready to accept connections/.test(output));
+    } catch (error) {
+      await stopChild(child, 'SIGINT');
+      throw error;
+    }
+    return child;
   };
+  let child: ChildProcess;
   try {
-    // The server logs "ready to accept connections" once it does.
-    await waitUntil(child, 'postgres', () => output, async () => /ready to accept connections/.test(output));
+    child = await launch();
   } catch (error) {
-    await stop();
+    rmSync(root, { recursive: true, force: true });
     throw error;
   }
-  return { url, stop };
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    // SIGINT: PostgreSQL's fast shutdown (active sessions are disconnected); the data stays.
+    pause: () => stopChild(child, 'SIGINT'),
+    async resume() {
+      child = await launch();
+    },
+    async stop() {
+      await stopChild(child, 'SIGINT');
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A redis-server a test may also crash and bring back (an outage and its end). */
