@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     root: '.',
     include: ['tests/**/*.test.ts'],
+    // Throw-away PostgreSQL and Redis on loopback for the whole run (tests/helpers/services/).
+    globalSetup: ['tests/helpers/services/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

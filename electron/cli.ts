@@ -12,11 +12,13 @@ import { DataDirLockedError } from './store/files.js';
 import { DataKeyWrappedError, WRAPPED_DATA_KEY_FILE } from './store/secrets.js';
 import { BatchedJsonLogger } from './core/logger.js';
 import { startGateway } from './gateway/start.js';
+import { importSqlJsStore } from './store/pg/import.js';
 
 const USAGE = `Usage:
   loopgate serve [--config FILE] [--host 127.0.0.1] [--port 7420] [--data-dir DIR] [--open]
   loopgate keys create|list|revoke ...   (see \`loopgate keys --help\`)
   loopgate export-key [--data-dir DIR]   (run by the desktop app's executable)
+  loopgate migrate-store --from DATA_DIR --to DATABASE_URL [--data-dir DIR]
   loopgate --version
 
 serve       Run the gateway in the foreground until SIGINT or SIGTERM.
@@ -25,6 +27,10 @@ serve       Run the gateway in the foreground until SIGINT or SIGTERM.
 --port      Port to listen on; 0 picks a free one (default 7420).
 --data-dir  Where Loopgate keeps its data (default: LOOPGATE_DATA_DIR, else the OS app-data folder).
 --open      Open the admin UI in the browser, already signed in.
+
+migrate-store  Copy a laptop's store (--from its data dir, the app stopped) into an empty
+            PostgreSQL database (--to), provider keys sealed again under the server's data
+            key (LOOPGATE_DATA_KEY, else the key file in --data-dir), then check the counts.
 `;
 
 const DUPLICATE_SIGNAL_MS = 1_000;
@@ -65,6 +71,7 @@ async function serve(args: string[]): Promise<void> {
     dataDir: values['data-dir'] ?? defaultDataDir(process.env),
     env: process.env,
     logger,
+    serverEnv: true,
   });
   let stoppingSince = 0;
   const stop = (signal: NodeJS.Signals): void => {
@@ -115,6 +122,25 @@ function originOf(link: string): string {
   return new URL(link).origin;
 }
 
+async function migrateStore(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { from: { type: 'string' }, to: { type: 'string' }, 'data-dir': { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (!values.from || !values.to) throw new UsageError('migrate-store needs --from <data-dir> and --to <database_url>');
+  const logger = new BatchedJsonLogger(process.stderr);
+  const report = await importSqlJsStore({ fromDir: values.from, databaseUrl: values.to, dataDir: values['data-dir'] ?? defaultDataDir(process.env), env: process.env, logger });
+  let mismatched = false;
+  for (const [table, { source, copied }] of Object.entries(report.counts)) {
+    mismatched ||= source !== copied;
+    process.stdout.write(`${table.padEnd(18)} ${String(source).padStart(8)} -> ${String(copied).padStart(8)}${source === copied ? '' : '  MISMATCH'}\n`);
+  }
+  if (mismatched) throw new CommandError('the copy does not match the source; the database was left with what was written');
+  process.stdout.write(`Copied; provider keys are sealed under the data key from ${report.dataKeySource}.\n`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-v') return void process.stdout.write(`${APP_VERSION}\n`);
@@ -123,6 +149,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'serve') return serve(rest);
   if (command === 'export-key') return exportKeyHeadless(rest);
+  if (command === 'migrate-store') return migrateStore(rest);
   if (command === 'keys') {
     if (rest[0] === undefined || rest[0] === '--help' || rest[0] === '-h') return void process.stdout.write(KEYS_USAGE);
     return keysCommand(rest);
@@ -140,6 +167,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     fail(`${(error as Error).message}\n\n${USAGE}`, 2);
   }
+  if (code === 'EIMPORTREFUSED' || code === 'EDATAKEYMISMATCH') fail((error as Error).message, 1);
   if (code === 'EADDRINUSE') fail(`the port is already in use: ${(error as Error).message}`, 1);
   fail(`failed to start: ${error instanceof Error ? error.message : String(error)}`, 1);
 });

@@ -37,6 +37,8 @@ export interface GatewayConfig {
   timeouts: { requestMs: number; streamMs: number | null };
   /** The network edge: extra host names, the body limit, whether /metrics is open on loopback. */
   security: SecuritySettings;
+  /** PostgreSQL for the store (general_settings.database_url, else DATABASE_URL); null: the embedded store. */
+  databaseUrl: string | null;
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
@@ -71,21 +73,32 @@ export class ConfigError extends Error {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-export function emptyConfig(env: Environment = {}): GatewayConfig {
-  return parseConfig({}, { env });
+export interface ConfigOptions {
+  env: Environment;
+  source?: string;
+  /**
+   * Whether DATABASE_URL and REDIS_URL pick the store and the Redis: `loopgate serve` only (a
+   * server's environment names its services). The desktop app reads them from its config file
+   * alone, so a variable left over in a laptop's shell never switches its store.
+   */
+  serverEnv?: boolean;
 }
 
-export async function loadConfigFile(file: string, env: Environment): Promise<GatewayConfig> {
+export function emptyConfig(env: Environment = {}, options: { serverEnv?: boolean } = {}): GatewayConfig {
+  return parseConfig({}, { env, ...options });
+}
+
+export async function loadConfigFile(file: string, env: Environment, options: { serverEnv?: boolean } = {}): Promise<GatewayConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new ConfigError('', `cannot read config file ${file}: ${(error as Error).message}`);
   }
-  return parseConfigText(text, { env, source: file });
+  return parseConfigText(text, { env, source: file, ...options });
 }
 
-export function parseConfigText(text: string, options: { env: Environment; source?: string }): GatewayConfig {
+export function parseConfigText(text: string, options: ConfigOptions): GatewayConfig {
   let raw: unknown;
   try {
     const document = parseDocument(text);
@@ -115,7 +128,7 @@ function asPyYaml(document: Document): void {
   });
 }
 
-function parseConfig(raw: unknown, options: { env: Environment; source?: string }): GatewayConfig {
+function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError('', 'expected the config to be a mapping with model_list, router_settings, ...');
   }
@@ -148,7 +161,8 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
   }
 
   const known = (name: string): boolean => routes(name) || name in modelGroupAlias;
-  const redis = redisSettings(file.router_settings ?? {}, lookup, warnings, (path, message) => {
+  const serverEnv: Environment = options.serverEnv ? options.env : {};
+  const redis = redisSettings(file.router_settings ?? {}, lookup, serverEnv.REDIS_URL, warnings, (path, message) => {
     throw new ConfigError(path, message);
   });
   const ids = new Set(deployments.map((d) => d.id));
@@ -169,9 +183,18 @@ function parseConfig(raw: unknown, options: { env: Environment; source?: string 
       maxBodyBytes: Math.round((file.general_settings?.max_request_size_mb ?? 20) * 1024 * 1024),
       openMetricsOnLoopback: file.general_settings?.open_metrics_on_loopback ?? false,
     },
+    databaseUrl: databaseUrl(file, lookup, serverEnv),
     unsupported,
     warnings,
   };
+}
+
+function databaseUrl(file: ConfigFile, lookup: Lookup, env: Environment): string | null {
+  const configured = file.general_settings?.database_url;
+  const url = configured ? resolveValue(configured, 'general_settings.database_url', lookup) : env.DATABASE_URL;
+  if (!url) return null;
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(configured ? 'general_settings.database_url' : 'DATABASE_URL', 'expected a postgres:// or postgresql:// URL');
+  return url;
 }
 
 type Lookup = (name: string) => string | undefined;

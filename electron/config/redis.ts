@@ -34,7 +34,8 @@ class UnsetVariable extends Error {}
 const DEFAULT_PORT = 6379;
 const AT = 'router_settings';
 
-export function redisSettings(fields: RedisFields, env: (name: string) => string | undefined, warnings: string[], fail: Fail): RedisSettings | null {
+/** `envUrl`: REDIS_URL, read by `loopgate serve` only (undefined in the desktop app). */
+export function redisSettings(fields: RedisFields, env: (name: string) => string | undefined, envUrl: string | undefined, warnings: string[], fail: Fail): RedisSettings | null {
   const resolve = (value: string, path: string): string => {
     if (!value.startsWith(ENV_REFERENCE)) return value;
     const name = value.slice(ENV_REFERENCE.length);
@@ -43,7 +44,7 @@ export function redisSettings(fields: RedisFields, env: (name: string) => string
     return found;
   };
   try {
-    return configured(fields, env, resolve, fail);
+    return configured(fields, envUrl, resolve, fail);
   } catch (error) {
     if (!(error instanceof UnsetVariable)) throw error;
     warnings.push(error.message);
@@ -51,7 +52,7 @@ export function redisSettings(fields: RedisFields, env: (name: string) => string
   }
 }
 
-function configured(fields: RedisFields, env: (name: string) => string | undefined, resolve: (value: string, path: string) => string, fail: Fail): RedisSettings | null {
+function configured(fields: RedisFields, envUrl: string | undefined, resolve: (value: string, path: string) => string, fail: Fail): RedisSettings | null {
   const { redis_url: url, redis_host: host, redis_port: port, redis_password: password } = fields;
   if (url !== undefined) {
     if (host !== undefined || port !== undefined) fail(`${AT}.redis_url`, 'set either redis_url or redis_host/redis_port, not both');
@@ -69,9 +70,8 @@ function configured(fields: RedisFields, env: (name: string) => string | undefin
   }
   if (port !== undefined) fail(`${AT}.redis_port`, 'redis_port needs redis_host (or use redis_url)');
   if (password !== undefined) fail(`${AT}.redis_password`, 'redis_password needs redis_host or redis_url');
-  const fromEnv = env('REDIS_URL');
-  if (!fromEnv) return null;
-  return { ...fromUrl(fromEnv, 'REDIS_URL', fail), from: 'REDIS_URL' };
+  if (!envUrl) return null;
+  return { ...fromUrl(envUrl, 'REDIS_URL', fail), from: 'REDIS_URL' };
 }
 
 function fromUrl(text: string, path: string, fail: Fail): RedisSettings {

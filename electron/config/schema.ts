@@ -101,6 +101,8 @@ const generalSettingsSchema = z.object({
   max_request_size_mb: positiveNumber.optional(),
   /** Serve /metrics without a key to loopback clients (off: the master key or a metrics key is needed). */
   open_metrics_on_loopback: z.boolean().optional(),
+  /** LiteLLM's name: a PostgreSQL URL (postgres://user:password@host:5432/db) for a team server's store. */
+  database_url: z.string().min(1, 'expected a postgres:// URL').optional(),
 });
 
 export const configFileSchema = z.object({

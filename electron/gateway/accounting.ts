@@ -13,6 +13,7 @@ import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Pricing } from './pricing.js';
 import type { KeyCache, LiveKey } from './virtual-keys.js';
+import { StoreWriteQueue } from './write-queue.js';
 
 const FLUSH_EVERY_MS = 1_000;
 const BUDGET_SWEEP_MS = 30_000;
@@ -55,6 +56,8 @@ export class Accounting {
   private keys = new Map<string, KeyUsageIncrement>();
   private timers: NodeJS.Timeout[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  /** Writes that wait out a database outage; `available` feeds /health/readiness. */
+  readonly writes: StoreWriteQueue;
 
   constructor(
     private readonly store: Store,
@@ -65,7 +68,9 @@ export class Accounting {
     private readonly clock: () => number = Date.now,
     /** Told of each row as it is counted (the app's live log). */
     private readonly onRecord: (entry: RequestLogEntry) => void = () => undefined,
-  ) {}
+  ) {
+    this.writes = new StoreWriteQueue(store, logger);
+  }
 
   start(): void {
     const every = (ms: number, task: () => void): void => {
@@ -177,13 +182,10 @@ export class Accounting {
       this.keys = new Map();
       // recordBatch applies to memory synchronously, so anything written after this call
       // (a budget reset, say) lands after these increments.
-      const counted = this.store.usage.recordBatch(batch).catch((error: unknown) => {
-        this.logger.log('error', `usage could not be saved: ${String(error)}`, { requests: log.length });
-      });
-      const logged = this.store.requestLog.append(log).catch((error: unknown) => {
-        this.logger.log('error', `request-log rows could not be saved: ${String(error)}`, { requests: log.length });
-      });
-      this.flushing = this.flushing.then(() => Promise.all([counted, logged])).then(() => undefined);
+      // One write at a time; what fails stays queued for the next flush (write-queue.ts).
+      this.flushing = this.flushing.then(() => this.writes.write(batch, log));
+    } else if (!this.writes.available) {
+      this.flushing = this.flushing.then(() => this.writes.write({ daily: [], keys: [] }, []));
     }
     return this.flushing;
   }
@@ -197,7 +199,8 @@ export class Accounting {
     if (!key.budgetDuration || key.budgetResetAt === null || now < key.budgetResetAt) return;
     const period = parseDuration(key.budgetDuration);
     if (period === null) return;
-    const next = now + period;
+    // Counted from the stored reset time, so every instance starts the same next period (one Redis counter for it).
+    const next = key.budgetResetAt + period * (Math.floor((now - key.budgetResetAt) / period) + 1);
     void this.flush();
     key.spend = 0;
     key.budgetResetAt = next;

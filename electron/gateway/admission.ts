@@ -58,7 +58,7 @@ export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, 
   } else softBudgetWarned.delete(key);
   const modelRpm = perModel(key.modelRpmLimit, model, target) ?? null;
   const modelTpm = perModel(key.modelTpmLimit, model, target) ?? null;
-  if (limiter.shared) return admitShared(ctx, key, model, modelRpm, modelTpm, limiter, limiter.shared);
+  if (limiter.shared) return admitShared(ctx, key, model, modelRpm, modelTpm, limiter, limiter.shared, accounting);
   const forModel =
     modelRpm !== null || modelTpm !== null
       ? limiter.admit(`${key.id}\u0000${model}`, { rpmLimit: modelRpm, tpmLimit: modelTpm, maxParallelRequests: null }, `This key, for "${model}",`)
@@ -86,7 +86,14 @@ async function admitShared(
   modelTpm: number | null,
   limiter: RateLimiter,
   shared: SharedRateLimits,
+  accounting: Accounting,
 ): Promise<void> {
+  if (key.maxBudget !== null) {
+    // What every instance together spent, so N instances do not each spend the whole budget.
+    const everywhere = await shared.spend.spent(key);
+    if (everywhere !== null && everywhere > key.spend) key.spend = everywhere;
+    accounting.checkBudget(key);
+  }
   const forModel =
     modelRpm !== null || modelTpm !== null
       ? await shared.admit(`${key.keyHash}:${model}`, { rpmLimit: modelRpm, tpmLimit: modelTpm, maxParallelRequests: null }, `This key, for "${model}",`, () =>

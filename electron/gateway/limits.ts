@@ -29,6 +29,16 @@ export interface Admission {
 /** Limits counted where every instance sees them; `local` admits by this process alone (Redis away). */
 export interface SharedRateLimits {
   admit(id: string, limits: KeyLimits, who: string, local: () => Admission): Promise<Admission>;
+  /** Budgets counted across instances (redis/spend.ts). */
+  spend: SharedSpend;
+}
+
+/** A key's spend in its budget period, as every instance together has counted it. */
+export interface SharedSpend {
+  /** null: not known (Redis away, or nothing counted yet); the instance's own count stands. */
+  spent(key: { keyHash: string; budgetResetAt: number | null }): Promise<number | null>;
+  /** Adds one request's cost of a budgeted key; `before` is what this instance knew the key had spent until then. */
+  add(key: { keyHash: string; budgetResetAt: number | null; maxBudget: number | null }, cost: number, before: number): void;
 }
 
 function seconds(ms: number): number {

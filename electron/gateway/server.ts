@@ -132,6 +132,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const random = options.random ?? Math.random;
   // A team server shares limits, cooldowns, the cache and change events through Redis (redis/).
   const redis = config.redis ? await RedisSharing.connect(config.redis, logger, slotLifetimeMs(config)) : null;
+  // Each change travels one way only. PostgreSQL tells the other instances of its own commits
+  // (LISTEN/NOTIFY, store/pg/change-feed.ts: per key, re-read in full after a lost connection);
+  // Redis then carries cooldowns only. A store without a feed of its own has Redis carry its changes too.
+  const storeChangesOverRedis = redis !== null && store.kind !== 'postgres' ? redis : null;
   const table = await RoutingTable.load(
     { random, clock, costPerToken: (deployment) => pricing.perToken(deployment), ...(redis ? { cooldowns: redis.cooldowns } : {}) },
     () => loadEffectiveRouting(store, config, logger),
@@ -139,17 +143,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Changes to providers, models and routing settings take effect on the next request; the
   // services' own refresh after the same write shares this rebuild.
   const rebuild = (): void => {
-    redis?.routingChanged();
+    storeChangesOverRedis?.routingChanged();
     table.refresh().catch((error: unknown) => logger.log('error', `routing was not rebuilt: ${String(error)}`));
   };
   store.deployments.onChange(rebuild);
   store.routing.onChange(rebuild);
   const pools = new UpstreamPools(config.deployments);
   const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
-  if (redis) {
-    table.cache.shared = redis.cache;
-    store.keys.onChange(() => redis.keysChanged());
-  }
+  if (redis) table.cache.shared = redis.cache;
+  if (storeChangesOverRedis) store.keys.onChange(() => storeChangesOverRedis.keysChanged());
   const auth = new Authenticator(options.masterKey, keyCache, clock);
   const limits: NetworkLimits = { ...NETWORK_DEFAULTS, ...options.network };
   const throttle = new AuthThrottle(limits.authFailures, limits.authWindowMs, clock);
@@ -186,7 +188,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     health: () => table.router.health(),
     modelNames: () => table.router.modelNames(),
     refresh: () => {
-      redis?.routingChanged();
+      storeChangesOverRedis?.routingChanged();
       return table.refresh();
     },
   };
@@ -206,6 +208,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const api = apiHandlers(services);
   await redis?.follow({
     router: table.router,
+    storeChanges: storeChangesOverRedis !== null,
     reloadKeys: async () => {
       keyCache.replaceAll(await store.keys.loadAllForAuth());
       services.events.changed('keys');
@@ -232,6 +235,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
   let draining = false;
 
+  // Degraded, not down: traffic flows without Redis (per-instance limits) and without the database (writes queued).
+  function readiness(): Record<string, unknown> {
+    const database = accounting.writes.available ? 'connected' : 'unavailable';
+    return {
+      status: redis?.degraded || database === 'unavailable' ? 'degraded' : 'ready',
+      models: table.configured.size,
+      ...(redis ? { redis: redis.degraded ? 'unavailable' : 'connected' } : {}),
+      ...(store.kind === 'postgres' || database === 'unavailable' ? { database } : {}),
+      ...(database === 'unavailable' ? { queued_log_rows: accounting.writes.queuedRows } : {}),
+    };
+  }
+
   // Public routes answer without a key: probes and scrapers do not carry one.
   const publicRoutes = new Map<string, Handler>([
     // Clients (Claude Code among them) probe the base URL before their first call.
@@ -244,7 +259,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       (ctx) =>
         draining
           ? sendJson(ctx, 503, '{"status":"draining"}')
-          : sendJson(ctx, 200, JSON.stringify({ status: redis?.degraded ? 'degraded' : 'ready', models: table.configured.size, ...(redis ? { redis: redis.degraded ? 'unavailable' : 'connected' } : {}) })),
+          : sendJson(ctx, 200, JSON.stringify(readiness())),
     ],
     [
       'GET /metrics',
@@ -448,7 +463,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         client: clientName(ctx.req.headers['user-agent']),
       });
       // Per-model budgets (model_max_budget) count what each key spends on each model.
-      if (ctx.caller.kind === 'virtual') limiter.addModelSpend(ctx.caller.key.id, ctx.model, cost);
+      if (ctx.caller.kind === 'virtual') {
+        limiter.addModelSpend(ctx.caller.key.id, ctx.model, cost);
+        limiter.shared?.spend.add(ctx.caller.key, cost, ctx.caller.key.spend - cost);
+      }
     }
     // Only configured names become label values, so a client cannot grow the metric set.
     const model = ctx.model !== null && table.configured.has(ctx.model) ? ctx.model : 'other';

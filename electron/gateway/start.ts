@@ -5,7 +5,7 @@ import { ensureDataDir } from '../config/data-dir.js';
 import { loadOrCreateMasterKey } from '../config/master-key.js';
 import { APP_VERSION, rendererDir } from '../core/app-info.js';
 import { expandOllamaWildcards } from '../providers/ollama.js';
-import { openStore, type Store } from '../store/index.js';
+import { openConfiguredStore, type Store } from '../store/index.js';
 import type { DataKeyWrapper } from '../store/secrets.js';
 import type { Logger } from '../core/logger.js';
 import { isLoopbackAddress } from './host-guard.js';
@@ -20,6 +20,8 @@ export interface StartOptions {
   logger: Logger;
   /** The desktop app's OS keychain for the data key, when it has a real one. */
   dataKeyWrapper?: DataKeyWrapper | null;
+  /** `loopgate serve`: DATABASE_URL and REDIS_URL count (see ConfigOptions.serverEnv); never in the desktop app. */
+  serverEnv?: boolean;
 }
 
 export interface StartedGateway {
@@ -34,7 +36,8 @@ export interface StartedGateway {
 
 export async function startGateway(options: StartOptions): Promise<StartedGateway> {
   const { logger } = options;
-  const loaded = options.configFile ? await loadConfigFile(options.configFile, options.env) : emptyConfig(options.env);
+  const serverEnv = { serverEnv: options.serverEnv ?? false };
+  const loaded = options.configFile ? await loadConfigFile(options.configFile, options.env, serverEnv) : emptyConfig(options.env, serverEnv);
   const config = { ...loaded, deployments: await expandOllamaWildcards(loaded.deployments, logger) };
   if (config.unsupported.length > 0) {
     logger.log('warn', `Loopgate does not support these settings yet and ignores them: ${config.unsupported.join(', ')}`, {
@@ -56,8 +59,8 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
     masterKey = stored.key;
     logger.log('info', `No master key configured; using the key stored in ${stored.file}`, { created: stored.created });
   }
-  const store = await openStore(options.dataDir, logger, { dataKeyWrapper: options.dataKeyWrapper ?? null });
-  if (store.secretProtection === 'key-file') logger.log('info', 'Provider credentials are sealed under a key kept in a 0600 key file in the data dir (no OS keychain in use).');
+  const store = await openConfiguredStore({ dataDir: options.dataDir, databaseUrl: config.databaseUrl, logger, env: options.env, dataKeyWrapper: options.dataKeyWrapper ?? null });
+  if (store.kind === 'sqljs' && store.secretProtection === 'key-file') logger.log('info', 'Provider credentials are sealed under a key kept in a 0600 key file in the data dir (no OS keychain in use).');
   try {
     const gateway = await createGateway({ config, masterKey, logger, store, uiDir: rendererDir(), dataDir: options.dataDir, version: APP_VERSION, env: options.env });
     const url = await gateway.listen(options.port, options.host);

@@ -34,9 +34,9 @@ const SETTING_COLUMNS = {
   dropParams: nullable(bool('drop_params')),
 } satisfies Columns<DeploymentSettings>;
 
-const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof DeploymentSettings>;
+export const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof DeploymentSettings>;
 
-const DEPLOYMENTS = defineTable<StoredDeployment>('deployments', {
+export const DEPLOYMENTS = defineTable<StoredDeployment>('deployments', {
   id: text('id'),
   modelName: text('model_name'),
   providerId: text('provider_id'),
@@ -169,6 +169,6 @@ export class SqlJsDeploymentRepository implements DeploymentRepository {
 }
 
 /** The settings a new deployment names; the ones it leaves out take their defaults. */
-function definedSettings(deployment: Partial<DeploymentSettings>): Partial<DeploymentSettings> {
+export function definedSettings(deployment: Partial<DeploymentSettings>): Partial<DeploymentSettings> {
   return Object.fromEntries(SETTINGS.filter((name) => deployment[name] !== undefined).map((name) => [name, deployment[name]]));
 }

@@ -1,34 +1,32 @@
 // Store owns everything Loopgate remembers: the sql.js database in the data dir, its journal
 // and snapshots, and the repositories over it (keys, usage aggregates, provider credentials,
-// deployments, routing settings); and the request log, in segment files beside it.
+// deployments, routing settings), with the request log in segment files beside it; or, on a
+// team server, the same repositories on PostgreSQL (pg/).
 // Each table's columns are declared once, in its repository's column map (see columns.ts).
 import type { Logger } from '../core/logger.js';
+import { trackChanges } from './changes.js';
 import { StoreDatabase } from './database.js';
 import { legacyLogPages } from './legacy-request-log.js';
 import { REQUEST_LOG_DIR, SegmentRequestLog } from './log-segments.js';
-import type { RequestLogRepository } from './request-log.js';
-import { SqlJsDeploymentRepository, type DeploymentRepository } from './deployments.js';
-import { SqlJsKeyRepository, type KeyRepository } from './keys.js';
-import { SqlJsProviderRepository, type ProviderRepository } from './providers.js';
-import { SqlJsRoutingRepository, type RoutingRepository } from './routing.js';
+import { SqlJsDeploymentRepository } from './deployments.js';
+import { SqlJsKeyRepository } from './keys.js';
+import { openPgStore } from './pg/index.js';
+import { SqlJsProviderRepository } from './providers.js';
+import { SqlJsRoutingRepository } from './routing.js';
 import { loadDataKey, secretBox, type DataKeyWrapper } from './secrets.js';
-import { SqlJsUsageRepository, type UsageRepository } from './usage.js';
+import { SqlJsUsageRepository } from './usage.js';
+import type { Store } from './store.js';
 
-export interface Store {
-  keys: KeyRepository;
-  usage: UsageRepository;
-  requestLog: RequestLogRepository;
-  providers: ProviderRepository;
-  deployments: DeploymentRepository;
-  routing: RoutingRepository;
-  /** How provider secrets are protected at rest. */
-  secretProtection: 'key-file' | 'os-keychain';
+export type { Store } from './store.js';
+
+/** The embedded store, with its database (snapshots and raw SQL, for tests and the bench). */
+export interface SqlJsStore extends Store {
+  kind: 'sqljs';
   database: StoreDatabase;
-  close(): Promise<void>;
 }
 
 /** `dataKeyWrapper`: the app's OS keychain, when it has a real one (shell/data-key.ts). */
-export async function openStore(dataDir: string, logger: Logger, options: { dataKeyWrapper?: DataKeyWrapper | null } = {}): Promise<Store> {
+export async function openStore(dataDir: string, logger: Logger, options: { dataKeyWrapper?: DataKeyWrapper | null } = {}): Promise<SqlJsStore> {
   // The key first: a data dir this process cannot open is refused before it is locked.
   const dataKey = await loadDataKey(dataDir, options.dataKeyWrapper ?? null);
   const requestLog = await SegmentRequestLog.open(dataDir);
@@ -43,9 +41,11 @@ export async function openStore(dataDir: string, logger: Logger, options: { data
   const routing = new SqlJsRoutingRepository(database);
   // A group rename or removal rewrites the routing settings in the same transaction; their listeners hear of it.
   const deployments = new SqlJsDeploymentRepository(database, () => routing.changed());
+  const keys = new SqlJsKeyRepository(database);
   return {
+    kind: 'sqljs',
     database,
-    keys: new SqlJsKeyRepository(database),
+    keys,
     usage: new SqlJsUsageRepository(database),
     requestLog,
     // A provider's delete takes its deployments along (foreign key); their listeners hear of it.
@@ -53,9 +53,25 @@ export async function openStore(dataDir: string, logger: Logger, options: { data
     deployments,
     routing,
     secretProtection: box.protection,
+    changes: trackChanges({ keys, deployments, routing }),
     close: async () => {
       await requestLog.close();
       await database.close();
     },
   };
+}
+
+export interface StoreOptions {
+  dataDir: string;
+  /** general_settings.database_url or DATABASE_URL; null: the embedded store in the data dir. */
+  databaseUrl: string | null;
+  logger: Logger;
+  env: Record<string, string | undefined>;
+  dataKeyWrapper?: DataKeyWrapper | null;
+}
+
+/** The store the configuration names: PostgreSQL when a database URL is set, else sql.js. */
+export function openConfiguredStore(options: StoreOptions): Promise<Store> {
+  if (options.databaseUrl) return openPgStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, logger: options.logger, env: options.env });
+  return openStore(options.dataDir, options.logger, { dataKeyWrapper: options.dataKeyWrapper ?? null });
 }

@@ -4,7 +4,7 @@ import type { KeySettings, KeyStatus, ModelBudget, VirtualKey } from '../../shar
 import { bool, defineTable, emptyRecord, json, nullable, number, pick, placeholders, text, updateVersioned, Where, type Columns } from './columns.js';
 import type { Reader, StoreDatabase, Tx } from './database.js';
 
-type StoredKey = VirtualKey & { keyHash: string };
+export type StoredKey = VirtualKey & { keyHash: string };
 
 /** The contract's KeySettings, column by column: the counters and bookkeeping columns are not in it. */
 const SETTING_COLUMNS = {
@@ -29,10 +29,10 @@ const SETTING_COLUMNS = {
   modelTpmLimit: json<Record<string, number>>('model_tpm_limit', {}),
 } satisfies Columns<KeySettings>;
 
-const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof KeySettings>;
+export const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof KeySettings>;
 
 /** The virtual_keys table: every column, once. */
-const KEYS = defineTable<StoredKey>('virtual_keys', {
+export const KEYS = defineTable<StoredKey>('virtual_keys', {
   id: text('id'), // stable across regeneration
   keyHash: text('key_hash'),
   keyPrefix: text('key_prefix'),
@@ -107,12 +107,12 @@ export interface KeyRepository {
 }
 
 /** The public record: everything but the hash. */
-function withoutHash(key: StoredKey): VirtualKey {
+export function withoutHash(key: StoredKey): VirtualKey {
   const { keyHash: _hash, ...rest } = key;
   return rest;
 }
 
-const STATUS_WHERE: Record<KeyStatus, string> = {
+export const STATUS_WHERE: Record<KeyStatus, string> = {
   revoked: 'blocked = 1',
   expired: 'blocked = 0 AND expires_at IS NOT NULL AND expires_at <= ?',
   active: 'blocked = 0 AND (expires_at IS NULL OR expires_at > ?)',
@@ -222,6 +222,16 @@ export class SqlJsKeyRepository implements KeyRepository {
 
   async loadAllForAuth(): Promise<StoredKey[]> {
     return KEYS.all(this.db);
+  }
+
+  /** One key with its hash, as another instance left it (see changes.ts). */
+  async findForAuth(id: string): Promise<StoredKey | null> {
+    return this.row(this.db, id) ?? null;
+  }
+
+  /** Tells this process's listeners of a key another instance changed. */
+  announce(id: string, key: StoredKey | null): void {
+    this.emit(id, key);
   }
 
   private row(reader: Reader, id: string): StoredKey | undefined {

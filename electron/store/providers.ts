@@ -25,9 +25,9 @@ export interface ProviderInput {
 }
 
 /** A providers row; the key stays sealed (AES-256-GCM under the data key, base64). */
-type StoredProvider = Omit<ProviderCredential, 'keyHint'> & { apiKeySealed: string | null };
+export type StoredProvider = Omit<ProviderCredential, 'keyHint'> & { apiKeySealed: string | null };
 
-const PROVIDERS = defineTable<StoredProvider>('providers', {
+export const PROVIDERS = defineTable<StoredProvider>('providers', {
   id: text('id'),
   name: text('name'),
   family: text('family'),

@@ -14,7 +14,7 @@ export interface StoredRouting extends RoutingSettings {
   version: number;
 }
 
-const ROW_ID = 'global';
+export const ROW_ID = 'global';
 
 /** The contract's RoutingSettings, column by column. */
 const SETTING_COLUMNS = {
@@ -35,9 +35,9 @@ const SETTING_COLUMNS = {
   dropParams: bool('drop_params'),
 } satisfies Columns<RoutingSettings>;
 
-const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof RoutingSettings>;
+export const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof RoutingSettings>;
 
-const ROUTING = defineTable<StoredRouting>('routing_settings', {
+export const ROUTING = defineTable<StoredRouting>('routing_settings', {
   id: text('id'),
   ...SETTING_COLUMNS,
   createdAt: number('created_at'),

@@ -30,7 +30,7 @@ export interface LogFacetRows {
 /** A day's totals for one key and model (the same shape an increment has). */
 export type DailySpend = DailySpendIncrement;
 
-const SPEND_DAILY = defineTable<DailySpend>('spend_daily', {
+export const SPEND_DAILY = defineTable<DailySpend>('spend_daily', {
   day: text('day'), // UTC date, YYYY-MM-DD
   keyId: text('key_id'), // '' for the master key
   model: text('model'),
@@ -42,7 +42,7 @@ const SPEND_DAILY = defineTable<DailySpend>('spend_daily', {
 });
 
 /** spend_daily's primary key; every other column is a counter that an increment adds to. */
-const DAY_KEY = ['day', 'key_id', 'model'];
+export const DAY_KEY = ['day', 'key_id', 'model'];
 const ADD_TO_DAY = `ON CONFLICT (${DAY_KEY.join(', ')}) DO UPDATE SET ${Object.values(SPEND_DAILY.columns)
   .map((column) => column.name)
   .filter((name) => !DAY_KEY.includes(name))

@@ -4,7 +4,7 @@
 // ratio, not a wall-clock threshold.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Store } from '../../electron/store/index.js';
+import type { SqlJsStore } from '../../electron/store/index.js';
 import type { RequestLogEntry } from '../../electron/store/request-log.js';
 import { freshStore, logRow, newKey } from '../helpers/store.js';
 
@@ -15,7 +15,7 @@ function benchRow(i: number): RequestLogEntry {
   return logRow({ id: randomUUID(), time: Date.now() - i, keyId: 'key_bench', latencyMs: 120, promptTokens: 100, completionTokens: 50, totalTokens: 150, cost: 0.001 });
 }
 
-async function fill(store: Store): Promise<void> {
+async function fill(store: SqlJsStore): Promise<void> {
   for (let start = 0; start < LOG_ROWS; start += 5_000) {
     const log = Array.from({ length: 5_000 }, (_, i) => benchRow(start + i));
     await store.requestLog.append(log);
@@ -51,7 +51,7 @@ export async function benchStoreWrites(): Promise<StoreWriteResult> {
   };
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which store goes first so neither gets a systematic advantage.
-    const order: Array<[Store, 'empty' | 'full']> = round % 2 ? [[empty, 'empty'], [full, 'full']] : [[full, 'full'], [empty, 'empty']];
+    const order: Array<[SqlJsStore, 'empty' | 'full']> = round % 2 ? [[empty, 'empty'], [full, 'full']] : [[full, 'full'], [empty, 'empty']];
     for (const [store, name] of order) {
       const input = newKey();
       samples[`${name}Create`].push(await time(() => store.keys.create(input)));

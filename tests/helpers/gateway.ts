@@ -5,7 +5,7 @@ import { rendererDir } from '../../electron/core/app-info.js';
 import { parseConfigText, type GatewayConfig } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../electron/gateway/server.js';
-import { openStore, type Store } from '../../electron/store/index.js';
+import { openConfiguredStore, type Store } from '../../electron/store/index.js';
 import { tempDir } from './cli.js';
 
 export const TEST_MASTER_KEY = 'sk-test-master-key';
@@ -38,10 +38,11 @@ export interface TestGatewayOptions {
 }
 
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const config = parseConfigText(yaml, { env: options.env ?? {} });
+  const config = parseConfigText(yaml, { env: options.env ?? {}, serverEnv: true });
   options.configure?.(config);
   const logger = new MemoryLogger();
-  const store = options.store ?? (await openStore(tempDir('loopgate-gw-'), logger));
+  // general_settings.database_url (or DATABASE_URL in `env`): PostgreSQL, as `loopgate serve` would (serverEnv).
+  const store = options.store ?? (await openConfiguredStore({ dataDir: tempDir('loopgate-gw-'), databaseUrl: config.databaseUrl, logger, env: options.env ?? {} }));
   const gateway = await createGateway({
     config,
     masterKey: config.masterKey ?? TEST_MASTER_KEY,

@@ -4,16 +4,16 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
-import { loadSqlJs, SNAPSHOT_FILE } from '../../electron/store/database.js';
+import { loadSqlJs, SNAPSHOT_FILE, type StoreDatabase } from '../../electron/store/database.js';
 import { LOCK_FILE } from '../../electron/store/files.js';
-import { openStore, type Store } from '../../electron/store/index.js';
+import { openStore, type SqlJsStore, type Store } from '../../electron/store/index.js';
 import { emptySettings, type NewKey } from '../../electron/store/keys.js';
 import { applyMigrations } from '../../electron/store/migrations/index.js';
 import { randomBase62 } from '../../electron/store/secrets.js';
 import type { RequestLogEntry } from '../../electron/store/request-log.js';
 import { tempDir } from './cli.js';
 
-export async function freshStore(dir = tempDir('loopgate-store-')): Promise<{ store: Store; dir: string; logger: MemoryLogger }> {
+export async function freshStore(dir = tempDir('loopgate-store-')): Promise<{ store: SqlJsStore; dir: string; logger: MemoryLogger }> {
   const logger = new MemoryLogger();
   return { store: await openStore(dir, logger), dir, logger };
 }
@@ -44,7 +44,13 @@ export async function storeAtVersion(version: number, seed: (db: Database) => vo
   return dir;
 }
 
-export function schemaVersion(store: Store): number {
+/** The sql.js database under a store, for tests that read raw SQL; fails for any other store. */
+export function sqlJsDatabase(store: Store): StoreDatabase {
+  if (store.kind !== 'sqljs') throw new Error(`this test reads the sql.js database, but the store is ${store.kind}`);
+  return (store as SqlJsStore).database;
+}
+
+export function schemaVersion(store: SqlJsStore): number {
   return store.database.get<{ user_version: number }>('PRAGMA user_version')!.user_version;
 }
 

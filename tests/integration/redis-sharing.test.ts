@@ -6,14 +6,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../electron/store/index.js';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { startRedis, type TestRedis } from '../helpers/services/services.js';
 
 let redis: TestRedis;
 let upstream: MockUpstream;
 const running: TestGateway[] = [];
 
 beforeAll(async () => {
-  [redis, upstream] = await Promise.all([startTestRedis(), startMockOpenAI()]);
+  [redis, upstream] = await Promise.all([startRedis(), startMockOpenAI()]);
 });
 
 afterEach(async () => {

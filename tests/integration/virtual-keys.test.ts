@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+import { sqlJsDatabase } from '../helpers/store.js';
 
 let upstream: MockUpstream;
 let gw: TestGateway;
@@ -69,7 +70,7 @@ describe('key lifecycle', () => {
     });
     expect(info.body.info.spend).toBeCloseTo(0.007, 9);
     expect(JSON.stringify(info.body)).not.toContain(created.key);
-    const row = gw.store.database.get<Record<string, unknown>>('SELECT * FROM virtual_keys WHERE id = ?', [created.token]);
+    const row = sqlJsDatabase(gw.store).get<Record<string, unknown>>('SELECT * FROM virtual_keys WHERE id = ?', [created.token]);
     expect(JSON.stringify(row)).not.toContain(created.key);
   });
 

@@ -61,12 +61,33 @@ describe('LiteLLM config', () => {
 litellm_settings:
   set_verbose: true
 general_settings:
-  database_url: postgres://x
+  alerting: [slack]
 `,
       { env: { OPENAI_API_KEY: 'x' } },
     );
-    expect(config.unsupported).toEqual(['router_settings.enable_pre_call_checks', 'litellm_settings.set_verbose', 'general_settings.database_url']);
+    expect(config.unsupported).toEqual(['router_settings.enable_pre_call_checks', 'litellm_settings.set_verbose', 'general_settings.alerting']);
     expect(config.routing).toMatchObject({ strategy: 'least-busy', numRetries: 2 });
+  });
+
+  it('takes the PostgreSQL store from general_settings.database_url, else DATABASE_URL, else none', () => {
+    const env = { OPENAI_API_KEY: 'x', DATABASE_URL: 'postgres://env@db/loopgate', PG_PASSWORD_URL: 'postgresql://file@db/lg' };
+    expect(parseConfigText(base, { env: { OPENAI_API_KEY: 'x' } }).databaseUrl).toBeNull();
+    expect(parseConfigText(base, { env, serverEnv: true }).databaseUrl).toBe('postgres://env@db/loopgate');
+    expect(parseConfigText(`${base}general_settings:\n  database_url: os.environ/PG_PASSWORD_URL\n`, { env }).databaseUrl).toBe('postgresql://file@db/lg');
+    expect(() => parseConfigText(`${base}general_settings:\n  database_url: mysql://x\n`, { env })).toThrow('expected a postgres:// or postgresql:// URL');
+  });
+
+  it('reads DATABASE_URL and REDIS_URL for `loopgate serve` only: a stray variable never switches the desktop app', () => {
+    const env = { OPENAI_API_KEY: 'x', DATABASE_URL: 'postgres://env@db/loopgate', REDIS_URL: 'redis://10.0.0.9:6379' };
+    const desktop = parseConfigText(base, { env });
+    expect(desktop.databaseUrl).toBeNull();
+    expect(desktop.redis).toBeNull();
+    const served = parseConfigText(base, { env, serverEnv: true });
+    expect(served.databaseUrl).toBe('postgres://env@db/loopgate');
+    expect(served.redis).toMatchObject({ host: '10.0.0.9', from: 'REDIS_URL' });
+    // The config file's settings count in both.
+    const file = `${base}general_settings:\n  database_url: postgres://file@db/lg\nrouter_settings:\n  redis_url: redis://10.0.0.7:6379\n`;
+    expect(parseConfigText(file, { env })).toMatchObject({ databaseUrl: 'postgres://file@db/lg', redis: { host: '10.0.0.7' } });
   });
 
   it('names the path and the expectation of a bad value', () => {

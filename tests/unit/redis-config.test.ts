@@ -35,7 +35,7 @@ describe('Redis settings', () => {
   });
 
   it('falls back to REDIS_URL when the file names no Redis', () => {
-    const config = parseConfigText('', { env: { REDIS_URL: 'redis://127.0.0.1:7000' } });
+    const config = parseConfigText('', { env: { REDIS_URL: 'redis://127.0.0.1:7000' }, serverEnv: true });
     expect(config.redis).toMatchObject({ host: '127.0.0.1', port: 7000, from: 'REDIS_URL' });
   });
 
@@ -65,6 +65,6 @@ describe('Redis settings', () => {
   });
 
   it('refuses a malformed REDIS_URL by name', () => {
-    expect(() => parseConfigText('', { env: { REDIS_URL: 'localhost:6379' } })).toThrow(/REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => parseConfigText('', { env: { REDIS_URL: 'localhost:6379' }, serverEnv: true })).toThrow(/REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/);
   });
 });

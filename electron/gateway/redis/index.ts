@@ -17,6 +17,8 @@ import { RedisRateLimits } from './limits.js';
 /** What an instance does when another one changed something. */
 export interface ChangeTargets {
   router: Router;
+  /** Whether store changes (keys, routing) come over Redis; false when the store carries its own (PostgreSQL). */
+  storeChanges: boolean;
   /** Re-reads every key from the store into the key cache. */
   reloadKeys: () => Promise<void>;
   /** Rebuilds the routing table (deployments, providers, routing settings) from the store. */
@@ -70,15 +72,19 @@ export class RedisSharing {
     const reload = (what: string, task: () => Promise<void>): void => {
       task().catch((error: unknown) => this.logger.log('error', `${what} were not re-read after a change on another instance: ${String(error)}`));
     };
-    this.link.onHealed(() => {
-      reload('keys', targets.reloadKeys);
-      reload('routing settings', targets.reloadRouting);
-    });
+    if (targets.storeChanges) {
+      this.link.onHealed(() => {
+        reload('keys', targets.reloadKeys);
+        reload('routing settings', targets.reloadRouting);
+      });
+    }
     await this.changes.listen((message) => {
-      if (message.topic === 'keys') reload('keys', targets.reloadKeys);
-      else if (message.topic === 'routing') reload('routing settings', targets.reloadRouting);
-      else if (message.topic === 'cooldown') targets.router.coolElsewhere(message.id, message.until);
-      else targets.router.recoveredElsewhere(message.id);
+      if (message.topic === 'cooldown') targets.router.coolElsewhere(message.id, message.until);
+      else if (message.topic === 'recovered') targets.router.recoveredElsewhere(message.id);
+      // Only the instance that published store changes here sends these; one on PostgreSQL ignores strays.
+      else if (!targets.storeChanges) return;
+      else if (message.topic === 'keys') reload('keys', targets.reloadKeys);
+      else reload('routing settings', targets.reloadRouting);
     });
   }
 

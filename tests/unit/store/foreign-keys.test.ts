@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../electron/store/index.js';
 import { freshStore, leaveAsCrashed } from '../../helpers/store.js';
+import { STORE_KINDS } from '../../helpers/stores.js';
 
 async function providerWithDeployments(store: Store, providerId: string, count: number): Promise<void> {
   await store.providers.create(providerId, { name: providerId, family: 'openai', apiBase: null, apiKey: null }, 1);
@@ -9,9 +10,9 @@ async function providerWithDeployments(store: Store, providerId: string, count: 
   }
 }
 
-describe('deployments belong to their provider (foreign key)', () => {
+describe.each(STORE_KINDS)('deployments belong to their provider (foreign key, $name)', (kind) => {
   it('deletes a provider together with its deployments, and tells the deployment listeners', async () => {
-    const { store } = await freshStore();
+    const { store } = await kind.open();
     try {
       await providerWithDeployments(store, 'prov_a', 2);
       await providerWithDeployments(store, 'prov_b', 1);
@@ -30,7 +31,7 @@ describe('deployments belong to their provider (foreign key)', () => {
   });
 
   it('refuses a deployment naming a provider that does not exist, and writes nothing', async () => {
-    const { store } = await freshStore();
+    const { store } = await kind.open();
     try {
       await expect(store.deployments.create({ id: 'dep_x', modelName: 'x', providerId: 'prov_missing', upstreamModel: 'x', createdAt: 1 })).rejects.toMatchObject({
         code: 'not_found',
@@ -44,6 +45,9 @@ describe('deployments belong to their provider (foreign key)', () => {
     }
   });
 
+});
+
+describe('deployments belong to their provider (sql.js durability)', () => {
   it('keeps enforcing after a snapshot and a reopen, and replays a cascade from the journal after a crash', async () => {
     const { store, dir } = await freshStore();
     await providerWithDeployments(store, 'prov_a', 2);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../electron/store/errors.js';
 import type { KeySettings } from '../../../shared/keys.js';
 import { emptySettings } from '../../../electron/store/keys.js';
-import { freshStore, leaveAsCrashed, newKey } from '../../helpers/store.js';
+import { newKey } from '../../helpers/store.js';
+import { STORE_KINDS } from '../../helpers/stores.js';
 
 /** Every setting away from its empty value, so a column the map misses shows up. */
 function everySetting(n: number): KeySettings {
@@ -29,15 +30,14 @@ function everySetting(n: number): KeySettings {
   };
 }
 
-describe('virtual key repository', () => {
-  it('keeps every setting it is given, through create, update and a journal replay', async () => {
-    const { store, dir } = await freshStore();
+describe.each(STORE_KINDS)('virtual key repository ($name)', (kind) => {
+  it('keeps every setting it is given, through create, update and a reopen (sql.js: a journal replay)', async () => {
+    const { store, reopen } = await kind.open();
     const created = await store.keys.create(newKey(everySetting(1)));
     expect(created).toMatchObject({ ...everySetting(1), version: 1 });
     const updated = await store.keys.update(created.id, everySetting(2), 1);
     expect(updated).toMatchObject({ ...everySetting(2), version: 2 });
-    await leaveAsCrashed(dir); // the journal alone carries both writes
-    const reopened = (await freshStore(dir)).store;
+    const reopened = await reopen(); // sql.js: the journal alone carries both writes
     expect(await reopened.keys.findById(created.id)).toEqual(updated);
     await reopened.close();
   });
@@ -50,7 +50,7 @@ describe('virtual key repository', () => {
   });
 
   it('lets exactly one of two updates at the same version win; the other gets the current row', async () => {
-    const { store } = await freshStore();
+    const { store } = await kind.open();
     const key = await store.keys.create(newKey());
     const results = await Promise.allSettled([
       store.keys.update(key.id, { ...emptySettings(), models: ['a'] }, key.version),
@@ -69,7 +69,7 @@ describe('virtual key repository', () => {
   });
 
   it('counts usage with atomic increments that never conflict with edits', async () => {
-    const { store } = await freshStore();
+    const { store } = await kind.open();
     const key = await store.keys.create(newKey());
     const usage = (requests: number, tokens: number, cost: number, lastUsedAt: number) =>
       store.usage.recordBatch({ daily: [], keys: [{ keyId: key.id, requests, tokens, cost, lastUsedAt }] });
@@ -79,7 +79,7 @@ describe('virtual key repository', () => {
   });
 
   it('lists by status newest first with pagination, and counts by status', async () => {
-    const { store } = await freshStore();
+    const { store } = await kind.open();
     const now = 1_900_000_000_000;
     const active = await Promise.all([1, 2, 3].map(() => store.keys.create(newKey())));
     const revoked = await store.keys.create(newKey({ blocked: true }));
@@ -95,7 +95,7 @@ describe('virtual key repository', () => {
   });
 
   it('finds by hash and by owner, and never returns the hash', async () => {
-    const { store } = await freshStore();
+    const { store } = await kind.open();
     const now = 1_900_000_000_000;
     const input = newKey({ userId: 'ada', teamId: 'core' });
     await store.keys.create(newKey({ userId: 'bob' }));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REQUEST_LOG_DIR } from '../../../electron/store/log-segments.js';
 import { freshStore, leaveAsCrashed, logRow } from '../../helpers/store.js';
+import { STORE_KINDS } from '../../helpers/stores.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 20, 12);
@@ -103,5 +104,56 @@ describe('request log in segment files', () => {
     const { store: reopened } = await freshStore(dir);
     expect(await reopened.requestLog.retention()).toEqual(saved);
     await reopened.close();
+  });
+});
+
+describe.each(STORE_KINDS)('request log repository ($name)', (kind) => {
+  it('reads newest first with the filters and the cursor, the client tool included, after a reopen', async () => {
+    const { store, reopen } = await kind.open();
+    await store.requestLog.append(rows().slice(0, 20));
+    await store.requestLog.append([...rows().slice(20, 29), { ...rows()[29]!, client: 'Claude Code' }]);
+    const reopened = await reopen();
+    const log = reopened.requestLog;
+    const all = ids(rows()).reverse();
+    const paged: string[] = [];
+    let before: { time: number; id: string } | undefined;
+    for (;;) {
+      const page = await log.query({ limit: 7, before });
+      if (page.length === 0) break;
+      paged.push(...ids(page));
+      before = { time: page.at(-1)!.time, id: page.at(-1)!.id };
+    }
+    expect(paged).toEqual(all);
+    expect(ids(await log.query({ keyId: 'key_1', model: 'claude', limit: 100 }))).toEqual(['r25', 'r19', 'r13', 'r07', 'r01']);
+    expect(ids(await log.query({ status: 'error', limit: 100 }))).toEqual(['r25', 'r20', 'r15', 'r10', 'r05', 'r00']);
+    expect(ids(await log.query({ keyId: '', start: T0 + DAY, end: T0 + 2 * DAY, limit: 100 }))).toEqual(['r18', 'r15', 'r12']);
+    expect(await log.get('r29')).toEqual({ ...rows()[29]!, client: 'Claude Code' });
+    expect(await log.get('missing')).toBeNull();
+  });
+
+  it('prunes by age, then the oldest rows past the size cap, newest kept', async () => {
+    const { store } = await kind.open();
+    const log = store.requestLog;
+    for (const day of [0, 1, 2]) await log.append(rows().slice(day * 10, day * 10 + 10));
+    expect(await log.prune({ before: T0 + DAY, maxBytes: 1e9 })).toBe(10);
+    const twoDays = await log.sizeBytes();
+    const cap = (twoDays / 2) * 1.2;
+    expect(await log.prune({ before: 0, maxBytes: cap })).toBeGreaterThanOrEqual(8);
+    expect(await log.sizeBytes()).toBeLessThanOrEqual(cap);
+    const kept = ids(await log.query({ limit: 100 }));
+    // The newest day whole; whatever else is kept is the newest of the day before.
+    expect(kept.slice(0, 10)).toEqual(ids(rows().slice(20)).reverse());
+    expect(kept).toEqual(ids(rows()).reverse().slice(0, kept.length));
+  });
+
+  it('keeps retention versioned: a stale save is a conflict carrying the current one', async () => {
+    const { store, reopen } = await kind.open();
+    expect(await store.requestLog.retention()).toBeNull();
+    const saved = await store.requestLog.saveRetention({ days: 7, maxMegabytes: 200 }, 0);
+    expect(saved).toEqual({ days: 7, maxMegabytes: 200, version: 1 });
+    await expect(store.requestLog.saveRetention({ days: 9, maxMegabytes: 200 }, 0)).rejects.toMatchObject({ code: 'conflict', current: saved });
+    const reopened = await reopen();
+    expect(await reopened.requestLog.saveRetention({ days: 9, maxMegabytes: 100 }, 1)).toEqual({ days: 9, maxMegabytes: 100, version: 2 });
+    expect(await reopened.requestLog.retention()).toEqual({ days: 9, maxMegabytes: 100, version: 2 });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RoutingSettings } from '../../../shared/api.js';
 import { ConflictError } from '../../../electron/store/errors.js';
-import { freshStore, leaveAsCrashed } from '../../helpers/store.js';
+import { STORE_KINDS } from '../../helpers/stores.js';
 
 /** Every routing setting away from its default, so a column the map misses shows up. */
 function everySetting(n: number): RoutingSettings {
@@ -24,27 +24,29 @@ function everySetting(n: number): RoutingSettings {
   };
 }
 
-describe('routing settings repository', () => {
-  it('is empty until saved, keeps every setting through a journal replay, and bumps the version on each save', async () => {
-    const { store, dir } = await freshStore();
+describe.each(STORE_KINDS)('routing settings repository ($name)', (kind) => {
+  it('is empty until saved, keeps every setting through a reopen (sql.js: a journal replay), and bumps the version on each save', async () => {
+    const { store, reopen } = await kind.open();
     expect(await store.routing.get()).toBeNull();
     const first = await store.routing.save(everySetting(1), 0, 100);
     expect(first).toMatchObject({ ...everySetting(1), version: 1, createdAt: 100 });
     const second = await store.routing.save(everySetting(2), 1, 200);
     expect(second).toMatchObject({ ...everySetting(2), version: 2, createdAt: 100, updatedAt: 200 });
-    await leaveAsCrashed(dir);
-    const reopened = (await freshStore(dir)).store;
+    const reopened = await reopen();
     expect(await reopened.routing.get()).toEqual(second);
     await reopened.close();
   });
 
   it('answers a stale save, and a second first save, with a conflict carrying the row as it is', async () => {
-    const { store } = await freshStore();
+    const { store } = await kind.open();
     const results = await Promise.allSettled([store.routing.save(everySetting(1), 0, 1), store.routing.save(everySetting(2), 0, 2)]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
     expect(lost.reason).toBeInstanceOf(ConflictError);
-    expect((lost.reason as ConflictError<RoutingSettings>).current).toMatchObject({ timeoutSeconds: 31, version: 1 });
+    // Either save may win (PostgreSQL runs them at once); the loser carries the winner's row.
+    const won = results.find((r) => r.status === 'fulfilled')!;
+    expect((lost.reason as ConflictError<RoutingSettings>).current).toEqual(won.value);
+    expect(won.value).toMatchObject({ version: 1 });
 
     await store.routing.save(everySetting(3), 1, 3);
     const stale = store.routing.save(everySetting(4), 1, 4);
@@ -55,7 +57,7 @@ describe('routing settings repository', () => {
   });
 
   it('renames a group in its deployments and the stored settings in one write, and tells both kinds of listener', async () => {
-    const { store } = await freshStore();
+    const { store } = await kind.open();
     await store.providers.create('prov_a', { name: 'A', family: 'openai', apiBase: null, apiKey: 'sk-a' }, 1);
     await store.deployments.create({ id: 'dep_1', modelName: 'gpt', providerId: 'prov_a', upstreamModel: 'gpt-4o', createdAt: 1 });
     await store.deployments.create({ id: 'dep_2', modelName: 'gpt', providerId: 'prov_a', upstreamModel: 'gpt-4o-mini', createdAt: 2, weight: 3 });

@@ -1,23 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { freshStore } from '../../helpers/store.js';
+import { STORE_KINDS } from '../../helpers/stores.js';
 
-describe('daily spend', () => {
+describe.each(STORE_KINDS)('daily spend ($name)', (kind) => {
   it('adds daily spend up with atomic increments, and names every model and key since a day for the log filters', async () => {
-    const { store } = await freshStore();
-    try {
-      const daily = (day: string, keyId: string, model = 'gpt-4o') => ({ day, keyId, model, requests: 1, promptTokens: 3, completionTokens: 4, totalTokens: 7, cost: 0.5 });
-      await Promise.all([
-        store.usage.recordBatch({ daily: [daily('2026-10-19', 'key_a', 'old-model')], keys: [] }),
-        store.usage.recordBatch({ daily: [daily('2026-11-28', 'key_a')], keys: [] }),
-        store.usage.recordBatch({ daily: [daily('2026-11-28', 'key_a'), daily('2026-11-28', '', 'claude')], keys: [] }),
-      ]);
-      expect(await store.usage.dailySpend({ keyId: 'key_a' })).toEqual([
-        expect.objectContaining({ day: '2026-10-19', requests: 1, cost: 0.5 }),
-        expect.objectContaining({ day: '2026-11-28', requests: 2, totalTokens: 14, cost: 1 }),
-      ]);
-      expect(await store.usage.logFacets('2026-11-01')).toEqual({ models: ['claude', 'gpt-4o'], keyIds: [null, 'key_a'] });
-    } finally {
-      await store.close();
-    }
+    const { store } = await kind.open();
+    const daily = (day: string, keyId: string, model = 'gpt-4o') => ({ day, keyId, model, requests: 1, promptTokens: 3, completionTokens: 4, totalTokens: 7, cost: 0.5 });
+    await Promise.all([
+      store.usage.recordBatch({ daily: [daily('2026-10-19', 'key_a', 'old-model')], keys: [] }),
+      store.usage.recordBatch({ daily: [daily('2026-11-28', 'key_a')], keys: [] }),
+      store.usage.recordBatch({ daily: [daily('2026-11-28', 'key_a'), daily('2026-11-28', '', 'claude')], keys: [] }),
+    ]);
+    expect(await store.usage.dailySpend({ keyId: 'key_a' })).toEqual([
+      expect.objectContaining({ day: '2026-10-19', requests: 1, cost: 0.5 }),
+      expect.objectContaining({ day: '2026-11-28', requests: 2, totalTokens: 14, cost: 1 }),
+    ]);
+    expect(await store.usage.logFacets('2026-11-01')).toEqual({ models: ['claude', 'gpt-4o'], keyIds: [null, 'key_a'] });
   });
 });

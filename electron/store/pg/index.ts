@@ -1,0 +1,81 @@
+// The PostgreSQL store: the same repositories as the sql.js store, on a connection pool, for a
+// team server where several instances share one database. Chosen by general_settings.database_url
+// or DATABASE_URL; the embedded sql.js store stays the default. No lock file: instances share
+// the database, and the database serialises their writes (versioned updates, atomic counters).
+import type { Logger } from '../../core/logger.js';
+import { trackChanges } from '../changes.js';
+import type { Store } from '../store.js';
+import { secretBox } from '../secrets.js';
+import { PgChangeFeed } from './change-feed.js';
+import { checkDataKey, loadServerDataKey } from './data-key.js';
+import { PgDatabase } from './database.js';
+import { PgDeploymentRepository } from './deployments.js';
+import { PgKeyRepository } from './keys.js';
+import { applyPgMigrations } from './migrations/index.js';
+import { PgProviderRepository } from './providers.js';
+import { PgRequestLog } from './request-log.js';
+import { PgRoutingRepository } from './routing.js';
+import { PgUsageRepository } from './usage.js';
+
+export interface PgStoreOptions {
+  databaseUrl: string;
+  /** Holds the data key file when LOOPGATE_DATA_KEY is not set. */
+  dataDir: string;
+  logger: Logger;
+  env: Record<string, string | undefined>;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+export async function openPgStore(options: PgStoreOptions): Promise<Store> {
+  const { logger } = options;
+  const dataKey = await loadServerDataKey(options.dataDir, options.env);
+  const db = PgDatabase.connect(options.databaseUrl, { max: options.poolSize ?? 10 });
+  let feed: PgChangeFeed | null = null;
+  try {
+    const applied = await applyPgMigrations(db);
+    if (applied > 0) logger.log('info', `Applied ${applied} schema migration(s) to ${db.label}.`);
+    const box = secretBox(dataKey.key, 'key-file');
+    await checkDataKey(db, box, dataKey.source, logger);
+    const routing = new PgRoutingRepository(db);
+    const deployments = new PgDeploymentRepository(db, () => routing.changed());
+    const keys = new PgKeyRepository(db);
+    const changes = trackChanges({ keys, deployments, routing });
+    const resync = async (): Promise<void> => {
+      for (const key of await keys.loadAllForAuth()) await changes.applyRemoteChange({ table: 'keys', id: key.id });
+      await changes.applyRemoteChange({ table: 'deployments' });
+      await changes.applyRemoteChange({ table: 'routing' });
+    };
+    const apply = (promise: Promise<void>): void => {
+      promise.catch((error: unknown) => logger.log('warn', `Could not apply another instance's change: ${String(error)}`));
+    };
+    feed = await PgChangeFeed.start(
+      options.databaseUrl,
+      db,
+      { remote: (change) => apply(changes.applyRemoteChange(change)), resync: () => apply(resync()) },
+      logger,
+    );
+    const publisher = feed;
+    let closing: Promise<void> | null = null;
+    changes.onLocalChange((change) => publisher.publish(change));
+    return {
+      kind: 'postgres',
+      keys,
+      usage: new PgUsageRepository(db),
+      requestLog: new PgRequestLog(db),
+      providers: new PgProviderRepository(db, box, () => deployments.changed()),
+      deployments,
+      routing,
+      secretProtection: box.protection,
+      changes,
+      close: () => (closing ??= (async () => {
+        await publisher.close();
+        await db.close();
+      })()),
+    };
+  } catch (error) {
+    await feed?.close();
+    await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,133 @@
+// The request log on PostgreSQL: the request-log repository (request-log.ts) as a table. Rows
+// arrive in batches off the hot path and go in as multi-row INSERTs (a few statements per flush,
+// whatever the traffic); reads are newest first with (time, id) as the cursor, which the indexes
+// of migrations 001 and 006 serve whole, per key, per model and for errors only. Retention is
+// one versioned row (log_retention, migration 009). Size is each row's own bytes as written
+// (row_bytes: its JSON length, the same measure as the sql.js store's segment files), not the
+// table's disk footprint: that includes indexes and shrinks only when PostgreSQL vacuums, so a
+// size cap on it would delete everything before the disk showed any change.
+import type { LogAttemptView } from '../../../shared/api.js';
+import type { ErrorCode } from '../../../shared/errors.js';
+import { bool, defineTable, json, nullable, number, text, textOf, Where } from '../columns.js';
+import { ConflictError } from '../errors.js';
+import type { LogRetention, RequestLogEntry, RequestLogRepository, SpendLogQuery, StoredLogRetention } from '../request-log.js';
+import { insertRows, selectAll, type PgDatabase, type PgTx } from './database.js';
+
+type StoredRow = RequestLogEntry & { rowBytes: number };
+
+const REQUEST_LOG = defineTable<StoredRow>('request_log', {
+  id: text('id'),
+  time: number('time'),
+  keyId: nullable(text('key_id')),
+  model: nullable(text('model')),
+  deployment: nullable(text('deployment')),
+  status: number('status'),
+  latencyMs: number('latency_ms'),
+  promptTokens: number('prompt_tokens'),
+  completionTokens: number('completion_tokens'),
+  totalTokens: number('total_tokens'),
+  cost: number('cost'),
+  requestBody: nullable(text('request_body')),
+  responseBody: nullable(text('response_body')),
+  attemptCount: number('attempt_count'),
+  attempts: nullable(json<LogAttemptView[]>('attempts', [])),
+  errorCode: nullable(textOf<ErrorCode>('error_code')),
+  errorMessage: nullable(text('error_message')),
+  callType: nullable(text('call_type')),
+  cacheHit: bool('cache_hit'),
+  client: nullable(text('client')),
+  rowBytes: number('row_bytes'),
+});
+
+/** Rows per INSERT: 21 columns each, well under PostgreSQL's 65,535 parameters. */
+const ROWS_PER_INSERT = 500;
+/** Rows removed per DELETE when the size cap prunes, so one prune never holds a huge lock. */
+const PRUNE_PAGE = 5_000;
+
+function entry(row: StoredRow): RequestLogEntry {
+  const { rowBytes: _bytes, ...rest } = row;
+  return rest;
+}
+
+/** Inside a transaction: the rows, each with its size; a row written twice (a retried flush) stays one row. */
+export async function insertLogRows(tx: PgTx, rows: readonly RequestLogEntry[]): Promise<void> {
+  const stored = rows.map((row) => ({ ...row, rowBytes: Buffer.byteLength(JSON.stringify(row)) }));
+  for (let start = 0; start < stored.length; start += ROWS_PER_INSERT) {
+    await insertRows(tx, REQUEST_LOG, stored.slice(start, start + ROWS_PER_INSERT), 'ON CONFLICT (id) DO NOTHING');
+  }
+}
+
+/** Inside a transaction: retention as the laptop saved it (migrate-store). */
+export async function insertRetention(tx: PgTx, retention: StoredLogRetention): Promise<void> {
+  await tx.run('INSERT INTO log_retention (id, days, max_megabytes, version) VALUES (1, ?, ?, ?)', [retention.days, retention.maxMegabytes, retention.version]);
+}
+
+export class PgRequestLog implements RequestLogRepository {
+  constructor(private readonly db: PgDatabase) {}
+
+  async append(rows: RequestLogEntry[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.transaction((tx) => insertLogRows(tx, rows));
+  }
+
+  async query(query: SpendLogQuery): Promise<RequestLogEntry[]> {
+    const where = new Where()
+      .when(query.id, 'id = ?')
+      .when(query.keyId || undefined, 'key_id = ?')
+      .when(query.model, 'model = ?')
+      .when(query.start, 'time >= ?')
+      .when(query.end, 'time < ?');
+    if (query.keyId === '') where.add('key_id IS NULL');
+    if (query.status) where.add(query.status === 'ok' ? 'status < 400' : 'status >= 400');
+    // A row-value comparison, which the (time DESC, id DESC) indexes answer as a range.
+    if (query.before) where.add('(time, id) < (?, ?)', query.before.time, query.before.id);
+    const rows = await selectAll(this.db, REQUEST_LOG, `${where.sql} ORDER BY time DESC, id DESC LIMIT ?`, [...where.params, query.limit]);
+    return rows.map(entry);
+  }
+
+  async get(id: string): Promise<RequestLogEntry | null> {
+    return (await this.query({ id, limit: 1 }))[0] ?? null;
+  }
+
+  async prune(limits: { before: number; maxBytes: number }): Promise<number> {
+    let removed = await this.db.run('DELETE FROM request_log WHERE time < ?', [limits.before]);
+    // Then the oldest rows while the rest is over the cap: the newest row that no longer fits marks the cut.
+    for (;;) {
+      const cut = await this.db.get<{ time: number; id: string }>(
+        `SELECT time, id FROM (SELECT time, id, SUM(row_bytes) OVER (ORDER BY time DESC, id DESC) AS upto FROM request_log) AS running
+         WHERE upto > ? ORDER BY time DESC, id DESC LIMIT 1`,
+        [Math.floor(limits.maxBytes)],
+      );
+      if (!cut) return removed;
+      const page = await this.db.run(
+        `DELETE FROM request_log WHERE id IN (SELECT id FROM request_log WHERE (time, id) <= (?, ?) ORDER BY time, id LIMIT ?)`,
+        [cut.time, cut.id, PRUNE_PAGE],
+      );
+      removed += page;
+      if (page === 0) return removed;
+    }
+  }
+
+  async sizeBytes(): Promise<number> {
+    const row = await this.db.get<{ bytes: number | null }>('SELECT SUM(row_bytes) AS bytes FROM request_log');
+    return Number(row?.bytes ?? 0);
+  }
+
+  async retention(): Promise<StoredLogRetention | null> {
+    const row = await this.db.get<{ days: number; max_megabytes: number; version: number }>('SELECT days, max_megabytes, version FROM log_retention WHERE id = 1');
+    return row ? { days: row.days, maxMegabytes: row.max_megabytes, version: row.version } : null;
+  }
+
+  async saveRetention(retention: LogRetention, version: number): Promise<StoredLogRetention> {
+    // The first save inserts (the primary key picks one of two racing); later ones name the version they read.
+    const changed =
+      version === 0
+        ? await this.db.run('INSERT INTO log_retention (id, days, max_megabytes, version) VALUES (1, ?, ?, 1) ON CONFLICT (id) DO NOTHING', [retention.days, retention.maxMegabytes])
+        : await this.db.run('UPDATE log_retention SET days = ?, max_megabytes = ?, version = version + 1 WHERE id = 1 AND version = ?', [retention.days, retention.maxMegabytes, version]);
+    if (changed === 0) throw new ConflictError(await this.retention());
+    return { ...retention, version: version + 1 };
+  }
+
+  /** The pool belongs to the store, which closes it. */
+  async close(): Promise<void> {}
+}

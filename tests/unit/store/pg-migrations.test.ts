@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../../electron/store/migrations/index.js';
+import { PgDatabase } from '../../../electron/store/pg/database.js';
+import { applyPgMigrations, PG_SCHEMA_VERSIONS, pgSchemaVersion } from '../../../electron/store/pg/migrations/index.js';
+import { createTestDatabase } from '../../helpers/services/postgres.js';
+
+/** A database migrated to `version - 1`, seeded by `seed`, then migrated to `version`. */
+async function migrateAcross(version: number, seed: (db: PgDatabase) => Promise<void>): Promise<PgDatabase> {
+  const db = PgDatabase.connect(await createTestDatabase());
+  await applyPgMigrations(db, version - 1);
+  expect(await pgSchemaVersion(db)).toBe(version - 1);
+  await seed(db);
+  expect(await applyPgMigrations(db, version)).toBe(1);
+  expect(await pgSchemaVersion(db)).toBe(version);
+  return db;
+}
+
+async function columns(db: PgDatabase, table: string): Promise<string[]> {
+  const rows = await db.all<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY column_name', [table]);
+  return rows.map((row) => row.column_name);
+}
+
+const KEY_V1 = `INSERT INTO virtual_keys (id, key_hash, key_prefix, created_at, updated_at) VALUES ('key_1', 'hash', 'sk-lg-Ab', 1, 1)`;
+
+describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
+  it('has one migration for every sql.js schema version, in order', () => {
+    expect(PG_SCHEMA_VERSIONS).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
+  });
+
+  it('1: creates the tables, with times as bigint that read back as numbers', async () => {
+    const db = await migrateAcross(1, async () => undefined);
+    try {
+      await db.run(KEY_V1.replace("1, 1)", '1800000000000, 1800000000000)'));
+      expect(await db.get('SELECT created_at FROM virtual_keys')).toEqual({ created_at: 1_800_000_000_000 });
+      expect(await columns(db, 'spend_daily')).toContain('cost');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('2: gives existing keys empty aliases', async () => {
+    const db = await migrateAcross(2, (db) => db.run(KEY_V1).then(() => undefined));
+    try {
+      expect(await db.get('SELECT aliases FROM virtual_keys')).toEqual({ aliases: '{}' });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('3: deployments belong to a provider, and go with it', async () => {
+    const db = await migrateAcross(3, (db) => db.run("INSERT INTO providers (id, name, family, created_at, updated_at) VALUES ('p', 'P', 'openai', 1, 1)").then(() => undefined));
+    try {
+      await db.run("INSERT INTO deployments (id, model_name, provider_id, upstream_model, created_at, updated_at) VALUES ('d', 'gpt', 'p', 'gpt-4o', 1, 1)");
+      await expect(db.run("INSERT INTO deployments (id, model_name, provider_id, upstream_model, created_at, updated_at) VALUES ('x', 'gpt', 'nope', 'gpt-4o', 1, 1)")).rejects.toThrow(
+        /foreign key/,
+      );
+      await db.run("DELETE FROM providers WHERE id = 'p'");
+      expect(await db.all('SELECT id FROM deployments')).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('4: keeps deployments whose provider exists', async () => {
+    const db = await migrateAcross(4, async (db) => {
+      await db.run("INSERT INTO providers (id, name, family, created_at, updated_at) VALUES ('p', 'P', 'openai', 1, 1)");
+      await db.run("INSERT INTO deployments (id, model_name, provider_id, upstream_model, created_at, updated_at) VALUES ('d', 'gpt', 'p', 'gpt-4o', 1, 1)");
+    });
+    try {
+      expect(await db.all('SELECT id FROM deployments')).toEqual([{ id: 'd' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('5: existing deployments are enabled with routing defaults, and the routing row starts absent', async () => {
+    const db = await migrateAcross(5, async (db) => {
+      await db.run("INSERT INTO providers (id, name, family, created_at, updated_at) VALUES ('p', 'P', 'openai', 1, 1)");
+      await db.run("INSERT INTO deployments (id, model_name, provider_id, upstream_model, created_at, updated_at) VALUES ('d', 'gpt', 'p', 'gpt-4o', 1, 1)");
+    });
+    try {
+      expect(await db.get('SELECT enabled, weight, priority FROM deployments')).toEqual({ enabled: 1, weight: null, priority: null });
+      expect(await db.all('SELECT * FROM routing_settings')).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('6: old log rows count one attempt when they named a deployment, none otherwise', async () => {
+    const db = await migrateAcross(6, async (db) => {
+      await db.run("INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms) VALUES ('served', 1, NULL, 'gpt', 'gpt#0', 200, 5)");
+      await db.run("INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms) VALUES ('refused', 2, NULL, 'gpt', NULL, 401, 1)");
+    });
+    try {
+      expect(await db.all('SELECT id, attempt_count, attempts, error_code FROM request_log ORDER BY id')).toEqual([
+        { id: 'refused', attempt_count: 0, attempts: null, error_code: null },
+        { id: 'served', attempt_count: 1, attempts: null, error_code: null },
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("7: existing keys get LiteLLM's other fields, empty", async () => {
+    const db = await migrateAcross(7, (db) => db.run(KEY_V1).then(() => undefined));
+    try {
+      expect(await db.get('SELECT tags, soft_budget, model_max_budget, model_rpm_limit, model_tpm_limit, created_by FROM virtual_keys')).toEqual({
+        tags: '[]',
+        soft_budget: null,
+        model_max_budget: '{}',
+        model_rpm_limit: '{}',
+        model_tpm_limit: '{}',
+        created_by: null,
+      });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('8: old log rows have no call type and were not cache hits', async () => {
+    const db = await migrateAcross(8, (db) =>
+      db.run("INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms, attempt_count) VALUES ('old', 1, NULL, 'gpt', 'gpt#0', 200, 5, 1)").then(() => undefined),
+    );
+    try {
+      expect(await db.get('SELECT call_type, cache_hit FROM request_log')).toEqual({ call_type: null, cache_hit: 0 });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('9: log rows get no client and their size; retention starts unsaved and holds one row', async () => {
+    const db = await migrateAcross(9, (db) =>
+      db.run("INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms, attempt_count) VALUES ('old', 1, NULL, 'gpt', 'gpt#0', 200, 5, 1)").then(() => undefined),
+    );
+    try {
+      const row = await db.get<{ client: string | null; row_bytes: number }>('SELECT client, row_bytes FROM request_log');
+      expect(row?.client).toBeNull();
+      expect(row?.row_bytes).toBeGreaterThan(100);
+      expect(await db.all('SELECT * FROM log_retention')).toEqual([]);
+      await db.run('INSERT INTO log_retention (id, days, max_megabytes, version) VALUES (1, 7, 100, 1)');
+      await expect(db.run('INSERT INTO log_retention (id, days, max_megabytes, version) VALUES (2, 7, 100, 1)')).rejects.toThrow(/check constraint/);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('migrates once when several instances start together, and refuses a newer database', async () => {
+    const url = await createTestDatabase();
+    const dbs = [PgDatabase.connect(url), PgDatabase.connect(url), PgDatabase.connect(url)];
+    try {
+      const applied = await Promise.all(dbs.map((db) => applyPgMigrations(db)));
+      expect(applied.sort()).toEqual([0, 0, SCHEMA_VERSION]);
+      await dbs[0]!.run("UPDATE meta SET value = ? WHERE key = 'schema_version'", [String(SCHEMA_VERSION + 1)]);
+      await expect(applyPgMigrations(dbs[1]!)).rejects.toThrow(`schema version ${SCHEMA_VERSION + 1}, newer than this Loopgate understands`);
+    } finally {
+      await Promise.all(dbs.map((db) => db.close()));
+    }
+  });
+});
