@@ -53,15 +53,18 @@ async function cachedDir(name: string, withLog: boolean): Promise<string> {
 }
 
 function launch(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
+    let errors = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (match) resolve({ child, url: match[1]! });
     });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+    // Kept short: only the tail says why a start failed.
+    child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${errors.trim()}`)));
   });
 }
 
