@@ -18,7 +18,9 @@ class LogRetentionState {
   get summary(): string {
     const view = this.current;
     if (!view) return '';
-    return `Kept ${formatDays(view.days)}, at most ${view.maxMegabytes} MB (${SOURCE[view.source]}); ${view.sizeMegabytes} MB in use.`;
+    // Sizes come rounded to 0.1 MB: a young log would read "0 MB" as if it were empty.
+    const inUse = view.sizeMegabytes < 0.1 ? 'under 0.1 MB' : `${view.sizeMegabytes} MB`;
+    return `Kept ${formatDays(view.days)}, at most ${view.maxMegabytes} MB (${SOURCE[view.source]}); ${inUse} in use.`;
   }
 
   async load(): Promise<void> {
