@@ -112,6 +112,27 @@ export function withoutHash(key: StoredKey): VirtualKey {
   return rest;
 }
 
+/** The list's filters as SQL, the same for every store. */
+export function keyListWhere(query: KeyListQuery): Where {
+  const where = new Where();
+  if (query.status) where.add(STATUS_WHERE[query.status], ...(query.status === 'revoked' ? [] : [query.now]));
+  where.when(query.userId || undefined, 'user_id = ?');
+  where.when(query.teamId || undefined, 'team_id = ?');
+  where.when(query.keyAlias || undefined, 'key_alias = ?');
+  const needle = query.search?.trim().toLowerCase();
+  if (needle) {
+    // LIKE with an escape, so % and _ typed in a search are matched literally.
+    const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.add(
+      "(lower(COALESCE(key_alias, '')) LIKE ? ESCAPE '\\' OR lower(key_prefix) LIKE ? ESCAPE '\\' OR lower(id) LIKE ? ESCAPE '\\')",
+      pattern,
+      pattern,
+      pattern,
+    );
+  }
+  return where;
+}
+
 export const STATUS_WHERE: Record<KeyStatus, string> = {
   revoked: 'blocked = 1',
   expired: 'blocked = 0 AND expires_at IS NOT NULL AND expires_at <= ?',
@@ -150,22 +171,7 @@ export class SqlJsKeyRepository implements KeyRepository {
   }
 
   async list(query: KeyListQuery): Promise<{ keys: VirtualKey[]; total: number }> {
-    const where = new Where();
-    if (query.status) where.add(STATUS_WHERE[query.status], ...(query.status === 'revoked' ? [] : [query.now]));
-    where.when(query.userId || undefined, 'user_id = ?');
-    where.when(query.teamId || undefined, 'team_id = ?');
-    where.when(query.keyAlias || undefined, 'key_alias = ?');
-    const needle = query.search?.trim().toLowerCase();
-    if (needle) {
-      // LIKE with an escape, so % and _ typed in a search are matched literally.
-      const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.add(
-        "(lower(COALESCE(key_alias, '')) LIKE ? ESCAPE '\\' OR lower(key_prefix) LIKE ? ESCAPE '\\' OR lower(id) LIKE ? ESCAPE '\\')",
-        pattern,
-        pattern,
-        pattern,
-      );
-    }
+    const where = keyListWhere(query);
     const total = this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM virtual_keys ${where.sql}`, where.params)?.n ?? 0;
     const rows = KEYS.all(this.db, `${where.sql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, [...where.params, query.size, (query.page - 1) * query.size]);
     return { keys: rows.map(withoutHash), total };

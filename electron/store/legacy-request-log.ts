@@ -2,15 +2,15 @@
 // pages, so that migration 9 can move its rows into the request-log segments before dropping it.
 import type { LogAttemptView } from '../../shared/api.js';
 import type { ErrorCode } from '../../shared/errors.js';
-import { bool, defineTable, json, nullable, number, text, textOf } from './columns.js';
+import { bool, defineTable, json, nullable, number, text, textOf, type Columns } from './columns.js';
 import type { Reader } from './database.js';
 import type { RequestLogEntry } from './request-log.js';
 
 /** A row as schema version 8 kept it: before the log named the client tool. */
 type LegacyRow = Omit<RequestLogEntry, 'client'>;
 
-/** The request-log table as schema version 8 left it. */
-const REQUEST_LOG = defineTable<LegacyRow>('request_log', {
+/** The request-log table's columns as schema version 8 left them (PostgreSQL's table adds to them). */
+export const LEGACY_LOG_COLUMNS = {
   id: text('id'),
   time: number('time'),
   keyId: nullable(text('key_id')),
@@ -30,7 +30,9 @@ const REQUEST_LOG = defineTable<LegacyRow>('request_log', {
   errorMessage: nullable(text('error_message')),
   callType: nullable(text('call_type')),
   cacheHit: bool('cache_hit'),
-});
+} satisfies Columns<LegacyRow>;
+
+const REQUEST_LOG = defineTable<LegacyRow>('request_log', LEGACY_LOG_COLUMNS);
 
 const PAGE = 10_000;
 

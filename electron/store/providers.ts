@@ -57,22 +57,22 @@ export class SqlJsProviderRepository implements ProviderRepository {
 
   async create(id: string, input: ProviderInput, now: number): Promise<ProviderCredential> {
     const row = await this.db.write((tx) => {
-      PROVIDERS.insert(tx, { id, ...this.settings(input), createdAt: now, updatedAt: now });
+      PROVIDERS.insert(tx, { id, ...providerFields(this.box, input), createdAt: now, updatedAt: now });
       return PROVIDERS.get(tx, 'WHERE id = ?', [id])!;
     });
-    return this.toCredential(row);
+    return credentialOf(this.box, row);
   }
 
   async list(): Promise<ProviderCredential[]> {
-    return PROVIDERS.all(this.db, 'ORDER BY name').map((row) => this.toCredential(row));
+    return PROVIDERS.all(this.db, 'ORDER BY name').map((row) => credentialOf(this.box, row));
   }
 
   async update(id: string, input: ProviderInput, expectedVersion: number, now: number): Promise<ProviderCredential> {
-    const set = { ...this.settings(input), updatedAt: now };
+    const set = { ...providerFields(this.box, input), updatedAt: now };
     const row = await this.db.write((tx) =>
-      updateVersioned(tx, PROVIDERS, { id, set, expectedVersion, noun: 'provider', view: (current) => this.toCredential(current) }),
+      updateVersioned(tx, PROVIDERS, { id, set, expectedVersion, noun: 'provider', view: (current) => credentialOf(this.box, current) }),
     );
-    return this.toCredential(row);
+    return credentialOf(this.box, row);
   }
 
   async delete(id: string): Promise<boolean> {
@@ -88,15 +88,16 @@ export class SqlJsProviderRepository implements ProviderRepository {
     const sealed = PROVIDERS.get(this.db, 'WHERE id = ?', [id])?.apiKeySealed;
     return sealed ? this.box.open(sealed) : null;
   }
+}
 
-  /** The fields an input sets; an `apiKey` left undefined keeps the stored key. */
-  private settings(input: ProviderInput): Partial<StoredProvider> {
-    const apiKeySealed = input.apiKey === undefined ? undefined : input.apiKey ? this.box.seal(input.apiKey) : null;
-    return { name: input.name, family: input.family, apiBase: input.apiBase, apiKeySealed };
-  }
+/** The fields an input sets, the key sealed; an `apiKey` left undefined keeps the stored key. */
+export function providerFields(box: SecretBox, input: ProviderInput): Partial<StoredProvider> {
+  const apiKeySealed = input.apiKey === undefined ? undefined : input.apiKey ? box.seal(input.apiKey) : null;
+  return { name: input.name, family: input.family, apiBase: input.apiBase, apiKeySealed };
+}
 
-  private toCredential({ apiKeySealed, ...row }: StoredProvider): ProviderCredential {
-    const key = apiKeySealed ? this.box.open(apiKeySealed) : null;
-    return { ...row, keyHint: key ? key.slice(-4) : null };
-  }
+/** A stored row as callers see it: the key opened only to show its last four characters. */
+export function credentialOf(box: SecretBox, { apiKeySealed, ...row }: StoredProvider): ProviderCredential {
+  const key = apiKeySealed ? box.open(apiKeySealed) : null;
+  return { ...row, keyHint: key ? key.slice(-4) : null };
 }

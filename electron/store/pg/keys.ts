@@ -1,8 +1,8 @@
 // Virtual keys on PostgreSQL: the same KeyRepository as the sql.js store, through the same
 // column map (keys.ts); edits are versioned updates, usage counters atomic increments.
 import type { KeySettings, KeyStatus, VirtualKey } from '../../../shared/keys.js';
-import { pick, placeholders, Where } from '../columns.js';
-import { KEYS, SETTINGS, STATUS_WHERE, withoutHash, type KeyChangeListener, type KeyListQuery, type KeyRepository, type KeyUsageIncrement, type NewKey, type StoredKey } from '../keys.js';
+import { pick, placeholders } from '../columns.js';
+import { KEYS, keyListWhere, SETTINGS, STATUS_WHERE, withoutHash, type KeyChangeListener, type KeyListQuery, type KeyRepository, type KeyUsageIncrement, type NewKey, type StoredKey } from '../keys.js';
 import { insertRows, selectAll, selectOne, type PgDatabase, type PgReader, type PgTx } from './database.js';
 import { updateVersioned } from './versioned.js';
 
@@ -43,21 +43,7 @@ export class PgKeyRepository implements KeyRepository {
   }
 
   async list(query: KeyListQuery): Promise<{ keys: VirtualKey[]; total: number }> {
-    const where = new Where();
-    if (query.status) where.add(STATUS_WHERE[query.status], ...(query.status === 'revoked' ? [] : [query.now]));
-    where.when(query.userId || undefined, 'user_id = ?');
-    where.when(query.teamId || undefined, 'team_id = ?');
-    where.when(query.keyAlias || undefined, 'key_alias = ?');
-    const needle = query.search?.trim().toLowerCase();
-    if (needle) {
-      const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.add(
-        "(lower(COALESCE(key_alias, '')) LIKE ? ESCAPE '\\' OR lower(key_prefix) LIKE ? ESCAPE '\\' OR lower(id) LIKE ? ESCAPE '\\')",
-        pattern,
-        pattern,
-        pattern,
-      );
-    }
+    const where = keyListWhere(query);
     const total = (await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM virtual_keys ${where.sql}`, where.params))?.n ?? 0;
     const rows = await selectAll(this.db, KEYS, `${where.sql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, [...where.params, query.size, (query.page - 1) * query.size]);
     return { keys: rows.map(withoutHash), total };

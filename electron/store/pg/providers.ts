@@ -1,6 +1,6 @@
 // Provider credentials on PostgreSQL, sealed under the data key exactly as in the sql.js store.
 // A delete takes the provider's deployments along (foreign key), in one transaction.
-import { PROVIDERS, type ProviderCredential, type ProviderInput, type ProviderRepository, type StoredProvider } from '../providers.js';
+import { credentialOf, providerFields, PROVIDERS, type ProviderCredential, type ProviderInput, type ProviderRepository } from '../providers.js';
 import type { SecretBox } from '../secrets.js';
 import { insertRows, selectAll, selectOne, type PgDatabase } from './database.js';
 import { updateVersioned } from './versioned.js';
@@ -15,22 +15,22 @@ export class PgProviderRepository implements ProviderRepository {
 
   async create(id: string, input: ProviderInput, now: number): Promise<ProviderCredential> {
     const row = await this.db.transaction(async (tx) => {
-      await insertRows(tx, PROVIDERS, [{ id, ...this.settings(input), createdAt: now, updatedAt: now }]);
+      await insertRows(tx, PROVIDERS, [{ id, ...providerFields(this.box, input), createdAt: now, updatedAt: now }]);
       return (await selectOne(tx, PROVIDERS, 'WHERE id = ?', [id]))!;
     });
-    return this.toCredential(row);
+    return credentialOf(this.box, row);
   }
 
   async list(): Promise<ProviderCredential[]> {
-    return (await selectAll(this.db, PROVIDERS, 'ORDER BY name')).map((row) => this.toCredential(row));
+    return (await selectAll(this.db, PROVIDERS, 'ORDER BY name')).map((row) => credentialOf(this.box, row));
   }
 
   async update(id: string, input: ProviderInput, expectedVersion: number, now: number): Promise<ProviderCredential> {
-    const set = { ...this.settings(input), updatedAt: now };
+    const set = { ...providerFields(this.box, input), updatedAt: now };
     const row = await this.db.transaction((tx) =>
-      updateVersioned(tx, PROVIDERS, { id, set, expectedVersion, noun: 'provider', view: (current) => this.toCredential(current) }),
+      updateVersioned(tx, PROVIDERS, { id, set, expectedVersion, noun: 'provider', view: (current) => credentialOf(this.box, current) }),
     );
-    return this.toCredential(row);
+    return credentialOf(this.box, row);
   }
 
   async delete(id: string): Promise<boolean> {
@@ -45,15 +45,5 @@ export class PgProviderRepository implements ProviderRepository {
   async revealKey(id: string): Promise<string | null> {
     const sealed = (await selectOne(this.db, PROVIDERS, 'WHERE id = ?', [id]))?.apiKeySealed;
     return sealed ? this.box.open(sealed) : null;
-  }
-
-  private settings(input: ProviderInput): Partial<StoredProvider> {
-    const apiKeySealed = input.apiKey === undefined ? undefined : input.apiKey ? this.box.seal(input.apiKey) : null;
-    return { name: input.name, family: input.family, apiBase: input.apiBase, apiKeySealed };
-  }
-
-  private toCredential({ apiKeySealed, ...row }: StoredProvider): ProviderCredential {
-    const key = apiKeySealed ? this.box.open(apiKeySealed) : null;
-    return { ...row, keyHint: key ? key.slice(-4) : null };
   }
 }

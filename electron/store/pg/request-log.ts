@@ -6,9 +6,8 @@
 // (row_bytes: its JSON length, the same measure as the sql.js store's segment files), not the
 // table's disk footprint: that includes indexes and shrinks only when PostgreSQL vacuums, so a
 // size cap on it would delete everything before the disk showed any change.
-import type { LogAttemptView } from '../../../shared/api.js';
-import type { ErrorCode } from '../../../shared/errors.js';
-import { bool, defineTable, json, nullable, number, text, textOf, Where } from '../columns.js';
+import { defineTable, nullable, number, text, Where } from '../columns.js';
+import { LEGACY_LOG_COLUMNS } from '../legacy-request-log.js';
 import { ConflictError } from '../errors.js';
 import type { LogRetention, RequestLogEntry, RequestLogRepository, SpendLogQuery, StoredLogRetention } from '../request-log.js';
 import { insertRows, selectAll, type PgDatabase, type PgTx } from './database.js';
@@ -16,25 +15,7 @@ import { insertRows, selectAll, type PgDatabase, type PgTx } from './database.js
 type StoredRow = RequestLogEntry & { rowBytes: number };
 
 const REQUEST_LOG = defineTable<StoredRow>('request_log', {
-  id: text('id'),
-  time: number('time'),
-  keyId: nullable(text('key_id')),
-  model: nullable(text('model')),
-  deployment: nullable(text('deployment')),
-  status: number('status'),
-  latencyMs: number('latency_ms'),
-  promptTokens: number('prompt_tokens'),
-  completionTokens: number('completion_tokens'),
-  totalTokens: number('total_tokens'),
-  cost: number('cost'),
-  requestBody: nullable(text('request_body')),
-  responseBody: nullable(text('response_body')),
-  attemptCount: number('attempt_count'),
-  attempts: nullable(json<LogAttemptView[]>('attempts', [])),
-  errorCode: nullable(textOf<ErrorCode>('error_code')),
-  errorMessage: nullable(text('error_message')),
-  callType: nullable(text('call_type')),
-  cacheHit: bool('cache_hit'),
+  ...LEGACY_LOG_COLUMNS,
   client: nullable(text('client')),
   rowBytes: number('row_bytes'),
 });
