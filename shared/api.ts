@@ -15,6 +15,38 @@ export interface StatusView {
   paused: boolean;
   today: { requests: number; tokens: number; spend: number };
   counts: { providers: number; models: number; keys: number };
+  /** A team server (a shared store or Redis): the instances whose heartbeat has not expired. Null on a laptop. */
+  instances: InstancesView | null;
+}
+
+/** One running gateway instance, as its last heartbeat described it. */
+export interface InstanceView {
+  id: string;
+  /** The machine's host name. */
+  host: string;
+  /** Where it listens (host:port as bound, e.g. 0.0.0.0:4000). */
+  address: string;
+  version: string;
+  /** Epoch ms, on that instance's clock. */
+  startedAt: number;
+  /** Epoch ms, on the clock of the instance answering (skew-free: derived from the heartbeat's remaining lifetime). */
+  lastSeen: number;
+  store: 'sqljs' | 'postgres';
+  redis: 'connected' | 'unavailable' | 'off';
+  /** The instance answering this status. */
+  self: boolean;
+}
+
+export interface InstancesView {
+  /** Where heartbeats are kept: Redis when configured, else the shared PostgreSQL. */
+  registry: 'redis' | 'postgres';
+  /** False while the registry cannot be read (an outage): `live` then holds this instance only. */
+  available: boolean;
+  /** When the list was read (epoch ms, the answering instance's clock). */
+  checkedAt: number;
+  /** A heartbeat older than this is gone. */
+  expiryMs: number;
+  live: InstanceView[];
 }
 
 export interface ProviderView {

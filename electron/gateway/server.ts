@@ -42,6 +42,7 @@ import { Pricing } from './pricing.js';
 import { UpstreamPools } from './upstream.js';
 import { KeyCache } from './virtual-keys.js';
 import { RedisSharing } from './redis/index.js';
+import { InstanceHeartbeat } from './instances.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -59,6 +60,8 @@ export interface GatewayOptions {
   env?: Environment;
   /** How often /ui/events sends a heartbeat (and checks the session). */
   eventHeartbeatMs?: number;
+  /** How often a team server instance writes its heartbeat, and when an unwritten one expires (instances.ts). */
+  instanceHeartbeat?: { intervalMs: number; expiryMs: number };
   /** Connection limits; the defaults suit a laptop (tests shorten them). */
   network?: Partial<NetworkLimits>;
 }
@@ -204,7 +207,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     dataDir: options.dataDir ?? '',
     version: options.version ?? '0.0.0',
     clock,
+    instances: async () => (heartbeat ? heartbeat.view() : null),
   });
+  // A team server's instances show each other in the Overview (heartbeats in Redis).
+  const heartbeat = redis
+    ? new InstanceHeartbeat({
+        registry: redis.instances,
+        self: { id: redis.instanceId, version: options.version ?? '0.0.0', startedAt: clock(), store: store.kind },
+        redisState: () => (redis.degraded ? 'unavailable' : 'connected'),
+        ...options.instanceHeartbeat,
+        clock,
+        logger,
+        membershipChanged: () => services.events.statusChanged(),
+      })
+    : null;
   const api = apiHandlers(services);
   await redis?.follow({
     router: table.router,
@@ -539,8 +555,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
           const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          listeningUrl = new URL(`http://${shownHost}:${address.port}`);
-          resolveListen(listeningUrl);
+          const url = new URL(`http://${shownHost}:${address.port}`);
+          listeningUrl = url;
+          void (heartbeat?.start(url.host) ?? Promise.resolve()).then(() => resolveListen(url));
         });
       });
     },
@@ -558,6 +575,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       clearInterval(sweep);
       clearTimeout(deadline);
       healthChecks?.stop();
+      await heartbeat?.stop();
       await accounting.stop();
       await pools.close();
       await redis?.close();

@@ -1,7 +1,7 @@
 // Services are the one application layer: each operation (create a key, add a provider, import a
 // config, read usage) is validated and merged once here. Every adapter — the app's API over IPC
 // and /ui, LiteLLM's management API, the CLI through it — only translates names and shapes.
-import type { ApiHandlers } from '../../shared/api.js';
+import type { ApiHandlers, InstancesView } from '../../shared/api.js';
 import type { Environment, GatewayConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/index.js';
@@ -33,6 +33,8 @@ export interface ServiceContext {
   version: string;
   clock: () => number;
   logger: Logger;
+  /** A team server's live instances; null on a laptop. */
+  instances: () => Promise<InstancesView | null>;
 }
 
 export interface Services {
@@ -53,7 +55,7 @@ export function createServices(context: ServiceContext): Services {
   const providers = new ProviderService({ store, config, routing, clock });
   const models = new ModelService({ store, config, routing, providers, env: context.env, clock });
   const usage = new UsageService({ store, usage: context.usage, clock, configRetentionMs: config.logRetentionMs, logger: context.logger });
-  const status = new StatusService({ store, keys, providers, models, usage, baseUrl: context.baseUrl, paused: context.paused, dataDir: context.dataDir, version: context.version });
+  const status = new StatusService({ store, keys, providers, models, usage, baseUrl: context.baseUrl, paused: context.paused, dataDir: context.dataDir, version: context.version, instances: context.instances });
   const events = new AppEvents({ status: () => status.get(), logViews: (entries) => usage.views(entries), logger: context.logger });
   // Every change, whichever adapter made it (the app, /key/*, /model/*, an import), reaches the views.
   store.keys.onChange(() => events.changed('keys'));

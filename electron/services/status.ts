@@ -1,6 +1,6 @@
 // The app's status line and overview numbers: where the gateway listens, today's totals, and
-// how much is configured.
-import type { StatusView } from '../../shared/api.js';
+// how much is configured; on a team server, which instances are live.
+import type { InstancesView, StatusView } from '../../shared/api.js';
 import type { Store } from '../store/index.js';
 import type { KeyService } from './keys.js';
 import type { ModelService } from './models.js';
@@ -18,6 +18,8 @@ export interface StatusServiceDeps {
   paused(): boolean;
   dataDir: string;
   version: string;
+  /** A team server's live instances (their heartbeats); null on a laptop. */
+  instances(): Promise<InstancesView | null>;
 }
 
 export class StatusService {
@@ -36,6 +38,7 @@ export class StatusService {
       paused: deps.paused(),
       today: { requests: today.requests, tokens: today.tokens, spend: today.cost },
       counts: { providers: await deps.providers.count(), models: deps.models.modelNames().length, keys: keys.active + keys.revoked + keys.expired },
+      instances: await deps.instances(),
     };
   }
 }

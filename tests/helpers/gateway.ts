@@ -35,6 +35,8 @@ export interface TestGatewayOptions {
   network?: GatewayOptions['network'];
   /** A store to use instead of a fresh one (left open on close): several instances on one store. */
   store?: Store;
+  /** A team server instance's heartbeat, shortened for a test. */
+  instanceHeartbeat?: GatewayOptions['instanceHeartbeat'];
 }
 
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -53,6 +55,7 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     ...(options.random ? { random: options.random } : {}),
     ...(options.eventHeartbeatMs ? { eventHeartbeatMs: options.eventHeartbeatMs } : {}),
     ...(options.network ? { network: options.network } : {}),
+    ...(options.instanceHeartbeat ? { instanceHeartbeat: options.instanceHeartbeat } : {}),
     uiDir: rendererDir(),
   });
   const url = (await gateway.listen(0, '127.0.0.1')).origin;

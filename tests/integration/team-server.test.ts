@@ -9,14 +9,13 @@ import { startGateway } from '../../electron/gateway/start.js';
 import { hashKey } from '../../electron/services/key-secrets.js';
 import { utcDay } from '../../electron/store/usage.js';
 import { tempDir } from '../helpers/cli.js';
-import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+import { type TestGateway } from '../helpers/gateway.js';
 import { createTestDatabase } from '../helpers/services/postgres.js';
-import { startRedis, type TestRedis } from '../helpers/services/services.js';
+import { type TestRedis } from '../helpers/services/services.js';
+import { startTeamServer, type TeamServer } from '../helpers/team-server.js';
 
-let upstream: MockUpstream;
+let team: TeamServer;
 let redis: TestRedis;
-let databaseUrl: string;
 let a: TestGateway;
 let b: TestGateway;
 
@@ -24,24 +23,16 @@ let b: TestGateway;
 const PRICED = '\n      input_cost_per_token: 0.25\n      output_cost_per_token: 0.5';
 
 beforeAll(async () => {
-  [upstream, redis, databaseUrl] = await Promise.all([startMockOpenAI(), startRedis(), createTestDatabase()]);
-  const yaml = `model_list:${openaiModel('gpt-test', 'mock-gpt', upstream.apiBase, PRICED)}
-general_settings:
-  database_url: ${databaseUrl}
-router_settings:
-  redis_url: ${redis.url}
-`;
-  // Both instances seal provider secrets under one data key, as a server's would.
-  const env = { LOOPGATE_DATA_KEY: randomBytes(32).toString('base64') };
-  a = await startTestGateway(yaml, { env });
-  b = await startTestGateway(yaml, { env });
+  team = await startTeamServer(PRICED);
+  redis = team.redis;
+  a = await team.instance();
+  b = await team.instance();
 });
 
 afterAll(async () => {
   await a?.close();
   await b?.close();
-  await redis?.stop();
-  await upstream?.close();
+  await team?.stop();
 });
 
 async function chat(gateway: TestGateway, key: string, content = 'say hi'): Promise<{ status: number; body: { usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number }; error?: { code: string } } }> {

@@ -379,7 +379,8 @@ describe('the tray', () => {
     await settle();
     const tray = h.fake.trays[0]!;
     const file = autostartFile({ XDG_CONFIG_HOME: join(h.home, '.config') });
-    expect(tray.item('Start at login')?.checked).toBe(false);
+    // The item appears once the autostart file was looked for (a file read, slower under load than one tick).
+    await expect.poll(() => tray.item('Start at login')?.checked).toBe(false);
     tray.item('Start at login')!.click!({ checked: true });
     await expect.poll(() => tray.item('Start at login')?.checked).toBe(true);
     expect(readFileSync(file, 'utf8')).toContain('Exec="/home/me/Apps/Loopgate 0.1.0.AppImage"\n');

@@ -1,8 +1,8 @@
 // Redis owns what several gateway instances behind one load balancer share: rate limits
-// (limits.ts), the response cache (cache.ts), cooldowns and change events (changes.ts), over one
-// connection (connection.ts). Nothing here is loaded on a laptop (no Redis configured): the
-// gateway then keeps all of it in memory, as before. While Redis is away each instance carries
-// on alone, and says so in its log and in /health/readiness.
+// (limits.ts), the response cache (cache.ts), cooldowns and change events (changes.ts), and the
+// instances' heartbeats (instances.ts), over one connection (connection.ts). Nothing here is
+// loaded on a laptop (no Redis configured): the gateway then keeps all of it in memory, as before.
+// While Redis is away each instance carries on alone, and says so in its log and in /health/readiness.
 import { randomUUID } from 'node:crypto';
 import type { RedisSettings } from '../../config/index.js';
 import type { Logger } from '../../core/logger.js';
@@ -12,6 +12,7 @@ import type { SharedRateLimits } from '../limits.js';
 import { RedisResponseCache } from './cache.js';
 import { ChangeChannel } from './changes.js';
 import { RedisLink } from './connection.js';
+import { RedisInstanceRegistry } from './instances.js';
 import { RedisRateLimits } from './limits.js';
 
 /** What an instance does when another one changed something. */
@@ -29,6 +30,9 @@ export class RedisSharing {
   readonly limits: SharedRateLimits;
   readonly cache: SharedCacheStore;
   readonly cooldowns: CooldownObserver;
+  /** Where this instance's heartbeat is kept (../instances.ts). */
+  readonly instances: RedisInstanceRegistry;
+  readonly instanceId = randomUUID();
   private readonly changes: ChangeChannel;
 
   private constructor(
@@ -36,7 +40,8 @@ export class RedisSharing {
     private readonly logger: Logger,
     slotLifetimeMs: number,
   ) {
-    const instanceId = randomUUID();
+    const { instanceId } = this;
+    this.instances = new RedisInstanceRegistry(link);
     this.limits = new RedisRateLimits(link, instanceId, slotLifetimeMs);
     this.cache = new RedisResponseCache(link);
     this.changes = new ChangeChannel(link, instanceId, logger);
