@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { APP_VERSION } from '../core/app-info.js';
 import type { Environment, GatewayConfig } from '../config/index.js';
 import type { RandomSource } from '../router/index.js';
 import { StoreUnavailableError } from '../store/database.js';
@@ -205,7 +206,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     paused: () => paused,
     logger,
     dataDir: options.dataDir ?? '',
-    version: options.version ?? '0.0.0',
+    version: options.version ?? APP_VERSION,
     clock,
     instances: async () => (heartbeat ? heartbeat.view() : null),
   });
@@ -213,7 +214,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const heartbeat = redis
     ? new InstanceHeartbeat({
         registry: redis.instances,
-        self: { id: redis.instanceId, version: options.version ?? '0.0.0', startedAt: clock(), store: store.kind },
+        self: { id: redis.instanceId, version: options.version ?? APP_VERSION, startedAt: clock(), store: store.kind },
         redisState: () => (redis.degraded ? 'unavailable' : 'connected'),
         ...options.instanceHeartbeat,
         clock,
