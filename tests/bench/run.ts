@@ -21,7 +21,7 @@ if (missing) {
 
 const failures: string[] = [];
 const store = await benchStoreWrites();
-console.log('Key writes, median of 200, 100,000 request-log rows vs empty store:');
+console.log('Key writes, median of 200, a key store with 100,000 daily usage totals vs an empty one:');
 console.log(`  create  empty ${store.emptyCreateMs.toFixed(3)} ms  full ${store.fullCreateMs.toFixed(3)} ms  ratio ${store.createRatio.toFixed(2)}`);
 console.log(`  revoke  empty ${store.emptyRevokeMs.toFixed(3)} ms  full ${store.fullRevokeMs.toFixed(3)} ms  ratio ${store.revokeRatio.toFixed(2)}`);
 for (const [name, ratio] of [['create', store.createRatio], ['revoke', store.revokeRatio]] as const) {

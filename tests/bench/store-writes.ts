@@ -1,24 +1,26 @@
-// Benchmark: a key write (create, revoke) on a store holding 100,000 request-log rows costs
-// about what it costs on an empty store, because a write appends only its own change to the
-// journal. Both stores are measured side by side, interleaved, in one run; the result is a
+// Benchmark: a key write (create, revoke) on a key store holding 100,000 daily usage totals
+// (what months of traffic over many keys and models leave in it; request-log rows live outside
+// it) costs about what it costs on an empty store, because a write appends only its own change
+// to the journal. Both stores are measured side by side, interleaved, in one run; the result is a
 // ratio, not a wall-clock threshold.
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { SqlJsStore } from '../../electron/store/index.js';
-import type { RequestLogEntry } from '../../electron/store/request-log.js';
-import { freshStore, logRow, newKey } from '../helpers/store.js';
+import type { DailySpendIncrement } from '../../electron/store/usage.js';
+import { freshStore, newKey } from '../helpers/store.js';
 
-const LOG_ROWS = 100_000;
+const DAILY_ROWS = 100_000;
 const ROUNDS = 200;
+const DAY_MS = 86_400_000;
 
-function benchRow(i: number): RequestLogEntry {
-  return logRow({ id: randomUUID(), time: Date.now() - i, keyId: 'key_bench', latencyMs: 120, promptTokens: 100, completionTokens: 50, totalTokens: 150, cost: 0.001 });
+/** Row i: one of 1,000 keys on one of 100 days. */
+function dailyRow(i: number): DailySpendIncrement {
+  const day = new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 1_000) * DAY_MS).toISOString().slice(0, 10);
+  return { day, keyId: `key_${i % 1_000}`, model: 'gpt-4o-mini', requests: 10, promptTokens: 1_000, completionTokens: 500, totalTokens: 1_500, cost: 0.01 };
 }
 
 async function fill(store: SqlJsStore): Promise<void> {
-  for (let start = 0; start < LOG_ROWS; start += 5_000) {
-    const log = Array.from({ length: 5_000 }, (_, i) => benchRow(start + i));
-    await store.requestLog.append(log);
+  for (let start = 0; start < DAILY_ROWS; start += 5_000) {
+    await store.usage.recordBatch({ daily: Array.from({ length: 5_000 }, (_, i) => dailyRow(start + i)), keys: [] });
   }
   // Start both measurements from a compacted journal, as a running gateway periodically is.
   await store.database.snapshot();
@@ -58,7 +60,7 @@ export async function benchStoreWrites(): Promise<StoreWriteResult> {
       samples[`${name}Revoke`].push(await time(() => store.keys.setActive(input.id, false)));
     }
   }
-  if ((await full.requestLog.query({ limit: LOG_ROWS })).length !== LOG_ROWS) throw new Error('the full store lost rows');
+  if ((await full.usage.dailySpend({})).length !== DAILY_ROWS) throw new Error('the full store lost rows');
   await empty.close();
   await full.close();
   const result = {
