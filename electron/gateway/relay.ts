@@ -10,7 +10,7 @@ import { UpstreamStreamError, type DeploymentConfig, type UpstreamRequest } from
 import { contentText, type ChatChunk, type ChatRequest } from '../core/chat.js';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { usageFromOpenAI, type TokenUsage } from '../core/usage.js';
+import { trailingMember, usageFromOpenAI, type TokenUsage } from '../core/usage.js';
 import type { InboundDialect, Json } from '../dialects/types.js';
 import { countChatPromptTokens, countTokens, ReplyTally } from '../providers/tokens.js';
 import { withoutParams } from '../providers/unsupported.js';
@@ -139,7 +139,10 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
   const text = await readText(upstream, deployment);
   const latencyMs = performance.now() - sentAt;
   timing.upstreamMs += latencyMs;
-  const parsed = parseJson(text);
+  // Passed through unchanged, a native answer is read for its usage alone (all of it only when
+  // that member is not near the end, or the dialect remembers answers).
+  const usageOnly = native && !dialect.remember && dialect.usageMember ? trailingMember(text, dialect.usageMember) : null;
+  const parsed = usageOnly ?? parseJson(text);
   let out = text;
   if (native) {
     ctx.usage = parsed ? dialect.nativeUsage(parsed) : null;
