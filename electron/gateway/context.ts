@@ -6,6 +6,7 @@ import type { DeploymentConfig } from '../core/deployment.js';
 import type { TokenUsage } from '../core/usage.js';
 import type { Caller } from './auth.js';
 import type { GatewayError } from '../core/errors.js';
+import type { ClientSignal } from '../core/client-signal.js';
 
 export interface RequestContext {
   readonly id: string;
@@ -15,7 +16,7 @@ export interface RequestContext {
   /** The query string without its "?", parsed only by routes that read it. */
   readonly search: string;
   /** Aborted when the client goes away, so the upstream request stops too. */
-  readonly signal: AbortSignal;
+  readonly signal: ClientSignal;
   caller: Caller | null;
   model: string | null;
   deployment: DeploymentConfig | null;

@@ -14,6 +14,7 @@ import { applyBodyPolicy, bodyPolicy } from './body.js';
 import { clientName } from './client-name.js';
 import { HostGuard } from './host-guard.js';
 import { sendError, sendJson, type RequestContext } from './context.js';
+import { ClientSignal } from '../core/client-signal.js';
 import type { ApiHandlers } from '../../shared/api.js';
 import { anthropicDialect } from '../dialects/anthropic/index.js';
 import { apiHandlers, createServices, type LiveRouting } from '../services/index.js';
@@ -383,7 +384,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
-    const abort = new AbortController();
+    const signal = new ClientSignal();
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const ctx: RequestContext = {
@@ -392,7 +393,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       res,
       path: queryAt === -1 ? url : url.slice(0, queryAt),
       search: queryAt === -1 ? '' : url.slice(queryAt + 1),
-      signal: abort.signal,
+      signal,
       caller: null,
       model: null,
       deployment: null,
@@ -410,7 +411,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res.setHeader('x-request-id', ctx.id);
     if (draining) res.setHeader('connection', 'close');
     res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
+      if (!res.writableFinished) signal.abort();
       finish(ctx, started);
     });
     applyBodyPolicy(req, bodies);
