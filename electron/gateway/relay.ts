@@ -16,7 +16,7 @@ import { countChatPromptTokens, countTokens, ReplyTally } from '../providers/tok
 import { withoutParams } from '../providers/unsupported.js';
 import type { AttemptTurn } from '../router/attempts.js';
 import { AttemptFailure } from '../router/failures.js';
-import { drained, sendJson, type RequestContext } from './context.js';
+import { drained, removeAnswerHeader, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
 import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
 import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
 
@@ -70,7 +70,7 @@ async function upstreamRequest(scope: AttemptScope, native: boolean): Promise<{ 
   const chat = translated.chat;
   if (translated.omittedTools.length > 0) {
     // Offered but not runnable upstream (hosted tools): the client still works; say what was left out.
-    ctx.res.setHeader('x-loopgate-omitted-tools', translated.omittedTools.join(', '));
+    setAnswerHeader(ctx, 'x-loopgate-omitted-tools', translated.omittedTools.join(', '));
     deps.logger.log('warn', 'Left out tools the upstream cannot run', { id: ctx.id, tools: translated.omittedTools.join(','), deployment: deployment.id });
   }
   const dropped = scope.dropParams ? family.unsupportedParams(chat) : [];
@@ -164,10 +164,10 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
 /** A drop is logged and said in a header; each attempt says its own (a retry elsewhere may drop nothing). */
 function sayDropped({ deps, ctx, deployment }: AttemptScope, dropped: readonly string[]): void {
   if (dropped.length === 0) {
-    ctx.res.removeHeader('x-loopgate-dropped-params');
+    removeAnswerHeader(ctx, 'x-loopgate-dropped-params');
     return;
   }
-  ctx.res.setHeader('x-loopgate-dropped-params', dropped.join(', '));
+  setAnswerHeader(ctx, 'x-loopgate-dropped-params', dropped.join(', '));
   deps.logger.log('info', 'Dropped parameters the upstream cannot take (drop_params)', { id: ctx.id, params: dropped.join(','), deployment: deployment.id });
 }
 
@@ -179,9 +179,9 @@ function commit({ ctx, turn, timing }: AttemptScope): void {
 
 export function routeHeaders(ctx: RequestContext, attempts: number, backoffMs: number, timing: Timing): void {
   const overhead = performance.now() - timing.startedAt - timing.upstreamMs - backoffMs;
-  if (ctx.deployment) ctx.res.setHeader('x-loopgate-deployment', ctx.deployment.id);
-  ctx.res.setHeader('x-loopgate-attempts', String(attempts));
-  ctx.res.setHeader('x-loopgate-overhead-ms', Math.max(0, overhead).toFixed(2));
+  if (ctx.deployment) setAnswerHeader(ctx, 'x-loopgate-deployment', ctx.deployment.id);
+  setAnswerHeader(ctx, 'x-loopgate-attempts', String(attempts));
+  setAnswerHeader(ctx, 'x-loopgate-overhead-ms', Math.max(0, overhead).toFixed(2));
 }
 
 /**
@@ -216,7 +216,7 @@ async function pipeStream(
   const latencyMs = performance.now() - sentAt;
   timing.upstreamMs += latencyMs;
   commit(scope);
-  res.writeHead(upstream.statusCode, {
+  writeHead(ctx, upstream.statusCode, {
     ...clientHeadersFromUpstream(upstream.headers),
     'content-type': dialect.streamContentType ?? EVENT_STREAM,
     'cache-control': 'no-cache',
@@ -275,13 +275,13 @@ export async function replay(
   hit: { stream: boolean; contentType: string; chunks: string[]; usage: TokenUsage | null },
   timing: Timing,
 ): Promise<void> {
-  ctx.res.setHeader('x-loopgate-cache', 'hit');
-  ctx.res.setHeader('x-loopgate-overhead-ms', (performance.now() - timing.startedAt).toFixed(2));
+  setAnswerHeader(ctx, 'x-loopgate-cache', 'hit');
+  setAnswerHeader(ctx, 'x-loopgate-overhead-ms', (performance.now() - timing.startedAt).toFixed(2));
   // Nothing went upstream, so nothing is spent; the tokens are the answer's as first served.
   ctx.usage = hit.usage;
   ctx.cached = true;
   if (!hit.stream) return sendJson(ctx, 200, hit.chunks.join(''));
-  ctx.res.writeHead(200, { 'content-type': hit.contentType, 'cache-control': 'no-cache' });
+  writeHead(ctx, 200, { 'content-type': hit.contentType, 'cache-control': 'no-cache' });
   for (const chunk of hit.chunks) {
     if (!ctx.res.write(chunk)) await drained(ctx.res);
   }
