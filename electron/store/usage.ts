@@ -57,19 +57,6 @@ export interface UsageRepository {
   dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]>;
 }
 
-const DAY_MS = 86_400_000;
-/** The last day asked for and where it starts, so the hot path formats a date once a day. */
-let cachedDay = { start: 0, end: 0, text: '1970-01-01' };
-
-export function utcDay(time: number): string {
-  if (time >= cachedDay.start && time < cachedDay.end) return cachedDay.text;
-  const start = Math.floor(time / DAY_MS) * DAY_MS;
-  const text = new Date(time).toISOString().slice(0, 10);
-  // Only a valid time is remembered (an invalid one throws above, as before).
-  cachedDay = { start, end: start + DAY_MS, text };
-  return text;
-}
-
 export class SqlJsUsageRepository implements UsageRepository {
   constructor(private readonly db: StoreDatabase) {}
 
