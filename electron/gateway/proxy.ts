@@ -109,7 +109,7 @@ async function route(
       const attempt = startAttempt(ctx, deployment, turn);
       const startedAt = performance.now();
       try {
-        const relayed = await relayAttempt({ deps, dialect, ctx, body, clientText, deployment, dropParams, turn, timing, epilogue: options.epilogue });
+        const relayed = await relayAttempt({ deps, dialect, ctx, body, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null, epilogue: options.epilogue });
         attempt.status = ctx.res.statusCode;
         return { ...relayed, tokens: ctx.usage?.totalTokens ?? 0 };
       } catch (error) {

@@ -35,7 +35,7 @@ export interface Timing {
 /** What a successful attempt produced, for the router and the cache. */
 export interface Relayed {
   latencyMs: number;
-  /** Everything sent to the client, when it may be cached. */
+  /** Everything sent to the client, when it may be cached (null for a stream that may not). */
   sent: string[] | null;
   contentType: string;
 }
@@ -53,6 +53,8 @@ interface AttemptScope {
   dropParams: boolean;
   turn: AttemptTurn;
   timing: Timing;
+  /** Whether the answer may be cached, so a stream's chunks are kept as they go (not otherwise: each would be copied). */
+  keepSent: boolean;
   /** Written after a stream's last event (the Playground's summary), given its usage and time to first byte. */
   epilogue?: ((usage: TokenUsage | null, firstByteMs: number) => string) | undefined;
 }
@@ -222,22 +224,24 @@ async function pipeStream(
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
   });
-  res.flushHeaders();
-  let sent: string[] | null = [];
-  const write = async (out: Buffer | string): Promise<void> => {
-    if (out.length === 0) return;
+  // Headers go out with the first bytes in one write; alone only when the first chunk gave nothing to send yet.
+  if (firstOut.length === 0) res.flushHeaders();
+  let sent: string[] | null = scope.keepSent ? [] : null;
+  /** False when the socket is full (the caller then waits for it to drain); no promise per chunk otherwise. */
+  const write = (out: Buffer | string): boolean => {
+    if (out.length === 0) return true;
     sent?.push(out.toString());
-    if (!res.write(out)) await drained(res);
+    return res.write(out);
   };
   try {
-    await write(firstOut);
+    if (!write(firstOut)) await drained(res);
     if (!first.done) {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-        await write(onChunk(next.value));
+        if (!write(onChunk(next.value))) await drained(res);
         if (res.destroyed) return { latencyMs, sent: null, contentType: '' };
       }
     }
-    await write(onEnd());
+    if (!write(onEnd())) await drained(res);
     // Not part of the answer: never cached, never replayed to another client.
     if (scope.epilogue && !res.write(scope.epilogue(usage(), latencyMs))) await drained(res);
   } catch (error) {
