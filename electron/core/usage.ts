@@ -32,6 +32,27 @@ export function chatUsageFromAnthropic(usage: AnthropicUsage): ChatUsage {
   return usageOf(prompt, usage.output_tokens ?? 0, cached);
 }
 
+/** How much text may follow a usage member for it to be read on its own (usage comes last, or nearly). */
+const MAX_TAIL = 4096;
+
+/**
+ * The top-level member `key` of a JSON object's text, as `{ key: value, …what follows it }`,
+ * parsed without the rest of the body: an answer passed through unchanged needs only its usage.
+ * Null when that member is not an object near the end (the caller then parses everything).
+ * Sound for valid JSON: an unescaped `"key"` whose text from there parses as the members of one
+ * object up to the final `}` is a key of the outermost object.
+ */
+export function trailingMember(text: string, key: string): Record<string, unknown> | null {
+  const at = text.lastIndexOf(`"${key}"`);
+  if (at <= 0 || text.length - at > MAX_TAIL || text.charCodeAt(0) !== 0x7b || text.charCodeAt(at - 1) === 0x5c) return null;
+  try {
+    const members: unknown = JSON.parse(`{${text.slice(at)}`);
+    return isRecord(members) && isRecord(members[key]) ? members : null;
+  } catch {
+    return null;
+  }
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -23,6 +23,7 @@ function nativeOnly(name: 'completions' | 'embeddings', requiredField: string): 
     errorBody: openAIErrorBody,
     nativeBody: (request, upstreamModel, clientText) => prepareOpenAIBody(name, request, upstreamModel, clientText).body,
     nativeUsage: (body) => usageFromOpenAI(body),
+    usageMember: 'usage',
     nativeStreamScanner: (request) => new OpenAIStreamRelay(!wantsUsage(request)),
   };
 }

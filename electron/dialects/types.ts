@@ -52,6 +52,8 @@ export interface InboundDialect {
    */
   nativeBody(request: Json, upstreamModel: string, clientText: string | null): string;
   nativeUsage(body: Json): TokenUsage | null;
+  /** The one top-level member nativeUsage reads, so an answer passed through can be read for it alone. */
+  readonly usageMember?: string;
   nativeStreamScanner(request: Json): NativeStreamScanner;
   /** Called after a translated or native response completes (Responses keeps conversations). */
   remember?(request: Json, response: Json): void;

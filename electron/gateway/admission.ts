@@ -1,6 +1,6 @@
 // What a virtual key may do, checked before anything goes upstream: allowed models (403),
 // budget (budget_exceeded), then rate limits (429). The master key is not limited.
-import type { RequestContext } from './context.js';
+import { setAnswerHeader, type RequestContext } from './context.js';
 import type { Accounting } from './accounting.js';
 import { parseDuration } from '../../shared/keys.js';
 import { GatewayError } from '../core/errors.js';
@@ -54,7 +54,7 @@ export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, 
       softBudgetWarned.add(key);
       logger?.log('warn', `Key ${key.keyAlias ?? key.id} crossed its soft budget: $${key.spend.toFixed(6)} of $${key.softBudget}`, { key: key.id, spend: key.spend, soft_budget: key.softBudget });
     }
-    ctx.res.setHeader('x-litellm-key-soft-budget-exceeded', 'true');
+    setAnswerHeader(ctx, 'x-litellm-key-soft-budget-exceeded', 'true');
   } else softBudgetWarned.delete(key);
   const modelRpm = perModel(key.modelRpmLimit, model, target) ?? null;
   const modelTpm = perModel(key.modelTpmLimit, model, target) ?? null;
@@ -118,7 +118,7 @@ async function admitShared(
 
 /** The admission's headers go on the response; its release runs when the request ends. */
 function hold(ctx: RequestContext, admission: Admission, forModel: Admission | null): void {
-  for (const [name, value] of Object.entries(admission.headers)) ctx.res.setHeader(name, value);
+  for (const name in admission.headers) setAnswerHeader(ctx, name, admission.headers[name]!);
   const keyRelease = admission.release;
   ctx.release = forModel
     ? (tokens) => {

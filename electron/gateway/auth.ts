@@ -40,9 +40,12 @@ export class Authenticator {
     if (presented === null) {
       throw new GatewayError('authentication', 'Missing API key. Send it as "Authorization: Bearer <key>", "x-litellm-api-key: <key>" or "x-api-key: <key>".');
     }
+    // A secret that matched a virtual key before is not the master key (checked first, and fixed),
+    // so a known caller skips both hashes.
+    const remembered = this.keys.remembered(presented);
     // Comparing fixed-length digests keeps the comparison constant-time whatever the input length.
-    if (timingSafeEqual(digest(presented), this.masterDigest)) return { kind: 'master' };
-    const key = this.keys.find(presented);
+    if (!remembered && timingSafeEqual(digest(presented), this.masterDigest)) return { kind: 'master' };
+    const key = remembered ?? this.keys.find(presented);
     if (!key) throw new WrongKeyError('Invalid API key.');
     const status = keyStatus(key, this.clock());
     if (status === 'revoked') throw new GatewayError('authentication', 'This API key has been revoked.');

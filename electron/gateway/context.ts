@@ -6,6 +6,7 @@ import type { DeploymentConfig } from '../core/deployment.js';
 import type { TokenUsage } from '../core/usage.js';
 import type { Caller } from './auth.js';
 import type { GatewayError } from '../core/errors.js';
+import type { ClientSignal } from '../core/client-signal.js';
 
 export interface RequestContext {
   readonly id: string;
@@ -15,7 +16,12 @@ export interface RequestContext {
   /** The query string without its "?", parsed only by routes that read it. */
   readonly search: string;
   /** Aborted when the client goes away, so the upstream request stops too. */
-  readonly signal: AbortSignal;
+  readonly signal: ClientSignal;
+  /**
+   * Headers for the answer gathered on the way (name, value, name, value…), written with it in
+   * one writeHead: setting them one by one costs more on every request. See setAnswerHeader.
+   */
+  readonly headers: string[];
   caller: Caller | null;
   model: string | null;
   deployment: DeploymentConfig | null;
@@ -38,12 +44,46 @@ export interface RequestContext {
   failure: { code: ErrorCode; message: string } | null;
 }
 
-export function sendJson(ctx: RequestContext, status: number, body: string, headers: Record<string, string> = {}): void {
-  ctx.res.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-  });
+/** Sets a header for the answer, replacing one of the same name (names are lower case here). */
+export function setAnswerHeader(ctx: RequestContext, name: string, value: string): void {
+  const headers = ctx.headers;
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i] === name) {
+      headers[i + 1] = value;
+      return;
+    }
+  }
+  headers.push(name, value);
+}
+
+export function removeAnswerHeader(ctx: RequestContext, name: string): void {
+  const headers = ctx.headers;
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i] === name) {
+      headers.splice(i, 2);
+      return;
+    }
+  }
+}
+
+/** Writes the status line and every header at once: the gathered ones, then `extra` (which wins on a name both have). */
+export function writeHead(ctx: RequestContext, status: number, extra: Readonly<Record<string, string>>): void {
+  for (const name in extra) setAnswerHeader(ctx, name, extra[name]!);
+  ctx.res.writeHead(status, ctx.headers);
+}
+
+/** Hands the gathered headers to the response itself, for routes that write their own head (the admin UI, /metrics). */
+export function adoptAnswerHeaders(ctx: RequestContext): void {
+  const headers = ctx.headers;
+  for (let i = 0; i < headers.length; i += 2) ctx.res.setHeader(headers[i]!, headers[i + 1]!);
+  headers.length = 0;
+}
+
+export function sendJson(ctx: RequestContext, status: number, body: string, headers: Readonly<Record<string, string>> = {}): void {
+  for (const name in headers) setAnswerHeader(ctx, name, headers[name]!);
+  setAnswerHeader(ctx, 'content-type', 'application/json');
+  setAnswerHeader(ctx, 'content-length', String(Buffer.byteLength(body)));
+  ctx.res.writeHead(status, ctx.headers);
   ctx.res.end(body);
 }
 

@@ -14,7 +14,7 @@ import type { Accounting } from './accounting.js';
 import { admit, keyAlias } from './admission.js';
 import { clientTextOf, readJsonObject } from './body.js';
 import { cacheControl, cacheKey, type CacheControl, type ResponseCache } from './cache.js';
-import { sendJson, type RequestContext } from './context.js';
+import { sendJson, setAnswerHeader, type RequestContext } from './context.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { RateLimiter } from './limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
@@ -79,7 +79,7 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
     const hit = found instanceof Promise ? await found : found;
     if (hit) return replay(ctx, hit, timing);
   }
-  if (key) ctx.res.setHeader('x-loopgate-cache', 'miss');
+  if (key) setAnswerHeader(ctx, 'x-loopgate-cache', 'miss');
   await route(deps, dialect, ctx, { body, clientText }, group, timing, key && control?.write ? { key, control } : null, options);
 }
 
@@ -109,7 +109,7 @@ async function route(
       const attempt = startAttempt(ctx, deployment, turn);
       const startedAt = performance.now();
       try {
-        const relayed = await relayAttempt({ deps, dialect, ctx, body, clientText, deployment, dropParams, turn, timing, epilogue: options.epilogue });
+        const relayed = await relayAttempt({ deps, dialect, ctx, body, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null, epilogue: options.epilogue });
         attempt.status = ctx.res.statusCode;
         return { ...relayed, tokens: ctx.usage?.totalTokens ?? 0 };
       } catch (error) {

@@ -10,13 +10,13 @@ import { UpstreamStreamError, type DeploymentConfig, type UpstreamRequest } from
 import { contentText, type ChatChunk, type ChatRequest } from '../core/chat.js';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { usageFromOpenAI, type TokenUsage } from '../core/usage.js';
+import { trailingMember, usageFromOpenAI, type TokenUsage } from '../core/usage.js';
 import type { InboundDialect, Json } from '../dialects/types.js';
 import { countChatPromptTokens, countTokens, ReplyTally } from '../providers/tokens.js';
 import { withoutParams } from '../providers/unsupported.js';
 import type { AttemptTurn } from '../router/attempts.js';
 import { AttemptFailure } from '../router/failures.js';
-import { drained, sendJson, type RequestContext } from './context.js';
+import { drained, removeAnswerHeader, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
 import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
 import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
 
@@ -35,7 +35,7 @@ export interface Timing {
 /** What a successful attempt produced, for the router and the cache. */
 export interface Relayed {
   latencyMs: number;
-  /** Everything sent to the client, when it may be cached. */
+  /** Everything sent to the client, when it may be cached (null for a stream that may not). */
   sent: string[] | null;
   contentType: string;
 }
@@ -53,6 +53,8 @@ interface AttemptScope {
   dropParams: boolean;
   turn: AttemptTurn;
   timing: Timing;
+  /** Whether the answer may be cached, so a stream's chunks are kept as they go (not otherwise: each would be copied). */
+  keepSent: boolean;
   /** Written after a stream's last event (the Playground's summary), given its usage and time to first byte. */
   epilogue?: ((usage: TokenUsage | null, firstByteMs: number) => string) | undefined;
 }
@@ -70,7 +72,7 @@ async function upstreamRequest(scope: AttemptScope, native: boolean): Promise<{ 
   const chat = translated.chat;
   if (translated.omittedTools.length > 0) {
     // Offered but not runnable upstream (hosted tools): the client still works; say what was left out.
-    ctx.res.setHeader('x-loopgate-omitted-tools', translated.omittedTools.join(', '));
+    setAnswerHeader(ctx, 'x-loopgate-omitted-tools', translated.omittedTools.join(', '));
     deps.logger.log('warn', 'Left out tools the upstream cannot run', { id: ctx.id, tools: translated.omittedTools.join(','), deployment: deployment.id });
   }
   const dropped = scope.dropParams ? family.unsupportedParams(chat) : [];
@@ -139,7 +141,10 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
   const text = await readText(upstream, deployment);
   const latencyMs = performance.now() - sentAt;
   timing.upstreamMs += latencyMs;
-  const parsed = parseJson(text);
+  // Passed through unchanged, a native answer is read for its usage alone (all of it only when
+  // that member is not near the end, or the dialect remembers answers).
+  const usageOnly = native && !dialect.remember && dialect.usageMember ? trailingMember(text, dialect.usageMember) : null;
+  const parsed = usageOnly ?? parseJson(text);
   let out = text;
   if (native) {
     ctx.usage = parsed ? dialect.nativeUsage(parsed) : null;
@@ -161,10 +166,10 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
 /** A drop is logged and said in a header; each attempt says its own (a retry elsewhere may drop nothing). */
 function sayDropped({ deps, ctx, deployment }: AttemptScope, dropped: readonly string[]): void {
   if (dropped.length === 0) {
-    ctx.res.removeHeader('x-loopgate-dropped-params');
+    removeAnswerHeader(ctx, 'x-loopgate-dropped-params');
     return;
   }
-  ctx.res.setHeader('x-loopgate-dropped-params', dropped.join(', '));
+  setAnswerHeader(ctx, 'x-loopgate-dropped-params', dropped.join(', '));
   deps.logger.log('info', 'Dropped parameters the upstream cannot take (drop_params)', { id: ctx.id, params: dropped.join(','), deployment: deployment.id });
 }
 
@@ -176,9 +181,9 @@ function commit({ ctx, turn, timing }: AttemptScope): void {
 
 export function routeHeaders(ctx: RequestContext, attempts: number, backoffMs: number, timing: Timing): void {
   const overhead = performance.now() - timing.startedAt - timing.upstreamMs - backoffMs;
-  if (ctx.deployment) ctx.res.setHeader('x-loopgate-deployment', ctx.deployment.id);
-  ctx.res.setHeader('x-loopgate-attempts', String(attempts));
-  ctx.res.setHeader('x-loopgate-overhead-ms', Math.max(0, overhead).toFixed(2));
+  if (ctx.deployment) setAnswerHeader(ctx, 'x-loopgate-deployment', ctx.deployment.id);
+  setAnswerHeader(ctx, 'x-loopgate-attempts', String(attempts));
+  setAnswerHeader(ctx, 'x-loopgate-overhead-ms', Math.max(0, overhead).toFixed(2));
 }
 
 /**
@@ -213,28 +218,30 @@ async function pipeStream(
   const latencyMs = performance.now() - sentAt;
   timing.upstreamMs += latencyMs;
   commit(scope);
-  res.writeHead(upstream.statusCode, {
+  writeHead(ctx, upstream.statusCode, {
     ...clientHeadersFromUpstream(upstream.headers),
     'content-type': dialect.streamContentType ?? EVENT_STREAM,
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
   });
-  res.flushHeaders();
-  let sent: string[] | null = [];
-  const write = async (out: Buffer | string): Promise<void> => {
-    if (out.length === 0) return;
+  // Headers go out with the first bytes in one write; alone only when the first chunk gave nothing to send yet.
+  if (firstOut.length === 0) res.flushHeaders();
+  let sent: string[] | null = scope.keepSent ? [] : null;
+  /** False when the socket is full (the caller then waits for it to drain); no promise per chunk otherwise. */
+  const write = (out: Buffer | string): boolean => {
+    if (out.length === 0) return true;
     sent?.push(out.toString());
-    if (!res.write(out)) await drained(res);
+    return res.write(out);
   };
   try {
-    await write(firstOut);
+    if (!write(firstOut)) await drained(res);
     if (!first.done) {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-        await write(onChunk(next.value));
+        if (!write(onChunk(next.value))) await drained(res);
         if (res.destroyed) return { latencyMs, sent: null, contentType: '' };
       }
     }
-    await write(onEnd());
+    if (!write(onEnd())) await drained(res);
     // Not part of the answer: never cached, never replayed to another client.
     if (scope.epilogue && !res.write(scope.epilogue(usage(), latencyMs))) await drained(res);
   } catch (error) {
@@ -272,13 +279,13 @@ export async function replay(
   hit: { stream: boolean; contentType: string; chunks: string[]; usage: TokenUsage | null },
   timing: Timing,
 ): Promise<void> {
-  ctx.res.setHeader('x-loopgate-cache', 'hit');
-  ctx.res.setHeader('x-loopgate-overhead-ms', (performance.now() - timing.startedAt).toFixed(2));
+  setAnswerHeader(ctx, 'x-loopgate-cache', 'hit');
+  setAnswerHeader(ctx, 'x-loopgate-overhead-ms', (performance.now() - timing.startedAt).toFixed(2));
   // Nothing went upstream, so nothing is spent; the tokens are the answer's as first served.
   ctx.usage = hit.usage;
   ctx.cached = true;
   if (!hit.stream) return sendJson(ctx, 200, hit.chunks.join(''));
-  ctx.res.writeHead(200, { 'content-type': hit.contentType, 'cache-control': 'no-cache' });
+  writeHead(ctx, 200, { 'content-type': hit.contentType, 'cache-control': 'no-cache' });
   for (const chunk of hit.chunks) {
     if (!ctx.res.write(chunk)) await drained(ctx.res);
   }

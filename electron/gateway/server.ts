@@ -14,7 +14,8 @@ import { AuthThrottle, WrongKeyError } from './auth-throttle.js';
 import { applyBodyPolicy, bodyPolicy } from './body.js';
 import { clientName } from './client-name.js';
 import { HostGuard } from './host-guard.js';
-import { sendError, sendJson, type RequestContext } from './context.js';
+import { adoptAnswerHeaders, sendError, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
+import { ClientSignal } from '../core/client-signal.js';
 import type { ApiHandlers } from '../../shared/api.js';
 import { anthropicDialect } from '../dialects/anthropic/index.js';
 import { apiHandlers, createServices, type LiveRouting } from '../services/index.js';
@@ -283,7 +284,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       async (ctx) => {
         requireMetricsAccess(ctx);
         const body = await metrics.render();
-        ctx.res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        writeHead(ctx, 200, { 'content-type': metrics.registry.contentType });
         ctx.res.end(body);
       },
     ],
@@ -400,16 +401,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
-    const abort = new AbortController();
+    const signal = new ClientSignal();
+    const id = randomUUID();
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const ctx: RequestContext = {
-      id: randomUUID(),
+      id,
       req,
       res,
       path: queryAt === -1 ? url : url.slice(0, queryAt),
       search: queryAt === -1 ? '' : url.slice(queryAt + 1),
-      signal: abort.signal,
+      signal,
+      headers: draining ? ['x-request-id', id, 'connection', 'close'] : ['x-request-id', id],
       caller: null,
       model: null,
       deployment: null,
@@ -424,10 +427,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       attempts: [],
       failure: null,
     };
-    res.setHeader('x-request-id', ctx.id);
-    if (draining) res.setHeader('connection', 'close');
     res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
+      if (!res.writableFinished) signal.abort();
       finish(ctx, started);
     });
     applyBodyPolicy(req, bodies);
@@ -437,7 +438,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (!hosts.allowsHost(req.headers.host)) {
         throw new GatewayError('permission', 'Loopgate answers only to localhost, 127.0.0.1, [::1] and the names in general_settings.allowed_hosts.');
       }
-      if (ctx.path === '/ui' || ctx.path.startsWith('/ui/')) return await handleUi(ui, ctx);
+      if (ctx.path === '/ui' || ctx.path.startsWith('/ui/')) {
+        adoptAnswerHeaders(ctx);
+        return await handleUi(ui, ctx);
+      }
       const method = req.method ?? 'GET';
       const handler = resolve(method, ctx.path);
       if (!handler) throw new GatewayError('not_found', `No route for ${method} ${ctx.path}.`);
@@ -450,7 +454,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (error.code === 'internal') logger.log('error', 'unhandled', { id: ctx.id, error: thrown instanceof Error ? (thrown.stack ?? String(thrown)) : String(thrown) });
       ctx.failure ??= { code: error.code, message: error.message };
       // A body refused half-way is not read on: the connection closes after the answer.
-      if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
+      if (!req.complete && !res.headersSent) setAnswerHeader(ctx, 'connection', 'close');
       if (!res.headersSent) sendError(ctx, error);
       else res.end();
     }

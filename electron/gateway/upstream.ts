@@ -4,6 +4,7 @@
 // sent once more on a fresh connection: that is the keep-alive race, not a failing upstream.
 import { subscribe } from 'node:diagnostics_channel';
 import { Client, Pool, type Dispatcher } from 'undici';
+import type { ClientSignal } from '../core/client-signal.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
 
@@ -62,7 +63,7 @@ export interface UpstreamCall {
   headers: Record<string, string>;
   body: string;
   stream: boolean;
-  signal: AbortSignal;
+  signal: AbortSignal | ClientSignal;
 }
 
 export async function callUpstream(pools: UpstreamPools, call: UpstreamCall): Promise<Dispatcher.ResponseData> {

@@ -3,6 +3,7 @@
 // Router of every start, end, success and failure so cooldowns follow. Nothing here knows HTTP:
 // the caller's attempt does the upstream call and says, by `commit()`, when the client starts
 // hearing from it; from then on a failure is final.
+import { ClientSignal } from '../core/client-signal.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
@@ -45,7 +46,7 @@ export interface AttemptPlan {
   /** The model group the client asked for (aliases already resolved). */
   group: string;
   /** The client's signal: once it aborts, no further attempt starts. */
-  signal: AbortSignal;
+  signal: AbortSignal | ClientSignal;
   /** Jitter for the backoff. */
   random: RandomSource;
   /** Told of each failed attempt, for the log. */
@@ -132,7 +133,7 @@ export async function runAttempts<T extends AttemptSuccess>(plan: AttemptPlan, a
       route.via = 'retry';
       const wait = backoffMs(spent.attempts, router.settings.retryAfterMs, plan.random);
       spent.backoffMs += wait;
-      await sleep(wait, signal);
+      await sleep(wait, signal instanceof ClientSignal ? signal.toAbortSignal() : signal);
       if (signal.aborted) return abandoned();
       continue;
     }

@@ -6,7 +6,8 @@ import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView, UsageP
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/index.js';
 import type { LogRetention, RequestLogEntry, SpendLogQuery, StoredLogRetention } from '../store/request-log.js';
-import { utcDay, type DailySpend } from '../store/usage.js';
+import type { DailySpend } from '../store/usage.js';
+import { utcDay } from '../store/utc-day.js';
 import { notFound, storeChange } from './errors.js';
 import type { PendingUsage } from './ports.js';
 import { parseInput } from './validation.js';

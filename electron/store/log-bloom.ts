@@ -22,16 +22,27 @@ export class Bloom {
   }
 
   mightHave(value: string): boolean {
-    for (const bit of this.positions(value)) if ((this.bits[bit >>> 3]! & (1 << (bit & 7))) === 0) return false;
+    const [h1, step, size] = this.hashes(value);
+    for (let i = 0; i < HASHES; i++) {
+      const bit = (h1 + i * step) % size;
+      if ((this.bits[bit >>> 3]! & (1 << (bit & 7))) === 0) return false;
+    }
     return true;
   }
 
   private add(value: string): void {
-    for (const bit of this.positions(value)) this.bits[bit >>> 3] = this.bits[bit >>> 3]! | (1 << (bit & 7));
+    const [h1, step, size] = this.hashes(value);
+    for (let i = 0; i < HASHES; i++) {
+      const bit = (h1 + i * step) % size;
+      this.bits[bit >>> 3] = this.bits[bit >>> 3]! | (1 << (bit & 7));
+    }
   }
 
-  /** Double hashing (Kirsch–Mitzenmacher): k positions from two 32-bit FNV-1a variants. */
-  private *positions(value: string): Generator<number> {
+  /**
+   * Double hashing (Kirsch–Mitzenmacher): position i is (h1 + i·step) mod size, from two 32-bit
+   * FNV-1a variants. Plain loops, not a generator: sealing a segment hashes tens of thousands of values.
+   */
+  private hashes(value: string): [h1: number, step: number, size: number] {
     let h1 = 0x811c9dc5;
     let h2 = 0x01000193;
     for (let i = 0; i < value.length; i++) {
@@ -39,8 +50,6 @@ export class Bloom {
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
     }
-    const size = this.bits.length * 8;
-    const step = (h2 | 1) >>> 0;
-    for (let i = 0; i < HASHES; i++) yield ((h1 >>> 0) + i * step) % size;
+    return [h1 >>> 0, (h2 | 1) >>> 0, this.bits.length * 8];
   }
 }

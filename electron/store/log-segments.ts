@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ConflictError } from './errors.js';
 import { syncDirectory, writeFileAtomic } from './files.js';
 import { Bloom } from './log-bloom.js';
+import { utcDay } from './utc-day.js';
 import {
   matchesQuery,
   newestFirst,
@@ -54,10 +55,6 @@ interface Segment {
 const idValue = (id: string): string => `i:${id}`;
 const keyValue = (keyId: string | null): string => `k:${keyId ?? ''}`;
 const modelValue = (model: string | null): string => `m:${model ?? ''}`;
-
-function utcDay(time: number): string {
-  return new Date(time).toISOString().slice(0, 10);
-}
 
 function emptySegment(name: string, day: string): Segment {
   return { name, day, bytes: 0, rows: 0, minTime: Infinity, maxTime: -Infinity, okRows: 0, errorRows: 0, bloom: null, values: new Set() };

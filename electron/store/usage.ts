@@ -57,10 +57,6 @@ export interface UsageRepository {
   dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]>;
 }
 
-export function utcDay(time: number): string {
-  return new Date(time).toISOString().slice(0, 10);
-}
-
 export class SqlJsUsageRepository implements UsageRepository {
   constructor(private readonly db: StoreDatabase) {}
 

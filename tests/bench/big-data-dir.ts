@@ -7,7 +7,8 @@ import { mkdir } from 'node:fs/promises';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { openStore } from '../../electron/store/index.js';
 import type { RequestLogEntry } from '../../electron/store/request-log.js';
-import { utcDay, type DailySpendIncrement } from '../../electron/store/usage.js';
+import type { DailySpendIncrement } from '../../electron/store/usage.js';
+import { utcDay } from '../../electron/store/utc-day.js';
 import { tempDir } from '../helpers/cli.js';
 import { logRow, newKey } from '../helpers/store.js';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { startGateway } from '../../electron/gateway/start.js';
 import { hashKey } from '../../electron/services/key-secrets.js';
-import { utcDay } from '../../electron/store/usage.js';
+import { utcDay } from '../../electron/store/utc-day.js';
 import { tempDir } from '../helpers/cli.js';
 import { type TestGateway } from '../helpers/gateway.js';
 import { createTestDatabase } from '../helpers/services/postgres.js';

@@ -186,6 +186,7 @@ export const anthropicDialect: InboundDialect = {
   streamErrorEvent: (error) => `event: error\ndata: ${anthropicErrorJson(errorType(error.code), error.message)}\n\n`,
   nativeBody: (request, upstreamModel, clientText) => (clientText !== null && request.model === upstreamModel ? clientText : JSON.stringify({ ...request, model: upstreamModel })),
   nativeUsage: (body) => usageFromAnthropic(body.usage as AnthropicUsage | undefined),
+  usageMember: 'usage',
   nativeStreamScanner: () => new AnthropicNativeScanner(),
 };
 

@@ -51,5 +51,6 @@ export const chatDialect: InboundDialect = {
   streamErrorEvent: (error) => `data: ${openAIErrorBody(error)}\n\n`,
   nativeBody: (request, upstreamModel, clientText) => prepareOpenAIBody('chat', request, upstreamModel, clientText).body,
   nativeUsage: (body) => usageFromOpenAI(body),
+  usageMember: 'usage',
   nativeStreamScanner: (request) => new OpenAIStreamRelay(!wantsUsage(request)),
 };

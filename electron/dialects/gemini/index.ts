@@ -72,6 +72,7 @@ function geminiDialect(sse: boolean): InboundDialect {
     streamErrorEvent: (error) => (sse ? `data: ${errorBody(error)}\r\n\r\n` : `,\r\n${errorBody(error)}]`),
     nativeBody: (request) => JSON.stringify(clientBody(request)),
     nativeUsage: (body) => usageFromGemini(body.usageMetadata),
+    usageMember: 'usageMetadata',
     nativeStreamScanner: () => new GeminiNativeScanner(new Framing(sse)),
   };
 }
