@@ -47,6 +47,8 @@ interface StreamControl {
 export interface MockOptions {
   /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
+  /** Off for the benchmark: millions of recorded requests would make the mock itself stall in GC. */
+  record?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -68,7 +70,7 @@ export async function startMockOpenAI(options: MockOptions = {}): Promise<MockUp
         body = null;
       }
       const [rawPath, query = ''] = (req.url ?? '/').split('?') as [string, string?];
-      requests.push({ method: req.method ?? 'GET', path: rawPath, headers: req.headers, body });
+      if (options.record !== false) requests.push({ method: req.method ?? 'GET', path: rawPath, headers: req.headers, body });
       // Azure's layout: /openai/deployments/<deployment>/<endpoint>?api-version=..., key in api-key.
       const azure = /^\/openai\/deployments\/([^/]+)(\/.*)$/.exec(rawPath);
       if (azure) {
