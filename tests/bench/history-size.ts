@@ -57,11 +57,16 @@ function launch(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     let out = '';
     let errors = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    const read = (chunk: Buffer): void => {
       out += chunk.toString();
       const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) resolve({ child, url: match[1]! });
-    });
+      if (!match) return;
+      // Drained unread from here on (see processes.ts launch).
+      child.stdout.off('data', read);
+      child.stdout.resume();
+      resolve({ child, url: match[1]! });
+    };
+    child.stdout.on('data', read);
     // Kept short: only the tail says why a start failed.
     child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${errors.trim()}`)));

@@ -17,14 +17,18 @@ export function launch(command: string, args: string[], env: NodeJS.ProcessEnv =
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} printed no URL within 30 s`)), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
+    const read = (chunk: Buffer): void => {
       out += chunk.toString();
       const match = /http:\/\/(?:127\.0\.0\.1|localhost):(\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${match[1]}`, pid: child.pid! });
-      }
-    });
+      if (!match) return;
+      clearTimeout(timer);
+      // From here on the output is drained unread: a pipe left full blocks a Node child's
+      // synchronous stdout writes, and with them its whole event loop (it read as a stall).
+      child.stdout.off('data', read);
+      child.stdout.resume();
+      resolve({ child, url: `http://127.0.0.1:${match[1]}`, pid: child.pid! });
+    };
+    child.stdout.on('data', read);
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${args.join(' ')} exited with ${code}`));
