@@ -25,6 +25,8 @@ const SETTLE_MS = 30_000;
 export interface Cell {
   /** Requests per second at 32 connections, median of the rounds. */
   rps: number;
+  /** The slowest round's: a stall or a collapse shows here, whatever the median says. */
+  minRps: number;
   p50Ms32: number;
   p99Ms32: number;
   p50Ms1: number;
@@ -172,6 +174,7 @@ async function measureCell(target: Target, workload: WorkloadName): Promise<Cell
   const middle = rounds.find((round) => round.rps === median(rounds.map((r) => r.rps)))!;
   const cell: Cell = {
     rps: middle.rps,
+    minRps: Math.min(...rounds.map((round) => round.rps)),
     p50Ms32: middle.p50Ms,
     p99Ms32: middle.p99Ms,
     p50Ms1: percentile(single.latencyMs, 50),

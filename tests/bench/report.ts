@@ -60,6 +60,12 @@ export function checks(result: CompareResult): Check[] {
     }
   }
   add('non-2xx answers and socket errors (upstream, bare proxy, Loopgate)', failures, (v) => v === 0, (v) => String(v));
+  // Never collapse under load: every 4 s round of every workload keeps most of the median's pace.
+  const steadiness = (['chat', 'stream', 'messages'] as const)
+    .map((workload) => cell(result, workload, 'loopgate'))
+    .filter((c) => c !== null && c !== undefined)
+    .map((c) => (c.rps > 0 ? c.minRps / c.rps : 0));
+  add('Loopgate slowest round vs its median, every workload (≥ 0.5: no stall)', steadiness.length > 0 ? Math.min(...steadiness) : null, (v) => v >= 0.5);
   const chat = { direct: cell(result, 'chat', 'direct'), bare: cell(result, 'chat', 'bare'), loopgate: cell(result, 'chat', 'loopgate') };
   add('chat throughput vs the bare proxy (≥ 0.85)', chat.loopgate && chat.bare ? chat.loopgate.rps / chat.bare.rps : null, (v) => v >= 0.85);
   add(
