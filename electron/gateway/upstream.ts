@@ -16,9 +16,16 @@ import { GatewayError } from '../core/errors.js';
 const KEEP_ALIVE_MS = 30_000;
 const POOL_OPTIONS = { keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1 } as const;
 
-/** Requests per socket so far, and the requests written on a reused socket still waiting for headers. */
+/**
+ * The race shows as the socket closing at once; a reset after that may come from an upstream that
+ * already took the request (a proxy dropping a long completion), and a resend would run it twice.
+ */
+const RACE_WINDOW_MS = 1_000;
+/** How a connection closed under us; a timeout is never the race. */
+const CLOSED_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+/** Requests per socket so far, and when each request written on a reused socket went out (until its headers arrive). */
 const sentOnSocket = new WeakMap<object, number>();
-const awaitingOnReused = new WeakSet<object>();
+const awaitingOnReused = new WeakMap<object, number>();
 /** Errors that ended a request on a reused socket before its answer's headers. */
 const staleConnectionErrors = new WeakSet<object>();
 // undici reports each request's socket and outcome on these channels (its stable diagnostics API).
@@ -26,14 +33,18 @@ subscribe('undici:client:sendHeaders', (message) => {
   const { request, socket } = message as { request: object; socket: object };
   const sent = sentOnSocket.get(socket) ?? 0;
   sentOnSocket.set(socket, sent + 1);
-  if (sent > 0) awaitingOnReused.add(request);
+  if (sent > 0) awaitingOnReused.set(request, performance.now());
 });
 subscribe('undici:request:headers', (message) => {
   awaitingOnReused.delete((message as { request: object }).request);
 });
 subscribe('undici:request:error', (message) => {
   const { request, error } = message as { request: object; error: unknown };
-  if (awaitingOnReused.delete(request) && typeof error === 'object' && error !== null) staleConnectionErrors.add(error);
+  const sentAt = awaitingOnReused.get(request);
+  awaitingOnReused.delete(request);
+  if (sentAt === undefined || typeof error !== 'object' || error === null) return;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && CLOSED_CODES.has(code) && performance.now() - sentAt <= RACE_WINDOW_MS) staleConnectionErrors.add(error);
 });
 
 export class UpstreamPools {

@@ -98,3 +98,49 @@ describe('an upstream that closes idle keep-alive connections as they are reused
     expect(health).toMatchObject({ healthy_count: 2, unhealthy_count: 0 });
   });
 });
+
+describe('an upstream that took the request and is slow or drops it late', () => {
+  it('sends a request that timed out or was reset after a while on a reused connection once, not twice', async () => {
+    let received = 0;
+    const slow: Server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received++;
+        const prompt = received === 1 ? 'fast' : 'slow';
+        if (prompt === 'fast') {
+          const body = JSON.stringify({ id: 'x', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+          return;
+        }
+        // Already working on it (billed upstream): first a wait past the gateway's timeout, then a reset.
+        setTimeout(() => req.socket.destroy(), 1_500);
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    const timed = await startTestGateway(`
+model_list:${openaiModel('slow', 'slow', `${url}/v1`)}
+router_settings:
+  num_retries: 0
+  timeout: 1
+`);
+    try {
+      const ask = () =>
+        fetch(`${timed.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'slow', messages: [{ role: 'user', content: 'hi' }] }),
+        }).then(async (response) => (await response.arrayBuffer(), response.status));
+      expect(await ask()).toBe(200);
+      // Reuses the kept-alive socket; the upstream receives it, then the gateway's 1 s timeout fires.
+      expect(await ask()).toBeGreaterThanOrEqual(500);
+      await new Promise((resolve) => setTimeout(resolve, 1_800));
+      expect(received).toBe(2);
+    } finally {
+      await timed.close();
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+});
