@@ -78,7 +78,7 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
 }
 
 function parseObject(bytes: Buffer, maxDepth: number): Record<string, unknown> {
-  const depth = nestingDepth(bytes, maxDepth);
+  const { depth, topLevelCommas } = scan(bytes, maxDepth);
   if (depth > maxDepth) {
     throw new GatewayError('invalid_request', `The request body's JSON is nested more than ${maxDepth} levels deep.`);
   }
@@ -92,14 +92,22 @@ function parseObject(bytes: Buffer, maxDepth: number): Record<string, unknown> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new GatewayError('invalid_request', 'The request body must be a JSON object.');
   }
-  texts.set(parsed, text);
+  // The client's own text stands for the body only if it says what the parsed object says: with a
+  // key given twice, JSON.parse keeps the last, an upstream may keep the first, and what was
+  // checked (the model, stream_options) would not be what is sent.
+  const members = Object.keys(parsed).length;
+  if (members === 0 || members === topLevelCommas + 1) texts.set(parsed, text);
   return parsed as Record<string, unknown>;
 }
 
-/** The deepest nesting of arrays and objects, counted on the bytes; stops once past `max`. */
-function nestingDepth(bytes: Uint8Array, max: number): number {
+/**
+ * The deepest nesting of arrays and objects, counted on the bytes (stops once past `max`), and the
+ * commas between the top-level object's members (members − 1, duplicates included).
+ */
+function scan(bytes: Uint8Array, max: number): { depth: number; topLevelCommas: number } {
   let depth = 0;
   let deepest = 0;
+  let commas = 0;
   let inString = false;
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i]!;
@@ -111,11 +119,12 @@ function nestingDepth(bytes: Uint8Array, max: number): number {
       depth++;
       if (depth > deepest) {
         deepest = depth;
-        if (deepest > max) return deepest;
+        if (deepest > max) return { depth: deepest, topLevelCommas: commas };
       }
     } else if (byte === 0x7d || byte === 0x5d) depth--;
+    else if (byte === 0x2c && depth === 1) commas++;
   }
-  return deepest;
+  return { depth: deepest, topLevelCommas: commas };
 }
 
 /**

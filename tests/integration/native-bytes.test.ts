@@ -63,4 +63,12 @@ describe('the body a native relay sends upstream', () => {
     expect(answer.status).toBe(200);
     expect(JSON.parse(received.at(-1)!)).toEqual({ model: 'upstream-name', seed: 7, messages: [{ role: 'user', content: 'hi' }] });
   });
+
+  it('is what was checked when a key comes twice: the parsed body, not the text (an upstream may keep the first value)', async () => {
+    const answer = await send('{"model": "other", "model": "same", "stream_options": {"include_usage": false}, "messages": [{"role": "user", "content": "hi"}]}');
+    expect(answer.status).toBe(200);
+    const sent = received.at(-1)!;
+    expect(sent).not.toContain('"other"');
+    expect(JSON.parse(sent)).toMatchObject({ model: 'same', messages: [{ role: 'user', content: 'hi' }] });
+  });
 });
