@@ -273,9 +273,15 @@ export class SegmentRequestLog implements RequestLogRepository {
     await syncDirectory(this.dir);
     const segment = emptySegment(name, day);
     this.openSegment = segment;
-    // Known segments get the new one; if they are not loaded yet, loading will find its file.
+    // Known segments get the new one; if they are not loaded yet, loading will find its file. A
+    // load that ran while the file was being created may already list it, empty: that entry is
+    // replaced, or a prune would take the stale copy for an old segment and delete the live file.
     const known = this.segments ? await this.segments : null;
-    if (known && !known.includes(segment)) known.push(segment);
+    if (known) {
+      const at = known.findIndex((entry) => entry.name === name);
+      if (at === -1) known.push(segment);
+      else known[at] = segment;
+    }
   }
 
   /** Closes the open segment and writes its summary beside it. */
@@ -304,7 +310,7 @@ export class SegmentRequestLog implements RequestLogRepository {
   }
 
   private async remove(segment: Segment): Promise<void> {
-    if (segment === this.openSegment) {
+    if (segment.name === this.openSegment?.name) {
       this.openSegment = null;
       await this.handle?.close();
       this.handle = null;
