@@ -41,8 +41,15 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     const deployments = new PgDeploymentRepository(db, () => routing.changed());
     const keys = new PgKeyRepository(db);
     const changes = trackChanges({ keys, deployments, routing });
+    // The keys this instance knows, so a resync also drops those deleted while it was not listening.
+    let knownKeyIds = new Set((await keys.loadAllForAuth()).map((key) => key.id));
+    keys.onChange((id, key) => void (key ? knownKeyIds.add(id) : knownKeyIds.delete(id)));
     const resync = async (): Promise<void> => {
-      for (const key of await keys.loadAllForAuth()) await changes.applyRemoteChange({ table: 'keys', id: key.id });
+      const current = await keys.loadAllForAuth();
+      const present = new Set(current.map((key) => key.id));
+      for (const id of knownKeyIds) if (!present.has(id)) await changes.applyRemoteChange({ table: 'keys', id });
+      knownKeyIds = present;
+      for (const key of current) await changes.applyRemoteChange({ table: 'keys', id: key.id });
       await changes.applyRemoteChange({ table: 'deployments' });
       await changes.applyRemoteChange({ table: 'routing' });
     };

@@ -99,6 +99,20 @@ describe('PostgreSQL store: two instances on one database', () => {
     expect(published).toEqual([]);
   });
 
+  it('drops a key deleted while it was not listening, once its listening connection is back', async () => {
+    const first = await openTestPgStore();
+    const b = closing((await openTestPgStore(first.databaseUrl, first.dataDir)).store);
+    const a = closing(first.store);
+    const created = await a.keys.create(newKey({ keyAlias: 'gone-while-deaf' }));
+    const heard: Array<[string, StoredKey | null]> = [];
+    b.keys.onChange((id, key) => heard.push([id, key]));
+    await eventually(() => heard.length === 1, 'B hears the new key');
+    // Deleted with no notice (as if sent while B's listener was down), then B's listener is cut.
+    await rawQuery(first.databaseUrl, `DELETE FROM virtual_keys WHERE id = '${created.id}'`);
+    await rawQuery(first.databaseUrl, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()");
+    await eventually(() => heard.some(([id, key]) => id === created.id && key === null), 'B drops the deleted key after reconnecting');
+  });
+
   it('lets one of two instances win a versioned update of the same row; the other gets a conflict with the winner', async () => {
     const [a, b] = await pair();
     const key = await a.keys.create(newKey());
