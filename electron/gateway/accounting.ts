@@ -87,6 +87,12 @@ export class Accounting {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     await this.flush();
+    // The process is about to end: what the database never took is lost, and the log says how much.
+    if (this.writes.pending) {
+      this.logger.log('error', `Stopping while the database is unavailable: usage totals and ${this.writes.queuedRows} request-log rows were not written`, {
+        queued_log_rows: this.writes.queuedRows,
+      });
+    }
   }
 
   /** Refuses a key whose budget is spent; starts a new budget period first when one is due. */

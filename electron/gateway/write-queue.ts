@@ -57,6 +57,11 @@ export class StoreWriteQueue {
     return !this.failing;
   }
 
+  /** Whether anything is still waiting for the database (usage totals or log rows). */
+  get pending(): boolean {
+    return this.usage !== null || this.rows.length > 0;
+  }
+
   /** Log rows waiting for the database. */
   get queuedRows(): number {
     return this.rows.length;
