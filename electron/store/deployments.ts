@@ -98,8 +98,7 @@ export class SqlJsDeploymentRepository implements DeploymentRepository {
   }
 
   async create(deployment: NewDeployment): Promise<StoredDeployment> {
-    const settings = { ...defaultDeploymentSettings(), ...definedSettings(deployment) };
-    const fields = { ...pick(deployment, ['id', 'modelName', 'providerId', 'upstreamModel', 'createdAt']), ...settings, updatedAt: deployment.createdAt };
+    const fields = newDeploymentRow(deployment);
     const row = await this.db.write((tx) => {
       try {
         DEPLOYMENTS.insert(tx, fields);
@@ -168,7 +167,13 @@ export class SqlJsDeploymentRepository implements DeploymentRepository {
   }
 }
 
+/** A new deployment's row, for every store: the settings it leaves out take their defaults. */
+export function newDeploymentRow(deployment: NewDeployment): Omit<StoredDeployment, 'version'> {
+  const settings = { ...defaultDeploymentSettings(), ...definedSettings(deployment) };
+  return { ...pick(deployment, ['id', 'modelName', 'providerId', 'upstreamModel', 'createdAt']), ...settings, updatedAt: deployment.createdAt };
+}
+
 /** The settings a new deployment names; the ones it leaves out take their defaults. */
-export function definedSettings(deployment: Partial<DeploymentSettings>): Partial<DeploymentSettings> {
+function definedSettings(deployment: Partial<DeploymentSettings>): Partial<DeploymentSettings> {
   return Object.fromEntries(SETTINGS.filter((name) => deployment[name] !== undefined).map((name) => [name, deployment[name]]));
 }

@@ -112,6 +112,11 @@ export function withoutHash(key: StoredKey): VirtualKey {
   return rest;
 }
 
+/** A new key's row, for every store (its counters start at their column defaults). */
+export function newKeyRow(key: NewKey): Partial<StoredKey> {
+  return { ...pick(key, ['id', 'keyHash', 'keyPrefix', 'createdAt', 'createdBy', ...SETTINGS]), updatedAt: key.createdAt };
+}
+
 /** The list's filters as SQL, the same for every store. */
 export function keyListWhere(query: KeyListQuery): Where {
   const where = new Where();
@@ -152,7 +157,7 @@ export class SqlJsKeyRepository implements KeyRepository {
   }
 
   async create(key: NewKey): Promise<VirtualKey> {
-    const fields = { ...pick(key, ['id', 'keyHash', 'keyPrefix', 'createdAt', 'createdBy', ...SETTINGS]), updatedAt: key.createdAt };
+    const fields = newKeyRow(key);
     const row = await this.db.write((tx) => {
       KEYS.insert(tx, fields);
       return this.row(tx, key.id)!;

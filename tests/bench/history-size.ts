@@ -2,7 +2,7 @@
 // request log and with 1,000,000 log rows, side by side: per-request latency, RSS and key-store snapshot time as
 // ratios; and start-up (until /health/liveliness answers) on an empty data dir, on the big one,
 // and on the big one after kill -9, against the issue's absolute targets.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,8 +12,9 @@ import { request } from 'undici';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { SNAPSHOT_FILE } from '../../electron/store/database.js';
 import { openStore } from '../../electron/store/index.js';
-import { CLI_PATH, PROJECT_ROOT, tempDir } from '../helpers/cli.js';
+import { CLI_PATH, tempDir } from '../helpers/cli.js';
 import { buildDataDir } from './big-data-dir.js';
+import { launch } from './processes.js';
 
 const KEYS = 10_000;
 const LOG_ROWS = 1_000_000;
@@ -52,31 +53,10 @@ async function cachedDir(name: string, withLog: boolean): Promise<string> {
   return dir;
 }
 
-function launch(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let errors = '';
-    const read = (chunk: Buffer): void => {
-      out += chunk.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (!match) return;
-      // Drained unread from here on (see processes.ts launch).
-      child.stdout.off('data', read);
-      child.stdout.resume();
-      resolve({ child, url: match[1]! });
-    };
-    child.stdout.on('data', read);
-    // Kept short: only the tail says why a start failed.
-    child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${errors.trim()}`)));
-  });
-}
-
 /** Spawns `loopgate serve` and waits until /health/liveliness answers 200; returns the time that took. */
 async function serve(dir: string, config: string): Promise<{ child: ChildProcess; url: string; startMs: number }> {
   const started = performance.now();
-  const { child, url } = await launch([CLI_PATH, 'serve', '--config', config, '--port', '0', '--data-dir', dir]);
+  const { child, url } = await launch(process.execPath, [CLI_PATH, 'serve', '--config', config, '--port', '0', '--data-dir', dir], process.env, 'tail');
   for (;;) {
     const answer = await request(`${url}/health/liveliness`).catch(() => null);
     await answer?.body.dump();
@@ -139,7 +119,7 @@ async function startupMs(dir: string, config: string, crash: boolean): Promise<n
 }
 
 export async function benchHistorySize(): Promise<HistorySizeResult> {
-  const upstream = await launch(['--import', 'tsx', 'tests/bench/upstream-server.ts']);
+  const upstream = await launch(process.execPath, ['--import', 'tsx', 'tests/bench/upstream-server.ts']);
   const configDir = tempDir('loopgate-bench-config-');
   const config = join(configDir, 'config.yaml');
   writeFileSync(config, `model_list:\n  - model_name: bench\n    litellm_params:\n      model: openai/mock-gpt\n      api_base: ${upstream.url}/v1\ngeneral_settings:\n  master_key: sk-bench\n`);

@@ -12,10 +12,18 @@ export interface Launched {
 }
 
 /** Starts a process and waits (up to 30 s) for an http://127.0.0.1:<port> or localhost URL on its stdout. */
-export function launch(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Launched> {
-  const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'], env });
+/**
+ * `errors: 'tail'` keeps the last of its stderr for the error a failed start gives; the processes
+ * measured under load leave it unread ('ignore'), so reading their logs costs the bench no CPU.
+ */
+export function launch(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, errors: 'ignore' | 'tail' = 'ignore'): Promise<Launched> {
+  const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', errors === 'tail' ? 'pipe' : 'ignore'], env });
+  // stdout is always a pipe here (stdio above); the typings cannot tell from the conditional stderr.
+  const stdout = child.stdout!;
   return new Promise((resolve, reject) => {
     let out = '';
+    let tail = '';
+    child.stderr?.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-2000)));
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} printed no URL within 30 s`)), 30_000);
     const read = (chunk: Buffer): void => {
       out += chunk.toString();
@@ -24,14 +32,14 @@ export function launch(command: string, args: string[], env: NodeJS.ProcessEnv =
       clearTimeout(timer);
       // From here on the output is drained unread: a pipe left full blocks a Node child's
       // synchronous stdout writes, and with them its whole event loop (it read as a stall).
-      child.stdout.off('data', read);
-      child.stdout.resume();
+      stdout.off('data', read);
+      stdout.resume();
       resolve({ child, url: `http://127.0.0.1:${match[1]}`, pid: child.pid! });
     };
-    child.stdout.on('data', read);
+    stdout.on('data', read);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited with ${code}`));
+      reject(new Error(`${args.join(' ')} exited with ${code}${tail ? `: ${tail.trim()}` : ''}`));
     });
   });
 }

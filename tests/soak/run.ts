@@ -10,10 +10,10 @@
 // recorded for the traffic key equal the usage the mock reported.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../bench/processes.js';
 import { startTolerantUpstream, type TolerantUpstream } from '../helpers/mock-tolerant.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -43,17 +43,6 @@ interface Stats {
 
 function log(message: string): void {
   process.stdout.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function configYaml(upstream: string): string {

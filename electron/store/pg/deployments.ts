@@ -3,9 +3,8 @@
 // refused by the foreign key.
 import { pick } from '../columns.js';
 import {
-  defaultDeploymentSettings,
-  definedSettings,
   DEPLOYMENTS,
+  newDeploymentRow,
   SETTINGS,
   type DeploymentChange,
   type DeploymentRepository,
@@ -38,8 +37,7 @@ export class PgDeploymentRepository implements DeploymentRepository {
   }
 
   async create(deployment: NewDeployment): Promise<StoredDeployment> {
-    const settings = { ...defaultDeploymentSettings(), ...definedSettings(deployment) };
-    const fields = { ...pick(deployment, ['id', 'modelName', 'providerId', 'upstreamModel', 'createdAt']), ...settings, updatedAt: deployment.createdAt };
+    const fields = newDeploymentRow(deployment);
     const row = await this.db.transaction(async (tx) => {
       try {
         await insertRows(tx, DEPLOYMENTS, [fields]);

@@ -2,7 +2,7 @@
 // column map (keys.ts); edits are versioned updates, usage counters atomic increments.
 import type { KeySettings, KeyStatus, VirtualKey } from '../../../shared/keys.js';
 import { pick, placeholders } from '../columns.js';
-import { KEYS, keyListWhere, SETTINGS, STATUS_WHERE, withoutHash, type KeyChangeListener, type KeyListQuery, type KeyRepository, type KeyUsageIncrement, type NewKey, type StoredKey } from '../keys.js';
+import { KEYS, keyListWhere, newKeyRow, SETTINGS, STATUS_WHERE, withoutHash, type KeyChangeListener, type KeyListQuery, type KeyRepository, type KeyUsageIncrement, type NewKey, type StoredKey } from '../keys.js';
 import { insertRows, selectAll, selectOne, type PgDatabase, type PgReader, type PgTx } from './database.js';
 import { updateVersioned } from './versioned.js';
 
@@ -24,7 +24,7 @@ export class PgKeyRepository implements KeyRepository {
   }
 
   async create(key: NewKey): Promise<VirtualKey> {
-    const fields = { ...pick(key, ['id', 'keyHash', 'keyPrefix', 'createdAt', 'createdBy', ...SETTINGS]), updatedAt: key.createdAt };
+    const fields = newKeyRow(key);
     const row = await this.db.transaction(async (tx) => {
       await insertRows(tx, KEYS, [fields]);
       return (await this.row(tx, key.id))!;

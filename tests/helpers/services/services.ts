@@ -99,6 +99,31 @@ function ask(port: number, command: string): Promise<string> {
   });
 }
 
+/** Spawns a server and waits until `ready` holds (its output so far at hand); a start that fails is stopped. */
+async function spawnReady(command: string, args: string[], name: string, ready: (output: string) => Promise<boolean>, stopSignal: NodeJS.Signals): Promise<ChildProcess> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await waitUntil(child, name, () => output, () => ready(output));
+  } catch (error) {
+    await stopChild(child, stopSignal);
+    throw error;
+  }
+  return child;
+}
+
+/** The first start; if it fails, the service's temp dir goes too. */
+async function firstLaunch(launch: () => Promise<ChildProcess>, dir: string): Promise<ChildProcess> {
+  try {
+    return await launch();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
 /** A PostgreSQL a test may stop and start again with its data (a database outage and its end). */
 export interface TestPostgres extends TestService {
   pause(): Promise<void>;
@@ -130,27 +155,10 @@ export async function startPostgres(): Promise<TestPostgres> {
   const port = await freePort();
   const settings = ['listen_addresses=127.0.0.1', `port=${port}`, `unix_socket_directories=${root}`, 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300'];
   const run = asServerUser(postgres, ['-D', data, ...settings.flatMap((setting) => ['-c', setting])], 'exec');
-  const launch = async (): Promise<ChildProcess> => {
-    const child = spawn(run.command, run.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    try {
-      // The server logs "ready to accept connections" once it does.
-      await waitUntil(child, 'postgres', () => output, async () => /ready to accept connections/.test(output));
-    } catch (error) {
-      await stopChild(child, 'SIGINT');
-      throw error;
-    }
-    return child;
-  };
-  let child: ChildProcess;
-  try {
-    child = await launch();
-  } catch (error) {
-    rmSync(root, { recursive: true, force: true });
-    throw error;
-  }
+  const launch = (): Promise<ChildProcess> =>
+    // The server logs "ready to accept connections" once it does.
+    spawnReady(run.command, run.args, 'postgres', async (output) => /ready to accept connections/.test(output), 'SIGINT');
+  let child = await firstLaunch(launch, root);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     // SIGINT: PostgreSQL's fast shutdown (active sessions are disconnected); the data stays.
@@ -183,28 +191,9 @@ export async function startRedis(): Promise<TestRedis> {
   const redisServer = findBinary('redis-server', [], 'redis-server');
   const dir = mkdtempSync(join(tmpdir(), 'loopgate-redis-'));
   const port = await freePort();
-  const launch = async (): Promise<ChildProcess> => {
-    const child = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    try {
-      await waitUntil(child, 'redis-server', () => output, async () => (await ask(port, 'PING')) === '+PONG');
-    } catch (error) {
-      await stopChild(child, 'SIGKILL');
-      throw error;
-    }
-    return child;
-  };
-  let child: ChildProcess;
-  try {
-    child = await launch();
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
+  const launch = (): Promise<ChildProcess> =>
+    spawnReady(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], 'redis-server', async () => (await ask(port, 'PING')) === '+PONG', 'SIGKILL');
+  let child = await firstLaunch(launch, dir);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
