@@ -19,6 +19,7 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { RateLimiter } from './limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
 import { checkRequestShape } from './request-shape.js';
+import { cutShort, leftEarlyUsage } from './usage-estimate.js';
 import { parseJson, relayAttempt, replay, routeHeaders, type RelayDeps, type Timing } from './relay.js';
 
 export interface ProxyDeps extends RelayDeps {
@@ -114,12 +115,15 @@ async function route(
         return { ...relayed, tokens: ctx.usage?.totalTokens ?? 0 };
       } catch (error) {
         failAttempt(attempt, error, deployment);
+        // The client left while the upstream had the request: its prompt is billed all the same.
+        if (ctx.signal.aborted) ctx.usage ??= cutShort(null, 0);
         throw error;
       } finally {
         attempt.latencyMs = Math.round((performance.now() - startedAt) * 100) / 100;
       }
     },
   );
+  if (ctx.signal.aborted && ctx.usage) ctx.usage = await leftEarlyUsage(dialect, body, ctx.usage);
   if (outcome.status === 'failed') return sendFailure(ctx, dialect, outcome.failure, outcome.attempts, outcome.backoffMs, timing, options);
   if (outcome.status === 'served' && caching && outcome.value.sent && ctx.res.statusCode === 200) {
     const { sent, contentType } = outcome.value;

@@ -19,6 +19,7 @@ import { AttemptFailure } from '../router/failures.js';
 import { drained, removeAnswerHeader, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
 import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
 import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
+import { cutShort, SentStream } from './usage-estimate.js';
 
 export interface RelayDeps {
   pools: UpstreamPools;
@@ -117,8 +118,10 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
   if (ctx.stream && isEventStream(upstream)) {
     if (native) {
       const scanner = dialect.nativeStreamScanner(body);
-      const result = await pipeStream(scope, upstream, sentAt, (chunk) => scanner.push(chunk), () => scanner.end(), () => scanner.usage);
-      ctx.usage = scanner.usage;
+      const sent = new SentStream();
+      const result = await pipeStream(scope, upstream, sentAt, (chunk) => sent.keep(scanner.push(chunk)), () => scanner.end(), () => scanner.usage);
+      // A client that left mid-stream still owes what the upstream produced for it so far.
+      ctx.usage = ctx.signal.aborted ? cutShort(scanner.usage, sent.replyTokens()) : scanner.usage;
       if (scanner.finished) dialect.remember?.(body, scanner.finished);
       return result;
     }
@@ -134,7 +137,7 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
         .join('');
     const usage = (): TokenUsage => encoder.usage ?? estimatedUsage(chat!, tally.tokens());
     const result = await pipeStream(scope, upstream, sentAt, (chunk) => encode(decoder.push(chunk)), () => encode(decoder.end()) + encoder.end(), usage);
-    ctx.usage = usage();
+    ctx.usage = ctx.signal.aborted ? cutShort(usage(), tally.tokens()) : usage();
     return result;
   }
 

@@ -427,9 +427,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       attempts: [],
       failure: null,
     };
+    // Counted once the answer is closed and the handler has returned: a client that leaves
+    // mid-stream ends the answer first, and its usage is known only when the relay has stopped.
+    let open = 2;
+    const done = (): void => {
+      if (--open === 0) finish(ctx, started);
+    };
     res.on('close', () => {
       if (!res.writableFinished) signal.abort();
-      finish(ctx, started);
+      done();
     });
     applyBodyPolicy(req, bodies);
     const address = req.socket.remoteAddress ?? '';
@@ -457,6 +463,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (!req.complete && !res.headersSent) setAnswerHeader(ctx, 'connection', 'close');
       if (!res.headersSent) sendError(ctx, error);
       else res.end();
+    } finally {
+      done();
     }
   }
 
