@@ -10,7 +10,6 @@ import type { KeyUsageIncrement } from '../store/keys.js';
 import type { RequestLogEntry } from '../store/request-log.js';
 import type { DailySpendIncrement } from '../store/usage.js';
 import { utcDay } from '../store/utc-day.js';
-import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Pricing } from './pricing.js';
 import type { KeyCache, LiveKey } from './virtual-keys.js';
@@ -95,17 +94,9 @@ export class Accounting {
     }
   }
 
-  /** Refuses a key whose budget is spent; starts a new budget period first when one is due. */
-  checkBudget(key: LiveKey): void {
+  /** Starts a key's new budget period when one is due (budgets.ts checks the budget). */
+  startBudgetPeriodIfDue(key: LiveKey): void {
     this.resetBudgetIfDue(key, this.clock());
-    if (key.maxBudget !== null && key.spend >= key.maxBudget) {
-      throw new GatewayError(
-        'budget_exceeded',
-        `This key has spent $${key.spend.toFixed(6)} of its $${key.maxBudget} budget` +
-          (key.budgetResetAt ? `; it resets at ${new Date(key.budgetResetAt).toISOString()}.` : '.'),
-        { headers: { 'x-should-retry': 'false' } },
-      );
-    }
   }
 
   /** Counts one finished request; returns its cost. Nothing here touches the disk. */

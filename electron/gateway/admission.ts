@@ -1,11 +1,10 @@
 // What a virtual key may do, checked before anything goes upstream: allowed models (403),
-// budget (budget_exceeded), then rate limits (429). The master key is not limited.
+// budgets (budget_exceeded, budgets.ts), then rate limits (429). The master key is not limited.
 import { setAnswerHeader, type RequestContext } from './context.js';
-import type { Accounting } from './accounting.js';
-import { parseDuration } from '../../shared/keys.js';
+import type { BudgetTarget, Budgets } from './budgets.js';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Admission, RateLimiter, SharedRateLimits } from './limits.js';
+import type { Admission, KeyLimits, RateLimiter, SharedRateLimits } from './limits.js';
 import type { LiveKey } from './virtual-keys.js';
 
 /** LiteLLM's spelling for "no restriction" in a key's model list. */
@@ -21,34 +20,79 @@ export function keyAlias(ctx: RequestContext, model: string): string | null {
   return caller?.kind === 'virtual' ? (caller.key.aliases[model] ?? null) : null;
 }
 
-/** The per-model setting for `model`: the name asked for, else the model group the key's alias points it at. */
-function perModel<T>(settings: Record<string, T>, model: string, target: string | undefined): T | undefined {
-  return settings[model] ?? (target !== undefined ? settings[target] : undefined);
+/**
+ * The per-model setting for the request: by the name asked for, the key's alias target, the
+ * model group it resolved to, else any other name of that group (a global alias), so no alias
+ * escapes a limit set under another name of the same model.
+ */
+function perModel<T>(settings: Record<string, T>, names: ModelNames, key: LiveKey, router: AdmissionDeps['router']): T | undefined {
+  const target = key.aliases[names.model];
+  const direct = settings[names.model] ?? (target !== undefined ? settings[target] : undefined) ?? settings[names.group];
+  if (direct !== undefined) return direct;
+  for (const name in settings) {
+    if (resolvesTo(router, key.aliases[name] ?? name) === names.group) return settings[name];
+  }
+  return undefined;
+}
+
+function resolvesTo(router: AdmissionDeps['router'], name: string): string | null {
+  try {
+    return router.resolve(name);
+  } catch {
+    return null;
+  }
+}
+
+/** The name a client asked for (what errors say) and the model group it resolved to (what per-model limits count, whatever alias named it). */
+export interface ModelNames {
+  model: string;
+  group: string;
+}
+
+export interface AdmissionDeps {
+  router: { resolve(model: string): string };
+  limiter: RateLimiter;
+  budgets: Budgets;
+  logger?: Logger;
 }
 
 /** Keys whose soft budget has been reported crossed, so the log says it once per crossing. */
 const softBudgetWarned = new WeakSet<LiveKey>();
 
-export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, accounting: Accounting, logger?: Logger): void | Promise<void> {
+/**
+ * Admits a request or throws. A budgeted key's request first holds its estimated cost (given
+ * by `estimate`, computed only then) until it ends; see budgets.ts.
+ */
+export function admit(ctx: RequestContext, names: ModelNames, deps: AdmissionDeps, estimate: () => Promise<number>): void | Promise<void> {
   const caller = ctx.caller;
   if (!caller || caller.kind === 'master') return;
   const key = caller.key;
+  const { model } = names;
   const target = key.aliases[model];
   if (!modelAllowed(key.models, model) && !(target !== undefined && modelAllowed(key.models, target))) {
     throw new GatewayError('permission', `This key may not use the model "${model}". Allowed: ${key.models.join(', ')}.`, {
       param: 'model',
     });
   }
-  accounting.checkBudget(key);
-  const budget = perModel(key.modelMaxBudget, model, target);
-  if (budget) {
-    const spent = limiter.modelSpendFor(key.id, model, budget.time_period === null ? null : parseDuration(budget.time_period));
-    if (spent >= budget.budget_limit) {
-      throw new GatewayError('budget_exceeded', `This key has spent $${spent.toFixed(6)} of its $${budget.budget_limit} budget for "${model}"` + (budget.time_period ? ` per ${budget.time_period}.` : '.'), {
-        headers: { 'x-should-retry': 'false' },
-      });
-    }
+  const budget: BudgetTarget = { name: model, group: names.group, budget: perModel(key.modelMaxBudget, names, key, deps.router) };
+  const limits: KeyLimits = {
+    rpmLimit: perModel(key.modelRpmLimit, names, key, deps.router) ?? null,
+    tpmLimit: perModel(key.modelTpmLimit, names, key, deps.router) ?? null,
+    maxParallelRequests: null,
+  };
+  if (!deps.budgets.applies(key, budget)) {
+    ctx.reservation = deps.budgets.unbudgeted(key, names.group);
+    return admitLimits(ctx, key, names, limits, deps);
   }
+  return (async () => {
+    const cost = await estimate();
+    ctx.reservation = await deps.budgets.reserve(key, budget, cost);
+    await admitLimits(ctx, key, names, limits, deps);
+  })();
+}
+
+/** The soft budget's warning, then rate limits: in memory, or counted in Redis (answering later). */
+function admitLimits(ctx: RequestContext, key: LiveKey, names: ModelNames, modelLimits: KeyLimits, { limiter, logger }: AdmissionDeps): void | Promise<void> {
   if (key.softBudget !== null && key.spend >= key.softBudget) {
     if (!softBudgetWarned.has(key)) {
       softBudgetWarned.add(key);
@@ -56,13 +100,10 @@ export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, 
     }
     setAnswerHeader(ctx, 'x-litellm-key-soft-budget-exceeded', 'true');
   } else softBudgetWarned.delete(key);
-  const modelRpm = perModel(key.modelRpmLimit, model, target) ?? null;
-  const modelTpm = perModel(key.modelTpmLimit, model, target) ?? null;
-  if (limiter.shared) return admitShared(ctx, key, model, modelRpm, modelTpm, limiter, limiter.shared, accounting);
-  const forModel =
-    modelRpm !== null || modelTpm !== null
-      ? limiter.admit(`${key.id}\u0000${model}`, { rpmLimit: modelRpm, tpmLimit: modelTpm, maxParallelRequests: null }, `This key, for "${model}",`)
-      : null;
+  const perModelLimits = modelLimits.rpmLimit !== null || modelLimits.tpmLimit !== null ? modelLimits : null;
+  if (limiter.shared) return admitShared(ctx, key, names, perModelLimits, limiter, limiter.shared);
+  const who = `This key, for "${names.model}",`;
+  const forModel = perModelLimits ? limiter.admit(`${key.id}\u0000${names.group}`, perModelLimits, who) : null;
   let admission;
   try {
     admission = limiter.admit(key.id, key);
@@ -78,28 +119,11 @@ export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, 
  * is the same on every instance even where each has its own store (a key created with the same
  * secret on each); the in-memory fallback keeps using the id.
  */
-async function admitShared(
-  ctx: RequestContext,
-  key: LiveKey,
-  model: string,
-  modelRpm: number | null,
-  modelTpm: number | null,
-  limiter: RateLimiter,
-  shared: SharedRateLimits,
-  accounting: Accounting,
-): Promise<void> {
-  if (key.maxBudget !== null) {
-    // What every instance together spent, so N instances do not each spend the whole budget.
-    const everywhere = await shared.spend.spent(key);
-    if (everywhere !== null && everywhere > key.spend) key.spend = everywhere;
-    accounting.checkBudget(key);
-  }
-  const forModel =
-    modelRpm !== null || modelTpm !== null
-      ? await shared.admit(`${key.keyHash}:${model}`, { rpmLimit: modelRpm, tpmLimit: modelTpm, maxParallelRequests: null }, `This key, for "${model}",`, () =>
-          limiter.admit(`${key.id}\u0000${model}`, { rpmLimit: modelRpm, tpmLimit: modelTpm, maxParallelRequests: null }, `This key, for "${model}",`),
-        )
-      : null;
+async function admitShared(ctx: RequestContext, key: LiveKey, names: ModelNames, modelLimits: KeyLimits | null, limiter: RateLimiter, shared: SharedRateLimits): Promise<void> {
+  const who = `This key, for "${names.model}",`;
+  const forModel = modelLimits
+    ? await shared.admit(`${key.keyHash}:${names.group}`, modelLimits, who, () => limiter.admit(`${key.id}\u0000${names.group}`, modelLimits, who))
+    : null;
   let admission;
   try {
     admission = await shared.admit(key.keyHash, key, 'This key', () => limiter.admit(key.id, key));

@@ -5,6 +5,7 @@ import type { ErrorCode } from '../../shared/errors.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import type { TokenUsage } from '../core/usage.js';
 import type { Caller } from './auth.js';
+import type { Reservation } from './budgets.js';
 import type { GatewayError } from '../core/errors.js';
 import type { ClientSignal } from '../core/client-signal.js';
 
@@ -33,6 +34,8 @@ export interface RequestContext {
   callType: string | null;
   /** Set when rate limits admitted the request; called once when it ends. */
   release: ((tokens: number) => void) | null;
+  /** What the request holds against its key's budgets (budgets.ts); settled once when it ends. */
+  reservation: Reservation | null;
   /** Renders Loopgate's own errors in the client's dialect (OpenAI's shape unless a route says). */
   errorBody: (error: GatewayError) => string;
   /** Kept only when the config opts into storing bodies in the request log. */

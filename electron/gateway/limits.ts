@@ -4,6 +4,7 @@
 // each instance falls back to while Redis is away.
 import { GatewayError } from '../core/errors.js';
 import { SlidingWindow } from '../router/window.js';
+import type { SharedSpend } from './budgets.js';
 
 const WINDOW_MS = 60_000;
 
@@ -34,14 +35,6 @@ export interface SharedRateLimits {
   spend: SharedSpend;
 }
 
-/** A key's spend in its budget period, as every instance together has counted it. */
-export interface SharedSpend {
-  /** null: not known (Redis away, or nothing counted yet); the instance's own count stands. */
-  spent(key: { keyHash: string; budgetResetAt: number | null }): Promise<number | null>;
-  /** Adds one request's cost of a budgeted key; `before` is what this instance knew the key had spent until then. */
-  add(key: { keyHash: string; budgetResetAt: number | null; maxBudget: number | null }, cost: number, before: number): void;
-}
-
 function seconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
@@ -54,8 +47,6 @@ export class RateLimiter {
     /** Set on a team server with Redis; null (the laptop) keeps every check synchronous and in memory. */
     readonly shared: SharedRateLimits | null = null,
   ) {}
-
-  private readonly modelSpend = new Map<string, { spend: number; periodEnds: number | null }>();
 
   /** Admits one request for `keyId` or throws a 429 `rate_limit` with `retry-after`; `who` names what the limits belong to. */
   admit(keyId: string, limits: KeyLimits, who = 'This key'): Admission {
@@ -113,30 +104,6 @@ export class RateLimiter {
         if (tokens > 0) window.tokens.add(this.clock(), tokens);
       },
     };
-  }
-
-  /**
-   * Spend per key and model for LiteLLM's `model_max_budget`, counted in memory from the gateway's
-   * start (or the period's), as per-model rate limits are.
-   */
-  addModelSpend(keyId: string, model: string, cost: number): void {
-    if (cost <= 0) return;
-    const entry = this.modelSpend.get(`${keyId}\u0000${model}`);
-    if (entry) entry.spend += cost;
-    else this.modelSpend.set(`${keyId}\u0000${model}`, { spend: cost, periodEnds: null });
-  }
-
-  /** What `keyId` spent on `model` in the budget's current period; a new period starts when one is due. */
-  modelSpendFor(keyId: string, model: string, periodMs: number | null): number {
-    const now = this.clock();
-    const id = `${keyId}\u0000${model}`;
-    const entry = this.modelSpend.get(id) ?? { spend: 0, periodEnds: null };
-    if (periodMs !== null && (entry.periodEnds === null || now >= entry.periodEnds)) {
-      if (entry.periodEnds !== null) entry.spend = 0;
-      entry.periodEnds = now + periodMs;
-    }
-    this.modelSpend.set(id, entry);
-    return entry.spend;
   }
 
   private window(keyId: string, now: number): Window {

@@ -10,7 +10,7 @@ import { upstreamErrorMessage, type InboundDialect, type Json } from '../dialect
 import { runAttempts, type AttemptTurn } from '../router/attempts.js';
 import { AttemptFailure } from '../router/failures.js';
 import type { Router } from '../router/index.js';
-import type { Accounting } from './accounting.js';
+import type { Budgets } from './budgets.js';
 import { admit, keyAlias } from './admission.js';
 import { clientTextOf, readJsonObject } from './body.js';
 import { cacheControl, cacheKey, type CacheControl, type ResponseCache } from './cache.js';
@@ -19,13 +19,13 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { RateLimiter } from './limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
 import { checkRequestShape } from './request-shape.js';
-import { cutShort, leftEarlyUsage } from './usage-estimate.js';
+import { cutShort, leftEarlyUsage, requestSize } from './usage-estimate.js';
 import { parseJson, relayAttempt, replay, routeHeaders, type RelayDeps, type Timing } from './relay.js';
 
 export interface ProxyDeps extends RelayDeps {
   router: Router;
   limiter: RateLimiter;
-  accounting: Accounting;
+  budgets: Budgets;
   /** Off unless the routing settings in force switch it on. */
   cache: ResponseCache;
   random: () => number;
@@ -60,8 +60,9 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   checkRequestShape(dialect.name, raw);
   ctx.model = model;
   const group = deps.router.resolve(keyAlias(ctx, model) ?? model);
-  // Only limits shared through Redis answer later; in memory they are checked right here.
-  const admitted = admit(ctx, model, deps.limiter, deps.accounting, deps.logger);
+  // Only budgets and limits shared through Redis answer later; in memory they are checked right here.
+  const estimate = async (): Promise<number> => deps.budgets.estimate(deps.router.deploymentsOf(group), await requestSize(dialect, raw));
+  const admitted = admit(ctx, { model, group }, deps, estimate);
   if (admitted) await admitted;
   // The cache directive is Loopgate's; upstreams would reject the unknown field.
   const { cache: _directive, ...body } = raw;

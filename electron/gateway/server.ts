@@ -9,6 +9,7 @@ import type { RandomSource } from '../router/index.js';
 import { StoreUnavailableError } from '../store/database.js';
 import type { Store } from '../store/index.js';
 import { Accounting } from './accounting.js';
+import { Budgets } from './budgets.js';
 import { Authenticator } from './auth.js';
 import { AuthThrottle, WrongKeyError } from './auth-throttle.js';
 import { applyBodyPolicy, bodyPolicy } from './body.js';
@@ -179,7 +180,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     router: table.router,
     pools,
     limiter,
-    accounting,
+    budgets: new Budgets(accounting, pricing, redis?.limits.spend ?? null, clock),
     logger,
     storeBodies: config.storeBodies,
     cache: table.cache,
@@ -421,6 +422,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       cached: false,
       callType: null,
       release: null,
+      reservation: null,
       errorBody: openAIErrorBody,
       requestBody: null,
       responseBody: null,
@@ -473,8 +475,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const status = ctx.res.writableFinished ? ctx.res.statusCode : 499;
     ctx.release?.(ctx.usage?.totalTokens ?? 0);
     // Usage is accounted for every authenticated request that named a model, errors included.
+    let cost = 0;
     if (ctx.caller && ctx.model !== null) {
-      const cost = accounting.record({
+      cost = accounting.record({
         id: ctx.id,
         time: clock(),
         keyId: ctx.caller.kind === 'virtual' ? ctx.caller.key.id : null,
@@ -491,12 +494,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         cacheHit: ctx.cached,
         client: clientName(ctx.req.headers['user-agent']),
       });
-      // Per-model budgets (model_max_budget) count what each key spends on each model.
-      if (ctx.caller.kind === 'virtual') {
-        limiter.addModelSpend(ctx.caller.key.id, ctx.model, cost);
-        limiter.shared?.spend.add(ctx.caller.key, cost, ctx.caller.key.spend - cost);
-      }
     }
+    // The budgets' hold goes and the real cost counts (per model group, and across instances).
+    ctx.reservation?.settle(cost);
     // Only configured names become label values, so a client cannot grow the metric set.
     const model = ctx.model !== null && table.configured.has(ctx.model) ? ctx.model : 'other';
     if (!publicRoutes.has(`${ctx.req.method} ${ctx.path}`)) metrics.record(model, status, seconds, ctx.usage);

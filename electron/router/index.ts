@@ -150,6 +150,12 @@ export class Router {
     return name;
   }
 
+  /** Every deployment `name` may be served by, disabled ones too (what a budget prices a request at). */
+  deploymentsOf(name: string): DeploymentConfig[] {
+    const target = this.target(name);
+    return target.states.map((state) => (target.fill ? target.fill(state.config) : state.config));
+  }
+
   /**
    * Chooses a deployment for `name` (a group, an alias, a name a wildcard group matches, or a
    * deployment's id, which fallbacks may name) by the strategy, skipping disabled and cooling

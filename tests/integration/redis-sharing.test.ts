@@ -2,11 +2,19 @@
 // cooldown and a cached answer on one are seen on the other, a change made on one reaches the
 // other through pub/sub, and a Redis outage leaves each instance limiting on its own, degraded
 // and saying so, until Redis is back.
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hashKey } from '../../electron/services/key-secrets.js';
 import type { Store } from '../../electron/store/index.js';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { startRedis, type TestRedis } from '../helpers/services/services.js';
+
+/** $0.001 a token either way. */
+const PRICED = '\n      input_cost_per_token: 0.001\n      output_cost_per_token: 0.001';
+/** A request of about $2 on `priced`: 1,000 prompt tokens, and the mock's reply echoes them. */
+const TWO_DOLLARS = 'word '.repeat(1000).trim();
+const TWO_DOLLAR_COST = (1000 + 1003) * 0.001;
 
 let redis: TestRedis;
 let upstream: MockUpstream;
@@ -27,7 +35,7 @@ afterAll(async () => {
 
 function config(extra = ''): string {
   return `
-model_list:${openaiModel('gpt-test', 'gpt-test', upstream.apiBase)}${openaiModel('pauser', 'pause-stream', upstream.apiBase)}
+model_list:${openaiModel('gpt-test', 'gpt-test', upstream.apiBase)}${openaiModel('pauser', 'pause-stream', upstream.apiBase)}${openaiModel('priced', 'gpt-test', upstream.apiBase, PRICED)}
 router_settings:
   redis_url: ${redis.url}
 ${extra}`;
@@ -107,6 +115,30 @@ describe('limits across instances', () => {
       // drain
     }
     await expect.poll(async () => (await chat(b, secret)).status).toBe(200);
+  });
+});
+
+describe('budgets across instances', () => {
+  it('max_budget $1: 40 parallel requests of ~$2 split across both serve one and refuse 39; both together spend one request', async () => {
+    const [a, b] = await pair();
+    const secret = 'sk-shared-budget-0001';
+    await sameKey([a, b], secret, { max_budget: 1 });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => chat(i % 2 === 0 ? a : b, secret, TWO_DOLLARS, 'priced')));
+    const said = await Promise.all(answers.map(async (answer) => ({ status: answer.status, code: ((await answer.json()) as { error?: { code: string } }).error?.code })));
+    expect(said.filter((answer) => answer.status === 200)).toHaveLength(1);
+    expect(said.filter((answer) => answer.status === 400 && answer.code === 'budget_exceeded')).toHaveLength(39);
+    const client = new Redis(redis.url);
+    try {
+      const hash = hashKey(secret);
+      // The one served request settles: its cost counted once for both instances, no hold left behind.
+      await expect.poll(async () => Number(await client.get(`loopgate:spend:${hash}:all`)), { timeout: 5_000 }).toBeCloseTo(TWO_DOLLAR_COST, 6);
+      await expect.poll(() => client.zcard(`loopgate:spend-holds:${hash}:all`), { timeout: 5_000 }).toBe(0);
+    } finally {
+      client.disconnect();
+    }
+    // Spent on one instance, refused on both.
+    expect((await chat(a, secret, 'after', 'priced')).status).toBe(400);
+    expect((await chat(b, secret, 'after', 'priced')).status).toBe(400);
   });
 });
 

@@ -15,6 +15,9 @@ let gw: TestGateway;
 const PRICED = '\n      input_cost_per_token: 0.001\n      output_cost_per_token: 0.001';
 /** About 2,000 tokens (the mocks count words; the tokenizer, one token a word here). */
 const LONG_PROMPT = 'word '.repeat(2000).trim();
+/** A request of about $2: 1,000 prompt tokens, and the mock's reply echoes them. */
+const TWO_DOLLARS = 'word '.repeat(1000).trim();
+const TWO_DOLLAR_COST = (1000 + 1003) * 0.001;
 
 function anthropicModel(name: string): string {
   return `
@@ -27,7 +30,7 @@ function anthropicModel(name: string): string {
 
 beforeAll(async () => {
   [upstream, claude] = await Promise.all([startMockOpenAI(), startMockAnthropic({ apiKey: 'sk-ant-upstream' })]);
-  gw = await startTestGateway(`model_list:${[openaiModel('gpt-test', 'mock-gpt', upstream.apiBase, PRICED), anthropicModel('claude-test'), openaiModel('gpt-4o', 'mock-gpt', upstream.apiBase)].join('')}
+  gw = await startTestGateway(`model_list:${[openaiModel('gpt-test', 'mock-gpt', upstream.apiBase, PRICED), anthropicModel('claude-test'), openaiModel('gpt-4o', 'mock-gpt', upstream.apiBase, PRICED)].join('')}
 router_settings:
   model_group_alias: { gpt4: gpt-4o }
 `);
@@ -117,5 +120,64 @@ describe('a client that leaves mid-stream', () => {
     // The mock echoes the prompt a word an event: ~400 reply tokens were streamed, not the whole ~2,000.
     expect(usage.usage.total_tokens).toBeGreaterThan(2300);
     expect(usage.usage.total_tokens).toBeLessThan(4000);
+  });
+});
+
+describe('parallel requests against a budget', () => {
+  async function burst(key: string, model = 'gpt-test'): Promise<Array<{ status: number; code: string | undefined }>> {
+    const answers = await Promise.all(Array.from({ length: 40 }, () => chatRaw(key, model, TWO_DOLLARS)));
+    return Promise.all(answers.map(async (answer) => ({ status: answer.status, code: ((await answer.json()) as { error?: { code: string } }).error?.code })));
+  }
+
+  it('max_budget $1 and 40 parallel requests of ~$2: one is served, 39 get budget_exceeded, spend stays within one request of the budget', async () => {
+    const { key, token } = await generate({ max_budget: 1 });
+    const answers = await burst(key);
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    expect(answers.filter((answer) => answer.status === 400 && answer.code === 'budget_exceeded')).toHaveLength(39);
+    const usage = await counted(token, 40);
+    expect(usage.spend).toBeCloseTo(TWO_DOLLAR_COST, 6);
+    expect(usage.spend).toBeLessThanOrEqual(1 + TWO_DOLLAR_COST);
+    // Settled: nothing stays held, and the spent budget refuses the next request.
+    expect((await chatRaw(key, 'gpt-test')).status).toBe(400);
+  });
+
+  it('model_max_budget the same way', async () => {
+    const { key, token } = await generate({ model_max_budget: { 'gpt-test': { budget_limit: 1, time_period: '1d' } } });
+    const answers = await burst(key);
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    expect(answers.filter((answer) => answer.code === 'budget_exceeded')).toHaveLength(39);
+    expect((await counted(token, 40)).spend).toBeLessThanOrEqual(1 + TWO_DOLLAR_COST);
+    // Another model of the same key is not held by it.
+    expect((await chatRaw(key, 'gpt-4o')).status).toBe(200);
+  });
+
+  it('a hold goes when its request ends: sequential requests under the budget are all served', async () => {
+    const { key } = await generate({ max_budget: 10 });
+    for (let i = 0; i < 4; i++) expect((await chatRaw(key, 'gpt-test', TWO_DOLLARS)).status).toBe(200);
+  });
+});
+
+describe('per-model limits through a global alias (gpt4 → gpt-4o)', () => {
+  it('model_rpm_limit {gpt-4o: 1} holds whichever name the client uses', async () => {
+    const { key } = await generate({ model_rpm_limit: { 'gpt-4o': 1 } });
+    const statuses: number[] = [];
+    for (const model of ['gpt4', 'gpt-4o', 'gpt4', 'gpt-4o', 'gpt4']) statuses.push((await chatRaw(key, model)).status);
+    expect(statuses).toEqual([200, 429, 429, 429, 429]);
+  });
+
+  it('a limit set under the alias holds for the group name too', async () => {
+    const { key } = await generate({ model_rpm_limit: { gpt4: 1 } });
+    expect((await chatRaw(key, 'gpt-4o')).status).toBe(200);
+    expect((await chatRaw(key, 'gpt4')).status).toBe(429);
+    expect((await chatRaw(key, 'gpt-4o')).status).toBe(429);
+  });
+
+  it('model_max_budget {gpt-4o} counts what was spent through the alias', async () => {
+    const { key } = await generate({ model_max_budget: { 'gpt-4o': { budget_limit: 0.5, time_period: '1d' } } });
+    expect((await chatRaw(key, 'gpt4', TWO_DOLLARS)).status).toBe(200);
+    await expect.poll(async () => (await chatRaw(key, 'gpt4')).status).toBe(400);
+    const refused = await chatRaw(key, 'gpt-4o');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('budget_exceeded');
   });
 });

@@ -53,7 +53,7 @@ export class RedisRateLimits implements SharedRateLimits {
     link.client.defineCommand('loopgateAcquireSlot', { numberOfKeys: 1, lua: ACQUIRE_SLOT });
     this.client = link.client as SlotClient;
     this.tokens = this.limiter(Number.MAX_SAFE_INTEGER, 'tpm');
-    this.spend = new RedisSpend(link);
+    this.spend = new RedisSpend(link, instanceId, slotLifetimeMs);
   }
 
   async admit(id: string, limits: KeyLimits, who: string, local: () => Admission): Promise<Admission> {
