@@ -22,7 +22,7 @@ function serve(port: number): Promise<RunningCli> {
   return startServe(['--config', config, '--port', String(port), '--data-dir', dataDir]);
 }
 
-/** SIGTERM, then how long until the process exited (killed, and reported as the bound, if it outlives it twice). */
+/** SIGTERM, then how long until the process exited (killed once it outlives twice the bound). */
 async function stop(running: RunningCli): Promise<number> {
   const signalled = Date.now();
   running.signal('SIGTERM');
