@@ -2,7 +2,7 @@
 // and graceful shutdown. Everything it needs is prepared here, once, before it listens.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { APP_VERSION } from '../core/app-info.js';
 import type { Environment, GatewayConfig } from '../config/index.js';
 import type { RandomSource } from '../router/index.js';
@@ -14,6 +14,7 @@ import { Authenticator } from './auth.js';
 import { AuthThrottle, WrongKeyError } from './auth-throttle.js';
 import { applyBodyPolicy, bodyPolicy } from './body.js';
 import { clientName } from './client-name.js';
+import { ConnectionTracker } from './connections.js';
 import { HostGuard } from './host-guard.js';
 import { adoptAnswerHeaders, sendError, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
 import { ClientSignal } from '../core/client-signal.js';
@@ -76,6 +77,8 @@ interface NetworkLimits {
   requestTimeoutMs: number;
   /** An idle keep-alive connection is closed after this. */
   keepAliveTimeoutMs: number;
+  /** A new connection must send its first byte within this (a browser's unused preconnect, a silent socket). */
+  firstByteTimeoutMs: number;
   /** Open connections past this are answered 503 and closed at once. */
   maxConnections: number;
   /** How often the server looks for connections past their header or body timeout. */
@@ -91,6 +94,7 @@ const NETWORK_DEFAULTS: NetworkLimits = {
   headersTimeoutMs: 30_000,
   requestTimeoutMs: 120_000,
   keepAliveTimeoutMs: 65_000,
+  firstByteTimeoutMs: 10_000,
   maxConnections: 1024,
   checkIntervalMs: 1_000,
   authFailures: 10,
@@ -113,7 +117,7 @@ export interface Gateway {
   setPaused(paused: boolean): void;
   readonly paused: boolean;
   listen(port: number, host: string): Promise<URL>;
-  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), flushes usage, closes upstreams. */
+  /** Stops accepting, closes idle connections at once, lets in-flight requests finish (up to `graceMs`), flushes usage, closes upstreams. */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -517,8 +521,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
   }
 
-  // Slow or idle clients cannot hold connections: headers and bodies have deadlines (answers,
-  // streams included, are bounded by the router's timeouts instead).
+  // Slow or idle clients cannot hold connections: the first byte, headers and bodies have
+  // deadlines (answers, streams included, are bounded by the router's timeouts instead).
   const server = createServer(
     {
       keepAliveTimeout: limits.keepAliveTimeoutMs,
@@ -527,21 +531,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       connectionsCheckingInterval: limits.checkIntervalMs,
     },
     (req, res) => {
-      if (refused.has(req.socket)) return;
+      if (connections.isRefused(req.socket)) return;
       void handle(req, res);
     },
   );
-  const refused = new WeakSet<Socket>();
-  let connections = 0;
-  server.on('connection', (socket: Socket) => {
-    if (connections >= limits.maxConnections) {
-      refused.add(socket);
-      socket.end(BUSY_RESPONSE, () => socket.destroy());
-      return;
-    }
-    connections++;
-    socket.once('close', () => connections--);
-  });
+  const connections = new ConnectionTracker(server, limits, BUSY_RESPONSE);
 
   accounting.start();
   healthChecks?.start();
@@ -580,12 +574,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       eventStreams.closeAll();
       services.events.close();
       const closed = new Promise<void>((done) => server.close(() => done()));
-      server.closeIdleConnections();
-      // Connections that finish their last response while draining close instead of idling.
-      const sweep = setInterval(() => server.closeIdleConnections(), 50);
-      const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+      // Idle sockets (a browser's unused preconnect among them) close now, the others as their last answer finishes.
+      connections.drain();
+      const deadline = setTimeout(() => connections.destroyAll(), graceMs);
       await closed;
-      clearInterval(sweep);
       clearTimeout(deadline);
       healthChecks?.stop();
       await heartbeat?.stop();

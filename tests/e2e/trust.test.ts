@@ -47,7 +47,8 @@ async function startGateway(): Promise<void> {
 async function stopGateway(): Promise<void> {
   const current = running;
   running = null;
-  await current?.gateway.close(500);
+  // The default grace period, as `loopgate serve` stops: the open page must not hold it up.
+  await current?.gateway.close();
   await current?.store.close();
 }
 

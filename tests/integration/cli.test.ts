@@ -1,4 +1,5 @@
 // The `loopgate` bin as a user runs it: built output, real process, real signals.
+import { connect } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startServe, tempDir, writeConfig } from '../helpers/cli.js';
@@ -87,6 +88,35 @@ describe('npx loopgate serve', () => {
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('Hello from mock: finish me');
     expect(await cli.exit).toBe(0);
+  });
+
+  it('exits within 2 s of SIGTERM with a never-used connection open, and the data dir opens again at once', async () => {
+    const dir = tempDir();
+    const config = writeConfig(dir, configFor());
+    const args = ['--config', config, '--port', '0', '--data-dir', dir];
+    const cli = await startServe(args, { MOCK_UPSTREAM_KEY: 'sk-from-env' });
+    // A browser's preconnect: connected, and never a byte.
+    const target = new URL(cli.url);
+    const silent = connect(Number(target.port), target.hostname);
+    silent.on('error', () => undefined);
+    const silentClosed = new Promise<void>((resolve) => silent.on('close', () => resolve()));
+    try {
+      await new Promise((resolve) => silent.once('connect', resolve));
+      // Answered on a later connection: the server has accepted the silent one by now.
+      expect((await fetch(`${cli.url}/health/liveliness`)).status).toBe(200);
+      cli.signal('SIGTERM');
+      const code = await Promise.race([cli.exit, new Promise((resolve) => setTimeout(() => resolve('still running after 2 s'), 2_000))]);
+      expect(code).toBe(0);
+      await silentClosed;
+    } finally {
+      silent.destroy();
+      if (cli.child.exitCode === null) cli.signal('SIGKILL');
+    }
+    // The lock is gone: a new gateway on the same data dir starts at once (not "in use by another Loopgate").
+    const again = await startServe(args, { MOCK_UPSTREAM_KEY: 'sk-from-env' });
+    expect((await fetch(`${again.url}/health/liveliness`)).status).toBe(200);
+    again.signal('SIGTERM');
+    expect(await again.exit).toBe(0);
   });
 
   it('lists unsupported settings in one warning and still starts', async () => {

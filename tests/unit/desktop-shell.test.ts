@@ -1,7 +1,7 @@
 // The desktop app's lifecycle without Electron's binary: the shell (electron/shell/) runs a real
 // gateway against a fake Electron (tests/helpers/fake-electron.ts) that records what it does.
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StartedGateway, StartOptions } from '../../electron/gateway/start.js';
@@ -245,6 +245,28 @@ describe('quitting', () => {
     expect(h.closes).toHaveLength(1);
     expect(h.fake.timeline).toEqual(['window created', 'flush started', 'flush done', 'exit 0']);
     // The store was closed properly: its lock is gone.
+    expect(existsSync(join(h.dataDir, 'loopgate.lock'))).toBe(false);
+  });
+
+  it("quit with a window's unused connection open (Chromium's preconnect): exits without waiting out the 5 s grace period", async () => {
+    const h = harness();
+    await h.shell.start();
+    await settle();
+    const origin = new URL(originOf(h));
+    const preconnect = connect(Number(origin.port), origin.hostname);
+    preconnect.on('error', () => undefined);
+    try {
+      await new Promise((resolve) => preconnect.once('connect', resolve));
+      // Answered on a later connection: the gateway has accepted the silent one by now.
+      expect((await fetch(`${origin.origin}/health/liveliness`)).status).toBe(200);
+      const quitAt = Date.now();
+      h.fake.app.quit();
+      await h.shell.stop();
+      expect(Date.now() - quitAt).toBeLessThan(2_000);
+    } finally {
+      preconnect.destroy();
+    }
+    expect(h.fake.timeline.at(-1)).toBe('exit 0');
     expect(existsSync(join(h.dataDir, 'loopgate.lock'))).toBe(false);
   });
 
