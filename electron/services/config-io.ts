@@ -14,9 +14,9 @@ import type { Store } from '../store/index.js';
 import { randomBase62 } from '../store/secrets.js';
 import { fileDeploymentSettings } from './effective-routing.js';
 import type { LiveRouting } from './ports.js';
-import { parseInput } from './validation.js';
+import { MAX_LENGTH, parseInput, text } from './validation.js';
 
-const importSchema = z.object({ yaml: z.string() });
+export const importSchema = z.object({ yaml: text(MAX_LENGTH.yaml) });
 /** Sections the import does not copy yet, said plainly in its result. */
 const NOT_IMPORTED = ['router_settings', 'litellm_settings', 'general_settings'];
 

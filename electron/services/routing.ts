@@ -13,12 +13,13 @@ import type { StoredRouting } from '../store/routing.js';
 import { fileHasRoutingSettings, fileRoutingSettings, routingInForce } from './effective-routing.js';
 import { storeChange } from './errors.js';
 import type { LiveRouting } from './ports.js';
-import { parseInput } from './validation.js';
+import { MAX_LENGTH, parseInput, text } from './validation.js';
 
 const count = z.number().int('expected a whole number').nonnegative('expected 0 or more');
 const seconds = z.number().nonnegative('expected 0 or more seconds');
 const positiveSeconds = z.number().positive('expected more than 0 seconds');
-const fallbackMap = z.record(z.string(), z.array(z.string()));
+const groupName = text(MAX_LENGTH.name);
+const fallbackMap = z.record(groupName, z.array(groupName));
 
 /** Each setting's rule; the compiler holds it to the contract. */
 const routingShape = {
@@ -32,15 +33,15 @@ const routingShape = {
   fallbacks: fallbackMap,
   contextWindowFallbacks: fallbackMap,
   contentPolicyFallbacks: fallbackMap,
-  defaultFallbacks: z.array(z.string()),
+  defaultFallbacks: z.array(groupName),
   maxFallbacks: count,
-  modelGroupAlias: z.record(z.string().min(1, 'expected an alias name'), z.object({ model: z.string(), hidden: z.boolean() })),
+  modelGroupAlias: z.record(groupName.min(1, 'expected an alias name'), z.object({ model: groupName, hidden: z.boolean() })),
   cache: z.object({ enabled: z.boolean(), ttlSeconds: positiveSeconds, maxEntries: z.number().int('expected a whole number').positive('expected 1 or more') }),
   dropParams: z.boolean(),
 } satisfies { [Field in keyof RoutingSettings]: z.ZodType<RoutingSettings[Field]> };
 
 // Unknown fields are dropped, so a page may send back the view it read (source and all).
-const updateSchema = z.object({ ...routingShape, version: count });
+export const updateSchema = z.object({ ...routingShape, version: count });
 
 const FALLBACK_KINDS = ['fallbacks', 'contextWindowFallbacks', 'contentPolicyFallbacks'] as const;
 
