@@ -61,12 +61,13 @@ export function createServices(context: ServiceContext): Services {
   store.keys.onChange(() => events.changed('keys'));
   store.deployments.onChange(() => events.changed('models'));
   store.routing.onChange(() => events.changed('routing'));
+  const routingSettings = new RoutingService({ store, config, routing, clock });
   return {
     keys,
     providers,
     models,
-    routing: new RoutingService({ store, config, routing, clock }),
-    config: new ConfigService({ store, config, routing, env: context.env, clock }),
+    routing: routingSettings,
+    config: new ConfigService({ store, config, routing, routingSettings, env: context.env, clock }),
     usage,
     status,
     events,
@@ -106,6 +107,7 @@ export function apiHandlers(services: Services): ApiHandlers {
     'routing.update': (input) => routing.update(input),
     'routing.copyFromConfig': () => routing.copyFromConfig(),
     'config.export': () => config.export(),
+    'config.previewImport': (input) => config.previewImport(input),
     'config.import': async (input) => providersChanged(await config.import(input)),
     'keys.list': (query) => keys.list(query),
     'keys.create': (patch) => keys.create(patch, { createdBy: 'app' }),

@@ -106,6 +106,24 @@ export class RoutingService {
     return this.view(await this.deps.store.routing.get());
   }
 
+  /**
+   * Checks settings an import brings, before anything is copied: their values, their names against
+   * the groups in force and those the import adds (`incoming`), and `version` against the stored one.
+   */
+  async checkImport(settings: RoutingSettings, incoming: { groups: string[]; ids: string[] }, version: number): Promise<void> {
+    const { version: _version, ...valid } = parseInput(updateSchema, { ...settings, version });
+    this.checkNames(valid, incoming);
+    const stored = await this.deps.store.routing.get();
+    if ((stored?.version ?? 0) !== version) {
+      throw new GatewayError('conflict', 'Someone else changed the routing settings first; review the import again.', { current: this.view(stored) });
+    }
+  }
+
+  /** Saves an import's settings once its models are in (checked by checkImport first), naming the version read. */
+  async saveImport(settings: RoutingSettings, version: number): Promise<RoutingView> {
+    return this.update({ ...settings, version });
+  }
+
   /** Saves every setting, naming the version read; a stale one is a conflict carrying the current view. */
   async update(input: RoutingSettings & { version: number }): Promise<RoutingView> {
     const { version, ...settings } = parseInput(updateSchema, input);
@@ -138,10 +156,10 @@ export class RoutingService {
   }
 
   /** Fallbacks name groups, aliases or (LiteLLM's `model_info.id`) deployments; aliases name groups. */
-  private checkNames(settings: RoutingSettings): void {
+  private checkNames(settings: RoutingSettings, incoming: { groups: string[]; ids: string[] } = { groups: [], ids: [] }): void {
     const deployments = this.deps.routing.current().deployments.map((d) => d.config);
-    const groups = new Set(deployments.map((d) => d.modelName));
-    const ids = new Set(deployments.map((d) => d.id));
+    const groups = new Set([...deployments.map((d) => d.modelName), ...incoming.groups]);
+    const ids = new Set([...deployments.map((d) => d.id), ...incoming.ids]);
     const routable = new Set([...groups, ...Object.keys(settings.modelGroupAlias)]);
     for (const [alias, target] of Object.entries(settings.modelGroupAlias)) {
       if (groups.has(alias)) throw invalid(['modelGroupAlias', alias], `"${alias}" is a model group already; an alias of that name would hide it`);

@@ -90,6 +90,7 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'routing.update': of(routingUpdateSchema),
   'routing.copyFromConfig': nothing,
   'config.export': nothing,
+  'config.previewImport': fc.oneof(of(importSchema), fc.record({ yaml })),
   'config.import': fc.oneof(of(importSchema), fc.record({ yaml })),
   'keys.list': of(listSchema),
   'keys.create': of(keyPatchSchema),
