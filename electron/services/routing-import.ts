@@ -25,12 +25,14 @@ const SOURCES: { [Field in keyof RoutingSettings]: string[] } = {
   dropParams: ['litellm_settings.drop_params'],
 };
 
+const REDIS = "Redis is a server's own setting, read from the config file that loopgate serve starts with";
+
 /** Settings of these sections that are no routing setting, and why they stay behind. */
 const NOT_ROUTING: Record<string, string> = {
-  'router_settings.redis_url': "Redis is a server's own setting: set it in the config file `loopgate serve` reads",
-  'router_settings.redis_host': "Redis is a server's own setting: set it in the config file `loopgate serve` reads",
-  'router_settings.redis_port': "Redis is a server's own setting: set it in the config file `loopgate serve` reads",
-  'router_settings.redis_password': "Redis is a server's own setting: set it in the config file `loopgate serve` reads",
+  'router_settings.redis_url': REDIS,
+  'router_settings.redis_host': REDIS,
+  'router_settings.redis_port': REDIS,
+  'router_settings.redis_password': REDIS,
   'litellm_settings.cache_params.type': 'only the local in-memory cache is kept in the app',
 };
 
