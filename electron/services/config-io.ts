@@ -145,9 +145,14 @@ export async function copyIntoStore(
 }
 
 /** Reads YAML (or JSON) as config.yaml is read; a mistake is `invalid_request`, said by `describe`. */
-export function parseConfigInput(text: string, env: Environment, describe: (error: ConfigError) => { param: string | null; message: string }): GatewayConfig {
+export function parseConfigInput(
+  text: string,
+  env: Environment,
+  describe: (error: ConfigError) => { param: string | null; message: string },
+  knownModels: readonly string[] = [],
+): GatewayConfig {
   try {
-    return parseConfigText(text, { env });
+    return parseConfigText(text, { env, knownModels });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const { param, message } = describe(error);
@@ -216,7 +221,10 @@ export class ConfigService {
   }
 
   private async plan(yaml: string): Promise<ImportPlan> {
-    const imported = parseConfigInput(yaml, this.deps.env, (error) => ({ param: 'yaml', message: `config.yaml: ${error.message}` }));
+    // Its fallbacks and aliases may name the app's groups and aliases too, not only the file's.
+    const current = this.deps.routing.current();
+    const known = [...current.deployments.map((d) => d.config.modelName), ...Object.keys(current.settings.modelGroupAlias)];
+    const imported = parseConfigInput(yaml, this.deps.env, (error) => ({ param: 'yaml', message: `config.yaml: ${error.message}` }), known);
     const servable = imported.deployments.filter((deployment) => catalogEntry(deployment.family) !== undefined);
     const unknown = imported.deployments.filter((deployment) => !servable.includes(deployment)).map((deployment) => `${deployment.modelName} (${deployment.family})`);
     const raw = parseYaml(yaml) as unknown;

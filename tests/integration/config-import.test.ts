@@ -107,6 +107,22 @@ describe('importing a config with routing settings', () => {
     expect(result).toMatchObject({ models: 1, routingChanged: 0, skipped: [], routing: { version: 2, numRetries: 1 } });
   });
 
+  it('a config of routing alone may name the app’s groups', async () => {
+    const yaml = 'router_settings:\n  fallbacks: [{ plain: [big] }]\n  model_group_alias: { gpt-4o: plain }\n';
+    const preview = (await call('config.previewImport', { yaml })).value as ImportPreview;
+    expect(preview).toMatchObject({ models: 0, routingVersion: 2 });
+    expect(preview.routing.map((change) => change.after)).toEqual([
+      { big: ['small'], plain: ['big'] },
+      { 'gpt-4': { model: 'big', hidden: false }, 'gpt-4o': { model: 'plain', hidden: false } },
+    ]);
+    expect((await call('config.import', { yaml, routingVersion: 2 })).value).toMatchObject({ routingChanged: 2, routing: { version: 3, fallbacks: { plain: ['big'] } } });
+    // A name neither the file nor the app has is still refused, naming where.
+    expect(await call('config.previewImport', { yaml: 'router_settings:\n  fallbacks: [{ plain: [nowhere] }]\n' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request', message: expect.stringContaining('router_settings.fallbacks[0].plain[0]') },
+    });
+  });
+
   it('a routing setting that cannot be saved is refused in the preview, naming it', async () => {
     // "big" is a group in the app already: an alias of that name would hide it.
     const answer = await call('config.previewImport', { yaml: `model_list:${openaiModel('tiny', 'gpt-4o-mini', upstream.apiBase)}\nrouter_settings:\n  model_group_alias: { big: tiny }\n` });
