@@ -20,8 +20,10 @@ import type { RoutingService } from './routing.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
 
 export const importSchema = z.object({ yaml: text(MAX_LENGTH.yaml), routingVersion: z.number().int().nonnegative().optional() });
-/** Sections the import does not copy, said plainly in its result: the server's own settings. */
-const NOT_IMPORTED = ['general_settings'];
+/** Sections the import does not copy, said plainly in its result with why: the server's own settings. */
+const NOT_IMPORTED: Record<string, string> = {
+  general_settings: "the master key, database and server settings belong to the config file a server starts with",
+};
 
 export interface ConfigServiceDeps {
   store: Store;
@@ -230,7 +232,9 @@ export class ConfigService {
     const raw = parseYaml(yaml) as unknown;
     const { version: routingVersion, source: _source, configFileHasSettings: _has, ...settings } = await this.deps.routingSettings.get();
     const routing = importRouting(settings, imported, raw);
-    const sections = NOT_IMPORTED.filter((section) => typeof raw === 'object' && raw !== null && section in raw);
+    const sections = Object.entries(NOT_IMPORTED)
+      .filter(([section]) => typeof raw === 'object' && raw !== null && section in raw)
+      .map(([section, why]) => `${section} (${why})`);
     return { imported, servable, routing, routingVersion, skipped: [...sections, ...imported.unsupported, ...routing.skipped, ...unknown] };
   }
 
