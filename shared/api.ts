@@ -183,11 +183,39 @@ export interface RoutingView extends RoutingSettings {
   configFileHasSettings: boolean;
 }
 
+/** One routing setting an import changes: where in the file it comes from, its value now and after. */
+export interface RoutingChange {
+  field: keyof RoutingSettings;
+  /** The file's setting, in LiteLLM's names: `router_settings.num_retries`. */
+  from: string;
+  before: RoutingSettings[keyof RoutingSettings];
+  after: RoutingSettings[keyof RoutingSettings];
+}
+
+/** What importing a config would do, shown before it is confirmed. Nothing is written. */
+export interface ImportPreview {
+  /** Model groups the import copies into the app, and how many deployments. */
+  groups: string[];
+  models: number;
+  /** Providers it would create (others are reused: same family, URL and key). */
+  providers: number;
+  /** The routing settings' version now: the import names it, as any routing edit does. */
+  routingVersion: number;
+  /** Each routing setting that changes; empty when the file sets none, or sets them as they are. */
+  routing: RoutingChange[];
+  /** Parts of the file the import does not copy, each named (and why, where it says). */
+  skipped: string[];
+}
+
 export interface ImportResult {
   providers: number;
   models: number;
-  /** Parts of the file the import did not copy, said plainly (e.g. router_settings). */
+  /** Parts of the file the import did not copy, said plainly (e.g. general_settings). */
   skipped: string[];
+  /** The routing settings after the import (the imported ones in force when the file set any). */
+  routing: RoutingView;
+  /** How many routing settings the import changed. */
+  routingChanged: number;
 }
 
 /**
@@ -351,7 +379,13 @@ interface LoopgateApi {
   /** Copies the config file's routing settings into the app, where they become editable and in force. */
   'routing.copyFromConfig': (request: Record<string, never>) => RoutingView;
   'config.export': (request: Record<string, never>) => { yaml: string };
-  'config.import': (request: { yaml: string }) => ImportResult;
+  /** What importing would copy and change (the routing settings field by field, before and after); writes nothing. */
+  'config.previewImport': (request: { yaml: string }) => ImportPreview;
+  /**
+   * Copies the config's models and providers, and its routing settings into the app's. `routingVersion`
+   * is the version the preview read: a stale one is a conflict carrying the current routing view, and nothing is imported.
+   */
+  'config.import': (request: { yaml: string; routingVersion?: number }) => ImportResult;
   'keys.list': (request: { status?: KeyStatus; search?: string; page: number; size: number }) => { keys: KeyView[]; total: number };
   'keys.create': (request: KeyPatch) => { secret: string; key: KeyView };
   'keys.update': (request: KeyPatch & { id: string; version: number }) => KeyView;
@@ -408,6 +442,7 @@ const METHODS = {
   'routing.update': true,
   'routing.copyFromConfig': true,
   'config.export': true,
+  'config.previewImport': true,
   'config.import': true,
   'keys.list': true,
   'keys.create': true,

@@ -82,6 +82,8 @@ export interface ConfigOptions {
    * alone, so a variable left over in a laptop's shell never switches its store.
    */
   serverEnv?: boolean;
+  /** Model names that exist besides the file's (an import into the app: its groups), so fallbacks and aliases may name them. */
+  knownModels?: readonly string[];
 }
 
 export function emptyConfig(env: Environment = {}, options: { serverEnv?: boolean } = {}): GatewayConfig {
@@ -150,7 +152,9 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     ? resolveValue(file.general_settings.master_key, 'general_settings.master_key', lookup)
     : (options.env.LOOPGATE_MASTER_KEY ?? null);
 
-  const routes = routableNames(deployments);
+  const inFile = routableNames(deployments);
+  const elsewhere = new Set(options.knownModels ?? []);
+  const routes = (name: string): boolean => inFile(name) || elsewhere.has(name);
   const modelGroupAlias: Record<string, ModelGroupAlias> = {};
   for (const [alias, target] of Object.entries(file.router_settings?.model_group_alias ?? {})) {
     const setting = typeof target === 'string' ? { model: target, hidden: false } : { model: target.model, hidden: target.hidden ?? false };

@@ -22,6 +22,7 @@ import type { ApiHandlers } from '../../shared/api.js';
 import { anthropicDialect } from '../dialects/anthropic/index.js';
 import { apiHandlers, createServices, type LiveRouting } from '../services/index.js';
 import { loadEffectiveRouting } from '../services/effective-routing.js';
+import { fromStoreError } from '../services/errors.js';
 import { chatDialect } from '../dialects/chat/index.js';
 import { completionsDialect, embeddingsDialect } from '../dialects/openai-native.js';
 import { ConversationStore } from '../dialects/responses/conversations.js';
@@ -461,7 +462,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await handler(ctx);
     } catch (thrown) {
       if (thrown instanceof WrongKeyError) throttle.fail(address);
-      const error = thrown instanceof StoreUnavailableError ? new GatewayError('unavailable', thrown.message) : toGatewayError(thrown, ctx.id);
+      const error = thrown instanceof StoreUnavailableError ? new GatewayError('unavailable', thrown.message) : toGatewayError(fromStoreError(thrown), ctx.id);
       // The log gets the whole story (stack included); the answer only the request id.
       if (error.code === 'internal') logger.log('error', 'unhandled', { id: ctx.id, error: thrown instanceof Error ? (thrown.stack ?? String(thrown)) : String(thrown) });
       ctx.failure ??= { code: error.code, message: error.message };

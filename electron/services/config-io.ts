@@ -1,10 +1,11 @@
 // A LiteLLM config.yaml in and out of the store: import copies its providers and models (they
-// become editable); export writes the store's and the file's models, secrets as env references.
+// become editable) and its routing settings into the app's (previewed first, versioned like any
+// routing edit); export writes the store's and the file's models, secrets as env references.
 // Copying config-file deployments into the store (import, a group's editable copy, /model/new)
 // happens in one place here: `copyIntoStore`, on providers shared through `ProviderRegistry`.
 import { z } from 'zod';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import type { ImportResult } from '../../shared/api.js';
+import type { ImportPreview, ImportResult } from '../../shared/api.js';
 import { catalogEntry, PROVIDER_CATALOG } from '../../shared/providers.js';
 import { ConfigError, parseConfigText, type Environment, type GatewayConfig } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
@@ -14,18 +15,35 @@ import type { Store } from '../store/index.js';
 import { randomBase62 } from '../store/secrets.js';
 import { fileDeploymentSettings } from './effective-routing.js';
 import type { LiveRouting } from './ports.js';
-import { parseInput } from './validation.js';
+import { importRouting, type RoutingImport } from './routing-import.js';
+import type { RoutingService } from './routing.js';
+import { MAX_LENGTH, parseInput, text } from './validation.js';
 
-const importSchema = z.object({ yaml: z.string() });
-/** Sections the import does not copy yet, said plainly in its result. */
-const NOT_IMPORTED = ['router_settings', 'litellm_settings', 'general_settings'];
+export const importSchema = z.object({ yaml: text(MAX_LENGTH.yaml), routingVersion: z.number().int().nonnegative().optional() });
+/** Sections the import does not copy, said plainly in its result with why: the server's own settings. */
+const NOT_IMPORTED: Record<string, string> = {
+  general_settings: "the master key, database and server settings belong to the config file a server starts with",
+};
 
 export interface ConfigServiceDeps {
   store: Store;
   config: GatewayConfig;
   routing: LiveRouting;
+  /** The routing settings the import changes, checked and saved as any routing edit. */
+  routingSettings: RoutingService;
   env: Environment;
   clock: () => number;
+}
+
+/** What an import would do, worked out once for the preview and again for the import itself. */
+interface ImportPlan {
+  imported: GatewayConfig;
+  /** Deployments on providers Loopgate serves (the others are named in `skipped`). */
+  servable: DeploymentConfig[];
+  routing: RoutingImport;
+  /** The routing settings' version the plan read. */
+  routingVersion: number;
+  skipped: string[];
 }
 
 /** The credential a stored provider keeps: the API key, or Bedrock's `ID:SECRET[:SESSION]`. */
@@ -65,6 +83,12 @@ export class ProviderRegistry {
 
   private static identity(family: string, apiBase: string, credential: string | null): string {
     return `${family}\u0000${apiBase}\u0000${credential ?? ''}`;
+  }
+
+  /** How many providers copying `deployments` would make. */
+  wouldCreate(deployments: readonly DeploymentConfig[]): number {
+    const identities = deployments.map((d) => ProviderRegistry.identity(d.family, d.apiBase.href, storedCredential(d)));
+    return new Set(identities.filter((identity) => !this.byIdentity.has(identity))).size;
   }
 
   /** The provider a deployment runs on; `created` when it had to be made. */
@@ -123,9 +147,14 @@ export async function copyIntoStore(
 }
 
 /** Reads YAML (or JSON) as config.yaml is read; a mistake is `invalid_request`, said by `describe`. */
-export function parseConfigInput(text: string, env: Environment, describe: (error: ConfigError) => { param: string | null; message: string }): GatewayConfig {
+export function parseConfigInput(
+  text: string,
+  env: Environment,
+  describe: (error: ConfigError) => { param: string | null; message: string },
+  knownModels: readonly string[] = [],
+): GatewayConfig {
   try {
-    return parseConfigText(text, { env });
+    return parseConfigText(text, { env, knownModels });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const { param, message } = describe(error);
@@ -165,15 +194,53 @@ export class ConfigService {
     return { yaml: toYaml({ model_list, router_settings: { routing_strategy: config.routing.strategy, num_retries: config.routing.numRetries } }) };
   }
 
-  async import(input: { yaml: string }): Promise<ImportResult> {
+  async previewImport(input: { yaml: string }): Promise<ImportPreview> {
     const { yaml } = parseInput(importSchema, input);
-    const imported = parseConfigInput(yaml, this.deps.env, (error) => ({ param: 'yaml', message: `config.yaml: ${error.message}` }));
+    const plan = await this.plan(yaml);
+    await this.checkRouting(plan, plan.routingVersion);
+    const registry = await ProviderRegistry.load(this.deps.store);
+    return {
+      groups: [...new Set(plan.servable.map((deployment) => deployment.modelName))],
+      models: plan.servable.length,
+      providers: registry.wouldCreate(plan.servable),
+      routingVersion: plan.routingVersion,
+      routing: plan.routing.changes,
+      skipped: plan.skipped,
+    };
+  }
+
+  /** Checks everything first (the routing settings and the version they were read at), then copies the models, then saves the routing. */
+  async import(input: { yaml: string; routingVersion?: number }): Promise<ImportResult> {
+    const { yaml, routingVersion } = parseInput(importSchema, input);
+    const plan = await this.plan(yaml);
+    const version = routingVersion ?? plan.routingVersion;
+    await this.checkRouting(plan, version);
+    const copied = await copyIntoStore(this.deps.store, plan.imported, plan.servable, this.deps.clock());
+    await this.deps.routing.refresh();
+    const { routingSettings } = this.deps;
+    const routing = plan.routing.changes.length > 0 ? await routingSettings.saveImport(plan.routing.settings, version) : await routingSettings.get();
+    return { providers: copied.providersCreated, models: plan.servable.length, skipped: plan.skipped, routing, routingChanged: plan.routing.changes.length };
+  }
+
+  private async plan(yaml: string): Promise<ImportPlan> {
+    // Its fallbacks and aliases may name the app's groups and aliases too, not only the file's.
+    const current = this.deps.routing.current();
+    const known = [...current.deployments.map((d) => d.config.modelName), ...Object.keys(current.settings.modelGroupAlias)];
+    const imported = parseConfigInput(yaml, this.deps.env, (error) => ({ param: 'yaml', message: `config.yaml: ${error.message}` }), known);
     const servable = imported.deployments.filter((deployment) => catalogEntry(deployment.family) !== undefined);
     const unknown = imported.deployments.filter((deployment) => !servable.includes(deployment)).map((deployment) => `${deployment.modelName} (${deployment.family})`);
-    const copied = await copyIntoStore(this.deps.store, imported, servable, this.deps.clock());
-    await this.deps.routing.refresh();
-    const raw = parseYaml(yaml) as Record<string, unknown> | null;
-    const skipped = NOT_IMPORTED.filter((section) => raw && section in raw);
-    return { providers: copied.providersCreated, models: servable.length, skipped: [...skipped, ...imported.unsupported, ...unknown] };
+    const raw = parseYaml(yaml) as unknown;
+    const { version: routingVersion, source: _source, configFileHasSettings: _has, ...settings } = await this.deps.routingSettings.get();
+    const routing = importRouting(settings, imported, raw);
+    const sections = Object.entries(NOT_IMPORTED)
+      .filter(([section]) => typeof raw === 'object' && raw !== null && section in raw)
+      .map(([section, why]) => `${section} (${why})`);
+    return { imported, servable, routing, routingVersion, skipped: [...sections, ...imported.unsupported, ...routing.skipped, ...unknown] };
+  }
+
+  /** The routing settings an import brings, checked as a routing edit is, against the groups it adds too. */
+  private async checkRouting(plan: ImportPlan, version: number): Promise<void> {
+    if (plan.routing.changes.length === 0) return;
+    await this.deps.routingSettings.checkImport(plan.routing.settings, { groups: plan.servable.map((d) => d.modelName), ids: [] }, version);
   }
 }

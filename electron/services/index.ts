@@ -15,7 +15,7 @@ import { RoutingService } from './routing.js';
 import { StatusService } from './status.js';
 import { UsageService } from './usage.js';
 import { z } from 'zod';
-import { parseInput } from './validation.js';
+import { MAX_LENGTH, parseInput, text } from './validation.js';
 
 export type { LiveRouting } from './ports.js';
 export type { AppEvents } from './events.js';
@@ -61,12 +61,13 @@ export function createServices(context: ServiceContext): Services {
   store.keys.onChange(() => events.changed('keys'));
   store.deployments.onChange(() => events.changed('models'));
   store.routing.onChange(() => events.changed('routing'));
+  const routingSettings = new RoutingService({ store, config, routing, clock });
   return {
     keys,
     providers,
     models,
-    routing: new RoutingService({ store, config, routing, clock }),
-    config: new ConfigService({ store, config, routing, env: context.env, clock }),
+    routing: routingSettings,
+    config: new ConfigService({ store, config, routing, routingSettings, env: context.env, clock }),
     usage,
     status,
     events,
@@ -74,7 +75,7 @@ export function createServices(context: ServiceContext): Services {
 }
 
 /** The request of the methods that name one row and nothing else. */
-const byId = z.object({ id: z.string().min(1, 'expected an id') });
+export const byId = z.object({ id: text(MAX_LENGTH.id).min(1, 'expected an id') });
 const idOf = (request: unknown): string => parseInput(byId, request).id;
 
 /** The app's contract (shared/api.ts), method by method, onto the services. */
@@ -91,7 +92,7 @@ export function apiHandlers(services: Services): ApiHandlers {
     'providers.create': async (input) => providersChanged(await providers.create(input)),
     'providers.update': async (input) => providersChanged(await providers.update(input)),
     'providers.delete': async (request) => providersChanged({ deleted: await providers.delete(idOf(request)) }),
-    'providers.test': ({ id }) => providers.test(id),
+    'providers.test': (request) => providers.test(idOf(request)),
     'providers.discover': () => providers.discover(),
     'models.list': () => models.list(),
     'models.add': (input) => models.add(input),
@@ -106,6 +107,7 @@ export function apiHandlers(services: Services): ApiHandlers {
     'routing.update': (input) => routing.update(input),
     'routing.copyFromConfig': () => routing.copyFromConfig(),
     'config.export': () => config.export(),
+    'config.previewImport': (input) => config.previewImport(input),
     'config.import': async (input) => providersChanged(await config.import(input)),
     'keys.list': (query) => keys.list(query),
     'keys.create': (patch) => keys.create(patch, { createdBy: 'app' }),
@@ -116,7 +118,7 @@ export function apiHandlers(services: Services): ApiHandlers {
     'usage.series': ({ days }) => usage.series(days),
     'logs.list': (query) => usage.logs(query),
     'logs.facets': () => usage.facets(),
-    'logs.get': ({ id }) => usage.entry(id),
+    'logs.get': (request) => usage.entry(idOf(request)),
     'logs.retention': () => usage.retention(),
     'logs.setRetention': (request) => usage.setRetention(request),
   };

@@ -7,11 +7,11 @@ import type { Store } from '../store/index.js';
 import { emptySettings } from '../store/keys.js';
 import { randomBase62 } from '../store/secrets.js';
 import { utcDay } from '../store/utc-day.js';
-import { notFound, storeChange } from './errors.js';
+import { alreadyTaken, notFound, quoted, storeChange } from './errors.js';
 import { hashKey, mintSecret, ownedSecret } from './key-secrets.js';
 import { GatewayError } from '../core/errors.js';
 import type { PendingUsage } from './ports.js';
-import { durationText, optionalLimit, parseInput } from './validation.js';
+import { durationText, MAX_LENGTH, optionalLimit, parseInput, text } from './validation.js';
 
 export interface KeyServiceDeps {
   store: Store;
@@ -25,6 +25,9 @@ const modelBudget = z.union([
   amount.transform((budget_limit) => ({ budget_limit, time_period: null })),
   z.object({ budget_limit: amount, time_period: durationText.nullable().optional() }).transform((budget) => ({ budget_limit: budget.budget_limit, time_period: budget.time_period ?? null })),
 ]);
+const name = text(MAX_LENGTH.name);
+/** LiteLLM's free-form metadata, as JSON text at most this long. */
+const MAX_METADATA_LENGTH = 65_536;
 const perModelLimit = z.number().int('expected a whole number').nonnegative('expected 0 or more');
 
 /** A caller-chosen secret (LiteLLM's `key` on /key/generate, for moving keys over): LiteLLM's `sk-` form, long enough to guess at no better than ours. */
@@ -34,17 +37,15 @@ const ownSecret = z
 
 /** Each field's rule. The compiler holds this to the contract: a key field without a rule is an error. */
 const keyPatchShape = {
-  keyAlias: z
-    .string()
+  keyAlias: text(MAX_LENGTH.name)
     .trim()
-    .max(200)
     .transform((alias) => alias || null)
     .nullable()
     .optional(),
-  userId: z.string().nullable().optional(),
-  teamId: z.string().nullable().optional(),
-  models: z.array(z.string().trim().min(1, 'expected model names')).optional(),
-  aliases: z.record(z.string(), z.string()).optional(),
+  userId: name.nullable().optional(),
+  teamId: name.nullable().optional(),
+  models: z.array(name.trim().min(1, 'expected model names')).optional(),
+  aliases: z.record(name, name).optional(),
   rpmLimit: optionalLimit,
   tpmLimit: optionalLimit,
   maxParallelRequests: optionalLimit,
@@ -52,31 +53,34 @@ const keyPatchShape = {
   budgetDuration: durationText.nullable().optional(),
   duration: durationText.nullable().optional(),
   blocked: z.boolean().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  tags: z.array(z.string().trim().min(1, 'expected tag names')).optional(),
+  metadata: z
+    .record(name, z.unknown())
+    .refine((metadata) => JSON.stringify(metadata).length <= MAX_METADATA_LENGTH, `expected at most ${MAX_METADATA_LENGTH} characters of JSON`)
+    .optional(),
+  tags: z.array(name.trim().min(1, 'expected tag names')).optional(),
   softBudget: z.number().nonnegative('expected 0 or more').nullable().optional(),
-  modelMaxBudget: z.record(z.string(), modelBudget).optional(),
-  modelRpmLimit: z.record(z.string(), perModelLimit).optional(),
-  modelTpmLimit: z.record(z.string(), perModelLimit).optional(),
+  modelMaxBudget: z.record(name, modelBudget).optional(),
+  modelRpmLimit: z.record(name, perModelLimit).optional(),
+  modelTpmLimit: z.record(name, perModelLimit).optional(),
 } satisfies { [Field in keyof Required<KeyPatch>]: z.ZodType<KeyPatch[Field]> };
 
-const keyPatchSchema = z.strictObject(keyPatchShape);
+export const keyPatchSchema = z.strictObject(keyPatchShape);
 
 /** Every field a patch may carry, for adapters that rename them. */
 export const KEY_PATCH_FIELDS = Object.keys(keyPatchShape) as Array<keyof KeyPatch>;
 
-const listSchema = z.object({
+export const listSchema = z.object({
   status: z.enum(['active', 'revoked', 'expired']).optional(),
-  search: z.string().optional(),
-  userId: z.string().optional(),
-  teamId: z.string().optional(),
-  keyAlias: z.string().optional(),
+  search: text(MAX_LENGTH.search).optional(),
+  userId: name.optional(),
+  teamId: name.optional(),
+  keyAlias: name.optional(),
   page: z.number().int().positive(),
   size: z.number().int().positive().max(100),
 });
 export type KeyListRequest = z.infer<typeof listSchema>;
 
-const refSchema = z.object({ id: z.string().min(1, 'expected a key id'), version: z.number().int().positive().optional() });
+const refSchema = z.object({ id: text(MAX_LENGTH.id).min(1, 'expected a key id'), version: z.number().int().positive().optional() });
 const activeSchema = z.boolean({ error: 'expected true or false' });
 
 /** The one merge rule: absent fields keep their value, null clears, durations count from now. */
@@ -110,14 +114,15 @@ export class KeyService {
     const now = this.deps.clock();
     const minted = options.secret === undefined ? mintSecret() : ownedSecret(parseInput(z.object({ key: ownSecret }), { key: options.secret }).key);
     if (await this.deps.store.keys.findByHash(minted.keyHash)) throw new GatewayError('conflict', 'key: a key with this secret already exists', { param: 'key' });
-    const key = await this.deps.store.keys.create({
+    await this.checkAliasFree(patch.keyAlias, null);
+    const key = await this.change(() => this.deps.store.keys.create({
       id: `key_${randomBase62(16)}`,
       keyHash: minted.keyHash,
       keyPrefix: minted.keyPrefix,
       createdAt: now,
       createdBy: options.createdBy ?? null,
       ...applyKeyPatch(emptySettings(), patch, now),
-    });
+    }));
     // The only time the secret is ever shown.
     return { secret: minted.secret, key: keyView(key, now) };
   }
@@ -127,6 +132,7 @@ export class KeyService {
     const { id, version } = parseInput(refSchema, { id: ref, version: expectedVersion });
     const patch = parseInput(keyPatchSchema, input);
     const current = await this.get(id);
+    await this.checkAliasFree(patch.keyAlias, id);
     const now = this.deps.clock();
     const next = applyKeyPatch(current, patch, now);
     return keyView(await this.change(() => this.deps.store.keys.update(id, next, version)), now);
@@ -142,6 +148,7 @@ export class KeyService {
   async regenerate(ref: string, expectedVersion?: number, input: unknown = {}): Promise<{ secret: string; key: KeyView }> {
     const { id, version } = parseInput(refSchema, { id: ref, version: expectedVersion });
     const patch = parseInput(keyPatchSchema, input);
+    await this.checkAliasFree(patch.keyAlias, id);
     const minted = mintSecret();
     let key = await this.change(() => this.deps.store.keys.replaceSecret(id, minted, version));
     if (Object.values(patch).some((value) => value !== undefined)) {
@@ -204,6 +211,13 @@ export class KeyService {
 
   countByStatus(): Promise<Record<KeyStatus, number>> {
     return this.deps.store.keys.countByStatus(this.deps.clock());
+  }
+
+  /** A key's alias names one key (as in LiteLLM, which refuses a second key with the same key_alias); `self` may keep its own. */
+  private async checkAliasFree(alias: string | null | undefined, self: string | null): Promise<void> {
+    if (!alias) return;
+    const holders = await this.findByAlias(alias);
+    if (holders.some((key) => key.id !== self)) throw alreadyTaken('keyAlias', `a key with the alias ${quoted(alias)}`);
   }
 
   private async get(id: string): Promise<VirtualKey> {

@@ -14,11 +14,11 @@ import type { Store } from '../store/index.js';
 import { randomBase62 } from '../store/secrets.js';
 import { copyIntoStore, parseConfigInput, ProviderRegistry } from './config-io.js';
 import { fileDeploymentSettings, type EffectiveDeployment } from './effective-routing.js';
-import { notFound, storeChange } from './errors.js';
+import { alreadyTaken, notFound, quoted, storeChange } from './errors.js';
 import type { LiveRouting } from './ports.js';
 import type { ProviderService } from './providers.js';
 import { renameInRouting, routingReferences } from './routing.js';
-import { parseInput } from './validation.js';
+import { MAX_LENGTH, parseInput, text } from './validation.js';
 
 const count = z.number().int('expected a whole number').nonnegative('expected 0 or more');
 const price = z.number().nonnegative('expected 0 or more (USD per token)');
@@ -37,26 +37,26 @@ const settingsShape = {
 } satisfies { [Field in keyof DeploymentSettings]: z.ZodType<DeploymentSettings[Field]> };
 
 const settingsPatch = z.object(settingsShape).partial();
-const groupName = z.string().trim().min(1, 'Give the model the name your tools will ask for.');
+const groupName = text(MAX_LENGTH.name).trim().min(1, 'Give the model the name your tools will ask for.');
 
-const addSchema = z.object({
+export const addSchema = z.object({
   modelName: groupName,
-  providerId: z.string().min(1, 'Choose a provider.'),
-  upstreamModel: z.string().trim().min(1, "Name the provider's model."),
+  providerId: text(MAX_LENGTH.id).min(1, 'Choose a provider.'),
+  upstreamModel: text(MAX_LENGTH.name).trim().min(1, "Name the provider's model."),
   settings: settingsPatch.optional(),
 });
 
-const updateSchema = z.object({
-  id: z.string().min(1, 'expected a deployment id'),
+export const updateSchema = z.object({
+  id: text(MAX_LENGTH.id).min(1, 'expected a deployment id'),
   /** Absent only from LiteLLM's /model/update: whatever version is there. 0 is a config-file deployment's. */
   version: z.number().int().nonnegative().optional(),
   modelName: groupName.optional(),
-  upstreamModel: z.string().trim().min(1, "Name the provider's model.").optional(),
+  upstreamModel: text(MAX_LENGTH.name).trim().min(1, "Name the provider's model.").optional(),
   settings: settingsPatch.optional(),
 });
 
-const renameSchema = z.object({ from: z.string().min(1, 'expected a model group'), to: groupName });
-const nameSchema = z.object({ name: z.string().min(1, 'expected a model group') });
+export const renameSchema = z.object({ from: text(MAX_LENGTH.name).min(1, 'expected a model group'), to: groupName });
+export const nameSchema = z.object({ name: text(MAX_LENGTH.name).min(1, 'expected a model group') });
 
 /** A LiteLLM model_list entry, as /model/new and /model/update carry it. */
 export interface ModelEntry {
@@ -177,6 +177,7 @@ export class ModelService {
 
   async add(input: z.input<typeof addSchema>): Promise<DeploymentView> {
     const valid = parseInput(addSchema, input);
+    this.checkNotAlias(valid.modelName, 'modelName');
     await this.deps.providers.get(valid.providerId);
     const { store, clock } = this.deps;
     const created = await store.deployments.create({
@@ -195,6 +196,7 @@ export class ModelService {
   async update(input: z.input<typeof updateSchema>): Promise<DeploymentView> {
     const valid = parseInput(updateSchema, input);
     const row = await this.stored(valid.id);
+    if (valid.modelName !== undefined && valid.modelName !== row.modelName) this.checkNotAlias(valid.modelName, 'modelName');
     return this.edit(row.id, valid.version, {
       modelName: valid.modelName,
       upstreamModel: valid.upstreamModel,
@@ -224,9 +226,8 @@ export class ModelService {
     await this.appGroup(from);
     if (from === to) return this.group(from);
     const current = this.deps.routing.current();
-    if (current.deployments.some((d) => d.config.modelName === to) || to in current.settings.modelGroupAlias) {
-      throw new GatewayError('invalid_request', `to: a model group or alias named "${to}" already exists`, { param: 'to' });
-    }
+    if (current.deployments.some((d) => d.config.modelName === to)) throw alreadyTaken('to', `a model group named ${quoted(to)}`);
+    this.checkNotAlias(to, 'to');
     await this.deps.store.deployments.renameGroup(from, to, this.deps.clock(), (settings) => renameInRouting(settings, (name) => (name === from ? to : name)));
     await this.deps.routing.refresh();
     return this.group(to);
@@ -352,6 +353,11 @@ export class ModelService {
     if (rows.length > 0) return rows;
     if (this.inFile(name)) throw copyFirst(name);
     throw notFound('model group', 'name');
+  }
+
+  /** A group may not take an alias's name: one of the two would hide the other. */
+  private checkNotAlias(name: string, field: string): void {
+    if (Object.hasOwn(this.deps.routing.current().settings.modelGroupAlias, name)) throw alreadyTaken(field, `an alias named ${quoted(name)} (routing settings)`);
   }
 
   private fileDeployments(): DeploymentConfig[] {

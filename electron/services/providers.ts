@@ -12,9 +12,9 @@ import { discoverOllamaModels } from '../providers/ollama.js';
 import type { Store } from '../store/index.js';
 import type { ProviderCredential } from '../store/providers.js';
 import { randomBase62 } from '../store/secrets.js';
-import { notFound, storeChange } from './errors.js';
+import { alreadyTaken, notFound, quoted, storeChange } from './errors.js';
 import type { LiveRouting } from './ports.js';
-import { parseInput } from './validation.js';
+import { MAX_LENGTH, parseInput, text } from './validation.js';
 
 const PROBE_TIMEOUT_MS = 4_000;
 const LOCAL_SERVERS: ReadonlyArray<Omit<DiscoveredServer, 'models'>> = [
@@ -22,8 +22,7 @@ const LOCAL_SERVERS: ReadonlyArray<Omit<DiscoveredServer, 'models'>> = [
   { family: 'lm_studio', apiBase: 'http://127.0.0.1:1234/v1' },
 ];
 
-const httpUrl = z
-  .string()
+const httpUrl = text(MAX_LENGTH.url)
   .trim()
   .refine((text) => {
     try {
@@ -33,14 +32,14 @@ const httpUrl = z
     }
   }, 'The base URL must be an http(s) URL, like http://127.0.0.1:11434/v1.');
 
-const providerInputSchema = z.object({
-  name: z.string().trim().min(1, 'Give the provider a name.'),
-  family: z.string().refine((family) => catalogEntry(family) !== undefined, 'Unknown provider type.'),
+export const providerInputSchema = z.object({
+  name: text(MAX_LENGTH.name).trim().min(1, 'Give the provider a name.'),
+  family: text(MAX_LENGTH.name).refine((family) => catalogEntry(family) !== undefined, 'Unknown provider type.'),
   // An empty base URL means the provider's default.
   apiBase: z.union([z.literal('').transform(() => null), httpUrl]).nullable(),
-  apiKey: z.string().optional(),
+  apiKey: text(MAX_LENGTH.secret).optional(),
 });
-const providerUpdateSchema = providerInputSchema.extend({ id: z.string().min(1), version: z.number().int().positive() });
+export const providerUpdateSchema = providerInputSchema.extend({ id: text(MAX_LENGTH.id).min(1), version: z.number().int().positive() });
 
 export interface ProviderServiceDeps {
   store: Store;
@@ -87,11 +86,15 @@ export class ProviderService {
   async create(input: ProviderInput): Promise<ProviderView> {
     const valid = parseInput(providerInputSchema, input);
     const { store, clock } = this.deps;
-    return stored(await store.providers.create(`prov_${randomBase62(12)}`, { name: valid.name, family: valid.family, apiBase: valid.apiBase, apiKey: valid.apiKey ?? null }, clock()));
+    await this.checkNameFree(valid.name, null);
+    const create = (): Promise<ProviderCredential> =>
+      store.providers.create(`prov_${randomBase62(12)}`, { name: valid.name, family: valid.family, apiBase: valid.apiBase, apiKey: valid.apiKey ?? null }, clock());
+    return stored(await storeChange(create, stored, 'provider'));
   }
 
   async update(input: ProviderInput & { id: string; version: number }): Promise<ProviderView> {
     const valid = parseInput(providerUpdateSchema, input);
+    await this.checkNameFree(valid.name, valid.id);
     const change = { name: valid.name, family: valid.family, apiBase: valid.apiBase, ...(valid.apiKey ? { apiKey: valid.apiKey } : {}) };
     const updated = await storeChange(() => this.deps.store.providers.update(valid.id, change, valid.version, this.deps.clock()), stored, 'provider');
     await this.deps.routing.refresh();
@@ -132,6 +135,11 @@ export class ProviderService {
     const provider = (await this.deps.store.providers.list()).find((p) => p.id === id);
     if (!provider) throw notFound('provider');
     return provider;
+  }
+
+  /** A provider's name is unique (the store holds it so too); `self` may keep its own. */
+  private async checkNameFree(name: string, self: string | null): Promise<void> {
+    if ((await this.deps.store.providers.list()).some((provider) => provider.name === name && provider.id !== self)) throw alreadyTaken('name', `a provider named ${quoted(name)}`);
   }
 
   /** One read-only entry per family and origin the config file uses. */

@@ -13,12 +13,13 @@ import type { StoredRouting } from '../store/routing.js';
 import { fileHasRoutingSettings, fileRoutingSettings, routingInForce } from './effective-routing.js';
 import { storeChange } from './errors.js';
 import type { LiveRouting } from './ports.js';
-import { parseInput } from './validation.js';
+import { MAX_LENGTH, parseInput, text } from './validation.js';
 
 const count = z.number().int('expected a whole number').nonnegative('expected 0 or more');
 const seconds = z.number().nonnegative('expected 0 or more seconds');
 const positiveSeconds = z.number().positive('expected more than 0 seconds');
-const fallbackMap = z.record(z.string(), z.array(z.string()));
+const groupName = text(MAX_LENGTH.name);
+const fallbackMap = z.record(groupName, z.array(groupName));
 
 /** Each setting's rule; the compiler holds it to the contract. */
 const routingShape = {
@@ -32,15 +33,15 @@ const routingShape = {
   fallbacks: fallbackMap,
   contextWindowFallbacks: fallbackMap,
   contentPolicyFallbacks: fallbackMap,
-  defaultFallbacks: z.array(z.string()),
+  defaultFallbacks: z.array(groupName),
   maxFallbacks: count,
-  modelGroupAlias: z.record(z.string().min(1, 'expected an alias name'), z.object({ model: z.string(), hidden: z.boolean() })),
+  modelGroupAlias: z.record(groupName.min(1, 'expected an alias name'), z.object({ model: groupName, hidden: z.boolean() })),
   cache: z.object({ enabled: z.boolean(), ttlSeconds: positiveSeconds, maxEntries: z.number().int('expected a whole number').positive('expected 1 or more') }),
   dropParams: z.boolean(),
 } satisfies { [Field in keyof RoutingSettings]: z.ZodType<RoutingSettings[Field]> };
 
 // Unknown fields are dropped, so a page may send back the view it read (source and all).
-const updateSchema = z.object({ ...routingShape, version: count });
+export const updateSchema = z.object({ ...routingShape, version: count });
 
 const FALLBACK_KINDS = ['fallbacks', 'contextWindowFallbacks', 'contentPolicyFallbacks'] as const;
 
@@ -105,6 +106,24 @@ export class RoutingService {
     return this.view(await this.deps.store.routing.get());
   }
 
+  /**
+   * Checks settings an import brings, before anything is copied: their values, their names against
+   * the groups in force and those the import adds (`incoming`), and `version` against the stored one.
+   */
+  async checkImport(settings: RoutingSettings, incoming: { groups: string[]; ids: string[] }, version: number): Promise<void> {
+    const { version: _version, ...valid } = parseInput(updateSchema, { ...settings, version });
+    this.checkNames(valid, incoming);
+    const stored = await this.deps.store.routing.get();
+    if ((stored?.version ?? 0) !== version) {
+      throw new GatewayError('conflict', 'Someone else changed the routing settings first; review the import again.', { current: this.view(stored) });
+    }
+  }
+
+  /** Saves an import's settings once its models are in (checked by checkImport first), naming the version read. */
+  async saveImport(settings: RoutingSettings, version: number): Promise<RoutingView> {
+    return this.update({ ...settings, version });
+  }
+
   /** Saves every setting, naming the version read; a stale one is a conflict carrying the current view. */
   async update(input: RoutingSettings & { version: number }): Promise<RoutingView> {
     const { version, ...settings } = parseInput(updateSchema, input);
@@ -137,10 +156,10 @@ export class RoutingService {
   }
 
   /** Fallbacks name groups, aliases or (LiteLLM's `model_info.id`) deployments; aliases name groups. */
-  private checkNames(settings: RoutingSettings): void {
+  private checkNames(settings: RoutingSettings, incoming: { groups: string[]; ids: string[] } = { groups: [], ids: [] }): void {
     const deployments = this.deps.routing.current().deployments.map((d) => d.config);
-    const groups = new Set(deployments.map((d) => d.modelName));
-    const ids = new Set(deployments.map((d) => d.id));
+    const groups = new Set([...deployments.map((d) => d.modelName), ...incoming.groups]);
+    const ids = new Set([...deployments.map((d) => d.id), ...incoming.ids]);
     const routable = new Set([...groups, ...Object.keys(settings.modelGroupAlias)]);
     for (const [alias, target] of Object.entries(settings.modelGroupAlias)) {
       if (groups.has(alias)) throw invalid(['modelGroupAlias', alias], `"${alias}" is a model group already; an alias of that name would hide it`);

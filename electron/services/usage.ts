@@ -10,7 +10,7 @@ import type { DailySpend } from '../store/usage.js';
 import { utcDay } from '../store/utc-day.js';
 import { notFound, storeChange } from './errors.js';
 import type { PendingUsage } from './ports.js';
-import { parseInput } from './validation.js';
+import { MAX_LENGTH, parseInput, text } from './validation.js';
 
 const DAY_MS = 86_400_000;
 const MAX_SERIES_DAYS = 90;
@@ -24,20 +24,20 @@ const MEGABYTE = 1_000_000;
 /** LiteLLM's default retention for its spend logs; the size cap keeps a busy month on a laptop's disk. */
 const DEFAULT_RETENTION: LogRetention = { days: 30, maxMegabytes: 1024 };
 
-const retentionSchema = z.object({
+export const retentionSchema = z.object({
   days: z.number().min(1 / 24, 'expected at least an hour (1/24 of a day)').max(3650, 'expected at most 3650 days'),
   maxMegabytes: z.number().int('expected a whole number').min(10, 'expected at least 10 MB').max(1_000_000, 'expected at most 1,000,000 MB'),
   version: z.number().int().nonnegative(),
 });
 
-const logsSchema = z.object({
-  id: z.string().optional(),
-  keyId: z.string().optional(),
-  model: z.string().optional(),
+export const logsSchema = z.object({
+  id: text(MAX_LENGTH.id).optional(),
+  keyId: text(MAX_LENGTH.id).optional(),
+  model: text(MAX_LENGTH.name).optional(),
   status: z.enum(['ok', 'error']).optional(),
   start: z.number().optional(),
   end: z.number().optional(),
-  before: z.object({ time: z.number(), id: z.string() }).optional(),
+  before: z.object({ time: z.number(), id: text(MAX_LENGTH.id) }).optional(),
   limit: z.number().int().positive().max(1000),
 });
 
@@ -110,7 +110,7 @@ export class UsageService {
 
   /** One entry with its attempts and final error. */
   async entry(id: string): Promise<LogEntryDetails> {
-    const { id: wanted } = parseInput(z.object({ id: z.string().min(1) }), { id });
+    const { id: wanted } = parseInput(z.object({ id: text(MAX_LENGTH.id).min(1) }), { id });
     await this.deps.usage.flush();
     const [entry] = await this.deps.store.requestLog.query(await this.withinRetention({ id: wanted, limit: 1 }));
     if (!entry) throw notFound('log entry');

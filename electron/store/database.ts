@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
 import type { Logger } from '../core/logger.js';
+import { sqliteUniqueViolation } from './errors.js';
 import { acquireLock, restrictDataDir, writeFileAtomic } from './files.js';
 import { JournalWriter, readJournal, type JournalOp, type JournalRecord, type SqlParam } from './journal.js';
 import { applyMigrations } from './migrations/index.js';
@@ -150,7 +151,7 @@ export class StoreDatabase implements Reader {
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(sqliteUniqueViolation(error) ?? (error instanceof Error ? error : new Error(String(error))));
     } finally {
       for (const statement of statements.values()) statement.free();
     }

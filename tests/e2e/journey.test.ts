@@ -76,8 +76,10 @@ describe('the Loopgate UI in Chromium', () => {
     await page.getByRole('button', { name: 'Import config.yaml' }).click();
     const form = page.getByRole('form', { name: 'Import a config' });
     await form.getByLabel('Or paste it').fill(`model_list:\n  - model_name: imported-model\n    litellm_params:\n      model: openai/mock-gpt\n      api_base: ${upstream.apiBase}\nrouter_settings:\n  num_retries: 1\n`);
-    await form.getByRole('button', { name: 'Import' }).click();
-    await page.getByText(/Imported 1 model on 1 provider\. Not imported: router_settings/).waitFor();
+    await form.getByRole('button', { name: 'Review the import' }).click();
+    await page.getByRole('table', { name: 'Routing settings the import changes' }).getByRole('row', { name: /Retries/ }).waitFor();
+    await page.getByRole('region', { name: 'Review the import' }).getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText(/Imported 1 model on 1 new provider\. 1 routing setting changed\./).waitFor();
     // Imported into the store, so editable here.
     await page.getByRole('article', { name: 'imported-model' }).getByRole('button', { name: 'Remove group imported-model' }).waitFor();
     const answer = await client(TEST_MASTER_KEY).chat.completions.create({ model: 'imported-model', messages: [{ role: 'user', content: 'imported' }] });

@@ -38,17 +38,20 @@ async function app(method: string, request: unknown): Promise<{ ok: boolean; val
   return (await response.json()) as never;
 }
 
+const APP_ALIAS = ' (app)';
+
 /** What a key is set to, without what differs between two keys by nature (id, secret, times). */
 function settings(key: VirtualKey | null) {
   expect(key).not.toBeNull();
   // Who made it differs by path on purpose ("app" / "master key"); everything set on it must not.
   const { id: _id, keyPrefix: _prefix, createdAt: _created, createdBy: _by, updatedAt: _updated, version: _version, ...rest } = key!;
-  return rest;
+  // An alias names one key, so the app's twin carries APP_ALIAS after the same alias.
+  return { ...rest, keyAlias: rest.keyAlias?.replace(APP_ALIAS, '') ?? null };
 }
 
 /** The same edit in LiteLLM's names and in the contract's. */
 const EDITS: Array<{ litellm: Record<string, unknown>; app: KeyPatch }> = [
-  { litellm: { key_alias: 'renamed' }, app: { keyAlias: 'renamed' } },
+  { litellm: { key_alias: 'renamed' }, app: { keyAlias: `renamed${APP_ALIAS}` } },
   { litellm: { rpm_limit: 60, tpm_limit: 1000, max_parallel_requests: 2 }, app: { rpmLimit: 60, tpmLimit: 1000, maxParallelRequests: 2 } },
   { litellm: { models: ['gpt-a', 'gpt-b'], aliases: { 'gpt-4': 'gpt-a' } }, app: { models: ['gpt-a', 'gpt-b'], aliases: { 'gpt-4': 'gpt-a' } } },
   { litellm: { max_budget: 5, budget_duration: '1d' }, app: { maxBudget: 5, budgetDuration: '1d' } },
@@ -76,7 +79,7 @@ describe('keys through the app and through the management API', () => {
   it('stores the same key after the same edits through either path', async () => {
     const first = { key_alias: 'twin', models: ['gpt-a'], rpm_limit: 10, duration: '30d', budget_duration: '30d', max_budget: 1 };
     const viaHttp = await gw.manage('POST', '/key/generate', first);
-    const viaApp = await app('keys.create', { keyAlias: 'twin', models: ['gpt-a'], rpmLimit: 10, duration: '30d', budgetDuration: '30d', maxBudget: 1 });
+    const viaApp = await app('keys.create', { keyAlias: `twin${APP_ALIAS}`, models: ['gpt-a'], rpmLimit: 10, duration: '30d', budgetDuration: '30d', maxBudget: 1 });
     expect(viaHttp.status).toBe(200);
     expect(viaApp.ok).toBe(true);
     const httpId = viaHttp.body.token as string;

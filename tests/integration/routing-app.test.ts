@@ -244,7 +244,7 @@ describe('model groups made in the app', () => {
     expect((await chat('nick')).status).toBe(200);
     expect((await chat('broken')).status).toBe(200); // its fallback followed the rename
     expect(await api()['routing.get']({})).toMatchObject({ version: 2, fallbacks: { broken: ['new'] }, modelGroupAlias: { nick: { model: 'new' } } });
-    await expect(api()['models.renameGroup']({ from: 'new', to: 'broken' })).rejects.toMatchObject({ code: 'invalid_request', param: 'to' });
+    await expect(api()['models.renameGroup']({ from: 'new', to: 'broken' })).rejects.toMatchObject({ code: 'conflict', param: 'to' });
   });
 
   it('references list the keys, fallbacks and aliases naming a group; removing it drops them from the settings', async () => {

@@ -4,6 +4,7 @@
 import pg from 'pg';
 import type { Row } from '../database.js';
 import type { Table } from '../columns.js';
+import { UniqueViolationError } from '../errors.js';
 import type { SqlParam } from '../journal.js';
 
 /** Reads: one statement each, on any pooled connection (or the transaction's). */
@@ -38,7 +39,10 @@ function numberTypes(): pg.CustomTypesConfig {
 }
 
 function reader(client: pg.Pool | pg.PoolClient): PgReader & { run(sql: string, params?: SqlParam[]): Promise<number> } {
-  const query = (sql: string, params: SqlParam[] = []): Promise<pg.QueryResult> => client.query(numbered(sql), params);
+  const query = (sql: string, params: SqlParam[] = []): Promise<pg.QueryResult> =>
+    client.query(numbered(sql), params).catch((error: unknown) => {
+      throw uniqueViolation(error) ?? error;
+    });
   return {
     // Rows are the columns the SQL names; the caller's type says which.
     all: async <T extends object>(sql: string, params?: SqlParam[]) => (await query(sql, params)).rows as T[],
@@ -131,6 +135,13 @@ export async function insertRows<T>(tx: PgTx, table: Table<T>, records: Array<Pa
     `INSERT INTO ${table.name} (${names.join(', ')}) VALUES ${columns.map(() => tuple).join(', ')} ${rest}`,
     columns.flatMap((column) => column.values),
   );
+}
+
+/** PostgreSQL's unique_violation (23505), named by its table and the column in its detail: "Key (name)=(x) already exists." */
+function uniqueViolation(error: unknown): UniqueViolationError | null {
+  if (!(error instanceof pg.DatabaseError) || error.code !== '23505') return null;
+  const column = /^Key \(([^,)]+)/.exec(error.detail ?? '')?.[1] ?? error.constraint ?? 'id';
+  return new UniqueViolationError(error.table ?? 'unknown', column);
 }
 
 /** SQLSTATE of a PostgreSQL error, if it is one. */
