@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RoutingSettings } from '../../../shared/api.js';
 import { ConflictError, NotFoundError } from '../../../electron/store/errors.js';
 import type { Store } from '../../../electron/store/index.js';
+import { freshStore, leaveAsCrashed } from '../../helpers/store.js';
 import { expectEveryMethodRan, STORE_KINDS } from '../../helpers/stores.js';
 
 async function withProviders(store: Store, ...ids: string[]): Promise<void> {
@@ -24,6 +25,17 @@ const ROUTING: RoutingSettings = {
   modelGroupAlias: {},
   cache: { enabled: false, ttlSeconds: 600, maxEntries: 1000 },
   dropParams: false,
+};
+
+/** A group `gpt` of one deployment, and routing settings saved, so that a rename reads and rewrites them. */
+async function gptGroup(store: Store): Promise<void> {
+  await withProviders(store, 'prov_a');
+  await store.deployments.create({ id: 'dep_1', modelName: 'gpt', providerId: 'prov_a', upstreamModel: 'gpt-4o', createdAt: 1 });
+  await store.routing.save(ROUTING, 0, 1);
+}
+
+const failingRewrite = (): RoutingSettings => {
+  throw new Error('rewrite failed');
 };
 
 /** Drops `name` from the fallbacks, as removing a deployment's group does. */
@@ -120,6 +132,37 @@ describe.each(STORE_KINDS)('deployment repository ($name)', (kind) => {
     expect(await store.routing.get()).toMatchObject({ fallbacks: {}, version: 2 });
     expect(routingHeard).toBe(1);
     expect((await store.deployments.list()).map((d) => d.id)).toEqual(['dep_2']);
+  });
+});
+
+describe.each(STORE_KINDS)('a write that fails half way ($name)', (kind) => {
+  it('leaves nothing behind, and a read asked for meanwhile never sees its first half', async () => {
+    const { store } = await kind.open();
+    await gptGroup(store);
+    // The rename moves the deployment, then fails rewriting the routing settings: all of it rolls back.
+    const renaming = store.deployments.renameGroup('gpt', 'chat', 5, failingRewrite);
+    const listed = store.deployments.list();
+    await expect(renaming).rejects.toThrow('rewrite failed');
+    expect((await listed).map((d) => [d.modelName, d.version])).toEqual([['gpt', 1]]);
+    expect(await store.deployments.get('dep_1')).toMatchObject({ modelName: 'gpt', version: 1 });
+  });
+});
+
+describe('a write that fails half way (sql.js snapshot)', () => {
+  it('is not in a snapshot asked for while it ran, after a crash either', async () => {
+    const { store, dir } = await freshStore();
+    await gptGroup(store);
+    const renaming = store.deployments.renameGroup('gpt', 'chat', 5, failingRewrite);
+    const snapshot = store.database.snapshot();
+    await expect(renaming).rejects.toThrow('rewrite failed');
+    await snapshot;
+    await leaveAsCrashed(dir);
+    const reopened = (await freshStore(dir)).store;
+    try {
+      expect((await reopened.deployments.list()).map((d) => [d.modelName, d.version])).toEqual([['gpt', 1]]);
+    } finally {
+      await reopened.close();
+    }
   });
 });
 
