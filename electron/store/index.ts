@@ -5,18 +5,12 @@
 // the async SQL interface (sql.ts) that both stores supply with their dialect; each table's
 // columns are declared once, in its repository's column map (see columns.ts).
 import type { Logger } from '../core/logger.js';
-import { trackChanges } from './changes.js';
 import { StoreDatabase } from './database.js';
 import { legacyLogPages } from './legacy-request-log.js';
 import { REQUEST_LOG_DIR, SegmentRequestLog } from './log-segments.js';
-import { SqlDeploymentRepository } from './deployments.js';
-import { SqlKeyRepository } from './keys.js';
 import { openPgStore } from './pg/index.js';
-import { SqlProviderRepository } from './providers.js';
-import { SqlRoutingRepository } from './routing.js';
 import { loadDataKey, secretBox, type DataKeyWrapper } from './secrets.js';
-import { SqlUsageRepository } from './usage.js';
-import type { Store } from './store.js';
+import { sqlRepositories, type Store } from './store.js';
 
 export type { Store } from './store.js';
 
@@ -39,23 +33,12 @@ export async function openStore(dataDir: string, logger: Logger, options: { data
     },
   });
   const box = secretBox(dataKey.key, dataKey.protection);
-  const sql = database.connection;
-  const routing = new SqlRoutingRepository(sql);
-  // A group rename or removal rewrites the routing settings in the same transaction; their listeners hear of it.
-  const deployments = new SqlDeploymentRepository(sql, () => routing.changed());
-  const keys = new SqlKeyRepository(sql);
   return {
     kind: 'sqljs',
     database,
-    keys,
-    usage: new SqlUsageRepository(sql),
+    ...sqlRepositories(database.connection, box),
     requestLog,
-    // A provider's delete takes its deployments along (foreign key); their listeners hear of it.
-    providers: new SqlProviderRepository(sql, box, () => deployments.changed()),
-    deployments,
-    routing,
     secretProtection: box.protection,
-    changes: trackChanges({ keys, deployments, routing }),
     close: async () => {
       await requestLog.close();
       await database.close();
