@@ -1,8 +1,8 @@
 // Column maps: each table declares once, per property, its column name and codec; rows become
 // objects, and objects become INSERT column lists and UPDATE SET lists, from that declaration.
-import type { Reader, Row, Tx } from './database.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import type { SqlParam } from './journal.js';
+import type { Row, SqlReader, SqlTx } from './sql.js';
 
 type CellValue = NonNullable<Row[string]> | null;
 
@@ -66,10 +66,12 @@ export interface Table<T> {
   /** Column names and values for the properties of `fields` that are set (undefined skips one). */
   toColumns(fields: Partial<T>): Assignments;
   /** `SELECT * FROM <table> <rest>`, each row as an object. */
-  all(reader: Reader, rest?: string, params?: SqlParam[]): T[];
-  get(reader: Reader, rest: string, params: SqlParam[]): T | undefined;
-  /** `INSERT INTO <table> (<set columns>) VALUES (…) <rest>`; returns rows changed. */
-  insert(tx: Tx, fields: Partial<T>, rest?: string): number;
+  all(reader: SqlReader, rest?: string, params?: SqlParam[]): Promise<T[]>;
+  get(reader: SqlReader, rest: string, params: SqlParam[]): Promise<T | undefined>;
+  /** `INSERT INTO <table> (<set columns>) VALUES (…) <rest> RETURNING *`: the row, or undefined when `rest` skipped it. */
+  insert(tx: SqlTx, fields: Partial<T>, rest?: string): Promise<T | undefined>;
+  /** The same INSERT once per record (each must set the same properties); returns rows changed. */
+  insertEach(tx: SqlTx, records: ReadonlyArray<Partial<T>>, rest?: string): Promise<number>;
 }
 
 export function defineTable<T>(name: string, columns: Columns<T>): Table<T> {
@@ -98,16 +100,23 @@ export function defineTable<T>(name: string, columns: Columns<T>): Table<T> {
       }
       return { names, values };
     },
-    all(reader, rest = '', params = []) {
-      return reader.all(`SELECT * FROM ${name} ${rest}`, params).map((row) => table.fromRow(row));
+    async all(reader, rest = '', params = []) {
+      return (await reader.all(`SELECT * FROM ${name} ${rest}`, params)).map((row) => table.fromRow(row));
     },
-    get(reader, rest, params) {
-      const row = reader.get(`SELECT * FROM ${name} ${rest}`, params);
+    async get(reader, rest, params) {
+      const row = await reader.get(`SELECT * FROM ${name} ${rest}`, params);
       return row && table.fromRow(row);
     },
-    insert(tx, fields, rest = '') {
+    async insert(tx, fields, rest = '') {
       const { names, values } = table.toColumns(fields);
-      return tx.run(`INSERT INTO ${name} (${names.join(', ')}) VALUES (${placeholders(names.length)}) ${rest}`, values);
+      const [row] = await tx.write(`INSERT INTO ${name} (${names.join(', ')}) VALUES (${placeholders(names.length)}) ${rest} RETURNING *`, values);
+      return row && table.fromRow(row);
+    },
+    insertEach(tx, records, rest = '') {
+      const columns = records.map((record) => table.toColumns(record));
+      if (columns.length === 0) return Promise.resolve(0);
+      const names = columns[0]!.names;
+      return tx.runEach(`INSERT INTO ${name} (${names.join(', ')}) VALUES (${placeholders(names.length)}) ${rest}`, columns.map((column) => column.values));
     },
   };
   return table;
@@ -164,20 +173,21 @@ export interface VersionedUpdate<T, V> {
 }
 
 /**
- * `UPDATE <table> SET …, version = version + 1 WHERE id = ? AND version = ?`. Returns the row as
- * it now is; throws NotFoundError when there is no such row, ConflictError carrying the current
- * record when its version has moved on.
+ * `UPDATE <table> SET …, version = version + 1 WHERE id = ? AND version = ? RETURNING *`. Returns
+ * the row as it now is; throws NotFoundError when there is no such row, ConflictError carrying the
+ * current record when its version has moved on. (On PostgreSQL a concurrent update of the row waits
+ * for the first to commit, then finds the version moved on: one wins, the other gets the conflict.)
  */
-export function updateVersioned<T extends Versioned, V>(tx: Tx, table: Table<T>, update: VersionedUpdate<T, V>): T {
+export async function updateVersioned<T extends Versioned, V>(tx: SqlTx, table: Table<T>, update: VersionedUpdate<T, V>): Promise<T> {
   const { names, values } = table.toColumns(update.set);
   const versionCheck = update.expectedVersion === undefined ? [] : [update.expectedVersion];
-  const changed = tx.run(
+  const [updated] = await tx.write(
     `UPDATE ${table.name} SET ${names.map((column) => `${column} = ?, `).join('')}version = version + 1
-     WHERE id = ?${versionCheck.length ? ' AND version = ?' : ''}`,
+     WHERE id = ?${versionCheck.length ? ' AND version = ?' : ''} RETURNING *`,
     [...values, update.id, ...versionCheck],
   );
-  const current = table.get(tx, 'WHERE id = ?', [update.id]);
+  if (updated) return table.fromRow(updated);
+  const current = await table.get(tx, 'WHERE id = ?', [update.id]);
   if (!current) throw new NotFoundError(`No ${update.noun} with id ${update.id}.`);
-  if (changed === 0) throw new ConflictError(update.view(current));
-  return current;
+  throw new ConflictError(update.view(current));
 }

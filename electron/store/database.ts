@@ -3,6 +3,8 @@
 // Snapshots (temp file, fsync, rename) bound the journal; start-up loads the snapshot and
 // replays what the journal holds beyond it. Foreign keys are enforced on the connection, for
 // every write and replay alike, so a replayed delete cascades just as the original did.
+// The repositories reach it through `connection` (sql.ts): sql.js runs each statement at once,
+// and a transaction holds the one connection until it ends, so nothing sees it half done.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -13,22 +15,33 @@ import { sqliteUniqueViolation } from './errors.js';
 import { acquireLock, restrictDataDir, writeFileAtomic } from './files.js';
 import { JournalWriter, readJournal, type JournalOp, type JournalRecord, type SqlParam } from './journal.js';
 import { applyMigrations } from './migrations/index.js';
+import type { Row, SqlConnection, SqlDialect, SqlTx } from './sql.js';
 
 export const SNAPSHOT_FILE = 'store.sqlite';
 /** Past this much journal, the next write triggers a snapshot in the background. */
 const SNAPSHOT_AFTER_BYTES = 8 * 1024 * 1024;
 
-export type Row = Record<string, SqlParam | Uint8Array>;
-
-/** Reads run synchronously against the in-memory database. */
+/** Reads run synchronously against the in-memory database (start-up, migrations, tests). */
 export interface Reader {
   all<T extends object = Row>(sql: string, params?: SqlParam[]): T[];
   get<T extends object = Row>(sql: string, params?: SqlParam[]): T | undefined;
 }
 
-/** Inside a write: every `run` is recorded for the journal. Returns rows changed. */
-export interface Tx extends Reader {
-  run(sql: string, params?: SqlParam[]): number;
+const SQLITE: SqlDialect = {
+  jsonArrayValues: (column) => `json_each(${column})`,
+  jsonObjectValues: (column) => `json_each(${column})`,
+  greatest: 'MAX',
+  forUpdate: '',
+  isForeignKeyViolation: (error) => /FOREIGN KEY constraint failed/.test(String(error)),
+};
+
+/** `run` as a promise: a synchronous throw becomes a rejection. */
+function settle<T>(run: () => T): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
 }
 
 let sqlJs: Promise<SqlJsStatic> | null = null;
@@ -45,7 +58,17 @@ export class StoreUnavailableError extends Error {
 }
 
 export class StoreDatabase implements Reader {
+  /** The repositories' view (sql.ts); its reads wait while a write holds the connection. */
+  readonly connection: SqlConnection = {
+    dialect: SQLITE,
+    all: (sql, params) => this.whenIdle(() => this.all(sql, params)),
+    get: (sql, params) => this.whenIdle(() => this.get(sql, params)),
+    run: (sql, params) => this.write((tx) => tx.run(sql, params)),
+    transaction: (change) => this.write(change),
+  };
   private seq = 0;
+  /** Set while a write holds the connection; settles when it commits or rolls back. */
+  private busy: Promise<void> | null = null;
   private failure: Error | null = null;
   private snapshotting: Promise<void> | null = null;
   private closed = false;
@@ -101,19 +124,7 @@ export class StoreDatabase implements Reader {
   all<T extends object = Row>(sql: string, params: SqlParam[] = []): T[] {
     const statement = this.db.prepare(sql);
     try {
-      statement.bind(params);
-      const rows: T[] = [];
-      // Column names once per query, values as arrays: getAsObject() asks for the names on every
-      // row, which made loading 10,000 keys at start-up take half a second.
-      let names: string[] | null = null;
-      while (statement.step()) {
-        names ??= statement.getColumnNames();
-        const values = statement.get();
-        const row: Row = {};
-        for (let i = 0; i < names.length; i++) row[names[i]!] = values[i]!;
-        rows.push(row as T);
-      }
-      return rows;
+      return rowsOf<T>(statement, params);
     } finally {
       statement.free();
     }
@@ -123,61 +134,101 @@ export class StoreDatabase implements Reader {
     return this.all<T>(sql, params)[0];
   }
 
-  /** Applies `change` atomically in memory; resolves once it is durable on disk. */
-  write<T>(change: (tx: Tx) => T): Promise<T> {
+  /**
+   * Applies `change` atomically in memory; resolves once it is durable on disk. Writes take the
+   * connection one at a time, in the order asked; one asked while none runs starts at once.
+   */
+  write<T>(change: (tx: SqlTx) => Promise<T>): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
+    // A write asked for before close() still runs: close() waits for it.
     if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
+    return this.writeInTurn(change);
+  }
+
+  private async writeInTurn<T>(change: (tx: SqlTx) => Promise<T>): Promise<T> {
+    while (this.busy) await this.busy;
+    if (this.failure) throw this.failure;
+    let release = (): void => undefined;
+    this.busy = new Promise((resolve) => (release = resolve));
     const ops: JournalOp[] = [];
     // A batch runs the same statement many times (usage rows); compile each once per write.
     const statements = new Map<string, Statement>();
-    const tx: Tx = {
-      all: (sql, params) => this.all(sql, params),
-      get: (sql, params) => this.get(sql, params),
-      run: (sql, params = []) => {
-        let statement = statements.get(sql);
-        if (!statement) {
-          statement = this.db.prepare(sql);
-          statements.set(sql, statement);
-        }
-        statement.run(params);
-        ops.push([sql, params]);
-        return this.db.getRowsModified();
-      },
-    };
     let result: T;
-    this.db.exec('BEGIN');
+    let appended: Promise<void> | null = null;
     try {
-      result = change(tx);
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      return Promise.reject(sqliteUniqueViolation(error) ?? (error instanceof Error ? error : new Error(String(error))));
+      this.db.exec('BEGIN');
+      try {
+        result = await change(this.transactionOver(ops, statements));
+        this.db.exec('COMMIT');
+      } catch (error) {
+        this.db.exec('ROLLBACK');
+        throw sqliteUniqueViolation(error) ?? (error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        for (const statement of statements.values()) statement.free();
+      }
+      // In commit order, before the next write may start.
+      if (ops.length > 0) appended = this.journal.append({ seq: ++this.seq, ops });
     } finally {
-      for (const statement of statements.values()) statement.free();
+      this.busy = null;
+      release();
     }
-    if (ops.length === 0) return Promise.resolve(result);
-    const record: JournalRecord = { seq: ++this.seq, ops };
-    return this.journal.append(record).then(
-      () => {
-        // A snapshot costs the database's size, so it waits for a journal at least that big:
-        // writes stay proportional to their own size, amortised.
-        if (this.journal.bytesInCurrentFile > Math.max(SNAPSHOT_AFTER_BYTES, 2 * this.lastSnapshotBytes)) {
-          void this.snapshot().catch(() => undefined);
-        }
-        return result;
-      },
-      (error: unknown) => {
-        // Memory now holds a change the disk refused; stop taking writes rather than diverge.
-        this.failure = new StoreUnavailableError(`the journal could not be written: ${String(error)}`);
-        this.logger.log('error', this.failure.message);
-        throw this.failure;
-      },
-    );
+    if (!appended) return result;
+    try {
+      await appended;
+    } catch (error) {
+      // Memory now holds a change the disk refused; stop taking writes rather than diverge.
+      this.failure = new StoreUnavailableError(`the journal could not be written: ${String(error)}`);
+      this.logger.log('error', this.failure.message);
+      throw this.failure;
+    }
+    // A snapshot costs the database's size, so it waits for a journal at least that big:
+    // writes stay proportional to their own size, amortised.
+    if (this.journal.bytesInCurrentFile > Math.max(SNAPSHOT_AFTER_BYTES, 2 * this.lastSnapshotBytes)) {
+      void this.snapshot().catch(() => undefined);
+    }
+    return result;
+  }
+
+  /** The transaction's statements: each runs at once; those that change rows are recorded for the journal. */
+  private transactionOver(ops: JournalOp[], statements: Map<string, Statement>): SqlTx {
+    const prepared = (sql: string): Statement => {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = this.db.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    };
+    const change = (sql: string, params: SqlParam[]): number => {
+      prepared(sql).run(params);
+      ops.push([sql, params]);
+      return this.db.getRowsModified();
+    };
+    return {
+      all: (sql, params) => settle(() => this.all(sql, params)),
+      get: (sql, params) => settle(() => this.get(sql, params)),
+      run: (sql, params = []) => settle(() => change(sql, params)),
+      runEach: (sql, paramLists) => settle(() => paramLists.reduce((changed, params) => changed + change(sql, params), 0)),
+      write: <T extends object>(sql: string, params: SqlParam[] = []) =>
+        settle(() => {
+          const rows = rowsOf<T>(prepared(sql), params);
+          ops.push([sql, params]);
+          return rows;
+        }),
+    };
+  }
+
+  /** `read` now, or once the write holding the connection has ended. */
+  private async whenIdle<T>(read: () => T): Promise<T> {
+    while (this.busy) await this.busy;
+    return read();
   }
 
   /** Writes the whole database atomically, then drops journal files it covers. */
   snapshot(coveredFileIndex?: number): Promise<void> {
     if (this.snapshotting) return this.snapshotting;
+    // Never in the middle of a write: export() would take its uncommitted rows along.
+    if (this.busy) return this.busy.then(() => this.snapshot(coveredFileIndex));
     // Synchronous up to export(): the bytes and `last_seq` describe the same instant.
     this.db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_seq', ?)", [String(this.seq)]);
     const bytes = this.db.export();
@@ -199,6 +250,7 @@ export class StoreDatabase implements Reader {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    while (this.busy) await this.busy;
     await this.journal.idle();
     if (!this.failure) await this.snapshot();
     await this.journal.close();
@@ -231,6 +283,23 @@ export class StoreDatabase implements Reader {
     if (!hasMeta) return undefined;
     return this.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key])?.value;
   }
+}
+
+/** Every row `statement` gives for `params`, column names read once (getAsObject() asks for them
+ * on every row, which made loading 10,000 keys at start-up take half a second); leaves it reset. */
+function rowsOf<T extends object>(statement: Statement, params: SqlParam[]): T[] {
+  statement.bind(params);
+  const rows: T[] = [];
+  let names: string[] | null = null;
+  while (statement.step()) {
+    names ??= statement.getColumnNames();
+    const values = statement.get();
+    const row: Row = {};
+    for (let i = 0; i < names.length; i++) row[names[i]!] = values[i]!;
+    rows.push(row as T);
+  }
+  statement.reset();
+  return rows;
 }
 
 function schemaVersion(db: Database): number {

@@ -4,9 +4,9 @@
 // and deleting a provider deletes its deployments. Every edit is a versioned update.
 import type { DeploymentSettings } from '../../shared/api.js';
 import { bool, defineTable, emptyRecord, nullable, number, pick, text, updateVersioned, type Columns, type EmptyableColumn } from './columns.js';
-import type { StoreDatabase, Tx } from './database.js';
 import { NotFoundError } from './errors.js';
 import { rewriteRouting, type RoutingRewrite } from './routing.js';
+import type { SqlConnection, SqlTx } from './sql.js';
 
 export interface StoredDeployment extends DeploymentSettings {
   id: string;
@@ -34,7 +34,7 @@ const SETTING_COLUMNS = {
   dropParams: nullable(bool('drop_params')),
 } satisfies Columns<DeploymentSettings>;
 
-export const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof DeploymentSettings>;
+const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof DeploymentSettings>;
 
 export const DEPLOYMENTS = defineTable<StoredDeployment>('deployments', {
   id: text('id'),
@@ -80,15 +80,11 @@ export interface DeploymentRepository {
   onChange(listener: DeploymentsListener): void;
 }
 
-function missingProvider(error: unknown, providerId: string | undefined): unknown {
-  return /FOREIGN KEY constraint failed/.test(String(error)) ? new NotFoundError(`No provider with id ${providerId}.`) : error;
-}
-
-export class SqlJsDeploymentRepository implements DeploymentRepository {
+export class SqlDeploymentRepository implements DeploymentRepository {
   private readonly listeners: DeploymentsListener[] = [];
 
   constructor(
-    private readonly db: StoreDatabase,
+    private readonly db: SqlConnection,
     /** Called when a group change rewrote the stored routing settings, for their listeners. */
     private readonly routingRewritten: () => void = () => undefined,
   ) {}
@@ -99,57 +95,46 @@ export class SqlJsDeploymentRepository implements DeploymentRepository {
 
   async create(deployment: NewDeployment): Promise<StoredDeployment> {
     const fields = newDeploymentRow(deployment);
-    const row = await this.db.write((tx) => {
-      try {
-        DEPLOYMENTS.insert(tx, fields);
-      } catch (error) {
-        throw missingProvider(error, deployment.providerId);
-      }
-      return DEPLOYMENTS.get(tx, 'WHERE id = ?', [deployment.id])!;
-    });
+    const row = await this.db.transaction(async (tx) => (await this.refusingMissingProvider(deployment.providerId, () => DEPLOYMENTS.insert(tx, fields)))!);
     this.changed();
     return row;
   }
 
   async get(id: string): Promise<StoredDeployment | null> {
-    return DEPLOYMENTS.get(this.db, 'WHERE id = ?', [id]) ?? null;
+    return (await DEPLOYMENTS.get(this.db, 'WHERE id = ?', [id])) ?? null;
   }
 
-  async list(): Promise<StoredDeployment[]> {
+  list(): Promise<StoredDeployment[]> {
     return DEPLOYMENTS.all(this.db, 'ORDER BY model_name, created_at');
   }
 
   async update(id: string, change: DeploymentChange, expectedVersion: number | undefined, now: number): Promise<StoredDeployment> {
     const set = { ...pick(change, ['modelName', 'providerId', 'upstreamModel', ...SETTINGS]), updatedAt: now };
-    const row = await this.db.write((tx) => {
-      try {
-        return updateVersioned(tx, DEPLOYMENTS, { id, set, expectedVersion, noun: 'deployment', view: (current) => current });
-      } catch (error) {
-        throw missingProvider(error, change.providerId);
-      }
-    });
+    const row = await this.db.transaction((tx) =>
+      this.refusingMissingProvider(change.providerId, () => updateVersioned(tx, DEPLOYMENTS, { id, set, expectedVersion, noun: 'deployment', view: (current) => current })),
+    );
     this.changed();
     return row;
   }
 
-  async renameGroup(from: string, to: string, now: number, routing: RoutingRewrite): Promise<number> {
-    return this.groupChange((tx) => {
-      const moved = tx.run('UPDATE deployments SET model_name = ?, updated_at = ?, version = version + 1 WHERE model_name = ?', [to, now, from]);
-      return { count: moved, rewritten: moved > 0 && rewriteRouting(tx, routing, now) };
+  renameGroup(from: string, to: string, now: number, routing: RoutingRewrite): Promise<number> {
+    return this.groupChange(async (tx) => {
+      const moved = await tx.run('UPDATE deployments SET model_name = ?, updated_at = ?, version = version + 1 WHERE model_name = ?', [to, now, from]);
+      return { count: moved, rewritten: moved > 0 && (await rewriteRouting(tx, this.db.dialect, routing, now)) };
     });
   }
 
-  async deleteGroup(name: string, now: number, routing: RoutingRewrite | null): Promise<number> {
-    return this.groupChange((tx) => {
-      const deleted = tx.run('DELETE FROM deployments WHERE model_name = ?', [name]);
-      return { count: deleted, rewritten: deleted > 0 && routing !== null && rewriteRouting(tx, routing, now) };
+  deleteGroup(name: string, now: number, routing: RoutingRewrite | null): Promise<number> {
+    return this.groupChange(async (tx) => {
+      const deleted = await tx.run('DELETE FROM deployments WHERE model_name = ?', [name]);
+      return { count: deleted, rewritten: deleted > 0 && routing !== null && (await rewriteRouting(tx, this.db.dialect, routing, now)) };
     });
   }
 
   async delete(id: string, routing?: { rewrite: RoutingRewrite; now: number }): Promise<boolean> {
-    const deleted = await this.groupChange((tx) => {
-      const count = tx.run('DELETE FROM deployments WHERE id = ?', [id]);
-      return { count, rewritten: count > 0 && routing !== undefined && rewriteRouting(tx, routing.rewrite, routing.now) };
+    const deleted = await this.groupChange(async (tx) => {
+      const count = await tx.run('DELETE FROM deployments WHERE id = ?', [id]);
+      return { count, rewritten: count > 0 && routing !== undefined && (await rewriteRouting(tx, this.db.dialect, routing.rewrite, routing.now)) };
     });
     return deleted > 0;
   }
@@ -159,16 +144,25 @@ export class SqlJsDeploymentRepository implements DeploymentRepository {
     for (const listener of this.listeners) listener();
   }
 
-  private async groupChange(change: (tx: Tx) => { count: number; rewritten: boolean }): Promise<number> {
-    const { count, rewritten } = await this.db.write(change);
+  private async groupChange(change: (tx: SqlTx) => Promise<{ count: number; rewritten: boolean }>): Promise<number> {
+    const { count, rewritten } = await this.db.transaction(change);
     if (count > 0) this.changed();
     if (rewritten) this.routingRewritten();
     return count;
   }
+
+  /** The foreign key's refusal as NotFoundError: the provider named is not there. */
+  private async refusingMissingProvider<T>(providerId: string | undefined, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      throw this.db.dialect.isForeignKeyViolation(error) ? new NotFoundError(`No provider with id ${providerId}.`) : error;
+    }
+  }
 }
 
-/** A new deployment's row, for every store: the settings it leaves out take their defaults. */
-export function newDeploymentRow(deployment: NewDeployment): Omit<StoredDeployment, 'version'> {
+/** A new deployment's row: the settings it leaves out take their defaults. */
+function newDeploymentRow(deployment: NewDeployment): Omit<StoredDeployment, 'version'> {
   const settings = { ...defaultDeploymentSettings(), ...definedSettings(deployment) };
   return { ...pick(deployment, ['id', 'modelName', 'providerId', 'upstreamModel', 'createdAt']), ...settings, updatedAt: deployment.createdAt };
 }

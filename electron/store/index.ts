@@ -1,21 +1,16 @@
 // Store owns everything Loopgate remembers: the sql.js database in the data dir, its journal
 // and snapshots, and the repositories over it (keys, usage aggregates, provider credentials,
 // deployments, routing settings), with the request log in segment files beside it; or, on a
-// team server, the same repositories on PostgreSQL (pg/).
-// Each table's columns are declared once, in its repository's column map (see columns.ts).
+// team server, the same repositories on PostgreSQL (pg/). Each repository is written once, over
+// the async SQL interface (sql.ts) that both stores supply with their dialect; each table's
+// columns are declared once, in its repository's column map (see columns.ts).
 import type { Logger } from '../core/logger.js';
-import { trackChanges } from './changes.js';
 import { StoreDatabase } from './database.js';
 import { legacyLogPages } from './legacy-request-log.js';
 import { REQUEST_LOG_DIR, SegmentRequestLog } from './log-segments.js';
-import { SqlJsDeploymentRepository } from './deployments.js';
-import { SqlJsKeyRepository } from './keys.js';
 import { openPgStore } from './pg/index.js';
-import { SqlJsProviderRepository } from './providers.js';
-import { SqlJsRoutingRepository } from './routing.js';
 import { loadDataKey, secretBox, type DataKeyWrapper } from './secrets.js';
-import { SqlJsUsageRepository } from './usage.js';
-import type { Store } from './store.js';
+import { sqlRepositories, type Store } from './store.js';
 
 export type { Store } from './store.js';
 
@@ -38,22 +33,12 @@ export async function openStore(dataDir: string, logger: Logger, options: { data
     },
   });
   const box = secretBox(dataKey.key, dataKey.protection);
-  const routing = new SqlJsRoutingRepository(database);
-  // A group rename or removal rewrites the routing settings in the same transaction; their listeners hear of it.
-  const deployments = new SqlJsDeploymentRepository(database, () => routing.changed());
-  const keys = new SqlJsKeyRepository(database);
   return {
     kind: 'sqljs',
     database,
-    keys,
-    usage: new SqlJsUsageRepository(database),
+    ...sqlRepositories(database.connection, box),
     requestLog,
-    // A provider's delete takes its deployments along (foreign key); their listeners hear of it.
-    providers: new SqlJsProviderRepository(database, box, () => deployments.changed()),
-    deployments,
-    routing,
     secretProtection: box.protection,
-    changes: trackChanges({ keys, deployments, routing }),
     close: async () => {
       await requestLog.close();
       await database.close();

@@ -1,8 +1,8 @@
-// Virtual keys: the repository interface (a server database implements it later) and its
-// sql.js implementation. Every edit is a versioned update; counters are atomic increments.
+// Virtual keys: the repository interface and its one implementation, over either store's SQL
+// connection (sql.ts). Every edit is a versioned update; counters are atomic increments.
 import type { KeySettings, KeyStatus, ModelBudget, VirtualKey } from '../../shared/keys.js';
 import { bool, defineTable, emptyRecord, json, nullable, number, pick, placeholders, text, updateVersioned, Where, type Columns } from './columns.js';
-import type { Reader, StoreDatabase, Tx } from './database.js';
+import type { SqlConnection, SqlDialect, SqlReader, SqlTx } from './sql.js';
 
 export type StoredKey = VirtualKey & { keyHash: string };
 
@@ -29,7 +29,7 @@ const SETTING_COLUMNS = {
   modelTpmLimit: json<Record<string, number>>('model_tpm_limit', {}),
 } satisfies Columns<KeySettings>;
 
-export const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof KeySettings>;
+const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof KeySettings>;
 
 /** The virtual_keys table: every column, once. */
 export const KEYS = defineTable<StoredKey>('virtual_keys', {
@@ -107,18 +107,18 @@ export interface KeyRepository {
 }
 
 /** The public record: everything but the hash. */
-export function withoutHash(key: StoredKey): VirtualKey {
+function withoutHash(key: StoredKey): VirtualKey {
   const { keyHash: _hash, ...rest } = key;
   return rest;
 }
 
-/** A new key's row, for every store (its counters start at their column defaults). */
-export function newKeyRow(key: NewKey): Partial<StoredKey> {
+/** A new key's row (its counters start at their column defaults). */
+function newKeyRow(key: NewKey): Partial<StoredKey> {
   return { ...pick(key, ['id', 'keyHash', 'keyPrefix', 'createdAt', 'createdBy', ...SETTINGS]), updatedAt: key.createdAt };
 }
 
-/** The list's filters as SQL, the same for every store. */
-export function keyListWhere(query: KeyListQuery): Where {
+/** The list's filters as SQL. */
+function keyListWhere(query: KeyListQuery): Where {
   const where = new Where();
   if (query.status) where.add(STATUS_WHERE[query.status], ...(query.status === 'revoked' ? [] : [query.now]));
   where.when(query.userId || undefined, 'user_id = ?');
@@ -138,17 +138,22 @@ export function keyListWhere(query: KeyListQuery): Where {
   return where;
 }
 
-export const STATUS_WHERE: Record<KeyStatus, string> = {
+const STATUS_WHERE: Record<KeyStatus, string> = {
   revoked: 'blocked = 1',
   expired: 'blocked = 0 AND expires_at IS NOT NULL AND expires_at <= ?',
   active: 'blocked = 0 AND (expires_at IS NULL OR expires_at > ?)',
 };
 
-export class SqlJsKeyRepository implements KeyRepository {
+/** Display label: the alias, else the secret's prefix. */
+function label(row: { key_alias: string | null; key_prefix: string }): string {
+  return row.key_alias ?? `${row.key_prefix}…`;
+}
+
+export class SqlKeyRepository implements KeyRepository {
   private readonly listeners: KeyChangeListener[] = [];
 
   constructor(
-    private readonly db: StoreDatabase,
+    private readonly db: SqlConnection,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -158,55 +163,56 @@ export class SqlJsKeyRepository implements KeyRepository {
 
   async create(key: NewKey): Promise<VirtualKey> {
     const fields = newKeyRow(key);
-    const row = await this.db.write((tx) => {
-      KEYS.insert(tx, fields);
-      return this.row(tx, key.id)!;
-    });
+    const row = await this.db.transaction(async (tx) => (await KEYS.insert(tx, fields))!);
     return this.changed(row);
   }
 
   async findByHash(keyHash: string): Promise<VirtualKey | null> {
-    const row = KEYS.get(this.db, 'WHERE key_hash = ?', [keyHash]);
+    const row = await KEYS.get(this.db, 'WHERE key_hash = ?', [keyHash]);
     return row ? withoutHash(row) : null;
   }
 
   async findById(id: string): Promise<VirtualKey | null> {
-    const row = this.row(this.db, id);
+    const row = await this.row(this.db, id);
     return row ? withoutHash(row) : null;
   }
 
   async list(query: KeyListQuery): Promise<{ keys: VirtualKey[]; total: number }> {
     const where = keyListWhere(query);
-    const total = this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM virtual_keys ${where.sql}`, where.params)?.n ?? 0;
-    const rows = KEYS.all(this.db, `${where.sql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, [...where.params, query.size, (query.page - 1) * query.size]);
+    const total = (await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM virtual_keys ${where.sql}`, where.params))?.n ?? 0;
+    const rows = await KEYS.all(this.db, `${where.sql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, [...where.params, query.size, (query.page - 1) * query.size]);
     return { keys: rows.map(withoutHash), total };
   }
 
   async countByStatus(now: number): Promise<Record<KeyStatus, number>> {
-    const count = (status: KeyStatus): number =>
-      this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM virtual_keys WHERE ${STATUS_WHERE[status]}`, status === 'revoked' ? [] : [now])?.n ?? 0;
-    return { active: count('active'), revoked: count('revoked'), expired: count('expired') };
+    const row = await this.db.get<Record<KeyStatus, number>>(
+      `SELECT COUNT(*) FILTER (WHERE ${STATUS_WHERE.active}) AS active, COUNT(*) FILTER (WHERE ${STATUS_WHERE.revoked}) AS revoked,
+              COUNT(*) FILTER (WHERE ${STATUS_WHERE.expired}) AS expired FROM virtual_keys`,
+      [now, now],
+    );
+    return { active: row?.active ?? 0, revoked: row?.revoked ?? 0, expired: row?.expired ?? 0 };
   }
 
   async labels(ids: readonly string[]): Promise<Map<string, string>> {
     const unique = [...new Set(ids)].filter(Boolean);
     if (unique.length === 0) return new Map();
-    const rows = this.db.all<{ id: string; key_alias: string | null; key_prefix: string }>(
+    const rows = await this.db.all<{ id: string; key_alias: string | null; key_prefix: string }>(
       `SELECT id, key_alias, key_prefix FROM virtual_keys WHERE id IN (${placeholders(unique.length)})`,
       unique,
     );
-    return new Map(rows.map((row) => [row.id, row.key_alias ?? `${row.key_prefix}…`]));
+    return new Map(rows.map((row) => [row.id, label(row)]));
   }
 
   async naming(model: string): Promise<Array<{ id: string; label: string }>> {
-    const rows = this.db.all<{ id: string; key_alias: string | null; key_prefix: string }>(
+    const { dialect } = this.db;
+    const rows = await this.db.all<{ id: string; key_alias: string | null; key_prefix: string }>(
       `SELECT id, key_alias, key_prefix FROM virtual_keys
-       WHERE EXISTS (SELECT 1 FROM json_each(virtual_keys.models) WHERE value = ?)
-          OR EXISTS (SELECT 1 FROM json_each(virtual_keys.aliases) WHERE value = ?)
+       WHERE EXISTS (SELECT 1 FROM ${dialect.jsonArrayValues('virtual_keys.models')} WHERE value = ?)
+          OR EXISTS (SELECT 1 FROM ${dialect.jsonObjectValues('virtual_keys.aliases')} WHERE value = ?)
        ORDER BY created_at, id`,
       [model, model],
     );
-    return rows.map((row) => ({ id: row.id, label: row.key_alias ?? `${row.key_prefix}…` }));
+    return rows.map((row) => ({ id: row.id, label: label(row) }));
   }
 
   update(id: string, settings: KeySettings, expectedVersion?: number): Promise<VirtualKey> {
@@ -222,22 +228,22 @@ export class SqlJsKeyRepository implements KeyRepository {
   }
 
   async resetBudget(id: string, nextResetAt: number): Promise<void> {
-    await this.db.write((tx) => tx.run('UPDATE virtual_keys SET spend = 0, budget_reset_at = ? WHERE id = ?', [nextResetAt, id]));
+    await this.db.run('UPDATE virtual_keys SET spend = 0, budget_reset_at = ? WHERE id = ?', [nextResetAt, id]);
   }
 
   async delete(id: string): Promise<boolean> {
-    const deleted = await this.db.write((tx) => tx.run('DELETE FROM virtual_keys WHERE id = ?', [id]));
+    const deleted = await this.db.run('DELETE FROM virtual_keys WHERE id = ?', [id]);
     if (deleted > 0) this.emit(id, null);
     return deleted > 0;
   }
 
-  async loadAllForAuth(): Promise<StoredKey[]> {
+  loadAllForAuth(): Promise<StoredKey[]> {
     return KEYS.all(this.db);
   }
 
   /** One key with its hash, as another instance left it (see changes.ts). */
   async findForAuth(id: string): Promise<StoredKey | null> {
-    return this.row(this.db, id) ?? null;
+    return (await this.row(this.db, id)) ?? null;
   }
 
   /** Tells this process's listeners of a key another instance changed. */
@@ -245,13 +251,13 @@ export class SqlJsKeyRepository implements KeyRepository {
     this.emit(id, key);
   }
 
-  private row(reader: Reader, id: string): StoredKey | undefined {
+  private row(reader: SqlReader, id: string): Promise<StoredKey | undefined> {
     return KEYS.get(reader, 'WHERE id = ?', [id]);
   }
 
   /** `UPDATE ... WHERE id = ? AND version = ?`: bumps the version, or fails with the current row. */
   private async versioned(id: string, fields: Partial<StoredKey>, expectedVersion?: number): Promise<VirtualKey> {
-    const row = await this.db.write((tx) =>
+    const row = await this.db.transaction((tx) =>
       updateVersioned(tx, KEYS, { id, set: { ...fields, updatedAt: this.clock() }, expectedVersion, noun: 'key', view: withoutHash }),
     );
     return this.changed(row);
@@ -267,13 +273,13 @@ export class SqlJsKeyRepository implements KeyRepository {
   }
 }
 
-/** Counter increments: atomic, so concurrent requests never lose one and never conflict. */
-export function applyKeyUsage(tx: Tx, increments: KeyUsageIncrement[]): void {
-  for (const inc of increments) {
-    tx.run(
-      `UPDATE virtual_keys SET spend = spend + ?, total_spend = total_spend + ?, total_requests = total_requests + ?,
-         total_tokens = total_tokens + ?, last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?`,
-      [inc.cost, inc.cost, inc.requests, inc.tokens, inc.lastUsedAt, inc.keyId],
-    );
-  }
+/** Counter increments: atomic, so concurrent requests never lose one and never conflict; in key
+ * order, so two instances' batches on one PostgreSQL never deadlock. */
+export function applyKeyUsage(tx: SqlTx, dialect: SqlDialect, increments: readonly KeyUsageIncrement[]): Promise<number> {
+  const ordered = [...increments].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
+  return tx.runEach(
+    `UPDATE virtual_keys SET spend = spend + ?, total_spend = total_spend + ?, total_requests = total_requests + ?,
+       total_tokens = total_tokens + ?, last_used_at = ${dialect.greatest}(COALESCE(last_used_at, 0), ?) WHERE id = ?`,
+    ordered.map((inc) => [inc.cost, inc.cost, inc.requests, inc.tokens, inc.lastUsedAt, inc.keyId]),
+  );
 }

@@ -4,6 +4,7 @@ import type { LogAttemptView } from '../../shared/api.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import { bool, defineTable, json, nullable, number, text, textOf, type Columns } from './columns.js';
 import type { Reader } from './database.js';
+import type { Row } from './sql.js';
 import type { RequestLogEntry } from './request-log.js';
 
 /** A row as schema version 8 kept it: before the log named the client tool. */
@@ -42,9 +43,10 @@ export function* legacyLogPages(reader: Reader): Generator<RequestLogEntry[]> {
   if (!present) return;
   let after: { time: number; id: string } | null = null;
   for (;;) {
-    const page: LegacyRow[] = after
-      ? REQUEST_LOG.all(reader, 'WHERE time > ? OR (time = ? AND id > ?) ORDER BY time, id LIMIT ?', [after.time, after.time, after.id, PAGE])
-      : REQUEST_LOG.all(reader, 'ORDER BY time, id LIMIT ?', [PAGE]);
+    const rows: Row[] = after
+      ? reader.all('SELECT * FROM request_log WHERE time > ? OR (time = ? AND id > ?) ORDER BY time, id LIMIT ?', [after.time, after.time, after.id, PAGE])
+      : reader.all('SELECT * FROM request_log ORDER BY time, id LIMIT ?', [PAGE]);
+    const page: LegacyRow[] = rows.map((row) => REQUEST_LOG.fromRow(row));
     if (page.length === 0) return;
     yield page.map((row) => ({ ...row, client: null }));
     const last = page.at(-1)!;

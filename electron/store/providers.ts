@@ -1,8 +1,8 @@
 // Provider credentials (name, family, api_base, API key). The key is sealed before it reaches
 // the database and only `revealKey` (for the gateway's upstream calls) ever opens it.
 import { defineTable, nullable, number, text, updateVersioned } from './columns.js';
-import type { StoreDatabase } from './database.js';
 import type { SecretBox } from './secrets.js';
+import type { SqlConnection } from './sql.js';
 
 export interface ProviderCredential {
   id: string;
@@ -47,57 +47,55 @@ export interface ProviderRepository {
   revealKey(id: string): Promise<string | null>;
 }
 
-export class SqlJsProviderRepository implements ProviderRepository {
+export class SqlProviderRepository implements ProviderRepository {
   constructor(
-    private readonly db: StoreDatabase,
+    private readonly db: SqlConnection,
     private readonly box: SecretBox,
     /** Called when a delete took deployments with it (ON DELETE CASCADE), for their listeners. */
     private readonly deploymentsCascaded: () => void = () => undefined,
   ) {}
 
   async create(id: string, input: ProviderInput, now: number): Promise<ProviderCredential> {
-    const row = await this.db.write((tx) => {
-      PROVIDERS.insert(tx, { id, ...providerFields(this.box, input), createdAt: now, updatedAt: now });
-      return PROVIDERS.get(tx, 'WHERE id = ?', [id])!;
-    });
+    const fields = { id, ...providerFields(this.box, input), createdAt: now, updatedAt: now };
+    const row = await this.db.transaction(async (tx) => (await PROVIDERS.insert(tx, fields))!);
     return credentialOf(this.box, row);
   }
 
   async list(): Promise<ProviderCredential[]> {
-    return PROVIDERS.all(this.db, 'ORDER BY name').map((row) => credentialOf(this.box, row));
+    return (await PROVIDERS.all(this.db, 'ORDER BY name')).map((row) => credentialOf(this.box, row));
   }
 
   async update(id: string, input: ProviderInput, expectedVersion: number, now: number): Promise<ProviderCredential> {
     const set = { ...providerFields(this.box, input), updatedAt: now };
-    const row = await this.db.write((tx) =>
+    const row = await this.db.transaction((tx) =>
       updateVersioned(tx, PROVIDERS, { id, set, expectedVersion, noun: 'provider', view: (current) => credentialOf(this.box, current) }),
     );
     return credentialOf(this.box, row);
   }
 
   async delete(id: string): Promise<boolean> {
-    const { deleted, cascaded } = await this.db.write((tx) => {
-      const dependents = tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM deployments WHERE provider_id = ?', [id])?.n ?? 0;
-      return { deleted: tx.run('DELETE FROM providers WHERE id = ?', [id]), cascaded: dependents };
+    const { deleted, cascaded } = await this.db.transaction(async (tx) => {
+      const dependents = (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM deployments WHERE provider_id = ?', [id]))?.n ?? 0;
+      return { deleted: await tx.run('DELETE FROM providers WHERE id = ?', [id]), cascaded: dependents };
     });
     if (cascaded > 0) this.deploymentsCascaded();
     return deleted > 0;
   }
 
   async revealKey(id: string): Promise<string | null> {
-    const sealed = PROVIDERS.get(this.db, 'WHERE id = ?', [id])?.apiKeySealed;
+    const sealed = (await PROVIDERS.get(this.db, 'WHERE id = ?', [id]))?.apiKeySealed;
     return sealed ? this.box.open(sealed) : null;
   }
 }
 
 /** The fields an input sets, the key sealed; an `apiKey` left undefined keeps the stored key. */
-export function providerFields(box: SecretBox, input: ProviderInput): Partial<StoredProvider> {
+function providerFields(box: SecretBox, input: ProviderInput): Partial<StoredProvider> {
   const apiKeySealed = input.apiKey === undefined ? undefined : input.apiKey ? box.seal(input.apiKey) : null;
   return { name: input.name, family: input.family, apiBase: input.apiBase, apiKeySealed };
 }
 
 /** A stored row as callers see it: the key opened only to show its last four characters. */
-export function credentialOf(box: SecretBox, { apiKeySealed, ...row }: StoredProvider): ProviderCredential {
+function credentialOf(box: SecretBox, { apiKeySealed, ...row }: StoredProvider): ProviderCredential {
   const key = apiKeySealed ? box.open(apiKeySealed) : null;
   return { ...row, keyHint: key ? key.slice(-4) : null };
 }

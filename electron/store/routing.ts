@@ -4,8 +4,8 @@
 import type { ModelGroupAliasSetting, RoutingSettings } from '../../shared/api.js';
 import type { RoutingStrategy } from '../../shared/routing.js';
 import { bool, defineTable, json, nullable, number, pick, textOf, text, updateVersioned, type Columns } from './columns.js';
-import type { Reader, StoreDatabase, Tx } from './database.js';
 import { ConflictError } from './errors.js';
+import type { SqlConnection, SqlDialect, SqlReader, SqlTx } from './sql.js';
 
 export interface StoredRouting extends RoutingSettings {
   id: string;
@@ -14,7 +14,7 @@ export interface StoredRouting extends RoutingSettings {
   version: number;
 }
 
-export const ROW_ID = 'global';
+const ROW_ID = 'global';
 
 /** The contract's RoutingSettings, column by column. */
 const SETTING_COLUMNS = {
@@ -35,7 +35,7 @@ const SETTING_COLUMNS = {
   dropParams: bool('drop_params'),
 } satisfies Columns<RoutingSettings>;
 
-export const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof RoutingSettings>;
+const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof RoutingSettings>;
 
 export const ROUTING = defineTable<StoredRouting>('routing_settings', {
   id: text('id'),
@@ -58,44 +58,47 @@ export interface RoutingRepository {
   onChange(listener: RoutingListener): void;
 }
 
-function readRow(reader: Reader): StoredRouting | null {
-  return ROUTING.get(reader, 'WHERE id = ?', [ROW_ID]) ?? null;
+/** `lock`: the dialect's FOR UPDATE, inside a transaction that writes what it read. */
+async function readRow(reader: SqlReader, lock = ''): Promise<StoredRouting | null> {
+  return (await ROUTING.get(reader, `WHERE id = ? ${lock}`, [ROW_ID])) ?? null;
 }
 
-/** Inside another repository's write: applies `rewrite` to the stored row, if any; true when it changed. */
-export function rewriteRouting(tx: Tx, rewrite: RoutingRewrite, now: number): boolean {
-  const row = readRow(tx);
+/** Inside another repository's transaction: applies `rewrite` to the stored row, if any; true when it changed. */
+export async function rewriteRouting(tx: SqlTx, dialect: SqlDialect, rewrite: RoutingRewrite, now: number): Promise<boolean> {
+  const row = await readRow(tx, dialect.forUpdate);
   if (!row) return false;
   const before = pick(row, SETTINGS);
   const after = pick(rewrite(structuredClone(before)), SETTINGS);
   if (JSON.stringify(after) === JSON.stringify(before)) return false;
-  updateVersioned(tx, ROUTING, { id: ROW_ID, set: { ...after, updatedAt: now }, expectedVersion: undefined, noun: 'routing settings', view: (current) => current });
+  await updateVersioned(tx, ROUTING, { id: ROW_ID, set: { ...after, updatedAt: now }, expectedVersion: undefined, noun: 'routing settings', view: (current) => current });
   return true;
 }
 
-export class SqlJsRoutingRepository implements RoutingRepository {
+export class SqlRoutingRepository implements RoutingRepository {
   private readonly listeners: RoutingListener[] = [];
 
-  constructor(private readonly db: StoreDatabase) {}
+  constructor(private readonly db: SqlConnection) {}
 
   onChange(listener: RoutingListener): void {
     this.listeners.push(listener);
   }
 
-  async get(): Promise<StoredRouting | null> {
+  get(): Promise<StoredRouting | null> {
     return readRow(this.db);
   }
 
   async save(settings: RoutingSettings, expectedVersion: number, now: number): Promise<StoredRouting> {
     const fields = pick(settings, SETTINGS);
-    const row = await this.db.write((tx) => {
-      // Read, check and write in one transaction: a stale version (or a first save that lost
-      // the race) is a conflict carrying the row as it now is (null: still never saved).
-      const current = readRow(tx);
+    const row = await this.db.transaction(async (tx) => {
+      // Read (locked), check and write in one transaction: a stale version is a conflict carrying
+      // the row as it now is (null: still never saved).
+      const current = await readRow(tx, this.db.dialect.forUpdate);
       if ((current?.version ?? 0) !== expectedVersion) throw new ConflictError(current);
       if (current) return updateVersioned(tx, ROUTING, { id: ROW_ID, set: { ...fields, updatedAt: now }, expectedVersion, noun: 'routing settings', view: (row) => row });
-      ROUTING.insert(tx, { id: ROW_ID, ...fields, createdAt: now, updatedAt: now });
-      return readRow(tx)!;
+      // A first save: on PostgreSQL another instance's may be inserting too; the primary key picks one.
+      const inserted = await ROUTING.insert(tx, { id: ROW_ID, ...fields, createdAt: now, updatedAt: now }, 'ON CONFLICT (id) DO NOTHING');
+      if (!inserted) throw new ConflictError(await readRow(tx));
+      return inserted;
     });
     this.changed();
     return row;

@@ -1,12 +1,14 @@
 // The store as the layers above see it: the repositories, however they are kept (sql.js in the
-// data dir, or PostgreSQL on a team server).
-import type { StoreChanges } from './changes.js';
-import type { DeploymentRepository } from './deployments.js';
-import type { KeyRepository } from './keys.js';
-import type { ProviderRepository } from './providers.js';
-import type { RoutingRepository } from './routing.js';
+// data dir, or PostgreSQL on a team server), and the one way they are built over either's connection.
+import { trackChanges, type StoreChanges } from './changes.js';
+import { SqlDeploymentRepository, type DeploymentRepository } from './deployments.js';
+import { SqlKeyRepository, type KeyRepository } from './keys.js';
+import { SqlProviderRepository, type ProviderRepository } from './providers.js';
+import { SqlRoutingRepository, type RoutingRepository } from './routing.js';
 import type { RequestLogRepository } from './request-log.js';
-import type { UsageRepository } from './usage.js';
+import type { SecretBox } from './secrets.js';
+import type { SqlConnection } from './sql.js';
+import { SqlUsageRepository, type UsageRepository } from './usage.js';
 
 export interface Store {
   /** The embedded sql.js store (one process, one data dir) or PostgreSQL (shared by instances). */
@@ -24,4 +26,21 @@ export interface Store {
   /** Change notices in and out, for instances sharing one database (changes.ts). */
   changes: StoreChanges;
   close(): Promise<void>;
+}
+
+/** The repositories over one store's connection, each telling the others' listeners what it changed for them. */
+export function sqlRepositories(db: SqlConnection, box: SecretBox) {
+  const routing = new SqlRoutingRepository(db);
+  // A group rename or removal rewrites the routing settings in the same transaction; their listeners hear of it.
+  const deployments = new SqlDeploymentRepository(db, () => routing.changed());
+  const keys = new SqlKeyRepository(db);
+  return {
+    keys,
+    usage: new SqlUsageRepository(db),
+    // A provider's delete takes its deployments along (foreign key); their listeners hear of it.
+    providers: new SqlProviderRepository(db, box, () => deployments.changed()),
+    deployments,
+    routing,
+    changes: trackChanges({ keys, deployments, routing }),
+  };
 }

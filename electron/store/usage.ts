@@ -2,8 +2,8 @@
 // counters. They arrive in batches from the gateway's accounting; the request log itself lives
 // in its own store (request-log.ts), and these totals outlive its retention.
 import { defineTable, number, text, Where } from './columns.js';
-import type { StoreDatabase } from './database.js';
 import { applyKeyUsage, type KeyUsageIncrement } from './keys.js';
+import type { SqlConnection } from './sql.js';
 
 export interface DailySpendIncrement {
   day: string;
@@ -42,12 +42,20 @@ export const SPEND_DAILY = defineTable<DailySpend>('spend_daily', {
 });
 
 /** spend_daily's primary key; every other column is a counter that an increment adds to. */
-export const DAY_KEY = ['day', 'key_id', 'model'];
+const DAY_KEY = ['day', 'key_id', 'model'];
+/** Adds an increment to its day row (PostgreSQL wants the row's own columns named with the table). */
 const ADD_TO_DAY = `ON CONFLICT (${DAY_KEY.join(', ')}) DO UPDATE SET ${Object.values(SPEND_DAILY.columns)
   .map((column) => column.name)
   .filter((name) => !DAY_KEY.includes(name))
-  .map((name) => `${name} = ${name} + excluded.${name}`)
+  .map((name) => `${name} = spend_daily.${name} + excluded.${name}`)
   .join(', ')}`;
+
+/** Any one total order will do, as long as every instance uses it (no deadlock): code-unit order of the key. */
+function dayOrder(a: DailySpend, b: DailySpend): number {
+  const left = [a.day, a.keyId, a.model].join('\0');
+  const right = [b.day, b.keyId, b.model].join('\0');
+  return left < right ? -1 : left > right ? 1 : 0;
+}
 
 export interface UsageRepository {
   /** One durable write for everything the gateway accumulated since the last flush. */
@@ -57,24 +65,25 @@ export interface UsageRepository {
   dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]>;
 }
 
-export class SqlJsUsageRepository implements UsageRepository {
-  constructor(private readonly db: StoreDatabase) {}
+export class SqlUsageRepository implements UsageRepository {
+  constructor(private readonly db: SqlConnection) {}
 
   async recordBatch(batch: UsageBatch): Promise<void> {
-    await this.db.write((tx) => {
-      // Atomic increments: concurrent batches for the same day add up, never overwrite.
-      for (const increment of batch.daily) SPEND_DAILY.insert(tx, increment, ADD_TO_DAY);
-      applyKeyUsage(tx, batch.keys);
+    await this.db.transaction(async (tx) => {
+      // Atomic increments, one statement each (a multi-row upsert may not touch one day row twice):
+      // concurrent batches for the same day add up, never overwrite.
+      await SPEND_DAILY.insertEach(tx, [...batch.daily].sort(dayOrder), ADD_TO_DAY);
+      await applyKeyUsage(tx, this.db.dialect, batch.keys);
     });
   }
 
   async logFacets(fromDay: string): Promise<LogFacetRows> {
-    const models = this.db.all<{ model: string }>('SELECT DISTINCT model FROM spend_daily WHERE day >= ? ORDER BY model', [fromDay]);
-    const keys = this.db.all<{ key_id: string }>('SELECT DISTINCT key_id FROM spend_daily WHERE day >= ? ORDER BY key_id', [fromDay]);
+    const models = await this.db.all<{ model: string }>('SELECT DISTINCT model FROM spend_daily WHERE day >= ? ORDER BY model', [fromDay]);
+    const keys = await this.db.all<{ key_id: string }>('SELECT DISTINCT key_id FROM spend_daily WHERE day >= ? ORDER BY key_id', [fromDay]);
     return { models: models.map((row) => row.model), keyIds: keys.map((row) => (row.key_id === '' ? null : row.key_id)) };
   }
 
-  async dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]> {
+  dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]> {
     const where = new Where()
       .when(filter.keyId, 'key_id = ?')
       .when(filter.fromDay || undefined, 'day >= ?')

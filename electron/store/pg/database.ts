@@ -1,22 +1,22 @@
-// The PostgreSQL connection pool and the few helpers the repositories share: `?` placeholders
-// (as the column maps and Where write them) become `$n`, transactions run on one pooled client,
-// and rows come back through the same column maps as sql.js rows do.
+// The PostgreSQL connection pool as the repositories' SQL connection (../sql.ts): `?`
+// placeholders (as the column maps and Where write them) become `$n`, transactions run on one
+// pooled client, and rows come back through the same column maps as sql.js rows do.
 import pg from 'pg';
-import type { Row } from '../database.js';
 import type { Table } from '../columns.js';
 import { UniqueViolationError } from '../errors.js';
 import type { SqlParam } from '../journal.js';
+import type { Row, SqlConnection, SqlDialect, SqlTx } from '../sql.js';
 
-/** Reads: one statement each, on any pooled connection (or the transaction's). */
-export interface PgReader {
-  all<T extends object = Row>(sql: string, params?: SqlParam[]): Promise<T[]>;
-  get<T extends object = Row>(sql: string, params?: SqlParam[]): Promise<T | undefined>;
-}
+/** 23503: foreign_key_violation. */
+const FOREIGN_KEY_VIOLATION = '23503';
 
-/** Inside a transaction: `run` returns rows changed. */
-export interface PgTx extends PgReader {
-  run(sql: string, params?: SqlParam[]): Promise<number>;
-}
+const POSTGRES: SqlDialect = {
+  jsonArrayValues: (column) => `jsonb_array_elements_text(${column}::jsonb)`,
+  jsonObjectValues: (column) => `jsonb_each_text(${column}::jsonb)`,
+  greatest: 'GREATEST',
+  forUpdate: 'FOR UPDATE',
+  isForeignKeyViolation: (error) => sqlState(error) === FOREIGN_KEY_VIOLATION,
+};
 
 /** `?` → `$1, $2, …`, skipping quoted text (the SQL here has no `?` operator). */
 function numbered(sql: string): string {
@@ -38,21 +38,30 @@ function numberTypes(): pg.CustomTypesConfig {
   return types;
 }
 
-function reader(client: pg.Pool | pg.PoolClient): PgReader & { run(sql: string, params?: SqlParam[]): Promise<number> } {
+function reader(client: pg.Pool | pg.PoolClient): SqlTx {
   const query = (sql: string, params: SqlParam[] = []): Promise<pg.QueryResult> =>
     client.query(numbered(sql), params).catch((error: unknown) => {
       throw uniqueViolation(error) ?? error;
     });
+  // Rows are the columns the SQL names; the caller's type says which.
+  const all = async <T extends object>(sql: string, params?: SqlParam[]): Promise<T[]> => (await query(sql, params)).rows as T[];
+  const run = async (sql: string, params?: SqlParam[]): Promise<number> => (await query(sql, params)).rowCount ?? 0;
   return {
-    // Rows are the columns the SQL names; the caller's type says which.
-    all: async <T extends object>(sql: string, params?: SqlParam[]) => (await query(sql, params)).rows as T[],
+    all,
     get: async <T extends object>(sql: string, params?: SqlParam[]) => (await query(sql, params)).rows[0] as T | undefined,
-    run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
+    run,
+    write: all,
+    async runEach(sql, paramLists) {
+      let changed = 0;
+      for (const params of paramLists) changed += await run(sql, params);
+      return changed;
+    },
   };
 }
 
-export class PgDatabase implements PgReader {
-  private readonly direct: ReturnType<typeof reader>;
+export class PgDatabase implements SqlConnection {
+  readonly dialect = POSTGRES;
+  private readonly direct: SqlTx;
 
   constructor(
     readonly pool: pg.Pool,
@@ -82,7 +91,7 @@ export class PgDatabase implements PgReader {
   }
 
   /** BEGIN … COMMIT on one client; ROLLBACK when `change` throws. */
-  async transaction<T>(change: (tx: PgTx) => Promise<T>): Promise<T> {
+  async transaction<T>(change: (tx: SqlTx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -115,18 +124,8 @@ function redact(url: string): string {
   }
 }
 
-/** `SELECT * FROM <table> <rest>`, each row through the table's column map. */
-export async function selectAll<T>(db: PgReader, table: Table<T>, rest = '', params: SqlParam[] = []): Promise<T[]> {
-  return (await db.all(`SELECT * FROM ${table.name} ${rest}`, params)).map((row) => table.fromRow(row));
-}
-
-export async function selectOne<T>(db: PgReader, table: Table<T>, rest: string, params: SqlParam[]): Promise<T | undefined> {
-  const row = await db.get(`SELECT * FROM ${table.name} ${rest}`, params);
-  return row && table.fromRow(row);
-}
-
 /** One multi-row `INSERT INTO <table> (…) VALUES (…), (…) <rest>`; every record must set the same properties. */
-export async function insertRows<T>(tx: PgTx, table: Table<T>, records: Array<Partial<T>>, rest = ''): Promise<number> {
+export async function insertRows<T>(tx: SqlTx, table: Table<T>, records: Array<Partial<T>>, rest = ''): Promise<number> {
   if (records.length === 0) return 0;
   const columns = records.map((record) => table.toColumns(record));
   const names = columns[0]!.names;
@@ -145,6 +144,6 @@ function uniqueViolation(error: unknown): UniqueViolationError | null {
 }
 
 /** SQLSTATE of a PostgreSQL error, if it is one. */
-export function sqlState(error: unknown): string | undefined {
+function sqlState(error: unknown): string | undefined {
   return error instanceof pg.DatabaseError ? error.code : undefined;
 }

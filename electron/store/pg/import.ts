@@ -51,18 +51,18 @@ export async function importSqlJsStore(options: { fromDir: string; databaseUrl: 
       const present = (await target.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
       if (present > 0) throw new ImportRefusedError(`${target.label} already holds ${present} row(s) in ${table}; migrate-store copies into an empty database only`);
     }
-    const db = source.database;
+    const db = source.database.connection;
     const providers = [];
-    for (const row of PROVIDERS.all(db)) {
+    for (const row of await PROVIDERS.all(db)) {
       const secret = await source.providers.revealKey(row.id);
       providers.push({ ...row, apiKeySealed: secret === null ? null : box.seal(secret) });
     }
     const rows = {
-      virtual_keys: KEYS.all(db),
+      virtual_keys: await KEYS.all(db),
       providers,
-      deployments: DEPLOYMENTS.all(db),
-      routing_settings: ROUTING.all(db),
-      spend_daily: SPEND_DAILY.all(db),
+      deployments: await DEPLOYMENTS.all(db),
+      routing_settings: await ROUTING.all(db),
+      spend_daily: await SPEND_DAILY.all(db),
     };
     const retention = await source.requestLog.retention();
     let logCount = 0;

@@ -1,21 +1,15 @@
-// The PostgreSQL store: the same repositories as the sql.js store, on a connection pool, for a
+// The PostgreSQL store: the same repositories as the sql.js store, over a connection pool, for a
 // team server where several instances share one database. Chosen by general_settings.database_url
 // or DATABASE_URL; the embedded sql.js store stays the default. No lock file: instances share
 // the database, and the database serialises their writes (versioned updates, atomic counters).
 import type { Logger } from '../../core/logger.js';
-import { trackChanges } from '../changes.js';
-import type { Store } from '../store.js';
+import { sqlRepositories, type Store } from '../store.js';
 import { secretBox } from '../secrets.js';
 import { PgChangeFeed } from './change-feed.js';
 import { checkDataKey, loadServerDataKey } from './data-key.js';
 import { PgDatabase } from './database.js';
-import { PgDeploymentRepository } from './deployments.js';
-import { PgKeyRepository } from './keys.js';
 import { applyPgMigrations } from './migrations/index.js';
-import { PgProviderRepository } from './providers.js';
 import { PgRequestLog } from './request-log.js';
-import { PgRoutingRepository } from './routing.js';
-import { PgUsageRepository } from './usage.js';
 
 export interface PgStoreOptions {
   databaseUrl: string;
@@ -37,10 +31,8 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     if (applied > 0) logger.log('info', `Applied ${applied} schema migration(s) to ${db.label}.`);
     const box = secretBox(dataKey.key, 'key-file');
     await checkDataKey(db, box, dataKey.source, logger);
-    const routing = new PgRoutingRepository(db);
-    const deployments = new PgDeploymentRepository(db, () => routing.changed());
-    const keys = new PgKeyRepository(db);
-    const changes = trackChanges({ keys, deployments, routing });
+    const repositories = sqlRepositories(db, box);
+    const { keys, changes } = repositories;
     // The keys this instance knows, so a resync also drops those deleted while it was not listening.
     let knownKeyIds = new Set((await keys.loadAllForAuth()).map((key) => key.id));
     keys.onChange((id, key) => void (key ? knownKeyIds.add(id) : knownKeyIds.delete(id)));
@@ -67,14 +59,9 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     changes.onLocalChange((change) => publisher.publish(change));
     return {
       kind: 'postgres',
-      keys,
-      usage: new PgUsageRepository(db),
+      ...repositories,
       requestLog: new PgRequestLog(db),
-      providers: new PgProviderRepository(db, box, () => deployments.changed()),
-      deployments,
-      routing,
       secretProtection: box.protection,
-      changes,
       close: () => (closing ??= (async () => {
         await publisher.close();
         await db.close();

@@ -10,7 +10,8 @@ import { defineTable, nullable, number, text, Where } from '../columns.js';
 import { LEGACY_LOG_COLUMNS } from '../legacy-request-log.js';
 import { ConflictError } from '../errors.js';
 import type { LogRetention, RequestLogEntry, RequestLogRepository, SpendLogQuery, StoredLogRetention } from '../request-log.js';
-import { insertRows, selectAll, type PgDatabase, type PgTx } from './database.js';
+import type { SqlTx } from '../sql.js';
+import { insertRows, type PgDatabase } from './database.js';
 
 type StoredRow = RequestLogEntry & { rowBytes: number };
 
@@ -31,7 +32,7 @@ function entry(row: StoredRow): RequestLogEntry {
 }
 
 /** Inside a transaction: the rows, each with its size; a row written twice (a retried flush) stays one row. */
-export async function insertLogRows(tx: PgTx, rows: readonly RequestLogEntry[]): Promise<void> {
+export async function insertLogRows(tx: SqlTx, rows: readonly RequestLogEntry[]): Promise<void> {
   const stored = rows.map((row) => ({ ...row, rowBytes: Buffer.byteLength(JSON.stringify(row)) }));
   for (let start = 0; start < stored.length; start += ROWS_PER_INSERT) {
     await insertRows(tx, REQUEST_LOG, stored.slice(start, start + ROWS_PER_INSERT), 'ON CONFLICT (id) DO NOTHING');
@@ -39,7 +40,7 @@ export async function insertLogRows(tx: PgTx, rows: readonly RequestLogEntry[]):
 }
 
 /** Inside a transaction: retention as the laptop saved it (migrate-store). */
-export async function insertRetention(tx: PgTx, retention: StoredLogRetention): Promise<void> {
+export async function insertRetention(tx: SqlTx, retention: StoredLogRetention): Promise<void> {
   await tx.run('INSERT INTO log_retention (id, days, max_megabytes, version) VALUES (1, ?, ?, ?)', [retention.days, retention.maxMegabytes, retention.version]);
 }
 
@@ -62,7 +63,7 @@ export class PgRequestLog implements RequestLogRepository {
     if (query.status) where.add(query.status === 'ok' ? 'status < 400' : 'status >= 400');
     // A row-value comparison, which the (time DESC, id DESC) indexes answer as a range.
     if (query.before) where.add('(time, id) < (?, ?)', query.before.time, query.before.id);
-    const rows = await selectAll(this.db, REQUEST_LOG, `${where.sql} ORDER BY time DESC, id DESC LIMIT ?`, [...where.params, query.limit]);
+    const rows = await REQUEST_LOG.all(this.db, `${where.sql} ORDER BY time DESC, id DESC LIMIT ?`, [...where.params, query.limit]);
     return rows.map(entry);
   }
 

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../../../electron/store/errors.js'
 import type { KeySettings } from '../../../shared/keys.js';
 import { emptySettings } from '../../../electron/store/keys.js';
 import { newKey } from '../../helpers/store.js';
-import { STORE_KINDS } from '../../helpers/stores.js';
+import { expectEveryMethodRan, STORE_KINDS } from '../../helpers/stores.js';
 
 /** Every setting away from its empty value, so a column the map misses shows up. */
 function everySetting(n: number): KeySettings {
@@ -108,4 +108,77 @@ describe.each(STORE_KINDS)('virtual key repository ($name)', (kind) => {
     expect((await owned({ userId: 'ada' })).keys[0]).not.toHaveProperty('keyHash');
     await store.close();
   });
+
+  it('labels keys by alias, else by prefix, and names the keys whose models or aliases point at a model', async () => {
+    const { store } = await kind.open();
+    const byModel = await store.keys.create(newKey({ keyAlias: 'by-model', models: ['claude', 'gpt-4o'] }));
+    const byAlias = await store.keys.create(newKey({ aliases: { fast: 'gpt-4o' } }));
+    // An alias *named* gpt-4o that points elsewhere does not name it.
+    await store.keys.create(newKey({ keyAlias: 'other', models: ['claude'], aliases: { 'gpt-4o': 'claude' } }));
+    const prefixLabel = `${byAlias.keyPrefix}…`;
+    expect(await store.keys.naming('gpt-4o')).toEqual([
+      { id: byModel.id, label: 'by-model' },
+      { id: byAlias.id, label: prefixLabel },
+    ]);
+    expect(await store.keys.naming('gpt-4o-mini')).toEqual([]);
+    const labels = await store.keys.labels([byAlias.id, byModel.id, byModel.id, '', 'key_missing']);
+    expect([...labels.entries()].sort()).toEqual(
+      [
+        [byModel.id, 'by-model'],
+        [byAlias.id, prefixLabel],
+      ].sort(),
+    );
+    expect((await store.keys.labels([])).size).toBe(0);
+  });
+
+  it('swaps a secret at the version read: the new hash finds the key, the old one no longer does, settings and counters stay', async () => {
+    const { store } = await kind.open();
+    const input = newKey({ keyAlias: 'rotating', models: ['gpt-4o'] });
+    const key = await store.keys.create(input);
+    await store.usage.recordBatch({ daily: [], keys: [{ keyId: key.id, requests: 2, tokens: 20, cost: 0.5, lastUsedAt: 9 }] });
+    const next = newKey();
+    const swapped = await store.keys.replaceSecret(key.id, { keyHash: next.keyHash, keyPrefix: next.keyPrefix }, key.version);
+    expect(swapped).toMatchObject({ id: key.id, keyPrefix: next.keyPrefix, keyAlias: 'rotating', models: ['gpt-4o'], totalRequests: 2, spend: 0.5, version: 2 });
+    expect(swapped).not.toHaveProperty('keyHash');
+    expect((await store.keys.findByHash(next.keyHash))?.id).toBe(key.id);
+    expect(await store.keys.findByHash(input.keyHash)).toBeNull();
+    // A second swap naming the version the first one read is refused, carrying the key as it is.
+    const stale = store.keys.replaceSecret(key.id, { keyHash: newKey().keyHash, keyPrefix: 'sk-lg-stale' }, key.version);
+    await expect(stale).rejects.toBeInstanceOf(ConflictError);
+    await expect(stale).rejects.toMatchObject({ current: { keyPrefix: next.keyPrefix, version: 2 } });
+    await expect(store.keys.replaceSecret('key_missing', { keyHash: 'h', keyPrefix: 'p' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("resets a key's budget period: spend back to zero, the next reset recorded, lifetime totals and the version kept", async () => {
+    const { store } = await kind.open();
+    const key = await store.keys.create(newKey({ maxBudget: 5, budgetDuration: '1d', budgetResetAt: 100 }));
+    await store.usage.recordBatch({ daily: [], keys: [{ keyId: key.id, requests: 3, tokens: 30, cost: 1.25, lastUsedAt: 50 }] });
+    await store.keys.resetBudget(key.id, 86_400_100);
+    expect(await store.keys.findById(key.id)).toMatchObject({ spend: 0, totalSpend: 1.25, totalRequests: 3, budgetResetAt: 86_400_100, version: 1 });
+    await store.keys.resetBudget('key_missing', 1); // nothing to reset: no error
+  });
+
+  it('tells listeners of each change with the stored row (null when deleted), and hands every key with its hash to the auth cache', async () => {
+    const { store } = await kind.open();
+    const heard: Array<[string, string | null]> = [];
+    store.keys.onChange((id, key) => heard.push([id, key ? key.keyHash : null]));
+    const inputs = [newKey(), newKey()];
+    const [first, second] = [await store.keys.create(inputs[0]!), await store.keys.create(inputs[1]!)];
+    await store.keys.setActive(first.id, false, first.version);
+    expect(await store.keys.delete(second.id)).toBe(true);
+    expect(await store.keys.delete(second.id)).toBe(false);
+    expect(heard).toEqual([
+      [first.id, inputs[0]!.keyHash],
+      [second.id, inputs[1]!.keyHash],
+      [first.id, inputs[0]!.keyHash],
+      [second.id, null],
+    ]);
+    expect(await store.keys.findById(second.id)).toBeNull();
+    const forAuth = await store.keys.loadAllForAuth();
+    expect(forAuth).toEqual([expect.objectContaining({ id: first.id, keyHash: inputs[0]!.keyHash, blocked: true, version: 2 })]);
+  });
+});
+
+describe('the key repository suite', () => {
+  it('runs every KeyRepository method on both stores', () => expectEveryMethodRan('keys'));
 });

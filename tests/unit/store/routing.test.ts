@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RoutingSettings } from '../../../shared/api.js';
 import { ConflictError } from '../../../electron/store/errors.js';
-import { STORE_KINDS } from '../../helpers/stores.js';
+import { expectEveryMethodRan, STORE_KINDS } from '../../helpers/stores.js';
 
 /** Every routing setting away from its default, so a column the map misses shows up. */
 function everySetting(n: number): RoutingSettings {
@@ -27,8 +27,11 @@ function everySetting(n: number): RoutingSettings {
 describe.each(STORE_KINDS)('routing settings repository ($name)', (kind) => {
   it('is empty until saved, keeps every setting through a reopen (sql.js: a journal replay), and bumps the version on each save', async () => {
     const { store, reopen } = await kind.open();
+    let heard = 0;
+    store.routing.onChange(() => heard++);
     expect(await store.routing.get()).toBeNull();
     const first = await store.routing.save(everySetting(1), 0, 100);
+    expect(heard).toBe(1);
     expect(first).toMatchObject({ ...everySetting(1), version: 1, createdAt: 100 });
     const second = await store.routing.save(everySetting(2), 1, 200);
     expect(second).toMatchObject({ ...everySetting(2), version: 2, createdAt: 100, updatedAt: 200 });
@@ -80,4 +83,8 @@ describe.each(STORE_KINDS)('routing settings repository ($name)', (kind) => {
     expect((await store.routing.get())?.version).toBe(2);
     await store.close();
   });
+});
+
+describe('the routing repository suite', () => {
+  it('runs every RoutingRepository method on both stores', () => expectEveryMethodRan('routing'));
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '../../helpers/stores.js';
+import { expectEveryMethodRan, STORE_KINDS } from '../../helpers/stores.js';
 
 describe.each(STORE_KINDS)('daily spend ($name)', (kind) => {
   it('adds daily spend up with atomic increments, and names every model and key since a day for the log filters', async () => {
@@ -16,4 +16,23 @@ describe.each(STORE_KINDS)('daily spend ($name)', (kind) => {
     ]);
     expect(await store.usage.logFacets('2026-11-01')).toEqual({ models: ['claude', 'gpt-4o'], keyIds: [null, 'key_a'] });
   });
+
+  it('reads daily spend by key and between days, in day, key and model order', async () => {
+    const { store } = await kind.open();
+    const daily = (day: string, keyId: string, model: string, cost: number) => ({ day, keyId, model, requests: 1, promptTokens: 1, completionTokens: 1, totalTokens: 2, cost });
+    await store.usage.recordBatch({
+      daily: [daily('2026-11-02', 'key_b', 'm', 1), daily('2026-11-01', 'key_a', 'z', 2), daily('2026-11-01', 'key_a', 'a', 3), daily('2026-11-03', '', 'm', 4)],
+      keys: [],
+    });
+    const rows = (filter: { keyId?: string; fromDay?: string; toDay?: string }) => store.usage.dailySpend(filter).then((list) => list.map((row) => `${row.day} ${row.keyId} ${row.model}`));
+    expect(await rows({})).toEqual(['2026-11-01 key_a a', '2026-11-01 key_a z', '2026-11-02 key_b m', '2026-11-03  m']);
+    expect(await rows({ fromDay: '2026-11-02', toDay: '2026-11-02' })).toEqual(['2026-11-02 key_b m']);
+    expect(await rows({ keyId: '' })).toEqual(['2026-11-03  m']);
+    expect(await rows({ keyId: 'key_a', fromDay: '', toDay: '' })).toEqual(['2026-11-01 key_a a', '2026-11-01 key_a z']);
+    expect(await store.usage.logFacets('2026-12-01')).toEqual({ models: [], keyIds: [] });
+  });
+});
+
+describe('the usage repository suite', () => {
+  it('runs every UsageRepository method on both stores', () => expectEveryMethodRan('usage'));
 });
