@@ -4,15 +4,22 @@ import { setAnswerHeader, type RequestContext } from './context.js';
 import type { Accounting } from './accounting.js';
 import { parseDuration } from '../../shared/keys.js';
 import { GatewayError } from '../core/errors.js';
+import { compilePattern, isPattern, WILDCARD } from '../core/model-names.js';
 import type { Logger } from '../core/logger.js';
 import type { Admission, RateLimiter, SharedRateLimits } from './limits.js';
 import type { LiveKey } from './virtual-keys.js';
 
-/** LiteLLM's spelling for "no restriction" in a key's model list. */
-const ALL_MODELS = 'all-proxy-models';
+/** LiteLLM's spellings for "no restriction" in a key's model list. */
+const ALL_MODELS = new Set(['all-proxy-models', WILDCARD]);
 
+/** As LiteLLM reads a key's models: a name, "*" or "all-proxy-models" for all, or a pattern such as "openai/*". */
 export function modelAllowed(allowed: readonly string[], model: string): boolean {
-  return allowed.length === 0 || allowed.includes(model) || allowed.includes(ALL_MODELS);
+  if (allowed.length === 0) return true;
+  for (const entry of allowed) {
+    if (entry === model || ALL_MODELS.has(entry)) return true;
+    if (isPattern(entry) && compilePattern(entry).match(model) !== null) return true;
+  }
+  return false;
 }
 
 /** The model group a key's own alias points a name at (LiteLLM's per-key `aliases`), if any. */

@@ -39,7 +39,7 @@ import { RoutingTable } from './routing-table.js';
 import { handleUi, isLoopback, UiSessions, type UiDeps } from './ui-routes.js';
 import { DEFAULT_HEARTBEAT_MS, EventStreams } from './ui-events.js';
 import type { AppEvents } from '../services/index.js';
-import { HealthChecker, sendHealth } from './health.js';
+import { HealthChecker, readinessBody, sendHealth } from './health.js';
 import { Pricing } from './pricing.js';
 import { UpstreamPools } from './upstream.js';
 import { KeyCache } from './virtual-keys.js';
@@ -254,15 +254,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let draining = false;
 
   // Degraded, not down: traffic flows without Redis (per-instance limits) and without the database (writes queued).
-  function readiness(): Record<string, unknown> {
-    const database = accounting.writes.available ? 'connected' : 'unavailable';
-    return {
-      status: redis?.degraded || database === 'unavailable' ? 'degraded' : 'ready',
+  function readiness(): { status: number; body: Record<string, unknown> } {
+    return readinessBody({
+      draining,
       models: table.configured.size,
-      ...(redis ? { redis: redis.degraded ? 'unavailable' : 'connected' } : {}),
-      ...(store.kind === 'postgres' || database === 'unavailable' ? { database } : {}),
-      ...(database === 'unavailable' ? { queued_log_rows: accounting.writes.queuedRows } : {}),
-    };
+      redis: redis ? (redis.degraded ? 'unavailable' : 'connected') : null,
+      databaseAvailable: accounting.writes.available,
+      databaseIsServer: store.kind === 'postgres',
+      queuedLogRows: accounting.writes.queuedRows,
+      cache: table.cache.enabled ? (table.cache.shared ? 'redis' : 'local') : null,
+      version: options.version ?? APP_VERSION,
+    });
   }
 
   // Public routes answer without a key: probes and scrapers do not carry one.
@@ -274,10 +276,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ['GET /health/liveness', (ctx) => sendJson(ctx, 200, '{"status":"alive"}')],
     [
       'GET /health/readiness',
-      (ctx) =>
-        draining
-          ? sendJson(ctx, 503, '{"status":"draining"}')
-          : sendJson(ctx, 200, JSON.stringify(readiness())),
+      (ctx) => {
+        const { status, body } = readiness();
+        sendJson(ctx, status, JSON.stringify(body));
+      },
     ],
     [
       'GET /metrics',
