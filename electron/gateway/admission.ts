@@ -7,6 +7,8 @@ import { GatewayError } from '../core/errors.js';
 import { compilePattern, isPattern, WILDCARD } from '../core/model-names.js';
 import type { Logger } from '../core/logger.js';
 import type { Admission, RateLimiter, SharedRateLimits } from './limits.js';
+import type { RequestFallbacks } from '../router/attempts.js';
+import type { FallbackKind, Router } from '../router/index.js';
 import type { LiveKey } from './virtual-keys.js';
 
 /** LiteLLM's spellings for "no restriction" in a key's model list. */
@@ -26,6 +28,34 @@ export function modelAllowed(allowed: readonly string[], model: string): boolean
 export function keyAlias(ctx: RequestContext, model: string): string | null {
   const caller = ctx.caller;
   return caller?.kind === 'virtual' ? (caller.key.aliases[model] ?? null) : null;
+}
+
+/**
+ * A request's own fallbacks, checked before anything goes upstream: each must be a model this
+ * gateway routes (404) and, for a virtual key, one the key may use (403) — a request cannot
+ * reach a model through `fallbacks` that it could not ask for by name. Key aliases apply.
+ */
+export function admitFallbacks(ctx: RequestContext, router: Router, requested: Record<FallbackKind, string[] | null>): RequestFallbacks {
+  const caller = ctx.caller;
+  const resolved: RequestFallbacks = {};
+  for (const kind of Object.keys(requested) as FallbackKind[]) {
+    const names = requested[kind];
+    if (names === null) continue;
+    const param = kind === 'general' ? 'fallbacks' : `${kind}_fallbacks`;
+    resolved[kind] = names.map((name) => {
+      const target = keyAlias(ctx, name) ?? name;
+      if (caller?.kind === 'virtual' && !modelAllowed(caller.key.models, name) && !modelAllowed(caller.key.models, target)) {
+        throw new GatewayError('permission', `This key may not use the fallback model "${name}". Allowed: ${caller.key.models.join(', ')}.`, { param });
+      }
+      try {
+        return router.resolve(target);
+      } catch (error) {
+        if (error instanceof GatewayError) throw new GatewayError(error.code, `${param}: ${error.message}`, { param });
+        throw error;
+      }
+    });
+  }
+  return resolved;
 }
 
 /** The per-model setting for `model`: the name asked for, else the model group the key's alias points it at. */

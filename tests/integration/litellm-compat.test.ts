@@ -1,7 +1,9 @@
 // Where a LiteLLM user's script would notice a difference, Loopgate answers as LiteLLM does:
-// key model wildcards, /model/new's model_id, /health?model=, /health/readiness's fields.
+// key model wildcards, /model/new's model_id, /health?model=, /health/readiness's fields,
+// LiteLLM-only body fields (consumed, never sent upstream; fallbacks, num_retries and
+// mock_response honoured).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 
 let upstream: MockUpstream;
@@ -14,7 +16,11 @@ beforeAll(async () => {
       openaiModel('gpt-test', 'mock-gpt', upstream.apiBase),
       openaiModel('other-model', 'mock-gpt', upstream.apiBase),
       openaiModel('openai/gpt-4o', 'mock-gpt', upstream.apiBase),
+      openaiModel('broken', 'fail-500', upstream.apiBase),
+      openaiModel('responses-model', 'mock-gpt', upstream.apiBase, '\n    model_info:\n      mode: responses'),
     ].join('')}
+router_settings:
+  retry_after: 0
 `,
   );
 });
@@ -38,7 +44,7 @@ describe('a key whose models are "*" (or a LiteLLM pattern)', () => {
       expect(reply.choices[0]?.message.content).toBe('Hello from mock: hi');
     }
     const listed = (await client.models.list()).data.map((model) => model.id).sort();
-    expect(listed).toEqual(['gpt-test', 'openai/gpt-4o', 'other-model']);
+    expect(listed).toEqual(['broken', 'gpt-test', 'openai/gpt-4o', 'other-model', 'responses-model']);
   });
 
   it('"openai/*" allows the names it matches and refuses the others', async () => {
@@ -89,7 +95,77 @@ describe('/health/readiness', () => {
       litellm_version: expect.any(String),
       success_callbacks: [],
       use_aiohttp_transport: false,
-      models: 3,
+      models: 5,
     });
+  });
+});
+
+async function post(path: string, key: string, body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${gw.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+const hi = [{ role: 'user' as const, content: 'hi' }];
+
+describe("LiteLLM's own request fields", () => {
+  it('are consumed, never sent upstream (metadata stays where it is the API\'s own field)', async () => {
+    const key = await newKey({ models: ['gpt-test', 'responses-model'] });
+    const litellmOnly = { metadata: { trace: 'x' }, tags: ['team-a'], guardrails: ['pii'], caching: false, num_retries: 1, fallbacks: [], mock_testing_fallbacks: false, litellm_metadata: {}, api_base: 'http://evil.invalid' };
+    const response = await post('/v1/chat/completions', key, { model: 'gpt-test', messages: hi, temperature: 0.5, ...litellmOnly });
+    expect(response.status).toBe(200);
+    const sent = upstream.requests.at(-1)!.body!;
+    expect(sent.temperature).toBe(0.5);
+    for (const field of Object.keys(litellmOnly)) expect(sent).not.toHaveProperty(field);
+    // On the Responses API, metadata is OpenAI's own field and passes; tags do not.
+    const responses = await post('/v1/responses', key, { model: 'responses-model', input: 'hi', metadata: { trace: 'x' }, tags: ['t'] });
+    expect(responses.status).toBe(200);
+    expect(upstream.requests.at(-1)!.body).toMatchObject({ metadata: { trace: 'x' } });
+    expect(upstream.requests.at(-1)!.body).not.toHaveProperty('tags');
+  });
+
+  it('request-level fallbacks are tried after the model fails, within what the key may use', async () => {
+    const key = await newKey({ models: ['broken', 'gpt-test'] });
+    const before = upstream.requests.length;
+    const served = await gw.client(key).chat.completions.create({ model: 'broken', messages: hi, num_retries: 0, fallbacks: ['gpt-test'] } as never).withResponse();
+    expect(served.data.choices[0]?.message.content).toBe('Hello from mock: hi');
+    expect(served.response.headers.get('x-loopgate-attempts')).toBe('2');
+    expect(upstream.requests.slice(before).map((request) => request.body?.model)).toEqual(['fail-500', 'mock-gpt']);
+    // A fallback the key may not use is refused before anything goes upstream.
+    const sealed = await newKey({ models: ['broken'] });
+    const sentBefore = upstream.requests.length;
+    const refused = await post('/v1/chat/completions', sealed, { model: 'broken', messages: hi, fallbacks: ['gpt-test'] });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string; param: string } }).error).toMatchObject({ param: 'fallbacks', message: expect.stringContaining('fallback model "gpt-test"') });
+    expect(upstream.requests.length).toBe(sentBefore);
+    // A fallback nothing routes is a 404 that names the field.
+    expect((await post('/v1/chat/completions', TEST_MASTER_KEY, { model: 'broken', messages: hi, fallbacks: ['no-such-model'] })).status).toBe(404);
+  });
+
+  it('num_retries sets the retries of this request', async () => {
+    const key = await newKey({ models: ['broken'] });
+    for (const [retries, tries] of [[0, 1], [3, 4]] as const) {
+      const before = upstream.requests.length;
+      const response = await post('/v1/chat/completions', key, { model: 'broken', messages: hi, num_retries: retries });
+      expect(response.status).toBe(500);
+      expect(upstream.requests.length - before).toBe(tries);
+    }
+    expect((await post('/v1/chat/completions', key, { model: 'broken', messages: hi, num_retries: -1 })).status).toBe(400);
+  });
+
+  it('mock_response answers in the client\'s dialect, plain and streamed, without an upstream', async () => {
+    const key = await newKey({ models: ['gpt-test'] });
+    const client = gw.client(key);
+    const before = upstream.requests.length;
+    const plain = await client.chat.completions.create({ model: 'gpt-test', messages: hi, mock_response: 'It is mocked.' } as never);
+    expect(plain.choices[0]?.message.content).toBe('It is mocked.');
+    const stream = await client.chat.completions.create({ model: 'gpt-test', messages: hi, stream: true, mock_response: 'Streamed mock.' } as never);
+    let text = '';
+    for await (const chunk of stream as unknown as AsyncIterable<{ choices: Array<{ delta: { content?: string } }> }>) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Streamed mock.');
+    const messages = await post('/v1/messages', key, { model: 'gpt-test', max_tokens: 10, messages: hi, mock_response: 'Anthropic mock.' });
+    expect(((await messages.json()) as { content: Array<{ text: string }> }).content[0]?.text).toBe('Anthropic mock.');
+    expect(upstream.requests.length).toBe(before);
+    const embeddings = await post('/v1/embeddings', key, { model: 'gpt-test', input: 'x', mock_response: 'no' });
+    expect(embeddings.status).toBe(400);
+    expect(upstream.requests.length).toBe(before);
   });
 });
