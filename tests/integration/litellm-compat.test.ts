@@ -19,6 +19,20 @@ beforeAll(async () => {
       openaiModel('broken', 'fail-500', upstream.apiBase),
       openaiModel('responses-model', 'mock-gpt', upstream.apiBase, '\n    model_info:\n      mode: responses'),
     ].join('')}
+  - model_name: azure-gpt
+    litellm_params:
+      model: azure/my-gpt4o-deployment
+      api_base: ${upstream.url}
+      api_key: sk-azure
+      api_version: 2024-06-01
+    model_info:
+      base_model: azure/gpt-4o
+  - model_name: azure-unpriced
+    litellm_params:
+      model: azure/my-gpt4o-deployment
+      api_base: ${upstream.url}
+      api_key: sk-azure
+      api_version: 2024-06-01
 router_settings:
   retry_after: 0
 `,
@@ -44,7 +58,7 @@ describe('a key whose models are "*" (or a LiteLLM pattern)', () => {
       expect(reply.choices[0]?.message.content).toBe('Hello from mock: hi');
     }
     const listed = (await client.models.list()).data.map((model) => model.id).sort();
-    expect(listed).toEqual(['broken', 'gpt-test', 'openai/gpt-4o', 'other-model', 'responses-model']);
+    expect(listed).toEqual(['azure-gpt', 'azure-unpriced', 'broken', 'gpt-test', 'openai/gpt-4o', 'other-model', 'responses-model']);
   });
 
   it('"openai/*" allows the names it matches and refuses the others', async () => {
@@ -95,7 +109,7 @@ describe('/health/readiness', () => {
       litellm_version: expect.any(String),
       success_callbacks: [],
       use_aiohttp_transport: false,
-      models: 5,
+      models: 7,
     });
   });
 });
@@ -167,5 +181,25 @@ describe("LiteLLM's own request fields", () => {
     const embeddings = await post('/v1/embeddings', key, { model: 'gpt-test', input: 'x', mock_response: 'no' });
     expect(embeddings.status).toBe(400);
     expect(upstream.requests.length).toBe(before);
+  });
+});
+
+describe('an Azure deployment with model_info.base_model', () => {
+  it('is priced as its base model, so a budget stops the key (without base_model the deployment name prices nothing)', async () => {
+    const unpriced = await newKey({ models: ['azure-unpriced'] });
+    expect((await post('/v1/chat/completions', unpriced, { model: 'azure-unpriced', messages: hi })).status).toBe(200);
+    await gw.gateway.accounting.flush();
+    expect((await gw.manage('GET', `/key/info?key=${unpriced}`)).body.info.spend).toBe(0);
+
+    const key = await newKey({ models: ['azure-gpt'], max_budget: 0.00001 });
+    const first = await post('/v1/chat/completions', key, { model: 'azure-gpt', messages: hi });
+    expect(first.status).toBe(200);
+    expect(upstream.requests.at(-1)?.path).toBe('/openai/deployments/my-gpt4o-deployment/chat/completions');
+    await gw.gateway.accounting.flush();
+    // gpt-4o: 1 prompt token at $2.50/M and 4 completion tokens at $10/M.
+    expect((await gw.manage('GET', `/key/info?key=${key}`)).body.info.spend).toBeCloseTo(0.0000425, 9);
+    const second = await post('/v1/chat/completions', key, { model: 'azure-gpt', messages: hi });
+    expect(second.status).toBe(400);
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe('budget_exceeded');
   });
 });
