@@ -7,6 +7,7 @@ import type { TokenUsage } from '../core/usage.js';
 import type { InboundDialect, Json } from '../dialects/types.js';
 import { countChatPromptTokens, countTokens } from '../providers/tokens.js';
 import { sendJson, writeHead, type RequestContext } from './context.js';
+import { responseIdOf } from './response-id.js';
 
 /** Dialects without a chat shape (completions, embeddings, images, moderations) have no mock answer. */
 const CHAT_SHAPED = new Set(['chat', 'responses', 'anthropic', 'gemini']);
@@ -25,7 +26,9 @@ export async function answerMock(ctx: RequestContext, dialect: InboundDialect, b
   const base = { id: `chatcmpl-mock-${ctx.id}`, created: Math.floor(Date.now() / 1000), model: String(body.model) };
   if (!ctx.stream) {
     const completion: ChatCompletion = { ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage };
-    return sendJson(ctx, 200, JSON.stringify(dialect.fromChat(completion, body)));
+    const out = JSON.stringify(dialect.fromChat(completion, body));
+    ctx.responseId = responseIdOf(out);
+    return sendJson(ctx, 200, out);
   }
   const chunk = (choices: ChatChunk['choices'], extra: Partial<ChatChunk> = {}): ChatChunk => ({ ...base, object: 'chat.completion.chunk', choices, ...extra });
   const encoder = dialect.streamEncoder(body);
@@ -36,5 +39,7 @@ export async function answerMock(ctx: RequestContext, dialect: InboundDialect, b
     chunk([], { usage }),
   ];
   writeHead(ctx, 200, { 'content-type': dialect.streamContentType ?? 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-  ctx.res.end(events.map((event) => encoder.push(event)).join('') + encoder.end());
+  const out = events.map((event) => encoder.push(event)).join('') + encoder.end();
+  ctx.responseId = responseIdOf(out);
+  ctx.res.end(out);
 }

@@ -428,6 +428,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       responseBody: null,
       attempts: [],
       failure: null,
+      responseId: null,
     };
     res.on('close', () => {
       if (!res.writableFinished) signal.abort();
@@ -484,6 +485,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         callType: ctx.callType,
         cacheHit: ctx.cached,
         client: clientName(ctx.req.headers['user-agent']),
+        responseId: ctx.responseId,
       });
       // Per-model budgets (model_max_budget) count what each key spends on each model.
       if (ctx.caller.kind === 'virtual') {

@@ -32,6 +32,7 @@ const retentionSchema = z.object({
 
 const logsSchema = z.object({
   id: z.string().optional(),
+  responseId: z.string().optional(),
   keyId: z.string().optional(),
   model: z.string().optional(),
   status: z.enum(['ok', 'error']).optional(),

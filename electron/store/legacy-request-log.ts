@@ -7,7 +7,7 @@ import type { Reader } from './database.js';
 import type { RequestLogEntry } from './request-log.js';
 
 /** A row as schema version 8 kept it: before the log named the client tool. */
-type LegacyRow = Omit<RequestLogEntry, 'client'>;
+type LegacyRow = Omit<RequestLogEntry, 'client' | 'responseId'>;
 
 /** The request-log table's columns as schema version 8 left them (PostgreSQL's table adds to them). */
 export const LEGACY_LOG_COLUMNS = {
@@ -46,7 +46,7 @@ export function* legacyLogPages(reader: Reader): Generator<RequestLogEntry[]> {
       ? REQUEST_LOG.all(reader, 'WHERE time > ? OR (time = ? AND id > ?) ORDER BY time, id LIMIT ?', [after.time, after.time, after.id, PAGE])
       : REQUEST_LOG.all(reader, 'ORDER BY time, id LIMIT ?', [PAGE]);
     if (page.length === 0) return;
-    yield page.map((row) => ({ ...row, client: null }));
+    yield page.map((row) => ({ ...row, client: null, responseId: null }));
     const last = page.at(-1)!;
     after = { time: last.time, id: last.id };
   }

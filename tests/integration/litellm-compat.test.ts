@@ -203,3 +203,25 @@ describe('an Azure deployment with model_info.base_model', () => {
     expect(((await second.json()) as { error: { code: string } }).error.code).toBe('budget_exceeded');
   });
 });
+
+describe('/spend/logs?request_id=<the answer id>', () => {
+  it("finds the row by the id the client got back (chat, streamed chat, responses, messages), as LiteLLM's request_id does", async () => {
+    const { key, token } = (await gw.manage('POST', '/key/generate', { models: ['gpt-test', 'responses-model'] })).body as { key: string; token: string };
+    const client = gw.client(key);
+    const chat = await client.chat.completions.create({ model: 'gpt-test', messages: hi });
+    let streamedId = '';
+    for await (const chunk of await client.chat.completions.create({ model: 'gpt-test', messages: hi, stream: true })) streamedId ||= chunk.id;
+    const response = await client.responses.create({ model: 'responses-model', input: 'hi' });
+    const message = (await (await post('/v1/messages', key, { model: 'gpt-test', max_tokens: 10, messages: hi })).json()) as { id: string };
+    await gw.gateway.accounting.flush();
+    const found = async (id: string) => (await gw.manage('GET', `/spend/logs?api_key=${token}&request_id=${encodeURIComponent(id)}`)).body as Array<{ response_id: string; call_type: string }>;
+    expect(chat.id).toBe('chatcmpl-mock');
+    // The mock gives every chat the same id: the plain and the streamed one.
+    expect((await found(chat.id)).map((row) => row.call_type)).toEqual(['acompletion', 'acompletion']);
+    expect(streamedId).toBe(chat.id);
+    expect(await found(response.id)).toEqual([expect.objectContaining({ response_id: response.id, call_type: 'aresponses' })]);
+    expect(message.id).toMatch(/^msg_/);
+    expect(await found(message.id)).toEqual([expect.objectContaining({ response_id: message.id, call_type: 'anthropic_messages' })]);
+    expect(await found('chatcmpl-nothing')).toEqual([]);
+  });
+});
