@@ -5,7 +5,7 @@
 export type Dialect = 'chat' | 'completions' | 'embeddings' | 'images' | 'moderations' | 'anthropic' | 'anthropic_count_tokens' | 'responses' | 'gemini' | 'gemini_count_tokens';
 
 /** The OpenAI-dialect endpoints that pass through to OpenAI-compatible upstreams. */
-export type EndpointKind = 'chat' | 'completions' | 'embeddings';
+export type EndpointKind = 'chat' | 'completions' | 'embeddings' | 'images' | 'moderations';
 
 export interface AwsCredentials {
   accessKeyId: string;

@@ -94,6 +94,8 @@ const LITELLM_CALL_TYPES: Record<string, string> = {
   chat: 'acompletion',
   completions: 'atext_completion',
   embeddings: 'aembedding',
+  images: 'aimage_generation',
+  moderations: 'amoderation',
   anthropic: 'anthropic_messages',
   anthropic_count_tokens: 'count_tokens',
   responses: 'aresponses',

@@ -21,7 +21,7 @@ import { anthropicDialect } from '../dialects/anthropic/index.js';
 import { apiHandlers, createServices, type LiveRouting } from '../services/index.js';
 import { loadEffectiveRouting } from '../services/effective-routing.js';
 import { chatDialect } from '../dialects/chat/index.js';
-import { completionsDialect, embeddingsDialect } from '../dialects/openai-native.js';
+import { completionsDialect, embeddingsDialect, imagesDialect, moderationsDialect } from '../dialects/openai-native.js';
 import { ConversationStore } from '../dialects/responses/conversations.js';
 import { createResponsesDialect } from '../dialects/responses/index.js';
 import { countTokens } from './count-tokens.js';
@@ -297,6 +297,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ['POST /chat/completions', (ctx) => proxy(deps, chatDialect, ctx)],
     ['POST /completions', (ctx) => proxy(deps, completionsDialect, ctx)],
     ['POST /embeddings', (ctx) => proxy(deps, embeddingsDialect, ctx)],
+    ['POST /images/generations', (ctx) => proxy(deps, imagesDialect, ctx)],
+    ['POST /moderations', (ctx) => proxy(deps, moderationsDialect, ctx)],
     ['POST /messages', (ctx) => proxy(deps, anthropicDialect, ctx)],
     ['POST /responses', (ctx) => proxy(deps, responsesDialect, ctx)],
     ['POST /messages/count_tokens', (ctx) => countTokens(deps, ctx)],

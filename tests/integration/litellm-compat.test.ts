@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+import { specErrors } from '../helpers/openapi.js';
 
 let upstream: MockUpstream;
 let gw: TestGateway;
@@ -18,6 +19,9 @@ beforeAll(async () => {
       openaiModel('openai/gpt-4o', 'mock-gpt', upstream.apiBase),
       openaiModel('broken', 'fail-500', upstream.apiBase),
       openaiModel('responses-model', 'mock-gpt', upstream.apiBase, '\n    model_info:\n      mode: responses'),
+      openaiModel('image-model', 'gpt-image-1', upstream.apiBase),
+      openaiModel('dalle', 'dall-e-3', upstream.apiBase),
+      openaiModel('mod-model', 'omni-moderation-latest', upstream.apiBase),
     ].join('')}
   - model_name: azure-gpt
     litellm_params:
@@ -27,6 +31,17 @@ beforeAll(async () => {
       api_version: 2024-06-01
     model_info:
       base_model: azure/gpt-4o
+  - model_name: azure-image
+    litellm_params:
+      model: azure/my-image-deployment
+      api_base: ${upstream.url}
+      api_key: sk-azure
+      api_version: 2024-06-01
+  - model_name: claude
+    litellm_params:
+      model: anthropic/claude-3-5-haiku-latest
+      api_base: ${upstream.url}
+      api_key: sk-anthropic
   - model_name: azure-unpriced
     litellm_params:
       model: azure/my-gpt4o-deployment
@@ -58,7 +73,7 @@ describe('a key whose models are "*" (or a LiteLLM pattern)', () => {
       expect(reply.choices[0]?.message.content).toBe('Hello from mock: hi');
     }
     const listed = (await client.models.list()).data.map((model) => model.id).sort();
-    expect(listed).toEqual(['azure-gpt', 'azure-unpriced', 'broken', 'gpt-test', 'openai/gpt-4o', 'other-model', 'responses-model']);
+    expect(listed).toEqual(['azure-gpt', 'azure-image', 'azure-unpriced', 'broken', 'claude', 'dalle', 'gpt-test', 'image-model', 'mod-model', 'openai/gpt-4o', 'other-model', 'responses-model']);
   });
 
   it('"openai/*" allows the names it matches and refuses the others', async () => {
@@ -109,7 +124,7 @@ describe('/health/readiness', () => {
       litellm_version: expect.any(String),
       success_callbacks: [],
       use_aiohttp_transport: false,
-      models: 7,
+      models: 12,
     });
   });
 });
@@ -223,5 +238,53 @@ describe('/spend/logs?request_id=<the answer id>', () => {
     expect(message.id).toMatch(/^msg_/);
     expect(await found(message.id)).toEqual([expect.objectContaining({ response_id: message.id, call_type: 'anthropic_messages' })]);
     expect(await found('chatcmpl-nothing')).toEqual([]);
+  });
+});
+
+describe('/v1/images/generations and /v1/moderations', () => {
+  it('pass through to OpenAI-compatible upstreams in the spec\'s shapes, with and without /v1, and are accounted', async () => {
+    const { key, token } = (await gw.manage('POST', '/key/generate', { models: ['image-model', 'dalle', 'mod-model'] })).body as { key: string; token: string };
+    const client = gw.client(key);
+    const image = await client.images.generate({ model: 'image-model', prompt: 'a small red cat', n: 2 });
+    expect(specErrors('ImagesResponse', image)).toEqual([]);
+    expect(image.data).toHaveLength(2);
+    expect(upstream.requests.at(-1)).toMatchObject({ path: '/v1/images/generations', body: { model: 'gpt-image-1', prompt: 'a small red cat', n: 2 } });
+    expect(specErrors('CreateImageRequest', upstream.requests.at(-1)!.body)).toEqual([]);
+    const moderation = await client.moderations.create({ model: 'mod-model', input: 'I will kill the process' });
+    expect(moderation.results[0]?.flagged).toBe(true);
+    expect(upstream.requests.at(-1)).toMatchObject({ path: '/v1/moderations', body: { model: 'omni-moderation-latest' } });
+    const bare = await post('/images/generations', key, { model: 'dalle', prompt: 'a dog' });
+    expect(bare.status).toBe(200);
+    expect((await post('/moderations', key, { model: 'mod-model', input: ['fine', 'also fine'] })).status).toBe(200);
+    await gw.gateway.accounting.flush();
+    const rows = (await gw.manage('GET', `/spend/logs?api_key=${token}`)).body as Array<{ call_type: string; model: string; spend: number; prompt_tokens: number; response_id: string | null }>;
+    const byModel = (model: string) => rows.filter((row) => row.model === model);
+    // gpt-image-1 is priced by its tokens; dall-e-3 answers no usage, so it is logged at $0; moderation is free.
+    expect(byModel('image-model')).toEqual([expect.objectContaining({ call_type: 'aimage_generation', prompt_tokens: 4, spend: expect.any(Number) })]);
+    expect(byModel('image-model')[0]!.spend).toBeGreaterThan(0);
+    expect(byModel('dalle')).toEqual([expect.objectContaining({ call_type: 'aimage_generation', spend: 0 })]);
+    expect(byModel('mod-model')).toHaveLength(2);
+    expect(byModel('mod-model')[0]).toMatchObject({ call_type: 'amoderation', response_id: 'modr-mock', spend: 0 });
+  });
+
+  it('go to an Azure deployment\'s URL, and a key may use only its own models there', async () => {
+    const key = await newKey({ models: ['azure-image'] });
+    expect((await post('/v1/images/generations', key, { model: 'azure-image', prompt: 'a boat' })).status).toBe(200);
+    expect(upstream.requests.at(-1)?.path).toBe('/openai/deployments/my-image-deployment/images/generations');
+    expect((await post('/v1/moderations', key, { model: 'mod-model', input: 'x' })).status).toBe(403);
+  });
+
+  it('a provider without such an endpoint answers a clear 400, nothing sent upstream', async () => {
+    const before = upstream.requests.length;
+    for (const [path, body] of [
+      ['/v1/images/generations', { model: 'claude', prompt: 'a cat' }],
+      ['/v1/moderations', { model: 'claude', input: 'hello' }],
+    ] as const) {
+      const response = await post(path, TEST_MASTER_KEY, body);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toContain(`${path} is served only by OpenAI-compatible providers`);
+    }
+    expect(upstream.requests.length).toBe(before);
+    expect((await post('/v1/images/generations', TEST_MASTER_KEY, { model: 'image-model' })).status).toBe(400);
   });
 });
