@@ -4,7 +4,7 @@ import { setAnswerHeader, type RequestContext } from './context.js';
 import type { Accounting } from './accounting.js';
 import { parseDuration } from '../../shared/keys.js';
 import { GatewayError } from '../core/errors.js';
-import { compilePattern, isPattern, WILDCARD } from '../core/model-names.js';
+import { compilePattern, isPattern, WILDCARD, type ModelPattern } from '../core/model-names.js';
 import type { Logger } from '../core/logger.js';
 import type { Admission, RateLimiter, SharedRateLimits } from './limits.js';
 import type { RequestFallbacks } from '../router/attempts.js';
@@ -14,12 +14,20 @@ import type { LiveKey } from './virtual-keys.js';
 /** LiteLLM's spellings for "no restriction" in a key's model list. */
 const ALL_MODELS = new Set(['all-proxy-models', WILDCARD]);
 
+/** Compiled once per pattern a key names (patterns are the admin's, so the set stays small). */
+const keyPatterns = new Map<string, ModelPattern>();
+function keyPattern(entry: string): ModelPattern {
+  let pattern = keyPatterns.get(entry);
+  if (!pattern) keyPatterns.set(entry, (pattern = compilePattern(entry)));
+  return pattern;
+}
+
 /** As LiteLLM reads a key's models: a name, "*" or "all-proxy-models" for all, or a pattern such as "openai/*". */
 export function modelAllowed(allowed: readonly string[], model: string): boolean {
   if (allowed.length === 0) return true;
   for (const entry of allowed) {
     if (entry === model || ALL_MODELS.has(entry)) return true;
-    if (isPattern(entry) && compilePattern(entry).match(model) !== null) return true;
+    if (isPattern(entry) && keyPattern(entry).match(model) !== null) return true;
   }
   return false;
 }
