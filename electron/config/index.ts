@@ -387,16 +387,19 @@ function toDeployment(
   // A field the config names but cannot resolve has been reported already; one left out is looked for in the environment.
   const aws =
     family.protocol === 'bedrock' ? awsSettings(credential, (field) => (params[field] !== undefined ? null : missing(field, CREDENTIAL_VARIABLES.bedrock![field] ?? null))) : null;
+  // LiteLLM's OpenAI endpoint from the environment, for an `openai/` model without api_base (a proxy or a compatible server).
+  const openaiBaseFromEnv = familyId === 'openai' && params.api_base === undefined ? (lookup('OPENAI_BASE_URL') || lookup('OPENAI_API_BASE') || null) : null;
   const apiBase = normaliseApiBase(
     parseApiBase(
-      (givenApiBase ?? (family.protocol === 'azure' ? credential('api_base') : null)) ??
+      (givenApiBase ?? (family.protocol === 'azure' ? credential('api_base') : null) ?? openaiBaseFromEnv) ??
         (aws ? `https://bedrock-runtime.${aws.region}.amazonaws.com` : family.defaultApiBase),
       `${at}.api_base`,
     ),
     family.defaultApiBase,
   );
   // A provider's key from the environment goes only to that provider's own endpoint here, never to a server of your own.
-  const ownEndpoint = apiBase.origin === new URL(family.defaultApiBase).origin || family.protocol !== 'openai';
+  // OPENAI_API_BASE comes from the same environment as OPENAI_API_KEY, so that key goes there too (as in LiteLLM).
+  const ownEndpoint = apiBase.origin === new URL(family.defaultApiBase).origin || family.protocol !== 'openai' || openaiBaseFromEnv !== null;
   const apiKey = params.api_key !== undefined ? resolved('api_key') : ownEndpoint ? fromEnvironment('api_key', familyId) : null;
   return {
     ...baseDeployment(entry, id, params, info, defaults),

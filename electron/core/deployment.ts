@@ -2,10 +2,10 @@
 // The family's code is looked up where a request is made (providers/), never carried here.
 
 /** A wire format: what a client sends, or what an upstream speaks natively. */
-export type Dialect = 'chat' | 'completions' | 'embeddings' | 'anthropic' | 'anthropic_count_tokens' | 'responses' | 'gemini' | 'gemini_count_tokens';
+export type Dialect = 'chat' | 'completions' | 'embeddings' | 'images' | 'moderations' | 'anthropic' | 'anthropic_count_tokens' | 'responses' | 'gemini' | 'gemini_count_tokens';
 
 /** The OpenAI-dialect endpoints that pass through to OpenAI-compatible upstreams. */
-export type EndpointKind = 'chat' | 'completions' | 'embeddings';
+export type EndpointKind = 'chat' | 'completions' | 'embeddings' | 'images' | 'moderations';
 
 export interface AwsCredentials {
   accessKeyId: string;

@@ -1,5 +1,6 @@
-// Completions and embeddings: OpenAI-only endpoints with no chat equivalent, so they go to
-// providers that serve them natively and nowhere else.
+// Completions, embeddings, image generation and moderation: OpenAI-only endpoints with no chat
+// equivalent, so they go to providers that serve them natively (OpenAI, OpenAI-compatible
+// servers, Azure) and nowhere else.
 import { GatewayError, openAIErrorBody } from '../core/errors.js';
 import { prepareOpenAIBody } from './openai-wire.js';
 import { usageFromOpenAI } from '../core/usage.js';
@@ -7,9 +8,9 @@ import { OpenAIStreamRelay } from './openai-wire.js';
 import { chatDialect, wantsUsage } from './chat/index.js';
 import type { InboundDialect } from './types.js';
 
-function nativeOnly(name: 'completions' | 'embeddings', requiredField: string): InboundDialect {
+function nativeOnly(name: 'completions' | 'embeddings' | 'images' | 'moderations', requiredField: string, path: string): InboundDialect {
   const refuse = (): never => {
-    throw new GatewayError('invalid_request', `/v1/${name} is served only by OpenAI-compatible providers; this model's provider has no such endpoint.`, {
+    throw new GatewayError('invalid_request', `/v1/${path} is served only by OpenAI-compatible providers; this model's provider has no such endpoint.`, {
       param: 'model',
     });
   };
@@ -24,9 +25,12 @@ function nativeOnly(name: 'completions' | 'embeddings', requiredField: string): 
     nativeBody: (request, upstreamModel, clientText) => prepareOpenAIBody(name, request, upstreamModel, clientText).body,
     nativeUsage: (body) => usageFromOpenAI(body),
     usageMember: 'usage',
-    nativeStreamScanner: (request) => new OpenAIStreamRelay(!wantsUsage(request)),
+    // Chat-like streams (completions) had a usage chunk asked for; an image stream reports its own.
+    nativeStreamScanner: (request) => new OpenAIStreamRelay(name === 'completions' && !wantsUsage(request)),
   };
 }
 
-export const completionsDialect = nativeOnly('completions', 'prompt');
-export const embeddingsDialect = nativeOnly('embeddings', 'input');
+export const completionsDialect = nativeOnly('completions', 'prompt', 'completions');
+export const embeddingsDialect = nativeOnly('embeddings', 'input', 'embeddings');
+export const imagesDialect = nativeOnly('images', 'prompt', 'images/generations');
+export const moderationsDialect = nativeOnly('moderations', 'input', 'moderations');

@@ -14,7 +14,8 @@ export interface PreparedBody {
 }
 
 export function prepareOpenAIBody(kind: EndpointKind, client: Record<string, unknown>, upstreamModel: string, clientText: string | null = null): PreparedBody {
-  const stream = kind !== 'embeddings' && client.stream === true;
+  // Only chat and completions streams carry a usage chunk to ask for (an image stream reports usage in its last event).
+  const stream = (kind === 'chat' || kind === 'completions') && client.stream === true;
   const options = isRecord(client.stream_options) ? client.stream_options : null;
   const clientWantsUsage = options?.include_usage === true;
   const stripUsageChunk = stream && !clientWantsUsage;

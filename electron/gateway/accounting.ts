@@ -42,6 +42,8 @@ export interface UsageEvent {
   cacheHit: boolean;
   /** The tool that sent it (see client-name.ts). */
   client: string | null;
+  /** The answer's own id, as the client saw it. */
+  responseId: string | null;
 }
 
 export interface AccountingOptions {
@@ -128,6 +130,7 @@ export class Accounting {
       callType: event.callType,
       cacheHit: event.cacheHit,
       client: event.client,
+      responseId: event.responseId,
     };
     this.log.push(entry);
     this.onRecord(entry);

@@ -3,21 +3,66 @@
 import { setAnswerHeader, type RequestContext } from './context.js';
 import type { BudgetTarget, Budgets } from './budgets.js';
 import { GatewayError } from '../core/errors.js';
+import { compilePattern, isPattern, WILDCARD, type ModelPattern } from '../core/model-names.js';
 import type { Logger } from '../core/logger.js';
 import type { Admission, KeyLimits, RateLimiter, SharedRateLimits } from './limits.js';
+import type { RequestFallbacks } from '../router/attempts.js';
+import type { FallbackKind, Router } from '../router/index.js';
 import type { LiveKey } from './virtual-keys.js';
 
-/** LiteLLM's spelling for "no restriction" in a key's model list. */
-const ALL_MODELS = 'all-proxy-models';
+/** LiteLLM's spellings for "no restriction" in a key's model list. */
+const ALL_MODELS = new Set(['all-proxy-models', WILDCARD]);
 
+/** Compiled once per pattern a key names (patterns are the admin's, so the set stays small). */
+const keyPatterns = new Map<string, ModelPattern>();
+function keyPattern(entry: string): ModelPattern {
+  let pattern = keyPatterns.get(entry);
+  if (!pattern) keyPatterns.set(entry, (pattern = compilePattern(entry)));
+  return pattern;
+}
+
+/** As LiteLLM reads a key's models: a name, "*" or "all-proxy-models" for all, or a pattern such as "openai/*". */
 export function modelAllowed(allowed: readonly string[], model: string): boolean {
-  return allowed.length === 0 || allowed.includes(model) || allowed.includes(ALL_MODELS);
+  if (allowed.length === 0) return true;
+  for (const entry of allowed) {
+    if (entry === model || ALL_MODELS.has(entry)) return true;
+    if (isPattern(entry) && keyPattern(entry).match(model) !== null) return true;
+  }
+  return false;
 }
 
 /** The model group a key's own alias points a name at (LiteLLM's per-key `aliases`), if any. */
 export function keyAlias(ctx: RequestContext, model: string): string | null {
   const caller = ctx.caller;
   return caller?.kind === 'virtual' ? (caller.key.aliases[model] ?? null) : null;
+}
+
+/**
+ * A request's own fallbacks, checked before anything goes upstream: each must be a model this
+ * gateway routes (404) and, for a virtual key, one the key may use (403) — a request cannot
+ * reach a model through `fallbacks` that it could not ask for by name. Key aliases apply.
+ */
+export function admitFallbacks(ctx: RequestContext, router: Router, requested: Record<FallbackKind, string[] | null>): RequestFallbacks {
+  const caller = ctx.caller;
+  const resolved: RequestFallbacks = {};
+  for (const kind of Object.keys(requested) as FallbackKind[]) {
+    const names = requested[kind];
+    if (names === null) continue;
+    const param = kind === 'general' ? 'fallbacks' : `${kind}_fallbacks`;
+    resolved[kind] = names.map((name) => {
+      const target = keyAlias(ctx, name) ?? name;
+      if (caller?.kind === 'virtual' && !modelAllowed(caller.key.models, name) && !modelAllowed(caller.key.models, target)) {
+        throw new GatewayError('permission', `This key may not use the fallback model "${name}". Allowed: ${caller.key.models.join(', ')}.`, { param });
+      }
+      try {
+        return router.resolve(target);
+      } catch (error) {
+        if (error instanceof GatewayError) throw new GatewayError(error.code, `${param}: ${error.message}`, { param });
+        throw error;
+      }
+    });
+  }
+  return resolved;
 }
 
 /**

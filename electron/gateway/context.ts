@@ -45,6 +45,8 @@ export interface RequestContext {
   attempts: LogAttemptView[];
   /** What the client was finally told went wrong, for the request log. */
   failure: { code: ErrorCode; message: string } | null;
+  /** The answer's own id (`chatcmpl-…`, `resp_…`, `msg_…`), for the request log (LiteLLM's request_id). */
+  responseId: string | null;
 }
 
 /** Sets a header for the answer, replacing one of the same name (names are lower case here). */

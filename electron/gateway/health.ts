@@ -29,9 +29,16 @@ function endpoint(deployment: DeploymentConfig) {
   };
 }
 
-/** LiteLLM's `healthy_endpoints` / `unhealthy_endpoints` (from the router's state, not a fresh call), plus Loopgate's `deployments`. */
+/**
+ * LiteLLM's `healthy_endpoints` / `unhealthy_endpoints` (from the router's state, not a fresh
+ * call), plus Loopgate's `deployments`. As in LiteLLM, `?model=` keeps one model name's
+ * deployments and `?model_id=` one deployment.
+ */
 export function sendHealth(ctx: RequestContext, router: Router): void {
-  const deployments = router.health();
+  const query = new URLSearchParams(ctx.search);
+  const model = query.get('model');
+  const modelId = query.get('model_id');
+  const deployments = router.health().filter((health) => (model === null || health.model_name === model) && (modelId === null || health.id === modelId));
   const configs = new Map(router.deployments().map((deployment) => [deployment.id, deployment]));
   const healthyEndpoints: unknown[] = [];
   const unhealthyEndpoints: unknown[] = [];
@@ -48,6 +55,47 @@ export function sendHealth(ctx: RequestContext, router: Router): void {
     unhealthy_count: unhealthyEndpoints.length,
     deployments,
   });
+}
+
+/** What /health/readiness is told about the gateway's parts. */
+export interface ReadinessState {
+  draining: boolean;
+  models: number;
+  /** Null without Redis. */
+  redis: 'connected' | 'unavailable' | null;
+  databaseAvailable: boolean;
+  /** Whether the database is a server worth naming (PostgreSQL) rather than the embedded file. */
+  databaseIsServer: boolean;
+  queuedLogRows: number;
+  /** LiteLLM's cache type: "redis", "local", or null when the response cache is off. */
+  cache: 'redis' | 'local' | null;
+  version: string;
+}
+
+/**
+ * LiteLLM's readiness fields (`status: "healthy"`, `db`, `cache`, `litellm_version`, ...) so its
+ * probes and scripts read it, and Loopgate's own state in `state`: "ready", "degraded" (traffic
+ * flows without Redis or the database) or "draining" (503).
+ */
+export function readinessBody(state: ReadinessState): { status: number; body: Record<string, unknown> } {
+  const database = state.databaseAvailable ? 'connected' : 'unavailable';
+  const loopgate = state.draining ? 'draining' : state.redis === 'unavailable' || database === 'unavailable' ? 'degraded' : 'ready';
+  const body = {
+    status: state.draining ? 'unhealthy' : 'healthy',
+    state: loopgate,
+    db: database,
+    cache: state.cache,
+    litellm_version: state.version,
+    success_callbacks: [],
+    use_aiohttp_transport: false,
+    log_level: 'INFO',
+    is_detailed_debug: false,
+    models: state.models,
+    ...(state.redis ? { redis: state.redis } : {}),
+    ...(state.databaseIsServer || database === 'unavailable' ? { database } : {}),
+    ...(database === 'unavailable' ? { queued_log_rows: state.queuedLogRows } : {}),
+  };
+  return { status: state.draining ? 503 : 200, body };
 }
 
 const CHECK_TIMEOUT_MS = 20_000;

@@ -6,7 +6,7 @@ import type { KeyPatch, KeyView } from '../../shared/api.js';
 import { GatewayError } from '../core/errors.js';
 import { KEY_PATCH_FIELDS, type DayTotals } from '../services/keys.js';
 import type { Services } from '../services/index.js';
-import type { RequestLogEntry } from '../store/request-log.js';
+import type { RequestLogEntry, SpendLogQuery } from '../store/request-log.js';
 import { readJsonObject } from './body.js';
 import { sendObject, type RequestContext } from './context.js';
 
@@ -94,6 +94,8 @@ const LITELLM_CALL_TYPES: Record<string, string> = {
   chat: 'acompletion',
   completions: 'atext_completion',
   embeddings: 'aembedding',
+  images: 'aimage_generation',
+  moderations: 'amoderation',
   anthropic: 'anthropic_messages',
   anthropic_count_tokens: 'count_tokens',
   responses: 'aresponses',
@@ -104,6 +106,7 @@ const LITELLM_CALL_TYPES: Record<string, string> = {
 function logToApi(entry: RequestLogEntry, apiBase: (deployment: string | null) => string | null, user: (keyId: string | null) => string | null) {
   return {
     request_id: entry.id,
+    response_id: entry.responseId,
     api_key: entry.keyId,
     user: user(entry.keyId),
     model: entry.model,
@@ -292,10 +295,14 @@ export class ManagementApi {
         const owned = (await this.services.keys.list({ userId, page: 1, size: 100 })).keys.map((key) => key.id);
         keyIds = keyIds[0] === undefined ? owned : owned.filter((id) => id === keyIds[0]);
       }
-      const rows = (await Promise.all(keyIds.map((keyId) => this.services.usage.entries({ ...filter, keyId, limit }))))
-        .flat()
-        .sort((a, b) => b.time - a.time)
-        .slice(0, limit);
+      const find = async (by: Omit<SpendLogQuery, 'limit'>): Promise<RequestLogEntry[]> =>
+        (await Promise.all(keyIds.map((keyId) => this.services.usage.entries({ ...by, keyId, limit }))))
+          .flat()
+          .sort((a, b) => b.time - a.time)
+          .slice(0, limit);
+      let rows = await find(filter);
+      // LiteLLM's request_id is the answer's own id (chatcmpl-…); Loopgate's x-request-id finds a row too.
+      if (requestId && rows.length === 0) rows = await find({ ...filter, id: undefined, responseId: requestId });
       const deployments = new Map(this.services.models.liveDeployments().map((d) => [d.id, d.apiBase.origin + d.apiBase.pathname.replace(/\/+$/, '')]));
       const users = new Map<string, string | null>();
       for (const id of new Set(rows.map((row) => row.keyId).filter((id): id is string => id !== null))) {

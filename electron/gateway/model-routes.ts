@@ -55,6 +55,11 @@ function deploymentToApi(deployment: DeploymentView, modelInfo: Record<string, u
   };
 }
 
+/** What LiteLLM's /model/new and /model/update answer: the stored row, its id as `model_id` (generated when none was given). */
+function storedRow(deployment: DeploymentView) {
+  return { model_id: deployment.id, ...deploymentToApi(deployment) };
+}
+
 const number = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 const largest = (values: Array<number | null>): number | null => {
   const known = values.filter((value) => value !== null);
@@ -104,7 +109,7 @@ export class ModelManagementApi {
   add(ctx: RequestContext): Promise<void> {
     return this.answer(ctx, async () => {
       const body = await readJsonObject(ctx.req);
-      return deploymentToApi(await this.services.models.addEntry(body));
+      return storedRow(await this.services.models.addEntry(body));
     });
   }
 
@@ -112,7 +117,7 @@ export class ModelManagementApi {
     return this.answer(ctx, async () => {
       const body = await readJsonObject(ctx.req);
       const { id, version } = updateRef(body);
-      return deploymentToApi(await this.services.models.updateEntry(id, version, { model_name: body.model_name, litellm_params: body.litellm_params }));
+      return storedRow(await this.services.models.updateEntry(id, version, { model_name: body.model_name, litellm_params: body.litellm_params }));
     });
   }
 

@@ -7,11 +7,14 @@ import { familyOf } from '../providers/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import type { TokenUsage } from '../core/usage.js';
 import { upstreamErrorMessage, type InboundDialect, type Json } from '../dialects/types.js';
-import { runAttempts, type AttemptTurn } from '../router/attempts.js';
+import { runAttempts, type AttemptTurn, type RequestFallbacks } from '../router/attempts.js';
 import { AttemptFailure } from '../router/failures.js';
 import type { Router } from '../router/index.js';
 import type { Budgets } from './budgets.js';
-import { admit, keyAlias } from './admission.js';
+import type { Accounting } from './accounting.js';
+import { admit, admitFallbacks, keyAlias } from './admission.js';
+import { takeLiteLLMParams } from './litellm-params.js';
+import { answerMock } from './mock-response.js';
 import { clientTextOf, readJsonObject } from './body.js';
 import { cacheControl, cacheKey, type CacheControl, type ResponseCache } from './cache.js';
 import { sendJson, setAnswerHeader, type RequestContext } from './context.js';
@@ -64,14 +67,16 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   const estimate = async (): Promise<number> => deps.budgets.estimate(deps.router.deploymentsOf(group), await requestSize(dialect, raw));
   const admitted = admit(ctx, { model, group }, deps, estimate);
   if (admitted) await admitted;
-  // The cache directive is Loopgate's; upstreams would reject the unknown field.
-  const { cache: _directive, ...body } = raw;
+  // LiteLLM's own fields (the cache directive among them) are read here and never sent upstream.
+  const { body, params, changed } = takeLiteLLMParams(dialect.name, raw);
+  const fallbacks = admitFallbacks(ctx, deps.router, params.fallbacks);
   const addsUsage = options.streamUsage === true && body.stream === true;
   if (addsUsage) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };
   // The client's own text stands for the body while Loopgate has changed nothing in it.
-  const clientText = raw === read && !('cache' in raw) && !addsUsage ? clientTextOf(read) : null;
+  const clientText = raw === read && !changed && !addsUsage ? clientTextOf(read) : null;
   if (deps.storeBodies) ctx.requestBody = JSON.stringify(body);
   ctx.stream = body.stream === true;
+  if (params.mockResponse !== null) return answerMock(ctx, dialect, body, params.mockResponse);
 
   const cache = deps.cache.enabled ? deps.cache : null;
   const control = cache ? cacheControl(raw, ctx.req.headers['cache-control']) : null;
@@ -82,7 +87,7 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
     if (hit) return replay(ctx, hit, timing);
   }
   if (key) setAnswerHeader(ctx, 'x-loopgate-cache', 'miss');
-  await route(deps, dialect, ctx, { body, clientText }, group, timing, key && control?.write ? { key, control } : null, options);
+  await route(deps, dialect, ctx, { body, clientText }, { group, fallbacks, numRetries: params.numRetries }, timing, key && control?.write ? { key, control } : null, options);
 }
 
 async function route(
@@ -90,7 +95,7 @@ async function route(
   dialect: InboundDialect,
   ctx: RequestContext,
   { body, clientText }: { body: Json; clientText: string | null },
-  group: string,
+  { group, fallbacks, numRetries }: { group: string; fallbacks: RequestFallbacks; numRetries: number | null },
   timing: Timing,
   caching: { key: string; control: CacheControl } | null,
   options: ProxyOptions,
@@ -99,6 +104,8 @@ async function route(
     {
       router: deps.router,
       group,
+      fallbacks,
+      numRetries,
       signal: ctx.signal,
       random: deps.random,
       onFailure: (deployment, failure, attempt) =>

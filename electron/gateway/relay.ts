@@ -20,6 +20,7 @@ import { drained, removeAnswerHeader, sendJson, setAnswerHeader, writeHead, type
 import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
 import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
 import { cutShort, SentStream } from './usage-estimate.js';
+import { RESPONSE_ID_SCAN_CHARS, responseIdOf } from './response-id.js';
 
 export interface RelayDeps {
   pools: UpstreamPools;
@@ -161,6 +162,7 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
     out = JSON.stringify(translated);
   }
   if (deps.storeBodies) ctx.responseBody = out;
+  ctx.responseId = responseIdOf(out);
   commit(scope);
   sendJson(ctx, upstream.statusCode, out, clientHeadersFromUpstream(upstream.headers));
   return { latencyMs, sent: [out], contentType: 'application/json' };
@@ -230,10 +232,17 @@ async function pipeStream(
   // Headers go out with the first bytes in one write; alone only when the first chunk gave nothing to send yet.
   if (firstOut.length === 0) res.flushHeaders();
   let sent: string[] | null = scope.keepSent ? [] : null;
+  // The answer's id is in its first event; the start of the stream is kept until it is found.
+  let head: string | null = '';
   /** False when the socket is full (the caller then waits for it to drain); no promise per chunk otherwise. */
   const write = (out: Buffer | string): boolean => {
     if (out.length === 0) return true;
     sent?.push(out.toString());
+    if (head !== null) {
+      head += out.toString();
+      ctx.responseId = responseIdOf(head);
+      if (ctx.responseId !== null || head.length >= RESPONSE_ID_SCAN_CHARS) head = null;
+    }
     return res.write(out);
   };
   try {
@@ -287,6 +296,7 @@ export async function replay(
   // Nothing went upstream, so nothing is spent; the tokens are the answer's as first served.
   ctx.usage = hit.usage;
   ctx.cached = true;
+  ctx.responseId = responseIdOf(hit.chunks[0] ?? '');
   if (!hit.stream) return sendJson(ctx, 200, hit.chunks.join(''));
   writeHead(ctx, 200, { 'content-type': hit.contentType, 'cache-control': 'no-cache' });
   for (const chunk of hit.chunks) {

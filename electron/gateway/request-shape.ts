@@ -24,6 +24,8 @@ const FIELDS: Record<string, Record<string, [Check, string]>> = {
   },
   completions: { prompt: [promptLike, 'text, a list of texts or a list of token ids'] },
   embeddings: { input: [promptLike, 'text, a list of texts or a list of token ids'] },
+  images: { prompt: [isString, 'text'] },
+  moderations: { input: [either(isString, arrayOf(isString), arrayOf(isObject)), 'text, a list of texts or a list of input parts'] },
   anthropic: {
     messages: [messages, 'a list of messages, each an object whose "content" is text or a list of blocks'],
     system: [optional(either(isString, arrayOf(isObject))), 'text or a list of text blocks'],

@@ -24,7 +24,7 @@ import { apiHandlers, createServices, type LiveRouting } from '../services/index
 import { loadEffectiveRouting } from '../services/effective-routing.js';
 import { fromStoreError } from '../services/errors.js';
 import { chatDialect } from '../dialects/chat/index.js';
-import { completionsDialect, embeddingsDialect } from '../dialects/openai-native.js';
+import { completionsDialect, embeddingsDialect, imagesDialect, moderationsDialect } from '../dialects/openai-native.js';
 import { ConversationStore } from '../dialects/responses/conversations.js';
 import { createResponsesDialect } from '../dialects/responses/index.js';
 import { countTokens } from './count-tokens.js';
@@ -42,7 +42,7 @@ import { RoutingTable } from './routing-table.js';
 import { handleUi, isLoopback, UiSessions, type UiDeps } from './ui-routes.js';
 import { DEFAULT_HEARTBEAT_MS, EventStreams } from './ui-events.js';
 import type { AppEvents } from '../services/index.js';
-import { HealthChecker, sendHealth } from './health.js';
+import { HealthChecker, readinessBody, sendHealth } from './health.js';
 import { Pricing } from './pricing.js';
 import { UpstreamPools } from './upstream.js';
 import { KeyCache } from './virtual-keys.js';
@@ -260,15 +260,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let draining = false;
 
   // Degraded, not down: traffic flows without Redis (per-instance limits) and without the database (writes queued).
-  function readiness(): Record<string, unknown> {
-    const database = accounting.writes.available ? 'connected' : 'unavailable';
-    return {
-      status: redis?.degraded || database === 'unavailable' ? 'degraded' : 'ready',
+  function readiness(): { status: number; body: Record<string, unknown> } {
+    return readinessBody({
+      draining,
       models: table.configured.size,
-      ...(redis ? { redis: redis.degraded ? 'unavailable' : 'connected' } : {}),
-      ...(store.kind === 'postgres' || database === 'unavailable' ? { database } : {}),
-      ...(database === 'unavailable' ? { queued_log_rows: accounting.writes.queuedRows } : {}),
-    };
+      redis: redis ? (redis.degraded ? 'unavailable' : 'connected') : null,
+      databaseAvailable: accounting.writes.available,
+      databaseIsServer: store.kind === 'postgres',
+      queuedLogRows: accounting.writes.queuedRows,
+      cache: table.cache.enabled ? (table.cache.shared ? 'redis' : 'local') : null,
+      version: options.version ?? APP_VERSION,
+    });
   }
 
   // Public routes answer without a key: probes and scrapers do not carry one.
@@ -280,10 +282,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ['GET /health/liveness', (ctx) => sendJson(ctx, 200, '{"status":"alive"}')],
     [
       'GET /health/readiness',
-      (ctx) =>
-        draining
-          ? sendJson(ctx, 503, '{"status":"draining"}')
-          : sendJson(ctx, 200, JSON.stringify(readiness())),
+      (ctx) => {
+        const { status, body } = readiness();
+        sendJson(ctx, status, JSON.stringify(body));
+      },
     ],
     [
       'GET /metrics',
@@ -301,6 +303,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ['POST /chat/completions', (ctx) => proxy(deps, chatDialect, ctx)],
     ['POST /completions', (ctx) => proxy(deps, completionsDialect, ctx)],
     ['POST /embeddings', (ctx) => proxy(deps, embeddingsDialect, ctx)],
+    ['POST /images/generations', (ctx) => proxy(deps, imagesDialect, ctx)],
+    ['POST /moderations', (ctx) => proxy(deps, moderationsDialect, ctx)],
     ['POST /messages', (ctx) => proxy(deps, anthropicDialect, ctx)],
     ['POST /responses', (ctx) => proxy(deps, responsesDialect, ctx)],
     ['POST /messages/count_tokens', (ctx) => countTokens(deps, ctx)],
@@ -433,6 +437,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       responseBody: null,
       attempts: [],
       failure: null,
+      responseId: null,
     };
     // Counted once the answer is closed and the handler has returned: a client that leaves
     // mid-stream ends the answer first, and its usage is known only when the relay has stopped.
@@ -498,6 +503,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         callType: ctx.callType,
         cacheHit: ctx.cached,
         client: clientName(ctx.req.headers['user-agent']),
+        responseId: ctx.responseId,
       });
     }
     // The budgets' hold goes and the real cost counts (per model group, and across instances).

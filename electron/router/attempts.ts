@@ -13,6 +13,9 @@ import type { FallbackKind, RandomSource, Router } from './index.js';
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 8_000;
 
+/** Model groups a request names for a kind of fallback; a kind it leaves out (null) uses the routing settings'. */
+export type RequestFallbacks = Partial<Record<FallbackKind, readonly string[] | null>>;
+
 /** What one attempt is told about its place in the request. */
 export interface AttemptTurn {
   /** Which attempt this is, counting from 1 across retries and fallbacks. */
@@ -45,6 +48,10 @@ export interface AttemptPlan {
   router: Router;
   /** The model group the client asked for (aliases already resolved). */
   group: string;
+  /** The request's own fallbacks by kind (LiteLLM's request-level `fallbacks`), over the routing settings'. */
+  fallbacks?: RequestFallbacks;
+  /** The request's own retries per group (LiteLLM's request-level `num_retries`), over the routing settings'. */
+  numRetries?: number | null;
   /** The client's signal: once it aborts, no further attempt starts. */
   signal: AbortSignal | ClientSignal;
   /** Jitter for the backoff. */
@@ -74,7 +81,7 @@ export type AttemptOutcome<T> = AttemptsSpent &
 /** Attempts deployments until one serves: retries within the group, then fallback groups. */
 export async function runAttempts<T extends AttemptSuccess>(plan: AttemptPlan, attempt: Attempt<T>): Promise<AttemptOutcome<T>> {
   const { router, signal } = plan;
-  const route = new FallbackRoute(router, plan.group);
+  const route = new FallbackRoute(router, plan.group, plan.fallbacks ?? {}, plan.numRetries ?? null);
   const sleep = plan.sleep ?? sleepUnlessAborted;
   const spent: AttemptsSpent = { attempts: 0, deployment: null, backoffMs: 0 };
   let last: AttemptFailure | null = null;
@@ -156,17 +163,20 @@ class FallbackRoute {
   constructor(
     private readonly router: Router,
     private readonly original: string,
+    private readonly requested: RequestFallbacks,
+    private readonly numRetries: number | null,
   ) {
     this.group = original;
     this.tried = new Set([original]);
-    this.retriesLeft = router.settings.numRetries;
+    this.retriesLeft = numRetries ?? router.settings.numRetries;
   }
 
   /** Moves to the next untried fallback group of this kind; false when there is none left. */
   fallBack(kind: FallbackKind): boolean {
-    const { maxFallbacks, numRetries } = this.router.settings;
+    const { maxFallbacks } = this.router.settings;
+    const numRetries = this.numRetries ?? this.router.settings.numRetries;
     if (this.fallbacksUsed >= maxFallbacks) return false;
-    const next = this.router.fallbacks(this.original, kind).find((name) => !this.tried.has(name));
+    const next = (this.requested[kind] ?? this.router.fallbacks(this.original, kind)).find((name) => !this.tried.has(name));
     if (next === undefined) return false;
     this.tried.add(next);
     this.fallbacksUsed++;

@@ -32,6 +32,7 @@ export const retentionSchema = z.object({
 
 export const logsSchema = z.object({
   id: text(MAX_LENGTH.id).optional(),
+  responseId: text(MAX_LENGTH.id).optional(),
   keyId: text(MAX_LENGTH.id).optional(),
   model: text(MAX_LENGTH.name).optional(),
   status: z.enum(['ok', 'error']).optional(),

@@ -55,6 +55,7 @@ interface Segment {
 const idValue = (id: string): string => `i:${id}`;
 const keyValue = (keyId: string | null): string => `k:${keyId ?? ''}`;
 const modelValue = (model: string | null): string => `m:${model ?? ''}`;
+const responseValue = (responseId: string): string => `r:${responseId}`;
 
 function emptySegment(name: string, day: string): Segment {
   return { name, day, bytes: 0, rows: 0, minTime: Infinity, maxTime: -Infinity, okRows: 0, errorRows: 0, bloom: null, values: new Set() };
@@ -68,6 +69,8 @@ function addToSummary(segment: Segment, row: RequestLogEntry, bytes: number): vo
   if (row.status >= 400) segment.errorRows++;
   else segment.okRows++;
   segment.values?.add(idValue(row.id)).add(keyValue(row.keyId)).add(modelValue(row.model));
+  // A segment sealed before rows had response ids has none to find, so its filter rightly lacks them.
+  if (row.responseId) segment.values?.add(responseValue(row.responseId));
 }
 
 function seal(segment: Segment): void {
@@ -89,6 +92,7 @@ function mayMatch(segment: Segment, query: SpendLogQuery, floor: number): boolea
   if (query.status === 'ok' && segment.okRows === 0) return false;
   if (query.status === 'error' && segment.errorRows === 0) return false;
   if (query.id !== undefined && !mightHave(segment, idValue(query.id))) return false;
+  if (query.responseId !== undefined && !mightHave(segment, responseValue(query.responseId))) return false;
   if (query.keyId !== undefined && !mightHave(segment, keyValue(query.keyId === '' ? null : query.keyId))) return false;
   if (query.model !== undefined && !mightHave(segment, modelValue(query.model))) return false;
   return true;
@@ -100,9 +104,10 @@ function parseRows(text: string): RequestLogEntry[] {
   for (const line of text.split('\n')) {
     if (!line) continue;
     try {
-      // Rows written before the log named the client tool have no `client`.
+      // Rows written before the log named the client tool (or the response id) have no `client` (`responseId`).
       const row = JSON.parse(line) as RequestLogEntry;
       row.client ??= null;
+      row.responseId ??= null;
       rows.push(row);
     } catch {
       // A torn tail: the batch being written when the process died.

@@ -30,11 +30,15 @@ export interface RequestLogEntry {
   cacheHit: boolean;
   /** The tool that sent it, named from its User-Agent ("Claude Code"); null when it sent none (or the row predates it). */
   client: string | null;
+  /** The answer's own id as the client saw it (`chatcmpl-…`, `resp_…`, `msg_…`), LiteLLM's request_id; null when it had none (or the row predates it). */
+  responseId: string | null;
 }
 
 export interface SpendLogQuery {
-  /** One request by its id (LiteLLM's request_id). */
+  /** One request by its id. */
   id?: string;
+  /** Requests whose answer carried this id (LiteLLM's request_id is the response's id). */
+  responseId?: string;
   /** '' is the master key. */
   keyId?: string;
   model?: string;
@@ -77,6 +81,7 @@ export interface RequestLogRepository {
 /** Whether `row` passes every filter of `query` (the order and the limit aside). */
 export function matchesQuery(row: RequestLogEntry, query: SpendLogQuery): boolean {
   if (query.id !== undefined && row.id !== query.id) return false;
+  if (query.responseId !== undefined && row.responseId !== query.responseId) return false;
   if (query.keyId !== undefined && row.keyId !== (query.keyId === '' ? null : query.keyId)) return false;
   if (query.model !== undefined && row.model !== query.model) return false;
   if (query.start !== undefined && row.time < query.start) return false;

@@ -142,7 +142,27 @@ async function answer(path: string, body: Json | null, res: ServerResponse, cont
   if (path === '/v1/completions') return completion(body, res, control);
   if (path === '/v1/embeddings') return embeddings(body, res);
   if (path === '/v1/responses') return responses(body, res);
+  if (path === '/v1/images/generations') return images(body, res);
+  if (path === '/v1/moderations') return moderations(body, res);
   sendError(res, 404, `Unknown path ${path}`, 'not_found');
+}
+
+/** gpt-image-1's shape: base64 images and token usage; dall-e-* models answer without usage, as OpenAI's do. */
+function images(body: Json, res: ServerResponse): void {
+  const n = typeof body.n === 'number' ? body.n : 1;
+  const data = Array.from({ length: n }, () => ({ b64_json: Buffer.from('png').toString('base64') }));
+  const input_tokens = words(String(body.prompt ?? ''));
+  const usage = { input_tokens, output_tokens: 100, total_tokens: input_tokens + 100, input_tokens_details: { text_tokens: input_tokens, image_tokens: 0 } };
+  sendJson(res, 200, { created: CREATED, data, ...(String(body.model).startsWith('dall-e') ? {} : { usage }) });
+}
+
+function moderations(body: Json, res: ServerResponse): void {
+  const inputs = Array.isArray(body.input) ? (body.input as unknown[]) : [body.input];
+  const results = inputs.map((input) => {
+    const flagged = /kill/i.test(String(input));
+    return { flagged, categories: { violence: flagged, hate: false }, category_scores: { violence: flagged ? 0.9 : 0.01, hate: 0.001 } };
+  });
+  sendJson(res, 200, { id: 'modr-mock', model: body.model, results });
 }
 
 function words(text: string): number {

@@ -91,6 +91,7 @@ export function logRow(fields: Partial<RequestLogEntry> & { id: string }): Reque
     callType: 'chat',
     cacheHit: false,
     client: null,
+    responseId: null,
     ...fields,
   };
 }

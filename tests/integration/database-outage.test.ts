@@ -27,7 +27,7 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-async function readiness(): Promise<{ status: string; database?: string; queued_log_rows?: number }> {
+async function readiness(): Promise<{ state: string; database?: string; queued_log_rows?: number }> {
   return (await fetch(`${gateway.url}/health/readiness`)).json() as never;
 }
 
@@ -36,7 +36,7 @@ describe('PostgreSQL stopped under a running gateway', () => {
     const created = await gateway.manage('POST', '/key/generate', { models: ['gpt-test'] });
     const key = created.body.key as string;
     const client = gateway.client(key);
-    expect(await readiness()).toMatchObject({ status: 'ready', database: 'connected' });
+    expect(await readiness()).toMatchObject({ status: 'healthy', state: 'ready', db: 'connected', database: 'connected' });
 
     await postgres.pause();
     try {
@@ -45,14 +45,14 @@ describe('PostgreSQL stopped under a running gateway', () => {
         expect(answer.choices[0]?.message.content).toContain('during the outage');
       }
       await gateway.gateway.accounting.flush();
-      expect(await readiness()).toMatchObject({ status: 'degraded', database: 'unavailable', queued_log_rows: 5 });
+      expect(await readiness()).toMatchObject({ status: 'healthy', state: 'degraded', db: 'unavailable', database: 'unavailable', queued_log_rows: 5 });
       expect(gateway.logger.records.some((record) => record.level === 'warn' && String(record.msg).includes('The database is unavailable'))).toBe(true);
     } finally {
       await postgres.resume();
     }
     await expect.poll(async () => {
       await gateway.gateway.accounting.flush();
-      return (await readiness()).status;
+      return (await readiness()).state;
     }, { timeout: 10_000 }).toBe('ready');
     const stored = await gateway.store.keys.findByHash(hashKey(key));
     expect(stored).toMatchObject({ totalRequests: 5 });

@@ -63,6 +63,21 @@ describe("LiteLLM's example configs", () => {
     }
   });
 
+  it('simple_config.yaml with OPENAI_API_BASE or OPENAI_BASE_URL: the OpenAI model without api_base goes there, with OPENAI_API_KEY', async () => {
+    for (const variable of ['OPENAI_API_BASE', 'OPENAI_BASE_URL']) {
+      const before = upstream.requests.length;
+      const gateway = await startTestGateway(fixture('simple_config.yaml'), { env: { OPENAI_API_KEY: 'sk-from-env', [variable]: `${upstream.url}/v1` } });
+      try {
+        const reply = await chat(gateway, 'gpt-3.5-turbo');
+        expect(reply.status).toBe(200);
+        expect(upstream.requests.length).toBe(before + 1);
+        expect(upstream.requests.at(-1)).toMatchObject({ path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-from-env' } });
+      } finally {
+        await gateway.close();
+      }
+    }
+  });
+
   it('azure_config.yaml: tpm written 20_000, max_retries warned about', async () => {
     const config = parseConfigText(fixture('azure_config.yaml'), { env: { AZURE_API_KEY: 'az' } });
     expect(config.deployments.map((d) => d.tpm)).toEqual([20000, 100000]);

@@ -294,7 +294,7 @@ describe('routes, headers and observability', () => {
     expect(metrics).toContain('loopgate_request_duration_seconds_bucket');
     expect(metrics).toMatch(/loopgate_requests_total\{model="other",status="404"\}/);
     expect((await fetch(`${gw.url}/health/liveliness`)).status).toBe(200);
-    expect(await (await fetch(`${gw.url}/health/readiness`)).json()).toMatchObject({ status: 'ready' });
+    expect(await (await fetch(`${gw.url}/health/readiness`)).json()).toMatchObject({ status: 'healthy', state: 'ready' });
   });
 
   it('logs one structured line per request and never a secret', async () => {

@@ -69,8 +69,8 @@ function chat(gateway: TestGateway, key: string, content = 'say hi', model = 'gp
   });
 }
 
-async function readiness(gateway: TestGateway): Promise<{ status: string; redis?: string }> {
-  return (await fetch(`${gateway.url}/health/readiness`)).json() as Promise<{ status: string; redis?: string }>;
+async function readiness(gateway: TestGateway): Promise<{ state: string; redis?: string }> {
+  return (await fetch(`${gateway.url}/health/readiness`)).json() as Promise<{ state: string; redis?: string }>;
 }
 
 describe('limits across instances', () => {
@@ -85,7 +85,7 @@ describe('limits across instances', () => {
     const refused = answers.find((answer) => answer.status === 429)!;
     expect(refused.headers.get('x-ratelimit-limit-requests')).toBe('5');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await readiness(a)).toMatchObject({ status: 'ready', redis: 'connected' });
+    expect(await readiness(a)).toMatchObject({ state: 'ready', redis: 'connected' });
   });
 
   it('tokens used on A count against the tpm limit on B', async () => {
@@ -216,8 +216,8 @@ describe('Redis outage', () => {
     await sameKey([a, b], secret, { rpm_limit: 3 });
     await redis.kill();
     try {
-      await expect.poll(async () => (await readiness(a)).status).toBe('degraded');
-      expect(await readiness(a)).toMatchObject({ status: 'degraded', redis: 'unavailable' });
+      await expect.poll(async () => (await readiness(a)).state).toBe('degraded');
+      expect(await readiness(a)).toMatchObject({ state: 'degraded', redis: 'unavailable' });
       expect(a.logger.records.some((record) => record.level === 'warn' && String(record.msg).includes('rate limits are per instance'))).toBe(true);
       // Each instance limits on its own: 3 each, never unlimited.
       const perInstance = async (gateway: TestGateway) => {
@@ -230,8 +230,8 @@ describe('Redis outage', () => {
     } finally {
       await redis.restart();
     }
-    await expect.poll(async () => (await readiness(a)).status, { timeout: 5_000 }).toBe('ready');
-    await expect.poll(async () => (await readiness(b)).status, { timeout: 5_000 }).toBe('ready');
+    await expect.poll(async () => (await readiness(a)).state, { timeout: 5_000 }).toBe('ready');
+    await expect.poll(async () => (await readiness(b)).state, { timeout: 5_000 }).toBe('ready');
     expect(a.logger.records.some((record) => String(record.msg).includes('is back'))).toBe(true);
     // Shared again: a new limit holds across both together.
     const healed = 'sk-shared-healed-01';

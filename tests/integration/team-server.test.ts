@@ -159,8 +159,8 @@ describe('Redis killed mid-run', () => {
     await onB(key, 200);
     await redis.kill();
     try {
-      await expect.poll(async () => ((await (await fetch(`${a.url}/health/readiness`)).json()) as { status: string }).status, { timeout: 5_000 }).toBe('degraded');
-      expect(await (await fetch(`${b.url}/health/readiness`)).json()).toMatchObject({ status: 'degraded', redis: 'unavailable' });
+      await expect.poll(async () => ((await (await fetch(`${a.url}/health/readiness`)).json()) as { state: string }).state, { timeout: 5_000 }).toBe('degraded');
+      expect(await (await fetch(`${b.url}/health/readiness`)).json()).toMatchObject({ state: 'degraded', redis: 'unavailable' });
       expect(a.logger.records.some((record) => record.level === 'warn' && String(record.msg).includes('rate limits are per instance'))).toBe(true);
       // Each instance limits on its own now: 3 a minute each (the probe was counted in Redis), never unlimited.
       const run = async (gateway: TestGateway, n: number) => {

@@ -11,6 +11,8 @@ const NATIVE_PATHS: Partial<Record<Dialect, string>> = {
   chat: '/chat/completions',
   completions: '/completions',
   embeddings: '/embeddings',
+  images: '/images/generations',
+  moderations: '/moderations',
   responses: '/responses',
 };
 

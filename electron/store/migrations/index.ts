@@ -9,6 +9,7 @@ import { migration006 } from './006_log_attempts.js';
 import { migration007 } from './007_key_litellm_fields.js';
 import { migration008 } from './008_log_call_type.js';
 import { migration009 } from './009_request_log_out.js';
+import { migration010 } from './010_log_response_id.js';
 
 interface Migration {
   version: number;
@@ -16,7 +17,7 @@ interface Migration {
   sql: string;
 }
 
-const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
+const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 function pragma(db: Database, name: string): number {

@@ -18,10 +18,11 @@ type StoredRow = RequestLogEntry & { rowBytes: number };
 const REQUEST_LOG = defineTable<StoredRow>('request_log', {
   ...LEGACY_LOG_COLUMNS,
   client: nullable(text('client')),
+  responseId: nullable(text('response_id')),
   rowBytes: number('row_bytes'),
 });
 
-/** Rows per INSERT: 21 columns each, well under PostgreSQL's 65,535 parameters. */
+/** Rows per INSERT: 22 columns each, well under PostgreSQL's 65,535 parameters. */
 const ROWS_PER_INSERT = 500;
 /** Rows removed per DELETE when the size cap prunes, so one prune never holds a huge lock. */
 const PRUNE_PAGE = 5_000;
@@ -55,6 +56,7 @@ export class PgRequestLog implements RequestLogRepository {
   async query(query: SpendLogQuery): Promise<RequestLogEntry[]> {
     const where = new Where()
       .when(query.id, 'id = ?')
+      .when(query.responseId, 'response_id = ?')
       .when(query.keyId || undefined, 'key_id = ?')
       .when(query.model, 'model = ?')
       .when(query.start, 'time >= ?')

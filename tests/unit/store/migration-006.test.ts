@@ -60,6 +60,7 @@ describe('schema version 6', () => {
           callType: 'chat',
           cacheHit: false,
           client: null,
+          responseId: null,
         },
       ]);
       expect(await store.requestLog.get('failed')).toMatchObject({ attempts: [attempt], errorCode: 'upstream', errorMessage: '500: boom' });

@@ -144,6 +144,19 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     }
   });
 
+  it('10: log rows gain a response id, none for older rows, and are found by it', async () => {
+    const db = await migrateAcross(10, (db) =>
+      db.run("INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms, attempt_count) VALUES ('old', 1, NULL, 'gpt', 'gpt#0', 200, 5, 1)").then(() => undefined),
+    );
+    try {
+      expect(await db.get('SELECT response_id FROM request_log')).toEqual({ response_id: null });
+      await db.run("INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms, attempt_count, response_id) VALUES ('new', 2, NULL, 'gpt', 'gpt#0', 200, 5, 1, 'chatcmpl-1')");
+      expect(await db.all("SELECT id FROM request_log WHERE response_id = 'chatcmpl-1'")).toEqual([{ id: 'new' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('migrates once when several instances start together, and refuses a newer database', async () => {
     const url = await createTestDatabase();
     const dbs = [PgDatabase.connect(url), PgDatabase.connect(url), PgDatabase.connect(url)];

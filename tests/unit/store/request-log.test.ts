@@ -131,6 +131,15 @@ describe.each(STORE_KINDS)('request log repository ($name)', (kind) => {
     expect(await log.get('missing')).toBeNull();
   });
 
+  it("finds rows by the answer's own id (LiteLLM's request_id), also once their segment is sealed, after a reopen", async () => {
+    const { store, reopen } = await kind.open();
+    await store.requestLog.append(rows().map((row, i) => ({ ...row, responseId: i % 10 === 3 ? 'chatcmpl-shared' : `chatcmpl-${i}` })));
+    const log = (await reopen()).requestLog;
+    expect(ids(await log.query({ responseId: 'chatcmpl-shared', limit: 100 }))).toEqual(['r23', 'r13', 'r03']);
+    expect(await log.query({ responseId: 'chatcmpl-7', limit: 100 })).toEqual([{ ...rows()[7]!, responseId: 'chatcmpl-7' }]);
+    expect(await log.query({ responseId: 'chatcmpl-none', limit: 100 })).toEqual([]);
+  });
+
   it('prunes by age, then the oldest rows past the size cap, newest kept', async () => {
     const { store } = await kind.open();
     const log = store.requestLog;
