@@ -13,6 +13,7 @@ import { Authenticator } from './auth.js';
 import { AuthThrottle, WrongKeyError } from './auth-throttle.js';
 import { applyBodyPolicy, bodyPolicy } from './body.js';
 import { clientName } from './client-name.js';
+import { refuseCrossSite } from './cross-site.js';
 import { HostGuard } from './host-guard.js';
 import { adoptAnswerHeaders, sendError, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
 import { ClientSignal } from '../core/client-signal.js';
@@ -445,7 +446,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const method = req.method ?? 'GET';
       const handler = resolve(method, ctx.path);
       if (!handler) throw new GatewayError('not_found', `No route for ${method} ${ctx.path}.`);
-      if (!probes.has(`${method} ${ctx.path}`)) throttle.check(address);
+      if (!probes.has(`${method} ${ctx.path}`)) {
+        // A page's guesses are refused before they could count against every local client.
+        refuseCrossSite(req, hosts);
+        throttle.check(address);
+      }
       await handler(ctx);
     } catch (thrown) {
       if (thrown instanceof WrongKeyError) throttle.fail(address);
