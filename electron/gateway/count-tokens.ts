@@ -13,6 +13,7 @@ import { readJsonObject } from './body.js';
 import { checkRequestShape, untranslatable } from './request-shape.js';
 import { sendJson, type RequestContext } from './context.js';
 import { GatewayError } from '../core/errors.js';
+import { redactCredentials } from '../core/redact.js';
 import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
 import type { ProxyDeps } from './proxy.js';
 import { callUpstream } from './upstream.js';
@@ -76,6 +77,8 @@ async function relayCount(deps: ProxyDeps, ctx: RequestContext, deployment: Depl
     stream: false,
     signal: ctx.signal,
   });
-  sendJson(ctx, upstream.statusCode, await upstream.body.text(), clientHeadersFromUpstream(upstream.headers));
+  const text = await upstream.body.text();
+  // An upstream's refusal may repeat the key it was sent.
+  sendJson(ctx, upstream.statusCode, upstream.statusCode >= 400 ? redactCredentials(text, deployment) : text, clientHeadersFromUpstream(upstream.headers));
   return true;
 }

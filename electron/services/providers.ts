@@ -7,6 +7,7 @@ import { catalogEntry } from '../../shared/providers.js';
 import type { GatewayConfig } from '../config/index.js';
 import { storedDeployment } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
+import { redactCredentials } from '../core/redact.js';
 import { familyOf } from '../providers/index.js';
 import { discoverOllamaModels } from '../providers/ollama.js';
 import type { Store } from '../store/index.js';
@@ -63,7 +64,7 @@ async function listUpstreamModels(deployment: DeploymentConfig): Promise<string[
   const headers: Record<string, string> = { ...(family.defaultHeaders ?? {}), ...family.authHeaders(deployment, { path: '/models', body: '' }) };
   const response = await request(url, { headers, headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS });
   const text = await response.body.text();
-  if (response.statusCode >= 400) throw new Error(`the provider answered ${response.statusCode}: ${text.slice(0, 200)}`);
+  if (response.statusCode >= 400) throw new Error(`the provider answered ${response.statusCode}: ${redactCredentials(text, deployment).slice(0, 200)}`);
   const body = JSON.parse(text) as { data?: Array<{ id?: string }>; models?: Array<{ name?: string }> };
   const ids = (body.data ?? []).map((model) => model.id).concat((body.models ?? []).map((model) => model.name?.replace(/^models\//, '')));
   return ids.filter((id): id is string => typeof id === 'string');
