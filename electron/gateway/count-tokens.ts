@@ -8,7 +8,7 @@ import type { Dialect, DeploymentConfig } from '../core/deployment.js';
 import type { ChatRequest } from '../core/chat.js';
 import type { Json } from '../dialects/types.js';
 import { countChatPromptTokens } from '../providers/tokens.js';
-import { keyAlias, modelAllowed } from './admission.js';
+import { resolveModel } from './admission.js';
 import { readJsonObject } from './body.js';
 import { checkRequestShape, untranslatable } from './request-shape.js';
 import { sendJson, type RequestContext } from './context.js';
@@ -55,11 +55,7 @@ function countLocally(translate: () => ChatRequest): number {
 
 function chooseFor(deps: ProxyDeps, ctx: RequestContext, model: string): DeploymentConfig {
   ctx.model = model;
-  const deployment = deps.router.choose(deps.router.resolve(keyAlias(ctx, model) ?? model));
-  const caller = ctx.caller;
-  if (caller?.kind === 'virtual' && !modelAllowed(caller.key.models, model)) {
-    throw new GatewayError('permission', `This key may not use the model "${model}".`, { param: 'model' });
-  }
+  const deployment = deps.router.choose(resolveModel(ctx, deps.router, model));
   ctx.deployment = deployment;
   return deployment;
 }

@@ -12,7 +12,7 @@ import { runAttempts, type AttemptTurn } from '../router/attempts.js';
 import { AttemptFailure } from '../router/failures.js';
 import type { Router } from '../router/index.js';
 import type { Accounting } from './accounting.js';
-import { admit, keyAlias } from './admission.js';
+import { admit, resolveModel } from './admission.js';
 import { clientTextOf, readJsonObject } from './body.js';
 import { cacheControl, cacheKey, type CacheControl, type ResponseCache } from './cache.js';
 import { sendJson, setAnswerHeader, type RequestContext } from './context.js';
@@ -59,7 +59,7 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   }
   checkRequestShape(dialect.name, raw);
   ctx.model = model;
-  const group = deps.router.resolve(keyAlias(ctx, model) ?? model);
+  const group = resolveModel(ctx, deps.router, model);
   // Only limits shared through Redis answer later; in memory they are checked right here.
   const admitted = admit(ctx, model, deps.limiter, deps.accounting, deps.logger);
   if (admitted) await admitted;

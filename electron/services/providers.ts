@@ -7,6 +7,7 @@ import { catalogEntry } from '../../shared/providers.js';
 import type { GatewayConfig } from '../config/index.js';
 import { storedDeployment } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
+import { GatewayError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact.js';
 import { familyOf } from '../providers/index.js';
 import { discoverOllamaModels } from '../providers/ollama.js';
@@ -70,6 +71,15 @@ async function listUpstreamModels(deployment: DeploymentConfig): Promise<string[
   return ids.filter((id): id is string => typeof id === 'string');
 }
 
+/** Where a provider's requests go (its base URL or its family's default), or null when that cannot be said. */
+function upstreamOrigin(family: string, apiBase: string | null): string | null {
+  try {
+    return probe(family, apiBase, null).apiBase.origin;
+  } catch {
+    return null;
+  }
+}
+
 function probe(family: string, apiBase: string | null, apiKey: string | null): DeploymentConfig {
   return storedDeployment({ id: 'probe', modelName: 'probe', family, upstreamModel: 'probe', apiBase, apiKey });
 }
@@ -93,6 +103,15 @@ export class ProviderService {
 
   async update(input: ProviderInput & { id: string; version: number }): Promise<ProviderView> {
     const valid = parseInput(providerUpdateSchema, input);
+    const current = await this.get(valid.id);
+    // The saved key was given for one server; a new address gets it only when it is entered again.
+    const from = upstreamOrigin(current.family, current.apiBase);
+    const to = upstreamOrigin(valid.family, valid.apiBase);
+    if (!valid.apiKey && current.keyHint !== null && from !== to) {
+      throw new GatewayError('invalid_request', `apiKey: the base URL now points at another server (${to ?? 'a new address'}, was ${from ?? 'another'}); enter the API key again to use it there. The saved key is not sent to a new address.`, {
+        param: 'apiKey',
+      });
+    }
     const change = { name: valid.name, family: valid.family, apiBase: valid.apiBase, ...(valid.apiKey ? { apiKey: valid.apiKey } : {}) };
     const updated = await storeChange(() => this.deps.store.providers.update(valid.id, change, valid.version, this.deps.clock()), stored, 'provider');
     await this.deps.routing.refresh();
