@@ -7,7 +7,6 @@ import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Admission, RateLimiter, SharedRateLimits } from './limits.js';
 import type { LiveKey } from './virtual-keys.js';
-import type { Router } from '../router/index.js';
 
 /** LiteLLM's spelling for "no restriction" in a key's model list. */
 const ALL_MODELS = 'all-proxy-models';
@@ -17,7 +16,7 @@ export function modelAllowed(allowed: readonly string[], model: string): boolean
 }
 
 /** The model group a key's own alias points a name at (LiteLLM's per-key `aliases`), if any. */
-function keyAlias(ctx: RequestContext, model: string): string | null {
+export function keyAlias(ctx: RequestContext, model: string): string | null {
   const caller = ctx.caller;
   return caller?.kind === 'virtual' ? (caller.key.aliases[model] ?? null) : null;
 }
@@ -30,34 +29,16 @@ function perModel<T>(settings: Record<string, T>, model: string, target: string 
 /** Keys whose soft budget has been reported crossed, so the log says it once per crossing. */
 const softBudgetWarned = new WeakSet<LiveKey>();
 
-/** 403 unless the key may use `model` (by name, or by what its own alias points the name at). */
-function requireModelAllowed(key: LiveKey, model: string): void {
+export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, accounting: Accounting, logger?: Logger): void | Promise<void> {
+  const caller = ctx.caller;
+  if (!caller || caller.kind === 'master') return;
+  const key = caller.key;
   const target = key.aliases[model];
   if (!modelAllowed(key.models, model) && !(target !== undefined && modelAllowed(key.models, target))) {
     throw new GatewayError('permission', `This key may not use the model "${model}". Allowed: ${key.models.join(', ')}.`, {
       param: 'model',
     });
   }
-}
-
-/**
- * The model group a caller's model means. A model the key may not use is refused before it is
- * looked up, so whether it exists stays unsaid; "not configured" names only the key's models.
- */
-export function resolveModel(ctx: RequestContext, router: Router, model: string): string {
-  const caller = ctx.caller;
-  if (caller?.kind !== 'virtual') return router.resolve(model);
-  const key = caller.key;
-  requireModelAllowed(key, model);
-  return router.resolve(keyAlias(ctx, model) ?? model, (name) => modelAllowed(key.models, name));
-}
-
-export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, accounting: Accounting, logger?: Logger): void | Promise<void> {
-  const caller = ctx.caller;
-  if (!caller || caller.kind === 'master') return;
-  const key = caller.key;
-  const target = key.aliases[model];
-  requireModelAllowed(key, model);
   accounting.checkBudget(key);
   const budget = perModel(key.modelMaxBudget, model, target);
   if (budget) {

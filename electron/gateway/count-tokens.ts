@@ -8,7 +8,7 @@ import type { Dialect, DeploymentConfig } from '../core/deployment.js';
 import type { ChatRequest } from '../core/chat.js';
 import type { Json } from '../dialects/types.js';
 import { countChatPromptTokens } from '../providers/tokens.js';
-import { resolveModel } from './admission.js';
+import { resolveModel } from './model-access.js';
 import { readJsonObject } from './body.js';
 import { checkRequestShape, untranslatable } from './request-shape.js';
 import { sendJson, type RequestContext } from './context.js';

@@ -13,7 +13,6 @@ import { Authenticator } from './auth.js';
 import { AuthThrottle, WrongKeyError } from './auth-throttle.js';
 import { applyBodyPolicy, bodyPolicy } from './body.js';
 import { clientName } from './client-name.js';
-import { refuseCrossSite } from './cross-site.js';
 import { HostGuard } from './host-guard.js';
 import { adoptAnswerHeaders, sendError, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
 import { ClientSignal } from '../core/client-signal.js';
@@ -46,6 +45,7 @@ import { UpstreamPools } from './upstream.js';
 import { KeyCache } from './virtual-keys.js';
 import { RedisSharing } from './redis/index.js';
 import { InstanceHeartbeat } from './instances.js';
+import { refuseCrossSite } from './cross-site.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;

@@ -103,16 +103,8 @@ export class ProviderService {
 
   async update(input: ProviderInput & { id: string; version: number }): Promise<ProviderView> {
     const valid = parseInput(providerUpdateSchema, input);
-    const current = await this.get(valid.id);
-    // The saved key was given for one server; a new address gets it only when it is entered again.
-    const from = upstreamOrigin(current.family, current.apiBase);
-    const to = upstreamOrigin(valid.family, valid.apiBase);
-    if (!valid.apiKey && current.keyHint !== null && from !== to) {
-      throw new GatewayError('invalid_request', `apiKey: the base URL now points at another server (${to ?? 'a new address'}, was ${from ?? 'another'}); enter the API key again to use it there. The saved key is not sent to a new address.`, {
-        param: 'apiKey',
-      });
-    }
     const change = { name: valid.name, family: valid.family, apiBase: valid.apiBase, ...(valid.apiKey ? { apiKey: valid.apiKey } : {}) };
+    await this.keepSavedKeyAtItsServer(valid);
     const updated = await storeChange(() => this.deps.store.providers.update(valid.id, change, valid.version, this.deps.clock()), stored, 'provider');
     await this.deps.routing.refresh();
     return stored(updated);
@@ -146,6 +138,17 @@ export class ProviderService {
       }),
     );
     return found.filter((server) => server !== null);
+  }
+
+  /** The saved key was given for one server: a new address gets it only when it is entered again. */
+  private async keepSavedKeyAtItsServer(valid: { id: string; family: string; apiBase: string | null; apiKey?: string | undefined }): Promise<void> {
+    const current = await this.get(valid.id);
+    const from = upstreamOrigin(current.family, current.apiBase);
+    const to = upstreamOrigin(valid.family, valid.apiBase);
+    if (valid.apiKey || current.keyHint === null || from === to) return;
+    throw new GatewayError('invalid_request', `apiKey: the base URL now points at another server (${to ?? 'a new address'}, was ${from ?? 'another'}); enter the API key again to use it there. The saved key is not sent to a new address.`, {
+      param: 'apiKey',
+    });
   }
 
   async get(id: string): Promise<ProviderCredential> {
