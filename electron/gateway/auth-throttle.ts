@@ -7,10 +7,13 @@ const DEFAULT_MAX_FAILURES = 10;
 const DEFAULT_WINDOW_MS = 60_000;
 const MAX_ADDRESSES = 10_000;
 
-/** A wrong key (as opposed to a missing, revoked or expired one): what a guesser produces. */
+/**
+ * A wrong key (as opposed to a missing, revoked or expired one): what a guesser produces. Also
+ * a key named that the caller may not see (`permission`): asking about other keys is guessing too.
+ */
 export class WrongKeyError extends GatewayError {
-  constructor(message: string) {
-    super('authentication', message);
+  constructor(message: string, code: 'authentication' | 'permission' = 'authentication', param: string | null = null) {
+    super(code, message, { param });
   }
 }
 

@@ -8,11 +8,12 @@ import type { Dialect, DeploymentConfig } from '../core/deployment.js';
 import type { ChatRequest } from '../core/chat.js';
 import type { Json } from '../dialects/types.js';
 import { countChatPromptTokens } from '../providers/tokens.js';
-import { keyAlias, modelAllowed } from './admission.js';
+import { resolveModel } from './model-access.js';
 import { readJsonObject } from './body.js';
 import { checkRequestShape, untranslatable } from './request-shape.js';
 import { sendJson, type RequestContext } from './context.js';
 import { GatewayError } from '../core/errors.js';
+import { redactCredentials } from '../core/redact.js';
 import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
 import type { ProxyDeps } from './proxy.js';
 import { callUpstream } from './upstream.js';
@@ -54,11 +55,7 @@ function countLocally(translate: () => ChatRequest): number {
 
 function chooseFor(deps: ProxyDeps, ctx: RequestContext, model: string): DeploymentConfig {
   ctx.model = model;
-  const deployment = deps.router.choose(deps.router.resolve(keyAlias(ctx, model) ?? model));
-  const caller = ctx.caller;
-  if (caller?.kind === 'virtual' && !modelAllowed(caller.key.models, model)) {
-    throw new GatewayError('permission', `This key may not use the model "${model}".`, { param: 'model' });
-  }
+  const deployment = deps.router.choose(resolveModel(ctx, deps.router, model));
   ctx.deployment = deployment;
   return deployment;
 }
@@ -76,6 +73,8 @@ async function relayCount(deps: ProxyDeps, ctx: RequestContext, deployment: Depl
     stream: false,
     signal: ctx.signal,
   });
-  sendJson(ctx, upstream.statusCode, await upstream.body.text(), clientHeadersFromUpstream(upstream.headers));
+  const text = await upstream.body.text();
+  // An upstream's refusal may repeat the key it was sent.
+  sendJson(ctx, upstream.statusCode, upstream.statusCode >= 400 ? redactCredentials(text, deployment) : text, clientHeadersFromUpstream(upstream.headers));
   return true;
 }

@@ -3,6 +3,7 @@
 // pass ends a cooldown early, a failure counts like any other.
 import { familyOf } from '../providers/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
+import { redactCredentials } from '../core/redact.js';
 import type { Router } from '../router/index.js';
 import { AttemptFailure } from '../router/failures.js';
 import { sendObject, type RequestContext } from './context.js';
@@ -145,7 +146,7 @@ export class HealthChecker {
         signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
       });
       const text = await response.body.text();
-      if (response.statusCode >= 400) this.router.failed(deployment, AttemptFailure.fromResponse(response.statusCode, response.headers, text));
+      if (response.statusCode >= 400) this.router.failed(deployment, AttemptFailure.fromResponse(response.statusCode, response.headers, redactCredentials(text, deployment)));
       else this.router.recovered(deployment);
     } catch (error) {
       this.router.failed(deployment, AttemptFailure.fromError(upstreamFailure(error, deployment)));

@@ -4,9 +4,11 @@
 // camelCase out and back; every rule lives in services/.
 import type { KeyPatch, KeyView } from '../../shared/api.js';
 import { GatewayError } from '../core/errors.js';
+import { hashKey } from '../services/key-secrets.js';
 import { KEY_PATCH_FIELDS, type DayTotals } from '../services/keys.js';
 import type { Services } from '../services/index.js';
 import type { RequestLogEntry, SpendLogQuery } from '../store/request-log.js';
+import { WrongKeyError } from './auth-throttle.js';
 import { readJsonObject } from './body.js';
 import { sendObject, type RequestContext } from './context.js';
 
@@ -132,7 +134,8 @@ function logToApi(entry: RequestLogEntry, apiBase: (deployment: string | null) =
 
 /** A service error said in LiteLLM's names: its field, and a conflict's current key. */
 function inLiteLLMTerms(error: unknown): unknown {
-  if (!(error instanceof GatewayError)) return error;
+  // A guess stays one, so the throttle counts it (its param is "key" in both vocabularies).
+  if (!(error instanceof GatewayError) || error instanceof WrongKeyError) return error;
   const param = error.param === null ? null : (LITELLM_NAME[error.param] ?? snakeCase(error.param));
   const message = error.param !== null && param !== error.param ? error.message.replace(`${error.param}:`, `${param}:`) : error.message;
   const current = error.code === 'conflict' && error.current !== undefined ? keyToApi(error.current as KeyView) : error.current;
@@ -167,15 +170,21 @@ export class ManagementApi {
     });
   }
 
-  /** `?key=` names a key; without it, the calling virtual key answers for itself. A virtual key sees only itself. */
+  /**
+   * `?key=` names a key; without it, the calling virtual key answers for itself. A virtual key
+   * sees only itself: any other name, of a key that exists or not, gets the same 403 and counts
+   * as a wrong-key guess (nothing is looked up, so nothing tells the two apart).
+   */
   info(ctx: RequestContext): Promise<void> {
     return this.answer(ctx, async () => {
       const ref = new URLSearchParams(ctx.search).get('key');
       const caller = ctx.caller;
-      const own = caller?.kind === 'virtual' ? caller.key.id : null;
+      const own = caller?.kind === 'virtual' ? caller.key : null;
       if (!ref && own === null) throw new GatewayError('missing_field', 'Pass the key (or its token) as ?key=..., or call with the virtual key itself.', { param: 'key' });
-      const { key, today } = await this.services.keys.info(ref || own!);
-      if (own !== null && key.id !== own) throw new GatewayError('permission', 'A virtual key may only read its own info.', { param: 'key' });
+      if (own !== null && ref && ref !== own.id && hashKey(ref) !== own.keyHash) {
+        throw new WrongKeyError('A virtual key may only read its own info.', 'permission', 'key');
+      }
+      const { key, today } = await this.services.keys.info(ref || own!.id);
       return { key: key.id, info: keyToApi(key, today) };
     });
   }

@@ -37,11 +37,22 @@ interface ListedModel {
   owned_by: string;
 }
 
+/** Whether this caller may see a model: a virtual key sees only the models it may use. */
+function maySee(ctx: RequestContext, id: string): boolean {
+  const caller = ctx.caller;
+  return caller?.kind !== 'virtual' || modelAllowed(caller.key.models, id);
+}
+
 /** The models this caller may see, in OpenAI's item shape. */
 function visibleModels(deps: ModelsIndex, ctx: RequestContext): ListedModel[] {
-  const caller = ctx.caller;
-  const restricted = caller?.kind === 'virtual' && caller.key.models.length > 0 ? caller.key.models : null;
-  return [...deps.modelBodies].filter(([id]) => !restricted || modelAllowed(restricted, id)).map(([, body]) => JSON.parse(body) as ListedModel);
+  return [...deps.modelBodies].filter(([id]) => maySee(ctx, id)).map(([, body]) => JSON.parse(body) as ListedModel);
+}
+
+/** One model's listing; a model the caller may not see answers exactly as one that does not exist. */
+function visibleModel(deps: ModelsIndex, ctx: RequestContext, id: string): ListedModel {
+  const body = maySee(ctx, id) ? deps.modelBodies.get(id) : undefined;
+  if (!body) throw new GatewayError('model_not_found', `The model "${id}" is not configured on this gateway.`, { param: 'model' });
+  return JSON.parse(body) as ListedModel;
 }
 
 const wantsAnthropic = (ctx: RequestContext): boolean => ctx.req.headers['anthropic-version'] !== undefined;
@@ -74,9 +85,8 @@ export function listModels(deps: ModelsIndex, ctx: RequestContext): void {
 }
 
 export function retrieveModel(deps: ModelsIndex, ctx: RequestContext, id: string): void {
-  const body = deps.modelBodies.get(id);
-  if (!body) throw new GatewayError('model_not_found', `The model "${id}" is not configured on this gateway.`, { param: 'model' });
-  sendJson(ctx, 200, wantsAnthropic(ctx) ? JSON.stringify(anthropicModel(JSON.parse(body) as ListedModel)) : body);
+  const model = visibleModel(deps, ctx, id);
+  sendJson(ctx, 200, wantsAnthropic(ctx) ? JSON.stringify(anthropicModel(model)) : deps.modelBodies.get(id)!);
 }
 
 export function listGeminiModels(deps: ModelsIndex, ctx: RequestContext): void {
@@ -86,7 +96,5 @@ export function listGeminiModels(deps: ModelsIndex, ctx: RequestContext): void {
 /** `GET /v1beta/models/{model}`, the name with or without its `models/` prefix. */
 export function retrieveGeminiModel(deps: ModelsIndex, ctx: RequestContext, name: string): void {
   const id = name.startsWith('models/') ? name.slice('models/'.length) : name;
-  const body = deps.modelBodies.get(id);
-  if (!body) throw new GatewayError('model_not_found', `The model "${id}" is not configured on this gateway.`, { param: 'model' });
-  sendJson(ctx, 200, JSON.stringify(geminiModel(JSON.parse(body) as ListedModel)));
+  sendJson(ctx, 200, JSON.stringify(geminiModel(visibleModel(deps, ctx, id))));
 }

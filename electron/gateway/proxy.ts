@@ -5,14 +5,15 @@
 import type { LogAttemptView } from '../../shared/api.js';
 import { familyOf } from '../providers/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
+import { redactCredentials } from '../core/redact.js';
 import type { TokenUsage } from '../core/usage.js';
 import { upstreamErrorMessage, type InboundDialect, type Json } from '../dialects/types.js';
 import { runAttempts, type AttemptTurn, type RequestFallbacks } from '../router/attempts.js';
 import { AttemptFailure } from '../router/failures.js';
 import type { Router } from '../router/index.js';
 import type { Budgets } from './budgets.js';
-import type { Accounting } from './accounting.js';
-import { admit, admitFallbacks, keyAlias } from './admission.js';
+import { admit, admitFallbacks } from './admission.js';
+import { resolveModel } from './model-access.js';
 import { takeLiteLLMParams } from './litellm-params.js';
 import { answerMock } from './mock-response.js';
 import { clientTextOf, readJsonObject } from './body.js';
@@ -62,7 +63,7 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   }
   checkRequestShape(dialect.name, raw);
   ctx.model = model;
-  const group = deps.router.resolve(keyAlias(ctx, model) ?? model);
+  const group = resolveModel(ctx, deps.router, model);
   // Only budgets and limits shared through Redis answer later; in memory they are checked right here.
   const estimate = async (): Promise<number> => deps.budgets.estimate(deps.router.deploymentsOf(group), await requestSize(dialect, raw));
   const admitted = admit(ctx, { model, group }, deps, estimate);
@@ -203,22 +204,12 @@ function failAttempt(attempt: LogAttemptView, error: unknown, deployment: Deploy
 }
 
 const MAX_REASON = 200;
-// What may look like a credential in an upstream's words: API keys, bearer tokens, key query
-// parameters, AWS access keys, and long opaque tokens.
-const SECRETS: Array<[RegExp, string]> = [
-  [/\b(sk|pk|rk|sess|key)-[A-Za-z0-9_*-]{6,}/gi, '$1-***'],
-  [/\bBearer\s+[^\s"',]+/gi, 'Bearer ***'],
-  [/([?&](?:key|api[_-]?key|token|access_token|sig)=)[^&\s"']+/gi, '$1***'],
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, '***'],
-  [/\b[A-Za-z0-9_+/=-]{40,}/g, '***'],
-];
+/** Long opaque tokens: too broad for an answer a client reads, right for a one-line reason. */
+const LONG_TOKEN = /\b[A-Za-z0-9_+/=-]{40,}/g;
 
-/** Text for the log and the app: secrets masked (the deployment's own key first), at most 200 characters. */
+/** Text for the log and the app: secrets masked (the deployment's own credentials first), at most 200 characters. */
 export function withoutSecrets(text: string, deployment: DeploymentConfig | null): string {
-  let out = text;
-  if (deployment?.apiKey) out = out.split(deployment.apiKey).join('***');
-  for (const [pattern, replacement] of SECRETS) out = out.replace(pattern, replacement);
-  out = out.replace(/\s+/g, ' ').trim();
+  const out = redactCredentials(text, deployment).replace(LONG_TOKEN, '***').replace(/\s+/g, ' ').trim();
   return out.length > MAX_REASON ? `${out.slice(0, MAX_REASON - 1)}…` : out;
 }
 

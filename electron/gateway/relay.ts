@@ -9,6 +9,7 @@ import type { Dispatcher } from 'undici';
 import { UpstreamStreamError, type DeploymentConfig, type UpstreamRequest } from '../core/deployment.js';
 import { contentText, type ChatChunk, type ChatRequest } from '../core/chat.js';
 import { GatewayError } from '../core/errors.js';
+import { redactCredentials } from '../core/redact.js';
 import type { Logger } from '../core/logger.js';
 import { trailingMember, usageFromOpenAI, type TokenUsage } from '../core/usage.js';
 import type { InboundDialect, Json } from '../dialects/types.js';
@@ -113,7 +114,8 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
   if (upstream.statusCode >= 400) {
     const text = await upstream.body.text().catch(() => '');
     timing.upstreamMs += performance.now() - sentAt;
-    throw AttemptFailure.fromResponse(upstream.statusCode, upstream.headers, text);
+    // An upstream may repeat the key it was sent; from here on (client, log, request log) it is masked.
+    throw AttemptFailure.fromResponse(upstream.statusCode, upstream.headers, redactCredentials(text, deployment));
   }
 
   if (ctx.stream && isEventStream(upstream)) {
@@ -216,7 +218,7 @@ async function pipeStream(
     timing.upstreamMs += performance.now() - sentAt;
     upstream.body.destroy();
     if (error instanceof UpstreamStreamError) {
-      throw AttemptFailure.fromResponse(502, {}, JSON.stringify({ error: { message: error.message, type: error.type } }));
+      throw AttemptFailure.fromResponse(502, {}, JSON.stringify({ error: { message: redactCredentials(error.message, deployment), type: error.type } }));
     }
     throw AttemptFailure.fromError(error instanceof GatewayError ? error : upstreamFailure(error, deployment));
   }
@@ -259,7 +261,7 @@ async function pipeStream(
   } catch (error) {
     sent = null;
     if (ctx.signal.aborted) return { latencyMs, sent, contentType: '' };
-    const failure = error instanceof UpstreamStreamError ? new GatewayError('upstream', error.message) : upstreamFailure(error, deployment);
+    const failure = error instanceof UpstreamStreamError ? new GatewayError('upstream', redactCredentials(error.message, deployment)) : upstreamFailure(error, deployment);
     res.write(dialect.streamErrorEvent(failure));
   } finally {
     res.end();

@@ -48,6 +48,7 @@ import { UpstreamPools } from './upstream.js';
 import { KeyCache } from './virtual-keys.js';
 import { RedisSharing } from './redis/index.js';
 import { InstanceHeartbeat } from './instances.js';
+import { refuseCrossSite } from './cross-site.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -463,7 +464,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const method = req.method ?? 'GET';
       const handler = resolve(method, ctx.path);
       if (!handler) throw new GatewayError('not_found', `No route for ${method} ${ctx.path}.`);
-      if (!probes.has(`${method} ${ctx.path}`)) throttle.check(address);
+      if (!probes.has(`${method} ${ctx.path}`)) {
+        // A page's guesses are refused before they could count against every local client.
+        refuseCrossSite(req, hosts);
+        throttle.check(address);
+      }
       await handler(ctx);
     } catch (thrown) {
       if (thrown instanceof WrongKeyError) throttle.fail(address);

@@ -143,10 +143,13 @@ export class Router {
     return [...groups, ...aliases];
   }
 
-  /** The model name a client's model means (an alias resolved); a clear 404 when nothing routes it. */
-  resolve(model: string): string {
+  /**
+   * The model name a client's model means (an alias resolved); a clear 404 when nothing routes
+   * it, naming the models `visible` lets this caller see.
+   */
+  resolve(model: string, visible: (name: string) => boolean = () => true): string {
     const name = this.aliases.get(model)?.model ?? model;
-    if (!this.groups.has(name) && !matchPattern(this.patterns, name)) throw this.notFound(model);
+    if (!this.groups.has(name) && !matchPattern(this.patterns, name)) throw this.notFound(model, visible);
     return name;
   }
 
@@ -296,10 +299,10 @@ export class Router {
     };
   }
 
-  private notFound(model: string): GatewayError {
+  private notFound(model: string, visible: (name: string) => boolean = () => true): GatewayError {
     return new GatewayError(
       'model_not_found',
-      `The model "${model}" is not configured on this gateway. Configured models: ${this.listedNames().join(', ') || '(none)'}.`,
+      `The model "${model}" is not configured on this gateway. Configured models: ${this.listedNames().filter(visible).join(', ') || '(none)'}.`,
       { param: 'model' },
     );
   }

@@ -7,6 +7,8 @@ import { catalogEntry } from '../../shared/providers.js';
 import type { GatewayConfig } from '../config/index.js';
 import { storedDeployment } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
+import { GatewayError } from '../core/errors.js';
+import { redactCredentials } from '../core/redact.js';
 import { familyOf } from '../providers/index.js';
 import { discoverOllamaModels } from '../providers/ollama.js';
 import type { Store } from '../store/index.js';
@@ -62,10 +64,19 @@ async function listUpstreamModels(deployment: DeploymentConfig): Promise<string[
   const headers: Record<string, string> = { ...(family.defaultHeaders ?? {}), ...family.authHeaders(deployment, { path: '/models', body: '' }) };
   const response = await request(url, { headers, headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS });
   const text = await response.body.text();
-  if (response.statusCode >= 400) throw new Error(`the provider answered ${response.statusCode}: ${text.slice(0, 200)}`);
+  if (response.statusCode >= 400) throw new Error(`the provider answered ${response.statusCode}: ${redactCredentials(text, deployment).slice(0, 200)}`);
   const body = JSON.parse(text) as { data?: Array<{ id?: string }>; models?: Array<{ name?: string }> };
   const ids = (body.data ?? []).map((model) => model.id).concat((body.models ?? []).map((model) => model.name?.replace(/^models\//, '')));
   return ids.filter((id): id is string => typeof id === 'string');
+}
+
+/** Where a provider's requests go (its base URL or its family's default), or null when that cannot be said. */
+function upstreamOrigin(family: string, apiBase: string | null): string | null {
+  try {
+    return probe(family, apiBase, null).apiBase.origin;
+  } catch {
+    return null;
+  }
 }
 
 function probe(family: string, apiBase: string | null, apiKey: string | null): DeploymentConfig {
@@ -96,6 +107,7 @@ export class ProviderService {
     const valid = parseInput(providerUpdateSchema, input);
     await this.checkNameFree(valid.name, valid.id);
     const change = { name: valid.name, family: valid.family, apiBase: valid.apiBase, ...(valid.apiKey ? { apiKey: valid.apiKey } : {}) };
+    await this.keepSavedKeyAtItsServer(valid);
     const updated = await storeChange(() => this.deps.store.providers.update(valid.id, change, valid.version, this.deps.clock()), stored, 'provider');
     await this.deps.routing.refresh();
     return stored(updated);
@@ -129,6 +141,17 @@ export class ProviderService {
       }),
     );
     return found.filter((server) => server !== null);
+  }
+
+  /** The saved key was given for one server: a new address gets it only when it is entered again. */
+  private async keepSavedKeyAtItsServer(valid: { id: string; family: string; apiBase: string | null; apiKey?: string | undefined }): Promise<void> {
+    const current = await this.get(valid.id);
+    const from = upstreamOrigin(current.family, current.apiBase);
+    const to = upstreamOrigin(valid.family, valid.apiBase);
+    if (valid.apiKey || current.keyHint === null || from === to) return;
+    throw new GatewayError('invalid_request', `apiKey: the base URL now points at another server (${to ?? 'a new address'}, was ${from ?? 'another'}); enter the API key again to use it there. The saved key is not sent to a new address.`, {
+      param: 'apiKey',
+    });
   }
 
   async get(id: string): Promise<ProviderCredential> {

@@ -67,6 +67,17 @@ describe('the Loopgate UI in Chromium', () => {
     await edit.getByLabel('Name').fill('Mock cloud EU');
     await edit.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('article', { name: 'Mock cloud EU' }).getByText('••••cret').waitFor();
+    // Moved to another server, the saved key stays behind: the form asks for it (issue 21, finding 8).
+    await page.getByRole('article', { name: 'Mock cloud EU' }).getByRole('button', { name: 'Edit' }).click();
+    const move = page.getByRole('form', { name: 'Edit Mock cloud EU' });
+    await move.getByLabel('Base URL').fill('http://127.0.0.1:9/v1');
+    await move.getByRole('button', { name: 'Save' }).click();
+    await move.getByRole('alert').getByText(/enter the API key again/).waitFor();
+    await expect(move.getByLabel('New API key').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect.poll(() => page.evaluate('document.activeElement?.getAttribute("type")')).toBe('password');
+    await shot('2b-providers-new-server-needs-key');
+    await move.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('article', { name: 'Mock cloud EU' }).textContent()).resolves.toContain(upstream.apiBase);
     await go('Models & routing');
     await page.getByRole('article', { name: 'gpt-journey' }).getByRole('listitem', { name: 'mock-model on Mock cloud EU' }).waitFor();
     await shot('3-models');

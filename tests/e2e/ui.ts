@@ -29,7 +29,7 @@ export async function launchChromium(): Promise<Browser> {
  * a file, so the app marks what the file defines "from config file" (a config given as text,
  * as tests/helpers/gateway.ts gives it, has no file to name).
  */
-export async function startFileGateway(yaml: string): Promise<{ url: string; gateway: Gateway; close(): Promise<void> }> {
+export async function startFileGateway(yaml: string): Promise<{ url: string; gateway: Gateway; logger: MemoryLogger; close(): Promise<void> }> {
   const config = await loadConfigFile(writeConfig(tempDir('loopgate-e2e-config-'), yaml), {});
   const logger = new MemoryLogger();
   const store = await openStore(tempDir('loopgate-e2e-data-'), logger);
@@ -38,6 +38,7 @@ export async function startFileGateway(yaml: string): Promise<{ url: string; gat
   return {
     url: origin,
     gateway,
+    logger,
     async close() {
       await gateway.close(1_000);
       await store.close();

@@ -333,6 +333,41 @@ describe('throttled authentication', () => {
     expect((await models(TEST_MASTER_KEY)).status).toBe(200);
   });
 
+  it('refuses keys from pages on other sites without counting them, so a page cannot lock local tools out (issue 21, finding 4)', async () => {
+    const gw = await gateway();
+    const port = new URL(gw.url).port;
+    const marks: Array<Record<string, string>> = [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'https://evil.example' },
+      { origin: `http://127.0.0.1:${Number(port) + 1}` },
+      { origin: 'null' },
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const mark of marks) {
+        // Gemini's ?key= (an image tag can send it), a header key, and the management API.
+        const query = await raw(gw.url, { path: `/v1beta/models?key=guess-${round}`, headers: mark });
+        expect(query.status).toBe(403);
+        expect(JSON.parse(query.body).error.message).toMatch(/web pages on other sites/);
+        expect((await raw(gw.url, { path: '/v1/models', headers: { ...mark, authorization: `Bearer sk-guess-${round}` } })).status).toBe(403);
+        expect((await raw(gw.url, { path: '/key/list', headers: { ...mark, authorization: `Bearer sk-guess-${round}` } })).status).toBe(403);
+        // Even the right key: a page holds no key worth taking.
+        expect((await raw(gw.url, { path: '/v1/models', headers: { ...mark, ...master } })).status).toBe(403);
+      }
+    }
+    // 60 refused guesses later, local tools are untouched: header keys and ?key= alike.
+    expect((await raw(gw.url, { path: '/v1/models', headers: master })).status).toBe(200);
+    expect((await raw(gw.url, { path: `/v1beta/models?key=${TEST_MASTER_KEY}` })).status).toBe(200);
+    // The UI's own page and what a person types are not marks.
+    expect((await raw(gw.url, { path: '/v1/models', headers: { ...master, 'sec-fetch-site': 'same-origin', origin: gw.url } })).status).toBe(200);
+    expect((await raw(gw.url, { path: '/v1/models', headers: { ...master, 'sec-fetch-site': 'none' } })).status).toBe(200);
+    const signIn = await raw(gw.url, { method: 'POST', path: '/ui/session', headers: { ...json, origin: gw.url }, body: JSON.stringify({ masterKey: TEST_MASTER_KEY }) });
+    expect(signIn.status).toBe(200);
+    // Unmarked wrong keys still count as before.
+    for (let i = 0; i < 10; i++) expect((await raw(gw.url, { path: '/v1/models', headers: { authorization: `Bearer sk-guess-${i}` } })).status).toBe(401);
+    expect((await raw(gw.url, { path: '/v1/models', headers: master })).status).toBe(429);
+  });
+
   it('counts wrong master keys at /ui/session the same way', async () => {
     let now = 1_800_000_000_000;
     const gw = await gateway('', { clock: () => now });

@@ -3,6 +3,7 @@
 // rows arriving live (the core's `log` event), and the CSV export of the filtered rows.
 import type { ApiRequest, LogEntryDetails, LogEntryView, LogFacets } from '../../../shared/api.js';
 import { call } from './api.js';
+import { toCsv } from './csv.js';
 import { app } from './app.svelte.js';
 import { router } from './router.svelte.js';
 
@@ -24,15 +25,10 @@ function matches(entry: LogEntryView, filters: LogFilters): boolean {
   return true;
 }
 
-function csvCell(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function toCsv(entries: LogEntryView[]): string {
+function logCsv(entries: LogEntryView[]): string {
   const header = ['time', 'key', 'model', 'deployment', 'status', 'error_code', 'attempts', 'prompt_tokens', 'completion_tokens', 'latency_ms', 'cost_usd', 'id'];
   const rows = entries.map((e) => [new Date(e.time).toISOString(), e.keyLabel, e.model, e.deployment, e.status, e.errorCode, e.attemptCount, e.promptTokens, e.completionTokens, Math.round(e.latencyMs), e.cost, e.id]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return toCsv(header, rows);
 }
 
 class LogsState {
@@ -158,7 +154,7 @@ class LogsState {
         if (page.length < 1000 || !last || rows.length >= EXPORT_MAX) break;
         before = { time: last.time, id: last.id };
       }
-      const blob = new Blob([toCsv(rows.slice(0, EXPORT_MAX))], { type: 'text/csv;charset=utf-8' });
+      const blob = new Blob([logCsv(rows.slice(0, EXPORT_MAX))], { type: 'text/csv;charset=utf-8' });
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
       const { model, status } = this.filters;
