@@ -19,7 +19,7 @@ export function runInRequest<T>(scope: RequestScope, work: () => T): T {
 }
 
 /** The events a process emits for faults nobody caught (the process itself outside tests). */
-export interface FaultSource {
+interface FaultSource {
   on(event: 'uncaughtException', listener: (error: Error) => void): unknown;
   on(event: 'unhandledRejection', listener: (reason: unknown) => void): unknown;
 }

@@ -15,15 +15,20 @@ export function modelAllowed(allowed: readonly string[], model: string): boolean
   return allowed.length === 0 || allowed.includes(model) || allowed.includes(ALL_MODELS);
 }
 
+/** A key's per-model entry for a client's name: its own entries only (a model "constructor" is not Object's). */
+function entry<T>(settings: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(settings, name) ? settings[name] : undefined;
+}
+
 /** The model group a key's own alias points a name at (LiteLLM's per-key `aliases`), if any. */
 export function keyAlias(ctx: RequestContext, model: string): string | null {
   const caller = ctx.caller;
-  return caller?.kind === 'virtual' ? (caller.key.aliases[model] ?? null) : null;
+  return caller?.kind === 'virtual' ? (entry(caller.key.aliases, model) ?? null) : null;
 }
 
 /** The per-model setting for `model`: the name asked for, else the model group the key's alias points it at. */
 function perModel<T>(settings: Record<string, T>, model: string, target: string | undefined): T | undefined {
-  return settings[model] ?? (target !== undefined ? settings[target] : undefined);
+  return entry(settings, model) ?? (target !== undefined ? entry(settings, target) : undefined);
 }
 
 /** Keys whose soft budget has been reported crossed, so the log says it once per crossing. */
@@ -33,7 +38,7 @@ export function admit(ctx: RequestContext, model: string, limiter: RateLimiter, 
   const caller = ctx.caller;
   if (!caller || caller.kind === 'master') return;
   const key = caller.key;
-  const target = key.aliases[model];
+  const target = entry(key.aliases, model);
   if (!modelAllowed(key.models, model) && !(target !== undefined && modelAllowed(key.models, target))) {
     throw new GatewayError('permission', `This key may not use the model "${model}". Allowed: ${key.models.join(', ')}.`, {
       param: 'model',

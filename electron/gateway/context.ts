@@ -5,7 +5,7 @@ import type { ErrorCode } from '../../shared/errors.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import type { TokenUsage } from '../core/usage.js';
 import type { Caller } from './auth.js';
-import type { GatewayError } from '../core/errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { ClientSignal } from '../core/client-signal.js';
 
 export interface RequestContext {
@@ -122,6 +122,15 @@ export function sendObject(ctx: RequestContext, status: number, value: unknown):
 
 export function sendError(ctx: RequestContext, error: GatewayError): void {
   sendJson(ctx, error.status, ctx.errorBody(error), error.headers);
+}
+
+/** A percent-encoded part of the path (a model name, a key id), decoded; malformed encoding is the client's error, not Loopgate's. */
+export function decodePathPart(part: string, what: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new GatewayError('invalid_request', `The ${what} in the path is not valid percent-encoding.`);
+  }
 }
 
 /** Resolves when the socket can take more, or when the client is gone. */

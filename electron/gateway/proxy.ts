@@ -18,7 +18,7 @@ import { sendJson, setAnswerHeader, type RequestContext } from './context.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { RateLimiter } from './limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
-import { checkRequestShape } from './request-shape.js';
+import { checkRequestShape, clientModel } from './request-shape.js';
 import { parseJson, relayAttempt, replay, routeHeaders, type RelayDeps, type Timing } from './relay.js';
 
 export interface ProxyDeps extends RelayDeps {
@@ -49,19 +49,17 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   const read = await readJsonObject(ctx.req);
   // Only the Gemini routes carry fields in the URL; every other request keeps the parsed object.
   const raw = options.pathFields ? { ...read, ...options.pathFields } : read;
-  const model = raw.model;
-  if (typeof model !== 'string' || model === '') {
-    throw new GatewayError('missing_field', 'The request needs a "model" string.', { param: 'model' });
-  }
+  const model = clientModel(raw.model);
   if (raw[dialect.requiredField] === undefined || raw[dialect.requiredField] === null) {
     throw new GatewayError('missing_field', `The request needs a "${dialect.requiredField}" field.`, { param: dialect.requiredField });
   }
   checkRequestShape(dialect.name, raw);
   ctx.model = model;
-  const group = deps.router.resolve(keyAlias(ctx, model) ?? model);
-  // Only limits shared through Redis answer later; in memory they are checked right here.
+  // Limits first: a key over its budget or rate is refused before any other work (only limits
+  // shared through Redis answer later; in memory they are checked right here).
   const admitted = admit(ctx, model, deps.limiter, deps.accounting, deps.logger);
   if (admitted) await admitted;
+  const group = deps.router.resolve(keyAlias(ctx, model) ?? model);
   // The cache directive is Loopgate's; upstreams would reject the unknown field.
   const { cache: _directive, ...body } = raw;
   const addsUsage = options.streamUsage === true && body.stream === true;

@@ -14,7 +14,7 @@ import { AuthThrottle, WrongKeyError } from './auth-throttle.js';
 import { applyBodyPolicy, bodyPolicy } from './body.js';
 import { clientName } from './client-name.js';
 import { HostGuard } from './host-guard.js';
-import { adoptAnswerHeaders, sendError, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
+import { adoptAnswerHeaders, decodePathPart, sendError, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
 import { ClientSignal } from '../core/client-signal.js';
 import { runInRequest } from '../core/request-scope.js';
 import type { ApiHandlers } from '../../shared/api.js';
@@ -366,7 +366,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return (ctx) => {
       auth.requireMaster(ctx.req.headers);
       ctx.caller = { kind: 'master' };
-      return handler ? handler(ctx) : management.regenerate(ctx, decodeURIComponent(regenerate![1]!));
+      return handler ? handler(ctx) : management.regenerate(ctx, decodePathPart(regenerate![1]!, 'key'));
     };
   }
 
@@ -386,7 +386,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const handler =
       apiRoutes.get(`${method} ${apiPath}`) ??
       (method === 'GET' && apiPath.startsWith('/models/')
-        ? (ctx: RequestContext) => retrieveModel(table.models, ctx, decodeURIComponent(apiPath.slice('/models/'.length)))
+        ? (ctx: RequestContext) => retrieveModel(table.models, ctx, decodePathPart(apiPath.slice('/models/'.length), 'model name'))
         : null);
     if (handler) {
       return (ctx) => {

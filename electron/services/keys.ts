@@ -32,6 +32,20 @@ const ownSecret = z
   .string()
   .regex(/^sk-[A-Za-z0-9_-]{16,200}$/, 'expected "sk-" followed by at least 16 letters, digits, "-" or "_"');
 
+/** Names and labels a key carries: shown, logged and stored, so each has a bound. */
+const MAX_NAME = 256;
+const boundedName = z.string().max(MAX_NAME, `expected at most ${MAX_NAME} characters`);
+const MAX_LIST = 1_000;
+const MAX_METADATA_BYTES = 16 * 1024;
+
+function fitsMetadataBound(metadata: Record<string, unknown>): boolean {
+  try {
+    return Buffer.byteLength(JSON.stringify(metadata)) <= MAX_METADATA_BYTES;
+  } catch {
+    return false;
+  }
+}
+
 /** Each field's rule. The compiler holds this to the contract: a key field without a rule is an error. */
 const keyPatchShape = {
   keyAlias: z
@@ -41,10 +55,10 @@ const keyPatchShape = {
     .transform((alias) => alias || null)
     .nullable()
     .optional(),
-  userId: z.string().nullable().optional(),
-  teamId: z.string().nullable().optional(),
-  models: z.array(z.string().trim().min(1, 'expected model names')).optional(),
-  aliases: z.record(z.string(), z.string()).optional(),
+  userId: boundedName.nullable().optional(),
+  teamId: boundedName.nullable().optional(),
+  models: z.array(boundedName.trim().min(1, 'expected model names')).max(MAX_LIST).optional(),
+  aliases: z.record(boundedName, boundedName).optional(),
   rpmLimit: optionalLimit,
   tpmLimit: optionalLimit,
   maxParallelRequests: optionalLimit,
@@ -52,12 +66,15 @@ const keyPatchShape = {
   budgetDuration: durationText.nullable().optional(),
   duration: durationText.nullable().optional(),
   blocked: z.boolean().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  tags: z.array(z.string().trim().min(1, 'expected tag names')).optional(),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .refine(fitsMetadataBound, `expected at most ${MAX_METADATA_BYTES / 1024} KiB of JSON`)
+    .optional(),
+  tags: z.array(boundedName.trim().min(1, 'expected tag names')).max(MAX_LIST).optional(),
   softBudget: z.number().nonnegative('expected 0 or more').nullable().optional(),
-  modelMaxBudget: z.record(z.string(), modelBudget).optional(),
-  modelRpmLimit: z.record(z.string(), perModelLimit).optional(),
-  modelTpmLimit: z.record(z.string(), perModelLimit).optional(),
+  modelMaxBudget: z.record(boundedName, modelBudget).optional(),
+  modelRpmLimit: z.record(boundedName, perModelLimit).optional(),
+  modelTpmLimit: z.record(boundedName, perModelLimit).optional(),
 } satisfies { [Field in keyof Required<KeyPatch>]: z.ZodType<KeyPatch[Field]> };
 
 const keyPatchSchema = z.strictObject(keyPatchShape);

@@ -2,7 +2,7 @@
 // SET x = x + excluded.x; UPDATE … SET spend = spend + $1), in primary-key order so that two
 // instances flushing at once never deadlock. Aggregates only: the log rows go to PgRequestLog.
 import { Where } from '../columns.js';
-import { DAY_KEY, SPEND_DAILY, type DailySpend, type LogFacetRows, type UsageBatch, type UsageRepository } from '../usage.js';
+import { byName, DAY_KEY, FACET_MODELS_SQL, SPEND_DAILY, type DailySpend, type LogFacetRows, type UsageBatch, type UsageRepository } from '../usage.js';
 import { insertRows, selectAll, type PgDatabase } from './database.js';
 import { applyKeyUsagePg } from './keys.js';
 
@@ -32,9 +32,9 @@ export class PgUsageRepository implements UsageRepository {
   }
 
   async logFacets(fromDay: string): Promise<LogFacetRows> {
-    const models = await this.db.all<{ model: string }>('SELECT DISTINCT model FROM spend_daily WHERE day >= ? ORDER BY model', [fromDay]);
+    const models = await this.db.all<{ model: string }>(FACET_MODELS_SQL, [fromDay]);
     const keys = await this.db.all<{ key_id: string }>('SELECT DISTINCT key_id FROM spend_daily WHERE day >= ? ORDER BY key_id', [fromDay]);
-    return { models: models.map((row) => row.model), keyIds: keys.map((row) => (row.key_id === '' ? null : row.key_id)) };
+    return { models: byName(models), keyIds: keys.map((row) => (row.key_id === '' ? null : row.key_id)) };
   }
 
   dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]> {

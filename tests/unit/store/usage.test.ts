@@ -16,4 +16,14 @@ describe.each(STORE_KINDS)('daily spend ($name)', (kind) => {
     ]);
     expect(await store.usage.logFacets('2026-11-01')).toEqual({ models: ['claude', 'gpt-4o'], keyIds: [null, 'key_a'] });
   });
+
+  it('the log filter names the busiest 200 models at most, however many names clients sent', async () => {
+    const { store } = await kind.open();
+    const daily = (model: string, requests: number) => ({ day: '2026-11-28', keyId: 'key_a', model, requests, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 });
+    const flood = Array.from({ length: 1_000 }, (_, i) => daily(`junk-${String(i).padStart(4, '0')}`, 1));
+    await store.usage.recordBatch({ daily: [...flood, daily('gpt-4o', 50), daily('claude', 20)], keys: [] });
+    const { models } = await store.usage.logFacets('2026-11-01');
+    expect(models).toHaveLength(200);
+    expect(models.slice(0, 2)).toEqual(['claude', 'gpt-4o']);
+  });
 });
