@@ -126,14 +126,14 @@ function slotLifetimeMs(config: GatewayConfig): number {
 }
 
 const V1_PREFIX = '/v1';
-
-/** A thrown value for the log: its stack when it has one. */
-function describe(thrown: unknown): string {
-  return thrown instanceof Error ? (thrown.stack ?? String(thrown)) : String(thrown);
-}
 const DEFAULT_GRACE_MS = 30_000;
 const BUSY_BODY = JSON.stringify({ error: { message: 'Loopgate has too many open connections; retry shortly.', type: 'api_error', param: null, code: 'unavailable' } });
 const BUSY_RESPONSE = `HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(BUSY_BODY)}\r\nretry-after: 1\r\nconnection: close\r\n\r\n${BUSY_BODY}`;
+
+/** A thrown value for the log: its stack when it has one. */
+function stackOf(thrown: unknown): string {
+  return thrown instanceof Error ? (thrown.stack ?? String(thrown)) : String(thrown);
+}
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger, store } = options;
@@ -439,16 +439,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       try {
         finish(ctx, started);
       } catch (error) {
-        logger.log('error', 'the request was not accounted', { id: ctx.id, error: describe(error) });
+        logger.log('error', 'the request was not accounted', { id: ctx.id, error: stackOf(error) });
       }
     });
     applyBodyPolicy(req, bodies);
     // Whatever escapes (it never should) ends this request only: here, and through the process guard.
     const scope = { id, end: () => endAfterFault(ctx) };
-    await runInRequest(scope, () => serve(ctx).catch((error: unknown) => {
-      logger.log('error', 'unhandled', { id: ctx.id, error: describe(error) });
-      endAfterFault(ctx);
-    }));
+    await runInRequest(scope, () =>
+      serve(ctx).catch((error: unknown) => {
+        logger.log('error', 'unhandled', { id: ctx.id, error: stackOf(error) });
+        endAfterFault(ctx);
+      }),
+    );
   }
 
   async function serve(ctx: RequestContext): Promise<void> {
@@ -480,14 +482,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     try {
       const error = thrown instanceof StoreUnavailableError ? new GatewayError('unavailable', thrown.message) : toGatewayError(thrown, ctx.id);
       // The log gets the whole story (stack included); the answer only the request id.
-      if (error.code === 'internal' && !(thrown instanceof GatewayError)) logger.log('error', 'unhandled', { id: ctx.id, error: describe(thrown) });
+      if (error.code === 'internal' && !(thrown instanceof GatewayError)) logger.log('error', 'unhandled', { id: ctx.id, error: stackOf(thrown) });
       ctx.failure ??= { code: error.code, message: error.message };
       // A body refused half-way is not read on: the connection closes after the answer.
       if (!req.complete && !res.headersSent) setAnswerHeader(ctx, 'connection', 'close');
       if (!res.headersSent) sendError(ctx, error);
       else res.end();
     } catch (failed) {
-      logger.log('error', 'the error answer could not be written; the connection was closed', { id: ctx.id, error: describe(failed) });
+      logger.log('error', 'the error answer could not be written; the connection was closed', { id: ctx.id, error: stackOf(failed) });
       res.destroy();
     }
   }
@@ -560,7 +562,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     (req, res) => {
       if (refused.has(req.socket)) return;
       handle(req, res).catch((error: unknown) => {
-        logger.log('error', 'unhandled', { error: describe(error) });
+        logger.log('error', 'unhandled', { error: stackOf(error) });
         res.destroy();
       });
     },
