@@ -11,6 +11,7 @@ import { defaultDataDir } from './config/data-dir.js';
 import { DataDirLockedError } from './store/files.js';
 import { DataKeyWrappedError, WRAPPED_DATA_KEY_FILE } from './store/secrets.js';
 import { BatchedJsonLogger } from './core/logger.js';
+import { guardProcess } from './core/request-scope.js';
 import { startGateway } from './gateway/start.js';
 import { importSqlJsStore } from './store/pg/import.js';
 
@@ -64,6 +65,8 @@ async function serve(args: string[]): Promise<void> {
     allowPositionals: false,
   });
   const logger = new BatchedJsonLogger(process.stderr);
+  // A fault one request's handling missed ends that request; any other still stops the server, as Node would.
+  guardProcess({ logger, outsideRequest: () => void logger.flush().finally(() => process.exit(1)) });
   const started = await startGateway({
     configFile: values.config ?? null,
     host: values.host,

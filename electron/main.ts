@@ -2,6 +2,7 @@
 // (electron/shell/), which runs the gateway in this process, its window and its tray.
 import * as electron from 'electron';
 import { fileURLToPath } from 'node:url';
+import { guardProcess } from './core/request-scope.js';
 import { startGateway } from './gateway/start.js';
 import { DesktopShell } from './shell/lifecycle.js';
 import { trayIconFile } from './shell/tray.js';
@@ -31,4 +32,6 @@ const shell = new DesktopShell({
   now: Date.now,
   logMirror: electron.app.isPackaged ? null : process.stderr,
 });
+// A fault one request's handling missed ends that request; any other is logged and the app keeps running, as Electron would.
+guardProcess({ logger: shell.logger, outsideRequest: () => undefined });
 void shell.start();

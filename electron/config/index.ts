@@ -2,6 +2,7 @@
 // Everything here runs once at start-up; the request path only reads the result.
 import { readFile } from 'node:fs/promises';
 import { isScalar, parseDocument, visit, YAMLParseError, type Document } from 'yaml';
+import { redactSecrets } from './redact.js';
 import { parseDuration } from '../../shared/keys.js';
 import { catalogEntry } from '../../shared/providers.js';
 import type { AwsCredentials, DeploymentConfig, DeploymentProblem } from '../core/deployment.js';
@@ -64,10 +65,19 @@ const ROUTER_DEFAULTS = { numRetries: 2, allowedFails: 3, cooldownSeconds: 5, ma
 /** A config value that stops start-up; `path` names it the way the YAML spells it. */
 export class ConfigError extends Error {
   readonly path: string;
+  /** The message without its path; secrets in it are masked (redact.ts). */
+  readonly detail: string;
   constructor(path: string, message: string) {
-    super(path ? `${path}: ${message}` : message);
+    const detail = redactSecrets(message);
+    super(path ? `${path}: ${detail}` : detail);
     this.name = 'ConfigError';
     this.path = path;
+    this.detail = detail;
+  }
+
+  /** The same error with the values of secret environment variables masked too. */
+  redacting(env: Environment): ConfigError {
+    return new ConfigError(this.path, redactSecrets(this.detail, env));
   }
 }
 
@@ -101,6 +111,15 @@ export async function loadConfigFile(file: string, env: Environment, options: { 
 }
 
 export function parseConfigText(text: string, options: ConfigOptions): GatewayConfig {
+  try {
+    return parseConfigSource(text, options);
+  } catch (error) {
+    // An error quotes the config, which may hold resolved `os.environ/` secrets.
+    throw error instanceof ConfigError ? error.redacting(options.env) : error;
+  }
+}
+
+function parseConfigSource(text: string, options: ConfigOptions): GatewayConfig {
   let raw: unknown;
   try {
     const document = parseDocument(text);

@@ -24,7 +24,9 @@ export class BatchedJsonLogger implements Logger {
   private isoMs = -1;
   private iso = '';
 
-  log(level: LogLevel, msg: string, fields: LogFields = {}): void {
+  log(level: LogLevel, message: string, given: LogFields = {}): void {
+    const msg = capped(message);
+    const fields = cappedFields(given);
     // The same JSON as stringifying { time, level, msg, ...fields }, without copying the fields
     // into a new object and with the time formatted once per millisecond (a line per request).
     const now = Date.now();
@@ -61,11 +63,28 @@ function fieldsTail(json: string): string {
   return json.length > 2 ? `,${json.slice(1)}` : '}';
 }
 
+/** The longest text one log field keeps: fields may carry what clients sent (tool names, messages). */
+export const MAX_LOG_FIELD = 4096;
+
+function capped(text: string): string {
+  return text.length > MAX_LOG_FIELD ? `${text.slice(0, MAX_LOG_FIELD)}… (${text.length - MAX_LOG_FIELD} more characters)` : text;
+}
+
+/** The fields with every long text cut; the same object when none is (the common case, no copy). */
+function cappedFields(fields: LogFields): LogFields {
+  let out: LogFields | null = null;
+  for (const name in fields) {
+    const value = fields[name];
+    if (typeof value === 'string' && value.length > MAX_LOG_FIELD) (out ??= { ...fields })[name] = capped(value);
+  }
+  return out ?? fields;
+}
+
 /** For tests and embedding: keeps records in memory. */
 export class MemoryLogger implements Logger {
   readonly records: Array<{ level: LogLevel; msg: string } & LogFields> = [];
   log(level: LogLevel, msg: string, fields: LogFields = {}): void {
-    this.records.push({ level, msg, ...fields });
+    this.records.push({ level, msg: capped(msg), ...cappedFields(fields) });
   }
   flush(): Promise<void> {
     return Promise.resolve();

@@ -20,6 +20,8 @@ const BUDGET_SWEEP_MS = 30_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
 /** The first retention pass waits until start-up is over (it reads every segment's summary). */
 const FIRST_PRUNE_AFTER_MS = 10_000;
+/** The longest error message a request-log row keeps. */
+const MAX_ERROR_MESSAGE = 1_000;
 /** The master key's rows in spend_daily. */
 const MASTER_KEY_ID = '';
 
@@ -126,7 +128,8 @@ export class Accounting {
       attemptCount: event.attempts.length,
       attempts: explain ? event.attempts : null,
       errorCode: event.failure?.code ?? null,
-      errorMessage: event.failure?.message ?? null,
+      // Messages may quote what the client sent; the log keeps a bounded part.
+      errorMessage: event.failure ? event.failure.message.slice(0, MAX_ERROR_MESSAGE) : null,
       callType: event.callType,
       cacheHit: event.cacheHit,
       client: event.client,

@@ -31,10 +31,23 @@ export function modelAllowed(allowed: readonly string[], model: string): boolean
   return false;
 }
 
+/** A key's per-model entry for a client's name: its own entries only (a model "constructor" is not Object's). */
+function entry<T>(settings: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(settings, name) ? settings[name] : undefined;
+}
+
+/** 403 unless the key may use `model` by name or by what its own alias points the name at. */
+export function requireModelAllowed(key: LiveKey, model: string): void {
+  const target = entry(key.aliases, model);
+  if (!modelAllowed(key.models, model) && !(target !== undefined && modelAllowed(key.models, target))) {
+    throw new GatewayError('permission', `This key may not use the model "${model}". Allowed: ${key.models.join(', ')}.`, { param: 'model' });
+  }
+}
+
 /** The model group a key's own alias points a name at (LiteLLM's per-key `aliases`), if any. */
 export function keyAlias(ctx: RequestContext, model: string): string | null {
   const caller = ctx.caller;
-  return caller?.kind === 'virtual' ? (caller.key.aliases[model] ?? null) : null;
+  return caller?.kind === 'virtual' ? (entry(caller.key.aliases, model) ?? null) : null;
 }
 
 /**
@@ -71,11 +84,11 @@ export function admitFallbacks(ctx: RequestContext, router: Router, requested: R
  * escapes a limit set under another name of the same model.
  */
 function perModel<T>(settings: Record<string, T>, names: ModelNames, key: LiveKey, router: AdmissionDeps['router']): T | undefined {
-  const target = key.aliases[names.model];
-  const direct = settings[names.model] ?? (target !== undefined ? settings[target] : undefined) ?? settings[names.group];
+  const target = entry(key.aliases, names.model);
+  const direct = entry(settings, names.model) ?? (target !== undefined ? entry(settings, target) : undefined) ?? entry(settings, names.group);
   if (direct !== undefined) return direct;
-  for (const name in settings) {
-    if (resolvesTo(router, key.aliases[name] ?? name) === names.group) return settings[name];
+  for (const name of Object.keys(settings)) {
+    if (resolvesTo(router, entry(key.aliases, name) ?? name) === names.group) return settings[name];
   }
   return undefined;
 }
@@ -113,12 +126,7 @@ export function admit(ctx: RequestContext, names: ModelNames, deps: AdmissionDep
   if (!caller || caller.kind === 'master') return;
   const key = caller.key;
   const { model } = names;
-  const target = key.aliases[model];
-  if (!modelAllowed(key.models, model) && !(target !== undefined && modelAllowed(key.models, target))) {
-    throw new GatewayError('permission', `This key may not use the model "${model}". Allowed: ${key.models.join(', ')}.`, {
-      param: 'model',
-    });
-  }
+  requireModelAllowed(key, model);
   const budget: BudgetTarget = { name: model, group: names.group, budget: perModel(key.modelMaxBudget, names, key, deps.router) };
   const limits: KeyLimits = {
     rpmLimit: perModel(key.modelRpmLimit, names, key, deps.router) ?? null,

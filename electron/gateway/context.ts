@@ -6,7 +6,7 @@ import type { DeploymentConfig } from '../core/deployment.js';
 import type { TokenUsage } from '../core/usage.js';
 import type { Caller } from './auth.js';
 import type { Reservation } from './budgets.js';
-import type { GatewayError } from '../core/errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { ClientSignal } from '../core/client-signal.js';
 
 export interface RequestContext {
@@ -49,16 +49,45 @@ export interface RequestContext {
   responseId: string | null;
 }
 
-/** Sets a header for the answer, replacing one of the same name (names are lower case here). */
+/** Printable ASCII but `%`: a header value that needs no encoding. */
+const PLAIN_HEADER_VALUE = /^[\x20-\x24\x26-\x7e]*$/;
+const PLAIN_CHARACTER = /^[\x20-\x24\x26-\x7e]$/;
+/** Clients parse answers with headers of at most 16 KiB in all (Node's default): one value stays far below. */
+const MAX_HEADER_VALUE = 1024;
+
+/**
+ * Any text as a header value that can always be written: other characters (control
+ * characters, CR LF, non-ASCII, `%`) percent-encoded as UTF-8, long values cut. Header values
+ * may carry what clients sent (tool names), and an invalid one makes writeHead throw.
+ */
+export function headerValue(value: string): string {
+  if (value.length <= MAX_HEADER_VALUE && PLAIN_HEADER_VALUE.test(value)) return value;
+  let out = '';
+  for (const character of value) {
+    out += PLAIN_CHARACTER.test(character) ? character : percentEncoded(character);
+    if (out.length > MAX_HEADER_VALUE) return `${out}...`;
+  }
+  return out;
+}
+
+function percentEncoded(character: string): string {
+  let out = '';
+  // A lone surrogate becomes U+FFFD's bytes, as UTF-8 encoding has it.
+  for (const byte of Buffer.from(character, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return out;
+}
+
+/** Sets a header for the answer, replacing one of the same name (names are lower case here); the value is made safe to write. */
 export function setAnswerHeader(ctx: RequestContext, name: string, value: string): void {
   const headers = ctx.headers;
+  const safe = headerValue(value);
   for (let i = 0; i < headers.length; i += 2) {
     if (headers[i] === name) {
-      headers[i + 1] = value;
+      headers[i + 1] = safe;
       return;
     }
   }
-  headers.push(name, value);
+  headers.push(name, safe);
 }
 
 export function removeAnswerHeader(ctx: RequestContext, name: string): void {
@@ -98,6 +127,15 @@ export function sendObject(ctx: RequestContext, status: number, value: unknown):
 
 export function sendError(ctx: RequestContext, error: GatewayError): void {
   sendJson(ctx, error.status, ctx.errorBody(error), error.headers);
+}
+
+/** A percent-encoded part of the path (a model name, a key id), decoded; malformed encoding is the client's error, not Loopgate's. */
+export function decodePathPart(part: string, what: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new GatewayError('invalid_request', `The ${what} in the path is not valid percent-encoding.`);
+  }
 }
 
 /** Resolves when the socket can take more, or when the client is gone. */

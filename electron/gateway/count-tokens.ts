@@ -10,7 +10,7 @@ import type { Json } from '../dialects/types.js';
 import { countChatPromptTokens } from '../providers/tokens.js';
 import { resolveModel } from './model-access.js';
 import { readJsonObject } from './body.js';
-import { checkRequestShape, untranslatable } from './request-shape.js';
+import { checkRequestShape, clientModel, untranslatable } from './request-shape.js';
 import { sendJson, type RequestContext } from './context.js';
 import { GatewayError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact.js';
@@ -22,9 +22,7 @@ export async function countTokens(deps: ProxyDeps, ctx: RequestContext): Promise
   ctx.errorBody = anthropicDialect.errorBody;
   ctx.callType = 'anthropic_count_tokens';
   const body = await readJsonObject(ctx.req);
-  const model = body.model;
-  if (typeof model !== 'string' || !model) throw new GatewayError('missing_field', 'The request needs a "model" string.', { param: 'model' });
-  const deployment = chooseFor(deps, ctx, model);
+  const deployment = chooseFor(deps, ctx, body.model);
   const native = await relayCount(deps, ctx, deployment, 'anthropic_count_tokens', JSON.stringify({ ...body, model: deployment.upstreamModel }));
   if (native) return;
   checkRequestShape('anthropic', body);
@@ -53,7 +51,8 @@ function countLocally(translate: () => ChatRequest): number {
   }
 }
 
-function chooseFor(deps: ProxyDeps, ctx: RequestContext, model: string): DeploymentConfig {
+function chooseFor(deps: ProxyDeps, ctx: RequestContext, requested: unknown): DeploymentConfig {
+  const model = clientModel(requested);
   ctx.model = model;
   const deployment = deps.router.choose(resolveModel(ctx, deps.router, model));
   ctx.deployment = deployment;

@@ -5,7 +5,7 @@
 import { geminiArrayDialect, geminiSseDialect } from '../dialects/gemini/index.js';
 import { GatewayError } from '../core/errors.js';
 import type { Authenticator } from './auth.js';
-import type { RequestContext } from './context.js';
+import { decodePathPart, type RequestContext } from './context.js';
 import { countGeminiTokens } from './count-tokens.js';
 import { listGeminiModels, retrieveGeminiModel, type ModelsIndex } from './models-routes.js';
 import { proxy, type ProxyDeps } from './proxy.js';
@@ -28,9 +28,9 @@ const MODELS_PATH = /^\/(?:v1beta|v1alpha)\/models(?:\/(.+))?$/;
 export function geminiRoute(deps: GeminiRouteDeps, method: string, path: string): Handler | null {
   const call = METHOD_PATH.exec(path);
   if (call && method === 'POST') {
-    const model = decodeURIComponent(call[1]!);
     const kind = call[2]!;
     return guarded(deps, (ctx) => {
+      const model = decodePathPart(call[1]!, 'model name');
       if (kind === 'countTokens') return countGeminiTokens(deps.proxy, ctx, model);
       const stream = kind === 'streamGenerateContent';
       const sse = !stream || new URLSearchParams(ctx.search).get('alt') === 'sse';
@@ -41,7 +41,7 @@ export function geminiRoute(deps: GeminiRouteDeps, method: string, path: string)
   const models = MODELS_PATH.exec(path);
   if (models && method === 'GET') {
     const name = models[1];
-    return guarded(deps, (ctx) => (name === undefined ? listGeminiModels(deps.models(), ctx) : retrieveGeminiModel(deps.models(), ctx, decodeURIComponent(name))));
+    return guarded(deps, (ctx) => (name === undefined ? listGeminiModels(deps.models(), ctx) : retrieveGeminiModel(deps.models(), ctx, decodePathPart(name, 'model name'))));
   }
   if (call || models) {
     return guarded(deps, () => {

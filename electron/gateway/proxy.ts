@@ -13,7 +13,7 @@ import { AttemptFailure } from '../router/failures.js';
 import type { Router } from '../router/index.js';
 import type { Budgets } from './budgets.js';
 import { admit, admitFallbacks } from './admission.js';
-import { resolveModel } from './model-access.js';
+import { lookUpModel } from './model-access.js';
 import { takeLiteLLMParams } from './litellm-params.js';
 import { answerMock } from './mock-response.js';
 import { clientTextOf, readJsonObject } from './body.js';
@@ -22,7 +22,7 @@ import { sendJson, setAnswerHeader, type RequestContext } from './context.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { RateLimiter } from './limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
-import { checkRequestShape } from './request-shape.js';
+import { checkRequestShape, clientModel } from './request-shape.js';
 import { cutShort, leftEarlyUsage, requestSize } from './usage-estimate.js';
 import { parseJson, relayAttempt, replay, routeHeaders, type RelayDeps, type Timing } from './relay.js';
 
@@ -54,20 +54,21 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   const read = await readJsonObject(ctx.req);
   // Only the Gemini routes carry fields in the URL; every other request keeps the parsed object.
   const raw = options.pathFields ? { ...read, ...options.pathFields } : read;
-  const model = raw.model;
-  if (typeof model !== 'string' || model === '') {
-    throw new GatewayError('missing_field', 'The request needs a "model" string.', { param: 'model' });
-  }
+  const model = clientModel(raw.model);
   if (raw[dialect.requiredField] === undefined || raw[dialect.requiredField] === null) {
     throw new GatewayError('missing_field', `The request needs a "${dialect.requiredField}" field.`, { param: dialect.requiredField });
   }
   checkRequestShape(dialect.name, raw);
   ctx.model = model;
-  const group = resolveModel(ctx, deps.router, model);
+  // Limits first: a key over its budget or rate is refused for that before the name it sent is
+  // looked up (an unknown name answers its 404 only to a key that may still spend).
+  const lookup = lookUpModel(ctx, deps.router, model);
+  const group = lookup.group ?? model;
   // Only budgets and limits shared through Redis answer later; in memory they are checked right here.
-  const estimate = async (): Promise<number> => deps.budgets.estimate(deps.router.deploymentsOf(group), await requestSize(dialect, raw));
+  const estimate = async (): Promise<number> => (lookup.group === null ? 0 : deps.budgets.estimate(deps.router.deploymentsOf(group), await requestSize(dialect, raw)));
   const admitted = admit(ctx, { model, group }, deps, estimate);
   if (admitted) await admitted;
+  if (lookup.error) throw lookup.error;
   // LiteLLM's own fields (the cache directive among them) are read here and never sent upstream.
   const { body, params, changed } = takeLiteLLMParams(dialect.name, raw);
   const fallbacks = admitFallbacks(ctx, deps.router, params.fallbacks);

@@ -38,6 +38,18 @@ const FIELDS: Record<string, Record<string, [Check, string]>> = {
   },
 };
 
+/** The longest model name a client may send: names are logged and totalled, so a 4 MiB one would fill the disk. */
+const MAX_MODEL_NAME = 256;
+
+/** The model a client asked for, checked before anything logs or stores it: a non-empty string of at most 256 characters. */
+export function clientModel(value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new GatewayError('missing_field', 'The request needs a "model" string.', { param: 'model' });
+  if (value.length > MAX_MODEL_NAME) {
+    throw new GatewayError('invalid_request', `"model" may be at most ${MAX_MODEL_NAME} characters; this one has ${value.length}.`, { param: 'model' });
+  }
+  return value;
+}
+
 export function checkRequestShape(dialect: string, body: Json): void {
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
     throw new GatewayError('invalid_request', '"stream" must be true or false.', { param: 'stream' });

@@ -16,8 +16,9 @@ import { applyBodyPolicy, bodyPolicy } from './body.js';
 import { clientName } from './client-name.js';
 import { ConnectionTracker } from './connections.js';
 import { HostGuard } from './host-guard.js';
-import { adoptAnswerHeaders, sendError, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
+import { adoptAnswerHeaders, decodePathPart, sendError, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
 import { ClientSignal } from '../core/client-signal.js';
+import { runInRequest } from '../core/request-scope.js';
 import type { ApiHandlers } from '../../shared/api.js';
 import { anthropicDialect } from '../dialects/anthropic/index.js';
 import { apiHandlers, createServices, type LiveRouting } from '../services/index.js';
@@ -135,6 +136,11 @@ const V1_PREFIX = '/v1';
 const DEFAULT_GRACE_MS = 30_000;
 const BUSY_BODY = JSON.stringify({ error: { message: 'Loopgate has too many open connections; retry shortly.', type: 'api_error', param: null, code: 'unavailable' } });
 const BUSY_RESPONSE = `HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(BUSY_BODY)}\r\nretry-after: 1\r\nconnection: close\r\n\r\n${BUSY_BODY}`;
+
+/** A thrown value for the log: its stack when it has one. */
+function stackOf(thrown: unknown): string {
+  return thrown instanceof Error ? (thrown.stack ?? String(thrown)) : String(thrown);
+}
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger, store } = options;
@@ -371,7 +377,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return (ctx) => {
       auth.requireMaster(ctx.req.headers);
       ctx.caller = { kind: 'master' };
-      return handler ? handler(ctx) : management.regenerate(ctx, decodeURIComponent(regenerate![1]!));
+      return handler ? handler(ctx) : management.regenerate(ctx, decodePathPart(regenerate![1]!, 'key'));
     };
   }
 
@@ -391,7 +397,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const handler =
       apiRoutes.get(`${method} ${apiPath}`) ??
       (method === 'GET' && apiPath.startsWith('/models/')
-        ? (ctx: RequestContext) => retrieveModel(table.models, ctx, decodeURIComponent(apiPath.slice('/models/'.length)))
+        ? (ctx: RequestContext) => retrieveModel(table.models, ctx, decodePathPart(apiPath.slice('/models/'.length), 'model name'))
         : null);
     if (handler) {
       return (ctx) => {
@@ -448,9 +454,28 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     };
     res.on('close', () => {
       if (!res.writableFinished) signal.abort();
-      done();
+      // Runs on the socket's event, outside the request's scope: a throw here would end the process.
+      try {
+        done();
+      } catch (error) {
+        logger.log('error', 'the request was not accounted', { id: ctx.id, error: stackOf(error) });
+      }
     });
     applyBodyPolicy(req, bodies);
+    // Whatever escapes (it never should) ends this request only: here, and through the process guard.
+    const scope = { id, end: () => endAfterFault(ctx) };
+    await runInRequest(scope, () =>
+      serve(ctx)
+        .catch((error: unknown) => {
+          logger.log('error', 'unhandled', { id: ctx.id, error: stackOf(error) });
+          endAfterFault(ctx);
+        })
+        .finally(done),
+    );
+  }
+
+  async function serve(ctx: RequestContext): Promise<void> {
+    const { req } = ctx;
     const address = req.socket.remoteAddress ?? '';
     try {
       // Before any routing: a page that rebound its own name to this address is refused here.
@@ -472,17 +497,33 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await handler(ctx);
     } catch (thrown) {
       if (thrown instanceof WrongKeyError) throttle.fail(address);
+      answerFailure(ctx, thrown);
+    }
+  }
+
+  /** Says what went wrong in the client's dialect; never throws (if even that fails, the connection is closed). */
+  function answerFailure(ctx: RequestContext, thrown: unknown): void {
+    const { req, res } = ctx;
+    try {
       const error = thrown instanceof StoreUnavailableError ? new GatewayError('unavailable', thrown.message) : toGatewayError(fromStoreError(thrown), ctx.id);
       // The log gets the whole story (stack included); the answer only the request id.
-      if (error.code === 'internal') logger.log('error', 'unhandled', { id: ctx.id, error: thrown instanceof Error ? (thrown.stack ?? String(thrown)) : String(thrown) });
+      if (error.code === 'internal' && !(thrown instanceof GatewayError)) logger.log('error', 'unhandled', { id: ctx.id, error: stackOf(thrown) });
       ctx.failure ??= { code: error.code, message: error.message };
       // A body refused half-way is not read on: the connection closes after the answer.
       if (!req.complete && !res.headersSent) setAnswerHeader(ctx, 'connection', 'close');
       if (!res.headersSent) sendError(ctx, error);
       else res.end();
-    } finally {
-      done();
+    } catch (failed) {
+      logger.log('error', 'the error answer could not be written; the connection was closed', { id: ctx.id, error: stackOf(failed) });
+      res.destroy();
     }
+  }
+
+  /** After a fault no handler caught: a 500 naming the request if nothing was sent yet, else the connection closes. */
+  function endAfterFault(ctx: RequestContext): void {
+    if (ctx.res.writableEnded || ctx.res.destroyed) return;
+    if (ctx.res.headersSent) return void ctx.res.destroy();
+    answerFailure(ctx, toGatewayError(null, ctx.id));
   }
 
   function finish(ctx: RequestContext, started: bigint): void {
@@ -544,7 +585,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     (req, res) => {
       if (connections.isRefused(req.socket)) return;
-      void handle(req, res);
+      handle(req, res).catch((error: unknown) => {
+        logger.log('error', 'unhandled', { error: stackOf(error) });
+        res.destroy();
+      });
     },
   );
   const connections = new ConnectionTracker(server, limits, BUSY_RESPONSE);

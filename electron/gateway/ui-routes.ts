@@ -12,7 +12,7 @@ import type { AuthThrottle } from './auth-throttle.js';
 import type { HostGuard } from './host-guard.js';
 import type { Logger } from '../core/logger.js';
 import { readJsonObject } from './body.js';
-import { sendJson, sendObject, type RequestContext } from './context.js';
+import { decodePathPart, sendJson, sendObject, type RequestContext } from './context.js';
 import { GatewayError } from '../core/errors.js';
 import { timedCache } from '../core/timed-cache.js';
 import type { EventStreams } from './ui-events.js';
@@ -274,7 +274,7 @@ async function serveFile(deps: UiDeps, ctx: RequestContext): Promise<void> {
   if (!deps.uiDir) {
     return sendJson(ctx, 503, JSON.stringify({ error: { message: 'The admin UI has not been built; run `npm run build`.', code: 'unavailable' } }));
   }
-  const relative = decodeURIComponent(ctx.path.slice('/ui/'.length)) || 'index.html';
+  const relative = decodePathPart(ctx.path.slice('/ui/'.length), 'file name') || 'index.html';
   const file = normalize(join(deps.uiDir, relative));
   if (!file.startsWith(deps.uiDir + sep) && file !== deps.uiDir) throw new GatewayError('not_found', 'No such file.');
   const isAsset = extname(file) !== '';

@@ -200,7 +200,8 @@ export class Router {
     const { fallbacks, contextWindowFallbacks, contentPolicyFallbacks, defaultFallbacks } = this.settings;
     const map = kind === 'context_window' ? contextWindowFallbacks : kind === 'content_policy' ? contentPolicyFallbacks : fallbacks;
     const wildcardGroup = this.groups.has(group) ? null : matchPattern(this.patterns, group)?.entry.name;
-    const own = map[group] ?? (wildcardGroup ? map[wildcardGroup] : undefined);
+    // Own entries only: a client's model name may be "constructor".
+    const own = (Object.hasOwn(map, group) ? map[group] : undefined) ?? (wildcardGroup && Object.hasOwn(map, wildcardGroup) ? map[wildcardGroup] : undefined);
     if (own) return own;
     return kind === 'general' ? defaultFallbacks.filter((name) => name !== group) : [];
   }

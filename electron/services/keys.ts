@@ -26,14 +26,26 @@ const modelBudget = z.union([
   z.object({ budget_limit: amount, time_period: durationText.nullable().optional() }).transform((budget) => ({ budget_limit: budget.budget_limit, time_period: budget.time_period ?? null })),
 ]);
 const name = text(MAX_LENGTH.name);
-/** LiteLLM's free-form metadata, as JSON text at most this long. */
-const MAX_METADATA_LENGTH = 65_536;
 const perModelLimit = z.number().int('expected a whole number').nonnegative('expected 0 or more');
 
 /** A caller-chosen secret (LiteLLM's `key` on /key/generate, for moving keys over): LiteLLM's `sk-` form, long enough to guess at no better than ours. */
 const ownSecret = z
   .string()
   .regex(/^sk-[A-Za-z0-9_-]{16,200}$/, 'expected "sk-" followed by at least 16 letters, digits, "-" or "_"');
+
+/** Names and labels a key carries: shown, logged and stored, so each has a bound. */
+const MAX_NAME = 256;
+const boundedName = z.string().max(MAX_NAME, `expected at most ${MAX_NAME} characters`);
+const MAX_LIST = 1_000;
+const MAX_METADATA_BYTES = 16 * 1024;
+
+function fitsMetadataBound(metadata: Record<string, unknown>): boolean {
+  try {
+    return Buffer.byteLength(JSON.stringify(metadata)) <= MAX_METADATA_BYTES;
+  } catch {
+    return false;
+  }
+}
 
 /** Each field's rule. The compiler holds this to the contract: a key field without a rule is an error. */
 const keyPatchShape = {
@@ -42,10 +54,10 @@ const keyPatchShape = {
     .transform((alias) => alias || null)
     .nullable()
     .optional(),
-  userId: name.nullable().optional(),
-  teamId: name.nullable().optional(),
-  models: z.array(name.trim().min(1, 'expected model names')).optional(),
-  aliases: z.record(name, name).optional(),
+  userId: boundedName.nullable().optional(),
+  teamId: boundedName.nullable().optional(),
+  models: z.array(boundedName.trim().min(1, 'expected model names')).max(MAX_LIST).optional(),
+  aliases: z.record(boundedName, boundedName).optional(),
   rpmLimit: optionalLimit,
   tpmLimit: optionalLimit,
   maxParallelRequests: optionalLimit,
@@ -54,14 +66,14 @@ const keyPatchShape = {
   duration: durationText.nullable().optional(),
   blocked: z.boolean().optional(),
   metadata: z
-    .record(name, z.unknown())
-    .refine((metadata) => JSON.stringify(metadata).length <= MAX_METADATA_LENGTH, `expected at most ${MAX_METADATA_LENGTH} characters of JSON`)
+    .record(z.string(), z.unknown())
+    .refine(fitsMetadataBound, `expected at most ${MAX_METADATA_BYTES / 1024} KiB of JSON`)
     .optional(),
-  tags: z.array(name.trim().min(1, 'expected tag names')).optional(),
+  tags: z.array(boundedName.trim().min(1, 'expected tag names')).max(MAX_LIST).optional(),
   softBudget: z.number().nonnegative('expected 0 or more').nullable().optional(),
-  modelMaxBudget: z.record(name, modelBudget).optional(),
-  modelRpmLimit: z.record(name, perModelLimit).optional(),
-  modelTpmLimit: z.record(name, perModelLimit).optional(),
+  modelMaxBudget: z.record(boundedName, modelBudget).optional(),
+  modelRpmLimit: z.record(boundedName, perModelLimit).optional(),
+  modelTpmLimit: z.record(boundedName, perModelLimit).optional(),
 } satisfies { [Field in keyof Required<KeyPatch>]: z.ZodType<KeyPatch[Field]> };
 
 export const keyPatchSchema = z.strictObject(keyPatchShape);

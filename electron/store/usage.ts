@@ -65,6 +65,14 @@ export interface UsageRepository {
   dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]>;
 }
 
+/** The log's model filter lists this many models at most, the busiest: names come from clients, and a flood of them must not make the list huge. */
+const MAX_FACET_MODELS = 200;
+const FACET_MODELS_SQL = `SELECT model FROM spend_daily WHERE day >= ? GROUP BY model ORDER BY SUM(requests) DESC, model LIMIT ${MAX_FACET_MODELS}`;
+
+function byName(rows: ReadonlyArray<{ model: string }>): string[] {
+  return rows.map((row) => row.model).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 export class SqlUsageRepository implements UsageRepository {
   constructor(private readonly db: SqlConnection) {}
 
@@ -78,9 +86,9 @@ export class SqlUsageRepository implements UsageRepository {
   }
 
   async logFacets(fromDay: string): Promise<LogFacetRows> {
-    const models = await this.db.all<{ model: string }>('SELECT DISTINCT model FROM spend_daily WHERE day >= ? ORDER BY model', [fromDay]);
+    const models = await this.db.all<{ model: string }>(FACET_MODELS_SQL, [fromDay]);
     const keys = await this.db.all<{ key_id: string }>('SELECT DISTINCT key_id FROM spend_daily WHERE day >= ? ORDER BY key_id', [fromDay]);
-    return { models: models.map((row) => row.model), keyIds: keys.map((row) => (row.key_id === '' ? null : row.key_id)) };
+    return { models: byName(models), keyIds: keys.map((row) => (row.key_id === '' ? null : row.key_id)) };
   }
 
   dailySpend(filter: { keyId?: string; fromDay?: string; toDay?: string }): Promise<DailySpend[]> {

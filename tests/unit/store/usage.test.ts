@@ -31,6 +31,16 @@ describe.each(STORE_KINDS)('daily spend ($name)', (kind) => {
     expect(await rows({ keyId: 'key_a', fromDay: '', toDay: '' })).toEqual(['2026-11-01 key_a a', '2026-11-01 key_a z']);
     expect(await store.usage.logFacets('2026-12-01')).toEqual({ models: [], keyIds: [] });
   });
+
+  it('the log filter names the busiest 200 models at most, however many names clients sent', async () => {
+    const { store } = await kind.open();
+    const daily = (model: string, requests: number) => ({ day: '2026-11-28', keyId: 'key_a', model, requests, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 });
+    const flood = Array.from({ length: 1_000 }, (_, i) => daily(`junk-${String(i).padStart(4, '0')}`, 1));
+    await store.usage.recordBatch({ daily: [...flood, daily('gpt-4o', 50), daily('claude', 20)], keys: [] });
+    const { models } = await store.usage.logFacets('2026-11-01');
+    expect(models).toHaveLength(200);
+    expect(models.slice(0, 2)).toEqual(['claude', 'gpt-4o']);
+  });
 });
 
 describe('the usage repository suite', () => {
