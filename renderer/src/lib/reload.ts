@@ -1,10 +1,12 @@
 // Lists reload when the core says they changed (shared/events.ts) and when the link comes back,
 // never on their own after a save: the save's `changed` event arrives right after the write (over
 // IPC or the event stream), so a reload of the saver's own would fetch the list twice. Events
-// that come together (a provider deleted with its models says `models` and `providers`) make one
-// reload; one that comes while a reload runs makes one more after it, which sees the change.
+// that come together make one reload; one that comes while a reload runs makes one more after
+// it, which sees the change (a provider deleted with its models says `models`, refreshes the
+// router, then says `providers`: usually two reloads, where there were three).
 import type { ChangedTopic } from '../../../shared/events.js';
 import { connection } from './connection.svelte.js';
+
 
 /** Reloads on these topics and on reconnecting; returns what stops listening. */
 export function reloadOn(topics: readonly ChangedTopic[], reload: () => Promise<unknown>): () => void {
@@ -22,7 +24,8 @@ function coalesced(run: () => Promise<unknown>): () => void {
       .catch(() => undefined)
       .finally(() => (state === 'again' ? wait() : (state = 'idle')));
   };
-  // A macrotask later: events read from one chunk of the stream have all arrived by then.
+  // A macrotask later, no more: events read from one chunk of the stream have all arrived by then,
+  // and a list that waited longer would hold stale versions for the next quick edit to trip on.
   const wait = (): void => {
     state = 'waiting';
     setTimeout(start, 0);
