@@ -15,7 +15,7 @@ export interface LoopgateEvents {
   log: LogEntryView;
   /** Today's totals moved; the usage charts reload (`usage.series`). At most one a second. */
   usage: { today: StatusView['today'] };
-  /** Something a view lists was changed (by the app, the management API or a config import). */
+  /** Something a view lists was changed (by the app, the management API or a config import); `models` and `routing` once the router serves it. */
   changed: { topic: ChangedTopic };
   /** Browser mode only: a sign of life every `intervalMs`; silence for twice that means the gateway is gone. */
   heartbeat: { time: number; intervalMs: number };

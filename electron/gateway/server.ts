@@ -209,6 +209,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       storeChangesOverRedis?.routingChanged();
       return table.refresh();
     },
+    rebuilt: () => table.refresh(),
   };
   const services = createServices({
     store,

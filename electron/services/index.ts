@@ -2,6 +2,7 @@
 // config, read usage) is validated and merged once here. Every adapter — the app's API over IPC
 // and /ui, LiteLLM's management API, the CLI through it — only translates names and shapes.
 import type { ApiHandlers, InstancesView } from '../../shared/api.js';
+import type { ChangedTopic } from '../../shared/events.js';
 import type { Environment, GatewayConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/index.js';
@@ -59,8 +60,12 @@ export function createServices(context: ServiceContext): Services {
   const events = new AppEvents({ status: () => status.get(), logViews: (entries) => usage.views(entries), logger: context.logger });
   // Every change, whichever adapter made it (the app, /key/*, /model/*, an import), reaches the views.
   store.keys.onChange(() => events.changed('keys'));
-  store.deployments.onChange(() => events.changed('models'));
-  store.routing.onChange(() => events.changed('routing'));
+  // Deployments and routing settings are listed as the router has them: said once its rebuild has
+  // the write, so a view reloading on the event never shows what requests do not see yet.
+  // (A failed rebuild is logged where it runs; the views still hear of the write.)
+  const onceRouted = (topic: ChangedTopic) => (): void => void routing.rebuilt().catch(() => undefined).then(() => events.changed(topic));
+  store.deployments.onChange(onceRouted('models'));
+  store.routing.onChange(onceRouted('routing'));
   const routingSettings = new RoutingService({ store, config, routing, clock });
   return {
     keys,

@@ -16,4 +16,6 @@ export interface LiveRouting {
   modelNames(): string[];
   /** Applies the store's deployments and routing settings; resolves once requests see the change. */
   refresh(): Promise<void>;
+  /** Resolves once requests see every change written so far; shares a rebuild under way, tells no other instance. */
+  rebuilt(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import type { Browser, Page } from 'playwright';
+import type { Browser, Page, Request } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { rendererDir } from '../../electron/core/app-info.js';
@@ -254,6 +254,37 @@ describe('the app people trust (issue 11)', () => {
     await banner.getByRole('button', { name: 'Use theirs' }).click();
     await expect.poll(() => edit.getByLabel('Requests / minute').inputValue()).toBe('45');
     await edit.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('fetches a list once per save: on the pushed `changed` event, never again after the save', async () => {
+    const fetched: string[] = [];
+    const count = (request: Request): void => void fetched.push(new URL(request.url()).pathname.replace('/ui/api/', ''));
+    page.on('request', count);
+    try {
+      const row = page.getByRole('row', { name: /^Key trusted/ });
+      await row.getByRole('button', { name: 'Edit' }).click();
+      const edit = page.getByRole('form', { name: 'Edit key' });
+      await edit.getByLabel('Requests / minute').fill('75');
+      fetched.length = 0;
+      await edit.getByRole('button', { name: 'Save' }).click();
+      // Shown promptly: the event comes right after the write.
+      await row.getByText('75 rpm', { exact: false }).waitFor({ timeout: 3_000 });
+      // A reload of the saver's own would have been asked for by now.
+      await page.waitForTimeout(1_000);
+      expect(fetched.filter((method) => method === 'keys.list')).toEqual(['keys.list']);
+
+      await go('Providers');
+      const offline = page.getByRole('article', { name: 'Offline box' });
+      await offline.getByRole('button', { name: 'Edit' }).click();
+      await offline.getByLabel('New API key').fill('sk-down-again');
+      fetched.length = 0;
+      await offline.getByRole('button', { name: 'Save' }).click();
+      await offline.getByText('key ••••gain').waitFor({ timeout: 3_000 });
+      await page.waitForTimeout(1_000);
+      expect(fetched.filter((method) => method === 'providers.list')).toEqual(['providers.list']);
+    } finally {
+      page.off('request', count);
+    }
   });
 
   it('names the keys that name its models before deleting a provider', async () => {

@@ -95,6 +95,31 @@ describe('the event stream', () => {
     expect((await stream.next('status', 3_000)).counts.keys).toBeGreaterThanOrEqual(1);
   });
 
+  it('says models and routing changed once requests see the change: a view reloading on the event lists it', async () => {
+    const { api, events: appEvents } = gw.gateway;
+    let started!: () => void;
+    const ready = new Promise<void>((resolve) => (started = resolve));
+    // Read the moment each event goes out, as a view's reload would.
+    const reads: Record<'models' | 'routing', Array<Promise<Array<{ name: string; aliases: string[] }>>>> = { models: [], routing: [] };
+    const stop = appEvents.subscribe((message) => {
+      if (message.event === 'status') started();
+      if (message.event === 'changed' && (message.data.topic === 'models' || message.data.topic === 'routing')) reads[message.data.topic].push(Promise.resolve(api['models.groups']({})));
+    });
+    try {
+      await ready;
+      const provider = await api['providers.create']({ name: 'Routed', family: 'openai', apiBase: upstream.apiBase, apiKey: 'sk-x' });
+      await api['models.add']({ providerId: provider.id, upstreamModel: 'gpt-4o-mini', modelName: 'pushed-group' });
+      expect(reads.models).toHaveLength(1);
+      expect((await reads.models[0]!).map((group) => group.name)).toContain('pushed-group');
+      const routing = await api['routing.get']({});
+      await api['routing.update']({ ...routing, modelGroupAlias: { quick: { model: 'pushed-group', hidden: false } }, version: routing.version });
+      expect(reads.routing).toHaveLength(1);
+      expect((await reads.routing[0]!).find((group) => group.name === 'pushed-group')?.aliases).toEqual(['quick']);
+    } finally {
+      stop();
+    }
+  });
+
   it('sends heartbeats, so a page can tell a dead gateway from a quiet one', async () => {
     const stream = await events(await signIn(gw.url));
     const beat = await stream.next('heartbeat', HEARTBEAT_MS * 10);

@@ -1,12 +1,15 @@
 // The Keys view's state: the page of keys, the one being edited, a conflict with someone
 // else's edit, and the actions (errors become toasts; a stale version becomes a conflict to act on).
+// The list reloads on the core's `changed: keys`, which every save brings.
 import type { KeyPatch, KeyView } from '../../../shared/api.js';
 import type { KeyStatus } from '../../../shared/keys.js';
 import type { ConflictField } from '../components/ConflictBanner.svelte';
-import { ApiError, call } from './api.js';
+import { call } from './api.js';
 import { app } from './app.svelte.js';
 import { confirmation } from './confirm.svelte.js';
 import { money, plural } from './format.js';
+import { reloadOn } from './reload.js';
+import { VersionedSave, type Conflict } from './versioned-save.svelte.js';
 
 const PAGE_SIZE = 10;
 
@@ -35,20 +38,28 @@ class KeysState {
   loaded = $state(false);
   secret = $state<{ value: string; alias: string } | null>(null);
   editing = $state<KeyView | null>(null);
-  /** Someone else's version of the key being edited, with what this person tried to save. */
-  conflict = $state<{ theirs: KeyView; mine: KeyPatch | null } | null>(null);
+  /** Saves under the version read; a conflict is someone else's version with what this person tried (mine over theirs). */
+  readonly saves = new VersionedSave<KeyView, KeyPatch>({ fields: FIELDS, apply: (theirs, mine) => ({ ...theirs, ...mine }) as KeyView });
   /** Configured model groups and aliases, for the allowed-models picker. */
   known = $state<string[]>([]);
 
   pages = $derived(Math.max(1, Math.ceil(this.total / PAGE_SIZE)));
 
-  conflictFields = $derived.by((): ConflictField[] | undefined => {
-    const conflict = this.conflict;
-    if (!conflict?.mine) return undefined;
-    // What saving mine would make of their version: their key with my fields over it.
-    const mine = { ...conflict.theirs, ...conflict.mine } as KeyView;
-    return FIELDS.map((field) => ({ label: field.label, theirs: field.read(conflict.theirs), mine: field.read(mine) })).filter((row) => row.theirs !== row.mine);
-  });
+  get conflict(): Conflict<KeyView, KeyPatch> | null {
+    return this.saves.conflict;
+  }
+
+  get conflictFields(): ConflictField[] | undefined {
+    return this.saves.fields;
+  }
+
+  /** Loads the page and the model names, then follows the core's changes; returns the stop. */
+  watch(): () => void {
+    void this.load();
+    void this.loadKnown();
+    const stops = [reloadOn(['keys'], () => this.load()), reloadOn(['models', 'routing'], () => this.loadKnown())];
+    return () => stops.forEach((stop) => stop());
+  }
 
   async load(): Promise<void> {
     try {
@@ -75,8 +86,11 @@ class KeysState {
     try {
       const created = await call('keys.create', patch);
       this.secret = { value: created.secret, alias: created.key.keyAlias ?? created.key.keyPrefix };
-      this.page = 1;
-      await this.load();
+      // The new key heads the first page; the list itself reloads on the key's `changed` event.
+      if (this.page !== 1) {
+        this.page = 1;
+        await this.load();
+      }
       return true;
     } catch (error) {
       app.fail(error);
@@ -86,32 +100,18 @@ class KeysState {
 
   edit(key: KeyView | null): void {
     this.editing = key;
-    this.conflict = null;
-  }
-
-  /** A stale version means someone else changed the key first: show both, never overwrite. */
-  private async guarded(action: () => Promise<unknown>, mine: KeyPatch | null = null): Promise<boolean> {
-    try {
-      await action();
-      this.conflict = null;
-      await this.load();
-      return true;
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'conflict') this.conflict = { theirs: error.data.current as KeyView, mine };
-      else app.fail(error);
-      return false;
-    }
+    this.saves.clear();
   }
 
   setActive(key: KeyView, active: boolean): Promise<boolean> {
-    return this.guarded(async () => {
+    return this.saves.run(async () => {
       await call('keys.setActive', { id: key.id, active, version: key.version });
       app.say(active ? `Restored ${keyName(key)}.` : `Revoked ${keyName(key)}: it stops working now.`);
     });
   }
 
   save(key: KeyView, patch: KeyPatch): Promise<boolean> {
-    return this.guarded(async () => {
+    return this.saves.run(async () => {
       await call('keys.update', { ...patch, id: key.id, version: key.version });
       this.editing = null;
       app.say('Saved.');
@@ -120,8 +120,8 @@ class KeysState {
 
   /** Takes their version: the form opens again on it. */
   async useTheirs(): Promise<void> {
-    if (this.conflict && this.editing) this.editing = this.conflict.theirs;
-    this.conflict = null;
+    const theirs = this.saves.takeTheirs();
+    if (theirs && this.editing) this.editing = theirs;
     await this.load();
   }
 
@@ -153,7 +153,7 @@ class KeysState {
       confirmLabel: 'Delete key',
     });
     if (!sure) return;
-    if (await this.guarded(() => call('keys.delete', { id: key.id }))) app.say(`Deleted ${keyName(key)}.`);
+    if (await this.saves.run(() => call('keys.delete', { id: key.id }))) app.say(`Deleted ${keyName(key)}.`);
   }
 }
 

@@ -1,8 +1,9 @@
 // The request log's retention as the Logs view edits it: days and a size cap, checked here as
 // the service checks them, saved with the version read (a stale one shows the current values).
 import type { LogRetentionView } from '../../../shared/api.js';
-import { ApiError, call } from './api.js';
+import { call } from './api.js';
 import { app } from './app.svelte.js';
+import { VersionedSave } from './versioned-save.svelte.js';
 
 const SOURCE = { app: 'set in the app', 'config file': 'from the config file', defaults: 'the defaults' } as const;
 
@@ -11,6 +12,7 @@ class LogRetentionState {
   days = $state('');
   maxMegabytes = $state('');
   saving = $state(false);
+  private readonly saves = new VersionedSave<LogRetentionView>();
 
   readonly daysError = $derived(checkNumber(this.days, 1 / 24, 3650, 'days', false));
   readonly sizeError = $derived(checkNumber(this.maxMegabytes, 10, 1_000_000, 'MB', true));
@@ -33,17 +35,18 @@ class LogRetentionState {
 
   async save(): Promise<void> {
     if (!this.current || this.daysError || this.sizeError) return;
+    const { version } = this.current;
     this.saving = true;
-    try {
-      this.show(await call('logs.setRetention', { days: Number(this.days), maxMegabytes: Number(this.maxMegabytes), version: this.current.version }));
+    const saved = await this.saves.run(async () => {
+      this.show(await call('logs.setRetention', { days: Number(this.days), maxMegabytes: Number(this.maxMegabytes), version }));
       app.say('Log retention saved and applied.');
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'conflict' && error.data.current) {
-        this.show(error.data.current as LogRetentionView);
-        app.fail(new Error('Someone else changed log retention first; their values are shown now.'));
-      } else app.fail(error);
-    } finally {
-      this.saving = false;
+    });
+    this.saving = false;
+    // Two numbers need no side-by-side: theirs are shown, and a toast says so.
+    const theirs = saved ? null : this.saves.takeTheirs();
+    if (theirs) {
+      this.show(theirs);
+      app.fail(new Error('Someone else changed log retention first; their values are shown now.'));
     }
   }
 

@@ -1,11 +1,13 @@
 // Model groups as the router sees them right now, and every edit to them. Deployment edits name
 // the version they read: a stale one is shown as a conflict, never written over; other errors
-// become toasts. One instance.
+// become toasts. The groups reload on the core's `changed` events, which every edit brings. One instance.
 import type { ApiResponse, DeploymentSettings, DeploymentView, ModelGroupView, ProviderView } from '../../../shared/api.js';
-import { ApiError, call } from './api.js';
+import { call } from './api.js';
 import { app } from './app.svelte.js';
 import { byPriority } from './deployments.js';
+import { reloadOn } from './reload.js';
 import { routingSettings } from './routing-settings.svelte.js';
+import { VersionedSave } from './versioned-save.svelte.js';
 
 /** How often live state (cooldowns, errors, latency) is refreshed while the view is open. */
 const POLL_MS = 4000;
@@ -24,13 +26,18 @@ class ModelGroups {
   groups = $state<ModelGroupView[]>([]);
   providers = $state<ProviderView[]>([]);
   loaded = $state(false);
-  /** The current row of a deployment someone else changed first. */
-  conflict = $state<DeploymentView | null>(null);
+  /** Deployment edits, under the version read. */
+  private readonly saves = new VersionedSave<DeploymentView>();
   /** Group names, for pickers (fallbacks, aliases). */
   readonly names = $derived([...new Set(this.groups.map((group) => group.name))].sort());
   /** Providers made in the app: the ones a deployment can be added on. */
   readonly editableProviders = $derived(this.providers.filter((provider) => !provider.readOnly));
   private polling: ReturnType<typeof setInterval> | null = null;
+
+  /** The current row of a deployment someone else changed first. */
+  get conflict(): DeploymentView | null {
+    return this.saves.conflict?.theirs ?? null;
+  }
 
   async load(): Promise<void> {
     try {
@@ -41,11 +48,13 @@ class ModelGroups {
     this.loaded = true;
   }
 
-  /** Keeps live state fresh while a view shows it; returns the stop. */
+  /** Keeps groups and live state fresh while a view shows them; returns the stop. */
   watch(): () => void {
     void this.load();
     this.polling ??= setInterval(() => void this.refreshLive(), POLL_MS);
+    const stopReloading = reloadOn(['models', 'providers'], () => this.load());
     return () => {
+      stopReloading();
       if (this.polling) clearInterval(this.polling);
       this.polling = null;
     };
@@ -59,7 +68,7 @@ class ModelGroups {
 
   /** Saves one deployment's edit under the version it was read at. */
   update(deployment: DeploymentView, change: DeploymentChange): Promise<boolean> {
-    return this.guarded(() => call('models.update', { id: deployment.id, version: deployment.version, ...change }), true);
+    return this.saves.run(() => call('models.update', { id: deployment.id, version: deployment.version, ...change }));
   }
 
   /** Moves a deployment one place earlier or later; every app deployment then gets its place as its order. */
@@ -69,20 +78,20 @@ class ModelGroups {
     const to = from + step;
     if (from < 0 || to < 0 || to >= sequence.length) return false;
     [sequence[from], sequence[to]] = [sequence[to]!, sequence[from]!];
-    return this.guarded(async () => {
+    return this.saves.run(async () => {
       for (const [index, each] of sequence.entries()) {
         if (each.settings.order !== index + 1) await call('models.update', { id: each.id, version: each.version, settings: { order: index + 1 } });
       }
-    }, true);
+    });
   }
 
   /** Clears every order in a group: its deployments share the traffic again. */
   balance(group: ModelGroupView): Promise<boolean> {
-    return this.guarded(async () => {
+    return this.saves.run(async () => {
       for (const each of appDeployments(group)) {
         if (each.settings.order !== null) await call('models.update', { id: each.id, version: each.version, settings: { order: null } });
       }
-    }, true);
+    });
   }
 
   add(modelName: string, providerId: string, upstreamModel: string): Promise<boolean> {
@@ -129,22 +138,19 @@ class ModelGroups {
   }
 
   async reloadAfterConflict(): Promise<void> {
-    this.conflict = null;
+    this.saves.clear();
     await this.load();
   }
 
-  /** Runs an edit, then reloads; on a deployment edit (versioned), a stale version keeps the other edit and says so. */
-  private async guarded(action: () => Promise<unknown>, versioned = false): Promise<boolean> {
+  /** Runs an unversioned edit: errors become toasts. */
+  private async guarded(action: () => Promise<unknown>): Promise<boolean> {
     try {
       await action();
-      this.conflict = null;
+      this.saves.clear();
       return true;
     } catch (error) {
-      if (versioned && error instanceof ApiError && error.code === 'conflict') this.conflict = error.data.current as DeploymentView;
-      else app.fail(error);
+      app.fail(error);
       return false;
-    } finally {
-      await this.load();
     }
   }
 

@@ -1,9 +1,10 @@
 // The routing settings and the form's draft of them. A save names the version it read: a stale
 // one keeps the draft and shows whose settings are current; other errors become toasts. One instance.
 import type { RoutingView } from '../../../shared/api.js';
-import { ApiError, call } from './api.js';
+import { call } from './api.js';
 import { app } from './app.svelte.js';
 import { draftErrors, draftOf, settingsOf, type RoutingDraft } from './routing-draft.js';
+import { VersionedSave } from './versioned-save.svelte.js';
 
 class RoutingSettingsState {
   view = $state<RoutingView | null>(null);
@@ -11,12 +12,16 @@ class RoutingSettingsState {
   /** Set by the first save: from then on every error shows, rows included. */
   tried = $state(false);
   saving = $state(false);
-  /** The current settings, when someone else saved first. */
-  conflict = $state<RoutingView | null>(null);
+  private readonly saves = new VersionedSave<RoutingView>();
   readonly errors = $derived(this.draft ? draftErrors(this.draft) : {});
   readonly dirty = $derived(this.view !== null && this.draft !== null && JSON.stringify(this.draft) !== JSON.stringify(draftOf(this.view)));
   /** The config file's settings are in force: shown, not edited here until copied. */
   readonly readOnly = $derived(this.view?.source === 'config file');
+
+  /** The current settings, when someone else saved first. */
+  get conflict(): RoutingView | null {
+    return this.saves.conflict?.theirs ?? null;
+  }
 
   async load(): Promise<void> {
     try {
@@ -38,13 +43,10 @@ class RoutingSettingsState {
     if (Object.keys(this.errors).length > 0) return false;
     this.saving = true;
     try {
-      this.show(await call('routing.update', { ...settingsOf(draft), version: view.version }));
-      app.say('Routing saved. New requests use it now.');
-      return true;
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'conflict') this.conflict = error.data.current as RoutingView;
-      else app.fail(error);
-      return false;
+      return await this.saves.run(async () => {
+        this.show(await call('routing.update', { ...settingsOf(draft), version: view.version }));
+        app.say('Routing saved. New requests use it now.');
+      });
     } finally {
       this.saving = false;
     }
@@ -56,7 +58,8 @@ class RoutingSettingsState {
 
   /** After a conflict: the current settings replace the draft. */
   reloadAfterConflict(): void {
-    if (this.conflict) this.show(this.conflict);
+    const theirs = this.saves.takeTheirs();
+    if (theirs) this.show(theirs);
   }
 
   async copyFromConfig(): Promise<void> {
@@ -72,7 +75,7 @@ class RoutingSettingsState {
     this.view = view;
     this.draft = draftOf(view);
     this.tried = false;
-    this.conflict = null;
+    this.saves.clear();
   }
 }
 
