@@ -72,6 +72,48 @@ module.exports = {
       { path: SHELL },
     ),
     forbid(
+      'only-shell-imports-app',
+      'app/ is "the composition root: builds store, services, router, Redis, gateway ... once"; "shell and CLI → app (composition) → gateway → services": nothing it builds imports it back.',
+      { path: '^electron/(gateway|services|router|dialects|providers|mcp|store|config|core)/' },
+      { path: '^electron/app/' },
+    ),
+    forbid(
+      'gateway-admin-and-inference-apart',
+      'Inside gateway/: "admin/ and inference/ never import each other" (the LiteLLM and /ui APIs are thin adapters over services/, the proxy pipeline is its own).',
+      { path: '^electron/gateway/admin/' },
+      { path: '^electron/gateway/inference/' },
+    ),
+    forbid(
+      'gateway-inference-and-admin-apart',
+      'Inside gateway/: "admin/ and inference/ never import each other".',
+      { path: '^electron/gateway/inference/' },
+      { path: '^electron/gateway/admin/' },
+    ),
+    forbid(
+      'gateway-accounting-knows-no-http',
+      'Inside gateway/: "access/ and accounting/ know nothing of HTTP": accounting/ (usage, spend, request log writes) uses neither the HTTP edge nor the routes above it.',
+      { path: '^electron/gateway/accounting/' },
+      { path: '^electron/gateway/(http|inference|admin)/' },
+    ),
+    forbid(
+      'gateway-access-below-the-routes',
+      'Inside gateway/: access/ (authentication, throttling, limits, budgets, admission) sits below the routes that use it: never inference/ or admin/.',
+      { path: '^electron/gateway/access/' },
+      { path: '^electron/gateway/(inference|admin)/' },
+    ),
+    forbid(
+      'gateway-redis-below-the-routes',
+      'Inside gateway/: redis/ (what several instances share) serves access/, accounting/ and the routes; it never imports the HTTP edge or the admin routes (it implements the answer cache\'s shared side, inference/cache.ts, and nothing else of inference/).',
+      { path: '^electron/gateway/redis/' },
+      { path: '^electron/gateway/(http|admin)/|^electron/gateway/inference/(?!cache\\.ts$)' },
+    ),
+    forbid(
+      'gateway-http-dispatches',
+      'Inside gateway/: "http/ dispatches to the others", so nothing else imports its listener (server.ts); the request context and body helpers are shared.',
+      { path: '^electron/gateway/(inference|access|accounting|admin|redis)/' },
+      { path: '^electron/gateway/http/server\\.ts$' },
+    ),
+    forbid(
       'electron-code-not-to-renderer-or-tests',
       '"Folder = where it runs": electron/ (Node) never loads renderer/ (DOM) code, and shipped code never loads tests/.',
       { path: '^(electron|shared)/' },

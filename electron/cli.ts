@@ -12,7 +12,7 @@ import { DataDirLockedError } from './store/files.js';
 import { DataKeyWrappedError, WRAPPED_DATA_KEY_FILE } from './store/secrets.js';
 import { BatchedJsonLogger } from './core/logger.js';
 import { guardProcess } from './core/request-scope.js';
-import { startGateway } from './gateway/start.js';
+import { startGateway } from './app/start.js';
 import { importSqlJsStore } from './store/pg/import.js';
 
 const USAGE = `Usage:

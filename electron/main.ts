@@ -3,7 +3,7 @@
 import * as electron from 'electron';
 import { fileURLToPath } from 'node:url';
 import { guardProcess } from './core/request-scope.js';
-import { startGateway } from './gateway/start.js';
+import { startGateway } from './app/start.js';
 import { DesktopShell } from './shell/lifecycle.js';
 import { trayIconFile } from './shell/tray.js';
 import { isTrayShown } from './shell/tray-availability.js';

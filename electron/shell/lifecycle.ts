@@ -4,7 +4,7 @@
 import type { Environment } from '../config/index.js';
 import { defaultDataDir } from '../config/data-dir.js';
 import { BatchedJsonLogger } from '../core/logger.js';
-import type { StartedGateway, StartOptions } from '../gateway/start.js';
+import type { StartedGateway, StartOptions } from '../app/start.js';
 import { bindApi, bindEvents } from '../ipc.js';
 import { isAppUrl } from '../window-options.js';
 import { appSettings, type AppSettings } from './app-args.js';

@@ -14,7 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { rendererDir } from '../../electron/core/app-info.js';
 import { parseConfigText } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
-import { createGateway, type Gateway } from '../../electron/gateway/server.js';
+import { createGateway, type Gateway } from '../../electron/gateway/http/server.js';
 import { openStore, type Store } from '../../electron/store/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';

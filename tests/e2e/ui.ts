@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { rendererDir } from '../../electron/core/app-info.js';
 import { loadConfigFile } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
-import { createGateway, type Gateway } from '../../electron/gateway/server.js';
+import { createGateway, type Gateway } from '../../electron/gateway/http/server.js';
 import { openStore } from '../../electron/store/index.js';
 import { PROJECT_ROOT, tempDir, writeConfig } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';

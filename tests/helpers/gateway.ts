@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { rendererDir } from '../../electron/core/app-info.js';
 import { parseConfigText, type GatewayConfig } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
-import { createGateway, type Gateway, type GatewayOptions } from '../../electron/gateway/server.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../electron/gateway/http/server.js';
 import { openConfiguredStore, type Store } from '../../electron/store/index.js';
 import { tempDir } from './cli.js';
 

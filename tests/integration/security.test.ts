@@ -4,7 +4,7 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../../electron/gateway/start.js';
+import { startGateway } from '../../electron/app/start.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway, type TestGatewayOptions } from '../helpers/gateway.js';

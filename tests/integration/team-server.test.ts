@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../../electron/core/logger.js';
-import { startGateway } from '../../electron/gateway/start.js';
+import { startGateway } from '../../electron/app/start.js';
 import { hashKey } from '../../electron/services/key-secrets.js';
 import { utcDay } from '../../electron/store/utc-day.js';
 import { tempDir } from '../helpers/cli.js';

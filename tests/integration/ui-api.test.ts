@@ -2,7 +2,7 @@
 // loopback client gets from the master key or a one-time link.
 import type { IncomingMessage } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopback } from '../../electron/gateway/ui-routes.js';
+import { isLoopback } from '../../electron/gateway/admin/ui-api.js';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 
 let gw: TestGateway;

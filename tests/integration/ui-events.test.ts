@@ -2,7 +2,7 @@
 // session's end said on the stream; sign-out; a slow reader kept to a bounded queue.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_QUEUED_LOGS } from '../../electron/gateway/ui-events.js';
+import { MAX_QUEUED_LOGS } from '../../electron/gateway/admin/ui-events.js';
 import type { RequestLogEntry } from '../../electron/store/request-log.js';
 import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';

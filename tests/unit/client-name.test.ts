@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientName } from '../../electron/gateway/client-name.js';
+import { clientName } from '../../electron/gateway/accounting/client-name.js';
 
 describe('the tool named from a User-Agent', () => {
   it('knows the coding tools and SDKs people point at Loopgate, and keeps an unknown one short', () => {

@@ -3,7 +3,7 @@
 import { validateHeaderValue } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { headerValue } from '../../electron/gateway/context.js';
+import { headerValue } from '../../electron/gateway/http/context.js';
 
 describe('headerValue', () => {
   it('any text becomes a value Node writes, and decodes back to the text', () => {

@@ -4,7 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../electron/config/index.js';
 import type { DeploymentConfig } from '../../electron/core/deployment.js';
-import { RoutingTable } from '../../electron/gateway/routing-table.js';
+import { RoutingTable } from '../../electron/gateway/inference/routing-table.js';
 import { mergeRouting, type EffectiveRouting } from '../../electron/services/effective-routing.js';
 import { defaultDeploymentSettings } from '../../electron/store/deployments.js';
 

@@ -4,8 +4,8 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../electron/core/chat.js';
 import { ConversationStore } from '../../electron/dialects/responses/conversations.js';
-import { ResponseCache, type CachedResponse } from '../../electron/gateway/cache.js';
-import { UiSessions } from '../../electron/gateway/ui-routes.js';
+import { ResponseCache, type CachedResponse } from '../../electron/gateway/inference/cache.js';
+import { UiSessions } from '../../electron/gateway/admin/ui-api.js';
 
 const MINUTE = 60_000;
 

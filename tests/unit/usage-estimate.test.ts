@@ -2,7 +2,7 @@
 // events, scaled by length when only the start of a long stream was kept.
 import { describe, expect, it } from 'vitest';
 import { sseEvent } from '../../electron/core/sse.js';
-import { cutShort, SentStream } from '../../electron/gateway/usage-estimate.js';
+import { cutShort, SentStream } from '../../electron/gateway/inference/usage-estimate.js';
 
 /** `words` words of reply, one event each, in a dialect's event shape. */
 function sent(event: (piece: string) => unknown, words = 100): SentStream {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../../electron/core/logger.js';
-import { StoreWriteQueue } from '../../electron/gateway/write-queue.js';
+import { StoreWriteQueue } from '../../electron/gateway/accounting/write-queue.js';
 import type { Store } from '../../electron/store/store.js';
 import type { UsageBatch } from '../../electron/store/usage.js';
 import { logRow } from '../helpers/store.js';

@@ -1,7 +1,7 @@
 // The response cache in Redis, so an answer one instance cached is served by every other: the
 // same entry (body or stream chunks, usage) as JSON under its cache key, expiring with its TTL.
 // A Redis failure is a miss; the instance's own in-memory cache still answers what it holds.
-import type { CachedResponse, SharedCacheStore } from '../cache.js';
+import type { CachedResponse, SharedCacheStore } from '../inference/cache.js';
 import type { RedisLink } from './connection.js';
 
 const PREFIX = 'loopgate:cache:';

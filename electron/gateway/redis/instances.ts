@@ -2,7 +2,7 @@
 // enforces, and a set naming the instances so listing never scans the keyspace (the response
 // cache may hold many keys). An id whose key has expired is dropped from the set when read.
 // Ages come from each key's remaining lifetime (PTTL), so no two machines' clocks are compared.
-import { instanceRecordSchema, type InstanceRecord, type InstanceRegistry } from '../instances.js';
+import { instanceRecordSchema, type InstanceRecord, type InstanceRegistry } from './heartbeat.js';
 import type { RedisLink } from './connection.js';
 
 const INDEX = 'loopgate:instances';

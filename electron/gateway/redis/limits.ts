@@ -8,7 +8,7 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import { GatewayError } from '../../core/errors.js';
-import type { Admission, KeyLimits, SharedRateLimits } from '../limits.js';
+import type { Admission, KeyLimits, SharedRateLimits } from '../access/limits.js';
 import { RedisSpend } from './spend.js';
 import type { RedisLink } from './connection.js';
 

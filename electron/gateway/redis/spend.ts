@@ -7,7 +7,7 @@
 // store's, plus what it served). While Redis is away each instance checks what it has seen
 // itself, as on a laptop (budgets.ts).
 import type { Redis } from 'ioredis';
-import type { BudgetedKey, SharedSpend, SpendHold } from '../budgets.js';
+import type { BudgetedKey, SharedSpend, SpendHold } from '../access/budgets.js';
 import type { RedisLink } from './connection.js';
 
 const PREFIX = 'loopgate:spend';

@@ -1,0 +1,206 @@
+// What a virtual key may do, checked before anything goes upstream: allowed models (403),
+// budgets (budget_exceeded, budgets.ts), then rate limits (429). The master key is not limited.
+import { setAnswerHeader, type RequestContext } from '../http/context.js';
+import type { BudgetTarget, Budgets } from './budgets.js';
+import { GatewayError } from '../../core/errors.js';
+import { compilePattern, isPattern, WILDCARD, type ModelPattern } from '../../core/model-names.js';
+import type { Logger } from '../../core/logger.js';
+import type { Admission, KeyLimits, RateLimiter, SharedRateLimits } from './limits.js';
+import type { RequestFallbacks } from '../../router/attempts.js';
+import type { FallbackKind, Router } from '../../router/index.js';
+import type { LiveKey } from './virtual-keys.js';
+
+/** LiteLLM's spellings for "no restriction" in a key's model list. */
+const ALL_MODELS = new Set(['all-proxy-models', WILDCARD]);
+
+/** Compiled once per pattern a key names (patterns are the admin's, so the set stays small). */
+const keyPatterns = new Map<string, ModelPattern>();
+function keyPattern(entry: string): ModelPattern {
+  let pattern = keyPatterns.get(entry);
+  if (!pattern) keyPatterns.set(entry, (pattern = compilePattern(entry)));
+  return pattern;
+}
+
+/** As LiteLLM reads a key's models: a name, "*" or "all-proxy-models" for all, or a pattern such as "openai/*". */
+export function modelAllowed(allowed: readonly string[], model: string): boolean {
+  if (allowed.length === 0) return true;
+  for (const entry of allowed) {
+    if (entry === model || ALL_MODELS.has(entry)) return true;
+    if (isPattern(entry) && keyPattern(entry).match(model) !== null) return true;
+  }
+  return false;
+}
+
+/** A key's per-model entry for a client's name: its own entries only (a model "constructor" is not Object's). */
+function entry<T>(settings: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(settings, name) ? settings[name] : undefined;
+}
+
+/** 403 unless the key may use `model` by name or by what its own alias points the name at. */
+export function requireModelAllowed(key: LiveKey, model: string): void {
+  const target = entry(key.aliases, model);
+  if (!modelAllowed(key.models, model) && !(target !== undefined && modelAllowed(key.models, target))) {
+    throw new GatewayError('permission', `This key may not use the model "${model}". Allowed: ${key.models.join(', ')}.`, { param: 'model' });
+  }
+}
+
+/** The model group a key's own alias points a name at (LiteLLM's per-key `aliases`), if any. */
+export function keyAlias(ctx: RequestContext, model: string): string | null {
+  const caller = ctx.caller;
+  return caller?.kind === 'virtual' ? (entry(caller.key.aliases, model) ?? null) : null;
+}
+
+/**
+ * A request's own fallbacks, checked before anything goes upstream: each must be a model this
+ * gateway routes (404) and, for a virtual key, one the key may use (403) — a request cannot
+ * reach a model through `fallbacks` that it could not ask for by name. Key aliases apply.
+ */
+export function admitFallbacks(ctx: RequestContext, router: Router, requested: Record<FallbackKind, string[] | null>): RequestFallbacks {
+  const caller = ctx.caller;
+  const resolved: RequestFallbacks = {};
+  for (const kind of Object.keys(requested) as FallbackKind[]) {
+    const names = requested[kind];
+    if (names === null) continue;
+    const param = kind === 'general' ? 'fallbacks' : `${kind}_fallbacks`;
+    resolved[kind] = names.map((name) => {
+      const target = keyAlias(ctx, name) ?? name;
+      if (caller?.kind === 'virtual' && !modelAllowed(caller.key.models, name) && !modelAllowed(caller.key.models, target)) {
+        throw new GatewayError('permission', `This key may not use the fallback model "${name}". Allowed: ${caller.key.models.join(', ')}.`, { param });
+      }
+      try {
+        return router.resolve(target);
+      } catch (error) {
+        if (error instanceof GatewayError) throw new GatewayError(error.code, `${param}: ${error.message}`, { param });
+        throw error;
+      }
+    });
+  }
+  return resolved;
+}
+
+/**
+ * The per-model setting for the request: by the name asked for, the key's alias target, the
+ * model group it resolved to, else any other name of that group (a global alias), so no alias
+ * escapes a limit set under another name of the same model.
+ */
+function perModel<T>(settings: Record<string, T>, names: ModelNames, key: LiveKey, router: AdmissionDeps['router']): T | undefined {
+  const target = entry(key.aliases, names.model);
+  const direct = entry(settings, names.model) ?? (target !== undefined ? entry(settings, target) : undefined) ?? entry(settings, names.group);
+  if (direct !== undefined) return direct;
+  for (const name of Object.keys(settings)) {
+    if (resolvesTo(router, entry(key.aliases, name) ?? name) === names.group) return settings[name];
+  }
+  return undefined;
+}
+
+function resolvesTo(router: AdmissionDeps['router'], name: string): string | null {
+  try {
+    return router.resolve(name);
+  } catch {
+    return null;
+  }
+}
+
+/** The name a client asked for (what errors say) and the model group it resolved to (what per-model limits count, whatever alias named it). */
+export interface ModelNames {
+  model: string;
+  group: string;
+}
+
+export interface AdmissionDeps {
+  router: { resolve(model: string): string };
+  limiter: RateLimiter;
+  budgets: Budgets;
+  logger?: Logger;
+}
+
+/** Keys whose soft budget has been reported crossed, so the log says it once per crossing. */
+const softBudgetWarned = new WeakSet<LiveKey>();
+
+/**
+ * Admits a request or throws. A budgeted key's request first holds its estimated cost (given
+ * by `estimate`, computed only then) until it ends; see budgets.ts.
+ */
+export function admit(ctx: RequestContext, names: ModelNames, deps: AdmissionDeps, estimate: () => Promise<number>): void | Promise<void> {
+  const caller = ctx.caller;
+  if (!caller || caller.kind === 'master') return;
+  const key = caller.key;
+  const { model } = names;
+  requireModelAllowed(key, model);
+  const budget: BudgetTarget = { name: model, group: names.group, budget: perModel(key.modelMaxBudget, names, key, deps.router) };
+  const limits: KeyLimits = {
+    rpmLimit: perModel(key.modelRpmLimit, names, key, deps.router) ?? null,
+    tpmLimit: perModel(key.modelTpmLimit, names, key, deps.router) ?? null,
+    maxParallelRequests: null,
+  };
+  if (!deps.budgets.applies(key, budget)) {
+    ctx.reservation = deps.budgets.unbudgeted(key, names.group);
+    return admitLimits(ctx, key, names, limits, deps);
+  }
+  return (async () => {
+    const cost = await estimate();
+    ctx.reservation = await deps.budgets.reserve(key, budget, cost);
+    await admitLimits(ctx, key, names, limits, deps);
+  })();
+}
+
+/** The soft budget's warning, then rate limits: in memory, or counted in Redis (answering later). */
+function admitLimits(ctx: RequestContext, key: LiveKey, names: ModelNames, modelLimits: KeyLimits, { limiter, logger }: AdmissionDeps): void | Promise<void> {
+  if (key.softBudget !== null && key.spend >= key.softBudget) {
+    if (!softBudgetWarned.has(key)) {
+      softBudgetWarned.add(key);
+      logger?.log('warn', `Key ${key.keyAlias ?? key.id} crossed its soft budget: $${key.spend.toFixed(6)} of $${key.softBudget}`, { key: key.id, spend: key.spend, soft_budget: key.softBudget });
+    }
+    setAnswerHeader(ctx, 'x-litellm-key-soft-budget-exceeded', 'true');
+  } else softBudgetWarned.delete(key);
+  const perModelLimits = modelLimits.rpmLimit !== null || modelLimits.tpmLimit !== null ? modelLimits : null;
+  if (limiter.shared) return admitShared(ctx, key, names, perModelLimits, limiter, limiter.shared);
+  const who = `This key, for "${names.model}",`;
+  const forModel = perModelLimits ? limiter.admit(`${key.id}\u0000${names.group}`, perModelLimits, who) : null;
+  let admission;
+  try {
+    admission = limiter.admit(key.id, key);
+  } catch (error) {
+    forModel?.release(0);
+    throw error;
+  }
+  hold(ctx, admission, forModel);
+}
+
+/**
+ * The same limits counted in Redis, across instances. They are keyed by the key's hash, which
+ * is the same on every instance even where each has its own store (a key created with the same
+ * secret on each); the in-memory fallback keeps using the id.
+ */
+async function admitShared(ctx: RequestContext, key: LiveKey, names: ModelNames, modelLimits: KeyLimits | null, limiter: RateLimiter, shared: SharedRateLimits): Promise<void> {
+  const who = `This key, for "${names.model}",`;
+  const forModel = modelLimits
+    ? await shared.admit(`${key.keyHash}:${names.group}`, modelLimits, who, () => limiter.admit(`${key.id}\u0000${names.group}`, modelLimits, who))
+    : null;
+  let admission;
+  try {
+    admission = await shared.admit(key.keyHash, key, 'This key', () => limiter.admit(key.id, key));
+  } catch (error) {
+    forModel?.release(0);
+    throw error;
+  }
+  // The client left while Redis answered: the request will not run, so its slots go back now.
+  if (ctx.signal.aborted) {
+    admission.release(0);
+    forModel?.release(0);
+    throw new GatewayError('unavailable', 'The client closed the connection.');
+  }
+  hold(ctx, admission, forModel);
+}
+
+/** The admission's headers go on the response; its release runs when the request ends. */
+function hold(ctx: RequestContext, admission: Admission, forModel: Admission | null): void {
+  for (const name in admission.headers) setAnswerHeader(ctx, name, admission.headers[name]!);
+  const keyRelease = admission.release;
+  ctx.release = forModel
+    ? (tokens) => {
+        keyRelease(tokens);
+        forModel.release(tokens);
+      }
+    : keyRelease;
+}

@@ -1,0 +1,223 @@
+// Accounting: usage and spend per request, kept in memory on the hot path and written to the
+// store in batches (once a second, and on shutdown). Also budget periods and log retention.
+import type { LogAttemptView } from '../../../shared/api.js';
+import type { ErrorCode } from '../../../shared/errors.js';
+import { parseDuration } from '../../../shared/keys.js';
+import type { DeploymentConfig } from '../../core/deployment.js';
+import type { TokenUsage } from '../../core/usage.js';
+import type { Store } from '../../store/index.js';
+import type { KeyUsageIncrement } from '../../store/keys.js';
+import type { RequestLogEntry } from '../../store/request-log.js';
+import type { DailySpendIncrement } from '../../store/usage.js';
+import { utcDay } from '../../store/utc-day.js';
+import type { Logger } from '../../core/logger.js';
+import type { Pricing } from './pricing.js';
+import type { KeyCache, LiveKey } from '../access/virtual-keys.js';
+import { StoreWriteQueue } from './write-queue.js';
+
+const FLUSH_EVERY_MS = 1_000;
+const BUDGET_SWEEP_MS = 30_000;
+const PRUNE_EVERY_MS = 60 * 60_000;
+/** The first retention pass waits until start-up is over (it reads every segment's summary). */
+const FIRST_PRUNE_AFTER_MS = 10_000;
+/** The longest error message a request-log row keeps. */
+const MAX_ERROR_MESSAGE = 1_000;
+/** The master key's rows in spend_daily. */
+const MASTER_KEY_ID = '';
+
+export interface UsageEvent {
+  id: string;
+  time: number;
+  keyId: string | null;
+  model: string;
+  deployment: DeploymentConfig | null;
+  status: number;
+  latencyMs: number;
+  usage: TokenUsage | null;
+  requestBody: string | null;
+  responseBody: string | null;
+  /** Each deployment tried, in order. */
+  attempts: LogAttemptView[];
+  /** What the client was finally told went wrong. */
+  failure: { code: ErrorCode; message: string } | null;
+  callType: string | null;
+  cacheHit: boolean;
+  /** The tool that sent it (see client-name.ts). */
+  client: string | null;
+  /** The answer's own id, as the client saw it. */
+  responseId: string | null;
+}
+
+export interface AccountingOptions {
+  storeBodies: boolean;
+  /** Applies the request log's retention (services/usage.ts); returns rows removed. */
+  pruneLog: () => Promise<number>;
+}
+
+export class Accounting {
+  private log: RequestLogEntry[] = [];
+  private daily = new Map<string, DailySpendIncrement>();
+  private keys = new Map<string, KeyUsageIncrement>();
+  private timers: NodeJS.Timeout[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  /** Writes that wait out a database outage; `available` feeds /health/readiness. */
+  readonly writes: StoreWriteQueue;
+
+  constructor(
+    private readonly store: Store,
+    private readonly cache: KeyCache,
+    private readonly pricing: Pricing,
+    private readonly options: AccountingOptions,
+    private readonly logger: Logger,
+    private readonly clock: () => number = Date.now,
+    /** Told of each row as it is counted (the app's live log). */
+    private readonly onRecord: (entry: RequestLogEntry) => void = () => undefined,
+  ) {
+    this.writes = new StoreWriteQueue(store, logger);
+  }
+
+  start(): void {
+    const every = (ms: number, task: () => void): void => {
+      this.timers.push(setInterval(task, ms).unref());
+    };
+    every(FLUSH_EVERY_MS, () => void this.flush());
+    every(BUDGET_SWEEP_MS, () => this.sweepBudgets());
+    every(PRUNE_EVERY_MS, () => void this.prune());
+    this.timers.push(setTimeout(() => void this.prune(), FIRST_PRUNE_AFTER_MS).unref());
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await this.flush();
+    // The process is about to end: what the database never took is lost, and the log says how much.
+    if (this.writes.pending) {
+      this.logger.log('error', `Stopping while the database is unavailable: usage totals and ${this.writes.queuedRows} request-log rows were not written`, {
+        queued_log_rows: this.writes.queuedRows,
+      });
+    }
+  }
+
+  /** Starts a key's new budget period when one is due (budgets.ts checks the budget). */
+  startBudgetPeriodIfDue(key: LiveKey): void {
+    this.resetBudgetIfDue(key, this.clock());
+  }
+
+  /** Counts one finished request; returns its cost. Nothing here touches the disk. */
+  record(event: UsageEvent): number {
+    const cost = event.deployment ? this.pricing.cost(event.deployment, event.usage) : 0;
+    const prompt = event.usage?.promptTokens ?? 0;
+    const completion = event.usage?.completionTokens ?? 0;
+    const total = event.usage?.totalTokens ?? 0;
+    // Attempts explain failures and retries; a request served on its first try needs none kept.
+    const explain = event.status >= 400 || event.attempts.length > 1 || event.attempts.some((attempt) => attempt.outcome === 'failed');
+    const entry: RequestLogEntry = {
+      id: event.id,
+      time: event.time,
+      keyId: event.keyId,
+      model: event.model,
+      deployment: event.deployment?.id ?? null,
+      status: event.status,
+      latencyMs: event.latencyMs,
+      promptTokens: prompt,
+      completionTokens: completion,
+      totalTokens: total,
+      cost,
+      requestBody: this.options.storeBodies ? event.requestBody : null,
+      responseBody: this.options.storeBodies ? event.responseBody : null,
+      attemptCount: event.attempts.length,
+      attempts: explain ? event.attempts : null,
+      errorCode: event.failure?.code ?? null,
+      // Messages may quote what the client sent; the log keeps a bounded part.
+      errorMessage: event.failure ? event.failure.message.slice(0, MAX_ERROR_MESSAGE) : null,
+      callType: event.callType,
+      cacheHit: event.cacheHit,
+      client: event.client,
+      responseId: event.responseId,
+    };
+    this.log.push(entry);
+    this.onRecord(entry);
+    const keyId = event.keyId ?? MASTER_KEY_ID;
+    const today = utcDay(event.time);
+    const dayKey = `${today}\u0000${keyId}\u0000${event.model}`;
+    const day = this.daily.get(dayKey) ?? {
+      day: today,
+      keyId,
+      model: event.model,
+      requests: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      totalTokens: 0,
+      cost: 0,
+    };
+    day.requests++;
+    day.promptTokens += prompt;
+    day.completionTokens += completion;
+    day.totalTokens += total;
+    day.cost += cost;
+    this.daily.set(dayKey, day);
+
+    if (event.keyId) {
+      const inc = this.keys.get(event.keyId) ?? { keyId: event.keyId, requests: 0, tokens: 0, cost: 0, lastUsedAt: 0 };
+      inc.requests++;
+      inc.tokens += total;
+      inc.cost += cost;
+      inc.lastUsedAt = Math.max(inc.lastUsedAt, event.time);
+      this.keys.set(event.keyId, inc);
+      const live = this.cache.get(event.keyId);
+      if (live) {
+        live.spend += cost;
+        live.totalSpend += cost;
+        live.totalRequests++;
+        live.totalTokens += total;
+        live.lastUsedAt = Math.max(live.lastUsedAt ?? 0, event.time);
+      }
+    }
+    return cost;
+  }
+
+  /** Writes everything accumulated so far: totals in one durable key-store batch, rows to the request log. */
+  flush(): Promise<void> {
+    if (this.log.length > 0 || this.keys.size > 0) {
+      const log = this.log;
+      const batch = { daily: [...this.daily.values()], keys: [...this.keys.values()] };
+      this.log = [];
+      this.daily = new Map();
+      this.keys = new Map();
+      // recordBatch applies to memory synchronously, so anything written after this call
+      // (a budget reset, say) lands after these increments.
+      // One write at a time; what fails stays queued for the next flush (write-queue.ts).
+      this.flushing = this.flushing.then(() => this.writes.write(batch, log));
+    } else if (!this.writes.available) {
+      this.flushing = this.flushing.then(() => this.writes.write({ daily: [], keys: [] }, []));
+    }
+    return this.flushing;
+  }
+
+  private sweepBudgets(): void {
+    const now = this.clock();
+    for (const key of this.cache.all()) this.resetBudgetIfDue(key, now);
+  }
+
+  private resetBudgetIfDue(key: LiveKey, now: number): void {
+    if (!key.budgetDuration || key.budgetResetAt === null || now < key.budgetResetAt) return;
+    const period = parseDuration(key.budgetDuration);
+    if (period === null) return;
+    // Counted from the stored reset time, so every instance starts the same next period (one Redis counter for it).
+    const next = key.budgetResetAt + period * (Math.floor((now - key.budgetResetAt) / period) + 1);
+    void this.flush();
+    key.spend = 0;
+    key.budgetResetAt = next;
+    this.store.keys.resetBudget(key.id, next).catch((error: unknown) => {
+      this.logger.log('error', `budget reset could not be saved: ${String(error)}`, { key: key.id });
+    });
+  }
+
+  private async prune(): Promise<void> {
+    try {
+      await this.options.pruneLog();
+    } catch (error) {
+      this.logger.log('error', `request-log retention failed: ${String(error)}`);
+    }
+  }
+}

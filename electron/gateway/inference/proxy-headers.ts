@@ -1,0 +1,51 @@
+// Proxy hygiene in one place: what may travel from client to upstream and back.
+import { familyOf } from '../../providers/index.js';
+import type { DeploymentConfig } from '../../core/deployment.js';
+import type { UpstreamRequest } from '../../core/deployment.js';
+
+// An allowlist, not a blocklist: hop-by-hop headers (RFC 9110 §7.6.1), cookies and every form
+// of client credential stay behind by construction.
+const FORWARD_UPSTREAM = new Set(['accept', 'user-agent', 'openai-beta', 'anthropic-version', 'anthropic-beta']);
+
+/** Client headers worth passing on, plus the deployment's own auth; never the client's key. */
+function upstreamHeaders(
+  client: Readonly<Record<string, string | string[] | undefined>>,
+  defaults: Readonly<Record<string, string>>,
+  auth: Record<string, string>,
+  requestId: string,
+): Record<string, string> {
+  const headers: Record<string, string> = { ...defaults };
+  for (const name of FORWARD_UPSTREAM) {
+    const value = client[name];
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  headers['content-type'] = 'application/json';
+  // Identity encoding so usage can be read from the bytes as they pass.
+  headers['accept-encoding'] = 'identity';
+  headers['x-request-id'] = requestId;
+  return Object.assign(headers, auth);
+}
+
+const PASS_BACK = /^(retry-after|retry-after-ms|x-ratelimit-|openai-processing-ms$)/;
+
+/** Upstream response headers a client can act on (rate-limit hints); nothing else leaks back. */
+export function clientHeadersFromUpstream(
+  upstream: Readonly<Record<string, string | string[] | undefined>>,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value !== undefined && PASS_BACK.test(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+/** Everything a family's upstream call carries: its defaults, the client's allowed headers, its auth. */
+export function familyHeaders(
+  client: Readonly<Record<string, string | string[] | undefined>>,
+  deployment: DeploymentConfig,
+  request: UpstreamRequest,
+  requestId: string,
+): Record<string, string> {
+  const family = familyOf(deployment);
+  return upstreamHeaders(client, family.defaultHeaders ?? {}, family.authHeaders(deployment, request), requestId);
+}

@@ -1,0 +1,222 @@
+// The request path for every model-calling route: read the body once, resolve the model
+// group, admit the key, answer from the cache when asked to, then let the router's attempt
+// loop try deployments (router/attempts.ts), each attempt relayed by relay.ts. What is left to
+// say at the end is the final failure, in the client's dialect.
+import type { LogAttemptView } from '../../../shared/api.js';
+import { familyOf } from '../../providers/index.js';
+import type { DeploymentConfig } from '../../core/deployment.js';
+import { redactCredentials } from '../../core/redact.js';
+import type { TokenUsage } from '../../core/usage.js';
+import { upstreamErrorMessage, type InboundDialect, type Json } from '../../dialects/types.js';
+import { runAttempts, type AttemptTurn, type RequestFallbacks } from '../../router/attempts.js';
+import { AttemptFailure } from '../../router/failures.js';
+import type { Router } from '../../router/index.js';
+import type { Budgets } from '../access/budgets.js';
+import { admit, admitFallbacks } from '../access/admission.js';
+import { lookUpModel } from '../access/model-access.js';
+import { takeLiteLLMParams } from './litellm-params.js';
+import { answerMock } from './mock-response.js';
+import { clientTextOf, readJsonObject } from '../http/body.js';
+import { cacheControl, cacheKey, type CacheControl, type ResponseCache } from './cache.js';
+import { sendJson, setAnswerHeader, type RequestContext } from '../http/context.js';
+import { GatewayError, toGatewayError } from '../../core/errors.js';
+import type { RateLimiter } from '../access/limits.js';
+import { clientHeadersFromUpstream } from './proxy-headers.js';
+import { checkRequestShape, clientModel } from './request-shape.js';
+import { cutShort, leftEarlyUsage, requestSize } from './usage-estimate.js';
+import { parseJson, relayAttempt, replay, routeHeaders, type RelayDeps, type Timing } from './relay.js';
+
+export interface ProxyDeps extends RelayDeps {
+  router: Router;
+  limiter: RateLimiter;
+  budgets: Budgets;
+  /** Off unless the routing settings in force switch it on. */
+  cache: ResponseCache;
+  random: () => number;
+}
+
+/** What a caller other than a client's route changes (the admin UI's Playground, playground.ts). */
+export interface ProxyOptions {
+  /** Streams carry usage even when the request did not ask for it. */
+  streamUsage?: boolean;
+  /** Written after a stream's last event, given its usage and time to first byte. */
+  epilogue?: (usage: TokenUsage | null, firstByteMs: number) => string;
+  /** The body of a final upstream failure, instead of the dialect's. */
+  failureBody?: (status: number, failure: AttemptFailure) => string;
+  /** Request fields the URL carries (Gemini names the model and the streaming there), over the body's. */
+  pathFields?: Json;
+}
+
+export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext, options: ProxyOptions = {}): Promise<void> {
+  const timing: Timing = { startedAt: performance.now(), upstreamMs: 0 };
+  ctx.errorBody = dialect.errorBody;
+  ctx.callType = dialect.name;
+  const read = await readJsonObject(ctx.req);
+  // Only the Gemini routes carry fields in the URL; every other request keeps the parsed object.
+  const raw = options.pathFields ? { ...read, ...options.pathFields } : read;
+  const model = clientModel(raw.model);
+  if (raw[dialect.requiredField] === undefined || raw[dialect.requiredField] === null) {
+    throw new GatewayError('missing_field', `The request needs a "${dialect.requiredField}" field.`, { param: dialect.requiredField });
+  }
+  checkRequestShape(dialect.name, raw);
+  ctx.model = model;
+  // Limits first: a key over its budget or rate is refused for that before the name it sent is
+  // looked up (an unknown name answers its 404 only to a key that may still spend).
+  const lookup = lookUpModel(ctx, deps.router, model);
+  const group = lookup.group ?? model;
+  // Only budgets and limits shared through Redis answer later; in memory they are checked right here.
+  const estimate = async (): Promise<number> => (lookup.group === null ? 0 : deps.budgets.estimate(deps.router.deploymentsOf(group), await requestSize(dialect, raw)));
+  const admitted = admit(ctx, { model, group }, deps, estimate);
+  if (admitted) await admitted;
+  if (lookup.error) throw lookup.error;
+  // LiteLLM's own fields (the cache directive among them) are read here and never sent upstream.
+  const { body, params, changed } = takeLiteLLMParams(dialect.name, raw);
+  const fallbacks = admitFallbacks(ctx, deps.router, params.fallbacks);
+  const addsUsage = options.streamUsage === true && body.stream === true;
+  if (addsUsage) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };
+  // The client's own text stands for the body while Loopgate has changed nothing in it.
+  const clientText = raw === read && !changed && !addsUsage ? clientTextOf(read) : null;
+  if (deps.storeBodies) ctx.requestBody = JSON.stringify(body);
+  ctx.stream = body.stream === true;
+  if (params.mockResponse !== null) return answerMock(ctx, dialect, body, params.mockResponse);
+
+  const cache = deps.cache.enabled ? deps.cache : null;
+  const control = cache ? cacheControl(raw, ctx.req.headers['cache-control']) : null;
+  const key = cache && control ? cacheKey(dialect.name, group, body) : null;
+  if (cache && control?.read && key) {
+    const found = cache.lookup(key);
+    const hit = found instanceof Promise ? await found : found;
+    if (hit) return replay(ctx, hit, timing);
+  }
+  if (key) setAnswerHeader(ctx, 'x-loopgate-cache', 'miss');
+  await route(deps, dialect, ctx, { body, clientText }, { group, fallbacks, numRetries: params.numRetries }, timing, key && control?.write ? { key, control } : null, options);
+}
+
+async function route(
+  deps: ProxyDeps,
+  dialect: InboundDialect,
+  ctx: RequestContext,
+  { body, clientText }: { body: Json; clientText: string | null },
+  { group, fallbacks, numRetries }: { group: string; fallbacks: RequestFallbacks; numRetries: number | null },
+  timing: Timing,
+  caching: { key: string; control: CacheControl } | null,
+  options: ProxyOptions,
+): Promise<void> {
+  const outcome = await runAttempts(
+    {
+      router: deps.router,
+      group,
+      fallbacks,
+      numRetries,
+      signal: ctx.signal,
+      random: deps.random,
+      onFailure: (deployment, failure, attempt) =>
+        deps.logger.log('warn', 'Attempt failed', { id: ctx.id, deployment: deployment.id, attempt, kind: failure.kind, error: failure.describe() }),
+    },
+    async (deployment, turn) => {
+      ctx.deployment = deployment;
+      // The deployment's own drop_params wins over the global one.
+      const dropParams = deployment.dropParams ?? deps.router.settings.dropParams;
+      const attempt = startAttempt(ctx, deployment, turn);
+      const startedAt = performance.now();
+      try {
+        const relayed = await relayAttempt({ deps, dialect, ctx, body, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null, epilogue: options.epilogue });
+        attempt.status = ctx.res.statusCode;
+        return { ...relayed, tokens: ctx.usage?.totalTokens ?? 0 };
+      } catch (error) {
+        failAttempt(attempt, error, deployment);
+        // The client left while the upstream had the request: its prompt is billed all the same.
+        if (ctx.signal.aborted) ctx.usage ??= cutShort(null, 0);
+        throw error;
+      } finally {
+        attempt.latencyMs = Math.round((performance.now() - startedAt) * 100) / 100;
+      }
+    },
+  );
+  if (ctx.signal.aborted && ctx.usage) ctx.usage = await leftEarlyUsage(dialect, body, ctx.usage);
+  if (outcome.status === 'failed') return sendFailure(ctx, dialect, outcome.failure, outcome.attempts, outcome.backoffMs, timing, options);
+  if (outcome.status === 'served' && caching && outcome.value.sent && ctx.res.statusCode === 200) {
+    const { sent, contentType } = outcome.value;
+    deps.cache.set(caching.key, { stream: ctx.stream, contentType, chunks: sent, usage: ctx.usage }, caching.control.ttlMs);
+  }
+}
+
+/**
+ * The final failure goes to the client with the upstream's status. Relayed natively, a body
+ * already in the client's shape passes unchanged (Claude Code's retry logic reads it);
+ * otherwise it is re-said in the dialect.
+ */
+function sendFailure(
+  ctx: RequestContext,
+  dialect: InboundDialect,
+  failure: AttemptFailure,
+  attempts: number,
+  backoffMs: number,
+  timing: Timing,
+  options: ProxyOptions,
+): void {
+  if (!failure.response) throw failure.error!;
+  ctx.failure = { code: 'upstream', message: failureReason(failure, ctx.deployment) };
+  routeHeaders(ctx, attempts, backoffMs, timing);
+  const { status, headers, text } = failure.response;
+  const native = ctx.deployment ? familyOf(ctx.deployment).speaks(dialect.name, ctx.deployment) : false;
+  const structured = parseJson(text);
+  const passUnchanged = native && structured !== null && typeof structured.error === 'object' && structured.error !== null;
+  const said = options.failureBody ? options.failureBody(status, failure) : passUnchanged ? text : dialect.upstreamErrorBody(status, text);
+  sendJson(ctx, status, said, clientHeadersFromUpstream(headers));
+}
+
+/** A readable name for a deployment: its family and upstream model (ids are the app's). */
+export function deploymentLabel(deployment: DeploymentConfig): string {
+  return `${deployment.family}/${deployment.upstreamModel}`;
+}
+
+function startAttempt(ctx: RequestContext, deployment: DeploymentConfig, turn: AttemptTurn): LogAttemptView {
+  const attempt: LogAttemptView = {
+    number: turn.number,
+    deployment: deployment.id,
+    deploymentLabel: deploymentLabel(deployment),
+    group: turn.group,
+    via: turn.via,
+    fallbackKind: turn.fallbackKind,
+    outcome: 'ok',
+    status: null,
+    errorCode: null,
+    failureKind: null,
+    reason: null,
+    latencyMs: 0,
+  };
+  ctx.attempts.push(attempt);
+  return attempt;
+}
+
+function failAttempt(attempt: LogAttemptView, error: unknown, deployment: DeploymentConfig): void {
+  attempt.outcome = 'failed';
+  if (error instanceof AttemptFailure) {
+    attempt.status = error.response?.status ?? null;
+    attempt.errorCode = error.error?.code ?? 'upstream';
+    attempt.failureKind = error.kind;
+    attempt.reason = failureReason(error, deployment);
+  } else {
+    const failure = toGatewayError(error);
+    attempt.errorCode = failure.code;
+    attempt.reason = withoutSecrets(failure.message, deployment);
+  }
+}
+
+const MAX_REASON = 200;
+/** Long opaque tokens: too broad for an answer a client reads, right for a one-line reason. */
+const LONG_TOKEN = /\b[A-Za-z0-9_+/=-]{40,}/g;
+
+/** Text for the log and the app: secrets masked (the deployment's own credentials first), at most 200 characters. */
+export function withoutSecrets(text: string, deployment: DeploymentConfig | null): string {
+  const out = redactCredentials(text, deployment).replace(LONG_TOKEN, '***').replace(/\s+/g, ' ').trim();
+  return out.length > MAX_REASON ? `${out.slice(0, MAX_REASON - 1)}…` : out;
+}
+
+/** Why an attempt failed, short: the upstream's status and message, or Loopgate's own error. */
+export function failureReason(failure: AttemptFailure, deployment: DeploymentConfig | null): string {
+  if (!failure.response) return withoutSecrets(failure.error?.message ?? 'failed', deployment);
+  const { message } = upstreamErrorMessage(failure.response.text);
+  return withoutSecrets(`${failure.response.status}: ${message}`, deployment);
+}

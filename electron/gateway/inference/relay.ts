@@ -1,0 +1,336 @@
+// One attempt on one deployment, as HTTP: relay natively (the upstream speaks the client's
+// dialect) or translate through the chat pivot, then answer in one piece or as a stream. The
+// client hears nothing until the upstream has produced its first byte: only then does the
+// attempt commit, so a failure before it is the router's to retry. Also here: drop_params,
+// cache replay, usage estimation for upstreams that report none, and the routing headers.
+import { untranslatable } from './request-shape.js';
+import { familyOf } from '../../providers/index.js';
+import type { Dispatcher } from 'undici';
+import { UpstreamStreamError, type DeploymentConfig, type UpstreamRequest } from '../../core/deployment.js';
+import { contentText, type ChatChunk, type ChatRequest } from '../../core/chat.js';
+import { GatewayError } from '../../core/errors.js';
+import { redactCredentials } from '../../core/redact.js';
+import type { Logger } from '../../core/logger.js';
+import { trailingMember, usageFromOpenAI, type TokenUsage } from '../../core/usage.js';
+import type { InboundDialect, Json } from '../../dialects/types.js';
+import { countChatPromptTokens, countTokens, ReplyTally } from '../../providers/tokens.js';
+import { withoutParams } from '../../providers/unsupported.js';
+import type { AttemptTurn } from '../../router/attempts.js';
+import { AttemptFailure } from '../../router/failures.js';
+import { drained, removeAnswerHeader, sendJson, setAnswerHeader, writeHead, type RequestContext } from '../http/context.js';
+import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
+import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
+import { cutShort, SentStream } from './usage-estimate.js';
+import { RESPONSE_ID_SCAN_CHARS, responseIdOf } from './response-id.js';
+
+export interface RelayDeps {
+  pools: UpstreamPools;
+  logger: Logger;
+  storeBodies: boolean;
+}
+
+/** Where one request's time went, for the gateway-overhead header (backoff is the router's). */
+export interface Timing {
+  startedAt: number;
+  upstreamMs: number;
+}
+
+/** What a successful attempt produced, for the router and the cache. */
+export interface Relayed {
+  latencyMs: number;
+  /** Everything sent to the client, when it may be cached (null for a stream that may not). */
+  sent: string[] | null;
+  contentType: string;
+}
+
+/** Everything one attempt works with. */
+interface AttemptScope {
+  deps: RelayDeps;
+  dialect: InboundDialect;
+  ctx: RequestContext;
+  body: Json;
+  /** The client's text of `body`, while Loopgate has changed nothing in it; else null. */
+  clientText: string | null;
+  deployment: DeploymentConfig;
+  /** LiteLLM's drop_params for this deployment: fields its family cannot take are dropped, not refused. */
+  dropParams: boolean;
+  turn: AttemptTurn;
+  timing: Timing;
+  /** Whether the answer may be cached, so a stream's chunks are kept as they go (not otherwise: each would be copied). */
+  keepSent: boolean;
+  /** Written after a stream's last event (the Playground's summary), given its usage and time to first byte. */
+  epilogue?: ((usage: TokenUsage | null, firstByteMs: number) => string) | undefined;
+}
+
+const EVENT_STREAM = 'text/event-stream; charset=utf-8';
+
+/** The upstream request for this attempt: the client's body natively, or translated via the chat pivot. */
+async function upstreamRequest(scope: AttemptScope, native: boolean): Promise<{ chat: ChatRequest | null; request: UpstreamRequest }> {
+  const { deps, dialect, ctx, body, deployment } = scope;
+  const family = familyOf(deployment);
+  if (native) {
+    return { chat: null, request: { path: family.nativePath(dialect.name, deployment, ctx.stream), body: dialect.nativeBody(body, deployment.upstreamModel, scope.clientText) } };
+  }
+  const translated = await dialect.toChat(body);
+  const chat = translated.chat;
+  if (translated.omittedTools.length > 0) {
+    // Offered but not runnable upstream (hosted tools): the client still works; say what was left out.
+    setAnswerHeader(ctx, 'x-loopgate-omitted-tools', translated.omittedTools.join(', '));
+    deps.logger.log('warn', 'Left out tools the upstream cannot run', { id: ctx.id, tools: translated.omittedTools.join(','), deployment: deployment.id });
+  }
+  const dropped = scope.dropParams ? family.unsupportedParams(chat) : [];
+  sayDropped(scope, dropped);
+  return { chat, request: family.chatRequest({ ...withoutParams(chat, dropped), model: deployment.upstreamModel }, deployment) };
+}
+
+export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
+  const { deps, dialect, ctx, body, deployment, timing } = scope;
+  const family = familyOf(deployment);
+  const native = family.speaks(dialect.name, deployment);
+  let chat: ChatRequest | null = null;
+  let request: UpstreamRequest;
+  try {
+    ({ chat, request } = await upstreamRequest(scope, native));
+  } catch (error) {
+    throw untranslatable(error);
+  }
+
+  const sentAt = performance.now();
+
+  let upstream: Dispatcher.ResponseData;
+  try {
+    upstream = await callUpstream(deps.pools, {
+      deployment,
+      path: request.path,
+      headers: familyHeaders(ctx.req.headers, deployment, request, ctx.id),
+      body: request.body,
+      stream: ctx.stream,
+      signal: ctx.signal,
+    });
+  } catch (error) {
+    timing.upstreamMs += performance.now() - sentAt;
+    throw AttemptFailure.fromError(upstreamFailure(error, deployment));
+  }
+  if (upstream.statusCode >= 400) {
+    const text = await upstream.body.text().catch(() => '');
+    timing.upstreamMs += performance.now() - sentAt;
+    // An upstream may repeat the key it was sent; from here on (client, log, request log) it is masked.
+    throw AttemptFailure.fromResponse(upstream.statusCode, upstream.headers, redactCredentials(text, deployment));
+  }
+
+  if (ctx.stream && isEventStream(upstream)) {
+    if (native) {
+      const scanner = dialect.nativeStreamScanner(body);
+      const sent = new SentStream();
+      const result = await pipeStream(scope, upstream, sentAt, (chunk) => sent.keep(scanner.push(chunk)), () => scanner.end(), () => scanner.usage);
+      // A client that left mid-stream still owes what the upstream produced for it so far.
+      ctx.usage = ctx.signal.aborted ? cutShort(scanner.usage, sent.replyTokens()) : scanner.usage;
+      if (scanner.finished) dialect.remember?.(body, scanner.finished);
+      return result;
+    }
+    const decoder = family.chatStream(deployment);
+    const encoder = dialect.streamEncoder(body);
+    const tally = new ReplyTally();
+    const encode = (chunks: ChatChunk[]): string =>
+      chunks
+        .map((c) => {
+          tally.add(c);
+          return encoder.push(c);
+        })
+        .join('');
+    const usage = (): TokenUsage => encoder.usage ?? estimatedUsage(chat!, tally.tokens());
+    const result = await pipeStream(scope, upstream, sentAt, (chunk) => encode(decoder.push(chunk)), () => encode(decoder.end()) + encoder.end(), usage);
+    ctx.usage = ctx.signal.aborted ? cutShort(usage(), tally.tokens()) : usage();
+    return result;
+  }
+
+  const text = await readText(upstream, deployment);
+  const latencyMs = performance.now() - sentAt;
+  timing.upstreamMs += latencyMs;
+  // Passed through unchanged, a native answer is read for its usage alone (all of it only when
+  // that member is not near the end, or the dialect remembers answers).
+  const usageOnly = native && !dialect.remember && dialect.usageMember ? trailingMember(text, dialect.usageMember) : null;
+  const parsed = usageOnly ?? parseJson(text);
+  let out = text;
+  if (native) {
+    ctx.usage = parsed ? dialect.nativeUsage(parsed) : null;
+    if (parsed) dialect.remember?.(body, parsed);
+  } else {
+    if (!parsed) throw AttemptFailure.fromError(new GatewayError('upstream', `The upstream deployment "${deployment.id}" answered with something that is not JSON.`));
+    const completion = family.chatResponse(parsed, deployment);
+    ctx.usage = usageFromOpenAI(completion) ?? estimatedUsage(chat!, countTokens(contentText(completion.choices[0]?.message.content ?? null)));
+    const translated = dialect.fromChat(completion, body);
+    dialect.remember?.(body, translated);
+    out = JSON.stringify(translated);
+  }
+  if (deps.storeBodies) ctx.responseBody = out;
+  ctx.responseId = responseIdOf(out);
+  commit(scope);
+  sendJson(ctx, upstream.statusCode, out, clientHeadersFromUpstream(upstream.headers));
+  return { latencyMs, sent: [out], contentType: 'application/json' };
+}
+
+/** A drop is logged and said in a header; each attempt says its own (a retry elsewhere may drop nothing). */
+function sayDropped({ deps, ctx, deployment }: AttemptScope, dropped: readonly string[]): void {
+  if (dropped.length === 0) {
+    removeAnswerHeader(ctx, 'x-loopgate-dropped-params');
+    return;
+  }
+  setAnswerHeader(ctx, 'x-loopgate-dropped-params', dropped.join(', '));
+  deps.logger.log('info', 'Dropped parameters the upstream cannot take (drop_params)', { id: ctx.id, params: dropped.join(','), deployment: deployment.id });
+}
+
+/** From here on the client hears this attempt: tell the router, and say how it was routed. */
+function commit({ ctx, turn, timing }: AttemptScope): void {
+  turn.commit();
+  routeHeaders(ctx, turn.number, turn.backoffMs, timing);
+}
+
+export function routeHeaders(ctx: RequestContext, attempts: number, backoffMs: number, timing: Timing): void {
+  const overhead = performance.now() - timing.startedAt - timing.upstreamMs - backoffMs;
+  if (ctx.deployment) setAnswerHeader(ctx, 'x-loopgate-deployment', ctx.deployment.id);
+  setAnswerHeader(ctx, 'x-loopgate-attempts', String(attempts));
+  setAnswerHeader(ctx, 'x-loopgate-overhead-ms', Math.max(0, overhead).toFixed(2));
+}
+
+/**
+ * Relays a stream. Headers wait for the upstream's first chunk, so a stream that dies before
+ * it is an ordinary failed attempt. After that, each chunk goes out as it arrives, and a
+ * failure ends the stream with the dialect's own error event.
+ */
+async function pipeStream(
+  scope: AttemptScope,
+  upstream: Dispatcher.ResponseData,
+  sentAt: number,
+  onChunk: (chunk: Buffer) => Buffer | string,
+  onEnd: () => string,
+  usage: () => TokenUsage | null,
+): Promise<Relayed> {
+  const { ctx, dialect, deployment, timing } = scope;
+  const { res } = ctx;
+  const chunks = (upstream.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let first: IteratorResult<Buffer>;
+  let firstOut: Buffer | string = '';
+  try {
+    first = await firstChunk(chunks, deployment);
+    if (!first.done) firstOut = onChunk(first.value);
+  } catch (error) {
+    timing.upstreamMs += performance.now() - sentAt;
+    upstream.body.destroy();
+    if (error instanceof UpstreamStreamError) {
+      throw AttemptFailure.fromResponse(502, {}, JSON.stringify({ error: { message: redactCredentials(error.message, deployment), type: error.type } }));
+    }
+    throw AttemptFailure.fromError(error instanceof GatewayError ? error : upstreamFailure(error, deployment));
+  }
+  const latencyMs = performance.now() - sentAt;
+  timing.upstreamMs += latencyMs;
+  commit(scope);
+  writeHead(ctx, upstream.statusCode, {
+    ...clientHeadersFromUpstream(upstream.headers),
+    'content-type': dialect.streamContentType ?? EVENT_STREAM,
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
+  // Headers go out with the first bytes in one write; alone only when the first chunk gave nothing to send yet.
+  if (firstOut.length === 0) res.flushHeaders();
+  let sent: string[] | null = scope.keepSent ? [] : null;
+  // The answer's id is in its first event; the start of the stream is kept until it is found.
+  let head: string | null = '';
+  /** False when the socket is full (the caller then waits for it to drain); no promise per chunk otherwise. */
+  const write = (out: Buffer | string): boolean => {
+    if (out.length === 0) return true;
+    sent?.push(out.toString());
+    if (head !== null) {
+      head += out.toString();
+      ctx.responseId = responseIdOf(head);
+      if (ctx.responseId !== null || head.length >= RESPONSE_ID_SCAN_CHARS) head = null;
+    }
+    return res.write(out);
+  };
+  try {
+    if (!write(firstOut)) await drained(res);
+    if (!first.done) {
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+        if (!write(onChunk(next.value))) await drained(res);
+        if (res.destroyed) return { latencyMs, sent: null, contentType: '' };
+      }
+    }
+    if (!write(onEnd())) await drained(res);
+    // Not part of the answer: never cached, never replayed to another client.
+    if (scope.epilogue && !res.write(scope.epilogue(usage(), latencyMs))) await drained(res);
+  } catch (error) {
+    sent = null;
+    if (ctx.signal.aborted) return { latencyMs, sent, contentType: '' };
+    const failure = error instanceof UpstreamStreamError ? new GatewayError('upstream', redactCredentials(error.message, deployment)) : upstreamFailure(error, deployment);
+    res.write(dialect.streamErrorEvent(failure));
+  } finally {
+    res.end();
+  }
+  return { latencyMs, sent, contentType: dialect.streamContentType ?? EVENT_STREAM };
+}
+
+/** The first chunk, within the deployment's stream_timeout (time to first byte) when it has one. */
+async function firstChunk(chunks: AsyncIterator<Buffer>, deployment: DeploymentConfig): Promise<IteratorResult<Buffer>> {
+  const limit = deployment.streamTimeoutMs;
+  if (limit === null) return chunks.next();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new GatewayError('timeout', `The upstream deployment "${deployment.id}" sent no stream data within ${limit / 1000}s.`)),
+      limit,
+    );
+  });
+  try {
+    return await Promise.race([chunks.next(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A cache hit: the stored answer, a stream replayed chunk by chunk. */
+export async function replay(
+  ctx: RequestContext,
+  hit: { stream: boolean; contentType: string; chunks: string[]; usage: TokenUsage | null },
+  timing: Timing,
+): Promise<void> {
+  setAnswerHeader(ctx, 'x-loopgate-cache', 'hit');
+  setAnswerHeader(ctx, 'x-loopgate-overhead-ms', (performance.now() - timing.startedAt).toFixed(2));
+  // Nothing went upstream, so nothing is spent; the tokens are the answer's as first served.
+  ctx.usage = hit.usage;
+  ctx.cached = true;
+  ctx.responseId = responseIdOf(hit.chunks[0] ?? '');
+  if (!hit.stream) return sendJson(ctx, 200, hit.chunks.join(''));
+  writeHead(ctx, 200, { 'content-type': hit.contentType, 'cache-control': 'no-cache' });
+  for (const chunk of hit.chunks) {
+    if (!ctx.res.write(chunk)) await drained(ctx.res);
+  }
+  ctx.res.end();
+}
+
+/** For upstreams that report no usage: the prompt and reply counted with a tokenizer. */
+function estimatedUsage(chat: ChatRequest, completionTokens: number): TokenUsage {
+  const promptTokens = countChatPromptTokens(chat);
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+}
+
+function isEventStream(upstream: Dispatcher.ResponseData): boolean {
+  // text/event-stream, and Bedrock's application/vnd.amazon.eventstream
+  return /event-?stream/.test(String(upstream.headers['content-type'] ?? ''));
+}
+
+async function readText(upstream: Dispatcher.ResponseData, deployment: DeploymentConfig): Promise<string> {
+  try {
+    return await upstream.body.text();
+  } catch (error) {
+    throw AttemptFailure.fromError(upstreamFailure(error, deployment));
+  }
+}
+
+export function parseJson(text: string): Json | null {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Json) : null;
+  } catch {
+    return null;
+  }
+}

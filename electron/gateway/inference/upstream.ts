@@ -1,0 +1,153 @@
+// One keep-alive undici Pool per upstream origin, made at start-up, plus the mapping of
+// undici's failure codes onto Loopgate's error codes. A request that dies on a reused idle
+// connection before any answer arrived (the upstream's idle timer closed it as we wrote) is
+// sent once more on a fresh connection: that is the keep-alive race, not a failing upstream.
+import { subscribe } from 'node:diagnostics_channel';
+import { Client, Pool, type Dispatcher } from 'undici';
+import type { ClientSignal } from '../../core/client-signal.js';
+import type { DeploymentConfig } from '../../core/deployment.js';
+import { GatewayError } from '../../core/errors.js';
+
+/**
+ * Idle connections are kept this long unless the upstream says less (undici then keeps
+ * its `Keep-Alive: timeout` minus a 2 s margin); an upstream that says nothing and closes
+ * sooner costs one resend, not a failed attempt.
+ */
+const KEEP_ALIVE_MS = 30_000;
+const POOL_OPTIONS = { keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1 } as const;
+
+/**
+ * The race shows as the socket closing at once; a reset after that may come from an upstream that
+ * already took the request (a proxy dropping a long completion), and a resend would run it twice.
+ */
+const RACE_WINDOW_MS = 1_000;
+/** How a connection closed under us; a timeout is never the race. */
+const CLOSED_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+/** Requests per socket so far, and when each request written on a reused socket went out (until its headers arrive). */
+const sentOnSocket = new WeakMap<object, number>();
+const awaitingOnReused = new WeakMap<object, number>();
+/** Errors that ended a request on a reused socket before its answer's headers. */
+const staleConnectionErrors = new WeakSet<object>();
+// undici reports each request's socket and outcome on these channels (its stable diagnostics API).
+subscribe('undici:client:sendHeaders', (message) => {
+  const { request, socket } = message as { request: object; socket: object };
+  const sent = sentOnSocket.get(socket) ?? 0;
+  sentOnSocket.set(socket, sent + 1);
+  if (sent > 0) awaitingOnReused.set(request, performance.now());
+});
+subscribe('undici:request:headers', (message) => {
+  awaitingOnReused.delete((message as { request: object }).request);
+});
+subscribe('undici:request:error', (message) => {
+  const { request, error } = message as { request: object; error: unknown };
+  const sentAt = awaitingOnReused.get(request);
+  awaitingOnReused.delete(request);
+  if (sentAt === undefined || typeof error !== 'object' || error === null) return;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && CLOSED_CODES.has(code) && performance.now() - sentAt <= RACE_WINDOW_MS) staleConnectionErrors.add(error);
+});
+
+export class UpstreamPools {
+  private readonly pools = new Map<string, Pool>();
+
+  constructor(deployments: readonly DeploymentConfig[]) {
+    for (const deployment of deployments) this.poolFor(deployment.apiBase);
+  }
+
+  poolFor(base: URL): Pool {
+    let pool = this.pools.get(base.origin);
+    if (!pool) {
+      pool = new Pool(base.origin, POOL_OPTIONS);
+      this.pools.set(base.origin, pool);
+    }
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+  }
+}
+
+export interface UpstreamCall {
+  deployment: DeploymentConfig;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  stream: boolean;
+  signal: AbortSignal | ClientSignal;
+}
+
+export async function callUpstream(pools: UpstreamPools, call: UpstreamCall): Promise<Dispatcher.ResponseData> {
+  const { deployment } = call;
+  const firstByteMs = call.stream ? (deployment.streamTimeoutMs ?? deployment.timeoutMs) : deployment.timeoutMs;
+  const options: Dispatcher.RequestOptions = {
+    method: 'POST',
+    // URL keeps a lone "/" as the path of a bare origin; the call's path brings its own.
+    path: deployment.apiBase.pathname.replace(/\/+$/, '') + call.path,
+    headers: call.headers,
+    body: call.body,
+    signal: call.signal,
+    headersTimeout: firstByteMs,
+    bodyTimeout: deployment.timeoutMs,
+  };
+  try {
+    return await pools.poolFor(deployment.apiBase).request(options);
+  } catch (error) {
+    if (!staleConnectionErrors.has(error as object) || call.signal.aborted) throw upstreamFailure(error, deployment);
+  }
+  // The keep-alive race: once more, on a connection of its own, so no other stale socket is picked.
+  const fresh = new Client(deployment.apiBase.origin, POOL_OPTIONS);
+  try {
+    const response = await fresh.request(options);
+    // Closes once the answer has been read.
+    void fresh.close();
+    return response;
+  } catch (error) {
+    void fresh.destroy();
+    throw upstreamFailure(error, deployment, true);
+  }
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const CONNECT_FAILED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Turns an undici/network failure into the client-facing error; names no secrets, says the cause. */
+export function upstreamFailure(error: unknown, deployment: DeploymentConfig, resent = false): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const code = errorCode(error);
+  const where = `deployment "${deployment.id}" (${deployment.apiBase.origin})`;
+  if (TIMED_OUT.has(code)) {
+    return new GatewayError('timeout', `The upstream ${where} did not answer within ${deployment.timeoutMs / 1000}s.`);
+  }
+  if (UNREACHABLE.has(code)) {
+    // Which of the three it was, for whoever reads the log: no connection, a keep-alive race, or a reset.
+    const cause = CONNECT_FAILED.has(code) ? 'connect failed' : 'connection reset or closed';
+    const again = resent ? ', also on a fresh connection after a reused one was closed' : '';
+    return new GatewayError('upstream_unreachable', `Could not reach the upstream ${where}: ${code} (${cause}${again}).`);
+  }
+  return new GatewayError('upstream', `The upstream ${where} failed: ${code || (error as Error)?.message || 'unknown error'}.`);
+}
+
+function errorCode(error: unknown): string {
+  let current: unknown = error;
+  // Connection errors arrive wrapped (cause chains, AggregateError for happy-eyeballs).
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_REQ_RETRY') return code;
+    const errors = (current as { errors?: unknown[] }).errors;
+    current = (current as { cause?: unknown }).cause ?? errors?.[0];
+  }
+  return '';
+}
