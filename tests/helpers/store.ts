@@ -3,12 +3,13 @@ import { createHash } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
+import { expect } from 'vitest';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { loadSqlJs, SNAPSHOT_FILE, type StoreDatabase } from '../../electron/store/database.js';
 import { LOCK_FILE } from '../../electron/store/files.js';
 import { openStore, type SqlJsStore, type Store } from '../../electron/store/index.js';
 import { emptySettings, type NewKey } from '../../electron/store/keys.js';
-import { applyMigrations } from '../../electron/store/migrations/index.js';
+import { applyMigrations, SCHEMA_VERSION } from '../../electron/store/migrations/index.js';
 import { randomBase62 } from '../../electron/store/secrets.js';
 import type { RequestLogEntry } from '../../electron/store/request-log.js';
 import { tempDir } from './cli.js';
@@ -42,6 +43,17 @@ export async function storeAtVersion(version: number, seed: (db: Database) => vo
     db.close();
   }
   return dir;
+}
+
+/** Opens `dir` as the app would (migrating it), checks it reached the latest schema, runs `check` and closes the store whatever happens. */
+export async function afterMigration(dir: string, check: (store: SqlJsStore) => Promise<void>): Promise<void> {
+  const { store } = await freshStore(dir);
+  try {
+    expect(schemaVersion(store)).toBe(SCHEMA_VERSION);
+    await check(store);
+  } finally {
+    await store.close();
+  }
 }
 
 /** The sql.js database under a store, for tests that read raw SQL; fails for any other store. */
