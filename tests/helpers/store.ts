@@ -12,6 +12,8 @@ import { emptySettings, type NewKey } from '../../electron/store/keys.js';
 import { applyMigrations, SCHEMA_VERSION } from '../../electron/store/migrations/index.js';
 import { randomBase62 } from '../../electron/store/secrets.js';
 import type { RequestLogEntry } from '../../electron/store/request-log.js';
+import type { StoredDeployment } from '../../electron/store/deployments.js';
+import type { RoutingSettings } from '../../shared/api.js';
 import { tempDir } from './cli.js';
 
 export async function freshStore(dir = tempDir('loopgate-store-')): Promise<{ store: SqlJsStore; dir: string; logger: MemoryLogger }> {
@@ -54,6 +56,44 @@ export async function afterMigration(dir: string, check: (store: SqlJsStore) => 
   } finally {
     await store.close();
   }
+}
+
+/** Routing settings at the app's defaults, with `overrides` on top. */
+export function routingSettings(overrides: Partial<RoutingSettings> = {}): RoutingSettings {
+  return {
+    strategy: 'simple-shuffle',
+    numRetries: 2,
+    retryAfterSeconds: 0,
+    timeoutSeconds: 600,
+    streamTimeoutSeconds: null,
+    allowedFails: 3,
+    cooldownSeconds: 5,
+    fallbacks: {},
+    contextWindowFallbacks: {},
+    contentPolicyFallbacks: {},
+    defaultFallbacks: [],
+    maxFallbacks: 5,
+    modelGroupAlias: {},
+    cache: { enabled: false, ttlSeconds: 600, maxEntries: 1000 },
+    dropParams: false,
+    ...overrides,
+  };
+}
+
+/** A deployment row as the store reads it back: every setting not given is null (the routing default), enabled. */
+export function storedDeployment(row: Pick<StoredDeployment, 'id' | 'modelName' | 'providerId' | 'upstreamModel' | 'createdAt' | 'updatedAt' | 'version'> & Partial<StoredDeployment>): StoredDeployment {
+  return {
+    weight: null,
+    order: null,
+    rpm: null,
+    tpm: null,
+    timeoutSeconds: null,
+    enabled: true,
+    inputCostPerToken: null,
+    outputCostPerToken: null,
+    dropParams: null,
+    ...row,
+  };
 }
 
 /** The sql.js database under a store, for tests that read raw SQL; fails for any other store. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../electron/store/errors.js';
-import { afterMigration, storeAtVersion } from '../../helpers/store.js';
+import { afterMigration, storeAtVersion, storedDeployment } from '../../helpers/store.js';
 
 describe('schema version 5', () => {
   it('gives a version-4 deployment default routing settings, starts with no routing row, and versions both from then on', async () => {
@@ -11,24 +11,7 @@ describe('schema version 5', () => {
 
     await afterMigration(dir, async (store) => {
       // Enabled, every other setting the routing default; the row keeps its version.
-      expect(await store.deployments.get('dep_a')).toEqual({
-        id: 'dep_a',
-        modelName: 'gpt',
-        providerId: 'prov_a',
-        upstreamModel: 'gpt-4o',
-        weight: null,
-        order: null,
-        rpm: null,
-        tpm: null,
-        timeoutSeconds: null,
-        enabled: true,
-        inputCostPerToken: null,
-        outputCostPerToken: null,
-        dropParams: null,
-        createdAt: 2,
-        updatedAt: 2,
-        version: 3,
-      });
+      expect(await store.deployments.get('dep_a')).toEqual(storedDeployment({ id: 'dep_a', modelName: 'gpt', providerId: 'prov_a', upstreamModel: 'gpt-4o', createdAt: 2, updatedAt: 2, version: 3 }));
       expect(await store.routing.get()).toBeNull();
 
       const edited = await store.deployments.update('dep_a', { weight: 2, order: 1, enabled: false, dropParams: true }, 3, 10);
