@@ -90,6 +90,17 @@ describe('@anthropic-ai/sdk → Anthropic upstream (native relay)', () => {
     expect(counted.input_tokens).toBe(1003);
     expect(claude.requests.at(-1)?.path).toBe('/v1/messages/count_tokens');
   });
+
+  it('count_tokens admits a key as chat does: its alias "fast" for claude-test counts, a model it may not use is refused', async () => {
+    const created = await gw.manage('POST', '/key/generate', { models: ['fast'], aliases: { fast: 'claude-test' } });
+    const key: string = created.body.key;
+    const message = await sdk(key).messages.create({ model: 'fast', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+    expect(message.type).toBe('message');
+    const counted = await sdk(key).messages.countTokens({ model: 'fast', messages: [{ role: 'user', content: 'one two three' }] });
+    expect(counted.input_tokens).toBe(1003);
+    expect(claude.requests.at(-1)?.body.model).toBe('claude-sonnet-4-5');
+    await expect(sdk(key).messages.countTokens({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 403 });
+  });
 });
 
 describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => {
