@@ -6,7 +6,6 @@ import type { Caller } from './auth.js';
 import type { BudgetTarget, Budgets, Reservation } from './budgets.js';
 import { GatewayError } from '../../core/errors.js';
 import { compilePattern, isPattern, WILDCARD, type ModelPattern } from '../../core/model-names.js';
-import type { Logger } from '../../core/logger.js';
 import type { Admission, KeyLimits, RateLimiter, SharedRateLimits } from './limits.js';
 import type { RequestFallbacks } from '../../router/attempts.js';
 import type { FallbackKind, Router } from '../../router/index.js';
@@ -128,11 +127,7 @@ export interface AdmissionDeps {
   router: { resolve(model: string): string };
   limiter: RateLimiter;
   budgets: Budgets;
-  logger?: Logger;
 }
-
-/** Keys whose soft budget has been reported crossed, so the log says it once per crossing. */
-const softBudgetWarned = new WeakSet<LiveKey>();
 
 /**
  * Admits a request or throws. A budgeted key's request first holds its estimated cost (given
@@ -160,7 +155,7 @@ export function admit(request: AdmissionRequest, names: ModelNames, deps: Admiss
 
 /** Rate limits after the budget's hold; a refusal settles that hold at once (nothing was spent). */
 function withLimits(request: AdmissionRequest, key: LiveKey, names: ModelNames, limits: KeyLimits, deps: AdmissionDeps, reservation: Reservation): Hold | Promise<Hold> {
-  const headers = softBudgetHeaders(key, deps.logger);
+  const headers = deps.budgets.softBudget(key);
   const refused = (error: unknown): never => {
     reservation.settle(0);
     // The refusal still says the soft budget is crossed, as an admitted answer would.
@@ -174,19 +169,6 @@ function withLimits(request: AdmissionRequest, key: LiveKey, names: ModelNames, 
   } catch (error) {
     return refused(error);
   }
-}
-
-/** The soft budget's warning: logged once per crossing, said on every answer while crossed. */
-function softBudgetHeaders(key: LiveKey, logger: Logger | undefined): Record<string, string> {
-  if (key.softBudget === null || key.spend < key.softBudget) {
-    softBudgetWarned.delete(key);
-    return {};
-  }
-  if (!softBudgetWarned.has(key)) {
-    softBudgetWarned.add(key);
-    logger?.log('warn', `Key ${key.keyAlias ?? key.id} crossed its soft budget: $${key.spend.toFixed(6)} of $${key.softBudget}`, { key: key.id, spend: key.spend, soft_budget: key.softBudget });
-  }
-  return { 'x-litellm-key-soft-budget-exceeded': 'true' };
 }
 
 /** Rate limits: in memory, or counted in Redis (answering later). The key's and the model's admissions become one. */

@@ -186,14 +186,22 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     pricing,
     { storeBodies: config.storeBodies, pruneLog: () => services.usage.applyRetention() },
     logger,
-    clock,
     (entry) => services.events.requestLogged(entry),
   );
+  const budgets = new Budgets({
+    pricing,
+    shared: redis?.spend ?? null,
+    keys: keyCache,
+    resetBudget: (keyId, next) => store.keys.resetBudget(keyId, next),
+    flushUsage: () => void accounting.flush(),
+    logger,
+    clock,
+  });
   const deps: ProxyDeps = {
     router: table.router,
     pools,
     limiter,
-    budgets: new Budgets(accounting, pricing, redis?.limits.spend ?? null, clock),
+    budgets,
     logger,
     storeBodies: config.storeBodies,
     cache: table.cache,
@@ -601,6 +609,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const connections = new ConnectionTracker(server, limits, BUSY_RESPONSE);
 
   accounting.start();
+  budgets.start();
   healthChecks?.start();
   return {
     server,
@@ -643,6 +652,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await closed;
       clearTimeout(deadline);
       healthChecks?.stop();
+      budgets.stop();
       await heartbeat?.stop();
       await accounting.stop();
       await pools.close();
