@@ -13,7 +13,7 @@ import type { DeploymentConfig } from '../../core/deployment.js';
 import { GatewayError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Pricing } from '../accounting/pricing.js';
-import type { KeyCache, LiveKey } from './virtual-keys.js';
+import type { LiveKey } from './virtual-keys.js';
 
 /** What a budget's estimate reads of a request (inference/usage-estimate.ts measures it). */
 export interface RequestSize {
@@ -66,7 +66,8 @@ export interface BudgetDeps {
   pricing: Pricing;
   /** Null without Redis: each instance counts alone. */
   shared: SharedSpend | null;
-  keys: KeyCache;
+  /** Every live key (virtual-keys.ts' KeyCache), for the sweep. */
+  keys: { all(): Iterable<LiveKey> };
   /** Saves a key's new budget period (its spend back to 0) in the store. */
   resetBudget: (keyId: string, nextResetAt: number) => Promise<void>;
   /** Writes the usage counted so far, so it lands before a reset (accounting.ts). */
