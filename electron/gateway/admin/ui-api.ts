@@ -12,7 +12,7 @@ import type { AuthThrottle } from '../access/auth-throttle.js';
 import type { HostGuard } from '../http/host-guard.js';
 import type { Logger } from '../../core/logger.js';
 import { readJsonObject } from '../http/body.js';
-import { decodePathPart, sendJson, sendObject, type RequestContext } from '../http/context.js';
+import { decodePathPart, sendJson, sendObject, type RequestContext, type RequestOutcome } from '../http/context.js';
 import { GatewayError } from '../../core/errors.js';
 import { timedCache } from '../../core/timed-cache.js';
 import type { EventStreams } from './ui-events.js';
@@ -133,7 +133,7 @@ export interface UiDeps {
   /** The built renderer (dist/renderer); null when it has not been built. */
   uiDir: string | null;
   /** Proxies a Playground chat as the master key, streamed. */
-  playground(ctx: RequestContext): Promise<void>;
+  playground(ctx: RequestContext): Promise<RequestOutcome>;
   /** The app's event stream (GET /ui/events). */
   eventStreams: EventStreams;
   /** Wrong master keys at sign-in count against the caller's address, as wrong keys on /v1 do. */
@@ -196,7 +196,8 @@ function openEvents(deps: UiDeps, ctx: RequestContext): void {
   );
 }
 
-export async function handleUi(deps: UiDeps, ctx: RequestContext): Promise<void> {
+/** Answers a /ui request; the Playground's chat returns its outcome, accounted like any model request. */
+export async function handleUi(deps: UiDeps, ctx: RequestContext): Promise<void | RequestOutcome> {
   const { path } = ctx;
   const method = ctx.req.method ?? 'GET';
   for (const [name, value] of Object.entries(UI_HEADERS)) ctx.res.setHeader(name, value);

@@ -16,10 +16,11 @@ import { applyBodyPolicy, bodyPolicy } from './body.js';
 import { clientName } from '../accounting/client-name.js';
 import { ConnectionTracker } from './connections.js';
 import { HostGuard } from './host-guard.js';
-import { adoptAnswerHeaders, decodePathPart, sendError, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
+import { adoptAnswerHeaders, decodePathPart, sendError, sendJson, setAnswerHeader, writeHead, type RequestContext, type RequestOutcome, type RouteHandler } from './context.js';
 import { ClientSignal } from '../../core/client-signal.js';
 import { runInRequest } from '../../core/request-scope.js';
 import type { ApiHandlers } from '../../../shared/api.js';
+import type { ErrorCode } from '../../../shared/errors.js';
 import { anthropicDialect } from '../../dialects/anthropic/index.js';
 import { apiHandlers, createServices, type LiveRouting } from '../../services/index.js';
 import { loadEffectiveRouting } from '../../services/effective-routing.js';
@@ -124,7 +125,7 @@ export interface Gateway {
   close(graceMs?: number): Promise<void>;
 }
 
-type Handler = (ctx: RequestContext) => void | Promise<void>;
+type Handler = RouteHandler;
 
 /** How long a request's in-flight slot in Redis outlives a crash of its instance: twice the longest request timeout, and a minute. */
 function slotLifetimeMs(config: GatewayConfig): number {
@@ -185,14 +186,22 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     pricing,
     { storeBodies: config.storeBodies, pruneLog: () => services.usage.applyRetention() },
     logger,
-    clock,
     (entry) => services.events.requestLogged(entry),
   );
+  const budgets = new Budgets({
+    pricing,
+    shared: redis?.spend ?? null,
+    keys: keyCache,
+    resetBudget: (keyId, next) => store.keys.resetBudget(keyId, next),
+    flushUsage: () => void accounting.flush(),
+    logger,
+    clock,
+  });
   const deps: ProxyDeps = {
     router: table.router,
     pools,
     limiter,
-    budgets: new Budgets(accounting, pricing, redis?.limits.spend ?? null, clock),
+    budgets,
     logger,
     storeBodies: config.storeBodies,
     cache: table.cache,
@@ -432,26 +441,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       signal,
       headers: draining ? ['x-request-id', id, 'connection', 'close'] : ['x-request-id', id],
       caller: null,
-      model: null,
-      deployment: null,
-      usage: null,
-      stream: false,
-      cached: false,
-      callType: null,
-      release: null,
-      reservation: null,
       errorBody: openAIErrorBody,
-      requestBody: null,
-      responseBody: null,
-      attempts: [],
-      failure: null,
-      responseId: null,
     };
     // Counted once the answer is closed and the handler has returned: a client that leaves
     // mid-stream ends the answer first, and its usage is known only when the relay has stopped.
     let open = 2;
+    let outcome: RequestOutcome | null = null;
     const done = (): void => {
-      if (--open === 0) finish(ctx, started);
+      if (--open === 0) finish(ctx, started, outcome);
     };
     res.on('close', () => {
       if (!res.writableFinished) signal.abort();
@@ -467,6 +464,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const scope = { id, end: () => endAfterFault(ctx) };
     await runInRequest(scope, () =>
       serve(ctx)
+        .then((returned) => {
+          outcome = returned;
+        })
         .catch((error: unknown) => {
           logger.log('error', 'unhandled', { id: ctx.id, error: stackOf(error) });
           endAfterFault(ctx);
@@ -475,9 +475,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     );
   }
 
-  async function serve(ctx: RequestContext): Promise<void> {
+  /** Runs the route; a model route's outcome comes back for finish(), with what its client was told went wrong. */
+  async function serve(ctx: RequestContext): Promise<RequestOutcome | null> {
     const { req } = ctx;
     const address = req.socket.remoteAddress ?? '';
+    let outcome: RequestOutcome | null = null;
     try {
       // Before any routing: a page that rebound its own name to this address is refused here.
       if (!hosts.allowsHost(req.headers.host)) {
@@ -485,7 +487,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }
       if (ctx.path === '/ui' || ctx.path.startsWith('/ui/')) {
         adoptAnswerHeaders(ctx);
-        return await handleUi(ui, ctx);
+        outcome = (await handleUi(ui, ctx)) ?? null;
+        return outcome?.error ? failed(ctx, outcome.error, outcome) : outcome;
       }
       const method = req.method ?? 'GET';
       const handler = resolve(method, ctx.path);
@@ -495,28 +498,37 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         refuseCrossSite(req, hosts);
         throttle.check(address);
       }
-      await handler(ctx);
+      outcome = (await handler(ctx)) ?? null;
+      return outcome?.error ? failed(ctx, outcome.error, outcome) : outcome;
     } catch (thrown) {
       if (thrown instanceof WrongKeyError) throttle.fail(address);
-      answerFailure(ctx, thrown);
+      return failed(ctx, thrown, outcome);
     }
   }
 
-  /** Says what went wrong in the client's dialect; never throws (if even that fails, the connection is closed). */
-  function answerFailure(ctx: RequestContext, thrown: unknown): void {
+  /** A refusal or failure, said to the client; the outcome (if any) keeps what the client was told. */
+  function failed(ctx: RequestContext, thrown: unknown, outcome: RequestOutcome | null): RequestOutcome | null {
+    const said = answerFailure(ctx, thrown);
+    if (outcome) outcome.failure ??= said;
+    return outcome;
+  }
+
+  /** Says what went wrong in the client's dialect, and returns it for the request log; never throws (if even that fails, the connection is closed). */
+  function answerFailure(ctx: RequestContext, thrown: unknown): { code: ErrorCode; message: string } | null {
     const { req, res } = ctx;
     try {
       const error = thrown instanceof StoreUnavailableError ? new GatewayError('unavailable', thrown.message) : toGatewayError(fromStoreError(thrown), ctx.id);
       // The log gets the whole story (stack included); the answer only the request id.
       if (error.code === 'internal' && !(thrown instanceof GatewayError)) logger.log('error', 'unhandled', { id: ctx.id, error: stackOf(thrown) });
-      ctx.failure ??= { code: error.code, message: error.message };
       // A body refused half-way is not read on: the connection closes after the answer.
       if (!req.complete && !res.headersSent) setAnswerHeader(ctx, 'connection', 'close');
       if (!res.headersSent) sendError(ctx, error);
       else res.end();
+      return { code: error.code, message: error.message };
     } catch (failed) {
       logger.log('error', 'the error answer could not be written; the connection was closed', { id: ctx.id, error: stackOf(failed) });
       res.destroy();
+      return null;
     }
   }
 
@@ -527,51 +539,53 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     answerFailure(ctx, toGatewayError(null, ctx.id));
   }
 
-  function finish(ctx: RequestContext, started: bigint): void {
+  function finish(ctx: RequestContext, started: bigint, outcome: RequestOutcome | null): void {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const status = ctx.res.writableFinished ? ctx.res.statusCode : 499;
-    ctx.release?.(ctx.usage?.totalTokens ?? 0);
+    const usage = outcome?.usage ?? null;
+    const model = outcome?.model ?? null;
+    outcome?.hold?.release?.(usage?.totalTokens ?? 0);
     // Usage is accounted for every authenticated request that named a model, errors included.
     let cost = 0;
-    if (ctx.caller && ctx.model !== null) {
+    if (ctx.caller && outcome && model !== null) {
       cost = accounting.record({
         id: ctx.id,
         time: clock(),
         keyId: ctx.caller.kind === 'virtual' ? ctx.caller.key.id : null,
-        model: ctx.model,
-        deployment: ctx.deployment,
+        model,
+        deployment: outcome.deployment,
         status,
         latencyMs: Math.round(seconds * 1e5) / 100,
-        usage: ctx.usage,
-        requestBody: ctx.requestBody,
-        responseBody: ctx.responseBody,
-        attempts: ctx.attempts,
-        failure: ctx.failure,
-        callType: ctx.callType,
-        cacheHit: ctx.cached,
+        usage,
+        requestBody: outcome.requestBody,
+        responseBody: outcome.responseBody,
+        attempts: outcome.attempts,
+        failure: outcome.failure,
+        callType: outcome.callType,
+        cacheHit: outcome.cached,
         client: clientName(ctx.req.headers['user-agent']),
-        responseId: ctx.responseId,
+        responseId: outcome.responseId,
       });
     }
     // The budgets' hold goes and the real cost counts (per model group, and across instances).
-    ctx.reservation?.settle(cost);
+    outcome?.hold?.reservation?.settle(cost);
     // Only configured names become label values, so a client cannot grow the metric set.
-    const model = ctx.model !== null && table.configured.has(ctx.model) ? ctx.model : 'other';
-    if (!publicRoutes.has(`${ctx.req.method} ${ctx.path}`)) metrics.record(model, status, seconds, ctx.usage);
+    const label = model !== null && table.configured.has(model) ? model : 'other';
+    if (!publicRoutes.has(`${ctx.req.method} ${ctx.path}`)) metrics.record(label, status, seconds, usage);
     logger.log('info', 'request', {
       id: ctx.id,
       method: ctx.req.method,
       path: ctx.path,
-      model: ctx.model,
+      model,
       key: ctx.caller?.kind === 'virtual' ? ctx.caller.key.id : ctx.caller?.kind ?? null,
-      deployment: ctx.deployment?.id ?? null,
+      deployment: outcome?.deployment?.id ?? null,
       status,
-      stream: ctx.stream,
-      cache: ctx.cached ? 'hit' : undefined,
+      stream: outcome?.stream ?? false,
+      cache: outcome?.cached ? 'hit' : undefined,
       latency_ms: Math.round(seconds * 1e5) / 100,
-      prompt_tokens: ctx.usage?.promptTokens ?? null,
-      completion_tokens: ctx.usage?.completionTokens ?? null,
-      total_tokens: ctx.usage?.totalTokens ?? null,
+      prompt_tokens: usage?.promptTokens ?? null,
+      completion_tokens: usage?.completionTokens ?? null,
+      total_tokens: usage?.totalTokens ?? null,
     });
   }
 
@@ -595,6 +609,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const connections = new ConnectionTracker(server, limits, BUSY_RESPONSE);
 
   accounting.start();
+  budgets.start();
   healthChecks?.start();
   return {
     server,
@@ -637,6 +652,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await closed;
       clearTimeout(deadline);
       healthChecks?.stop();
+      budgets.stop();
       await heartbeat?.stop();
       await accounting.stop();
       await pools.close();

@@ -5,12 +5,10 @@
 import { geminiArrayDialect, geminiSseDialect } from '../../dialects/gemini/index.js';
 import { GatewayError } from '../../core/errors.js';
 import type { Authenticator } from '../access/auth.js';
-import { decodePathPart, type RequestContext } from '../http/context.js';
+import { decodePathPart, type RouteHandler } from '../http/context.js';
 import { countGeminiTokens } from './count-tokens.js';
 import { listGeminiModels, retrieveGeminiModel, type ModelsIndex } from './openai-models.js';
 import { proxy, type ProxyDeps } from './proxy.js';
-
-type Handler = (ctx: RequestContext) => void | Promise<void>;
 
 export interface GeminiRouteDeps {
   proxy: ProxyDeps;
@@ -25,7 +23,7 @@ const METHOD_PATH = /^\/(?:v1beta|v1alpha|v1)\/(?:models\/)?(.+):(generateConten
 const MODELS_PATH = /^\/(?:v1beta|v1alpha)\/models(?:\/(.+))?$/;
 
 /** The handler for a Gemini path, or null when the path is not one. `/v1/models` stays the OpenAI (or Anthropic) list. */
-export function geminiRoute(deps: GeminiRouteDeps, method: string, path: string): Handler | null {
+export function geminiRoute(deps: GeminiRouteDeps, method: string, path: string): RouteHandler | null {
   const call = METHOD_PATH.exec(path);
   if (call && method === 'POST') {
     const kind = call[2]!;
@@ -57,7 +55,7 @@ export function geminiRoute(deps: GeminiRouteDeps, method: string, path: string)
   return null;
 }
 
-function guarded(deps: GeminiRouteDeps, handler: Handler): Handler {
+function guarded(deps: GeminiRouteDeps, handler: RouteHandler): RouteHandler {
   return (ctx) => {
     ctx.errorBody = geminiSseDialect.errorBody;
     deps.checkOpen();
