@@ -66,7 +66,7 @@ export interface GatewayOptions {
   env?: Environment;
   /** How often /ui/events sends a heartbeat (and checks the session). */
   eventHeartbeatMs?: number;
-  /** How often a team server instance writes its heartbeat, and when an unwritten one expires (instances.ts). */
+  /** How often a team server instance writes its heartbeat, and when an unwritten one expires (redis/heartbeat.ts). */
   instanceHeartbeat?: { intervalMs: number; expiryMs: number };
   /** Connection limits; the defaults suit a laptop (tests shorten them). */
   network?: Partial<NetworkLimits>;

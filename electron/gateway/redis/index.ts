@@ -30,7 +30,7 @@ export class RedisSharing {
   readonly limits: SharedRateLimits;
   readonly cache: SharedCacheStore;
   readonly cooldowns: CooldownObserver;
-  /** Where this instance's heartbeat is kept (../instances.ts). */
+  /** Where this instance's heartbeat is kept (instances.ts; heartbeat.ts writes it). */
   readonly instances: RedisInstanceRegistry;
   readonly instanceId = randomUUID();
   private readonly changes: ChangeChannel;
