@@ -151,15 +151,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
   const inFile = routableNames(deployments);
   const elsewhere = new Set(options.knownModels ?? []);
   const routes = (name: string): boolean => inFile(name) || elsewhere.has(name);
-  const modelGroupAlias: Record<string, ModelGroupAlias> = {};
-  for (const [alias, target] of Object.entries(file.router_settings?.model_group_alias ?? {})) {
-    const setting = typeof target === 'string' ? { model: target, hidden: false } : { model: target.model, hidden: target.hidden ?? false };
-    if (!routes(setting.model)) {
-      throw new ConfigError(`router_settings.model_group_alias.${alias}`, `expected the name of a model in model_list, got "${setting.model}"`);
-    }
-    modelGroupAlias[alias] = setting;
-  }
-
+  const modelGroupAlias = groupAliases(file, routes);
   const known = (name: string): boolean => routes(name) || name in modelGroupAlias;
   const serverEnv: Environment = options.serverEnv ? options.env : {};
   const redis = redisSettings(file.router_settings ?? {}, lookup, serverEnv.REDIS_URL, warnings, (path, message) => {
@@ -187,6 +179,19 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     unsupported,
     warnings,
   };
+}
+
+/** router_settings.model_group_alias, each alias naming a model that routes. */
+function groupAliases(file: ConfigFile, routes: (name: string) => boolean): Record<string, ModelGroupAlias> {
+  const modelGroupAlias: Record<string, ModelGroupAlias> = {};
+  for (const [alias, target] of Object.entries(file.router_settings?.model_group_alias ?? {})) {
+    const setting = typeof target === 'string' ? { model: target, hidden: false } : { model: target.model, hidden: target.hidden ?? false };
+    if (!routes(setting.model)) {
+      throw new ConfigError(`router_settings.model_group_alias.${alias}`, `expected the name of a model in model_list, got "${setting.model}"`);
+    }
+    modelGroupAlias[alias] = setting;
+  }
+  return modelGroupAlias;
 }
 
 function databaseUrl(file: ConfigFile, lookup: Lookup, env: Environment): string | null {
