@@ -6,14 +6,13 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { isApiMethod, type ApiHandlers } from '../../../shared/api.js';
-import { toErrorData } from '../../services/errors.js';
 import type { Authenticator } from '../access/auth.js';
 import type { AuthThrottle } from '../access/auth-throttle.js';
 import type { HostGuard } from '../http/host-guard.js';
 import type { Logger } from '../../core/logger.js';
 import { readJsonObject } from '../http/body.js';
 import { decodePathPart, sendJson, sendObject, type RequestContext, type RequestOutcome } from '../http/context.js';
-import { GatewayError } from '../../core/errors.js';
+import { GatewayError, toGatewayError } from '../../core/errors.js';
 import { timedCache } from '../../core/timed-cache.js';
 import type { EventStreams } from './ui-events.js';
 
@@ -260,11 +259,10 @@ async function callApi(deps: UiDeps, ctx: RequestContext, name: string): Promise
     const value = await handler.call(deps.api, request as never);
     sendObject(ctx, 200, { ok: true, value });
   } catch (error) {
-    const data = toErrorData(error);
+    const data = toGatewayError(error, ctx.id).toData();
     if (data.code === 'internal') {
       // The log has the details under the id the answer carries; the answer has no stack or path.
       deps.logger.log('error', 'unhandled', { id: ctx.id, method: name, error: error instanceof Error ? (error.stack ?? String(error)) : String(error) });
-      data.message = `${data.message} (request id ${ctx.id})`;
     }
     const status = data.code === 'authentication' ? 401 : data.code === 'permission' ? 403 : 200;
     sendObject(ctx, status, { ok: false, error: data });

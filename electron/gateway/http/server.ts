@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { APP_VERSION } from '../../core/app-info.js';
 import type { Environment, GatewayConfig } from '../../config/index.js';
 import type { RandomSource } from '../../router/index.js';
-import { StoreUnavailableError } from '../../store/database.js';
 import type { Store } from '../../store/index.js';
 import { Accounting } from '../accounting/accounting.js';
 import { Budgets } from '../access/budgets.js';
@@ -24,14 +23,14 @@ import type { ErrorCode } from '../../../shared/errors.js';
 import { anthropicDialect } from '../../dialects/anthropic/index.js';
 import { apiHandlers, createServices, type LiveRouting } from '../../services/index.js';
 import { loadEffectiveRouting } from '../../services/effective-routing.js';
-import { fromStoreError } from '../../services/errors.js';
 import { chatDialect } from '../../dialects/chat/index.js';
 import { completionsDialect, embeddingsDialect, imagesDialect, moderationsDialect } from '../../dialects/openai-native.js';
 import { ConversationStore } from '../../dialects/responses/conversations.js';
 import { createResponsesDialect } from '../../dialects/responses/index.js';
 import { countTokens } from '../inference/count-tokens.js';
 import { geminiRoute, type GeminiRouteDeps } from '../inference/gemini-routes.js';
-import { GatewayError, openAIErrorBody, toGatewayError } from '../../core/errors.js';
+import { GatewayError, toGatewayError } from '../../core/errors.js';
+import { errorBodyFor } from '../../dialects/error-bodies.js';
 import { RateLimiter } from '../access/limits.js';
 import type { Logger } from '../../core/logger.js';
 import { ManagementApi } from '../admin/litellm-keys.js';
@@ -68,7 +67,7 @@ export interface GatewayOptions {
   env?: Environment;
   /** How often /ui/events sends a heartbeat (and checks the session). */
   eventHeartbeatMs?: number;
-  /** How often a team server instance writes its heartbeat, and when an unwritten one expires (instances.ts). */
+  /** How often a team server instance writes its heartbeat, and when an unwritten one expires (redis/heartbeat.ts). */
   instanceHeartbeat?: { intervalMs: number; expiryMs: number };
   /** Connection limits; the defaults suit a laptop (tests shorten them). */
   network?: Partial<NetworkLimits>;
@@ -412,7 +411,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (handler) {
       return (ctx) => {
         // Anthropic clients read Anthropic-shaped errors, from the very first check on.
-        if (apiPath.startsWith('/messages')) ctx.errorBody = anthropicDialect.errorBody;
+        if (apiPath.startsWith('/messages')) ctx.errorBody = errorBodyFor('anthropic');
         if (paused) throw new GatewayError('unavailable', 'Loopgate is paused; resume it from the tray or the app.', { headers: { 'retry-after': '30' } });
         ctx.caller = auth.authenticate(ctx.req.headers);
         return handler(ctx);
@@ -441,7 +440,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       signal,
       headers: draining ? ['x-request-id', id, 'connection', 'close'] : ['x-request-id', id],
       caller: null,
-      errorBody: openAIErrorBody,
+      errorBody: errorBodyFor('openai'),
     };
     // Counted once the answer is closed and the handler has returned: a client that leaves
     // mid-stream ends the answer first, and its usage is known only when the relay has stopped.
@@ -517,7 +516,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   function answerFailure(ctx: RequestContext, thrown: unknown): { code: ErrorCode; message: string } | null {
     const { req, res } = ctx;
     try {
-      const error = thrown instanceof StoreUnavailableError ? new GatewayError('unavailable', thrown.message) : toGatewayError(fromStoreError(thrown), ctx.id);
+      const error = toGatewayError(thrown, ctx.id);
       // The log gets the whole story (stack included); the answer only the request id.
       if (error.code === 'internal' && !(thrown instanceof GatewayError)) logger.log('error', 'unhandled', { id: ctx.id, error: stackOf(thrown) });
       // A body refused half-way is not read on: the connection closes after the answer.

@@ -34,7 +34,7 @@ export class RedisSharing {
   readonly spend: SharedSpend;
   readonly cache: SharedCacheStore;
   readonly cooldowns: CooldownObserver;
-  /** Where this instance's heartbeat is kept (../instances.ts). */
+  /** Where this instance's heartbeat is kept (instances.ts; heartbeat.ts writes it). */
   readonly instances: RedisInstanceRegistry;
   readonly instanceId = randomUUID();
   private readonly changes: ChangeChannel;
