@@ -3,6 +3,7 @@
 // `conflict` naming the field; anything unknown is `internal`.
 import type { ErrorData } from '../../shared/errors.js';
 import { GatewayError } from '../core/errors.js';
+import { StoreUnavailableError } from '../store/database.js';
 import { ConflictError, NotFoundError, UniqueViolationError } from '../store/errors.js';
 
 /** Runs a store change; its ConflictError / NotFoundError / UniqueViolationError come back as API errors. */
@@ -40,11 +41,16 @@ export function quoted(value: string): string {
 }
 
 /** A store's unique violation (a race the service's own check could not see) as the API's conflict; anything else as it is. */
-export function fromStoreError(thrown: unknown): unknown {
+function fromStoreError(thrown: unknown): unknown {
   if (!(thrown instanceof UniqueViolationError)) return thrown;
   const known = UNIQUE_FIELDS[`${thrown.table}.${thrown.column}`];
   const field = known?.field ?? thrown.column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
   return alreadyTaken(field, `another ${known?.noun ?? 'record'} with this ${field}`);
+}
+
+/** A store failure as an HTTP answer gives it: an unreachable database is `unavailable` (503); the rest as fromStoreError. */
+export function fromStoreFailure(thrown: unknown): unknown {
+  return thrown instanceof StoreUnavailableError ? new GatewayError('unavailable', thrown.message) : fromStoreError(thrown);
 }
 
 /** What crosses IPC and the /ui API: plain data; unexpected errors never leak their text. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ConflictError } from './errors.js';
 import { syncDirectory, writeFileAtomic } from './files.js';
 import { Bloom } from './log-bloom.js';
-import { utcDay } from './utc-day.js';
+import { utcDay } from '../core/utc-day.js';
 import {
   matchesQuery,
   newestFirst,

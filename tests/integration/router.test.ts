@@ -186,7 +186,7 @@ describe('routing changes made in the app', () => {
     a.setFailing(500);
     expect((await chat('m')).status).toBe(500);
     a.setFailing(null);
-    const api = gw!.gateway.api;
+    const api = gw!.app.api;
     const provider = await api['providers.create']({ name: 'Backup', family: 'openai', apiBase: b.apiBase, apiKey: 'sk-backup' });
     const added = await api['models.add']({ modelName: 'added', providerId: provider.id, upstreamModel: 'added-upstream' });
     expect(added.state).toBe('healthy');

@@ -44,7 +44,7 @@ async function gateway(models: string[] = [], settings = ''): Promise<TestGatewa
 }
 
 function api(): ApiHandlers {
-  return gw!.gateway.api;
+  return gw!.app.api;
 }
 
 function chat(model: string, content = 'hi'): Promise<Response> {

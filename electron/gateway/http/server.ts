@@ -3,14 +3,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { APP_VERSION } from '../../core/app-info.js';
-import type { Environment, GatewayConfig } from '../../config/index.js';
-import type { RandomSource } from '../../router/index.js';
-import { StoreUnavailableError } from '../../store/database.js';
-import type { Store } from '../../store/index.js';
-import { Accounting } from '../accounting/accounting.js';
-import { Budgets } from '../access/budgets.js';
-import { Authenticator } from '../access/auth.js';
 import { AuthThrottle, WrongKeyError } from '../access/auth-throttle.js';
 import { applyBodyPolicy, bodyPolicy } from './body.js';
 import { clientName } from '../accounting/client-name.js';
@@ -19,11 +11,8 @@ import { HostGuard } from './host-guard.js';
 import { adoptAnswerHeaders, decodePathPart, sendError, sendJson, setAnswerHeader, writeHead, type RequestContext } from './context.js';
 import { ClientSignal } from '../../core/client-signal.js';
 import { runInRequest } from '../../core/request-scope.js';
-import type { ApiHandlers } from '../../../shared/api.js';
 import { anthropicDialect } from '../../dialects/anthropic/index.js';
-import { apiHandlers, createServices, type LiveRouting } from '../../services/index.js';
-import { loadEffectiveRouting } from '../../services/effective-routing.js';
-import { fromStoreError } from '../../services/errors.js';
+import { fromStoreFailure } from '../../services/errors.js';
 import { chatDialect } from '../../dialects/chat/index.js';
 import { completionsDialect, embeddingsDialect, imagesDialect, moderationsDialect } from '../../dialects/openai-native.js';
 import { ConversationStore } from '../../dialects/responses/conversations.js';
@@ -31,44 +20,23 @@ import { createResponsesDialect } from '../../dialects/responses/index.js';
 import { countTokens } from '../inference/count-tokens.js';
 import { geminiRoute, type GeminiRouteDeps } from '../inference/gemini-routes.js';
 import { GatewayError, openAIErrorBody, toGatewayError } from '../../core/errors.js';
-import { RateLimiter } from '../access/limits.js';
-import type { Logger } from '../../core/logger.js';
 import { ManagementApi } from '../admin/litellm-keys.js';
 import { ModelManagementApi } from '../admin/litellm-models.js';
 import { GatewayMetrics } from '../accounting/metrics.js';
 import { listModels, retrieveModel } from '../inference/openai-models.js';
 import { playground } from '../inference/playground.js';
-import { proxy, type ProxyDeps } from '../inference/proxy.js';
-import { RoutingTable } from '../inference/routing-table.js';
+import { proxy } from '../inference/proxy.js';
+import { readinessBody, sendHealth } from '../inference/health.js';
 import { handleUi, isLoopback, UiSessions, type UiDeps } from '../admin/ui-api.js';
 import { DEFAULT_HEARTBEAT_MS, EventStreams } from '../admin/ui-events.js';
-import type { AppEvents } from '../../services/index.js';
-import { HealthChecker, readinessBody, sendHealth } from '../inference/health.js';
-import { Pricing } from '../accounting/pricing.js';
-import { UpstreamPools } from '../inference/upstream.js';
-import { KeyCache } from '../access/virtual-keys.js';
-import { RedisSharing } from '../redis/index.js';
-import { InstanceHeartbeat } from '../redis/heartbeat.js';
 import { refuseCrossSite } from './cross-site.js';
+import type { GatewayApp } from './gateway-app.js';
 
 export interface GatewayOptions {
-  config: GatewayConfig;
-  /** The key `/v1` callers must present (config, env, or the data dir's generated key). */
-  masterKey: string;
-  logger: Logger;
-  store: Store;
-  random?: RandomSource;
-  clock?: () => number;
   /** The built renderer served at /ui; null leaves the admin UI off. */
   uiDir?: string | null;
-  dataDir?: string;
-  version?: string;
-  /** Where `os.environ/NAME` in an imported config looks; the process's environment by default. */
-  env?: Environment;
   /** How often /ui/events sends a heartbeat (and checks the session). */
   eventHeartbeatMs?: number;
-  /** How often a team server instance writes its heartbeat, and when an unwritten one expires (instances.ts). */
-  instanceHeartbeat?: { intervalMs: number; expiryMs: number };
   /** Connection limits; the defaults suit a laptop (tests shorten them). */
   network?: Partial<NetworkLimits>;
 }
@@ -107,30 +75,18 @@ const NETWORK_DEFAULTS: NetworkLimits = {
 
 export interface Gateway {
   readonly server: Server;
-  readonly accounting: Accounting;
-  /** The shared API, for the Electron IPC binding. */
-  readonly api: ApiHandlers;
-  /** The app's events (shared/events.ts), for the Electron IPC binding; /ui/events streams them too. */
-  readonly events: AppEvents;
+  /** What the gateway serves: the services, the request pipeline's parts (app/index.ts). */
+  readonly app: GatewayApp;
   /** What each open /ui/events stream holds in memory (bounded; see ui-events.ts). */
   eventStreamStats(): Array<{ queued: number; buffered: number }>;
   /** A one-time link that opens the admin UI already signed in (what `npm start` opens). */
   loginLink(): string;
-  /** Paused, model routes answer 503 until resumed; the admin UI keeps working. */
-  setPaused(paused: boolean): void;
-  readonly paused: boolean;
   listen(port: number, host: string): Promise<URL>;
-  /** Stops accepting, closes idle connections at once, lets in-flight requests finish (up to `graceMs`), flushes usage, closes upstreams. */
+  /** Stops accepting, closes idle connections at once, lets in-flight requests finish (up to `graceMs`); the app closes after (App.close). */
   close(graceMs?: number): Promise<void>;
 }
 
 type Handler = (ctx: RequestContext) => void | Promise<void>;
-
-/** How long a request's in-flight slot in Redis outlives a crash of its instance: twice the longest request timeout, and a minute. */
-function slotLifetimeMs(config: GatewayConfig): number {
-  const longest = Math.max(config.timeouts.requestMs, config.timeouts.streamMs ?? 0, ...config.deployments.map((deployment) => deployment.timeoutMs));
-  return 2 * longest + 60_000;
-}
 
 const V1_PREFIX = '/v1';
 const DEFAULT_GRACE_MS = 30_000;
@@ -142,122 +98,25 @@ function stackOf(thrown: unknown): string {
   return thrown instanceof Error ? (thrown.stack ?? String(thrown)) : String(thrown);
 }
 
-export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const { config, logger, store } = options;
-  let paused = false;
-  const clock = options.clock ?? Date.now;
-  const pricing = new Pricing();
-  const random = options.random ?? Math.random;
-  // A team server shares limits, cooldowns, the cache and change events through Redis (redis/).
-  const redis = config.redis ? await RedisSharing.connect(config.redis, logger, slotLifetimeMs(config)) : null;
-  // Each change travels one way only. PostgreSQL tells the other instances of its own commits
-  // (LISTEN/NOTIFY, store/pg/change-feed.ts: per key, re-read in full after a lost connection);
-  // Redis then carries cooldowns only. A store without a feed of its own has Redis carry its changes too.
-  const storeChangesOverRedis = redis !== null && store.kind !== 'postgres' ? redis : null;
-  const table = await RoutingTable.load(
-    { random, clock, costPerToken: (deployment) => pricing.perToken(deployment), ...(redis ? { cooldowns: redis.cooldowns } : {}) },
-    () => loadEffectiveRouting(store, config, logger),
-  );
-  // Changes to providers, models and routing settings take effect on the next request; the
-  // services' own refresh after the same write shares this rebuild.
-  const rebuild = (): void => {
-    storeChangesOverRedis?.routingChanged();
-    table.refresh().catch((error: unknown) => logger.log('error', `routing was not rebuilt: ${String(error)}`));
-  };
-  store.deployments.onChange(rebuild);
-  store.routing.onChange(rebuild);
-  const pools = new UpstreamPools(config.deployments);
-  const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
-  if (redis) table.cache.shared = redis.cache;
-  if (storeChangesOverRedis) store.keys.onChange(() => storeChangesOverRedis.keysChanged());
-  const auth = new Authenticator(options.masterKey, keyCache, clock);
+export async function createGateway(app: GatewayApp, options: GatewayOptions = {}): Promise<Gateway> {
+  const { config, logger, store, clock, table, auth, accounting } = app;
+  const deps = app.proxy;
   const limits: NetworkLimits = { ...NETWORK_DEFAULTS, ...options.network };
   const throttle = new AuthThrottle(limits.authFailures, limits.authWindowMs, clock);
   const bodies = bodyPolicy(config.security.maxBodyBytes, limits.bodyBudgetBytes);
   // Set again by listen(), which knows the bound address.
   let hosts = new HostGuard({ allowedHosts: config.security.allowedHosts });
   const metrics = new GatewayMetrics();
-  const limiter = new RateLimiter(clock, redis?.limits ?? null);
-  // The live log hears of each counted request (services exist by the first request).
-  const accounting = new Accounting(
-    store,
-    keyCache,
-    pricing,
-    { storeBodies: config.storeBodies, pruneLog: () => services.usage.applyRetention() },
-    logger,
-    clock,
-    (entry) => services.events.requestLogged(entry),
-  );
-  const deps: ProxyDeps = {
-    router: table.router,
-    pools,
-    limiter,
-    budgets: new Budgets(accounting, pricing, redis?.limits.spend ?? null, clock),
-    logger,
-    storeBodies: config.storeBodies,
-    cache: table.cache,
-    random,
-  };
-  const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   const responsesDialect = createResponsesDialect(new ConversationStore(clock));
   let listeningUrl: URL | null = null;
-  const routing: LiveRouting = {
-    current: () => table.current,
-    health: () => table.router.health(),
-    modelNames: () => table.router.modelNames(),
-    refresh: () => {
-      storeChangesOverRedis?.routingChanged();
-      return table.refresh();
-    },
-    rebuilt: () => table.refresh(),
-  };
-  const services = createServices({
-    store,
-    config,
-    routing,
-    usage: accounting,
-    env: options.env ?? process.env,
-    baseUrl: () => listeningUrl?.origin ?? '',
-    paused: () => paused,
-    logger,
-    dataDir: options.dataDir ?? '',
-    version: options.version ?? APP_VERSION,
-    clock,
-    instances: async () => (heartbeat ? heartbeat.view() : null),
-  });
-  // A team server's instances show each other in the Overview (heartbeats in Redis).
-  const heartbeat = redis
-    ? new InstanceHeartbeat({
-        registry: redis.instances,
-        self: { id: redis.instanceId, version: options.version ?? APP_VERSION, startedAt: clock(), store: store.kind },
-        redisState: () => (redis.degraded ? 'unavailable' : 'connected'),
-        ...options.instanceHeartbeat,
-        clock,
-        logger,
-        membershipChanged: () => services.events.statusChanged(),
-      })
-    : null;
-  const api = apiHandlers(services);
-  await redis?.follow({
-    router: table.router,
-    storeChanges: storeChangesOverRedis !== null,
-    reloadKeys: async () => {
-      keyCache.replaceAll(await store.keys.loadAllForAuth());
-      services.events.changed('keys');
-    },
-    reloadRouting: async () => {
-      await table.refresh();
-      for (const topic of ['providers', 'models', 'routing'] as const) services.events.changed(topic);
-    },
-  });
-  const management = new ManagementApi(services);
-  const modelManagement = new ModelManagementApi(services);
+  const management = new ManagementApi(app.services);
+  const modelManagement = new ModelManagementApi(app.services);
   const sessions = new UiSessions(clock);
-  const eventStreams = new EventStreams({ events: services.events, heartbeatMs: options.eventHeartbeatMs ?? DEFAULT_HEARTBEAT_MS, clock });
+  const eventStreams = new EventStreams({ events: app.events, heartbeatMs: options.eventHeartbeatMs ?? DEFAULT_HEARTBEAT_MS, clock });
   const ui: UiDeps = {
     sessions,
     auth,
-    api,
+    api: app.api,
     uiDir: options.uiDir ?? null,
     playground: (ctx) => playground(deps, ctx),
     eventStreams,
@@ -272,12 +131,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return readinessBody({
       draining,
       models: table.configured.size,
-      redis: redis ? (redis.degraded ? 'unavailable' : 'connected') : null,
+      redis: app.redis ? (app.redis.degraded ? 'unavailable' : 'connected') : null,
       databaseAvailable: accounting.writes.available,
       databaseIsServer: store.kind === 'postgres',
       queuedLogRows: accounting.writes.queuedRows,
       cache: table.cache.enabled ? (table.cache.shared ? 'redis' : 'local') : null,
-      version: options.version ?? APP_VERSION,
+      version: app.version,
     });
   }
 
@@ -352,7 +211,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     auth,
     models: () => table.models,
     checkOpen: () => {
-      if (paused) throw new GatewayError('unavailable', 'Loopgate is paused; resume it from the tray or the app.', { headers: { 'retry-after': '30' } });
+      if (app.paused) throw new GatewayError('unavailable', 'Loopgate is paused; resume it from the tray or the app.', { headers: { 'retry-after': '30' } });
     },
   };
   // Probes answer without a key; everything else may check one, so a throttled address waits.
@@ -404,7 +263,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return (ctx) => {
         // Anthropic clients read Anthropic-shaped errors, from the very first check on.
         if (apiPath.startsWith('/messages')) ctx.errorBody = anthropicDialect.errorBody;
-        if (paused) throw new GatewayError('unavailable', 'Loopgate is paused; resume it from the tray or the app.', { headers: { 'retry-after': '30' } });
+        if (app.paused) throw new GatewayError('unavailable', 'Loopgate is paused; resume it from the tray or the app.', { headers: { 'retry-after': '30' } });
         ctx.caller = auth.authenticate(ctx.req.headers);
         return handler(ctx);
       };
@@ -506,7 +365,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   function answerFailure(ctx: RequestContext, thrown: unknown): void {
     const { req, res } = ctx;
     try {
-      const error = thrown instanceof StoreUnavailableError ? new GatewayError('unavailable', thrown.message) : toGatewayError(fromStoreError(thrown), ctx.id);
+      const error = toGatewayError(fromStoreFailure(thrown), ctx.id);
       // The log gets the whole story (stack included); the answer only the request id.
       if (error.code === 'internal' && !(thrown instanceof GatewayError)) logger.log('error', 'unhandled', { id: ctx.id, error: stackOf(thrown) });
       ctx.failure ??= { code: error.code, message: error.message };
@@ -594,23 +453,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   );
   const connections = new ConnectionTracker(server, limits, BUSY_RESPONSE);
 
-  accounting.start();
-  healthChecks?.start();
   return {
     server,
-    accounting,
-    api,
-    events: services.events,
+    app,
     eventStreamStats: () => eventStreams.stats(),
     loginLink: () => `${listeningUrl?.origin ?? ''}/ui/login?token=${sessions.createLoginToken()}`,
-    setPaused(value) {
-      if (paused === value) return;
-      paused = value;
-      services.events.statusChanged();
-    },
-    get paused() {
-      return paused;
-    },
     listen(port, host) {
       return new Promise((resolveListen, reject) => {
         server.once('error', reject);
@@ -621,7 +468,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           const url = new URL(`http://${shownHost}:${address.port}`);
           listeningUrl = url;
-          void (heartbeat?.start(url.host) ?? Promise.resolve()).then(() => resolveListen(url));
+          void app.listening(url).then(() => resolveListen(url));
         });
       });
     },
@@ -629,19 +476,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       draining = true;
       // Event streams never finish on their own; pages reconnect to whoever listens next.
       eventStreams.closeAll();
-      services.events.close();
       const closed = new Promise<void>((done) => server.close(() => done()));
       // Idle sockets (a browser's unused preconnect among them) close now, the others as their last answer finishes.
       connections.drain();
       const deadline = setTimeout(() => connections.destroyAll(), graceMs);
       await closed;
       clearTimeout(deadline);
-      healthChecks?.stop();
-      await heartbeat?.stop();
-      await accounting.stop();
-      await pools.close();
-      await redis?.close();
-      await logger.flush();
     },
   };
 }
