@@ -68,7 +68,7 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
   try {
     const app = await createApp({ config, masterKey, logger, store, dataDir: options.dataDir, version: APP_VERSION, env: options.env });
     try {
-      const gateway = await createGateway(app, { uiDir: rendererDir() });
+      const gateway = createGateway(app, { uiDir: rendererDir() });
       const url = await gateway.listen(options.port, options.host);
       const close = async (graceMs?: number): Promise<void> => {
         await gateway.close(graceMs);

@@ -40,7 +40,7 @@ async function startGateway(): Promise<void> {
   const logger = new MemoryLogger();
   const store = await openStore(dataDir, logger);
   const app = await createApp({ config: parseConfigText('model_list: []\n', { env: {} }), masterKey: TEST_MASTER_KEY, logger, store, env: {} });
-  const gateway = await createGateway(app, { uiDir: rendererDir(), eventHeartbeatMs: 1_000 });
+  const gateway = createGateway(app, { uiDir: rendererDir(), eventHeartbeatMs: 1_000 });
   const { origin } = await gateway.listen(port, '127.0.0.1');
   port = Number(new URL(origin).port);
   running = { app, gateway, store, url: origin };

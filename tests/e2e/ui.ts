@@ -35,7 +35,7 @@ export async function startFileGateway(yaml: string): Promise<{ url: string; gat
   const logger = new MemoryLogger();
   const store = await openStore(tempDir('loopgate-e2e-data-'), logger);
   const app = await createApp({ config, masterKey: TEST_MASTER_KEY, logger, store });
-  const gateway = await createGateway(app, { uiDir: rendererDir() });
+  const gateway = createGateway(app, { uiDir: rendererDir() });
   const { origin } = await gateway.listen(0, '127.0.0.1');
   return {
     url: origin,

@@ -59,7 +59,7 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     ...(options.random ? { random: options.random } : {}),
     ...(options.instanceHeartbeat ? { instanceHeartbeat: options.instanceHeartbeat } : {}),
   });
-  const gateway = await createGateway(app, {
+  const gateway = createGateway(app, {
     ...(options.eventHeartbeatMs ? { eventHeartbeatMs: options.eventHeartbeatMs } : {}),
     ...(options.network ? { network: options.network } : {}),
     uiDir: rendererDir(),
