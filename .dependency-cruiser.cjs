@@ -109,9 +109,9 @@ module.exports = {
     ),
     forbid(
       'gateway-access-below-the-routes',
-      'Inside gateway/: access/ (authentication, throttling, limits, budgets, admission) sits below the routes that use it: never inference/ or admin/.',
+      'Inside gateway/: "access/ and accounting/ know nothing of HTTP": access/ (authentication, throttling, limits, budgets, admission) sits below the routes that use it and takes a caller and a signal, returning the headers and hold for the HTTP layer to apply: never http/, inference/ or admin/.',
       { path: '^electron/gateway/access/' },
-      { path: '^electron/gateway/(inference|admin)/' },
+      { path: '^electron/gateway/(http|inference|admin)/' },
     ),
     forbid(
       'gateway-redis-below-the-routes',

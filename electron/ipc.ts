@@ -4,7 +4,7 @@
 import { API_METHODS, channelFor, type ApiHandlers, type ApiMethod } from '../shared/api.js';
 import type { Result } from '../shared/errors.js';
 import { eventChannel, SUBSCRIBE_CHANNEL, type EventMessage } from '../shared/events.js';
-import { toErrorData } from './services/errors.js';
+import { toGatewayError } from './core/errors.js';
 
 /** The frame that sent a call: Electron's WebFrameMain, whose `parent` is null for a top-level frame. */
 export interface SenderFrame {
@@ -33,7 +33,7 @@ export function bindApi(ipc: IpcMainLike, api: ApiHandlers, isTrustedUrl: (url: 
         const handler = api[method] as (request: unknown) => unknown;
         return { ok: true, value: await handler.call(api, request ?? {}) };
       } catch (error) {
-        return { ok: false, error: toErrorData(error) };
+        return { ok: false, error: toGatewayError(error).toData() };
       }
     });
   }

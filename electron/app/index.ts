@@ -91,9 +91,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     pricing,
     { storeBodies: config.storeBodies, pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) },
     logger,
-    clock,
     (entry) => late.services?.events.requestLogged(entry),
   );
+  const budgets = new Budgets({
+    pricing,
+    shared: redis?.spend ?? null,
+    keys: keyCache,
+    resetBudget: (keyId, next) => store.keys.resetBudget(keyId, next),
+    flushUsage: () => void accounting.flush(),
+    logger,
+    clock,
+  });
   const heartbeat = redis
     ? new InstanceHeartbeat({
         registry: redis.instances,
@@ -149,7 +157,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     router: table.router,
     pools,
     limiter,
-    budgets: new Budgets(accounting, pricing, redis?.limits.spend ?? null, clock),
+    budgets,
     logger,
     storeBodies: config.storeBodies,
     cache: table.cache,
@@ -157,6 +165,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   accounting.start();
+  budgets.start();
   healthChecks?.start();
   return {
     config,
@@ -187,6 +196,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async close() {
       services.events.close();
       healthChecks?.stop();
+      budgets.stop();
       await heartbeat?.stop();
       await accounting.stop();
       await pools.close();

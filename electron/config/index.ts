@@ -2,21 +2,17 @@
 // Everything here runs once at start-up; the request path only reads the result.
 import { readFile } from 'node:fs/promises';
 import { isScalar, parseDocument, visit, YAMLParseError, type Document } from 'yaml';
-import { redactSecrets } from './redact.js';
 import { parseDuration } from '../../shared/keys.js';
-import { catalogEntry } from '../../shared/providers.js';
-import type { AwsCredentials, DeploymentConfig, DeploymentProblem } from '../core/deployment.js';
-import { bySpecificity, compilePattern, isPattern, matchPattern, WILDCARD } from '../core/model-names.js';
+import type { DeploymentConfig } from '../core/deployment.js';
+import { bySpecificity, compilePattern, isPattern, matchPattern } from '../core/model-names.js';
 import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
-import { modelReference } from './model-ref.js';
+import { ConfigError, type Environment } from './config-error.js';
+import { DEFAULT_TIMEOUT_SECONDS, toDeployment } from './deployment.js';
+import { environmentLookup, resolveValue, type Lookup } from './environment.js';
 import { redisSettings, type RedisSettings } from './redis.js';
 import { formatPath } from './path.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
 import { unsupportedKeys } from './unsupported.js';
-
-/** LiteLLM's default per-request timeout, in seconds. */
-const DEFAULT_TIMEOUT_SECONDS = 600;
-const ENV_REFERENCE = 'os.environ/';
 
 export interface GatewayConfig {
   source: string | null;
@@ -62,26 +58,7 @@ export interface CacheSettings {
 /** LiteLLM's defaults: two retries, three fails a minute, five seconds of cooldown, five fallbacks. */
 const ROUTER_DEFAULTS = { numRetries: 2, allowedFails: 3, cooldownSeconds: 5, maxFallbacks: 5, cacheTtlSeconds: 600, cacheEntries: 1000 };
 
-/** A config value that stops start-up; `path` names it the way the YAML spells it. */
-export class ConfigError extends Error {
-  readonly path: string;
-  /** The message without its path; secrets in it are masked (redact.ts). */
-  readonly detail: string;
-  constructor(path: string, message: string) {
-    const detail = redactSecrets(message);
-    super(path ? `${path}: ${detail}` : detail);
-    this.name = 'ConfigError';
-    this.path = path;
-    this.detail = detail;
-  }
-
-  /** The same error with the values of secret environment variables masked too. */
-  redacting(env: Environment): ConfigError {
-    return new ConfigError(this.path, redactSecrets(this.detail, env));
-  }
-}
-
-export type Environment = Readonly<Record<string, string | undefined>>;
+export { ConfigError, type Environment } from './config-error.js';
 
 export interface ConfigOptions {
   env: Environment;
@@ -174,15 +151,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
   const inFile = routableNames(deployments);
   const elsewhere = new Set(options.knownModels ?? []);
   const routes = (name: string): boolean => inFile(name) || elsewhere.has(name);
-  const modelGroupAlias: Record<string, ModelGroupAlias> = {};
-  for (const [alias, target] of Object.entries(file.router_settings?.model_group_alias ?? {})) {
-    const setting = typeof target === 'string' ? { model: target, hidden: false } : { model: target.model, hidden: target.hidden ?? false };
-    if (!routes(setting.model)) {
-      throw new ConfigError(`router_settings.model_group_alias.${alias}`, `expected the name of a model in model_list, got "${setting.model}"`);
-    }
-    modelGroupAlias[alias] = setting;
-  }
-
+  const modelGroupAlias = groupAliases(file, routes);
   const known = (name: string): boolean => routes(name) || name in modelGroupAlias;
   const serverEnv: Environment = options.serverEnv ? options.env : {};
   const redis = redisSettings(file.router_settings ?? {}, lookup, serverEnv.REDIS_URL, warnings, (path, message) => {
@@ -212,6 +181,19 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
   };
 }
 
+/** router_settings.model_group_alias, each alias naming a model that routes. */
+function groupAliases(file: ConfigFile, routes: (name: string) => boolean): Record<string, ModelGroupAlias> {
+  const modelGroupAlias: Record<string, ModelGroupAlias> = {};
+  for (const [alias, target] of Object.entries(file.router_settings?.model_group_alias ?? {})) {
+    const setting = typeof target === 'string' ? { model: target, hidden: false } : { model: target.model, hidden: target.hidden ?? false };
+    if (!routes(setting.model)) {
+      throw new ConfigError(`router_settings.model_group_alias.${alias}`, `expected the name of a model in model_list, got "${setting.model}"`);
+    }
+    modelGroupAlias[alias] = setting;
+  }
+  return modelGroupAlias;
+}
+
 function databaseUrl(file: ConfigFile, lookup: Lookup, env: Environment): string | null {
   const configured = file.general_settings?.database_url;
   const url = configured ? resolveValue(configured, 'general_settings.database_url', lookup) : env.DATABASE_URL;
@@ -220,7 +202,6 @@ function databaseUrl(file: ConfigFile, lookup: Lookup, env: Environment): string
   return url;
 }
 
-type Lookup = (name: string) => string | undefined;
 
 /** Whether a name reaches a model: a model_name, or a name a wildcard model_name matches. */
 function routableNames(deployments: readonly DeploymentConfig[]): (name: string) => boolean {
@@ -282,265 +263,4 @@ function cacheSettings(file: ConfigFile, warnings: string[], sharedRedis: boolea
   // With router_settings' Redis the cache is shared there; other kinds have the local one stand in.
   if (kind !== 'local' && !(kind === 'redis' && sharedRedis)) warnings.push(`litellm_settings.cache_params.type "${kind}" is not available yet; the local in-memory cache is used instead`);
   return { ttlMs: (params.ttl ?? ROUTER_DEFAULTS.cacheTtlSeconds) * 1000, maxEntries: params.max_size ?? ROUTER_DEFAULTS.cacheEntries };
-}
-
-// `environment_variables` in the file are LiteLLM's way to define values for `os.environ/`.
-function environmentLookup(file: ConfigFile, env: Environment): Lookup {
-  const fromFile = file.environment_variables ?? {};
-  return (name) => {
-    const value = env[name] ?? fromFile[name];
-    return value === undefined ? undefined : String(value);
-  };
-}
-
-function resolveValue(value: string, path: string, lookup: Lookup): string {
-  if (!value.startsWith(ENV_REFERENCE)) return value;
-  const name = value.slice(ENV_REFERENCE.length);
-  const resolved = lookup(name);
-  if (resolved === undefined || resolved === '') {
-    throw new ConfigError(path, `expected environment variable ${name} to be set (referenced as "${value}")`);
-  }
-  return resolved;
-}
-
-/** Where LiteLLM reads a family's credentials when litellm_params leaves them out. */
-const CREDENTIAL_VARIABLES: Record<string, Partial<Record<CredentialField, string>>> = {
-  openai: { api_key: 'OPENAI_API_KEY' },
-  groq: { api_key: 'GROQ_API_KEY' },
-  mistral: { api_key: 'MISTRAL_API_KEY' },
-  deepseek: { api_key: 'DEEPSEEK_API_KEY' },
-  openrouter: { api_key: 'OPENROUTER_API_KEY' },
-  together_ai: { api_key: 'TOGETHERAI_API_KEY' },
-  fireworks_ai: { api_key: 'FIREWORKS_AI_API_KEY' },
-  xai: { api_key: 'XAI_API_KEY' },
-  cerebras: { api_key: 'CEREBRAS_API_KEY' },
-  perplexity: { api_key: 'PERPLEXITYAI_API_KEY' },
-  deepinfra: { api_key: 'DEEPINFRA_API_KEY' },
-  anthropic: { api_key: 'ANTHROPIC_API_KEY' },
-  gemini: { api_key: 'GEMINI_API_KEY' },
-  azure: { api_key: 'AZURE_API_KEY', api_base: 'AZURE_API_BASE', api_version: 'AZURE_API_VERSION' },
-  bedrock: {
-    aws_access_key_id: 'AWS_ACCESS_KEY_ID',
-    aws_secret_access_key: 'AWS_SECRET_ACCESS_KEY',
-    aws_session_token: 'AWS_SESSION_TOKEN',
-    aws_region_name: 'AWS_REGION_NAME',
-  },
-};
-type CredentialField = 'api_key' | 'api_base' | 'api_version' | 'aws_access_key_id' | 'aws_secret_access_key' | 'aws_session_token' | 'aws_region_name';
-const SECRET_FIELDS: ReadonlySet<string> = new Set(['api_key', 'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token']);
-
-/** Where an unknown provider's deployment points; never called, it is never chosen. */
-const NOWHERE = 'http://unavailable.invalid';
-
-function toDeployment(
-  entry: NonNullable<ConfigFile['model_list']>[number],
-  index: number,
-  defaults: { timeout: number; streamTimeout: number | null },
-  lookup: Lookup,
-  warnings: string[],
-): DeploymentConfig {
-  const at = `model_list[${index}].litellm_params`;
-  const params = entry.litellm_params;
-  const info = entry.model_info ?? {};
-  const id = typeof info.id === 'string' ? info.id : `${entry.model_name}#${index}`;
-  let unavailable: DeploymentProblem | null = null;
-  const refuse = (problem: DeploymentProblem, warning: string): void => {
-    unavailable ??= problem;
-    warnings.push(`model_list[${index}] (${entry.model_name}, deployment ${id}): ${warning}`);
-  };
-  // An unset os.environ/NAME, or an empty secret: the deployment starts, and says why it cannot serve.
-  const missing = (field: string, variable: string | null): null => {
-    const what = variable ? `environment variable ${variable} is not set` : `${field} is empty`;
-    refuse(
-      { code: 'authentication', message: `The deployment "${id}" of "${entry.model_name}" has no ${field}: ${what}. Set it and restart Loopgate.` },
-      `${what}; requests for it are refused until it is set`,
-    );
-    return null;
-  };
-  const fromEnvironment = (name: CredentialField, family: string): string | null => {
-    const variable = CREDENTIAL_VARIABLES[family]?.[name];
-    const value = variable ? lookup(variable) : undefined;
-    return value ? value : null;
-  };
-  const resolved = (name: CredentialField): string | null => {
-    const value = params[name];
-    if (value === null && SECRET_FIELDS.has(name)) return missing(name, null);
-    if (typeof value !== 'string') return null;
-    if (!value.startsWith(ENV_REFERENCE)) return value === '' && SECRET_FIELDS.has(name) ? missing(name, null) : value || null;
-    const variable = value.slice(ENV_REFERENCE.length);
-    const found = lookup(variable);
-    return found ? found : missing(name, variable);
-  };
-  const givenApiBase = resolved('api_base');
-  const reference = modelReference(params.model, givenApiBase);
-  if ('unknownProvider' in reference) {
-    // A provider Loopgate has no code for: listed, refused with a clear error; the rest still serve.
-    const message = `Loopgate does not serve the provider "${reference.unknownProvider}" (deployment "${id}" of "${entry.model_name}"); supported: ${reference.supported}.`;
-    refuse({ code: 'unavailable', message }, `provider "${reference.unknownProvider}" is not supported; the deployment is listed but refuses requests`);
-    return {
-      ...baseDeployment(entry, id, params, info, defaults),
-      family: reference.unknownProvider,
-      upstreamModel: params.model.slice(reference.unknownProvider.length + 1),
-      apiBase: new URL(NOWHERE),
-      apiKey: null,
-      apiVersion: null,
-      aws: null,
-      unavailable,
-    };
-  }
-  if ('problem' in reference) throw new ConfigError(`${at}.model`, reference.problem);
-  const family = catalogEntry(reference.family)!;
-  if (reference.upstreamModel === '') {
-    // LiteLLM accepts `azure/` (an image deployment named by api_base alone); there is no model to ask for chat.
-    refuse({ code: 'unavailable', message: `The deployment "${id}" of "${entry.model_name}" names no model after "${family.id}/".` }, `"${params.model}" names no model; the deployment refuses requests`);
-  }
-  const familyId = family.aliasOf ?? family.id;
-  const credential = (name: CredentialField): string | null => (params[name] !== undefined ? resolved(name) : fromEnvironment(name, familyId));
-  // Ollama's `*` stands for the models the server lists (expanded at start-up); any other needs a `*` in model_name to fill it.
-  if (isPattern(reference.upstreamModel) && family.id !== 'ollama' && !isPattern(entry.model_name)) {
-    throw new ConfigError(
-      `model_list[${index}].model_name`,
-      `expected a wildcard model_name such as "*" or "${family.id}/${WILDCARD}" for the wildcard model "${params.model}", got "${entry.model_name}"`,
-    );
-  }
-  // A field the config names but cannot resolve has been reported already; one left out is looked for in the environment.
-  const aws =
-    family.protocol === 'bedrock' ? awsSettings(credential, (field) => (params[field] !== undefined ? null : missing(field, CREDENTIAL_VARIABLES.bedrock![field] ?? null))) : null;
-  // LiteLLM's OpenAI endpoint from the environment, for an `openai/` model without api_base (a proxy or a compatible server).
-  const openaiBaseFromEnv = familyId === 'openai' && params.api_base === undefined ? (lookup('OPENAI_BASE_URL') || lookup('OPENAI_API_BASE') || null) : null;
-  const apiBase = normaliseApiBase(
-    parseApiBase(
-      (givenApiBase ?? (family.protocol === 'azure' ? credential('api_base') : null) ?? openaiBaseFromEnv) ??
-        (aws ? `https://bedrock-runtime.${aws.region}.amazonaws.com` : family.defaultApiBase),
-      `${at}.api_base`,
-    ),
-    family.defaultApiBase,
-  );
-  // A provider's key from the environment goes only to that provider's own endpoint here, never to a server of your own.
-  // OPENAI_API_BASE comes from the same environment as OPENAI_API_KEY, so that key goes there too (as in LiteLLM).
-  const ownEndpoint = apiBase.origin === new URL(family.defaultApiBase).origin || family.protocol !== 'openai' || openaiBaseFromEnv !== null;
-  const apiKey = params.api_key !== undefined ? resolved('api_key') : ownEndpoint ? fromEnvironment('api_key', familyId) : null;
-  return {
-    ...baseDeployment(entry, id, params, info, defaults),
-    family: family.id,
-    upstreamModel: reference.upstreamModel,
-    apiBase,
-    apiKey,
-    apiVersion: credential('api_version'),
-    aws,
-    unavailable,
-  };
-}
-
-type Entry = NonNullable<ConfigFile['model_list']>[number];
-
-/** What every config deployment carries whatever its provider. */
-function baseDeployment(
-  entry: Entry,
-  id: string,
-  params: Entry['litellm_params'],
-  info: Record<string, unknown>,
-  defaults: { timeout: number; streamTimeout: number | null },
-): Omit<DeploymentConfig, 'family' | 'upstreamModel' | 'apiBase' | 'apiKey' | 'apiVersion' | 'aws' | 'unavailable'> {
-  const streamTimeout = params.stream_timeout ?? defaults.streamTimeout;
-  return {
-    id,
-    source: 'config',
-    enabled: true,
-    dropParams: params.drop_params ?? null,
-    modelName: entry.model_name,
-    rpm: params.rpm ?? null,
-    tpm: params.tpm ?? null,
-    weight: params.weight ?? null,
-    order: params.order ?? null,
-    timeoutMs: (params.timeout ?? defaults.timeout) * 1000,
-    streamTimeoutMs: streamTimeout === null ? null : streamTimeout * 1000,
-    // LiteLLM takes custom prices in litellm_params or in model_info.
-    inputCostPerToken: params.input_cost_per_token ?? price(info.input_cost_per_token),
-    outputCostPerToken: params.output_cost_per_token ?? price(info.output_cost_per_token),
-    modelInfo: info,
-  };
-}
-
-/** A price as YAML gives it: a number, or a string like "1e-6" (YAML 1.1 reads that as text). */
-function price(value: unknown): number | null {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? number : null;
-}
-
-/** `https://generativelanguage.googleapis.com` means the family's versioned default there (`/v1beta`), as in LiteLLM. */
-function normaliseApiBase(url: URL, defaultApiBase: string): URL {
-  const fallback = new URL(defaultApiBase);
-  if (url.origin === fallback.origin && (url.pathname === '/' || url.pathname === '') && fallback.pathname !== '/') url.pathname = fallback.pathname.replace(/\/+$/, '');
-  return url;
-}
-
-/** A deployment made in the GUI, on a stored provider, in the same shape the config gives. */
-export function storedDeployment(
-  input: { id: string; modelName: string; family: string; upstreamModel: string; apiBase: string | null; apiKey: string | null },
-  timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000,
-): DeploymentConfig {
-  const family = catalogEntry(input.family);
-  if (!family) throw new ConfigError('family', `unknown provider "${input.family}"`);
-  const apiBase = parseApiBase(input.apiBase ?? family.defaultApiBase, 'apiBase');
-  const aws = family.protocol === 'bedrock' ? storedAwsCredentials(input.apiKey, apiBase) : null;
-  return {
-    id: input.id,
-    source: 'store',
-    enabled: true,
-    dropParams: null,
-    modelName: input.modelName,
-    family: family.id,
-    upstreamModel: input.upstreamModel,
-    apiBase,
-    apiKey: aws ? null : input.apiKey,
-    apiVersion: null,
-    aws,
-    rpm: null,
-    tpm: null,
-    weight: null,
-    order: null,
-    timeoutMs,
-    streamTimeoutMs: null,
-    inputCostPerToken: null,
-    outputCostPerToken: null,
-    modelInfo: { source: 'store' },
-    unavailable: null,
-  };
-}
-
-const BEDROCK_HOST = /^bedrock-runtime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com$/;
-
-/** A Bedrock provider made in the app keeps `ID:SECRET[:SESSION]` as its key and the region in its URL. */
-function storedAwsCredentials(key: string | null, apiBase: URL): AwsCredentials {
-  const [accessKeyId, secretAccessKey, sessionToken] = (key ?? '').split(':');
-  if (!accessKeyId || !secretAccessKey) throw new ConfigError('apiKey', 'expected the AWS access key ID and secret as ID:SECRET');
-  const region = BEDROCK_HOST.exec(apiBase.hostname)?.[1];
-  if (!region) throw new ConfigError('apiBase', 'expected a Bedrock URL naming its region, like https://bedrock-runtime.us-east-1.amazonaws.com');
-  return { accessKeyId, secretAccessKey, sessionToken: sessionToken || null, region };
-}
-
-type AwsField = 'aws_access_key_id' | 'aws_secret_access_key' | 'aws_session_token' | 'aws_region_name';
-
-/** Bedrock needs credentials and a region; they come from litellm_params or AWS's usual variables. Without them it cannot serve. */
-function awsSettings(credential: (name: AwsField) => string | null, missing: (name: AwsField) => null): AwsCredentials | null {
-  const accessKeyId = credential('aws_access_key_id') ?? missing('aws_access_key_id');
-  const secretAccessKey = credential('aws_secret_access_key') ?? missing('aws_secret_access_key');
-  const region = credential('aws_region_name') ?? missing('aws_region_name');
-  if (!accessKeyId || !secretAccessKey || !region) return null;
-  return { accessKeyId, secretAccessKey, sessionToken: credential('aws_session_token'), region };
-}
-
-function parseApiBase(value: string, path: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(path, `expected an http(s) URL, got "${value}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(path, `expected an http(s) URL, got "${value}"`);
-  }
-  url.pathname = url.pathname.replace(/\/+$/, '');
-  return url;
 }

@@ -28,22 +28,21 @@ export class GatewayError extends Error {
   }
 }
 
-/** OpenAI's error envelope: `{ error: { message, type, param, code } }`. */
-export function openAIErrorBody(error: GatewayError): string {
-  return JSON.stringify({
-    error: {
-      message: error.message,
-      type: ERROR_CODES[error.code].type,
-      param: error.param,
-      code: error.code,
-      ...(error.current === undefined ? {} : { current: error.current }),
-    },
-  });
+/**
+ * A failure raised below the services (the store's) that knows which API error it is. Core
+ * recognises it by this base class, so it never imports the layer that throws it.
+ */
+export abstract class TranslatableError extends Error {
+  abstract toGatewayError(): GatewayError;
 }
 
-/** Anything thrown on the request path becomes a GatewayError; unknown throws are internal, named by the request id the log has them under. */
+/**
+ * The one error mapper: anything thrown, on any path (HTTP, IPC, the /ui API), becomes a
+ * GatewayError. Unknown throws are `internal`, named by the request id the log has them under.
+ */
 export function toGatewayError(thrown: unknown, requestId?: string): GatewayError {
   if (thrown instanceof GatewayError) return thrown;
+  if (thrown instanceof TranslatableError) return thrown.toGatewayError();
   const where = requestId ? `the gateway log has it under request id ${requestId}` : 'see the gateway log';
   return new GatewayError('internal', `Loopgate hit an unexpected error; ${where}.`);
 }

@@ -1,7 +1,8 @@
 // Completions, embeddings, image generation and moderation: OpenAI-only endpoints with no chat
 // equivalent, so they go to providers that serve them natively (OpenAI, OpenAI-compatible
 // servers, Azure) and nowhere else.
-import { GatewayError, openAIErrorBody } from '../core/errors.js';
+import { GatewayError } from '../core/errors.js';
+import { errorBodyFor } from './error-bodies.js';
 import { prepareOpenAIBody } from './openai-wire.js';
 import { usageFromOpenAI } from '../core/usage.js';
 import { OpenAIStreamRelay } from './openai-wire.js';
@@ -21,7 +22,7 @@ function nativeOnly(name: 'completions' | 'embeddings' | 'images' | 'moderations
     toChat: refuse,
     fromChat: refuse,
     streamEncoder: refuse,
-    errorBody: openAIErrorBody,
+    errorBody: errorBodyFor('openai'),
     nativeBody: (request, upstreamModel, clientText) => prepareOpenAIBody(name, request, upstreamModel, clientText).body,
     nativeUsage: (body) => usageFromOpenAI(body),
     usageMember: 'usage',

@@ -4,7 +4,8 @@
 // file's as a whole; each app deployment gets its own settings, and the routing timeouts where
 // it sets none. The gateway's RoutingTable hands the result to Router.update() and the cache.
 import type { DeploymentSettings, RoutingSettings, SettingSource } from '../../shared/api.js';
-import { emptyConfig, storedDeployment, type CacheSettings, type GatewayConfig } from '../config/index.js';
+import { storedDeployment } from '../config/deployment.js';
+import { emptyConfig, type CacheSettings, type GatewayConfig } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import type { Logger } from '../core/logger.js';
 import type { RouterSettings, RoutingInput } from '../core/routing.js';

@@ -3,8 +3,8 @@
 // change to the app's deployments and groups — add, edit (versioned), rename, remove, copy a
 // config-file group into the app, LiteLLM model_list entries (/model/new, /model/update) —
 // applied to the running router before the call returns.
-import { z } from 'zod';
-import type { DeploymentLive, DeploymentSettings, DeploymentView, ModelGroupView } from '../../shared/api.js';
+import type { z } from 'zod';
+import type { DeploymentLive, DeploymentView, ModelGroupView } from '../../shared/api.js';
 import type { Environment, GatewayConfig } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
@@ -12,58 +12,15 @@ import type { DeploymentHealth } from '../router/index.js';
 import type { DeploymentChange, StoredDeployment } from '../store/deployments.js';
 import type { Store } from '../store/index.js';
 import { randomBase62 } from '../store/secrets.js';
-import { copyIntoStore, parseConfigInput, ProviderRegistry } from './config-io.js';
+import { copyIntoStore, ProviderRegistry } from './config-io.js';
 import { fileDeploymentSettings, type EffectiveDeployment } from './effective-routing.js';
 import { alreadyTaken, notFound, quoted, storeChange } from './errors.js';
+import { entryParams, ownParams, parseEntry, type ModelEntry } from './model-entries.js';
+import { addSchema, nameSchema, renameSchema, updateSchema } from './model-schemas.js';
 import type { LiveRouting } from './ports.js';
 import type { ProviderService } from './providers.js';
 import { renameInRouting, routingReferences } from './routing.js';
-import { MAX_LENGTH, parseInput, text } from './validation.js';
-
-const count = z.number().int('expected a whole number').nonnegative('expected 0 or more');
-const price = z.number().nonnegative('expected 0 or more (USD per token)');
-
-/** Each deployment setting's rule; the compiler holds it to the contract. */
-const settingsShape = {
-  weight: z.number().nonnegative('expected 0 or more').nullable(),
-  order: z.number().int('expected a whole number').nullable(),
-  rpm: count.nullable(),
-  tpm: count.nullable(),
-  timeoutSeconds: z.number().positive('expected more than 0 seconds').nullable(),
-  enabled: z.boolean(),
-  inputCostPerToken: price.nullable(),
-  outputCostPerToken: price.nullable(),
-  dropParams: z.boolean().nullable(),
-} satisfies { [Field in keyof DeploymentSettings]: z.ZodType<DeploymentSettings[Field]> };
-
-const settingsPatch = z.object(settingsShape).partial();
-const groupName = text(MAX_LENGTH.name).trim().min(1, 'Give the model the name your tools will ask for.');
-
-export const addSchema = z.object({
-  modelName: groupName,
-  providerId: text(MAX_LENGTH.id).min(1, 'Choose a provider.'),
-  upstreamModel: text(MAX_LENGTH.name).trim().min(1, "Name the provider's model."),
-  settings: settingsPatch.optional(),
-});
-
-export const updateSchema = z.object({
-  id: text(MAX_LENGTH.id).min(1, 'expected a deployment id'),
-  /** Absent only from LiteLLM's /model/update: whatever version is there. 0 is a config-file deployment's. */
-  version: z.number().int().nonnegative().optional(),
-  modelName: groupName.optional(),
-  upstreamModel: text(MAX_LENGTH.name).trim().min(1, "Name the provider's model.").optional(),
-  settings: settingsPatch.optional(),
-});
-
-export const renameSchema = z.object({ from: text(MAX_LENGTH.name).min(1, 'expected a model group'), to: groupName });
-export const nameSchema = z.object({ name: text(MAX_LENGTH.name).min(1, 'expected a model group') });
-
-/** A LiteLLM model_list entry, as /model/new and /model/update carry it. */
-export interface ModelEntry {
-  model_name?: unknown;
-  litellm_params?: unknown;
-  model_info?: unknown;
-}
+import { parseInput } from './validation.js';
 
 function liveState(deployment: EffectiveDeployment, health: DeploymentHealth | undefined): DeploymentLive {
   const coolingUntil = health?.cooling_until ? Date.parse(health.cooling_until) : null;
@@ -83,32 +40,6 @@ function liveState(deployment: EffectiveDeployment, health: DeploymentHealth | u
 
 const copyFirst = (name: string): GatewayError =>
   new GatewayError('permission', `The model group "${name}" comes from the config file; copy it into the app (models.copyFromConfig) to change it.`);
-
-/** An entry's field for a message and its param: `model_list[0].litellm_params.rpm` → `litellm_params.rpm`. */
-function entryError(path: string, message: string): { param: string | null; message: string } {
-  const field = path.replace(/^model_list\[0\]\.?/, '');
-  const detail = path ? message.slice(path.length + 2) : message;
-  return field ? { param: field, message: `${field}: ${detail}` } : { param: null, message: detail };
-}
-
-/** Where and how a deployment calls its upstream, in litellm_params names (credentials included: never sent out). */
-function entryParams(deployment: DeploymentConfig): Record<string, unknown> {
-  const { aws } = deployment;
-  return {
-    model: `${deployment.family}/${deployment.upstreamModel}`,
-    api_base: deployment.apiBase.href,
-    ...(deployment.apiKey ? { api_key: deployment.apiKey } : {}),
-    ...(deployment.apiVersion ? { api_version: deployment.apiVersion } : {}),
-    ...(aws
-      ? {
-          aws_access_key_id: aws.accessKeyId,
-          aws_secret_access_key: aws.secretAccessKey,
-          aws_region_name: aws.region,
-          ...(aws.sessionToken ? { aws_session_token: aws.sessionToken } : {}),
-        }
-      : {}),
-  };
-}
 
 export interface ModelServiceDeps {
   store: Store;
@@ -264,7 +195,7 @@ export class ModelService {
 
   /** LiteLLM's /model/new: a model_list entry read exactly as config.yaml reads one, stored on a matching (or new) provider. */
   async addEntry(entry: ModelEntry): Promise<DeploymentView> {
-    const parsed = this.parseEntry(entry);
+    const parsed = parseEntry(entry, this.deps.env);
     const deployment = parsed.deployments[0]!;
     const id = typeof deployment.modelInfo.id === 'string' ? deployment.modelInfo.id : null;
     if (id !== null && (this.deps.routing.current().deployments.some((d) => d.config.id === id) || (await this.deps.store.deployments.get(id)))) {
@@ -288,8 +219,8 @@ export class ModelService {
     const running = this.deps.routing.current().deployments.find((d) => d.config.source === 'store' && d.config.id === id);
     if (!running) throw new GatewayError('invalid_request', 'This model cannot be routed (check its provider); edit it in the app.');
     const params = typeof change.litellm_params === 'object' && change.litellm_params !== null ? (change.litellm_params as Record<string, unknown>) : {};
-    const entry = { model_name: change.model_name ?? row.modelName, litellm_params: { ...entryParams(running.config), ...this.ownParams(row), ...params } };
-    const parsed = this.parseEntry(entry);
+    const entry = { model_name: change.model_name ?? row.modelName, litellm_params: { ...entryParams(running.config), ...ownParams(row), ...params } };
+    const parsed = parseEntry(entry, this.deps.env);
     const deployment = parsed.deployments[0]!;
     const { id: providerId } = await (await ProviderRegistry.load(this.deps.store)).provide(deployment, this.deps.clock());
     return this.edit(id, version, {
@@ -366,25 +297,5 @@ export class ModelService {
 
   private inFile(name: string): boolean {
     return this.fileDeployments().some((d) => d.modelName === name);
-  }
-
-  /** A stored deployment's own settings in LiteLLM's litellm_params names. */
-  private ownParams(row: StoredDeployment): Record<string, unknown> {
-    const params: Record<string, unknown> = {
-      rpm: row.rpm,
-      tpm: row.tpm,
-      weight: row.weight,
-      order: row.order,
-      timeout: row.timeoutSeconds,
-      input_cost_per_token: row.inputCostPerToken,
-      output_cost_per_token: row.outputCostPerToken,
-      drop_params: row.dropParams,
-    };
-    return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== null));
-  }
-
-  private parseEntry(entry: ModelEntry): GatewayConfig {
-    const text = JSON.stringify({ model_list: [{ model_name: entry.model_name, litellm_params: entry.litellm_params, ...(entry.model_info ? { model_info: entry.model_info } : {}) }] });
-    return parseConfigInput(text, this.deps.env, (error) => entryError(error.path, error.message));
   }
 }

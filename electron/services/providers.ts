@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { DiscoveredServer, ProviderInput, ProviderTestResult, ProviderView } from '../../shared/api.js';
 import { catalogEntry } from '../../shared/providers.js';
 import type { GatewayConfig } from '../config/index.js';
-import { storedDeployment } from '../config/index.js';
+import { storedDeployment } from '../config/deployment.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact.js';

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
 import type { Logger } from '../core/logger.js';
-import { sqliteUniqueViolation } from './errors.js';
+import { sqliteUniqueViolation, StoreUnavailableError } from './errors.js';
 import { acquireLock, restrictDataDir, writeFileAtomic } from './files.js';
 import { JournalWriter, readJournal, type JournalOp, type JournalRecord, type SqlParam } from './journal.js';
 import { applyMigrations } from './migrations/index.js';
@@ -51,10 +51,6 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
   const wasm = require.resolve('sql.js/dist/sql-wasm.wasm');
   sqlJs ??= initSqlJs({ locateFile: () => wasm });
   return sqlJs;
-}
-
-export class StoreUnavailableError extends Error {
-  readonly code = 'store_unavailable';
 }
 
 export class StoreDatabase implements Reader {

@@ -8,7 +8,7 @@ import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from 'node:
 import { join } from 'node:path';
 import { ConflictError } from './errors.js';
 import { syncDirectory, writeFileAtomic } from './files.js';
-import { Bloom } from './log-bloom.js';
+import { addToSummary, emptySegment, fromSummary, mayMatch, seal, summaryOf, type Segment, type SummaryFile } from './log-segment-summary.js';
 import { utcDay } from '../core/utc-day.js';
 import {
   matchesQuery,
@@ -26,77 +26,6 @@ const SEGMENT_MAX_BYTES = 4 * 1024 * 1024;
 const SEGMENT_PATTERN = /^(\d{13})-(\d{6})(-import)?\.ndjson$/;
 const SUMMARY_SUFFIX = '.summary.json';
 const RETENTION_FILE = 'retention.json';
-
-interface SummaryFile {
-  bytes: number;
-  rows: number;
-  minTime: number;
-  maxTime: number;
-  okRows: number;
-  errorRows: number;
-  bloom: string;
-}
-
-/** What a segment holds, enough to skip it; the open segment keeps exact sets until it is sealed. */
-interface Segment {
-  name: string;
-  day: string;
-  bytes: number;
-  rows: number;
-  minTime: number;
-  maxTime: number;
-  okRows: number;
-  errorRows: number;
-  bloom: Bloom | null;
-  /** Exact values while the segment is written to (replaced by the Bloom filter when sealed). */
-  values: Set<string> | null;
-}
-
-const idValue = (id: string): string => `i:${id}`;
-const keyValue = (keyId: string | null): string => `k:${keyId ?? ''}`;
-const modelValue = (model: string | null): string => `m:${model ?? ''}`;
-const responseValue = (responseId: string): string => `r:${responseId}`;
-
-function emptySegment(name: string, day: string): Segment {
-  return { name, day, bytes: 0, rows: 0, minTime: Infinity, maxTime: -Infinity, okRows: 0, errorRows: 0, bloom: null, values: new Set() };
-}
-
-function addToSummary(segment: Segment, row: RequestLogEntry, bytes: number): void {
-  segment.bytes += bytes;
-  segment.rows++;
-  segment.minTime = Math.min(segment.minTime, row.time);
-  segment.maxTime = Math.max(segment.maxTime, row.time);
-  if (row.status >= 400) segment.errorRows++;
-  else segment.okRows++;
-  segment.values?.add(idValue(row.id)).add(keyValue(row.keyId)).add(modelValue(row.model));
-  // A segment sealed before rows had response ids has none to find, so its filter rightly lacks them.
-  if (row.responseId) segment.values?.add(responseValue(row.responseId));
-}
-
-function seal(segment: Segment): void {
-  if (!segment.values) return;
-  segment.bloom = Bloom.of(segment.values, segment.values.size);
-  segment.values = null;
-}
-
-function mightHave(segment: Segment, value: string): boolean {
-  return segment.values ? segment.values.has(value) : (segment.bloom?.mightHave(value) ?? true);
-}
-
-/** Whether any row of `segment` can pass `query` and the retention floor. */
-function mayMatch(segment: Segment, query: SpendLogQuery, floor: number): boolean {
-  if (segment.rows === 0 || segment.maxTime < floor) return false;
-  if (query.start !== undefined && segment.maxTime < query.start) return false;
-  if (query.end !== undefined && segment.minTime >= query.end) return false;
-  if (query.before && segment.minTime > query.before.time) return false;
-  if (query.status === 'ok' && segment.okRows === 0) return false;
-  if (query.status === 'error' && segment.errorRows === 0) return false;
-  if (query.id !== undefined && !mightHave(segment, idValue(query.id))) return false;
-  if (query.responseId !== undefined && !mightHave(segment, responseValue(query.responseId))) return false;
-  if (query.keyId !== undefined && !mightHave(segment, keyValue(query.keyId === '' ? null : query.keyId))) return false;
-  if (query.model !== undefined && !mightHave(segment, modelValue(query.model))) return false;
-  return true;
-}
 
 /** Rows of one segment's text; a line torn by a crash (only ever the last) is skipped. */
 function parseRows(text: string): RequestLogEntry[] {
@@ -301,16 +230,8 @@ export class SegmentRequestLog implements RequestLogRepository {
   }
 
   private async writeSummary(segment: Segment): Promise<void> {
-    if (segment.rows === 0 || !segment.bloom) return;
-    const summary: SummaryFile = {
-      bytes: segment.bytes,
-      rows: segment.rows,
-      minTime: segment.minTime,
-      maxTime: segment.maxTime,
-      okRows: segment.okRows,
-      errorRows: segment.errorRows,
-      bloom: segment.bloom.toBase64(),
-    };
+    const summary = summaryOf(segment);
+    if (!summary) return;
     await writeFileAtomic(join(this.dir, segment.name + SUMMARY_SUFFIX), Buffer.from(JSON.stringify(summary)));
   }
 
@@ -344,7 +265,7 @@ export class SegmentRequestLog implements RequestLogRepository {
         .then((text) => JSON.parse(text) as SummaryFile)
         .catch(() => null);
       if (summary && summary.bytes === size) {
-        segments.push({ name, day: utcDay(summary.minTime), ...summary, bloom: Bloom.fromBase64(summary.bloom), values: null });
+        segments.push(fromSummary(name, summary));
         continue;
       }
       const segment = emptySegment(name, '');

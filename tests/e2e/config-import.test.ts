@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { axeViolations, DESKTOP, go, launchChromium, shot, sidewaysScroll, signedInPage, startFileGateway } from './ui.js';
+import { axeViolations, closeInOrder, DESKTOP, go, launchSignedIn, shot, sidewaysScroll, startFileGateway } from './ui.js';
 
 let upstream: MockUpstream;
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
@@ -46,15 +46,10 @@ async function openReview(on: Page, retries = 1): Promise<void> {
 beforeAll(async () => {
   upstream = await startMockOpenAI();
   gw = await startFileGateway('model_list: []\n');
-  browser = await launchChromium();
-  page = await signedInPage(browser, gw);
+  ({ browser, page } = await launchSignedIn(gw));
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gw?.close();
-  await upstream?.close();
-});
+afterAll(() => closeInOrder(browser, gw, upstream));
 
 describe('importing a config with routing settings', () => {
   it('reviews each routing setting now and after, and names what is not imported', async () => {

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { DESKTOP, go as goTo, launchChromium, SHOTS, shot as shotOf } from './ui.js';
+import { closeInOrder, DESKTOP, go as goTo, launchDesktopPage, SHOTS, shot as shotOf } from './ui.js';
 
 let upstream: MockUpstream;
 let gw: TestGateway;
@@ -26,16 +26,10 @@ function client(key: string): OpenAI {
 beforeAll(async () => {
   upstream = await startMockOpenAI();
   gw = await startTestGateway('model_list: []\n');
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: DESKTOP });
-  page.setDefaultTimeout(10_000);
+  ({ browser, page } = await launchDesktopPage());
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gw?.close();
-  await upstream?.close();
-});
+afterAll(() => closeInOrder(browser, gw, upstream));
 
 describe('the Loopgate UI in Chromium', () => {
   it('opens signed in from a one-time link and greets a first run', async () => {

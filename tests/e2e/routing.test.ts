@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { dismissToasts, go, launchChromium, shot, signedInPage, startFileGateway } from './ui.js';
+import { closeInOrder, dismissToasts, go, launchSignedIn, shot, signedInPage, startFileGateway } from './ui.js';
 
 let upstream: MockUpstream;
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
@@ -89,15 +89,10 @@ router_settings:
   retry_after: 0
 `);
   openai = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
-  browser = await launchChromium();
-  page = await signedInPage(browser, gw);
+  ({ browser, page } = await launchSignedIn(gw));
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gw?.close();
-  await upstream?.close();
-});
+afterAll(() => closeInOrder(browser, gw, upstream));
 
 describe('Models & routing in Chromium, on live traffic', () => {
   it("shows the config file's group and settings read-only, and copies them to edit", async () => {

@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, tempDir, writeConfig, type RunningCli } from '../helpers/cli.js';
-import { DESKTOP, go, launchChromium } from './ui.js';
+import { go, launchDesktopPage } from './ui.js';
 
 const MASTER_KEY = 'sk-e2e-restart';
 const ROUNDS = 10;
@@ -41,9 +41,7 @@ async function signIn(): Promise<void> {
 
 beforeAll(async () => {
   cli = await serve(0);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: DESKTOP });
-  page.setDefaultTimeout(10_000);
+  ({ browser, page } = await launchDesktopPage());
 }, 60_000);
 
 afterAll(async () => {

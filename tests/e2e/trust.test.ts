@@ -20,7 +20,7 @@ import { openStore, type Store } from '../../electron/store/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { axeViolations, DESKTOP, dismissToasts, go as goTo, launchChromium, SHOTS, shot as shotOf, sidewaysScroll } from './ui.js';
+import { axeViolations, DESKTOP, dismissToasts, go as goTo, launchDesktopPage, SHOTS, shot as shotOf, sidewaysScroll } from './ui.js';
 
 const NARROW = { width: 900, height: 600 };
 const VIEWS = ['Overview', 'Providers', 'Models & routing', 'Keys', 'Logs', 'Playground', 'Connect'];
@@ -85,9 +85,7 @@ beforeAll(async () => {
   down = await startMockOpenAI();
   await down.close();
   await startGateway();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: DESKTOP });
-  page.setDefaultTimeout(10_000);
+  ({ browser, page } = await launchDesktopPage());
   // Every confirmation is the app's own dialog: a browser confirm() fails the test.
   page.on('dialog', (dialog) => {
     throw new Error(`A browser dialog appeared: ${dialog.message()}`);

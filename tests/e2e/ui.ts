@@ -25,6 +25,25 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
 }
 
+/** Chromium and one desktop-sized page, not yet signed in (each file signs in its own way). */
+export async function launchDesktopPage(): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: DESKTOP });
+  page.setDefaultTimeout(10_000);
+  return { browser, page };
+}
+
+/** Chromium and a page signed in to `gw` (see signedInPage). */
+export async function launchSignedIn(gw: { gateway: Gateway }): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  return { browser, page: await signedInPage(browser, gw) };
+}
+
+/** Closes what a file opened, in the order given (the browser first); what never started is skipped. */
+export async function closeInOrder(...opened: ({ close(): Promise<void> } | null | undefined)[]): Promise<void> {
+  for (const thing of opened) await thing?.close();
+}
+
 /**
  * A gateway started the way `loopgate serve --config FILE` starts one: the config is read from
  * a file, so the app marks what the file defines "from config file" (a config given as text,

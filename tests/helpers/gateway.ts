@@ -90,10 +90,12 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
 
 /** A model_list entry pointing a model name at an OpenAI-compatible upstream model. */
 export function openaiModel(name: string, upstreamModel: string, apiBase: string, extra = ''): string {
-  return `
-  - model_name: ${name}
-    litellm_params:
-      model: openai/${upstreamModel}
-      api_base: ${apiBase}
-      api_key: sk-upstream-secret${extra}`;
+  return `${modelEntry(name, { model: `openai/${upstreamModel}`, api_base: apiBase, api_key: 'sk-upstream-secret' })}${extra}`;
+}
+
+/** A model_list entry of any provider family: its litellm_params, and model_info if given, one line a field. */
+export function modelEntry(name: string, params: Record<string, string>, info: Record<string, string> = {}): string {
+  const lines = (fields: Record<string, string>): string => Object.entries(fields).map(([key, value]) => `\n      ${key}: ${value}`).join('');
+  const modelInfo = Object.keys(info).length > 0 ? `\n    model_info:${lines(info)}` : '';
+  return `\n  - model_name: ${name}\n    litellm_params:${lines(params)}${modelInfo}`;
 }

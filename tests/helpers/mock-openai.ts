@@ -55,6 +55,11 @@ type Json = Record<string, unknown>;
 
 const CREATED = 1_700_000_000;
 
+/** A non-streamed chat completion as OpenAI answers one: one choice, with usage (for hand-written upstreams too). */
+export function chatCompletion(id: string, model: string, message: Json, usage: Json, finishReason = 'stop'): Json {
+  return { id, object: 'chat.completion', created: CREATED, model, choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }], usage };
+}
+
 export async function startMockOpenAI(options: MockOptions = {}): Promise<MockUpstream> {
   const requests: RecordedRequest[] = [];
   const control: StreamControl = { paused: [], abandoned: 0, failing: null };
@@ -196,14 +201,7 @@ function chat(body: Json, res: ServerResponse, control: StreamControl): void {
     const message = tools
       ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: tools[0]!.function.name, arguments: toolArgs } }] }
       : { role: 'assistant', content: reply };
-    return sendJson(res, 200, {
-      id,
-      object: 'chat.completion',
-      created: CREATED,
-      model,
-      choices: [{ index: 0, message, logprobs: null, finish_reason: tools ? 'tool_calls' : 'stop' }],
-      usage,
-    });
+    return sendJson(res, 200, chatCompletion(id, model, message, usage, tools ? 'tool_calls' : 'stop'));
   }
   const includeUsage = (body.stream_options as Json | undefined)?.include_usage === true;
   const base = { id, object: 'chat.completion.chunk', created: CREATED, model, ...(includeUsage ? { usage: null } : {}) };

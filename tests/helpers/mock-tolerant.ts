@@ -204,3 +204,18 @@ function paced(res: ServerResponse, delayMs: number, parts: Buffer[], counted: (
   };
   next();
 }
+
+/** model_list entries for the five provider families (m-openai … m-bedrock), each on `upstream`. */
+export function familyModelEntries(upstream: TolerantUpstream): string {
+  const url = upstream.url;
+  return `  - model_name: m-openai
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${url}/v1, api_key: sk-up }
+  - model_name: m-azure
+    litellm_params: { model: azure/my-deployment, api_base: ${url}, api_key: sk-up, api_version: 2024-10-21 }
+  - model_name: m-anthropic
+    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: ${url}, api_key: sk-up }
+  - model_name: m-gemini
+    litellm_params: { model: gemini/gemini-2.5-flash, api_base: ${url}/v1beta, api_key: sk-up }
+  - model_name: m-bedrock
+    litellm_params: { model: bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0, api_base: ${url}, aws_access_key_id: AKIDEXAMPLE, aws_secret_access_key: secret, aws_region_name: us-east-1 }`;
+}

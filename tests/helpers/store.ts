@@ -3,14 +3,17 @@ import { createHash } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
+import { expect } from 'vitest';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { loadSqlJs, SNAPSHOT_FILE, type StoreDatabase } from '../../electron/store/database.js';
 import { LOCK_FILE } from '../../electron/store/files.js';
 import { openStore, type SqlJsStore, type Store } from '../../electron/store/index.js';
 import { emptySettings, type NewKey } from '../../electron/store/keys.js';
-import { applyMigrations } from '../../electron/store/migrations/index.js';
+import { applyMigrations, SCHEMA_VERSION } from '../../electron/store/migrations/index.js';
 import { randomBase62 } from '../../electron/store/secrets.js';
 import type { RequestLogEntry } from '../../electron/store/request-log.js';
+import type { StoredDeployment } from '../../electron/store/deployments.js';
+import type { RoutingSettings } from '../../shared/api.js';
 import { tempDir } from './cli.js';
 
 export async function freshStore(dir = tempDir('loopgate-store-')): Promise<{ store: SqlJsStore; dir: string; logger: MemoryLogger }> {
@@ -42,6 +45,55 @@ export async function storeAtVersion(version: number, seed: (db: Database) => vo
     db.close();
   }
   return dir;
+}
+
+/** Opens `dir` as the app would (migrating it), checks it reached the latest schema, runs `check` and closes the store whatever happens. */
+export async function afterMigration(dir: string, check: (store: SqlJsStore) => Promise<void>): Promise<void> {
+  const { store } = await freshStore(dir);
+  try {
+    expect(schemaVersion(store)).toBe(SCHEMA_VERSION);
+    await check(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Routing settings at the app's defaults, with `overrides` on top. */
+export function routingSettings(overrides: Partial<RoutingSettings> = {}): RoutingSettings {
+  return {
+    strategy: 'simple-shuffle',
+    numRetries: 2,
+    retryAfterSeconds: 0,
+    timeoutSeconds: 600,
+    streamTimeoutSeconds: null,
+    allowedFails: 3,
+    cooldownSeconds: 5,
+    fallbacks: {},
+    contextWindowFallbacks: {},
+    contentPolicyFallbacks: {},
+    defaultFallbacks: [],
+    maxFallbacks: 5,
+    modelGroupAlias: {},
+    cache: { enabled: false, ttlSeconds: 600, maxEntries: 1000 },
+    dropParams: false,
+    ...overrides,
+  };
+}
+
+/** A deployment row as the store reads it back: every setting not given is null (the routing default), enabled. */
+export function storedDeployment(row: Pick<StoredDeployment, 'id' | 'modelName' | 'providerId' | 'upstreamModel' | 'createdAt' | 'updatedAt' | 'version'> & Partial<StoredDeployment>): StoredDeployment {
+  return {
+    weight: null,
+    order: null,
+    rpm: null,
+    tpm: null,
+    timeoutSeconds: null,
+    enabled: true,
+    inputCostPerToken: null,
+    outputCostPerToken: null,
+    dropParams: null,
+    ...row,
+  };
 }
 
 /** The sql.js database under a store, for tests that read raw SQL; fails for any other store. */

@@ -28,6 +28,7 @@ beforeAll(async () => {
     anthropicModel('claude-test', 'claude-sonnet-4-5'),
     anthropicModel('claude-busy', 'fail-overloaded'),
     openaiModel('gpt-test', 'mock-gpt', openaiUpstream.apiBase),
+    openaiModel('gpt-4o', 'mock-gpt', openaiUpstream.apiBase),
   ].join('')}`);
 });
 
@@ -89,6 +90,23 @@ describe('@anthropic-ai/sdk → Anthropic upstream (native relay)', () => {
     const counted = await sdk().messages.countTokens({ model: 'claude-test', messages: [{ role: 'user', content: 'one two three' }] });
     expect(counted.input_tokens).toBe(1003);
     expect(claude.requests.at(-1)?.path).toBe('/v1/messages/count_tokens');
+  });
+
+  it('count_tokens admits a key as chat does: its alias "fast" for gpt-4o counts (Anthropic and Gemini), a model it may not use is refused', async () => {
+    const created = await gw.manage('POST', '/key/generate', { models: ['fast'], aliases: { fast: 'gpt-4o' } });
+    const key: string = created.body.key;
+    const message = await sdk(key).messages.create({ model: 'fast', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+    expect(message.type).toBe('message');
+    const counted = await sdk(key).messages.countTokens({ model: 'fast', messages: [{ role: 'user', content: 'one two three' }] });
+    expect(counted.input_tokens).toBeGreaterThan(0);
+    const gemini = await fetch(`${gw.url}/v1beta/models/fast:countTokens`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'one two three' }] }] }),
+    });
+    expect(gemini.status).toBe(200);
+    expect(((await gemini.json()) as { totalTokens: number }).totalTokens).toBeGreaterThan(0);
+    await expect(sdk(key).messages.countTokens({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 403 });
   });
 });
 

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { chatCompletion } from '../helpers/mock-openai.js';
 
 /** A real node:http server whose connections each serve one answer, then die on the next request. */
 async function startRacingUpstream(): Promise<{ url: string; served: () => number; raced: () => number; close: () => Promise<void> }> {
@@ -24,14 +25,7 @@ async function startRacingUpstream(): Promise<{ url: string; served: () => numbe
       }
       answered.add(socket);
       served++;
-      const body = JSON.stringify({
-        id: 'chatcmpl-race',
-        object: 'chat.completion',
-        created: 1_700_000_000,
-        model: 'racer',
-        choices: [{ index: 0, message: { role: 'assistant', content: 'still here' }, logprobs: null, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
-      });
+      const body = JSON.stringify(chatCompletion('chatcmpl-race', 'racer', { role: 'assistant', content: 'still here' }, { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }));
       // No Keep-Alive hint (as many real servers behind proxies send none): the gateway keeps the socket.
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);

@@ -3,7 +3,7 @@
 // LiteLLM-only body fields (consumed, never sent upstream; fallbacks, num_retries and
 // mock_response honoured).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { modelEntry, openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { specErrors } from '../helpers/openapi.js';
 
@@ -12,6 +12,7 @@ let gw: TestGateway;
 
 beforeAll(async () => {
   upstream = await startMockOpenAI();
+  const azure = (deployment: string) => ({ model: `azure/${deployment}`, api_base: upstream.url, api_key: 'sk-azure', api_version: '2024-06-01' });
   gw = await startTestGateway(
     `model_list:${[
       openaiModel('gpt-test', 'mock-gpt', upstream.apiBase),
@@ -22,32 +23,11 @@ beforeAll(async () => {
       openaiModel('image-model', 'gpt-image-1', upstream.apiBase),
       openaiModel('dalle', 'dall-e-3', upstream.apiBase),
       openaiModel('mod-model', 'omni-moderation-latest', upstream.apiBase),
+      modelEntry('azure-gpt', azure('my-gpt4o-deployment'), { base_model: 'azure/gpt-4o' }),
+      modelEntry('azure-image', azure('my-image-deployment')),
+      modelEntry('claude', { model: 'anthropic/claude-3-5-haiku-latest', api_base: upstream.url, api_key: 'sk-anthropic' }),
+      modelEntry('azure-unpriced', azure('my-gpt4o-deployment')),
     ].join('')}
-  - model_name: azure-gpt
-    litellm_params:
-      model: azure/my-gpt4o-deployment
-      api_base: ${upstream.url}
-      api_key: sk-azure
-      api_version: 2024-06-01
-    model_info:
-      base_model: azure/gpt-4o
-  - model_name: azure-image
-    litellm_params:
-      model: azure/my-image-deployment
-      api_base: ${upstream.url}
-      api_key: sk-azure
-      api_version: 2024-06-01
-  - model_name: claude
-    litellm_params:
-      model: anthropic/claude-3-5-haiku-latest
-      api_base: ${upstream.url}
-      api_key: sk-anthropic
-  - model_name: azure-unpriced
-    litellm_params:
-      model: azure/my-gpt4o-deployment
-      api_base: ${upstream.url}
-      api_key: sk-azure
-      api_version: 2024-06-01
 router_settings:
   retry_after: 0
 `,

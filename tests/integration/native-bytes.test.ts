@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { chatCompletion } from '../helpers/mock-openai.js';
 
 let server: Server;
 const received: string[] = [];
@@ -16,14 +17,7 @@ beforeAll(async () => {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       received.push(Buffer.concat(chunks).toString('utf8'));
-      const body = JSON.stringify({
-        id: 'chatcmpl-bytes',
-        object: 'chat.completion',
-        created: 1_700_000_000,
-        model: 'same',
-        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, logprobs: null, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 7, completion_tokens: 1, total_tokens: 8 },
-      });
+      const body = JSON.stringify(chatCompletion('chatcmpl-bytes', 'same', { role: 'assistant', content: 'ok' }, { prompt_tokens: 7, completion_tokens: 1, total_tokens: 8 }));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(body);
     });

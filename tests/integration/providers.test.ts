@@ -3,7 +3,7 @@
 // of them, so every inbound dialect crosses into a translated family.
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { modelEntry, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { startMockBedrock, startMockGemini, type MockServer } from '../helpers/mock-providers.js';
@@ -22,39 +22,20 @@ beforeAll(async () => {
   openaiLike = await startMockOpenAI({ apiKey: 'azure-key' });
   anthropic = await startMockAnthropic();
   gw = await startTestGateway(
-    `model_list:
-  - model_name: anthropic-test
-    litellm_params:
-      model: anthropic/claude-sonnet-4-5
-      api_base: ${anthropic.url}
-  - model_name: openai-test
-    litellm_params:
-      model: openai/mock-gpt
-      api_base: ${openaiLike.url}/v1
-      api_key: azure-key
-  - model_name: gemini-test
-    litellm_params:
-      model: gemini/gemini-2.5-flash
-      api_base: ${gemini.url}/v1beta
-      api_key: gemini-key
-  - model_name: bedrock-test
-    litellm_params:
-      model: bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0
-      api_base: ${bedrock.url}
-      aws_access_key_id: os.environ/AWS_ACCESS_KEY_ID
-      aws_secret_access_key: os.environ/AWS_SECRET_ACCESS_KEY
-      aws_region_name: ${AWS.region}
-  - model_name: azure-test
-    litellm_params:
-      model: azure/my-gpt-deployment
-      api_base: ${openaiLike.url}
-      api_key: azure-key
-      api_version: 2024-10-21
-  - model_name: ollama-test
-    litellm_params:
-      model: ollama/llama3.2
-      api_base: ${openaiLike.url}/v1
-      api_key: azure-key
+    `model_list:${[
+      modelEntry('anthropic-test', { model: 'anthropic/claude-sonnet-4-5', api_base: anthropic.url }),
+      modelEntry('openai-test', { model: 'openai/mock-gpt', api_base: `${openaiLike.url}/v1`, api_key: 'azure-key' }),
+      modelEntry('gemini-test', { model: 'gemini/gemini-2.5-flash', api_base: `${gemini.url}/v1beta`, api_key: 'gemini-key' }),
+      modelEntry('bedrock-test', {
+        model: 'bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0',
+        api_base: bedrock.url,
+        aws_access_key_id: 'os.environ/AWS_ACCESS_KEY_ID',
+        aws_secret_access_key: 'os.environ/AWS_SECRET_ACCESS_KEY',
+        aws_region_name: AWS.region,
+      }),
+      modelEntry('azure-test', { model: 'azure/my-gpt-deployment', api_base: openaiLike.url, api_key: 'azure-key', api_version: '2024-10-21' }),
+      modelEntry('ollama-test', { model: 'ollama/llama3.2', api_base: `${openaiLike.url}/v1`, api_key: 'azure-key' }),
+    ].join('')}
 `,
     { env: { AWS_ACCESS_KEY_ID: AWS.accessKeyId, AWS_SECRET_ACCESS_KEY: AWS.secretAccessKey } },
   );

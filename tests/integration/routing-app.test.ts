@@ -2,60 +2,27 @@
 // store, versioned, and applied to the running gateway at once, against mock upstreams with
 // the official openai client and plain fetch. Each test watches what a user would: which
 // upstream served, what the client got back, what the app's views say.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiHandlers, ApiRequest, DeploymentView, RoutingSettings, RoutingView } from '../../shared/api.js';
-import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
-import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+import { modelEntry, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import type { MockUpstream } from '../helpers/mock-openai.js';
+import { routingBench, served } from '../helpers/routing-bench.js';
 
-let a: MockUpstream;
-let b: MockUpstream;
-let gw: TestGateway | null = null;
-let offsetMs = 0;
-
-beforeAll(async () => {
-  [a, b] = await Promise.all([startMockOpenAI(), startMockOpenAI()]);
-});
-
-afterEach(async () => {
-  await gw?.close();
-  gw = null;
-  offsetMs = 0;
-  a.setFailing(null);
-  b.setFailing(null);
-});
-
-afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()]);
-});
+const bench = routingBench();
+const { chat } = bench;
 
 function entry(name: string, upstream: MockUpstream, model: string, extra = ''): string {
-  return `
-  - model_name: ${name}
-    litellm_params:
-      model: openai/${model}
-      api_base: ${upstream.apiBase}
-      api_key: sk-file-${model}${extra}`;
+  return `${modelEntry(name, { model: `openai/${model}`, api_base: upstream.apiBase, api_key: `sk-file-${model}` })}${extra}`;
 }
 
-async function gateway(models: string[] = [], settings = ''): Promise<TestGateway> {
+function gateway(models: string[] = [], settings = ''): Promise<TestGateway> {
   const list = models.length > 0 ? `model_list:${models.join('')}\n` : 'model_list: []\n';
-  gw = await startTestGateway(`${list}${settings}`, { clock: () => Date.now() + offsetMs });
-  return gw;
+  return bench.start(`${list}${settings}`);
 }
 
 function api(): ApiHandlers {
-  return gw!.app.api;
+  return bench.gw.app.api;
 }
-
-function chat(model: string, content = 'hi'): Promise<Response> {
-  return fetch(`${gw!.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model, messages: [{ role: 'user', content }] }),
-  });
-}
-
-const served = (upstream: MockUpstream, model: string): number => upstream.requests.filter((r) => r.body?.model === model).length;
 
 /** An app provider on a mock upstream, and app deployments on it. */
 async function provider(upstream: MockUpstream, name: string): Promise<string> {
@@ -86,7 +53,7 @@ async function spread(model: string, n: number): Promise<Record<string, number>>
 
 describe('routing settings made in the app', () => {
   it('start as the config file says, then the app’s saved settings are in force, versioned', async () => {
-    await gateway([entry('m', a, 'file-model')], 'router_settings:\n  num_retries: 4\n  routing_strategy: least-busy\n');
+    await gateway([entry('m', bench.a, 'file-model')], 'router_settings:\n  num_retries: 4\n  routing_strategy: least-busy\n');
     const before = await api()['routing.get']({});
     expect(before).toMatchObject({ source: 'config file', version: 0, configFileHasSettings: true, numRetries: 4, strategy: 'least-busy' });
     const saved = await saveRouting({ numRetries: 1, strategy: 'simple-shuffle' });
@@ -97,7 +64,7 @@ describe('routing settings made in the app', () => {
 
   it('reach live traffic: the strategy, a weight, a disabled deployment', async () => {
     await gateway();
-    const [pa, pb] = [await provider(a, 'A'), await provider(b, 'B')];
+    const [pa, pb] = [await provider(bench.a, 'A'), await provider(bench.b, 'B')];
     // A carries all the weight; B is the cheaper one.
     await add({ modelName: 'm', providerId: pa, upstreamModel: 'dear', settings: { weight: 1, inputCostPerToken: 0.001, outputCostPerToken: 0.001 } });
     const cheap = await add({ modelName: 'm', providerId: pb, upstreamModel: 'cheap', settings: { weight: 0, inputCostPerToken: 0.000001, outputCostPerToken: 0.000001 } });
@@ -113,7 +80,7 @@ describe('routing settings made in the app', () => {
 
   it('order puts one deployment first; a weight edit moves traffic at once', async () => {
     await gateway();
-    const [pa, pb] = [await provider(a, 'A'), await provider(b, 'B')];
+    const [pa, pb] = [await provider(bench.a, 'A'), await provider(bench.b, 'B')];
     const first = await add({ modelName: 'm', providerId: pa, upstreamModel: 'first', settings: { order: 2 } });
     await add({ modelName: 'm', providerId: pb, upstreamModel: 'second', settings: { order: 1 } });
     expect(await spread('m', 6)).toEqual({ second: 6 });
@@ -125,33 +92,33 @@ describe('routing settings made in the app', () => {
 
   it('cool a failing deployment for the app’s cooldown time, and keep it cooling through unrelated edits', async () => {
     await gateway();
-    const [pa, pb] = [await provider(a, 'A'), await provider(b, 'B')];
+    const [pa, pb] = [await provider(bench.a, 'A'), await provider(bench.b, 'B')];
     const primary = await add({ modelName: 'm', providerId: pa, upstreamModel: 'primary', settings: { order: 1 } });
     const backup = await add({ modelName: 'm', providerId: pb, upstreamModel: 'backup', settings: { order: 2 } });
     await saveRouting({ numRetries: 0, allowedFails: 0, cooldownSeconds: 300 });
 
-    a.setFailing(500);
+    bench.a.setFailing(500);
     expect((await chat('m')).status).toBe(500); // no retries: the client sees the primary's failure
-    a.setFailing(null);
+    bench.a.setFailing(null);
     expect(await spread('m', 2)).toEqual({ backup: 2 });
 
     // Unrelated edits: the routing settings, and the other deployment of the group.
     await saveRouting({ retryAfterSeconds: 1 });
     await api()['models.update']({ id: backup.id, version: backup.version, settings: { weight: 5 } });
-    offsetMs += 100_000; // past LiteLLM's default 5s cooldown, well inside the app's 300s
+    bench.offsetMs += 100_000; // past LiteLLM's default 5s cooldown, well inside the app's 300s
     expect(await spread('m', 2)).toEqual({ backup: 2 });
-    expect(served(a, 'primary')).toBe(1);
+    expect(served(bench.a, 'primary')).toBe(1);
     const listed = (await api()['models.list']({})).find((d) => d.id === primary.id)!;
     expect(listed.live).toMatchObject({ state: 'cooling', lastError: expect.stringContaining('500') });
-    expect(listed.live.coolingUntil).toBeGreaterThan(Date.now() + offsetMs);
+    expect(listed.live.coolingUntil).toBeGreaterThan(Date.now() + bench.offsetMs);
 
-    offsetMs += 201_000;
+    bench.offsetMs += 201_000;
     expect(await spread('m', 1)).toEqual({ primary: 1 });
   });
 
   it('use a fallback added in the app when the primary fails, and refuse one naming nothing', async () => {
     await gateway();
-    const [pa, pb] = [await provider(a, 'A'), await provider(b, 'B')];
+    const [pa, pb] = [await provider(bench.a, 'A'), await provider(bench.b, 'B')];
     await add({ modelName: 'primary', providerId: pa, upstreamModel: 'fail-500' });
     const rescue = await add({ modelName: 'rescue', providerId: pb, upstreamModel: 'rescue' });
     await saveRouting({ numRetries: 0 });
@@ -170,46 +137,46 @@ describe('routing settings made in the app', () => {
     const rescued = await chat('primary');
     expect(rescued.status).toBe(200);
     expect(rescued.headers.get('x-loopgate-deployment')).toBe(rescue.id);
-    expect(served(b, 'rescue')).toBe(1);
+    expect(served(bench.b, 'rescue')).toBe(1);
   });
 
   it('switch the response cache on, resize it and off without a restart', async () => {
-    await gateway([entry('m', a, 'cached')]);
+    await gateway([entry('m', bench.a, 'cached')]);
     await chat('m', 'same');
     expect((await chat('m', 'same')).headers.get('x-loopgate-cache')).toBeNull();
-    expect(served(a, 'cached')).toBe(2);
+    expect(served(bench.a, 'cached')).toBe(2);
 
     await saveRouting({ cache: { enabled: true, ttlSeconds: 60, maxEntries: 10 } });
     expect((await chat('m', 'same')).headers.get('x-loopgate-cache')).toBe('miss');
     const hit = await chat('m', 'same');
     expect(hit.headers.get('x-loopgate-cache')).toBe('hit');
     expect(await hit.json()).toMatchObject({ choices: [{ message: { content: 'Hello from mock: same' } }] });
-    expect(served(a, 'cached')).toBe(3);
+    expect(served(bench.a, 'cached')).toBe(3);
 
     // A TTL of one second: the entry made now is gone two seconds on.
     await saveRouting({ cache: { enabled: true, ttlSeconds: 1, maxEntries: 10 } });
     expect((await chat('m', 'again')).headers.get('x-loopgate-cache')).toBe('miss');
-    offsetMs += 2_000;
+    bench.offsetMs += 2_000;
     expect((await chat('m', 'again')).headers.get('x-loopgate-cache')).toBe('miss');
-    expect(served(a, 'cached')).toBe(5);
+    expect(served(bench.a, 'cached')).toBe(5);
 
     await saveRouting({ cache: { enabled: false, ttlSeconds: 1, maxEntries: 10 } });
     await chat('m', 'same');
     expect((await chat('m', 'same')).headers.get('x-loopgate-cache')).toBeNull();
-    expect(served(a, 'cached')).toBe(7);
+    expect(served(bench.a, 'cached')).toBe(7);
   });
 
   it('answer a stale edit from a second page with a conflict carrying the current settings', async () => {
-    await gateway([entry('m', a, 'x')]);
-    const signIn = await fetch(`${gw!.url}/ui/session`, {
+    await gateway([entry('m', bench.a, 'x')]);
+    const signIn = await fetch(`${bench.gw.url}/ui/session`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: gw!.url },
+      headers: { 'content-type': 'application/json', origin: bench.gw.url },
       body: JSON.stringify({ masterKey: TEST_MASTER_KEY }),
     });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads the answer field by field
     const page = async (method: string, request: unknown): Promise<{ ok: boolean; value?: any; error?: any }> =>
-      (await (await fetch(`${gw!.url}/ui/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: gw!.url }, body: JSON.stringify(request) })).json()) as never;
+      (await (await fetch(`${bench.gw.url}/ui/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: bench.gw.url }, body: JSON.stringify(request) })).json()) as never;
 
     const first = (await page('routing.get', {})).value as RoutingView;
     const second = (await page('routing.get', {})).value as RoutingView;
@@ -222,7 +189,7 @@ describe('routing settings made in the app', () => {
   });
 
   it('copy the config file’s settings into the app once', async () => {
-    await gateway([entry('m', a, 'x')], 'router_settings:\n  num_retries: 4\n  cooldown_time: 12\n');
+    await gateway([entry('m', bench.a, 'x')], 'router_settings:\n  num_retries: 4\n  cooldown_time: 12\n');
     const copied = await api()['routing.copyFromConfig']({});
     expect(copied).toMatchObject({ source: 'app', version: 1, numRetries: 4, cooldownSeconds: 12 });
     await expect(api()['routing.copyFromConfig']({})).rejects.toMatchObject({ code: 'conflict', current: { version: 1 } });
@@ -232,7 +199,7 @@ describe('routing settings made in the app', () => {
 describe('model groups made in the app', () => {
   it('rename moves the group, its fallbacks and its aliases', async () => {
     await gateway();
-    const [pa, pb] = [await provider(a, 'A'), await provider(b, 'B')];
+    const [pa, pb] = [await provider(bench.a, 'A'), await provider(bench.b, 'B')];
     await add({ modelName: 'broken', providerId: pa, upstreamModel: 'fail-500' });
     await add({ modelName: 'old', providerId: pb, upstreamModel: 'steady' });
     await saveRouting({ numRetries: 0, fallbacks: { broken: ['old'] }, modelGroupAlias: { nick: { model: 'old', hidden: false } } });
@@ -249,7 +216,7 @@ describe('model groups made in the app', () => {
 
   it('references list the keys, fallbacks and aliases naming a group; removing it drops them from the settings', async () => {
     await gateway();
-    const pa = await provider(a, 'A');
+    const pa = await provider(bench.a, 'A');
     await add({ modelName: 'grp', providerId: pa, upstreamModel: 'g' });
     await add({ modelName: 'other', providerId: pa, upstreamModel: 'o' });
     const allowed = await api()['keys.create']({ keyAlias: 'allowed', models: ['grp', 'other'] });
@@ -274,7 +241,7 @@ describe('model groups made in the app', () => {
   });
 
   it('a config-file group is read-only until copied; the copy is editable and wins over the file', async () => {
-    await gateway([entry('cfg', a, 'from-file', '\n      rpm: 50')]);
+    await gateway([entry('cfg', bench.a, 'from-file', '\n      rpm: 50')]);
     const [fromFile] = await api()['models.groups']({});
     expect(fromFile).toMatchObject({ name: 'cfg', source: 'config file', deployments: [{ source: 'config file', inForce: true, readOnly: true, version: 0 }] });
     const fileDeployment = fromFile!.deployments[0]!;
@@ -291,20 +258,20 @@ describe('model groups made in the app', () => {
       ['config file', false, 50],
     ]);
     // Its provider came along with the file's key (shown by its last four characters only).
-    expect((await api()['providers.list']({})).filter((p) => !p.readOnly)).toEqual([expect.objectContaining({ family: 'openai', apiBase: `${a.apiBase}`, keyHint: 'file' })]);
+    expect((await api()['providers.list']({})).filter((p) => !p.readOnly)).toEqual([expect.objectContaining({ family: 'openai', apiBase: `${bench.a.apiBase}`, keyHint: 'file' })]);
 
     const appDeployment = copy.deployments[0]!;
     await api()['models.update']({ id: appDeployment.id, version: appDeployment.version, upstreamModel: 'edited-in-app' });
     expect((await chat('cfg')).status).toBe(200);
-    expect(served(a, 'edited-in-app')).toBe(1);
-    expect(served(a, 'from-file')).toBe(0);
-    expect(a.requests.at(-1)?.headers.authorization).toBe('Bearer sk-file-from-file');
+    expect(served(bench.a, 'edited-in-app')).toBe(1);
+    expect(served(bench.a, 'from-file')).toBe(0);
+    expect(bench.a.requests.at(-1)?.headers.authorization).toBe('Bearer sk-file-from-file');
     await expect(api()['models.copyFromConfig']({ name: 'cfg' })).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('a stale deployment edit is a conflict carrying the deployment as it is', async () => {
     await gateway();
-    const pa = await provider(a, 'A');
+    const pa = await provider(bench.a, 'A');
     const created = await add({ modelName: 'm', providerId: pa, upstreamModel: 'x' });
     await api()['models.update']({ id: created.id, version: created.version, settings: { rpm: 10 } });
     await expect(api()['models.update']({ id: created.id, version: created.version, settings: { rpm: 20 } })).rejects.toMatchObject({

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiMethod } from '../../shared/api.js';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
-import { startTolerantUpstream, type TolerantUpstream } from '../helpers/mock-tolerant.js';
+import { familyModelEntries, startTolerantUpstream, type TolerantUpstream } from '../helpers/mock-tolerant.js';
 
 const ANSWER_BOUND_MS = 10_000;
 const RUNS = Number(process.env.LOOPGATE_FUZZ_RUNS ?? 100);
@@ -25,16 +25,7 @@ const FAILING_MODEL = 'm-fail';
 beforeAll(async () => {
   upstream = await startTolerantUpstream();
   const yaml = `model_list:
-  - model_name: m-openai
-    litellm_params: { model: openai/gpt-4o-mini, api_base: ${upstream.url}/v1, api_key: sk-up }
-  - model_name: m-azure
-    litellm_params: { model: azure/my-deployment, api_base: ${upstream.url}, api_key: sk-up, api_version: 2024-10-21 }
-  - model_name: m-anthropic
-    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: ${upstream.url}, api_key: sk-up }
-  - model_name: m-gemini
-    litellm_params: { model: gemini/gemini-2.5-flash, api_base: ${upstream.url}/v1beta, api_key: sk-up }
-  - model_name: m-bedrock
-    litellm_params: { model: bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0, api_base: ${upstream.url}, aws_access_key_id: AKIDEXAMPLE, aws_secret_access_key: secret, aws_region_name: us-east-1 }
+${familyModelEntries(upstream)}
   - model_name: ${FAILING_MODEL}
     litellm_params: { model: openai/fail-500, api_base: ${upstream.url}/v1, api_key: sk-up }
 router_settings:

@@ -9,7 +9,7 @@ import { API_METHODS, type ApiMethod } from '../../shared/api.js';
 import { importSchema } from '../../electron/services/config-io.js';
 import { byId } from '../../electron/services/index.js';
 import { keyPatchSchema, listSchema } from '../../electron/services/keys.js';
-import { addSchema, nameSchema, renameSchema, updateSchema as modelUpdateSchema } from '../../electron/services/models.js';
+import { addSchema, nameSchema, renameSchema, updateSchema as modelUpdateSchema } from '../../electron/services/model-schemas.js';
 import { providerInputSchema, providerUpdateSchema } from '../../electron/services/providers.js';
 import { updateSchema as routingUpdateSchema } from '../../electron/services/routing.js';
 import { logsSchema, retentionSchema } from '../../electron/services/usage.js';

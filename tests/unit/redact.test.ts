@@ -1,7 +1,7 @@
 // Issue 21, finding 7: what an upstream says about the credentials it was sent, masked before
 // anyone reads it; everything else in the text left as it was.
 import { describe, expect, it } from 'vitest';
-import { storedDeployment } from '../../electron/config/index.js';
+import { storedDeployment } from '../../electron/config/deployment.js';
 import type { DeploymentConfig } from '../../electron/core/deployment.js';
 import { redactCredentials } from '../../electron/core/redact.js';
 

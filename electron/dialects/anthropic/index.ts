@@ -1,38 +1,15 @@
 // Anthropic Messages, inbound (Claude Code, the Anthropic SDK): to and from the chat pivot,
 // its event stream, its error shape, and usage from natively relayed streams.
-import type { ERROR_CODES } from '../../../shared/errors.js';
 import { GatewayError } from '../../core/errors.js';
 import type { AnthropicUsage } from '../../core/usage.js';
 import type { SseEvent } from '../../core/sse.js';
 import { ObservedStream } from '../observed-stream.js';
 import type { TokenUsage } from '../../core/usage.js';
 import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ReasoningEffort } from '../../core/chat.js';
+import { anthropicErrorJson, errorBodyFor } from '../error-bodies.js';
 import { upstreamErrorMessage, type InboundDialect, type Json, type NativeStreamScanner } from '../types.js';
 import { AnthropicEncoder } from './stream.js';
 import { fromChatCompletion } from './response.js';
-
-/** Anthropic's error `type` for each Loopgate code. */
-const ERROR_TYPE: Record<string, string> = {
-  authentication: 'authentication_error',
-  permission: 'permission_error',
-  not_found: 'not_found_error',
-  model_not_found: 'not_found_error',
-  payload_too_large: 'request_too_large',
-  rate_limit: 'rate_limit_error',
-  unavailable: 'overloaded_error',
-  upstream: 'api_error',
-  upstream_unreachable: 'api_error',
-  timeout: 'api_error',
-  internal: 'api_error',
-};
-
-function anthropicErrorJson(type: string, message: string): string {
-  return JSON.stringify({ type: 'error', error: { type, message } });
-}
-
-function errorType(code: keyof typeof ERROR_CODES): string {
-  return ERROR_TYPE[code] ?? 'invalid_request_error';
-}
 
 /** Anthropic's error type for an HTTP status, for upstream errors that carry none. */
 function typeForStatus(status: number): string {
@@ -178,12 +155,12 @@ export const anthropicDialect: InboundDialect = {
   toChat: anthropicToChat,
   fromChat: (completion, request) => fromChatCompletion(completion, String(request.model)),
   streamEncoder: (request) => new AnthropicEncoder(String(request.model)),
-  errorBody: (error) => anthropicErrorJson(errorType(error.code), error.message),
+  errorBody: errorBodyFor('anthropic'),
   upstreamErrorBody(status, text) {
     const { message, type } = upstreamErrorMessage(text);
     return anthropicErrorJson(type && type.endsWith('_error') ? type : typeForStatus(status), message);
   },
-  streamErrorEvent: (error) => `event: error\ndata: ${anthropicErrorJson(errorType(error.code), error.message)}\n\n`,
+  streamErrorEvent: (error) => `event: error\ndata: ${errorBodyFor('anthropic')(error)}\n\n`,
   nativeBody: (request, upstreamModel, clientText) => (clientText !== null && request.model === upstreamModel ? clientText : JSON.stringify({ ...request, model: upstreamModel })),
   nativeUsage: (body) => usageFromAnthropic(body.usage as AnthropicUsage | undefined),
   usageMember: 'usage',

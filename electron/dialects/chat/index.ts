@@ -1,6 +1,7 @@
 // The OpenAI Chat Completions dialect, inbound. It is also the pivot, so translation is a
 // check in one direction and a re-serialisation in the other.
-import { GatewayError, openAIErrorBody } from '../../core/errors.js';
+import { GatewayError } from '../../core/errors.js';
+import { errorBodyFor } from '../error-bodies.js';
 import { prepareOpenAIBody } from '../openai-wire.js';
 import { usageFromOpenAI } from '../../core/usage.js';
 import { OpenAIStreamRelay } from '../openai-wire.js';
@@ -43,12 +44,12 @@ export const chatDialect: InboundDialect = {
   },
   fromChat: (completion: ChatCompletion, request) => ({ ...completion, model: request.model }),
   streamEncoder: (request) => new ChatEncoder(wantsUsage(request), String(request.model)),
-  errorBody: openAIErrorBody,
+  errorBody: errorBodyFor('openai'),
   upstreamErrorBody(status, text) {
     const { message, type, code } = upstreamErrorMessage(text);
     return JSON.stringify({ error: { message, type: type ?? 'upstream_error', param: null, code: code ?? 'upstream' } });
   },
-  streamErrorEvent: (error) => `data: ${openAIErrorBody(error)}\n\n`,
+  streamErrorEvent: (error) => `data: ${errorBodyFor('openai')(error)}\n\n`,
   nativeBody: (request, upstreamModel, clientText) => prepareOpenAIBody('chat', request, upstreamModel, clientText).body,
   nativeUsage: (body) => usageFromOpenAI(body),
   usageMember: 'usage',

@@ -1,7 +1,7 @@
 // OpenAI's Responses API, inbound (Codex CLI, `openai.responses`): relayed natively to
 // upstreams that serve it, translated through the chat pivot for the rest, with conversations
 // kept locally for `previous_response_id`.
-import { openAIErrorBody } from '../../core/errors.js';
+import { errorBodyFor } from '../error-bodies.js';
 import type { SseEvent } from '../../core/sse.js';
 import { ObservedStream } from '../observed-stream.js';
 import type { TokenUsage } from '../../core/usage.js';
@@ -60,7 +60,7 @@ export function createResponsesDialect(conversations: ConversationStore): Inboun
       };
       return encoder;
     },
-    errorBody: openAIErrorBody,
+    errorBody: errorBodyFor('openai'),
     upstreamErrorBody: chatDialect.upstreamErrorBody,
     streamErrorEvent: (error) => {
       const data = { type: 'error', code: error.code, message: error.message, param: error.param, sequence_number: 0 };

@@ -1,10 +1,11 @@
 // What a virtual key may do, checked before anything goes upstream: allowed models (403),
 // budgets (budget_exceeded, budgets.ts), then rate limits (429). The master key is not limited.
-import { setAnswerHeader, type RequestContext } from '../http/context.js';
-import type { BudgetTarget, Budgets } from './budgets.js';
+// Nothing here knows of HTTP: a request is its caller and whether it is still wanted; what an
+// admitted request holds comes back as a Hold, whose headers the HTTP layer puts on the answer.
+import type { Caller } from './auth.js';
+import type { BudgetTarget, Budgets, Reservation } from './budgets.js';
 import { GatewayError } from '../../core/errors.js';
 import { compilePattern, isPattern, WILDCARD, type ModelPattern } from '../../core/model-names.js';
-import type { Logger } from '../../core/logger.js';
 import type { Admission, KeyLimits, RateLimiter, SharedRateLimits } from './limits.js';
 import type { RequestFallbacks } from '../../router/attempts.js';
 import type { FallbackKind, Router } from '../../router/index.js';
@@ -44,9 +45,25 @@ export function requireModelAllowed(key: LiveKey, model: string): void {
   }
 }
 
+/** What admission reads of a request: who asks, and whether the client is still there. */
+export interface AdmissionRequest {
+  readonly caller: Caller | null;
+  readonly signal: { readonly aborted: boolean };
+}
+
+/** What an admitted request holds until it ends, and the headers its answer carries (rate limits, soft budget). */
+export interface Hold {
+  readonly headers: Readonly<Record<string, string>>;
+  /** Gives the rate-limit slots back; called once when the request ends, with the tokens it used. */
+  readonly release: ((tokens: number) => void) | null;
+  /** What the request holds against its key's budgets (budgets.ts); settled once when it ends. */
+  readonly reservation: Reservation | null;
+}
+
+const NO_HOLD: Hold = { headers: {}, release: null, reservation: null };
+
 /** The model group a key's own alias points a name at (LiteLLM's per-key `aliases`), if any. */
-export function keyAlias(ctx: RequestContext, model: string): string | null {
-  const caller = ctx.caller;
+export function keyAlias(caller: Caller | null, model: string): string | null {
   return caller?.kind === 'virtual' ? (entry(caller.key.aliases, model) ?? null) : null;
 }
 
@@ -55,15 +72,14 @@ export function keyAlias(ctx: RequestContext, model: string): string | null {
  * gateway routes (404) and, for a virtual key, one the key may use (403) — a request cannot
  * reach a model through `fallbacks` that it could not ask for by name. Key aliases apply.
  */
-export function admitFallbacks(ctx: RequestContext, router: Router, requested: Record<FallbackKind, string[] | null>): RequestFallbacks {
-  const caller = ctx.caller;
+export function admitFallbacks(caller: Caller | null, router: Router, requested: Record<FallbackKind, string[] | null>): RequestFallbacks {
   const resolved: RequestFallbacks = {};
   for (const kind of Object.keys(requested) as FallbackKind[]) {
     const names = requested[kind];
     if (names === null) continue;
     const param = kind === 'general' ? 'fallbacks' : `${kind}_fallbacks`;
     resolved[kind] = names.map((name) => {
-      const target = keyAlias(ctx, name) ?? name;
+      const target = keyAlias(caller, name) ?? name;
       if (caller?.kind === 'virtual' && !modelAllowed(caller.key.models, name) && !modelAllowed(caller.key.models, target)) {
         throw new GatewayError('permission', `This key may not use the fallback model "${name}". Allowed: ${caller.key.models.join(', ')}.`, { param });
       }
@@ -111,19 +127,16 @@ export interface AdmissionDeps {
   router: { resolve(model: string): string };
   limiter: RateLimiter;
   budgets: Budgets;
-  logger?: Logger;
 }
-
-/** Keys whose soft budget has been reported crossed, so the log says it once per crossing. */
-const softBudgetWarned = new WeakSet<LiveKey>();
 
 /**
  * Admits a request or throws. A budgeted key's request first holds its estimated cost (given
- * by `estimate`, computed only then) until it ends; see budgets.ts.
+ * by `estimate`, computed only then) until it ends; see budgets.ts. A refusal gives back what
+ * was held before it.
  */
-export function admit(ctx: RequestContext, names: ModelNames, deps: AdmissionDeps, estimate: () => Promise<number>): void | Promise<void> {
-  const caller = ctx.caller;
-  if (!caller || caller.kind === 'master') return;
+export function admit(request: AdmissionRequest, names: ModelNames, deps: AdmissionDeps, estimate: () => Promise<number>): Hold | Promise<Hold> {
+  const caller = request.caller;
+  if (!caller || caller.kind === 'master') return NO_HOLD;
   const key = caller.key;
   const { model } = names;
   requireModelAllowed(key, model);
@@ -133,28 +146,35 @@ export function admit(ctx: RequestContext, names: ModelNames, deps: AdmissionDep
     tpmLimit: perModel(key.modelTpmLimit, names, key, deps.router) ?? null,
     maxParallelRequests: null,
   };
-  if (!deps.budgets.applies(key, budget)) {
-    ctx.reservation = deps.budgets.unbudgeted(key, names.group);
-    return admitLimits(ctx, key, names, limits, deps);
-  }
+  if (!deps.budgets.applies(key, budget)) return withLimits(request, key, names, limits, deps, deps.budgets.unbudgeted(key, names.group));
   return (async () => {
     const cost = await estimate();
-    ctx.reservation = await deps.budgets.reserve(key, budget, cost);
-    await admitLimits(ctx, key, names, limits, deps);
+    return withLimits(request, key, names, limits, deps, await deps.budgets.reserve(key, budget, cost));
   })();
 }
 
-/** The soft budget's warning, then rate limits: in memory, or counted in Redis (answering later). */
-function admitLimits(ctx: RequestContext, key: LiveKey, names: ModelNames, modelLimits: KeyLimits, { limiter, logger }: AdmissionDeps): void | Promise<void> {
-  if (key.softBudget !== null && key.spend >= key.softBudget) {
-    if (!softBudgetWarned.has(key)) {
-      softBudgetWarned.add(key);
-      logger?.log('warn', `Key ${key.keyAlias ?? key.id} crossed its soft budget: $${key.spend.toFixed(6)} of $${key.softBudget}`, { key: key.id, spend: key.spend, soft_budget: key.softBudget });
-    }
-    setAnswerHeader(ctx, 'x-litellm-key-soft-budget-exceeded', 'true');
-  } else softBudgetWarned.delete(key);
+/** Rate limits after the budget's hold; a refusal settles that hold at once (nothing was spent). */
+function withLimits(request: AdmissionRequest, key: LiveKey, names: ModelNames, limits: KeyLimits, deps: AdmissionDeps, reservation: Reservation): Hold | Promise<Hold> {
+  const headers = deps.budgets.softBudget(key);
+  const refused = (error: unknown): never => {
+    reservation.settle(0);
+    // The refusal still says the soft budget is crossed, as an admitted answer would.
+    if (error instanceof GatewayError) Object.assign(error.headers, headers);
+    throw error;
+  };
+  try {
+    const admitted = admitLimits(request, key, names, limits, deps);
+    const hold = (admission: Admission | null): Hold => ({ headers: { ...headers, ...admission?.headers }, release: admission?.release ?? null, reservation });
+    return admitted instanceof Promise ? admitted.then(hold, refused) : hold(admitted);
+  } catch (error) {
+    return refused(error);
+  }
+}
+
+/** Rate limits: in memory, or counted in Redis (answering later). The key's and the model's admissions become one. */
+function admitLimits(request: AdmissionRequest, key: LiveKey, names: ModelNames, modelLimits: KeyLimits, { limiter }: AdmissionDeps): Admission | Promise<Admission> {
   const perModelLimits = modelLimits.rpmLimit !== null || modelLimits.tpmLimit !== null ? modelLimits : null;
-  if (limiter.shared) return admitShared(ctx, key, names, perModelLimits, limiter, limiter.shared);
+  if (limiter.shared) return admitShared(request, key, names, perModelLimits, limiter, limiter.shared);
   const who = `This key, for "${names.model}",`;
   const forModel = perModelLimits ? limiter.admit(`${key.id}\u0000${names.group}`, perModelLimits, who) : null;
   let admission;
@@ -164,7 +184,7 @@ function admitLimits(ctx: RequestContext, key: LiveKey, names: ModelNames, model
     forModel?.release(0);
     throw error;
   }
-  hold(ctx, admission, forModel);
+  return joined(admission, forModel);
 }
 
 /**
@@ -172,7 +192,7 @@ function admitLimits(ctx: RequestContext, key: LiveKey, names: ModelNames, model
  * is the same on every instance even where each has its own store (a key created with the same
  * secret on each); the in-memory fallback keeps using the id.
  */
-async function admitShared(ctx: RequestContext, key: LiveKey, names: ModelNames, modelLimits: KeyLimits | null, limiter: RateLimiter, shared: SharedRateLimits): Promise<void> {
+async function admitShared(request: AdmissionRequest, key: LiveKey, names: ModelNames, modelLimits: KeyLimits | null, limiter: RateLimiter, shared: SharedRateLimits): Promise<Admission> {
   const who = `This key, for "${names.model}",`;
   const forModel = modelLimits
     ? await shared.admit(`${key.keyHash}:${names.group}`, modelLimits, who, () => limiter.admit(`${key.id}\u0000${names.group}`, modelLimits, who))
@@ -185,22 +205,22 @@ async function admitShared(ctx: RequestContext, key: LiveKey, names: ModelNames,
     throw error;
   }
   // The client left while Redis answered: the request will not run, so its slots go back now.
-  if (ctx.signal.aborted) {
+  if (request.signal.aborted) {
     admission.release(0);
     forModel?.release(0);
     throw new GatewayError('unavailable', 'The client closed the connection.');
   }
-  hold(ctx, admission, forModel);
+  return joined(admission, forModel);
 }
 
-/** The admission's headers go on the response; its release runs when the request ends. */
-function hold(ctx: RequestContext, admission: Admission, forModel: Admission | null): void {
-  for (const name in admission.headers) setAnswerHeader(ctx, name, admission.headers[name]!);
-  const keyRelease = admission.release;
-  ctx.release = forModel
-    ? (tokens) => {
-        keyRelease(tokens);
-        forModel.release(tokens);
-      }
-    : keyRelease;
+/** The key's admission (its headers go on the answer) and the model's, released together. */
+function joined(admission: Admission, forModel: Admission | null): Admission {
+  if (!forModel) return admission;
+  return {
+    headers: admission.headers,
+    release: (tokens) => {
+      admission.release(tokens);
+      forModel.release(tokens);
+    },
+  };
 }

@@ -1,15 +1,17 @@
-// Budgets: a key's max_budget and its per-model budgets (model_max_budget). Before a request
-// goes upstream it holds its estimated cost against them (refused with budget_exceeded when
-// what is spent and held already reaches the budget); when it ends it settles: the hold goes,
-// the real cost is added. So requests in flight together overshoot a budget by at most one
-// request's cost (when no request costs more than its estimate). With Redis a key's budget and
-// its holds are counted there, across instances (redis/spend.ts); per-model budgets are counted
-// per instance.
+// Budgets, all of them here: a key's max_budget and its per-model budgets (model_max_budget),
+// its budget period (budget_duration: a new period starts when one is due, checked on use and
+// every 30 s) and its soft budget (a warning, never a refusal). Before a request goes upstream
+// it holds its estimated cost against them (refused with budget_exceeded when what is spent and
+// held already reaches the budget); when it ends it settles: the hold goes, the real cost is
+// added. So requests in flight together overshoot a budget by at most one request's cost (when
+// no request costs more than its estimate). With Redis a key's budget and its holds are counted
+// there, across instances (redis/spend.ts); per-model budgets are counted per instance. The
+// key's own spend total is accounting's (accounting.ts counts every request's cost).
 import type { ModelBudget } from '../../../shared/keys.js';
 import { parseDuration } from '../../../shared/keys.js';
 import type { DeploymentConfig } from '../../core/deployment.js';
 import { GatewayError } from '../../core/errors.js';
-import type { Accounting } from '../accounting/accounting.js';
+import type { Logger } from '../../core/logger.js';
 import type { Pricing } from '../accounting/pricing.js';
 import type { LiveKey } from './virtual-keys.js';
 
@@ -57,6 +59,22 @@ export interface BudgetTarget {
 }
 
 const NOTHING = (): void => undefined;
+const PERIOD_SWEEP_MS = 30_000;
+
+/** What budgets work with besides prices: the keys, where a new period is saved, and the usage to write first. */
+export interface BudgetDeps {
+  pricing: Pricing;
+  /** Null without Redis: each instance counts alone. */
+  shared: SharedSpend | null;
+  /** Every live key (virtual-keys.ts' KeyCache), for the sweep. */
+  keys: { all(): Iterable<LiveKey> };
+  /** Saves a key's new budget period (its spend back to 0) in the store. */
+  resetBudget: (keyId: string, nextResetAt: number) => Promise<void>;
+  /** Writes the usage counted so far, so it lands before a reset (accounting.ts). */
+  flushUsage: () => void;
+  logger: Logger;
+  clock?: () => number;
+}
 
 export class Budgets {
   /** What requests in flight hold, by key id (max_budget) and key id + group (model_max_budget). */
@@ -64,12 +82,48 @@ export class Budgets {
   /** Spend per key and model group in the budget's period, from the gateway's start. */
   private readonly modelSpend = new Map<string, { spend: number; periodEnds: number | null }>();
 
-  constructor(
-    private readonly accounting: Accounting,
-    private readonly pricing: Pricing,
-    private readonly shared: SharedSpend | null,
-    private readonly clock: () => number = Date.now,
-  ) {}
+  /** Keys whose soft budget has been reported crossed, so the log says it once per crossing. */
+  private readonly softWarned = new WeakSet<LiveKey>();
+  private readonly pricing: Pricing;
+  private readonly shared: SharedSpend | null;
+  private readonly clock: () => number;
+  private sweep: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: BudgetDeps) {
+    this.pricing = deps.pricing;
+    this.shared = deps.shared;
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  /** Starts due budget periods every 30 s, so a key nobody uses still shows its new period. */
+  start(): void {
+    this.sweep = setInterval(() => {
+      const now = this.clock();
+      for (const key of this.deps.keys.all()) this.startPeriodIfDue(key, now);
+    }, PERIOD_SWEEP_MS).unref();
+  }
+
+  stop(): void {
+    if (this.sweep) clearInterval(this.sweep);
+    this.sweep = null;
+  }
+
+  /** The soft budget's warning: logged once per crossing, said in a header on every answer while crossed. */
+  softBudget(key: LiveKey): Record<string, string> {
+    if (key.softBudget === null || key.spend < key.softBudget) {
+      this.softWarned.delete(key);
+      return {};
+    }
+    if (!this.softWarned.has(key)) {
+      this.softWarned.add(key);
+      this.deps.logger.log('warn', `Key ${key.keyAlias ?? key.id} crossed its soft budget: $${key.spend.toFixed(6)} of $${key.softBudget}`, {
+        key: key.id,
+        spend: key.spend,
+        soft_budget: key.softBudget,
+      });
+    }
+    return { 'x-litellm-key-soft-budget-exceeded': 'true' };
+  }
 
   /** Whether a request of `key` is held against a budget (and so worth estimating). */
   applies(key: LiveKey, target: BudgetTarget): boolean {
@@ -93,7 +147,7 @@ export class Budgets {
     const releaseModel = this.holdModel(key, target, estimate);
     if (key.maxBudget !== null && this.shared) return this.reserveShared(key, target, estimate, this.shared, releaseModel);
     try {
-      this.accounting.startBudgetPeriodIfDue(key);
+      this.startPeriodIfDue(key, this.clock());
       this.check(key, this.heldBy(key.id));
     } catch (error) {
       releaseModel();
@@ -110,7 +164,7 @@ export class Budgets {
     let releaseKey = NOTHING;
     let hold: SpendHold | null = null;
     try {
-      this.accounting.startBudgetPeriodIfDue(key);
+      this.startPeriodIfDue(key, this.clock());
       this.check(key, 0);
       const everywhere = await shared.reserve(key, estimate, key.spend);
       if (everywhere === null) {
@@ -144,6 +198,21 @@ export class Budgets {
         this.shared?.settle(key, hold, cost, key.spend - cost);
       },
     };
+  }
+
+  /** Starts a key's new budget period when one is due: its spend back to 0, the next reset saved. */
+  private startPeriodIfDue(key: LiveKey, now: number): void {
+    if (!key.budgetDuration || key.budgetResetAt === null || now < key.budgetResetAt) return;
+    const period = parseDuration(key.budgetDuration);
+    if (period === null) return;
+    // Counted from the stored reset time, so every instance starts the same next period (one Redis counter for it).
+    const next = key.budgetResetAt + period * (Math.floor((now - key.budgetResetAt) / period) + 1);
+    this.deps.flushUsage();
+    key.spend = 0;
+    key.budgetResetAt = next;
+    this.deps.resetBudget(key.id, next).catch((error: unknown) => {
+      this.deps.logger.log('error', `budget reset could not be saved: ${String(error)}`, { key: key.id });
+    });
   }
 
   /** Refuses a key whose spend and what its requests in flight hold reach its budget. */

@@ -4,7 +4,6 @@
 // each instance falls back to while Redis is away.
 import { GatewayError } from '../../core/errors.js';
 import { SlidingWindow } from '../../router/window.js';
-import type { SharedSpend } from './budgets.js';
 
 const WINDOW_MS = 60_000;
 
@@ -31,8 +30,6 @@ export interface Admission {
 /** Limits counted where every instance sees them; `local` admits by this process alone (Redis away). */
 export interface SharedRateLimits {
   admit(id: string, limits: KeyLimits, who: string, local: () => Admission): Promise<Admission>;
-  /** Budgets counted across instances (redis/spend.ts). */
-  spend: SharedSpend;
 }
 
 function seconds(ms: number): number {

@@ -3,21 +3,20 @@
 // unsaid), and "not configured" names only the key's own models.
 import type { Router } from '../../router/index.js';
 import { keyAlias, modelAllowed, requireModelAllowed } from './admission.js';
-import type { RequestContext } from '../http/context.js';
+import type { Caller } from './auth.js';
 
 /** The model group a caller's model means, said to a virtual key only in terms of the models it may use. */
-export function resolveModel(ctx: RequestContext, router: Router, model: string): string {
-  const caller = ctx.caller;
+function resolveModel(caller: Caller | null, router: Router, model: string): string {
   if (caller?.kind !== 'virtual') return router.resolve(model);
   const key = caller.key;
   requireModelAllowed(key, model);
-  return router.resolve(keyAlias(ctx, model) ?? model, (name) => modelAllowed(key.models, name));
+  return router.resolve(keyAlias(caller, model) ?? model, (name) => modelAllowed(key.models, name));
 }
 
 /** resolveModel's answer, or the error it gave: a request is admitted (limits, budget) before its lookup error is said. */
-export function lookUpModel(ctx: RequestContext, router: Router, model: string): { group: string; error: null } | { group: null; error: Error } {
+export function lookUpModel(caller: Caller | null, router: Router, model: string): { group: string; error: null } | { group: null; error: Error } {
   try {
-    return { group: resolveModel(ctx, router, model), error: null };
+    return { group: resolveModel(caller, router, model), error: null };
   } catch (error) {
     return { group: null, error: error instanceof Error ? error : new Error(String(error)) };
   }

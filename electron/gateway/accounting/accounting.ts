@@ -1,8 +1,8 @@
 // Accounting: usage and spend per request, kept in memory on the hot path and written to the
-// store in batches (once a second, and on shutdown). Also budget periods and log retention.
+// store in batches (once a second, and on shutdown). Also log retention; budgets (their periods
+// among them) are access/budgets.ts'.
 import type { LogAttemptView } from '../../../shared/api.js';
 import type { ErrorCode } from '../../../shared/errors.js';
-import { parseDuration } from '../../../shared/keys.js';
 import type { DeploymentConfig } from '../../core/deployment.js';
 import type { TokenUsage } from '../../core/usage.js';
 import type { Store } from '../../store/index.js';
@@ -12,11 +12,10 @@ import type { DailySpendIncrement } from '../../store/usage.js';
 import { utcDay } from '../../core/utc-day.js';
 import type { Logger } from '../../core/logger.js';
 import type { Pricing } from './pricing.js';
-import type { KeyCache, LiveKey } from '../access/virtual-keys.js';
+import type { KeyCache } from '../access/virtual-keys.js';
 import { StoreWriteQueue } from './write-queue.js';
 
 const FLUSH_EVERY_MS = 1_000;
-const BUDGET_SWEEP_MS = 30_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
 /** The first retention pass waits until start-up is over (it reads every segment's summary). */
 const FIRST_PRUNE_AFTER_MS = 10_000;
@@ -69,7 +68,6 @@ export class Accounting {
     private readonly pricing: Pricing,
     private readonly options: AccountingOptions,
     private readonly logger: Logger,
-    private readonly clock: () => number = Date.now,
     /** Told of each row as it is counted (the app's live log). */
     private readonly onRecord: (entry: RequestLogEntry) => void = () => undefined,
   ) {
@@ -81,7 +79,6 @@ export class Accounting {
       this.timers.push(setInterval(task, ms).unref());
     };
     every(FLUSH_EVERY_MS, () => void this.flush());
-    every(BUDGET_SWEEP_MS, () => this.sweepBudgets());
     every(PRUNE_EVERY_MS, () => void this.prune());
     this.timers.push(setTimeout(() => void this.prune(), FIRST_PRUNE_AFTER_MS).unref());
   }
@@ -96,11 +93,6 @@ export class Accounting {
         queued_log_rows: this.writes.queuedRows,
       });
     }
-  }
-
-  /** Starts a key's new budget period when one is due (budgets.ts checks the budget). */
-  startBudgetPeriodIfDue(key: LiveKey): void {
-    this.resetBudgetIfDue(key, this.clock());
   }
 
   /** Counts one finished request; returns its cost. Nothing here touches the disk. */
@@ -192,25 +184,6 @@ export class Accounting {
       this.flushing = this.flushing.then(() => this.writes.write({ daily: [], keys: [] }, []));
     }
     return this.flushing;
-  }
-
-  private sweepBudgets(): void {
-    const now = this.clock();
-    for (const key of this.cache.all()) this.resetBudgetIfDue(key, now);
-  }
-
-  private resetBudgetIfDue(key: LiveKey, now: number): void {
-    if (!key.budgetDuration || key.budgetResetAt === null || now < key.budgetResetAt) return;
-    const period = parseDuration(key.budgetDuration);
-    if (period === null) return;
-    // Counted from the stored reset time, so every instance starts the same next period (one Redis counter for it).
-    const next = key.budgetResetAt + period * (Math.floor((now - key.budgetResetAt) / period) + 1);
-    void this.flush();
-    key.spend = 0;
-    key.budgetResetAt = next;
-    this.store.keys.resetBudget(key.id, next).catch((error: unknown) => {
-      this.logger.log('error', `budget reset could not be saved: ${String(error)}`, { key: key.id });
-    });
   }
 
   private async prune(): Promise<void> {

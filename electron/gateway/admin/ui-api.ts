@@ -6,14 +6,13 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { isApiMethod, type ApiHandlers } from '../../../shared/api.js';
-import { toErrorData } from '../../services/errors.js';
 import type { Authenticator } from '../access/auth.js';
 import type { AuthThrottle } from '../access/auth-throttle.js';
 import type { HostGuard } from '../http/host-guard.js';
 import type { Logger } from '../../core/logger.js';
 import { readJsonObject } from '../http/body.js';
-import { decodePathPart, sendJson, sendObject, type RequestContext } from '../http/context.js';
-import { GatewayError } from '../../core/errors.js';
+import { decodePathPart, sendJson, sendObject, type RequestContext, type RequestOutcome } from '../http/context.js';
+import { GatewayError, toGatewayError } from '../../core/errors.js';
 import { timedCache } from '../../core/timed-cache.js';
 import type { EventStreams } from './ui-events.js';
 
@@ -133,7 +132,7 @@ export interface UiDeps {
   /** The built renderer (dist/renderer); null when it has not been built. */
   uiDir: string | null;
   /** Proxies a Playground chat as the master key, streamed. */
-  playground(ctx: RequestContext): Promise<void>;
+  playground(ctx: RequestContext): Promise<RequestOutcome>;
   /** The app's event stream (GET /ui/events). */
   eventStreams: EventStreams;
   /** Wrong master keys at sign-in count against the caller's address, as wrong keys on /v1 do. */
@@ -253,11 +252,10 @@ export async function callApi(deps: UiDeps, ctx: RequestContext, name: string): 
 
 /** Errors are data here, as over IPC: `{ ok: false, error: { code, message, current? } }`. */
 export function sendApiError(deps: UiDeps, ctx: RequestContext, error: unknown): void {
-  const data = toErrorData(error);
+  const data = toGatewayError(error, ctx.id).toData();
   if (data.code === 'internal') {
     // The log has the details under the id the answer carries; the answer has no stack or path.
     deps.logger.log('error', 'unhandled', { id: ctx.id, method: ctx.path.slice('/ui/api/'.length), error: error instanceof Error ? (error.stack ?? String(error)) : String(error) });
-    data.message = `${data.message} (request id ${ctx.id})`;
   }
   const status = data.code === 'authentication' ? 401 : data.code === 'permission' ? 403 : 200;
   sendObject(ctx, status, { ok: false, error: data });

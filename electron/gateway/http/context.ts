@@ -5,7 +5,7 @@ import type { ErrorCode } from '../../../shared/errors.js';
 import type { DeploymentConfig } from '../../core/deployment.js';
 import type { TokenUsage } from '../../core/usage.js';
 import type { Caller } from '../access/auth.js';
-import type { Reservation } from '../access/budgets.js';
+import type { Hold } from '../access/admission.js';
 import { GatewayError } from '../../core/errors.js';
 import type { ClientSignal } from '../../core/client-signal.js';
 
@@ -24,29 +24,74 @@ export interface RequestContext {
    */
   readonly headers: string[];
   caller: Caller | null;
+  /** Renders Loopgate's own errors in the client's dialect (OpenAI's shape unless a route says). */
+  errorBody: (error: GatewayError) => string;
+}
+
+/**
+ * What a model route did, returned by its handler (proxy(), count_tokens) to the HTTP layer,
+ * which accounts it once the answer has closed and the handler returned (server.ts finish()).
+ * Lower layers return their parts of it; none writes into the request context.
+ */
+export interface RequestOutcome {
+  /** The model the client named; null when the request never said one (it is then not accounted). */
   model: string | null;
+  /** The API the client called (the dialect's name). */
+  callType: string;
   deployment: DeploymentConfig | null;
+  /** Each deployment tried, for the request log. */
+  attempts: LogAttemptView[];
+  /** Known even for a stream the client left: its prompt plus what was streamed (usage-estimate.ts). */
   usage: TokenUsage | null;
   stream: boolean;
   /** Answered from the response cache. */
   cached: boolean;
-  /** The API the client called (the dialect's name), once a model route took the request. */
-  callType: string | null;
-  /** Set when rate limits admitted the request; called once when it ends. */
-  release: ((tokens: number) => void) | null;
-  /** What the request holds against its key's budgets (budgets.ts); settled once when it ends. */
-  reservation: Reservation | null;
-  /** Renders Loopgate's own errors in the client's dialect (OpenAI's shape unless a route says). */
-  errorBody: (error: GatewayError) => string;
   /** Kept only when the config opts into storing bodies in the request log. */
   requestBody: string | null;
   responseBody: string | null;
-  /** Each deployment tried, for the request log. */
-  attempts: LogAttemptView[];
-  /** What the client was finally told went wrong, for the request log. */
-  failure: { code: ErrorCode; message: string } | null;
   /** The answer's own id (`chatcmpl-…`, `resp_…`, `msg_…`), for the request log (LiteLLM's request_id). */
   responseId: string | null;
+  /** What the client was finally told went wrong, for the request log. */
+  failure: { code: ErrorCode; message: string } | null;
+  /** What admission holds until the request ends (rate-limit slots, budget reservation). */
+  hold: Hold | null;
+  /** What stopped the request before an answer was written; the HTTP layer says it in the client's dialect. */
+  error: unknown;
+}
+
+/** An outcome before anything happened: the handler fills in what it learns. */
+function newOutcome(callType: string): RequestOutcome {
+  return {
+    model: null,
+    callType,
+    deployment: null,
+    attempts: [],
+    usage: null,
+    stream: false,
+    cached: false,
+    requestBody: null,
+    responseBody: null,
+    responseId: null,
+    failure: null,
+    hold: null,
+    error: null,
+  };
+}
+
+/** Runs a model route's work on a new outcome; what it throws becomes the outcome's error, for the HTTP layer to answer. */
+export async function outcomeOf(callType: string, work: (outcome: RequestOutcome) => Promise<void>): Promise<RequestOutcome> {
+  const outcome = newOutcome(callType);
+  try {
+    await work(outcome);
+  } catch (error) {
+    outcome.error = error;
+  }
+  return outcome;
+}
+
+/** Puts an admission's headers (rate limits, soft budget) on the answer. */
+export function applyHold(ctx: RequestContext, hold: Hold): void {
+  for (const name in hold.headers) setAnswerHeader(ctx, name, hold.headers[name]!);
 }
 
 /** Printable ASCII but `%`: a header value that needs no encoding. */

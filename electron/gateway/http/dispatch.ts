@@ -5,10 +5,11 @@ import { GatewayError } from '../../core/errors.js';
 import type { Authenticator } from '../access/auth.js';
 import type { AuthThrottle } from '../access/auth-throttle.js';
 import { isLoopback, requireLoopback, requireSession, sendApiError, setUiHeaders, type UiDeps } from '../admin/ui-api.js';
-import { adoptAnswerHeaders, type RequestContext } from './context.js';
+import { errorBodyFor } from '../../dialects/error-bodies.js';
+import { adoptAnswerHeaders, type RequestContext, type RequestOutcome } from './context.js';
 import { refuseCrossSite } from './cross-site.js';
 import type { HostGuard } from './host-guard.js';
-import { ERROR_BODIES, matchRoute, type BoundRoute } from './routes.js';
+import { matchRoute, type BoundRoute } from './routes.js';
 
 export interface DispatchDeps {
   routes: readonly BoundRoute[];
@@ -27,8 +28,8 @@ function isUiPath(path: string): boolean {
   return path === '/ui' || path.startsWith('/ui/');
 }
 
-/** Answers a request or throws the error to answer it with; the host guard has passed. */
-export async function dispatch(deps: DispatchDeps, ctx: RequestContext): Promise<void> {
+/** Answers a request (a model route returns its outcome) or throws the error to answer it with; the host guard has passed. */
+export async function dispatch(deps: DispatchDeps, ctx: RequestContext): Promise<void | RequestOutcome> {
   // Everything under /ui is the admin UI's, its router's own answers included.
   if (isUiPath(ctx.path)) {
     adoptAnswerHeaders(ctx);
@@ -38,7 +39,7 @@ export async function dispatch(deps: DispatchDeps, ctx: RequestContext): Promise
   const found = matchRoute(deps.routes, method, ctx.path);
   if (!found) throw new GatewayError('not_found', `No route for ${method} ${ctx.path}.`);
   const route = 'wrongMethod' in found ? found.wrongMethod : found.route;
-  if (route.errors !== 'ui-data') ctx.errorBody = ERROR_BODIES[route.errors];
+  if (route.errors !== 'ui-data') ctx.errorBody = errorBodyFor(route.errors);
   if (!route.probe && !route.access.startsWith('ui-')) {
     // A page's guesses are refused before they could count against every local client.
     refuseCrossSite(ctx.req, deps.hosts());
@@ -53,10 +54,10 @@ export async function dispatch(deps: DispatchDeps, ctx: RequestContext): Promise
   }
 }
 
-async function admitAndRun(deps: DispatchDeps, route: BoundRoute, ctx: RequestContext, params: readonly string[]): Promise<void> {
+async function admitAndRun(deps: DispatchDeps, route: BoundRoute, ctx: RequestContext, params: readonly string[]): Promise<void | RequestOutcome> {
   if (route.pausable && deps.paused()) throw new GatewayError('unavailable', PAUSED, { headers: { 'retry-after': '30' } });
   admit(deps, route, ctx);
-  await route.run(ctx, params);
+  return route.run(ctx, params);
 }
 
 /** Who may call: sets the caller, or throws (a wrong key as WrongKeyError, which the throttle counts). */

@@ -3,16 +3,17 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClientSignal } from '../../core/client-signal.js';
-import { GatewayError, openAIErrorBody, toGatewayError } from '../../core/errors.js';
+import { GatewayError, toGatewayError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { runInRequest } from '../../core/request-scope.js';
-import { fromStoreFailure } from '../../services/errors.js';
+import { errorBodyFor } from '../../dialects/error-bodies.js';
+import type { ErrorCode } from '../../../shared/errors.js';
 import { WrongKeyError } from '../access/auth-throttle.js';
 import type { Accounting } from '../accounting/accounting.js';
 import { clientName } from '../accounting/client-name.js';
 import type { GatewayMetrics } from '../accounting/metrics.js';
 import { applyBodyPolicy, type BodyPolicy } from './body.js';
-import { sendError, setAnswerHeader, type RequestContext } from './context.js';
+import { sendError, setAnswerHeader, type RequestContext, type RequestOutcome } from './context.js';
 import { dispatch, type DispatchDeps } from './dispatch.js';
 
 export interface RequestDeps {
@@ -51,26 +52,14 @@ export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: S
       signal,
       headers: deps.draining() ? ['x-request-id', id, 'connection', 'close'] : ['x-request-id', id],
       caller: null,
-      model: null,
-      deployment: null,
-      usage: null,
-      stream: false,
-      cached: false,
-      callType: null,
-      release: null,
-      reservation: null,
-      errorBody: openAIErrorBody,
-      requestBody: null,
-      responseBody: null,
-      attempts: [],
-      failure: null,
-      responseId: null,
+      errorBody: errorBodyFor('openai'),
     };
     // Counted once the answer is closed and the handler has returned: a client that leaves
     // mid-stream ends the answer first, and its usage is known only when the relay has stopped.
     let open = 2;
+    let outcome: RequestOutcome | null = null;
     const done = (): void => {
-      if (--open === 0) finish(ctx, started);
+      if (--open === 0) finish(ctx, started, outcome);
     };
     res.on('close', () => {
       if (!res.writableFinished) signal.abort();
@@ -86,6 +75,9 @@ export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: S
     const scope = { id, end: () => endAfterFault(ctx) };
     await runInRequest(scope, () =>
       serve(ctx)
+        .then((returned) => {
+          outcome = returned;
+        })
         .catch((error: unknown) => {
           deps.logger.log('error', 'unhandled', { id: ctx.id, error: stackOf(error) });
           endAfterFault(ctx);
@@ -94,36 +86,47 @@ export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: S
     );
   }
 
-  async function serve(ctx: RequestContext): Promise<void> {
+  /** Runs the route; a model route's outcome comes back for finish(), with what its client was told went wrong. */
+  async function serve(ctx: RequestContext): Promise<RequestOutcome | null> {
     const { req } = ctx;
     const address = req.socket.remoteAddress ?? '';
+    let outcome: RequestOutcome | null = null;
     try {
       // Before any routing: a page that rebound its own name to this address is refused here.
       if (!deps.dispatch.hosts().allowsHost(req.headers.host)) {
         throw new GatewayError('permission', 'Loopgate answers only to localhost, 127.0.0.1, [::1] and the names in general_settings.allowed_hosts.');
       }
-      await dispatch(deps.dispatch, ctx);
+      outcome = (await dispatch(deps.dispatch, ctx)) ?? null;
+      return outcome?.error ? failed(ctx, outcome.error, outcome) : outcome;
     } catch (thrown) {
       if (thrown instanceof WrongKeyError) deps.dispatch.throttle.fail(address);
-      answerFailure(ctx, thrown);
+      return failed(ctx, thrown, outcome);
     }
   }
 
-  /** Says what went wrong in the client's dialect; never throws (if even that fails, the connection is closed). */
-  function answerFailure(ctx: RequestContext, thrown: unknown): void {
+  /** A refusal or failure, said to the client; the outcome (if any) keeps what the client was told. */
+  function failed(ctx: RequestContext, thrown: unknown, outcome: RequestOutcome | null): RequestOutcome | null {
+    const said = answerFailure(ctx, thrown);
+    if (outcome) outcome.failure ??= said;
+    return outcome;
+  }
+
+  /** Says what went wrong in the client's dialect, and returns it for the request log; never throws (if even that fails, the connection is closed). */
+  function answerFailure(ctx: RequestContext, thrown: unknown): { code: ErrorCode; message: string } | null {
     const { req, res } = ctx;
     try {
-      const error = toGatewayError(fromStoreFailure(thrown), ctx.id);
+      const error = toGatewayError(thrown, ctx.id);
       // The log gets the whole story (stack included); the answer only the request id.
       if (error.code === 'internal' && !(thrown instanceof GatewayError)) deps.logger.log('error', 'unhandled', { id: ctx.id, error: stackOf(thrown) });
-      ctx.failure ??= { code: error.code, message: error.message };
       // A body refused half-way is not read on: the connection closes after the answer.
       if (!req.complete && !res.headersSent) setAnswerHeader(ctx, 'connection', 'close');
       if (!res.headersSent) sendError(ctx, error);
       else res.end();
+      return { code: error.code, message: error.message };
     } catch (failed) {
       deps.logger.log('error', 'the error answer could not be written; the connection was closed', { id: ctx.id, error: stackOf(failed) });
       res.destroy();
+      return null;
     }
   }
 
@@ -134,51 +137,53 @@ export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: S
     answerFailure(ctx, toGatewayError(null, ctx.id));
   }
 
-  function finish(ctx: RequestContext, started: bigint): void {
+  function finish(ctx: RequestContext, started: bigint, outcome: RequestOutcome | null): void {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const status = ctx.res.writableFinished ? ctx.res.statusCode : 499;
-    ctx.release?.(ctx.usage?.totalTokens ?? 0);
+    const usage = outcome?.usage ?? null;
+    const model = outcome?.model ?? null;
+    outcome?.hold?.release?.(usage?.totalTokens ?? 0);
     // Usage is accounted for every authenticated request that named a model, errors included.
     let cost = 0;
-    if (ctx.caller && ctx.model !== null) {
+    if (ctx.caller && outcome && model !== null) {
       cost = deps.accounting.record({
         id: ctx.id,
         time: deps.clock(),
         keyId: ctx.caller.kind === 'virtual' ? ctx.caller.key.id : null,
-        model: ctx.model,
-        deployment: ctx.deployment,
+        model,
+        deployment: outcome.deployment,
         status,
         latencyMs: Math.round(seconds * 1e5) / 100,
-        usage: ctx.usage,
-        requestBody: ctx.requestBody,
-        responseBody: ctx.responseBody,
-        attempts: ctx.attempts,
-        failure: ctx.failure,
-        callType: ctx.callType,
-        cacheHit: ctx.cached,
+        usage,
+        requestBody: outcome.requestBody,
+        responseBody: outcome.responseBody,
+        attempts: outcome.attempts,
+        failure: outcome.failure,
+        callType: outcome.callType,
+        cacheHit: outcome.cached,
         client: clientName(ctx.req.headers['user-agent']),
-        responseId: ctx.responseId,
+        responseId: outcome.responseId,
       });
     }
     // The budgets' hold goes and the real cost counts (per model group, and across instances).
-    ctx.reservation?.settle(cost);
+    outcome?.hold?.reservation?.settle(cost);
     // Only configured names become label values, so a client cannot grow the metric set.
-    const model = ctx.model !== null && deps.configured().has(ctx.model) ? ctx.model : 'other';
-    if (!deps.unmetered.has(`${ctx.req.method} ${ctx.path}`)) deps.metrics.record(model, status, seconds, ctx.usage);
+    const label = model !== null && deps.configured().has(model) ? model : 'other';
+    if (!deps.unmetered.has(`${ctx.req.method} ${ctx.path}`)) deps.metrics.record(label, status, seconds, usage);
     deps.logger.log('info', 'request', {
       id: ctx.id,
       method: ctx.req.method,
       path: ctx.path,
-      model: ctx.model,
+      model,
       key: ctx.caller?.kind === 'virtual' ? ctx.caller.key.id : ctx.caller?.kind ?? null,
-      deployment: ctx.deployment?.id ?? null,
+      deployment: outcome?.deployment?.id ?? null,
       status,
-      stream: ctx.stream,
-      cache: ctx.cached ? 'hit' : undefined,
+      stream: outcome?.stream ?? false,
+      cache: outcome?.cached ? 'hit' : undefined,
       latency_ms: Math.round(seconds * 1e5) / 100,
-      prompt_tokens: ctx.usage?.promptTokens ?? null,
-      completion_tokens: ctx.usage?.completionTokens ?? null,
-      total_tokens: ctx.usage?.totalTokens ?? null,
+      prompt_tokens: usage?.promptTokens ?? null,
+      completion_tokens: usage?.completionTokens ?? null,
+      total_tokens: usage?.totalTokens ?? null,
     });
   }
 

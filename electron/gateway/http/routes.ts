@@ -2,10 +2,8 @@
 // error shape its clients read and whether pause applies. The rows sit next to their audience
 // (http/public-routes.ts, inference/routes.ts, admin/litellm-routes.ts, admin/ui-routes.ts);
 // the dispatcher (http/dispatch.ts) applies what a row says, the row's handler only answers.
-import { anthropicDialect } from '../../dialects/anthropic/index.js';
-import { geminiSseDialect } from '../../dialects/gemini/index.js';
-import { openAIErrorBody, type GatewayError } from '../../core/errors.js';
-import type { RequestContext } from './context.js';
+import type { ErrorShape as WireShape } from '../../dialects/error-bodies.js';
+import type { RequestContext, RequestOutcome } from './context.js';
 
 /**
  * Who may call a route.
@@ -20,7 +18,7 @@ import type { RequestContext } from './context.js';
 export type Access = 'public' | 'any-key' | 'master-key' | 'metrics' | 'ui-page' | 'ui-loopback' | 'ui-session';
 
 /** How a route's errors are written: in its clients' API shape, or as data (`{ ok: false, error }`, as over IPC). */
-export type ErrorShape = 'openai' | 'anthropic' | 'google' | 'litellm' | 'ui-data';
+export type ErrorShape = WireShape | 'ui-data';
 
 export interface Route<Deps> {
   /** One method, several, or `*` for any. */
@@ -39,25 +37,21 @@ export interface Route<Deps> {
   readonly probe?: boolean;
   /** The path is this row's alone: another method is answered 405, and no later row is tried. */
   readonly ownsPath?: boolean;
-  readonly handle: (ctx: RequestContext, deps: Deps, params: readonly string[]) => void | Promise<void>;
+  /** A model route returns its outcome, for the request's accounting and log line. */
+  readonly handle: (ctx: RequestContext, deps: Deps, params: readonly string[]) => RouteResult;
 }
+
+/** What a handler returns: nothing (it answered), or (a model route) the request's outcome. */
+type RouteResult = void | RequestOutcome | Promise<void | RequestOutcome>;
 
 /** A row with its dependencies bound: what the dispatcher runs. */
 export interface BoundRoute extends Omit<Route<never>, 'handle'> {
-  run(ctx: RequestContext, params: readonly string[]): void | Promise<void>;
+  run(ctx: RequestContext, params: readonly string[]): RouteResult;
 }
 
 export function bindRoutes<Deps>(rows: readonly Route<Deps>[], deps: Deps): BoundRoute[] {
   return rows.map(({ handle, ...row }) => ({ ...row, run: (ctx, params) => handle(ctx, deps, params) }));
 }
-
-export const ERROR_BODIES: Readonly<Record<Exclude<ErrorShape, 'ui-data'>, (error: GatewayError) => string>> = {
-  openai: openAIErrorBody,
-  // LiteLLM's management API answers errors in OpenAI's shape.
-  litellm: openAIErrorBody,
-  anthropic: anthropicDialect.errorBody,
-  google: geminiSseDialect.errorBody,
-};
 
 type RowShape = Pick<Route<never>, 'method' | 'path' | 'v1Optional' | 'ownsPath'>;
 

@@ -81,7 +81,6 @@ const DEFAULT_GRACE_MS = 30_000;
 const BUSY_BODY = JSON.stringify({ error: { message: 'Loopgate has too many open connections; retry shortly.', type: 'api_error', param: null, code: 'unavailable' } });
 const BUSY_RESPONSE = `HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(BUSY_BODY)}\r\nretry-after: 1\r\nconnection: close\r\n\r\n${BUSY_BODY}`;
 
-
 export function createGateway(app: GatewayApp, options: GatewayOptions = {}): Gateway {
   const { config, logger, clock, table, accounting } = app;
   const limits: NetworkLimits = { ...NETWORK_DEFAULTS, ...options.network };

@@ -3,13 +3,11 @@
 // pass ends a cooldown early, a failure counts like any other.
 import { familyOf } from '../../providers/index.js';
 import type { DeploymentConfig } from '../../core/deployment.js';
-import { redactCredentials } from '../../core/redact.js';
 import type { Router } from '../../router/index.js';
 import { AttemptFailure } from '../../router/failures.js';
 import { sendObject, type RequestContext } from '../http/context.js';
 import type { Logger } from '../../core/logger.js';
-import { familyHeaders } from './proxy-headers.js';
-import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
+import { answerText, callDeployment, upstreamFailure, type UpstreamPools } from './upstream.js';
 
 /** A secret shown the way LiteLLM's /health shows one: enough to recognise, never enough to use. */
 function masked(secret: string | null): string | null {
@@ -137,16 +135,15 @@ export class HealthChecker {
     const family = familyOf(deployment);
     const request = family.chatRequest({ model: deployment.upstreamModel, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 }, deployment);
     try {
-      const response = await callUpstream(this.pools, {
-        deployment: { ...deployment, timeoutMs: Math.min(deployment.timeoutMs, CHECK_TIMEOUT_MS) },
-        path: request.path,
-        headers: familyHeaders({}, deployment, request, 'health-check'),
-        body: request.body,
+      const response = await callDeployment(this.pools, deployment, request, {
+        clientHeaders: {},
+        requestId: 'health-check',
         stream: false,
         signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+        timeoutMs: CHECK_TIMEOUT_MS,
       });
-      const text = await response.body.text();
-      if (response.statusCode >= 400) this.router.failed(deployment, AttemptFailure.fromResponse(response.statusCode, response.headers, redactCredentials(text, deployment)));
+      const text = await answerText(response, deployment);
+      if (response.statusCode >= 400) this.router.failed(deployment, AttemptFailure.fromResponse(response.statusCode, response.headers, text));
       else this.router.recovered(deployment);
     } catch (error) {
       this.router.failed(deployment, AttemptFailure.fromError(upstreamFailure(error, deployment)));

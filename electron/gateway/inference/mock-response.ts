@@ -12,7 +12,14 @@ import { responseIdOf } from './response-id.js';
 /** Dialects without a chat shape (completions, embeddings, images, moderations) have no mock answer. */
 const CHAT_SHAPED = new Set(['chat', 'responses', 'anthropic', 'gemini']);
 
-export async function answerMock(ctx: RequestContext, dialect: InboundDialect, body: Json, text: string): Promise<void> {
+/** Answers with `text`; returns the answer's usage and id, for the request's outcome. */
+export async function answerMock(
+  ctx: RequestContext,
+  dialect: InboundDialect,
+  body: Json,
+  text: string,
+  stream: boolean,
+): Promise<{ usage: TokenUsage; responseId: string | null }> {
   if (!CHAT_SHAPED.has(dialect.name)) {
     throw new GatewayError('invalid_request', `"mock_response" is answered on chat-shaped routes (chat completions, responses, messages); not on /${dialect.name}.`, {
       param: 'mock_response',
@@ -22,13 +29,13 @@ export async function answerMock(ctx: RequestContext, dialect: InboundDialect, b
   const promptTokens = countChatPromptTokens(chat);
   const completionTokens = countTokens(text);
   const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
-  ctx.usage = { promptTokens, completionTokens, totalTokens: usage.total_tokens } satisfies TokenUsage;
+  const counted: TokenUsage = { promptTokens, completionTokens, totalTokens: usage.total_tokens };
   const base = { id: `chatcmpl-mock-${ctx.id}`, created: Math.floor(Date.now() / 1000), model: String(body.model) };
-  if (!ctx.stream) {
+  if (!stream) {
     const completion: ChatCompletion = { ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage };
     const out = JSON.stringify(dialect.fromChat(completion, body));
-    ctx.responseId = responseIdOf(out);
-    return sendJson(ctx, 200, out);
+    sendJson(ctx, 200, out);
+    return { usage: counted, responseId: responseIdOf(out) };
   }
   const chunk = (choices: ChatChunk['choices'], extra: Partial<ChatChunk> = {}): ChatChunk => ({ ...base, object: 'chat.completion.chunk', choices, ...extra });
   const encoder = dialect.streamEncoder(body);
@@ -40,6 +47,6 @@ export async function answerMock(ctx: RequestContext, dialect: InboundDialect, b
   ];
   writeHead(ctx, 200, { 'content-type': dialect.streamContentType ?? 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   const out = events.map((event) => encoder.push(event)).join('') + encoder.end();
-  ctx.responseId = responseIdOf(out);
   ctx.res.end(out);
+  return { usage: counted, responseId: responseIdOf(out) };
 }

@@ -8,23 +8,25 @@ import type { GatewayError } from '../../core/errors.js';
 import { chatDialect } from '../../dialects/chat/index.js';
 import type { InboundDialect } from '../../dialects/types.js';
 import type { AttemptFailure } from '../../router/failures.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext, RequestOutcome } from '../http/context.js';
 import { deploymentLabel, failureReason, proxy, withoutSecrets, type ProxyDeps } from './proxy.js';
 
-export function playground(deps: ProxyDeps, ctx: RequestContext): Promise<void> {
+export async function playground(deps: ProxyDeps, ctx: RequestContext): Promise<RequestOutcome> {
   const startedAt = performance.now();
-  const dialect: InboundDialect = { ...chatDialect, errorBody: (error) => failureBody(ctx, error.status, error.code, ownMessage(ctx, error)) };
-  return proxy(deps, dialect, ctx, {
+  // Loopgate's own errors are said by the HTTP layer once proxy() has returned what it knows.
+  let known: RequestOutcome | null = null;
+  const dialect: InboundDialect = { ...chatDialect, errorBody: (error) => failureBody(known, error.status, error.code, ownMessage(known, error)) };
+  known = await proxy(deps, dialect, ctx, {
     streamUsage: true,
-    epilogue: (usage, firstByteMs) => {
-      const deployment = ctx.deployment!;
+    epilogue: (usage, firstByteMs, outcome) => {
+      const deployment = outcome.deployment!;
       const summary: PlaygroundSummary = {
         object: 'loopgate.summary',
-        requested: ctx.model ?? '',
-        model: ctx.attempts.at(-1)?.group ?? deployment.modelName,
+        requested: outcome.model ?? '',
+        model: outcome.attempts.at(-1)?.group ?? deployment.modelName,
         deployment: deploymentLabel(deployment),
         deploymentId: deployment.id,
-        attempts: ctx.attempts.length,
+        attempts: outcome.attempts.length,
         usage,
         latencyMs: round(performance.now() - startedAt),
         timeToFirstByteMs: round(firstByteMs),
@@ -32,22 +34,23 @@ export function playground(deps: ProxyDeps, ctx: RequestContext): Promise<void> 
       };
       return `data: ${JSON.stringify(summary)}\n\n`;
     },
-    failureBody: (status, failure) => failureBody(ctx, status, 'upstream', upstreamMessage(ctx, failure)),
+    failureBody: (status, failure, outcome) => failureBody(outcome, status, 'upstream', upstreamMessage(outcome, failure)),
   });
+  return known;
 }
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
 /** Loopgate's own error (timeout, unreachable, unknown model), deployments named, not numbered. */
-function ownMessage(ctx: RequestContext, error: GatewayError): string {
+function ownMessage(outcome: RequestOutcome | null, error: GatewayError): string {
   let message = error.message;
-  for (const attempt of ctx.attempts) message = message.split(`"${attempt.deployment}"`).join(attempt.deploymentLabel);
-  return withoutSecrets(message, ctx.deployment);
+  for (const attempt of outcome?.attempts ?? []) message = message.split(`"${attempt.deployment}"`).join(attempt.deploymentLabel);
+  return withoutSecrets(message, outcome?.deployment ?? null);
 }
 
-function upstreamMessage(ctx: RequestContext, failure: AttemptFailure): string {
-  const label = ctx.deployment ? deploymentLabel(ctx.deployment) : 'The upstream';
-  const reason = failureReason(failure, ctx.deployment).replace(/^\d{3}: /, '');
+function upstreamMessage(outcome: RequestOutcome, failure: AttemptFailure): string {
+  const label = outcome.deployment ? deploymentLabel(outcome.deployment) : 'The upstream';
+  const reason = failureReason(failure, outcome.deployment).replace(/^\d{3}: /, '');
   return `${label} answered ${failure.response?.status ?? 502}: ${reason}`;
 }
 
@@ -64,15 +67,15 @@ function hintFor(status: number, code: ErrorCode): string {
   return 'Try again; the request log has the details.';
 }
 
-function failureBody(ctx: RequestContext, status: number, code: ErrorCode, said: string): string {
+function failureBody(outcome: RequestOutcome | null, status: number, code: ErrorCode, said: string): string {
   const hint = hintFor(status, code);
   const failure: PlaygroundFailure = {
     message: `${said} ${hint}`,
     code,
     status,
-    model: ctx.model,
-    deployment: ctx.deployment ? deploymentLabel(ctx.deployment) : null,
-    deploymentId: ctx.deployment?.id ?? null,
+    model: outcome?.model ?? null,
+    deployment: outcome?.deployment ? deploymentLabel(outcome.deployment) : null,
+    deploymentId: outcome?.deployment?.id ?? null,
     hint,
   };
   return JSON.stringify({ error: failure });

@@ -18,13 +18,14 @@ import { takeLiteLLMParams } from './litellm-params.js';
 import { answerMock } from './mock-response.js';
 import { clientTextOf, readJsonObject } from '../http/body.js';
 import { cacheControl, cacheKey, type CacheControl, type ResponseCache } from './cache.js';
-import { sendJson, setAnswerHeader, type RequestContext } from '../http/context.js';
+import { applyHold, outcomeOf, sendJson, setAnswerHeader, type RequestContext, type RequestOutcome } from '../http/context.js';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
 import type { RateLimiter } from '../access/limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
 import { checkRequestShape, clientModel } from './request-shape.js';
 import { cutShort, leftEarlyUsage, requestSize } from './usage-estimate.js';
-import { parseJson, relayAttempt, replay, routeHeaders, type RelayDeps, type Timing } from './relay.js';
+import { endStream, parseJson, relayAttempt, routeHeaders, type RelayDeps, type Timing } from './relay.js';
+import { replay } from './replay.js';
 
 export interface ProxyDeps extends RelayDeps {
   router: Router;
@@ -39,18 +40,25 @@ export interface ProxyDeps extends RelayDeps {
 export interface ProxyOptions {
   /** Streams carry usage even when the request did not ask for it. */
   streamUsage?: boolean;
-  /** Written after a stream's last event, given its usage and time to first byte. */
-  epilogue?: (usage: TokenUsage | null, firstByteMs: number) => string;
+  /** Written after a stream's last event, given its usage, time to first byte and the outcome so far. */
+  epilogue?: (usage: TokenUsage | null, firstByteMs: number, outcome: RequestOutcome) => string;
   /** The body of a final upstream failure, instead of the dialect's. */
-  failureBody?: (status: number, failure: AttemptFailure) => string;
+  failureBody?: (status: number, failure: AttemptFailure, outcome: RequestOutcome) => string;
   /** Request fields the URL carries (Gemini names the model and the streaming there), over the body's. */
   pathFields?: Json;
 }
 
-export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext, options: ProxyOptions = {}): Promise<void> {
-  const timing: Timing = { startedAt: performance.now(), upstreamMs: 0 };
+/**
+ * Runs one model request and says what it did: the outcome the HTTP layer accounts once the
+ * answer has closed. A refusal or failure not yet answered comes back as its `error`.
+ */
+export function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext, options: ProxyOptions = {}): Promise<RequestOutcome> {
   ctx.errorBody = dialect.errorBody;
-  ctx.callType = dialect.name;
+  return outcomeOf(dialect.name, (outcome) => run(deps, dialect, ctx, options, outcome));
+}
+
+async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext, options: ProxyOptions, outcome: RequestOutcome): Promise<void> {
+  const timing: Timing = { startedAt: performance.now(), upstreamMs: 0 };
   const read = await readJsonObject(ctx.req);
   // Only the Gemini routes carry fields in the URL; every other request keeps the parsed object.
   const raw = options.pathFields ? { ...read, ...options.pathFields } : read;
@@ -59,26 +67,21 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
     throw new GatewayError('missing_field', `The request needs a "${dialect.requiredField}" field.`, { param: dialect.requiredField });
   }
   checkRequestShape(dialect.name, raw);
-  ctx.model = model;
-  // Limits first: a key over its budget or rate is refused for that before the name it sent is
-  // looked up (an unknown name answers its 404 only to a key that may still spend).
-  const lookup = lookUpModel(ctx, deps.router, model);
-  const group = lookup.group ?? model;
-  // Only budgets and limits shared through Redis answer later; in memory they are checked right here.
-  const estimate = async (): Promise<number> => (lookup.group === null ? 0 : deps.budgets.estimate(deps.router.deploymentsOf(group), await requestSize(dialect, raw)));
-  const admitted = admit(ctx, { model, group }, deps, estimate);
-  if (admitted) await admitted;
-  if (lookup.error) throw lookup.error;
+  outcome.model = model;
+  const group = await admitRequest(deps, dialect, ctx, model, raw, outcome);
   // LiteLLM's own fields (the cache directive among them) are read here and never sent upstream.
   const { body, params, changed } = takeLiteLLMParams(dialect.name, raw);
-  const fallbacks = admitFallbacks(ctx, deps.router, params.fallbacks);
+  const fallbacks = admitFallbacks(ctx.caller, deps.router, params.fallbacks);
   const addsUsage = options.streamUsage === true && body.stream === true;
   if (addsUsage) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };
   // The client's own text stands for the body while Loopgate has changed nothing in it.
   const clientText = raw === read && !changed && !addsUsage ? clientTextOf(read) : null;
-  if (deps.storeBodies) ctx.requestBody = JSON.stringify(body);
-  ctx.stream = body.stream === true;
-  if (params.mockResponse !== null) return answerMock(ctx, dialect, body, params.mockResponse);
+  if (deps.storeBodies) outcome.requestBody = JSON.stringify(body);
+  outcome.stream = body.stream === true;
+  if (params.mockResponse !== null) {
+    Object.assign(outcome, await answerMock(ctx, dialect, body, params.mockResponse, outcome.stream));
+    return;
+  }
 
   const cache = deps.cache.enabled ? deps.cache : null;
   const control = cache ? cacheControl(raw, ctx.req.headers['cache-control']) : null;
@@ -86,10 +89,33 @@ export async function proxy(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   if (cache && control?.read && key) {
     const found = cache.lookup(key);
     const hit = found instanceof Promise ? await found : found;
-    if (hit) return replay(ctx, hit, timing);
+    if (hit) {
+      // Nothing went upstream, so nothing is spent; the tokens are the answer's as first served.
+      outcome.usage = hit.usage;
+      outcome.cached = true;
+      outcome.responseId = await replay(ctx, hit, timing);
+      return;
+    }
   }
   if (key) setAnswerHeader(ctx, 'x-loopgate-cache', 'miss');
-  await route(deps, dialect, ctx, { body, clientText }, { group, fallbacks, numRetries: params.numRetries }, timing, key && control?.write ? { key, control } : null, options);
+  await route(deps, dialect, ctx, { body, clientText }, { group, fallbacks, numRetries: params.numRetries }, timing, key && control?.write ? { key, control } : null, options, outcome);
+}
+
+/**
+ * Limits first: a key over its budget or rate is refused for that before the name it sent is
+ * looked up (an unknown name answers its 404 only to a key that may still spend). count_tokens
+ * resolves and permits a model the same way (lookUpModel), without the limits. Returns the group.
+ */
+async function admitRequest(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext, model: string, raw: Json, outcome: RequestOutcome): Promise<string> {
+  const lookup = lookUpModel(ctx.caller, deps.router, model);
+  const group = lookup.group ?? model;
+  // Only budgets and limits shared through Redis answer later; in memory they are checked right here.
+  const estimate = async (): Promise<number> => (lookup.group === null ? 0 : deps.budgets.estimate(deps.router.deploymentsOf(group), await requestSize(dialect, raw)));
+  const admitted = admit(ctx, { model, group }, deps, estimate);
+  outcome.hold = admitted instanceof Promise ? await admitted : admitted;
+  applyHold(ctx, outcome.hold);
+  if (lookup.error) throw lookup.error;
+  return group;
 }
 
 async function route(
@@ -101,8 +127,9 @@ async function route(
   timing: Timing,
   caching: { key: string; control: CacheControl } | null,
   options: ProxyOptions,
+  outcome: RequestOutcome,
 ): Promise<void> {
-  const outcome = await runAttempts(
+  const result = await runAttempts(
     {
       router: deps.router,
       group,
@@ -114,30 +141,35 @@ async function route(
         deps.logger.log('warn', 'Attempt failed', { id: ctx.id, deployment: deployment.id, attempt, kind: failure.kind, error: failure.describe() }),
     },
     async (deployment, turn) => {
-      ctx.deployment = deployment;
+      outcome.deployment = deployment;
       // The deployment's own drop_params wins over the global one.
       const dropParams = deployment.dropParams ?? deps.router.settings.dropParams;
-      const attempt = startAttempt(ctx, deployment, turn);
+      const attempt = startAttempt(outcome, deployment, turn);
       const startedAt = performance.now();
       try {
-        const relayed = await relayAttempt({ deps, dialect, ctx, body, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null, epilogue: options.epilogue });
+        const relayed = await relayAttempt({ deps, dialect, ctx, body, stream: outcome.stream, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null });
         attempt.status = ctx.res.statusCode;
-        return { ...relayed, tokens: ctx.usage?.totalTokens ?? 0 };
+        outcome.usage = relayed.usage;
+        outcome.responseId = relayed.responseId;
+        outcome.responseBody = relayed.responseBody;
+        // The Playground's summary follows a whole stream, outside the answer.
+        if (relayed.open) await endStream(ctx.res, options.epilogue?.(relayed.usage, relayed.latencyMs, outcome) ?? null);
+        return { ...relayed, tokens: relayed.usage?.totalTokens ?? 0 };
       } catch (error) {
         failAttempt(attempt, error, deployment);
         // The client left while the upstream had the request: its prompt is billed all the same.
-        if (ctx.signal.aborted) ctx.usage ??= cutShort(null, 0);
+        if (ctx.signal.aborted) outcome.usage ??= cutShort(null, 0);
         throw error;
       } finally {
         attempt.latencyMs = Math.round((performance.now() - startedAt) * 100) / 100;
       }
     },
   );
-  if (ctx.signal.aborted && ctx.usage) ctx.usage = await leftEarlyUsage(dialect, body, ctx.usage);
-  if (outcome.status === 'failed') return sendFailure(ctx, dialect, outcome.failure, outcome.attempts, outcome.backoffMs, timing, options);
-  if (outcome.status === 'served' && caching && outcome.value.sent && ctx.res.statusCode === 200) {
-    const { sent, contentType } = outcome.value;
-    deps.cache.set(caching.key, { stream: ctx.stream, contentType, chunks: sent, usage: ctx.usage }, caching.control.ttlMs);
+  if (ctx.signal.aborted && outcome.usage) outcome.usage = await leftEarlyUsage(dialect, body, outcome.usage);
+  if (result.status === 'failed') return sendFailure(ctx, dialect, result.failure, { attempts: result.attempts, backoffMs: result.backoffMs, timing }, options, outcome);
+  if (result.status === 'served' && caching && result.value.sent && ctx.res.statusCode === 200) {
+    const { sent, contentType } = result.value;
+    deps.cache.set(caching.key, { stream: outcome.stream, contentType, chunks: sent, usage: outcome.usage }, caching.control.ttlMs);
   }
 }
 
@@ -150,19 +182,19 @@ function sendFailure(
   ctx: RequestContext,
   dialect: InboundDialect,
   failure: AttemptFailure,
-  attempts: number,
-  backoffMs: number,
-  timing: Timing,
+  { attempts, backoffMs, timing }: { attempts: number; backoffMs: number; timing: Timing },
   options: ProxyOptions,
+  outcome: RequestOutcome,
 ): void {
   if (!failure.response) throw failure.error!;
-  ctx.failure = { code: 'upstream', message: failureReason(failure, ctx.deployment) };
-  routeHeaders(ctx, attempts, backoffMs, timing);
+  const deployment = outcome.deployment;
+  outcome.failure = { code: 'upstream', message: failureReason(failure, deployment) };
+  routeHeaders(ctx, deployment, attempts, backoffMs, timing);
   const { status, headers, text } = failure.response;
-  const native = ctx.deployment ? familyOf(ctx.deployment).speaks(dialect.name, ctx.deployment) : false;
+  const native = deployment ? familyOf(deployment).speaks(dialect.name, deployment) : false;
   const structured = parseJson(text);
   const passUnchanged = native && structured !== null && typeof structured.error === 'object' && structured.error !== null;
-  const said = options.failureBody ? options.failureBody(status, failure) : passUnchanged ? text : dialect.upstreamErrorBody(status, text);
+  const said = options.failureBody ? options.failureBody(status, failure, outcome) : passUnchanged ? text : dialect.upstreamErrorBody(status, text);
   sendJson(ctx, status, said, clientHeadersFromUpstream(headers));
 }
 
@@ -171,7 +203,7 @@ export function deploymentLabel(deployment: DeploymentConfig): string {
   return `${deployment.family}/${deployment.upstreamModel}`;
 }
 
-function startAttempt(ctx: RequestContext, deployment: DeploymentConfig, turn: AttemptTurn): LogAttemptView {
+function startAttempt(outcome: RequestOutcome, deployment: DeploymentConfig, turn: AttemptTurn): LogAttemptView {
   const attempt: LogAttemptView = {
     number: turn.number,
     deployment: deployment.id,
@@ -186,7 +218,7 @@ function startAttempt(ctx: RequestContext, deployment: DeploymentConfig, turn: A
     reason: null,
     latencyMs: 0,
   };
-  ctx.attempts.push(attempt);
+  outcome.attempts.push(attempt);
   return attempt;
 }
 

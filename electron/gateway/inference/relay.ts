@@ -1,10 +1,12 @@
-// One attempt on one deployment, as HTTP: relay natively (the upstream speaks the client's
-// dialect) or translate through the chat pivot, then answer in one piece or as a stream. The
-// client hears nothing until the upstream has produced its first byte: only then does the
-// attempt commit, so a failure before it is the router's to retry. Also here: drop_params,
-// cache replay, usage estimation for upstreams that report none, and the routing headers.
+// One attempt on one deployment, as HTTP: relayed natively (the upstream speaks the client's
+// dialect, relayNative) or translated through the chat pivot (relayTranslated), then answered
+// in one piece or as a stream. The client hears nothing until the upstream has produced its
+// first byte: only then does the attempt commit, so a failure before it is the router's to
+// retry. Each returns what it produced (usage, the answer's id) rather than writing it anywhere.
+// Also here: drop_params, usage estimation for upstreams that report none, the routing headers.
 import { untranslatable } from './request-shape.js';
 import { familyOf } from '../../providers/index.js';
+import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { UpstreamStreamError, type DeploymentConfig, type UpstreamRequest } from '../../core/deployment.js';
 import { contentText, type ChatChunk, type ChatRequest } from '../../core/chat.js';
@@ -18,8 +20,8 @@ import { withoutParams } from '../../providers/unsupported.js';
 import type { AttemptTurn } from '../../router/attempts.js';
 import { AttemptFailure } from '../../router/failures.js';
 import { drained, removeAnswerHeader, sendJson, setAnswerHeader, writeHead, type RequestContext } from '../http/context.js';
-import { clientHeadersFromUpstream, familyHeaders } from './proxy-headers.js';
-import { callUpstream, upstreamFailure, type UpstreamPools } from './upstream.js';
+import { clientHeadersFromUpstream } from './proxy-headers.js';
+import { callDeployment, upstreamFailure, type UpstreamPools } from './upstream.js';
 import { cutShort, SentStream } from './usage-estimate.js';
 import { RESPONSE_ID_SCAN_CHARS, responseIdOf } from './response-id.js';
 
@@ -35,12 +37,20 @@ export interface Timing {
   upstreamMs: number;
 }
 
-/** What a successful attempt produced, for the router and the cache. */
+/** What a successful attempt produced, for the router, the cache and the request's outcome. */
 export interface Relayed {
+  /** The upstream's time to its answer (to the first chunk, for a stream). */
   latencyMs: number;
   /** Everything sent to the client, when it may be cached (null for a stream that may not). */
   sent: string[] | null;
   contentType: string;
+  /** For a stream the client left: what the upstream produced for it so far. */
+  usage: TokenUsage | null;
+  responseId: string | null;
+  /** The answer, when the config stores bodies (not kept for streams). */
+  responseBody: string | null;
+  /** A stream relayed whole is left open: proxy() writes what follows it, if anything (the Playground's summary), and ends it. */
+  open: boolean;
 }
 
 /** Everything one attempt works with. */
@@ -49,6 +59,8 @@ interface AttemptScope {
   dialect: InboundDialect;
   ctx: RequestContext;
   body: Json;
+  /** Whether the client asked for a stream. */
+  stream: boolean;
   /** The client's text of `body`, while Loopgate has changed nothing in it; else null. */
   clientText: string | null;
   deployment: DeploymentConfig;
@@ -58,19 +70,84 @@ interface AttemptScope {
   timing: Timing;
   /** Whether the answer may be cached, so a stream's chunks are kept as they go (not otherwise: each would be copied). */
   keepSent: boolean;
-  /** Written after a stream's last event (the Playground's summary), given its usage and time to first byte. */
-  epilogue?: ((usage: TokenUsage | null, firstByteMs: number) => string) | undefined;
 }
 
 const EVENT_STREAM = 'text/event-stream; charset=utf-8';
 
-/** The upstream request for this attempt: the client's body natively, or translated via the chat pivot. */
-async function upstreamRequest(scope: AttemptScope, native: boolean): Promise<{ chat: ChatRequest | null; request: UpstreamRequest }> {
+/** One attempt: natively when the deployment's family speaks the client's dialect, else translated through the chat pivot. */
+export function relayAttempt(scope: AttemptScope): Promise<Relayed> {
+  return familyOf(scope.deployment).speaks(scope.dialect.name, scope.deployment) ? relayNative(scope) : relayTranslated(scope);
+}
+
+/** The client's body goes upstream as it is (the model swapped); the answer comes back unchanged, read for its usage. */
+async function relayNative(scope: AttemptScope): Promise<Relayed> {
+  const { dialect, body, deployment, stream } = scope;
+  const family = familyOf(deployment);
+  let request: UpstreamRequest;
+  try {
+    request = { path: family.nativePath(dialect.name, deployment, stream), body: dialect.nativeBody(body, deployment.upstreamModel, scope.clientText) };
+  } catch (error) {
+    throw untranslatable(error);
+  }
+  const { upstream, sentAt } = await send(scope, request);
+  if (stream && isEventStream(upstream)) {
+    const scanner = dialect.nativeStreamScanner(body);
+    const sent = new SentStream();
+    const result = await pipeStream(scope, upstream, sentAt, (chunk) => sent.keep(scanner.push(chunk)), () => scanner.end());
+    if (scanner.finished) dialect.remember?.(body, scanner.finished);
+    // A client that left mid-stream still owes what the upstream produced for it so far.
+    return { ...result, usage: scope.ctx.signal.aborted ? cutShort(scanner.usage, sent.replyTokens()) : scanner.usage };
+  }
+  const { text, latencyMs } = await readAnswer(scope, upstream, sentAt);
+  // Passed through unchanged, a native answer is read for its usage alone (all of it only when
+  // that member is not near the end, or the dialect remembers answers).
+  const usageOnly = !dialect.remember && dialect.usageMember ? trailingMember(text, dialect.usageMember) : null;
+  const parsed = usageOnly ?? parseJson(text);
+  if (parsed) dialect.remember?.(body, parsed);
+  return answer(scope, upstream, text, parsed ? dialect.nativeUsage(parsed) : null, latencyMs);
+}
+
+/** The body becomes the chat pivot, then the family's own request; the answer is said back in the client's dialect. */
+async function relayTranslated(scope: AttemptScope): Promise<Relayed> {
+  const { dialect, body, deployment, stream } = scope;
+  const family = familyOf(deployment);
+  let chat: ChatRequest;
+  let request: UpstreamRequest;
+  try {
+    ({ chat, request } = await translatedRequest(scope));
+  } catch (error) {
+    throw untranslatable(error);
+  }
+  const { upstream, sentAt } = await send(scope, request);
+  if (stream && isEventStream(upstream)) {
+    const decoder = family.chatStream(deployment);
+    const encoder = dialect.streamEncoder(body);
+    const tally = new ReplyTally();
+    const encode = (chunks: ChatChunk[]): string =>
+      chunks
+        .map((c) => {
+          tally.add(c);
+          return encoder.push(c);
+        })
+        .join('');
+    const result = await pipeStream(scope, upstream, sentAt, (chunk) => encode(decoder.push(chunk)), () => encode(decoder.end()) + encoder.end());
+    const usage = encoder.usage ?? estimatedUsage(chat, tally.tokens());
+    return { ...result, usage: scope.ctx.signal.aborted ? cutShort(usage, tally.tokens()) : usage };
+  }
+  const { text, latencyMs } = await readAnswer(scope, upstream, sentAt);
+  const parsed = parseJson(text);
+  if (!parsed) throw AttemptFailure.fromError(new GatewayError('upstream', `The upstream deployment "${deployment.id}" answered with something that is not JSON.`));
+  const completion = family.chatResponse(parsed, deployment);
+  const usage = usageFromOpenAI(completion) ?? estimatedUsage(chat, countTokens(contentText(completion.choices[0]?.message.content ?? null)));
+  const translated = dialect.fromChat(completion, body);
+  dialect.remember?.(body, translated);
+  return answer(scope, upstream, JSON.stringify(translated), usage, latencyMs);
+}
+
+/** The family's chat request for this attempt; tools the upstream cannot run and dropped parameters are said in headers. */
+async function translatedRequest(scope: AttemptScope): Promise<{ chat: ChatRequest; request: UpstreamRequest }> {
   const { deps, dialect, ctx, body, deployment } = scope;
   const family = familyOf(deployment);
-  if (native) {
-    return { chat: null, request: { path: family.nativePath(dialect.name, deployment, ctx.stream), body: dialect.nativeBody(body, deployment.upstreamModel, scope.clientText) } };
-  }
   const translated = await dialect.toChat(body);
   const chat = translated.chat;
   if (translated.omittedTools.length > 0) {
@@ -83,30 +160,13 @@ async function upstreamRequest(scope: AttemptScope, native: boolean): Promise<{ 
   return { chat, request: family.chatRequest({ ...withoutParams(chat, dropped), model: deployment.upstreamModel }, deployment) };
 }
 
-export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
-  const { deps, dialect, ctx, body, deployment, timing } = scope;
-  const family = familyOf(deployment);
-  const native = family.speaks(dialect.name, deployment);
-  let chat: ChatRequest | null = null;
-  let request: UpstreamRequest;
-  try {
-    ({ chat, request } = await upstreamRequest(scope, native));
-  } catch (error) {
-    throw untranslatable(error);
-  }
-
+/** Sends the attempt upstream; a failure to reach it, or a refusal, is the router's to retry. */
+async function send(scope: AttemptScope, request: UpstreamRequest): Promise<{ upstream: Dispatcher.ResponseData; sentAt: number }> {
+  const { deps, ctx, deployment, timing } = scope;
   const sentAt = performance.now();
-
   let upstream: Dispatcher.ResponseData;
   try {
-    upstream = await callUpstream(deps.pools, {
-      deployment,
-      path: request.path,
-      headers: familyHeaders(ctx.req.headers, deployment, request, ctx.id),
-      body: request.body,
-      stream: ctx.stream,
-      signal: ctx.signal,
-    });
+    upstream = await callDeployment(deps.pools, deployment, request, { clientHeaders: ctx.req.headers, requestId: ctx.id, stream: scope.stream, signal: ctx.signal });
   } catch (error) {
     timing.upstreamMs += performance.now() - sentAt;
     throw AttemptFailure.fromError(upstreamFailure(error, deployment));
@@ -117,57 +177,21 @@ export async function relayAttempt(scope: AttemptScope): Promise<Relayed> {
     // An upstream may repeat the key it was sent; from here on (client, log, request log) it is masked.
     throw AttemptFailure.fromResponse(upstream.statusCode, upstream.headers, redactCredentials(text, deployment));
   }
+  return { upstream, sentAt };
+}
 
-  if (ctx.stream && isEventStream(upstream)) {
-    if (native) {
-      const scanner = dialect.nativeStreamScanner(body);
-      const sent = new SentStream();
-      const result = await pipeStream(scope, upstream, sentAt, (chunk) => sent.keep(scanner.push(chunk)), () => scanner.end(), () => scanner.usage);
-      // A client that left mid-stream still owes what the upstream produced for it so far.
-      ctx.usage = ctx.signal.aborted ? cutShort(scanner.usage, sent.replyTokens()) : scanner.usage;
-      if (scanner.finished) dialect.remember?.(body, scanner.finished);
-      return result;
-    }
-    const decoder = family.chatStream(deployment);
-    const encoder = dialect.streamEncoder(body);
-    const tally = new ReplyTally();
-    const encode = (chunks: ChatChunk[]): string =>
-      chunks
-        .map((c) => {
-          tally.add(c);
-          return encoder.push(c);
-        })
-        .join('');
-    const usage = (): TokenUsage => encoder.usage ?? estimatedUsage(chat!, tally.tokens());
-    const result = await pipeStream(scope, upstream, sentAt, (chunk) => encode(decoder.push(chunk)), () => encode(decoder.end()) + encoder.end(), usage);
-    ctx.usage = ctx.signal.aborted ? cutShort(usage(), tally.tokens()) : usage();
-    return result;
-  }
-
-  const text = await readText(upstream, deployment);
+async function readAnswer(scope: AttemptScope, upstream: Dispatcher.ResponseData, sentAt: number): Promise<{ text: string; latencyMs: number }> {
+  const text = await readText(upstream, scope.deployment);
   const latencyMs = performance.now() - sentAt;
-  timing.upstreamMs += latencyMs;
-  // Passed through unchanged, a native answer is read for its usage alone (all of it only when
-  // that member is not near the end, or the dialect remembers answers).
-  const usageOnly = native && !dialect.remember && dialect.usageMember ? trailingMember(text, dialect.usageMember) : null;
-  const parsed = usageOnly ?? parseJson(text);
-  let out = text;
-  if (native) {
-    ctx.usage = parsed ? dialect.nativeUsage(parsed) : null;
-    if (parsed) dialect.remember?.(body, parsed);
-  } else {
-    if (!parsed) throw AttemptFailure.fromError(new GatewayError('upstream', `The upstream deployment "${deployment.id}" answered with something that is not JSON.`));
-    const completion = family.chatResponse(parsed, deployment);
-    ctx.usage = usageFromOpenAI(completion) ?? estimatedUsage(chat!, countTokens(contentText(completion.choices[0]?.message.content ?? null)));
-    const translated = dialect.fromChat(completion, body);
-    dialect.remember?.(body, translated);
-    out = JSON.stringify(translated);
-  }
-  if (deps.storeBodies) ctx.responseBody = out;
-  ctx.responseId = responseIdOf(out);
+  scope.timing.upstreamMs += latencyMs;
+  return { text, latencyMs };
+}
+
+/** A whole answer goes to the client: the attempt commits here. */
+function answer(scope: AttemptScope, upstream: Dispatcher.ResponseData, out: string, usage: TokenUsage | null, latencyMs: number): Relayed {
   commit(scope);
-  sendJson(ctx, upstream.statusCode, out, clientHeadersFromUpstream(upstream.headers));
-  return { latencyMs, sent: [out], contentType: 'application/json' };
+  sendJson(scope.ctx, upstream.statusCode, out, clientHeadersFromUpstream(upstream.headers));
+  return { latencyMs, sent: [out], contentType: 'application/json', usage, responseId: responseIdOf(out), responseBody: scope.deps.storeBodies ? out : null, open: false };
 }
 
 /** A drop is logged and said in a header; each attempt says its own (a retry elsewhere may drop nothing). */
@@ -181,14 +205,14 @@ function sayDropped({ deps, ctx, deployment }: AttemptScope, dropped: readonly s
 }
 
 /** From here on the client hears this attempt: tell the router, and say how it was routed. */
-function commit({ ctx, turn, timing }: AttemptScope): void {
+function commit({ ctx, turn, timing, deployment }: AttemptScope): void {
   turn.commit();
-  routeHeaders(ctx, turn.number, turn.backoffMs, timing);
+  routeHeaders(ctx, deployment, turn.number, turn.backoffMs, timing);
 }
 
-export function routeHeaders(ctx: RequestContext, attempts: number, backoffMs: number, timing: Timing): void {
+export function routeHeaders(ctx: RequestContext, deployment: DeploymentConfig | null, attempts: number, backoffMs: number, timing: Timing): void {
   const overhead = performance.now() - timing.startedAt - timing.upstreamMs - backoffMs;
-  if (ctx.deployment) setAnswerHeader(ctx, 'x-loopgate-deployment', ctx.deployment.id);
+  if (deployment) setAnswerHeader(ctx, 'x-loopgate-deployment', deployment.id);
   setAnswerHeader(ctx, 'x-loopgate-attempts', String(attempts));
   setAnswerHeader(ctx, 'x-loopgate-overhead-ms', Math.max(0, overhead).toFixed(2));
 }
@@ -196,7 +220,8 @@ export function routeHeaders(ctx: RequestContext, attempts: number, backoffMs: n
 /**
  * Relays a stream. Headers wait for the upstream's first chunk, so a stream that dies before
  * it is an ordinary failed attempt. After that, each chunk goes out as it arrives, and a
- * failure ends the stream with the dialect's own error event.
+ * failure ends the stream with the dialect's own error event. A stream relayed whole is left
+ * open for proxy() to end; the caller adds its usage.
  */
 async function pipeStream(
   scope: AttemptScope,
@@ -204,8 +229,7 @@ async function pipeStream(
   sentAt: number,
   onChunk: (chunk: Buffer) => Buffer | string,
   onEnd: () => string,
-  usage: () => TokenUsage | null,
-): Promise<Relayed> {
+): Promise<Omit<Relayed, 'usage'>> {
   const { ctx, dialect, deployment, timing } = scope;
   const { res } = ctx;
   const chunks = (upstream.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
@@ -233,40 +257,47 @@ async function pipeStream(
   });
   // Headers go out with the first bytes in one write; alone only when the first chunk gave nothing to send yet.
   if (firstOut.length === 0) res.flushHeaders();
-  let sent: string[] | null = scope.keepSent ? [] : null;
+  const sent: string[] | null = scope.keepSent ? [] : null;
   // The answer's id is in its first event; the start of the stream is kept until it is found.
   let head: string | null = '';
+  let responseId: string | null = null;
   /** False when the socket is full (the caller then waits for it to drain); no promise per chunk otherwise. */
   const write = (out: Buffer | string): boolean => {
     if (out.length === 0) return true;
     sent?.push(out.toString());
     if (head !== null) {
       head += out.toString();
-      ctx.responseId = responseIdOf(head);
-      if (ctx.responseId !== null || head.length >= RESPONSE_ID_SCAN_CHARS) head = null;
+      responseId = responseIdOf(head);
+      if (responseId !== null || head.length >= RESPONSE_ID_SCAN_CHARS) head = null;
     }
     return res.write(out);
+  };
+  const ended = (open: boolean): Omit<Relayed, 'usage'> => {
+    if (!open) res.end();
+    return { latencyMs, sent: open ? sent : null, contentType: open ? (dialect.streamContentType ?? EVENT_STREAM) : '', responseId, responseBody: null, open };
   };
   try {
     if (!write(firstOut)) await drained(res);
     if (!first.done) {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
         if (!write(onChunk(next.value))) await drained(res);
-        if (res.destroyed) return { latencyMs, sent: null, contentType: '' };
+        if (res.destroyed) return ended(false);
       }
     }
     if (!write(onEnd())) await drained(res);
-    // Not part of the answer: never cached, never replayed to another client.
-    if (scope.epilogue && !res.write(scope.epilogue(usage(), latencyMs))) await drained(res);
   } catch (error) {
-    sent = null;
-    if (ctx.signal.aborted) return { latencyMs, sent, contentType: '' };
+    if (ctx.signal.aborted) return ended(false);
     const failure = error instanceof UpstreamStreamError ? new GatewayError('upstream', redactCredentials(error.message, deployment)) : upstreamFailure(error, deployment);
     res.write(dialect.streamErrorEvent(failure));
-  } finally {
-    res.end();
+    return ended(false);
   }
-  return { latencyMs, sent, contentType: dialect.streamContentType ?? EVENT_STREAM };
+  return ended(true);
+}
+
+/** Ends a stream relayed whole, after what a caller adds (not part of the answer: never cached, never replayed). */
+export async function endStream(res: ServerResponse, epilogue: string | null): Promise<void> {
+  if (epilogue && !res.write(epilogue)) await drained(res);
+  res.end();
 }
 
 /** The first chunk, within the deployment's stream_timeout (time to first byte) when it has one. */
@@ -285,26 +316,6 @@ async function firstChunk(chunks: AsyncIterator<Buffer>, deployment: DeploymentC
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** A cache hit: the stored answer, a stream replayed chunk by chunk. */
-export async function replay(
-  ctx: RequestContext,
-  hit: { stream: boolean; contentType: string; chunks: string[]; usage: TokenUsage | null },
-  timing: Timing,
-): Promise<void> {
-  setAnswerHeader(ctx, 'x-loopgate-cache', 'hit');
-  setAnswerHeader(ctx, 'x-loopgate-overhead-ms', (performance.now() - timing.startedAt).toFixed(2));
-  // Nothing went upstream, so nothing is spent; the tokens are the answer's as first served.
-  ctx.usage = hit.usage;
-  ctx.cached = true;
-  ctx.responseId = responseIdOf(hit.chunks[0] ?? '');
-  if (!hit.stream) return sendJson(ctx, 200, hit.chunks.join(''));
-  writeHead(ctx, 200, { 'content-type': hit.contentType, 'cache-control': 'no-cache' });
-  for (const chunk of hit.chunks) {
-    if (!ctx.res.write(chunk)) await drained(ctx.res);
-  }
-  ctx.res.end();
 }
 
 /** For upstreams that report no usage: the prompt and reply counted with a tokenizer. */

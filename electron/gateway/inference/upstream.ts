@@ -5,8 +5,10 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { Client, Pool, type Dispatcher } from 'undici';
 import type { ClientSignal } from '../../core/client-signal.js';
-import type { DeploymentConfig } from '../../core/deployment.js';
+import type { DeploymentConfig, UpstreamRequest } from '../../core/deployment.js';
 import { GatewayError } from '../../core/errors.js';
+import { redactCredentials } from '../../core/redact.js';
+import { familyHeaders } from './proxy-headers.js';
 
 /**
  * Idle connections are kept this long unless the upstream says less (undici then keeps
@@ -68,7 +70,38 @@ export class UpstreamPools {
   }
 }
 
-export interface UpstreamCall {
+/** Who a call is made for: the client's headers (the allowed ones go on), the request id, and when to stop. */
+export interface CallFor {
+  clientHeaders: Readonly<Record<string, string | string[] | undefined>>;
+  requestId: string;
+  stream: boolean;
+  signal: AbortSignal | ClientSignal;
+  /** A shorter limit than the deployment's own timeout (the health checks'). */
+  timeoutMs?: number;
+}
+
+/**
+ * A family's request sent to a deployment with the family's headers and auth: how the relay,
+ * count_tokens and the health checks all call an upstream.
+ */
+export function callDeployment(pools: UpstreamPools, deployment: DeploymentConfig, request: UpstreamRequest, call: CallFor): Promise<Dispatcher.ResponseData> {
+  return callUpstream(pools, {
+    deployment: call.timeoutMs === undefined ? deployment : { ...deployment, timeoutMs: Math.min(deployment.timeoutMs, call.timeoutMs) },
+    path: request.path,
+    headers: familyHeaders(call.clientHeaders, deployment, request, call.requestId),
+    body: request.body,
+    stream: call.stream,
+    signal: call.signal,
+  });
+}
+
+/** An answer's text; a refusal's with the deployment's credentials masked (an upstream may repeat the key it was sent). */
+export async function answerText(response: Dispatcher.ResponseData, deployment: DeploymentConfig): Promise<string> {
+  const text = await response.body.text();
+  return response.statusCode >= 400 ? redactCredentials(text, deployment) : text;
+}
+
+interface UpstreamCall {
   deployment: DeploymentConfig;
   path: string;
   headers: Record<string, string>;
@@ -77,7 +110,7 @@ export interface UpstreamCall {
   signal: AbortSignal | ClientSignal;
 }
 
-export async function callUpstream(pools: UpstreamPools, call: UpstreamCall): Promise<Dispatcher.ResponseData> {
+async function callUpstream(pools: UpstreamPools, call: UpstreamCall): Promise<Dispatcher.ResponseData> {
   const { deployment } = call;
   const firstByteMs = call.stream ? (deployment.streamTimeoutMs ?? deployment.timeoutMs) : deployment.timeoutMs;
   const options: Dispatcher.RequestOptions = {

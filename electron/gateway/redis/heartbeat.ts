@@ -1,7 +1,7 @@
 // Which gateway instances of a team server are live: each one writes a heartbeat that expires
 // on its own (a stopped instance removes it; one killed outright drops out after `expiryMs`), and
 // reads everyone's back for the admin UI's Overview. Where the heartbeats are kept is a registry
-// (redis/instances.ts, or the shared PostgreSQL: store/pg/instances.ts); a laptop has none.
+// (Redis: instances.ts); a laptop, or a server without Redis, has none.
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { InstancesView, InstanceView } from '../../../shared/api.js';

@@ -1,5 +1,5 @@
 // Redis owns what several gateway instances behind one load balancer share: rate limits
-// (limits.ts), the response cache (cache.ts), cooldowns and change events (changes.ts), and the
+// (limits.ts), key budgets (spend.ts), the response cache (cache.ts), cooldowns and change events (changes.ts), and the
 // instances' heartbeats (instances.ts), over one connection (connection.ts). Nothing here is
 // loaded on a laptop (no Redis configured): the gateway then keeps all of it in memory, as before.
 // While Redis is away each instance carries on alone, and says so in its log and in /health/readiness.
@@ -9,11 +9,13 @@ import type { Logger } from '../../core/logger.js';
 import type { CooldownObserver, Router } from '../../router/index.js';
 import type { SharedCacheStore } from '../inference/cache.js';
 import type { SharedRateLimits } from '../access/limits.js';
+import type { SharedSpend } from '../access/budgets.js';
 import { RedisResponseCache } from './cache.js';
 import { ChangeChannel } from './changes.js';
 import { RedisLink } from './connection.js';
 import { RedisInstanceRegistry } from './instances.js';
 import { RedisRateLimits } from './limits.js';
+import { RedisSpend } from './spend.js';
 
 /** What an instance does when another one changed something. */
 export interface ChangeTargets {
@@ -28,9 +30,11 @@ export interface ChangeTargets {
 
 export class RedisSharing {
   readonly limits: SharedRateLimits;
+  /** Key budgets counted across instances (access/budgets.ts uses it). */
+  readonly spend: SharedSpend;
   readonly cache: SharedCacheStore;
   readonly cooldowns: CooldownObserver;
-  /** Where this instance's heartbeat is kept (../instances.ts). */
+  /** Where this instance's heartbeat is kept (instances.ts; heartbeat.ts writes it). */
   readonly instances: RedisInstanceRegistry;
   readonly instanceId = randomUUID();
   private readonly changes: ChangeChannel;
@@ -43,6 +47,7 @@ export class RedisSharing {
     const { instanceId } = this;
     this.instances = new RedisInstanceRegistry(link);
     this.limits = new RedisRateLimits(link, instanceId, slotLifetimeMs);
+    this.spend = new RedisSpend(link, instanceId, slotLifetimeMs);
     this.cache = new RedisResponseCache(link);
     this.changes = new ChangeChannel(link, instanceId, logger);
     this.cooldowns = {

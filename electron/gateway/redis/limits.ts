@@ -9,7 +9,6 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import { GatewayError } from '../../core/errors.js';
 import type { Admission, KeyLimits, SharedRateLimits } from '../access/limits.js';
-import { RedisSpend } from './spend.js';
 import type { RedisLink } from './connection.js';
 
 const WINDOW_SECONDS = 60;
@@ -41,7 +40,6 @@ export class RedisRateLimits implements SharedRateLimits {
   private readonly perMinute = new Map<number, RateLimiterRedis>();
   private readonly tokens: RateLimiterRedis;
   private entries = 0;
-  readonly spend: RedisSpend;
 
   constructor(
     private readonly link: RedisLink,
@@ -53,7 +51,6 @@ export class RedisRateLimits implements SharedRateLimits {
     link.client.defineCommand('loopgateAcquireSlot', { numberOfKeys: 1, lua: ACQUIRE_SLOT });
     this.client = link.client as SlotClient;
     this.tokens = this.limiter(Number.MAX_SAFE_INTEGER, 'tpm');
-    this.spend = new RedisSpend(link, instanceId, slotLifetimeMs);
   }
 
   async admit(id: string, limits: KeyLimits, who: string, local: () => Admission): Promise<Admission> {

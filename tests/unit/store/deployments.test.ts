@@ -2,35 +2,20 @@ import { describe, expect, it } from 'vitest';
 import type { RoutingSettings } from '../../../shared/api.js';
 import { ConflictError, NotFoundError } from '../../../electron/store/errors.js';
 import type { Store } from '../../../electron/store/index.js';
-import { freshStore, leaveAsCrashed } from '../../helpers/store.js';
+import { freshStore, leaveAsCrashed, routingSettings, storedDeployment } from '../../helpers/store.js';
 import { expectEveryMethodRan, STORE_KINDS } from '../../helpers/stores.js';
 
 async function withProviders(store: Store, ...ids: string[]): Promise<void> {
   for (const id of ids) await store.providers.create(id, { name: id, family: 'openai', apiBase: null, apiKey: null }, 1);
 }
 
-const ROUTING: RoutingSettings = {
-  strategy: 'simple-shuffle',
-  numRetries: 2,
-  retryAfterSeconds: 0,
-  timeoutSeconds: 600,
-  streamTimeoutSeconds: null,
-  allowedFails: 3,
-  cooldownSeconds: 5,
-  fallbacks: { gpt: ['claude'] },
-  contextWindowFallbacks: {},
-  contentPolicyFallbacks: {},
-  defaultFallbacks: [],
-  maxFallbacks: 5,
-  modelGroupAlias: {},
-  cache: { enabled: false, ttlSeconds: 600, maxEntries: 1000 },
-  dropParams: false,
-};
+const ROUTING = routingSettings({ fallbacks: { gpt: ['claude'] } });
 
-/** A group `gpt` of one deployment, and routing settings saved, so that a rename reads and rewrites them. */
-async function gptGroup(store: Store): Promise<void> {
+/** A group `gpt` of one deployment (and `other` as dep_2, if named), and routing settings saved, so that a rename reads and rewrites them. */
+async function gptGroup(store: Store, other?: { modelName: string; upstreamModel: string }): Promise<void> {
   await withProviders(store, 'prov_a');
   await store.deployments.create({ id: 'dep_1', modelName: 'gpt', providerId: 'prov_a', upstreamModel: 'gpt-4o', createdAt: 1 });
+  if (other) await store.deployments.create({ id: 'dep_2', providerId: 'prov_a', createdAt: 2, ...other });
   await store.routing.save(ROUTING, 0, 1);
 }
 
@@ -46,24 +31,7 @@ describe.each(STORE_KINDS)('deployment repository ($name)', (kind) => {
     const { store, reopen } = await kind.open();
     await withProviders(store, 'prov_a');
     const created = await store.deployments.create({ id: 'dep_2', modelName: 'gpt', providerId: 'prov_a', upstreamModel: 'gpt-4o', createdAt: 5, weight: 2, dropParams: true });
-    expect(created).toEqual({
-      id: 'dep_2',
-      modelName: 'gpt',
-      providerId: 'prov_a',
-      upstreamModel: 'gpt-4o',
-      weight: 2,
-      order: null,
-      rpm: null,
-      tpm: null,
-      timeoutSeconds: null,
-      enabled: true,
-      inputCostPerToken: null,
-      outputCostPerToken: null,
-      dropParams: true,
-      createdAt: 5,
-      updatedAt: 5,
-      version: 1,
-    });
+    expect(created).toEqual(storedDeployment({ id: 'dep_2', modelName: 'gpt', providerId: 'prov_a', upstreamModel: 'gpt-4o', weight: 2, dropParams: true, createdAt: 5, updatedAt: 5, version: 1 }));
     await store.deployments.create({ id: 'dep_1', modelName: 'gpt', providerId: 'prov_a', upstreamModel: 'gpt-4o-mini', createdAt: 4, enabled: false });
     await store.deployments.create({ id: 'dep_0', modelName: 'claude', providerId: 'prov_a', upstreamModel: 'claude-x', createdAt: 9 });
     expect((await store.deployments.list()).map((d) => d.id)).toEqual(['dep_0', 'dep_1', 'dep_2']);
@@ -97,10 +65,7 @@ describe.each(STORE_KINDS)('deployment repository ($name)', (kind) => {
 
   it('deletes one deployment, rewriting the stored routing in the same write when asked; a missing one changes nothing', async () => {
     const { store } = await kind.open();
-    await withProviders(store, 'prov_a');
-    await store.deployments.create({ id: 'dep_1', modelName: 'gpt', providerId: 'prov_a', upstreamModel: 'gpt-4o', createdAt: 1 });
-    await store.deployments.create({ id: 'dep_2', modelName: 'claude', providerId: 'prov_a', upstreamModel: 'claude-x', createdAt: 2 });
-    await store.routing.save(ROUTING, 0, 1);
+    await gptGroup(store, { modelName: 'claude', upstreamModel: 'claude-x' });
     const heard: string[] = [];
     store.deployments.onChange(() => heard.push('deployments'));
     store.routing.onChange(() => heard.push('routing'));
@@ -117,10 +82,7 @@ describe.each(STORE_KINDS)('deployment repository ($name)', (kind) => {
 
   it('renames and removes groups: a rewrite that changes nothing leaves the routing row and its listeners alone', async () => {
     const { store } = await kind.open();
-    await withProviders(store, 'prov_a');
-    await store.deployments.create({ id: 'dep_1', modelName: 'gpt', providerId: 'prov_a', upstreamModel: 'gpt-4o', createdAt: 1 });
-    await store.deployments.create({ id: 'dep_2', modelName: 'other', providerId: 'prov_a', upstreamModel: 'x', createdAt: 2 });
-    await store.routing.save(ROUTING, 0, 1);
+    await gptGroup(store, { modelName: 'other', upstreamModel: 'x' });
     let routingHeard = 0;
     store.routing.onChange(() => routingHeard++);
     expect(await store.deployments.renameGroup('gpt', 'chat', 5, (settings) => settings)).toBe(1);

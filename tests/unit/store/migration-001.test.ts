@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../../electron/store/migrations/index.js';
-import { freshStore, newKey, schemaVersion, storeAtVersion } from '../../helpers/store.js';
+import { afterMigration, newKey, storeAtVersion } from '../../helpers/store.js';
 
 describe('schema version 1', () => {
   it('gives a blank database the key, provider and daily-spend tables (the request log moved out in version 9), which then take and keep rows', async () => {
     const dir = await storeAtVersion(0);
-    const { store } = await freshStore(dir);
-    try {
-      expect(schemaVersion(store)).toBe(SCHEMA_VERSION);
+    await afterMigration(dir, async (store) => {
       const tables = store.database
         .all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .map((row) => row.name);
@@ -26,8 +23,6 @@ describe('schema version 1', () => {
       });
       expect(await store.usage.dailySpend({ keyId: key.id })).toEqual([expect.objectContaining({ day: '2026-01-01', totalTokens: 3, cost: 0.25 })]);
       expect(await store.keys.findById(key.id)).toMatchObject({ totalRequests: 1, spend: 0.25, lastUsedAt: 9, version: 1 });
-    } finally {
-      await store.close();
-    }
+    });
   });
 });

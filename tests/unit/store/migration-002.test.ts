@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../../electron/store/migrations/index.js';
-import { freshStore, schemaVersion, storeAtVersion } from '../../helpers/store.js';
+import { afterMigration, storeAtVersion } from '../../helpers/store.js';
 
 describe('schema version 2', () => {
   it('adds per-key aliases to a version-1 store, keeping its keys, their settings and counters', async () => {
@@ -12,9 +11,7 @@ describe('schema version 2', () => {
       );
     });
 
-    const { store } = await freshStore(dir);
-    try {
-      expect(schemaVersion(store)).toBe(SCHEMA_VERSION);
+    await afterMigration(dir, async (store) => {
       const old = (await store.keys.findById('key_old'))!;
       expect(old).toMatchObject({
         keyAlias: 'ci',
@@ -29,8 +26,6 @@ describe('schema version 2', () => {
       });
       const updated = await store.keys.update('key_old', { ...old, aliases: { 'gpt-4': 'gpt-4o' } }, 1);
       expect(updated).toMatchObject({ aliases: { 'gpt-4': 'gpt-4o' }, models: ['gpt-4o'], totalRequests: 7, version: 2 });
-    } finally {
-      await store.close();
-    }
+    });
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../../electron/store/migrations/index.js';
-import { freshStore, schemaVersion, storeAtVersion } from '../../helpers/store.js';
+import { afterMigration, storeAtVersion } from '../../helpers/store.js';
 
 describe('schema version 3', () => {
   it('lets a version-2 store put GUI deployments on the providers it already has, and drops them with their provider', async () => {
@@ -10,9 +9,7 @@ describe('schema version 3', () => {
       db.run(`INSERT INTO virtual_keys (id, key_hash, key_prefix, aliases, created_at, updated_at) VALUES ('key_a', 'hash', 'sk-lg-abcd', '{"llama":"llama3.2"}', 1, 1)`);
     });
 
-    const { store } = await freshStore(dir);
-    try {
-      expect(schemaVersion(store)).toBe(SCHEMA_VERSION);
+    await afterMigration(dir, async (store) => {
       expect(await store.providers.list()).toEqual([expect.objectContaining({ id: 'prov_a', name: 'Local', apiBase: 'http://127.0.0.1:11434/v1', keyHint: null, version: 1 })]);
       expect((await store.keys.findById('key_a'))?.aliases).toEqual({ llama: 'llama3.2' });
 
@@ -22,8 +19,6 @@ describe('schema version 3', () => {
       ]);
       expect(await store.providers.delete('prov_a')).toBe(true);
       expect(await store.deployments.list()).toEqual([]);
-    } finally {
-      await store.close();
-    }
+    });
   });
 });

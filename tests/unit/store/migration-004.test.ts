@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../electron/store/errors.js';
-import { SCHEMA_VERSION } from '../../../electron/store/migrations/index.js';
-import { freshStore, schemaVersion, storeAtVersion } from '../../helpers/store.js';
+import { afterMigration, storeAtVersion } from '../../helpers/store.js';
 
 describe('schema version 4', () => {
   it('drops the deployments a version-3 store kept for deleted providers, keeps the rest, and enforces the provider from then on', async () => {
@@ -12,9 +11,7 @@ describe('schema version 4', () => {
       db.run("INSERT INTO deployments (id, model_name, provider_id, upstream_model, created_at, updated_at) VALUES ('dep_orphan', 'old', 'prov_gone', 'x', 3, 3)");
     });
 
-    const { store } = await freshStore(dir);
-    try {
-      expect(schemaVersion(store)).toBe(SCHEMA_VERSION);
+    await afterMigration(dir, async (store) => {
       expect((await store.deployments.list()).map((d) => d.id)).toEqual(['dep_kept']);
       expect(store.database.all('PRAGMA foreign_key_check')).toEqual([]);
       await expect(store.deployments.create({ id: 'dep_new', modelName: 'old', providerId: 'prov_gone', upstreamModel: 'x', createdAt: 4 })).rejects.toBeInstanceOf(
@@ -22,8 +19,6 @@ describe('schema version 4', () => {
       );
       await store.providers.delete('prov_a');
       expect(await store.deployments.list()).toEqual([]);
-    } finally {
-      await store.close();
-    }
+    });
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../electron/store/errors.js';
-import { SCHEMA_VERSION } from '../../../electron/store/migrations/index.js';
-import { freshStore, schemaVersion, storeAtVersion } from '../../helpers/store.js';
+import { afterMigration, storeAtVersion, storedDeployment } from '../../helpers/store.js';
 
 describe('schema version 5', () => {
   it('gives a version-4 deployment default routing settings, starts with no routing row, and versions both from then on', async () => {
@@ -10,36 +9,15 @@ describe('schema version 5', () => {
       db.run("INSERT INTO deployments (id, model_name, provider_id, upstream_model, created_at, updated_at, version) VALUES ('dep_a', 'gpt', 'prov_a', 'gpt-4o', 2, 2, 3)");
     });
 
-    const { store } = await freshStore(dir);
-    try {
-      expect(schemaVersion(store)).toBe(SCHEMA_VERSION);
+    await afterMigration(dir, async (store) => {
       // Enabled, every other setting the routing default; the row keeps its version.
-      expect(await store.deployments.get('dep_a')).toEqual({
-        id: 'dep_a',
-        modelName: 'gpt',
-        providerId: 'prov_a',
-        upstreamModel: 'gpt-4o',
-        weight: null,
-        order: null,
-        rpm: null,
-        tpm: null,
-        timeoutSeconds: null,
-        enabled: true,
-        inputCostPerToken: null,
-        outputCostPerToken: null,
-        dropParams: null,
-        createdAt: 2,
-        updatedAt: 2,
-        version: 3,
-      });
+      expect(await store.deployments.get('dep_a')).toEqual(storedDeployment({ id: 'dep_a', modelName: 'gpt', providerId: 'prov_a', upstreamModel: 'gpt-4o', createdAt: 2, updatedAt: 2, version: 3 }));
       expect(await store.routing.get()).toBeNull();
 
       const edited = await store.deployments.update('dep_a', { weight: 2, order: 1, enabled: false, dropParams: true }, 3, 10);
       expect(edited).toMatchObject({ weight: 2, order: 1, enabled: false, dropParams: true, version: 4, updatedAt: 10 });
       await expect(store.deployments.update('dep_a', { weight: 5 }, 3, 11)).rejects.toBeInstanceOf(ConflictError);
       expect((await store.deployments.get('dep_a'))?.weight).toBe(2);
-    } finally {
-      await store.close();
-    }
+    });
   });
 });

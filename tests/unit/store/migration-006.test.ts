@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../../electron/store/migrations/index.js';
-import { freshStore, schemaVersion, storeAtVersion } from '../../helpers/store.js';
+import { afterMigration, storeAtVersion } from '../../helpers/store.js';
 
 describe('schema version 6', () => {
   it('keeps version-5 log rows (one attempt where a deployment served, none where it was refused) and stores attempts from then on', async () => {
@@ -10,9 +9,7 @@ describe('schema version 6', () => {
       db.run(`INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms) VALUES ('refused', 1000, 'key_a', 'nope', NULL, 404, 1)`);
     });
 
-    const { store } = await freshStore(dir);
-    try {
-      expect(schemaVersion(store)).toBe(SCHEMA_VERSION);
+    await afterMigration(dir, async (store) => {
       expect(await store.requestLog.get('served')).toMatchObject({
         model: 'gpt',
         deployment: 'gpt#0',
@@ -65,8 +62,6 @@ describe('schema version 6', () => {
       ]);
       expect(await store.requestLog.get('failed')).toMatchObject({ attempts: [attempt], errorCode: 'upstream', errorMessage: '500: boom' });
       expect((await store.requestLog.query({ limit: 10 })).map((row) => row.id)).toEqual(['failed', 'served', 'refused']);
-    } finally {
-      await store.close();
-    }
+    });
   });
 });

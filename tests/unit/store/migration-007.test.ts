@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../../electron/store/migrations/index.js';
-import { freshStore, schemaVersion, storeAtVersion } from '../../helpers/store.js';
+import { afterMigration, storeAtVersion } from '../../helpers/store.js';
 
 describe('schema version 7', () => {
   it("adds LiteLLM's tags, soft budget, per-model limits and creator to a version-6 store, keeping its keys", async () => {
@@ -12,9 +11,7 @@ describe('schema version 7', () => {
       );
     });
 
-    const { store } = await freshStore(dir);
-    try {
-      expect(schemaVersion(store)).toBe(SCHEMA_VERSION);
+    await afterMigration(dir, async (store) => {
       const old = (await store.keys.findById('key_old'))!;
       expect(old).toMatchObject({
         keyAlias: 'ci',
@@ -34,8 +31,6 @@ describe('schema version 7', () => {
       });
       const updated = await store.keys.update('key_old', { ...old, tags: ['prod'], softBudget: 2, modelRpmLimit: { 'gpt-4o': 3 } }, 1);
       expect(updated).toMatchObject({ tags: ['prod'], softBudget: 2, modelRpmLimit: { 'gpt-4o': 3 }, models: ['gpt-4o'], totalRequests: 7, version: 2 });
-    } finally {
-      await store.close();
-    }
+    });
   });
 });

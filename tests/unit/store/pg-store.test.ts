@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { RoutingSettings } from '../../../shared/api.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { MemoryLogger } from '../../../electron/core/logger.js';
 import { ConflictError } from '../../../electron/store/errors.js';
@@ -9,7 +8,7 @@ import { emptySettings, type StoredKey } from '../../../electron/store/keys.js';
 import { openPgStore } from '../../../electron/store/pg/index.js';
 import { tempDir } from '../../helpers/cli.js';
 import { createTestDatabase } from '../../helpers/services/postgres.js';
-import { newKey } from '../../helpers/store.js';
+import { newKey, routingSettings } from '../../helpers/store.js';
 import { openTestPgStore } from '../../helpers/stores.js';
 
 async function rawQuery<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
@@ -93,7 +92,7 @@ describe('PostgreSQL store: two instances on one database', () => {
     await a.providers.create('prov_a', { name: 'A', family: 'openai', apiBase: null, apiKey: null }, 1);
     await a.deployments.create({ id: 'dep_1', modelName: 'gpt', providerId: 'prov_a', upstreamModel: 'gpt-4o', createdAt: 1 });
     await eventually(() => heardDeployments === 1, 'B hears the deployment');
-    await a.routing.save(routingDefaults(), 0, 1);
+    await a.routing.save(routingSettings(), 0, 1);
     await eventually(() => heardRouting === 1, 'B hears the routing save');
     // What B only heard of, it does not send back out.
     expect(published).toEqual([]);
@@ -142,23 +141,3 @@ describe('PostgreSQL store: two instances on one database', () => {
     expect(await a.usage.dailySpend({ keyId: key.id })).toEqual([expect.objectContaining({ requests: 20, totalTokens: 40, cost: 5 })]);
   });
 });
-
-function routingDefaults(): RoutingSettings {
-  return {
-    strategy: 'simple-shuffle',
-    numRetries: 2,
-    retryAfterSeconds: 0,
-    timeoutSeconds: 600,
-    streamTimeoutSeconds: null,
-    allowedFails: 3,
-    cooldownSeconds: 5,
-    fallbacks: {},
-    contextWindowFallbacks: {},
-    contentPolicyFallbacks: {},
-    defaultFallbacks: [],
-    maxFallbacks: 5,
-    modelGroupAlias: {},
-    cache: { enabled: false, ttlSeconds: 600, maxEntries: 1000 },
-    dropParams: false,
-  };
-}

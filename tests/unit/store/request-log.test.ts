@@ -1,6 +1,7 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Store } from '../../../electron/store/index.js';
 import { REQUEST_LOG_DIR } from '../../../electron/store/log-segments.js';
 import { freshStore, leaveAsCrashed, logRow } from '../../helpers/store.js';
 import { STORE_KINDS } from '../../helpers/stores.js';
@@ -23,6 +24,18 @@ function rows() {
 
 const ids = (list: Array<{ id: string }>) => list.map((row) => row.id);
 
+/** Every row's id, read in pages of 7 through the cursor. */
+async function pagedIds(log: Store['requestLog']): Promise<string[]> {
+  const paged: string[] = [];
+  let before: { time: number; id: string } | undefined;
+  for (;;) {
+    const page = await log.query({ limit: 7, before });
+    if (page.length === 0) return paged;
+    paged.push(...ids(page));
+    before = { time: page.at(-1)!.time, id: page.at(-1)!.id };
+  }
+}
+
 describe('request log in segment files', () => {
   it('answers newest first with the filters and pages of the Logs view, across days and a restart', async () => {
     const { store, dir } = await freshStore();
@@ -37,15 +50,7 @@ describe('request log in segment files', () => {
       const log = reopened.requestLog;
       expect(ids(await log.query({ limit: 100 }))).toEqual(all);
       // Pages of 7 through the cursor give every row once, in order.
-      const paged: string[] = [];
-      let before: { time: number; id: string } | undefined;
-      for (;;) {
-        const page = await log.query({ limit: 7, before });
-        if (page.length === 0) break;
-        paged.push(...ids(page));
-        before = { time: page.at(-1)!.time, id: page.at(-1)!.id };
-      }
-      expect(paged).toEqual(all);
+      expect(await pagedIds(log)).toEqual(all);
       expect(ids(await log.query({ keyId: '', limit: 100 }))).toEqual(all.filter((id) => Number(id.slice(1)) % 3 === 0));
       expect(ids(await log.query({ keyId: 'key_1', model: 'claude', limit: 100 }))).toEqual(['r25', 'r19', 'r13', 'r07', 'r01']);
       expect(ids(await log.query({ status: 'error', limit: 100 }))).toEqual(['r25', 'r20', 'r15', 'r10', 'r05', 'r00']);
@@ -115,15 +120,7 @@ describe.each(STORE_KINDS)('request log repository ($name)', (kind) => {
     const reopened = await reopen();
     const log = reopened.requestLog;
     const all = ids(rows()).reverse();
-    const paged: string[] = [];
-    let before: { time: number; id: string } | undefined;
-    for (;;) {
-      const page = await log.query({ limit: 7, before });
-      if (page.length === 0) break;
-      paged.push(...ids(page));
-      before = { time: page.at(-1)!.time, id: page.at(-1)!.id };
-    }
-    expect(paged).toEqual(all);
+    expect(await pagedIds(log)).toEqual(all);
     expect(ids(await log.query({ keyId: 'key_1', model: 'claude', limit: 100 }))).toEqual(['r25', 'r19', 'r13', 'r07', 'r01']);
     expect(ids(await log.query({ status: 'error', limit: 100 }))).toEqual(['r25', 'r20', 'r15', 'r10', 'r05', 'r00']);
     expect(ids(await log.query({ keyId: '', start: T0 + DAY, end: T0 + 2 * DAY, limit: 100 }))).toEqual(['r18', 'r15', 'r12']);

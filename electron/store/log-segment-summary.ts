@@ -1,0 +1,89 @@
+// A request log segment's summary: its time range, ok/error counts and the ids, keys, models and
+// response ids it holds (exact while it is written, a Bloom filter once sealed), so a query
+// skips every segment that cannot hold a match.
+import { Bloom } from './log-bloom.js';
+import type { RequestLogEntry, SpendLogQuery } from './request-log.js';
+import { utcDay } from '../core/utc-day.js';
+
+/** A sealed segment's summary as stored next to it (`<segment>.summary.json`). */
+export interface SummaryFile {
+  bytes: number;
+  rows: number;
+  minTime: number;
+  maxTime: number;
+  okRows: number;
+  errorRows: number;
+  bloom: string;
+}
+
+/** What a segment holds, enough to skip it; the open segment keeps exact sets until it is sealed. */
+export interface Segment {
+  name: string;
+  day: string;
+  bytes: number;
+  rows: number;
+  minTime: number;
+  maxTime: number;
+  okRows: number;
+  errorRows: number;
+  bloom: Bloom | null;
+  /** Exact values while the segment is written to (replaced by the Bloom filter when sealed). */
+  values: Set<string> | null;
+}
+
+const idValue = (id: string): string => `i:${id}`;
+const keyValue = (keyId: string | null): string => `k:${keyId ?? ''}`;
+const modelValue = (model: string | null): string => `m:${model ?? ''}`;
+const responseValue = (responseId: string): string => `r:${responseId}`;
+
+export function emptySegment(name: string, day: string): Segment {
+  return { name, day, bytes: 0, rows: 0, minTime: Infinity, maxTime: -Infinity, okRows: 0, errorRows: 0, bloom: null, values: new Set() };
+}
+
+export function addToSummary(segment: Segment, row: RequestLogEntry, bytes: number): void {
+  segment.bytes += bytes;
+  segment.rows++;
+  segment.minTime = Math.min(segment.minTime, row.time);
+  segment.maxTime = Math.max(segment.maxTime, row.time);
+  if (row.status >= 400) segment.errorRows++;
+  else segment.okRows++;
+  segment.values?.add(idValue(row.id)).add(keyValue(row.keyId)).add(modelValue(row.model));
+  // A segment sealed before rows had response ids has none to find, so its filter rightly lacks them.
+  if (row.responseId) segment.values?.add(responseValue(row.responseId));
+}
+
+export function seal(segment: Segment): void {
+  if (!segment.values) return;
+  segment.bloom = Bloom.of(segment.values, segment.values.size);
+  segment.values = null;
+}
+
+function mightHave(segment: Segment, value: string): boolean {
+  return segment.values ? segment.values.has(value) : (segment.bloom?.mightHave(value) ?? true);
+}
+
+/** Whether any row of `segment` can pass `query` and the retention floor. */
+export function mayMatch(segment: Segment, query: SpendLogQuery, floor: number): boolean {
+  if (segment.rows === 0 || segment.maxTime < floor) return false;
+  if (query.start !== undefined && segment.maxTime < query.start) return false;
+  if (query.end !== undefined && segment.minTime >= query.end) return false;
+  if (query.before && segment.minTime > query.before.time) return false;
+  if (query.status === 'ok' && segment.okRows === 0) return false;
+  if (query.status === 'error' && segment.errorRows === 0) return false;
+  if (query.id !== undefined && !mightHave(segment, idValue(query.id))) return false;
+  if (query.responseId !== undefined && !mightHave(segment, responseValue(query.responseId))) return false;
+  if (query.keyId !== undefined && !mightHave(segment, keyValue(query.keyId === '' ? null : query.keyId))) return false;
+  if (query.model !== undefined && !mightHave(segment, modelValue(query.model))) return false;
+  return true;
+}
+
+/** What a sealed segment's summary file holds; null while it has no filter yet (open, or empty). */
+export function summaryOf(segment: Segment): SummaryFile | null {
+  if (segment.rows === 0 || !segment.bloom) return null;
+  const { bytes, rows, minTime, maxTime, okRows, errorRows } = segment;
+  return { bytes, rows, minTime, maxTime, okRows, errorRows, bloom: segment.bloom.toBase64() };
+}
+
+export function fromSummary(name: string, summary: SummaryFile): Segment {
+  return { name, day: utcDay(summary.minTime), ...summary, bloom: Bloom.fromBase64(summary.bloom), values: null };
+}

@@ -1,0 +1,110 @@
+// The request log and the Playground as the app's screens read them. Part of the contract in api.ts.
+import type { ErrorCode } from './errors.js';
+
+export interface LogEntryView {
+  id: string;
+  time: number;
+  keyId: string | null;
+  keyLabel: string;
+  model: string | null;
+  deployment: string | null;
+  status: number;
+  latencyMs: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** USD, full precision (formatting is the view's). */
+  cost: number;
+  /** How many deployments were tried (0: refused before any, e.g. an unknown model or a spent budget). */
+  attemptCount: number;
+  /** Why it failed, in Loopgate's error codes; null for a success. */
+  errorCode: ErrorCode | null;
+}
+
+/** One try on one deployment, kept for failed and retried requests. */
+export interface LogAttemptView {
+  /** 1-based, across retries and fallbacks. */
+  number: number;
+  /** The deployment's id (as in models.list) and a readable name for it (`family/upstream model`). */
+  deployment: string;
+  deploymentLabel: string;
+  /** The model group tried: the one asked for, or a fallback group. */
+  group: string;
+  /** How this try came about. */
+  via: 'first' | 'retry' | 'fallback';
+  /** For a fallback, which kind of fallback was taken. */
+  fallbackKind: 'general' | 'context_window' | 'content_policy' | null;
+  outcome: 'ok' | 'failed';
+  /** The upstream's HTTP status when it answered; null when it did not (timeout, unreachable). */
+  status: number | null;
+  /** For a failure: Loopgate's code for it (upstream, timeout, upstream_unreachable, ...). */
+  errorCode: ErrorCode | null;
+  /** For a failure: what the router made of it (retryable, context_window, content_policy, client). */
+  failureKind: 'retryable' | 'context_window' | 'content_policy' | 'client' | null;
+  /** For a failure: why, short (at most 200 characters), with anything that looks like a secret masked. */
+  reason: string | null;
+  latencyMs: number;
+}
+
+/** One request's details: the log row, every attempt, and the final error. */
+export interface LogEntryDetails extends LogEntryView {
+  /** Empty for a request served on its first try. */
+  attempts: LogAttemptView[];
+  error: { code: ErrorCode; message: string } | null;
+}
+
+/** How much request log is kept; older rows, then the oldest past the size, are removed automatically. */
+export interface LogRetentionView {
+  days: number;
+  maxMegabytes: number;
+  /** The version an edit names; 0 while the app has never saved retention. */
+  version: number;
+  /** The app's setting, else the config file's maximum_spend_logs_retention_period, else the defaults. */
+  source: 'app' | 'config file' | 'defaults';
+  /** What the log holds now, in MB. */
+  sizeMegabytes: number;
+}
+
+/** Every model and key with rows in the request log, for the log's filters. */
+export interface LogFacets {
+  models: string[];
+  /** keyId '' is the master key. */
+  keys: Array<{ keyId: string; label: string }>;
+}
+
+/**
+ * POST /ui/playground (browser mode and Electron alike: the window is signed in). A streamed
+ * answer (`stream: true`) carries usage in its last chunk, and after the upstream's `[DONE]`
+ * one more `data:` event with this summary.
+ */
+export interface PlaygroundSummary {
+  object: 'loopgate.summary';
+  /** The model asked for, and the group that answered (a fallback's, when one was taken). */
+  requested: string;
+  model: string;
+  /** The deployment that answered: readable name, and its id (as in models.list). */
+  deployment: string;
+  deploymentId: string;
+  attempts: number;
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number } | null;
+  /** From the request reaching Loopgate to the end of the stream. */
+  latencyMs: number;
+  timeToFirstByteMs: number;
+  /** The request log's id for this answer (logs.get has cost and every attempt once it is counted). */
+  logId: string;
+}
+
+/** A Playground request that failed answers `{ error: PlaygroundFailure }` with the final HTTP status. */
+export interface PlaygroundFailure {
+  /** For the person: what failed and the next step; deployments by name, no internal ids. */
+  message: string;
+  code: ErrorCode;
+  /** The status the request ended with (the upstream's, when it answered). */
+  status: number;
+  /** The model asked for. */
+  model: string | null;
+  /** The deployment tried last, by readable name, and its id; null when none was tried. */
+  deployment: string | null;
+  deploymentId: string | null;
+  /** The next step alone, e.g. "Check the provider's API key in Providers." */
+  hint: string;
+}
