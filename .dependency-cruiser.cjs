@@ -72,6 +72,18 @@ module.exports = {
       { path: SHELL },
     ),
     forbid(
+      'shell-binds-to-app-not-gateway',
+      '"A composition root: adapters (HTTP, IPC, CLI) receive what they need and never reach into each other for it": the shell (main, ipc, cli, shell/) binds to what app/ returns (services, events, the listener), never to gateway/ directly; a gateway type the shell needs comes through app/.',
+      { path: SHELL },
+      { path: '^electron/gateway/' },
+    ),
+    forbid(
+      'gateway-reaches-store-through-services',
+      'gateway/ "reaches the store only through services or repository interfaces handed in": it may name a store type (`import type`, e.g. the Store or a repository interface it is given), but loads nothing from store/; a store failure becomes an answer in services/errors.ts.',
+      { path: '^electron/gateway/' },
+      { path: '^electron/store/', dependencyTypesNot: ['type-only'] },
+    ),
+    forbid(
       'only-shell-imports-app',
       'app/ is "the composition root: builds store, services, router, Redis, gateway ... once"; "shell and CLI → app (composition) → gateway → services": nothing it builds imports it back.',
       { path: '^electron/(gateway|services|router|dialects|providers|mcp|store|config|core)/' },

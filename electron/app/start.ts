@@ -10,6 +10,7 @@ import type { DataKeyWrapper } from '../store/secrets.js';
 import type { Logger } from '../core/logger.js';
 import { isLoopbackAddress } from '../gateway/http/host-guard.js';
 import { createGateway, type Gateway } from '../gateway/http/server.js';
+import { createApp, type App } from './index.js';
 
 export interface StartOptions {
   configFile: string | null;
@@ -25,6 +26,9 @@ export interface StartOptions {
 }
 
 export interface StartedGateway {
+  /** The services and their events: what IPC and the CLI bind to. */
+  app: App;
+  /** The HTTP listener over `app`. */
   gateway: Gateway;
   store: Store;
   url: URL;
@@ -62,13 +66,20 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
   const store = await openConfiguredStore({ dataDir: options.dataDir, databaseUrl: config.databaseUrl, logger, env: options.env, dataKeyWrapper: options.dataKeyWrapper ?? null });
   if (store.kind === 'sqljs' && store.secretProtection === 'key-file') logger.log('info', 'Provider credentials are sealed under a key kept in a 0600 key file in the data dir (no OS keychain in use).');
   try {
-    const gateway = await createGateway({ config, masterKey, logger, store, uiDir: rendererDir(), dataDir: options.dataDir, version: APP_VERSION, env: options.env });
-    const url = await gateway.listen(options.port, options.host);
-    const close = async (graceMs?: number): Promise<void> => {
-      await gateway.close(graceMs);
-      await store.close();
-    };
-    return { gateway, store, url, config, masterKey, close };
+    const app = await createApp({ config, masterKey, logger, store, dataDir: options.dataDir, version: APP_VERSION, env: options.env });
+    try {
+      const gateway = createGateway(app, { uiDir: rendererDir() });
+      const url = await gateway.listen(options.port, options.host);
+      const close = async (graceMs?: number): Promise<void> => {
+        await gateway.close(graceMs);
+        await app.close();
+        await store.close();
+      };
+      return { app, gateway, store, url, config, masterKey, close };
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
   } catch (error) {
     await store.close();
     throw error;

@@ -6,7 +6,7 @@ import { keyStatus, parseDuration, type KeySettings, type KeyStatus, type Virtua
 import type { Store } from '../store/index.js';
 import { emptySettings } from '../store/keys.js';
 import { randomBase62 } from '../store/secrets.js';
-import { utcDay } from '../store/utc-day.js';
+import { utcDay } from '../core/utc-day.js';
 import { alreadyTaken, notFound, quoted, storeChange } from './errors.js';
 import { hashKey, mintSecret, ownedSecret } from './key-secrets.js';
 import { GatewayError } from '../core/errors.js';

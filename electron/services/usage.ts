@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/index.js';
 import type { LogRetention, RequestLogEntry, SpendLogQuery, StoredLogRetention } from '../store/request-log.js';
 import type { DailySpend } from '../store/usage.js';
-import { utcDay } from '../store/utc-day.js';
+import { utcDay } from '../core/utc-day.js';
 import { notFound, storeChange } from './errors.js';
 import type { PendingUsage } from './ports.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';

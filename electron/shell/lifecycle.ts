@@ -152,8 +152,8 @@ export class DesktopShell {
       this.started = await this.host.startGateway({ configFile, host: HOST, port, dataDir, env, logger: this.logger, dataKeyWrapper: keychain.wrapper });
       if (this.stopping) return;
       const started = this.started;
-      bindApi(electron.ipcMain, started.gateway.api, (url) => isAppUrl(url, this.origin()));
-      bindEvents(electron.ipcMain, started.gateway.events, (url) => isAppUrl(url, this.origin()));
+      bindApi(electron.ipcMain, started.app.api, (url) => isAppUrl(url, this.origin()));
+      bindEvents(electron.ipcMain, started.app.events, (url) => isAppUrl(url, this.origin()));
       this.tray = this.createTray(started);
       this.stayInTray = this.tray !== null && staysInTrayOnClose(env, await trayShown);
       this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: () => this.host.now(), logger: this.logger });
@@ -185,13 +185,13 @@ export class DesktopShell {
       const tray: TrayController = new TrayController(
         new electron.Tray(this.host.resources.trayIcon),
         electron.Menu,
-        { status: async () => started.gateway.api['status.get']({}), paused: () => started.gateway.paused, origin: () => this.origin() },
+        { status: async () => started.app.api['status.get']({}), paused: () => started.app.paused, origin: () => this.origin() },
         loginItem,
         {
           open: () => this.showWindow(),
           copyBaseUrl: () => electron.clipboard.writeText(`${this.origin()}/v1`),
           setPaused: (paused) => {
-            started.gateway.setPaused(paused);
+            started.app.setPaused(paused);
             void tray.refresh();
           },
           setStartAtLogin: (enabled) => {

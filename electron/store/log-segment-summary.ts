@@ -3,7 +3,7 @@
 // skips every segment that cannot hold a match.
 import { Bloom } from './log-bloom.js';
 import type { RequestLogEntry, SpendLogQuery } from './request-log.js';
-import { utcDay } from './utc-day.js';
+import { utcDay } from '../core/utc-day.js';
 
 /** A sealed segment's summary as stored next to it (`<segment>.summary.json`). */
 export interface SummaryFile {

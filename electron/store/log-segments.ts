@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ConflictError } from './errors.js';
 import { syncDirectory, writeFileAtomic } from './files.js';
 import { addToSummary, emptySegment, fromSummary, mayMatch, seal, summaryOf, type Segment, type SummaryFile } from './log-segment-summary.js';
-import { utcDay } from './utc-day.js';
+import { utcDay } from '../core/utc-day.js';
 import {
   matchesQuery,
   newestFirst,

@@ -8,7 +8,7 @@ import { MemoryLogger } from '../../electron/core/logger.js';
 import { openStore } from '../../electron/store/index.js';
 import type { RequestLogEntry } from '../../electron/store/request-log.js';
 import type { DailySpendIncrement } from '../../electron/store/usage.js';
-import { utcDay } from '../../electron/store/utc-day.js';
+import { utcDay } from '../../electron/core/utc-day.js';
 import { tempDir } from '../helpers/cli.js';
 import { logRow, newKey } from '../helpers/store.js';
 

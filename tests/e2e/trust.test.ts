@@ -14,6 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { rendererDir } from '../../electron/core/app-info.js';
 import { parseConfigText } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
+import { createApp, type App } from '../../electron/app/index.js';
 import { createGateway, type Gateway } from '../../electron/gateway/http/server.js';
 import { openStore, type Store } from '../../electron/store/index.js';
 import { tempDir } from '../helpers/cli.js';
@@ -30,7 +31,7 @@ let browser: Browser;
 let page: Page;
 const dataDir = tempDir('loopgate-e2e-trust-');
 let port = 0;
-let running: { gateway: Gateway; store: Store; url: string } | null = null;
+let running: { app: App; gateway: Gateway; store: Store; url: string } | null = null;
 let secret = '';
 let keyToken = '';
 
@@ -38,10 +39,11 @@ let keyToken = '';
 async function startGateway(): Promise<void> {
   const logger = new MemoryLogger();
   const store = await openStore(dataDir, logger);
-  const gateway = await createGateway({ config: parseConfigText('model_list: []\n', { env: {} }), masterKey: TEST_MASTER_KEY, logger, store, env: {}, uiDir: rendererDir(), eventHeartbeatMs: 1_000 });
+  const app = await createApp({ config: parseConfigText('model_list: []\n', { env: {} }), masterKey: TEST_MASTER_KEY, logger, store, env: {} });
+  const gateway = createGateway(app, { uiDir: rendererDir(), eventHeartbeatMs: 1_000 });
   const { origin } = await gateway.listen(port, '127.0.0.1');
   port = Number(new URL(origin).port);
-  running = { gateway, store, url: origin };
+  running = { app, gateway, store, url: origin };
 }
 
 async function stopGateway(): Promise<void> {
@@ -49,6 +51,7 @@ async function stopGateway(): Promise<void> {
   running = null;
   // The default grace period, as `loopgate serve` stops: the open page must not hold it up.
   await current?.gateway.close();
+  await current?.app.close();
   await current?.store.close();
 }
 

@@ -9,6 +9,7 @@ import { expect } from 'vitest';
 import { rendererDir } from '../../electron/core/app-info.js';
 import { loadConfigFile } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
+import { createApp } from '../../electron/app/index.js';
 import { createGateway, type Gateway } from '../../electron/gateway/http/server.js';
 import { openStore } from '../../electron/store/index.js';
 import { PROJECT_ROOT, tempDir, writeConfig } from '../helpers/cli.js';
@@ -52,7 +53,8 @@ export async function startFileGateway(yaml: string): Promise<{ url: string; gat
   const config = await loadConfigFile(writeConfig(tempDir('loopgate-e2e-config-'), yaml), {});
   const logger = new MemoryLogger();
   const store = await openStore(tempDir('loopgate-e2e-data-'), logger);
-  const gateway = await createGateway({ config, masterKey: TEST_MASTER_KEY, logger, store, uiDir: rendererDir() });
+  const app = await createApp({ config, masterKey: TEST_MASTER_KEY, logger, store });
+  const gateway = createGateway(app, { uiDir: rendererDir() });
   const { origin } = await gateway.listen(0, '127.0.0.1');
   return {
     url: origin,
@@ -60,6 +62,7 @@ export async function startFileGateway(yaml: string): Promise<{ url: string; gat
     logger,
     async close() {
       await gateway.close(1_000);
+      await app.close();
       await store.close();
     },
   };

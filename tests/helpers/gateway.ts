@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { rendererDir } from '../../electron/core/app-info.js';
 import { parseConfigText, type GatewayConfig } from '../../electron/config/index.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
+import { createApp, type App, type AppOptions } from '../../electron/app/index.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../electron/gateway/http/server.js';
 import { openConfiguredStore, type Store } from '../../electron/store/index.js';
 import { tempDir } from './cli.js';
@@ -12,6 +13,9 @@ export const TEST_MASTER_KEY = 'sk-test-master-key';
 
 export interface TestGateway {
   url: string;
+  /** The services, events, accounting and pause (what IPC binds to). */
+  app: App;
+  /** The HTTP listener over `app`. */
   gateway: Gateway;
   store: Store;
   logger: MemoryLogger;
@@ -36,7 +40,7 @@ export interface TestGatewayOptions {
   /** A store to use instead of a fresh one (left open on close): several instances on one store. */
   store?: Store;
   /** A team server instance's heartbeat, shortened for a test. */
-  instanceHeartbeat?: GatewayOptions['instanceHeartbeat'];
+  instanceHeartbeat?: AppOptions['instanceHeartbeat'];
 }
 
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -45,7 +49,7 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
   const logger = new MemoryLogger();
   // general_settings.database_url (or DATABASE_URL in `env`): PostgreSQL, as `loopgate serve` would (serverEnv).
   const store = options.store ?? (await openConfiguredStore({ dataDir: tempDir('loopgate-gw-'), databaseUrl: config.databaseUrl, logger, env: options.env ?? {} }));
-  const gateway = await createGateway({
+  const app = await createApp({
     config,
     masterKey: config.masterKey ?? TEST_MASTER_KEY,
     logger,
@@ -53,14 +57,17 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     env: options.env ?? {},
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
+    ...(options.instanceHeartbeat ? { instanceHeartbeat: options.instanceHeartbeat } : {}),
+  });
+  const gateway = createGateway(app, {
     ...(options.eventHeartbeatMs ? { eventHeartbeatMs: options.eventHeartbeatMs } : {}),
     ...(options.network ? { network: options.network } : {}),
-    ...(options.instanceHeartbeat ? { instanceHeartbeat: options.instanceHeartbeat } : {}),
     uiDir: rendererDir(),
   });
   const url = (await gateway.listen(0, '127.0.0.1')).origin;
   return {
     url,
+    app,
     gateway,
     store,
     logger,
@@ -75,6 +82,7 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     },
     async close() {
       await gateway.close(1_000);
+      await app.close();
       if (!options.store) await store.close();
     },
   };

@@ -71,12 +71,12 @@ describe('model names have a bound', () => {
       expect(answer.error.code).toBe('budget_exceeded');
     }
     expect((await send('POST', '/v1/chat/completions', chat(huge), brokeKey)).status).toBe(400);
-    await gw.gateway.accounting.flush();
+    await gw.app.accounting.flush();
     const rows = await gw.store.requestLog.query({ limit: 1_000 });
     expect(rows.length).toBeGreaterThan(0);
     expect(Math.max(...rows.map((row) => (row.model ?? '').length))).toBeLessThanOrEqual(256);
     expect(Math.max(...rows.map((row) => (row.errorMessage ?? '').length))).toBeLessThanOrEqual(1_000);
-    const facets = await gw.gateway.api['logs.facets']({});
+    const facets = await gw.app.api['logs.facets']({});
     expect(JSON.stringify(facets).length).toBeLessThan(10_000);
     for (const record of gw.logger.records) expect(JSON.stringify(record).length).toBeLessThan(10_000);
   });

@@ -44,14 +44,14 @@ describe('PostgreSQL stopped under a running gateway', () => {
         const answer = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: `during the outage ${i}` }] });
         expect(answer.choices[0]?.message.content).toContain('during the outage');
       }
-      await gateway.gateway.accounting.flush();
+      await gateway.app.accounting.flush();
       expect(await readiness()).toMatchObject({ status: 'healthy', state: 'degraded', db: 'unavailable', database: 'unavailable', queued_log_rows: 5 });
       expect(gateway.logger.records.some((record) => record.level === 'warn' && String(record.msg).includes('The database is unavailable'))).toBe(true);
     } finally {
       await postgres.resume();
     }
     await expect.poll(async () => {
-      await gateway.gateway.accounting.flush();
+      await gateway.app.accounting.flush();
       return (await readiness()).state;
     }, { timeout: 10_000 }).toBe('ready');
     const stored = await gateway.store.keys.findByHash(hashKey(key));

@@ -24,7 +24,7 @@ async function overIpc(gateway: TestGateway): Promise<Result<unknown>> {
     },
     removeHandler: () => undefined,
   };
-  bindApi(ipc, gateway.gateway.api, () => true);
+  bindApi(ipc, gateway.app.api, () => true);
   const reply = await listener!({ senderFrame: { url: `${gateway.url}/ui/`, parent: null } }, structuredClone(NEW_KEY));
   return structuredClone<Result<unknown>>(reply);
 }

@@ -211,13 +211,13 @@ describe('Google-shaped errors', () => {
 
 describe('paused', () => {
   it('Gemini routes answer 503 UNAVAILABLE while Loopgate is paused', async () => {
-    gw.gateway.setPaused(true);
+    gw.app.setPaused(true);
     try {
       const response = await post('/v1beta/models/gpt-test:generateContent', hello, { 'x-goog-api-key': key });
       expect(response.status).toBe(503);
       expect((await read(response)).error.status).toBe('UNAVAILABLE');
     } finally {
-      gw.gateway.setPaused(false);
+      gw.app.setPaused(false);
     }
   });
 });

@@ -109,7 +109,7 @@ describe('a key limited to some models (issue 21, finding 8)', () => {
 describe('providers.update with a new base URL (issue 21, finding 8)', () => {
   it('keeps the saved key from a new address until it is entered again', async () => {
     const gw = await gateway();
-    const api = gw.gateway.api;
+    const api = gw.app.api;
     const created = await api['providers.create']({ name: 'Cloud', family: 'openai', apiBase: upstream.apiBase, apiKey: 'sk-saved-provider-key-1' });
     const moved = { id: created.id, version: created.version, name: 'Cloud', family: 'openai', apiBase: elsewhere.apiBase };
     await expect(api['providers.update'](moved)).rejects.toMatchObject({ code: 'invalid_request', param: 'apiKey', message: expect.stringMatching(/^apiKey: .*enter the API key again/) });

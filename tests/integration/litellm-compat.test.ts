@@ -183,14 +183,14 @@ describe('an Azure deployment with model_info.base_model', () => {
   it('is priced as its base model, so a budget stops the key (without base_model the deployment name prices nothing)', async () => {
     const unpriced = await newKey({ models: ['azure-unpriced'] });
     expect((await post('/v1/chat/completions', unpriced, { model: 'azure-unpriced', messages: hi })).status).toBe(200);
-    await gw.gateway.accounting.flush();
+    await gw.app.accounting.flush();
     expect((await gw.manage('GET', `/key/info?key=${unpriced}`)).body.info.spend).toBe(0);
 
     const key = await newKey({ models: ['azure-gpt'], max_budget: 0.00001 });
     const first = await post('/v1/chat/completions', key, { model: 'azure-gpt', messages: hi });
     expect(first.status).toBe(200);
     expect(upstream.requests.at(-1)?.path).toBe('/openai/deployments/my-gpt4o-deployment/chat/completions');
-    await gw.gateway.accounting.flush();
+    await gw.app.accounting.flush();
     // gpt-4o: 1 prompt token at $2.50/M and 4 completion tokens at $10/M.
     expect((await gw.manage('GET', `/key/info?key=${key}`)).body.info.spend).toBeCloseTo(0.0000425, 9);
     const second = await post('/v1/chat/completions', key, { model: 'azure-gpt', messages: hi });
@@ -208,7 +208,7 @@ describe('/spend/logs?request_id=<the answer id>', () => {
     for await (const chunk of await client.chat.completions.create({ model: 'gpt-test', messages: hi, stream: true })) streamedId ||= chunk.id;
     const response = await client.responses.create({ model: 'responses-model', input: 'hi' });
     const message = (await (await post('/v1/messages', key, { model: 'gpt-test', max_tokens: 10, messages: hi })).json()) as { id: string };
-    await gw.gateway.accounting.flush();
+    await gw.app.accounting.flush();
     const found = async (id: string) => (await gw.manage('GET', `/spend/logs?api_key=${token}&request_id=${encodeURIComponent(id)}`)).body as Array<{ response_id: string; call_type: string }>;
     expect(chat.id).toBe('chatcmpl-mock');
     // The mock gives every chat the same id: the plain and the streamed one.
@@ -236,7 +236,7 @@ describe('/v1/images/generations and /v1/moderations', () => {
     const bare = await post('/images/generations', key, { model: 'dalle', prompt: 'a dog' });
     expect(bare.status).toBe(200);
     expect((await post('/moderations', key, { model: 'mod-model', input: ['fine', 'also fine'] })).status).toBe(200);
-    await gw.gateway.accounting.flush();
+    await gw.app.accounting.flush();
     const rows = (await gw.manage('GET', `/spend/logs?api_key=${token}`)).body as Array<{ call_type: string; model: string; spend: number; prompt_tokens: number; response_id: string | null }>;
     const byModel = (model: string) => rows.filter((row) => row.model === model);
     // gpt-image-1 is priced by its tokens; dall-e-3 answers no usage, so it is logged at $0; moderation is free.

@@ -52,7 +52,7 @@ function chat(model: string, key = TEST_MASTER_KEY, extra: Record<string, unknow
 
 /** One log entry's details, once the request has been counted (that happens as its response closes). */
 async function details(id: string) {
-  const api = gw!.gateway.api;
+  const api = gw!.app.api;
   await expect.poll(async () => (await api['logs.list']({ limit: 1000 })).some((row) => row.id === id)).toBe(true);
   return api['logs.get']({ id });
 }
@@ -75,7 +75,7 @@ describe('logs.get: why a request failed', () => {
     ]);
     expect(entry.error).toEqual({ code: 'upstream', message: "400: Invalid value for 'temperature'." });
     // The list row says the same in short, and the /ui API carries the details too.
-    const [row] = await gw!.gateway.api['logs.list']({ limit: 1 });
+    const [row] = await gw!.app.api['logs.list']({ limit: 1 });
     expect(row).toMatchObject({ id, attemptCount: 3, errorCode: 'upstream' });
     const cookie = await signIn(gw!.url);
     expect((await callUi(gw!.url, cookie, 'logs.get', { id })).body).toMatchObject({ ok: true, value: { attempts: [{}, {}, {}] } });
@@ -115,14 +115,14 @@ describe('logs.get: why a request failed', () => {
 
   it('answers not_found for an id that is not in the log', async () => {
     await gateway([model('m', open, 'steady')]);
-    await expect(gw!.gateway.api['logs.get']({ id: 'missing' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(gw!.app.api['logs.get']({ id: 'missing' })).rejects.toMatchObject({ code: 'not_found' });
   });
 });
 
 describe('logs.list and logs.facets', () => {
   it('offers every model and key as filters, pages past 100 rows without repeats, and keeps costs exact', async () => {
     await gateway([model('cheap', open, 'steady', '\n      input_cost_per_token: 0.0000001\n      output_cost_per_token: 0.0000003'), model('rare', open, 'steady')]);
-    const api = gw!.gateway.api;
+    const api = gw!.app.api;
     const { secret, key } = await api['keys.create']({ keyAlias: 'ci-bot' });
     // The oldest row: a key and a model that never appear on the first page.
     expect((await chat('rare', secret)).status).toBe(200);

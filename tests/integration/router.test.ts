@@ -154,7 +154,7 @@ describe('routing changes made in the app', () => {
     bench.a.setFailing(500);
     expect((await chat('m')).status).toBe(500);
     bench.a.setFailing(null);
-    const api = bench.gw.gateway.api;
+    const api = bench.gw.app.api;
     const provider = await api['providers.create']({ name: 'Backup', family: 'openai', apiBase: bench.b.apiBase, apiKey: 'sk-backup' });
     const added = await api['models.add']({ modelName: 'added', providerId: provider.id, upstreamModel: 'added-upstream' });
     expect(added.state).toBe('healthy');

@@ -21,7 +21,7 @@ function gateway(models: string[] = [], settings = ''): Promise<TestGateway> {
 }
 
 function api(): ApiHandlers {
-  return bench.gw.gateway.api;
+  return bench.gw.app.api;
 }
 
 /** An app provider on a mock upstream, and app deployments on it. */

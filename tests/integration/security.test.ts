@@ -417,7 +417,7 @@ describe('internal errors', () => {
   it('on /ui/api too: the id in the answer finds the stack in the log', async () => {
     const gw = await gateway();
     const cookie = ((await raw(gw.url, { method: 'POST', path: '/ui/session', headers: { ...json, origin: gw.url }, body: JSON.stringify({ masterKey: TEST_MASTER_KEY }) })).headers['set-cookie']?.[0] ?? '').split(';')[0]!;
-    (gw.gateway.api as unknown as Record<string, () => never>)['status.get'] = () => {
+    (gw.app.api as unknown as Record<string, () => never>)['status.get'] = () => {
       throw new Error('boom in /opt/secret/path.ts');
     };
     const answer = await raw(gw.url, { method: 'POST', path: '/ui/api/status.get', headers: { ...json, cookie, origin: gw.url }, body: '{}' });

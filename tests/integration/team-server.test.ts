@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { startGateway } from '../../electron/app/start.js';
 import { hashKey } from '../../electron/services/key-secrets.js';
-import { utcDay } from '../../electron/store/utc-day.js';
+import { utcDay } from '../../electron/core/utc-day.js';
 import { tempDir } from '../helpers/cli.js';
 import { type TestGateway } from '../helpers/gateway.js';
 import { createTestDatabase } from '../helpers/services/postgres.js';
@@ -96,7 +96,7 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     const usages = [{ prompt_tokens: 2, completion_tokens: 5, total_tokens: 7 }, ...answers.map((answer) => answer.body.usage!)];
     const tokens = usages.reduce((sum, usage) => sum + usage.total_tokens, 0);
     const spend = usages.reduce((sum, usage) => sum + usage.prompt_tokens * 0.25 + usage.completion_tokens * 0.5, 0);
-    await Promise.all([a.gateway.accounting.flush(), b.gateway.accounting.flush()]);
+    await Promise.all([a.app.accounting.flush(), b.app.accounting.flush()]);
     const stored = await a.store.keys.findByHash(hashKey(key));
     expect(stored).toMatchObject({ totalRequests: 11, totalTokens: tokens, spend, totalSpend: spend });
     const daily = await a.store.usage.dailySpend({ keyId: stored!.id, fromDay: utcDay(Date.now()) });

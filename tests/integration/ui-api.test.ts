@@ -89,11 +89,11 @@ describe('browser mode', () => {
   });
 
   it('pauses model routes without closing the admin UI', async () => {
-    gw.gateway.setPaused(true);
+    gw.app.setPaused(true);
     const paused = await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${TEST_MASTER_KEY}` } });
     expect(paused.status).toBe(503);
     expect((await fetch(`${gw.url}/ui/`)).status).toBe(200);
-    gw.gateway.setPaused(false);
+    gw.app.setPaused(false);
     expect((await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${TEST_MASTER_KEY}` } })).status).toBe(200);
   });
 });

@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   offsetMs = 0;
-  gw.gateway.setPaused(false);
+  gw.app.setPaused(false);
   readers.splice(0).forEach((reader) => reader.close());
 });
 
@@ -65,7 +65,7 @@ describe('the event stream', () => {
     const cookie = await signIn(gw.url);
     const stream = await events(cookie);
     expect(await stream.next('status')).toMatchObject({ paused: false });
-    gw.gateway.setPaused(true);
+    gw.app.setPaused(true);
     expect(await stream.next('status', 1_000)).toMatchObject({ paused: true });
     // Paused for real: a model request is refused.
     expect((await fetch(`${gw.url}/v1/models`, { headers: { authorization: 'Bearer sk-test-master-key' } })).status).toBe(503);
@@ -75,7 +75,7 @@ describe('the event stream', () => {
     expect(await again.next('status')).toMatchObject({ paused: true });
     expect(again.received[0]?.event).toBe('status');
 
-    gw.gateway.setPaused(false);
+    gw.app.setPaused(false);
     expect(await again.next('status', 1_000)).toMatchObject({ paused: false });
   });
 
@@ -96,7 +96,7 @@ describe('the event stream', () => {
   });
 
   it('says models and routing changed once requests see the change: a view reloading on the event lists it', async () => {
-    const { api, events: appEvents } = gw.gateway;
+    const { api, events: appEvents } = gw.app;
     let started!: () => void;
     const ready = new Promise<void>((resolve) => (started = resolve));
     // Read the moment each event goes out, as a view's reload would.
@@ -169,7 +169,7 @@ describe('session state', () => {
       // Another page's session is untouched, its stream still open.
       expect(bystander.received.some((event) => event.event === 'session')).toBe(false);
       expect((await callUi(quiet.url, other, 'status.get', {})).status).toBe(200);
-      quiet.gateway.setPaused(true);
+      quiet.app.setPaused(true);
       expect(await bystander.next('status', 1_000)).toMatchObject({ paused: true });
     } finally {
       await quiet.close();
@@ -210,11 +210,11 @@ describe('a slow reader', () => {
     const padding = 'x'.repeat(2_000);
     const FLOOD = 20_000; // about 40 MB of log events, far past any socket buffer
     for (let round = 0; round < 20; round++) {
-      for (let i = 0; i < FLOOD / 20; i++) gw.gateway.events.requestLogged(logEntry(round * 1000 + i, padding));
+      for (let i = 0; i < FLOOD / 20; i++) gw.app.events.requestLogged(logEntry(round * 1000 + i, padding));
       await new Promise((resolve) => setImmediate(resolve));
     }
-    gw.gateway.setPaused(true);
-    gw.gateway.setPaused(false);
+    gw.app.setPaused(true);
+    gw.app.setPaused(false);
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const [stats] = gw.gateway.eventStreamStats();

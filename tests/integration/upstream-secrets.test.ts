@@ -95,8 +95,8 @@ describe('an upstream that repeats the provider key (issue 21, finding 7)', () =
     const warnings = gw.logger.records.filter((entry) => entry.msg === 'Attempt failed');
     expect(warnings.length).toBeGreaterThan(0);
     for (const warning of warnings) expectNoKey(JSON.stringify(warning));
-    await expect.poll(async () => (await gw.gateway.api['logs.list']({ limit: 1000 })).some((row) => row.id === id)).toBe(true);
-    const details = await gw.gateway.api['logs.get']({ id });
+    await expect.poll(async () => (await gw.app.api['logs.list']({ limit: 1000 })).some((row) => row.id === id)).toBe(true);
+    const details = await gw.app.api['logs.get']({ id });
     expect(details.attempts[0]?.reason).toMatch(/^401: Incorrect API key provided: \*\*\*/);
     expectNoKey(JSON.stringify(details));
     const health = await fetch(`${gw.url}/health`, { headers: { authorization: `Bearer ${TEST_MASTER_KEY}` } });

@@ -242,7 +242,7 @@ describe('usage and spend', () => {
   it('never writes a virtual key secret into the gateway log', async () => {
     const { key } = await generate();
     await ask(gw.client(key));
-    await gw.gateway.accounting.flush();
+    await gw.app.accounting.flush();
     expect(JSON.stringify(gw.logger.records)).not.toContain(key);
   });
 });

@@ -347,11 +347,11 @@ describe('the tray', () => {
       startGateway: async (options) => {
         const started = await startGateway(options);
         let failing = false;
-        const status = started.gateway.api['status.get'];
-        Object.assign(started.gateway.api, {
+        const status = started.app.api['status.get'];
+        Object.assign(started.app.api, {
           'status.get': (request: Record<string, never>) => {
             if (failing) throw new Error('store unavailable');
-            return status.call(started.gateway.api, request);
+            return status.call(started.app.api, request);
           },
         });
         setImmediate(() => (failing = true));

@@ -40,7 +40,7 @@ const trusted = (url: string): boolean => isAppUrl(url, gw.url);
 describe('IPC binding', () => {
   it('answers every API method on its own channel, and unbinds cleanly', () => {
     const pair = channelPair(`${gw.url}/ui/`);
-    const unbind = bindApi(pair.main, gw.gateway.api, trusted);
+    const unbind = bindApi(pair.main, gw.app.api, trusted);
     expect([...pair.handlers.keys()].sort()).toEqual(API_METHODS.map(channelFor).sort());
     unbind();
     expect(pair.handlers.size).toBe(0);
@@ -48,7 +48,7 @@ describe('IPC binding', () => {
 
   it('carries calls and their errors as data, conflicts with the current record', async () => {
     const pair = channelPair(`${gw.url}/ui/`);
-    bindApi(pair.main, gw.gateway.api, trusted);
+    bindApi(pair.main, gw.app.api, trusted);
     const created = await pair.invoke('keys.create', { keyAlias: 'ipc', models: [], rpmLimit: null, tpmLimit: null, maxParallelRequests: null, maxBudget: null, budgetDuration: null, duration: null });
     expect(created.ok).toBe(true);
     if (!created.ok) return;
@@ -63,13 +63,13 @@ describe('IPC binding', () => {
 
   it('refuses a sender frame that is not the app', async () => {
     const pair = channelPair('https://evil.example/ui/');
-    bindApi(pair.main, gw.gateway.api, trusted);
+    bindApi(pair.main, gw.app.api, trusted);
     expect(await pair.invoke('status.get', {})).toEqual({ ok: false, error: { code: 'permission', message: 'This window may not call Loopgate.' } });
   });
 
   it('refuses a frame embedded in the app page, even one showing the app itself', async () => {
     const pair = channelPair(`${gw.url}/ui/`, { url: `${gw.url}/ui/` });
-    bindApi(pair.main, gw.gateway.api, trusted);
+    bindApi(pair.main, gw.app.api, trusted);
     expect(await pair.invoke('status.get', {})).toEqual({ ok: false, error: { code: 'permission', message: 'This window may not call Loopgate.' } });
   });
 });

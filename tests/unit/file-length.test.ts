@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../helpers/cli.js';
 const MAX_LINES = 350;
 const SOURCE = /\.(ts|svelte|css|js|mjs|cjs)$/;
 /** Files still over the limit while they are being split; each entry is a debt, not a licence. */
-const ALLOWED: ReadonlySet<string> = new Set(['electron/gateway/http/server.ts']);
+const ALLOWED: ReadonlySet<string> = new Set<string>([]);
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(join(PROJECT_ROOT, folder), { recursive: true, withFileTypes: true })

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { BatchedJsonLogger } from '../../electron/core/logger.js';
 import { trailingMember, usageFromOpenAI } from '../../electron/core/usage.js';
-import { utcDay } from '../../electron/store/utc-day.js';
+import { utcDay } from '../../electron/core/utc-day.js';
 
 /** Usage the way the relay reads it: the tail when that works, else the whole body. */
 function usageOf(text: string): ReturnType<typeof usageFromOpenAI> {

@@ -66,15 +66,15 @@ const trusted = (url: string): boolean => isAppUrl(url, gw.url);
 describe('IPC events', () => {
   it('sends a subscribed page a fresh status first, then pause, resume and each finished request', async () => {
     const pair = eventPair();
-    const unbind = bindEvents(pair.main, gw.gateway.events, trusted);
+    const unbind = bindEvents(pair.main, gw.app.events, trusted);
     const page = pair.page(`${gw.url}/ui/`);
     page.subscribe();
     expect(await page.next(eventChannel('status'))).toMatchObject({ running: true, paused: false });
     expect(page.received[0]?.channel).toBe('loopgate:event:status');
 
-    gw.gateway.setPaused(true);
+    gw.app.setPaused(true);
     expect(await page.next(eventChannel('status'), 1)).toMatchObject({ paused: true });
-    gw.gateway.setPaused(false);
+    gw.app.setPaused(false);
     expect(await page.next(eventChannel('status'), 2)).toMatchObject({ paused: false });
 
     await gw.client().chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content: 'over ipc' }] });
@@ -83,43 +83,43 @@ describe('IPC events', () => {
     unbind();
     expect(pair.listeners.get(SUBSCRIBE_CHANNEL)?.size).toBe(0);
     const before = page.received.length;
-    gw.gateway.setPaused(true);
-    gw.gateway.setPaused(false);
+    gw.app.setPaused(true);
+    gw.app.setPaused(false);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(page.received.length).toBe(before);
   });
 
   it('gives a reloaded page one subscription (a fresh status again), and stops at a destroyed window', async () => {
     const pair = eventPair();
-    const unbind = bindEvents(pair.main, gw.gateway.events, trusted);
+    const unbind = bindEvents(pair.main, gw.app.events, trusted);
     const page = pair.page(`${gw.url}/ui/`);
-    const listening = gw.gateway.events.listeners;
+    const listening = gw.app.events.listeners;
     page.subscribe();
     await page.next(eventChannel('status'));
     page.subscribe(); // the page loaded again
     await page.next(eventChannel('status'), 1);
-    expect(gw.gateway.events.listeners).toBe(listening + 1);
-    gw.gateway.setPaused(true);
+    expect(gw.app.events.listeners).toBe(listening + 1);
+    gw.app.setPaused(true);
     await page.next(eventChannel('status'), 2);
-    gw.gateway.setPaused(false);
+    gw.app.setPaused(false);
     await page.next(eventChannel('status'), 3);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(page.received.filter((message) => message.channel === eventChannel('status'))).toHaveLength(4);
 
     page.destroy();
-    expect(gw.gateway.events.listeners).toBe(listening);
+    expect(gw.app.events.listeners).toBe(listening);
     unbind();
   });
 
   it('sends nothing to a page that is not the app, or to a frame embedded in it', async () => {
     const pair = eventPair();
-    const unbind = bindEvents(pair.main, gw.gateway.events, trusted);
+    const unbind = bindEvents(pair.main, gw.app.events, trusted);
     const stranger = pair.page('https://evil.example/ui/');
     const embedded = pair.page(`${gw.url}/ui/`, { url: `${gw.url}/ui/` });
     stranger.subscribe();
     embedded.subscribe();
-    gw.gateway.setPaused(true);
-    gw.gateway.setPaused(false);
+    gw.app.setPaused(true);
+    gw.app.setPaused(false);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(stranger.received).toEqual([]);
     expect(embedded.received).toEqual([]);

@@ -9,7 +9,7 @@ import type { Store } from '../../store/index.js';
 import type { KeyUsageIncrement } from '../../store/keys.js';
 import type { RequestLogEntry } from '../../store/request-log.js';
 import type { DailySpendIncrement } from '../../store/usage.js';
-import { utcDay } from '../../store/utc-day.js';
+import { utcDay } from '../../core/utc-day.js';
 import type { Logger } from '../../core/logger.js';
 import type { Pricing } from './pricing.js';
 import type { KeyCache } from '../access/virtual-keys.js';

@@ -146,7 +146,7 @@ function sessionCookie(token: string, maxAgeSeconds: number): string {
   return `${SESSION_COOKIE}=${token}; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
 }
 
-function requireLoopback(ctx: RequestContext): void {
+export function requireLoopback(ctx: RequestContext): void {
   if (!isLoopback(ctx.req)) throw new GatewayError('permission', 'The admin UI answers only on this machine (a loopback client).');
 }
 
@@ -173,7 +173,7 @@ function requireSameOrigin(deps: UiDeps, ctx: RequestContext, changesState: bool
 
 const SIGN_IN = 'Sign in to the admin UI first.';
 
-function requireSession(deps: UiDeps, ctx: RequestContext): void {
+export function requireSession(deps: UiDeps, ctx: RequestContext): void {
   requireLoopback(ctx);
   requireSameOrigin(deps, ctx, true);
   if (!deps.sessions.valid(ctx.req)) throw new GatewayError('authentication', SIGN_IN);
@@ -183,8 +183,7 @@ function requireSession(deps: UiDeps, ctx: RequestContext): void {
  * The app's events as server-sent events. Without a session: 401 and the API's error data
  * (`authentication`), so an EventSource stops instead of retrying; the page then shows sign-in.
  */
-function openEvents(deps: UiDeps, ctx: RequestContext): void {
-  requireLoopback(ctx);
+export function openEvents(deps: UiDeps, ctx: RequestContext): void {
   requireSameOrigin(deps, ctx, false);
   const token = deps.sessions.token(ctx.req);
   if (!token) return sendObject(ctx, 401, { ok: false, error: new GatewayError('authentication', SIGN_IN).toData() });
@@ -195,81 +194,74 @@ function openEvents(deps: UiDeps, ctx: RequestContext): void {
   );
 }
 
-/** Answers a /ui request; the Playground's chat returns its outcome, accounted like any model request. */
-export async function handleUi(deps: UiDeps, ctx: RequestContext): Promise<void | RequestOutcome> {
-  const { path } = ctx;
-  const method = ctx.req.method ?? 'GET';
+/** The admin UI's headers, on every answer under /ui (the router's own answers too). */
+export function setUiHeaders(ctx: RequestContext): void {
   for (const [name, value] of Object.entries(UI_HEADERS)) ctx.res.setHeader(name, value);
+}
 
-  if (path === '/ui') {
-    ctx.res.writeHead(302, { location: '/ui/' });
+export function redirectToUi(ctx: RequestContext): void {
+  ctx.res.writeHead(302, { location: '/ui/' });
+  ctx.res.end();
+}
+
+/** A one-time sign-in link (the app's and `loopgate serve --open`'s): a session cookie, then the page. */
+export function redeemLoginLink(deps: UiDeps, ctx: RequestContext): void {
+  const token = new URLSearchParams(ctx.search).get('token') ?? '';
+  if (!deps.sessions.redeemLoginToken(token)) {
+    ctx.res.writeHead(302, { location: '/ui/?signin=expired' });
     return void ctx.res.end();
   }
-  if (path === '/ui/login' && method === 'GET') {
-    requireLoopback(ctx);
-    const token = new URLSearchParams(ctx.search).get('token') ?? '';
-    if (!deps.sessions.redeemLoginToken(token)) {
-      ctx.res.writeHead(302, { location: '/ui/?signin=expired' });
-      return void ctx.res.end();
-    }
-    ctx.res.writeHead(302, { location: '/ui/', 'set-cookie': sessionCookie(deps.sessions.open(), SESSION_TTL_MS / 1000) });
-    return void ctx.res.end();
+  ctx.res.writeHead(302, { location: '/ui/', 'set-cookie': sessionCookie(deps.sessions.open(), SESSION_TTL_MS / 1000) });
+  ctx.res.end();
+}
+
+/** Sign-in with the master key; wrong keys count against the address. */
+export async function signIn(deps: UiDeps, ctx: RequestContext): Promise<void> {
+  requireSameOrigin(deps, ctx, true);
+  const address = ctx.req.socket.remoteAddress ?? '';
+  deps.throttle.check(address);
+  const body = await readJsonObject(ctx.req);
+  const key = typeof body.masterKey === 'string' ? body.masterKey : '';
+  if (!deps.auth.isMasterKey(key)) {
+    deps.throttle.fail(address);
+    throw new GatewayError('authentication', 'That is not the master key.');
   }
-  if (path === '/ui/session' && method === 'POST') {
-    requireLoopback(ctx);
-    requireSameOrigin(deps, ctx, true);
-    const address = ctx.req.socket.remoteAddress ?? '';
-    deps.throttle.check(address);
-    const body = await readJsonObject(ctx.req);
-    const key = typeof body.masterKey === 'string' ? body.masterKey : '';
-    if (!deps.auth.isMasterKey(key)) {
-      deps.throttle.fail(address);
-      throw new GatewayError('authentication', 'That is not the master key.');
-    }
-    ctx.res.setHeader('set-cookie', sessionCookie(deps.sessions.open(), SESSION_TTL_MS / 1000));
-    return sendObject(ctx, 200, { ok: true, value: { signedIn: true } });
-  }
-  if (path === '/ui/session' && method === 'GET') {
-    return sendObject(ctx, 200, { ok: true, value: { signedIn: isLoopback(ctx.req) && deps.sessions.valid(ctx.req) } });
-  }
-  if (path === '/ui/logout' && method === 'POST') {
-    requireSameOrigin(deps, ctx, true);
-    deps.sessions.close(ctx.req);
-    ctx.res.setHeader('set-cookie', sessionCookie('', 0));
-    return sendObject(ctx, 200, { ok: true, value: { signedIn: false } });
-  }
-  if (path === '/ui/events' && method === 'GET') return openEvents(deps, ctx);
-  if (path === '/ui/playground' && method === 'POST') {
-    requireSession(deps, ctx);
-    ctx.caller = { kind: 'master' };
-    return deps.playground(ctx);
-  }
-  if (path.startsWith('/ui/api/') && method === 'POST') return callApi(deps, ctx, path.slice('/ui/api/'.length));
-  if (method === 'GET' || method === 'HEAD') return serveFile(deps, ctx);
-  throw new GatewayError('not_found', `No route for ${method} ${path}.`);
+  ctx.res.setHeader('set-cookie', sessionCookie(deps.sessions.open(), SESSION_TTL_MS / 1000));
+  sendObject(ctx, 200, { ok: true, value: { signedIn: true } });
+}
+
+export function sessionState(deps: UiDeps, ctx: RequestContext): void {
+  sendObject(ctx, 200, { ok: true, value: { signedIn: isLoopback(ctx.req) && deps.sessions.valid(ctx.req) } });
+}
+
+export function signOut(deps: UiDeps, ctx: RequestContext): void {
+  requireSameOrigin(deps, ctx, true);
+  deps.sessions.close(ctx.req);
+  ctx.res.setHeader('set-cookie', sessionCookie('', 0));
+  sendObject(ctx, 200, { ok: true, value: { signedIn: false } });
+}
+
+/** One shared API method over HTTP (the session is the route's, checked before). */
+export async function callApi(deps: UiDeps, ctx: RequestContext, name: string): Promise<void> {
+  if (!isApiMethod(name)) throw new GatewayError('not_found', `There is no API method "${name}".`);
+  const request = await readJsonObject(ctx.req);
+  const handler = deps.api[name] as (request: unknown) => unknown;
+  const value = await handler.call(deps.api, request as never);
+  sendObject(ctx, 200, { ok: true, value });
 }
 
 /** Errors are data here, as over IPC: `{ ok: false, error: { code, message, current? } }`. */
-async function callApi(deps: UiDeps, ctx: RequestContext, name: string): Promise<void> {
-  try {
-    requireSession(deps, ctx);
-    if (!isApiMethod(name)) throw new GatewayError('not_found', `There is no API method "${name}".`);
-    const request = await readJsonObject(ctx.req);
-    const handler = deps.api[name] as (request: unknown) => unknown;
-    const value = await handler.call(deps.api, request as never);
-    sendObject(ctx, 200, { ok: true, value });
-  } catch (error) {
-    const data = toGatewayError(error, ctx.id).toData();
-    if (data.code === 'internal') {
-      // The log has the details under the id the answer carries; the answer has no stack or path.
-      deps.logger.log('error', 'unhandled', { id: ctx.id, method: name, error: error instanceof Error ? (error.stack ?? String(error)) : String(error) });
-    }
-    const status = data.code === 'authentication' ? 401 : data.code === 'permission' ? 403 : 200;
-    sendObject(ctx, status, { ok: false, error: data });
+export function sendApiError(deps: UiDeps, ctx: RequestContext, error: unknown): void {
+  const data = toGatewayError(error, ctx.id).toData();
+  if (data.code === 'internal') {
+    // The log has the details under the id the answer carries; the answer has no stack or path.
+    deps.logger.log('error', 'unhandled', { id: ctx.id, method: ctx.path.slice('/ui/api/'.length), error: error instanceof Error ? (error.stack ?? String(error)) : String(error) });
   }
+  const status = data.code === 'authentication' ? 401 : data.code === 'permission' ? 403 : 200;
+  sendObject(ctx, status, { ok: false, error: data });
 }
 
-async function serveFile(deps: UiDeps, ctx: RequestContext): Promise<void> {
+export async function serveFile(deps: UiDeps, ctx: RequestContext): Promise<void> {
   if (!deps.uiDir) {
     return sendJson(ctx, 503, JSON.stringify({ error: { message: 'The admin UI has not been built; run `npm run build`.', code: 'unavailable' } }));
   }

@@ -59,9 +59,6 @@ export interface RequestOutcome {
   error: unknown;
 }
 
-/** A route's handler: a model route returns its outcome, every other route answers and returns nothing. */
-export type RouteHandler = (ctx: RequestContext) => void | Promise<void> | Promise<RequestOutcome>;
-
 /** An outcome before anything happened: the handler fills in what it learns. */
 function newOutcome(callType: string): RequestOutcome {
   return {

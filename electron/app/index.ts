@@ -1,0 +1,207 @@
+// The composition root: everything that depends on the store is built here, once (pricing,
+// Redis sharing, the routing table, upstream pools, keys, limits, budgets, accounting, the
+// services and their events, a team server's heartbeat, health checks). The adapters receive
+// what they need: the HTTP gateway (gateway/http/server.ts), the Electron IPC and the CLI.
+import { APP_VERSION } from '../core/app-info.js';
+import type { Environment, GatewayConfig } from '../config/index.js';
+import type { Logger } from '../core/logger.js';
+import type { RandomSource } from '../router/index.js';
+import type { Store } from '../store/index.js';
+import { apiHandlers, createServices, type LiveRouting, type Services } from '../services/index.js';
+import { loadEffectiveRouting } from '../services/effective-routing.js';
+import { Accounting } from '../gateway/accounting/accounting.js';
+import { Pricing } from '../gateway/accounting/pricing.js';
+import { Authenticator } from '../gateway/access/auth.js';
+import { Budgets } from '../gateway/access/budgets.js';
+import { RateLimiter } from '../gateway/access/limits.js';
+import { KeyCache } from '../gateway/access/virtual-keys.js';
+import { HealthChecker } from '../gateway/inference/health.js';
+import type { ProxyDeps } from '../gateway/inference/proxy.js';
+import { RoutingTable } from '../gateway/inference/routing-table.js';
+import { UpstreamPools } from '../gateway/inference/upstream.js';
+import { RedisSharing } from '../gateway/redis/index.js';
+import { InstanceHeartbeat } from '../gateway/redis/heartbeat.js';
+import type { GatewayApp } from '../gateway/http/gateway-app.js';
+
+export interface AppOptions {
+  config: GatewayConfig;
+  /** The key `/v1` callers must present (config, env, or the data dir's generated key). */
+  masterKey: string;
+  logger: Logger;
+  store: Store;
+  random?: RandomSource;
+  clock?: () => number;
+  dataDir?: string;
+  version?: string;
+  /** Where `os.environ/NAME` in an imported config looks; the process's environment by default. */
+  env?: Environment;
+  /** How often a team server instance writes its heartbeat, and when an unwritten one expires (redis/heartbeat.ts). */
+  instanceHeartbeat?: { intervalMs: number; expiryMs: number };
+}
+
+/** What the adapters share: the services (IPC, CLI, /ui/api, LiteLLM routes) and the request pipeline's parts (HTTP). */
+export interface App extends GatewayApp {
+  readonly store: Store;
+  setPaused(paused: boolean): void;
+  /** Stops what runs in the background, flushes usage, closes upstreams and Redis (not the store). */
+  close(): Promise<void>;
+}
+
+/** How long a request's in-flight slot in Redis outlives a crash of its instance: twice the longest request timeout, and a minute. */
+function slotLifetimeMs(config: GatewayConfig): number {
+  const longest = Math.max(config.timeouts.requestMs, config.timeouts.streamMs ?? 0, ...config.deployments.map((deployment) => deployment.timeoutMs));
+  return 2 * longest + 60_000;
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, logger, store } = options;
+  const clock = options.clock ?? Date.now;
+  const random = options.random ?? Math.random;
+  const version = options.version ?? APP_VERSION;
+  const pricing = new Pricing();
+  // A team server shares limits, cooldowns, the cache and change events through Redis (redis/).
+  const redis = config.redis ? await RedisSharing.connect(config.redis, logger, slotLifetimeMs(config)) : null;
+  // Each change travels one way only. PostgreSQL tells the other instances of its own commits
+  // (LISTEN/NOTIFY, store/pg/change-feed.ts: per key, re-read in full after a lost connection);
+  // Redis then carries cooldowns only. A store without a feed of its own has Redis carry its changes too.
+  const storeChangesOverRedis = redis !== null && store.kind !== 'postgres' ? redis : null;
+  const table = await RoutingTable.load(
+    { random, clock, costPerToken: (deployment) => pricing.perToken(deployment), ...(redis ? { cooldowns: redis.cooldowns } : {}) },
+    () => loadEffectiveRouting(store, config, logger),
+  );
+  // Changes to providers, models and routing settings take effect on the next request; the
+  // services' own refresh after the same write shares this rebuild.
+  const rebuild = (): void => {
+    storeChangesOverRedis?.routingChanged();
+    table.refresh().catch((error: unknown) => logger.log('error', `routing was not rebuilt: ${String(error)}`));
+  };
+  store.deployments.onChange(rebuild);
+  store.routing.onChange(rebuild);
+  const pools = new UpstreamPools(config.deployments);
+  const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
+  if (redis) table.cache.shared = redis.cache;
+  if (storeChangesOverRedis) store.keys.onChange(() => storeChangesOverRedis.keysChanged());
+
+  // Accounting and the heartbeat tell the services' events and retention of what happened; the
+  // services read usage and instances back from them: the two are wired to each other after both exist.
+  const late: { services: Services | null } = { services: null };
+  const accounting = new Accounting(
+    store,
+    keyCache,
+    pricing,
+    { storeBodies: config.storeBodies, pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) },
+    logger,
+    (entry) => late.services?.events.requestLogged(entry),
+  );
+  const budgets = new Budgets({
+    pricing,
+    shared: redis?.spend ?? null,
+    keys: keyCache,
+    resetBudget: (keyId, next) => store.keys.resetBudget(keyId, next),
+    flushUsage: () => void accounting.flush(),
+    logger,
+    clock,
+  });
+  const heartbeat = redis
+    ? new InstanceHeartbeat({
+        registry: redis.instances,
+        self: { id: redis.instanceId, version, startedAt: clock(), store: store.kind },
+        redisState: () => (redis.degraded ? 'unavailable' : 'connected'),
+        ...options.instanceHeartbeat,
+        clock,
+        logger,
+        membershipChanged: () => late.services?.events.statusChanged(),
+      })
+    : null;
+  let paused = false;
+  let listeningUrl: URL | null = null;
+  const routing: LiveRouting = {
+    current: () => table.current,
+    health: () => table.router.health(),
+    modelNames: () => table.router.modelNames(),
+    refresh: () => {
+      storeChangesOverRedis?.routingChanged();
+      return table.refresh();
+    },
+    rebuilt: () => table.refresh(),
+  };
+  const services = createServices({
+    store,
+    config,
+    routing,
+    usage: accounting,
+    env: options.env ?? process.env,
+    baseUrl: () => listeningUrl?.origin ?? '',
+    paused: () => paused,
+    logger,
+    dataDir: options.dataDir ?? '',
+    version,
+    clock,
+    instances: async () => (heartbeat ? heartbeat.view() : null),
+  });
+  late.services = services;
+  await redis?.follow({
+    router: table.router,
+    storeChanges: storeChangesOverRedis !== null,
+    reloadKeys: async () => {
+      keyCache.replaceAll(await store.keys.loadAllForAuth());
+      services.events.changed('keys');
+    },
+    reloadRouting: async () => {
+      await table.refresh();
+      for (const topic of ['providers', 'models', 'routing'] as const) services.events.changed(topic);
+    },
+  });
+  const limiter = new RateLimiter(clock, redis?.limits ?? null);
+  const proxy: ProxyDeps = {
+    router: table.router,
+    pools,
+    limiter,
+    budgets,
+    logger,
+    storeBodies: config.storeBodies,
+    cache: table.cache,
+    random,
+  };
+  const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
+  accounting.start();
+  budgets.start();
+  healthChecks?.start();
+  return {
+    config,
+    logger,
+    store,
+    clock,
+    version,
+    services,
+    api: apiHandlers(services),
+    events: services.events,
+    accounting,
+    auth: new Authenticator(options.masterKey, keyCache, clock),
+    table,
+    proxy,
+    redis,
+    setPaused(value) {
+      if (paused === value) return;
+      paused = value;
+      services.events.statusChanged();
+    },
+    get paused() {
+      return paused;
+    },
+    async listening(url) {
+      listeningUrl = url;
+      await heartbeat?.start(url.host);
+    },
+    async close() {
+      services.events.close();
+      healthChecks?.stop();
+      budgets.stop();
+      await heartbeat?.stop();
+      await accounting.stop();
+      await pools.close();
+      await redis?.close();
+      await logger.flush();
+    },
+  };
+}
