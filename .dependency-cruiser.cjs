@@ -22,55 +22,35 @@ function forbid(name, comment, from, to) {
 /** A layer under electron/ that may import only itself, the `allowed` layers and shared/. */
 function layer(name, allowed, comment) {
   const own = ['shared', `electron/${name}`, ...allowed.map((l) => `electron/${l}`)];
-  return forbid(`${name}-imports-only-${[...allowed, 'shared'].join('-')}`, comment, { path: `^electron/${name}/` }, {
-    path: OURS,
-    pathNot: `^(${own.join('|')})/`,
-  });
+  return forbid(
+    `${name}-imports-only-${[...allowed, 'shared'].join('-')}`,
+    comment,
+    { path: `^electron/${name}/` },
+    {
+      path: OURS,
+      pathNot: `^(${own.join('|')})/`,
+    },
+  );
 }
 
 module.exports = {
   forbidden: [
-    layer(
-      'core',
-      [],
-      'core/ "imports nothing else of ours" but shared/: "everything → core → shared"; "core importing anything of ours but shared/" is never allowed.',
-    ),
-    layer(
-      'providers',
-      ['core'],
-      'providers/ sit low: "Never: providers ... importing gateway"; a provider family is "free of the HTTP framework: plain data in, plain data out". It uses core/ and shared/ only.',
-    ),
-    layer(
-      'dialects',
-      ['core'],
-      'dialects/ use core/ and shared/ only: "dialects importing providers (they meet in the chat pivot, in core)" and "dialects ... importing gateway" are never allowed.',
-    ),
+    layer('core', [], 'core/ "imports nothing else of ours" but shared/: "everything → core → shared"; "core importing anything of ours but shared/" is never allowed.'),
+    layer('providers', ['core'], 'providers/ sit low: "Never: providers ... importing gateway"; a provider family is "free of the HTTP framework: plain data in, plain data out". It uses core/ and shared/ only.'),
+    layer('dialects', ['core'], 'dialects/ use core/ and shared/ only: "dialects importing providers (they meet in the chat pivot, in core)" and "dialects ... importing gateway" are never allowed.'),
     layer(
       'config',
       ['core', 'store'],
       'config/ uses core/, shared/ and store/ (config/master-key reads store/files and store/secrets): "config holding a provider object (it names a family)" and "config ... importing gateway" are never allowed.',
     ),
-    layer(
-      'store',
-      ['core'],
-      'store/ uses core/ and shared/ only: "Never: ... store ... importing gateway; store importing services".',
-    ),
-    layer(
-      'router',
-      ['core', 'providers'],
-      'router/ uses core/, shared/ and providers/: "gateway → router → providers"; "router ... importing gateway" is never allowed.',
-    ),
+    layer('store', ['core'], 'store/ uses core/ and shared/ only: "Never: ... store ... importing gateway; store importing services".'),
+    layer('router', ['core', 'providers'], 'router/ uses core/, shared/ and providers/: "gateway → router → providers"; "router ... importing gateway" is never allowed.'),
     layer(
       'services',
       ['core', 'store', 'config', 'providers', 'router'],
       'services/ is "the one application layer": "gateway → services → store / config / providers"; it never reaches up to gateway/ or the shell, nor into dialects/ (HTTP formats).',
     ),
-    forbid(
-      'gateway-not-to-shell',
-      'gateway/ may use every layer below it but never the shell: "shell and CLI → gateway → services → store / config / providers".',
-      { path: '^electron/gateway/' },
-      { path: SHELL },
-    ),
+    forbid('gateway-not-to-shell', 'gateway/ may use every layer below it but never the shell: "shell and CLI → gateway → services → store / config / providers".', { path: '^electron/gateway/' }, { path: SHELL }),
     forbid(
       'shell-binds-to-app-not-gateway',
       '"A composition root: adapters (HTTP, IPC, CLI) receive what they need and never reach into each other for it": the shell (main, ipc, cli, shell/) binds to what app/ returns (services, events, the listener), never to gateway/ directly; a gateway type the shell needs comes through app/.',
@@ -95,12 +75,7 @@ module.exports = {
       { path: '^electron/gateway/admin/' },
       { path: '^electron/gateway/inference/' },
     ),
-    forbid(
-      'gateway-inference-and-admin-apart',
-      'Inside gateway/: "admin/ and inference/ never import each other".',
-      { path: '^electron/gateway/inference/' },
-      { path: '^electron/gateway/admin/' },
-    ),
+    forbid('gateway-inference-and-admin-apart', 'Inside gateway/: "admin/ and inference/ never import each other".', { path: '^electron/gateway/inference/' }, { path: '^electron/gateway/admin/' }),
     forbid(
       'gateway-accounting-knows-no-http',
       'Inside gateway/: "access/ and accounting/ know nothing of HTTP": accounting/ (usage, spend, request log writes) uses neither the HTTP edge nor the routes above it.',
@@ -115,7 +90,7 @@ module.exports = {
     ),
     forbid(
       'gateway-redis-below-the-routes',
-      'Inside gateway/: redis/ (what several instances share) serves access/, accounting/ and the routes; it never imports the HTTP edge or the admin routes (it implements the answer cache\'s shared side, inference/cache.ts, and nothing else of inference/).',
+      "Inside gateway/: redis/ (what several instances share) serves access/, accounting/ and the routes; it never imports the HTTP edge or the admin routes (it implements the answer cache's shared side, inference/cache.ts, and nothing else of inference/).",
       { path: '^electron/gateway/redis/' },
       { path: '^electron/gateway/(http|admin)/|^electron/gateway/inference/(?!cache\\.ts$)' },
     ),
@@ -143,48 +118,28 @@ module.exports = {
       { path: '^tests/' },
       { path: ELECTRON_PACKAGE, dependencyTypesNot: ['type-only'] },
     ),
-    forbid(
-      'shared-no-node-builtins',
-      '"shared/ imports neither Node nor DOM APIs": it is pure TypeScript used by both sides.',
-      { path: '^shared/' },
-      { dependencyTypes: ['core'] },
-    ),
+    forbid('shared-no-node-builtins', '"shared/ imports neither Node nor DOM APIs": it is pure TypeScript used by both sides.', { path: '^shared/' }, { dependencyTypes: ['core'] }),
     forbid(
       'shared-imports-only-shared',
       '"shared/ pure TypeScript used by both sides": it imports nothing outside shared/, neither our code nor npm packages.',
       { path: '^shared/' },
       { pathNot: '^shared/', dependencyTypesNot: ['core'] },
     ),
-    forbid(
-      'renderer-no-node-builtins',
-      '"Folder = where it runs. electron/ (Node), renderer/ (DOM), shared/ (pure)": the renderer runs in the DOM, never in Node.',
-      { path: '^renderer/' },
-      { dependencyTypes: ['core'] },
-    ),
+    forbid('renderer-no-node-builtins', '"Folder = where it runs. electron/ (Node), renderer/ (DOM), shared/ (pure)": the renderer runs in the DOM, never in Node.', { path: '^renderer/' }, { dependencyTypes: ['core'] }),
     forbid(
       'renderer-imports-only-renderer-shared',
       '"A Svelte renderer manages keys, providers and routing over IPC" through the contract that "shared/ declares": it imports shared/, its own files and npm packages, never electron/.',
       { path: '^renderer/' },
       { path: OURS, pathNot: '^(renderer|shared)/' },
     ),
-    forbid(
-      'no-circular',
-      '"Dependencies point down": a cycle inside electron/ or shared/ means two modules point at each other.',
-      { path: '^(electron|shared)/' },
-      { circular: true },
-    ),
+    forbid('no-circular', '"Dependencies point down": a cycle inside electron/ or shared/ means two modules point at each other.', { path: '^(electron|shared)/' }, { circular: true }),
     forbid(
       'shipped-code-not-to-dev-dependency',
       'The packaged app ships "dependencies" only (electron-builder leaves devDependencies out), so electron/ and shared/ load no devDependency at run time; `electron` itself is provided by the runtime, and type-only imports vanish in the build.',
       { path: '^(electron|shared)/' },
       { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'], pathNot: ELECTRON_PACKAGE },
     ),
-    forbid(
-      'not-to-unresolvable',
-      'An import that resolves to nothing is a typo or a missing package; the rules above cannot judge it either.',
-      {},
-      { couldNotResolve: true },
-    ),
+    forbid('not-to-unresolvable', 'An import that resolves to nothing is a typo or a missing package; the rules above cannot judge it either.', {}, { couldNotResolve: true }),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -75,11 +75,7 @@ export async function keysCommand(args: string[]): Promise<void> {
   throw new CommandError(`unknown keys command "${action ?? ''}"\n\n${KEYS_USAGE}`);
 }
 
-async function connection(values: {
-  url?: string | undefined;
-  'master-key'?: string | undefined;
-  'data-dir'?: string | undefined;
-}): Promise<{ base: string; key: string }> {
+async function connection(values: { url?: string | undefined; 'master-key'?: string | undefined; 'data-dir'?: string | undefined }): Promise<{ base: string; key: string }> {
   const base = values.url ?? process.env.LOOPGATE_URL ?? 'http://127.0.0.1:7420';
   return { base, key: await masterKey(values['master-key'], values['data-dir']) };
 }
@@ -101,7 +97,10 @@ async function create(args: string[]): Promise<void> {
   });
   const body: Json = {
     key_alias: values.alias,
-    models: values.models?.split(',').map((m) => m.trim()).filter(Boolean),
+    models: values.models
+      ?.split(',')
+      .map((m) => m.trim())
+      .filter(Boolean),
     rpm_limit: optionalNumber(values.rpm, '--rpm'),
     tpm_limit: optionalNumber(values.tpm, '--tpm'),
     max_parallel_requests: optionalNumber(values.parallel, '--parallel'),
@@ -111,11 +110,7 @@ async function create(args: string[]): Promise<void> {
   };
   const { base, key } = await connection(values);
   const created = await call(base, key, 'POST', '/key/generate', body);
-  print(
-    values.json,
-    created,
-    `${String(created.key)}\n\nThis is the only time the key is shown. Token (for revoke/info): ${String(created.token)}\n`,
-  );
+  print(values.json, created, `${String(created.key)}\n\nThis is the only time the key is shown. Token (for revoke/info): ${String(created.token)}\n`);
 }
 
 async function list(args: string[]): Promise<void> {
@@ -128,9 +123,7 @@ async function list(args: string[]): Promise<void> {
   const { base, key } = await connection(values);
   const result = await call(base, key, 'GET', `/key/list?${query.toString()}`);
   const keys = result.keys as Json[];
-  const rows = keys.map((k) =>
-    [k.token, k.key_name, k.key_alias ?? '-', k.status, `$${Number(k.spend).toFixed(4)}`, k.created_at].map(String).join('  '),
-  );
+  const rows = keys.map((k) => [k.token, k.key_name, k.key_alias ?? '-', k.status, `$${Number(k.spend).toFixed(4)}`, k.created_at].map(String).join('  '));
   const footer = `page ${String(result.current_page)} of ${String(result.total_pages)}, ${String(result.total_count)} keys\n`;
   print(values.json, result, `${rows.join('\n')}${rows.length ? '\n' : ''}${footer}`);
 }

@@ -44,7 +44,6 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-
 function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port expects a number from 0 to 65535, got "${value}"`);

@@ -3,7 +3,23 @@
 // carries are in api-views.ts and log-views.ts, exported from here too.
 import type { Result } from './errors.js';
 import type { KeyStatus } from './keys.js';
-import type { DeploymentSettings, DeploymentView, DiscoveredServer, ImportPreview, ImportResult, KeyPatch, KeyView, ModelGroupView, ProviderInput, ProviderTestResult, ProviderView, RoutingSettings, RoutingView, StatusView, UsageSeries } from './api-views.js';
+import type {
+  DeploymentSettings,
+  DeploymentView,
+  DiscoveredServer,
+  ImportPreview,
+  ImportResult,
+  KeyPatch,
+  KeyView,
+  ModelGroupView,
+  ProviderInput,
+  ProviderTestResult,
+  ProviderView,
+  RoutingSettings,
+  RoutingView,
+  StatusView,
+  UsageSeries,
+} from './api-views.js';
 import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView } from './log-views.js';
 
 export type * from './api-views.js';
@@ -57,15 +73,7 @@ interface LoopgateApi {
    * The request log, newest first. keyId '' is the master key. `before` pages on: the time and id
    * of the last entry already shown (rows arriving meanwhile do not shift the pages). start/end: epoch ms.
    */
-  'logs.list': (request: {
-    keyId?: string;
-    model?: string;
-    status?: 'ok' | 'error';
-    start?: number;
-    end?: number;
-    before?: { time: number; id: string };
-    limit: number;
-  }) => LogEntryView[];
+  'logs.list': (request: { keyId?: string; model?: string; status?: 'ok' | 'error'; start?: number; end?: number; before?: { time: number; id: string }; limit: number }) => LogEntryView[];
   /** The models and keys to filter by: every one in the log, not only those on a page. */
   'logs.facets': (request: Record<string, never>) => LogFacets;
   /** One entry with its attempts and final error; not_found once retention has removed it. */

@@ -65,10 +65,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // (LISTEN/NOTIFY, store/pg/change-feed.ts: per key, re-read in full after a lost connection);
   // Redis then carries cooldowns only. A store without a feed of its own has Redis carry its changes too.
   const storeChangesOverRedis = redis !== null && store.kind !== 'postgres' ? redis : null;
-  const table = await RoutingTable.load(
-    { random, clock, costPerToken: (deployment) => pricing.perToken(deployment), ...(redis ? { cooldowns: redis.cooldowns } : {}) },
-    () => loadEffectiveRouting(store, config, logger),
-  );
+  const table = await RoutingTable.load({ random, clock, costPerToken: (deployment) => pricing.perToken(deployment), ...(redis ? { cooldowns: redis.cooldowns } : {}) }, () => loadEffectiveRouting(store, config, logger));
   // Changes to providers, models and routing settings take effect on the next request; the
   // services' own refresh after the same write shares this rebuild.
   const rebuild = (): void => {
@@ -85,13 +82,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Accounting and the heartbeat tell the services' events and retention of what happened; the
   // services read usage and instances back from them: the two are wired to each other after both exist.
   const late: { services: Services | null } = { services: null };
-  const accounting = new Accounting(
-    store,
-    keyCache,
-    pricing,
-    { storeBodies: config.storeBodies, pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) },
-    logger,
-    (entry) => late.services?.events.requestLogged(entry),
+  const accounting = new Accounting(store, keyCache, pricing, { storeBodies: config.storeBodies, pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) }, logger, (entry) =>
+    late.services?.events.requestLogged(entry),
   );
   const budgets = new Budgets({
     pricing,

@@ -128,10 +128,7 @@ export function toDeployment(entry: Entry, index: number, defaults: Defaults, lo
   }
   // Ollama's `*` stands for the models the server lists (expanded at start-up); any other needs a `*` in model_name to fill it.
   if (isPattern(reference.upstreamModel) && family.id !== 'ollama' && !isPattern(entry.model_name)) {
-    throw new ConfigError(
-      `model_list[${index}].model_name`,
-      `expected a wildcard model_name such as "*" or "${family.id}/${WILDCARD}" for the wildcard model "${params.model}", got "${entry.model_name}"`,
-    );
+    throw new ConfigError(`model_list[${index}].model_name`, `expected a wildcard model_name such as "*" or "${family.id}/${WILDCARD}" for the wildcard model "${params.model}", got "${entry.model_name}"`);
   }
   return {
     ...baseDeployment(entry, id, info, defaults),
@@ -152,16 +149,12 @@ function endpoint(
   const familyId = family.aliasOf ?? family.id;
   const credential = (name: CredentialField): string | null => credentials.credential(name, familyId);
   // A field the config names but cannot resolve has been reported already; one left out is looked for in the environment.
-  const aws =
-    family.protocol === 'bedrock'
-      ? awsSettings(credential, (field) => (params[field] !== undefined ? null : credentials.missing(field, CREDENTIAL_VARIABLES.bedrock![field] ?? null)))
-      : null;
+  const aws = family.protocol === 'bedrock' ? awsSettings(credential, (field) => (params[field] !== undefined ? null : credentials.missing(field, CREDENTIAL_VARIABLES.bedrock![field] ?? null))) : null;
   // LiteLLM's OpenAI endpoint from the environment, for an `openai/` model without api_base (a proxy or a compatible server).
-  const openaiBaseFromEnv = familyId === 'openai' && params.api_base === undefined ? (lookup('OPENAI_BASE_URL') || lookup('OPENAI_API_BASE') || null) : null;
+  const openaiBaseFromEnv = familyId === 'openai' && params.api_base === undefined ? lookup('OPENAI_BASE_URL') || lookup('OPENAI_API_BASE') || null : null;
   const apiBase = normaliseApiBase(
     parseApiBase(
-      (givenApiBase ?? (family.protocol === 'azure' ? credential('api_base') : null) ?? openaiBaseFromEnv) ??
-        (aws ? `https://bedrock-runtime.${aws.region}.amazonaws.com` : family.defaultApiBase),
+      givenApiBase ?? (family.protocol === 'azure' ? credential('api_base') : null) ?? openaiBaseFromEnv ?? (aws ? `https://bedrock-runtime.${aws.region}.amazonaws.com` : family.defaultApiBase),
       `${at}.api_base`,
     ),
     family.defaultApiBase,
@@ -174,12 +167,7 @@ function endpoint(
 }
 
 /** What every config deployment carries whatever its provider. */
-function baseDeployment(
-  entry: Entry,
-  id: string,
-  info: Record<string, unknown>,
-  defaults: Defaults,
-): Omit<DeploymentConfig, 'family' | 'upstreamModel' | 'apiBase' | 'apiKey' | 'apiVersion' | 'aws' | 'unavailable'> {
+function baseDeployment(entry: Entry, id: string, info: Record<string, unknown>, defaults: Defaults): Omit<DeploymentConfig, 'family' | 'upstreamModel' | 'apiBase' | 'apiKey' | 'apiVersion' | 'aws' | 'unavailable'> {
   const params = entry.litellm_params;
   const streamTimeout = params.stream_timeout ?? defaults.streamTimeout;
   return {

@@ -144,9 +144,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
   };
   const warnings: string[] = [];
   const deployments = (file.model_list ?? []).map((entry, index) => toDeployment(entry, index, defaults, lookup, warnings));
-  const masterKey = file.general_settings?.master_key
-    ? resolveValue(file.general_settings.master_key, 'general_settings.master_key', lookup)
-    : (options.env.LOOPGATE_MASTER_KEY ?? null);
+  const masterKey = file.general_settings?.master_key ? resolveValue(file.general_settings.master_key, 'general_settings.master_key', lookup) : (options.env.LOOPGATE_MASTER_KEY ?? null);
 
   const inFile = routableNames(deployments);
   const elsewhere = new Set(options.knownModels ?? []);
@@ -201,7 +199,6 @@ function databaseUrl(file: ConfigFile, lookup: Lookup, env: Environment): string
   if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(configured ? 'general_settings.database_url' : 'DATABASE_URL', 'expected a postgres:// or postgresql:// URL');
   return url;
 }
-
 
 /** Whether a name reaches a model: a model_name, or a name a wildcard model_name matches. */
 function routableNames(deployments: readonly DeploymentConfig[]): (name: string) => boolean {

@@ -89,7 +89,10 @@ const litellmSettingsSchema = z.object({
 const generalSettingsSchema = z.object({
   master_key: z.string().min(1, 'expected a non-empty key').optional(),
   /** LiteLLM's name for how long request-log rows are kept, e.g. "30d". */
-  maximum_spend_logs_retention_period: z.string().regex(/^\d+\s*(s|m|h|d|w|mo)$/, 'expected a duration such as "30d"').optional(),
+  maximum_spend_logs_retention_period: z
+    .string()
+    .regex(/^\d+\s*(s|m|h|d|w|mo)$/, 'expected a duration such as "30d"')
+    .optional(),
   /** Opt-in: keep request and response bodies in the request log. */
   store_prompts_in_spend_logs: z.boolean().optional(),
   background_health_checks: z.boolean().optional(),

@@ -4,9 +4,7 @@
 
 type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
-export type ChatContentPart =
-  | { type: 'text'; text: string }
-  | { type: 'image_url'; image_url: { url: string; detail?: string } };
+export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: string } };
 
 export interface ChatToolCall {
   id: string;

@@ -9,11 +9,7 @@ export class GatewayError extends Error {
   /** For `conflict`: the record as it is now, so the caller can reload without another call. */
   readonly current: unknown;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { param?: string | null; status?: number; headers?: Record<string, string>; current?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { param?: string | null; status?: number; headers?: Record<string, string>; current?: unknown } = {}) {
     super(message);
     this.name = 'GatewayError';
     this.code = code;

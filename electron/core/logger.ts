@@ -51,9 +51,7 @@ export class BatchedJsonLogger implements Logger {
     const text = `${this.buffer.join('\n')}\n`;
     this.buffer = [];
     this.bytes = 0;
-    this.writing = this.writing.then(
-      () => new Promise<void>((resolve) => this.sink.write(text, () => resolve())),
-    );
+    this.writing = this.writing.then(() => new Promise<void>((resolve) => this.sink.write(text, () => resolve())));
     return this.writing;
   }
 }

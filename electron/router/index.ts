@@ -301,11 +301,7 @@ export class Router {
   }
 
   private notFound(model: string, visible: (name: string) => boolean = () => true): GatewayError {
-    return new GatewayError(
-      'model_not_found',
-      `The model "${model}" is not configured on this gateway. Configured models: ${this.listedNames().filter(visible).join(', ') || '(none)'}.`,
-      { param: 'model' },
-    );
+    return new GatewayError('model_not_found', `The model "${model}" is not configured on this gateway. Configured models: ${this.listedNames().filter(visible).join(', ') || '(none)'}.`, { param: 'model' });
   }
 
   /** The only enabled deployment of its group (LiteLLM's single-deployment model group). */

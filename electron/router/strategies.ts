@@ -20,7 +20,10 @@ function pickRandom(candidates: DeploymentState[], random: RandomSource): Deploy
 /** The candidates tied for the lowest score, one of them at random. */
 function lowest(candidates: DeploymentState[], score: (state: DeploymentState) => number, random: RandomSource): DeploymentState {
   const best = Math.min(...candidates.map(score));
-  return pickRandom(candidates.filter((state) => score(state) === best), random);
+  return pickRandom(
+    candidates.filter((state) => score(state) === best),
+    random,
+  );
 }
 
 // Weighted by `weight`, else `rpm`, else `tpm`, else equally.

@@ -22,7 +22,7 @@ import { MAX_LENGTH, parseInput, text } from './validation.js';
 export const importSchema = z.object({ yaml: text(MAX_LENGTH.yaml), routingVersion: z.number().int().nonnegative().optional() });
 /** Sections the import does not copy, said plainly in its result with why: the server's own settings. */
 const NOT_IMPORTED: Record<string, string> = {
-  general_settings: "the master key, database and server settings belong to the config file a server starts with",
+  general_settings: 'the master key, database and server settings belong to the config file a server starts with',
 };
 
 export interface ConfigServiceDeps {
@@ -147,12 +147,7 @@ export async function copyIntoStore(
 }
 
 /** Reads YAML (or JSON) as config.yaml is read; a mistake is `invalid_request`, said by `describe`. */
-export function parseConfigInput(
-  text: string,
-  env: Environment,
-  describe: (error: ConfigError) => { param: string | null; message: string },
-  knownModels: readonly string[] = [],
-): GatewayConfig {
+export function parseConfigInput(text: string, env: Environment, describe: (error: ConfigError) => { param: string | null; message: string }, knownModels: readonly string[] = []): GatewayConfig {
   try {
     return parseConfigText(text, { env, knownModels });
   } catch (error) {

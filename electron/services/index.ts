@@ -63,7 +63,11 @@ export function createServices(context: ServiceContext): Services {
   // Deployments and routing settings are listed as the router has them: said once its rebuild has
   // the write, so a view reloading on the event never shows what requests do not see yet.
   // (A failed rebuild is logged where it runs; the views still hear of the write.)
-  const onceRouted = (topic: ChangedTopic) => (): void => void routing.rebuilt().catch(() => undefined).then(() => events.changed(topic));
+  const onceRouted = (topic: ChangedTopic) => (): void =>
+    void routing
+      .rebuilt()
+      .catch(() => undefined)
+      .then(() => events.changed(topic));
   store.deployments.onChange(onceRouted('models'));
   store.routing.onChange(onceRouted('routing'));
   const routingSettings = new RoutingService({ store, config, routing, clock });

@@ -20,7 +20,16 @@ export interface KeyServiceDeps {
 }
 
 /** LiteLLM takes a budget as a number or a numeric string, with or without a period: `0.5`, `{"budget_limit": "0.5", "time_period": "1d"}`. */
-const amount = z.union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?(e-?\d+)?$/i, 'expected an amount in USD').transform(Number)]).pipe(z.number().nonnegative('expected 0 or more'));
+const amount = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^\d+(\.\d+)?(e-?\d+)?$/i, 'expected an amount in USD')
+      .transform(Number),
+  ])
+  .pipe(z.number().nonnegative('expected 0 or more'));
 const modelBudget = z.union([
   amount.transform((budget_limit) => ({ budget_limit, time_period: null })),
   z.object({ budget_limit: amount, time_period: durationText.nullable().optional() }).transform((budget) => ({ budget_limit: budget.budget_limit, time_period: budget.time_period ?? null })),
@@ -29,9 +38,7 @@ const name = text(MAX_LENGTH.name);
 const perModelLimit = z.number().int('expected a whole number').nonnegative('expected 0 or more');
 
 /** A caller-chosen secret (LiteLLM's `key` on /key/generate, for moving keys over): LiteLLM's `sk-` form, long enough to guess at no better than ours. */
-const ownSecret = z
-  .string()
-  .regex(/^sk-[A-Za-z0-9_-]{16,200}$/, 'expected "sk-" followed by at least 16 letters, digits, "-" or "_"');
+const ownSecret = z.string().regex(/^sk-[A-Za-z0-9_-]{16,200}$/, 'expected "sk-" followed by at least 16 letters, digits, "-" or "_"');
 
 /** Names and labels a key carries: shown, logged and stored, so each has a bound. */
 const MAX_NAME = 256;
@@ -127,14 +134,16 @@ export class KeyService {
     const minted = options.secret === undefined ? mintSecret() : ownedSecret(parseInput(z.object({ key: ownSecret }), { key: options.secret }).key);
     if (await this.deps.store.keys.findByHash(minted.keyHash)) throw new GatewayError('conflict', 'key: a key with this secret already exists', { param: 'key' });
     await this.checkAliasFree(patch.keyAlias, null);
-    const key = await this.change(() => this.deps.store.keys.create({
-      id: `key_${randomBase62(16)}`,
-      keyHash: minted.keyHash,
-      keyPrefix: minted.keyPrefix,
-      createdAt: now,
-      createdBy: options.createdBy ?? null,
-      ...applyKeyPatch(emptySettings(), patch, now),
-    }));
+    const key = await this.change(() =>
+      this.deps.store.keys.create({
+        id: `key_${randomBase62(16)}`,
+        keyHash: minted.keyHash,
+        keyPrefix: minted.keyPrefix,
+        createdAt: now,
+        createdBy: options.createdBy ?? null,
+        ...applyKeyPatch(emptySettings(), patch, now),
+      }),
+    );
     // The only time the secret is ever shown.
     return { secret: minted.secret, key: keyView(key, now) };
   }

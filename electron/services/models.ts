@@ -38,8 +38,7 @@ function liveState(deployment: EffectiveDeployment, health: DeploymentHealth | u
   };
 }
 
-const copyFirst = (name: string): GatewayError =>
-  new GatewayError('permission', `The model group "${name}" comes from the config file; copy it into the app (models.copyFromConfig) to change it.`);
+const copyFirst = (name: string): GatewayError => new GatewayError('permission', `The model group "${name}" comes from the config file; copy it into the app (models.copyFromConfig) to change it.`);
 
 export interface ModelServiceDeps {
   store: Store;

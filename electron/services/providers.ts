@@ -98,8 +98,7 @@ export class ProviderService {
     const valid = parseInput(providerInputSchema, input);
     const { store, clock } = this.deps;
     await this.checkNameFree(valid.name, null);
-    const create = (): Promise<ProviderCredential> =>
-      store.providers.create(`prov_${randomBase62(12)}`, { name: valid.name, family: valid.family, apiBase: valid.apiBase, apiKey: valid.apiKey ?? null }, clock());
+    const create = (): Promise<ProviderCredential> => store.providers.create(`prov_${randomBase62(12)}`, { name: valid.name, family: valid.family, apiBase: valid.apiBase, apiKey: valid.apiKey ?? null }, clock());
     return stored(await storeChange(create, stored, 'provider'));
   }
 
@@ -149,9 +148,13 @@ export class ProviderService {
     const from = upstreamOrigin(current.family, current.apiBase);
     const to = upstreamOrigin(valid.family, valid.apiBase);
     if (valid.apiKey || current.keyHint === null || from === to) return;
-    throw new GatewayError('invalid_request', `apiKey: the base URL now points at another server (${to ?? 'a new address'}, was ${from ?? 'another'}); enter the API key again to use it there. The saved key is not sent to a new address.`, {
-      param: 'apiKey',
-    });
+    throw new GatewayError(
+      'invalid_request',
+      `apiKey: the base URL now points at another server (${to ?? 'a new address'}, was ${from ?? 'another'}); enter the API key again to use it there. The saved key is not sent to a new address.`,
+      {
+        param: 'apiKey',
+      },
+    );
   }
 
   async get(id: string): Promise<ProviderCredential> {

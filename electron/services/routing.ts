@@ -145,7 +145,11 @@ export class RoutingService {
 
   private async save(settings: RoutingSettings, version: number): Promise<RoutingView> {
     const { store, routing, clock } = this.deps;
-    const saved = await storeChange(() => store.routing.save(settings, version, clock()), (current: StoredRouting | null) => this.view(current), 'routing settings');
+    const saved = await storeChange(
+      () => store.routing.save(settings, version, clock()),
+      (current: StoredRouting | null) => this.view(current),
+      'routing settings',
+    );
     await routing.refresh();
     return this.view(saved);
   }

@@ -25,7 +25,10 @@ const MEGABYTE = 1_000_000;
 const DEFAULT_RETENTION: LogRetention = { days: 30, maxMegabytes: 1024 };
 
 export const retentionSchema = z.object({
-  days: z.number().min(1 / 24, 'expected at least an hour (1/24 of a day)').max(3650, 'expected at most 3650 days'),
+  days: z
+    .number()
+    .min(1 / 24, 'expected at least an hour (1/24 of a day)')
+    .max(3650, 'expected at most 3650 days'),
   maxMegabytes: z.number().int('expected a whole number').min(10, 'expected at least 10 MB').max(1_000_000, 'expected at most 1,000,000 MB'),
   version: z.number().int().nonnegative(),
 });
@@ -141,7 +144,11 @@ export class UsageService {
   async setRetention(input: LogRetention & { version: number }): Promise<LogRetentionView> {
     const { version, ...retention } = parseInput(retentionSchema, input);
     const log = this.deps.store.requestLog;
-    const saved = await storeChange(() => log.saveRetention(retention, version), (current: StoredLogRetention | null) => this.retentionView(current), 'log retention');
+    const saved = await storeChange(
+      () => log.saveRetention(retention, version),
+      (current: StoredLogRetention | null) => this.retentionView(current),
+      'log retention',
+    );
     await this.applyRetention();
     return this.retentionView(saved);
   }

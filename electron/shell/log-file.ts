@@ -47,7 +47,10 @@ export class RotatingLogFile extends Writable {
   private async append(chunk: Buffer): Promise<void> {
     if (this.size === null) {
       await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-      this.size = await stat(this.path).then((info) => info.size, () => 0);
+      this.size = await stat(this.path).then(
+        (info) => info.size,
+        () => 0,
+      );
     }
     if (this.size > 0 && this.size + chunk.length > this.limits.maxBytes) await this.rotate();
     await appendFile(this.path, chunk, { mode: 0o600 });

@@ -51,7 +51,11 @@ function linuxLoginItem(context: LoginItemContext): LoginItem {
   // An AppImage runs from a temporary mount; APPIMAGE names the file itself.
   const executable = context.env.APPIMAGE || context.execPath;
   return {
-    isEnabled: () => readFile(file, 'utf8').then((text) => text.includes('X-GNOME-Autostart-enabled=true'), () => false),
+    isEnabled: () =>
+      readFile(file, 'utf8').then(
+        (text) => text.includes('X-GNOME-Autostart-enabled=true'),
+        () => false,
+      ),
     async setEnabled(enabled) {
       if (!enabled) return rm(file, { force: true });
       await mkdir(join(file, '..'), { recursive: true });

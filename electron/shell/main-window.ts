@@ -41,9 +41,7 @@ export class MainWindow {
 
   private create(): WindowSurface {
     const { deps } = this;
-    const window = new deps.electron.BrowserWindow(
-      mainWindowOptions({ preload: deps.preload, dark: deps.electron.nativeTheme.shouldUseDarkColors, devTools: deps.devTools, ...(deps.icon ? { icon: deps.icon } : {}) }),
-    );
+    const window = new deps.electron.BrowserWindow(mainWindowOptions({ preload: deps.preload, dark: deps.electron.nativeTheme.shouldUseDarkColors, devTools: deps.devTools, ...(deps.icon ? { icon: deps.icon } : {}) }));
     window.webContents.setWindowOpenHandler(({ url }) => {
       if (isExternalLink(url)) void deps.electron.shell.openExternal(url);
       return { action: 'deny' };

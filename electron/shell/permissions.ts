@@ -11,11 +11,7 @@ function isPermissionGranted(permission: string, requestingUrl: string | undefin
 }
 
 export function applyPermissionPolicy(session: SessionSurface, gatewayOrigin: () => string): void {
-  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
-    callback(isPermissionGranted(permission, details.requestingUrl, details.isMainFrame, gatewayOrigin())),
-  );
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isPermissionGranted(permission, details.requestingUrl, details.isMainFrame, gatewayOrigin())));
   // A check may name only the origin; the app's page is then the one at /ui/.
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    isPermissionGranted(permission, details.requestingUrl ?? `${requestingOrigin}/ui/`, details.isMainFrame, gatewayOrigin()),
-  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => isPermissionGranted(permission, details.requestingUrl ?? `${requestingOrigin}/ui/`, details.isMainFrame, gatewayOrigin()));
 }

@@ -17,12 +17,7 @@ async function runCommand(command: string, args: string[]): Promise<string> {
 export async function isTrayShown(platform: NodeJS.Platform, run: CommandRunner = runCommand): Promise<boolean> {
   if (platform === 'darwin' || platform === 'win32') return true;
   try {
-    const reply = await run('gdbus', [
-      'call', '--session',
-      '--dest', 'org.freedesktop.DBus',
-      '--object-path', '/org/freedesktop/DBus',
-      '--method', 'org.freedesktop.DBus.NameHasOwner', 'org.kde.StatusNotifierWatcher',
-    ]);
+    const reply = await run('gdbus', ['call', '--session', '--dest', 'org.freedesktop.DBus', '--object-path', '/org/freedesktop/DBus', '--method', 'org.freedesktop.DBus.NameHasOwner', 'org.kde.StatusNotifierWatcher']);
     return reply.trim() === '(true,)';
   } catch {
     // No gdbus or no session bus: nothing can be shown to be there, so assume nothing is.

@@ -16,8 +16,7 @@ export function parseSessionCookie(header: string): SessionCookie | null {
   const [pair, ...attributes] = header.split(';').map((part) => part.trim());
   const separator = pair?.indexOf('=') ?? -1;
   if (!pair || separator <= 0) return null;
-  const attribute = (name: string): string | undefined =>
-    attributes.find((part) => part.toLowerCase().startsWith(`${name.toLowerCase()}=`))?.slice(name.length + 1);
+  const attribute = (name: string): string | undefined => attributes.find((part) => part.toLowerCase().startsWith(`${name.toLowerCase()}=`))?.slice(name.length + 1);
   const maxAge = Number(attribute('Max-Age'));
   const value = pair.slice(separator + 1);
   if (!value || !Number.isFinite(maxAge) || maxAge <= 0) return null;
@@ -42,7 +41,10 @@ export class UiSession {
   async signIn(): Promise<void> {
     const link = new URL(this.deps.loginLink());
     const response = await fetch(link, { redirect: 'manual' });
-    const cookie = response.headers.getSetCookie().map(parseSessionCookie).find((parsed) => parsed !== null);
+    const cookie = response.headers
+      .getSetCookie()
+      .map(parseSessionCookie)
+      .find((parsed) => parsed !== null);
     if (!cookie) throw new Error(`the gateway refused the sign-in link (HTTP ${response.status})`);
     const now = this.deps.now();
     await this.deps.cookies.set({

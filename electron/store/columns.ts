@@ -116,7 +116,10 @@ export function defineTable<T>(name: string, columns: Columns<T>): Table<T> {
       const columns = records.map((record) => table.toColumns(record));
       if (columns.length === 0) return Promise.resolve(0);
       const names = columns[0]!.names;
-      return tx.runEach(`INSERT INTO ${name} (${names.join(', ')}) VALUES (${placeholders(names.length)}) ${rest}`, columns.map((column) => column.values));
+      return tx.runEach(
+        `INSERT INTO ${name} (${names.join(', ')}) VALUES (${placeholders(names.length)}) ${rest}`,
+        columns.map((column) => column.values),
+      );
     },
   };
   return table;

@@ -110,9 +110,7 @@ export class SqlDeploymentRepository implements DeploymentRepository {
 
   async update(id: string, change: DeploymentChange, expectedVersion: number | undefined, now: number): Promise<StoredDeployment> {
     const set = { ...pick(change, ['modelName', 'providerId', 'upstreamModel', ...SETTINGS]), updatedAt: now };
-    const row = await this.db.transaction((tx) =>
-      this.refusingMissingProvider(change.providerId, () => updateVersioned(tx, DEPLOYMENTS, { id, set, expectedVersion, noun: 'deployment', view: (current) => current })),
-    );
+    const row = await this.db.transaction((tx) => this.refusingMissingProvider(change.providerId, () => updateVersioned(tx, DEPLOYMENTS, { id, set, expectedVersion, noun: 'deployment', view: (current) => current })));
     this.changed();
     return row;
   }

@@ -128,12 +128,7 @@ function keyListWhere(query: KeyListQuery): Where {
   if (needle) {
     // LIKE with an escape, so % and _ typed in a search are matched literally.
     const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.add(
-      "(lower(COALESCE(key_alias, '')) LIKE ? ESCAPE '\\' OR lower(key_prefix) LIKE ? ESCAPE '\\' OR lower(id) LIKE ? ESCAPE '\\')",
-      pattern,
-      pattern,
-      pattern,
-    );
+    where.add("(lower(COALESCE(key_alias, '')) LIKE ? ESCAPE '\\' OR lower(key_prefix) LIKE ? ESCAPE '\\' OR lower(id) LIKE ? ESCAPE '\\')", pattern, pattern, pattern);
   }
   return where;
 }
@@ -196,10 +191,7 @@ export class SqlKeyRepository implements KeyRepository {
   async labels(ids: readonly string[]): Promise<Map<string, string>> {
     const unique = [...new Set(ids)].filter(Boolean);
     if (unique.length === 0) return new Map();
-    const rows = await this.db.all<{ id: string; key_alias: string | null; key_prefix: string }>(
-      `SELECT id, key_alias, key_prefix FROM virtual_keys WHERE id IN (${placeholders(unique.length)})`,
-      unique,
-    );
+    const rows = await this.db.all<{ id: string; key_alias: string | null; key_prefix: string }>(`SELECT id, key_alias, key_prefix FROM virtual_keys WHERE id IN (${placeholders(unique.length)})`, unique);
     return new Map(rows.map((row) => [row.id, label(row)]));
   }
 
@@ -257,9 +249,7 @@ export class SqlKeyRepository implements KeyRepository {
 
   /** `UPDATE ... WHERE id = ? AND version = ?`: bumps the version, or fails with the current row. */
   private async versioned(id: string, fields: Partial<StoredKey>, expectedVersion?: number): Promise<VirtualKey> {
-    const row = await this.db.transaction((tx) =>
-      updateVersioned(tx, KEYS, { id, set: { ...fields, updatedAt: this.clock() }, expectedVersion, noun: 'key', view: withoutHash }),
-    );
+    const row = await this.db.transaction((tx) => updateVersioned(tx, KEYS, { id, set: { ...fields, updatedAt: this.clock() }, expectedVersion, noun: 'key', view: withoutHash }));
     return this.changed(row);
   }
 

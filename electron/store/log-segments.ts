@@ -10,15 +10,7 @@ import { ConflictError } from './errors.js';
 import { syncDirectory, writeFileAtomic } from './files.js';
 import { addToSummary, emptySegment, fromSummary, mayMatch, seal, summaryOf, type Segment, type SummaryFile } from './log-segment-summary.js';
 import { utcDay } from '../core/utc-day.js';
-import {
-  matchesQuery,
-  newestFirst,
-  type LogRetention,
-  type RequestLogEntry,
-  type RequestLogRepository,
-  type SpendLogQuery,
-  type StoredLogRetention,
-} from './request-log.js';
+import { matchesQuery, newestFirst, type LogRetention, type RequestLogEntry, type RequestLogRepository, type SpendLogQuery, type StoredLogRetention } from './request-log.js';
 
 export const REQUEST_LOG_DIR = 'request-log';
 const SEGMENT_MAX_BYTES = 4 * 1024 * 1024;

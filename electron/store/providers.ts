@@ -67,9 +67,7 @@ export class SqlProviderRepository implements ProviderRepository {
 
   async update(id: string, input: ProviderInput, expectedVersion: number, now: number): Promise<ProviderCredential> {
     const set = { ...providerFields(this.box, input), updatedAt: now };
-    const row = await this.db.transaction((tx) =>
-      updateVersioned(tx, PROVIDERS, { id, set, expectedVersion, noun: 'provider', view: (current) => credentialOf(this.box, current) }),
-    );
+    const row = await this.db.transaction((tx) => updateVersioned(tx, PROVIDERS, { id, set, expectedVersion, noun: 'provider', view: (current) => credentialOf(this.box, current) }));
     return credentialOf(this.box, row);
   }
 

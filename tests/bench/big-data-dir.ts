@@ -45,7 +45,23 @@ export async function buildDataDir(options: { keys: number; requests: number; wi
         const keyId = keyIds.length > 0 && i % 10 !== 0 ? keyIds[i % keyIds.length]! : null;
         const model = MODELS[i % MODELS.length]!;
         const failed = i % 50 === 0;
-        rows.push(logRow({ id: randomUUID(), time, keyId, model, deployment: `${model}#0`, status: failed ? 502 : 200, latencyMs: 200 + (i % 700), promptTokens: 120, completionTokens: 80, totalTokens: 200, cost: 0.0004, errorCode: failed ? 'upstream' : null, errorMessage: failed ? '502: bad gateway' : null }));
+        rows.push(
+          logRow({
+            id: randomUUID(),
+            time,
+            keyId,
+            model,
+            deployment: `${model}#0`,
+            status: failed ? 502 : 200,
+            latencyMs: 200 + (i % 700),
+            promptTokens: 120,
+            completionTokens: 80,
+            totalTokens: 200,
+            cost: 0.0004,
+            errorCode: failed ? 'upstream' : null,
+            errorMessage: failed ? '502: bad gateway' : null,
+          }),
+        );
         const dayKey = `${utcDay(time)}\u0000${keyId ?? ''}\u0000${model}`;
         const total = daily.get(dayKey) ?? { day: utcDay(time), keyId: keyId ?? '', model, requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 };
         total.requests++;

@@ -59,7 +59,12 @@ export function checks(result: CompareResult): Check[] {
       if (c) failures += c.non2xx + c.socketErrors;
     }
   }
-  add('non-2xx answers and socket errors (upstream, bare proxy, Loopgate)', failures, (v) => v === 0, (v) => String(v));
+  add(
+    'non-2xx answers and socket errors (upstream, bare proxy, Loopgate)',
+    failures,
+    (v) => v === 0,
+    (v) => String(v),
+  );
   // Never collapse under load: every 4 s round of every workload keeps most of the median's pace.
   const steadiness = (['chat', 'stream', 'messages'] as const)
     .map((workload) => cell(result, workload, 'loopgate'))
@@ -82,7 +87,12 @@ export function checks(result: CompareResult): Check[] {
   const messages = cell(result, 'messages', 'loopgate');
   add('Messages (translated) throughput vs the bare proxy’s chat (≥ 0.7)', messages && chat.bare ? messages.rps / chat.bare.rps : null, (v) => v >= 0.7);
   const memory = result.memory.loopgate;
-  add('Loopgate RSS under load (≤ 150 MB)', memory ? memory.peakMb : null, (v) => v <= 150, (v) => `${v.toFixed(0)} MB`);
+  add(
+    'Loopgate RSS under load (≤ 150 MB)',
+    memory ? memory.peakMb : null,
+    (v) => v <= 150,
+    (v) => `${v.toFixed(0)} MB`,
+  );
   add('Loopgate RSS 30 s after vs after warm-up (≤ 1.1)', memory ? memory.afterMb / memory.warmMb : null, (v) => v <= 1.1);
   return out;
 }

@@ -24,7 +24,10 @@ const store = await benchStoreWrites();
 console.log('Key writes, median of 200, a key store with 100,000 daily usage totals vs an empty one:');
 console.log(`  create  empty ${store.emptyCreateMs.toFixed(3)} ms  full ${store.fullCreateMs.toFixed(3)} ms  ratio ${store.createRatio.toFixed(2)}`);
 console.log(`  revoke  empty ${store.emptyRevokeMs.toFixed(3)} ms  full ${store.fullRevokeMs.toFixed(3)} ms  ratio ${store.revokeRatio.toFixed(2)}`);
-for (const [name, ratio] of [['create', store.createRatio], ['revoke', store.revokeRatio]] as const) {
+for (const [name, ratio] of [
+  ['create', store.createRatio],
+  ['revoke', store.revokeRatio],
+] as const) {
   if (ratio > STORE_WRITE_RATIO_LIMIT) failures.push(`key ${name} on a full store costs ${ratio.toFixed(2)}x the empty store (limit ${STORE_WRITE_RATIO_LIMIT}x)`);
 }
 

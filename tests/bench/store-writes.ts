@@ -53,7 +53,16 @@ export async function benchStoreWrites(): Promise<StoreWriteResult> {
   };
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which store goes first so neither gets a systematic advantage.
-    const order: Array<[SqlJsStore, 'empty' | 'full']> = round % 2 ? [[empty, 'empty'], [full, 'full']] : [[full, 'full'], [empty, 'empty']];
+    const order: Array<[SqlJsStore, 'empty' | 'full']> =
+      round % 2
+        ? [
+            [empty, 'empty'],
+            [full, 'full'],
+          ]
+        : [
+            [full, 'full'],
+            [empty, 'empty'],
+          ];
     for (const [store, name] of order) {
       const input = newKey();
       samples[`${name}Create`].push(await time(() => store.keys.create(input)));

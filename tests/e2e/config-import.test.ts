@@ -101,7 +101,10 @@ describe('importing a config with routing settings', () => {
       await view.getByRole('heading', { name: 'Overview' }).waitFor();
       // Another file's retries, so the review has a change to show against the imported settings.
       await openReview(view, 3);
-      await view.getByRole('table', { name: 'Routing settings the import changes' }).getByRole('row', { name: /Retries/ }).waitFor();
+      await view
+        .getByRole('table', { name: 'Routing settings the import changes' })
+        .getByRole('row', { name: /Retries/ })
+        .waitFor();
       expect(await sidewaysScroll(view), name).toBe(0);
       expect(await axeViolations(view), name).toEqual([]);
       await shot(view, `import-review-${name}`, name !== '900x600');

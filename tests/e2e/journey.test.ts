@@ -66,7 +66,10 @@ describe('the Loopgate UI in Chromium', () => {
     const move = page.getByRole('form', { name: 'Edit Mock cloud EU' });
     await move.getByLabel('Base URL').fill('http://127.0.0.1:9/v1');
     await move.getByRole('button', { name: 'Save' }).click();
-    await move.getByRole('alert').getByText(/enter the API key again/).waitFor();
+    await move
+      .getByRole('alert')
+      .getByText(/enter the API key again/)
+      .waitFor();
     await expect(move.getByLabel('New API key').getAttribute('aria-invalid')).resolves.toBe('true');
     await expect.poll(() => page.evaluate('document.activeElement?.getAttribute("type")')).toBe('password');
     await shot('2b-providers-new-server-needs-key');
@@ -82,7 +85,10 @@ describe('the Loopgate UI in Chromium', () => {
     const form = page.getByRole('form', { name: 'Import a config' });
     await form.getByLabel('Or paste it').fill(`model_list:\n  - model_name: imported-model\n    litellm_params:\n      model: openai/mock-gpt\n      api_base: ${upstream.apiBase}\nrouter_settings:\n  num_retries: 1\n`);
     await form.getByRole('button', { name: 'Review the import' }).click();
-    await page.getByRole('table', { name: 'Routing settings the import changes' }).getByRole('row', { name: /Retries/ }).waitFor();
+    await page
+      .getByRole('table', { name: 'Routing settings the import changes' })
+      .getByRole('row', { name: /Retries/ })
+      .waitFor();
     await page.getByRole('region', { name: 'Review the import' }).getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByText(/Imported 1 model on 1 new provider\. 1 routing setting changed\./).waitFor();
     // Imported into the store, so editable here.
@@ -124,7 +130,10 @@ describe('the Loopgate UI in Chromium', () => {
     const expires = (await gw.manage('GET', `/key/info?key=${secret}`)).body.info.expires as string;
     expect(Date.parse(expires) - Date.now()).toBeGreaterThan(29 * 86_400_000);
     for (const name of ['journey-renamed', 'journey']) {
-      await page.getByRole('row', { name: /^Key journey/ }).getByRole('button', { name: 'Edit' }).click();
+      await page
+        .getByRole('row', { name: /^Key journey/ })
+        .getByRole('button', { name: 'Edit' })
+        .click();
       const edit = page.getByRole('form', { name: 'Edit key' });
       await edit.getByLabel('Name').fill(name);
       await edit.getByRole('button', { name: 'Save' }).click();
@@ -166,7 +175,10 @@ describe('the Loopgate UI in Chromium', () => {
 
   it('never overwrites a key someone else changed first', async () => {
     await go('Keys');
-    await page.getByRole('row', { name: /Key journey/ }).getByRole('button', { name: 'Edit' }).click();
+    await page
+      .getByRole('row', { name: /Key journey/ })
+      .getByRole('button', { name: 'Edit' })
+      .click();
     const edit = page.getByRole('form', { name: 'Edit key' });
     await edit.getByLabel('Name').fill('journey-renamed');
     // Meanwhile, a script changes the same key through the management API.
@@ -183,14 +195,23 @@ describe('the Loopgate UI in Chromium', () => {
   });
 
   it('revokes the key, and the client gets 401 on its next request', async () => {
-    await page.getByRole('row', { name: /Key changed-elsewhere/ }).getByRole('button', { name: 'Revoke' }).click();
-    await page.getByRole('row', { name: /Key changed-elsewhere/ }).getByText('revoked').waitFor();
+    await page
+      .getByRole('row', { name: /Key changed-elsewhere/ })
+      .getByRole('button', { name: 'Revoke' })
+      .click();
+    await page
+      .getByRole('row', { name: /Key changed-elsewhere/ })
+      .getByText('revoked')
+      .waitFor();
     await shot('10-keys-revoked');
     await expect(client(secret).chat.completions.create({ model: 'gpt-journey', messages: [{ role: 'user', content: 'again' }] })).rejects.toMatchObject({ status: 401 });
   });
 
   it('names the tools that used a key before deleting it', async () => {
-    await page.getByRole('row', { name: /Key changed-elsewhere/ }).getByRole('button', { name: 'Delete changed-elsewhere' }).click();
+    await page
+      .getByRole('row', { name: /Key changed-elsewhere/ })
+      .getByRole('button', { name: 'Delete changed-elsewhere' })
+      .click();
     const dialog = page.getByRole('dialog', { name: 'Delete the key “changed-elsewhere”?' });
     // Told apart by their User-Agents: the openai package's ("OpenAI/JS …") and Claude Code's ("claude-cli/…").
     await dialog.getByText('Claude Code and OpenAI SDK (JS) used this key in the last 7 days', { exact: false }).waitFor();

@@ -52,7 +52,9 @@ async function saveRouting(on: Page = page): Promise<void> {
 }
 
 async function addDeployment(groupName: string, upstreamModel: string): Promise<void> {
-  await group(groupName).getByRole('button', { name: `Add deployment to ${groupName}` }).click();
+  await group(groupName)
+    .getByRole('button', { name: `Add deployment to ${groupName}` })
+    .click();
   const form = page.getByRole('form', { name: `Add a deployment to ${groupName}` });
   await form.getByLabel('Provider model').fill(upstreamModel);
   await form.getByRole('button', { name: 'Add deployment' }).click();
@@ -156,7 +158,10 @@ describe('Models & routing in Chromium, on live traffic', () => {
   });
 
   it('the strategy decides: the cheapest deployment wins over weights', async () => {
-    for (const [deployment, price] of [['alpha on Mock', '10'], ['beta on Mock', '0.1']] as const) {
+    for (const [deployment, price] of [
+      ['alpha on Mock', '10'],
+      ['beta on Mock', '0.1'],
+    ] as const) {
       await page.getByRole('button', { name: `Edit ${deployment}` }).click();
       const edit = page.getByRole('form', { name: `Edit ${deployment}` });
       await edit.getByLabel('Input $ / 1M tokens').fill(price);
@@ -222,7 +227,10 @@ describe('Models & routing in Chromium, on live traffic', () => {
     await form.getByLabel('Cooldown (s)').fill('twenty');
     await form.getByText('Seconds, like 5.').waitFor();
     // Saved cooldowns of 20s, then 90s: each shows in the retry-after of a group that trips after it.
-    for (const [name, seconds] of [['flaky-a', 20], ['flaky-b', 90]] as const) {
+    for (const [name, seconds] of [
+      ['flaky-a', 20],
+      ['flaky-b', 90],
+    ] as const) {
       await form.getByLabel('Cooldown (s)').fill(String(seconds));
       await saveRouting();
       await attempt(name);

@@ -161,7 +161,10 @@ describe('the app people trust (issue 11)', () => {
     await api('models.add', { providerId: providers.find((p) => p.name === 'Mock')!.id, upstreamModel: 'slow-8000', modelName: 'slow' });
     await shot('02-providers');
     // The provider removal is asked in the app's dialog, naming the model that goes with it.
-    await page.getByRole('article', { name: 'Offline box' }).getByRole('button', { name: /Delete/ }).click();
+    await page
+      .getByRole('article', { name: 'Offline box' })
+      .getByRole('button', { name: /Delete/ })
+      .click();
     const dialog = page.getByRole('dialog', { name: 'Delete the provider “Offline box”?' });
     await dialog.getByRole('listitem').filter({ hasText: 'offline' }).waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -290,7 +293,10 @@ describe('the app people trust (issue 11)', () => {
 
   it('names the keys that name its models before deleting a provider', async () => {
     await go('Providers');
-    await page.getByRole('article', { name: 'Mock' }).getByRole('button', { name: /Delete/ }).click();
+    await page
+      .getByRole('article', { name: 'Mock' })
+      .getByRole('button', { name: /Delete/ })
+      .click();
     const dialog = page.getByRole('dialog', { name: 'Delete the provider “Mock”?' });
     await dialog.getByRole('listitem').filter({ hasText: 'model chat' }).waitFor();
     await dialog.getByRole('listitem').filter({ hasText: 'key trusted' }).waitFor();
@@ -359,7 +365,11 @@ describe('the app people trust (issue 11)', () => {
       for (const at of [0, 0.5, 1]) {
         await main.evaluate((element, share) => (element.scrollTop = share * (element.scrollHeight - element.clientHeight)), at);
         for (const box of boxes) {
-          const points = [[box.x + 3, box.y + 3], [box.x + box.width / 2, box.y + box.height / 2], [box.x + box.width - 3, box.y + box.height - 3]];
+          const points = [
+            [box.x + 3, box.y + 3],
+            [box.x + box.width / 2, box.y + box.height / 2],
+            [box.x + box.width - 3, box.y + box.height - 3],
+          ];
           for (const [x, y] of points) {
             const under = await page.evaluate<number>(`document.elementsFromPoint(${x}, ${y}).filter((element) => element.closest('main')).length`);
             expect(under, `view content under a toast at ${size.width}×${size.height}, scrolled ${at}`).toBe(0);
@@ -367,7 +377,10 @@ describe('the app people trust (issue 11)', () => {
         }
       }
       // The view's last control, scrolled to the bottom, takes a click with the toasts showing.
-      await page.getByRole('button', { name: /^Delete / }).last().click({ trial: true, timeout: 2_000 });
+      await page
+        .getByRole('button', { name: /^Delete / })
+        .last()
+        .click({ trial: true, timeout: 2_000 });
       await page.screenshot({ path: join(SHOTS, `trust-06b-toasts-${size.width}x${size.height}.png`) });
     }
     // Held while the pointer is on them; away from them, they leave on their own.
@@ -411,7 +424,9 @@ describe('the app people trust (issue 11)', () => {
     await shot('07-logs-failure');
     // The export holds the filtered rows.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
-    const csv = readFileSync(await download.path(), 'utf8').trim().split(/\r\n/);
+    const csv = readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split(/\r\n/);
     expect(csv[0]).toMatch(/^time,key,model,deployment,status,error_code/);
     expect(csv).toHaveLength(2);
     expect(csv[1]).toContain(',offline,');
@@ -506,7 +521,10 @@ describe('the app people trust (issue 11)', () => {
     for (const [tool, expected] of Object.entries(shells)) {
       const script = await code(tool, tool === 'Codex CLI' || tool === 'Gemini CLI' ? 1 : 0);
       expect(spawnSync('bash', ['-n'], { input: script }).status, `${tool}: bash -n`).toBe(0);
-      const exports = script.split('\n').filter((line) => line.startsWith('export ')).join('\n');
+      const exports = script
+        .split('\n')
+        .filter((line) => line.startsWith('export '))
+        .join('\n');
       const env = spawnSync('bash', ['-c', `${exports}\nenv`], { encoding: 'utf8', env: {} }).stdout;
       for (const [name, value] of Object.entries(expected)) expect(env, `${tool}: ${name}`).toContain(`${name}=${value}\n`);
     }
@@ -608,7 +626,10 @@ describe('the app people trust (issue 11)', () => {
             await dismissToasts(view);
             await opener.click();
             const dialog = view.getByRole('dialog');
-            await dialog.getByText(name === 'Keys' ? /used this key in the last 7 days/ : /names? it/).first().waitFor();
+            await dialog
+              .getByText(name === 'Keys' ? /used this key in the last 7 days/ : /names? it/)
+              .first()
+              .waitFor();
             expect(await axeViolations(view), `${name} with its dialog open, ${colorScheme}, ${size.width}×${size.height}`).toEqual([]);
             await shotOf(view, `${picture}-dialog`, false);
             await dialog.getByRole('button', { name: 'Cancel' }).click();

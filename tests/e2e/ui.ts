@@ -81,7 +81,11 @@ export async function signedInPage(browser: Browser, gw: { gateway: Gateway }, o
 export async function dismissToasts(page: Page): Promise<void> {
   const dismiss = page.getByRole('button', { name: 'Dismiss' });
   // Toasts also leave on their own, and the others move up meanwhile: a click that finds its toast gone is retried.
-  for (let tries = 0; tries < 20 && (await dismiss.count()) > 0; tries++) await dismiss.first().click({ timeout: 1_000 }).catch(() => undefined);
+  for (let tries = 0; tries < 20 && (await dismiss.count()) > 0; tries++)
+    await dismiss
+      .first()
+      .click({ timeout: 1_000 })
+      .catch(() => undefined);
   expect(await dismiss.count()).toBe(0);
 }
 
@@ -112,7 +116,6 @@ export async function go(page: Page, view: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: view }).click();
   await expect.poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).toBeTruthy();
 }
-
 
 /** What axe-core finds serious or critical on the page as it is now: "rule: target" lines. */
 export async function axeViolations(page: Page): Promise<string[]> {

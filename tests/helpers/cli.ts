@@ -56,9 +56,7 @@ export async function runCli(args: string[], env: Record<string, string> = {}) {
 
 /** Starts `serve` and resolves once it printed its listening line. */
 export async function startServe(args: string[], env: Record<string, string> = {}, viaNpx = false): Promise<RunningCli> {
-  const run = viaNpx
-    ? launch('npx', ['--no-install', 'loopgate', 'serve', ...args], env)
-    : launch(process.execPath, [CLI_PATH, 'serve', ...args], env);
+  const run = viaNpx ? launch('npx', ['--no-install', 'loopgate', 'serve', ...args], env) : launch(process.execPath, [CLI_PATH, 'serve', ...args], env);
   const url = await new Promise<string>((resolve, reject) => {
     const check = (): void => {
       const match = LISTENING_LINE.exec(run.stdout().split('\n')[0] ?? '');

@@ -95,7 +95,10 @@ export function openaiModel(name: string, upstreamModel: string, apiBase: string
 
 /** A model_list entry of any provider family: its litellm_params, and model_info if given, one line a field. */
 export function modelEntry(name: string, params: Record<string, string>, info: Record<string, string> = {}): string {
-  const lines = (fields: Record<string, string>): string => Object.entries(fields).map(([key, value]) => `\n      ${key}: ${value}`).join('');
+  const lines = (fields: Record<string, string>): string =>
+    Object.entries(fields)
+      .map(([key, value]) => `\n      ${key}: ${value}`)
+      .join('');
   const modelInfo = Object.keys(info).length > 0 ? `\n    model_info:${lines(info)}` : '';
   return `\n  - model_name: ${name}\n    litellm_params:${lines(params)}${modelInfo}`;
 }

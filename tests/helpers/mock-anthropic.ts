@@ -19,9 +19,7 @@ function words(text: string): number {
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content
-    .map((block: Json) => (block.type === 'text' ? String(block.text) : block.type === 'tool_result' ? `[result ${JSON.stringify(block.content)}]` : ''))
-    .join(' ');
+  return content.map((block: Json) => (block.type === 'text' ? String(block.text) : block.type === 'tool_result' ? `[result ${JSON.stringify(block.content)}]` : '')).join(' ');
 }
 
 function reply(body: Json): { blocks: Json[]; stopReason: string; inputTokens: number } {

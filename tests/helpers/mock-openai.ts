@@ -86,7 +86,13 @@ export async function startMockOpenAI(options: MockOptions = {}): Promise<MockUp
       if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
         return sendError(res, 401, 'Incorrect API key provided.', 'invalid_api_key');
       }
-      if (rawPath === '/api/tags') return sendJson(res, 200, { models: [{ name: 'llama3.2:latest', model: 'llama3.2:latest' }, { name: 'qwen2.5-coder:7b', model: 'qwen2.5-coder:7b' }] });
+      if (rawPath === '/api/tags')
+        return sendJson(res, 200, {
+          models: [
+            { name: 'llama3.2:latest', model: 'llama3.2:latest' },
+            { name: 'qwen2.5-coder:7b', model: 'qwen2.5-coder:7b' },
+          ],
+        });
       void answer(rawPath, body, res, control);
     });
   });
@@ -247,8 +253,7 @@ function completion(body: Json, res: ServerResponse, control: StreamControl): vo
 function embeddings(body: Json, res: ServerResponse): void {
   const inputs = Array.isArray(body.input) ? (body.input as unknown[]) : [body.input];
   // The openai SDK asks for base64 (little-endian float32) by default, as OpenAI supports.
-  const encode = (vector: number[]): number[] | string =>
-    body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+  const encode = (vector: number[]): number[] | string => (body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector);
   const data = inputs.map((input, index) => ({
     object: 'embedding',
     index,

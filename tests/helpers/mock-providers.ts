@@ -34,22 +34,28 @@ export async function startMockGemini(apiKey: string): Promise<MockServer> {
     if (!match) return json(res, 404, { error: { code: 404, message: `no route ${path}`, status: 'NOT_FOUND' } });
     if (match[1] === 'fail-unavailable') return json(res, 503, { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } });
     const contents = body.contents as Array<{ role: string; parts: Json[] }>;
-    const allText = contents.flatMap((c) => c.parts).map((p) => String(p.text ?? '')).join(' ');
+    const allText = contents
+      .flatMap((c) => c.parts)
+      .map((p) => String(p.text ?? ''))
+      .join(' ');
     if (match[2] === 'countTokens') return json(res, 200, { totalTokens: words(allText) + 1000 });
     const last = contents.at(-1)!;
     const lastText = last.parts.map((p) => String(p.text ?? '')).join(' ');
     const declarations = ((body.tools as Json[] | undefined)?.[0]?.functionDeclarations as Json[] | undefined) ?? [];
     const answer = last.parts.find((p) => p.functionResponse)?.functionResponse as Json | undefined;
-    const parts: Json[] = declarations.length && !answer && /weather|patch/i.test(lastText)
-      ? [{ functionCall: { name: declarations[0]!.name, args: ARGS } }]
-      : [{ text: answer ? `The tool said ${JSON.stringify(answer.response)}` : `Hello from Gemini mock: ${lastText}` }];
+    const parts: Json[] =
+      declarations.length && !answer && /weather|patch/i.test(lastText)
+        ? [{ functionCall: { name: declarations[0]!.name, args: ARGS } }]
+        : [{ text: answer ? `The tool said ${JSON.stringify(answer.response)}` : `Hello from Gemini mock: ${lastText}` }];
     const usageMetadata = { promptTokenCount: words(lastText), candidatesTokenCount: 5, totalTokenCount: words(lastText) + 5 };
     const response = { candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }], usageMetadata, modelVersion: match[1] };
     if (match[2] === 'generateContent') return json(res, 200, response);
     if (query.get('alt') !== 'sse') return json(res, 400, { error: { code: 400, message: 'expected alt=sse' } });
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const text = String(parts[0]!.text ?? '');
-    const pieces = text ? (text.match(/\S+\s*/g) ?? []).map((piece) => ({ candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, index: 0 }] })) : [{ candidates: [{ content: { role: 'model', parts }, index: 0 }] }];
+    const pieces = text
+      ? (text.match(/\S+\s*/g) ?? []).map((piece) => ({ candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, index: 0 }] }))
+      : [{ candidates: [{ content: { role: 'model', parts }, index: 0 }] }];
     const chunks = [...pieces, { candidates: [{ content: { role: 'model', parts: [{ text: '' }] }, finishReason: 'STOP', index: 0 }], usageMetadata }];
     res.end(chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\r\n\r\n`).join(''));
   });

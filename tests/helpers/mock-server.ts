@@ -41,4 +41,3 @@ export async function serve(handler: (path: string, query: URLSearchParams, head
       }),
   };
 }
-

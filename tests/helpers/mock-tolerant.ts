@@ -89,14 +89,19 @@ export async function startTolerantUpstream(options: { chunkDelayMs?: number } =
           count();
           return send(res, 200, message);
         }
-        return sse(res, delay, [
-          ['message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { input_tokens: MOCK_USAGE.prompt, output_tokens: 0 } } }],
-          ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
-          ...words.map((text): [string, Json] => ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }]),
-          ['content_block_stop', { type: 'content_block_stop', index: 0 }],
-          ['message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: MOCK_USAGE.completion } }],
-          ['message_stop', { type: 'message_stop' }],
-        ], count);
+        return sse(
+          res,
+          delay,
+          [
+            ['message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { input_tokens: MOCK_USAGE.prompt, output_tokens: 0 } } }],
+            ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
+            ...words.map((text): [string, Json] => ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }]),
+            ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+            ['message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: MOCK_USAGE.completion } }],
+            ['message_stop', { type: 'message_stop' }],
+          ],
+          count,
+        );
       }
       if (/:(generateContent|streamGenerateContent)$/.test(path)) {
         const usageMetadata = { promptTokenCount: MOCK_USAGE.prompt, candidatesTokenCount: MOCK_USAGE.completion, totalTokenCount: MOCK_USAGE.prompt + MOCK_USAGE.completion };
@@ -109,7 +114,12 @@ export async function startTolerantUpstream(options: { chunkDelayMs?: number } =
           count();
           return send(res, 200, answer(words.join(''), true));
         }
-        return sse(res, delay, words.map((text, i): [string | null, Json] => [null, answer(text, i === words.length - 1)]), count);
+        return sse(
+          res,
+          delay,
+          words.map((text, i): [string | null, Json] => [null, answer(text, i === words.length - 1)]),
+          count,
+        );
       }
       if (/\/converse(-stream)?$/.test(path)) {
         const usage = { inputTokens: MOCK_USAGE.prompt, outputTokens: MOCK_USAGE.completion, totalTokens: MOCK_USAGE.prompt + MOCK_USAGE.completion };
@@ -129,7 +139,14 @@ export async function startTolerantUpstream(options: { chunkDelayMs?: number } =
       }
       if (path.endsWith('/responses')) {
         const usage = { input_tokens: MOCK_USAGE.prompt, output_tokens: MOCK_USAGE.completion, total_tokens: MOCK_USAGE.prompt + MOCK_USAGE.completion };
-        const response = { id: 'resp_1', object: 'response', status: 'completed', model, output: [{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: words.join(''), annotations: [] }] }], usage };
+        const response = {
+          id: 'resp_1',
+          object: 'response',
+          status: 'completed',
+          model,
+          output: [{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: words.join(''), annotations: [] }] }],
+          usage,
+        };
         count();
         return send(res, 200, response);
       }
@@ -138,9 +155,13 @@ export async function startTolerantUpstream(options: { chunkDelayMs?: number } =
       const usage = { prompt_tokens: MOCK_USAGE.prompt, completion_tokens: MOCK_USAGE.completion, total_tokens: MOCK_USAGE.prompt + MOCK_USAGE.completion };
       if (!stream) {
         count();
-        return send(res, 200, legacy
-          ? { id: 'cmpl-1', object: 'text_completion', created: 1, model, choices: [{ index: 0, text: words.join(''), finish_reason: 'stop', logprobs: null }], usage }
-          : { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: words.join('') }, finish_reason: 'stop' }], usage });
+        return send(
+          res,
+          200,
+          legacy
+            ? { id: 'cmpl-1', object: 'text_completion', created: 1, model, choices: [{ index: 0, text: words.join(''), finish_reason: 'stop', logprobs: null }], usage }
+            : { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: words.join('') }, finish_reason: 'stop' }], usage },
+        );
       }
       const chunk = (delta: Json, finish: string | null): Json =>
         legacy

@@ -34,8 +34,20 @@ function closeWhenDone(store: Store): Store {
 /** Every method of each repository interface; `Record<keyof …>` makes tsc fail when one is added and not listed here. */
 const REPOSITORY_METHODS = {
   keys: names<KeyRepository>({
-    create: 1, findByHash: 1, findById: 1, list: 1, countByStatus: 1, labels: 1, naming: 1,
-    update: 1, setActive: 1, replaceSecret: 1, resetBudget: 1, delete: 1, loadAllForAuth: 1, onChange: 1,
+    create: 1,
+    findByHash: 1,
+    findById: 1,
+    list: 1,
+    countByStatus: 1,
+    labels: 1,
+    naming: 1,
+    update: 1,
+    setActive: 1,
+    replaceSecret: 1,
+    resetBudget: 1,
+    delete: 1,
+    loadAllForAuth: 1,
+    onChange: 1,
   }),
   providers: names<ProviderRepository>({ create: 1, list: 1, update: 1, delete: 1, revealKey: 1 }),
   deployments: names<DeploymentRepository>({ create: 1, get: 1, list: 1, update: 1, renameGroup: 1, deleteGroup: 1, delete: 1, onChange: 1 }),
@@ -76,9 +88,7 @@ function recording(kind: StoreKind['name'], store: Store): Store {
 
 /** Fails unless this test file called every method of `repository` on every store kind. */
 export function expectEveryMethodRan(repository: RepositoryName): void {
-  const missing = STORE_KINDS.flatMap((kind) =>
-    REPOSITORY_METHODS[repository].filter((method) => !called.get(kind.name)?.has(`${repository}.${method}`)).map((method) => `${repository}.${method} on ${kind.name}`),
-  );
+  const missing = STORE_KINDS.flatMap((kind) => REPOSITORY_METHODS[repository].filter((method) => !called.get(kind.name)?.has(`${repository}.${method}`)).map((method) => `${repository}.${method} on ${kind.name}`));
   expect(missing).toEqual([]);
 }
 

@@ -31,19 +31,18 @@ export interface ZodArbitraryOptions {
 const def = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** Any JSON-ish value: what a buggy client might put in any field. */
-export const junk: fc.Arbitrary<unknown> = fc.oneof(
-  fc.string({ maxLength: 10 }),
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.jsonValue({ maxDepth: 2 }),
-);
+export const junk: fc.Arbitrary<unknown> = fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
 
 function text(schema: Def, options: ZodArbitraryOptions): fc.Arbitrary<string> {
   const max = schema.checks?.find((check) => check._zod.def.check === 'max_length')?._zod.def.maximum ?? 200;
   return fc.oneof(
-    { weight: 4, arbitrary: fc.constant(null).map(() => options.pool()).chain((pool) => (pool.length ? fc.constantFrom(...pool) : fc.constant('x'))) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .constant(null)
+        .map(() => options.pool())
+        .chain((pool) => (pool.length ? fc.constantFrom(...pool) : fc.constant('x'))),
+    },
     { weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 24 }) },
     { weight: 1, arbitrary: fc.constantFrom('', ' ', '%', '_', '\\', "'", '\u0000', 'os.environ/NOPE', 'http://127.0.0.1:9/v1') },
     // Past the cap, and far past it (SQLite refuses a LIKE pattern over 50,000 bytes).

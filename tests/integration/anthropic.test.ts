@@ -24,12 +24,14 @@ function anthropicModel(name: string, upstreamModel: string): string {
 beforeAll(async () => {
   claude = await startMockAnthropic({ apiKey: 'sk-ant-upstream' });
   openaiUpstream = await startMockOpenAI();
-  gw = await startTestGateway(`model_list:${[
-    anthropicModel('claude-test', 'claude-sonnet-4-5'),
-    anthropicModel('claude-busy', 'fail-overloaded'),
-    openaiModel('gpt-test', 'mock-gpt', openaiUpstream.apiBase),
-    openaiModel('gpt-4o', 'mock-gpt', openaiUpstream.apiBase),
-  ].join('')}`);
+  gw = await startTestGateway(
+    `model_list:${[
+      anthropicModel('claude-test', 'claude-sonnet-4-5'),
+      anthropicModel('claude-busy', 'fail-overloaded'),
+      openaiModel('gpt-test', 'mock-gpt', openaiUpstream.apiBase),
+      openaiModel('gpt-4o', 'mock-gpt', openaiUpstream.apiBase),
+    ].join('')}`,
+  );
 });
 
 afterAll(async () => {
@@ -125,7 +127,9 @@ describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => 
   });
 
   it('streams text; finalMessage() has the text and usage', async () => {
-    const message = await sdk().messages.stream({ model: 'gpt-test', max_tokens: 100, messages: [{ role: 'user', content: 'stream it' }] }).finalMessage();
+    const message = await sdk()
+      .messages.stream({ model: 'gpt-test', max_tokens: 100, messages: [{ role: 'user', content: 'stream it' }] })
+      .finalMessage();
     expect(message.content).toHaveLength(1);
     expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello from mock: stream it' });
     expect(message.usage).toMatchObject({ input_tokens: 2, output_tokens: 5 });
@@ -149,7 +153,13 @@ describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => 
       messages: [
         { role: 'user', content: 'weather?' },
         { role: 'assistant', content: first.content },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '18C and sunny' }, { type: 'text', text: 'thanks' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_1', content: '18C and sunny' },
+            { type: 'text', text: 'thanks' },
+          ],
+        },
       ],
     });
     const followUp = openaiUpstream.requests.at(-1)!.body!;

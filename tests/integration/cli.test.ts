@@ -132,7 +132,10 @@ litellm_settings:
     const cli = await startServe(['--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'sk-from-env' });
     cli.signal('SIGINT');
     expect(await cli.exit).toBe(0);
-    const warnings = cli.stderr().split('\n').filter((line) => line.includes('"level":"warn"'));
+    const warnings = cli
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('"level":"warn"'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('router_settings.enable_pre_call_checks');
     expect(warnings[0]).toContain('litellm_settings.success_callback');
@@ -152,10 +155,7 @@ litellm_settings:
 describe('start-up failures', () => {
   it('stops on a typo in a value, naming its path', async () => {
     const dir = tempDir();
-    const config = writeConfig(
-      dir,
-      configFor().replace('api_key: os.environ/MOCK_UPSTREAM_KEY\n  - model_name: slow-test', 'rpm: ten\n  - model_name: slow-test'),
-    );
+    const config = writeConfig(dir, configFor().replace('api_key: os.environ/MOCK_UPSTREAM_KEY\n  - model_name: slow-test', 'rpm: ten\n  - model_name: slow-test'));
     const result = await runCli(['serve', '--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'x' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('model_list[0].litellm_params.rpm');
@@ -185,7 +185,10 @@ describe('start-up failures', () => {
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain('MOCK_UPSTREAM_KEY is not set');
     cli.signal('SIGTERM');
     expect(await cli.exit).toBe(0);
-    const warnings = cli.stderr().split('\n').filter((line) => line.includes('"level":"warn"'));
+    const warnings = cli
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('"level":"warn"'));
     expect(warnings.find((line) => line.includes('model_list[0] (gpt-test, deployment gpt-test#0)'))).toContain('MOCK_UPSTREAM_KEY');
   });
 

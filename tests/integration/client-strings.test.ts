@@ -115,13 +115,7 @@ describe('odd names and paths are the client’s error, never a 500', () => {
 
 describe('strings on keys have bounds', () => {
   it('/key/generate refuses an overlong alias, user id, tag or metadata with a 400 naming the field', async () => {
-    for (const body of [
-      { key_alias: 'k'.repeat(201) },
-      { user_id: 'u'.repeat(257) },
-      { tags: ['t'.repeat(257)] },
-      { models: ['m'.repeat(257)] },
-      { metadata: { note: 'n'.repeat(17 * 1024) } },
-    ]) {
+    for (const body of [{ key_alias: 'k'.repeat(201) }, { user_id: 'u'.repeat(257) }, { tags: ['t'.repeat(257)] }, { models: ['m'.repeat(257)] }, { metadata: { note: 'n'.repeat(17 * 1024) } }]) {
       const answer = await gw.manage('POST', '/key/generate', body);
       expect(answer.status, JSON.stringify(body).slice(0, 40)).toBe(400);
     }

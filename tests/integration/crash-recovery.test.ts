@@ -77,7 +77,10 @@ describe('kill -9 right after an acknowledged change', () => {
     let cli = await startServe(serveArgs(dir));
     const created = await keysCli(cli, dir, ['create', '--alias', 'before-tear']);
     await killHard(cli);
-    const journal = (await readdir(dir)).filter((name) => name.startsWith('journal-')).sort().at(-1)!;
+    const journal = (await readdir(dir))
+      .filter((name) => name.startsWith('journal-'))
+      .sort()
+      .at(-1)!;
     await appendFile(join(dir, journal), '0badc0de\t{"seq":99,"ops":[["INSERT INTO virt');
 
     cli = await startServe(serveArgs(dir));

@@ -15,10 +15,13 @@ let gateway: TestGateway;
 
 beforeAll(async () => {
   [upstream, postgres] = await Promise.all([startMockOpenAI(), startPostgres()]);
-  gateway = await startTestGateway(`model_list:${openaiModel('gpt-test', 'mock-gpt', upstream.apiBase)}
+  gateway = await startTestGateway(
+    `model_list:${openaiModel('gpt-test', 'mock-gpt', upstream.apiBase)}
 general_settings:
   database_url: ${postgres.url}
-`, { env: { LOOPGATE_DATA_KEY: randomBytes(32).toString('base64') } });
+`,
+    { env: { LOOPGATE_DATA_KEY: randomBytes(32).toString('base64') } },
+  );
 });
 
 afterAll(async () => {
@@ -50,10 +53,15 @@ describe('PostgreSQL stopped under a running gateway', () => {
     } finally {
       await postgres.resume();
     }
-    await expect.poll(async () => {
-      await gateway.app.accounting.flush();
-      return (await readiness()).state;
-    }, { timeout: 10_000 }).toBe('ready');
+    await expect
+      .poll(
+        async () => {
+          await gateway.app.accounting.flush();
+          return (await readiness()).state;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe('ready');
     const stored = await gateway.store.keys.findByHash(hashKey(key));
     expect(stored).toMatchObject({ totalRequests: 5 });
     expect(await gateway.store.requestLog.query({ keyId: stored!.id, limit: 10 })).toHaveLength(5);

@@ -27,17 +27,19 @@ beforeAll(async () => {
       model: gemini/${upstream}
       api_base: ${gemini.url}/v1beta
       api_key: gemini-upstream-key`;
-  gw = await startTestGateway(`model_list:${[
-    openaiModel('gpt-test', 'mock-gpt', openai.apiBase),
-    `
+  gw = await startTestGateway(
+    `model_list:${[
+      openaiModel('gpt-test', 'mock-gpt', openai.apiBase),
+      `
   - model_name: claude-test
     litellm_params:
       model: anthropic/claude-sonnet-4-5
       api_base: ${claude.url}
       api_key: sk-ant-upstream`,
-    geminiModel('gemini-test', 'gemini-2.5-flash'),
-    geminiModel('gemini-busy', 'fail-unavailable'),
-  ].join('')}`);
+      geminiModel('gemini-test', 'gemini-2.5-flash'),
+      geminiModel('gemini-busy', 'fail-unavailable'),
+    ].join('')}`,
+  );
   const created = await gw.manage('POST', '/key/generate', { key_alias: 'gemini-sdk' });
   key = created.body.key;
   token = created.body.token;
@@ -113,7 +115,15 @@ describe.each(upstreams)('@google/genai → $model', ({ model, reply, toolReply 
 describe('what each upstream received', () => {
   it('OpenAI-style: system message, JSON-Schema tools (types lower-cased), tool message with the call id', () => {
     const withSystem = openai.requests.find((r) => (r.body?.messages as Array<{ role: string }> | undefined)?.[0]?.role === 'system')!;
-    expect(withSystem.body).toMatchObject({ model: 'mock-gpt', temperature: 0.2, max_tokens: 200, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi there' }] });
+    expect(withSystem.body).toMatchObject({
+      model: 'mock-gpt',
+      temperature: 0.2,
+      max_tokens: 200,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'hi there' },
+      ],
+    });
     const answered = openai.requests.find((r) => (r.body?.messages as Array<{ role: string }> | undefined)?.some((m) => m.role === 'tool'))!;
     const messages = answered.body!.messages as Array<Record<string, unknown>>;
     expect(answered.body!.tools).toEqual([
@@ -255,9 +265,7 @@ describe('models, in the caller’s dialect', () => {
 
 describe('accounting', () => {
   it('Gemini calls count against the virtual key; countTokens is logged with its model', async () => {
-    await expect
-      .poll(async () => (await gw.manage('GET', `/key/info?key=${token}`)).body.info.usage.total_tokens)
-      .toBeGreaterThan(0);
+    await expect.poll(async () => (await gw.manage('GET', `/key/info?key=${token}`)).body.info.usage.total_tokens).toBeGreaterThan(0);
     const counted = gw.logger.records.filter((r) => r.msg === 'request' && String(r.path).endsWith(':countTokens'));
     expect(counted.length).toBeGreaterThan(0);
     expect(counted.every((r) => typeof r.model === 'string' && r.model)).toBe(true);

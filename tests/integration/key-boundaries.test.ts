@@ -117,7 +117,7 @@ describe('providers.update with a new base URL (issue 21, finding 8)', () => {
     const signIn = await fetch(`${gw.url}/ui/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: gw.url }, body: JSON.stringify({ masterKey: TEST_MASTER_KEY }) });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
     const overHttp = await fetch(`${gw.url}/ui/api/providers.update`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: gw.url }, body: JSON.stringify(moved) });
-    expect((await overHttp.json())).toMatchObject({ ok: false, error: { code: 'invalid_request', param: 'apiKey' } });
+    expect(await overHttp.json()).toMatchObject({ ok: false, error: { code: 'invalid_request', param: 'apiKey' } });
     // Nothing changed, and a test still goes to the old address.
     expect((await api['providers.list']({})).find((p) => p.id === created.id)?.apiBase).toBe(upstream.apiBase);
     expect((await api['providers.test']({ id: created.id })).ok).toBe(true);

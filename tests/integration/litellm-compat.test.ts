@@ -116,9 +116,19 @@ async function post(path: string, key: string, body: Record<string, unknown>): P
 const hi = [{ role: 'user' as const, content: 'hi' }];
 
 describe("LiteLLM's own request fields", () => {
-  it('are consumed, never sent upstream (metadata stays where it is the API\'s own field)', async () => {
+  it("are consumed, never sent upstream (metadata stays where it is the API's own field)", async () => {
     const key = await newKey({ models: ['gpt-test', 'responses-model'] });
-    const litellmOnly = { metadata: { trace: 'x' }, tags: ['team-a'], guardrails: ['pii'], caching: false, num_retries: 1, fallbacks: [], mock_testing_fallbacks: false, litellm_metadata: {}, api_base: 'http://evil.invalid' };
+    const litellmOnly = {
+      metadata: { trace: 'x' },
+      tags: ['team-a'],
+      guardrails: ['pii'],
+      caching: false,
+      num_retries: 1,
+      fallbacks: [],
+      mock_testing_fallbacks: false,
+      litellm_metadata: {},
+      api_base: 'http://evil.invalid',
+    };
     const response = await post('/v1/chat/completions', key, { model: 'gpt-test', messages: hi, temperature: 0.5, ...litellmOnly });
     expect(response.status).toBe(200);
     const sent = upstream.requests.at(-1)!.body!;
@@ -134,7 +144,10 @@ describe("LiteLLM's own request fields", () => {
   it('request-level fallbacks are tried after the model fails, within what the key may use', async () => {
     const key = await newKey({ models: ['broken', 'gpt-test'] });
     const before = upstream.requests.length;
-    const served = await gw.client(key).chat.completions.create({ model: 'broken', messages: hi, num_retries: 0, fallbacks: ['gpt-test'] } as never).withResponse();
+    const served = await gw
+      .client(key)
+      .chat.completions.create({ model: 'broken', messages: hi, num_retries: 0, fallbacks: ['gpt-test'] } as never)
+      .withResponse();
     expect(served.data.choices[0]?.message.content).toBe('Hello from mock: hi');
     expect(served.response.headers.get('x-loopgate-attempts')).toBe('2');
     expect(upstream.requests.slice(before).map((request) => request.body?.model)).toEqual(['fail-500', 'mock-gpt']);
@@ -151,7 +164,10 @@ describe("LiteLLM's own request fields", () => {
 
   it('num_retries sets the retries of this request', async () => {
     const key = await newKey({ models: ['broken'] });
-    for (const [retries, tries] of [[0, 1], [3, 4]] as const) {
+    for (const [retries, tries] of [
+      [0, 1],
+      [3, 4],
+    ] as const) {
       const before = upstream.requests.length;
       const response = await post('/v1/chat/completions', key, { model: 'broken', messages: hi, num_retries: retries });
       expect(response.status).toBe(500);
@@ -160,7 +176,7 @@ describe("LiteLLM's own request fields", () => {
     expect((await post('/v1/chat/completions', key, { model: 'broken', messages: hi, num_retries: -1 })).status).toBe(400);
   });
 
-  it('mock_response answers in the client\'s dialect, plain and streamed, without an upstream', async () => {
+  it("mock_response answers in the client's dialect, plain and streamed, without an upstream", async () => {
     const key = await newKey({ models: ['gpt-test'] });
     const client = gw.client(key);
     const before = upstream.requests.length;
@@ -222,7 +238,7 @@ describe('/spend/logs?request_id=<the answer id>', () => {
 });
 
 describe('/v1/images/generations and /v1/moderations', () => {
-  it('pass through to OpenAI-compatible upstreams in the spec\'s shapes, with and without /v1, and are accounted', async () => {
+  it("pass through to OpenAI-compatible upstreams in the spec's shapes, with and without /v1, and are accounted", async () => {
     const { key, token } = (await gw.manage('POST', '/key/generate', { models: ['image-model', 'dalle', 'mod-model'] })).body as { key: string; token: string };
     const client = gw.client(key);
     const image = await client.images.generate({ model: 'image-model', prompt: 'a small red cat', n: 2 });
@@ -247,7 +263,7 @@ describe('/v1/images/generations and /v1/moderations', () => {
     expect(byModel('mod-model')[0]).toMatchObject({ call_type: 'amoderation', response_id: 'modr-mock', spend: 0 });
   });
 
-  it('go to an Azure deployment\'s URL, and a key may use only its own models there', async () => {
+  it("go to an Azure deployment's URL, and a key may use only its own models there", async () => {
     const key = await newKey({ models: ['azure-image'] });
     expect((await post('/v1/images/generations', key, { model: 'azure-image', prompt: 'a boat' })).status).toBe(200);
     expect(upstream.requests.at(-1)?.path).toBe('/openai/deployments/my-image-deployment/images/generations');

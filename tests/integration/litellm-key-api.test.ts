@@ -209,9 +209,7 @@ describe('spend and health in LiteLLM shapes', () => {
   it('/health lists healthy_endpoints and unhealthy_endpoints with secrets masked', async () => {
     const health = await gw.manage('GET', '/health');
     expect(health.status).toBe(200);
-    expect(health.body.healthy_endpoints).toEqual(
-      expect.arrayContaining([expect.objectContaining({ model: 'openai/mock-gpt', model_name: 'gpt-test', api_base: upstream.apiBase, api_key: 'sk-****cret' })]),
-    );
+    expect(health.body.healthy_endpoints).toEqual(expect.arrayContaining([expect.objectContaining({ model: 'openai/mock-gpt', model_name: 'gpt-test', api_base: upstream.apiBase, api_key: 'sk-****cret' })]));
     expect(health.body.unhealthy_endpoints).toEqual([expect.objectContaining({ model_name: 'no-key', error: expect.stringContaining('UNSET_KEY is not set') })]);
     expect(JSON.stringify(health.body)).not.toContain('sk-upstream-secret');
     const refused = await chat(TEST_MASTER_KEY, 'no-key');

@@ -94,7 +94,10 @@ describe('npm start', () => {
     const dataDir = tempDir();
     const run = npmStart(['--port', '0', '--data-dir', dataDir], { ELECTRON_OVERRIDE_DIST_PATH: tempDir('loopgate-no-electron-'), PATH: `${opener.bin}:${process.env.PATH}` });
     const [, origin] = await run.until(/^Loopgate listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
-    const explained = run.stderr().split('\n').filter((line) => line.startsWith('Loopgate:'));
+    const explained = run
+      .stderr()
+      .split('\n')
+      .filter((line) => line.startsWith('Loopgate:'));
     expect(explained).toEqual([expect.stringMatching(/^Loopgate: there is no Electron at ELECTRON_OVERRIDE_DIST_PATH \(.+\), so the gateway runs headless and opens its admin UI in your browser \(Ctrl-C stops it\)\.$/)]);
     expect(run.stderr()).not.toMatch(/^\s+at /m);
     const page = await fetch(`${origin}/ui/`);

@@ -162,10 +162,7 @@ describe('chat completions', () => {
   it('aborts the upstream request when the client disconnects', async () => {
     const before = upstream.abandonedStreams;
     const controller = new AbortController();
-    const stream = await client.chat.completions.create(
-      { model: 'pauser', messages: [{ role: 'user', content: 'bye' }], stream: true },
-      { signal: controller.signal },
-    );
+    const stream = await client.chat.completions.create({ model: 'pauser', messages: [{ role: 'user', content: 'bye' }], stream: true }, { signal: controller.signal });
     const iterator = stream[Symbol.asyncIterator]();
     await iterator.next();
     controller.abort();

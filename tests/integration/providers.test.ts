@@ -82,7 +82,13 @@ const cases = [
 
 describe.each(cases)('openai chat → $model', ({ model, reply }) => {
   it('answers plain, with usage', async () => {
-    const completion = await gw.client().chat.completions.create({ model, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi there' }] });
+    const completion = await gw.client().chat.completions.create({
+      model,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'hi there' },
+      ],
+    });
     expect(completion.choices[0]?.message.content).toBe(reply);
     expect(completion.usage?.total_tokens).toBeGreaterThan(0);
   });

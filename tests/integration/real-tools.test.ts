@@ -41,10 +41,7 @@ beforeAll(async () => {
     litellm_params:
       model: gemini/gemini-2.5-flash
       api_base: ${gemini.url}/v1beta
-      api_key: gemini-upstream-key${[
-    openaiModel('via-chat', 'mock-gpt', openai.apiBase),
-    openaiModel('via-responses', 'mock-responses', openai.apiBase, '\n    model_info:\n      mode: responses'),
-  ].join('')}
+      api_key: gemini-upstream-key${[openaiModel('via-chat', 'mock-gpt', openai.apiBase), openaiModel('via-responses', 'mock-responses', openai.apiBase, '\n    model_info:\n      mode: responses')].join('')}
 `);
   const created = await gw.manage('POST', '/key/generate', { key_alias: 'tools' });
   key = created.body.key;
@@ -80,12 +77,17 @@ function freshHome(): string {
 
 async function claudeCode(model: string, prompt: string) {
   const home = freshHome();
-  const result = await run(CLAUDE, ['-p', prompt, '--model', model, '--output-format', 'json'], {
-    HOME: home,
-    ANTHROPIC_BASE_URL: gw.url,
-    ANTHROPIC_AUTH_TOKEN: key,
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-  }, home);
+  const result = await run(
+    CLAUDE,
+    ['-p', prompt, '--model', model, '--output-format', 'json'],
+    {
+      HOME: home,
+      ANTHROPIC_BASE_URL: gw.url,
+      ANTHROPIC_AUTH_TOKEN: key,
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    },
+    home,
+  );
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as { is_error: boolean; result: string; num_turns: number };
 }
@@ -124,12 +126,17 @@ async function geminiCli(model: string, prompt: string) {
       security: { auth: { selectedType: 'gemini-api-key' }, folderTrust: { enabled: false } },
     }),
   );
-  const result = await run(GEMINI, ['-p', prompt, '-m', model, '-o', 'json'], {
-    HOME: home,
-    GOOGLE_GEMINI_BASE_URL: gw.url,
-    GEMINI_API_KEY: key,
-    GEMINI_TELEMETRY_ENABLED: 'false',
-  }, home);
+  const result = await run(
+    GEMINI,
+    ['-p', prompt, '-m', model, '-o', 'json'],
+    {
+      HOME: home,
+      GOOGLE_GEMINI_BASE_URL: gw.url,
+      GEMINI_API_KEY: key,
+      GEMINI_TELEMETRY_ENABLED: 'false',
+    },
+    home,
+  );
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as { response: string; stats: { models: Record<string, { api: { totalRequests: number }; tokens: { total: number } }> } };
 }
@@ -170,7 +177,6 @@ describe('Codex CLI through Loopgate', () => {
     expect(result.stdout).toContain('Hello from responses mock');
     expect(openai.requests.at(-1)?.path).toBe('/v1/responses');
   });
-
 });
 
 describe('Gemini CLI through Loopgate', () => {

@@ -55,10 +55,43 @@ afterAll(async () => {
 // --- hostile text ---------------------------------------------------------------------------
 
 const SPECIAL = [
-  '', ' ', '\t', '\r\n', 'x\r\nSet-Cookie: a=b', '\u0000', 'a\u0000b', '\u001b[31mred', '\u007f', '\u0085', '\u2028\u2029', '\ufeff',
-  '\ud800', '\udfff', 'a\ud83d', '網頁搜索', '🦜🔥', 'é', 'ß', '%ZZ', '%E0%A4%A', '%00', '__proto__', 'constructor', 'toString',
-  'hasOwnProperty', 'prototype', '../../etc/passwd', '=HYPERLINK("http://x")', '"\\', '{"a":1}', '*', 'null', 'm-openai\n',
-  'a'.repeat(257), 'é'.repeat(3_000), '\r\n'.repeat(50),
+  '',
+  ' ',
+  '\t',
+  '\r\n',
+  'x\r\nSet-Cookie: a=b',
+  '\u0000',
+  'a\u0000b',
+  '\u001b[31mred',
+  '\u007f',
+  '\u0085',
+  '\u2028\u2029',
+  '\ufeff',
+  '\ud800',
+  '\udfff',
+  'a\ud83d',
+  '網頁搜索',
+  '🦜🔥',
+  'é',
+  'ß',
+  '%ZZ',
+  '%E0%A4%A',
+  '%00',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'prototype',
+  '../../etc/passwd',
+  '=HYPERLINK("http://x")',
+  '"\\',
+  '{"a":1}',
+  '*',
+  'null',
+  'm-openai\n',
+  'a'.repeat(257),
+  'é'.repeat(3_000),
+  '\r\n'.repeat(50),
 ];
 
 /** Any code point, control characters, the usual suspects. */
@@ -104,13 +137,11 @@ function rewrite(value: Json, replacements: ReadonlyArray<string | null>, at = {
  */
 function mutated(template: Json): fc.Arbitrary<Json> {
   const count = slotCount(template);
-  const focused = fc
-    .uniqueArray(fc.tuple(fc.nat(count - 1), hostile), { minLength: 1, maxLength: 3, selector: ([index]) => index })
-    .map((picks) => {
-      const replacements: Array<string | null> = new Array<string | null>(count).fill(null);
-      for (const [index, text] of picks) replacements[index] = text;
-      return replacements;
-    });
+  const focused = fc.uniqueArray(fc.tuple(fc.nat(count - 1), hostile), { minLength: 1, maxLength: 3, selector: ([index]) => index }).map((picks) => {
+    const replacements: Array<string | null> = new Array<string | null>(count).fill(null);
+    for (const [index, text] of picks) replacements[index] = text;
+    return replacements;
+  });
   const scattered = fc.array(fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: hostile }), { minLength: count, maxLength: count });
   return fc.oneof({ weight: 4, arbitrary: focused }, { weight: 1, arbitrary: scattered }).map((replacements) => rewrite(template, replacements));
 }
@@ -170,8 +201,20 @@ const ANTHROPIC_TEMPLATE: Json = {
   max_tokens: 20,
   system: [{ type: 'text', text: 'be brief', cache_control: { type: 'ephemeral' } }],
   messages: [
-    { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] },
-    { role: 'assistant', content: [{ type: 'thinking', thinking: 'hmm', signature: 'sig' }, { type: 'tool_use', id: 'tu_1', name: 'get_weather', input: { city: 'Paris' } }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'hi' },
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+      ],
+    },
+    {
+      role: 'assistant',
+      content: [
+        { type: 'thinking', thinking: 'hmm', signature: 'sig' },
+        { type: 'tool_use', id: 'tu_1', name: 'get_weather', input: { city: 'Paris' } },
+      ],
+    },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'tu_1', content: 'sunny' }] },
   ],
   tools: [
@@ -190,7 +233,13 @@ const DIALECT_TEMPLATES: Array<{ path: string; template: Json; streams: boolean 
     template: {
       messages: [
         { role: 'system', content: 'be brief', name: 'sys' },
-        { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: PNG, detail: 'low' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'hi' },
+            { type: 'image_url', image_url: { url: PNG, detail: 'low' } },
+          ],
+        },
         { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
         { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
       ],
@@ -214,7 +263,13 @@ const DIALECT_TEMPLATES: Array<{ path: string; template: Json; streams: boolean 
     template: {
       instructions: 'be brief',
       input: [
-        { role: 'user', content: [{ type: 'input_text', text: 'hi' }, { type: 'input_image', image_url: PNG }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'hi' },
+            { type: 'input_image', image_url: PNG },
+          ],
+        },
         { type: 'function_call', call_id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' },
         { type: 'function_call_output', call_id: 'c1', output: 'sunny' },
       ],
@@ -253,105 +308,173 @@ function wellFormed(text: string): string {
 }
 
 /** A path segment as a client may write it: encoded text, or raw percent junk. */
-const pathSegment = fc.oneof(
-  { weight: 3, arbitrary: hostile.map((text) => encodeURIComponent(wellFormed(text))) },
-  { weight: 1, arbitrary: fc.constantFrom('%ZZ', '%E0%A4%A', '%', '%00', '%2F', '%C0%AF', 'a%') },
-);
+const pathSegment = fc.oneof({ weight: 3, arbitrary: hostile.map((text) => encodeURIComponent(wellFormed(text))) }, { weight: 1, arbitrary: fc.constantFrom('%ZZ', '%E0%A4%A', '%', '%00', '%2F', '%C0%AF', 'a%') });
 
 describe('hostile text in every field of every inbound dialect', () => {
   for (const { path, template, streams } of DIALECT_TEMPLATES) {
-    it(path, async () => {
+    it(
+      path,
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(mutated(template), model, caller, fc.boolean(), headerText, async (body, name, who, stream, agent) => {
+            const sent = { ...(body as Record<string, Json>), model: name, ...(streams ? { stream } : {}) };
+            const text = JSON.stringify(sent);
+            expectSound(await exchange('POST', path, text, { ...authFor(who), 'user-agent': agent, 'anthropic-version': '2023-06-01' }), `${who} ${path} ${text.slice(0, 300)}`);
+          }),
+          PARAMS,
+        );
+      },
+      TIMEOUT_MS,
+    );
+  }
+
+  it(
+    'Gemini generateContent, streamGenerateContent and countTokens, the model in the path',
+    async () => {
+      const method = fc.constantFrom(':generateContent', ':streamGenerateContent?alt=sse', ':streamGenerateContent', ':countTokens');
+      const geminiModel = fc.oneof({ weight: 3, arbitrary: model.map((name) => encodeURIComponent(wellFormed(name))) }, { weight: 1, arbitrary: pathSegment });
       await fc.assert(
-        fc.asyncProperty(mutated(template), model, caller, fc.boolean(), headerText, async (body, name, who, stream, agent) => {
-          const sent = { ...(body as Record<string, Json>), model: name, ...(streams ? { stream } : {}) };
-          const text = JSON.stringify(sent);
-          expectSound(await exchange('POST', path, text, { ...authFor(who), 'user-agent': agent, 'anthropic-version': '2023-06-01' }), `${who} ${path} ${text.slice(0, 300)}`);
+        fc.asyncProperty(mutated(GEMINI_TEMPLATE), geminiModel, method, caller, async (body, name, call, who) => {
+          const path = `/v1beta/models/${name}${call}`;
+          const text = JSON.stringify(body);
+          expectSound(await exchange('POST', path, text, authFor(who)), `${who} ${path} ${text.slice(0, 300)}`);
         }),
         PARAMS,
       );
-    }, TIMEOUT_MS);
-  }
+    },
+    TIMEOUT_MS,
+  );
 
-  it('Gemini generateContent, streamGenerateContent and countTokens, the model in the path', async () => {
-    const method = fc.constantFrom(':generateContent', ':streamGenerateContent?alt=sse', ':streamGenerateContent', ':countTokens');
-    const geminiModel = fc.oneof({ weight: 3, arbitrary: model.map((name) => encodeURIComponent(wellFormed(name))) }, { weight: 1, arbitrary: pathSegment });
-    await fc.assert(
-      fc.asyncProperty(mutated(GEMINI_TEMPLATE), geminiModel, method, caller, async (body, name, call, who) => {
-        const path = `/v1beta/models/${name}${call}`;
-        const text = JSON.stringify(body);
-        expectSound(await exchange('POST', path, text, authFor(who)), `${who} ${path} ${text.slice(0, 300)}`);
-      }),
-      PARAMS,
-    );
-  }, TIMEOUT_MS);
-
-  it('models: the lists and one model by a hostile id, OpenAI and Gemini paths', async () => {
-    const route = fc.constantFrom('/v1/models/', '/models/', '/v1beta/models/', '/v1/models', '/v1beta/models');
-    await fc.assert(
-      fc.asyncProperty(route, pathSegment, caller, async (prefix, id, who) => {
-        const path = prefix.endsWith('/') ? `${prefix}${id}` : prefix;
-        expectSound(await exchange('GET', path, null, authFor(who)), `${who} GET ${path}`, 'GET');
-      }),
-      PARAMS,
-    );
-  }, TIMEOUT_MS);
+  it(
+    'models: the lists and one model by a hostile id, OpenAI and Gemini paths',
+    async () => {
+      const route = fc.constantFrom('/v1/models/', '/models/', '/v1beta/models/', '/v1/models', '/v1beta/models');
+      await fc.assert(
+        fc.asyncProperty(route, pathSegment, caller, async (prefix, id, who) => {
+          const path = prefix.endsWith('/') ? `${prefix}${id}` : prefix;
+          expectSound(await exchange('GET', path, null, authFor(who)), `${who} GET ${path}`, 'GET');
+        }),
+        PARAMS,
+      );
+    },
+    TIMEOUT_MS,
+  );
 });
 
 // --- the management API, public routes, paths and headers ---------------------------------
 
 const LITELLM_FIELDS = fc.dictionary(
   fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom('key', 'keys', 'key_alias', 'models', 'metadata', 'tags', 'aliases', 'user_id', 'team_id', 'model_max_budget', 'model_rpm_limit', 'model_name', 'litellm_params', 'model_info', 'id', 'guardrails', 'budget_duration', 'duration') },
+    {
+      weight: 4,
+      arbitrary: fc.constantFrom(
+        'key',
+        'keys',
+        'key_alias',
+        'models',
+        'metadata',
+        'tags',
+        'aliases',
+        'user_id',
+        'team_id',
+        'model_max_budget',
+        'model_rpm_limit',
+        'model_name',
+        'litellm_params',
+        'model_info',
+        'id',
+        'guardrails',
+        'budget_duration',
+        'duration',
+      ),
+    },
     { weight: 1, arbitrary: hostile },
   ),
-  fc.oneof(
-    hostile,
-    fc.array(hostile, { maxLength: 3 }),
-    fc.dictionary(hostile, hostile, { maxKeys: 3 }),
-    fc.record({ model: hostile, api_base: fc.constantFrom(`http://127.0.0.1:9/v1`, 'not a url'), api_key: hostile }),
-  ),
+  fc.oneof(hostile, fc.array(hostile, { maxLength: 3 }), fc.dictionary(hostile, hostile, { maxKeys: 3 }), fc.record({ model: hostile, api_base: fc.constantFrom(`http://127.0.0.1:9/v1`, 'not a url'), api_key: hostile })),
   { maxKeys: 5 },
 );
 
 describe('hostile text on the management, public and unknown routes', () => {
-  it('LiteLLM key and model management: bodies, and ids in the path', async () => {
-    const route = fc.constantFrom('/key/generate', '/key/update', '/key/delete', '/key/block', '/key/unblock', '/key/regenerate', '/v2/key/info', '/key/health', '/model/new', '/model/update', '/model/delete', 'regenerate-by-path');
-    await fc.assert(
-      fc.asyncProperty(route, LITELLM_FIELDS, pathSegment, caller, async (chosen, body, id, who) => {
-        const path = chosen === 'regenerate-by-path' ? `/key/${id}/regenerate` : chosen;
-        const text = JSON.stringify(body);
-        expectSound(await exchange('POST', path, text, authFor(who)), `${who} ${path} ${text.slice(0, 300)}`);
-      }),
-      PARAMS,
-    );
-  }, TIMEOUT_MS);
+  it(
+    'LiteLLM key and model management: bodies, and ids in the path',
+    async () => {
+      const route = fc.constantFrom(
+        '/key/generate',
+        '/key/update',
+        '/key/delete',
+        '/key/block',
+        '/key/unblock',
+        '/key/regenerate',
+        '/v2/key/info',
+        '/key/health',
+        '/model/new',
+        '/model/update',
+        '/model/delete',
+        'regenerate-by-path',
+      );
+      await fc.assert(
+        fc.asyncProperty(route, LITELLM_FIELDS, pathSegment, caller, async (chosen, body, id, who) => {
+          const path = chosen === 'regenerate-by-path' ? `/key/${id}/regenerate` : chosen;
+          const text = JSON.stringify(body);
+          expectSound(await exchange('POST', path, text, authFor(who)), `${who} ${path} ${text.slice(0, 300)}`);
+        }),
+        PARAMS,
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  it('query strings on every GET route, public ones included', async () => {
-    const route = fc.constantFrom('/', '/health/liveliness', '/health/liveness', '/health/readiness', '/metrics', '/health', '/key/list', '/key/info', '/spend/logs', '/global/spend', '/global/spend/keys', '/model/info', '/v1/model/info', '/model_group/info', '/v1/models', '/v1beta/models');
-    const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('key', 'model', 'page', 'size', 'user_id', 'api_key', 'alt', 'return_full_object', 'start_date'), hostile), hostile), { maxLength: 3 });
-    await fc.assert(
-      fc.asyncProperty(route, query, fc.constantFrom('', '&%ZZ=%E0%A4%A', '&key=%'), caller, async (path, pairs, junk, who) => {
-        const search = new URLSearchParams(pairs.map(([name, value]): [string, string] => [wellFormed(name), wellFormed(value)])).toString() + junk;
-        const target = `${path}?${search}`;
-        expectSound(await exchange('GET', target, null, authFor(who)), `${who} GET ${target}`, 'GET');
-      }),
-      PARAMS,
-    );
-  }, TIMEOUT_MS);
+  it(
+    'query strings on every GET route, public ones included',
+    async () => {
+      const route = fc.constantFrom(
+        '/',
+        '/health/liveliness',
+        '/health/liveness',
+        '/health/readiness',
+        '/metrics',
+        '/health',
+        '/key/list',
+        '/key/info',
+        '/spend/logs',
+        '/global/spend',
+        '/global/spend/keys',
+        '/model/info',
+        '/v1/model/info',
+        '/model_group/info',
+        '/v1/models',
+        '/v1beta/models',
+      );
+      const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('key', 'model', 'page', 'size', 'user_id', 'api_key', 'alt', 'return_full_object', 'start_date'), hostile), hostile), { maxLength: 3 });
+      await fc.assert(
+        fc.asyncProperty(route, query, fc.constantFrom('', '&%ZZ=%E0%A4%A', '&key=%'), caller, async (path, pairs, junk, who) => {
+          const search = new URLSearchParams(pairs.map(([name, value]): [string, string] => [wellFormed(name), wellFormed(value)])).toString() + junk;
+          const target = `${path}?${search}`;
+          expectSound(await exchange('GET', target, null, authFor(who)), `${who} GET ${target}`, 'GET');
+        }),
+        PARAMS,
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  it('any method on any path, with hostile headers', async () => {
-    const prefix = fc.constantFrom('/', '/v1/', '/v1beta/', '/key/', '/model/', '/ui/', '/health/', '/v1/chat/', '/v1/messages/');
-    const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS');
-    const headers = fc.record({ 'user-agent': headerText, 'cache-control': headerText, 'openai-beta': headerText, 'anthropic-beta': headerText }, { requiredKeys: [] });
-    await fc.assert(
-      fc.asyncProperty(method, prefix, pathSegment, headers, caller, async (verb, start, segment, extra, who) => {
-        const path = `${start}${segment}`;
-        const body = verb === 'GET' || verb === 'HEAD' ? null : '{}';
-        expectSound(await exchange(verb, path, body, { ...authFor(who), ...extra }), `${who} ${verb} ${path}`, verb);
-      }),
-      PARAMS,
-    );
-  }, TIMEOUT_MS);
+  it(
+    'any method on any path, with hostile headers',
+    async () => {
+      const prefix = fc.constantFrom('/', '/v1/', '/v1beta/', '/key/', '/model/', '/ui/', '/health/', '/v1/chat/', '/v1/messages/');
+      const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS');
+      const headers = fc.record({ 'user-agent': headerText, 'cache-control': headerText, 'openai-beta': headerText, 'anthropic-beta': headerText }, { requiredKeys: [] });
+      await fc.assert(
+        fc.asyncProperty(method, prefix, pathSegment, headers, caller, async (verb, start, segment, extra, who) => {
+          const path = `${start}${segment}`;
+          const body = verb === 'GET' || verb === 'HEAD' ? null : '{}';
+          expectSound(await exchange(verb, path, body, { ...authFor(who), ...extra }), `${who} ${verb} ${path}`, verb);
+        }),
+        PARAMS,
+      );
+    },
+    TIMEOUT_MS,
+  );
 });
 
 describe('after the hostile text', () => {

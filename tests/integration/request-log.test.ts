@@ -58,20 +58,38 @@ async function details(id: string) {
 }
 
 describe('logs.get: why a request failed', () => {
-  it('keeps a failed request\'s attempts: the first try, its retry, the fallback, each with its reason, and the final error', async () => {
-    await gateway(
-      [model('broken', open, 'fail-500'), model('backup', open, 'fail-400')],
-      'router_settings:\n  num_retries: 1\n  retry_after: 0\n  fallbacks: [{"broken": ["backup"]}]\n',
-    );
+  it("keeps a failed request's attempts: the first try, its retry, the fallback, each with its reason, and the final error", async () => {
+    await gateway([model('broken', open, 'fail-500'), model('backup', open, 'fail-400')], 'router_settings:\n  num_retries: 1\n  retry_after: 0\n  fallbacks: [{"broken": ["backup"]}]\n');
     const response = await chat('broken');
     expect(response.status).toBe(400);
     const id = response.headers.get('x-request-id')!;
     const entry = await details(id);
     expect(entry).toMatchObject({ id, model: 'broken', status: 400, attemptCount: 3, errorCode: 'upstream', keyLabel: 'master key' });
     expect(entry.attempts).toEqual([
-      expect.objectContaining({ number: 1, deployment: 'broken#0', deploymentLabel: 'openai/fail-500', group: 'broken', via: 'first', fallbackKind: null, outcome: 'failed', status: 500, failureKind: 'retryable', reason: '500: The server had an error while processing your request.' }),
+      expect.objectContaining({
+        number: 1,
+        deployment: 'broken#0',
+        deploymentLabel: 'openai/fail-500',
+        group: 'broken',
+        via: 'first',
+        fallbackKind: null,
+        outcome: 'failed',
+        status: 500,
+        failureKind: 'retryable',
+        reason: '500: The server had an error while processing your request.',
+      }),
       expect.objectContaining({ number: 2, deployment: 'broken#0', group: 'broken', via: 'retry', outcome: 'failed', status: 500 }),
-      expect.objectContaining({ number: 3, deployment: 'backup#1', group: 'backup', via: 'fallback', fallbackKind: 'general', outcome: 'failed', status: 400, failureKind: 'client', reason: "400: Invalid value for 'temperature'." }),
+      expect.objectContaining({
+        number: 3,
+        deployment: 'backup#1',
+        group: 'backup',
+        via: 'fallback',
+        fallbackKind: 'general',
+        outcome: 'failed',
+        status: 400,
+        failureKind: 'client',
+        reason: "400: Invalid value for 'temperature'.",
+      }),
     ]);
     expect(entry.error).toEqual({ code: 'upstream', message: "400: Invalid value for 'temperature'." });
     // The list row says the same in short, and the /ui API carries the details too.
@@ -81,7 +99,7 @@ describe('logs.get: why a request failed', () => {
     expect((await callUi(gw!.url, cookie, 'logs.get', { id })).body).toMatchObject({ ok: true, value: { attempts: [{}, {}, {}] } });
   });
 
-  it('keeps a retried success\'s attempts, and none for a first-try success', async () => {
+  it("keeps a retried success's attempts, and none for a first-try success", async () => {
     await gateway([model('m', open, 'fail-500', '\n      order: 1'), model('m', open, 'steady', '\n      order: 2')], 'router_settings:\n  num_retries: 1\n  retry_after: 0\n');
     const retried = await chat('m');
     expect(retried.status).toBe(200);
@@ -93,7 +111,7 @@ describe('logs.get: why a request failed', () => {
     ]);
   });
 
-  it('says why without the secrets: the upstream\'s refusal of the key, never the key', async () => {
+  it("says why without the secrets: the upstream's refusal of the key, never the key", async () => {
     await gateway([model('guarded', guarded, 'steady')], 'router_settings:\n  num_retries: 0\n');
     const response = await chat('guarded');
     expect(response.status).toBe(401);
@@ -102,7 +120,7 @@ describe('logs.get: why a request failed', () => {
     expect(JSON.stringify(entry)).not.toContain('sk-wrong-key');
   });
 
-  it('names Loopgate\'s own refusal when no deployment was tried; a first-try success keeps no attempts', async () => {
+  it("names Loopgate's own refusal when no deployment was tried; a first-try success keeps no attempts", async () => {
     await gateway([model('m', open, 'steady')]);
     const served = await chat('m');
     expect(await details(served.headers.get('x-request-id')!)).toMatchObject({ status: 200, attemptCount: 1, attempts: [], error: null });

@@ -22,10 +22,10 @@ const weather = {
 
 beforeAll(async () => {
   upstream = await startMockOpenAI();
-  gw = await startTestGateway(`model_list:${[
-    openaiModel('chat-only', 'mock-gpt', upstream.apiBase),
-    openaiModel('native-responses', 'mock-responses', upstream.apiBase, '\n    model_info:\n      mode: responses'),
-  ].join('')}`, { clock: () => Date.now() + offsetMs });
+  gw = await startTestGateway(
+    `model_list:${[openaiModel('chat-only', 'mock-gpt', upstream.apiBase), openaiModel('native-responses', 'mock-responses', upstream.apiBase, '\n    model_info:\n      mode: responses')].join('')}`,
+    { clock: () => Date.now() + offsetMs },
+  );
   client = gw.client();
 });
 
@@ -116,11 +116,7 @@ describe('responses → chat-only upstream (translated)', () => {
       body: JSON.stringify({
         model: 'chat-only',
         input: 'patch it',
-        tools: [
-          { type: 'web_search' },
-          { type: 'custom', name: 'apply_patch', description: 'Apply a patch' },
-          { type: 'namespace', name: 'files', tools: [{ ...weather, name: 'read_file' }] },
-        ],
+        tools: [{ type: 'web_search' }, { type: 'custom', name: 'apply_patch', description: 'Apply a patch' }, { type: 'namespace', name: 'files', tools: [{ ...weather, name: 'read_file' }] }],
       }),
     });
     expect(response.status).toBe(200);

@@ -84,10 +84,7 @@ describe('load balancing', () => {
 
 describe('retries and cooldowns', () => {
   it('retries a failing deployment elsewhere, cools it, skips it, and uses it again after the cooldown', async () => {
-    await gateway(
-      [entry('m', bench.a, 'primary', '\n      order: 1'), entry('m', bench.b, 'backup', '\n      order: 2')],
-      'router_settings:\n  num_retries: 1\n  allowed_fails: 1\n  cooldown_time: 30\n',
-    );
+    await gateway([entry('m', bench.a, 'primary', '\n      order: 1'), entry('m', bench.b, 'backup', '\n      order: 2')], 'router_settings:\n  num_retries: 1\n  allowed_fails: 1\n  cooldown_time: 30\n');
     bench.a.setFailing(503);
     const first = await chat('m');
     expect(first.status).toBe(200);
@@ -201,16 +198,10 @@ describe('fallbacks', () => {
   });
 
   it('uses default_fallbacks for groups without their own, and stops at max_fallbacks', async () => {
-    await gateway(
-      [entry('broken', bench.a, 'fail-500'), entry('rescue', bench.b, 'rescue')],
-      'router_settings:\n  num_retries: 0\n  default_fallbacks: ["rescue"]\n',
-    );
+    await gateway([entry('broken', bench.a, 'fail-500'), entry('rescue', bench.b, 'rescue')], 'router_settings:\n  num_retries: 0\n  default_fallbacks: ["rescue"]\n');
     expect((await chat('broken')).headers.get('x-loopgate-deployment')).toBe('rescue#1');
     await bench.gw.close();
-    await gateway(
-      [entry('broken', bench.a, 'fail-500'), entry('rescue', bench.b, 'rescue')],
-      'router_settings:\n  num_retries: 0\n  max_fallbacks: 0\n  default_fallbacks: ["rescue"]\n',
-    );
+    await gateway([entry('broken', bench.a, 'fail-500'), entry('rescue', bench.b, 'rescue')], 'router_settings:\n  num_retries: 0\n  max_fallbacks: 0\n  default_fallbacks: ["rescue"]\n');
     expect((await chat('broken')).status).toBe(500);
   });
 });
@@ -227,7 +218,10 @@ describe('streams', () => {
 
   it('treats a stream with no first byte within stream_timeout as a failed attempt', async () => {
     await gateway([entry('m', bench.a, 'stall-3000', '\n      order: 1\n      stream_timeout: 0.2'), entry('m', bench.b, 'steady', '\n      order: 2')], 'router_settings:\n  num_retries: 1\n');
-    const { data: stream, response } = await bench.gw.client().chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'patience' }], stream: true }).withResponse();
+    const { data: stream, response } = await bench.gw
+      .client()
+      .chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'patience' }], stream: true })
+      .withResponse();
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('Hello from mock: patience');
@@ -284,10 +278,7 @@ describe('response cache', () => {
 describe('headers and health', () => {
   it('background health checks bring a cooled deployment back early', async () => {
     // allowed_fails: 0 (not LiteLLM's default) lets even a group's only deployment cool.
-    await gateway(
-      [entry('m', bench.a, 'checked')],
-      'router_settings:\n  num_retries: 0\n  allowed_fails: 0\n  cooldown_time: 300\ngeneral_settings:\n  background_health_checks: true\n  health_check_interval: 0.2\n',
-    );
+    await gateway([entry('m', bench.a, 'checked')], 'router_settings:\n  num_retries: 0\n  allowed_fails: 0\n  cooldown_time: 300\ngeneral_settings:\n  background_health_checks: true\n  health_check_interval: 0.2\n');
     bench.a.setFailing(500);
     expect((await chat('m')).status).toBe(500);
     expect((await chat('m')).status).toBe(429); // cooling for 300s

@@ -128,10 +128,7 @@ describe('drop_params', () => {
   });
 
   it("lets a deployment's own drop_params win over the global one, either way", async () => {
-    const client = await gateway(
-      [claudeModel('keeps', '\n      drop_params: false'), claudeModel('drops', '\n      drop_params: true')],
-      'litellm_settings:\n  drop_params: true\n',
-    );
+    const client = await gateway([claudeModel('keeps', '\n      drop_params: false'), claudeModel('drops', '\n      drop_params: true')], 'litellm_settings:\n  drop_params: true\n');
     await expect(ask(client, 'keeps', unsupported)).rejects.toMatchObject({ status: 400, param: 'n' });
     expect((await ask(client, 'drops', unsupported)).response.headers.get('x-loopgate-dropped-params')).toBe('n, logit_bias, seed');
     await gw!.close();
@@ -166,10 +163,7 @@ describe('fallbacks naming a deployment by model_info.id', () => {
 
 describe('hidden aliases', () => {
   it('routes an alias LiteLLM marks hidden but leaves it out of /v1/models', async () => {
-    const client = await gateway(
-      [entry('gpt-4o', 'openai/mock-4o', a.apiBase)],
-      'router_settings:\n  model_group_alias:\n    gpt-4: { model: gpt-4o, hidden: true }\n    gpt-4-latest: gpt-4o\n',
-    );
+    const client = await gateway([entry('gpt-4o', 'openai/mock-4o', a.apiBase)], 'router_settings:\n  model_group_alias:\n    gpt-4: { model: gpt-4o, hidden: true }\n    gpt-4-latest: gpt-4o\n');
     await ask(client, 'gpt-4');
     expect(lastModel(a)).toBe('mock-4o');
     expect(await listed()).toEqual(['gpt-4o', 'gpt-4-latest']);

@@ -70,10 +70,7 @@ const anyValue = fc.oneof({ weight: 3, arbitrary: scalar }, { weight: 1, arbitra
 const text = fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 40 }) }, { weight: 1, arbitrary: anyValue });
 const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof({ weight: 4, arbitrary: arb }, { weight: 1, arbitrary: anyValue });
 const model = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...FAMILY_MODELS, FAILING_MODEL) }, { weight: 1, arbitrary: anyValue });
-const jsonSchema = fc.oneof(
-  fc.constant({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }),
-  fc.jsonValue({ maxDepth: 3 }),
-);
+const jsonSchema = fc.oneof(fc.constant({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }), fc.jsonValue({ maxDepth: 3 }));
 
 const chatPart = fc.oneof(
   fc.record({ type: fc.constant('text'), text }),
@@ -152,7 +149,11 @@ const anthropicBody = fc.record(
 );
 
 const responsesItem = fc.oneof(
-  fc.record({ role: fc.oneof(fc.constantFrom('user', 'assistant', 'system', 'developer'), anyValue), content: fc.oneof(text, fc.array(fc.oneof(fc.record({ type: fc.constantFrom('input_text', 'output_text'), text }), fc.record({ type: fc.constant('input_image'), image_url: text }), anyValue), { maxLength: 3 })), type: maybe(fc.constant('message')) }),
+  fc.record({
+    role: fc.oneof(fc.constantFrom('user', 'assistant', 'system', 'developer'), anyValue),
+    content: fc.oneof(text, fc.array(fc.oneof(fc.record({ type: fc.constantFrom('input_text', 'output_text'), text }), fc.record({ type: fc.constant('input_image'), image_url: text }), anyValue), { maxLength: 3 })),
+    type: maybe(fc.constant('message')),
+  }),
   fc.record({ type: fc.constant('function_call'), call_id: text, name: text, arguments: text }),
   fc.record({ type: fc.constant('function_call_output'), call_id: text, output: text }),
   fc.record({ type: fc.constant('reasoning'), summary: anyValue, encrypted_content: text }),
@@ -163,7 +164,9 @@ const responsesBody = fc.record(
     model,
     input: fc.oneof(text, fc.array(responsesItem, { maxLength: 4 })),
     instructions: text,
-    tools: maybe(fc.array(fc.oneof(fc.record({ type: fc.constant('function'), name: text, parameters: jsonSchema, strict: anyValue }), fc.record({ type: fc.constantFrom('web_search', 'file_search') }), anyValue), { maxLength: 2 })),
+    tools: maybe(
+      fc.array(fc.oneof(fc.record({ type: fc.constant('function'), name: text, parameters: jsonSchema, strict: anyValue }), fc.record({ type: fc.constantFrom('web_search', 'file_search') }), anyValue), { maxLength: 2 }),
+    ),
     tool_choice: anyValue,
     stream: maybe(fc.boolean()),
     previous_response_id: text,
@@ -234,9 +237,35 @@ describe('fuzzing every inbound dialect against every provider family', () => {
 
 const keyFields = fc.dictionary(
   fc.constantFrom(
-    'key', 'keys', 'key_alias', 'models', 'max_budget', 'budget_duration', 'duration', 'rpm_limit', 'tpm_limit', 'max_parallel_requests',
-    'metadata', 'tags', 'soft_budget', 'model_max_budget', 'model_rpm_limit', 'model_tpm_limit', 'aliases', 'user_id', 'team_id', 'blocked',
-    'expires', 'key_name', 'model_name', 'litellm_params', 'model_info', 'id', 'new_key', 'guardrails', 'permissions',
+    'key',
+    'keys',
+    'key_alias',
+    'models',
+    'max_budget',
+    'budget_duration',
+    'duration',
+    'rpm_limit',
+    'tpm_limit',
+    'max_parallel_requests',
+    'metadata',
+    'tags',
+    'soft_budget',
+    'model_max_budget',
+    'model_rpm_limit',
+    'model_tpm_limit',
+    'aliases',
+    'user_id',
+    'team_id',
+    'blocked',
+    'expires',
+    'key_name',
+    'model_name',
+    'litellm_params',
+    'model_info',
+    'id',
+    'new_key',
+    'guardrails',
+    'permissions',
   ),
   fc.oneof(anyValue, fc.constantFrom('30d', '1h', '99999999999999d', '-1s', 'm-openai', '*')),
   { maxKeys: 6 },
@@ -244,8 +273,18 @@ const keyFields = fc.dictionary(
 
 describe('fuzzing the management API', () => {
   const routes = [
-    'POST /key/generate', 'POST /key/update', 'POST /key/delete', 'POST /key/block', 'POST /key/unblock', 'POST /key/regenerate',
-    'POST /key/some-key/regenerate', 'POST /v2/key/info', 'POST /key/health', 'POST /model/new', 'POST /model/update', 'POST /model/delete',
+    'POST /key/generate',
+    'POST /key/update',
+    'POST /key/delete',
+    'POST /key/block',
+    'POST /key/unblock',
+    'POST /key/regenerate',
+    'POST /key/some-key/regenerate',
+    'POST /v2/key/info',
+    'POST /key/health',
+    'POST /model/new',
+    'POST /model/update',
+    'POST /model/delete',
   ];
   const getRoutes = ['/key/list', '/key/info', '/spend/logs', '/global/spend', '/global/spend/keys', '/model/info', '/model_group/info', '/health', '/v1/models'];
 
@@ -260,7 +299,11 @@ describe('fuzzing the management API', () => {
   }, 120_000);
 
   it('query strings on every GET route', async () => {
-    const params = fc.dictionary(fc.constantFrom('key', 'page', 'size', 'return_full_object', 'start_date', 'end_date', 'key_alias', 'user_id', 'model', 'limit', 'api_key', 'team_id'), fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String), fc.constantFrom('true', '-1', '0', '1e309', '2024-13-45')), { maxKeys: 4 });
+    const params = fc.dictionary(
+      fc.constantFrom('key', 'page', 'size', 'return_full_object', 'start_date', 'end_date', 'key_alias', 'user_id', 'model', 'limit', 'api_key', 'team_id'),
+      fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String), fc.constantFrom('true', '-1', '0', '1e309', '2024-13-45')),
+      { maxKeys: 4 },
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...getRoutes), params, async (path, query) => {
         const search = new URLSearchParams(query).toString();
@@ -274,16 +317,74 @@ describe('fuzzing the management API', () => {
 describe('fuzzing the app API (/ui/api)', () => {
   // providers.test and providers.discover reach out to the network by design; everything else is here.
   const methods = [
-    'status.get', 'providers.list', 'providers.create', 'providers.update', 'providers.delete', 'models.list', 'models.add', 'models.remove',
-    'models.groups', 'models.update', 'models.renameGroup', 'models.removeGroup', 'models.references', 'models.copyFromConfig', 'routing.get',
-    'routing.update', 'routing.copyFromConfig', 'config.export', 'config.import', 'keys.list', 'keys.create', 'keys.update', 'keys.setActive',
-    'keys.delete', 'keys.recentClients', 'usage.series', 'logs.list', 'logs.facets', 'logs.get',
+    'status.get',
+    'providers.list',
+    'providers.create',
+    'providers.update',
+    'providers.delete',
+    'models.list',
+    'models.add',
+    'models.remove',
+    'models.groups',
+    'models.update',
+    'models.renameGroup',
+    'models.removeGroup',
+    'models.references',
+    'models.copyFromConfig',
+    'routing.get',
+    'routing.update',
+    'routing.copyFromConfig',
+    'config.export',
+    'config.import',
+    'keys.list',
+    'keys.create',
+    'keys.update',
+    'keys.setActive',
+    'keys.delete',
+    'keys.recentClients',
+    'usage.series',
+    'logs.list',
+    'logs.facets',
+    'logs.get',
   ] as const satisfies readonly ApiMethod[];
   const appFields = fc.dictionary(
     fc.constantFrom(
-      'id', 'version', 'name', 'family', 'apiBase', 'apiKey', 'modelName', 'providerId', 'upstreamModel', 'settings', 'from', 'to', 'yaml',
-      'status', 'search', 'page', 'size', 'days', 'models', 'maxBudget', 'rpmLimit', 'expiresAt', 'alias', 'keyAlias', 'active', 'metadata',
-      'strategy', 'fallbacks', 'numRetries', 'aliases', 'budgetDuration', 'tags', 'modelMaxBudget', 'credentials', 'limit', 'cursor',
+      'id',
+      'version',
+      'name',
+      'family',
+      'apiBase',
+      'apiKey',
+      'modelName',
+      'providerId',
+      'upstreamModel',
+      'settings',
+      'from',
+      'to',
+      'yaml',
+      'status',
+      'search',
+      'page',
+      'size',
+      'days',
+      'models',
+      'maxBudget',
+      'rpmLimit',
+      'expiresAt',
+      'alias',
+      'keyAlias',
+      'active',
+      'metadata',
+      'strategy',
+      'fallbacks',
+      'numRetries',
+      'aliases',
+      'budgetDuration',
+      'tags',
+      'modelMaxBudget',
+      'credentials',
+      'limit',
+      'cursor',
     ),
     fc.oneof(anyValue, fc.constantFrom('m-openai', 'openai', 'anthropic', 'http://127.0.0.1:9/v1', 'model_list: []\n', 'model_list: 5\n', '30d', -1, Number.POSITIVE_INFINITY)),
     { maxKeys: 6 },

@@ -17,10 +17,7 @@ interface RawAnswer {
 }
 
 /** A plain HTTP request whose Host, Origin and source address the test chooses. */
-function raw(
-  url: string,
-  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; localAddress?: string } = {},
-): Promise<RawAnswer> {
+function raw(url: string, options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; localAddress?: string } = {}): Promise<RawAnswer> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -149,8 +146,7 @@ describe('same-origin on the admin UI', () => {
   it('refuses cross-origin API calls and sign-out on a valid session', async () => {
     const gw = await gateway();
     const cookie = ((await signIn(gw, { origin: gw.url })).headers['set-cookie']?.[0] ?? '').split(';')[0]!;
-    const call = (headers: Record<string, string>): Promise<RawAnswer> =>
-      raw(gw.url, { method: 'POST', path: '/ui/api/status.get', headers: { ...json, cookie, ...headers }, body: '{}' });
+    const call = (headers: Record<string, string>): Promise<RawAnswer> => raw(gw.url, { method: 'POST', path: '/ui/api/status.get', headers: { ...json, cookie, ...headers }, body: '{}' });
     expect((await call({ origin: gw.url })).status).toBe(200);
     expect((await call({ origin: 'http://evil.example' })).status).toBe(403);
     expect((await call({})).status).toBe(403);
@@ -304,10 +300,7 @@ describe('request bodies', () => {
     };
     const first = open();
     const second = open();
-    const answers = await Promise.race([
-      Promise.any([first.closed, second.closed]),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no refusal')), 3_000)),
-    ]);
+    const answers = await Promise.race([Promise.any([first.closed, second.closed]), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no refusal')), 3_000))]);
     expect(answers.received).toMatch(/^HTTP\/1\.1 503/);
     first.socket.destroy();
     second.socket.destroy();
@@ -371,8 +364,7 @@ describe('throttled authentication', () => {
   it('counts wrong master keys at /ui/session the same way', async () => {
     let now = 1_800_000_000_000;
     const gw = await gateway('', { clock: () => now });
-    const signIn = (masterKey: string): Promise<RawAnswer> =>
-      raw(gw.url, { method: 'POST', path: '/ui/session', headers: { ...json, origin: gw.url }, body: JSON.stringify({ masterKey }) });
+    const signIn = (masterKey: string): Promise<RawAnswer> => raw(gw.url, { method: 'POST', path: '/ui/session', headers: { ...json, origin: gw.url }, body: JSON.stringify({ masterKey }) });
     for (let i = 0; i < 10; i++) expect((await signIn(`sk-${i}234`)).status).toBe(401);
     expect((await signIn(TEST_MASTER_KEY)).status).toBe(429);
     now += 61_000;
@@ -416,7 +408,9 @@ describe('internal errors', () => {
 
   it('on /ui/api too: the id in the answer finds the stack in the log', async () => {
     const gw = await gateway();
-    const cookie = ((await raw(gw.url, { method: 'POST', path: '/ui/session', headers: { ...json, origin: gw.url }, body: JSON.stringify({ masterKey: TEST_MASTER_KEY }) })).headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+    const cookie = ((await raw(gw.url, { method: 'POST', path: '/ui/session', headers: { ...json, origin: gw.url }, body: JSON.stringify({ masterKey: TEST_MASTER_KEY }) })).headers['set-cookie']?.[0] ?? '').split(
+      ';',
+    )[0]!;
     (gw.app.api as unknown as Record<string, () => never>)['status.get'] = () => {
       throw new Error('boom in /opt/secret/path.ts');
     };
@@ -442,7 +436,9 @@ describe('validate before writing', () => {
 
   it('refuses wrong types on /ui/api as invalid_request, never internal, and stores nothing', async () => {
     const gw = await gateway();
-    const cookie = ((await raw(gw.url, { method: 'POST', path: '/ui/session', headers: { ...json, origin: gw.url }, body: JSON.stringify({ masterKey: TEST_MASTER_KEY }) })).headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+    const cookie = ((await raw(gw.url, { method: 'POST', path: '/ui/session', headers: { ...json, origin: gw.url }, body: JSON.stringify({ masterKey: TEST_MASTER_KEY }) })).headers['set-cookie']?.[0] ?? '').split(
+      ';',
+    )[0]!;
     const call = async (method: string, request: unknown): Promise<{ ok: boolean; error?: { code: string } }> =>
       JSON.parse((await raw(gw.url, { method: 'POST', path: `/ui/api/${method}`, headers: { ...json, cookie, origin: gw.url }, body: JSON.stringify(request) })).body);
     for (const request of [{ models: 'gpt-4o-mini' }, { maxBudget: 'lots' }, { rpmLimit: -1 }, { expiresAt: 'tomorrow' }, { alias: 42 }]) {

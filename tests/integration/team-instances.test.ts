@@ -87,10 +87,12 @@ describe('live instances of a team server', () => {
   it('while Redis is away, says the list is unknown and shows this instance alone', async () => {
     await team.redis.kill();
     try {
-      await expect.poll(async () => (await uiValue(a.url, await signIn(a.url), 'status.get', {})).instances, { timeout: 5_000 }).toMatchObject({
-        available: false,
-        live: [{ address: addressOf(a), self: true, redis: 'unavailable' }],
-      });
+      await expect
+        .poll(async () => (await uiValue(a.url, await signIn(a.url), 'status.get', {})).instances, { timeout: 5_000 })
+        .toMatchObject({
+          available: false,
+          live: [{ address: addressOf(a), self: true, redis: 'unavailable' }],
+        });
     } finally {
       await team.redis.restart();
     }

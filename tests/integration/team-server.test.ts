@@ -35,7 +35,11 @@ afterAll(async () => {
   await team?.stop();
 });
 
-async function chat(gateway: TestGateway, key: string, content = 'say hi'): Promise<{ status: number; body: { usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number }; error?: { code: string } } }> {
+async function chat(
+  gateway: TestGateway,
+  key: string,
+  content = 'say hi',
+): Promise<{ status: number; body: { usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number }; error?: { code: string } } }> {
   const response = await fetch(`${gateway.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -78,10 +82,7 @@ describe('two instances on one PostgreSQL and one Redis', () => {
   it('gives one success and one conflict to concurrent versioned edits of one key from A and B', async () => {
     const { key, version } = await newKey({ key_alias: 'contested' });
     await onB(key, 200);
-    const [fromA, fromB] = await Promise.all([
-      a.manage('POST', '/key/update', { key, version, key_alias: 'edited-on-a' }),
-      b.manage('POST', '/key/update', { key, version, key_alias: 'edited-on-b' }),
-    ]);
+    const [fromA, fromB] = await Promise.all([a.manage('POST', '/key/update', { key, version, key_alias: 'edited-on-a' }), b.manage('POST', '/key/update', { key, version, key_alias: 'edited-on-b' })]);
     expect([fromA.status, fromB.status].sort()).toEqual([200, 409]);
     const won = fromA.status === 200 ? fromA : fromB;
     expect((await b.manage('GET', `/key/info?key=${key}`)).body.info).toMatchObject({ key_alias: won.body.key_alias, version: version + 1 });
@@ -134,8 +135,7 @@ describe('two instances on one PostgreSQL and one Redis', () => {
 describe('DATABASE_URL and REDIS_URL', () => {
   it('switch the store and Redis for `loopgate serve` only, never for the desktop app', async () => {
     const env = { DATABASE_URL: await createTestDatabase(), REDIS_URL: redis.url, LOOPGATE_DATA_KEY: randomBytes(32).toString('base64') };
-    const start = (serverEnv: boolean) =>
-      startGateway({ configFile: null, host: '127.0.0.1', port: 0, dataDir: tempDir('loopgate-env-'), env, logger: new MemoryLogger(), serverEnv });
+    const start = (serverEnv: boolean) => startGateway({ configFile: null, host: '127.0.0.1', port: 0, dataDir: tempDir('loopgate-env-'), env, logger: new MemoryLogger(), serverEnv });
     const desktop = await start(false);
     try {
       expect(desktop.store.kind).toBe('sqljs');

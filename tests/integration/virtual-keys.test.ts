@@ -15,11 +15,7 @@ beforeAll(async () => {
   upstream = await startMockOpenAI();
   const priced = '\n      input_cost_per_token: 0.001\n      output_cost_per_token: 0.001';
   gw = await startTestGateway(
-    `model_list:${[
-      openaiModel('gpt-test', 'mock-gpt', upstream.apiBase, priced),
-      openaiModel('other-model', 'mock-gpt', upstream.apiBase),
-      openaiModel('pauser', 'pause-stream', upstream.apiBase),
-    ].join('')}`,
+    `model_list:${[openaiModel('gpt-test', 'mock-gpt', upstream.apiBase, priced), openaiModel('other-model', 'mock-gpt', upstream.apiBase), openaiModel('pauser', 'pause-stream', upstream.apiBase)].join('')}`,
     { clock: () => Date.now() + offsetMs },
   );
 });
@@ -122,10 +118,7 @@ describe('key lifecycle', () => {
 describe('versioned updates', () => {
   it('lets one of two updates at the same version win; the other gets 409 with the current row', async () => {
     const { key, version } = await generate({ rpm_limit: 10 });
-    const [a, b] = await Promise.all([
-      gw.manage('POST', '/key/update', { key, version, rpm_limit: 20 }),
-      gw.manage('POST', '/key/update', { key, version, rpm_limit: 30 }),
-    ]);
+    const [a, b] = await Promise.all([gw.manage('POST', '/key/update', { key, version, rpm_limit: 20 }), gw.manage('POST', '/key/update', { key, version, rpm_limit: 30 })]);
     const statuses = [a.status, b.status].sort();
     expect(statuses).toEqual([200, 409]);
     const winner = a.status === 200 ? a : b;
@@ -224,9 +217,7 @@ describe('usage and spend', () => {
   it('records exactly what the upstream reported across 1,000 concurrent requests on one key', async () => {
     const { key, token } = await generate();
     const client = gw.client(key);
-    const answers = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) => ask(client, 'gpt-test', `request number ${i} ${'x '.repeat(i % 5)}`)),
-    );
+    const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => ask(client, 'gpt-test', `request number ${i} ${'x '.repeat(i % 5)}`)));
     const reported = answers.reduce((sum, a) => sum + (a.usage?.total_tokens ?? 0), 0);
     const info = (await gw.manage('GET', `/key/info?key=${token}`)).body.info;
     expect(info.usage.total_requests).toBe(1000);

@@ -109,7 +109,11 @@ class GatewayProcess {
   }
 
   rssMiB(): number {
-    const kib = Number(execFileSync('ps', ['-o', 'rss=', '-p', String(this.child!.pid)]).toString().trim());
+    const kib = Number(
+      execFileSync('ps', ['-o', 'rss=', '-p', String(this.child!.pid)])
+        .toString()
+        .trim(),
+    );
     return kib / 1024;
   }
 
@@ -279,11 +283,7 @@ async function main(): Promise<void> {
 
   // Each group of workers restarts after a pause (the kill); run() resolves when all have stopped.
   const run = (): Promise<unknown> =>
-    Promise.all([
-      ...Array.from({ length: WORKERS }, (_, i) => trafficWorker(current, trafficKey, stats, running, i)),
-      abortWorker(current, abortKey, stats, running),
-      keyEditor(current, trafficKey, stats, running),
-    ]);
+    Promise.all([...Array.from({ length: WORKERS }, (_, i) => trafficWorker(current, trafficKey, stats, running, i)), abortWorker(current, abortKey, stats, running), keyEditor(current, trafficKey, stats, running)]);
 
   // Upstream failures: three seconds every 25 s.
   const failures = setInterval(() => {
@@ -319,7 +319,9 @@ async function main(): Promise<void> {
   while (elapsed() < TOTAL_S - 5) {
     await sleep(5_000);
     samples.push(gateway.rssMiB());
-    log(`t=${elapsed().toFixed(0)} s rss ${samples.at(-1)!.toFixed(1)} MiB sent ${stats.sent} ok ${stats.ok} streamed ${stats.streamed} aborted ${stats.aborted} provoked ${stats.provoked} unprovoked ${stats.unprovoked.length}`);
+    log(
+      `t=${elapsed().toFixed(0)} s rss ${samples.at(-1)!.toFixed(1)} MiB sent ${stats.sent} ok ${stats.ok} streamed ${stats.streamed} aborted ${stats.aborted} provoked ${stats.provoked} unprovoked ${stats.unprovoked.length}`,
+    );
   }
   clearInterval(failures);
   upstream.setFailing(null);
@@ -352,7 +354,9 @@ async function main(): Promise<void> {
   log('--- results ---');
   log(`requests sent ${stats.sent}, answered ${stats.ok} (streamed ${stats.streamed}), aborted streams ${stats.aborted}, failures during injected upstream errors ${stats.provoked} (mock injected ${upstream.injected})`);
   log(`memory: post-warm-up ${warm.toFixed(1)} MiB, end ${final.toFixed(1)} MiB (${(growth * 100).toFixed(1)}%; max during run ${Math.max(...samples).toFixed(1)} MiB) → ${memoryOk ? 'ok' : 'FAIL'}`);
-  log(`usage: mock reported ${prompt} prompt + ${completion} completion tokens (per-token prices → $${expectedSpend.toFixed(6)}); key recorded ${info.usage.total_tokens} tokens, $${info.usage.total_cost.toFixed(6)} → ${tokensOk && spendOk ? 'ok' : 'FAIL'}`);
+  log(
+    `usage: mock reported ${prompt} prompt + ${completion} completion tokens (per-token prices → $${expectedSpend.toFixed(6)}); key recorded ${info.usage.total_tokens} tokens, $${info.usage.total_cost.toFixed(6)} → ${tokensOk && spendOk ? 'ok' : 'FAIL'}`,
+  );
   log(`errors: ${stats.unprovoked.length} unprovoked client-side, ${gateway.errorLines.length} error lines in the gateway log → ${errorsOk ? 'ok' : 'FAIL'}`);
   for (const line of [...stats.unprovoked, ...gateway.errorLines].slice(0, 10)) log(`  ${line}`);
   log(`gateway stopped with exit code ${stopCode}`);
@@ -366,13 +370,15 @@ function sleep(ms: number): Promise<void> {
 }
 
 // Never outlive the bound, whatever happens.
-setTimeout(() => {
-  log('SOAK FAILED: still running past its bound');
-  process.exit(2);
-}, (TOTAL_S + 90) * 1000).unref();
+setTimeout(
+  () => {
+    log('SOAK FAILED: still running past its bound');
+    process.exit(2);
+  },
+  (TOTAL_S + 90) * 1000,
+).unref();
 
 void main().catch((error: unknown) => {
   log(`SOAK FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exit(1);
 });
-

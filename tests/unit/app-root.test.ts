@@ -30,16 +30,19 @@ describe('the app without an HTTP listener', () => {
     const handlers = new Map<string, Listener>();
     const ipc: IpcMainLike = { handle: (channel, listener) => void handlers.set(channel, listener), removeHandler: (channel) => void handlers.delete(channel) };
     const unbind = bindApi(ipc, app.api, (url) => url === 'app://page/');
-    const created = await handlers.get(channelFor('keys.create'))!({ senderFrame: { url: 'app://page/', parent: null } }, {
-      keyAlias: 'no-http',
-      models: [],
-      rpmLimit: null,
-      tpmLimit: null,
-      maxParallelRequests: null,
-      maxBudget: null,
-      budgetDuration: null,
-      duration: null,
-    });
+    const created = await handlers.get(channelFor('keys.create'))!(
+      { senderFrame: { url: 'app://page/', parent: null } },
+      {
+        keyAlias: 'no-http',
+        models: [],
+        rpmLimit: null,
+        tpmLimit: null,
+        maxParallelRequests: null,
+        maxBudget: null,
+        budgetDuration: null,
+        duration: null,
+      },
+    );
     expect(created).toMatchObject({ ok: true, value: { key: { keyAlias: 'no-http' } } });
     const status = (await handlers.get(channelFor('status.get'))!({ senderFrame: { url: 'app://page/', parent: null } }, {})) as Result<{ baseUrl: string; paused: boolean }>;
     expect(status).toMatchObject({ ok: true, value: { baseUrl: '', paused: false } });

@@ -109,7 +109,6 @@ general_settings:
     expect(config.warnings).toEqual([expect.stringContaining('model_list[1] (local, deployment local#1): provider "cohere" is not supported')]);
   });
 
-
   it('names a misspelt routing strategy', () => {
     const error = configError(`${base}router_settings:\n  routing_strategy: simple-shufle\n`, { OPENAI_API_KEY: 'x' });
     expect(error.path).toBe('router_settings.routing_strategy');
@@ -200,7 +199,10 @@ model_list:
   });
 
   it('starts with a shared cache configured, warning that the local one is used', () => {
-    const config = parseConfigText(`${one('openai/a')}litellm_settings:\n  cache: true\n  cache_params:\n    type: redis\n    host: localhost\n    port: 6379\n  callbacks: ["langfuse"]\nrouter_settings:\n  cache_params: { type: redis }\nguardrails:\n  - guardrail_name: g\n`, { env: {} });
+    const config = parseConfigText(
+      `${one('openai/a')}litellm_settings:\n  cache: true\n  cache_params:\n    type: redis\n    host: localhost\n    port: 6379\n  callbacks: ["langfuse"]\nrouter_settings:\n  cache_params: { type: redis }\nguardrails:\n  - guardrail_name: g\n`,
+      { env: {} },
+    );
     expect(config.cache).toEqual({ ttlMs: 600_000, maxEntries: 1000 });
     expect(config.warnings).toEqual([expect.stringContaining('"redis" is not available yet; the local in-memory cache is used instead')]);
     expect(config.unsupported).toEqual(['litellm_settings.cache_params.host', 'litellm_settings.cache_params.port', 'litellm_settings.callbacks', 'router_settings.cache_params', 'guardrails']);

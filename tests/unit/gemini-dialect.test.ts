@@ -26,11 +26,7 @@ describe('generateContent request → chat', () => {
       model: 'gpt-test',
       stream: true,
       systemInstruction: { parts: [{ text: 'Be brief.' }, { text: ' Really.' }] },
-      contents: [
-        { role: 'user', parts: [{ text: 'one ' }, { text: 'two' }] },
-        { role: 'model', parts: [{ text: 'thinking…', thought: true }, { text: 'three' }] },
-        { parts: [{ text: 'four' }] },
-      ],
+      contents: [{ role: 'user', parts: [{ text: 'one ' }, { text: 'two' }] }, { role: 'model', parts: [{ text: 'thinking…', thought: true }, { text: 'three' }] }, { parts: [{ text: 'four' }] }],
     });
     expect(chat).toEqual({
       model: 'gpt-test',
@@ -46,9 +42,11 @@ describe('generateContent request → chat', () => {
   });
 
   it('inline images and image fileData become image parts, in order with the text', () => {
-    const { chat } = geminiToChat(base({
-      contents: [{ role: 'user', parts: [{ text: 'look: ' }, { inlineData: { mimeType: 'image/png', data: PNG } }, { text: 'and' }, { fileData: { mimeType: 'image/jpeg', fileUri: 'https://x.test/a.jpg' } }] }],
-    }));
+    const { chat } = geminiToChat(
+      base({
+        contents: [{ role: 'user', parts: [{ text: 'look: ' }, { inlineData: { mimeType: 'image/png', data: PNG } }, { text: 'and' }, { fileData: { mimeType: 'image/jpeg', fileUri: 'https://x.test/a.jpg' } }] }],
+      }),
+    );
     expect(chat.messages).toEqual([
       {
         role: 'user',
@@ -73,21 +71,26 @@ describe('generateContent request → chat', () => {
   });
 
   it('function calls get ids; responses find their call by id, else the oldest open call of that name, and come before new user text', () => {
-    const { chat } = geminiToChat(base({
-      contents: [
-        { role: 'user', parts: [{ text: 'weather in Paris and Rome?' }] },
-        { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }, { functionCall: { name: 'get_weather', args: { city: 'Rome' } } }, { functionCall: { id: 'fc-7', name: 'get_time', args: {} } }] },
-        {
-          role: 'user',
-          parts: [
-            { functionResponse: { name: 'get_time', id: 'fc-7', response: { time: 'noon' } } },
-            { functionResponse: { name: 'get_weather', response: { temp: 21 } } },
-            { functionResponse: { name: 'get_weather', response: { temp: 18 } } },
-            { text: 'thanks' },
-          ],
-        },
-      ],
-    }));
+    const { chat } = geminiToChat(
+      base({
+        contents: [
+          { role: 'user', parts: [{ text: 'weather in Paris and Rome?' }] },
+          {
+            role: 'model',
+            parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }, { functionCall: { name: 'get_weather', args: { city: 'Rome' } } }, { functionCall: { id: 'fc-7', name: 'get_time', args: {} } }],
+          },
+          {
+            role: 'user',
+            parts: [
+              { functionResponse: { name: 'get_time', id: 'fc-7', response: { time: 'noon' } } },
+              { functionResponse: { name: 'get_weather', response: { temp: 21 } } },
+              { functionResponse: { name: 'get_weather', response: { temp: 18 } } },
+              { text: 'thanks' },
+            ],
+          },
+        ],
+      }),
+    );
     const [, assistant, time, paris, rome, user] = chat.messages;
     expect(assistant).toEqual({
       role: 'assistant',
@@ -106,7 +109,16 @@ describe('generateContent request → chat', () => {
 
   it('tools: declarations as JSON Schema (Gemini types lower-cased, nullable as a type list), Google tools left out; toolConfig modes', () => {
     const declarations = [
-      { name: 'a', description: 'A', parameters: { type: 'OBJECT', properties: { q: { type: 'STRING', nullable: true }, n: { type: 'INTEGER', format: 'int32' }, tags: { type: 'ARRAY', items: { type: 'STRING' } } }, required: ['q'], propertyOrdering: ['q', 'n'] } },
+      {
+        name: 'a',
+        description: 'A',
+        parameters: {
+          type: 'OBJECT',
+          properties: { q: { type: 'STRING', nullable: true }, n: { type: 'INTEGER', format: 'int32' }, tags: { type: 'ARRAY', items: { type: 'STRING' } } },
+          required: ['q'],
+          propertyOrdering: ['q', 'n'],
+        },
+      },
       { name: 'b', parametersJsonSchema: { type: 'object', additionalProperties: false } },
       { name: 'c' },
     ];
@@ -135,10 +147,12 @@ describe('generateContent request → chat', () => {
   });
 
   it('generationConfig: sampling, stop, penalties, seed; topK and safetySettings left out', () => {
-    const { chat } = geminiToChat(base({
-      generationConfig: { temperature: 0.3, topP: 0.9, topK: 40, maxOutputTokens: 99, stopSequences: ['END'], candidateCount: 1, presencePenalty: 0.5, frequencyPenalty: 0.25, seed: 7 },
-      safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }],
-    }));
+    const { chat } = geminiToChat(
+      base({
+        generationConfig: { temperature: 0.3, topP: 0.9, topK: 40, maxOutputTokens: 99, stopSequences: ['END'], candidateCount: 1, presencePenalty: 0.5, frequencyPenalty: 0.25, seed: 7 },
+        safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }],
+      }),
+    );
     const { messages: _m, model: _model, ...rest } = chat;
     expect(rest).toEqual({ temperature: 0.3, top_p: 0.9, max_tokens: 99, stop: ['END'], presence_penalty: 0.5, frequency_penalty: 0.25, seed: 7 });
   });
@@ -240,7 +254,10 @@ describe('chat stream → Gemini stream', () => {
 
   it('JSON array: the same responses as one array; an empty stream is still an array', () => {
     const encoder = geminiArrayDialect.streamEncoder({ model: 'gpt-test' });
-    const text = chatStream().map((chunk) => encoder.push(chunk)).join('') + encoder.end();
+    const text =
+      chatStream()
+        .map((chunk) => encoder.push(chunk))
+        .join('') + encoder.end();
     expect(text.startsWith('[{')).toBe(true);
     const items = JSON.parse(text) as Json[];
     expect(items).toHaveLength(4);

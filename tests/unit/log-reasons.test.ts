@@ -9,13 +9,13 @@ import { AttemptFailure } from '../../electron/router/failures.js';
 const deployment = { id: 'gpt#0', apiKey: 'plain-provider-secret-42' } as DeploymentConfig;
 
 describe('failure reasons', () => {
-  it('reads the upstream\'s own message and masks a key it echoes back', () => {
+  it("reads the upstream's own message and masks a key it echoes back", () => {
     const body = JSON.stringify({ error: { message: 'Incorrect API key provided: sk-proj-abcdefghij1234567890. You can find your API key at https://platform.openai.com.', code: 'invalid_api_key' } });
     const reason = failureReason(AttemptFailure.fromResponse(401, {}, body), deployment);
     expect(reason).toBe('401: Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com.');
   });
 
-  it('masks the deployment\'s own key, bearer tokens, key parameters and long opaque tokens', () => {
+  it("masks the deployment's own key, bearer tokens, key parameters and long opaque tokens", () => {
     const text = [
       'key plain-provider-secret-42 refused;',
       'sent Authorization: Bearer abc.def.ghi;',
@@ -40,7 +40,7 @@ describe('failure reasons', () => {
     expect(reason.endsWith('…')).toBe(true);
   });
 
-  it('says Loopgate\'s own error when the upstream never answered', () => {
+  it("says Loopgate's own error when the upstream never answered", () => {
     const failure = AttemptFailure.fromError(new GatewayError('timeout', 'The upstream deployment "gpt#0" (http://127.0.0.1:9) did not answer within 5s.'));
     expect(failureReason(failure, deployment)).toBe('The upstream deployment "gpt#0" (http://127.0.0.1:9) did not answer within 5s.');
   });

@@ -12,7 +12,10 @@ describe('BatchedJsonLogger', () => {
     logger.log('warn', 'Left out tools the upstream cannot run', { id: 'r1', tools: 'x'.repeat(4 * 1024 * 1024) });
     logger.log('info', 'request', { id: 'r2', model: 'gpt-4o' });
     await logger.flush();
-    const [first, second] = written.trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+    const [first, second] = written
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, string>);
     expect(first!.tools!.length).toBeLessThan(MAX_LOG_FIELD + 64);
     expect(first!.tools).toContain(`(${4 * 1024 * 1024 - MAX_LOG_FIELD} more characters)`);
     expect(second).toMatchObject({ id: 'r2', model: 'gpt-4o', msg: 'request' });

@@ -150,7 +150,7 @@ describe('attempt loop: fallbacks', () => {
     expect(outcome).toMatchObject({ status: 'served', attempts: 2, deployment: { id: 'rescue#1' } });
   });
 
-  it("falls back to exactly the deployment a fallback names by its model_info.id", async () => {
+  it('falls back to exactly the deployment a fallback names by its model_info.id', async () => {
     // The strategy would pick rescue#2 (random() = 0.5 of two); the fallback pins rescue#1.
     const r = router(['broken', 'rescue', 'rescue'], '  num_retries: 0\n  fallbacks: [{"broken": ["rescue#1"]}]\n');
     expect(r.choose('rescue').id).toBe('rescue#2');
@@ -171,7 +171,10 @@ describe('attempt loop: fallbacks', () => {
 
 describe('attempt loop: cooling deployments', () => {
   const cooled = (r: Router, id: string, seconds: number): void =>
-    r.failed(r.deployments().find((d) => d.id === id)!, AttemptFailure.fromResponse(429, { 'retry-after': String(seconds) }, '{}'));
+    r.failed(
+      r.deployments().find((d) => d.id === id)!,
+      AttemptFailure.fromResponse(429, { 'retry-after': String(seconds) }, '{}'),
+    );
 
   it('falls back without an attempt when every deployment of the group is cooling', async () => {
     const r = router(['m', 'm', 'rescue'], '  fallbacks: [{"m": ["rescue"]}]\n');

@@ -73,9 +73,7 @@ describe('wildcard groups', () => {
 
 describe('aliases', () => {
   it('routes hidden aliases but lists only the visible ones', () => {
-    const r = new Router(
-      config([entry('gpt-4o', 'openai/gpt-4o')], 'router_settings:\n  model_group_alias:\n    gpt-4: { model: gpt-4o, hidden: true }\n    latest: gpt-4o\n'),
-    );
+    const r = new Router(config([entry('gpt-4o', 'openai/gpt-4o')], 'router_settings:\n  model_group_alias:\n    gpt-4: { model: gpt-4o, hidden: true }\n    latest: gpt-4o\n'));
     expect(r.choose('gpt-4').upstreamModel).toBe('gpt-4o');
     expect(r.resolve('gpt-4')).toBe('gpt-4o');
     expect(r.listedNames()).toEqual(['gpt-4o', 'latest']);

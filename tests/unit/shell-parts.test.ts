@@ -42,7 +42,12 @@ describe("the app's command line", () => {
   const env = { HOME: '/home/me', XDG_CONFIG_HOME: '/home/me/.config' };
 
   it('reads --port, --config and --data-dir past Electron and Chromium arguments; the command line beats LOOPGATE_*', () => {
-    expect(appSettings(['electron', '.', '--no-sandbox', '--port', '0', '--config=/c.yaml', '--data-dir', '/d'], { ...env, LOOPGATE_PORT: '9000' })).toEqual({ port: 0, configFile: '/c.yaml', dataDir: '/d', exportKey: false });
+    expect(appSettings(['electron', '.', '--no-sandbox', '--port', '0', '--config=/c.yaml', '--data-dir', '/d'], { ...env, LOOPGATE_PORT: '9000' })).toEqual({
+      port: 0,
+      configFile: '/c.yaml',
+      dataDir: '/d',
+      exportKey: false,
+    });
     expect(appSettings(['/opt/Loopgate/loopgate'], { ...env, LOOPGATE_PORT: '9000', LOOPGATE_CONFIG: '/e.yaml' })).toEqual({ port: 9000, configFile: '/e.yaml', dataDir: '/home/me/.config/Loopgate', exportKey: false });
     expect(appSettings(['/opt/Loopgate/loopgate', 'export-key', '--data-dir', '/d'], env)).toMatchObject({ exportKey: true, dataDir: '/d' });
     expect(appSettings(['/opt/Loopgate/loopgate'], env).port).toBe(7420);

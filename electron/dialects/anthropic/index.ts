@@ -103,7 +103,11 @@ export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: 
   for (const tool of (body.tools as Json[] | undefined) ?? []) {
     // Server tools (web_search_..., code_execution_...) run at Anthropic only.
     if (tool.type !== undefined && tool.type !== 'custom') omittedTools.push(String(tool.name ?? tool.type));
-    else tools.push({ type: 'function', function: { name: String(tool.name), ...(tool.description ? { description: String(tool.description) } : {}), parameters: (tool.input_schema as Json | undefined) ?? { type: 'object', properties: {} } } });
+    else
+      tools.push({
+        type: 'function',
+        function: { name: String(tool.name), ...(tool.description ? { description: String(tool.description) } : {}), parameters: (tool.input_schema as Json | undefined) ?? { type: 'object', properties: {} } },
+      });
   }
   if (body.top_k !== undefined && body.top_k !== null) refuse('top_k', 'top_k cannot be sent to this model');
   const thinking = body.thinking as { type?: string; budget_tokens?: number } | undefined;
@@ -166,4 +170,3 @@ export const anthropicDialect: InboundDialect = {
   usageMember: 'usage',
   nativeStreamScanner: () => new AnthropicNativeScanner(),
 };
-

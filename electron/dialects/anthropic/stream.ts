@@ -58,10 +58,7 @@ export class AnthropicEncoder implements ChatStreamEncoder {
     let out = this.start('loopgate');
     out += this.close();
     const usage = anthropicUsage(this.chatUsage);
-    out += sseEvent(
-      { type: 'message_delta', delta: { stop_reason: FINISH_TO_STOP_REASON[this.finish ?? 'stop'], stop_sequence: null }, usage },
-      'message_delta',
-    );
+    out += sseEvent({ type: 'message_delta', delta: { stop_reason: FINISH_TO_STOP_REASON[this.finish ?? 'stop'], stop_sequence: null }, usage }, 'message_delta');
     out += sseEvent({ type: 'message_stop' }, 'message_stop');
     return out;
   }

@@ -66,7 +66,10 @@ class CallLedger {
   answer(name: string, id: unknown): string {
     const waiting = this.open.get(name) ?? [];
     const callId = typeof id === 'string' && id && waiting.includes(id) ? id : (waiting[0] ?? (typeof id === 'string' && id ? id : `call_${name}`));
-    this.open.set(name, waiting.filter((open) => open !== callId));
+    this.open.set(
+      name,
+      waiting.filter((open) => open !== callId),
+    );
     return callId;
   }
 }

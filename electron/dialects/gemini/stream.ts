@@ -87,12 +87,18 @@ export class GeminiNativeScanner implements NativeStreamScanner {
   constructor(private readonly framing: Framing) {}
 
   push(chunk: Buffer): Buffer | string {
-    const out = this.parser.push(chunk).map((event) => this.observe(event.data)).join('');
+    const out = this.parser
+      .push(chunk)
+      .map((event) => this.observe(event.data))
+      .join('');
     return this.framing.sse ? chunk : out;
   }
 
   end(): string {
-    const out = this.parser.end().map((event) => this.observe(event.data)).join('');
+    const out = this.parser
+      .end()
+      .map((event) => this.observe(event.data))
+      .join('');
     return this.framing.sse ? '' : out + this.framing.close();
   }
 

@@ -194,9 +194,7 @@ function admitLimits(request: AdmissionRequest, key: LiveKey, names: ModelNames,
  */
 async function admitShared(request: AdmissionRequest, key: LiveKey, names: ModelNames, modelLimits: KeyLimits | null, limiter: RateLimiter, shared: SharedRateLimits): Promise<Admission> {
   const who = `This key, for "${names.model}",`;
-  const forModel = modelLimits
-    ? await shared.admit(`${key.keyHash}:${names.group}`, modelLimits, who, () => limiter.admit(`${key.id}\u0000${names.group}`, modelLimits, who))
-    : null;
+  const forModel = modelLimits ? await shared.admit(`${key.keyHash}:${names.group}`, modelLimits, who, () => limiter.admit(`${key.id}\u0000${names.group}`, modelLimits, who)) : null;
   let admission;
   try {
     admission = await shared.admit(key.keyHash, key, 'This key', () => limiter.admit(key.id, key));

@@ -52,11 +52,9 @@ export class RateLimiter {
     const headers: Record<string, string> = {};
 
     if (limits.maxParallelRequests !== null && window.inFlight >= limits.maxParallelRequests) {
-      throw new GatewayError(
-        'rate_limit',
-        `${who} allows ${limits.maxParallelRequests} requests at a time; wait for one to finish.`,
-        { headers: { 'retry-after': '1', 'x-ratelimit-limit-parallel': String(limits.maxParallelRequests) } },
-      );
+      throw new GatewayError('rate_limit', `${who} allows ${limits.maxParallelRequests} requests at a time; wait for one to finish.`, {
+        headers: { 'retry-after': '1', 'x-ratelimit-limit-parallel': String(limits.maxParallelRequests) },
+      });
     }
     if (limits.rpmLimit !== null) {
       const used = window.requests.count(now);

@@ -194,7 +194,10 @@ export class ManagementApi {
   globalSpendKeys(ctx: RequestContext): Promise<void> {
     return this.answer(ctx, async () => {
       const limit = positiveInt(new URLSearchParams(ctx.search).get('limit'), 100, 'limit');
-      const byKey = [...(await this.services.keys.spendByKey())].filter(([id]) => id !== '').sort((a, b) => b[1] - a[1]).slice(0, limit);
+      const byKey = [...(await this.services.keys.spendByKey())]
+        .filter(([id]) => id !== '')
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, limit);
       const rows = [];
       for (const [id, spend] of byKey) {
         const key = await this.services.keys.find(id).catch(() => null);

@@ -24,8 +24,5 @@ function crossSiteMark(req: IncomingMessage, hosts: HostGuard): string | null {
 export function refuseCrossSite(req: IncomingMessage, hosts: HostGuard): void {
   const mark = crossSiteMark(req, hosts);
   if (mark === null) return;
-  throw new GatewayError(
-    'permission',
-    `Loopgate does not take API keys from web pages on other sites (the browser sent ${mark}). Call it from a tool, a script or a server, not from a page.`,
-  );
+  throw new GatewayError('permission', `Loopgate does not take API keys from web pages on other sites (the browser sent ${mark}). Call it from a tool, a script or a server, not from a page.`);
 }

@@ -175,7 +175,7 @@ export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: S
       method: ctx.req.method,
       path: ctx.path,
       model,
-      key: ctx.caller?.kind === 'virtual' ? ctx.caller.key.id : ctx.caller?.kind ?? null,
+      key: ctx.caller?.kind === 'virtual' ? ctx.caller.key.id : (ctx.caller?.kind ?? null),
       deployment: outcome?.deployment?.id ?? null,
       status,
       stream: outcome?.stream ?? false,

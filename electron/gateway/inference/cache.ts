@@ -36,7 +36,9 @@ export function cacheControl(body: Json, header: string | string[] | undefined):
 /** Same dialect, same model group, same body (without the cache directive): same answer. */
 export function cacheKey(dialect: string, group: string, body: Json): string {
   const { cache: _directive, ...rest } = body;
-  return createHash('sha256').update(`${dialect}\u0000${group}\u0000${stableJson(rest)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${dialect}\u0000${group}\u0000${stableJson(rest)}`)
+    .digest('hex');
 }
 
 function stableJson(value: unknown): string {

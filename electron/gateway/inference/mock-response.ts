@@ -13,13 +13,7 @@ import { responseIdOf } from './response-id.js';
 const CHAT_SHAPED = new Set(['chat', 'responses', 'anthropic', 'gemini']);
 
 /** Answers with `text`; returns the answer's usage and id, for the request's outcome. */
-export async function answerMock(
-  ctx: RequestContext,
-  dialect: InboundDialect,
-  body: Json,
-  text: string,
-  stream: boolean,
-): Promise<{ usage: TokenUsage; responseId: string | null }> {
+export async function answerMock(ctx: RequestContext, dialect: InboundDialect, body: Json, text: string, stream: boolean): Promise<{ usage: TokenUsage; responseId: string | null }> {
   if (!CHAT_SHAPED.has(dialect.name)) {
     throw new GatewayError('invalid_request', `"mock_response" is answered on chat-shaped routes (chat completions, responses, messages); not on /${dialect.name}.`, {
       param: 'mock_response',

@@ -17,11 +17,7 @@ export interface ModelsIndex {
   modelBodies: ReadonlyMap<string, string>;
 }
 
-export function modelsIndex(
-  router: Router,
-  deployments: readonly DeploymentConfig[],
-  created = Math.floor(Date.now() / 1000),
-): ModelsIndex {
+export function modelsIndex(router: Router, deployments: readonly DeploymentConfig[], created = Math.floor(Date.now() / 1000)): ModelsIndex {
   const ownerOf = new Map(deployments.map((d) => [d.modelName, d.family]));
   const data = router.listedNames().map((id) => ({ id, object: 'model', created, owned_by: ownerOf.get(id) ?? 'loopgate' }));
   return {

@@ -8,12 +8,7 @@ import type { UpstreamRequest } from '../../core/deployment.js';
 const FORWARD_UPSTREAM = new Set(['accept', 'user-agent', 'openai-beta', 'anthropic-version', 'anthropic-beta']);
 
 /** Client headers worth passing on, plus the deployment's own auth; never the client's key. */
-function upstreamHeaders(
-  client: Readonly<Record<string, string | string[] | undefined>>,
-  defaults: Readonly<Record<string, string>>,
-  auth: Record<string, string>,
-  requestId: string,
-): Record<string, string> {
+function upstreamHeaders(client: Readonly<Record<string, string | string[] | undefined>>, defaults: Readonly<Record<string, string>>, auth: Record<string, string>, requestId: string): Record<string, string> {
   const headers: Record<string, string> = { ...defaults };
   for (const name of FORWARD_UPSTREAM) {
     const value = client[name];
@@ -29,9 +24,7 @@ function upstreamHeaders(
 const PASS_BACK = /^(retry-after|retry-after-ms|x-ratelimit-|openai-processing-ms$)/;
 
 /** Upstream response headers a client can act on (rate-limit hints); nothing else leaks back. */
-export function clientHeadersFromUpstream(
-  upstream: Readonly<Record<string, string | string[] | undefined>>,
-): Record<string, string> {
+export function clientHeadersFromUpstream(upstream: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(upstream)) {
     if (value !== undefined && PASS_BACK.test(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -40,12 +33,7 @@ export function clientHeadersFromUpstream(
 }
 
 /** Everything a family's upstream call carries: its defaults, the client's allowed headers, its auth. */
-export function familyHeaders(
-  client: Readonly<Record<string, string | string[] | undefined>>,
-  deployment: DeploymentConfig,
-  request: UpstreamRequest,
-  requestId: string,
-): Record<string, string> {
+export function familyHeaders(client: Readonly<Record<string, string | string[] | undefined>>, deployment: DeploymentConfig, request: UpstreamRequest, requestId: string): Record<string, string> {
   const family = familyOf(deployment);
   return upstreamHeaders(client, family.defaultHeaders ?? {}, family.authHeaders(deployment, request), requestId);
 }

@@ -137,8 +137,7 @@ async function route(
       numRetries,
       signal: ctx.signal,
       random: deps.random,
-      onFailure: (deployment, failure, attempt) =>
-        deps.logger.log('warn', 'Attempt failed', { id: ctx.id, deployment: deployment.id, attempt, kind: failure.kind, error: failure.describe() }),
+      onFailure: (deployment, failure, attempt) => deps.logger.log('warn', 'Attempt failed', { id: ctx.id, deployment: deployment.id, attempt, kind: failure.kind, error: failure.describe() }),
     },
     async (deployment, turn) => {
       outcome.deployment = deployment;

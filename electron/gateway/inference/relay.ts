@@ -93,7 +93,13 @@ async function relayNative(scope: AttemptScope): Promise<Relayed> {
   if (stream && isEventStream(upstream)) {
     const scanner = dialect.nativeStreamScanner(body);
     const sent = new SentStream();
-    const result = await pipeStream(scope, upstream, sentAt, (chunk) => sent.keep(scanner.push(chunk)), () => scanner.end());
+    const result = await pipeStream(
+      scope,
+      upstream,
+      sentAt,
+      (chunk) => sent.keep(scanner.push(chunk)),
+      () => scanner.end(),
+    );
     if (scanner.finished) dialect.remember?.(body, scanner.finished);
     // A client that left mid-stream still owes what the upstream produced for it so far.
     return { ...result, usage: scope.ctx.signal.aborted ? cutShort(scanner.usage, sent.replyTokens()) : scanner.usage };
@@ -130,7 +136,13 @@ async function relayTranslated(scope: AttemptScope): Promise<Relayed> {
           return encoder.push(c);
         })
         .join('');
-    const result = await pipeStream(scope, upstream, sentAt, (chunk) => encode(decoder.push(chunk)), () => encode(decoder.end()) + encoder.end());
+    const result = await pipeStream(
+      scope,
+      upstream,
+      sentAt,
+      (chunk) => encode(decoder.push(chunk)),
+      () => encode(decoder.end()) + encoder.end(),
+    );
     const usage = encoder.usage ?? estimatedUsage(chat, tally.tokens());
     return { ...result, usage: scope.ctx.signal.aborted ? cutShort(usage, tally.tokens()) : usage };
   }
@@ -223,13 +235,7 @@ export function routeHeaders(ctx: RequestContext, deployment: DeploymentConfig |
  * failure ends the stream with the dialect's own error event. A stream relayed whole is left
  * open for proxy() to end; the caller adds its usage.
  */
-async function pipeStream(
-  scope: AttemptScope,
-  upstream: Dispatcher.ResponseData,
-  sentAt: number,
-  onChunk: (chunk: Buffer) => Buffer | string,
-  onEnd: () => string,
-): Promise<Omit<Relayed, 'usage'>> {
+async function pipeStream(scope: AttemptScope, upstream: Dispatcher.ResponseData, sentAt: number, onChunk: (chunk: Buffer) => Buffer | string, onEnd: () => string): Promise<Omit<Relayed, 'usage'>> {
   const { ctx, dialect, deployment, timing } = scope;
   const { res } = ctx;
   const chunks = (upstream.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
@@ -306,10 +312,7 @@ async function firstChunk(chunks: AsyncIterator<Buffer>, deployment: DeploymentC
   if (limit === null) return chunks.next();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new GatewayError('timeout', `The upstream deployment "${deployment.id}" sent no stream data within ${limit / 1000}s.`)),
-      limit,
-    );
+    timer = setTimeout(() => reject(new GatewayError('timeout', `The upstream deployment "${deployment.id}" sent no stream data within ${limit / 1000}s.`)), limit);
   });
   try {
     return await Promise.race([chunks.next(), timeout]);

@@ -7,15 +7,29 @@ import { GatewayError } from '../../core/errors.js';
 type Check = (value: unknown) => boolean;
 
 const isObject: Check = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-const optional = (check: Check): Check => (value) => value === undefined || value === null || check(value);
+const optional =
+  (check: Check): Check =>
+  (value) =>
+    value === undefined || value === null || check(value);
 const isString: Check = (value) => typeof value === 'string';
-const arrayOf = (check: Check): Check => (value) => Array.isArray(value) && value.every(check);
-const either = (...checks: Check[]): Check => (value) => checks.some((check) => check(value));
+const arrayOf =
+  (check: Check): Check =>
+  (value) =>
+    Array.isArray(value) && value.every(check);
+const either =
+  (...checks: Check[]): Check =>
+  (value) =>
+    checks.some((check) => check(value));
 
 /** A message's content: text, or a list of parts (objects); null where a dialect allows none. */
 const content = optional(either(isString, arrayOf(isObject)));
 const messages = arrayOf((message) => isObject(message) && content((message as Json).content));
-const promptLike = either(isString, arrayOf(isString), arrayOf((v) => typeof v === 'number'), arrayOf(arrayOf((v) => typeof v === 'number')));
+const promptLike = either(
+  isString,
+  arrayOf(isString),
+  arrayOf((v) => typeof v === 'number'),
+  arrayOf(arrayOf((v) => typeof v === 'number')),
+);
 
 const FIELDS: Record<string, Record<string, [Check, string]>> = {
   chat: {

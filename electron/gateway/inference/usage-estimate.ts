@@ -8,7 +8,6 @@ import type { InboundDialect, Json } from '../../dialects/types.js';
 import { countChatPromptTokens, countTokens, estimateTokens } from '../../providers/tokens.js';
 import type { RequestSize } from '../access/budgets.js';
 
-
 /** The prompt's tokens and the reply's limit, read through the chat pivot. */
 export async function requestSize(dialect: InboundDialect, body: Json): Promise<RequestSize> {
   try {

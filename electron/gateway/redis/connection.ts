@@ -73,11 +73,9 @@ export class RedisLink {
   private lost(reason: string): void {
     if (this.down || this.client.status === 'end') return;
     this.down = true;
-    this.logger.log(
-      'warn',
-      `Redis at ${this.settings.label} is unavailable (${reason}): rate limits are per instance, and cooldowns, the response cache and change events stay on this instance until it is back`,
-      { redis: this.settings.label },
-    );
+    this.logger.log('warn', `Redis at ${this.settings.label} is unavailable (${reason}): rate limits are per instance, and cooldowns, the response cache and change events stay on this instance until it is back`, {
+      redis: this.settings.label,
+    });
   }
 
   private back(): void {

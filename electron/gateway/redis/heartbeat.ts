@@ -99,7 +99,10 @@ export class InstanceHeartbeat {
     const { registry, logger } = this.options;
     try {
       await registry.beat(this.record(), this.expiryMs);
-      const members = (await registry.list(this.expiryMs)).map(({ record }) => record.id).sort().join(',');
+      const members = (await registry.list(this.expiryMs))
+        .map(({ record }) => record.id)
+        .sort()
+        .join(',');
       if (this.failing) logger.log('info', `Instance heartbeats are written to ${registry.kind} again`);
       this.failing = false;
       if (members === this.members) return;

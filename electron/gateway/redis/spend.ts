@@ -88,9 +88,7 @@ export class RedisSpend implements SharedSpend {
     // Keys without a budget cost Redis nothing.
     if (!this.link.available || (hold === null && (cost <= 0 || key.maxBudget === null))) return;
     const counted = key.maxBudget === null ? 0 : Math.max(0, cost);
-    this.client
-      .loopgateSettleSpend(this.counter(key), hold?.holds ?? this.holds(key), hold?.member ?? '', counted, before, this.expiry(key))
-      .catch((error: unknown) => this.link.failed(error));
+    this.client.loopgateSettleSpend(this.counter(key), hold?.holds ?? this.holds(key), hold?.member ?? '', counted, before, this.expiry(key)).catch((error: unknown) => this.link.failed(error));
   }
 
   private counter(key: BudgetedKey): string {

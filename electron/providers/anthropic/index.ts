@@ -17,8 +17,7 @@ export const anthropicFamily: ProviderFamily = {
   name: 'anthropic',
   defaultApiBase: 'https://api.anthropic.com',
   speaks: (dialect: Dialect) => dialect === 'anthropic' || dialect === 'anthropic_count_tokens',
-  nativePath: (dialect: Dialect, deployment: DeploymentConfig) =>
-    `${versionPrefix(deployment)}${dialect === 'anthropic_count_tokens' ? '/messages/count_tokens' : '/messages'}`,
+  nativePath: (dialect: Dialect, deployment: DeploymentConfig) => `${versionPrefix(deployment)}${dialect === 'anthropic_count_tokens' ? '/messages/count_tokens' : '/messages'}`,
   defaultHeaders: { 'anthropic-version': ANTHROPIC_VERSION },
   authHeaders: (deployment: DeploymentConfig): Record<string, string> => (deployment.apiKey ? { 'x-api-key': deployment.apiKey } : {}),
   unsupportedParams,

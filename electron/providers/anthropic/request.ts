@@ -24,9 +24,7 @@ function imageBlock(url: string, param: string): Json {
 function contentBlocks(content: ChatMessage['content'], param: string): Json[] {
   if (content === null) return [];
   if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
-  return content.map((part: ChatContentPart, index) =>
-    part.type === 'text' ? { type: 'text', text: part.text } : imageBlock(part.image_url.url, `${param}[${index}]`),
-  );
+  return content.map((part: ChatContentPart, index) => (part.type === 'text' ? { type: 'text', text: part.text } : imageBlock(part.image_url.url, `${param}[${index}]`)));
 }
 
 function parseArguments(text: string, param: string): unknown {

@@ -82,10 +82,7 @@ export class AnthropicToChatStream implements ChatStreamDecoder {
         return [];
       }
       case 'message_stop':
-        return [
-          this.chunk({}, this.finish ?? 'stop'),
-          { ...this.chunk({}), choices: [], usage: chatUsageFromAnthropic(this.usage) },
-        ];
+        return [this.chunk({}, this.finish ?? 'stop'), { ...this.chunk({}), choices: [], usage: chatUsageFromAnthropic(this.usage) }];
       case 'error': {
         const error = (event.error ?? {}) as Json;
         throw new UpstreamStreamError(String(error.message ?? 'the upstream stream failed'), String(error.type ?? 'api_error'));

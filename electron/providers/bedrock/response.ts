@@ -19,7 +19,7 @@ export function converseUsage(usage: Json | undefined) {
 }
 
 export function fromConverseResponse(body: Json, model: string): ChatCompletion {
-  const content = ((((body.output as Json | undefined)?.message as Json | undefined)?.content as Json[] | undefined) ?? []);
+  const content = (((body.output as Json | undefined)?.message as Json | undefined)?.content as Json[] | undefined) ?? [];
   let text = '';
   let reasoning = '';
   const toolCalls: ChatToolCall[] = [];

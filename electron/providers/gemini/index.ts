@@ -17,8 +17,7 @@ export const geminiFamily: ProviderFamily = {
   name: 'gemini',
   defaultApiBase: 'https://generativelanguage.googleapis.com/v1beta',
   speaks: (dialect: Dialect) => dialect === 'gemini' || dialect === 'gemini_count_tokens',
-  nativePath: (dialect, deployment, stream) =>
-    dialect === 'gemini_count_tokens' ? `/models/${encodeURIComponent(deployment.upstreamModel)}:countTokens` : modelPath(deployment, stream),
+  nativePath: (dialect, deployment, stream) => (dialect === 'gemini_count_tokens' ? `/models/${encodeURIComponent(deployment.upstreamModel)}:countTokens` : modelPath(deployment, stream)),
   authHeaders: (deployment): Record<string, string> => (deployment.apiKey ? { 'x-goog-api-key': deployment.apiKey } : {}),
   unsupportedParams,
   chatRequest: (chat, deployment) => ({ path: modelPath(deployment, chat.stream === true), body: JSON.stringify(toGeminiRequest(chat)) }),

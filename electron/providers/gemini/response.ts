@@ -24,7 +24,7 @@ export interface GeminiPieces {
 
 export function readGemini(body: Json): GeminiPieces {
   const candidate = ((body.candidates as Json[] | undefined) ?? [])[0] ?? {};
-  const parts = (((candidate.content as Json | undefined)?.parts as Json[] | undefined) ?? []);
+  const parts = ((candidate.content as Json | undefined)?.parts as Json[] | undefined) ?? [];
   const pieces: GeminiPieces = { text: '', reasoning: '', calls: [], finish: null, usage: null };
   for (const part of parts) {
     if (part.functionCall) {

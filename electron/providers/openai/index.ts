@@ -26,8 +26,7 @@ export interface OpenAICompatibleOptions {
   auth?: (deployment: DeploymentConfig) => Record<string, string>;
 }
 
-const bearer = (deployment: DeploymentConfig): Record<string, string> =>
-  deployment.apiKey ? { authorization: `Bearer ${deployment.apiKey}` } : {};
+const bearer = (deployment: DeploymentConfig): Record<string, string> => (deployment.apiKey ? { authorization: `Bearer ${deployment.apiKey}` } : {});
 
 /** LiteLLM marks Responses-capable deployments with `model_info.mode: responses`. */
 function servesResponses(deployment: DeploymentConfig, byDefault: boolean, defaultApiBase: string): boolean {
@@ -42,8 +41,7 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderFami
   return {
     name: options.name,
     defaultApiBase: options.defaultApiBase,
-    speaks: (dialect, deployment) =>
-      dialect === 'responses' ? servesResponses(deployment, options.responsesByDefault ?? false, options.defaultApiBase) : NATIVE_PATHS[dialect] !== undefined,
+    speaks: (dialect, deployment) => (dialect === 'responses' ? servesResponses(deployment, options.responsesByDefault ?? false, options.defaultApiBase) : NATIVE_PATHS[dialect] !== undefined),
     nativePath: (dialect, deployment) => path(NATIVE_PATHS[dialect] ?? '/chat/completions', deployment),
     authHeaders: options.auth ?? bearer,
     // The OpenAI wire format passes every field through; the upstream answers for what it cannot take.

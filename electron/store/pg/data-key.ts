@@ -38,8 +38,7 @@ export async function checkDataKey(db: PgDatabase, box: SecretBox, source: strin
   }
   if (opened !== CHECK_TEXT) {
     throw new DataKeyMismatchError(
-      `the data key from ${source} is not the one this database's provider credentials are sealed with; ` +
-        `give every instance the same key (${DATA_KEY_ENV}, or the same data-key file in each data dir)`,
+      `the data key from ${source} is not the one this database's provider credentials are sealed with; ` + `give every instance the same key (${DATA_KEY_ENV}, or the same data-key file in each data dir)`,
     );
   }
   logger.log('info', `Provider credentials are sealed under the data key from ${source}.`);

@@ -48,12 +48,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     const apply = (promise: Promise<void>): void => {
       promise.catch((error: unknown) => logger.log('warn', `Could not apply another instance's change: ${String(error)}`));
     };
-    feed = await PgChangeFeed.start(
-      options.databaseUrl,
-      db,
-      { remote: (change) => apply(changes.applyRemoteChange(change)), resync: () => apply(resync()) },
-      logger,
-    );
+    feed = await PgChangeFeed.start(options.databaseUrl, db, { remote: (change) => apply(changes.applyRemoteChange(change)), resync: () => apply(resync()) }, logger);
     const publisher = feed;
     let closing: Promise<void> | null = null;
     changes.onLocalChange((change) => publisher.publish(change));
@@ -62,10 +57,11 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       ...repositories,
       requestLog: new PgRequestLog(db),
       secretProtection: box.protection,
-      close: () => (closing ??= (async () => {
-        await publisher.close();
-        await db.close();
-      })()),
+      close: () =>
+        (closing ??= (async () => {
+          await publisher.close();
+          await db.close();
+        })()),
     };
   } catch (error) {
     await feed?.close();

@@ -83,10 +83,7 @@ export class PgRequestLog implements RequestLogRepository {
         [Math.floor(limits.maxBytes)],
       );
       if (!cut) return removed;
-      const page = await this.db.run(
-        `DELETE FROM request_log WHERE id IN (SELECT id FROM request_log WHERE (time, id) <= (?, ?) ORDER BY time, id LIMIT ?)`,
-        [cut.time, cut.id, PRUNE_PAGE],
-      );
+      const page = await this.db.run(`DELETE FROM request_log WHERE id IN (SELECT id FROM request_log WHERE (time, id) <= (?, ?) ORDER BY time, id LIMIT ?)`, [cut.time, cut.id, PRUNE_PAGE]);
       removed += page;
       if (page === 0) return removed;
     }

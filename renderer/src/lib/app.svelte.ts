@@ -87,7 +87,10 @@ class AppState {
   }
 
   private expire(toast: Toast): void {
-    this.expiries.set(toast.id, setTimeout(() => this.dismiss(toast.id), TOAST_MS[toast.kind]));
+    this.expiries.set(
+      toast.id,
+      setTimeout(() => this.dismiss(toast.id), TOAST_MS[toast.kind]),
+    );
   }
 }
 

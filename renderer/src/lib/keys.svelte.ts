@@ -145,11 +145,12 @@ class KeysState {
     const tools = await this.recentClients(key);
     const sure = await confirmation.ask({
       title: `Delete the key “${keyName(key)}”?`,
-      body: tools === null
-        ? `Every tool using ${key.keyPrefix}… gets “invalid API key” from its next request. Its usage history stays in the logs. This cannot be undone.`
-        : tools.clients.length > 0
-          ? `${listed(tools.clients)} used this key in the last ${plural(tools.days, 'day')}: ${tools.clients.length === 1 ? 'it gets' : 'they get'} “invalid API key” from the next request. Its usage history stays in the logs. This cannot be undone.`
-          : `No tool used this key in the last ${plural(tools.days, 'day')}; any that still has ${key.keyPrefix}… gets “invalid API key”. Its usage history stays in the logs. This cannot be undone.`,
+      body:
+        tools === null
+          ? `Every tool using ${key.keyPrefix}… gets “invalid API key” from its next request. Its usage history stays in the logs. This cannot be undone.`
+          : tools.clients.length > 0
+            ? `${listed(tools.clients)} used this key in the last ${plural(tools.days, 'day')}: ${tools.clients.length === 1 ? 'it gets' : 'they get'} “invalid API key” from the next request. Its usage history stays in the logs. This cannot be undone.`
+            : `No tool used this key in the last ${plural(tools.days, 'day')}; any that still has ${key.keyPrefix}… gets “invalid API key”. Its usage history stays in the logs. This cannot be undone.`,
       confirmLabel: 'Delete key',
     });
     if (!sure) return;

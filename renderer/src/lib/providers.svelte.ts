@@ -153,24 +153,28 @@ class ProvidersState {
     const current = this.editing;
     if (!current) return;
     const { provider } = current;
-    await this.saves.run(async () => {
-      await call('providers.update', {
-        id: provider.id,
-        version: provider.version,
-        name: current.name,
-        family: provider.family,
-        apiBase: current.apiBase || null,
-        ...(current.apiKey ? { apiKey: current.apiKey } : {}),
-      });
-      this.editing = null;
-      this.keyError = null;
-      app.say('Saved. The new settings apply to the next request.');
-    }, null, (error) => {
-      if (error.data.param !== 'apiKey') return false;
-      const said = error.message.replace(/^apiKey: /, '');
-      this.keyError = said.charAt(0).toUpperCase() + said.slice(1);
-      return true;
-    });
+    await this.saves.run(
+      async () => {
+        await call('providers.update', {
+          id: provider.id,
+          version: provider.version,
+          name: current.name,
+          family: provider.family,
+          apiBase: current.apiBase || null,
+          ...(current.apiKey ? { apiKey: current.apiKey } : {}),
+        });
+        this.editing = null;
+        this.keyError = null;
+        app.say('Saved. The new settings apply to the next request.');
+      },
+      null,
+      (error) => {
+        if (error.data.param !== 'apiKey') return false;
+        const said = error.message.replace(/^apiKey: /, '');
+        this.keyError = said.charAt(0).toUpperCase() + said.slice(1);
+        return true;
+      },
+    );
   }
 
   /** After a conflict: the form opens again on their version. */

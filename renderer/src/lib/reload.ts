@@ -7,7 +7,6 @@
 import type { ChangedTopic } from '../../../shared/events.js';
 import { connection } from './connection.svelte.js';
 
-
 /** Reloads on these topics and on reconnecting; returns what stops listening. */
 export function reloadOn(topics: readonly ChangedTopic[], reload: () => Promise<unknown>): () => void {
   const request = coalesced(reload);

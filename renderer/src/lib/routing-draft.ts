@@ -125,13 +125,7 @@ export function draftErrors(draft: RoutingDraft): RoutingErrors {
   }
   const again = repeats(draft.aliases.map((row) => row.alias.trim()));
   draft.aliases.forEach((row, index) => {
-    const message = !row.alias.trim()
-      ? 'Name the alias your tools will ask for.'
-      : again.has(index)
-        ? `“${row.alias.trim()}” is already an alias above.`
-        : !row.model
-          ? 'Choose the group it routes to.'
-          : null;
+    const message = !row.alias.trim() ? 'Name the alias your tools will ask for.' : again.has(index) ? `“${row.alias.trim()}” is already an alias above.` : !row.model ? 'Choose the group it routes to.' : null;
     if (message) errors[`aliases.${index}`] = message;
   });
   return errors;

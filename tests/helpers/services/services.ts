@@ -106,7 +106,12 @@ async function spawnReady(command: string, args: string[], name: string, ready: 
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {
-    await waitUntil(child, name, () => output, () => ready(output));
+    await waitUntil(
+      child,
+      name,
+      () => output,
+      () => ready(output),
+    );
   } catch (error) {
     await stopChild(child, stopSignal);
     throw error;
@@ -192,7 +197,13 @@ export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'loopgate-redis-'));
   const port = await freePort();
   const launch = (): Promise<ChildProcess> =>
-    spawnReady(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], 'redis-server', async () => (await ask(port, 'PING')) === '+PONG', 'SIGKILL');
+    spawnReady(
+      redisServer,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+      'redis-server',
+      async () => (await ask(port, 'PING')) === '+PONG',
+      'SIGKILL',
+    );
   let child = await firstLaunch(launch, dir);
   return {
     url: `redis://127.0.0.1:${port}`,

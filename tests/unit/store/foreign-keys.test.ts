@@ -44,7 +44,6 @@ describe.each(STORE_KINDS)('deployments belong to their provider (foreign key, $
       await store.close();
     }
   });
-
 });
 
 describe('deployments belong to their provider (sql.js durability)', () => {

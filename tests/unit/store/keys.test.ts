@@ -52,10 +52,7 @@ describe.each(STORE_KINDS)('virtual key repository ($name)', (kind) => {
   it('lets exactly one of two updates at the same version win; the other gets the current row', async () => {
     const { store } = await kind.open();
     const key = await store.keys.create(newKey());
-    const results = await Promise.allSettled([
-      store.keys.update(key.id, { ...emptySettings(), models: ['a'] }, key.version),
-      store.keys.update(key.id, { ...emptySettings(), models: ['b'] }, key.version),
-    ]);
+    const results = await Promise.allSettled([store.keys.update(key.id, { ...emptySettings(), models: ['a'] }, key.version), store.keys.update(key.id, { ...emptySettings(), models: ['b'] }, key.version)]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
@@ -71,8 +68,7 @@ describe.each(STORE_KINDS)('virtual key repository ($name)', (kind) => {
   it('counts usage with atomic increments that never conflict with edits', async () => {
     const { store } = await kind.open();
     const key = await store.keys.create(newKey());
-    const usage = (requests: number, tokens: number, cost: number, lastUsedAt: number) =>
-      store.usage.recordBatch({ daily: [], keys: [{ keyId: key.id, requests, tokens, cost, lastUsedAt }] });
+    const usage = (requests: number, tokens: number, cost: number, lastUsedAt: number) => store.usage.recordBatch({ daily: [], keys: [{ keyId: key.id, requests, tokens, cost, lastUsedAt }] });
     await Promise.all([usage(1, 10, 0.5, 5), store.keys.setActive(key.id, false, key.version), usage(2, 5, 0.25, 3)]);
     expect(await store.keys.findById(key.id)).toMatchObject({ totalRequests: 3, totalTokens: 15, spend: 0.75, lastUsedAt: 5, blocked: true, version: 2 });
     await store.close();

@@ -5,9 +5,7 @@ describe('schema version 1', () => {
   it('gives a blank database the key, provider and daily-spend tables (the request log moved out in version 9), which then take and keep rows', async () => {
     const dir = await storeAtVersion(0);
     await afterMigration(dir, async (store) => {
-      const tables = store.database
-        .all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .map((row) => row.name);
+      const tables = store.database.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((row) => row.name);
       expect(tables).toEqual(expect.arrayContaining(['meta', 'providers', 'spend_daily', 'virtual_keys']));
       // The secret itself is never stored, only its hash.
       const keyColumns = store.database.all<{ name: string }>('PRAGMA table_info(virtual_keys)').map((c) => c.name);

@@ -14,9 +14,7 @@ describe('schema version 3', () => {
       expect((await store.keys.findById('key_a'))?.aliases).toEqual({ llama: 'llama3.2' });
 
       await store.deployments.create({ id: 'dep_1', modelName: 'llama', providerId: 'prov_a', upstreamModel: 'llama3.2', createdAt: 2 });
-      expect(await store.deployments.list()).toEqual([
-        expect.objectContaining({ id: 'dep_1', modelName: 'llama', providerId: 'prov_a', upstreamModel: 'llama3.2', createdAt: 2, updatedAt: 2, version: 1 }),
-      ]);
+      expect(await store.deployments.list()).toEqual([expect.objectContaining({ id: 'dep_1', modelName: 'llama', providerId: 'prov_a', upstreamModel: 'llama3.2', createdAt: 2, updatedAt: 2, version: 1 })]);
       expect(await store.providers.delete('prov_a')).toBe(true);
       expect(await store.deployments.list()).toEqual([]);
     });

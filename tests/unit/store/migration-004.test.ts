@@ -14,9 +14,7 @@ describe('schema version 4', () => {
     await afterMigration(dir, async (store) => {
       expect((await store.deployments.list()).map((d) => d.id)).toEqual(['dep_kept']);
       expect(store.database.all('PRAGMA foreign_key_check')).toEqual([]);
-      await expect(store.deployments.create({ id: 'dep_new', modelName: 'old', providerId: 'prov_gone', upstreamModel: 'x', createdAt: 4 })).rejects.toBeInstanceOf(
-        NotFoundError,
-      );
+      await expect(store.deployments.create({ id: 'dep_new', modelName: 'old', providerId: 'prov_gone', upstreamModel: 'x', createdAt: 4 })).rejects.toBeInstanceOf(NotFoundError);
       await store.providers.delete('prov_a');
       expect(await store.deployments.list()).toEqual([]);
     });

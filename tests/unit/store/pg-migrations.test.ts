@@ -30,7 +30,7 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
   it('1: creates the tables, with times as bigint that read back as numbers', async () => {
     const db = await migrateAcross(1, async () => undefined);
     try {
-      await db.run(KEY_V1.replace("1, 1)", '1800000000000, 1800000000000)'));
+      await db.run(KEY_V1.replace('1, 1)', '1800000000000, 1800000000000)'));
       expect(await db.get('SELECT created_at FROM virtual_keys')).toEqual({ created_at: 1_800_000_000_000 });
       expect(await columns(db, 'spend_daily')).toContain('cost');
     } finally {
@@ -51,9 +51,7 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     const db = await migrateAcross(3, (db) => db.run("INSERT INTO providers (id, name, family, created_at, updated_at) VALUES ('p', 'P', 'openai', 1, 1)").then(() => undefined));
     try {
       await db.run("INSERT INTO deployments (id, model_name, provider_id, upstream_model, created_at, updated_at) VALUES ('d', 'gpt', 'p', 'gpt-4o', 1, 1)");
-      await expect(db.run("INSERT INTO deployments (id, model_name, provider_id, upstream_model, created_at, updated_at) VALUES ('x', 'gpt', 'nope', 'gpt-4o', 1, 1)")).rejects.toThrow(
-        /foreign key/,
-      );
+      await expect(db.run("INSERT INTO deployments (id, model_name, provider_id, upstream_model, created_at, updated_at) VALUES ('x', 'gpt', 'nope', 'gpt-4o', 1, 1)")).rejects.toThrow(/foreign key/);
       await db.run("DELETE FROM providers WHERE id = 'p'");
       expect(await db.all('SELECT id FROM deployments')).toEqual([]);
     } finally {

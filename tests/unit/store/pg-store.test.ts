@@ -53,9 +53,7 @@ describe('PostgreSQL store: provider secrets and the data key', () => {
     const { databaseUrl } = await openTestPgStore().then(({ store, databaseUrl }) => store.close().then(() => ({ databaseUrl })));
     const other = openPgStore({ databaseUrl, dataDir: tempDir(), logger: new MemoryLogger(), env: {} });
     await expect(other).rejects.toMatchObject({ code: 'EDATAKEYMISMATCH', message: expect.stringContaining('give every instance the same key') });
-    await expect(openPgStore({ databaseUrl, dataDir: tempDir(), logger: new MemoryLogger(), env: { LOOPGATE_DATA_KEY: 'c2hvcnQ=' } })).rejects.toThrow(
-      'LOOPGATE_DATA_KEY must be 32 bytes',
-    );
+    await expect(openPgStore({ databaseUrl, dataDir: tempDir(), logger: new MemoryLogger(), env: { LOOPGATE_DATA_KEY: 'c2hvcnQ=' } })).rejects.toThrow('LOOPGATE_DATA_KEY must be 32 bytes');
   });
 });
 
@@ -115,10 +113,7 @@ describe('PostgreSQL store: two instances on one database', () => {
   it('lets one of two instances win a versioned update of the same row; the other gets a conflict with the winner', async () => {
     const [a, b] = await pair();
     const key = await a.keys.create(newKey());
-    const results = await Promise.allSettled([
-      a.keys.update(key.id, { ...emptySettings(), models: ['from-a'] }, key.version),
-      b.keys.update(key.id, { ...emptySettings(), models: ['from-b'] }, key.version),
-    ]);
+    const results = await Promise.allSettled([a.keys.update(key.id, { ...emptySettings(), models: ['from-a'] }, key.version), b.keys.update(key.id, { ...emptySettings(), models: ['from-b'] }, key.version)]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);

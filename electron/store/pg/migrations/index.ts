@@ -54,10 +54,7 @@ export async function applyPgMigrations(db: PgDatabase, target = SCHEMA_VERSION)
         await client.query('BEGIN');
         try {
           await client.query(migration.sql);
-          await client.query(
-            "INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [String(migration.version)],
-          );
+          await client.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(migration.version)]);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');
