@@ -2,7 +2,9 @@
 // events, scaled by length when only the start of a long stream was kept.
 import { describe, expect, it } from 'vitest';
 import { sseEvent } from '../../electron/core/sse.js';
-import { cutShort, SentStream } from '../../electron/gateway/inference/usage-estimate.js';
+import fc from 'fast-check';
+import { chatDialect } from '../../electron/dialects/chat/index.js';
+import { cutShort, requestSize, requestSizeBound, SentStream } from '../../electron/gateway/inference/usage-estimate.js';
 
 /** `words` words of reply, one event each, in a dialect's event shape. */
 function sent(event: (piece: string) => unknown, words = 100): SentStream {
@@ -46,5 +48,20 @@ describe('the reply tokens of a stream cut short', () => {
   it('bills the prompt the upstream reported and at least the reply that was sent', () => {
     expect(cutShort({ promptTokens: 2000, completionTokens: 1, totalTokens: 2001 }, 40)).toEqual({ promptTokens: 2000, completionTokens: 40, totalTokens: 2040 });
     expect(cutShort(null, 0)).toEqual({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
+  });
+});
+
+describe("a budget hold's upper bound, used while the budget is far from spent", () => {
+  it('is never below the counted prompt or the reply limit, whatever the text (emoji, CJK, control characters)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.string({ unit: 'grapheme', maxLength: 400 }), { minLength: 1, maxLength: 6 }), fc.option(fc.nat(100_000)), async (texts, maxTokens) => {
+        const body = { model: 'm', messages: texts.map((content) => ({ role: 'user', content })), ...(maxTokens === null ? {} : { max_tokens: maxTokens }) };
+        const bound = requestSizeBound(body);
+        const counted = await requestSize(chatDialect, body);
+        expect(bound.promptTokens).toBeGreaterThanOrEqual(counted.promptTokens);
+        expect(bound.maxTokens).toBe(counted.maxTokens);
+      }),
+      { seed: 20261207, numRuns: 200 },
+    );
   });
 });

@@ -131,10 +131,11 @@ export interface AdmissionDeps {
 
 /**
  * Admits a request or throws. A budgeted key's request first holds its estimated cost (given
- * by `estimate`, computed only then) until it ends; see budgets.ts. A refusal gives back what
+ * by `estimate`, computed only then; `fits` tells it whether an upper bound already fits, so the
+ * prompt is counted only near the budget) until it ends; see budgets.ts. A refusal gives back what
  * was held before it.
  */
-export function admit(request: AdmissionRequest, names: ModelNames, deps: AdmissionDeps, estimate: () => Promise<number>): Hold | Promise<Hold> {
+export function admit(request: AdmissionRequest, names: ModelNames, deps: AdmissionDeps, estimate: (fits: (cost: number) => boolean) => Promise<number>): Hold | Promise<Hold> {
   const caller = request.caller;
   if (!caller || caller.kind === 'master') return NO_HOLD;
   const key = caller.key;
@@ -148,7 +149,7 @@ export function admit(request: AdmissionRequest, names: ModelNames, deps: Admiss
   };
   if (!deps.budgets.applies(key, budget)) return withLimits(request, key, names, limits, deps, deps.budgets.unbudgeted(key, names.group));
   return (async () => {
-    const cost = await estimate();
+    const cost = await estimate((bound) => deps.budgets.fits(key, budget, bound));
     return withLimits(request, key, names, limits, deps, await deps.budgets.reserve(key, budget, cost));
   })();
 }

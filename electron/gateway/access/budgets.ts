@@ -130,6 +130,15 @@ export class Budgets {
     return key.maxBudget !== null || target.budget !== undefined;
   }
 
+  /** Whether holding `amount` leaves the key's budgets unreached: then an upper bound may stand for the counted estimate. */
+  fits(key: LiveKey, target: BudgetTarget, amount: number): boolean {
+    if (key.maxBudget !== null && key.spend + this.heldBy(key.id) + amount >= key.maxBudget) return false;
+    const budget = target.budget;
+    if (!budget) return true;
+    const id = `${key.id}\u0000${target.group}`;
+    return this.modelSpendFor(id, budget.time_period === null ? null : parseDuration(budget.time_period)) + this.heldBy(id) + amount < budget.budget_limit;
+  }
+
   /** The most a request of this size may cost on any of the deployments that may serve it. */
   estimate(deployments: readonly DeploymentConfig[], size: RequestSize): number {
     const completionTokens = size.maxTokens ?? DEFAULT_REPLY_TOKENS;

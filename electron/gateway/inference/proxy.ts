@@ -23,7 +23,7 @@ import { GatewayError, toGatewayError } from '../../core/errors.js';
 import type { RateLimiter } from '../access/limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
 import { checkRequestShape, clientModel } from './request-shape.js';
-import { cutShort, leftEarlyUsage, requestSize } from './usage-estimate.js';
+import { cutShort, leftEarlyUsage, requestSize, requestSizeBound } from './usage-estimate.js';
 import { endStream, parseJson, relayAttempt, routeHeaders, type RelayDeps, type Timing } from './relay.js';
 import { replay } from './replay.js';
 
@@ -110,7 +110,13 @@ async function admitRequest(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   const lookup = lookUpModel(ctx.caller, deps.router, model);
   const group = lookup.group ?? model;
   // Only budgets and limits shared through Redis answer later; in memory they are checked right here.
-  const estimate = async (): Promise<number> => (lookup.group === null ? 0 : deps.budgets.estimate(deps.router.deploymentsOf(group), await requestSize(dialect, raw)));
+  const estimate = async (fits: (cost: number) => boolean): Promise<number> => {
+    if (lookup.group === null) return 0;
+    const deployments = deps.router.deploymentsOf(group);
+    // Far from the budget an upper bound will do (no token is shorter than a byte); the prompt is counted only near it.
+    const bound = deps.budgets.estimate(deployments, requestSizeBound(raw));
+    return fits(bound) ? bound : deps.budgets.estimate(deployments, await requestSize(dialect, raw));
+  };
   const admitted = admit(ctx, { model, group }, deps, estimate);
   outcome.hold = admitted instanceof Promise ? await admitted : admitted;
   applyHold(ctx, outcome.hold);

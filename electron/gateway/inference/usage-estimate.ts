@@ -7,6 +7,20 @@ import { isRecord, type TokenUsage } from '../../core/usage.js';
 import type { InboundDialect, Json } from '../../dialects/types.js';
 import { countChatPromptTokens, countTokens, estimateTokens } from '../../providers/tokens.js';
 import type { RequestSize } from '../access/budgets.js';
+import { clientTextOf } from '../http/body.js';
+
+/** The reply's limit as each dialect spells it (chat, Responses, Anthropic, Gemini). */
+function replyLimitOf(body: Json): number | null {
+  const generation = body.generationConfig;
+  const candidates = [body.max_completion_tokens, body.max_tokens, body.max_output_tokens, isRecord(generation) ? generation.maxOutputTokens : undefined];
+  for (const value of candidates) if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  return null;
+}
+
+/** An upper bound of requestSize without the tokenizer: a prompt has no more tokens than its body has bytes. */
+export function requestSizeBound(body: Json): RequestSize {
+  return { promptTokens: Buffer.byteLength(clientTextOf(body) ?? JSON.stringify(body)), maxTokens: replyLimitOf(body) };
+}
 
 /** The prompt's tokens and the reply's limit, read through the chat pivot. */
 export async function requestSize(dialect: InboundDialect, body: Json): Promise<RequestSize> {
