@@ -185,6 +185,12 @@ function baseDeployment(entry: Entry, id: string, info: Record<string, unknown>,
     // LiteLLM takes custom prices in litellm_params or in model_info.
     inputCostPerToken: params.input_cost_per_token ?? price(info.input_cost_per_token),
     outputCostPerToken: params.output_cost_per_token ?? price(info.output_cost_per_token),
+    partCosts: {
+      cacheRead: params.cache_read_input_token_cost ?? price(info.cache_read_input_token_cost),
+      cacheWrite: params.cache_creation_input_token_cost ?? price(info.cache_creation_input_token_cost),
+      cacheWrite1h: params.cache_creation_input_token_cost_above_1hr ?? price(info.cache_creation_input_token_cost_above_1hr),
+      reasoning: params.output_cost_per_reasoning_token ?? price(info.output_cost_per_reasoning_token),
+    },
     modelInfo: info,
   };
 }

@@ -24,6 +24,10 @@ const litellmParamsSchema = z.object({
   aws_region_name: z.string().nullable().optional(),
   input_cost_per_token: z.number().nonnegative().optional(),
   output_cost_per_token: z.number().nonnegative().optional(),
+  cache_read_input_token_cost: z.number().nonnegative().optional(),
+  cache_creation_input_token_cost: z.number().nonnegative().optional(),
+  cache_creation_input_token_cost_above_1hr: z.number().nonnegative().optional(),
+  output_cost_per_reasoning_token: z.number().nonnegative().optional(),
   /** Wins over litellm_settings.drop_params for this deployment. */
   drop_params: z.boolean().optional(),
 });

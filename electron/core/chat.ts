@@ -61,7 +61,8 @@ export interface ChatUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details?: { cached_tokens?: number };
+  /** cache_write_tokens as OpenRouter and other OpenAI-compatible upstreams report them; cache_write_1h_tokens is Loopgate's, for Anthropic's 1-hour cache. */
+  prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number; cache_write_1h_tokens?: number };
   completion_tokens_details?: { reasoning_tokens?: number };
 }
 
@@ -106,12 +107,14 @@ export function contentText(content: ChatMessage['content']): string {
   return content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
-export function usageOf(prompt: number, completion: number, cached = 0, reasoning = 0): ChatUsage {
+export function usageOf(prompt: number, completion: number, cached = 0, reasoning = 0, cacheWrite = 0, cacheWrite1h = 0): ChatUsage {
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    ...(cached ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
+    ...(cached || cacheWrite
+      ? { prompt_tokens_details: { cached_tokens: cached, ...(cacheWrite ? { cache_write_tokens: cacheWrite } : {}), ...(cacheWrite1h ? { cache_write_1h_tokens: cacheWrite1h } : {}) } }
+      : {}),
     ...(reasoning ? { completion_tokens_details: { reasoning_tokens: reasoning } } : {}),
   };
 }

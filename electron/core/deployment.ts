@@ -42,9 +42,19 @@ export interface DeploymentConfig {
   /** Per-token prices from the config; they win over the pricing data set. */
   inputCostPerToken: number | null;
   outputCostPerToken: number | null;
+  /** The config's prices for the parts of a usage (LiteLLM's names); a part without one costs what its whole does. */
+  partCosts?: PartCosts;
   modelInfo: Record<string, unknown>;
   /** Why this deployment cannot serve (no credentials, a provider Loopgate lacks): listed, never chosen; null when it can. */
   unavailable: DeploymentProblem | null;
+}
+
+/** USD per token: cache_read_input_token_cost, cache_creation_input_token_cost, cache_creation_input_token_cost_above_1hr, output_cost_per_reasoning_token. */
+export interface PartCosts {
+  cacheRead: number | null;
+  cacheWrite: number | null;
+  cacheWrite1h: number | null;
+  reasoning: number | null;
 }
 
 /** What a request for an unavailable deployment is answered with. */

@@ -287,7 +287,7 @@ describe('native relay', () => {
     const split = 40;
     const out = [scanner.push(bytes.subarray(0, split)), scanner.push(bytes.subarray(split)), scanner.end()].map(String).join('');
     expect(out).toBe(upstreamSse);
-    expect(scanner.usage).toEqual({ promptTokens: 3, completionTokens: 3, totalTokens: 6 });
+    expect(scanner.usage).toEqual({ promptTokens: 3, completionTokens: 3, totalTokens: 6, reasoningTokens: 2 });
   });
 
   it('re-framed as a JSON array when the client asked without alt=sse', () => {

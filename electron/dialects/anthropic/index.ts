@@ -1,7 +1,7 @@
 // Anthropic Messages, inbound (Claude Code, the Anthropic SDK): to and from the chat pivot,
 // its event stream, its error shape, and usage from natively relayed streams.
 import { GatewayError } from '../../core/errors.js';
-import type { AnthropicUsage } from '../../core/usage.js';
+import { isRecord, usageFromAnthropic, type AnthropicUsage } from '../../core/usage.js';
 import type { SseEvent } from '../../core/sse.js';
 import { ObservedStream } from '../observed-stream.js';
 import type { TokenUsage } from '../../core/usage.js';
@@ -126,19 +126,12 @@ export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: 
   return { chat, omittedTools };
 }
 
-function usageFromAnthropic(usage: AnthropicUsage | undefined): TokenUsage | null {
-  if (!usage) return null;
-  const prompt = (usage.input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0);
-  const completion = usage.output_tokens ?? 0;
-  return { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion };
-}
-
 /** Reads usage from a natively relayed Anthropic stream; the bytes pass untouched. */
 class AnthropicNativeScanner extends ObservedStream implements NativeStreamScanner {
   private counted: AnthropicUsage | null = null;
 
   get usage(): TokenUsage | null {
-    return usageFromAnthropic(this.counted ?? undefined);
+    return this.counted ? usageFromAnthropic(this.counted) : null;
   }
 
   protected observe({ data }: SseEvent): void {
@@ -166,7 +159,7 @@ export const anthropicDialect: InboundDialect = {
   },
   streamErrorEvent: (error) => `event: error\ndata: ${errorBodyFor('anthropic')(error)}\n\n`,
   nativeBody: (request, upstreamModel, clientText) => (clientText !== null && request.model === upstreamModel ? clientText : JSON.stringify({ ...request, model: upstreamModel })),
-  nativeUsage: (body) => usageFromAnthropic(body.usage as AnthropicUsage | undefined),
+  nativeUsage: (body) => (isRecord(body.usage) ? usageFromAnthropic(body.usage as AnthropicUsage) : null),
   usageMember: 'usage',
   nativeStreamScanner: () => new AnthropicNativeScanner(),
 };

@@ -9,14 +9,17 @@ export const FINISH_TO_STOP_REASON: Record<FinishReason, string> = {
   content_filter: 'refusal',
 };
 
-/** Chat counts cached input inside prompt_tokens; Anthropic reports it apart. */
+/** Chat counts cache reads and writes inside prompt_tokens; Anthropic reports them apart. */
 export function anthropicUsage(usage: ChatUsage | undefined | null): Json {
   const cached = usage?.prompt_tokens_details?.cached_tokens ?? 0;
+  const written = usage?.prompt_tokens_details?.cache_write_tokens ?? 0;
+  const writtenForAnHour = usage?.prompt_tokens_details?.cache_write_1h_tokens ?? 0;
   return {
-    input_tokens: Math.max(0, (usage?.prompt_tokens ?? 0) - cached),
+    input_tokens: Math.max(0, (usage?.prompt_tokens ?? 0) - cached - written),
     output_tokens: usage?.completion_tokens ?? 0,
     cache_read_input_tokens: cached,
-    cache_creation_input_tokens: 0,
+    cache_creation_input_tokens: written,
+    ...(writtenForAnHour ? { cache_creation: { ephemeral_5m_input_tokens: written - writtenForAnHour, ephemeral_1h_input_tokens: writtenForAnHour } } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 // Chat pivot → a Gemini GenerateContentResponse: candidates[0].content.parts, finishReason,
 // usageMetadata (candidates exclude thoughts, as Gemini counts them).
 import type { ChatCompletion, ChatToolCall, ChatUsage, FinishReason } from '../../core/chat.js';
-import type { TokenUsage } from '../../core/usage.js';
+import { tokenUsage, type TokenUsage } from '../../core/usage.js';
 import type { Json } from '../types.js';
 
 /** Gemini ends a turn that calls functions with STOP too. */
@@ -35,7 +35,9 @@ export function usageFromGemini(meta: unknown): TokenUsage | null {
   };
   const promptTokens = count('promptTokenCount') + count('toolUsePromptTokenCount');
   const completionTokens = count('candidatesTokenCount') + count('thoughtsTokenCount');
-  return { promptTokens, completionTokens, totalTokens: count('totalTokenCount') || promptTokens + completionTokens };
+  // cachedContentTokenCount is part of promptTokenCount, as OpenAI's cached_tokens is of prompt_tokens.
+  const parts = { cacheReadTokens: count('cachedContentTokenCount'), reasoningTokens: count('thoughtsTokenCount') };
+  return tokenUsage(promptTokens, completionTokens, parts, count('totalTokenCount') || promptTokens + completionTokens);
 }
 
 function parseArgs(text: string): unknown {

@@ -4,21 +4,13 @@
 import { errorBodyFor } from '../error-bodies.js';
 import type { SseEvent } from '../../core/sse.js';
 import { ObservedStream } from '../observed-stream.js';
-import type { TokenUsage } from '../../core/usage.js';
+import { usageFromOpenAI, type TokenUsage } from '../../core/usage.js';
 import { chatDialect } from '../chat/index.js';
 import type { InboundDialect, Json, NativeStreamScanner } from '../types.js';
 import type { ConversationStore } from './conversations.js';
 import { inputToMessages, responsesToChat, translateTools } from './request.js';
 import { fromChatCompletion, outputToMessages } from './response.js';
 import { ResponsesEncoder } from './stream.js';
-
-function usageFromResponses(usage: unknown): TokenUsage | null {
-  if (typeof usage !== 'object' || usage === null) return null;
-  const { input_tokens: input, output_tokens: output, total_tokens: total } = usage as Record<string, unknown>;
-  const promptTokens = typeof input === 'number' ? input : 0;
-  const completionTokens = typeof output === 'number' ? output : 0;
-  return { promptTokens, completionTokens, totalTokens: typeof total === 'number' ? total : promptTokens + completionTokens };
-}
 
 /** Reads usage (and the finished response) from a natively relayed Responses stream. */
 class ResponsesNativeScanner extends ObservedStream implements NativeStreamScanner {
@@ -31,7 +23,7 @@ class ResponsesNativeScanner extends ObservedStream implements NativeStreamScann
     try {
       const parsed = JSON.parse(data) as { response?: Json };
       this.finished = parsed.response ?? null;
-      this.usage = usageFromResponses(parsed.response?.usage);
+      this.usage = usageFromOpenAI(parsed.response);
     } catch {
       // not JSON: nothing to read
     }
@@ -67,7 +59,7 @@ export function createResponsesDialect(conversations: ConversationStore): Inboun
       return `event: error\ndata: ${JSON.stringify(data)}\n\n`;
     },
     nativeBody: (request, upstreamModel, clientText) => (clientText !== null && request.model === upstreamModel ? clientText : JSON.stringify({ ...request, model: upstreamModel })),
-    nativeUsage: (body) => usageFromResponses(body.usage),
+    nativeUsage: (body) => usageFromOpenAI(body),
     nativeStreamScanner: () => new ResponsesNativeScanner(),
     remember,
   };

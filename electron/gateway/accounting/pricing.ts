@@ -1,8 +1,9 @@
 // What a request cost, in USD: the deployment's own per-token prices when the config sets
 // them, else the maintained @pydantic/genai-prices data set (for the model_info.base_model
-// when set, as LiteLLM prices Azure deployments), else zero.
-import { calcPrice } from '@pydantic/genai-prices';
-import type { DeploymentConfig } from '../../core/deployment.js';
+// when set, as LiteLLM prices Azure deployments), else zero. Prompt-cache reads and writes and
+// reasoning are priced as their own parts, not as plain input and output.
+import { calcPrice, type Usage } from '@pydantic/genai-prices';
+import type { DeploymentConfig, PartCosts } from '../../core/deployment.js';
 import type { TokenUsage } from '../../core/usage.js';
 
 export class Pricing {
@@ -18,19 +19,58 @@ export class Pricing {
 
   cost(deployment: DeploymentConfig, usage: TokenUsage | null): number {
     if (!usage) return 0;
-    if (deployment.inputCostPerToken !== null || deployment.outputCostPerToken !== null) {
-      return usage.promptTokens * (deployment.inputCostPerToken ?? 0) + usage.completionTokens * (deployment.outputCostPerToken ?? 0);
-    }
+    if (deployment.inputCostPerToken !== null || deployment.outputCostPerToken !== null) return ownPriceCost(deployment, usage);
     const { model, providerId } = pricedAs(deployment);
     const lookup = `${providerId}/${model}`;
     if (this.unpriced.has(lookup)) return 0;
-    const price = calcPrice({ input_tokens: usage.promptTokens, output_tokens: usage.completionTokens }, model, { providerId });
+    const price = priced(usage, model, providerId);
     if (!price) {
       this.unpriced.add(lookup);
       return 0;
     }
     return price.total_price;
   }
+}
+
+/** The data set's price; usage it refuses (parts it finds inconsistent) is priced as plain input and output rather than lost. */
+function priced(usage: TokenUsage, model: string, providerId: string): ReturnType<typeof calcPrice> {
+  try {
+    return calcPrice(genaiUsage(usage), model, { providerId });
+  } catch {
+    return calcPrice({ input_tokens: usage.promptTokens, output_tokens: usage.completionTokens }, model, { providerId });
+  }
+}
+
+/** The usage in genai-prices' terms: input and output are totals, each part a share of one (1h cache writes a share of the writes). */
+function genaiUsage(usage: TokenUsage): Usage {
+  return {
+    input_tokens: usage.promptTokens,
+    output_tokens: usage.completionTokens,
+    ...(usage.cacheReadTokens ? { cache_read_tokens: usage.cacheReadTokens } : {}),
+    ...(usage.cacheWriteTokens ? { cache_write_tokens: usage.cacheWriteTokens } : {}),
+    ...(usage.cacheWrite1hTokens ? { cache_write_1h_tokens: usage.cacheWrite1hTokens } : {}),
+    ...(usage.reasoningTokens ? { output_reasoning_tokens: usage.reasoningTokens } : {}),
+  };
+}
+
+/** LiteLLM's arithmetic with the config's prices: each part at its own price, or at its whole's when the config names none. */
+function ownPriceCost(deployment: DeploymentConfig, usage: TokenUsage): number {
+  const input = deployment.inputCostPerToken ?? 0;
+  const output = deployment.outputCostPerToken ?? 0;
+  const parts: PartCosts = deployment.partCosts ?? { cacheRead: null, cacheWrite: null, cacheWrite1h: null, reasoning: null };
+  const cacheRead = usage.cacheReadTokens ?? 0;
+  const cacheWrite = usage.cacheWriteTokens ?? 0;
+  const cacheWrite1h = usage.cacheWrite1hTokens ?? 0;
+  const reasoning = usage.reasoningTokens ?? 0;
+  const writePrice = parts.cacheWrite ?? input;
+  return (
+    (usage.promptTokens - cacheRead - cacheWrite) * input +
+    cacheRead * (parts.cacheRead ?? input) +
+    (cacheWrite - cacheWrite1h) * writePrice +
+    cacheWrite1h * (parts.cacheWrite1h ?? writePrice) +
+    (usage.completionTokens - reasoning) * output +
+    reasoning * (parts.reasoning ?? output)
+  );
 }
 
 /**

@@ -3,7 +3,7 @@
 // usage came), and a natively relayed stream that was cut short, counted from what was sent.
 import { samplingOf } from '../../core/chat.js';
 import { SseParser } from '../../core/sse.js';
-import { isRecord, type TokenUsage } from '../../core/usage.js';
+import { isRecord, tokenUsage, type TokenUsage } from '../../core/usage.js';
 import type { InboundDialect, Json } from '../../dialects/types.js';
 import { countChatPromptTokens, countTokens, estimateTokens } from '../../providers/tokens.js';
 import type { RequestSize } from '../access/budgets.js';
@@ -37,7 +37,8 @@ export async function requestSize(dialect: InboundDialect, body: Json): Promise<
 export function cutShort(reported: TokenUsage | null, sentReplyTokens: number): TokenUsage {
   const promptTokens = reported?.promptTokens ?? 0;
   const completionTokens = Math.max(reported?.completionTokens ?? 0, sentReplyTokens);
-  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+  // The cache reads the upstream reported at the start are still cheaper input.
+  return tokenUsage(promptTokens, completionTokens, reported ?? {});
 }
 
 /** The bill of a client that left while the upstream had its request: the prompt, counted when the upstream had not said it yet. */

@@ -14,8 +14,10 @@ export const STOP_REASON: Record<string, FinishReason> = {
 };
 
 export function converseUsage(usage: Json | undefined) {
+  // Converse counts cache reads and writes apart from inputTokens, as Anthropic does.
   const cached = Number(usage?.cacheReadInputTokens ?? 0);
-  return usageOf(Number(usage?.inputTokens ?? 0) + cached, Number(usage?.outputTokens ?? 0), cached);
+  const written = Number(usage?.cacheWriteInputTokens ?? 0);
+  return usageOf(Number(usage?.inputTokens ?? 0) + cached + written, Number(usage?.outputTokens ?? 0), cached, 0, written);
 }
 
 export function fromConverseResponse(body: Json, model: string): ChatCompletion {
