@@ -112,9 +112,7 @@ export function usageOf(prompt: number, completion: number, cached = 0, reasonin
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    ...(cached || cacheWrite
-      ? { prompt_tokens_details: { cached_tokens: cached, ...(cacheWrite ? { cache_write_tokens: cacheWrite } : {}), ...(cacheWrite1h ? { cache_write_1h_tokens: cacheWrite1h } : {}) } }
-      : {}),
+    ...(cached || cacheWrite ? { prompt_tokens_details: { cached_tokens: cached, ...(cacheWrite ? { cache_write_tokens: cacheWrite } : {}), ...(cacheWrite1h ? { cache_write_1h_tokens: cacheWrite1h } : {}) } } : {}),
     ...(reasoning ? { completion_tokens_details: { reasoning_tokens: reasoning } } : {}),
   };
 }

@@ -159,7 +159,7 @@ export const anthropicDialect: InboundDialect = {
   },
   streamErrorEvent: (error) => `event: error\ndata: ${errorBodyFor('anthropic')(error)}\n\n`,
   nativeBody: (request, upstreamModel, clientText) => (clientText !== null && request.model === upstreamModel ? clientText : JSON.stringify({ ...request, model: upstreamModel })),
-  nativeUsage: (body) => (isRecord(body.usage) ? usageFromAnthropic(body.usage as AnthropicUsage) : null),
+  nativeUsage: (body) => (isRecord(body.usage) ? usageFromAnthropic(body.usage) : null),
   usageMember: 'usage',
   nativeStreamScanner: () => new AnthropicNativeScanner(),
 };
