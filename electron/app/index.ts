@@ -20,6 +20,7 @@ import type { ProxyDeps } from '../gateway/inference/proxy.js';
 import { RoutingTable } from '../gateway/inference/routing-table.js';
 import { UpstreamPools } from '../gateway/inference/upstream.js';
 import { RedisSharing } from '../gateway/redis/index.js';
+import { createTracing, tracesEndpoint } from '../gateway/accounting/tracing.js';
 import { InstanceHeartbeat } from '../gateway/redis/heartbeat.js';
 import type { GatewayApp } from '../gateway/http/gateway-app.js';
 
@@ -145,6 +146,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   });
   const limiter = new RateLimiter(clock, redis?.limits ?? null);
+  const tracing = await createTracing(tracesEndpoint(options.env ?? process.env, config.otelEndpoint), version);
   const proxy: ProxyDeps = {
     router: table.router,
     pools,
@@ -154,6 +156,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     storeBodies: config.storeBodies,
     cache: table.cache,
     random,
+    tracing,
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   accounting.start();
@@ -191,6 +194,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       budgets.stop();
       await heartbeat?.stop();
       await accounting.stop();
+      await tracing?.shutdown();
       await pools.close();
       await redis?.close();
       await logger.flush();

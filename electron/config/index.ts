@@ -36,6 +36,8 @@ export interface GatewayConfig {
   security: SecuritySettings;
   /** PostgreSQL for the store (general_settings.database_url, else DATABASE_URL); null: the embedded store. */
   databaseUrl: string | null;
+  /** An OTLP/HTTP collector for request traces (general_settings.otel_endpoint); null: none unless the environment names one. */
+  otelEndpoint: string | null;
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
@@ -174,6 +176,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
       openMetricsOnLoopback: file.general_settings?.open_metrics_on_loopback ?? false,
     },
     databaseUrl: databaseUrl(file, lookup, serverEnv),
+    otelEndpoint: file.general_settings?.otel_endpoint ?? null,
     unsupported,
     warnings,
   };

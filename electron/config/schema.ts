@@ -110,6 +110,8 @@ const generalSettingsSchema = z.object({
   open_metrics_on_loopback: z.boolean().optional(),
   /** LiteLLM's name: a PostgreSQL URL (postgres://user:password@host:5432/db) for a team server's store. */
   database_url: z.string().min(1, 'expected a postgres:// URL').optional(),
+  /** An OTLP/HTTP collector (http://host:4318): one trace span per model request; OTEL_EXPORTER_OTLP_ENDPOINT wins. */
+  otel_endpoint: z.string().url('expected an http:// or https:// URL').optional(),
 });
 
 export const configFileSchema = z.object({

@@ -83,7 +83,7 @@ export function chatUsageFromAnthropic(usage: AnthropicUsage): ChatUsage {
 }
 
 /** The chat pivot's usage object for a usage with its parts. */
-export function chatUsage(usage: TokenUsage): ChatUsage {
+function chatUsage(usage: TokenUsage): ChatUsage {
   return usageOf(usage.promptTokens, usage.completionTokens, usage.cacheReadTokens, usage.reasoningTokens, usage.cacheWriteTokens, usage.cacheWrite1hTokens);
 }
 

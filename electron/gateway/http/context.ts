@@ -6,6 +6,7 @@ import type { DeploymentConfig } from '../../core/deployment.js';
 import type { TokenUsage } from '../../core/usage.js';
 import type { Caller } from '../access/auth.js';
 import type { Hold } from '../access/admission.js';
+import type { RequestTrace } from '../accounting/tracing.js';
 import { GatewayError } from '../../core/errors.js';
 import type { ClientSignal } from '../../core/client-signal.js';
 
@@ -57,6 +58,8 @@ export interface RequestOutcome {
   hold: Hold | null;
   /** What stopped the request before an answer was written; the HTTP layer says it in the client's dialect. */
   error: unknown;
+  /** The request's OpenTelemetry span, ended with the accounting; null when tracing is off. */
+  trace: RequestTrace | null;
 }
 
 /** An outcome before anything happened: the handler fills in what it learns. */
@@ -75,6 +78,7 @@ function newOutcome(callType: string): RequestOutcome {
     failure: null,
     hold: null,
     error: null,
+    trace: null,
   };
 }
 

@@ -167,6 +167,7 @@ export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: S
     }
     // The budgets' hold goes and the real cost counts (per model group, and across instances).
     outcome?.hold?.reservation?.settle(cost);
+    outcome?.trace?.end({ status, usage, deployment: outcome.deployment, cost, failure: outcome.failure });
     // Only configured names become label values, so a client cannot grow the metric set.
     const label = model !== null && deps.configured().has(model) ? model : 'other';
     if (!deps.unmetered.has(`${ctx.req.method} ${ctx.path}`)) deps.metrics.record(label, status, seconds, usage);

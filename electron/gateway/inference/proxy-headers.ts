@@ -5,7 +5,8 @@ import type { UpstreamRequest } from '../../core/deployment.js';
 
 // An allowlist, not a blocklist: hop-by-hop headers (RFC 9110 §7.6.1), cookies and every form
 // of client credential stay behind by construction.
-const FORWARD_UPSTREAM = new Set(['accept', 'user-agent', 'openai-beta', 'anthropic-version', 'anthropic-beta']);
+// W3C trace context travels on, so an upstream's spans join the client's trace.
+const FORWARD_UPSTREAM = new Set(['accept', 'user-agent', 'openai-beta', 'anthropic-version', 'anthropic-beta', 'traceparent', 'tracestate']);
 
 /** Client headers worth passing on, plus the deployment's own auth; never the client's key. */
 function upstreamHeaders(client: Readonly<Record<string, string | string[] | undefined>>, defaults: Readonly<Record<string, string>>, auth: Record<string, string>, requestId: string): Record<string, string> {

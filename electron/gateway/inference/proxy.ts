@@ -22,6 +22,7 @@ import { applyHold, outcomeOf, sendJson, setAnswerHeader, type RequestContext, t
 import { GatewayError, toGatewayError } from '../../core/errors.js';
 import type { RateLimiter } from '../access/limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
+import type { Tracing } from '../accounting/tracing.js';
 import { checkRequestShape, clientModel } from './request-shape.js';
 import { cutShort, leftEarlyUsage, requestSize, requestSizeBound } from './usage-estimate.js';
 import { endStream, parseJson, relayAttempt, routeHeaders, type RelayDeps, type Timing } from './relay.js';
@@ -34,6 +35,8 @@ export interface ProxyDeps extends RelayDeps {
   /** Off unless the routing settings in force switch it on. */
   cache: ResponseCache;
   random: () => number;
+  /** OpenTelemetry spans; null (and free) unless an OTLP endpoint is set. */
+  tracing: Tracing | null;
 }
 
 /** What a caller other than a client's route changes (the admin UI's Playground, playground.ts). */
@@ -68,6 +71,7 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
   }
   checkRequestShape(dialect.name, raw);
   outcome.model = model;
+  outcome.trace = deps.tracing?.start(ctx.req.headers, dialect.name, model) ?? null;
   const group = await admitRequest(deps, dialect, ctx, model, raw, outcome);
   // LiteLLM's own fields (the cache directive among them) are read here and never sent upstream.
   const { body, params, changed } = takeLiteLLMParams(dialect.name, raw);
@@ -150,9 +154,10 @@ async function route(
       // The deployment's own drop_params wins over the global one.
       const dropParams = deployment.dropParams ?? deps.router.settings.dropParams;
       const attempt = startAttempt(outcome, deployment, turn);
+      const traced = outcome.trace?.attempt(deployment) ?? null;
       const startedAt = performance.now();
       try {
-        const relayed = await relayAttempt({ deps, dialect, ctx, body, stream: outcome.stream, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null });
+        const relayed = await relayAttempt({ deps, dialect, ctx, body, stream: outcome.stream, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null, traceparent: traced?.traceparent ?? null });
         attempt.status = ctx.res.statusCode;
         outcome.usage = relayed.usage;
         outcome.responseId = relayed.responseId;
@@ -167,6 +172,7 @@ async function route(
         throw error;
       } finally {
         attempt.latencyMs = Math.round((performance.now() - startedAt) * 100) / 100;
+        traced?.end(attempt);
       }
     },
   );

@@ -70,6 +70,8 @@ interface AttemptScope {
   timing: Timing;
   /** Whether the answer may be cached, so a stream's chunks are kept as they go (not otherwise: each would be copied). */
   keepSent: boolean;
+  /** The attempt's W3C traceparent when tracing is on: sent upstream in place of the client's. */
+  traceparent: string | null;
 }
 
 const EVENT_STREAM = 'text/event-stream; charset=utf-8';
@@ -178,7 +180,7 @@ async function send(scope: AttemptScope, request: UpstreamRequest): Promise<{ up
   const sentAt = performance.now();
   let upstream: Dispatcher.ResponseData;
   try {
-    upstream = await callDeployment(deps.pools, deployment, request, { clientHeaders: ctx.req.headers, requestId: ctx.id, stream: scope.stream, signal: ctx.signal });
+    upstream = await callDeployment(deps.pools, deployment, request, { clientHeaders: ctx.req.headers, requestId: ctx.id, stream: scope.stream, signal: ctx.signal, traceparent: scope.traceparent });
   } catch (error) {
     timing.upstreamMs += performance.now() - sentAt;
     throw AttemptFailure.fromError(upstreamFailure(error, deployment));

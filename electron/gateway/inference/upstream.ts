@@ -78,6 +78,8 @@ export interface CallFor {
   signal: AbortSignal | ClientSignal;
   /** A shorter limit than the deployment's own timeout (the health checks'). */
   timeoutMs?: number;
+  /** The attempt's own W3C traceparent (tracing on); otherwise the client's, if any, travels as sent. */
+  traceparent?: string | null;
 }
 
 /**
@@ -88,11 +90,16 @@ export function callDeployment(pools: UpstreamPools, deployment: DeploymentConfi
   return callUpstream(pools, {
     deployment: call.timeoutMs === undefined ? deployment : { ...deployment, timeoutMs: Math.min(deployment.timeoutMs, call.timeoutMs) },
     path: request.path,
-    headers: familyHeaders(call.clientHeaders, deployment, request, call.requestId),
+    headers: withTraceparent(familyHeaders(call.clientHeaders, deployment, request, call.requestId), call.traceparent),
     body: request.body,
     stream: call.stream,
     signal: call.signal,
   });
+}
+
+function withTraceparent(headers: Record<string, string>, traceparent: string | null | undefined): Record<string, string> {
+  if (traceparent) headers.traceparent = traceparent;
+  return headers;
 }
 
 /** An answer's text; a refusal's with the deployment's credentials masked (an upstream may repeat the key it was sent). */
