@@ -114,7 +114,7 @@ describe('one span per request, a child per attempt', () => {
 });
 
 describe('without an endpoint', () => {
-  it('tracing is off: nothing loaded, the client traceparent still travels upstream unchanged', async () => {
+  it('tracing is off: no tracer, and the client traceparent still travels upstream unchanged', async () => {
     const plain = await startTestGateway(`model_list:${openaiModel('backup', 'gpt-4o-mini', healthy.apiBase)}\n`);
     try {
       expect(plain.app.proxy.tracing).toBeNull();
