@@ -1,9 +1,7 @@
-// One attempt on one deployment, as HTTP: relayed natively (the upstream speaks the client's
-// dialect, relayNative) or translated through the chat pivot (relayTranslated), then answered
-// in one piece or as a stream. The client hears nothing until the upstream has produced its
-// first byte: only then does the attempt commit, so a failure before it is the router's to
-// retry. Each returns what it produced (usage, the answer's id) rather than writing it anywhere.
-// Also here: drop_params, usage estimation for upstreams that report none, the routing headers.
+// One attempt on one deployment, as HTTP: relayed natively (relayNative) or translated through the chat pivot
+// (relayTranslated), answered in one piece or as a stream. The client hears nothing until the upstream's first
+// byte: only then does the attempt commit, so a failure before it is the router's to retry. Each returns what it
+// produced (usage, the answer's id). Also here: drop_params, usage estimation when none is reported, routing headers.
 import { untranslatable } from './request-shape.js';
 import { familyOf } from '../../providers/index.js';
 import type { ServerResponse } from 'node:http';
