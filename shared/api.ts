@@ -20,7 +20,7 @@ import type {
   StatusView,
   UsageSeries,
 } from './api-views.js';
-import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView } from './log-views.js';
+import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView, SessionsQuery, SessionsView } from './log-views.js';
 
 export type * from './api-views.js';
 export type * from './log-views.js';
@@ -73,7 +73,20 @@ interface LoopgateApi {
    * The request log, newest first. keyId '' is the master key. `before` pages on: the time and id
    * of the last entry already shown (rows arriving meanwhile do not shift the pages). start/end: epoch ms.
    */
-  'logs.list': (request: { keyId?: string; model?: string; status?: 'ok' | 'error'; start?: number; end?: number; before?: { time: number; id: string }; limit: number }) => LogEntryView[];
+  'logs.list': (request: {
+    keyId?: string;
+    model?: string;
+    status?: 'ok' | 'error';
+    start?: number;
+    end?: number;
+    before?: { time: number; id: string };
+    limit: number;
+    /** Only this client session's requests, or this project's. */
+    session?: string;
+    project?: string;
+  }) => LogEntryView[];
+  /** Cost, tokens, requests, first/last time and tool per client session (or per project) over the last `days` days, the most recently active first. */
+  'usage.sessions': (request: SessionsQuery) => SessionsView;
   /** The models and keys to filter by: every one in the log, not only those on a page. */
   'logs.facets': (request: Record<string, never>) => LogFacets;
   /** One entry with its attempts and final error; not_found once retention has removed it. */
@@ -118,6 +131,7 @@ const METHODS = {
   'keys.delete': true,
   'keys.recentClients': true,
   'usage.series': true,
+  'usage.sessions': true,
   'logs.list': true,
   'logs.facets': true,
   'logs.get': true,

@@ -18,6 +18,47 @@ export interface LogEntryView {
   attemptCount: number;
   /** Why it failed, in Loopgate's error codes; null for a success. */
   errorCode: ErrorCode | null;
+  /** The client's session (Claude Code's, Codex's) and the project it named; null when none. */
+  session: string | null;
+  project: string | null;
+}
+
+/** usage.sessions: a period, per session or per project. */
+export interface SessionsQuery {
+  by: 'session' | 'project';
+  /** The last `days` days (up to now). */
+  days: number;
+  /** At most this many rows, the most recently active first (default 100). */
+  limit?: number;
+}
+
+/** One session's (or project's) requests added up over the period. */
+export interface SessionView {
+  /** The session id, or the project name. */
+  name: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  /** USD, full precision. */
+  cost: number;
+  /** Epoch ms of its first and last request in the period. */
+  first: number;
+  last: number;
+  /** The tools that sent its requests (from their User-Agent). */
+  clients: string[];
+  /** Its latest request's key ('' the master key) and that key's label. */
+  keyId: string;
+  keyLabel: string;
+  /** A session's project (its latest request's); a project row's own name. */
+  project: string | null;
+}
+
+export interface SessionsView {
+  rows: SessionView[];
+  /** The same over every row of the period, not only those listed, and the period's start. */
+  total: { count: number; requests: number; totalTokens: number; cost: number };
+  since: number;
 }
 
 /** One try on one deployment, kept for failed and retried requests. */

@@ -125,6 +125,7 @@ export function apiHandlers(services: Services): ApiHandlers {
     'keys.delete': async (request) => ({ deleted: (await keys.delete([idOf(request)])).length > 0 }),
     'keys.recentClients': (request) => usage.recentClients(idOf(request)),
     'usage.series': ({ days }) => usage.series(days),
+    'usage.sessions': (query) => usage.sessions(query),
     'logs.list': (query) => usage.logs(query),
     'logs.facets': () => usage.facets(),
     'logs.get': (request) => usage.entry(idOf(request)),

@@ -2,7 +2,7 @@
 // request-log store), its retention, and today's totals. Pending usage is written first, so
 // every number is exact.
 import { z } from 'zod';
-import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView, UsagePoint, UsageSeries } from '../../shared/api.js';
+import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView, SessionsQuery, SessionsView, UsagePoint, UsageSeries } from '../../shared/api.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/index.js';
 import type { LogRetention, RequestLogEntry, SpendLogQuery, StoredLogRetention } from '../store/request-log.js';
@@ -38,12 +38,25 @@ export const logsSchema = z.object({
   responseId: text(MAX_LENGTH.id).optional(),
   keyId: text(MAX_LENGTH.id).optional(),
   model: text(MAX_LENGTH.name).optional(),
+  session: text(MAX_LENGTH.id).optional(),
+  project: text(MAX_LENGTH.name).optional(),
   status: z.enum(['ok', 'error']).optional(),
   start: z.number().optional(),
   end: z.number().optional(),
   before: z.object({ time: z.number(), id: text(MAX_LENGTH.id) }).optional(),
   limit: z.number().int().positive().max(1000),
 });
+
+export const sessionsSchema = z.object({
+  by: z.enum(['session', 'project']),
+  days: z
+    .number()
+    .min(1 / 24, 'expected at least an hour (1/24 of a day)')
+    .max(3650, 'expected at most 3650 days'),
+  limit: z.number().int().positive().max(1000).optional(),
+});
+/** Sessions added up for the period's totals at most; the list shows the newest `limit` of them. */
+const MAX_SESSIONS_TOTALLED = 10_000;
 
 export interface UsageServiceDeps {
   store: Store;
@@ -110,6 +123,25 @@ export class UsageService {
   /** The request log as the app shows it: each entry with its key's label. */
   async logs(input: SpendLogQuery): Promise<LogEntryView[]> {
     return this.views(await this.entries(input));
+  }
+
+  /** Cost, tokens and requests per session (or project) over the last `days` days, the most recently active first. */
+  async sessions(input: SessionsQuery): Promise<SessionsView> {
+    const { by, days, limit = 100 } = parseInput(sessionsSchema, input);
+    await this.deps.usage.flush();
+    const end = this.deps.clock();
+    const { start } = await this.withinRetention({ start: end - days * DAY_MS, limit: 0 });
+    // The end is exclusive: a request logged this very millisecond still counts.
+    const groups = await this.deps.store.requestLog.groups({ by, start, end: end + 1, limit: MAX_SESSIONS_TOTALLED });
+    const shown = groups.slice(0, limit);
+    const labels = await this.labels(shown.map((group) => group.keyId));
+    const total = { count: groups.length, requests: 0, totalTokens: 0, cost: 0 };
+    for (const group of groups) {
+      total.requests += group.requests;
+      total.totalTokens += group.totalTokens;
+      total.cost += group.cost;
+    }
+    return { rows: shown.map((group) => ({ ...group, keyLabel: labels(group.keyId) })), total, since: start };
   }
 
   /** One entry with its attempts and final error. */
@@ -186,6 +218,8 @@ export class UsageService {
       cost: entry.cost,
       attemptCount: entry.attemptCount,
       errorCode: entry.errorCode,
+      session: entry.session,
+      project: entry.project,
     }));
   }
 

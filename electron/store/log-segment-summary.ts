@@ -1,7 +1,9 @@
-// A request log segment's summary: its time range, ok/error counts and the ids, keys, models and
-// response ids it holds (exact while it is written, a Bloom filter once sealed), so a query
-// skips every segment that cannot hold a match.
+// A request log segment's summary: its time range, ok/error counts and the ids, keys, models,
+// response ids, sessions and projects it holds (exact while it is written, a Bloom filter once
+// sealed), so a query skips every segment that cannot hold a match; and its totals per session
+// and per project (log-groups.ts).
 import { Bloom } from './log-bloom.js';
+import { addRowToGroups, emptyGroups, groupsFromStored, storedGroups, type SegmentGroups, type StoredGroups } from './log-groups.js';
 import type { RequestLogEntry, SpendLogQuery } from './request-log.js';
 import { utcDay } from '../core/utc-day.js';
 
@@ -14,6 +16,8 @@ export interface SummaryFile {
   okRows: number;
   errorRows: number;
   bloom: string;
+  /** Totals per session and project; null when it holds too many to keep (absent: written before rows had them). */
+  groups?: StoredGroups | null;
 }
 
 /** What a segment holds, enough to skip it; the open segment keeps exact sets until it is sealed. */
@@ -29,15 +33,19 @@ export interface Segment {
   bloom: Bloom | null;
   /** Exact values while the segment is written to (replaced by the Bloom filter when sealed). */
   values: Set<string> | null;
+  /** Totals per session and per project; null when there are too many (a query then reads the rows). */
+  groups: SegmentGroups | null;
 }
 
 const idValue = (id: string): string => `i:${id}`;
 const keyValue = (keyId: string | null): string => `k:${keyId ?? ''}`;
 const modelValue = (model: string | null): string => `m:${model ?? ''}`;
 const responseValue = (responseId: string): string => `r:${responseId}`;
+const sessionValue = (session: string): string => `s:${session}`;
+const projectValue = (project: string): string => `p:${project}`;
 
 export function emptySegment(name: string, day: string): Segment {
-  return { name, day, bytes: 0, rows: 0, minTime: Infinity, maxTime: -Infinity, okRows: 0, errorRows: 0, bloom: null, values: new Set() };
+  return { name, day, bytes: 0, rows: 0, minTime: Infinity, maxTime: -Infinity, okRows: 0, errorRows: 0, bloom: null, values: new Set(), groups: emptyGroups() };
 }
 
 export function addToSummary(segment: Segment, row: RequestLogEntry, bytes: number): void {
@@ -50,6 +58,9 @@ export function addToSummary(segment: Segment, row: RequestLogEntry, bytes: numb
   segment.values?.add(idValue(row.id)).add(keyValue(row.keyId)).add(modelValue(row.model));
   // A segment sealed before rows had response ids has none to find, so its filter rightly lacks them.
   if (row.responseId) segment.values?.add(responseValue(row.responseId));
+  if (row.session) segment.values?.add(sessionValue(row.session));
+  if (row.project) segment.values?.add(projectValue(row.project));
+  if (segment.groups && !addRowToGroups(segment.groups, row)) segment.groups = null;
 }
 
 export function seal(segment: Segment): void {
@@ -74,6 +85,8 @@ export function mayMatch(segment: Segment, query: SpendLogQuery, floor: number):
   if (query.responseId !== undefined && !mightHave(segment, responseValue(query.responseId))) return false;
   if (query.keyId !== undefined && !mightHave(segment, keyValue(query.keyId === '' ? null : query.keyId))) return false;
   if (query.model !== undefined && !mightHave(segment, modelValue(query.model))) return false;
+  if (query.session !== undefined && !mightHave(segment, sessionValue(query.session))) return false;
+  if (query.project !== undefined && !mightHave(segment, projectValue(query.project))) return false;
   return true;
 }
 
@@ -81,9 +94,9 @@ export function mayMatch(segment: Segment, query: SpendLogQuery, floor: number):
 export function summaryOf(segment: Segment): SummaryFile | null {
   if (segment.rows === 0 || !segment.bloom) return null;
   const { bytes, rows, minTime, maxTime, okRows, errorRows } = segment;
-  return { bytes, rows, minTime, maxTime, okRows, errorRows, bloom: segment.bloom.toBase64() };
+  return { bytes, rows, minTime, maxTime, okRows, errorRows, bloom: segment.bloom.toBase64(), groups: segment.groups ? storedGroups(segment.groups) : null };
 }
 
 export function fromSummary(name: string, summary: SummaryFile): Segment {
-  return { name, day: utcDay(summary.minTime), ...summary, bloom: Bloom.fromBase64(summary.bloom), values: null };
+  return { name, day: utcDay(summary.minTime), ...summary, bloom: Bloom.fromBase64(summary.bloom), values: null, groups: groupsFromStored(summary.groups) };
 }

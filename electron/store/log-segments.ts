@@ -1,16 +1,17 @@
 // The embedded request log: append-only NDJSON segment files in <data dir>/request-log, one UTC
 // day per segment and at most SEGMENT_MAX_BYTES each. Nothing of it is held in memory but a
-// small summary per segment (time range, ok/error counts, a Bloom filter of ids, keys and
-// models), so a query reads only the segments that can hold a match, newest first, and retention
+// small summary per segment (time range, ok/error counts, a Bloom filter of ids, keys,
+// models, sessions and projects; totals per session and project), so a query reads only the segments that can hold a match, newest first, and retention
 // deletes whole files. Summaries are read on first use, never at start-up.
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError } from './errors.js';
 import { syncDirectory, writeFileAtomic } from './files.js';
+import { addRowTo, mergeInto, newestActive, type GroupTotals } from './log-groups.js';
 import { addToSummary, emptySegment, fromSummary, mayMatch, seal, summaryOf, type Segment, type SummaryFile } from './log-segment-summary.js';
 import { utcDay } from '../core/utc-day.js';
-import { matchesQuery, newestFirst, type LogRetention, type RequestLogEntry, type RequestLogRepository, type SpendLogQuery, type StoredLogRetention } from './request-log.js';
+import { matchesQuery, newestFirst, type LogGroupQuery, type LogGroupTotals, type LogRetention, type RequestLogEntry, type RequestLogRepository, type SpendLogQuery, type StoredLogRetention } from './request-log.js';
 
 export const REQUEST_LOG_DIR = 'request-log';
 const SEGMENT_MAX_BYTES = 4 * 1024 * 1024;
@@ -25,10 +26,12 @@ function parseRows(text: string): RequestLogEntry[] {
   for (const line of text.split('\n')) {
     if (!line) continue;
     try {
-      // Rows written before the log named the client tool (or the response id) have no `client` (`responseId`).
+      // Rows written before the log named the client tool (the response id, the session and project) lack those fields.
       const row = JSON.parse(line) as RequestLogEntry;
       row.client ??= null;
       row.responseId ??= null;
+      row.session ??= null;
+      row.project ??= null;
       rows.push(row);
     } catch {
       // A torn tail: the batch being written when the process died.
@@ -97,6 +100,23 @@ export class SegmentRequestLog implements RequestLogRepository {
       found = found.sort(newestFirst).slice(0, query.limit);
     }
     return found;
+  }
+
+  /** Segments wholly in the period give their summary's totals; only those the period (or retention) cuts through are read. */
+  async groups(query: LogGroupQuery): Promise<LogGroupTotals[]> {
+    const start = Math.max(query.start, this.floor);
+    const totals: GroupTotals = new Map();
+    for (const segment of await this.allSegments()) {
+      if (segment.rows === 0 || segment.maxTime < start || segment.minTime >= query.end) continue;
+      const kept = segment.groups?.[query.by];
+      if (kept && segment.minTime >= start && segment.maxTime < query.end) {
+        for (const total of kept.values()) mergeInto(totals, total);
+        continue;
+      }
+      const text = await readFile(join(this.dir, segment.name), 'utf8').catch(() => '');
+      for (const row of parseRows(text)) if (row.time >= start && row.time < query.end) addRowTo(totals, query.by, row);
+    }
+    return newestActive(totals, query.limit);
   }
 
   async get(id: string): Promise<RequestLogEntry | null> {

@@ -32,6 +32,10 @@ export interface RequestLogEntry {
   client: string | null;
   /** The answer's own id as the client saw it (`chatcmpl-…`, `resp_…`, `msg_…`), LiteLLM's request_id; null when it had none (or the row predates it). */
   responseId: string | null;
+  /** The client's own session (Claude Code's X-Claude-Code-Session-Id, Codex's session-id); null when it sent none (or the row predates it). */
+  session: string | null;
+  /** The project the client named (`loopgate run` sends x-loopgate-project); null when none (or the row predates it). */
+  project: string | null;
 }
 
 export interface SpendLogQuery {
@@ -46,9 +50,38 @@ export interface SpendLogQuery {
   end?: number;
   /** ok: below 400; error: 400 and above. */
   status?: 'ok' | 'error';
+  session?: string;
+  project?: string;
   /** Rows after this one in the log's order (newest first): older, or as old with a smaller id. */
   before?: { time: number; id: string };
   limit: number;
+}
+
+/** Sessions or projects active in [start, end), newest activity first, at most `limit`. */
+export interface LogGroupQuery {
+  by: 'session' | 'project';
+  start: number;
+  end: number;
+  limit: number;
+}
+
+/** One session's (or project's) requests added up. */
+export interface LogGroupTotals {
+  /** The session id or the project name. */
+  name: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  cost: number;
+  /** Times of its first and last request in the period. */
+  first: number;
+  last: number;
+  /** The tools that sent its requests (names from their User-Agent), at most MAX_GROUP_CLIENTS. */
+  clients: string[];
+  /** Its latest request's key ('' the master key) and project (a session's; a project's own name). */
+  keyId: string;
+  project: string | null;
 }
 
 /** How much log is kept; older rows, then the oldest beyond the size, are removed automatically. */
@@ -70,6 +103,8 @@ export interface RequestLogRepository {
   get(id: string): Promise<RequestLogEntry | null>;
   /** Removes rows older than `before`, then the oldest rows past `maxBytes`. Returns rows removed. */
   prune(limits: { before: number; maxBytes: number }): Promise<number>;
+  /** Totals per session or per project over [start, end), the most recently active first. */
+  groups(query: LogGroupQuery): Promise<LogGroupTotals[]>;
   /** Bytes the log holds now. */
   sizeBytes(): Promise<number>;
   retention(): Promise<StoredLogRetention | null>;
@@ -86,6 +121,8 @@ export function matchesQuery(row: RequestLogEntry, query: SpendLogQuery): boolea
   if (query.model !== undefined && row.model !== query.model) return false;
   if (query.start !== undefined && row.time < query.start) return false;
   if (query.end !== undefined && row.time >= query.end) return false;
+  if (query.session !== undefined && row.session !== query.session) return false;
+  if (query.project !== undefined && row.project !== query.project) return false;
   if (query.status === 'ok' && row.status >= 400) return false;
   if (query.status === 'error' && row.status < 400) return false;
   if (query.before && !isBefore(row, query.before)) return false;

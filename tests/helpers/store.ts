@@ -144,6 +144,8 @@ export function logRow(fields: Partial<RequestLogEntry> & { id: string }): Reque
     cacheHit: false,
     client: null,
     responseId: null,
+    session: null,
+    project: null,
     ...fields,
   };
 }

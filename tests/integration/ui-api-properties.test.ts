@@ -12,7 +12,7 @@ import { keyPatchSchema, listSchema } from '../../electron/services/keys.js';
 import { addSchema, nameSchema, renameSchema, updateSchema as modelUpdateSchema } from '../../electron/services/model-schemas.js';
 import { providerInputSchema, providerUpdateSchema } from '../../electron/services/providers.js';
 import { updateSchema as routingUpdateSchema } from '../../electron/services/routing.js';
-import { logsSchema, retentionSchema } from '../../electron/services/usage.js';
+import { logsSchema, retentionSchema, sessionsSchema } from '../../electron/services/usage.js';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { arbitraryOf, junk, type ZodArbitraryOptions } from '../helpers/zod-arbitrary.js';
@@ -99,6 +99,7 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'keys.delete': of(byId),
   'keys.recentClients': of(byId),
   'usage.series': of(z.object({ days: z.number() })),
+  'usage.sessions': of(sessionsSchema),
   'logs.list': of(logsSchema),
   'logs.facets': nothing,
   'logs.get': of(byId),

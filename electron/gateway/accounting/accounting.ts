@@ -45,6 +45,9 @@ export interface UsageEvent {
   client: string | null;
   /** The answer's own id, as the client saw it. */
   responseId: string | null;
+  /** The client's session and project (attribution.ts). */
+  session: string | null;
+  project: string | null;
 }
 
 export interface AccountingOptions {
@@ -126,6 +129,8 @@ export class Accounting {
       cacheHit: event.cacheHit,
       client: event.client,
       responseId: event.responseId,
+      session: event.session,
+      project: event.project,
     };
     this.log.push(entry);
     this.onRecord(entry);

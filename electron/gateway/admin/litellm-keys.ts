@@ -138,7 +138,7 @@ export class ManagementApi {
     });
   }
 
-  /** `api_key`, `user_id`, `request_id`, `model`, `start_date`, `end_date`, `limit`; rows in LiteLLM's SpendLogs names. */
+  /** `api_key`, `user_id`, `request_id`, `model`, `session_id`, `start_date`, `end_date`, `limit`; rows in LiteLLM's SpendLogs names. */
   spendLogs(ctx: RequestContext): Promise<void> {
     return this.answer(ctx, async () => {
       const query = new URLSearchParams(ctx.search);
@@ -151,6 +151,7 @@ export class ManagementApi {
       const filter = {
         id: requestId || undefined,
         model: query.get('model') || undefined,
+        session: query.get('session_id') || undefined,
         start: start ? dateParam(start, 'start_date') : undefined,
         end: end ? dateParam(end, 'end_date', true) : undefined,
       };

@@ -113,7 +113,9 @@ export function logToApi(entry: RequestLogEntry, apiBase: (deployment: string | 
     cache_hit: entry.cacheHit ? 'True' : 'False',
     status: entry.status < 400 ? 'success' : 'failure',
     status_code: entry.status,
-    metadata: { user_api_key: entry.keyId, model_id: entry.deployment, status_code: entry.status },
+    // LiteLLM's session_id column; it has no free-form project, so the name rides in metadata.
+    session_id: entry.session,
+    metadata: { user_api_key: entry.keyId, model_id: entry.deployment, status_code: entry.status, project: entry.project },
     startTime: new Date(entry.time - entry.latencyMs).toISOString(),
     endTime: new Date(entry.time).toISOString(),
     latency_ms: entry.latencyMs,

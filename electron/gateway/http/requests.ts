@@ -10,6 +10,7 @@ import { errorBodyFor } from '../../dialects/error-bodies.js';
 import type { ErrorCode } from '../../../shared/errors.js';
 import { WrongKeyError } from '../access/auth-throttle.js';
 import type { Accounting } from '../accounting/accounting.js';
+import { projectOf, sessionOf } from '../accounting/attribution.js';
 import { clientName } from '../accounting/client-name.js';
 import type { GatewayMetrics } from '../accounting/metrics.js';
 import { applyBodyPolicy, type BodyPolicy } from './body.js';
@@ -163,6 +164,8 @@ export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: S
         cacheHit: outcome.cached,
         client: clientName(ctx.req.headers['user-agent']),
         responseId: outcome.responseId,
+        session: sessionOf(ctx.req.headers),
+        project: projectOf(ctx.req.headers),
       });
     }
     // The budgets' hold goes and the real cost counts (per model group, and across instances).

@@ -1,7 +1,8 @@
 // The request log on PostgreSQL: the request-log repository (request-log.ts) as a table. Rows
 // arrive in batches off the hot path and go in as multi-row INSERTs (a few statements per flush,
 // whatever the traffic); reads are newest first with (time, id) as the cursor, which the indexes
-// of migrations 001 and 006 serve whole, per key, per model and for errors only. Retention is
+// of migrations 001 and 006 serve whole, per key, per model and for errors only (per session
+// and project: 011's). Retention is
 // one versioned row (log_retention, migration 009). Size is each row's own bytes as written
 // (row_bytes: its JSON length, the same measure as the sql.js store's segment files), not the
 // table's disk footprint: that includes indexes and shrinks only when PostgreSQL vacuums, so a
@@ -9,20 +10,37 @@
 import { defineTable, nullable, number, text, Where } from '../columns.js';
 import { LEGACY_LOG_COLUMNS } from '../legacy-request-log.js';
 import { ConflictError } from '../errors.js';
-import type { LogRetention, RequestLogEntry, RequestLogRepository, SpendLogQuery, StoredLogRetention } from '../request-log.js';
+import { MAX_GROUP_CLIENTS } from '../log-groups.js';
+import type { LogGroupQuery, LogGroupTotals, LogRetention, RequestLogEntry, RequestLogRepository, SpendLogQuery, StoredLogRetention } from '../request-log.js';
 import type { SqlTx } from '../sql.js';
 import { insertRows, type PgDatabase } from './database.js';
 
 type StoredRow = RequestLogEntry & { rowBytes: number };
 
+interface GroupRow {
+  name: string;
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cost: number;
+  first: number;
+  last: number;
+  clients: string[] | null;
+  key_id: string;
+  project: string | null;
+}
+
 const REQUEST_LOG = defineTable<StoredRow>('request_log', {
   ...LEGACY_LOG_COLUMNS,
   client: nullable(text('client')),
   responseId: nullable(text('response_id')),
+  session: nullable(text('session')),
+  project: nullable(text('project')),
   rowBytes: number('row_bytes'),
 });
 
-/** Rows per INSERT: 22 columns each, well under PostgreSQL's 65,535 parameters. */
+/** Rows per INSERT: 24 columns each, well under PostgreSQL's 65,535 parameters. */
 const ROWS_PER_INSERT = 500;
 /** Rows removed per DELETE when the size cap prunes, so one prune never holds a huge lock. */
 const PRUNE_PAGE = 5_000;
@@ -59,6 +77,8 @@ export class PgRequestLog implements RequestLogRepository {
       .when(query.responseId, 'response_id = ?')
       .when(query.keyId || undefined, 'key_id = ?')
       .when(query.model, 'model = ?')
+      .when(query.session, 'session = ?')
+      .when(query.project, 'project = ?')
       .when(query.start, 'time >= ?')
       .when(query.end, 'time < ?');
     if (query.keyId === '') where.add('key_id IS NULL');
@@ -67,6 +87,34 @@ export class PgRequestLog implements RequestLogRepository {
     if (query.before) where.add('(time, id) < (?, ?)', query.before.time, query.before.id);
     const rows = await REQUEST_LOG.all(this.db, `${where.sql} ORDER BY time DESC, id DESC LIMIT ?`, [...where.params, query.limit]);
     return rows.map(entry);
+  }
+
+  /** One GROUP BY over the period; the key and project shown are those of each group's latest request. */
+  async groups(query: LogGroupQuery): Promise<LogGroupTotals[]> {
+    const column = query.by === 'session' ? 'session' : 'project';
+    const rows = await this.db.all<GroupRow>(
+      `SELECT ${column} AS name, COUNT(*) AS requests, SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens,
+         SUM(total_tokens) AS total_tokens, SUM(cost) AS cost, MIN(time) AS first, MAX(time) AS last,
+         (array_agg(DISTINCT client) FILTER (WHERE client IS NOT NULL))[1:${MAX_GROUP_CLIENTS}] AS clients,
+         (array_agg(COALESCE(key_id, '') ORDER BY time DESC, id DESC))[1] AS key_id,
+         (array_agg(project ORDER BY time DESC, id DESC) FILTER (WHERE project IS NOT NULL))[1] AS project
+       FROM request_log WHERE ${column} IS NOT NULL AND time >= ? AND time < ?
+       GROUP BY ${column} ORDER BY last DESC, name LIMIT ?`,
+      [query.start, query.end, query.limit],
+    );
+    return rows.map((row) => ({
+      name: row.name,
+      requests: row.requests,
+      promptTokens: row.prompt_tokens,
+      completionTokens: row.completion_tokens,
+      totalTokens: row.total_tokens,
+      cost: row.cost,
+      first: row.first,
+      last: row.last,
+      clients: row.clients ?? [],
+      keyId: row.key_id,
+      project: row.project,
+    }));
   }
 
   async get(id: string): Promise<RequestLogEntry | null> {

@@ -1,5 +1,6 @@
 // The request log's state: filters (kept in the URL), pages of 100 rows, the facets to filter
-// by (every model and key in the log, from the server), one entry's details with its attempts,
+// by (every model and key in the log, recent projects, from the server; a session comes from the
+// Sessions list or is pasted), one entry's details with its attempts,
 // rows arriving live (the core's `log` event), and the CSV export of the filtered rows.
 import type { ApiRequest, LogEntryDetails, LogEntryView, LogFacets } from '../../../shared/api.js';
 import { call } from './api.js';
@@ -15,10 +16,17 @@ interface LogFilters {
   keyId: string;
   model: string;
   status: '' | 'ok' | 'error';
+  session: string;
+  project: string;
 }
+
+/** Projects to filter by: those with requests in this many days (the Sessions list's longest period). */
+const PROJECT_DAYS = 90;
 
 function matches(entry: LogEntryView, filters: LogFilters): boolean {
   if (filters.model && entry.model !== filters.model) return false;
+  if (filters.session && entry.session !== filters.session) return false;
+  if (filters.project && entry.project !== filters.project) return false;
   if (filters.keyId && (entry.keyId ?? '') !== (filters.keyId === '-' ? '' : filters.keyId)) return false;
   if (filters.status === 'ok' && entry.status >= 400) return false;
   if (filters.status === 'error' && entry.status < 400) return false;
@@ -26,8 +34,23 @@ function matches(entry: LogEntryView, filters: LogFilters): boolean {
 }
 
 function logCsv(entries: LogEntryView[]): string {
-  const header = ['time', 'key', 'model', 'deployment', 'status', 'error_code', 'attempts', 'prompt_tokens', 'completion_tokens', 'latency_ms', 'cost_usd', 'id'];
-  const rows = entries.map((e) => [new Date(e.time).toISOString(), e.keyLabel, e.model, e.deployment, e.status, e.errorCode, e.attemptCount, e.promptTokens, e.completionTokens, Math.round(e.latencyMs), e.cost, e.id]);
+  const header = ['time', 'key', 'model', 'deployment', 'status', 'error_code', 'attempts', 'prompt_tokens', 'completion_tokens', 'latency_ms', 'cost_usd', 'id', 'session', 'project'];
+  const rows = entries.map((e) => [
+    new Date(e.time).toISOString(),
+    e.keyLabel,
+    e.model,
+    e.deployment,
+    e.status,
+    e.errorCode,
+    e.attemptCount,
+    e.promptTokens,
+    e.completionTokens,
+    Math.round(e.latencyMs),
+    e.cost,
+    e.id,
+    e.session,
+    e.project,
+  ]);
   return toCsv(header, rows);
 }
 
@@ -38,6 +61,8 @@ class LogsState {
   more = $state(false);
   live = $state(true);
   facets = $state<LogFacets>({ models: [], keys: [] });
+  /** Projects with requests lately, most recently active first. */
+  projects = $state<string[]>([]);
   selected = $state<LogEntryDetails | null>(null);
   selectedId = $state<string | null>(null);
   /** Deployment ids to what people call them ("Mock cloud · gpt-4o"); ids are never shown. */
@@ -69,6 +94,8 @@ class LogsState {
     keyId: router.params['key'] ?? '',
     model: router.params['model'] ?? '',
     status: router.params['status'] === 'ok' || router.params['status'] === 'error' ? router.params['status'] : '',
+    session: router.params['session'] ?? '',
+    project: router.params['project'] ?? '',
   });
 
   setFilter(name: keyof LogFilters, value: string): void {
@@ -77,12 +104,14 @@ class LogsState {
   }
 
   private request(before?: { time: number; id: string }, limit = PAGE): ApiRequest<'logs.list'> {
-    const { keyId, model, status } = this.filters;
+    const { keyId, model, status, session, project } = this.filters;
     return {
       limit,
       ...(keyId ? { keyId: keyId === '-' ? '' : keyId } : {}),
       ...(model ? { model } : {}),
       ...(status ? { status } : {}),
+      ...(session ? { session } : {}),
+      ...(project ? { project } : {}),
       ...(before ? { before } : {}),
     };
   }
@@ -114,7 +143,9 @@ class LogsState {
 
   async loadFacets(): Promise<void> {
     try {
-      this.facets = await call('logs.facets', {});
+      const [facets, projects] = await Promise.all([call('logs.facets', {}), call('usage.sessions', { by: 'project', days: PROJECT_DAYS, limit: 200 })]);
+      this.facets = facets;
+      this.projects = projects.rows.map((row) => row.name);
     } catch (error) {
       app.fail(error);
     }
@@ -126,6 +157,7 @@ class LogsState {
     if (this.entries.some((e) => e.id === entry.id)) return;
     this.entries = [entry, ...this.entries];
     if (entry.model && !this.facets.models.includes(entry.model)) this.facets = { ...this.facets, models: [...this.facets.models, entry.model].sort() };
+    if (entry.project && !this.projects.includes(entry.project)) this.projects = [entry.project, ...this.projects];
     if (entry.keyId && !this.facets.keys.some((k) => k.keyId === entry.keyId)) this.facets = { ...this.facets, keys: [...this.facets.keys, { keyId: entry.keyId, label: entry.keyLabel }] };
   }
 
@@ -157,8 +189,8 @@ class LogsState {
       const blob = new Blob([logCsv(rows.slice(0, EXPORT_MAX))], { type: 'text/csv;charset=utf-8' });
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
-      const { model, status } = this.filters;
-      link.download = `loopgate-requests${model ? `-${model}` : ''}${status ? `-${status}` : ''}.csv`.replace(/[^\w.-]+/g, '_');
+      const { model, status, project } = this.filters;
+      link.download = `loopgate-requests${project ? `-${project}` : ''}${model ? `-${model}` : ''}${status ? `-${status}` : ''}.csv`.replace(/[^\w.-]+/g, '_');
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
       app.say(`Exported ${rows.length} ${rows.length === 1 ? 'request' : 'requests'}.`);

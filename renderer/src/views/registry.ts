@@ -9,6 +9,7 @@ import Models from './Models.svelte';
 import Overview from './Overview.svelte';
 import Playground from './Playground.svelte';
 import Providers from './Providers.svelte';
+import Sessions from './Sessions.svelte';
 
 export type { ViewId } from './ids.js';
 
@@ -18,6 +19,7 @@ export const VIEWS: ReadonlyArray<{ id: ViewId; label: string; icon: string; com
   { id: 'models', label: 'Models & routing', icon: '⇄', component: Models },
   { id: 'keys', label: 'Keys', icon: '⚷', component: Keys },
   { id: 'logs', label: 'Logs', icon: '☰', component: Logs },
+  { id: 'sessions', label: 'Sessions', icon: '◴', component: Sessions },
   { id: 'playground', label: 'Playground', icon: '✎', component: Playground },
   { id: 'connect', label: 'Connect', icon: '⚡', component: Connect },
 ];

@@ -58,6 +58,8 @@ describe('schema version 6', () => {
           cacheHit: false,
           client: null,
           responseId: null,
+          session: null,
+          project: null,
         },
       ]);
       expect(await store.requestLog.get('failed')).toMatchObject({ attempts: [attempt], errorCode: 'upstream', errorMessage: '500: boom' });

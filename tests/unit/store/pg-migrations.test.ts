@@ -155,6 +155,19 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     }
   });
 
+  it('11: log rows gain a session and a project, none for older rows, and are found by them', async () => {
+    const db = await migrateAcross(11, (db) =>
+      db.run("INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms, attempt_count) VALUES ('old', 1, NULL, 'gpt', 'gpt#0', 200, 5, 1)").then(() => undefined),
+    );
+    try {
+      expect(await db.get('SELECT session, project FROM request_log')).toEqual({ session: null, project: null });
+      await db.run("INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms, attempt_count, session, project) VALUES ('new', 2, NULL, 'gpt', 'gpt#0', 200, 5, 1, 'sess-1', 'loopgate')");
+      expect(await db.all("SELECT id FROM request_log WHERE session = 'sess-1' AND project = 'loopgate'")).toEqual([{ id: 'new' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('migrates once when several instances start together, and refuses a newer database', async () => {
     const url = await createTestDatabase();
     const dbs = [PgDatabase.connect(url), PgDatabase.connect(url), PgDatabase.connect(url)];

@@ -98,6 +98,23 @@ describe('request log in segment files', () => {
     }
   });
 
+  it('adds up a segment of more sessions than its summary keeps totals for from its rows', async () => {
+    const { store, dir } = await freshStore();
+    const many = Array.from({ length: 600 }, (_, i) => logRow({ id: `m${String(i).padStart(3, '0')}`, time: T0 + i, session: `s${i % 550}`, cost: 0.25 }));
+    // The next day's row seals the first segment.
+    await store.requestLog.append([...many, logRow({ id: 'next', time: T0 + DAY, session: 's0', cost: 1 })]);
+    await store.close();
+    const { store: reopened } = await freshStore(dir);
+    try {
+      const sessions = await reopened.requestLog.groups({ by: 'session', start: T0, end: T0 + 2 * DAY, limit: 1000 });
+      expect(sessions).toHaveLength(550);
+      expect(sessions[0]).toMatchObject({ name: 's0', requests: 3, cost: 1.5, first: T0, last: T0 + DAY });
+      expect(sessions.reduce((sum, group) => sum + group.requests, 0)).toBe(601);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('keeps retention as saved in the app, versioned', async () => {
     const { store, dir } = await freshStore();
     expect(await store.requestLog.retention()).toBeNull();
@@ -161,5 +178,58 @@ describe.each(STORE_KINDS)('request log repository ($name)', (kind) => {
     const reopened = await reopen();
     expect(await reopened.requestLog.saveRetention({ days: 9, maxMegabytes: 100 }, 1)).toEqual({ days: 9, maxMegabytes: 100, version: 2 });
     expect(await reopened.requestLog.retention()).toEqual({ days: 9, maxMegabytes: 100, version: 2 });
+  });
+});
+
+describe.each(STORE_KINDS)('sessions and projects in the request log ($name)', (kind) => {
+  /** Two sessions of one project (the second sent by two tools), one of another, rows with neither. */
+  function attributed() {
+    return rows().map((row, i) => ({
+      ...row,
+      session: i % 3 === 0 ? null : i % 3 === 1 ? 'sess-a' : 'sess-b',
+      project: i % 3 === 0 ? null : i < 20 ? 'loopgate' : 'website',
+      client: i % 3 === 2 && i > 25 ? 'Codex CLI' : 'Claude Code',
+    }));
+  }
+
+  it("filters by session and by project, also once segments are sealed, after a reopen; a session's rows are newest first", async () => {
+    const { store, reopen } = await kind.open();
+    await store.requestLog.append(attributed().slice(0, 15));
+    await store.requestLog.append(attributed().slice(15));
+    const log = (await reopen()).requestLog;
+    expect(ids(await log.query({ session: 'sess-a', limit: 100 }))).toEqual(['r28', 'r25', 'r22', 'r19', 'r16', 'r13', 'r10', 'r07', 'r04', 'r01']);
+    expect(ids(await log.query({ project: 'website', session: 'sess-b', limit: 100 }))).toEqual(['r29', 'r26', 'r23', 'r20']);
+    expect(await log.query({ session: 'sess-none', limit: 100 })).toEqual([]);
+    expect(await log.get('r29')).toMatchObject({ session: 'sess-b', project: 'website' });
+  });
+
+  it('adds up cost, tokens and requests per session and per project over a period, the most recently active first', async () => {
+    const { store, reopen } = await kind.open();
+    const all = attributed();
+    await store.requestLog.append(all.slice(0, 15));
+    await store.requestLog.append(all.slice(15));
+    const log = (await reopen()).requestLog;
+    const sum = (list: typeof all) => ({ requests: list.length, cost: list.reduce((total, row) => total + row.cost, 0), totalTokens: list.reduce((total, row) => total + row.totalTokens, 0) });
+    const sessions = await log.groups({ by: 'session', start: T0, end: T0 + 3 * DAY, limit: 10 });
+    expect(sessions.map((group) => group.name)).toEqual(['sess-b', 'sess-a']);
+    expect(sessions[0]).toMatchObject({
+      ...sum(all.filter((row) => row.session === 'sess-b')),
+      first: all[2]!.time,
+      last: all[29]!.time,
+      project: 'website',
+      keyId: 'key_2',
+      clients: ['Claude Code', 'Codex CLI'],
+    });
+    expect(sessions[1]).toMatchObject({ ...sum(all.filter((row) => row.session === 'sess-a')), clients: ['Claude Code'], keyId: 'key_1' });
+    // A period that cuts through the first day and ends inside the third: only its rows count.
+    const cut = all.filter((row) => row.time >= T0 + 5000 && row.time < T0 + 2 * DAY + 2000);
+    const projects = await log.groups({ by: 'project', start: T0 + 5000, end: T0 + 2 * DAY + 2000, limit: 10 });
+    expect(projects.map((group) => [group.name, group.requests])).toEqual([
+      ['website', cut.filter((row) => row.project === 'website').length],
+      ['loopgate', cut.filter((row) => row.project === 'loopgate').length],
+    ]);
+    expect(projects[1]).toMatchObject({ ...sum(cut.filter((row) => row.project === 'loopgate')), project: 'loopgate' });
+    expect(await log.groups({ by: 'session', start: T0, end: T0 + 3 * DAY, limit: 1 })).toHaveLength(1);
+    expect(await log.groups({ by: 'session', start: T0 + 3 * DAY, end: T0 + 4 * DAY, limit: 10 })).toEqual([]);
   });
 });

@@ -1,0 +1,85 @@
+// Two real Claude Code sessions at once through Loopgate, offline against the mock Anthropic
+// upstream with throw-away HOMEs: Claude Code sends its X-Claude-Code-Session-Id on every
+// request, and the app lists two sessions whose totals add up to the key's.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
+
+const require = createRequire(import.meta.url);
+// Installs skip postinstall scripts (.npmrc): the native binary is run from its platform package.
+const CLAUDE = join(dirname(require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`)), 'claude');
+
+let upstream: MockAnthropic;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  upstream = await startMockAnthropic();
+  gw = await startTestGateway(`model_list:
+  - model_name: claude-native
+    litellm_params:
+      model: anthropic/claude-sonnet-4-5
+      api_base: ${upstream.url}
+      api_key: sk-ant-upstream
+    model_info:
+      input_cost_per_token: 0.000003
+      output_cost_per_token: 0.000015
+`);
+});
+
+afterAll(async () => {
+  await gw?.close();
+  await upstream?.close();
+});
+
+/** `claude -p` in a HOME of its own, started in a folder named `project`; bounded at 60 s. */
+function claudeCode(key: string, prompt: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const home = mkdtempSync(join(tmpdir(), 'loopgate-claude-home-'));
+  return new Promise((resolve) => {
+    const child = spawn(CLAUDE, ['-p', prompt, '--model', 'claude-native', '--output-format', 'json'], {
+      cwd: home,
+      env: { PATH: process.env.PATH ?? '', HOME: home, ANTHROPIC_BASE_URL: gw.url, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('two Claude Code sessions at once', () => {
+  it('appear as two sessions, each with its own requests, whose totals add up to the key', async () => {
+    const created = await gw.manage('POST', '/key/generate', { key_alias: 'claude-code' });
+    const [first, second] = await Promise.all([claudeCode(created.body.key, 'say hi'), claudeCode(created.body.key, 'say hello there, second session')]);
+    for (const run of [first, second]) expect(run.code, run.stderr).toBe(0);
+    // Claude Code's own session ids (its transcript ids), as it printed them.
+    const printed = [first, second].map((run) => (JSON.parse(run.stdout) as { session_id: string }).session_id);
+    expect(new Set(printed).size).toBe(2);
+
+    const api = gw.app.api;
+    const keyId: string = created.body.token;
+    const info = async () => (await gw.manage('GET', `/key/info?key=${keyId}`)).body.info;
+    await expect.poll(async () => (await api['logs.list']({ keyId, limit: 1000 })).length).toBe((await info()).usage.total_requests);
+    const sessions = await api['usage.sessions']({ by: 'session', days: 1 });
+    expect(sessions.rows.map((row) => row.name).sort()).toEqual([...printed].sort());
+    for (const row of sessions.rows) expect(row).toMatchObject({ clients: ['Claude Code'], keyId, keyLabel: 'claude-code' });
+    // Every request of the key belongs to one of the two: their totals are the key's.
+    const key = await info();
+    expect(sessions.total.requests).toBe(key.usage.total_requests);
+    expect(sessions.total.totalTokens).toBe(key.usage.total_tokens);
+    expect(sessions.total.cost).toBeGreaterThan(0);
+    expect(sessions.total.cost).toBeCloseTo(key.spend, 12);
+    // And a session opens its own requests in the log.
+    for (const row of sessions.rows) expect((await api['logs.list']({ session: row.name, limit: 1000 })).length).toBe(row.requests);
+  }, 120_000);
+});
