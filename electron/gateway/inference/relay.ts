@@ -1,9 +1,8 @@
-// One attempt on one deployment, as HTTP: relayed natively (the upstream speaks the client's
-// dialect, relayNative) or translated through the chat pivot (relayTranslated), then answered
-// in one piece or as a stream. The client hears nothing until the upstream has produced its
-// first byte: only then does the attempt commit, so a failure before it is the router's to
-// retry. Each returns what it produced (usage, the answer's id) rather than writing it anywhere.
-// Also here: drop_params, usage estimation for upstreams that report none, the routing headers.
+// One attempt on one deployment, as HTTP: relayed natively (the upstream speaks the client's dialect,
+// relayNative; the answer names the client's model) or translated through the chat pivot (relayTranslated),
+// then answered in one piece or as a stream. The client hears nothing until the upstream has produced its
+// first byte: only then does the attempt commit, so a failure before it is the router's to retry. Each
+// returns what it produced (usage, the answer's id). Also: drop_params, usage estimates, routing headers.
 import { untranslatable } from './request-shape.js';
 import { familyOf } from '../../providers/index.js';
 import type { ServerResponse } from 'node:http';
@@ -20,9 +19,10 @@ import { withoutParams } from '../../providers/unsupported.js';
 import type { AttemptTurn } from '../../router/attempts.js';
 import { AttemptFailure } from '../../router/failures.js';
 import { drained, removeAnswerHeader, sendJson, setAnswerHeader, writeHead, type RequestContext } from '../http/context.js';
-import { clientHeadersFromUpstream } from './proxy-headers.js';
+import { clientHeadersFromUpstream, nativePathFor } from './proxy-headers.js';
 import { callDeployment, upstreamFailure, type UpstreamPools } from './upstream.js';
 import { cutShort, SentStream } from './usage-estimate.js';
+import { answerNamingModel, streamNamingModel } from '../../dialects/answer-model.js';
 import { RESPONSE_ID_SCAN_CHARS, responseIdOf } from './response-id.js';
 
 export interface RelayDeps {
@@ -85,13 +85,13 @@ async function relayNative(scope: AttemptScope): Promise<Relayed> {
   const family = familyOf(deployment);
   let request: UpstreamRequest;
   try {
-    request = { path: family.nativePath(dialect.name, deployment, stream), body: dialect.nativeBody(body, deployment.upstreamModel, scope.clientText) };
+    request = { path: nativePathFor(family.nativePath(dialect.name, deployment, stream), scope.ctx.req.url, deployment), body: dialect.nativeBody(body, deployment.upstreamModel, scope.clientText) };
   } catch (error) {
     throw untranslatable(error);
   }
   const { upstream, sentAt } = await send(scope, request);
   if (stream && isEventStream(upstream)) {
-    const scanner = dialect.nativeStreamScanner(body);
+    const scanner = streamNamingModel(dialect.nativeStreamScanner(body), dialect.answerModel, String(body.model), deployment.upstreamModel);
     const sent = new SentStream();
     const result = await pipeStream(
       scope,
@@ -104,9 +104,9 @@ async function relayNative(scope: AttemptScope): Promise<Relayed> {
     // A client that left mid-stream still owes what the upstream produced for it so far.
     return { ...result, usage: scope.ctx.signal.aborted ? cutShort(scanner.usage, sent.replyTokens()) : scanner.usage };
   }
-  const { text, latencyMs } = await readAnswer(scope, upstream, sentAt);
-  // Passed through unchanged, a native answer is read for its usage alone (all of it only when
-  // that member is not near the end, or the dialect remembers answers).
+  const { text: upstreamText, latencyMs } = await readAnswer(scope, upstream, sentAt);
+  const text = answerNamingModel(upstreamText, dialect.answerModel, String(body.model), deployment.upstreamModel);
+  // A native answer is read for its usage alone (all of it only when that member is not near the end, or the dialect remembers answers).
   const usageOnly = !dialect.remember && dialect.usageMember ? trailingMember(text, dialect.usageMember) : null;
   const parsed = usageOnly ?? parseJson(text);
   if (parsed) dialect.remember?.(body, parsed);
