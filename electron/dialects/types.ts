@@ -25,6 +25,12 @@ export interface NativeStreamScanner {
   readonly finished?: Json | null;
 }
 
+/** Where a dialect's answer names its model: the member, and whether only its first mention does (Anthropic's message_start). */
+export interface AnswerModelMember {
+  key: 'model' | 'modelVersion';
+  once: boolean;
+}
+
 export interface TranslatedRequest {
   chat: ChatRequest;
   /** Tools the client offered that no chat upstream can run (hosted tools); reported, not sent. */
@@ -55,6 +61,8 @@ export interface InboundDialect {
   /** The one top-level member nativeUsage reads, so an answer passed through can be read for it alone. */
   readonly usageMember?: string;
   nativeStreamScanner(request: Json): NativeStreamScanner;
+  /** Where a natively relayed answer names its model, renamed to the client's when the upstream's differs. */
+  readonly answerModel?: AnswerModelMember;
   /** Called after a translated or native response completes (Responses keeps conversations). */
   remember?(request: Json, response: Json): void;
 }

@@ -9,6 +9,8 @@ import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoic
 import { anthropicErrorJson, errorBodyFor } from '../error-bodies.js';
 import { upstreamErrorMessage, type InboundDialect, type Json, type NativeStreamScanner } from '../types.js';
 import { AnthropicEncoder } from './stream.js';
+import { isReasoningSignature } from '../reasoning-signature.js';
+import { offeredToChat, referencedTools, toolReferenceText } from './tool-search.js';
 import { fromChatCompletion } from './response.js';
 
 /** Anthropic's error type for an HTTP status, for upstream errors that carry none. */
@@ -28,10 +30,11 @@ function refuse(param: string, message: string): never {
   throw new GatewayError('invalid_request', `${param}: ${message}`, { param });
 }
 
-function textOf(content: unknown): string {
+/** The text of a content, with tool_reference blocks said as the tools' definitions (tool-search.ts). */
+function textOf(content: unknown, tools: readonly Json[] = []): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((block: Json) => (block.type === 'text' ? String(block.text ?? '') : '')).join('');
+  return content.map((block: Json) => (block.type === 'text' ? String(block.text ?? '') : block.type === 'tool_reference' ? toolReferenceText(block, tools) : '')).join('');
 }
 
 function imagePart(block: Json, param: string): ChatContentPart {
@@ -41,7 +44,7 @@ function imagePart(block: Json, param: string): ChatContentPart {
   return refuse(`${param}.source.type`, `image source "${String(source.type)}" cannot be sent to this model`);
 }
 
-function userMessages(content: unknown, at: string): ChatMessage[] {
+function userMessages(content: unknown, at: string, tools: readonly Json[]): ChatMessage[] {
   if (typeof content === 'string') return [{ role: 'user', content }];
   if (!Array.isArray(content)) return refuse(`${at}.content`, 'expected a string or an array of content blocks');
   const out: ChatMessage[] = [];
@@ -51,7 +54,7 @@ function userMessages(content: unknown, at: string): ChatMessage[] {
     if (block.type === 'text') parts.push({ type: 'text', text: String(block.text ?? '') });
     else if (block.type === 'image') parts.push(imagePart(block, param));
     else if (block.type === 'tool_result') {
-      const result = block.is_error ? `Error: ${textOf(block.content)}` : textOf(block.content);
+      const result = block.is_error ? `Error: ${textOf(block.content, tools)}` : textOf(block.content, tools);
       out.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: result });
     } else refuse(`${param}.type`, `content block "${String(block.type)}" cannot be sent to this model`);
   });
@@ -64,16 +67,19 @@ function assistantMessage(content: unknown, at: string): ChatMessage {
   if (typeof content === 'string') return { role: 'assistant', content };
   if (!Array.isArray(content)) return refuse(`${at}.content`, 'expected a string or an array of content blocks');
   let text = '';
+  let reasoning = '';
   const toolCalls: NonNullable<ChatMessage['tool_calls']> = [];
   content.forEach((block: Json, index) => {
     if (block.type === 'text') text += String(block.text ?? '');
     else if (block.type === 'tool_use') {
       toolCalls.push({ id: String(block.id), type: 'function', function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) } });
     } else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
-      // Earlier reasoning is the model's own scratch work; chat upstreams have no field for it.
+      // Thinking Loopgate made from reasoning_content goes back as such (the family decides whether to send it); Anthropic's own cannot.
+      const thinking = String(block.thinking ?? '');
+      if (block.type === 'thinking' && isReasoningSignature(block.signature, thinking)) reasoning += thinking;
     } else refuse(`${at}.content[${index}].type`, `content block "${String(block.type)}" cannot be sent to this model`);
   });
-  return { role: 'assistant', content: text || null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) };
+  return { role: 'assistant', content: text || null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}), ...(reasoning ? { reasoning_content: reasoning } : {}) };
 }
 
 function toolChoice(choice: Json | undefined): { tool_choice?: ChatToolChoice; parallel_tool_calls?: boolean } {
@@ -88,11 +94,13 @@ function toolChoice(choice: Json | undefined): { tool_choice?: ChatToolChoice; p
 export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: string[] } {
   if (!Array.isArray(body.messages)) refuse('messages', 'expected an array of messages');
   const messages: ChatMessage[] = [];
+  const referenced = referencedTools(body.messages as Json[]);
+  const offered = ((body.tools as Json[] | undefined) ?? []).filter((tool) => offeredToChat(tool, referenced));
   const system = textOf(body.system);
   if (system) messages.push({ role: 'system', content: system });
   (body.messages as Json[]).forEach((message, index) => {
     const at = `messages[${index}]`;
-    if (message.role === 'user') messages.push(...userMessages(message.content, at));
+    if (message.role === 'user') messages.push(...userMessages(message.content, at, offered));
     else if (message.role === 'assistant') messages.push(assistantMessage(message.content, at));
     // Claude Code puts system turns between messages; chat has them too.
     else if (message.role === 'system') messages.push({ role: 'system', content: textOf(message.content) });
@@ -100,7 +108,7 @@ export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: 
   });
   const tools: ChatTool[] = [];
   const omittedTools: string[] = [];
-  for (const tool of (body.tools as Json[] | undefined) ?? []) {
+  for (const tool of offered) {
     // Server tools (web_search_..., code_execution_...) run at Anthropic only.
     if (tool.type !== undefined && tool.type !== 'custom') omittedTools.push(String(tool.name ?? tool.type));
     else
@@ -162,4 +170,5 @@ export const anthropicDialect: InboundDialect = {
   nativeUsage: (body) => (isRecord(body.usage) ? usageFromAnthropic(body.usage) : null),
   usageMember: 'usage',
   nativeStreamScanner: () => new AnthropicNativeScanner(),
+  answerModel: { key: 'model', once: true },
 };

@@ -1,6 +1,7 @@
 // Chat pivot → an Anthropic Messages response.
 import type { ChatCompletion, ChatUsage, FinishReason } from '../../core/chat.js';
 import type { Json } from '../types.js';
+import { reasoningSignature } from '../reasoning-signature.js';
 
 export const FINISH_TO_STOP_REASON: Record<FinishReason, string> = {
   stop: 'end_turn',
@@ -40,7 +41,7 @@ export function fromChatCompletion(completion: ChatCompletion, model: string): J
   const choice = completion.choices[0];
   const message = choice?.message;
   const content: Json[] = [];
-  if (message?.reasoning_content) content.push({ type: 'thinking', thinking: message.reasoning_content, signature: '' });
+  if (message?.reasoning_content) content.push({ type: 'thinking', thinking: message.reasoning_content, signature: reasoningSignature(message.reasoning_content) });
   if (message?.content) content.push({ type: 'text', text: message.content });
   for (const call of message?.tool_calls ?? []) {
     content.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolInput(call.function.arguments) });

@@ -7,6 +7,7 @@ import type { TokenUsage } from '../../core/usage.js';
 import type { ChatChunk, ChatUsage, FinishReason } from '../../core/chat.js';
 import type { ChatStreamEncoder, Json } from '../types.js';
 import { anthropicUsage, FINISH_TO_STOP_REASON, messageId } from './response.js';
+import { reasoningSignature } from '../reasoning-signature.js';
 
 type OpenBlock = { kind: 'text' | 'thinking' } | { kind: 'tool'; toolIndex: number };
 
@@ -17,6 +18,8 @@ export class AnthropicEncoder implements ChatStreamEncoder {
   private open: OpenBlock | null = null;
   private finish: FinishReason | null = null;
   private chatUsage: ChatUsage | null = null;
+  /** The open thinking block's text, for its signature. */
+  private thinking = '';
 
   constructor(private readonly model: string) {}
 
@@ -31,6 +34,7 @@ export class AnthropicEncoder implements ChatStreamEncoder {
     const delta = choice.delta;
     if (delta.reasoning_content) {
       out += this.ensure({ kind: 'thinking' }, { type: 'thinking', thinking: '' });
+      this.thinking += delta.reasoning_content;
       out += this.delta({ type: 'thinking_delta', thinking: delta.reasoning_content });
     }
     if (delta.content) {
@@ -93,7 +97,10 @@ export class AnthropicEncoder implements ChatStreamEncoder {
 
   private close(): string {
     if (!this.open) return '';
+    // Signed, the thinking stays in the client's history and comes back to Loopgate next turn.
+    const signed = this.open.kind === 'thinking' ? this.delta({ type: 'signature_delta', signature: reasoningSignature(this.thinking) }) : '';
     this.open = null;
-    return sseEvent({ type: 'content_block_stop', index: this.blockIndex }, 'content_block_stop');
+    this.thinking = '';
+    return signed + sseEvent({ type: 'content_block_stop', index: this.blockIndex }, 'content_block_stop');
   }
 }

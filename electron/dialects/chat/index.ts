@@ -54,4 +54,5 @@ export const chatDialect: InboundDialect = {
   nativeUsage: (body) => usageFromOpenAI(body),
   usageMember: 'usage',
   nativeStreamScanner: (request) => new OpenAIStreamRelay(!wantsUsage(request)),
+  answerModel: { key: 'model', once: false },
 };

@@ -41,6 +41,7 @@ function geminiDialect(sse: boolean): InboundDialect {
     nativeUsage: (body) => usageFromGemini(body.usageMetadata),
     usageMember: 'usageMetadata',
     nativeStreamScanner: () => new GeminiNativeScanner(new Framing(sse)),
+    answerModel: { key: 'modelVersion', once: false },
   };
 }
 

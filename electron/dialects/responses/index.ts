@@ -61,6 +61,7 @@ export function createResponsesDialect(conversations: ConversationStore): Inboun
     nativeBody: (request, upstreamModel, clientText) => (clientText !== null && request.model === upstreamModel ? clientText : JSON.stringify({ ...request, model: upstreamModel })),
     nativeUsage: (body) => usageFromOpenAI(body),
     nativeStreamScanner: () => new ResponsesNativeScanner(),
+    answerModel: { key: 'model', once: false },
     remember,
   };
 }

@@ -13,7 +13,7 @@ import { readJsonObject } from '../http/body.js';
 import { checkRequestShape, clientModel, untranslatable } from './request-shape.js';
 import { outcomeOf, sendJson, type RequestContext, type RequestOutcome } from '../http/context.js';
 import { GatewayError } from '../../core/errors.js';
-import { clientHeadersFromUpstream } from './proxy-headers.js';
+import { clientHeadersFromUpstream, nativePathFor } from './proxy-headers.js';
 import type { ProxyDeps } from './proxy.js';
 import { answerText, callDeployment } from './upstream.js';
 
@@ -67,7 +67,7 @@ function chooseFor(deps: ProxyDeps, ctx: RequestContext, requested: unknown, out
 async function relayCount(deps: ProxyDeps, ctx: RequestContext, deployment: DeploymentConfig, dialect: Dialect, body: string): Promise<boolean> {
   const family = familyOf(deployment);
   if (!family.speaks(dialect, deployment)) return false;
-  const request = { path: family.nativePath(dialect, deployment, false), body };
+  const request = { path: nativePathFor(family.nativePath(dialect, deployment, false), ctx.req.url, deployment), body };
   const upstream = await callDeployment(deps.pools, deployment, request, { clientHeaders: ctx.req.headers, requestId: ctx.id, stream: false, signal: ctx.signal });
   sendJson(ctx, upstream.statusCode, await answerText(upstream, deployment), clientHeadersFromUpstream(upstream.headers));
   return true;

@@ -3,18 +3,29 @@ import { familyOf } from '../../providers/index.js';
 import type { DeploymentConfig } from '../../core/deployment.js';
 import type { UpstreamRequest } from '../../core/deployment.js';
 
-// An allowlist, not a blocklist: hop-by-hop headers (RFC 9110 §7.6.1), cookies and every form
-// of client credential stay behind by construction.
-// W3C trace context travels on, so an upstream's spans join the client's trace.
-const FORWARD_UPSTREAM = new Set(['accept', 'user-agent', 'openai-beta', 'anthropic-version', 'anthropic-beta', 'traceparent', 'tracestate']);
+// An allowlist per upstream family, not a blocklist: hop-by-hop headers (RFC 9110 §7.6.1), cookies
+// and every form of client credential stay behind by construction. Anthropic's own headers (and
+// Claude Code's session id) go to Anthropic only; an OpenAI-style upstream never sees them.
+// W3C trace context travels on to every family, so an upstream's spans join the client's trace.
+const FORWARD_TO_ANTHROPIC = ['accept', 'user-agent', 'anthropic-version', 'anthropic-beta', 'x-claude-code-session-id', 'traceparent', 'tracestate'];
+const FORWARD_TO_OTHERS = ['accept', 'user-agent', 'openai-beta', 'traceparent', 'tracestate'];
+/** Anthropic clients' own User-Agents (Claude Code's `claude-cli/…`, the SDK's), kept from other families. */
+const ANTHROPIC_CLIENT_AGENT = /claude-cli|claude-code|^Anthropic\//i;
 
-/** Client headers worth passing on, plus the deployment's own auth; never the client's key. */
-function upstreamHeaders(client: Readonly<Record<string, string | string[] | undefined>>, defaults: Readonly<Record<string, string>>, auth: Record<string, string>, requestId: string): Record<string, string> {
+/** Client headers worth passing on to this family, plus the deployment's own auth; never the client's key. */
+function upstreamHeaders(
+  client: Readonly<Record<string, string | string[] | undefined>>,
+  anthropic: boolean,
+  defaults: Readonly<Record<string, string>>,
+  auth: Record<string, string>,
+  requestId: string,
+): Record<string, string> {
   const headers: Record<string, string> = { ...defaults };
-  for (const name of FORWARD_UPSTREAM) {
+  for (const name of anthropic ? FORWARD_TO_ANTHROPIC : FORWARD_TO_OTHERS) {
     const value = client[name];
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  if (!anthropic && ANTHROPIC_CLIENT_AGENT.test(headers['user-agent'] ?? '')) delete headers['user-agent'];
   headers['content-type'] = 'application/json';
   // Identity encoding so usage can be read from the bytes as they pass.
   headers['accept-encoding'] = 'identity';
@@ -36,5 +47,11 @@ export function clientHeadersFromUpstream(upstream: Readonly<Record<string, stri
 /** Everything a family's upstream call carries: its defaults, the client's allowed headers, its auth. */
 export function familyHeaders(client: Readonly<Record<string, string | string[] | undefined>>, deployment: DeploymentConfig, request: UpstreamRequest, requestId: string): Record<string, string> {
   const family = familyOf(deployment);
-  return upstreamHeaders(client, family.defaultHeaders ?? {}, family.authHeaders(deployment, request), requestId);
+  return upstreamHeaders(client, family.name === 'anthropic', family.defaultHeaders ?? {}, family.authHeaders(deployment, request), requestId);
+}
+
+/** A native Anthropic path keeps the client's `?beta=true` (Claude Code's beta Messages endpoint); other families get none. */
+export function nativePathFor(path: string, clientUrl: string | undefined, deployment: DeploymentConfig): string {
+  if (familyOf(deployment).name !== 'anthropic' || !clientUrl?.includes('?')) return path;
+  return new URLSearchParams(clientUrl.slice(clientUrl.indexOf('?') + 1)).get('beta') === 'true' ? `${path}${path.includes('?') ? '&' : '?'}beta=true` : path;
 }

@@ -11,16 +11,17 @@ import { contentText, type ChatChunk, type ChatRequest } from '../../core/chat.j
 import { GatewayError } from '../../core/errors.js';
 import { redactCredentials } from '../../core/redact.js';
 import type { Logger } from '../../core/logger.js';
-import { trailingMember, usageFromOpenAI, type TokenUsage } from '../../core/usage.js';
+import { tokenUsage, trailingMember, usageFromOpenAI, type TokenUsage } from '../../core/usage.js';
 import type { InboundDialect, Json } from '../../dialects/types.js';
 import { countChatPromptTokens, countTokens, ReplyTally } from '../../providers/tokens.js';
 import { withoutParams } from '../../providers/unsupported.js';
 import type { AttemptTurn } from '../../router/attempts.js';
 import { AttemptFailure } from '../../router/failures.js';
 import { drained, removeAnswerHeader, sendJson, setAnswerHeader, writeHead, type RequestContext } from '../http/context.js';
-import { clientHeadersFromUpstream } from './proxy-headers.js';
+import { clientHeadersFromUpstream, nativePathFor } from './proxy-headers.js';
 import { callDeployment, upstreamFailure, type UpstreamPools } from './upstream.js';
 import { cutShort, SentStream } from './usage-estimate.js';
+import { answerNamingModel, streamNamingModel } from '../../dialects/answer-model.js';
 import { RESPONSE_ID_SCAN_CHARS, responseIdOf } from './response-id.js';
 
 export interface RelayDeps {
@@ -85,13 +86,13 @@ async function relayNative(scope: AttemptScope): Promise<Relayed> {
   const family = familyOf(deployment);
   let request: UpstreamRequest;
   try {
-    request = { path: family.nativePath(dialect.name, deployment, stream), body: dialect.nativeBody(body, deployment.upstreamModel, scope.clientText) };
+    request = { path: nativePathFor(family.nativePath(dialect.name, deployment, stream), scope.ctx.req.url, deployment), body: dialect.nativeBody(body, deployment.upstreamModel, scope.clientText) };
   } catch (error) {
     throw untranslatable(error);
   }
   const { upstream, sentAt } = await send(scope, request);
   if (stream && isEventStream(upstream)) {
-    const scanner = dialect.nativeStreamScanner(body);
+    const scanner = streamNamingModel(dialect.nativeStreamScanner(body), dialect.answerModel, String(body.model), deployment.upstreamModel);
     const sent = new SentStream();
     const result = await pipeStream(
       scope,
@@ -104,9 +105,9 @@ async function relayNative(scope: AttemptScope): Promise<Relayed> {
     // A client that left mid-stream still owes what the upstream produced for it so far.
     return { ...result, usage: scope.ctx.signal.aborted ? cutShort(scanner.usage, sent.replyTokens()) : scanner.usage };
   }
-  const { text, latencyMs } = await readAnswer(scope, upstream, sentAt);
-  // Passed through unchanged, a native answer is read for its usage alone (all of it only when
-  // that member is not near the end, or the dialect remembers answers).
+  const { text: upstreamText, latencyMs } = await readAnswer(scope, upstream, sentAt);
+  const text = answerNamingModel(upstreamText, dialect.answerModel, String(body.model), deployment.upstreamModel);
+  // A native answer is read for its usage alone (all of it only when that member is not near the end, or the dialect remembers answers).
   const usageOnly = !dialect.remember && dialect.usageMember ? trailingMember(text, dialect.usageMember) : null;
   const parsed = usageOnly ?? parseJson(text);
   if (parsed) dialect.remember?.(body, parsed);
@@ -323,12 +324,11 @@ async function firstChunk(chunks: AsyncIterator<Buffer>, deployment: DeploymentC
 
 /** For upstreams that report no usage: the prompt and reply counted with a tokenizer. */
 function estimatedUsage(chat: ChatRequest, completionTokens: number): TokenUsage {
-  const promptTokens = countChatPromptTokens(chat);
-  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+  return tokenUsage(countChatPromptTokens(chat), completionTokens);
 }
 
+/** text/event-stream, and Bedrock's application/vnd.amazon.eventstream. */
 function isEventStream(upstream: Dispatcher.ResponseData): boolean {
-  // text/event-stream, and Bedrock's application/vnd.amazon.eventstream
   return /event-?stream/.test(String(upstream.headers['content-type'] ?? ''));
 }
 

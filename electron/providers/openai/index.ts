@@ -6,6 +6,7 @@ import type { ChatCompletion } from '../../core/chat.js';
 import type { Dialect } from '../../core/deployment.js';
 import type { ProviderFamily } from '../types.js';
 import { OpenAIChatStreamDecoder } from './stream.js';
+import { reasoningForDeployment } from './reasoning.js';
 
 const NATIVE_PATHS: Partial<Record<Dialect, string>> = {
   chat: '/chat/completions',
@@ -46,11 +47,11 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderFami
     authHeaders: options.auth ?? bearer,
     // The OpenAI wire format passes every field through; the upstream answers for what it cannot take.
     unsupportedParams: () => [],
-    chatRequest: (chat, deployment) => ({
-      path: path('/chat/completions', deployment),
+    chatRequest: (pivot, deployment) => {
+      const chat = reasoningForDeployment(pivot, deployment);
       // Usage is how spend is counted, so every stream asks for it.
-      body: JSON.stringify(chat.stream ? { ...chat, stream_options: { ...chat.stream_options, include_usage: true } } : chat),
-    }),
+      return { path: path('/chat/completions', deployment), body: JSON.stringify(chat.stream ? { ...chat, stream_options: { ...chat.stream_options, include_usage: true } } : chat) };
+    },
     chatResponse: (body) => body as unknown as ChatCompletion,
     chatStream: () => new OpenAIChatStreamDecoder(),
   };
