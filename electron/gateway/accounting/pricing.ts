@@ -1,6 +1,7 @@
 // What a request cost, in USD: the deployment's own per-token prices when the config sets
 // them, else the maintained @pydantic/genai-prices data set (for the model_info.base_model
-// when set, as LiteLLM prices Azure deployments), else zero.
+// when set, as LiteLLM prices Azure deployments), else zero. A passthrough deployment's requests
+// are paid by the client's own sign-in (a subscription): zero.
 import { calcPrice } from '@pydantic/genai-prices';
 import type { DeploymentConfig } from '../../core/deployment.js';
 import type { TokenUsage } from '../../core/usage.js';
@@ -17,7 +18,8 @@ export class Pricing {
   }
 
   cost(deployment: DeploymentConfig, usage: TokenUsage | null): number {
-    if (!usage) return 0;
+    // The client's own subscription pays for a passthrough request ("subscription"): no spend here, tokens still counted.
+    if (!usage || deployment.passthrough) return 0;
     if (deployment.inputCostPerToken !== null || deployment.outputCostPerToken !== null) {
       return usage.promptTokens * (deployment.inputCostPerToken ?? 0) + usage.completionTokens * (deployment.outputCostPerToken ?? 0);
     }
