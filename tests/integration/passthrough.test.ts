@@ -160,8 +160,9 @@ describe('passthrough sign-in (issue 25, point 4)', () => {
     expect(chat.status).toBe(401);
     expect(await chat.json()).toMatchObject({ error: { code: 'sign_in_required', type: 'authentication_error' } });
     expect(claude.requests.length).toBe(before);
-    // A wrong Loopgate key is still the plain "invalid key".
+    // A wrong Loopgate key is still the plain "invalid key"; so is the token alone, taken for a Loopgate key.
     expect((await messages('claude-own', { 'x-loopgate-key': 'sk-wrong', authorization: `Bearer ${TOKEN}` })).status).toBe(401);
+    expect((await messages('claude-own', { authorization: `Bearer ${TOKEN}` })).body).toMatchObject({ error: { type: 'authentication_error' } });
     expect(claude.requests.length).toBe(before);
   });
 
