@@ -55,10 +55,15 @@ export interface ProviderView {
   apiBase: string | null;
   /** Last four characters of the key; the key itself never crosses this boundary. */
   keyHint: string | null;
+  /** `passthrough`: each tool signs in with its own account (Claude Code's login), used by that tool only; no key is kept. */
+  credential: ProviderCredentialMode;
   version: number;
   /** From the config file: shown, not editable here. */
   readOnly: boolean;
 }
+
+/** Whose credential reaches the provider: the key saved here, or each client's own sign-in (anthropic only). */
+export type ProviderCredentialMode = 'key' | 'passthrough';
 
 export interface ProviderInput {
   name: string;
@@ -66,6 +71,8 @@ export interface ProviderInput {
   apiBase: string | null;
   /** Omit to keep the stored key. */
   apiKey?: string;
+  /** Omit to keep the mode; `passthrough` drops a saved key, `key` then needs one. */
+  credential?: ProviderCredentialMode;
 }
 
 export interface ProviderTestResult {

@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   not_found: { status: 404, type: 'invalid_request_error' },
   payload_too_large: { status: 413, type: 'invalid_request_error' },
   authentication: { status: 401, type: 'authentication_error' },
+  /** A passthrough provider's route without the client's own sign-in (Authorization) beside its x-loopgate-key. */
+  sign_in_required: { status: 401, type: 'authentication_error' },
   permission: { status: 403, type: 'permission_error' },
   conflict: { status: 409, type: 'conflict_error' },
   rate_limit: { status: 429, type: 'rate_limit_error' },

@@ -74,6 +74,14 @@ export const PROVIDER_CATALOG: readonly ProviderCatalogEntry[] = [
   compatible('deepinfra', 'DeepInfra', 'https://api.deepinfra.com/v1/openai'),
 ];
 
+/** The `api_key` that says "the client signs in": each request's own Authorization goes upstream (anthropic only). */
+export const PASSTHROUGH_KEY = 'passthrough';
+
+/** Families a client may sign in to through Loopgate with its own token (Claude Code's own login). */
+export function allowsPassthrough(id: string): boolean {
+  return catalogEntry(id)?.protocol === 'anthropic';
+}
+
 /** What the app's provider picker offers: every family, each spelling once. */
 export const PROVIDER_CHOICES: readonly ProviderCatalogEntry[] = PROVIDER_CATALOG.filter((entry) => entry.aliasOf === undefined);
 

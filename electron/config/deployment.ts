@@ -1,7 +1,7 @@
 // Deployments as the gateway serves them: from a config file's model_list entry (its
 // credentials from litellm_params or the environment, as LiteLLM reads them), or from a model
 // made in the app on a stored provider, in the same shape.
-import { catalogEntry, type ProviderCatalogEntry } from '../../shared/providers.js';
+import { allowsPassthrough, catalogEntry, PASSTHROUGH_KEY, type ProviderCatalogEntry } from '../../shared/providers.js';
 import type { AwsCredentials, DeploymentConfig, DeploymentProblem } from '../core/deployment.js';
 import { isPattern, WILDCARD } from '../core/model-names.js';
 import { ConfigError } from './config-error.js';
@@ -115,6 +115,7 @@ export function toDeployment(entry: Entry, index: number, defaults: Defaults, lo
       upstreamModel: params.model.slice(reference.unknownProvider.length + 1),
       apiBase: new URL(NOWHERE),
       apiKey: null,
+      passthrough: false,
       apiVersion: null,
       aws: null,
       unavailable: credentials.unavailable,
@@ -145,7 +146,7 @@ function endpoint(
   givenApiBase: string | null,
   credentials: DeploymentCredentials,
   { at, lookup, params }: { at: string; lookup: Lookup; params: Entry['litellm_params'] },
-): Pick<DeploymentConfig, 'apiBase' | 'apiKey' | 'apiVersion' | 'aws'> {
+): Pick<DeploymentConfig, 'apiBase' | 'apiKey' | 'passthrough' | 'apiVersion' | 'aws'> {
   const familyId = family.aliasOf ?? family.id;
   const credential = (name: CredentialField): string | null => credentials.credential(name, familyId);
   // A field the config names but cannot resolve has been reported already; one left out is looked for in the environment.
@@ -163,11 +164,18 @@ function endpoint(
   // OPENAI_API_BASE comes from the same environment as OPENAI_API_KEY, so that key goes there too (as in LiteLLM).
   const ownEndpoint = apiBase.origin === new URL(family.defaultApiBase).origin || family.protocol !== 'openai' || openaiBaseFromEnv !== null;
   const apiKey = params.api_key !== undefined ? credentials.resolved('api_key') : ownEndpoint ? credentials.fromEnvironment('api_key', familyId) : null;
-  return { apiBase, apiKey, apiVersion: credential('api_version'), aws };
+  if (apiKey !== PASSTHROUGH_KEY) return { apiBase, apiKey, passthrough: false, apiVersion: credential('api_version'), aws };
+  if (!allowsPassthrough(familyId)) throw new ConfigError(`${at}.api_key`, `"${PASSTHROUGH_KEY}" (the client signs in with its own token) is for anthropic deployments only, not "${family.id}"`);
+  return { apiBase, apiKey: null, passthrough: true, apiVersion: null, aws };
 }
 
 /** What every config deployment carries whatever its provider. */
-function baseDeployment(entry: Entry, id: string, info: Record<string, unknown>, defaults: Defaults): Omit<DeploymentConfig, 'family' | 'upstreamModel' | 'apiBase' | 'apiKey' | 'apiVersion' | 'aws' | 'unavailable'> {
+function baseDeployment(
+  entry: Entry,
+  id: string,
+  info: Record<string, unknown>,
+  defaults: Defaults,
+): Omit<DeploymentConfig, 'family' | 'upstreamModel' | 'apiBase' | 'apiKey' | 'passthrough' | 'apiVersion' | 'aws' | 'unavailable'> {
   const params = entry.litellm_params;
   const streamTimeout = params.stream_timeout ?? defaults.streamTimeout;
   return {
@@ -217,6 +225,8 @@ export function storedDeployment(
   if (!family) throw new ConfigError('family', `unknown provider "${input.family}"`);
   const apiBase = parseApiBase(input.apiBase ?? family.defaultApiBase, 'apiBase');
   const aws = family.protocol === 'bedrock' ? storedAwsCredentials(input.apiKey, apiBase) : null;
+  // A provider made with "the client signs in" keeps the same word a config file writes.
+  const passthrough = input.apiKey === PASSTHROUGH_KEY && allowsPassthrough(family.id);
   return {
     id: input.id,
     source: 'store',
@@ -226,7 +236,8 @@ export function storedDeployment(
     family: family.id,
     upstreamModel: input.upstreamModel,
     apiBase,
-    apiKey: aws ? null : input.apiKey,
+    apiKey: aws || passthrough ? null : input.apiKey,
+    passthrough,
     apiVersion: null,
     aws,
     rpm: null,

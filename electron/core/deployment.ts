@@ -29,6 +29,8 @@ export interface DeploymentConfig {
   upstreamModel: string;
   apiBase: URL;
   apiKey: string | null;
+  /** The client signs in (`api_key: passthrough`): its own Authorization goes upstream; the deployment holds no key. */
+  passthrough: boolean;
   /** Azure's `api-version`. */
   apiVersion: string | null;
   /** Bedrock's SigV4 credentials and region. */

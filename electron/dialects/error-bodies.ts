@@ -22,6 +22,7 @@ function openAIErrorBody(error: GatewayError): string {
 /** Anthropic's error `type` for each Loopgate code. */
 const ANTHROPIC_TYPE: Partial<Record<ErrorCode, string>> = {
   authentication: 'authentication_error',
+  sign_in_required: 'authentication_error',
   permission: 'permission_error',
   not_found: 'not_found_error',
   model_not_found: 'not_found_error',

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { ImportPreview, ImportResult } from '../../shared/api.js';
-import { catalogEntry, PROVIDER_CATALOG } from '../../shared/providers.js';
+import { catalogEntry, PASSTHROUGH_KEY, PROVIDER_CATALOG } from '../../shared/providers.js';
 import { ConfigError, parseConfigText, type Environment, type GatewayConfig } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
@@ -46,8 +46,9 @@ interface ImportPlan {
   skipped: string[];
 }
 
-/** The credential a stored provider keeps: the API key, or Bedrock's `ID:SECRET[:SESSION]`. */
+/** The credential a stored provider keeps: the API key, `passthrough` (the client signs in), or Bedrock's `ID:SECRET[:SESSION]`. */
 function storedCredential(deployment: DeploymentConfig): string | null {
+  if (deployment.passthrough) return PASSTHROUGH_KEY;
   const aws = deployment.aws;
   if (!aws) return deployment.apiKey;
   return [aws.accessKeyId, aws.secretAccessKey, ...(aws.sessionToken ? [aws.sessionToken] : [])].join(':');
@@ -167,7 +168,7 @@ export class ConfigService {
       // A provider Loopgate has no code for has no endpoint of its own to write down.
       ...config.deployments.map((d) => ({
         model_name: d.modelName,
-        litellm_params: { model: `${d.family}/${d.upstreamModel}`, ...(catalogEntry(d.family) ? { api_base: d.apiBase.href } : {}) },
+        litellm_params: { model: `${d.family}/${d.upstreamModel}`, ...(catalogEntry(d.family) ? { api_base: d.apiBase.href } : {}), ...(d.passthrough ? { api_key: PASSTHROUGH_KEY } : {}) },
       })),
       ...(await store.deployments.list()).flatMap((d) => {
         const provider = providers.get(d.providerId);
@@ -180,7 +181,7 @@ export class ConfigService {
               model: `${provider.family}/${d.upstreamModel}`,
               ...(provider.apiBase ? { api_base: provider.apiBase } : {}),
               // Secrets never leave in clear: the export names an environment variable instead.
-              ...(provider.keyHint ? { api_key: `os.environ/${envName}` } : {}),
+              ...(provider.passthrough ? { api_key: PASSTHROUGH_KEY } : provider.keyHint ? { api_key: `os.environ/${envName}` } : {}),
             },
           },
         ];

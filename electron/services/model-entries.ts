@@ -1,5 +1,6 @@
 // LiteLLM's model_list entries (/model/new, /model/update) as the model service reads them:
 // parsed exactly as config.yaml reads one, and a running deployment said back in litellm_params names.
+import { PASSTHROUGH_KEY } from '../../shared/providers.js';
 import type { Environment, GatewayConfig } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import type { StoredDeployment } from '../store/deployments.js';
@@ -25,7 +26,7 @@ export function entryParams(deployment: DeploymentConfig): Record<string, unknow
   return {
     model: `${deployment.family}/${deployment.upstreamModel}`,
     api_base: deployment.apiBase.href,
-    ...(deployment.apiKey ? { api_key: deployment.apiKey } : {}),
+    ...(deployment.apiKey ? { api_key: deployment.apiKey } : deployment.passthrough ? { api_key: PASSTHROUGH_KEY } : {}),
     ...(deployment.apiVersion ? { api_version: deployment.apiVersion } : {}),
     ...(aws
       ? {

@@ -3,7 +3,7 @@
 import { request } from 'undici';
 import { z } from 'zod';
 import type { DiscoveredServer, ProviderInput, ProviderTestResult, ProviderView } from '../../shared/api.js';
-import { catalogEntry } from '../../shared/providers.js';
+import { allowsPassthrough, catalogEntry, PASSTHROUGH_KEY } from '../../shared/providers.js';
 import type { GatewayConfig } from '../config/index.js';
 import { storedDeployment } from '../config/deployment.js';
 import type { DeploymentConfig } from '../core/deployment.js';
@@ -40,6 +40,7 @@ export const providerInputSchema = z.object({
   // An empty base URL means the provider's default.
   apiBase: z.union([z.literal('').transform(() => null), httpUrl]).nullable(),
   apiKey: text(MAX_LENGTH.secret).optional(),
+  credential: z.enum(['key', 'passthrough']).optional(),
 });
 export const providerUpdateSchema = providerInputSchema.extend({ id: text(MAX_LENGTH.id).min(1), version: z.number().int().positive() });
 
@@ -51,7 +52,29 @@ export interface ProviderServiceDeps {
 }
 
 function stored(provider: ProviderCredential): ProviderView {
-  return { id: provider.id, name: provider.name, family: provider.family, apiBase: provider.apiBase, keyHint: provider.keyHint, version: provider.version, readOnly: false };
+  const credential = provider.passthrough ? 'passthrough' : 'key';
+  return { id: provider.id, name: provider.name, family: provider.family, apiBase: provider.apiBase, keyHint: provider.keyHint, credential, version: provider.version, readOnly: false };
+}
+
+type ValidInput = z.infer<typeof providerInputSchema>;
+
+/**
+ * The key an input saves: its own, the word `passthrough` when the client signs in, or undefined
+ * to keep the saved one. The client's own sign-in is for Anthropic only, and keeps no key beside it.
+ */
+function keyToSave(valid: ValidInput, current: ProviderCredential | null): string | undefined {
+  const passthrough = valid.credential === 'passthrough' || (valid.credential === undefined && !valid.apiKey && current?.passthrough === true) || valid.apiKey === PASSTHROUGH_KEY;
+  if (!passthrough) {
+    if (valid.credential === 'key' && !valid.apiKey && current?.passthrough) throw invalid('apiKey', 'enter the API key: until now each tool signed in with its own account, and no key is saved.');
+    return valid.apiKey || undefined;
+  }
+  if (!allowsPassthrough(valid.family)) throw invalid('credential', `each tool's own sign-in can reach Anthropic only, not ${quoted(valid.family)}.`);
+  if (valid.apiKey && valid.apiKey !== PASSTHROUGH_KEY) throw invalid('apiKey', "leave it empty: with each tool's own sign-in Loopgate keeps no key.");
+  return PASSTHROUGH_KEY;
+}
+
+function invalid(param: string, message: string): GatewayError {
+  return new GatewayError('invalid_request', `${param}: ${message}`, { param });
 }
 
 /** Lists an upstream's models, the cheapest way each family offers. */
@@ -98,15 +121,18 @@ export class ProviderService {
     const valid = parseInput(providerInputSchema, input);
     const { store, clock } = this.deps;
     await this.checkNameFree(valid.name, null);
-    const create = (): Promise<ProviderCredential> => store.providers.create(`prov_${randomBase62(12)}`, { name: valid.name, family: valid.family, apiBase: valid.apiBase, apiKey: valid.apiKey ?? null }, clock());
+    const apiKey = keyToSave(valid, null) ?? null;
+    const create = (): Promise<ProviderCredential> => store.providers.create(`prov_${randomBase62(12)}`, { name: valid.name, family: valid.family, apiBase: valid.apiBase, apiKey }, clock());
     return stored(await storeChange(create, stored, 'provider'));
   }
 
   async update(input: ProviderInput & { id: string; version: number }): Promise<ProviderView> {
     const valid = parseInput(providerUpdateSchema, input);
     await this.checkNameFree(valid.name, valid.id);
-    const change = { name: valid.name, family: valid.family, apiBase: valid.apiBase, ...(valid.apiKey ? { apiKey: valid.apiKey } : {}) };
-    await this.keepSavedKeyAtItsServer(valid);
+    const current = await this.get(valid.id);
+    const apiKey = keyToSave(valid, current);
+    const change = { name: valid.name, family: valid.family, apiBase: valid.apiBase, ...(apiKey !== undefined ? { apiKey } : {}) };
+    if (apiKey === undefined) await this.keepSavedKeyAtItsServer(valid);
     const updated = await storeChange(() => this.deps.store.providers.update(valid.id, change, valid.version, this.deps.clock()), stored, 'provider');
     await this.deps.routing.refresh();
     return stored(updated);
@@ -120,6 +146,7 @@ export class ProviderService {
 
   async test(id: string): Promise<ProviderTestResult> {
     const provider = await this.get(id);
+    if (provider.passthrough) return { ok: false, models: [], error: 'Each tool signs in with its own account here, so Loopgate holds no key to list the models with. Add a model by its id in Models & routing.' };
     try {
       const deployment = probe(provider.family, provider.apiBase, await this.deps.store.providers.revealKey(id));
       return { ok: true, models: await listUpstreamModels(deployment), error: null };
@@ -180,6 +207,7 @@ export class ProviderService {
         family: deployment.family,
         apiBase: deployment.apiBase.href,
         keyHint: deployment.apiKey ? deployment.apiKey.slice(-4) : null,
+        credential: deployment.passthrough ? 'passthrough' : 'key',
         version: 0,
         readOnly: true,
       });

@@ -1,5 +1,6 @@
 // Provider credentials (name, family, api_base, API key). The key is sealed before it reaches
 // the database and only `revealKey` (for the gateway's upstream calls) ever opens it.
+import { PASSTHROUGH_KEY } from '../../shared/providers.js';
 import { defineTable, nullable, number, text, updateVersioned } from './columns.js';
 import type { SecretBox } from './secrets.js';
 import type { SqlConnection } from './sql.js';
@@ -9,8 +10,10 @@ export interface ProviderCredential {
   name: string;
   family: string;
   apiBase: string | null;
-  /** Last four characters of the key, or null when none is set; the key itself never leaves. */
+  /** Last four characters of the key, or null when none is set (or the client signs in); the key itself never leaves. */
   keyHint: string | null;
+  /** The key is the word `passthrough`: each client's own sign-in goes upstream. */
+  passthrough: boolean;
   createdAt: number;
   updatedAt: number;
   version: number;
@@ -25,7 +28,7 @@ export interface ProviderInput {
 }
 
 /** A providers row; the key stays sealed (AES-256-GCM under the data key, base64). */
-export type StoredProvider = Omit<ProviderCredential, 'keyHint'> & { apiKeySealed: string | null };
+export type StoredProvider = Omit<ProviderCredential, 'keyHint' | 'passthrough'> & { apiKeySealed: string | null };
 
 export const PROVIDERS = defineTable<StoredProvider>('providers', {
   id: text('id'),
@@ -95,5 +98,6 @@ function providerFields(box: SecretBox, input: ProviderInput): Partial<StoredPro
 /** A stored row as callers see it: the key opened only to show its last four characters. */
 function credentialOf(box: SecretBox, { apiKeySealed, ...row }: StoredProvider): ProviderCredential {
   const key = apiKeySealed ? box.open(apiKeySealed) : null;
-  return { ...row, keyHint: key ? key.slice(-4) : null };
+  const passthrough = key === PASSTHROUGH_KEY;
+  return { ...row, keyHint: key && !passthrough ? key.slice(-4) : null, passthrough };
 }

@@ -27,6 +27,7 @@ function deployment(family: string): DeploymentConfig {
     outputCostPerToken: null,
     modelInfo: {},
     unavailable: null,
+    passthrough: false,
   };
 }
 

@@ -43,6 +43,7 @@ function deployment(family: string, modelInfo: Record<string, unknown> = {}): De
     outputCostPerToken: null,
     modelInfo,
     unavailable: null,
+    passthrough: false,
   };
 }
 

@@ -26,19 +26,19 @@ export class Authenticator {
 
   /** `queryKey`: Google's `?key=`, read only on the Gemini routes (query strings are never logged). */
   authenticate(headers: IncomingHttpHeaders, queryKey: string | null = null): Caller {
-    // LiteLLM's own header first (it frees Authorization for something else), with or without "Bearer ";
-    // Bearer for OpenAI clients; x-api-key for Anthropic clients (Claude Code, the Anthropic SDK);
+    // Loopgate's and LiteLLM's own headers first (they free Authorization for the client's own sign-in), with or
+    // without "Bearer "; Bearer for OpenAI clients; x-api-key for Anthropic clients (Claude Code, the Anthropic SDK);
     // x-goog-api-key or ?key= for Google's (Gemini CLI, @google/genai).
-    const litellm = singleHeader(headers['x-litellm-api-key']);
+    const named = singleHeader(headers['x-loopgate-key']) ?? singleHeader(headers['x-litellm-api-key']);
     const presented =
-      (litellm === null ? null : (bearerToken(litellm) ?? litellm)) ??
+      (named === null ? null : (bearerToken(named) ?? named)) ??
       bearerToken(headers.authorization) ??
       singleHeader(headers['x-api-key']) ??
       singleHeader(headers['api-key']) ??
       singleHeader(headers['x-goog-api-key']) ??
       (queryKey ? queryKey.trim() : null);
     if (presented === null) {
-      throw new GatewayError('authentication', 'Missing API key. Send it as "Authorization: Bearer <key>", "x-litellm-api-key: <key>" or "x-api-key: <key>".');
+      throw new GatewayError('authentication', 'Missing API key. Send it as "Authorization: Bearer <key>", "x-api-key: <key>", "x-loopgate-key: <key>" or "x-litellm-api-key: <key>".');
     }
     // A secret that matched a virtual key before is not the master key (checked first, and fixed),
     // so a known caller skips both hashes.

@@ -1,7 +1,8 @@
 // What a request cost, in USD: the deployment's own per-token prices when the config sets
 // them, else the maintained @pydantic/genai-prices data set (for the model_info.base_model
 // when set, as LiteLLM prices Azure deployments), else zero. Prompt-cache reads and writes and
-// reasoning are priced as their own parts, not as plain input and output.
+// reasoning are priced as their own parts, not as plain input and output. A passthrough deployment's
+// requests are paid by the client's own sign-in (a subscription): zero.
 import { calcPrice, type Usage } from '@pydantic/genai-prices';
 import type { DeploymentConfig, PartCosts } from '../../core/deployment.js';
 import type { TokenUsage } from '../../core/usage.js';
@@ -18,7 +19,8 @@ export class Pricing {
   }
 
   cost(deployment: DeploymentConfig, usage: TokenUsage | null): number {
-    if (!usage) return 0;
+    // The client's own subscription pays for a passthrough request ("subscription"): no spend here, tokens still counted.
+    if (!usage || deployment.passthrough) return 0;
     if (deployment.inputCostPerToken !== null || deployment.outputCostPerToken !== null) return ownPriceCost(deployment, usage);
     const { model, providerId } = pricedAs(deployment);
     const lookup = `${providerId}/${model}`;

@@ -14,6 +14,7 @@ import { checkRequestShape, clientModel, untranslatable } from './request-shape.
 import { outcomeOf, sendJson, type RequestContext, type RequestOutcome } from '../http/context.js';
 import { GatewayError } from '../../core/errors.js';
 import { clientHeadersFromUpstream, nativePathFor } from './proxy-headers.js';
+import { requireClientSignIn } from './client-sign-in.js';
 import type { ProxyDeps } from './proxy.js';
 import { answerText, callDeployment } from './upstream.js';
 
@@ -67,6 +68,7 @@ function chooseFor(deps: ProxyDeps, ctx: RequestContext, requested: unknown, out
 async function relayCount(deps: ProxyDeps, ctx: RequestContext, deployment: DeploymentConfig, dialect: Dialect, body: string): Promise<boolean> {
   const family = familyOf(deployment);
   if (!family.speaks(dialect, deployment)) return false;
+  requireClientSignIn(deployment, ctx.req.headers);
   const request = { path: nativePathFor(family.nativePath(dialect, deployment, false), ctx.req.url, deployment), body };
   const upstream = await callDeployment(deps.pools, deployment, request, { clientHeaders: ctx.req.headers, requestId: ctx.id, stream: false, signal: ctx.signal });
   sendJson(ctx, upstream.statusCode, await answerText(upstream, deployment), clientHeadersFromUpstream(upstream.headers));

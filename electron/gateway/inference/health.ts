@@ -1,6 +1,7 @@
 // `GET /health`: each deployment's state as the router sees it (healthy, cooling until, last
 // error). Optional background checks send each deployment a one-token request on a timer; a
 // pass ends a cooldown early, a failure counts like any other.
+import { PASSTHROUGH_KEY } from '../../../shared/providers.js';
 import { familyOf } from '../../providers/index.js';
 import type { DeploymentConfig } from '../../core/deployment.js';
 import type { Router } from '../../router/index.js';
@@ -22,7 +23,7 @@ function endpoint(deployment: DeploymentConfig) {
     model_name: deployment.modelName,
     model_id: deployment.id,
     api_base: deployment.apiBase.origin + deployment.apiBase.pathname.replace(/\/+$/, ''),
-    ...(deployment.apiKey ? { api_key: masked(deployment.apiKey) } : {}),
+    ...(deployment.apiKey ? { api_key: masked(deployment.apiKey) } : deployment.passthrough ? { api_key: PASSTHROUGH_KEY } : {}),
     ...(deployment.apiVersion ? { api_version: deployment.apiVersion } : {}),
     ...(deployment.aws ? { aws_access_key_id: masked(deployment.aws.accessKeyId), aws_region_name: deployment.aws.region } : {}),
   };
@@ -123,8 +124,8 @@ export class HealthChecker {
     if (this.running) return;
     this.running = true;
     try {
-      // A disabled deployment is not in use, and a wildcard one has no model of its own to ask.
-      const checkable = this.router.deployments().filter((deployment) => deployment.enabled && deployment.unavailable === null && !deployment.upstreamModel.includes('*'));
+      // A disabled deployment is not in use, a wildcard one has no model of its own to ask, and a passthrough one no key to ask with.
+      const checkable = this.router.deployments().filter((deployment) => deployment.enabled && deployment.unavailable === null && !deployment.passthrough && !deployment.upstreamModel.includes('*'));
       await Promise.all(checkable.map((deployment) => this.check(deployment)));
     } finally {
       this.running = false;

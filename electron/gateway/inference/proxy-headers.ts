@@ -2,6 +2,7 @@
 import { familyOf } from '../../providers/index.js';
 import type { DeploymentConfig } from '../../core/deployment.js';
 import type { UpstreamRequest } from '../../core/deployment.js';
+import { clientSignIn } from './client-sign-in.js';
 
 // An allowlist per upstream family, not a blocklist: hop-by-hop headers (RFC 9110 §7.6.1), cookies
 // and every form of client credential stay behind by construction. Anthropic's own headers (and
@@ -44,10 +45,12 @@ export function clientHeadersFromUpstream(upstream: Readonly<Record<string, stri
   return headers;
 }
 
-/** Everything a family's upstream call carries: its defaults, the client's allowed headers, its auth. */
+/** Everything a family's upstream call carries: its defaults, the client's allowed headers, its auth (or the client's own sign-in). */
 export function familyHeaders(client: Readonly<Record<string, string | string[] | undefined>>, deployment: DeploymentConfig, request: UpstreamRequest, requestId: string): Record<string, string> {
   const family = familyOf(deployment);
-  return upstreamHeaders(client, family.name === 'anthropic', family.defaultHeaders ?? {}, family.authHeaders(deployment, request), requestId);
+  // A passthrough deployment's auth is the client's own sign-in (checked before the attempt); any other's, its own key.
+  const auth = deployment.passthrough ? (clientSignIn(client) ?? {}) : family.authHeaders(deployment, request);
+  return upstreamHeaders(client, family.name === 'anthropic', family.defaultHeaders ?? {}, auth, requestId);
 }
 
 /** A native Anthropic path keeps the client's `?beta=true` (Claude Code's beta Messages endpoint); other families get none. */

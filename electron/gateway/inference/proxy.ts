@@ -23,6 +23,7 @@ import { GatewayError, toGatewayError } from '../../core/errors.js';
 import type { RateLimiter } from '../access/limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
 import type { Tracing } from '../accounting/tracing.js';
+import { requireClientSignIn } from './client-sign-in.js';
 import { checkRequestShape, clientModel } from './request-shape.js';
 import { cutShort, leftEarlyUsage, requestSize, requestSizeBound } from './usage-estimate.js';
 import { endStream, parseJson, relayAttempt, routeHeaders, type RelayDeps, type Timing } from './relay.js';
@@ -89,7 +90,7 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
 
   const cache = deps.cache.enabled ? deps.cache : null;
   const control = cache ? cacheControl(raw, ctx.req.headers['cache-control']) : null;
-  const key = cache && control ? cacheKey(dialect.name, group, body) : null;
+  const key = cache && control && !signsInItself(deps, group) ? cacheKey(dialect.name, group, body) : null;
   if (cache && control?.read && key) {
     const found = cache.lookup(key);
     const hit = found instanceof Promise ? await found : found;
@@ -103,6 +104,11 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
   }
   if (key) setAnswerHeader(ctx, 'x-loopgate-cache', 'miss');
   await route(deps, dialect, ctx, { body, clientText }, { group, fallbacks, numRetries: params.numRetries }, timing, key && control?.write ? { key, control } : null, options, outcome);
+}
+
+/** A group with a passthrough deployment skips the response cache: its answers belong to the client that signed in. */
+function signsInItself(deps: ProxyDeps, group: string): boolean {
+  return deps.router.deploymentsOf(group).some((deployment) => deployment.passthrough);
 }
 
 /**
@@ -151,6 +157,8 @@ async function route(
     },
     async (deployment, turn) => {
       outcome.deployment = deployment;
+      // Not an upstream failure: the client's 401, with no retry, fallback or cooldown.
+      requireClientSignIn(deployment, ctx.req.headers);
       // The deployment's own drop_params wins over the global one.
       const dropParams = deployment.dropParams ?? deps.router.settings.dropParams;
       const attempt = startAttempt(outcome, deployment, turn);
@@ -178,7 +186,8 @@ async function route(
   );
   if (ctx.signal.aborted && outcome.usage) outcome.usage = await leftEarlyUsage(dialect, body, outcome.usage);
   if (result.status === 'failed') return sendFailure(ctx, dialect, result.failure, { attempts: result.attempts, backoffMs: result.backoffMs, timing }, options, outcome);
-  if (result.status === 'served' && caching && result.value.sent && ctx.res.statusCode === 200) {
+  // An answer given on a client's own sign-in is that client's alone: never kept for another.
+  if (result.status === 'served' && caching && result.value.sent && ctx.res.statusCode === 200 && !outcome.deployment?.passthrough) {
     const { sent, contentType } = result.value;
     deps.cache.set(caching.key, { stream: outcome.stream, contentType, chunks: sent, usage: outcome.usage }, caching.control.ttlMs);
   }

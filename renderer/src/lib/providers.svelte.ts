@@ -2,8 +2,8 @@
 // they found (with the ones already added), local servers found, and the provider being edited.
 // An edit names the version it read: a stale one is a conflict to act on; other errors become
 // toasts. The list reloads on the core's `changed` events, which every save brings. One instance.
-import type { DiscoveredServer, ProviderTestResult, ProviderView } from '../../../shared/api.js';
-import { PROVIDER_CHOICES, providerLabel } from '../../../shared/providers.js';
+import type { DiscoveredServer, ProviderCredentialMode, ProviderTestResult, ProviderView } from '../../../shared/api.js';
+import { allowsPassthrough, PROVIDER_CHOICES, providerLabel } from '../../../shared/providers.js';
 import { call } from './api.js';
 import { app } from './app.svelte.js';
 import { confirmation } from './confirm.svelte.js';
@@ -17,9 +17,16 @@ interface ProviderEdit {
   name: string;
   apiBase: string;
   apiKey: string;
+  credential: ProviderCredentialMode;
 }
 
-const editOf = (provider: ProviderView): ProviderEdit => ({ provider, name: provider.name, apiBase: provider.apiBase ?? '', apiKey: '' });
+const editOf = (provider: ProviderView): ProviderEdit => ({ provider, name: provider.name, apiBase: provider.apiBase ?? '', apiKey: '', credential: provider.credential });
+
+/** The credential fields a save sends: the mode where the family offers a choice, the key only with a key. */
+function credentialFields(family: string, credential: ProviderCredentialMode, apiKey: string): { credential?: ProviderCredentialMode; apiKey?: string } {
+  const mode = allowsPassthrough(family) ? credential : 'key';
+  return { ...(allowsPassthrough(family) ? { credential: mode } : {}), ...(mode === 'key' && apiKey ? { apiKey } : {}) };
+}
 
 /** How an "Add model" row is told apart: `providerId:upstreamModel`. */
 export const modelKey = (providerId: string, upstreamModel: string): string => `${providerId}:${upstreamModel}`;
@@ -29,7 +36,7 @@ class ProvidersState {
   /** False until the first list arrived: no "No providers yet" before we know. */
   loaded = $state(false);
   /** The add form, as typed. */
-  draft = $state({ family: 'openai', name: '', apiBase: '', apiKey: '' });
+  draft = $state({ family: 'openai', name: '', apiBase: '', apiKey: '', credential: 'key' as ProviderCredentialMode });
   adding = $state(false);
   tests = $state<Record<string, ProviderTestResult | 'testing'>>({});
   /** The name each found model gets for tools, by `modelKey`; empty uses the provider's own. */
@@ -77,12 +84,14 @@ class ProvidersState {
 
   /** Adds the drafted provider, then tests it (its models show as soon as the list has it). */
   async add(): Promise<void> {
-    const { family, name, apiBase, apiKey } = this.draft;
+    const { family, name, apiBase, apiKey, credential } = this.draft;
     this.adding = true;
     try {
-      const created = await call('providers.create', { name: name || this.choice.label, family, apiBase: apiBase || null, ...(apiKey ? { apiKey } : {}) });
+      const created = await call('providers.create', { name: name || this.choice.label, family, apiBase: apiBase || null, ...credentialFields(family, credential, apiKey) });
+      this.draft = { family, name: '', apiBase: '', apiKey: '', credential };
+      // With each tool's own sign-in there is no key here to list the models with.
+      if (created.credential === 'passthrough') return app.say(`Added ${created.name}. Add its models by id in Models & routing; each tool signs in with its own account.`);
       app.say(`Added ${created.name}. Test it to see its models.`);
-      this.draft = { family, name: '', apiBase: '', apiKey: '' };
       await this.test(created.id);
     } catch (error) {
       app.fail(error);
@@ -161,7 +170,7 @@ class ProvidersState {
           name: current.name,
           family: provider.family,
           apiBase: current.apiBase || null,
-          ...(current.apiKey ? { apiKey: current.apiKey } : {}),
+          ...credentialFields(provider.family, current.credential, current.apiKey),
         });
         this.editing = null;
         this.keyError = null;

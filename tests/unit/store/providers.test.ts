@@ -6,7 +6,7 @@ describe.each(STORE_KINDS)('provider repository ($name)', (kind) => {
   it('keeps credentials sealed: lists by name with the last four characters only, and reveals the key to the gateway', async () => {
     const { store, reopen } = await kind.open();
     const created = await store.providers.create('prov_b', { name: 'Beta', family: 'anthropic', apiBase: 'https://b.example', apiKey: 'sk-ant-secret-9876' }, 10);
-    expect(created).toEqual({ id: 'prov_b', name: 'Beta', family: 'anthropic', apiBase: 'https://b.example', keyHint: '9876', createdAt: 10, updatedAt: 10, version: 1 });
+    expect(created).toEqual({ id: 'prov_b', name: 'Beta', family: 'anthropic', apiBase: 'https://b.example', keyHint: '9876', passthrough: false, createdAt: 10, updatedAt: 10, version: 1 });
     await store.providers.create('prov_a', { name: 'Alpha', family: 'openai', apiBase: null, apiKey: null }, 11);
     expect((await store.providers.list()).map((p) => [p.name, p.keyHint])).toEqual([
       ['Alpha', null],
@@ -38,6 +38,14 @@ describe.each(STORE_KINDS)('provider repository ($name)', (kind) => {
     expect(cleared).toMatchObject({ keyHint: null, version: 4 });
     expect(await store.providers.revealKey('prov_a')).toBeNull();
     await expect(store.providers.update('prov_missing', { name: 'x', family: 'openai', apiBase: null }, 1, 6)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('marks a provider whose clients sign in themselves (key "passthrough"), with no key hint', async () => {
+    const { store } = await kind.open();
+    const created = await store.providers.create('prov_c', { name: 'Claude login', family: 'anthropic', apiBase: null, apiKey: 'passthrough' }, 1);
+    expect(created).toMatchObject({ keyHint: null, passthrough: true });
+    const keyed = await store.providers.update('prov_c', { name: 'Claude login', family: 'anthropic', apiBase: null, apiKey: 'sk-ant-own-4321' }, 1, 2);
+    expect(keyed).toMatchObject({ keyHint: '4321', passthrough: false });
   });
 
   it('deletes a provider once', async () => {

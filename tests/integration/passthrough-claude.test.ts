@@ -1,0 +1,88 @@
+// The real Claude Code, signed in with its own (fake) subscription token, run offline through
+// Loopgate: ANTHROPIC_CUSTOM_HEADERS names its Loopgate key in x-loopgate-key, and its own
+// Authorization and OAuth beta reach the passthrough upstream unchanged; its background model
+// goes to another provider with that provider's key. Without the header it is refused, never sent on.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
+import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+
+const require = createRequire(import.meta.url);
+const CLAUDE = join(dirname(require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`)), 'claude');
+const OAUTH_TOKEN = 'sk-ant-oat01-test';
+
+let claude: MockAnthropic;
+let openai: MockUpstream;
+let gw: TestGateway;
+let key: string;
+
+beforeAll(async () => {
+  claude = await startMockAnthropic();
+  openai = await startMockOpenAI();
+  gw = await startTestGateway(`model_list:
+  - model_name: claude-own
+    litellm_params:
+      model: anthropic/claude-sonnet-4-5
+      api_base: ${claude.url}
+      api_key: passthrough${openaiModel('background', 'mock-gpt', openai.apiBase)}
+`);
+  key = (await gw.manage('POST', '/key/generate', { key_alias: 'claude-code' })).body.key as string;
+});
+
+afterAll(async () => {
+  await gw?.close();
+  await claude?.close();
+  await openai?.close();
+});
+
+function runClaude(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const home = mkdtempSync(join(tmpdir(), 'loopgate-own-login-'));
+  return new Promise((resolve) => {
+    const child = spawn(CLAUDE, ['-p', 'hello from my own login', '--model', 'claude-own', '--output-format', 'json'], {
+      cwd: home,
+      env: { PATH: process.env.PATH ?? '', HOME: home, ANTHROPIC_BASE_URL: gw.url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', ANTHROPIC_SMALL_FAST_MODEL: 'background', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('Claude Code with its own login through a passthrough provider', () => {
+  it('answers; the upstream sees its own Bearer token and OAuth beta, and no Loopgate key', async () => {
+    const result = await runClaude({ CLAUDE_CODE_OAUTH_TOKEN: OAUTH_TOKEN, ANTHROPIC_CUSTOM_HEADERS: `x-loopgate-key: ${key}` });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ is_error: false, result: expect.stringContaining('Hello from Claude mock') });
+    const messages = claude.requests.filter((request) => request.path === '/v1/messages');
+    expect(messages.length).toBeGreaterThan(0);
+    for (const request of messages) {
+      expect(request.headers.authorization).toBe(`Bearer ${OAUTH_TOKEN}`);
+      expect(String(request.headers['anthropic-beta'])).toContain('oauth-2025-04-20');
+      expect(request.headers['x-loopgate-key']).toBeUndefined();
+      expect(request.headers['x-api-key']).toBeUndefined();
+    }
+    expect(JSON.stringify(openai.requests)).not.toContain('sk-ant-oat');
+    // The request log names the key that header carried.
+    const logs = (await gw.manage('GET', `/spend/logs?api_key=${encodeURIComponent(key)}`)).body as Array<{ model_group: string }>;
+    expect(logs.some((row) => row.model_group === 'claude-own')).toBe(true);
+  }, 90_000);
+
+  it('is refused without x-loopgate-key, its token going nowhere', async () => {
+    const before = claude.requests.length;
+    const result = await runClaude({ CLAUDE_CODE_OAUTH_TOKEN: OAUTH_TOKEN });
+    expect(result.code).not.toBe(0);
+    expect(claude.requests.length).toBe(before);
+  }, 90_000);
+});
