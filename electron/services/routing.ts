@@ -149,7 +149,7 @@ export class RoutingService {
   }
 
   /** Which route a request would take and why: the gateway's own decision (routing.explain). */
-  explain(input: RouteExplainRequest): Promise<RouteExplanation> {
+  explain(input: unknown): Promise<RouteExplanation> {
     return this.deps.routing.explain(parseInput(explainSchema, input));
   }
 

@@ -58,7 +58,12 @@ export function hasWebSearch(dialect: RouteDialect, body: Json): boolean {
   if (dialect === 'chat' && body.web_search_options !== undefined) return true;
   return list(body.tools).some((tool) => {
     if (!isRecord(tool)) return false;
-    if (dialect === 'gemini') return ['googleSearch', 'google_search', 'googleSearchRetrieval', 'google_search_retrieval'].some((key) => key in tool);
+    if (dialect === 'gemini') {
+      const declared = [...list(tool.functionDeclarations), ...list(tool.function_declarations)];
+      return (
+        ['googleSearch', 'google_search', 'googleSearchRetrieval', 'google_search_retrieval'].some((key) => key in tool) || declared.some((fn) => isRecord(fn) && typeof fn.name === 'string' && WEB_SEARCH.test(fn.name))
+      );
+    }
     const fn = isRecord(tool.function) ? tool.function : tool;
     return (typeof tool.type === 'string' && WEB_SEARCH.test(tool.type)) || (typeof fn.name === 'string' && WEB_SEARCH.test(fn.name));
   });
