@@ -242,4 +242,25 @@ router_settings:
       await gw.close();
     }
   });
+
+  it('routing.explain and POST /loopgate/routes/explain give the decision the gateway made, each route with its verdict', async () => {
+    const { body, headers } = { body: SCENARIOS.header!.bodies.chat!, headers: { 'X-Team': 'blue' } };
+    const viaApi = await viaOpenAI.app.api['routing.explain']({ dialect: 'chat', body, headers });
+    expect(viaApi).toMatchObject({ route: 'team-blue', group: 'team', deployment: { label: 'openai/up-team' }, error: null });
+    expect(viaApi.routes.slice(0, 3)).toEqual([
+      { name: 'agents', enabled: true, matched: false, failed: 'no subagent marker and no x-claude-code-agent-id header' },
+      { name: 'team-blue', enabled: true, matched: true, failed: null },
+      { name: 'background', enabled: true, matched: false, failed: 'not reached' },
+    ]);
+    const viaHttp = await viaOpenAI.manage('POST', '/loopgate/routes/explain', { dialect: 'chat', body, headers: {} });
+    expect(viaHttp.status).toBe(200);
+    expect(viaHttp.body).toMatchObject({ route: 'default', group: 'main', deployment: { label: 'openai/up-main' } });
+    expect(viaHttp.body.routes[1]).toEqual({ name: 'team-blue', enabled: true, matched: false, failed: 'the header x-team is absent' });
+  });
+
+  it('a route to a group that does not exist is refused at save, naming the route', async () => {
+    const current = await viaOpenAI.app.api['routing.get']({});
+    const routes = [...current.routes, { name: 'ghost', when: [], to: 'no-such-group', enabled: true }];
+    await expect(viaOpenAI.app.api['routing.update']({ ...current, routes })).rejects.toThrow(/routes\.8\.to: route "ghost": expected the name of a model group, got "no-such-group"|routes\[8\]\.to: route "ghost"/);
+  });
 });
