@@ -207,6 +207,8 @@ export interface ImportPreview {
   routing: RoutingChange[];
   /** Parts of the file the import does not copy, each named (and why, where it says). */
   skipped: string[];
+  /** Virtual keys the import would make (claude-code-router's APIKEY), by alias; absent when none. */
+  keys?: string[];
 }
 
 export interface ImportResult {
@@ -218,6 +220,8 @@ export interface ImportResult {
   routing: RoutingView;
   /** How many routing settings the import changed. */
   routingChanged: number;
+  /** Virtual keys the import made (claude-code-router's APIKEY), by alias; absent when none. */
+  keys?: string[];
 }
 
 /**

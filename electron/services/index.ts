@@ -76,7 +76,7 @@ export function createServices(context: ServiceContext): Services {
     providers,
     models,
     routing: routingSettings,
-    config: new ConfigService({ store, config, routing, routingSettings, env: context.env, clock }),
+    config: new ConfigService({ store, config, routing, routingSettings, env: context.env, clock, keys }),
     usage,
     status,
     events,

@@ -2,6 +2,7 @@
 // serves under /v1): keys, spend and models change with the master key only; what is configured
 // any key may read (a virtual key sees only the models it may use, and only itself).
 import type { RoutingService } from '../../services/routing.js';
+import type { ConfigService } from '../../services/config-io.js';
 import { readJsonObject } from '../http/body.js';
 import { decodePathPart, sendObject } from '../http/context.js';
 import type { Route } from '../http/routes.js';
@@ -12,6 +13,7 @@ export interface LiteLlmDeps {
   keys: ManagementApi;
   models: ModelManagementApi;
   routing: RoutingService;
+  config: ConfigService;
 }
 
 type Handle = Route<LiteLlmDeps>['handle'];
@@ -47,5 +49,7 @@ export const LITELLM_ROUTES: readonly Route<LiteLlmDeps>[] = [
   anyKey('GET', '/key/info', (ctx, { keys }) => keys.info(ctx)),
   anyKey('POST', '/key/health', (ctx, { keys }) => keys.health(ctx)),
   // Loopgate's own: which route a request would take and why (routing.explain, docs/routing.md).
+  // The app's config import (a LiteLLM config, or claude-code-router's config.json): what `loopgate import ccr` calls.
+  master('POST', '/loopgate/config/import', async (ctx, { config }) => sendObject(ctx, 200, await config.import((await readJsonObject(ctx.req)) as { yaml: string }))),
   master('POST', '/loopgate/routes/explain', async (ctx, { routing }) => sendObject(ctx, 200, await routing.explain(await readJsonObject(ctx.req)))),
 ];
