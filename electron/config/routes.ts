@@ -66,7 +66,7 @@ const conditionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('stream'), value: z.boolean() }),
 ]) satisfies z.ZodType<RouteCondition>;
 
-export const routeSchema = z.object({
+const routeSchema = z.object({
   name: name.refine((text) => text !== 'default', '"default" is the name of no route matching; choose another'),
   when: z.array(conditionSchema).max(MAX_LIST, `expected at most ${MAX_LIST} conditions`),
   to: name,

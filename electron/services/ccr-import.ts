@@ -17,7 +17,7 @@ export interface CcrImport {
 }
 
 /** Transformers whose work Loopgate does itself, and how (the README's table says the same). */
-export const NATIVE_TRANSFORMERS: Record<string, string> = {
+const NATIVE_TRANSFORMERS: Record<string, string> = {
   anthropic: 'Anthropic Messages are spoken natively',
   openai: 'Chat Completions are spoken natively',
   deepseek: 'Anthropic Messages are translated to Chat Completions natively',

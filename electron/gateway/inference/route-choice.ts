@@ -38,7 +38,7 @@ export function routeRequest(dialect: InboundDialect & { name: RouteDialect }, b
 
 const DEFAULT: RouteDecision = { route: DEFAULT_ROUTE, group: null, stripped: false, verdicts: null, error: null };
 
-export function isRouted(dialect: InboundDialect): dialect is InboundDialect & { name: RouteDialect } {
+function isRouted(dialect: InboundDialect): dialect is InboundDialect & { name: RouteDialect } {
   return ROUTED.has(dialect.name);
 }
 

@@ -3,7 +3,6 @@
 // false"); a condition that cannot be evaluated for this request throws RouteConditionError.
 import type { RouteCondition, RouteDialect } from '../../../shared/routes.js';
 import { parseJsonPath, readJsonPath } from '../../core/json-path.js';
-import { compilePattern } from '../../core/model-names.js';
 import { asksThinking, hasImage, hasTools, hasWebSearch, isStream } from './features.js';
 import { takeSubagentMarker } from './subagent-marker.js';
 
@@ -27,9 +26,9 @@ export interface RouteRequest {
 }
 
 /** Claude Code's header on a subagent's requests (seen in its binary: `x-claude-code-agent-id`). */
-export const AGENT_HEADER = 'x-claude-code-agent-id';
+const AGENT_HEADER = 'x-claude-code-agent-id';
 /** Claude's small, fast models: what Claude Code's background calls ask for. */
-export const DEFAULT_BACKGROUND_MODELS = ['*haiku*'];
+const DEFAULT_BACKGROUND_MODELS = ['*haiku*'];
 /** No tokenizer's token is longer than this many bytes on average: a body this far over needs no count. */
 const MAX_BYTES_PER_TOKEN = 16;
 
@@ -37,56 +36,92 @@ export class RouteConditionError extends Error {}
 
 /** One request's features, each read at most once. */
 export class RequestFeatures {
-  private memo = new Map<string, unknown>();
   /** The group a subagent marker named (it is already cut from the body), or null. */
   readonly markerGroup: string | null;
   readonly stripped: boolean;
+  private thinking: boolean | undefined;
+  private image: boolean | undefined;
+  private webSearch: boolean | undefined;
+  private tools: boolean | undefined;
+  private counted: Promise<number> | undefined;
 
   constructor(
     readonly request: RouteRequest,
     takeMarkers: boolean,
   ) {
-    const marker = takeMarkers ? takeSubagentMarker(request.dialect, request.body) : { group: null, stripped: false };
-    this.markerGroup = marker.group;
-    this.stripped = marker.stripped;
+    const marker = takeMarkers ? takeSubagentMarker(request.dialect, request.body) : null;
+    this.markerGroup = marker?.group ?? null;
+    this.stripped = marker?.stripped ?? false;
   }
 
   feature(name: 'thinking' | 'image' | 'web_search' | 'tools'): boolean {
-    let value = this.memo.get(name) as boolean | undefined;
-    if (value === undefined) {
-      const { dialect, body } = this.request;
-      value = name === 'thinking' ? asksThinking(dialect, body) : name === 'image' ? hasImage(dialect, body) : name === 'web_search' ? hasWebSearch(dialect, body) : hasTools(dialect, body);
-      this.memo.set(name, value);
+    const { dialect, body } = this.request;
+    switch (name) {
+      case 'thinking':
+        return (this.thinking ??= asksThinking(dialect, body));
+      case 'image':
+        return (this.image ??= hasImage(dialect, body));
+      case 'web_search':
+        return (this.webSearch ??= hasWebSearch(dialect, body));
+      case 'tools':
+        return (this.tools ??= hasTools(dialect, body));
     }
-    return value;
+  }
+
+  /** The prompt's tokens, counted once. */
+  count(): Promise<number> {
+    return (this.counted ??= this.request.tokens.count());
   }
 }
 
-export type ConditionTest = (features: RequestFeatures) => string | null | Promise<string | null>;
+/**
+ * A condition compiled: `test` says whether it holds (a promise only when the prompt is counted)
+ * and builds no text; `why` says why not, and runs only when a decision is explained.
+ */
+export interface ConditionTest {
+  test(features: RequestFeatures): boolean | Promise<boolean>;
+  why(features: RequestFeatures): string | Promise<string>;
+}
 
 const quoted = (value: string | null | undefined): string => (value === null || value === undefined ? 'none' : `"${value}"`);
 
-function globs(patterns: readonly string[]): (name: string) => boolean {
-  const compiled = patterns.map((pattern) => compilePattern(pattern.toLowerCase()));
-  return (name) => {
-    const lower = name.toLowerCase();
-    return compiled.some((pattern) => pattern.match(lower) !== null);
-  };
+/** Globs (`*` any run) as one case-insensitive regex. */
+function globs(patterns: readonly string[]): RegExp {
+  const alternatives = patterns.map((pattern) =>
+    pattern
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*'),
+  );
+  return new RegExp(`^(?:${alternatives.join('|')})$`, 'is');
+}
+
+function check(test: ConditionTest['test'], why: ConditionTest['why']): ConditionTest {
+  return { test, why };
 }
 
 function scenario(name: 'thinking' | 'image' | 'web_search', missing: string): ConditionTest {
-  return (features) => (features.feature(name) ? null : missing);
+  return check(
+    (features) => features.feature(name),
+    () => missing,
+  );
 }
 
 function longContext(threshold: number): ConditionTest {
-  return (features) => {
-    const { tokens } = features.request;
-    const bound = tokens.bound();
-    if (bound <= threshold) return `the prompt has at most ${bound} tokens, wanted over ${threshold}`;
-    // Far above: no count (images' data would inflate the bytes, so then the tokenizer decides).
-    if (bound / MAX_BYTES_PER_TOKEN > threshold && !features.feature('image')) return null;
-    return tokens.count().then((count) => (count > threshold ? null : `the prompt has about ${count} tokens, wanted over ${threshold}`));
-  };
+  return check(
+    (features) => {
+      const bound = features.request.tokens.bound();
+      if (bound <= threshold) return false;
+      // Far above: no count (images' data would inflate the bytes, so then the tokenizer decides).
+      if (bound / MAX_BYTES_PER_TOKEN > threshold && !features.feature('image')) return true;
+      return features.count().then((count) => count > threshold);
+    },
+    (features) => {
+      const bound = features.request.tokens.bound();
+      if (bound <= threshold) return `the prompt has at most ${bound} tokens, wanted over ${threshold}`;
+      return features.count().then((count) => `the prompt has about ${count} tokens, wanted over ${threshold}`);
+    },
+  );
 }
 
 function compare(what: string, actual: string | undefined, op: string, expected: string | undefined, regex: RegExp | null): string | null {
@@ -96,26 +131,48 @@ function compare(what: string, actual: string | undefined, op: string, expected:
   return null;
 }
 
+function holds(actual: string | undefined, op: string, expected: string | undefined, regex: RegExp | null): boolean {
+  if (actual === undefined) return false;
+  if (op === 'equals') return actual === expected;
+  return regex ? regex.test(actual) : true;
+}
+
 function jsonPath(path: string, op: 'exists' | 'equals' | 'matches', expected: string | undefined): ConditionTest {
   const steps = parseJsonPath(path);
   const regex = op === 'matches' ? new RegExp(expected ?? '') : null;
-  return (features) => {
+  /** The value compared, as text; undefined when absent. */
+  const read = (features: RequestFeatures): string | undefined => {
     const value = readJsonPath(features.request.body, steps);
-    if (op === 'exists') return value === undefined ? `${path} is absent` : null;
-    if (value === undefined) return `${path} is absent`;
+    if (value === undefined || op === 'exists') return value === undefined ? undefined : '';
     if (typeof value === 'object' && value !== null) {
       throw new RouteConditionError(`${path} is ${Array.isArray(value) ? 'a list' : 'an object'} in this request; "${op}" compares a string, number or boolean`);
     }
-    return compare(path, String(value), op, expected, regex);
+    return String(value);
   };
+  return check(
+    (features) => holds(read(features), op === 'exists' ? 'present' : op, expected, regex),
+    (features) => compare(path, read(features), op === 'exists' ? 'present' : op, expected, regex) ?? '',
+  );
 }
 
-/** The condition as a test; throws (at save and load) when a regex or a JSON path does not compile. */
+function header(condition: Extract<RouteCondition, { kind: 'header' }>): ConditionTest {
+  const name = condition.name.toLowerCase();
+  const regex = condition.op === 'matches' ? new RegExp(condition.value ?? '') : null;
+  return check(
+    ({ request }) => holds(request.header(name), condition.op, condition.value, regex),
+    ({ request }) => compare(`the header ${name}`, request.header(name), condition.op, condition.value, regex) ?? '',
+  );
+}
+
+/** The condition compiled; throws (at save and load) when a regex or a JSON path does not compile. */
 export function compileCondition(condition: RouteCondition): ConditionTest {
   switch (condition.kind) {
     case 'background': {
       const matches = globs(condition.models ?? DEFAULT_BACKGROUND_MODELS);
-      return (features) => (matches(features.request.model) ? null : `the model ${quoted(features.request.model)} is not a background model`);
+      return check(
+        ({ request }) => matches.test(request.model),
+        ({ request }) => `the model ${quoted(request.model)} is not a background model`,
+      );
     }
     case 'thinking':
       return scenario('thinking', 'the request asks for no thinking');
@@ -126,35 +183,44 @@ export function compileCondition(condition: RouteCondition): ConditionTest {
     case 'web_search':
       return scenario('web_search', 'the request offers no web-search tool');
     case 'subagent':
-      return (features) => (features.markerGroup !== null || features.request.header(AGENT_HEADER) !== undefined ? null : `no subagent marker and no ${AGENT_HEADER} header`);
+      return check(
+        (features) => features.markerGroup !== null || features.request.header(AGENT_HEADER) !== undefined,
+        () => `no subagent marker and no ${AGENT_HEADER} header`,
+      );
     case 'client': {
       const clients = new Set(condition.clients.map((client) => client.toLowerCase()));
-      return (features) => {
-        const client = features.request.client();
-        return client !== null && clients.has(client.toLowerCase()) ? null : `the client is ${quoted(client)}, wanted one of ${condition.clients.join(', ')}`;
-      };
+      return check(
+        ({ request }) => clients.has(request.client()?.toLowerCase() ?? ''),
+        ({ request }) => `the client is ${quoted(request.client())}, wanted one of ${condition.clients.join(', ')}`,
+      );
     }
     case 'key': {
       const keys = new Set(condition.keys);
-      return ({ request }) =>
-        (request.keyId !== null && keys.has(request.keyId)) || (request.keyAlias !== null && keys.has(request.keyAlias))
-          ? null
-          : `the key is ${quoted(request.keyAlias ?? request.keyId ?? 'the master key')}, wanted one of ${condition.keys.join(', ')}`;
+      return check(
+        ({ request }) => (request.keyId !== null && keys.has(request.keyId)) || (request.keyAlias !== null && keys.has(request.keyAlias)),
+        ({ request }) => `the key is ${quoted(request.keyAlias ?? request.keyId ?? 'the master key')}, wanted one of ${condition.keys.join(', ')}`,
+      );
     }
-    case 'header': {
-      const name = condition.name.toLowerCase();
-      const regex = condition.op === 'matches' ? new RegExp(condition.value ?? '') : null;
-      return ({ request }) => compare(`the header ${name}`, request.header(name), condition.op, condition.value, regex);
-    }
+    case 'header':
+      return header(condition);
     case 'model': {
       const matches = globs([condition.pattern]);
-      return ({ request }) => (matches(request.model) ? null : `the model ${quoted(request.model)} does not match ${quoted(condition.pattern)}`);
+      return check(
+        ({ request }) => matches.test(request.model),
+        ({ request }) => `the model ${quoted(request.model)} does not match ${quoted(condition.pattern)}`,
+      );
     }
     case 'json_path':
       return jsonPath(condition.path, condition.op, condition.value);
     case 'has_tools':
-      return (features) => (features.feature('tools') === condition.value ? null : `has tools is ${!condition.value}, wanted ${condition.value}`);
+      return check(
+        (features) => features.feature('tools') === condition.value,
+        () => `has tools is ${!condition.value}, wanted ${condition.value}`,
+      );
     case 'stream':
-      return ({ request }) => (isStream(request.body) === condition.value ? null : `stream is ${!condition.value}, wanted ${condition.value}`);
+      return check(
+        ({ request }) => isStream(request.body) === condition.value,
+        () => `stream is ${!condition.value}, wanted ${condition.value}`,
+      );
   }
 }

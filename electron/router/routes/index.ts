@@ -4,7 +4,7 @@
 import { DEFAULT_ROUTE, type RouteSetting, type RouteVerdict } from '../../../shared/routes.js';
 import { compileCondition, RequestFeatures, RouteConditionError, type ConditionTest, type RouteRequest } from './conditions.js';
 
-export { AGENT_HEADER, type RouteRequest } from './conditions.js';
+export type { RouteRequest } from './conditions.js';
 
 interface CompiledRoute {
   readonly setting: RouteSetting;
@@ -18,8 +18,6 @@ export interface CompiledRoutes {
   /** Some enabled route looks for subagent markers: every marker is then cut from the body. */
   readonly takesMarkers: boolean;
 }
-
-export const NO_ROUTES: CompiledRoutes = { routes: [], takesMarkers: false };
 
 /** Compiles routes (a bad regex or JSON path throws, naming the route). Disabled routes are kept to explain. */
 export function compileRoutes(settings: readonly RouteSetting[]): CompiledRoutes {
@@ -46,89 +44,96 @@ export interface RouteDecision {
   error: { route: string; message: string } | null;
 }
 
-type Outcome = string | null;
+/** The index of the first condition that fails, -1 when all hold; async from a condition that counts on. */
+type Outcome = number;
 
 /** The first enabled route whose conditions all hold; a promise only when a prompt had to be counted. */
 export function decideRoute(table: CompiledRoutes, request: RouteRequest, explain = false): RouteDecision | Promise<RouteDecision> {
   if (table.routes.length === 0) return { route: DEFAULT_ROUTE, group: null, stripped: false, verdicts: explain ? [] : null, error: null };
-  const features = new RequestFeatures(request, table.takesMarkers);
-  const verdicts: RouteVerdict[] | null = explain ? [] : null;
-  const finish = (index: number, error: { route: string; message: string } | null): RouteDecision => {
-    const route = index < table.routes.length && error === null ? table.routes[index]! : null;
-    if (verdicts) {
-      for (let rest = verdicts.length; rest < table.routes.length; rest++) {
-        const { name, enabled } = table.routes[rest]!.setting;
-        verdicts.push({ name, enabled, matched: false, failed: enabled ? 'not reached' : null });
+  return new Decision(table, new RequestFeatures(request, table.takesMarkers), explain ? [] : null).from(0);
+}
+
+/** One evaluation: synchronous until a condition needs the tokenizer, then the rest follows the count. */
+class Decision {
+  constructor(
+    private readonly table: CompiledRoutes,
+    private readonly features: RequestFeatures,
+    private readonly verdicts: RouteVerdict[] | null,
+  ) {}
+
+  from(index: number): RouteDecision | Promise<RouteDecision> {
+    const routes = this.table.routes;
+    for (let i = index; i < routes.length; i++) {
+      const route = routes[i]!;
+      if (!route.setting.enabled) {
+        this.verdicts?.push({ name: route.setting.name, enabled: false, matched: false, failed: null });
+        continue;
+      }
+      let failed: Outcome | Promise<Outcome>;
+      try {
+        failed = firstFailure(route.tests, this.features, 0);
+      } catch (error) {
+        return this.unevaluated(i, error);
+      }
+      if (failed instanceof Promise) {
+        return failed.then(
+          (outcome) => this.settle(i, outcome) ?? this.from(i + 1),
+          (error: unknown) => this.unevaluated(i, error),
+        );
+      }
+      const settled = this.settle(i, failed);
+      if (settled !== null) return settled;
+    }
+    return this.finish(routes.length, null);
+  }
+
+  /** The decision when route `i` matched; null to go on (or a promise while a failure is described). */
+  private settle(i: number, failed: Outcome): RouteDecision | Promise<RouteDecision> | null {
+    const { name } = this.table.routes[i]!.setting;
+    if (failed < 0) {
+      this.verdicts?.push({ name, enabled: true, matched: true, failed: null });
+      return this.finish(i, null);
+    }
+    if (!this.verdicts) return null;
+    const why = this.table.routes[i]!.tests[failed]!.why(this.features);
+    if (why instanceof Promise) {
+      return why.then((text) => {
+        this.verdicts!.push({ name, enabled: true, matched: false, failed: text });
+        return this.from(i + 1);
+      });
+    }
+    this.verdicts.push({ name, enabled: true, matched: false, failed: why });
+    return null;
+  }
+
+  private unevaluated(i: number, error: unknown): RouteDecision {
+    if (!(error instanceof RouteConditionError)) throw error;
+    const { name } = this.table.routes[i]!.setting;
+    this.verdicts?.push({ name, enabled: true, matched: false, failed: error.message });
+    return this.finish(i, { route: name, message: error.message });
+  }
+
+  private finish(index: number, error: { route: string; message: string } | null): RouteDecision {
+    const routes = this.table.routes;
+    if (this.verdicts) {
+      for (let rest = this.verdicts.length; rest < routes.length; rest++) {
+        const { name, enabled } = routes[rest]!.setting;
+        this.verdicts.push({ name, enabled, matched: false, failed: enabled ? 'not reached' : null });
       }
     }
-    if (!route) return { route: DEFAULT_ROUTE, group: null, stripped: features.stripped, verdicts, error };
-    const group = route.subagent && features.markerGroup !== null ? features.markerGroup : route.setting.to;
-    return { route: route.setting.name, group, stripped: features.stripped, verdicts, error: null };
-  };
-  return next(table, features, verdicts, 0, finish);
-}
-
-/** Evaluates routes from `index` on, synchronously until a condition needs the tokenizer. */
-function next(
-  table: CompiledRoutes,
-  features: RequestFeatures,
-  verdicts: RouteVerdict[] | null,
-  index: number,
-  finish: (index: number, error: { route: string; message: string } | null) => RouteDecision,
-): RouteDecision | Promise<RouteDecision> {
-  for (let i = index; i < table.routes.length; i++) {
-    const route = table.routes[i]!;
-    const { name, enabled } = route.setting;
-    if (!enabled) {
-      verdicts?.push({ name, enabled, matched: false, failed: null });
-      continue;
-    }
-    let failed: Outcome | Promise<Outcome>;
-    try {
-      failed = firstFailure(route.tests, features, 0);
-    } catch (error) {
-      return fail(name, error, verdicts, finish, i);
-    }
-    if (failed instanceof Promise) {
-      return failed.then(
-        (outcome) => settle(table, features, verdicts, i, outcome, finish),
-        (error: unknown) => fail(name, error, verdicts, finish, i),
-      );
-    }
-    if (failed === null) {
-      verdicts?.push({ name, enabled, matched: true, failed: null });
-      return finish(i, null);
-    }
-    verdicts?.push({ name, enabled, matched: false, failed });
+    const route = index < routes.length && error === null ? routes[index]! : null;
+    const stripped = this.features.stripped;
+    if (!route) return { route: DEFAULT_ROUTE, group: null, stripped, verdicts: this.verdicts, error };
+    const group = route.subagent && this.features.markerGroup !== null ? this.features.markerGroup : route.setting.to;
+    return { route: route.setting.name, group, stripped, verdicts: this.verdicts, error: null };
   }
-  return finish(table.routes.length, null);
 }
 
-function settle(
-  table: CompiledRoutes,
-  features: RequestFeatures,
-  verdicts: RouteVerdict[] | null,
-  i: number,
-  failed: Outcome,
-  finish: (index: number, error: { route: string; message: string } | null) => RouteDecision,
-): RouteDecision | Promise<RouteDecision> {
-  const { name, enabled } = table.routes[i]!.setting;
-  verdicts?.push({ name, enabled, matched: failed === null, failed });
-  return failed === null ? finish(i, null) : next(table, features, verdicts, i + 1, finish);
-}
-
-function fail(name: string, error: unknown, verdicts: RouteVerdict[] | null, finish: (index: number, error: { route: string; message: string } | null) => RouteDecision, i: number): RouteDecision {
-  if (!(error instanceof RouteConditionError)) throw error;
-  verdicts?.push({ name, enabled: true, matched: false, failed: error.message });
-  return finish(i, { route: name, message: error.message });
-}
-
-/** The first condition that fails (its description), null when all hold; async from a condition that counts on. */
 function firstFailure(tests: readonly ConditionTest[], features: RequestFeatures, from: number): Outcome | Promise<Outcome> {
   for (let j = from; j < tests.length; j++) {
-    const outcome = tests[j]!(features);
-    if (outcome instanceof Promise) return outcome.then((failed) => (failed === null ? firstFailure(tests, features, j + 1) : failed));
-    if (outcome !== null) return outcome;
+    const held = tests[j]!.test(features);
+    if (held instanceof Promise) return held.then((yes) => (yes ? firstFailure(tests, features, j + 1) : j));
+    if (!held) return j;
   }
-  return null;
+  return -1;
 }
