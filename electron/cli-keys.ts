@@ -17,7 +17,7 @@ Common: [--url http://127.0.0.1:7420] [--master-key KEY] [--data-dir DIR] [--jso
 
 export class CommandError extends Error {}
 
-const common = {
+export const common = {
   url: { type: 'string' },
   'master-key': { type: 'string' },
   'data-dir': { type: 'string' },
@@ -26,7 +26,7 @@ const common = {
 
 type Json = Record<string, unknown>;
 
-async function masterKey(explicit: string | undefined, dataDir: string | undefined): Promise<string> {
+export async function masterKey(explicit: string | undefined, dataDir: string | undefined): Promise<string> {
   if (explicit) return explicit;
   if (process.env.LOOPGATE_MASTER_KEY) return process.env.LOOPGATE_MASTER_KEY;
   const file = join(dataDir ?? defaultDataDir(process.env), MASTER_KEY_FILE);
@@ -37,7 +37,7 @@ async function masterKey(explicit: string | undefined, dataDir: string | undefin
   }
 }
 
-async function call(base: string, key: string, method: 'GET' | 'POST', path: string, body?: Json): Promise<Json> {
+export async function call(base: string, key: string, method: 'GET' | 'POST', path: string, body?: Json): Promise<Json> {
   let response: Response;
   try {
     response = await fetch(new URL(path, base), {

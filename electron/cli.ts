@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APP_VERSION } from './core/app-info.js';
 import { CommandError, keysCommand, KEYS_USAGE } from './cli-keys.js';
+import { importCommand, IMPORT_USAGE } from './cli-import.js';
 import { ConfigError } from './config/index.js';
 import { defaultDataDir } from './config/data-dir.js';
 import { DataDirLockedError } from './store/files.js';
@@ -18,6 +19,7 @@ import { importSqlJsStore } from './store/pg/import.js';
 const USAGE = `Usage:
   loopgate serve [--config FILE] [--host 127.0.0.1] [--port 7420] [--data-dir DIR] [--open]
   loopgate keys create|list|revoke ...   (see \`loopgate keys --help\`)
+  loopgate import ccr [PATH]             (see \`loopgate import --help\`)
   loopgate export-key [--data-dir DIR]   (run by the desktop app's executable)
   loopgate migrate-store --from DATA_DIR --to DATABASE_URL [--data-dir DIR]
   loopgate --version
@@ -155,6 +157,10 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'keys') {
     if (rest[0] === undefined || rest[0] === '--help' || rest[0] === '-h') return void process.stdout.write(KEYS_USAGE);
     return keysCommand(rest);
+  }
+  if (command === 'import') {
+    if (rest[0] === undefined || rest[0] === '--help' || rest[0] === '-h') return void process.stdout.write(IMPORT_USAGE);
+    return importCommand(rest);
   }
   throw new UsageError(`unknown command "${command}"`);
 }

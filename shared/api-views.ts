@@ -2,6 +2,7 @@
 // routing, config import, keys and usage. Part of the contract in api.ts.
 import type { KeySettings, KeyStatus, VirtualKey } from './keys.js';
 import type { RoutingStrategy } from './routing.js';
+import type { RouteSetting } from './routes.js';
 
 export interface StatusView {
   version: string;
@@ -178,6 +179,8 @@ export interface RoutingSettings {
   modelGroupAlias: Record<string, ModelGroupAliasSetting>;
   cache: { enabled: boolean; ttlSeconds: number; maxEntries: number };
   dropParams: boolean;
+  /** Routes by what a request is, in order; the first enabled one that matches wins (shared/routes.ts). */
+  routes: RouteSetting[];
 }
 
 export interface RoutingView extends RoutingSettings {
@@ -211,6 +214,8 @@ export interface ImportPreview {
   routing: RoutingChange[];
   /** Parts of the file the import does not copy, each named (and why, where it says). */
   skipped: string[];
+  /** Virtual keys the import would make (claude-code-router's APIKEY), by alias; absent when none. */
+  keys?: string[];
 }
 
 export interface ImportResult {
@@ -222,6 +227,8 @@ export interface ImportResult {
   routing: RoutingView;
   /** How many routing settings the import changed. */
   routingChanged: number;
+  /** Virtual keys the import made (claude-code-router's APIKEY), by alias; absent when none. */
+  keys?: string[];
 }
 
 /**

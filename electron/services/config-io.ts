@@ -16,6 +16,8 @@ import { randomBase62 } from '../store/secrets.js';
 import { fileDeploymentSettings } from './effective-routing.js';
 import type { LiveRouting } from './ports.js';
 import { importRouting, type RoutingImport } from './routing-import.js';
+import { fromCcr, isCcrConfig, withoutComments } from './ccr-import.js';
+import type { KeyService } from './keys.js';
 import type { RoutingService } from './routing.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
 
@@ -33,7 +35,12 @@ export interface ConfigServiceDeps {
   routingSettings: RoutingService;
   env: Environment;
   clock: () => number;
+  /** Makes the virtual key a claude-code-router config's APIKEY names. */
+  keys: KeyService;
 }
+
+/** The alias of the key a claude-code-router config's APIKEY becomes. */
+const CCR_KEY_ALIAS = 'claude-code-router';
 
 /** What an import would do, worked out once for the preview and again for the import itself. */
 interface ImportPlan {
@@ -44,6 +51,8 @@ interface ImportPlan {
   /** The routing settings' version the plan read. */
   routingVersion: number;
   skipped: string[];
+  /** claude-code-router's APIKEY, to become a virtual key; null for a LiteLLM config. */
+  apiKey: string | null;
 }
 
 /** The credential a stored provider keeps: the API key, `passthrough` (the client signs in), or Bedrock's `ID:SECRET[:SESSION]`. */
@@ -202,6 +211,7 @@ export class ConfigService {
       routingVersion: plan.routingVersion,
       routing: plan.routing.changes,
       skipped: plan.skipped,
+      ...(plan.apiKey ? { keys: [CCR_KEY_ALIAS] } : {}),
     };
   }
 
@@ -215,10 +225,36 @@ export class ConfigService {
     await this.deps.routing.refresh();
     const { routingSettings } = this.deps;
     const routing = plan.routing.changes.length > 0 ? await routingSettings.saveImport(plan.routing.settings, version) : await routingSettings.get();
-    return { providers: copied.providersCreated, models: plan.servable.length, skipped: plan.skipped, routing, routingChanged: plan.routing.changes.length };
+    const keys = plan.apiKey ? await this.importKey(plan.apiKey, plan.skipped) : [];
+    return { providers: copied.providersCreated, models: plan.servable.length, skipped: plan.skipped, routing, routingChanged: plan.routing.changes.length, ...(plan.apiKey ? { keys } : {}) };
   }
 
-  private async plan(yaml: string): Promise<ImportPlan> {
+  /** APIKEY as a virtual key Claude Code's token already matches; one that exists already is said, not doubled. */
+  private async importKey(secret: string, skipped: string[]): Promise<string[]> {
+    try {
+      await this.deps.keys.create({ keyAlias: CCR_KEY_ALIAS }, { secret, imported: true, createdBy: 'import' });
+      return [CCR_KEY_ALIAS];
+    } catch (error) {
+      skipped.push(`APIKEY (${error instanceof GatewayError ? error.message : String(error)})`);
+      return [];
+    }
+  }
+
+  /** A claude-code-router config.json read as the LiteLLM config it means; anything else as it is. */
+  private static readCcr(text: string): { yaml: string; warnings: string[]; apiKey: string | null } {
+    let raw: unknown;
+    try {
+      raw = parseYaml(withoutComments(text));
+    } catch {
+      return { yaml: text, warnings: [], apiKey: null };
+    }
+    if (!isCcrConfig(raw)) return { yaml: text, warnings: [], apiKey: null };
+    const converted = fromCcr(raw);
+    return { yaml: toYaml(converted.config), warnings: converted.warnings, apiKey: converted.apiKey };
+  }
+
+  private async plan(text: string): Promise<ImportPlan> {
+    const { yaml, warnings, apiKey } = ConfigService.readCcr(text);
     // Its fallbacks and aliases may name the app's groups and aliases too, not only the file's.
     const current = this.deps.routing.current();
     const known = [...current.deployments.map((d) => d.config.modelName), ...Object.keys(current.settings.modelGroupAlias)];
@@ -231,7 +267,7 @@ export class ConfigService {
     const sections = Object.entries(NOT_IMPORTED)
       .filter(([section]) => typeof raw === 'object' && raw !== null && section in raw)
       .map(([section, why]) => `${section} (${why})`);
-    return { imported, servable, routing, routingVersion, skipped: [...sections, ...imported.unsupported, ...routing.skipped, ...unknown] };
+    return { imported, servable, routing, routingVersion, skipped: [...warnings, ...sections, ...imported.unsupported, ...routing.skipped, ...unknown], apiKey };
   }
 
   /** The routing settings an import brings, checked as a routing edit is, against the groups it adds too. */

@@ -40,6 +40,8 @@ const perModelLimit = z.number().int('expected a whole number').nonnegative('exp
 /** A caller-chosen secret (LiteLLM's `key` on /key/generate, for moving keys over): LiteLLM's `sk-` form, long enough to guess at no better than ours. */
 const ownSecret = z.string().regex(/^sk-[A-Za-z0-9_-]{16,200}$/, 'expected "sk-" followed by at least 16 letters, digits, "-" or "_"');
 
+const importedSecret = z.string().min(8, 'expected a secret of at least 8 characters').max(200, 'expected at most 200 characters');
+
 /** Names and labels a key carries: shown, logged and stored, so each has a bound. */
 const MAX_NAME = 256;
 const boundedName = z.string().max(MAX_NAME, `expected at most ${MAX_NAME} characters`);
@@ -128,10 +130,12 @@ export class KeyService {
   constructor(private readonly deps: KeyServiceDeps) {}
 
   /** `options.secret` is a caller-chosen secret (kept only as its hash, like a minted one); `createdBy` says who asked. */
-  async create(input: unknown, options: { secret?: unknown; createdBy?: string } = {}): Promise<{ secret: string; key: KeyView }> {
+  async create(input: unknown, options: { secret?: unknown; createdBy?: string; imported?: boolean } = {}): Promise<{ secret: string; key: KeyView }> {
     const patch = parseInput(keyPatchSchema, input);
     const now = this.deps.clock();
-    const minted = options.secret === undefined ? mintSecret() : ownedSecret(parseInput(z.object({ key: ownSecret }), { key: options.secret }).key);
+    // An imported secret (claude-code-router's APIKEY) is whatever its clients already send.
+    const rule = options.imported ? importedSecret : ownSecret;
+    const minted = options.secret === undefined ? mintSecret() : ownedSecret(parseInput(z.object({ key: rule }), { key: options.secret }).key);
     if (await this.deps.store.keys.findByHash(minted.keyHash)) throw new GatewayError('conflict', 'key: a key with this secret already exists', { param: 'key' });
     await this.checkAliasFree(patch.keyAlias, null);
     const key = await this.change(() =>

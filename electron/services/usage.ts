@@ -220,6 +220,7 @@ export class UsageService {
       errorCode: entry.errorCode,
       session: entry.session,
       project: entry.project,
+      route: entry.route,
     }));
   }
 

@@ -32,6 +32,7 @@ function parseRows(text: string): RequestLogEntry[] {
       row.responseId ??= null;
       row.session ??= null;
       row.project ??= null;
+      row.route ??= 'default';
       rows.push(row);
     } catch {
       // A torn tail: the batch being written when the process died.

@@ -36,6 +36,8 @@ export interface RequestLogEntry {
   session: string | null;
   /** The project the client named (`loopgate run` sends x-loopgate-project); null when none (or the row predates it). */
   project: string | null;
+  /** The route it took (shared/routes.ts): a route's name, or `default` (also for rows that predate routes). */
+  route: string;
 }
 
 export interface SpendLogQuery {

@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../helpers/cli.js';
 import { benchHistorySize, reportHistorySize } from './history-size.js';
 import { benchProxies } from './proxy-compare.js';
 import { checks, table } from './report.js';
+import { benchRoutes, ROUTES_RATIO_TARGET } from './routes.js';
 import { benchStoreWrites } from './store-writes.js';
 import { wrkMissing } from './wrk.js';
 
@@ -46,6 +47,11 @@ for (const check of targetChecks) {
 const resultsDir = join(PROJECT_ROOT, 'tests/bench/.results');
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ time: new Date().toISOString(), machine, store, proxies, checks: targetChecks }, null, 2)}\n`);
+
+console.log('\nRoutes: chat throughput through 20 enabled routes none of which matches, over no routes (wrk, median of 3 × 4 s each):');
+const routes = await benchRoutes();
+console.log(`  no routes ${routes.noneRps.toFixed(0)} req/s  20 routes ${routes.twentyRps.toFixed(0)} req/s  ratio ${routes.ratio.toFixed(3)} (target ≥ ${ROUTES_RATIO_TARGET})`);
+if (routes.ratio < ROUTES_RATIO_TARGET) failures.push(`20 non-matching routes: ${routes.ratio.toFixed(3)} of the throughput without routes (target ${ROUTES_RATIO_TARGET})`);
 
 failures.push(...reportHistorySize(await benchHistorySize()));
 

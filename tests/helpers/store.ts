@@ -73,6 +73,7 @@ export function routingSettings(overrides: Partial<RoutingSettings> = {}): Routi
     contentPolicyFallbacks: {},
     defaultFallbacks: [],
     maxFallbacks: 5,
+    routes: [],
     modelGroupAlias: {},
     cache: { enabled: false, ttlSeconds: 600, maxEntries: 1000 },
     dropParams: false,
@@ -146,6 +147,7 @@ export function logRow(fields: Partial<RequestLogEntry> & { id: string }): Reque
     responseId: null,
     session: null,
     project: null,
+    route: 'default',
     ...fields,
   };
 }

@@ -48,6 +48,8 @@ export interface UsageEvent {
   /** The client's session and project (attribution.ts). */
   session: string | null;
   project: string | null;
+  /** The route it took, or `default`. */
+  route: string;
 }
 
 export interface AccountingOptions {
@@ -131,6 +133,7 @@ export class Accounting {
       responseId: event.responseId,
       session: event.session,
       project: event.project,
+      route: event.route,
     };
     this.log.push(entry);
     this.onRecord(entry);

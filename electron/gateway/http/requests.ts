@@ -166,6 +166,7 @@ export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: S
         responseId: outcome.responseId,
         session: sessionOf(ctx.req.headers),
         project: projectOf(ctx.req.headers),
+        route: outcome.route,
       });
     }
     // The budgets' hold goes and the real cost counts (per model group, and across instances).

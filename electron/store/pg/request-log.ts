@@ -15,7 +15,7 @@ import type { LogGroupQuery, LogGroupTotals, LogRetention, RequestLogEntry, Requ
 import type { SqlTx } from '../sql.js';
 import { insertRows, type PgDatabase } from './database.js';
 
-type StoredRow = RequestLogEntry & { rowBytes: number };
+type StoredRow = Omit<RequestLogEntry, 'route'> & { route: string | null; rowBytes: number };
 
 interface GroupRow {
   name: string;
@@ -37,6 +37,7 @@ const REQUEST_LOG = defineTable<StoredRow>('request_log', {
   responseId: nullable(text('response_id')),
   session: nullable(text('session')),
   project: nullable(text('project')),
+  route: nullable(text('route')),
   rowBytes: number('row_bytes'),
 });
 
@@ -46,8 +47,9 @@ const ROWS_PER_INSERT = 500;
 const PRUNE_PAGE = 5_000;
 
 function entry(row: StoredRow): RequestLogEntry {
-  const { rowBytes: _bytes, ...rest } = row;
-  return rest;
+  const { rowBytes: _bytes, route, ...rest } = row;
+  // Rows that predate routes took the default.
+  return { ...rest, route: route ?? 'default' };
 }
 
 /** Inside a transaction: the rows, each with its size; a row written twice (a retried flush) stays one row. */

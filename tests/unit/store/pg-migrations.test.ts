@@ -168,6 +168,20 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     }
   });
 
+  it('12: routing settings gain their routes (none until saved), log rows the route they took', async () => {
+    const db = await migrateAcross(12, (db) =>
+      db.run("INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms, attempt_count) VALUES ('old', 1, NULL, 'gpt', 'gpt#0', 200, 5, 1)").then(() => undefined),
+    );
+    try {
+      expect(await db.get('SELECT route FROM request_log')).toEqual({ route: null });
+      await db.run("INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms, attempt_count, route) VALUES ('new', 2, NULL, 'gpt', 'gpt#0', 200, 5, 1, 'cheap')");
+      expect(await db.all("SELECT id FROM request_log WHERE route = 'cheap'")).toEqual([{ id: 'new' }]);
+      expect(await db.all("SELECT column_name FROM information_schema.columns WHERE table_name = 'routing_settings' AND column_name = 'routes'")).toEqual([{ column_name: 'routes' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('migrates once when several instances start together, and refuses a newer database', async () => {
     const url = await createTestDatabase();
     const dbs = [PgDatabase.connect(url), PgDatabase.connect(url), PgDatabase.connect(url)];

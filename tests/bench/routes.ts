@@ -1,0 +1,66 @@
+// Benchmark: routes cost little. Two `loopgate serve` on one mock upstream, one with 20 enabled
+// routes of which none matches a plain chat request, one with none; wrk alternates between them
+// (median of 3 runs each) and the ratio of their chat throughput is the result (target: 0.95).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI_PATH } from '../helpers/cli.js';
+import { launch, type Launched } from './processes.js';
+import { wrk } from './wrk.js';
+
+const RUNS = 3;
+const SECONDS = 4;
+const CONNECTIONS = 32;
+export const ROUTES_RATIO_TARGET = 0.95;
+const BODY = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'benchmark me please' }] });
+
+/** 20 routes a plain chat request to `bench` matches none of: rules and scenarios, each evaluated. */
+function routes(): string {
+  const rows = [
+    ...Array.from({ length: 12 }, (_, n) => `{ name: team-${n}, when: [{ kind: header, name: x-team, op: equals, value: t${n} }], to: bench }`),
+    ...Array.from({ length: 4 }, (_, n) => `{ name: model-${n}, when: [{ kind: model, pattern: 'other-${n}-*' }], to: bench }`),
+    '{ name: background, when: [{ kind: background }], to: bench }',
+    '{ name: think, when: [{ kind: thinking }], to: bench }',
+    '{ name: tools, when: [{ kind: has_tools, value: true }], to: bench }',
+    '{ name: streamed, when: [{ kind: stream, value: true }], to: bench }',
+  ];
+  return `router_settings:\n  routes:\n${rows.map((row) => `    - ${row}\n`).join('')}`;
+}
+
+async function serve(upstream: string, extra: string): Promise<Launched> {
+  const dir = mkdtempSync(join(tmpdir(), 'loopgate-bench-routes-'));
+  const config = join(dir, 'config.yaml');
+  writeFileSync(config, `model_list:\n  - model_name: bench\n    litellm_params:\n      model: openai/mock-gpt\n      api_base: ${upstream}/v1\ngeneral_settings:\n  master_key: sk-bench\n${extra}`);
+  return launch(process.execPath, [CLI_PATH, 'serve', '--config', config, '--port', '0', '--data-dir', dir]);
+}
+
+export interface RoutesResult {
+  noneRps: number;
+  twentyRps: number;
+  /** Throughput with 20 non-matching routes over none. */
+  ratio: number;
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+export async function benchRoutes(): Promise<RoutesResult> {
+  const upstream = await launch(process.execPath, ['--import', 'tsx', 'tests/bench/upstream-server.ts']);
+  const none = await serve(upstream.url, '');
+  const twenty = await serve(upstream.url, routes());
+  try {
+    const load = { path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' }, body: BODY };
+    const rps: Record<'none' | 'twenty', number[]> = { none: [], twenty: [] };
+    for (let run = 0; run < RUNS; run++) {
+      // Alternating, so a slower moment of a shared machine falls on both.
+      rps.none.push((await wrk(none.url, load, CONNECTIONS, SECONDS)).rps);
+      rps.twenty.push((await wrk(twenty.url, load, CONNECTIONS, SECONDS)).rps);
+    }
+    const noneRps = median(rps.none);
+    const twentyRps = median(rps.twenty);
+    return { noneRps, twentyRps, ratio: twentyRps / noneRps };
+  } finally {
+    for (const launched of [twenty, none, upstream]) launched.child.kill('SIGTERM');
+  }
+}
