@@ -2,6 +2,7 @@
 // routing, config import, keys and usage. Part of the contract in api.ts.
 import type { KeySettings, KeyStatus, VirtualKey } from './keys.js';
 import type { RoutingStrategy } from './routing.js';
+import type { RouteSetting } from './routes.js';
 
 export interface StatusView {
   version: string;
@@ -171,6 +172,8 @@ export interface RoutingSettings {
   modelGroupAlias: Record<string, ModelGroupAliasSetting>;
   cache: { enabled: boolean; ttlSeconds: number; maxEntries: number };
   dropParams: boolean;
+  /** Routes by what a request is, in order; the first enabled one that matches wins (shared/routes.ts). */
+  routes: RouteSetting[];
 }
 
 export interface RoutingView extends RoutingSettings {

@@ -21,6 +21,7 @@ import type {
   UsageSeries,
 } from './api-views.js';
 import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView } from './log-views.js';
+import type { RouteExplainRequest, RouteExplanation } from './routes.js';
 
 export type * from './api-views.js';
 export type * from './log-views.js';
@@ -53,6 +54,8 @@ interface LoopgateApi {
   'routing.update': (request: RoutingSettings & { version: number }) => RoutingView;
   /** Copies the config file's routing settings into the app, where they become editable and in force. */
   'routing.copyFromConfig': (request: Record<string, never>) => RoutingView;
+  /** Which route a request would take and why: the same decision the gateway makes (shared/routes.ts). */
+  'routing.explain': (request: RouteExplainRequest) => RouteExplanation;
   'config.export': (request: Record<string, never>) => { yaml: string };
   /** What importing would copy and change (the routing settings field by field, before and after); writes nothing. */
   'config.previewImport': (request: { yaml: string }) => ImportPreview;
@@ -108,6 +111,7 @@ const METHODS = {
   'routing.get': true,
   'routing.update': true,
   'routing.copyFromConfig': true,
+  'routing.explain': true,
   'config.export': true,
   'config.previewImport': true,
   'config.import': true,
