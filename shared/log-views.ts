@@ -18,6 +18,8 @@ export interface LogEntryView {
   attemptCount: number;
   /** Why it failed, in Loopgate's error codes; null for a success. */
   errorCode: ErrorCode | null;
+  /** The route it took (shared/routes.ts): a route's name, or `default`. */
+  route: string;
 }
 
 /** One try on one deployment, kept for failed and retried requests. */

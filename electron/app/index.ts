@@ -18,6 +18,9 @@ import { KeyCache } from '../gateway/access/virtual-keys.js';
 import { HealthChecker } from '../gateway/inference/health.js';
 import type { ProxyDeps } from '../gateway/inference/proxy.js';
 import { RoutingTable } from '../gateway/inference/routing-table.js';
+import { explainRoute } from '../gateway/inference/route-explain.js';
+import { createResponsesDialect } from '../dialects/responses/index.js';
+import { ConversationStore } from '../dialects/responses/conversations.js';
 import { UpstreamPools } from '../gateway/inference/upstream.js';
 import { RedisSharing } from '../gateway/redis/index.js';
 import { InstanceHeartbeat } from '../gateway/redis/heartbeat.js';
@@ -107,6 +110,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     : null;
   let paused = false;
   let listeningUrl: URL | null = null;
+  // The route test counts a Responses prompt through a dialect of its own (it keeps no conversations that matter).
+  const explainDeps = { router: table.router, routes: () => table.routes, keys: keyCache, responses: createResponsesDialect(new ConversationStore(clock)) };
   const routing: LiveRouting = {
     current: () => table.current,
     health: () => table.router.health(),
@@ -116,6 +121,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       return table.refresh();
     },
     rebuilt: () => table.refresh(),
+    explain: (request) => explainRoute(explainDeps, request),
   };
   const services = createServices({
     store,
@@ -154,6 +160,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     storeBodies: config.storeBodies,
     cache: table.cache,
     random,
+    routes: () => table.routes,
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   accounting.start();

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { isScalar, parseDocument, visit, YAMLParseError, type Document } from 'yaml';
 import { parseDuration } from '../../shared/keys.js';
+import type { RouteSetting } from '../../shared/routes.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { bySpecificity, compilePattern, isPattern, matchPattern } from '../core/model-names.js';
 import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
@@ -26,6 +27,8 @@ export interface GatewayConfig {
   /** Background health checks every this often; null when off. */
   healthCheckIntervalMs: number | null;
   modelGroupAlias: Record<string, ModelGroupAlias>;
+  /** router_settings.routes: routes by what a request is, each `to` a model that routes. */
+  routes: RouteSetting[];
   /** How long request-log rows are kept (LiteLLM's maximum_spend_logs_retention_period); null when the file sets none. */
   logRetentionMs: number | null;
   /** Whether request and response bodies go into the request log (off unless opted in). */
@@ -165,6 +168,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     redis,
     healthCheckIntervalMs: file.general_settings?.background_health_checks ? (file.general_settings.health_check_interval ?? 300) * 1000 : null,
     modelGroupAlias,
+    routes: fileRoutes(file, known),
     logRetentionMs: file.general_settings?.maximum_spend_logs_retention_period ? parseDuration(file.general_settings.maximum_spend_logs_retention_period) : null,
     storeBodies: file.general_settings?.store_prompts_in_spend_logs ?? false,
     timeouts: { requestMs: defaults.timeout * 1000, streamMs: defaults.streamTimeout === null ? null : defaults.streamTimeout * 1000 },
@@ -190,6 +194,15 @@ function groupAliases(file: ConfigFile, routes: (name: string) => boolean): Reco
     modelGroupAlias[alias] = setting;
   }
   return modelGroupAlias;
+}
+
+/** router_settings.routes; a route whose group does not exist is refused, by its name. */
+function fileRoutes(file: ConfigFile, known: (name: string) => boolean): RouteSetting[] {
+  const routes = file.router_settings?.routes ?? [];
+  routes.forEach((route, index) => {
+    if (!known(route.to)) throw new ConfigError(`router_settings.routes[${index}].to`, `route "${route.name}": ${NOT_A_MODEL}, got "${route.to}"`);
+  });
+  return routes;
 }
 
 function databaseUrl(file: ConfigFile, lookup: Lookup, env: Environment): string | null {

@@ -2,6 +2,7 @@
 // named here are reported once at start-up as unsupported (see unsupported.ts).
 import { z } from 'zod';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
+import { fileRouteListSchema } from './routes.js';
 
 const positiveNumber = z.number().positive();
 const nonNegativeInteger = z.number().int().nonnegative();
@@ -67,6 +68,8 @@ const routerSettingsSchema = z.object({
   /** A number, or `os.environ/NAME`. */
   redis_port: z.union([z.number().int().min(1).max(65535), z.string().min(1)]).optional(),
   redis_password: z.string().optional(),
+  /** Loopgate's routes by what a request is (docs/routing.md), in order. */
+  routes: fileRouteListSchema.optional(),
   ...routingFields,
 });
 

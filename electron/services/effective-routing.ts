@@ -87,6 +87,7 @@ export function fileRoutingSettings(config: GatewayConfig): RoutingSettings {
     modelGroupAlias: structuredClone(config.modelGroupAlias),
     cache: cache ? { enabled: true, ttlSeconds: cache.ttlMs / 1000, maxEntries: cache.maxEntries } : { ...CACHE_OFF },
     dropParams: routing.dropParams,
+    routes: structuredClone(config.routes),
   };
 }
 

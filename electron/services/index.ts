@@ -115,6 +115,7 @@ export function apiHandlers(services: Services): ApiHandlers {
     'routing.get': () => routing.get(),
     'routing.update': (input) => routing.update(input),
     'routing.copyFromConfig': () => routing.copyFromConfig(),
+    'routing.explain': (input) => routing.explain(input),
     'config.export': () => config.export(),
     'config.previewImport': (input) => config.previewImport(input),
     'config.import': async (input) => providersChanged(await config.import(input)),

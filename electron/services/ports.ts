@@ -1,5 +1,6 @@
 // What the services need from the running gateway, as small interfaces the gateway implements:
 // services never import the HTTP layer.
+import type { RouteExplainRequest, RouteExplanation } from '../../shared/routes.js';
 import type { DeploymentHealth } from '../router/index.js';
 import type { EffectiveRouting } from './effective-routing.js';
 
@@ -18,4 +19,6 @@ export interface LiveRouting {
   refresh(): Promise<void>;
   /** Resolves once requests see every change written so far; shares a rebuild under way, tells no other instance. */
   rebuilt(): Promise<void>;
+  /** Which route a request would take and why, decided as the gateway decides it. */
+  explain(request: RouteExplainRequest): Promise<RouteExplanation>;
 }

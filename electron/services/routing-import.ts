@@ -23,6 +23,7 @@ const SOURCES: { [Field in keyof RoutingSettings]: string[] } = {
   modelGroupAlias: ['router_settings.model_group_alias'],
   cache: ['litellm_settings.cache', 'litellm_settings.cache_params', 'router_settings.cache_responses'],
   dropParams: ['litellm_settings.drop_params'],
+  routes: ['router_settings.routes'],
 };
 
 const REDIS = "Redis is a server's own setting, read from the config file that loopgate serve starts with";

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import type { RoutingSettings, RoutingView } from '../../shared/api.js';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
+import { ROUTE_DIALECTS, type RouteExplainRequest, type RouteExplanation } from '../../shared/routes.js';
+import { routeListSchema } from '../config/routes.js';
 import type { GatewayConfig } from '../config/index.js';
 import { formatPath } from '../config/path.js';
 import { GatewayError } from '../core/errors.js';
@@ -38,12 +40,22 @@ const routingShape = {
   modelGroupAlias: z.record(groupName.min(1, 'expected an alias name'), z.object({ model: groupName, hidden: z.boolean() })),
   cache: z.object({ enabled: z.boolean(), ttlSeconds: positiveSeconds, maxEntries: z.number().int('expected a whole number').positive('expected 1 or more') }),
   dropParams: z.boolean(),
+  routes: routeListSchema,
 } satisfies { [Field in keyof RoutingSettings]: z.ZodType<RoutingSettings[Field]> };
 
 // Unknown fields are dropped, so a page may send back the view it read (source and all).
 export const updateSchema = z.object({ ...routingShape, version: count });
 
 const FALLBACK_KINDS = ['fallbacks', 'contextWindowFallbacks', 'contentPolicyFallbacks'] as const;
+
+/** What the route test sends: a body as a client would, its headers, the key and (Gemini) the model in the path. */
+export const explainSchema = z.object({
+  dialect: z.enum(ROUTE_DIALECTS, `expected one of ${ROUTE_DIALECTS.join(', ')}`),
+  body: z.record(z.string(), z.unknown(), 'expected the request body as a JSON object'),
+  headers: z.record(text(MAX_LENGTH.name), text(MAX_LENGTH.url)),
+  keyId: text(MAX_LENGTH.id).optional(),
+  model: text(MAX_LENGTH.name).optional(),
+}) satisfies z.ZodType<RouteExplainRequest>;
 
 function invalid(path: PropertyKey[], message: string): GatewayError {
   const param = formatPath(path);
@@ -69,6 +81,11 @@ export function renameInRouting(settings: RoutingSettings, rename: (name: string
     contextWindowFallbacks: map(settings.contextWindowFallbacks),
     contentPolicyFallbacks: map(settings.contentPolicyFallbacks),
     defaultFallbacks: names(settings.defaultFallbacks),
+    // A route whose group goes away goes with it (as an alias does); a renamed group keeps its routes.
+    routes: settings.routes.flatMap((route) => {
+      const to = rename(route.to);
+      return to === null ? [] : [{ ...route, to }];
+    }),
     modelGroupAlias: Object.fromEntries(
       Object.entries(settings.modelGroupAlias).flatMap(([alias, target]) => {
         const model = rename(target.model);
@@ -131,6 +148,11 @@ export class RoutingService {
     return this.save(settings, version);
   }
 
+  /** Which route a request would take and why: the gateway's own decision (routing.explain). */
+  explain(input: unknown): Promise<RouteExplanation> {
+    return this.deps.routing.explain(parseInput(explainSchema, input));
+  }
+
   /** Makes the config file's settings the app's, to edit; refused once the app has its own. */
   async copyFromConfig(): Promise<RoutingView> {
     if (!fileHasRoutingSettings(this.deps.config)) {
@@ -180,5 +202,8 @@ export class RoutingService {
       }
     }
     checkTargets(['defaultFallbacks'], settings.defaultFallbacks);
+    settings.routes.forEach((route, index) => {
+      if (!routable.has(route.to)) throw invalid(['routes', index, 'to'], `route "${route.name}": expected the name of a model group, got "${route.to}"`);
+    });
   }
 }

@@ -186,6 +186,7 @@ export class UsageService {
       cost: entry.cost,
       attemptCount: entry.attemptCount,
       errorCode: entry.errorCode,
+      route: entry.route,
     }));
   }
 

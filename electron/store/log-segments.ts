@@ -29,6 +29,7 @@ function parseRows(text: string): RequestLogEntry[] {
       const row = JSON.parse(line) as RequestLogEntry;
       row.client ??= null;
       row.responseId ??= null;
+      row.route ??= 'default';
       rows.push(row);
     } catch {
       // A torn tail: the batch being written when the process died.

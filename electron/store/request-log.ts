@@ -32,6 +32,8 @@ export interface RequestLogEntry {
   client: string | null;
   /** The answer's own id as the client saw it (`chatcmpl-…`, `resp_…`, `msg_…`), LiteLLM's request_id; null when it had none (or the row predates it). */
   responseId: string | null;
+  /** The route it took (shared/routes.ts): a route's name, or `default` (also for rows that predate routes). */
+  route: string;
 }
 
 export interface SpendLogQuery {

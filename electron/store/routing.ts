@@ -3,6 +3,7 @@
 // carries the row as it now is.
 import type { ModelGroupAliasSetting, RoutingSettings } from '../../shared/api.js';
 import type { RoutingStrategy } from '../../shared/routing.js';
+import type { RouteSetting } from '../../shared/routes.js';
 import { bool, defineTable, json, nullable, number, pick, textOf, text, updateVersioned, type Columns } from './columns.js';
 import { ConflictError } from './errors.js';
 import type { SqlConnection, SqlDialect, SqlReader, SqlTx } from './sql.js';
@@ -33,6 +34,7 @@ const SETTING_COLUMNS = {
   modelGroupAlias: json<Record<string, ModelGroupAliasSetting>>('model_group_alias', {}),
   cache: json<RoutingSettings['cache']>('cache', { enabled: false, ttlSeconds: 600, maxEntries: 1000 }),
   dropParams: bool('drop_params'),
+  routes: json<RouteSetting[]>('routes', []),
 } satisfies Columns<RoutingSettings>;
 
 const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof RoutingSettings>;

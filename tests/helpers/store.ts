@@ -73,6 +73,7 @@ export function routingSettings(overrides: Partial<RoutingSettings> = {}): Routi
     contentPolicyFallbacks: {},
     defaultFallbacks: [],
     maxFallbacks: 5,
+    routes: [],
     modelGroupAlias: {},
     cache: { enabled: false, ttlSeconds: 600, maxEntries: 1000 },
     dropParams: false,
@@ -144,6 +145,7 @@ export function logRow(fields: Partial<RequestLogEntry> & { id: string }): Reque
     cacheHit: false,
     client: null,
     responseId: null,
+    route: 'default',
     ...fields,
   };
 }

@@ -27,6 +27,7 @@ const ROUTING: RoutingSettings = {
   modelGroupAlias: {},
   cache: { enabled: true, ttlSeconds: 60, maxEntries: 10 },
   dropParams: false,
+  routes: [{ name: 'thinking', when: [{ kind: 'thinking' }], to: 'claude', enabled: true }],
 };
 
 async function sealedKeys(databaseUrl: string): Promise<string[]> {

@@ -11,7 +11,7 @@ import { byId } from '../../electron/services/index.js';
 import { keyPatchSchema, listSchema } from '../../electron/services/keys.js';
 import { addSchema, nameSchema, renameSchema, updateSchema as modelUpdateSchema } from '../../electron/services/model-schemas.js';
 import { providerInputSchema, providerUpdateSchema } from '../../electron/services/providers.js';
-import { updateSchema as routingUpdateSchema } from '../../electron/services/routing.js';
+import { updateSchema as routingUpdateSchema, explainSchema } from '../../electron/services/routing.js';
 import { logsSchema, retentionSchema } from '../../electron/services/usage.js';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
@@ -89,6 +89,7 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'routing.get': nothing,
   'routing.update': of(routingUpdateSchema),
   'routing.copyFromConfig': nothing,
+  'routing.explain': of(explainSchema),
   'config.export': nothing,
   'config.previewImport': fc.oneof(of(importSchema), fc.record({ yaml })),
   'config.import': fc.oneof(of(importSchema), fc.record({ yaml })),

@@ -45,6 +45,8 @@ export interface UsageEvent {
   client: string | null;
   /** The answer's own id, as the client saw it. */
   responseId: string | null;
+  /** The route it took, or `default`. */
+  route: string;
 }
 
 export interface AccountingOptions {
@@ -126,6 +128,7 @@ export class Accounting {
       cacheHit: event.cacheHit,
       client: event.client,
       responseId: event.responseId,
+      route: event.route,
     };
     this.log.push(entry);
     this.onRecord(entry);

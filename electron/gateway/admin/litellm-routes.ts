@@ -1,7 +1,9 @@
 // LiteLLM's management and model-info paths (no /v1 prefix but for the model info LiteLLM also
 // serves under /v1): keys, spend and models change with the master key only; what is configured
 // any key may read (a virtual key sees only the models it may use, and only itself).
-import { decodePathPart } from '../http/context.js';
+import type { RoutingService } from '../../services/routing.js';
+import { readJsonObject } from '../http/body.js';
+import { decodePathPart, sendObject } from '../http/context.js';
 import type { Route } from '../http/routes.js';
 import type { ManagementApi } from './litellm-keys.js';
 import type { ModelManagementApi } from './litellm-models.js';
@@ -9,6 +11,7 @@ import type { ModelManagementApi } from './litellm-models.js';
 export interface LiteLlmDeps {
   keys: ManagementApi;
   models: ModelManagementApi;
+  routing: RoutingService;
 }
 
 type Handle = Route<LiteLlmDeps>['handle'];
@@ -43,4 +46,6 @@ export const LITELLM_ROUTES: readonly Route<LiteLlmDeps>[] = [
   // A virtual key may ask about itself (scripts check their own budget that way); the master key about any.
   anyKey('GET', '/key/info', (ctx, { keys }) => keys.info(ctx)),
   anyKey('POST', '/key/health', (ctx, { keys }) => keys.health(ctx)),
+  // Loopgate's own: which route a request would take and why (routing.explain, docs/routing.md).
+  master('POST', '/loopgate/routes/explain', async (ctx, { routing }) => sendObject(ctx, 200, await routing.explain(await readJsonObject(ctx.req)))),
 ];

@@ -51,6 +51,8 @@ export interface RequestOutcome {
   responseBody: string | null;
   /** The answer's own id (`chatcmpl-…`, `resp_…`, `msg_…`), for the request log (LiteLLM's request_id). */
   responseId: string | null;
+  /** The route it took (shared/routes.ts), or `default`; what `x-loopgate-route` says. */
+  route: string;
   /** What the client was finally told went wrong, for the request log. */
   failure: { code: ErrorCode; message: string } | null;
   /** What admission holds until the request ends (rate-limit slots, budget reservation). */
@@ -72,6 +74,7 @@ function newOutcome(callType: string): RequestOutcome {
     requestBody: null,
     responseBody: null,
     responseId: null,
+    route: 'default',
     failure: null,
     hold: null,
     error: null,

@@ -163,6 +163,7 @@ export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: S
         cacheHit: outcome.cached,
         client: clientName(ctx.req.headers['user-agent']),
         responseId: outcome.responseId,
+        route: outcome.route,
       });
     }
     // The budgets' hold goes and the real cost counts (per model group, and across instances).

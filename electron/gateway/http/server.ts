@@ -96,7 +96,7 @@ export function createGateway(app: GatewayApp, options: GatewayOptions = {}): Ga
   // In order: the first row for a path wins (Gemini's `/v1/models/x:generateContent` before `/v1/models/{id}`).
   const routes = [
     ...bindRoutes(PUBLIC_ROUTES, { app, draining: () => draining, metrics }),
-    ...bindRoutes(LITELLM_ROUTES, { keys: new ManagementApi(app.services), models: new ModelManagementApi(app.services) }),
+    ...bindRoutes(LITELLM_ROUTES, { keys: new ManagementApi(app.services), models: new ModelManagementApi(app.services), routing: app.services.routing }),
     ...bindRoutes(INFERENCE_ROUTES, { proxy: app.proxy, models: () => table.models, responses: createResponsesDialect(new ConversationStore(clock)) }),
     ...bindRoutes(UI_ROUTES, ui),
   ];

@@ -11,8 +11,9 @@ import { upstreamErrorMessage, type InboundDialect, type Json } from '../../dial
 import { runAttempts, type AttemptTurn, type RequestFallbacks } from '../../router/attempts.js';
 import { AttemptFailure } from '../../router/failures.js';
 import type { Router } from '../../router/index.js';
+import type { CompiledRoutes } from '../../router/routes/index.js';
 import type { Budgets } from '../access/budgets.js';
-import { admit, admitFallbacks } from '../access/admission.js';
+import { admit, admitFallbacks, requireModelAllowed } from '../access/admission.js';
 import { lookUpModel } from '../access/model-access.js';
 import { takeLiteLLMParams } from './litellm-params.js';
 import { answerMock } from './mock-response.js';
@@ -26,6 +27,8 @@ import { checkRequestShape, clientModel } from './request-shape.js';
 import { cutShort, leftEarlyUsage, requestSize, requestSizeBound } from './usage-estimate.js';
 import { endStream, parseJson, relayAttempt, routeHeaders, type RelayDeps, type Timing } from './relay.js';
 import { replay } from './replay.js';
+import { chooseRoute, ROUTE_HEADER } from './route-choice.js';
+import type { Caller } from '../access/auth.js';
 
 export interface ProxyDeps extends RelayDeps {
   router: Router;
@@ -34,6 +37,8 @@ export interface ProxyDeps extends RelayDeps {
   /** Off unless the routing settings in force switch it on. */
   cache: ResponseCache;
   random: () => number;
+  /** The routes in force, compiled (router/routes/). */
+  routes: () => CompiledRoutes;
 }
 
 /** What a caller other than a client's route changes (the admin UI's Playground, playground.ts). */
@@ -68,14 +73,21 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
   }
   checkRequestShape(dialect.name, raw);
   outcome.model = model;
-  const group = await admitRequest(deps, dialect, ctx, model, raw, outcome);
+  setAnswerHeader(ctx, ROUTE_HEADER, outcome.route);
+  const chosen = chooseRoute(deps.routes(), dialect, raw, model, ctx.req.headers, ctx.caller);
+  const routed = chosen instanceof Promise ? await chosen : chosen;
+  if (routed.group !== null) {
+    outcome.route = routed.route;
+    setAnswerHeader(ctx, ROUTE_HEADER, routed.route);
+  }
+  const group = await admitRequest(deps, dialect, ctx, model, raw, outcome, routed.group);
   // LiteLLM's own fields (the cache directive among them) are read here and never sent upstream.
   const { body, params, changed } = takeLiteLLMParams(dialect.name, raw);
   const fallbacks = admitFallbacks(ctx.caller, deps.router, params.fallbacks);
   const addsUsage = options.streamUsage === true && body.stream === true;
   if (addsUsage) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };
   // The client's own text stands for the body while Loopgate has changed nothing in it.
-  const clientText = raw === read && !changed && !addsUsage ? clientTextOf(read) : null;
+  const clientText = raw === read && !changed && !addsUsage && !routed.stripped ? clientTextOf(read) : null;
   if (deps.storeBodies) outcome.requestBody = JSON.stringify(body);
   outcome.stream = body.stream === true;
   if (params.mockResponse !== null) {
@@ -106,8 +118,8 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
  * looked up (an unknown name answers its 404 only to a key that may still spend). count_tokens
  * resolves and permits a model the same way (lookUpModel), without the limits. Returns the group.
  */
-async function admitRequest(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext, model: string, raw: Json, outcome: RequestOutcome): Promise<string> {
-  const lookup = lookUpModel(ctx.caller, deps.router, model);
+async function admitRequest(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext, model: string, raw: Json, outcome: RequestOutcome, routedGroup: string | null): Promise<string> {
+  const lookup = routedGroup === null ? lookUpModel(ctx.caller, deps.router, model) : lookUpRouted(ctx.caller, deps.router, model, routedGroup);
   const group = lookup.group ?? model;
   // Only budgets and limits shared through Redis answer later; in memory they are checked right here.
   const estimate = async (fits: (cost: number) => boolean): Promise<number> => {
@@ -122,6 +134,19 @@ async function admitRequest(deps: ProxyDeps, dialect: InboundDialect, ctx: Reque
   applyHold(ctx, outcome.hold);
   if (lookup.error) throw lookup.error;
   return group;
+}
+
+/**
+ * A routed request goes to the route's group: the key must still be allowed the model it asked
+ * for, but that name need not exist (Claude Code's Haiku name routed to a local model).
+ */
+function lookUpRouted(caller: Caller | null, router: Router, model: string, group: string): ReturnType<typeof lookUpModel> {
+  try {
+    if (caller?.kind === 'virtual') requireModelAllowed(caller.key, model);
+    return { group: router.resolve(group), error: null };
+  } catch (error) {
+    return { group: null, error: error instanceof Error ? error : new Error(String(error)) };
+  }
 }
 
 async function route(

@@ -4,6 +4,7 @@
 // latencies and in-flight counts survive the edit, and the response cache follows the settings.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Router, type RouterOptions } from '../../router/index.js';
+import { compileRoutes, type CompiledRoutes } from '../../router/routes/index.js';
 import type { EffectiveRouting } from '../../services/effective-routing.js';
 import { ResponseCache } from './cache.js';
 import { modelsIndex, type ModelsIndex } from './openai-models.js';
@@ -12,6 +13,8 @@ export class RoutingTable {
   readonly router: Router;
   readonly cache: ResponseCache;
   models!: ModelsIndex;
+  /** The routes in force, compiled once per change. */
+  routes!: CompiledRoutes;
   /** Configured names, so only they become metric labels. */
   configured!: ReadonlySet<string>;
   /** What the last rebuild merged: every deployment, and the settings in force. */
@@ -53,7 +56,10 @@ export class RoutingTable {
   }
 
   private apply(effective: EffectiveRouting): void {
+    // Checked when saved and loaded: a route that does not compile fails the rebuild, which is logged.
+    const routes = compileRoutes(effective.settings.routes);
     this.current = effective;
+    this.routes = routes;
     this.router.update(effective.input);
     this.cache.configure(effective.cache);
     this.models = modelsIndex(this.router, effective.input.deployments);

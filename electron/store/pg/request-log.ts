@@ -13,12 +13,13 @@ import type { LogRetention, RequestLogEntry, RequestLogRepository, SpendLogQuery
 import type { SqlTx } from '../sql.js';
 import { insertRows, type PgDatabase } from './database.js';
 
-type StoredRow = RequestLogEntry & { rowBytes: number };
+type StoredRow = Omit<RequestLogEntry, 'route'> & { route: string | null; rowBytes: number };
 
 const REQUEST_LOG = defineTable<StoredRow>('request_log', {
   ...LEGACY_LOG_COLUMNS,
   client: nullable(text('client')),
   responseId: nullable(text('response_id')),
+  route: nullable(text('route')),
   rowBytes: number('row_bytes'),
 });
 
@@ -28,8 +29,9 @@ const ROWS_PER_INSERT = 500;
 const PRUNE_PAGE = 5_000;
 
 function entry(row: StoredRow): RequestLogEntry {
-  const { rowBytes: _bytes, ...rest } = row;
-  return rest;
+  const { rowBytes: _bytes, route, ...rest } = row;
+  // Rows that predate routes took the default.
+  return { ...rest, route: route ?? 'default' };
 }
 
 /** Inside a transaction: the rows, each with its size; a row written twice (a retried flush) stays one row. */

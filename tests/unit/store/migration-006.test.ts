@@ -58,6 +58,7 @@ describe('schema version 6', () => {
           cacheHit: false,
           client: null,
           responseId: null,
+          route: 'default',
         },
       ]);
       expect(await store.requestLog.get('failed')).toMatchObject({ attempts: [attempt], errorCode: 'upstream', errorMessage: '500: boom' });
