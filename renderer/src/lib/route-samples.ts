@@ -2,19 +2,22 @@
 // clients that send them do (Claude Code's Anthropic bodies, an OpenAI SDK's chat, Codex's
 // responses, Gemini's generateContent), so a person sees what each scenario looks like; and the
 // test's headers, edited as `name: value` lines.
-import type { RouteDialect, RouteScenario } from '../../../shared/routes.js';
+import { ROUTE_SCENARIOS, type RouteDialect, type RouteScenario } from '../../../shared/routes.js';
 
 export type SampleKind = RouteScenario | 'plain';
 
-export const SAMPLE_KINDS: ReadonlyArray<{ kind: SampleKind; label: string }> = [
-  { kind: 'plain', label: 'A plain request' },
-  { kind: 'background', label: 'Background (small, fast model)' },
-  { kind: 'thinking', label: 'Thinking' },
-  { kind: 'long_context', label: 'Long prompt' },
-  { kind: 'image', label: 'Image in a tool result' },
-  { kind: 'web_search', label: 'Web search' },
-  { kind: 'subagent', label: 'Subagent marker' },
-];
+const SAMPLE_LABEL: Record<SampleKind, string> = {
+  plain: 'A plain request',
+  background: 'Background (small, fast model)',
+  thinking: 'Thinking',
+  long_context: 'Long prompt',
+  image: 'Image in a tool result',
+  web_search: 'Web search',
+  subagent: 'Subagent marker',
+};
+
+/** A plain request, then one per built-in scenario. */
+export const SAMPLE_KINDS = (['plain', ...ROUTE_SCENARIOS] as const).map((kind) => ({ kind, label: SAMPLE_LABEL[kind] }));
 
 export const DIALECT_LABEL: Record<RouteDialect, string> = {
   anthropic: 'Anthropic Messages',
