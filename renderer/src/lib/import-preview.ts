@@ -19,6 +19,7 @@ const LABELS: Record<keyof RoutingSettings, string> = {
   modelGroupAlias: 'Aliases',
   cache: 'Response cache',
   dropParams: 'Drop parameters a provider does not accept',
+  routes: 'Routes',
 };
 
 export function changeLabel(change: RoutingChange): string {
@@ -31,6 +32,10 @@ export function changeValue(field: keyof RoutingSettings, value: RoutingChange['
   if (field === 'strategy') return STRATEGY_TEXT[value as RoutingSettings['strategy']]?.label ?? String(value);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'number' || typeof value === 'string') return String(value);
+  if (field === 'routes') {
+    const routes = value as RoutingSettings['routes'];
+    return routes.length ? routes.map((route) => `${route.name} → ${route.to}${route.enabled ? '' : ' (off)'}`).join('; ') : 'none';
+  }
   if (Array.isArray(value)) return value.length ? value.join(', ') : 'none';
   if (field === 'cache') {
     const cache = value as RoutingSettings['cache'];

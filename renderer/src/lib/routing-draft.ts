@@ -131,8 +131,8 @@ export function draftErrors(draft: RoutingDraft): RoutingErrors {
   return errors;
 }
 
-/** The settings a valid draft means. */
-export function settingsOf(draft: RoutingDraft): RoutingSettings {
+/** The settings a valid draft means, with the routes as they are (the Routes section edits those). */
+export function settingsOf(draft: RoutingDraft, routes: RoutingSettings['routes']): RoutingSettings {
   const number = (text: string): number => numberOf(text) ?? 0;
   return {
     strategy: draft.strategy,
@@ -150,5 +150,6 @@ export function settingsOf(draft: RoutingDraft): RoutingSettings {
     modelGroupAlias: Object.fromEntries(draft.aliases.map((row) => [row.alias.trim(), { model: row.model, hidden: row.hidden }])),
     cache: { enabled: draft.cacheEnabled, ttlSeconds: number(draft.cacheTtlSeconds), maxEntries: number(draft.cacheMaxEntries) },
     dropParams: draft.dropParams,
+    routes,
   };
 }

@@ -1,0 +1,21 @@
+// The tools Loopgate names from their User-Agent (electron/gateway/accounting/client-name.ts),
+// as a route's client condition picks them; a unit test holds the two lists together.
+export const KNOWN_CLIENTS = [
+  'Claude Code',
+  'Codex CLI',
+  'Codex (VS Code)',
+  'Gemini CLI',
+  'Qwen Code',
+  'opencode',
+  'Aider',
+  'Cline',
+  'Continue',
+  'OpenAI SDK (JS)',
+  'OpenAI SDK (Python)',
+  'Anthropic SDK (JS)',
+  'Anthropic SDK (Python)',
+  'Google Gen AI SDK',
+  'LiteLLM',
+  'curl',
+  'Web browser',
+] as const;
