@@ -90,6 +90,9 @@ export async function toolKey(api: Api, dataDir: string, tool: string): Promise<
   let made = await regenerateByAlias(api, alias);
   if (!made) {
     const created = await api.call('POST', '/key/generate', { key_alias: alias, metadata: { created_by: 'loopgate run' } });
+    // Aliases are unique: another run made this key a moment ago; use what it kept.
+    const theirs = created.status === 409 ? (await readStored(file))[alias] : undefined;
+    if (theirs) return { key: theirs.key, made: false };
     if (created.status !== 200) throw new LaunchError(`could not make the key "${alias}": ${JSON.stringify(created.body.error ?? created.body)}`);
     made = { token: String(created.body.token), key: String(created.body.key) };
   }
