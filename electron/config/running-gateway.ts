@@ -5,7 +5,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/files.js';
 
-export const RUNNING_GATEWAY_FILE = 'gateway.json';
+const RUNNING_GATEWAY_FILE = 'gateway.json';
 
 export interface RunningGateway {
   /** Where a client on this machine reaches it (a wildcard bind is said as 127.0.0.1). */

@@ -20,7 +20,7 @@ Options (before the tool, or right after its name):
 Without a running gateway, a headless one is started in the background on the data dir.
 `;
 
-export type LaunchTarget = { kind: 'tool'; tool: ToolName } | { kind: 'command'; command: string };
+type LaunchTarget = { kind: 'tool'; tool: ToolName } | { kind: 'command'; command: string };
 
 export interface LaunchArgs {
   target: LaunchTarget;

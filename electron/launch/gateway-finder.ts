@@ -11,7 +11,7 @@ import { LaunchError } from './launch-error.js';
 const PROBE_TIMEOUT_MS = 2_000;
 const START_TIMEOUT_MS = 30_000;
 const POLL_MS = 150;
-export const HEADLESS_LOG_FILE = 'headless-gateway.log';
+const HEADLESS_LOG_FILE = 'headless-gateway.log';
 
 /** How to start a gateway on a data dir: `loopgate serve` from the CLI, the app itself from its executable. */
 export interface GatewayStarter {
@@ -22,7 +22,7 @@ export interface GatewayStarter {
 }
 
 /** Whether a Loopgate gateway answers at `url` (its `/` says its name). */
-export async function answers(url: string): Promise<boolean> {
+async function answers(url: string): Promise<boolean> {
   try {
     const response = await fetch(new URL('/', url), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     const body = (await response.json()) as { name?: unknown };

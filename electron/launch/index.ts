@@ -9,12 +9,11 @@ import { parseLaunchArgs, type LaunchArgs } from './command-line.js';
 import { findGateway, type GatewayStarter } from './gateway-finder.js';
 import { LaunchError } from './launch-error.js';
 import { shellLines } from './shell-lines.js';
-import { managementApi, readMasterKey, toolKey } from './tool-keys.js';
+import { keyAlias, managementApi, readMasterKey, toolKey } from './tool-keys.js';
 import { projectHeaderValue, sdkPlan, toolPlan, type LaunchPlan } from './tools.js';
 
 export { LAUNCH_USAGE } from './command-line.js';
 export { LaunchError } from './launch-error.js';
-export type { GatewayStarter } from './gateway-finder.js';
 
 export interface LaunchHost {
   env: NodeJS.ProcessEnv;
@@ -50,7 +49,7 @@ async function prepare(parsed: LaunchArgs, host: LaunchHost): Promise<LaunchPlan
   const name = parsed.target.kind === 'tool' ? parsed.target.tool : basename(parsed.target.command);
   const api = managementApi(gateway.url, await readMasterKey(dataDir, host.env));
   const { key, made } = await toolKey(api, dataDir, name);
-  if (made) host.stderr.write(`loopgate: made the key "loopgate run: ${name}" for ${name} (the app's Keys view shows it)\n`);
+  if (made) host.stderr.write(`loopgate: made the key "${keyAlias(name)}" for ${name} (the app's Keys view shows it)\n`);
   const ctx = {
     baseUrl: gateway.url,
     key,

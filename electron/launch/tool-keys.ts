@@ -8,7 +8,7 @@ import { MASTER_KEY_FILE } from '../config/master-key.js';
 import { writeFileAtomic } from '../store/files.js';
 import { LaunchError } from './launch-error.js';
 
-export const LAUNCH_KEYS_FILE = 'launch-keys.json';
+const LAUNCH_KEYS_FILE = 'launch-keys.json';
 
 type StoredKeys = Record<string, { token: string; key: string }>;
 

@@ -3,11 +3,11 @@
 // each setting goes in the way the tool takes it for one run (variables, `-c` overrides, a
 // settings file the tool is pointed at by a variable).
 
-export const TOOLS = ['claude', 'codex', 'gemini', 'opencode', 'qwen'] as const;
+const TOOLS = ['claude', 'codex', 'gemini', 'opencode', 'qwen'] as const;
 export type ToolName = (typeof TOOLS)[number];
 
-export const PROJECT_HEADER = 'x-loopgate-project';
-export const KEY_HEADER = 'x-loopgate-key';
+const PROJECT_HEADER = 'x-loopgate-project';
+const KEY_HEADER = 'x-loopgate-key';
 
 export interface LaunchContext {
   /** The gateway's origin, e.g. http://127.0.0.1:7420. */

@@ -59,7 +59,7 @@ describe('Connect in browser mode', () => {
       const order = await region.evaluate((el) => {
         const run = el.querySelector('.run');
         const pre = el.querySelector('pre');
-        return run && pre ? run.compareDocumentPosition(pre) & Node.DOCUMENT_POSITION_FOLLOWING : 0;
+        return run && pre ? run.compareDocumentPosition(pre) & 4 : 0; // DOCUMENT_POSITION_FOLLOWING
       });
       expect(order, tool).toBeGreaterThan(0);
     }
