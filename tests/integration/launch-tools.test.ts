@@ -156,6 +156,8 @@ describe('loopgate run claude', () => {
       expect(request.headers['x-loopgate-project']).toBe('my-project');
       expect(request.headers['x-claude-code-session-id']).toMatch(/^[0-9a-f-]{36}$/);
     }
+    // The project header is Loopgate's own: it never reaches the upstream.
+    expect(claude.requests.at(-1)?.headers['x-loopgate-project']).toBeUndefined();
     // Gateway model discovery is on: Claude Code asked the gateway for its models.
     expect(sent('/v1/models', since).length).toBeGreaterThan(0);
     const key = await keyByAlias('loopgate run: claude');
