@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { APP_VERSION } from './core/app-info.js';
 import { CommandError, keysCommand, KEYS_USAGE } from './cli-keys.js';
@@ -15,11 +16,13 @@ import { BatchedJsonLogger } from './core/logger.js';
 import { guardProcess } from './core/request-scope.js';
 import { startGateway } from './app/start.js';
 import { importSqlJsStore } from './store/pg/import.js';
+import { envCommand, LAUNCH_USAGE, LaunchError, runCommand, type LaunchHost } from './launch/index.js';
 
 const USAGE = `Usage:
   loopgate serve [--config FILE] [--host 127.0.0.1] [--port 7420] [--data-dir DIR] [--open]
   loopgate keys create|list|revoke ...   (see \`loopgate keys --help\`)
   loopgate import ccr [PATH]             (see \`loopgate import --help\`)
+  loopgate run <tool> [args…] | loopgate env <tool>   (see \`loopgate run --help\`)
   loopgate export-key [--data-dir DIR]   (run by the desktop app's executable)
   loopgate migrate-store --from DATA_DIR --to DATABASE_URL [--data-dir DIR]
   loopgate --version
@@ -145,6 +148,18 @@ async function migrateStore(args: string[]): Promise<void> {
   process.stdout.write(`Copied; provider keys are sealed under the data key from ${report.dataKeySource}.\n`);
 }
 
+/** A headless gateway for `loopgate run` when none is running: this same CLI's `serve`, in the background. */
+function launchHost(): LaunchHost {
+  const cli = fileURLToPath(import.meta.url);
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    starter: { command: process.execPath, args: (dataDir, port) => [cli, 'serve', '--data-dir', dataDir, '--port', port], describe: 'headless gateway (`loopgate serve`)' },
+  };
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-v') return void process.stdout.write(`${APP_VERSION}\n`);
@@ -154,6 +169,11 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'serve') return serve(rest);
   if (command === 'export-key') return exportKeyHeadless(rest);
   if (command === 'migrate-store') return migrateStore(rest);
+  if (command === 'run' || command === 'env') {
+    if (rest[0] === undefined || rest[0] === '--help' || rest[0] === '-h') return void process.stdout.write(LAUNCH_USAGE);
+    const code = await (command === 'run' ? runCommand : envCommand)(rest, launchHost());
+    process.exit(code);
+  }
   if (command === 'keys') {
     if (rest[0] === undefined || rest[0] === '--help' || rest[0] === '-h') return void process.stdout.write(KEYS_USAGE);
     return keysCommand(rest);
@@ -168,6 +188,7 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError) fail(`invalid config: ${error.message}`, 1);
   if (error instanceof UsageError) fail(`${error.message}\n\n${USAGE}`, 2);
+  if (error instanceof LaunchError) fail(error.message, error.exitCode);
   if (error instanceof CommandError) fail(error.message, 1);
   if (error instanceof DataDirLockedError) fail(error.message, 1);
   if (error instanceof DataKeyWrappedError) fail(error.message, 1);

@@ -97,6 +97,16 @@ interface LoopgateApi {
   'logs.retention': (request: Record<string, never>) => LogRetentionView;
   /** Saves retention naming the version read and applies it at once; a stale version is a conflict carrying the current view. */
   'logs.setRetention': (request: { days: number; maxMegabytes: number; version: number }) => LogRetentionView;
+  /** The desktop app puts `loopgate` on the PATH; elsewhere (browser mode) it answers invalid_request. */
+  'shell.installCommand': (request: Record<string, never>) => InstallCommandResult;
+}
+
+export interface InstallCommandResult {
+  installed: boolean;
+  /** The link or script that now runs `loopgate`. */
+  path: string;
+  /** Said to the person: what happened and what to do next. */
+  message: string;
 }
 
 export type ApiMethod = keyof LoopgateApi;
@@ -141,6 +151,7 @@ const METHODS = {
   'logs.get': true,
   'logs.retention': true,
   'logs.setRetention': true,
+  'shell.installCommand': true,
 } as const satisfies Record<ApiMethod, true>;
 
 export const API_METHODS = Object.keys(METHODS) as ApiMethod[];

@@ -3,6 +3,7 @@
 import { ConfigError, emptyConfig, loadConfigFile, type Environment, type GatewayConfig } from '../config/index.js';
 import { ensureDataDir } from '../config/data-dir.js';
 import { loadOrCreateMasterKey } from '../config/master-key.js';
+import { localOrigin, removeRunningGateway, writeRunningGateway } from '../config/running-gateway.js';
 import { APP_VERSION, rendererDir } from '../core/app-info.js';
 import { expandOllamaWildcards } from '../providers/ollama.js';
 import { openConfiguredStore, type Store } from '../store/index.js';
@@ -70,7 +71,12 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
     try {
       const gateway = createGateway(app, { uiDir: rendererDir() });
       const url = await gateway.listen(options.port, options.host);
+      // Said in the data dir so `loopgate run` finds this gateway on any port; not fatal when it cannot be.
+      await writeRunningGateway(options.dataDir, { url: localOrigin(url.origin), pid: process.pid, version: APP_VERSION }).catch((error: unknown) =>
+        logger.log('warn', `Could not note the gateway's address in the data dir: ${String(error)}`),
+      );
       const close = async (graceMs?: number): Promise<void> => {
+        await removeRunningGateway(options.dataDir, process.pid).catch(() => undefined);
         await gateway.close(graceMs);
         await app.close();
         await store.close();

@@ -4,6 +4,7 @@
 import type { ApiHandlers, InstancesView } from '../../shared/api.js';
 import type { ChangedTopic } from '../../shared/events.js';
 import type { Environment, GatewayConfig } from '../config/index.js';
+import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/index.js';
 import { ConfigService } from './config-io.js';
@@ -132,5 +133,9 @@ export function apiHandlers(services: Services): ApiHandlers {
     'logs.get': (request) => usage.entry(idOf(request)),
     'logs.retention': () => usage.retention(),
     'logs.setRetention': (request) => usage.setRetention(request),
+    // Only the desktop shell can change the PATH; it binds its own handler over this one.
+    'shell.installCommand': () => {
+      throw new GatewayError('invalid_request', 'Installing the loopgate command is done by the desktop app; from a browser, link it by hand (see the Connect page).');
+    },
   };
 }

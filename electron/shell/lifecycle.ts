@@ -7,7 +7,10 @@ import { BatchedJsonLogger } from '../core/logger.js';
 import type { StartedGateway, StartOptions } from '../app/start.js';
 import { bindApi, bindEvents } from '../ipc.js';
 import { isAppUrl } from '../window-options.js';
+import { homedir } from 'node:os';
+import type { InstallCommandResult } from '../../shared/api.js';
 import { appSettings, type AppSettings } from './app-args.js';
+import { installLoopgateCommand, type InstallTarget } from './install-command.js';
 import { safeStorageWrapper } from './data-key.js';
 import { exportDataKey, type DataKeyWrapper } from '../store/secrets.js';
 import { appMenuTemplate } from './app-menu.js';
@@ -23,6 +26,8 @@ import { UiSession } from './ui-session.js';
 
 interface ShellResources {
   preload: string;
+  /** The built CLI (dist/electron/cli.js): what an unpackaged app's `loopgate` command runs. */
+  cli: string;
   trayIcon: string;
   windowIcon: string;
 }
@@ -152,7 +157,8 @@ export class DesktopShell {
       this.started = await this.host.startGateway({ configFile, host: HOST, port, dataDir, env, logger: this.logger, dataKeyWrapper: keychain.wrapper });
       if (this.stopping) return;
       const started = this.started;
-      bindApi(electron.ipcMain, started.app.api, (url) => isAppUrl(url, this.origin()));
+      const installCommand = (): Promise<InstallCommandResult> => installLoopgateCommand(this.installTarget(dataDir), env);
+      bindApi(electron.ipcMain, { ...started.app.api, 'shell.installCommand': installCommand }, (url) => isAppUrl(url, this.origin()));
       bindEvents(electron.ipcMain, started.app.events, (url) => isAppUrl(url, this.origin()));
       this.tray = this.createTray(started);
       this.stayInTray = this.tray !== null && staysInTrayOnClose(env, await trayShown);
@@ -165,6 +171,13 @@ export class DesktopShell {
     } catch (error) {
       await this.failBoot(error);
     }
+  }
+
+  /** What the installed `loopgate` command runs: this app's executable (an AppImage's own file), or the built CLI from a checkout. */
+  private installTarget(dataDir: string): InstallTarget {
+    const { electron, env, platform } = this.host;
+    const program = electron.app.isPackaged ? { path: env.APPIMAGE || this.host.execPath, node: false } : { path: this.host.resources.cli, node: true };
+    return { platform, home: homedir(), dataDir, program };
   }
 
   /** `loopgate export-key`: the wrapped data key written out as a 0600 key file, for `loopgate serve`. */

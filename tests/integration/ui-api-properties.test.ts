@@ -106,6 +106,7 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'logs.get': of(byId),
   'logs.retention': nothing,
   'logs.setRetention': of(retentionSchema),
+  'shell.installCommand': nothing,
 };
 
 beforeAll(async () => {

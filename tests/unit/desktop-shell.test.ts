@@ -57,7 +57,7 @@ function harness(options: HarnessOptions = {}): Harness {
     env: { XDG_CONFIG_HOME: join(home, '.config'), ...options.env },
     platform: options.platform ?? 'linux',
     execPath: '/opt/Loopgate/loopgate',
-    resources: { preload: '/app/preload.cjs', trayIcon: '/app/build/tray.png', windowIcon: '/app/build/icon.png' },
+    resources: { preload: '/app/preload.cjs', cli: '/app/cli.js', trayIcon: '/app/build/tray.png', windowIcon: '/app/build/icon.png' },
     startGateway: async (startOptions) => watchFlushes(await start(startOptions), fake.timeline, closes),
     isTrayShown: async () => options.trayShown ?? true,
     every(intervalMs, task) {

@@ -10,6 +10,23 @@ export const KEY_PLACEHOLDER = 'PASTE-YOUR-LOOPGATE-KEY';
 class ConnectState {
   made = $state<{ secret: string; alias: string } | null>(null);
   creating = $state(false);
+  installing = $state(false);
+  /** What the last "Install the loopgate command" did, said next to the button. */
+  installed = $state<{ ok: boolean; message: string } | null>(null);
+
+  /** Desktop app only: puts `loopgate` on the PATH (the OS may ask for an administrator's password). */
+  async installCommand(): Promise<void> {
+    if (this.installing) return;
+    this.installing = true;
+    try {
+      const result = await call('shell.installCommand', {});
+      this.installed = { ok: result.installed, message: result.message };
+    } catch (error) {
+      app.fail(error);
+    } finally {
+      this.installing = false;
+    }
+  }
 
   async makeKey(): Promise<void> {
     if (this.made || this.creating) return;

@@ -9,6 +9,8 @@ interface SnippetCode {
 
 export interface Snippet extends SnippetCode {
   tool: string;
+  /** The one command that starts the tool through Loopgate (`loopgate run`), shown before the setup by hand. */
+  run?: string;
   /** Said above the code: what to know before pasting. */
   note?: string;
   then?: SnippetCode;
@@ -28,9 +30,10 @@ export function snippets(baseUrl: string, key: string, model: string): Snippet[]
   const port = portOf(baseUrl);
   const dockerV1 = `http://host.docker.internal:${port}/v1`;
   return [
-    { tool: 'Claude Code', where: 'shell', language: 'sh', code: `export ANTHROPIC_BASE_URL=${baseUrl}\nexport ANTHROPIC_AUTH_TOKEN=${key}\nclaude --model ${model}` },
+    { tool: 'Claude Code', run: 'loopgate run claude', where: 'shell', language: 'sh', code: `export ANTHROPIC_BASE_URL=${baseUrl}\nexport ANTHROPIC_AUTH_TOKEN=${key}\nclaude --model ${model}` },
     {
       tool: 'Codex CLI',
+      run: 'loopgate run codex',
       where: '~/.codex/config.toml',
       language: 'toml',
       code: `model = ${quoted(model)}\nmodel_provider = "loopgate"\n\n[model_providers.loopgate]\nname = "Loopgate"\nbase_url = ${quoted(v1)}\nenv_key = "LOOPGATE_API_KEY"\nwire_api = "responses"\n`,
@@ -42,9 +45,10 @@ export function snippets(baseUrl: string, key: string, model: string): Snippet[]
       language: 'yaml',
       code: `name: Loopgate\nversion: 1.0.0\nschema: v1\nmodels:\n  - name: ${quoted(`${model} (Loopgate)`)}\n    provider: openai\n    model: ${quoted(model)}\n    apiBase: ${quoted(v1)}\n    apiKey: ${quoted(key)}\n    roles:\n      - chat\n      - edit\n      - apply\n`,
     },
-    { tool: 'Aider', where: 'shell', language: 'sh', code: `export OPENAI_API_BASE=${v1}\nexport OPENAI_API_KEY=${key}\naider --model openai/${model}` },
+    { tool: 'Aider', run: `loopgate run -- aider --model openai/${model}`, where: 'shell', language: 'sh', code: `export OPENAI_API_BASE=${v1}\nexport OPENAI_API_KEY=${key}\naider --model openai/${model}` },
     {
       tool: 'opencode',
+      run: 'loopgate run opencode',
       where: 'opencode.json (project) or ~/.config/opencode/opencode.json',
       language: 'json',
       code: `${JSON.stringify(
@@ -61,13 +65,14 @@ export function snippets(baseUrl: string, key: string, model: string): Snippet[]
     },
     {
       tool: 'Gemini CLI',
+      run: 'loopgate run gemini',
       where: '~/.gemini/settings.json',
       language: 'json',
       note: 'Gemini CLI needs its auth type chosen here when it talks to a gateway; it speaks Google’s Gemini API, which Loopgate serves to any provider.',
       code: `${JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }, null, 2)}\n`,
       then: { where: 'then in your shell', language: 'sh', code: `export GOOGLE_GEMINI_BASE_URL=${baseUrl}\nexport GEMINI_API_KEY=${key}\ngemini -m ${model}` },
     },
-    { tool: 'Qwen Code', where: 'shell', language: 'sh', code: `export OPENAI_BASE_URL=${v1}\nexport OPENAI_API_KEY=${key}\nexport OPENAI_MODEL=${model}\nqwen` },
+    { tool: 'Qwen Code', run: 'loopgate run qwen', where: 'shell', language: 'sh', code: `export OPENAI_BASE_URL=${v1}\nexport OPENAI_API_KEY=${key}\nexport OPENAI_MODEL=${model}\nqwen` },
     {
       tool: 'Cline',
       where: 'Cline settings → API Provider: “LiteLLM”',
@@ -84,12 +89,14 @@ export function snippets(baseUrl: string, key: string, model: string): Snippet[]
     },
     {
       tool: 'OpenAI SDK',
+      run: 'loopgate run -- node app.js',
       where: 'TypeScript',
       language: 'ts',
       code: `import OpenAI from 'openai';\n\nconst client = new OpenAI({ baseURL: '${v1}', apiKey: '${key}' });\nconst reply = await client.chat.completions.create({\n  model: '${model}',\n  messages: [{ role: 'user', content: 'Hello' }],\n});`,
     },
     {
       tool: 'Anthropic SDK',
+      run: 'loopgate run -- node app.js',
       where: 'TypeScript',
       language: 'ts',
       code: `import Anthropic from '@anthropic-ai/sdk';\n\nconst client = new Anthropic({ baseURL: '${baseUrl}', apiKey: '${key}' });\nconst message = await client.messages.create({\n  model: '${model}',\n  max_tokens: 1024,\n  messages: [{ role: 'user', content: 'Hello' }],\n});`,
