@@ -20,6 +20,8 @@ export interface LogEntryView {
   errorCode: ErrorCode | null;
   /** The route it took (shared/routes.ts): a route's name, or `default`. */
   route: string;
+  /** Prompt-cache and reasoning tokens and what caching saved; null when the request had none. */
+  tokenParts: TokenParts | null;
   /** The client's session (Claude Code's, Codex's) and the project it named; null when none. */
   session: string | null;
   project: string | null;
@@ -61,6 +63,14 @@ export interface SessionsView {
   /** The same over every row of the period, not only those listed, and the period's start. */
   total: { count: number; requests: number; totalTokens: number; cost: number };
   since: number;
+}
+
+/** Parts of a request's tokens (each inside promptTokens or completionTokens) and the USD prompt caching saved it (negative when cache writes cost more than they saved). */
+export interface TokenParts {
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  cacheSavings: number;
 }
 
 /** One try on one deployment, kept for failed and retried requests. */

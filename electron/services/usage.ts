@@ -221,6 +221,7 @@ export class UsageService {
       session: entry.session,
       project: entry.project,
       route: entry.route,
+      tokenParts: entry.tokenParts,
     }));
   }
 

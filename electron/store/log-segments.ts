@@ -33,6 +33,7 @@ function parseRows(text: string): RequestLogEntry[] {
       row.session ??= null;
       row.project ??= null;
       row.route ??= 'default';
+      row.tokenParts ??= null;
       rows.push(row);
     } catch {
       // A torn tail: the batch being written when the process died.

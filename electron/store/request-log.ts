@@ -1,7 +1,7 @@
 // The request log's contract: one row per finished request, appended in batches, read newest
 // first with the app's filters, removed by age and by size. It lives outside the key store (which
 // stays small and in memory); the embedded implementation is segment files (log-segments.ts).
-import type { LogAttemptView } from '../../shared/api.js';
+import type { LogAttemptView, TokenParts } from '../../shared/api.js';
 import type { ErrorCode } from '../../shared/errors.js';
 
 export interface RequestLogEntry {
@@ -38,6 +38,8 @@ export interface RequestLogEntry {
   project: string | null;
   /** The route it took (shared/routes.ts): a route's name, or `default` (also for rows that predate routes). */
   route: string;
+  /** The usage's prompt-cache and reasoning parts and what caching saved; null when it had none (or the row predates them). */
+  tokenParts: TokenParts | null;
 }
 
 export interface SpendLogQuery {

@@ -14,6 +14,11 @@ export interface DailySpendIncrement {
   completionTokens: number;
   totalTokens: number;
   cost: number;
+  /** Parts of promptTokens / completionTokens, and the USD prompt caching saved. */
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  cacheSavings: number;
 }
 
 export interface UsageBatch {
@@ -39,6 +44,10 @@ export const SPEND_DAILY = defineTable<DailySpend>('spend_daily', {
   completionTokens: number('completion_tokens'),
   totalTokens: number('total_tokens'),
   cost: number('cost'),
+  cacheReadTokens: number('cache_read_tokens'),
+  cacheWriteTokens: number('cache_write_tokens'),
+  reasoningTokens: number('reasoning_tokens'),
+  cacheSavings: number('cache_savings'),
 });
 
 /** spend_daily's primary key; every other column is a counter that an increment adds to. */

@@ -63,7 +63,20 @@ export async function buildDataDir(options: { keys: number; requests: number; wi
           }),
         );
         const dayKey = `${utcDay(time)}\u0000${keyId ?? ''}\u0000${model}`;
-        const total = daily.get(dayKey) ?? { day: utcDay(time), keyId: keyId ?? '', model, requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 };
+        const total = daily.get(dayKey) ?? {
+          day: utcDay(time),
+          keyId: keyId ?? '',
+          model,
+          requests: 0,
+          promptTokens: 0,
+          completionTokens: 0,
+          totalTokens: 0,
+          cost: 0,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          reasoningTokens: 0,
+          cacheSavings: 0,
+        };
         total.requests++;
         total.promptTokens += 120;
         total.completionTokens += 80;

@@ -15,7 +15,20 @@ const DAY_MS = 86_400_000;
 /** Row i: one of 1,000 keys on one of 100 days. */
 function dailyRow(i: number): DailySpendIncrement {
   const day = new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 1_000) * DAY_MS).toISOString().slice(0, 10);
-  return { day, keyId: `key_${i % 1_000}`, model: 'gpt-4o-mini', requests: 10, promptTokens: 1_000, completionTokens: 500, totalTokens: 1_500, cost: 0.01 };
+  return {
+    day,
+    keyId: `key_${i % 1_000}`,
+    model: 'gpt-4o-mini',
+    requests: 10,
+    promptTokens: 1_000,
+    completionTokens: 500,
+    totalTokens: 1_500,
+    cost: 0.01,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    cacheSavings: 0,
+  };
 }
 
 async function fill(store: SqlJsStore): Promise<void> {

@@ -148,6 +148,7 @@ export function logRow(fields: Partial<RequestLogEntry> & { id: string }): Reque
     session: null,
     project: null,
     route: 'default',
+    tokenParts: null,
     ...fields,
   };
 }

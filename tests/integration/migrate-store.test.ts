@@ -57,7 +57,9 @@ describe('loopgate migrate-store', () => {
     await laptop.requestLog.append(Array.from({ length: 3 }, (_, i) => logRow({ id: `req_${i}`, time: 1_000 + i, keyId: key.id, client: i === 0 ? 'Aider' : null })));
     await laptop.requestLog.saveRetention({ days: 3650, maxMegabytes: 50 }, 0);
     await laptop.usage.recordBatch({
-      daily: [{ day: '2026-11-28', keyId: key.id, model: 'gpt', requests: 3, promptTokens: 9, completionTokens: 12, totalTokens: 21, cost: 1.5 }],
+      daily: [
+        { day: '2026-11-28', keyId: key.id, model: 'gpt', requests: 3, promptTokens: 9, completionTokens: 12, totalTokens: 21, cost: 1.5, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 },
+      ],
       keys: [{ keyId: key.id, requests: 3, tokens: 21, cost: 1.5, lastUsedAt: 1_002 }],
     });
     const laptopSealed = sqlJsDatabase(laptop).get<{ api_key_sealed: string }>("SELECT api_key_sealed FROM providers WHERE id = 'prov_1'")!.api_key_sealed;

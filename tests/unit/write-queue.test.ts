@@ -22,7 +22,7 @@ describe('store writes during a database outage', () => {
     const logger = new MemoryLogger();
     const queue = new StoreWriteQueue(store, logger, 3);
     const usage = (cost: number): UsageBatch => ({
-      daily: [{ day: '2026-11-28', keyId: 'k', model: 'm', requests: 1, promptTokens: 1, completionTokens: 1, totalTokens: 2, cost }],
+      daily: [{ day: '2026-11-28', keyId: 'k', model: 'm', requests: 1, promptTokens: 1, completionTokens: 1, totalTokens: 2, cost, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 }],
       keys: [{ keyId: 'k', requests: 1, tokens: 2, cost, lastUsedAt: cost }],
     });
     await queue.write(usage(1), [logRow({ id: 'r1' }), logRow({ id: 'r2' })]);
@@ -34,6 +34,11 @@ describe('store writes during a database outage', () => {
     await queue.write({ daily: [], keys: [] }, []);
     expect(queue.available).toBe(true);
     expect(state.rows).toEqual(['r2', 'r3', 'r4']);
-    expect(state.batches).toEqual([{ daily: [expect.objectContaining({ requests: 2, totalTokens: 4, cost: 3 })], keys: [{ keyId: 'k', requests: 2, tokens: 4, cost: 3, lastUsedAt: 2 }] }]);
+    expect(state.batches).toEqual([
+      {
+        daily: [expect.objectContaining({ requests: 2, totalTokens: 4, cost: 3, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 })],
+        keys: [{ keyId: 'k', requests: 2, tokens: 4, cost: 3, lastUsedAt: 2 }],
+      },
+    ]);
   });
 });

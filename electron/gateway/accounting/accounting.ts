@@ -8,10 +8,11 @@ import type { TokenUsage } from '../../core/usage.js';
 import type { Store } from '../../store/index.js';
 import type { KeyUsageIncrement } from '../../store/keys.js';
 import type { RequestLogEntry } from '../../store/request-log.js';
+import type { TokenParts } from '../../../shared/api.js';
 import type { DailySpendIncrement } from '../../store/usage.js';
 import { utcDay } from '../../core/utc-day.js';
 import type { Logger } from '../../core/logger.js';
-import type { Pricing } from './pricing.js';
+import { cacheSavings, type Pricing } from './pricing.js';
 import type { KeyCache } from '../access/virtual-keys.js';
 import { StoreWriteQueue } from './write-queue.js';
 
@@ -103,6 +104,7 @@ export class Accounting {
   /** Counts one finished request; returns its cost. Nothing here touches the disk. */
   record(event: UsageEvent): number {
     const cost = event.deployment ? this.pricing.cost(event.deployment, event.usage) : 0;
+    const parts = event.deployment ? tokenParts(this.pricing, event.deployment, event.usage, cost) : null;
     const prompt = event.usage?.promptTokens ?? 0;
     const completion = event.usage?.completionTokens ?? 0;
     const total = event.usage?.totalTokens ?? 0;
@@ -134,6 +136,7 @@ export class Accounting {
       session: event.session,
       project: event.project,
       route: event.route,
+      tokenParts: parts,
     };
     this.log.push(entry);
     this.onRecord(entry);
@@ -149,8 +152,18 @@ export class Accounting {
       completionTokens: 0,
       totalTokens: 0,
       cost: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      cacheSavings: 0,
     };
     day.requests++;
+    if (parts) {
+      day.cacheReadTokens += parts.cacheReadTokens;
+      day.cacheWriteTokens += parts.cacheWriteTokens;
+      day.reasoningTokens += parts.reasoningTokens;
+      day.cacheSavings += parts.cacheSavings;
+    }
     day.promptTokens += prompt;
     day.completionTokens += completion;
     day.totalTokens += total;
@@ -201,4 +214,15 @@ export class Accounting {
       this.logger.log('error', `request-log retention failed: ${String(error)}`);
     }
   }
+}
+
+/** A usage's parts for the log and the daily totals; null when it has none (most requests). */
+function tokenParts(pricing: Pricing, deployment: DeploymentConfig, usage: TokenUsage | null, cost: number): TokenParts | null {
+  if (!usage || (!usage.cacheReadTokens && !usage.cacheWriteTokens && !usage.reasoningTokens)) return null;
+  return {
+    cacheReadTokens: usage.cacheReadTokens ?? 0,
+    cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+    reasoningTokens: usage.reasoningTokens ?? 0,
+    cacheSavings: cacheSavings(pricing, deployment, usage, cost),
+  };
 }

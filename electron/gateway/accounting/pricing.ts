@@ -34,6 +34,13 @@ export class Pricing {
   }
 }
 
+/** What prompt caching saved a request: its cost were every input token fresh, less its cost (negative when writes cost more than reads saved). */
+export function cacheSavings(pricing: Pricing, deployment: DeploymentConfig, usage: TokenUsage | null, cost: number): number {
+  if (!usage || (!usage.cacheReadTokens && !usage.cacheWriteTokens)) return 0;
+  const uncached = { ...usage, cacheReadTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0 };
+  return pricing.cost(deployment, uncached) - cost;
+}
+
 /** The data set's price; usage it refuses (parts it finds inconsistent) is priced as plain input and output rather than lost. */
 function priced(usage: TokenUsage, model: string, providerId: string): ReturnType<typeof calcPrice> {
   try {

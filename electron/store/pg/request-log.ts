@@ -7,11 +7,12 @@
 // (row_bytes: its JSON length, the same measure as the sql.js store's segment files), not the
 // table's disk footprint: that includes indexes and shrinks only when PostgreSQL vacuums, so a
 // size cap on it would delete everything before the disk showed any change.
-import { defineTable, nullable, number, text, Where } from '../columns.js';
+import { defineTable, json, nullable, number, text, Where } from '../columns.js';
 import { LEGACY_LOG_COLUMNS } from '../legacy-request-log.js';
 import { ConflictError } from '../errors.js';
 import { MAX_GROUP_CLIENTS } from '../log-groups.js';
 import type { LogGroupQuery, LogGroupTotals, LogRetention, RequestLogEntry, RequestLogRepository, SpendLogQuery, StoredLogRetention } from '../request-log.js';
+import type { TokenParts } from '../../../shared/api.js';
 import type { SqlTx } from '../sql.js';
 import { insertRows, type PgDatabase } from './database.js';
 
@@ -38,6 +39,7 @@ const REQUEST_LOG = defineTable<StoredRow>('request_log', {
   session: nullable(text('session')),
   project: nullable(text('project')),
   route: nullable(text('route')),
+  tokenParts: nullable(json<TokenParts>('token_parts', { cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 })),
   rowBytes: number('row_bytes'),
 });
 

@@ -16,10 +16,27 @@ describe('schema version 1', () => {
       const key = await store.keys.create(newKey({ keyAlias: 'first' }));
       expect(key).toMatchObject({ keyAlias: 'first', version: 1, spend: 0, totalSpend: 0, totalRequests: 0, totalTokens: 0, lastUsedAt: null, blocked: false });
       await store.usage.recordBatch({
-        daily: [{ day: '2026-01-01', keyId: key.id, model: 'gpt-4o', requests: 1, promptTokens: 1, completionTokens: 2, totalTokens: 3, cost: 0.25 }],
+        daily: [
+          {
+            day: '2026-01-01',
+            keyId: key.id,
+            model: 'gpt-4o',
+            requests: 1,
+            promptTokens: 1,
+            completionTokens: 2,
+            totalTokens: 3,
+            cost: 0.25,
+            cacheReadTokens: 0,
+            cacheWriteTokens: 0,
+            reasoningTokens: 0,
+            cacheSavings: 0,
+          },
+        ],
         keys: [{ keyId: key.id, requests: 1, tokens: 3, cost: 0.25, lastUsedAt: 9 }],
       });
-      expect(await store.usage.dailySpend({ keyId: key.id })).toEqual([expect.objectContaining({ day: '2026-01-01', totalTokens: 3, cost: 0.25 })]);
+      expect(await store.usage.dailySpend({ keyId: key.id })).toEqual([
+        expect.objectContaining({ day: '2026-01-01', totalTokens: 3, cost: 0.25, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 }),
+      ]);
       expect(await store.keys.findById(key.id)).toMatchObject({ totalRequests: 1, spend: 0.25, lastUsedAt: 9, version: 1 });
     });
   });

@@ -61,6 +61,7 @@ describe('schema version 6', () => {
           session: null,
           project: null,
           route: 'default',
+          tokenParts: null,
         },
       ]);
       expect(await store.requestLog.get('failed')).toMatchObject({ attempts: [attempt], errorCode: 'upstream', errorMessage: '500: boom' });
