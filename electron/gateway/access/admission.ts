@@ -168,11 +168,17 @@ function withLimits(request: AdmissionRequest, key: LiveKey, names: ModelNames, 
   };
   try {
     const admitted = admitLimits(request, key, names, limits, deps);
-    const hold = (admission: Admission | null): Hold => ({ headers: { ...headers, ...admission?.headers }, release: admission?.release ?? null, reservation });
+    // Below the soft budget (the common case) the rate limits' headers are the hold's, not copied.
+    const hold = (admission: Admission | null): Hold => ({ headers: admission && isEmpty(headers) ? admission.headers : { ...headers, ...admission?.headers }, release: admission?.release ?? null, reservation });
     return admitted instanceof Promise ? admitted.then(hold, refused) : hold(admitted);
   } catch (error) {
     return refused(error);
   }
+}
+
+function isEmpty(record: Readonly<Record<string, string>>): boolean {
+  for (const _name in record) return false;
+  return true;
 }
 
 /** Rate limits: in memory, or counted in Redis (answering later). The key's and the model's admissions become one. */
