@@ -172,7 +172,7 @@ async function translatedRequest(scope: AttemptScope): Promise<{ chat: ChatReque
   return { chat, request: family.chatRequest({ ...withoutParams(chat, dropped), model: deployment.upstreamModel }, deployment) };
 }
 
-/** Sends the attempt upstream; a failure to reach it, or a refusal, is the router's to retry. */
+/** Sends the attempt upstream (then(), not async/await: a promise less); a failure to reach it, or a refusal, is the router's to retry. */
 function send(scope: AttemptScope, request: UpstreamRequest): Promise<{ upstream: Dispatcher.ResponseData; sentAt: number }> {
   const { deps, ctx, deployment, timing } = scope;
   const sentAt = performance.now();
@@ -187,7 +187,6 @@ function send(scope: AttemptScope, request: UpstreamRequest): Promise<{ upstream
     // The family's headers (a signature, say) could not be made: the same failure, said at once.
     return failed(error);
   }
-  // then() rather than async/await: a promise less per attempt.
   return called.then((upstream) => (upstream.statusCode >= 400 ? refused(scope, upstream, sentAt) : { upstream, sentAt }), failed);
 }
 
@@ -200,16 +199,12 @@ async function refused({ deployment, timing }: AttemptScope, upstream: Dispatche
 }
 
 function readAnswer(scope: AttemptScope, upstream: Dispatcher.ResponseData, sentAt: number): Promise<{ text: string; latencyMs: number }> {
-  return upstream.body.text().then(
-    (text) => {
-      const latencyMs = performance.now() - sentAt;
-      scope.timing.upstreamMs += latencyMs;
-      return { text, latencyMs };
-    },
-    (error: unknown) => {
-      throw AttemptFailure.fromError(upstreamFailure(error, scope.deployment));
-    },
-  );
+  const read = (text: string): { text: string; latencyMs: number } => {
+    const latencyMs = performance.now() - sentAt;
+    scope.timing.upstreamMs += latencyMs;
+    return { text, latencyMs };
+  };
+  return upstream.body.text().then(read, (error: unknown) => Promise.reject(AttemptFailure.fromError(upstreamFailure(error, scope.deployment))));
 }
 
 /** A whole answer goes to the client: the attempt commits here. */
