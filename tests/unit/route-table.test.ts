@@ -13,7 +13,7 @@ const ACCESS: readonly Access[] = ['public', 'any-key', 'master-key', 'metrics',
 const SHAPES: readonly ErrorShape[] = ['openai', 'anthropic', 'google', 'litellm', 'ui-data'];
 
 /** What a request finds: the row's access, error shape, pause and path parameters; or 405 / 404. */
-function lookup(method: string, path: string): string | { access: Access; errors: ErrorShape; pausable: boolean; params: string[] } {
+function lookup(method: string, path: string): string | { access: Access; errors: ErrorShape; pausable: boolean; params: readonly string[] } {
   const found = matchRoute(ROWS, method, path);
   if (!found) return '404';
   if ('wrongMethod' in found) return `405 ${found.wrongMethod.errors}`;
@@ -61,6 +61,21 @@ describe('the route table', () => {
     expect(lookup('GET', '/key/generate')).toBe('404');
     expect(lookup('POST', '/ui/login')).toBe('404');
     expect(lookup('GET', '/v2/chat/completions')).toBe('404');
+  });
+
+  it('answers a path asked again (the table remembers) as the first time, per table, long paths included', () => {
+    const first = lookup('GET', '/v1/models/org%2Fmodel');
+    expect(lookup('GET', '/v1/models/org%2Fmodel')).toEqual(first);
+    // Another table with the same path finds its own row, not the one remembered for the gateway's.
+    const own: Route<never>[] = [{ method: 'GET', path: /^\/v1\/models\/(.*)$/, access: 'public', errors: 'litellm', pausable: false, handle: () => undefined }];
+    expect(matchRoute(own, 'GET', '/v1/models/org%2Fmodel')).toMatchObject({ route: { access: 'public' }, params: ['org%2Fmodel'] });
+    expect(matchRoute(own, 'POST', '/v1/models/org%2Fmodel')).toBeNull();
+    const long = `/v1/models/${'m'.repeat(400)}`;
+    expect(lookup('GET', long)).toMatchObject({ params: ['m'.repeat(400)] });
+    expect(lookup('GET', long)).toMatchObject({ params: ['m'.repeat(400)] });
+    // Remembered parameters are shared, so no handler may change them.
+    const found = matchRoute(ROWS, 'GET', '/v1/models/org%2Fmodel');
+    expect(found && 'params' in found && Object.isFrozen(found.params)).toBe(true);
   });
 
   it('leaves probes and /metrics out of the metrics, and nothing else', () => {

@@ -135,7 +135,7 @@ export interface AdmissionDeps {
  * prompt is counted only near the budget) until it ends; see budgets.ts. A refusal gives back what
  * was held before it.
  */
-export function admit(request: AdmissionRequest, names: ModelNames, deps: AdmissionDeps, estimate: (fits: (cost: number) => boolean) => Promise<number>): Hold | Promise<Hold> {
+export function admit(request: AdmissionRequest, names: ModelNames, deps: AdmissionDeps, estimate: (fits: (cost: number) => boolean) => number | Promise<number>): Hold | Promise<Hold> {
   const caller = request.caller;
   if (!caller || caller.kind === 'master') return NO_HOLD;
   const key = caller.key;
@@ -148,10 +148,13 @@ export function admit(request: AdmissionRequest, names: ModelNames, deps: Admiss
     maxParallelRequests: null,
   };
   if (!deps.budgets.applies(key, budget)) return withLimits(request, key, names, limits, deps, deps.budgets.unbudgeted(key, names.group));
-  return (async () => {
-    const cost = await estimate((bound) => deps.budgets.fits(key, budget, bound));
-    return withLimits(request, key, names, limits, deps, await deps.budgets.reserve(key, budget, cost));
-  })();
+  // Synchronous while the estimate and the hold are (in memory, far from the budget): no promise per request then.
+  const held = (cost: number): Hold | Promise<Hold> => {
+    const reservation = deps.budgets.reserve(key, budget, cost);
+    return reservation instanceof Promise ? reservation.then((reserved) => withLimits(request, key, names, limits, deps, reserved)) : withLimits(request, key, names, limits, deps, reservation);
+  };
+  const cost = estimate((bound) => deps.budgets.fits(key, budget, bound));
+  return cost instanceof Promise ? cost.then(held) : held(cost);
 }
 
 /** Rate limits after the budget's hold; a refusal settles that hold at once (nothing was spent). */
@@ -165,11 +168,17 @@ function withLimits(request: AdmissionRequest, key: LiveKey, names: ModelNames, 
   };
   try {
     const admitted = admitLimits(request, key, names, limits, deps);
-    const hold = (admission: Admission | null): Hold => ({ headers: { ...headers, ...admission?.headers }, release: admission?.release ?? null, reservation });
+    // Below the soft budget (the common case) the rate limits' headers are the hold's, not copied.
+    const hold = (admission: Admission | null): Hold => ({ headers: admission && isEmpty(headers) ? admission.headers : { ...headers, ...admission?.headers }, release: admission?.release ?? null, reservation });
     return admitted instanceof Promise ? admitted.then(hold, refused) : hold(admitted);
   } catch (error) {
     return refused(error);
   }
+}
+
+function isEmpty(record: Readonly<Record<string, string>>): boolean {
+  for (const _name in record) return false;
+  return true;
 }
 
 /** Rate limits: in memory, or counted in Redis (answering later). The key's and the model's admissions become one. */

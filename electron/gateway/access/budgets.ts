@@ -143,7 +143,9 @@ export class Budgets {
   estimate(deployments: readonly DeploymentConfig[], size: RequestSize): number {
     const completionTokens = size.maxTokens ?? DEFAULT_REPLY_TOKENS;
     const usage = { promptTokens: size.promptTokens, completionTokens, totalTokens: size.promptTokens + completionTokens };
-    return Math.max(0, ...deployments.map((deployment) => this.pricing.cost(deployment, usage)));
+    let most = 0;
+    for (const deployment of deployments) most = Math.max(most, this.pricing.cost(deployment, usage));
+    return most;
   }
 
   /** A request of a key without budgets here: nothing held, its cost still counted per model group. */

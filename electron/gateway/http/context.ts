@@ -86,14 +86,18 @@ function newOutcome(callType: string): RequestOutcome {
 }
 
 /** Runs a model route's work on a new outcome; what it throws becomes the outcome's error, for the HTTP layer to answer. */
-export async function outcomeOf(callType: string, work: (outcome: RequestOutcome) => Promise<void>): Promise<RequestOutcome> {
+export function outcomeOf(callType: string, work: (outcome: RequestOutcome) => Promise<void>): Promise<RequestOutcome> {
   const outcome = newOutcome(callType);
-  try {
-    await work(outcome);
-  } catch (error) {
+  const failed = (error: unknown): RequestOutcome => {
     outcome.error = error;
+    return outcome;
+  };
+  // then() rather than async/await: two promises fewer on every model request.
+  try {
+    return work(outcome).then(() => outcome, failed);
+  } catch (error) {
+    return Promise.resolve(failed(error));
   }
-  return outcome;
 }
 
 /** Puts an admission's headers (rate limits, soft budget) on the answer. */

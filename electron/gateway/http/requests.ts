@@ -33,12 +33,26 @@ export interface RequestDeps {
 }
 
 /** A thrown value for the log: its stack when it has one. */
-export function stackOf(thrown: unknown): string {
+function stackOf(thrown: unknown): string {
   return thrown instanceof Error ? (thrown.stack ?? String(thrown)) : String(thrown);
 }
 
-export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  /** Never throws, nor leaves a promise to reject: what escapes a request (it never should) is logged and its connection closed. */
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      start(req, res);
+    } catch (error) {
+      unhandled(res, null, error);
+    }
+  }
+
+  function unhandled(res: ServerResponse, id: string | null, error: unknown): void {
+    deps.logger.log('error', 'unhandled', { id: id ?? undefined, error: stackOf(error) });
+    res.destroy();
+  }
+
+  function start(req: IncomingMessage, res: ServerResponse): void {
     const started = process.hrtime.bigint();
     const signal = new ClientSignal();
     const id = randomUUID();
@@ -74,35 +88,54 @@ export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: S
     applyBodyPolicy(req, deps.bodies);
     // Whatever escapes (it never should) ends this request only: here, and through the process guard.
     const scope = { id, end: () => endAfterFault(ctx) };
-    await runInRequest(scope, () =>
-      serve(ctx)
-        .then((returned) => {
-          outcome = returned;
-        })
-        .catch((error: unknown) => {
-          deps.logger.log('error', 'unhandled', { id: ctx.id, error: stackOf(error) });
-          endAfterFault(ctx);
-        })
-        .finally(done),
-    );
+    // One then() with both callbacks, not async/await or then/catch/finally: each promise on this
+    // path costs CPU on every request (more so while the request scope tracks promises).
+    const served = (returned: RequestOutcome | null): void => {
+      outcome = returned;
+      accountOnce();
+    };
+    const escaped = (error: unknown): void => {
+      deps.logger.log('error', 'unhandled', { id: ctx.id, error: stackOf(error) });
+      endAfterFault(ctx);
+      accountOnce();
+    };
+    const accountOnce = (): void => {
+      try {
+        done();
+      } catch (error) {
+        unhandled(res, ctx.id, error);
+      }
+    };
+    runInRequest(scope, () => {
+      const result = serve(ctx);
+      if (result instanceof Promise) void result.then(served, escaped);
+      else served(result);
+    });
   }
 
   /** Runs the route; a model route's outcome comes back for finish(), with what its client was told went wrong. */
-  async function serve(ctx: RequestContext): Promise<RequestOutcome | null> {
+  function serve(ctx: RequestContext): RequestOutcome | null | Promise<RequestOutcome | null> {
     const { req } = ctx;
     const address = req.socket.remoteAddress ?? '';
-    let outcome: RequestOutcome | null = null;
+    const refused = (thrown: unknown): RequestOutcome | null => {
+      if (thrown instanceof WrongKeyError) deps.dispatch.throttle.fail(address);
+      return failed(ctx, thrown, null);
+    };
     try {
       // Before any routing: a page that rebound its own name to this address is refused here.
       if (!deps.dispatch.hosts().allowsHost(req.headers.host)) {
         throw new GatewayError('permission', 'Loopgate answers only to localhost, 127.0.0.1, [::1] and the names in general_settings.allowed_hosts.');
       }
-      outcome = (await dispatch(deps.dispatch, ctx)) ?? null;
-      return outcome?.error ? failed(ctx, outcome.error, outcome) : outcome;
+      const ran = dispatch(deps.dispatch, ctx);
+      return ran instanceof Promise ? ran.then((outcome) => answered(ctx, outcome ?? null), refused) : answered(ctx, ran ?? null);
     } catch (thrown) {
-      if (thrown instanceof WrongKeyError) deps.dispatch.throttle.fail(address);
-      return failed(ctx, thrown, outcome);
+      return refused(thrown);
     }
+  }
+
+  /** A model route's outcome; a failure it did not answer yet is said to the client now. */
+  function answered(ctx: RequestContext, outcome: RequestOutcome | null): RequestOutcome | null {
+    return outcome?.error ? failed(ctx, outcome.error, outcome) : outcome;
   }
 
   /** A refusal or failure, said to the client; the outcome (if any) keeps what the client was told. */

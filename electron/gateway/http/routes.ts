@@ -55,7 +55,8 @@ export function bindRoutes<Deps>(rows: readonly Route<Deps>[], deps: Deps): Boun
 
 type RowShape = Pick<Route<never>, 'method' | 'path' | 'v1Optional' | 'ownsPath'>;
 
-export type RouteMatch<R> = { route: R; params: string[] } | { wrongMethod: R } | null;
+/** The params are shared by every request of the same path: read, never changed. */
+export type RouteMatch<R> = { route: R; params: readonly string[] } | { wrongMethod: R } | null;
 
 const V1_PREFIX = '/v1';
 
@@ -76,8 +77,28 @@ function allows(row: RowShape, method: string): boolean {
   return row.method === '*' || row.method === method || (Array.isArray(row.method) && row.method.includes(method));
 }
 
+/** What a table answered per `METHOD path` (rows never change once bound): a client's few paths are matched row by row once. */
+const matches = new WeakMap<readonly object[], Map<string, RouteMatch<object>>>();
+/** Only short paths are remembered, and at most this many per table (the memory stays small whatever clients send). */
+const MAX_MATCHES = 512;
+const MAX_MATCH_PATH = 256;
+
 /** The first row for this method and path; a path owned by a row (ownsPath) ends the search. */
 export function matchRoute<R extends RowShape>(rows: readonly R[], method: string, path: string): RouteMatch<R> {
+  if (path.length > MAX_MATCH_PATH) return scanRows(rows, method, path);
+  let known = matches.get(rows);
+  if (!known) matches.set(rows, (known = new Map<string, RouteMatch<object>>()));
+  const key = `${method} ${path}`;
+  const found = known.get(key) as RouteMatch<R> | undefined;
+  if (found !== undefined) return found;
+  const scanned = scanRows(rows, method, path);
+  if (scanned && 'params' in scanned) Object.freeze(scanned.params);
+  if (known.size >= MAX_MATCHES) known.clear();
+  known.set(key, scanned);
+  return scanned;
+}
+
+function scanRows<R extends RowShape>(rows: readonly R[], method: string, path: string): RouteMatch<R> {
   for (const row of rows) {
     const params = pathParams(row, path);
     if (params === null) continue;

@@ -20,7 +20,7 @@ import { ConnectionTracker } from './connections.js';
 import type { GatewayApp } from './gateway-app.js';
 import { HostGuard } from './host-guard.js';
 import { PUBLIC_ROUTES } from './public-routes.js';
-import { requestHandler, stackOf } from './requests.js';
+import { requestHandler } from './requests.js';
 import { bindRoutes, unmeteredRoutes } from './routes.js';
 
 export interface GatewayOptions {
@@ -117,10 +117,7 @@ export function createGateway(app: GatewayApp, options: GatewayOptions = {}): Ga
     { keepAliveTimeout: limits.keepAliveTimeoutMs, headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs },
     (req, res) => {
       if (connections.isRefused(req.socket)) return;
-      handle(req, res).catch((error: unknown) => {
-        logger.log('error', 'unhandled', { error: stackOf(error) });
-        res.destroy();
-      });
+      handle(req, res);
     },
   );
   const connections = new ConnectionTracker(server, limits, BUSY_RESPONSE);

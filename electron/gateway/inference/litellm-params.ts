@@ -51,20 +51,20 @@ export interface LiteLLMRequestParams {
   mockResponse: string | null;
 }
 
-/** The body without LiteLLM's fields, what they asked for, and whether anything was taken out. */
+/** Looked up per field of the body (a handful), rather than each of these tried on it. */
+const LITELLM_FIELDS: ReadonlySet<string> = new Set(LITELLM_ONLY);
+
+/** A body without any of LiteLLM's fields asks for nothing (shared, so never changed). */
+const NONE_ASKED: LiteLLMRequestParams = Object.freeze({ fallbacks: Object.freeze({ general: null, context_window: null, content_policy: null }), numRetries: null, mockResponse: null });
+
+/** The body without LiteLLM's fields (the same object when it has none: most requests), what they asked for, and whether anything was taken out. */
 export function takeLiteLLMParams(dialect: Dialect, raw: Json): { body: Json; params: LiteLLMRequestParams; changed: boolean } {
-  const body: Json = { ...raw };
-  let changed = false;
-  for (const field of LITELLM_ONLY) {
-    if (field in body) {
-      delete body[field];
-      changed = true;
-    }
+  const metadataIsLiteLLMs = METADATA_IS_LITELLMS.has(dialect);
+  let body: Json | null = null;
+  for (const field in raw) {
+    if (LITELLM_FIELDS.has(field) || (field === 'metadata' && metadataIsLiteLLMs)) delete (body ??= { ...raw })[field];
   }
-  if (METADATA_IS_LITELLMS.has(dialect) && 'metadata' in body) {
-    delete body.metadata;
-    changed = true;
-  }
+  if (body === null) return { body: raw, params: NONE_ASKED, changed: false };
   const disabled = raw.disable_fallbacks === true;
   const params: LiteLLMRequestParams = {
     fallbacks: {
@@ -75,7 +75,7 @@ export function takeLiteLLMParams(dialect: Dialect, raw: Json): { body: Json; pa
     numRetries: retries(raw),
     mockResponse: mockResponse(raw),
   };
-  return { body, params, changed };
+  return { body, params, changed: true };
 }
 
 /** LiteLLM's request-level fallbacks: model names, or `{ "model": name }` objects. */

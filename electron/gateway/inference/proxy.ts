@@ -13,7 +13,7 @@ import { AttemptFailure } from '../../router/failures.js';
 import type { Router } from '../../router/index.js';
 import type { CompiledRoutes } from '../../router/routes/index.js';
 import type { Budgets } from '../access/budgets.js';
-import { admit, admitFallbacks, requireModelAllowed } from '../access/admission.js';
+import { admit, admitFallbacks, requireModelAllowed, type Hold } from '../access/admission.js';
 import { lookUpModel } from '../access/model-access.js';
 import { takeLiteLLMParams } from './litellm-params.js';
 import { answerMock } from './mock-response.js';
@@ -85,12 +85,15 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
     outcome.route = routed.route;
     setAnswerHeader(ctx, ROUTE_HEADER, routed.route);
   }
-  const group = await admitRequest(deps, dialect, ctx, model, raw, outcome, routed.group);
+  const admitted = admitRequest(deps, dialect, ctx, model, raw, outcome, routed.group);
+  const group = typeof admitted === 'string' ? admitted : await admitted;
   // LiteLLM's own fields (the cache directive among them) are read here and never sent upstream.
-  const { body, params, changed } = takeLiteLLMParams(dialect.name, raw);
+  const taken = takeLiteLLMParams(dialect.name, raw);
+  const { params, changed } = taken;
   const fallbacks = admitFallbacks(ctx.caller, deps.router, params.fallbacks);
-  const addsUsage = options.streamUsage === true && body.stream === true;
-  if (addsUsage) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };
+  const addsUsage = options.streamUsage === true && taken.body.stream === true;
+  // A copy: the body may still be the client's parsed object, which the cache directive is read from.
+  const body: Json = addsUsage ? { ...taken.body, stream_options: { ...(taken.body.stream_options as Json | undefined), include_usage: true } } : taken.body;
   // The client's own text stands for the body while Loopgate has changed nothing in it.
   const clientText = raw === read && !changed && !addsUsage && !routed.stripped ? clientTextOf(read) : null;
   if (deps.storeBodies) outcome.requestBody = JSON.stringify(body);
@@ -128,22 +131,26 @@ function signsInItself(deps: ProxyDeps, group: string): boolean {
  * looked up (an unknown name answers its 404 only to a key that may still spend). count_tokens
  * resolves and permits a model the same way (lookUpModel), without the limits. Returns the group.
  */
-async function admitRequest(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext, model: string, raw: Json, outcome: RequestOutcome, routedGroup: string | null): Promise<string> {
+function admitRequest(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext, model: string, raw: Json, outcome: RequestOutcome, routedGroup: string | null): string | Promise<string> {
   const lookup = routedGroup === null ? lookUpModel(ctx.caller, deps.router, model) : lookUpRouted(ctx.caller, deps.router, model, routedGroup);
   const group = lookup.group ?? model;
   // Only budgets and limits shared through Redis answer later; in memory they are checked right here.
-  const estimate = async (fits: (cost: number) => boolean): Promise<number> => {
+  const estimate = (fits: (cost: number) => boolean): number | Promise<number> => {
     if (lookup.group === null) return 0;
     const deployments = deps.router.deploymentsOf(group);
     // Far from the budget an upper bound will do (no token is shorter than a byte); the prompt is counted only near it.
     const bound = deps.budgets.estimate(deployments, requestSizeBound(raw));
-    return fits(bound) ? bound : deps.budgets.estimate(deployments, await requestSize(dialect, raw));
+    return fits(bound) ? bound : requestSize(dialect, raw).then((size) => deps.budgets.estimate(deployments, size));
   };
-  const admitted = admit(ctx, { model, group }, deps, estimate);
-  outcome.hold = admitted instanceof Promise ? await admitted : admitted;
-  applyHold(ctx, outcome.hold);
-  if (lookup.error) throw lookup.error;
-  return group;
+  const admitted = (hold: Hold): string => {
+    outcome.hold = hold;
+    applyHold(ctx, hold);
+    if (lookup.error) throw lookup.error;
+    return group;
+  };
+  // Synchronous unless Redis or the tokenizer answers later: no promise per request otherwise.
+  const hold = admit(ctx, { model, group }, deps, estimate);
+  return hold instanceof Promise ? hold.then(admitted) : admitted(hold);
 }
 
 /**

@@ -173,31 +173,39 @@ async function translatedRequest(scope: AttemptScope): Promise<{ chat: ChatReque
   return { chat, request: family.chatRequest({ ...withoutParams(chat, dropped), model: deployment.upstreamModel }, deployment) };
 }
 
-/** Sends the attempt upstream; a failure to reach it, or a refusal, is the router's to retry. */
-async function send(scope: AttemptScope, request: UpstreamRequest): Promise<{ upstream: Dispatcher.ResponseData; sentAt: number }> {
+/** Sends the attempt upstream (then(), not async/await: a promise less); a failure to reach it, or a refusal, is the router's to retry. */
+function send(scope: AttemptScope, request: UpstreamRequest): Promise<{ upstream: Dispatcher.ResponseData; sentAt: number }> {
   const { deps, ctx, deployment, timing } = scope;
   const sentAt = performance.now();
-  let upstream: Dispatcher.ResponseData;
-  try {
-    upstream = await callDeployment(deps.pools, deployment, request, { clientHeaders: ctx.req.headers, requestId: ctx.id, stream: scope.stream, signal: ctx.signal, traceparent: scope.traceparent });
-  } catch (error) {
+  const failed = (error: unknown): never => {
     timing.upstreamMs += performance.now() - sentAt;
     throw AttemptFailure.fromError(upstreamFailure(error, deployment));
+  };
+  let called: Promise<Dispatcher.ResponseData>;
+  try {
+    called = callDeployment(deps.pools, deployment, request, { clientHeaders: ctx.req.headers, requestId: ctx.id, stream: scope.stream, signal: ctx.signal, traceparent: scope.traceparent });
+  } catch (error) {
+    // The family's headers (a signature, say) could not be made: the same failure, said at once.
+    return failed(error);
   }
-  if (upstream.statusCode >= 400) {
-    const text = await upstream.body.text().catch(() => '');
-    timing.upstreamMs += performance.now() - sentAt;
-    // An upstream may repeat the key it was sent; from here on (client, log, request log) it is masked.
-    throw AttemptFailure.fromResponse(upstream.statusCode, upstream.headers, redactCredentials(text, deployment));
-  }
-  return { upstream, sentAt };
+  return called.then((upstream) => (upstream.statusCode >= 400 ? refused(scope, upstream, sentAt) : { upstream, sentAt }), failed);
 }
 
-async function readAnswer(scope: AttemptScope, upstream: Dispatcher.ResponseData, sentAt: number): Promise<{ text: string; latencyMs: number }> {
-  const text = await readText(upstream, scope.deployment);
-  const latencyMs = performance.now() - sentAt;
-  scope.timing.upstreamMs += latencyMs;
-  return { text, latencyMs };
+/** An upstream's refusal, read and thrown for the router. */
+async function refused({ deployment, timing }: AttemptScope, upstream: Dispatcher.ResponseData, sentAt: number): Promise<never> {
+  const text = await upstream.body.text().catch(() => '');
+  timing.upstreamMs += performance.now() - sentAt;
+  // An upstream may repeat the key it was sent; from here on (client, log, request log) it is masked.
+  throw AttemptFailure.fromResponse(upstream.statusCode, upstream.headers, redactCredentials(text, deployment));
+}
+
+function readAnswer(scope: AttemptScope, upstream: Dispatcher.ResponseData, sentAt: number): Promise<{ text: string; latencyMs: number }> {
+  const read = (text: string): { text: string; latencyMs: number } => {
+    const latencyMs = performance.now() - sentAt;
+    scope.timing.upstreamMs += latencyMs;
+    return { text, latencyMs };
+  };
+  return upstream.body.text().then(read, (error: unknown) => Promise.reject(AttemptFailure.fromError(upstreamFailure(error, scope.deployment))));
 }
 
 /** A whole answer goes to the client: the attempt commits here. */
@@ -330,14 +338,6 @@ function estimatedUsage(chat: ChatRequest, completionTokens: number): TokenUsage
 /** text/event-stream, and Bedrock's application/vnd.amazon.eventstream. */
 function isEventStream(upstream: Dispatcher.ResponseData): boolean {
   return /event-?stream/.test(String(upstream.headers['content-type'] ?? ''));
-}
-
-async function readText(upstream: Dispatcher.ResponseData, deployment: DeploymentConfig): Promise<string> {
-  try {
-    return await upstream.body.text();
-  } catch (error) {
-    throw AttemptFailure.fromError(upstreamFailure(error, deployment));
-  }
 }
 
 export function parseJson(text: string): Json | null {
