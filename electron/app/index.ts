@@ -154,6 +154,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     storeBodies: config.storeBodies,
     cache: table.cache,
     random,
+    webSearch: () => services.search.provider(),
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   accounting.start();

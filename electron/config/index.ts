@@ -13,6 +13,7 @@ import { redisSettings, type RedisSettings } from './redis.js';
 import { formatPath } from './path.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
 import { unsupportedKeys } from './unsupported.js';
+import { searchProvider, type ConfigSearchProvider } from './search.js';
 
 export interface GatewayConfig {
   source: string | null;
@@ -36,6 +37,8 @@ export interface GatewayConfig {
   security: SecuritySettings;
   /** PostgreSQL for the store (general_settings.database_url, else DATABASE_URL); null: the embedded store. */
   databaseUrl: string | null;
+  /** The first of search_tools: how web search runs for upstreams that cannot search; null when the file sets none. */
+  webSearch: ConfigSearchProvider | null;
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
@@ -174,6 +177,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
       openMetricsOnLoopback: file.general_settings?.open_metrics_on_loopback ?? false,
     },
     databaseUrl: databaseUrl(file, lookup, serverEnv),
+    webSearch: searchProvider(file.search_tools, lookup),
     unsupported,
     warnings,
   };

@@ -1,6 +1,7 @@
 // The subset of LiteLLM's proxy config that Loopgate understands, as zod schemas. Keys not
 // named here are reported once at start-up as unsupported (see unsupported.ts).
 import { z } from 'zod';
+import { searchToolsSchema } from './search.js';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
 
 const positiveNumber = z.number().positive();
@@ -114,6 +115,8 @@ export const configFileSchema = z.object({
   litellm_settings: litellmSettingsSchema.optional(),
   general_settings: generalSettingsSchema.optional(),
   environment_variables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** LiteLLM's search providers; the first runs web search for upstreams that cannot search (config/search.ts). */
+  search_tools: searchToolsSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

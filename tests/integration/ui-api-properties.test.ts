@@ -12,6 +12,7 @@ import { keyPatchSchema, listSchema } from '../../electron/services/keys.js';
 import { addSchema, nameSchema, renameSchema, updateSchema as modelUpdateSchema } from '../../electron/services/model-schemas.js';
 import { providerInputSchema, providerUpdateSchema } from '../../electron/services/providers.js';
 import { updateSchema as routingUpdateSchema } from '../../electron/services/routing.js';
+import { searchTestSchema, searchUpdateSchema } from '../../electron/services/search.js';
 import { logsSchema, retentionSchema } from '../../electron/services/usage.js';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
@@ -56,7 +57,7 @@ function remember(value: unknown, depth = 0): void {
 
 const loopbackBase = fc.constantFrom(null, '', 'http://127.0.0.1:9/v1', 'ftp://nowhere', 'not a url');
 const family = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('openai', 'anthropic', 'ollama') }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) });
-const options: ZodArbitraryOptions = { pool: () => [...pool], fields: { apiBase: loopbackBase, family } };
+const options: ZodArbitraryOptions = { pool: () => [...pool], fields: { apiBase: loopbackBase, url: loopbackBase, family } };
 const of = (schema: z.ZodType): fc.Arbitrary<unknown> => arbitraryOf(schema, options);
 const nothing = fc.oneof(fc.constant({}), fc.dictionary(fc.string({ maxLength: 8 }), junk, { maxKeys: 3 }));
 const yaml = fc.constantFrom(
@@ -89,6 +90,9 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'routing.get': nothing,
   'routing.update': of(routingUpdateSchema),
   'routing.copyFromConfig': nothing,
+  'search.get': nothing,
+  'search.update': of(searchUpdateSchema),
+  'search.test': of(searchTestSchema),
   'config.export': nothing,
   'config.previewImport': fc.oneof(of(importSchema), fc.record({ yaml })),
   'config.import': fc.oneof(of(importSchema), fc.record({ yaml })),

@@ -7,7 +7,8 @@ import { ObservedStream } from '../observed-stream.js';
 import type { TokenUsage } from '../../core/usage.js';
 import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ReasoningEffort } from '../../core/chat.js';
 import { anthropicErrorJson, errorBodyFor } from '../error-bodies.js';
-import { upstreamErrorMessage, type InboundDialect, type Json, type NativeStreamScanner } from '../types.js';
+import { upstreamErrorMessage, type InboundDialect, type Json, type NativeStreamScanner, type WebSearchTool } from '../types.js';
+import { anthropicSearchMessage, anthropicSearchStream } from './search.js';
 import { AnthropicEncoder } from './stream.js';
 import { fromChatCompletion } from './response.js';
 
@@ -69,9 +70,10 @@ function assistantMessage(content: unknown, at: string): ChatMessage {
     if (block.type === 'text') text += String(block.text ?? '');
     else if (block.type === 'tool_use') {
       toolCalls.push({ id: String(block.id), type: 'function', function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) } });
-    } else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
+    } else if (block.type === 'thinking' || block.type === 'redacted_thinking' || block.type === 'server_tool_use') {
       // Earlier reasoning is the model's own scratch work; chat upstreams have no field for it.
-    } else refuse(`${at}.content[${index}].type`, `content block "${String(block.type)}" cannot be sent to this model`);
+    } else if (block.type === 'web_search_tool_result') text += searchResultText(block);
+    else refuse(`${at}.content[${index}].type`, `content block "${String(block.type)}" cannot be sent to this model`);
   });
   return { role: 'assistant', content: text || null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) };
 }
@@ -101,7 +103,8 @@ export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: 
   const tools: ChatTool[] = [];
   const omittedTools: string[] = [];
   for (const tool of (body.tools as Json[] | undefined) ?? []) {
-    // Server tools (web_search_..., code_execution_...) run at Anthropic only.
+    // Web search is run by Loopgate (webSearchTool); other server tools (code_execution_...) run at Anthropic only.
+    if (isWebSearch(tool)) continue;
     if (tool.type !== undefined && tool.type !== 'custom') omittedTools.push(String(tool.name ?? tool.type));
     else
       tools.push({
@@ -124,6 +127,25 @@ export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: 
     ...(typeof (body.metadata as Json | undefined)?.user_id === 'string' ? { user: String((body.metadata as Json).user_id) } : {}),
   };
   return { chat, omittedTools };
+}
+
+const isWebSearch = (tool: Json): boolean => typeof tool.type === 'string' && tool.type.startsWith('web_search_');
+
+/** Anthropic's web_search_20250305 (and later versions), as Loopgate runs it for other upstreams. */
+export function anthropicWebSearchTool(body: Json): WebSearchTool | null {
+  const tool = ((body.tools as Json[] | undefined) ?? []).find(isWebSearch);
+  if (!tool) return null;
+  const name = String(tool.name ?? 'web_search');
+  const choice = body.tool_choice as Json | undefined;
+  const forced = choice?.type === 'tool' && choice.name === name;
+  return { name, maxUses: typeof tool.max_uses === 'number' && tool.max_uses > 0 ? tool.max_uses : null, forced };
+}
+
+/** An earlier turn's search results, as text the model can read again. */
+function searchResultText(block: Json): string {
+  if (!Array.isArray(block.content)) return '';
+  const lines = (block.content as Json[]).map((result) => `- ${String(result.title ?? '')} (${String(result.url ?? '')})`);
+  return `\n[Web search results]\n${lines.join('\n')}\n`;
 }
 
 function usageFromAnthropic(usage: AnthropicUsage | undefined): TokenUsage | null {
@@ -159,6 +181,9 @@ export const anthropicDialect: InboundDialect = {
   toChat: anthropicToChat,
   fromChat: (completion, request) => fromChatCompletion(completion, String(request.model)),
   streamEncoder: (request) => new AnthropicEncoder(String(request.model)),
+  webSearchTool: anthropicWebSearchTool,
+  fromSearch: (run, request) => anthropicSearchMessage(run, String(request.model)),
+  searchStream: (run, request) => anthropicSearchStream(anthropicSearchMessage(run, String(request.model))),
   errorBody: errorBodyFor('anthropic'),
   upstreamErrorBody(status, text) {
     const { message, type } = upstreamErrorMessage(text);

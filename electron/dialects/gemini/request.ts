@@ -131,6 +131,9 @@ function turnMessages(content: Json, at: string, calls: CallLedger): ChatMessage
   return results;
 }
 
+/** Google Search grounding, as Loopgate runs it for upstreams that are not Gemini. */
+export const isGeminiSearch = (kind: string): boolean => kind === 'googleSearch' || kind === 'googleSearchRetrieval' || kind === 'google_search';
+
 function toolsOf(value: unknown): { tools: ChatTool[]; omitted: string[] } {
   const tools: ChatTool[] = [];
   const omitted: string[] = [];
@@ -139,8 +142,8 @@ function toolsOf(value: unknown): { tools: ChatTool[]; omitted: string[] } {
   for (const entry of value.map(asRecord)) {
     for (const [kind, declared] of Object.entries(entry)) {
       if (kind !== 'functionDeclarations') {
-        // Google's own tools (googleSearch, codeExecution, urlContext, ...) run at Google only.
-        omitted.push(kind);
+        // Google Search is run by Loopgate (isGeminiSearch); Google's other tools (codeExecution, urlContext, ...) run at Google only.
+        if (!isGeminiSearch(kind)) omitted.push(kind);
         continue;
       }
       if (!Array.isArray(declared)) refuse('tools.functionDeclarations', 'expected an array');

@@ -11,6 +11,7 @@ import type { ConversationStore } from './conversations.js';
 import { inputToMessages, responsesToChat, translateTools } from './request.js';
 import { fromChatCompletion, outputToMessages } from './response.js';
 import { ResponsesEncoder } from './stream.js';
+import { isResponsesWebSearch, responsesSearchResponse, responsesSearchStream } from './search.js';
 
 function usageFromResponses(usage: unknown): TokenUsage | null {
   if (typeof usage !== 'object' || usage === null) return null;
@@ -59,6 +60,21 @@ export function createResponsesDialect(conversations: ConversationStore): Inboun
         return out;
       };
       return encoder;
+    },
+    webSearchTool(body) {
+      const tool = ((body.tools as Json[] | undefined) ?? []).find(isResponsesWebSearch);
+      const choice = body.tool_choice as Json | string | undefined;
+      return tool ? { name: 'web_search', maxUses: null, forced: typeof choice === 'object' && isResponsesWebSearch(choice) } : null;
+    },
+    fromSearch(run, request) {
+      const response = responsesSearchResponse(run, request);
+      remember(request, response);
+      return response;
+    },
+    searchStream(run, request) {
+      const response = responsesSearchResponse(run, request);
+      remember(request, response);
+      return responsesSearchStream(response);
     },
     errorBody: errorBodyFor('openai'),
     upstreamErrorBody: chatDialect.upstreamErrorBody,

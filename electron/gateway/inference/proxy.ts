@@ -26,6 +26,8 @@ import { checkRequestShape, clientModel } from './request-shape.js';
 import { cutShort, leftEarlyUsage, requestSize, requestSizeBound } from './usage-estimate.js';
 import { endStream, parseJson, relayAttempt, routeHeaders, type RelayDeps, type Timing } from './relay.js';
 import { replay } from './replay.js';
+import { relaySearched, searchedByLoopgate } from './web-search.js';
+import type { SearchProviderConfig } from '../../providers/search/index.js';
 
 export interface ProxyDeps extends RelayDeps {
   router: Router;
@@ -34,6 +36,8 @@ export interface ProxyDeps extends RelayDeps {
   /** Off unless the routing settings in force switch it on. */
   cache: ResponseCache;
   random: () => number;
+  /** The search provider web-search tools are run with for upstreams that cannot search; null when none is set. */
+  webSearch?: () => Promise<SearchProviderConfig | null>;
 }
 
 /** What a caller other than a client's route changes (the admin UI's Playground, playground.ts). */
@@ -152,7 +156,10 @@ async function route(
       const attempt = startAttempt(outcome, deployment, turn);
       const startedAt = performance.now();
       try {
-        const relayed = await relayAttempt({ deps, dialect, ctx, body, stream: outcome.stream, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null });
+        const scope = { deps, dialect, ctx, body, stream: outcome.stream, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null };
+        // A web-search tool the upstream cannot run is run here, with the configured search provider.
+        const searching = searchedByLoopgate(dialect, deployment, body);
+        const relayed = await (searching ? relaySearched(scope, searching, (await deps.webSearch?.()) ?? null) : relayAttempt(scope));
         attempt.status = ctx.res.statusCode;
         outcome.usage = relayed.usage;
         outcome.responseId = relayed.responseId;

@@ -54,7 +54,7 @@ export interface Relayed {
 }
 
 /** Everything one attempt works with. */
-interface AttemptScope {
+export interface AttemptScope {
   deps: RelayDeps;
   dialect: InboundDialect;
   ctx: RequestContext;

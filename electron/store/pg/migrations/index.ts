@@ -13,6 +13,7 @@ import { pgMigration007 } from './007_key_litellm_fields.js';
 import { pgMigration008 } from './008_log_call_type.js';
 import { pgMigration009 } from './009_request_log_client.js';
 import { pgMigration010 } from './010_log_response_id.js';
+import { pgMigration011 } from './011_search_settings.js';
 
 interface Migration {
   version: number;
@@ -20,7 +21,19 @@ interface Migration {
   sql: string;
 }
 
-const PG_MIGRATIONS: readonly Migration[] = [pgMigration001, pgMigration002, pgMigration003, pgMigration004, pgMigration005, pgMigration006, pgMigration007, pgMigration008, pgMigration009, pgMigration010];
+const PG_MIGRATIONS: readonly Migration[] = [
+  pgMigration001,
+  pgMigration002,
+  pgMigration003,
+  pgMigration004,
+  pgMigration005,
+  pgMigration006,
+  pgMigration007,
+  pgMigration008,
+  pgMigration009,
+  pgMigration010,
+  pgMigration011,
+];
 
 /** The versions this build has for PostgreSQL; the same list as for sql.js, or the build is incomplete. */
 export const PG_SCHEMA_VERSIONS = PG_MIGRATIONS.map((migration) => migration.version);
