@@ -1,7 +1,7 @@
 // The subset of LiteLLM's proxy config that Loopgate understands, as zod schemas. Keys not
 // named here are reported once at start-up as unsupported (see unsupported.ts).
 import { z } from 'zod';
-import { searchToolsSchema } from './search.js';
+import type { SearchProviderKind } from '../../shared/search.js';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
 
 const positiveNumber = z.number().positive();
@@ -108,6 +108,20 @@ const generalSettingsSchema = z.object({
   /** LiteLLM's name: a PostgreSQL URL (postgres://user:password@host:5432/db) for a team server's store. */
   database_url: z.string().min(1, 'expected a postgres:// URL').optional(),
 });
+
+/** LiteLLM names Exa `exa_ai`; both are read. */
+export const SEARCH_PROVIDER_NAMES: Record<string, SearchProviderKind> = { searxng: 'searxng', brave: 'brave', tavily: 'tavily', exa: 'exa', exa_ai: 'exa' };
+
+export const searchToolsSchema = z.array(
+  z.object({
+    search_tool_name: z.string().optional(),
+    litellm_params: z.object({
+      search_provider: z.string().refine((name) => Object.hasOwn(SEARCH_PROVIDER_NAMES, name), `expected one of ${Object.keys(SEARCH_PROVIDER_NAMES).join(', ')}`),
+      api_base: z.string().optional(),
+      api_key: z.string().optional(),
+    }),
+  }),
+);
 
 export const configFileSchema = z.object({
   model_list: z.array(modelEntrySchema).optional(),

@@ -1,23 +1,10 @@
 // search_tools (LiteLLM's list of search providers): the first entry is the provider Loopgate runs
 // web-search tools with for upstreams that cannot search (gateway/inference/web-search.ts).
-import { z } from 'zod';
+import type { z } from 'zod';
 import { SEARCH_PROVIDER_INFO, type SearchProviderKind } from '../../shared/search.js';
 import { ConfigError } from './config-error.js';
 import { resolveValue, type Lookup } from './environment.js';
-
-/** LiteLLM names Exa `exa_ai`; both are read. */
-const PROVIDER_NAMES: Record<string, SearchProviderKind> = { searxng: 'searxng', brave: 'brave', tavily: 'tavily', exa: 'exa', exa_ai: 'exa' };
-
-export const searchToolsSchema = z.array(
-  z.object({
-    search_tool_name: z.string().optional(),
-    litellm_params: z.object({
-      search_provider: z.string().refine((name) => name in PROVIDER_NAMES, `expected one of ${Object.keys(PROVIDER_NAMES).join(', ')}`),
-      api_base: z.string().optional(),
-      api_key: z.string().optional(),
-    }),
-  }),
-);
+import { SEARCH_PROVIDER_NAMES, type searchToolsSchema } from './schema.js';
 
 export interface ConfigSearchProvider {
   kind: SearchProviderKind;
@@ -29,7 +16,7 @@ export function searchProvider(tools: z.infer<typeof searchToolsSchema> | undefi
   const first = tools?.[0];
   if (!first) return null;
   const params = first.litellm_params;
-  const kind = PROVIDER_NAMES[params.search_provider]!;
+  const kind = SEARCH_PROVIDER_NAMES[params.search_provider]!;
   const url = params.api_base ? resolveValue(params.api_base, 'search_tools[0].litellm_params.api_base', lookup) : null;
   if (url !== null && !/^https?:\/\//.test(url)) throw new ConfigError('search_tools[0].litellm_params.api_base', 'expected an http(s) URL');
   if (url === null && SEARCH_PROVIDER_INFO[kind].defaultUrl === null) throw new ConfigError('search_tools[0].litellm_params.api_base', `${SEARCH_PROVIDER_INFO[kind].label} needs the URL of an instance`);

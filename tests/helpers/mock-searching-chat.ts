@@ -16,7 +16,7 @@ function queryIn(text: string): string {
   return (match?.[1] ?? text).trim().replace(/[.?]$/, '');
 }
 
-export function reply(body: Json): { content: string } | { call: { name: string; args: string } } {
+function reply(body: Json): { content: string } | { call: { name: string; args: string } } {
   const messages = (body.messages as Array<{ role: string; content: unknown }>) ?? [];
   const last = messages.at(-1);
   if (last?.role === 'tool') return { content: `Found ${/https?:\/\/[^\s"\\)]+/.exec(textOf(last.content))?.[0] ?? 'nothing'}` };

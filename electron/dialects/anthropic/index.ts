@@ -132,7 +132,7 @@ export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: 
 const isWebSearch = (tool: Json): boolean => typeof tool.type === 'string' && tool.type.startsWith('web_search_');
 
 /** Anthropic's web_search_20250305 (and later versions), as Loopgate runs it for other upstreams. */
-export function anthropicWebSearchTool(body: Json): WebSearchTool | null {
+function anthropicWebSearchTool(body: Json): WebSearchTool | null {
   const tool = ((body.tools as Json[] | undefined) ?? []).find(isWebSearch);
   if (!tool) return null;
   const name = String(tool.name ?? 'web_search');

@@ -34,7 +34,7 @@ function withGrounding(response: Json, run: SearchRun): Json {
   return { ...response, candidates: [{ ...first, groundingMetadata: { webSearchQueries: searches.map((step) => step.query), groundingChunks: chunks } }, ...rest] };
 }
 
-const offersSearch = (body: Json): boolean => Array.isArray(body.tools) && body.tools.some((tool) => typeof tool === 'object' && tool !== null && Object.keys(tool).some(isGeminiSearch));
+const offersSearch = (body: Json): boolean => Array.isArray(body.tools) && (body.tools as unknown[]).some((tool) => typeof tool === 'object' && tool !== null && Object.keys(tool).some(isGeminiSearch));
 
 function geminiDialect(sse: boolean): InboundDialect {
   return {

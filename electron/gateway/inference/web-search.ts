@@ -27,7 +27,7 @@ import { callForCompletion } from './web-search-upstream.js';
 const DEFAULT_MAX_USES = 5;
 const RESULTS_PER_SEARCH = 5;
 
-export const NO_SEARCH_PROVIDER =
+const NO_SEARCH_PROVIDER =
   'This request asks for web search, which its upstream cannot run, and no search provider is set in Loopgate. ' +
   'Choose one under Providers → Web search in the Loopgate app (SearXNG, Brave, Tavily or Exa), or add search_tools to the config file; ' +
   'or send the request to a model group whose upstream is Anthropic.';

@@ -31,7 +31,7 @@ function masked(text: string, key: string | null): string {
 }
 
 /** The base URL searches go to: the configured one, else the kind's default. */
-export function searchBase(config: SearchProviderConfig): URL {
+function searchBase(config: SearchProviderConfig): URL {
   const base = config.url ?? SEARCH_PROVIDER_INFO[config.kind].defaultUrl;
   if (!base) throw new SearchFailure('unavailable', `${SEARCH_PROVIDER_INFO[config.kind].label} needs the URL of an instance.`);
   return new URL(base);

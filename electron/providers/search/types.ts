@@ -18,7 +18,7 @@ export interface WebSearchResult {
   pageAge: string | null;
 }
 
-export interface SearchHttpRequest {
+interface SearchHttpRequest {
   method: 'GET' | 'POST';
   url: URL;
   headers: Record<string, string>;
