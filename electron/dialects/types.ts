@@ -37,7 +37,7 @@ export interface WebSearchTool {
   name: string;
   /** The client's own limit on searches in one answer, if it set one. */
   maxUses: number | null;
-  /** The client's tool_choice names it: the model must search first. */
+  /** The client asked for a search (tool_choice names it, or it is the only tool): refused without a provider, never left out. */
   forced: boolean;
 }
 

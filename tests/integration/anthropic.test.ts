@@ -185,7 +185,7 @@ describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => 
       body: JSON.stringify({
         model: 'gpt-test',
         max_tokens: 50,
-        // Web search is Loopgate's to run (web-search.test.ts); code execution runs at Anthropic only.
+        // Web search asked for is Loopgate's to run or refuse (web-search.test.ts); code execution runs at Anthropic only.
         tools: [{ type: 'code_execution_20250522', name: 'code_execution' }],
         messages: [{ role: 'user', content: 'run it' }],
       }),

@@ -116,11 +116,11 @@ describe('responses → chat-only upstream (translated)', () => {
       body: JSON.stringify({
         model: 'chat-only',
         input: 'patch it',
-        tools: [{ type: 'file_search' }, { type: 'custom', name: 'apply_patch', description: 'Apply a patch' }, { type: 'namespace', name: 'files', tools: [{ ...weather, name: 'read_file' }] }],
+        tools: [{ type: 'web_search' }, { type: 'custom', name: 'apply_patch', description: 'Apply a patch' }, { type: 'namespace', name: 'files', tools: [{ ...weather, name: 'read_file' }] }],
       }),
     });
     expect(response.status).toBe(200);
-    expect(response.headers.get('x-loopgate-omitted-tools')).toBe('file_search');
+    expect(response.headers.get('x-loopgate-omitted-tools')).toBe('web_search');
     const sentTools = (upstream.requests.at(-1)!.body!.tools as Array<{ function: { name: string } }>).map((t) => t.function.name);
     expect(sentTools).toEqual(['apply_patch', 'read_file']);
     const body = (await response.json()) as { output: Array<Record<string, unknown>> };

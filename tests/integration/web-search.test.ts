@@ -131,6 +131,18 @@ describe('web search through an OpenAI-chat upstream, without a search provider'
     await expect(anthropic(bare.url).messages.stream(request).finalMessage()).rejects.toMatchObject({ status: 400 });
   });
 
+  it('leaves out web search merely offered among other tools (Codex offers it on every turn), and says so', async () => {
+    const response = await fetch(`${bare.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'via-chat', input: 'hello', tools: [{ type: 'web_search' }, { type: 'function', name: 'shell', parameters: { type: 'object', properties: {} } }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-loopgate-omitted-tools')).toBe('web_search');
+    const body = (await response.json()) as { output: Array<{ type: string }> };
+    expect(body.output.map((item) => item.type)).toEqual(['message']);
+  });
+
   it('still answers requests without a web-search tool', async () => {
     const message = await anthropic(bare.url).messages.create({ model: 'via-chat', max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] });
     expect(message.content).toEqual([{ type: 'text', text: 'No search needed.' }]);

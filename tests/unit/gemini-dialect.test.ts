@@ -123,7 +123,7 @@ describe('generateContent request → chat', () => {
       { name: 'c' },
     ];
     const { chat, omittedTools } = geminiToChat(base({ tools: [{ functionDeclarations: declarations }, { googleSearch: {} }, { codeExecution: {} }], toolConfig: { functionCallingConfig: { mode: 'ANY' } } }));
-    expect(omittedTools).toEqual(['codeExecution']);
+    expect(omittedTools).toEqual(['googleSearch', 'codeExecution']);
     expect(chat.tools).toEqual([
       {
         type: 'function',

@@ -103,8 +103,7 @@ export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: 
   const tools: ChatTool[] = [];
   const omittedTools: string[] = [];
   for (const tool of (body.tools as Json[] | undefined) ?? []) {
-    // Web search is run by Loopgate (webSearchTool); other server tools (code_execution_...) run at Anthropic only.
-    if (isWebSearch(tool)) continue;
+    // Server tools (web_search_..., code_execution_...) run at Anthropic only; web search may be run by Loopgate (webSearchTool).
     if (tool.type !== undefined && tool.type !== 'custom') omittedTools.push(String(tool.name ?? tool.type));
     else
       tools.push({
@@ -137,7 +136,8 @@ function anthropicWebSearchTool(body: Json): WebSearchTool | null {
   if (!tool) return null;
   const name = String(tool.name ?? 'web_search');
   const choice = body.tool_choice as Json | undefined;
-  const forced = choice?.type === 'tool' && choice.name === name;
+  // Asked for: tool_choice names it, or it is the only tool (a request made to search).
+  const forced = (choice?.type === 'tool' && choice.name === name) || (body.tools as Json[]).length === 1;
   return { name, maxUses: typeof tool.max_uses === 'number' && tool.max_uses > 0 ? tool.max_uses : null, forced };
 }
 

@@ -42,7 +42,8 @@ function geminiDialect(sse: boolean): InboundDialect {
     requiredField: 'contents',
     toChat: geminiToChat,
     fromChat: (completion, request) => fromChatCompletion(completion, String(request.model)),
-    webSearchTool: (body) => (offersSearch(body) ? { name: 'google_search', maxUses: null, forced: false } : null),
+    // Gemini CLI's web search asks with Google Search as the only tool: a request made to search.
+    webSearchTool: (body) => (offersSearch(body) ? { name: 'google_search', maxUses: null, forced: !JSON.stringify(body.tools).includes('functionDeclarations') } : null),
     fromSearch: (run, request) => withGrounding(fromChatCompletion(run.final, String(request.model)), run),
     streamEncoder: (request) => new GeminiEncoder(String(request.model), new Framing(sse)),
     ...(sse ? {} : { streamContentType: 'application/json; charset=utf-8' }),

@@ -142,8 +142,8 @@ function toolsOf(value: unknown): { tools: ChatTool[]; omitted: string[] } {
   for (const entry of value.map(asRecord)) {
     for (const [kind, declared] of Object.entries(entry)) {
       if (kind !== 'functionDeclarations') {
-        // Google Search is run by Loopgate (isGeminiSearch); Google's other tools (codeExecution, urlContext, ...) run at Google only.
-        if (!isGeminiSearch(kind)) omitted.push(kind);
+        // Google's own tools (googleSearch, codeExecution, urlContext, ...) run at Google only; Loopgate may run the search (isGeminiSearch).
+        omitted.push(kind);
         continue;
       }
       if (!Array.isArray(declared)) refuse('tools.functionDeclarations', 'expected an array');

@@ -64,7 +64,8 @@ export function createResponsesDialect(conversations: ConversationStore): Inboun
     webSearchTool(body) {
       const tool = ((body.tools as Json[] | undefined) ?? []).find(isResponsesWebSearch);
       const choice = body.tool_choice as Json | string | undefined;
-      return tool ? { name: 'web_search', maxUses: null, forced: typeof choice === 'object' && isResponsesWebSearch(choice) } : null;
+      const only = ((body.tools as Json[] | undefined) ?? []).length === 1;
+      return tool ? { name: 'web_search', maxUses: null, forced: only || (typeof choice === 'object' && isResponsesWebSearch(choice)) } : null;
     },
     fromSearch(run, request) {
       const response = responsesSearchResponse(run, request);

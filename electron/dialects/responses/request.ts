@@ -91,8 +91,6 @@ export function translateTools(tools: Json[]): { tools: ChatTool[]; omitted: str
   const custom = new Set<string>();
   const visit = (tool: Json): void => {
     if (tool.type === 'function') out.push(functionTool(tool));
-    // Web search is run by Loopgate for chat upstreams (responses/search.ts).
-    else if (typeof tool.type === 'string' && tool.type.startsWith('web_search')) return;
     else if (tool.type === 'namespace' && Array.isArray(tool.tools)) (tool.tools as Json[]).forEach(visit);
     else if (tool.type === 'custom') {
       custom.add(String(tool.name));

@@ -18,7 +18,7 @@ import { countChatPromptTokens, countTokens } from '../../providers/tokens.js';
 import { withoutParams } from '../../providers/unsupported.js';
 import { sendJson, setAnswerHeader, writeHead } from '../http/context.js';
 import { untranslatable } from './request-shape.js';
-import { routeHeaders, type AttemptScope, type Relayed } from './relay.js';
+import { relayAttempt, routeHeaders, type AttemptScope, type Relayed } from './relay.js';
 import { responseIdOf } from './response-id.js';
 import { answerSearchStream } from './web-search-stream.js';
 import { callForCompletion } from './web-search-upstream.js';
@@ -38,9 +38,15 @@ export function searchedByLoopgate(dialect: InboundDialect, deployment: Deployme
   return dialect.webSearchTool(body);
 }
 
-/** One attempt with searches: the loop upstream, then the whole answer to the client. */
+/**
+ * One attempt with searches: the loop upstream, then the whole answer to the client. Without a
+ * provider, a search the client asked for (tool_choice names it, as Claude Code's WebSearch does)
+ * is refused; one merely offered among other tools (Codex offers it on every turn) is left out
+ * and named in x-loopgate-omitted-tools, as other hosted tools are: the answer claims no search.
+ */
 export async function relaySearched(scope: AttemptScope, tool: WebSearchTool, provider: SearchProviderConfig | null): Promise<Relayed> {
-  if (!provider) throw new GatewayError('web_search_unavailable', NO_SEARCH_PROVIDER, { param: 'tools' });
+  if (!provider && tool.forced) throw new GatewayError('web_search_unavailable', NO_SEARCH_PROVIDER, { param: 'tools' });
+  if (!provider) return relayAttempt(scope);
   const startedAt = performance.now();
   const run = await searchLoop(scope, tool, provider);
   const latencyMs = performance.now() - startedAt;
@@ -89,7 +95,11 @@ async function searchLoop(scope: AttemptScope, tool: WebSearchTool, provider: Se
   const family = familyOf(deployment);
   let chat: ChatRequest;
   try {
-    ({ chat } = await dialect.toChat(body));
+    let omitted: string[];
+    ({ chat, omittedTools: omitted } = await dialect.toChat(body));
+    // Hosted tools other than the search are still left out, and said.
+    omitted = omitted.filter((name) => !/web_search|google_?search/i.test(name));
+    if (omitted.length > 0) setAnswerHeader(ctx, 'x-loopgate-omitted-tools', omitted.join(', '));
   } catch (error) {
     throw untranslatable(error);
   }
