@@ -22,9 +22,11 @@ import type {
 } from './api-views.js';
 import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView, SessionsQuery, SessionsView } from './log-views.js';
 import type { RouteExplainRequest, RouteExplanation } from './routes.js';
+import type { SearchSettingsInput, SearchSettingsView, SearchTestResult } from './search.js';
 
 export type * from './api-views.js';
 export type * from './log-views.js';
+export type * from './search.js';
 
 /** Every method: its request and its response. Channel names are the keys. */
 interface LoopgateApi {
@@ -56,6 +58,12 @@ interface LoopgateApi {
   'routing.copyFromConfig': (request: Record<string, never>) => RoutingView;
   /** Which route a request would take and why: the same decision the gateway makes (shared/routes.ts). */
   'routing.explain': (request: RouteExplainRequest) => RouteExplanation;
+  /** The web search provider Loopgate searches with for upstreams that cannot search (the app's, else the config file's). */
+  'search.get': (request: Record<string, never>) => SearchSettingsView;
+  /** Saves it naming the version read (0: never saved); a stale version is a conflict carrying the current view. */
+  'search.update': (request: SearchSettingsInput) => SearchSettingsView;
+  /** Runs one search with the given setting (no apiKey: the stored one); a failed search is a result, not an error. */
+  'search.test': (request: Omit<SearchSettingsInput, 'version'>) => SearchTestResult;
   'config.export': (request: Record<string, never>) => { yaml: string };
   /** What importing would copy and change (the routing settings field by field, before and after); writes nothing. */
   'config.previewImport': (request: { yaml: string }) => ImportPreview;
@@ -135,6 +143,9 @@ const METHODS = {
   'routing.update': true,
   'routing.copyFromConfig': true,
   'routing.explain': true,
+  'search.get': true,
+  'search.update': true,
+  'search.test': true,
   'config.export': true,
   'config.previewImport': true,
   'config.import': true,

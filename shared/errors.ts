@@ -5,6 +5,8 @@ export const ERROR_CODES = {
   invalid_request: { status: 400, type: 'invalid_request_error' },
   invalid_json: { status: 400, type: 'invalid_request_error' },
   missing_field: { status: 400, type: 'invalid_request_error' },
+  /** A web-search server tool sent to an upstream that cannot search, with no search provider set in Loopgate. */
+  web_search_unavailable: { status: 400, type: 'invalid_request_error' },
   model_not_found: { status: 404, type: 'invalid_request_error' },
   not_found: { status: 404, type: 'invalid_request_error' },
   payload_too_large: { status: 413, type: 'invalid_request_error' },

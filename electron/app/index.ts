@@ -164,6 +164,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     random,
     tracing,
     routes: () => table.routes,
+    webSearch: () => services.search.provider(),
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   accounting.start();

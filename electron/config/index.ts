@@ -14,6 +14,7 @@ import { redisSettings, type RedisSettings } from './redis.js';
 import { formatPath } from './path.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
 import { unsupportedKeys } from './unsupported.js';
+import { searchProvider, type ConfigSearchProvider } from './search.js';
 
 export interface GatewayConfig {
   source: string | null;
@@ -41,6 +42,8 @@ export interface GatewayConfig {
   databaseUrl: string | null;
   /** An OTLP/HTTP collector for request traces (general_settings.otel_endpoint); null: none unless the environment names one. */
   otelEndpoint: string | null;
+  /** The first of search_tools: how web search runs for upstreams that cannot search; null when the file sets none. */
+  webSearch: ConfigSearchProvider | null;
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
@@ -181,6 +184,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     },
     databaseUrl: databaseUrl(file, lookup, serverEnv),
     otelEndpoint: file.general_settings?.otel_endpoint ?? null,
+    webSearch: searchProvider(file.search_tools, lookup),
     unsupported,
     warnings,
   };

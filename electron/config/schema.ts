@@ -1,6 +1,7 @@
 // The subset of LiteLLM's proxy config that Loopgate understands, as zod schemas. Keys not
 // named here are reported once at start-up as unsupported (see unsupported.ts).
 import { z } from 'zod';
+import type { SearchProviderKind } from '../../shared/search.js';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
 import { fileRouteListSchema } from './routes.js';
 
@@ -117,12 +118,28 @@ const generalSettingsSchema = z.object({
   otel_endpoint: z.string().url('expected an http:// or https:// URL').optional(),
 });
 
+/** LiteLLM names Exa `exa_ai`; both are read. */
+export const SEARCH_PROVIDER_NAMES: Record<string, SearchProviderKind> = { searxng: 'searxng', brave: 'brave', tavily: 'tavily', exa: 'exa', exa_ai: 'exa' };
+
+export const searchToolsSchema = z.array(
+  z.object({
+    search_tool_name: z.string().optional(),
+    litellm_params: z.object({
+      search_provider: z.string().refine((name) => Object.hasOwn(SEARCH_PROVIDER_NAMES, name), `expected one of ${Object.keys(SEARCH_PROVIDER_NAMES).join(', ')}`),
+      api_base: z.string().optional(),
+      api_key: z.string().optional(),
+    }),
+  }),
+);
+
 export const configFileSchema = z.object({
   model_list: z.array(modelEntrySchema).optional(),
   router_settings: routerSettingsSchema.optional(),
   litellm_settings: litellmSettingsSchema.optional(),
   general_settings: generalSettingsSchema.optional(),
   environment_variables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** LiteLLM's search providers; the first runs web search for upstreams that cannot search (config/search.ts). */
+  search_tools: searchToolsSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

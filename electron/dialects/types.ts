@@ -37,6 +37,34 @@ export interface TranslatedRequest {
   omittedTools: string[];
 }
 
+/** A web-search server tool the client offered (Anthropic's web_search_*, Responses' web_search, Gemini's googleSearch). */
+export interface WebSearchTool {
+  /** The name the model calls it by (Anthropic's tool name; tool_choice may name it). */
+  name: string;
+  /** The client's own limit on searches in one answer, if it set one. */
+  maxUses: number | null;
+  /** The client asked for a search (tool_choice names it, or it is the only tool): refused without a provider, never left out. */
+  forced: boolean;
+}
+
+/** One search Loopgate ran for the model: its results, or why there are none (Anthropic's error codes). */
+export interface SearchStep {
+  type: 'search';
+  id: string;
+  query: string;
+  results: Array<{ title: string; url: string; pageAge: string | null; snippet?: string }> | { error: string };
+}
+
+/** A web search run by Loopgate for a translated upstream (gateway/inference/web-search.ts), for the dialect to say. */
+export interface SearchRun {
+  /** In order: what the model said between searches, and each search. */
+  steps: Array<{ type: 'text'; text: string } | SearchStep>;
+  /** The model's last answer, its usage the sum of every upstream call. */
+  final: ChatCompletion;
+  /** Searches run (failed ones too): what the client counts. */
+  searches: number;
+}
+
 export interface InboundDialect {
   readonly name: Dialect;
   /** The field a request cannot do without, besides `model`. */
@@ -63,6 +91,12 @@ export interface InboundDialect {
   nativeStreamScanner(request: Json): NativeStreamScanner;
   /** Where a natively relayed answer names its model, renamed to the client's when the upstream's differs. */
   readonly answerModel?: AnswerModelMember;
+  /** The web-search server tool a request carries, if any (searched by Loopgate for upstreams of other dialects). */
+  webSearchTool?(body: Json): WebSearchTool | null;
+  /** A search Loopgate ran, said in the dialect's server-tool shape; without it the final answer alone is said. */
+  fromSearch?(run: SearchRun, request: Json): Json;
+  /** The same as a whole stream. */
+  searchStream?(run: SearchRun, request: Json): string;
   /** Called after a translated or native response completes (Responses keeps conversations). */
   remember?(request: Json, response: Json): void;
 }

@@ -14,6 +14,7 @@ import { ModelService } from './models.js';
 import type { LiveRouting, PendingUsage } from './ports.js';
 import { ProviderService } from './providers.js';
 import { RoutingService } from './routing.js';
+import { SearchService } from './search.js';
 import { StatusService } from './status.js';
 import { UsageService } from './usage.js';
 import { z } from 'zod';
@@ -44,6 +45,8 @@ export interface Services {
   providers: ProviderService;
   models: ModelService;
   routing: RoutingService;
+  /** The web search provider for upstreams that cannot search. */
+  search: SearchService;
   config: ConfigService;
   usage: UsageService;
   status: StatusService;
@@ -77,6 +80,7 @@ export function createServices(context: ServiceContext): Services {
     providers,
     models,
     routing: routingSettings,
+    search: new SearchService({ store, config, clock }),
     config: new ConfigService({ store, config, routing, routingSettings, env: context.env, clock, keys }),
     usage,
     status,
@@ -90,7 +94,7 @@ const idOf = (request: unknown): string => parseInput(byId, request).id;
 
 /** The app's contract (shared/api.ts), method by method, onto the services. */
 export function apiHandlers(services: Services): ApiHandlers {
-  const { keys, providers, models, routing, config, usage, status, events } = services;
+  const { keys, providers, models, routing, search, config, usage, status, events } = services;
   /** Providers have no store listener; their changes are said here, where the app makes them. */
   const providersChanged = <T>(value: T): T => {
     events.changed('providers');
@@ -117,6 +121,9 @@ export function apiHandlers(services: Services): ApiHandlers {
     'routing.update': (input) => routing.update(input),
     'routing.copyFromConfig': () => routing.copyFromConfig(),
     'routing.explain': (input) => routing.explain(input),
+    'search.get': () => search.get(),
+    'search.update': (input) => search.update(input),
+    'search.test': (input) => search.test(input),
     'config.export': () => config.export(),
     'config.previewImport': (input) => config.previewImport(input),
     'config.import': async (input) => providersChanged(await config.import(input)),

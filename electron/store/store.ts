@@ -5,6 +5,7 @@ import { SqlDeploymentRepository, type DeploymentRepository } from './deployment
 import { SqlKeyRepository, type KeyRepository } from './keys.js';
 import { SqlProviderRepository, type ProviderRepository } from './providers.js';
 import { SqlRoutingRepository, type RoutingRepository } from './routing.js';
+import { SqlSearchSettingsRepository, type SearchSettingsRepository } from './search-settings.js';
 import type { RequestLogRepository } from './request-log.js';
 import type { SecretBox } from './secrets.js';
 import type { SqlConnection } from './sql.js';
@@ -21,6 +22,8 @@ export interface Store {
   providers: ProviderRepository;
   deployments: DeploymentRepository;
   routing: RoutingRepository;
+  /** The web search provider made in the app (its key sealed). */
+  searchSettings: SearchSettingsRepository;
   /** How provider secrets are protected at rest. */
   secretProtection: 'key-file' | 'os-keychain';
   /** Change notices in and out, for instances sharing one database (changes.ts). */
@@ -41,6 +44,7 @@ export function sqlRepositories(db: SqlConnection, box: SecretBox) {
     providers: new SqlProviderRepository(db, box, () => deployments.changed()),
     deployments,
     routing,
+    searchSettings: new SqlSearchSettingsRepository(db, box),
     changes: trackChanges({ keys, deployments, routing }),
   };
 }

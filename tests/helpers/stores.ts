@@ -8,6 +8,7 @@ import type { Store } from '../../electron/store/index.js';
 import type { KeyRepository } from '../../electron/store/keys.js';
 import type { ProviderRepository } from '../../electron/store/providers.js';
 import type { RoutingRepository } from '../../electron/store/routing.js';
+import type { SearchSettingsRepository } from '../../electron/store/search-settings.js';
 import type { UsageRepository } from '../../electron/store/usage.js';
 import { openPgStore } from '../../electron/store/pg/index.js';
 import { tempDir } from './cli.js';
@@ -52,11 +53,12 @@ const REPOSITORY_METHODS = {
   providers: names<ProviderRepository>({ create: 1, list: 1, update: 1, delete: 1, revealKey: 1 }),
   deployments: names<DeploymentRepository>({ create: 1, get: 1, list: 1, update: 1, renameGroup: 1, deleteGroup: 1, delete: 1, onChange: 1 }),
   routing: names<RoutingRepository>({ get: 1, save: 1, onChange: 1 }),
+  searchSettings: names<SearchSettingsRepository>({ get: 1, save: 1, reveal: 1 }),
   usage: names<UsageRepository>({ recordBatch: 1, logFacets: 1, dailySpend: 1 }),
 } satisfies { [K in RepositoryName]: string[] };
 
 /** The store's SQL repositories (the request log is files on sql.js and a table on PostgreSQL: its own suite). */
-type RepositoryName = 'keys' | 'providers' | 'deployments' | 'routing' | 'usage';
+type RepositoryName = 'keys' | 'providers' | 'deployments' | 'routing' | 'searchSettings' | 'usage';
 
 function names<T>(methods: Record<keyof T, 1>): string[] {
   return Object.keys(methods);

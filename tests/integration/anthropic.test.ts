@@ -185,12 +185,13 @@ describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => 
       body: JSON.stringify({
         model: 'gpt-test',
         max_tokens: 50,
-        tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 3 }],
-        messages: [{ role: 'user', content: 'search' }],
+        // Web search asked for is Loopgate's to run or refuse (web-search.test.ts); code execution runs at Anthropic only.
+        tools: [{ type: 'code_execution_20250522', name: 'code_execution' }],
+        messages: [{ role: 'user', content: 'run it' }],
       }),
     });
     expect(response.status).toBe(200);
-    expect(response.headers.get('x-loopgate-omitted-tools')).toBe('web_search');
+    expect(response.headers.get('x-loopgate-omitted-tools')).toBe('code_execution');
     expect(openaiUpstream.requests.at(-1)?.body?.tools).toBeUndefined();
   });
 

@@ -52,7 +52,7 @@ async function stillServing(): Promise<void> {
 
 describe('a hosted tool whose name no header can carry', () => {
   it('/v1/responses with a tool named in Chinese: answered, and the process keeps serving', async () => {
-    const answer = await post('/v1/responses', { model: 'gpt-4o-mini', input: 'hi', tools: [{ type: 'web_search_preview', name: '網頁搜索' }] });
+    const answer = await post('/v1/responses', { model: 'gpt-4o-mini', input: 'hi', tools: [{ type: 'file_search', name: '網頁搜索' }] });
     expect(answer.status, answer.text).toBe(200);
     // Said, encoded: a client can still read which tools were left out.
     expect(decodeURIComponent(answer.headers.get('x-loopgate-omitted-tools') ?? '')).toBe('網頁搜索');
@@ -64,7 +64,7 @@ describe('a hosted tool whose name no header can carry', () => {
       model: 'gpt-4o-mini',
       max_tokens: 10,
       messages: [{ role: 'user', content: 'hi' }],
-      tools: [{ type: 'web_search_20250305', name: 'x\r\nSet-Cookie: session=stolen' }],
+      tools: [{ type: 'code_execution_20250522', name: 'x\r\nSet-Cookie: session=stolen' }],
     });
     expect(answer.status, answer.text).toBe(200);
     expect(answer.headers.get('set-cookie')).toBeNull();

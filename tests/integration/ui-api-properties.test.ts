@@ -13,6 +13,7 @@ import { addSchema, nameSchema, renameSchema, updateSchema as modelUpdateSchema 
 import { providerInputSchema, providerUpdateSchema } from '../../electron/services/providers.js';
 import { updateSchema as routingUpdateSchema, explainSchema } from '../../electron/services/routing.js';
 import { logsSchema, retentionSchema, sessionsSchema } from '../../electron/services/usage.js';
+import { searchTestSchema, searchUpdateSchema } from '../../electron/services/search.js';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { arbitraryOf, junk, type ZodArbitraryOptions } from '../helpers/zod-arbitrary.js';
@@ -56,7 +57,7 @@ function remember(value: unknown, depth = 0): void {
 
 const loopbackBase = fc.constantFrom(null, '', 'http://127.0.0.1:9/v1', 'ftp://nowhere', 'not a url');
 const family = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('openai', 'anthropic', 'ollama') }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) });
-const options: ZodArbitraryOptions = { pool: () => [...pool], fields: { apiBase: loopbackBase, family } };
+const options: ZodArbitraryOptions = { pool: () => [...pool], fields: { apiBase: loopbackBase, url: loopbackBase, family } };
 const of = (schema: z.ZodType): fc.Arbitrary<unknown> => arbitraryOf(schema, options);
 const nothing = fc.oneof(fc.constant({}), fc.dictionary(fc.string({ maxLength: 8 }), junk, { maxKeys: 3 }));
 const yaml = fc.constantFrom(
@@ -90,6 +91,9 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'routing.update': of(routingUpdateSchema),
   'routing.copyFromConfig': nothing,
   'routing.explain': of(explainSchema),
+  'search.get': nothing,
+  'search.update': of(searchUpdateSchema),
+  'search.test': of(searchTestSchema),
   'config.export': nothing,
   'config.previewImport': fc.oneof(of(importSchema), fc.record({ yaml })),
   'config.import': fc.oneof(of(importSchema), fc.record({ yaml })),

@@ -7,7 +7,8 @@ import { ObservedStream } from '../observed-stream.js';
 import type { TokenUsage } from '../../core/usage.js';
 import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ReasoningEffort } from '../../core/chat.js';
 import { anthropicErrorJson, errorBodyFor } from '../error-bodies.js';
-import { upstreamErrorMessage, type InboundDialect, type Json, type NativeStreamScanner } from '../types.js';
+import { upstreamErrorMessage, type InboundDialect, type Json, type NativeStreamScanner, type WebSearchTool } from '../types.js';
+import { anthropicSearchMessage, anthropicSearchStream } from './search.js';
 import { AnthropicEncoder } from './stream.js';
 import { isReasoningSignature } from '../reasoning-signature.js';
 import { offeredToChat, referencedTools, toolReferenceText } from './tool-search.js';
@@ -77,7 +78,10 @@ function assistantMessage(content: unknown, at: string): ChatMessage {
       // Thinking Loopgate made from reasoning_content goes back as such (the family decides whether to send it); Anthropic's own cannot.
       const thinking = String(block.thinking ?? '');
       if (block.type === 'thinking' && isReasoningSignature(block.signature, thinking)) reasoning += thinking;
-    } else refuse(`${at}.content[${index}].type`, `content block "${String(block.type)}" cannot be sent to this model`);
+    } else if (block.type === 'server_tool_use') {
+      // A search that was run: its results follow as their own block.
+    } else if (block.type === 'web_search_tool_result') text += searchResultText(block);
+    else refuse(`${at}.content[${index}].type`, `content block "${String(block.type)}" cannot be sent to this model`);
   });
   return { role: 'assistant', content: text || null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}), ...(reasoning ? { reasoning_content: reasoning } : {}) };
 }
@@ -109,7 +113,7 @@ export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: 
   const tools: ChatTool[] = [];
   const omittedTools: string[] = [];
   for (const tool of offered) {
-    // Server tools (web_search_..., code_execution_...) run at Anthropic only.
+    // Server tools (web_search_..., code_execution_...) run at Anthropic only; web search may be run by Loopgate (webSearchTool).
     if (tool.type !== undefined && tool.type !== 'custom') omittedTools.push(String(tool.name ?? tool.type));
     else
       tools.push({
@@ -132,6 +136,26 @@ export function anthropicToChat(body: Json): { chat: ChatRequest; omittedTools: 
     ...(typeof (body.metadata as Json | undefined)?.user_id === 'string' ? { user: String((body.metadata as Json).user_id) } : {}),
   };
   return { chat, omittedTools };
+}
+
+const isWebSearch = (tool: Json): boolean => typeof tool.type === 'string' && tool.type.startsWith('web_search_');
+
+/** Anthropic's web_search_20250305 (and later versions), as Loopgate runs it for other upstreams. */
+function anthropicWebSearchTool(body: Json): WebSearchTool | null {
+  const tool = ((body.tools as Json[] | undefined) ?? []).find(isWebSearch);
+  if (!tool) return null;
+  const name = String(tool.name ?? 'web_search');
+  const choice = body.tool_choice as Json | undefined;
+  // Asked for: tool_choice names it, or it is the only tool (a request made to search).
+  const forced = (choice?.type === 'tool' && choice.name === name) || (body.tools as Json[]).length === 1;
+  return { name, maxUses: typeof tool.max_uses === 'number' && tool.max_uses > 0 ? tool.max_uses : null, forced };
+}
+
+/** An earlier turn's search results, as text the model can read again. */
+function searchResultText(block: Json): string {
+  if (!Array.isArray(block.content)) return '';
+  const lines = (block.content as Json[]).map((result) => `- ${String(result.title ?? '')} (${String(result.url ?? '')})`);
+  return `\n[Web search results]\n${lines.join('\n')}\n`;
 }
 
 /** Reads usage from a natively relayed Anthropic stream; the bytes pass untouched. */
@@ -160,6 +184,9 @@ export const anthropicDialect: InboundDialect = {
   toChat: anthropicToChat,
   fromChat: (completion, request) => fromChatCompletion(completion, String(request.model)),
   streamEncoder: (request) => new AnthropicEncoder(String(request.model)),
+  webSearchTool: anthropicWebSearchTool,
+  fromSearch: (run, request) => anthropicSearchMessage(run, String(request.model)),
+  searchStream: (run, request) => anthropicSearchStream(anthropicSearchMessage(run, String(request.model))),
   errorBody: errorBodyFor('anthropic'),
   upstreamErrorBody(status, text) {
     const { message, type } = upstreamErrorMessage(text);

@@ -131,6 +131,9 @@ function turnMessages(content: Json, at: string, calls: CallLedger): ChatMessage
   return results;
 }
 
+/** Google Search grounding, as Loopgate runs it for upstreams that are not Gemini. */
+export const isGeminiSearch = (kind: string): boolean => kind === 'googleSearch' || kind === 'googleSearchRetrieval' || kind === 'google_search';
+
 function toolsOf(value: unknown): { tools: ChatTool[]; omitted: string[] } {
   const tools: ChatTool[] = [];
   const omitted: string[] = [];
@@ -139,7 +142,7 @@ function toolsOf(value: unknown): { tools: ChatTool[]; omitted: string[] } {
   for (const entry of value.map(asRecord)) {
     for (const [kind, declared] of Object.entries(entry)) {
       if (kind !== 'functionDeclarations') {
-        // Google's own tools (googleSearch, codeExecution, urlContext, ...) run at Google only.
+        // Google's own tools (googleSearch, codeExecution, urlContext, ...) run at Google only; Loopgate may run the search (isGeminiSearch).
         omitted.push(kind);
         continue;
       }

@@ -11,6 +11,7 @@ import type { ConversationStore } from './conversations.js';
 import { inputToMessages, responsesToChat, translateTools } from './request.js';
 import { fromChatCompletion, outputToMessages } from './response.js';
 import { ResponsesEncoder } from './stream.js';
+import { isResponsesWebSearch, responsesSearchResponse, responsesSearchStream } from './search.js';
 
 /** Reads usage (and the finished response) from a natively relayed Responses stream. */
 class ResponsesNativeScanner extends ObservedStream implements NativeStreamScanner {
@@ -51,6 +52,22 @@ export function createResponsesDialect(conversations: ConversationStore): Inboun
         return out;
       };
       return encoder;
+    },
+    webSearchTool(body) {
+      const tool = ((body.tools as Json[] | undefined) ?? []).find(isResponsesWebSearch);
+      const choice = body.tool_choice as Json | string | undefined;
+      const only = ((body.tools as Json[] | undefined) ?? []).length === 1;
+      return tool ? { name: 'web_search', maxUses: null, forced: only || (typeof choice === 'object' && isResponsesWebSearch(choice)) } : null;
+    },
+    fromSearch(run, request) {
+      const response = responsesSearchResponse(run, request);
+      remember(request, response);
+      return response;
+    },
+    searchStream(run, request) {
+      const response = responsesSearchResponse(run, request);
+      remember(request, response);
+      return responsesSearchStream(response);
     },
     errorBody: errorBodyFor('openai'),
     upstreamErrorBody: chatDialect.upstreamErrorBody,

@@ -31,6 +31,8 @@ import { endStream, parseJson, relayAttempt, routeHeaders, type RelayDeps, type 
 import { replay } from './replay.js';
 import { chooseRoute, ROUTE_HEADER } from './route-choice.js';
 import type { Caller } from '../access/auth.js';
+import { relaySearched, searchedByLoopgate } from './web-search.js';
+import type { SearchProviderConfig } from '../../providers/search/index.js';
 
 export interface ProxyDeps extends RelayDeps {
   router: Router;
@@ -43,6 +45,8 @@ export interface ProxyDeps extends RelayDeps {
   tracing: Tracing | null;
   /** The routes in force, compiled (router/routes/). */
   routes: () => CompiledRoutes;
+  /** The search provider web-search tools are run with for upstreams that cannot search; null when none is set. */
+  webSearch?: () => Promise<SearchProviderConfig | null>;
 }
 
 /** What a caller other than a client's route changes (the admin UI's Playground, playground.ts). */
@@ -197,7 +201,10 @@ async function route(
       const traced = outcome.trace?.attempt(deployment) ?? null;
       const startedAt = performance.now();
       try {
-        const relayed = await relayAttempt({ deps, dialect, ctx, body, stream: outcome.stream, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null, traceparent: traced?.traceparent ?? null });
+        const scope = { deps, dialect, ctx, body, stream: outcome.stream, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null, traceparent: traced?.traceparent ?? null };
+        // A web-search tool the upstream cannot run is run here, with the configured search provider.
+        const searching = searchedByLoopgate(dialect, deployment, body);
+        const relayed = await (searching ? relaySearched(scope, searching, (await deps.webSearch?.()) ?? null) : relayAttempt(scope));
         attempt.status = ctx.res.statusCode;
         outcome.usage = relayed.usage;
         outcome.responseId = relayed.responseId;

@@ -53,7 +53,7 @@ export interface Relayed {
 }
 
 /** Everything one attempt works with. */
-interface AttemptScope {
+export interface AttemptScope {
   deps: RelayDeps;
   dialect: InboundDialect;
   ctx: RequestContext;

@@ -13,6 +13,7 @@ import { migration010 } from './010_log_response_id.js';
 import { migration011 } from './011_log_session_project.js';
 import { migration012 } from './012_routes.js';
 import { migration013 } from './013_usage_parts.js';
+import { migration014 } from './014_search_settings.js';
 
 interface Migration {
   version: number;
@@ -34,6 +35,7 @@ const MIGRATIONS: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 

@@ -16,6 +16,7 @@ import { pgMigration010 } from './010_log_response_id.js';
 import { pgMigration011 } from './011_log_session_project.js';
 import { pgMigration012 } from './012_routes.js';
 import { pgMigration013 } from './013_usage_parts.js';
+import { pgMigration014 } from './014_search_settings.js';
 
 interface Migration {
   version: number;
@@ -37,6 +38,7 @@ const PG_MIGRATIONS: readonly Migration[] = [
   pgMigration011,
   pgMigration012,
   pgMigration013,
+  pgMigration014,
 ];
 
 /** The versions this build has for PostgreSQL; the same list as for sql.js, or the build is incomplete. */
