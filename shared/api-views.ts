@@ -247,6 +247,9 @@ export interface UsagePoint {
   requests: number;
   tokens: number;
   cost: number;
+  /** Input tokens read from a provider's prompt cache, and the USD that saved (cache writes' extra cost taken off). */
+  cacheReadTokens: number;
+  cacheSavings: number;
 }
 
 export interface UsageSeries {

@@ -86,14 +86,18 @@ export class UsageService {
     const span = Math.min(Math.max(1, Math.floor(Number(days) || 1)), MAX_SERIES_DAYS);
     const end = this.deps.clock();
     const rows = await this.deps.store.usage.dailySpend({ fromDay: utcDay(end - (span - 1) * DAY_MS) });
-    const series = Array.from({ length: span }, (_, i) => ({ day: utcDay(end - (span - 1 - i) * DAY_MS), requests: 0, tokens: 0, cost: 0 }));
+    const series = Array.from({ length: span }, (_, i) => ({ day: utcDay(end - (span - 1 - i) * DAY_MS), requests: 0, tokens: 0, cost: 0, cacheReadTokens: 0, cacheSavings: 0 }));
     const byDay = new Map(series.map((point) => [point.day, point]));
     const byModel = new Map<string, UsageSeries['byModel'][number]>();
     const byKey = new Map<string, UsageSeries['byKey'][number]>();
     const labels = await this.labels(rows.map((row) => row.keyId));
     for (const row of rows) {
       const point = byDay.get(row.day);
-      if (point) addRow(point, row);
+      if (point) {
+        addRow(point, row);
+        point.cacheReadTokens += row.cacheReadTokens;
+        point.cacheSavings += row.cacheSavings;
+      }
       const model = byModel.get(row.model) ?? { model: row.model, requests: 0, tokens: 0, cost: 0 };
       addRow(model, row);
       byModel.set(row.model, model);

@@ -201,6 +201,26 @@ describe('clients still read usage in their own shape', () => {
   });
 });
 
+describe('the parts are kept and shown', () => {
+  it('the request log, /spend/logs and the usage series carry the cache reads and writes and what caching saved', async () => {
+    const { row } = await send('anthropic', 'sonnet', false);
+    // Every input token at Sonnet's input price, less what the turn cost: reads saved, writes cost a little more.
+    const plain = (57_000 * SONNET.input + 500 * SONNET.output) / 1e6;
+    expect(row.tokenParts).toEqual({ cacheReadTokens: 50_000, cacheWriteTokens: 5000, reasoningTokens: 0, cacheSavings: expect.closeTo(plain - ANTHROPIC_COST, 9) as number });
+    const spend = (await gw.manage('GET', `/spend/logs?request_id=${row.id}`)).body as Array<{ metadata: { usage_object: Json } }>;
+    expect(spend[0]!.metadata.usage_object).toMatchObject({ prompt_tokens: 57_000, cache_read_input_tokens: 50_000, cache_creation_input_tokens: 5000 });
+    const series = await gw.app.api['usage.series']({ days: 1 });
+    expect(series.days.at(-1)!.cacheReadTokens).toBeGreaterThanOrEqual(50_000);
+    expect(series.days.at(-1)!.cacheSavings).toBeGreaterThan(0);
+  });
+
+  it('a reasoning answer keeps its reasoning tokens and saves nothing it did not cache', async () => {
+    const { row } = await send('responses', 'o4', false);
+    expect(row.tokenParts).toMatchObject({ cacheReadTokens: 400, reasoningTokens: 1500 });
+    expect(row.tokenParts!.cacheSavings).toBeCloseTo((400 * (O4_MINI.input - O4_MINI.cacheRead)) / 1e6, 9);
+  });
+});
+
 describe('a budget stops a key where the real prices say', () => {
   it('max_budget $0.12 and turns of $0.04725: three are served, the fourth is refused (priced as plain input, the second would be)', async () => {
     const { body } = await gw.manage('POST', '/key/generate', { max_budget: 0.12 });

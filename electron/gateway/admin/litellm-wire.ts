@@ -115,7 +115,7 @@ export function logToApi(entry: RequestLogEntry, apiBase: (deployment: string | 
     status_code: entry.status,
     // LiteLLM's session_id column; it has no free-form project, so the name rides in metadata.
     session_id: entry.session,
-    metadata: { user_api_key: entry.keyId, model_id: entry.deployment, status_code: entry.status, project: entry.project },
+    metadata: { user_api_key: entry.keyId, model_id: entry.deployment, status_code: entry.status, project: entry.project, usage_object: usageObject(entry) },
     startTime: new Date(entry.time - entry.latencyMs).toISOString(),
     endTime: new Date(entry.time).toISOString(),
     latency_ms: entry.latencyMs,
@@ -125,6 +125,20 @@ export function logToApi(entry: RequestLogEntry, apiBase: (deployment: string | 
     spend: entry.cost,
     ...(entry.requestBody !== null ? { messages: entry.requestBody } : {}),
     ...(entry.responseBody !== null ? { response: entry.responseBody } : {}),
+  };
+}
+
+/** The usage as LiteLLM's metadata.usage_object says it: cache reads and writes and reasoning among the prompt and completion tokens. */
+function usageObject(entry: RequestLogEntry) {
+  const parts = entry.tokenParts;
+  return {
+    prompt_tokens: entry.promptTokens,
+    completion_tokens: entry.completionTokens,
+    total_tokens: entry.totalTokens,
+    cache_read_input_tokens: parts?.cacheReadTokens ?? 0,
+    cache_creation_input_tokens: parts?.cacheWriteTokens ?? 0,
+    prompt_tokens_details: { cached_tokens: parts?.cacheReadTokens ?? 0 },
+    completion_tokens_details: { reasoning_tokens: parts?.reasoningTokens ?? 0 },
   };
 }
 

@@ -1,4 +1,5 @@
 // How numbers, money and times read in the UI.
+import type { TokenParts } from '../../../shared/api.js';
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
 
@@ -9,6 +10,17 @@ export function money(value: number): string {
   if (value === 0) return '$0';
   if (value >= 0.01) return `$${value.toFixed(2)}`;
   return `$${value.toFixed(Math.min(12, 1 - Math.floor(Math.log10(value))))}`;
+}
+
+/** A request's prompt-cache and reasoning tokens, as one line: "50,000 cached · 5,000 written to cache · 200 reasoning · caching saved $0.13". */
+export function tokenPartsText(parts: TokenParts): string {
+  const pieces = [
+    parts.cacheReadTokens ? `${count(parts.cacheReadTokens)} cached` : '',
+    parts.cacheWriteTokens ? `${count(parts.cacheWriteTokens)} written to cache` : '',
+    parts.reasoningTokens ? `${count(parts.reasoningTokens)} reasoning` : '',
+    parts.cacheSavings > 0 ? `caching saved ${money(parts.cacheSavings)}` : parts.cacheSavings < 0 ? `cache writes cost ${money(-parts.cacheSavings)} more` : '',
+  ];
+  return pieces.filter(Boolean).join(' · ');
 }
 
 export function time(epochMs: number): string {

@@ -182,6 +182,18 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     }
   });
 
+  it('13: daily totals and log rows gain the usage parts, none for older ones', async () => {
+    const db = await migrateAcross(13, (db) =>
+      db.run("INSERT INTO spend_daily (day, key_id, model, requests, prompt_tokens, completion_tokens, total_tokens, cost) VALUES ('2026-12-01', '', 'sonnet', 2, 100, 20, 120, 0.5)").then(() => undefined),
+    );
+    try {
+      expect(await db.get('SELECT cache_read_tokens, cache_savings FROM spend_daily')).toEqual({ cache_read_tokens: 0, cache_savings: 0 });
+      expect(await db.all("SELECT column_name FROM information_schema.columns WHERE table_name = 'request_log' AND column_name = 'token_parts'")).toEqual([{ column_name: 'token_parts' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('migrates once when several instances start together, and refuses a newer database', async () => {
     const url = await createTestDatabase();
     const dbs = [PgDatabase.connect(url), PgDatabase.connect(url), PgDatabase.connect(url)];
