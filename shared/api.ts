@@ -20,7 +20,8 @@ import type {
   StatusView,
   UsageSeries,
 } from './api-views.js';
-import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView, SessionsQuery, SessionsView } from './log-views.js';
+import type { CaptureMode } from './keys.js';
+import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView, ReplayResult, SessionsQuery, SessionsView } from './log-views.js';
 
 export type * from './api-views.js';
 export type * from './log-views.js';
@@ -93,7 +94,9 @@ interface LoopgateApi {
   'logs.get': (request: { id: string }) => LogEntryDetails;
   'logs.retention': (request: Record<string, never>) => LogRetentionView;
   /** Saves retention naming the version read and applies it at once; a stale version is a conflict carrying the current view. */
-  'logs.setRetention': (request: { days: number; maxMegabytes: number; version: number }) => LogRetentionView;
+  'logs.setRetention': (request: { days: number; maxMegabytes: number; capture?: CaptureMode; version: number }) => LogRetentionView;
+  /** Sends a captured request again, as the master key, to a model group (its own or another); its row is marked as a replay of `id`. */
+  'logs.replay': (request: { id: string; group: string }) => ReplayResult;
 }
 
 export type ApiMethod = keyof LoopgateApi;
@@ -137,6 +140,7 @@ const METHODS = {
   'logs.get': true,
   'logs.retention': true,
   'logs.setRetention': true,
+  'logs.replay': true,
 } as const satisfies Record<ApiMethod, true>;
 
 export const API_METHODS = Object.keys(METHODS) as ApiMethod[];

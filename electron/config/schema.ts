@@ -1,6 +1,7 @@
 // The subset of LiteLLM's proxy config that Loopgate understands, as zod schemas. Keys not
 // named here are reported once at start-up as unsupported (see unsupported.ts).
 import { z } from 'zod';
+import { CAPTURE_MODES } from '../../shared/keys.js';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
 
 const positiveNumber = z.number().positive();
@@ -97,8 +98,10 @@ const generalSettingsSchema = z.object({
     .string()
     .regex(/^\d+\s*(s|m|h|d|w|mo)$/, 'expected a duration such as "30d"')
     .optional(),
-  /** Opt-in: keep request and response bodies in the request log. */
+  /** Opt-in: keep request and response bodies in the request log (LiteLLM's name: every request). */
   store_prompts_in_spend_logs: z.boolean().optional(),
+  /** Loopgate's finer opt-in: keep the bodies of failed requests only, or of all; wins over store_prompts_in_spend_logs. */
+  capture_bodies: z.enum(CAPTURE_MODES).optional(),
   background_health_checks: z.boolean().optional(),
   /** Seconds between background health checks. */
   health_check_interval: positiveNumber.optional(),

@@ -1,5 +1,6 @@
 // What the services need from the running gateway, as small interfaces the gateway implements:
 // services never import the HTTP layer.
+import type { CaptureMode } from '../../shared/keys.js';
 import type { DeploymentHealth } from '../router/index.js';
 import type { EffectiveRouting } from './effective-routing.js';
 
@@ -18,4 +19,12 @@ export interface LiveRouting {
   refresh(): Promise<void>;
   /** Resolves once requests see every change written so far; shares a rebuild under way, tells no other instance. */
   rebuilt(): Promise<void>;
+}
+
+/** Sends a request through the gateway's own routes as the master key, marked as a replay of a logged request. */
+export type MasterSender = (request: { path: string; body: string; replayOf: string }) => Promise<{ status: number; body: string; requestId: string }>;
+
+/** The app's capture setting as the gateway reads it on every request; the services keep it current. */
+export interface CaptureSetting {
+  mode: CaptureMode;
 }

@@ -146,6 +146,7 @@ export function logRow(fields: Partial<RequestLogEntry> & { id: string }): Reque
     responseId: null,
     session: null,
     project: null,
+    replayOf: null,
     ...fields,
   };
 }

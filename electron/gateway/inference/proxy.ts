@@ -23,6 +23,7 @@ import { GatewayError, toGatewayError } from '../../core/errors.js';
 import type { RateLimiter } from '../access/limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
 import type { Tracing } from '../accounting/tracing.js';
+import { captureModeFor, type LiveCapture } from '../accounting/capture.js';
 import { requireClientSignIn } from './client-sign-in.js';
 import { checkRequestShape, clientModel } from './request-shape.js';
 import { cutShort, leftEarlyUsage, requestSize, requestSizeBound } from './usage-estimate.js';
@@ -38,6 +39,8 @@ export interface ProxyDeps extends RelayDeps {
   random: () => number;
   /** OpenTelemetry spans; null (and free) unless an OTLP endpoint is set. */
   tracing: Tracing | null;
+  /** The app's capture setting (a key's own wins): which requests keep their bodies. */
+  capture: LiveCapture;
 }
 
 /** What a caller other than a client's route changes (the admin UI's Playground, playground.ts). */
@@ -81,7 +84,8 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
   if (addsUsage) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };
   // The client's own text stands for the body while Loopgate has changed nothing in it.
   const clientText = raw === read && !changed && !addsUsage ? clientTextOf(read) : null;
-  if (deps.storeBodies) outcome.requestBody = JSON.stringify(body);
+  outcome.capture = captureModeFor(ctx.caller, ctx.req.headers, deps.capture);
+  if (outcome.capture !== 'off') outcome.requestBody = JSON.stringify(body);
   outcome.stream = body.stream === true;
   if (params.mockResponse !== null) {
     Object.assign(outcome, await answerMock(ctx, dialect, body, params.mockResponse, outcome.stream));
@@ -165,7 +169,7 @@ async function route(
       const traced = outcome.trace?.attempt(deployment) ?? null;
       const startedAt = performance.now();
       try {
-        const relayed = await relayAttempt({ deps, dialect, ctx, body, stream: outcome.stream, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null, traceparent: traced?.traceparent ?? null });
+        const relayed = await relayAttempt({ deps, dialect, ctx, body, stream: outcome.stream, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null || outcome.capture !== 'off', captureAnswer: outcome.capture !== 'off', traceparent: traced?.traceparent ?? null });
         attempt.status = ctx.res.statusCode;
         outcome.usage = relayed.usage;
         outcome.responseId = relayed.responseId;
@@ -215,6 +219,7 @@ function sendFailure(
   const structured = parseJson(text);
   const passUnchanged = native && structured !== null && typeof structured.error === 'object' && structured.error !== null;
   const said = options.failureBody ? options.failureBody(status, failure, outcome) : passUnchanged ? text : dialect.upstreamErrorBody(status, text);
+  if (outcome.capture !== 'off') outcome.responseBody = said;
   sendJson(ctx, status, said, clientHeadersFromUpstream(headers));
 }
 

@@ -60,6 +60,7 @@ describe('schema version 6', () => {
           responseId: null,
           session: null,
           project: null,
+          replayOf: null,
         },
       ]);
       expect(await store.requestLog.get('failed')).toMatchObject({ attempts: [attempt], errorCode: 'upstream', errorMessage: '500: boom' });
