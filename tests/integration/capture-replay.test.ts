@@ -65,7 +65,7 @@ describe('capture', () => {
       expect(failed.responseBody).toContain('The server had an error');
       expect(await bodies(gw, await ask(gw, 'steady', 'fine'))).toEqual({ requestBody: null, responseBody: null });
       // A stale version is refused, and the setting stays.
-      expect(await gw.app.api['logs.setRetention']({ days: 30, maxMegabytes: 1024, capture: 'all', version: retention.version }).catch((error: unknown) => error)).toMatchObject({ code: 'conflict' });
+      await expect(Promise.resolve().then(() => gw.app.api['logs.setRetention']({ days: 30, maxMegabytes: 1024, capture: 'all', version: retention.version }))).rejects.toMatchObject({ code: 'conflict' });
       await gw.app.api['logs.setRetention']({ days: 30, maxMegabytes: 1024, capture: 'all', version: saved.version });
       const served = await bodies(gw, await ask(gw, 'steady', 'keep this too'));
       expect(served.requestBody).toContain('keep this too');

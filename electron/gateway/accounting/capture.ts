@@ -16,7 +16,7 @@ export interface LiveCapture {
 /** The request a master-key request replays (logs.replay sends it); ignored from any other caller. */
 export const REPLAY_OF_HEADER = 'x-loopgate-replay-of';
 /** A body longer than this is cut (and then no longer replayable): a big prompt stays readable, the log stays small. */
-export const MAX_CAPTURED_CHARS = 256 * 1024;
+const MAX_CAPTURED_CHARS = 256 * 1024;
 const CUT_MARK = '\n… [cut: longer than 256 KB]';
 /** Shorter tokens would match ordinary words. */
 const MIN_TOKEN = 8;

@@ -66,10 +66,8 @@ interface AttemptScope {
   dropParams: boolean;
   turn: AttemptTurn;
   timing: Timing;
-  /** Whether the answer may be cached, so a stream's chunks are kept as they go (not otherwise: each would be copied). */
-  keepSent: boolean;
-  /** Whether the request log keeps the answer (capture.ts): a stream's events too, so keepSent is then set. */
-  captureAnswer: boolean;
+  /** What is kept as it goes (a stream's chunks copied only then): `sent` when the answer may be cached, `answer` when the request log captures it. */
+  keep: { sent: boolean; answer: boolean };
   /** The attempt's W3C traceparent when tracing is on: sent upstream in place of the client's. */
   traceparent: string | null;
 }
@@ -205,7 +203,7 @@ async function readAnswer(scope: AttemptScope, upstream: Dispatcher.ResponseData
 function answer(scope: AttemptScope, upstream: Dispatcher.ResponseData, out: string, usage: TokenUsage | null, latencyMs: number): Relayed {
   commit(scope);
   sendJson(scope.ctx, upstream.statusCode, out, clientHeadersFromUpstream(upstream.headers));
-  return { latencyMs, sent: [out], contentType: 'application/json', usage, responseId: responseIdOf(out), responseBody: scope.captureAnswer ? out : null, open: false };
+  return { latencyMs, sent: [out], contentType: 'application/json', usage, responseId: responseIdOf(out), responseBody: scope.keep.answer ? out : null, open: false };
 }
 
 /** A drop is logged and said in a header; each attempt says its own (a retry elsewhere may drop nothing). */
@@ -265,7 +263,7 @@ async function pipeStream(scope: AttemptScope, upstream: Dispatcher.ResponseData
   });
   // Headers go out with the first bytes in one write; alone only when the first chunk gave nothing to send yet.
   if (firstOut.length === 0) res.flushHeaders();
-  const sent: string[] | null = scope.keepSent ? [] : null;
+  const sent: string[] | null = scope.keep.sent || scope.keep.answer ? [] : null;
   // The answer's id is in its first event; the start of the stream is kept until it is found.
   let head: string | null = '';
   let responseId: string | null = null;
@@ -282,7 +280,7 @@ async function pipeStream(scope: AttemptScope, upstream: Dispatcher.ResponseData
   };
   const ended = (open: boolean): Omit<Relayed, 'usage'> => {
     if (!open) res.end();
-    return { latencyMs, sent: open ? sent : null, contentType: open ? (dialect.streamContentType ?? EVENT_STREAM) : '', responseId, responseBody: scope.captureAnswer && sent ? sent.join('') : null, open };
+    return { latencyMs, sent: open ? sent : null, contentType: open ? (dialect.streamContentType ?? EVENT_STREAM) : '', responseId, responseBody: scope.keep.answer && sent ? sent.join('') : null, open };
   };
   try {
     if (!write(firstOut)) await drained(res);
