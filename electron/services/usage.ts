@@ -209,7 +209,9 @@ export class UsageService {
 
   /** Removes log rows past the retention in force (age, then size); returns how many went. */
   async applyRetention(): Promise<number> {
-    const { days, maxMegabytes } = await this.effectiveRetention();
+    const { days, maxMegabytes, capture } = await this.effectiveRetention();
+    // Another instance of a team server may have saved capture meanwhile: it applies from here on.
+    this.deps.capture.mode = capture;
     const removed = await this.deps.store.requestLog.prune({ before: this.deps.clock() - days * DAY_MS, maxBytes: maxMegabytes * MEGABYTE });
     if (removed > 0) this.deps.logger.log('info', `Removed ${removed} request-log rows past retention`);
     return removed;
