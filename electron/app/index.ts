@@ -99,9 +99,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const late: { services: Services | null } = { services: null };
   // The app's capture setting, read by every request; the services set it from the stored setting.
   const capture: LiveCapture = { mode: config.capture };
-  const accounting = new Accounting(store, keyCache, pricing, { pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) }, logger, (entry) =>
-    late.services?.events.requestLogged(entry),
-  );
+  const accounting = new Accounting(store, keyCache, pricing, { pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) }, logger, (entry) => late.services?.events.requestLogged(entry));
   const budgets = new Budgets({
     pricing,
     shared: redis?.spend ?? null,

@@ -169,7 +169,20 @@ async function route(
       const traced = outcome.trace?.attempt(deployment) ?? null;
       const startedAt = performance.now();
       try {
-        const relayed = await relayAttempt({ deps, dialect, ctx, body, stream: outcome.stream, clientText, deployment, dropParams, turn, timing, keep: { sent: caching !== null, answer: outcome.capture !== 'off' }, traceparent: traced?.traceparent ?? null });
+        const relayed = await relayAttempt({
+          deps,
+          dialect,
+          ctx,
+          body,
+          stream: outcome.stream,
+          clientText,
+          deployment,
+          dropParams,
+          turn,
+          timing,
+          keep: { sent: caching !== null, answer: outcome.capture !== 'off' },
+          traceparent: traced?.traceparent ?? null,
+        });
         attempt.status = ctx.res.statusCode;
         outcome.usage = relayed.usage;
         outcome.responseId = relayed.responseId;

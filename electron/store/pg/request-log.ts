@@ -154,7 +154,12 @@ export class PgRequestLog implements RequestLogRepository {
     const changed =
       version === 0
         ? await this.db.run('INSERT INTO log_retention (id, days, max_megabytes, capture, version) VALUES (1, ?, ?, ?, 1) ON CONFLICT (id) DO NOTHING', [retention.days, retention.maxMegabytes, retention.capture ?? null])
-        : await this.db.run('UPDATE log_retention SET days = ?, max_megabytes = ?, capture = ?, version = version + 1 WHERE id = 1 AND version = ?', [retention.days, retention.maxMegabytes, retention.capture ?? null, version]);
+        : await this.db.run('UPDATE log_retention SET days = ?, max_megabytes = ?, capture = ?, version = version + 1 WHERE id = 1 AND version = ?', [
+            retention.days,
+            retention.maxMegabytes,
+            retention.capture ?? null,
+            version,
+          ]);
     if (changed === 0) throw new ConflictError(await this.retention());
     return { ...retention, capture: retention.capture ?? null, version: version + 1 };
   }

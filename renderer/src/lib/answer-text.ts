@@ -4,7 +4,14 @@
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const texts = (list: unknown, pick: (item: Json) => unknown): string => (Array.isArray(list) ? list.filter(isObject).map(pick).filter((t): t is string => typeof t === 'string').join('') : '');
+const texts = (list: unknown, pick: (item: Json) => unknown): string =>
+  Array.isArray(list)
+    ? list
+        .filter(isObject)
+        .map(pick)
+        .filter((t): t is string => typeof t === 'string')
+        .join('')
+    : '';
 
 /** The words of one JSON answer or one stream event; '' when it carries none. */
 function textOf(body: Json): string {

@@ -18,7 +18,20 @@ describe('schema version 12', () => {
     await writeFile(join(dir, REQUEST_LOG_DIR, '1800000000000-000000.ndjson'), `${JSON.stringify(old)}\n`);
     await writeFile(join(dir, REQUEST_LOG_DIR, 'retention.json'), JSON.stringify({ days: 7, maxMegabytes: 100, version: 3 }));
     await afterMigration(dir, async (store) => {
-      const { id: _id, keyPrefix: _p, createdAt: _c, updatedAt: _u, version, createdBy: _b, spend: _s, totalSpend: _t, totalRequests: _r, totalTokens: _k, lastUsedAt: _l, ...settings } = (await store.keys.findById('key_old'))!;
+      const {
+        id: _id,
+        keyPrefix: _p,
+        createdAt: _c,
+        updatedAt: _u,
+        version,
+        createdBy: _b,
+        spend: _s,
+        totalSpend: _t,
+        totalRequests: _r,
+        totalTokens: _k,
+        lastUsedAt: _l,
+        ...settings
+      } = (await store.keys.findById('key_old'))!;
       expect(settings).toMatchObject({ keyAlias: 'ci', capture: null });
       expect((await store.keys.update('key_old', { ...settings, capture: 'failed' }, version)).capture).toBe('failed');
       expect(await store.requestLog.retention()).toEqual({ days: 7, maxMegabytes: 100, capture: null, version: 3 });
