@@ -96,6 +96,34 @@ describe('capture and replay from Logs', () => {
     await expect.poll(() => requests(page).first().innerText()).toMatch(/steady[\s\S]*200[\s\S]*replay/);
   });
 
+  it('keeps every request of a key set to "All requests" in its form, while the app keeps failed ones only', async () => {
+    await go(page, 'Keys');
+    const form = page.getByRole('form', { name: 'Create a key' });
+    await form.getByLabel('Name').fill('recorded');
+    await form.getByLabel('Keep bodies').selectOption('all');
+    await shot(page, 'replay-key-form-light', false);
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const secretBox = page.locator('[data-secret]');
+    await secretBox.waitFor();
+    const secret = (await secretBox.textContent())!.trim();
+    await page.getByRole('button', { name: 'Done' }).click();
+    const response = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'steady', messages: [{ role: 'user', content: 'a served request, kept for this key' }] }),
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    await go(page, 'Logs');
+    await expect.poll(() => requests(page).first().innerText()).toMatch(/recorded[\s\S]*200/);
+    await requests(page).first().click();
+    const panel = details(page);
+    await panel.locator('summary', { hasText: /^Answer$/ }).click();
+    await expect.poll(() => panel.getByLabel('Answer body').innerText()).toContain('Hello from mock: a served request, kept for this key');
+    // The key's secret never shows in what was kept.
+    expect(await panel.innerText()).not.toContain(secret);
+  });
+
   it('reads in dark mode and in a 900 px window without sideways scrolling, with nothing axe finds serious', async () => {
     for (const [name, options] of [
       ['dark', { colorScheme: 'dark' as const, width: DESKTOP.width }],
