@@ -89,6 +89,10 @@ describe('capture', () => {
       expect(await bodies(gw, await ask(gw, 'flaky', 'none of it', nothing))).toEqual({ requestBody: null, responseBody: null });
       expect((await bodies(gw, await ask(gw, 'flaky', 'as the app says', following))).requestBody).toContain('as the app says');
       expect((await bodies(gw, await ask(gw, 'steady', 'as the app says', following))).requestBody).toBeNull();
+      // Refused by its budget before any upstream: what it asked for is kept all the same.
+      const spent = (await gw.app.api['keys.create']({ keyAlias: 'spent', maxBudget: 0 })).secret;
+      const refused = await bodies(gw, await ask(gw, 'steady', 'over budget', spent));
+      expect(refused.requestBody).toContain('over budget');
     } finally {
       await gw.close();
     }

@@ -75,6 +75,9 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
   }
   checkRequestShape(dialect.name, raw);
   outcome.model = model;
+  outcome.capture = captureModeFor(ctx.caller, ctx.req.headers, deps.capture);
+  // Kept from here, so a request its budget or limits refuse shows what it asked for too.
+  if (outcome.capture !== 'off') outcome.requestBody = JSON.stringify(raw);
   outcome.trace = deps.tracing?.start(ctx.req.headers, dialect.name, model) ?? null;
   const group = await admitRequest(deps, dialect, ctx, model, raw, outcome);
   // LiteLLM's own fields (the cache directive among them) are read here and never sent upstream.
@@ -84,7 +87,7 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
   if (addsUsage) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };
   // The client's own text stands for the body while Loopgate has changed nothing in it.
   const clientText = raw === read && !changed && !addsUsage ? clientTextOf(read) : null;
-  outcome.capture = captureModeFor(ctx.caller, ctx.req.headers, deps.capture);
+  // What goes upstream from here: LiteLLM's own fields taken out.
   if (outcome.capture !== 'off') outcome.requestBody = JSON.stringify(body);
   outcome.stream = body.stream === true;
   if (params.mockResponse !== null) {
