@@ -20,7 +20,8 @@ import type {
   StatusView,
   UsageSeries,
 } from './api-views.js';
-import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView, SessionsQuery, SessionsView } from './log-views.js';
+import type { CaptureMode } from './keys.js';
+import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView, ReplayResult, SessionsQuery, SessionsView } from './log-views.js';
 import type { RouteExplainRequest, RouteExplanation } from './routes.js';
 import type { SearchSettingsInput, SearchSettingsView, SearchTestResult } from './search.js';
 
@@ -104,7 +105,9 @@ interface LoopgateApi {
   'logs.get': (request: { id: string }) => LogEntryDetails;
   'logs.retention': (request: Record<string, never>) => LogRetentionView;
   /** Saves retention naming the version read and applies it at once; a stale version is a conflict carrying the current view. */
-  'logs.setRetention': (request: { days: number; maxMegabytes: number; version: number }) => LogRetentionView;
+  'logs.setRetention': (request: { days: number; maxMegabytes: number; capture?: CaptureMode; version: number }) => LogRetentionView;
+  /** Sends a captured request again, as the master key, to a model group (its own or another); its row is marked as a replay of `id`. */
+  'logs.replay': (request: { id: string; group: string }) => ReplayResult;
   /** The desktop app puts `loopgate` on the PATH; elsewhere (browser mode) it answers invalid_request. */
   'shell.installCommand': (request: Record<string, never>) => InstallCommandResult;
 }
@@ -163,6 +166,7 @@ const METHODS = {
   'logs.retention': true,
   'logs.setRetention': true,
   'shell.installCommand': true,
+  'logs.replay': true,
 } as const satisfies Record<ApiMethod, true>;
 
 export const API_METHODS = Object.keys(METHODS) as ApiMethod[];

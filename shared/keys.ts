@@ -31,7 +31,13 @@ export interface KeySettings {
   modelRpmLimit: Record<string, number>;
   /** Per model name: tokens per minute. */
   modelTpmLimit: Record<string, number>;
+  /** Keep this key's request and answer bodies in the request log; null follows the app's setting. */
+  capture: CaptureMode | null;
 }
+
+/** Which requests keep their bodies in the request log (secrets masked): none, the failed ones, or all. */
+export const CAPTURE_MODES = ['off', 'failed', 'all'] as const;
+export type CaptureMode = (typeof CAPTURE_MODES)[number];
 
 /** LiteLLM's `model_max_budget` entry: `{"budget_limit": 0.5, "time_period": "1d"}`. */
 export interface ModelBudget {

@@ -1,5 +1,6 @@
 // The request log and the Playground as the app's screens read them. Part of the contract in api.ts.
 import type { ErrorCode } from './errors.js';
+import type { CaptureMode } from './keys.js';
 
 export interface LogEntryView {
   id: string;
@@ -25,6 +26,8 @@ export interface LogEntryView {
   /** The client's session (Claude Code's, Codex's) and the project it named; null when none. */
   session: string | null;
   project: string | null;
+  /** The request this one replayed (logs.replay); null for a client's own. */
+  replayOf: string | null;
 }
 
 /** usage.sessions: a period, per session or per project. */
@@ -103,6 +106,20 @@ export interface LogEntryDetails extends LogEntryView {
   /** Empty for a request served on its first try. */
   attempts: LogAttemptView[];
   error: { code: ErrorCode; message: string } | null;
+  /** The bodies as captured (secrets masked), when capture kept them; a stream's answer is its events. */
+  requestBody: string | null;
+  responseBody: string | null;
+}
+
+/** logs.replay: the stored request sent again (as the master key) to a model group, and what came back. */
+export interface ReplayResult {
+  /** The replay's own row in the request log (marked as a replay of the original). */
+  id: string;
+  group: string;
+  status: number;
+  /** The answer as the gateway gave it (secrets masked). */
+  body: string;
+  latencyMs: number;
 }
 
 /** How much request log is kept; older rows, then the oldest past the size, are removed automatically. */
@@ -115,6 +132,8 @@ export interface LogRetentionView {
   source: 'app' | 'config file' | 'defaults';
   /** What the log holds now, in MB. */
   sizeMegabytes: number;
+  /** Which requests keep their bodies (keys may set their own); the app's, else the config file's, else off. */
+  capture: CaptureMode;
 }
 
 /** Every model and key with rows in the request log, for the log's filters. */

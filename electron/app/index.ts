@@ -17,6 +17,8 @@ import { RateLimiter } from '../gateway/access/limits.js';
 import { KeyCache } from '../gateway/access/virtual-keys.js';
 import { HealthChecker } from '../gateway/inference/health.js';
 import type { ProxyDeps } from '../gateway/inference/proxy.js';
+import { REPLAY_OF_HEADER, type LiveCapture } from '../gateway/accounting/capture.js';
+import { GatewayError } from '../core/errors.js';
 import { RoutingTable } from '../gateway/inference/routing-table.js';
 import { explainRoute } from '../gateway/inference/route-explain.js';
 import { createResponsesDialect } from '../dialects/responses/index.js';
@@ -57,6 +59,18 @@ function slotLifetimeMs(config: GatewayConfig): number {
   return 2 * longest + 60_000;
 }
 
+/** A replay goes through the gateway's own HTTP routes as the master key would, so it is admitted, routed and logged like any request. */
+const sendAsMaster = async (url: URL | null, masterKey: string, request: { path: string; body: string; replayOf: string }, timeoutMs: number) => {
+  if (!url) throw new GatewayError('unavailable', 'The gateway is not listening yet.');
+  const answer = await fetch(new URL(request.path, url), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json', [REPLAY_OF_HEADER]: request.replayOf },
+    body: request.body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  return { status: answer.status, body: await answer.text(), requestId: answer.headers.get('x-request-id') ?? '' };
+};
+
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger, store } = options;
   const clock = options.clock ?? Date.now;
@@ -86,9 +100,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Accounting and the heartbeat tell the services' events and retention of what happened; the
   // services read usage and instances back from them: the two are wired to each other after both exist.
   const late: { services: Services | null } = { services: null };
-  const accounting = new Accounting(store, keyCache, pricing, { storeBodies: config.storeBodies, pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) }, logger, (entry) =>
-    late.services?.events.requestLogged(entry),
-  );
+  // The app's capture setting, read by every request; the services set it from the stored setting.
+  const capture: LiveCapture = { mode: config.capture };
+  const accounting = new Accounting(store, keyCache, pricing, { pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) }, logger, (entry) => late.services?.events.requestLogged(entry));
   const budgets = new Budgets({
     pricing,
     shared: redis?.spend ?? null,
@@ -137,8 +151,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     version,
     clock,
     instances: async () => (heartbeat ? heartbeat.view() : null),
+    capture,
+    sendAsMaster: (request) => sendAsMaster(listeningUrl, options.masterKey, request, slotLifetimeMs(config)),
   });
   late.services = services;
+  await services.usage.syncCapture();
   await redis?.follow({
     router: table.router,
     storeChanges: storeChangesOverRedis !== null,
@@ -159,7 +176,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     limiter,
     budgets,
     logger,
-    storeBodies: config.storeBodies,
+    capture,
     cache: table.cache,
     random,
     tracing,

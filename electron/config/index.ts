@@ -2,7 +2,7 @@
 // Everything here runs once at start-up; the request path only reads the result.
 import { readFile } from 'node:fs/promises';
 import { isScalar, parseDocument, visit, YAMLParseError, type Document } from 'yaml';
-import { parseDuration } from '../../shared/keys.js';
+import { parseDuration, type CaptureMode } from '../../shared/keys.js';
 import type { RouteSetting } from '../../shared/routes.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { bySpecificity, compilePattern, isPattern, matchPattern } from '../core/model-names.js';
@@ -32,8 +32,8 @@ export interface GatewayConfig {
   routes: RouteSetting[];
   /** How long request-log rows are kept (LiteLLM's maximum_spend_logs_retention_period); null when the file sets none. */
   logRetentionMs: number | null;
-  /** Whether request and response bodies go into the request log (off unless opted in). */
-  storeBodies: boolean;
+  /** Which requests keep their bodies in the request log (off unless opted in); the app's setting and a key's own win. */
+  capture: CaptureMode;
   /** The router's timeouts, for deployments that set none (router_settings.timeout, stream_timeout). */
   timeouts: { requestMs: number; streamMs: number | null };
   /** The network edge: extra host names, the body limit, whether /metrics is open on loopback. */
@@ -175,7 +175,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     modelGroupAlias,
     routes: fileRoutes(file, known),
     logRetentionMs: file.general_settings?.maximum_spend_logs_retention_period ? parseDuration(file.general_settings.maximum_spend_logs_retention_period) : null,
-    storeBodies: file.general_settings?.store_prompts_in_spend_logs ?? false,
+    capture: file.general_settings?.capture_bodies ?? (file.general_settings?.store_prompts_in_spend_logs ? 'all' : 'off'),
     timeouts: { requestMs: defaults.timeout * 1000, streamMs: defaults.streamTimeout === null ? null : defaults.streamTimeout * 1000 },
     security: {
       allowedHosts: (file.general_settings?.allowed_hosts ?? []).map((name) => name.toLowerCase()),

@@ -2,6 +2,7 @@
 // named here are reported once at start-up as unsupported (see unsupported.ts).
 import { z } from 'zod';
 import type { SearchProviderKind } from '../../shared/search.js';
+import { CAPTURE_MODES } from '../../shared/keys.js';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
 import { fileRouteListSchema } from './routes.js';
 
@@ -101,8 +102,10 @@ const generalSettingsSchema = z.object({
     .string()
     .regex(/^\d+\s*(s|m|h|d|w|mo)$/, 'expected a duration such as "30d"')
     .optional(),
-  /** Opt-in: keep request and response bodies in the request log. */
+  /** Opt-in: keep request and response bodies in the request log (LiteLLM's name: every request). */
   store_prompts_in_spend_logs: z.boolean().optional(),
+  /** Loopgate's finer opt-in: keep the bodies of failed requests only, or of all; wins over store_prompts_in_spend_logs. */
+  capture_bodies: z.enum(CAPTURE_MODES).optional(),
   background_health_checks: z.boolean().optional(),
   /** Seconds between background health checks. */
   health_check_interval: positiveNumber.optional(),

@@ -11,7 +11,8 @@ import { ConfigService } from './config-io.js';
 import { AppEvents } from './events.js';
 import { KeyService } from './keys.js';
 import { ModelService } from './models.js';
-import type { LiveRouting, PendingUsage } from './ports.js';
+import type { CaptureSetting, LiveRouting, MasterSender, PendingUsage } from './ports.js';
+import { ReplayService } from './log-replay.js';
 import { ProviderService } from './providers.js';
 import { RoutingService } from './routing.js';
 import { SearchService } from './search.js';
@@ -38,6 +39,10 @@ export interface ServiceContext {
   logger: Logger;
   /** A team server's live instances; null on a laptop. */
   instances: () => Promise<InstancesView | null>;
+  /** The capture setting requests read (the usage service keeps it current). */
+  capture: CaptureSetting;
+  /** Sends a request through the gateway's routes as the master key (logs.replay). */
+  sendAsMaster: MasterSender;
 }
 
 export interface Services {
@@ -49,6 +54,7 @@ export interface Services {
   search: SearchService;
   config: ConfigService;
   usage: UsageService;
+  replay: ReplayService;
   status: StatusService;
   /** What the app's views hear of (shared/events.ts). */
   events: AppEvents;
@@ -59,7 +65,7 @@ export function createServices(context: ServiceContext): Services {
   const keys = new KeyService({ store, usage: context.usage, clock });
   const providers = new ProviderService({ store, config, routing, clock });
   const models = new ModelService({ store, config, routing, providers, env: context.env, clock });
-  const usage = new UsageService({ store, usage: context.usage, clock, configRetentionMs: config.logRetentionMs, logger: context.logger });
+  const usage = new UsageService({ store, usage: context.usage, clock, configRetentionMs: config.logRetentionMs, configCapture: config.capture, capture: context.capture, logger: context.logger });
   const status = new StatusService({ store, keys, providers, models, usage, baseUrl: context.baseUrl, paused: context.paused, dataDir: context.dataDir, version: context.version, instances: context.instances });
   const events = new AppEvents({ status: () => status.get(), logViews: (entries) => usage.views(entries), logger: context.logger });
   // Every change, whichever adapter made it (the app, /key/*, /model/*, an import), reaches the views.
@@ -83,6 +89,7 @@ export function createServices(context: ServiceContext): Services {
     search: new SearchService({ store, config, clock }),
     config: new ConfigService({ store, config, routing, routingSettings, env: context.env, clock, keys }),
     usage,
+    replay: new ReplayService({ entry: (id) => usage.stored(id), send: context.sendAsMaster, groups: () => routing.modelNames() }),
     status,
     events,
   };
@@ -94,7 +101,7 @@ const idOf = (request: unknown): string => parseInput(byId, request).id;
 
 /** The app's contract (shared/api.ts), method by method, onto the services. */
 export function apiHandlers(services: Services): ApiHandlers {
-  const { keys, providers, models, routing, search, config, usage, status, events } = services;
+  const { keys, providers, models, routing, search, config, usage, replay, status, events } = services;
   /** Providers have no store listener; their changes are said here, where the app makes them. */
   const providersChanged = <T>(value: T): T => {
     events.changed('providers');
@@ -144,5 +151,6 @@ export function apiHandlers(services: Services): ApiHandlers {
     'shell.installCommand': () => {
       throw new GatewayError('invalid_request', 'Installing the loopgate command is done by the desktop app; from a browser, link it by hand (see the Connect page).');
     },
+    'logs.replay': (request) => replay.replay(request),
   };
 }

@@ -2,7 +2,7 @@
 // schema and merged by one rule here. Adapters only rename fields.
 import { z } from 'zod';
 import type { KeyPatch, KeyView } from '../../shared/api.js';
-import { keyStatus, parseDuration, type KeySettings, type KeyStatus, type VirtualKey } from '../../shared/keys.js';
+import { CAPTURE_MODES, keyStatus, parseDuration, type KeySettings, type KeyStatus, type VirtualKey } from '../../shared/keys.js';
 import type { Store } from '../store/index.js';
 import { emptySettings } from '../store/keys.js';
 import { randomBase62 } from '../store/secrets.js';
@@ -83,6 +83,7 @@ const keyPatchShape = {
   modelMaxBudget: z.record(boundedName, modelBudget).optional(),
   modelRpmLimit: z.record(boundedName, perModelLimit).optional(),
   modelTpmLimit: z.record(boundedName, perModelLimit).optional(),
+  capture: z.enum(CAPTURE_MODES).nullable().optional(),
 } satisfies { [Field in keyof Required<KeyPatch>]: z.ZodType<KeyPatch[Field]> };
 
 export const keyPatchSchema = z.strictObject(keyPatchShape);

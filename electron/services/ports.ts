@@ -1,6 +1,7 @@
 // What the services need from the running gateway, as small interfaces the gateway implements:
 // services never import the HTTP layer.
 import type { RouteExplainRequest, RouteExplanation } from '../../shared/routes.js';
+import type { CaptureMode } from '../../shared/keys.js';
 import type { DeploymentHealth } from '../router/index.js';
 import type { EffectiveRouting } from './effective-routing.js';
 
@@ -21,4 +22,12 @@ export interface LiveRouting {
   rebuilt(): Promise<void>;
   /** Which route a request would take and why, decided as the gateway decides it. */
   explain(request: RouteExplainRequest): Promise<RouteExplanation>;
+}
+
+/** Sends a request through the gateway's own routes as the master key, marked as a replay of a logged request. */
+export type MasterSender = (request: { path: string; body: string; replayOf: string }) => Promise<{ status: number; body: string; requestId: string }>;
+
+/** The app's capture setting as the gateway reads it on every request; the services keep it current. */
+export interface CaptureSetting {
+  mode: CaptureMode;
 }

@@ -9,7 +9,8 @@ import type { LogRetention, RequestLogEntry, SpendLogQuery, StoredLogRetention }
 import type { DailySpend } from '../store/usage.js';
 import { utcDay } from '../core/utc-day.js';
 import { notFound, storeChange } from './errors.js';
-import type { PendingUsage } from './ports.js';
+import type { CaptureSetting, PendingUsage } from './ports.js';
+import { CAPTURE_MODES, type CaptureMode } from '../../shared/keys.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
 
 const DAY_MS = 86_400_000;
@@ -22,7 +23,7 @@ const MASTER_KEY_LABEL = 'master key';
 const DELETED_KEY_LABEL = 'deleted key';
 const MEGABYTE = 1_000_000;
 /** LiteLLM's default retention for its spend logs; the size cap keeps a busy month on a laptop's disk. */
-const DEFAULT_RETENTION: LogRetention = { days: 30, maxMegabytes: 1024 };
+const DEFAULT_RETENTION = { days: 30, maxMegabytes: 1024 };
 
 export const retentionSchema = z.object({
   days: z
@@ -30,6 +31,8 @@ export const retentionSchema = z.object({
     .min(1 / 24, 'expected at least an hour (1/24 of a day)')
     .max(3650, 'expected at most 3650 days'),
   maxMegabytes: z.number().int('expected a whole number').min(10, 'expected at least 10 MB').max(1_000_000, 'expected at most 1,000,000 MB'),
+  /** Absent: the capture setting stays as it is. */
+  capture: z.enum(CAPTURE_MODES).optional(),
   version: z.number().int().nonnegative(),
 });
 
@@ -64,6 +67,10 @@ export interface UsageServiceDeps {
   clock: () => number;
   /** The config file's maximum_spend_logs_retention_period, when it sets one. */
   configRetentionMs: number | null;
+  /** The config file's capture setting (general_settings.capture_bodies / store_prompts_in_spend_logs). */
+  configCapture: CaptureMode;
+  /** What requests read; kept equal to the setting in force. */
+  capture: CaptureSetting;
   logger: Logger;
 }
 
@@ -159,7 +166,16 @@ export class UsageService {
       ...view!,
       attempts: entry.attempts ?? [],
       error: entry.errorCode ? { code: entry.errorCode, message: entry.errorMessage ?? '' } : null,
+      requestBody: entry.requestBody,
+      responseBody: entry.responseBody,
     };
+  }
+
+  /** One row as stored, within retention; null when there is none. */
+  async stored(id: string): Promise<RequestLogEntry | null> {
+    await this.deps.usage.flush();
+    const [entry] = await this.deps.store.requestLog.query(await this.withinRetention({ id, limit: 1 }));
+    return entry ?? null;
   }
 
   /** Every model and key in the log (not only one page's), for its filters: from the daily totals over the retention period. */
@@ -176,22 +192,30 @@ export class UsageService {
     return this.retentionView(await this.deps.store.requestLog.retention());
   }
 
-  /** Saves retention (naming the version read) and applies it at once. */
+  /** Saves retention and capture (naming the version read) and applies them at once. */
   async setRetention(input: LogRetention & { version: number }): Promise<LogRetentionView> {
-    const { version, ...retention } = parseInput(retentionSchema, input);
+    const { version, capture, ...retention } = parseInput(retentionSchema, input);
     const log = this.deps.store.requestLog;
     const saved = await storeChange(
-      () => log.saveRetention(retention, version),
+      async () => log.saveRetention({ ...retention, capture: capture ?? (await log.retention())?.capture ?? null }, version),
       (current: StoredLogRetention | null) => this.retentionView(current),
       'log retention',
     );
+    this.deps.capture.mode = this.resolveRetention(saved).capture;
     await this.applyRetention();
     return this.retentionView(saved);
   }
 
+  /** Puts the stored capture setting in force (at start-up, and when another instance may have changed it). */
+  async syncCapture(): Promise<void> {
+    this.deps.capture.mode = (await this.effectiveRetention()).capture;
+  }
+
   /** Removes log rows past the retention in force (age, then size); returns how many went. */
   async applyRetention(): Promise<number> {
-    const { days, maxMegabytes } = await this.effectiveRetention();
+    const { days, maxMegabytes, capture } = await this.effectiveRetention();
+    // Another instance of a team server may have saved capture meanwhile: it applies from here on.
+    this.deps.capture.mode = capture;
     const removed = await this.deps.store.requestLog.prune({ before: this.deps.clock() - days * DAY_MS, maxBytes: maxMegabytes * MEGABYTE });
     if (removed > 0) this.deps.logger.log('info', `Removed ${removed} request-log rows past retention`);
     return removed;
@@ -226,19 +250,21 @@ export class UsageService {
       project: entry.project,
       route: entry.route,
       tokenParts: entry.tokenParts,
+      replayOf: entry.replayOf,
     }));
   }
 
-  private async effectiveRetention(): Promise<LogRetention & { source: LogRetentionView['source'] }> {
+  private async effectiveRetention(): Promise<Required<LogRetention> & { capture: CaptureMode; source: LogRetentionView['source'] }> {
     const stored = await this.deps.store.requestLog.retention();
     return this.resolveRetention(stored);
   }
 
-  private resolveRetention(stored: StoredLogRetention | null): LogRetention & { source: LogRetentionView['source'] } {
-    if (stored) return { days: stored.days, maxMegabytes: stored.maxMegabytes, source: 'app' };
+  private resolveRetention(stored: StoredLogRetention | null): Required<LogRetention> & { capture: CaptureMode; source: LogRetentionView['source'] } {
+    const capture = stored?.capture ?? this.deps.configCapture;
+    if (stored) return { days: stored.days, maxMegabytes: stored.maxMegabytes, capture, source: 'app' };
     const fromFile = this.deps.configRetentionMs;
-    if (fromFile !== null) return { days: fromFile / DAY_MS, maxMegabytes: DEFAULT_RETENTION.maxMegabytes, source: 'config file' };
-    return { ...DEFAULT_RETENTION, source: 'defaults' };
+    if (fromFile !== null) return { days: fromFile / DAY_MS, maxMegabytes: DEFAULT_RETENTION.maxMegabytes, capture, source: 'config file' };
+    return { ...DEFAULT_RETENTION, capture, source: 'defaults' };
   }
 
   private async retentionView(stored: StoredLogRetention | null): Promise<LogRetentionView> {

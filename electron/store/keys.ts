@@ -1,7 +1,7 @@
 // Virtual keys: the repository interface and its one implementation, over either store's SQL
 // connection (sql.ts). Every edit is a versioned update; counters are atomic increments.
-import type { KeySettings, KeyStatus, ModelBudget, VirtualKey } from '../../shared/keys.js';
-import { bool, defineTable, emptyRecord, json, nullable, number, pick, placeholders, text, updateVersioned, Where, type Columns } from './columns.js';
+import type { CaptureMode, KeySettings, KeyStatus, ModelBudget, VirtualKey } from '../../shared/keys.js';
+import { bool, defineTable, emptyRecord, json, nullable, number, pick, placeholders, text, textOf, updateVersioned, Where, type Columns } from './columns.js';
 import type { SqlConnection, SqlDialect, SqlReader, SqlTx } from './sql.js';
 
 export type StoredKey = VirtualKey & { keyHash: string };
@@ -27,6 +27,7 @@ const SETTING_COLUMNS = {
   modelMaxBudget: json<Record<string, ModelBudget>>('model_max_budget', {}),
   modelRpmLimit: json<Record<string, number>>('model_rpm_limit', {}),
   modelTpmLimit: json<Record<string, number>>('model_tpm_limit', {}),
+  capture: nullable(textOf<CaptureMode>('capture')),
 } satisfies Columns<KeySettings>;
 
 const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof KeySettings>;

@@ -26,7 +26,7 @@ function parseRows(text: string): RequestLogEntry[] {
   for (const line of text.split('\n')) {
     if (!line) continue;
     try {
-      // Rows written before the log named the client tool (the response id, the session and project) lack those fields.
+      // Rows written before the log named the client tool (the response id, the session and project, the replayed request) lack those fields.
       const row = JSON.parse(line) as RequestLogEntry;
       row.client ??= null;
       row.responseId ??= null;
@@ -34,6 +34,7 @@ function parseRows(text: string): RequestLogEntry[] {
       row.project ??= null;
       row.route ??= 'default';
       row.tokenParts ??= null;
+      row.replayOf ??= null;
       rows.push(row);
     } catch {
       // A torn tail: the batch being written when the process died.
@@ -155,7 +156,9 @@ export class SegmentRequestLog implements RequestLogRepository {
 
   async retention(): Promise<StoredLogRetention | null> {
     try {
-      return JSON.parse(await readFile(join(this.dir, RETENTION_FILE), 'utf8')) as StoredLogRetention;
+      const stored = JSON.parse(await readFile(join(this.dir, RETENTION_FILE), 'utf8')) as StoredLogRetention;
+      // Saved before capture was a setting: the config file's applies.
+      return { ...stored, capture: stored.capture ?? null };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
@@ -166,7 +169,7 @@ export class SegmentRequestLog implements RequestLogRepository {
     return this.serially(async () => {
       const current = await this.retention();
       if ((current?.version ?? 0) !== version) throw new ConflictError(current);
-      const saved: StoredLogRetention = { days: retention.days, maxMegabytes: retention.maxMegabytes, version: version + 1 };
+      const saved: StoredLogRetention = { days: retention.days, maxMegabytes: retention.maxMegabytes, capture: retention.capture ?? null, version: version + 1 };
       await writeFileAtomic(join(this.dir, RETENTION_FILE), Buffer.from(JSON.stringify(saved)));
       return saved;
     });

@@ -3,6 +3,7 @@
 // stays small and in memory); the embedded implementation is segment files (log-segments.ts).
 import type { LogAttemptView, TokenParts } from '../../shared/api.js';
 import type { ErrorCode } from '../../shared/errors.js';
+import type { CaptureMode } from '../../shared/keys.js';
 
 export interface RequestLogEntry {
   id: string;
@@ -40,6 +41,8 @@ export interface RequestLogEntry {
   route: string;
   /** The usage's prompt-cache and reasoning parts and what caching saved; null when it had none (or the row predates them). */
   tokenParts: TokenParts | null;
+  /** The request this one replayed (the app's Logs, logs.replay); null for a client's own (or the row predates it). */
+  replayOf: string | null;
 }
 
 export interface SpendLogQuery {
@@ -92,6 +95,8 @@ export interface LogGroupTotals {
 export interface LogRetention {
   days: number;
   maxMegabytes: number;
+  /** Which requests keep their bodies; null: the config file's setting (saved before capture existed, or never set). */
+  capture?: CaptureMode | null;
 }
 
 /** Retention as the app saved it; version 0 while it never has (the config file's or the defaults apply). */

@@ -149,6 +149,7 @@ export function logRow(fields: Partial<RequestLogEntry> & { id: string }): Reque
     project: null,
     route: 'default',
     tokenParts: null,
+    replayOf: null,
     ...fields,
   };
 }

@@ -55,7 +55,7 @@ describe('loopgate migrate-store', () => {
     await laptop.deployments.create({ id: 'dep_1', modelName: 'gpt', providerId: 'prov_1', upstreamModel: 'gpt-4o', createdAt: 3, weight: 2 });
     await laptop.routing.save(ROUTING, 0, 4);
     await laptop.requestLog.append(Array.from({ length: 3 }, (_, i) => logRow({ id: `req_${i}`, time: 1_000 + i, keyId: key.id, client: i === 0 ? 'Aider' : null })));
-    await laptop.requestLog.saveRetention({ days: 3650, maxMegabytes: 50 }, 0);
+    await laptop.requestLog.saveRetention({ days: 3650, maxMegabytes: 50, capture: 'failed' }, 0);
     await laptop.usage.recordBatch({
       daily: [
         { day: '2026-11-28', keyId: key.id, model: 'gpt', requests: 3, promptTokens: 9, completionTokens: 12, totalTokens: 21, cost: 1.5, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 },
@@ -91,7 +91,7 @@ describe('loopgate migrate-store', () => {
     expect(await server.usage.dailySpend({ keyId: key.id })).toEqual([expect.objectContaining({ requests: 3, cost: 1.5 })]);
     expect((await server.requestLog.query({ limit: 10 })).map((row) => row.id)).toEqual(['req_2', 'req_1', 'req_0']);
     expect(await server.requestLog.get('req_0')).toMatchObject({ client: 'Aider', keyId: key.id });
-    expect(await server.requestLog.retention()).toEqual({ days: 3650, maxMegabytes: 50, version: 1 });
+    expect(await server.requestLog.retention()).toEqual({ days: 3650, maxMegabytes: 50, capture: 'failed', version: 1 });
 
     // A second run would duplicate: it is refused, and the database stays as it is.
     const again = await runCli(['migrate-store', '--from', laptopDir, '--to', databaseUrl, '--data-dir', serverDir]);

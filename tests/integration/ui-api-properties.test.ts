@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS, type ApiMethod } from '../../shared/api.js';
 import { importSchema } from '../../electron/services/config-io.js';
 import { byId } from '../../electron/services/index.js';
+import { replaySchema } from '../../electron/services/log-replay.js';
 import { keyPatchSchema, listSchema } from '../../electron/services/keys.js';
 import { addSchema, nameSchema, renameSchema, updateSchema as modelUpdateSchema } from '../../electron/services/model-schemas.js';
 import { providerInputSchema, providerUpdateSchema } from '../../electron/services/providers.js';
@@ -111,6 +112,7 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'logs.retention': nothing,
   'logs.setRetention': of(retentionSchema),
   'shell.installCommand': nothing,
+  'logs.replay': of(replaySchema),
 };
 
 beforeAll(async () => {

@@ -15,6 +15,8 @@ import type { Logger } from '../../core/logger.js';
 import { cacheSavings, type Pricing } from './pricing.js';
 import type { KeyCache } from '../access/virtual-keys.js';
 import { StoreWriteQueue } from './write-queue.js';
+import { keepsBodies, maskedBody } from './capture.js';
+import type { CaptureMode } from '../../../shared/keys.js';
 
 const FLUSH_EVERY_MS = 1_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
@@ -34,8 +36,14 @@ export interface UsageEvent {
   status: number;
   latencyMs: number;
   usage: TokenUsage | null;
+  /** Which requests keep their bodies, for this one (capture.ts); the bodies as the gateway saw them, masked when kept. */
+  capture: CaptureMode;
   requestBody: string | null;
   responseBody: string | null;
+  /** What the client signed in with: never kept in a body. */
+  clientTokens: string[];
+  /** The request this one replays (master key only); null otherwise. */
+  replayOf: string | null;
   /** Each deployment tried, in order. */
   attempts: LogAttemptView[];
   /** What the client was finally told went wrong. */
@@ -54,7 +62,6 @@ export interface UsageEvent {
 }
 
 export interface AccountingOptions {
-  storeBodies: boolean;
   /** Applies the request log's retention (services/usage.ts); returns rows removed. */
   pruneLog: () => Promise<number>;
 }
@@ -109,6 +116,8 @@ export class Accounting {
     const completion = event.usage?.completionTokens ?? 0;
     const total = event.usage?.totalTokens ?? 0;
     // Attempts explain failures and retries; a request served on its first try needs none kept.
+    const keep = keepsBodies(event.capture, event.status);
+    const kept = (body: string | null): string | null => (keep && body !== null ? maskedBody(body, event.deployment, event.clientTokens) : null);
     const explain = event.status >= 400 || event.attempts.length > 1 || event.attempts.some((attempt) => attempt.outcome === 'failed');
     const entry: RequestLogEntry = {
       id: event.id,
@@ -122,8 +131,8 @@ export class Accounting {
       completionTokens: completion,
       totalTokens: total,
       cost,
-      requestBody: this.options.storeBodies ? event.requestBody : null,
-      responseBody: this.options.storeBodies ? event.responseBody : null,
+      requestBody: kept(event.requestBody),
+      responseBody: kept(event.responseBody),
       attemptCount: event.attempts.length,
       attempts: explain ? event.attempts : null,
       errorCode: event.failure?.code ?? null,
@@ -137,6 +146,7 @@ export class Accounting {
       project: event.project,
       route: event.route,
       tokenParts: parts,
+      replayOf: event.replayOf,
     };
     this.log.push(entry);
     this.onRecord(entry);

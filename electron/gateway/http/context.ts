@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LogAttemptView } from '../../../shared/api.js';
 import type { ErrorCode } from '../../../shared/errors.js';
+import type { CaptureMode } from '../../../shared/keys.js';
 import type { DeploymentConfig } from '../../core/deployment.js';
 import type { TokenUsage } from '../../core/usage.js';
 import type { Caller } from '../access/auth.js';
@@ -47,7 +48,9 @@ export interface RequestOutcome {
   stream: boolean;
   /** Answered from the response cache. */
   cached: boolean;
-  /** Kept only when the config opts into storing bodies in the request log. */
+  /** Which requests keep their bodies (accounting/capture.ts), decided once the caller is known. */
+  capture: CaptureMode;
+  /** Kept only while capture is on for this request; the request log keeps them per `capture`, masked. */
   requestBody: string | null;
   responseBody: string | null;
   /** The answer's own id (`chatcmpl-…`, `resp_…`, `msg_…`), for the request log (LiteLLM's request_id). */
@@ -74,6 +77,7 @@ function newOutcome(callType: string): RequestOutcome {
     usage: null,
     stream: false,
     cached: false,
+    capture: 'off',
     requestBody: null,
     responseBody: null,
     responseId: null,

@@ -12,6 +12,7 @@ import { WrongKeyError } from '../access/auth-throttle.js';
 import type { Accounting } from '../accounting/accounting.js';
 import { projectOf, sessionOf } from '../accounting/attribution.js';
 import { clientName } from '../accounting/client-name.js';
+import { clientTokens, replayOf } from '../accounting/capture.js';
 import type { GatewayMetrics } from '../accounting/metrics.js';
 import { applyBodyPolicy, type BodyPolicy } from './body.js';
 import { sendError, setAnswerHeader, type RequestContext, type RequestOutcome } from './context.js';
@@ -189,8 +190,11 @@ export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: S
         status,
         latencyMs: Math.round(seconds * 1e5) / 100,
         usage,
+        capture: outcome.capture,
         requestBody: outcome.requestBody,
         responseBody: outcome.responseBody,
+        clientTokens: outcome.capture === 'off' ? [] : clientTokens(ctx.req.headers, ctx.search),
+        replayOf: replayOf(ctx.caller, ctx.req.headers),
         attempts: outcome.attempts,
         failure: outcome.failure,
         callType: outcome.callType,

@@ -24,6 +24,7 @@ import { GatewayError, toGatewayError } from '../../core/errors.js';
 import type { RateLimiter } from '../access/limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
 import type { Tracing } from '../accounting/tracing.js';
+import { captureModeFor, type LiveCapture } from '../accounting/capture.js';
 import { requireClientSignIn } from './client-sign-in.js';
 import { checkRequestShape, clientModel } from './request-shape.js';
 import { cutShort, leftEarlyUsage, requestSize, requestSizeBound } from './usage-estimate.js';
@@ -47,6 +48,8 @@ export interface ProxyDeps extends RelayDeps {
   routes: () => CompiledRoutes;
   /** The search provider web-search tools are run with for upstreams that cannot search; null when none is set. */
   webSearch?: () => Promise<SearchProviderConfig | null>;
+  /** The app's capture setting (a key's own wins): which requests keep their bodies. */
+  capture: LiveCapture;
 }
 
 /** What a caller other than a client's route changes (the admin UI's Playground, playground.ts). */
@@ -81,6 +84,9 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
   }
   checkRequestShape(dialect.name, raw);
   outcome.model = model;
+  outcome.capture = captureModeFor(ctx.caller, ctx.req.headers, deps.capture);
+  // Kept from here, so a request its budget or limits refuse shows what it asked for too.
+  if (outcome.capture !== 'off') outcome.requestBody = JSON.stringify(raw);
   outcome.trace = deps.tracing?.start(ctx.req.headers, dialect.name, model) ?? null;
   setAnswerHeader(ctx, ROUTE_HEADER, outcome.route);
   const chosen = chooseRoute(deps.routes(), dialect, raw, model, ctx.req.headers, ctx.caller);
@@ -100,7 +106,8 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
   const body: Json = addsUsage ? { ...taken.body, stream_options: { ...(taken.body.stream_options as Json | undefined), include_usage: true } } : taken.body;
   // The client's own text stands for the body while Loopgate has changed nothing in it.
   const clientText = raw === read && !changed && !addsUsage && !routed.stripped ? clientTextOf(read) : null;
-  if (deps.storeBodies) outcome.requestBody = JSON.stringify(body);
+  // What goes upstream from here: LiteLLM's own fields taken out.
+  if (outcome.capture !== 'off') outcome.requestBody = JSON.stringify(body);
   outcome.stream = body.stream === true;
   if (params.mockResponse !== null) {
     Object.assign(outcome, await answerMock(ctx, dialect, body, params.mockResponse, outcome.stream));
@@ -201,7 +208,20 @@ async function route(
       const traced = outcome.trace?.attempt(deployment) ?? null;
       const startedAt = performance.now();
       try {
-        const scope = { deps, dialect, ctx, body, stream: outcome.stream, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null, traceparent: traced?.traceparent ?? null };
+        const scope = {
+          deps,
+          dialect,
+          ctx,
+          body,
+          stream: outcome.stream,
+          clientText,
+          deployment,
+          dropParams,
+          turn,
+          timing,
+          keep: { sent: caching !== null, answer: outcome.capture !== 'off' },
+          traceparent: traced?.traceparent ?? null,
+        };
         // A web-search tool the upstream cannot run is run here, with the configured search provider.
         const searching = searchedByLoopgate(dialect, deployment, body);
         const relayed = await (searching ? relaySearched(scope, searching, (await deps.webSearch?.()) ?? null) : relayAttempt(scope));
@@ -254,6 +274,7 @@ function sendFailure(
   const structured = parseJson(text);
   const passUnchanged = native && structured !== null && typeof structured.error === 'object' && structured.error !== null;
   const said = options.failureBody ? options.failureBody(status, failure, outcome) : passUnchanged ? text : dialect.upstreamErrorBody(status, text);
+  if (outcome.capture !== 'off') outcome.responseBody = said;
   sendJson(ctx, status, said, clientHeadersFromUpstream(headers));
 }
 

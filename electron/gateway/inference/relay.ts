@@ -27,7 +27,6 @@ import { RESPONSE_ID_SCAN_CHARS, responseIdOf } from './response-id.js';
 export interface RelayDeps {
   pools: UpstreamPools;
   logger: Logger;
-  storeBodies: boolean;
 }
 
 /** Where one request's time went, for the gateway-overhead header (backoff is the router's). */
@@ -46,7 +45,7 @@ export interface Relayed {
   /** For a stream the client left: what the upstream produced for it so far. */
   usage: TokenUsage | null;
   responseId: string | null;
-  /** The answer, when the config stores bodies (not kept for streams). */
+  /** The answer (a stream's events as sent) when the request log captures it; else null. */
   responseBody: string | null;
   /** A stream relayed whole is left open: proxy() writes what follows it, if anything (the Playground's summary), and ends it. */
   open: boolean;
@@ -67,8 +66,8 @@ export interface AttemptScope {
   dropParams: boolean;
   turn: AttemptTurn;
   timing: Timing;
-  /** Whether the answer may be cached, so a stream's chunks are kept as they go (not otherwise: each would be copied). */
-  keepSent: boolean;
+  /** What is kept as it goes (a stream's chunks copied only then): `sent` when the answer may be cached, `answer` when the request log captures it. */
+  keep: { sent: boolean; answer: boolean };
   /** The attempt's W3C traceparent when tracing is on: sent upstream in place of the client's. */
   traceparent: string | null;
 }
@@ -212,7 +211,7 @@ function readAnswer(scope: AttemptScope, upstream: Dispatcher.ResponseData, sent
 function answer(scope: AttemptScope, upstream: Dispatcher.ResponseData, out: string, usage: TokenUsage | null, latencyMs: number): Relayed {
   commit(scope);
   sendJson(scope.ctx, upstream.statusCode, out, clientHeadersFromUpstream(upstream.headers));
-  return { latencyMs, sent: [out], contentType: 'application/json', usage, responseId: responseIdOf(out), responseBody: scope.deps.storeBodies ? out : null, open: false };
+  return { latencyMs, sent: [out], contentType: 'application/json', usage, responseId: responseIdOf(out), responseBody: scope.keep.answer ? out : null, open: false };
 }
 
 /** A drop is logged and said in a header; each attempt says its own (a retry elsewhere may drop nothing). */
@@ -272,7 +271,7 @@ async function pipeStream(scope: AttemptScope, upstream: Dispatcher.ResponseData
   });
   // Headers go out with the first bytes in one write; alone only when the first chunk gave nothing to send yet.
   if (firstOut.length === 0) res.flushHeaders();
-  const sent: string[] | null = scope.keepSent ? [] : null;
+  const sent: string[] | null = scope.keep.sent || scope.keep.answer ? [] : null;
   // The answer's id is in its first event; the start of the stream is kept until it is found.
   let head: string | null = '';
   let responseId: string | null = null;
@@ -289,7 +288,7 @@ async function pipeStream(scope: AttemptScope, upstream: Dispatcher.ResponseData
   };
   const ended = (open: boolean): Omit<Relayed, 'usage'> => {
     if (!open) res.end();
-    return { latencyMs, sent: open ? sent : null, contentType: open ? (dialect.streamContentType ?? EVENT_STREAM) : '', responseId, responseBody: null, open };
+    return { latencyMs, sent: open ? sent : null, contentType: open ? (dialect.streamContentType ?? EVENT_STREAM) : '', responseId, responseBody: scope.keep.answer && sent ? sent.join('') : null, open };
   };
   try {
     if (!write(firstOut)) await drained(res);

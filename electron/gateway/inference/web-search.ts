@@ -59,11 +59,19 @@ export async function relaySearched(scope: AttemptScope, tool: WebSearchTool, pr
     const out = answerSearchStream(dialect, run, body);
     writeHead(ctx, 200, { 'content-type': dialect.streamContentType ?? 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
     ctx.res.write(out);
-    return { latencyMs, sent: scope.keepSent ? [out] : null, contentType: dialect.streamContentType ?? 'text/event-stream; charset=utf-8', usage, responseId: responseIdOf(out), responseBody: null, open: true };
+    return {
+      latencyMs,
+      sent: scope.keep.sent ? [out] : null,
+      contentType: dialect.streamContentType ?? 'text/event-stream; charset=utf-8',
+      usage,
+      responseId: responseIdOf(out),
+      responseBody: scope.keep.answer ? out : null,
+      open: true,
+    };
   }
   const out = JSON.stringify(dialect.fromSearch ? dialect.fromSearch(run, body) : dialect.fromChat(run.final, body));
   sendJson(ctx, 200, out);
-  return { latencyMs, sent: [out], contentType: 'application/json', usage, responseId: responseIdOf(out), responseBody: scope.deps.storeBodies ? out : null, open: false };
+  return { latencyMs, sent: [out], contentType: 'application/json', usage, responseId: responseIdOf(out), responseBody: scope.keep.answer ? out : null, open: false };
 }
 
 function searchFunction(name: string): ChatTool {

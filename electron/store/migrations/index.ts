@@ -14,6 +14,7 @@ import { migration011 } from './011_log_session_project.js';
 import { migration012 } from './012_routes.js';
 import { migration013 } from './013_usage_parts.js';
 import { migration014 } from './014_search_settings.js';
+import { migration015 } from './015_capture.js';
 
 interface Migration {
   version: number;
@@ -36,6 +37,7 @@ const MIGRATIONS: readonly Migration[] = [
   migration012,
   migration013,
   migration014,
+  migration015,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 

@@ -14,6 +14,7 @@ import { MAX_GROUP_CLIENTS } from '../log-groups.js';
 import type { LogGroupQuery, LogGroupTotals, LogRetention, RequestLogEntry, RequestLogRepository, SpendLogQuery, StoredLogRetention } from '../request-log.js';
 import type { TokenParts } from '../../../shared/api.js';
 import type { SqlTx } from '../sql.js';
+import type { CaptureMode } from '../../../shared/keys.js';
 import { insertRows, type PgDatabase } from './database.js';
 
 type StoredRow = Omit<RequestLogEntry, 'route'> & { route: string | null; rowBytes: number };
@@ -40,6 +41,7 @@ const REQUEST_LOG = defineTable<StoredRow>('request_log', {
   project: nullable(text('project')),
   route: nullable(text('route')),
   tokenParts: nullable(json<TokenParts>('token_parts', { cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 })),
+  replayOf: nullable(text('replay_of')),
   rowBytes: number('row_bytes'),
 });
 
@@ -64,7 +66,7 @@ export async function insertLogRows(tx: SqlTx, rows: readonly RequestLogEntry[])
 
 /** Inside a transaction: retention as the laptop saved it (migrate-store). */
 export async function insertRetention(tx: SqlTx, retention: StoredLogRetention): Promise<void> {
-  await tx.run('INSERT INTO log_retention (id, days, max_megabytes, version) VALUES (1, ?, ?, ?)', [retention.days, retention.maxMegabytes, retention.version]);
+  await tx.run('INSERT INTO log_retention (id, days, max_megabytes, capture, version) VALUES (1, ?, ?, ?, ?)', [retention.days, retention.maxMegabytes, retention.capture ?? null, retention.version]);
 }
 
 export class PgRequestLog implements RequestLogRepository {
@@ -147,18 +149,23 @@ export class PgRequestLog implements RequestLogRepository {
   }
 
   async retention(): Promise<StoredLogRetention | null> {
-    const row = await this.db.get<{ days: number; max_megabytes: number; version: number }>('SELECT days, max_megabytes, version FROM log_retention WHERE id = 1');
-    return row ? { days: row.days, maxMegabytes: row.max_megabytes, version: row.version } : null;
+    const row = await this.db.get<{ days: number; max_megabytes: number; capture: CaptureMode | null; version: number }>('SELECT days, max_megabytes, capture, version FROM log_retention WHERE id = 1');
+    return row ? { days: row.days, maxMegabytes: row.max_megabytes, capture: row.capture, version: row.version } : null;
   }
 
   async saveRetention(retention: LogRetention, version: number): Promise<StoredLogRetention> {
     // The first save inserts (the primary key picks one of two racing); later ones name the version they read.
     const changed =
       version === 0
-        ? await this.db.run('INSERT INTO log_retention (id, days, max_megabytes, version) VALUES (1, ?, ?, 1) ON CONFLICT (id) DO NOTHING', [retention.days, retention.maxMegabytes])
-        : await this.db.run('UPDATE log_retention SET days = ?, max_megabytes = ?, version = version + 1 WHERE id = 1 AND version = ?', [retention.days, retention.maxMegabytes, version]);
+        ? await this.db.run('INSERT INTO log_retention (id, days, max_megabytes, capture, version) VALUES (1, ?, ?, ?, 1) ON CONFLICT (id) DO NOTHING', [retention.days, retention.maxMegabytes, retention.capture ?? null])
+        : await this.db.run('UPDATE log_retention SET days = ?, max_megabytes = ?, capture = ?, version = version + 1 WHERE id = 1 AND version = ?', [
+            retention.days,
+            retention.maxMegabytes,
+            retention.capture ?? null,
+            version,
+          ]);
     if (changed === 0) throw new ConflictError(await this.retention());
-    return { ...retention, version: version + 1 };
+    return { ...retention, capture: retention.capture ?? null, version: version + 1 };
   }
 
   /** The pool belongs to the store, which closes it. */

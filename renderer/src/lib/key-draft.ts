@@ -1,7 +1,7 @@
 // A key form's text fields ↔ the contract's KeyPatch, with the checks a person sees inline.
 // Create and edit share this: on edit, a blank "Expires after" keeps the current expiry.
 import type { KeyPatch, KeyView } from '../../../shared/api.js';
-import { parseDuration } from '../../../shared/keys.js';
+import { parseDuration, type CaptureMode } from '../../../shared/keys.js';
 import { numberErrors, numberOf, textOf, type NumberRule } from './number-fields.js';
 
 export interface KeyDraft {
@@ -15,6 +15,8 @@ export interface KeyDraft {
   duration: string;
   /** Edit only: remove the key's expiry. */
   neverExpires: boolean;
+  /** '' follows the app's capture setting. */
+  capture: '' | CaptureMode;
 }
 
 export type DraftErrors = Partial<Record<keyof KeyDraft, string>>;
@@ -29,7 +31,7 @@ const NUMBERS = {
 const DURATION_FIELDS = ['budgetDuration', 'duration'] as const;
 
 export function blankDraft(): KeyDraft {
-  return { keyAlias: '', models: [], rpmLimit: '', tpmLimit: '', maxParallelRequests: '', maxBudget: '', budgetDuration: '', duration: '', neverExpires: false };
+  return { keyAlias: '', models: [], rpmLimit: '', tpmLimit: '', maxParallelRequests: '', maxBudget: '', budgetDuration: '', duration: '', neverExpires: false, capture: '' };
 }
 
 export function draftOf(key: KeyView): KeyDraft {
@@ -43,6 +45,7 @@ export function draftOf(key: KeyView): KeyDraft {
     budgetDuration: key.budgetDuration ?? '',
     duration: '',
     neverExpires: false,
+    capture: key.capture ?? '',
   };
 }
 
@@ -67,6 +70,7 @@ export function patchOf(draft: KeyDraft, editing: boolean): KeyPatch {
     maxParallelRequests: numberOf(draft.maxParallelRequests),
     maxBudget: numberOf(draft.maxBudget),
     budgetDuration: draft.budgetDuration.trim() || null,
+    capture: draft.capture || null,
   };
   if (duration) patch.duration = duration;
   else if (!editing || draft.neverExpires) patch.duration = null;

@@ -1,16 +1,20 @@
 // The request log's retention as the Logs view edits it: days and a size cap, checked here as
-// the service checks them, saved with the version read (a stale one shows the current values).
+// the service checks them, and which requests keep their bodies (capture); saved with the version read (a stale one shows the current values).
 import type { LogRetentionView } from '../../../shared/api.js';
+import type { CaptureMode } from '../../../shared/keys.js';
 import { call } from './api.js';
 import { app } from './app.svelte.js';
 import { VersionedSave } from './versioned-save.svelte.js';
 
+export const CAPTURE_LABELS: Record<CaptureMode, string> = { off: 'Off', failed: 'Failed requests', all: 'All requests' };
+const CAPTURE_SUMMARY: Record<CaptureMode, string> = { off: 'no bodies kept', failed: 'bodies of failed requests kept', all: 'all bodies kept' };
 const SOURCE = { app: 'set in the app', 'config file': 'from the config file', defaults: 'the defaults' } as const;
 
 class LogRetentionState {
   current = $state<LogRetentionView | null>(null);
   days = $state('');
   maxMegabytes = $state('');
+  capture = $state<CaptureMode>('off');
   saving = $state(false);
   private readonly saves = new VersionedSave<LogRetentionView>();
 
@@ -22,7 +26,7 @@ class LogRetentionState {
     if (!view) return '';
     // Sizes come rounded to 0.1 MB: a young log would read "0 MB" as if it were empty.
     const inUse = view.sizeMegabytes < 0.1 ? 'under 0.1 MB' : `${view.sizeMegabytes} MB`;
-    return `Kept ${formatDays(view.days)}, at most ${view.maxMegabytes} MB (${SOURCE[view.source]}); ${inUse} in use.`;
+    return `Kept ${formatDays(view.days)}, at most ${view.maxMegabytes} MB (${SOURCE[view.source]}); ${inUse} in use; ${CAPTURE_SUMMARY[view.capture]}.`;
   }
 
   async load(): Promise<void> {
@@ -38,8 +42,8 @@ class LogRetentionState {
     const { version } = this.current;
     this.saving = true;
     const saved = await this.saves.run(async () => {
-      this.show(await call('logs.setRetention', { days: Number(this.days), maxMegabytes: Number(this.maxMegabytes), version }));
-      app.say('Log retention saved and applied.');
+      this.show(await call('logs.setRetention', { days: Number(this.days), maxMegabytes: Number(this.maxMegabytes), capture: this.capture, version }));
+      app.say('Log settings saved and applied.');
     });
     this.saving = false;
     // Two numbers need no side-by-side: theirs are shown, and a toast says so.
@@ -54,6 +58,7 @@ class LogRetentionState {
     this.current = view;
     this.days = String(Math.round(view.days * 1000) / 1000);
     this.maxMegabytes = String(view.maxMegabytes);
+    this.capture = view.capture;
   }
 }
 

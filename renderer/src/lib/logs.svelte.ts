@@ -165,10 +165,21 @@ class LogsState {
     this.selectedId = entry?.id ?? null;
     if (!entry) return void (this.selected = null);
     // The row's own fields show at once; attempts and the error follow.
-    this.selected = { ...entry, attempts: [], error: null };
+    this.selected = { ...entry, attempts: [], error: null, requestBody: null, responseBody: null };
     try {
       const details = await call('logs.get', { id: entry.id });
       if (this.selectedId === entry.id) this.selected = details;
+    } catch (error) {
+      app.fail(error);
+    }
+  }
+
+  /** One request by its id (a replay's, the one a replay replayed), whether or not it is on the page. */
+  async open(id: string): Promise<void> {
+    this.selectedId = id;
+    try {
+      const details = await call('logs.get', { id });
+      if (this.selectedId === id) this.selected = details;
     } catch (error) {
       app.fail(error);
     }

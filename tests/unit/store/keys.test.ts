@@ -27,6 +27,7 @@ function everySetting(n: number): KeySettings {
     modelMaxBudget: { 'gpt-4o': { budget_limit: 0.5 + n, time_period: '1d' } },
     modelRpmLimit: { 'gpt-4o': 5 + n },
     modelTpmLimit: { 'gpt-4o': 500 + n },
+    capture: n % 2 === 1 ? 'failed' : 'all',
   };
 }
 

@@ -62,6 +62,7 @@ describe('schema version 6', () => {
           project: null,
           route: 'default',
           tokenParts: null,
+          replayOf: null,
         },
       ]);
       expect(await store.requestLog.get('failed')).toMatchObject({ attempts: [attempt], errorCode: 'upstream', errorMessage: '500: boom' });

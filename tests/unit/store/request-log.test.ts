@@ -119,7 +119,7 @@ describe('request log in segment files', () => {
     const { store, dir } = await freshStore();
     expect(await store.requestLog.retention()).toBeNull();
     const saved = await store.requestLog.saveRetention({ days: 7, maxMegabytes: 200 }, 0);
-    expect(saved).toEqual({ days: 7, maxMegabytes: 200, version: 1 });
+    expect(saved).toEqual({ days: 7, maxMegabytes: 200, capture: null, version: 1 });
     await expect(store.requestLog.saveRetention({ days: 9, maxMegabytes: 200 }, 0)).rejects.toMatchObject({ code: 'conflict', current: saved });
     await store.close();
     await rm(join(dir, 'store.sqlite'));
@@ -173,11 +173,11 @@ describe.each(STORE_KINDS)('request log repository ($name)', (kind) => {
     const { store, reopen } = await kind.open();
     expect(await store.requestLog.retention()).toBeNull();
     const saved = await store.requestLog.saveRetention({ days: 7, maxMegabytes: 200 }, 0);
-    expect(saved).toEqual({ days: 7, maxMegabytes: 200, version: 1 });
+    expect(saved).toEqual({ days: 7, maxMegabytes: 200, capture: null, version: 1 });
     await expect(store.requestLog.saveRetention({ days: 9, maxMegabytes: 200 }, 0)).rejects.toMatchObject({ code: 'conflict', current: saved });
     const reopened = await reopen();
-    expect(await reopened.requestLog.saveRetention({ days: 9, maxMegabytes: 100 }, 1)).toEqual({ days: 9, maxMegabytes: 100, version: 2 });
-    expect(await reopened.requestLog.retention()).toEqual({ days: 9, maxMegabytes: 100, version: 2 });
+    expect(await reopened.requestLog.saveRetention({ days: 9, maxMegabytes: 100, capture: 'failed' }, 1)).toEqual({ days: 9, maxMegabytes: 100, capture: 'failed', version: 2 });
+    expect(await reopened.requestLog.retention()).toEqual({ days: 9, maxMegabytes: 100, capture: 'failed', version: 2 });
   });
 });
 

@@ -17,6 +17,7 @@ import { pgMigration011 } from './011_log_session_project.js';
 import { pgMigration012 } from './012_routes.js';
 import { pgMigration013 } from './013_usage_parts.js';
 import { pgMigration014 } from './014_search_settings.js';
+import { pgMigration015 } from './015_capture.js';
 
 interface Migration {
   version: number;
@@ -39,6 +40,7 @@ const PG_MIGRATIONS: readonly Migration[] = [
   pgMigration012,
   pgMigration013,
   pgMigration014,
+  pgMigration015,
 ];
 
 /** The versions this build has for PostgreSQL; the same list as for sql.js, or the build is incomplete. */
