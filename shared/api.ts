@@ -1,6 +1,7 @@
 // The one contract between the renderer and the app core. Electron carries it over IPC, the
 // browser mode over HTTP (`POST /ui/api/<method>`); both use the same `invoke`. The shapes it
 // carries are in api-views.ts and log-views.ts, exported from here too.
+import type { AlertEntry, AlertSettings, AlertSettingsView } from './alerts.js';
 import type { Result } from './errors.js';
 import type { KeyStatus } from './keys.js';
 import type {
@@ -94,6 +95,11 @@ interface LoopgateApi {
   'logs.retention': (request: Record<string, never>) => LogRetentionView;
   /** Saves retention naming the version read and applies it at once; a stale version is a conflict carrying the current view. */
   'logs.setRetention': (request: { days: number; maxMegabytes: number; version: number }) => LogRetentionView;
+  /** The recent alerts, newest first (the bell). */
+  'alerts.list': (request: Record<string, never>) => AlertEntry[];
+  'alerts.settings': (request: Record<string, never>) => AlertSettingsView;
+  /** Saves every alert setting naming the version read; a stale version is a conflict carrying the current view. */
+  'alerts.updateSettings': (request: AlertSettings & { version: number }) => AlertSettingsView;
 }
 
 export type ApiMethod = keyof LoopgateApi;
@@ -137,6 +143,9 @@ const METHODS = {
   'logs.get': true,
   'logs.retention': true,
   'logs.setRetention': true,
+  'alerts.list': true,
+  'alerts.settings': true,
+  'alerts.updateSettings': true,
 } as const satisfies Record<ApiMethod, true>;
 
 export const API_METHODS = Object.keys(METHODS) as ApiMethod[];

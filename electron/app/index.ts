@@ -38,6 +38,8 @@ export interface AppOptions {
   env?: Environment;
   /** How often a team server instance writes its heartbeat, and when an unwritten one expires (redis/heartbeat.ts). */
   instanceHeartbeat?: { intervalMs: number; expiryMs: number };
+  /** Tests: how often alerts look at health, and the webhook's backoff (services/alerts/). */
+  alertTiming?: { sweepMs?: number; webhookBackoffMs?: (tries: number) => number };
 }
 
 /** What the adapters share: the services (IPC, CLI, /ui/api, LiteLLM routes) and the request pipeline's parts (HTTP). */
@@ -83,9 +85,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Accounting and the heartbeat tell the services' events and retention of what happened; the
   // services read usage and instances back from them: the two are wired to each other after both exist.
   const late: { services: Services | null } = { services: null };
-  const accounting = new Accounting(store, keyCache, pricing, { storeBodies: config.storeBodies, pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) }, logger, (entry) =>
-    late.services?.events.requestLogged(entry),
-  );
+  const accounting = new Accounting(store, keyCache, pricing, { storeBodies: config.storeBodies, pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) }, logger, (entry) => {
+    late.services?.events.requestLogged(entry);
+    late.services?.alerts.engine.requestCounted(entry);
+  });
   const budgets = new Budgets({
     pricing,
     shared: redis?.spend ?? null,
@@ -131,6 +134,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     version,
     clock,
     instances: async () => (heartbeat ? heartbeat.view() : null),
+    alertSources: {
+      key: (id) => keyCache.get(id) ?? null,
+      health: () => table.router.health(),
+      databaseAvailable: () => accounting.writes.available,
+      redisAvailable: () => (redis ? !redis.degraded : null),
+    },
+    ...(options.alertTiming ? { alertTiming: options.alertTiming } : {}),
   });
   late.services = services;
   await redis?.follow({
@@ -161,6 +171,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   accounting.start();
   budgets.start();
+  await services.alerts.start();
   healthChecks?.start();
   return {
     config,
@@ -190,6 +201,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       services.events.close();
+      services.alerts.stop();
       healthChecks?.stop();
       budgets.stop();
       await heartbeat?.stop();

@@ -6,6 +6,8 @@ import { parseDuration } from '../../shared/keys.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { bySpecificity, compilePattern, isPattern, matchPattern } from '../core/model-names.js';
 import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
+import type { AlertSettings } from '../../shared/alerts.js';
+import { alertSettings } from './alerts.js';
 import { ConfigError, type Environment } from './config-error.js';
 import { DEFAULT_TIMEOUT_SECONDS, toDeployment } from './deployment.js';
 import { environmentLookup, resolveValue, type Lookup } from './environment.js';
@@ -38,6 +40,8 @@ export interface GatewayConfig {
   databaseUrl: string | null;
   /** An OTLP/HTTP collector for request traces (general_settings.otel_endpoint); null: none unless the environment names one. */
   otelEndpoint: string | null;
+  /** general_settings.alerts; null when the file sets none (the app's, or the defaults, are in force). */
+  alerts: AlertSettings | null;
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
@@ -177,6 +181,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     },
     databaseUrl: databaseUrl(file, lookup, serverEnv),
     otelEndpoint: file.general_settings?.otel_endpoint ?? null,
+    alerts: alertSettings(file.general_settings?.alerts, lookup),
     unsupported,
     warnings,
   };

@@ -6,6 +6,7 @@ import type { ChangedTopic } from '../../shared/events.js';
 import type { Environment, GatewayConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/index.js';
+import { AlertService, type AlertSources } from './alerts/index.js';
 import { ConfigService } from './config-io.js';
 import { AppEvents } from './events.js';
 import { KeyService } from './keys.js';
@@ -20,6 +21,7 @@ import { MAX_LENGTH, parseInput, text } from './validation.js';
 
 export type { LiveRouting } from './ports.js';
 export type { AppEvents } from './events.js';
+export type { AlertService, AlertSources } from './alerts/index.js';
 
 export interface ServiceContext {
   store: Store;
@@ -36,6 +38,10 @@ export interface ServiceContext {
   logger: Logger;
   /** A team server's live instances; null on a laptop. */
   instances: () => Promise<InstancesView | null>;
+  /** What alerts watch (keys' spend, deployments' health, the database, Redis). */
+  alertSources: AlertSources;
+  /** Tests: how often alerts look at health, and the webhook's backoff. */
+  alertTiming?: { sweepMs?: number; webhookBackoffMs?: (tries: number) => number };
 }
 
 export interface Services {
@@ -48,6 +54,7 @@ export interface Services {
   status: StatusService;
   /** What the app's views hear of (shared/events.ts). */
   events: AppEvents;
+  alerts: AlertService;
 }
 
 export function createServices(context: ServiceContext): Services {
@@ -71,6 +78,8 @@ export function createServices(context: ServiceContext): Services {
   store.deployments.onChange(onceRouted('models'));
   store.routing.onChange(onceRouted('routing'));
   const routingSettings = new RoutingService({ store, config, routing, clock });
+  const alerts = new AlertService({ store, fromConfig: config.alerts, sources: context.alertSources, logger: context.logger, clock, ...context.alertTiming });
+  alerts.addNotifier((alert) => events.alert(alert));
   return {
     keys,
     providers,
@@ -80,6 +89,7 @@ export function createServices(context: ServiceContext): Services {
     usage,
     status,
     events,
+    alerts,
   };
 }
 
@@ -89,7 +99,7 @@ const idOf = (request: unknown): string => parseInput(byId, request).id;
 
 /** The app's contract (shared/api.ts), method by method, onto the services. */
 export function apiHandlers(services: Services): ApiHandlers {
-  const { keys, providers, models, routing, config, usage, status, events } = services;
+  const { keys, providers, models, routing, config, usage, status, events, alerts } = services;
   /** Providers have no store listener; their changes are said here, where the app makes them. */
   const providersChanged = <T>(value: T): T => {
     events.changed('providers');
@@ -131,5 +141,12 @@ export function apiHandlers(services: Services): ApiHandlers {
     'logs.get': (request) => usage.entry(idOf(request)),
     'logs.retention': () => usage.retention(),
     'logs.setRetention': (request) => usage.setRetention(request),
+    'alerts.list': () => alerts.list(),
+    'alerts.settings': () => alerts.settings(),
+    'alerts.updateSettings': async (input) => {
+      const view = await alerts.update(input);
+      events.changed('alerts');
+      return view;
+    },
   };
 }

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS, type ApiMethod } from '../../shared/api.js';
+import { alertSettingsSchema } from '../../electron/services/alerts/index.js';
 import { importSchema } from '../../electron/services/config-io.js';
 import { byId } from '../../electron/services/index.js';
 import { keyPatchSchema, listSchema } from '../../electron/services/keys.js';
@@ -105,6 +106,9 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'logs.get': of(byId),
   'logs.retention': nothing,
   'logs.setRetention': of(retentionSchema),
+  'alerts.list': nothing,
+  'alerts.settings': nothing,
+  'alerts.updateSettings': of(alertSettingsSchema),
 };
 
 beforeAll(async () => {

@@ -133,7 +133,6 @@ export class Accounting {
       project: event.project,
     };
     this.log.push(entry);
-    this.onRecord(entry);
     const keyId = event.keyId ?? MASTER_KEY_ID;
     const today = utcDay(event.time);
     const dayKey = `${today}\u0000${keyId}\u0000${event.model}`;
@@ -170,6 +169,8 @@ export class Accounting {
         live.lastUsedAt = Math.max(live.lastUsedAt ?? 0, event.time);
       }
     }
+    // Told once the key's spend includes this request (alerts read it).
+    this.onRecord(entry);
     return cost;
   }
 
