@@ -101,7 +101,7 @@ describe('a key crossing 80% of its budget', () => {
     // Nothing more arrives afterwards.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(notified.filter((alert) => alert.kind === 'budget_threshold')).toHaveLength(1);
-    expect(notified[0]).toMatchObject({ kind: 'budget_threshold', severity: 'warning', view: 'keys' });
+    expect(notified[0]).toMatchObject({ kind: 'budget_threshold', severity: 'warning', view: 'logs' });
     expect(notified[0]!.title).toContain('80% of its budget');
     expect(receiver.bodies).toEqual([{ text: expect.stringContaining('80% of its budget') }]);
     const listed = await alertsListed();

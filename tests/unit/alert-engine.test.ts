@@ -72,7 +72,7 @@ describe('the alert engine', () => {
     const { engine, fired } = harness();
     for (let i = 0; i < 20; i++) engine.requestCounted(entry({ status: 429, errorCode: 'budget_exceeded', errorMessage: 'This key has spent $10' }));
     expect(fired.map((alert) => alert.kind)).toEqual(['budget_blocked']);
-    expect(fired[0]).toMatchObject({ title: 'Key team is blocked by its budget', view: 'keys', params: { key: 'k1' } });
+    expect(fired[0]).toMatchObject({ title: 'Key team is blocked by its budget', view: 'logs', params: { key: 'k1' } });
     engine.requestCounted(entry({ status: 200 }));
     engine.requestCounted(entry({ status: 429, errorCode: 'budget_exceeded' }));
     expect(fired.map((alert) => alert.kind)).toEqual(['budget_blocked', 'budget_blocked']);

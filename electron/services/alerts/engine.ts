@@ -102,7 +102,7 @@ export class AlertEngine {
     const name = key.keyAlias ?? key.id;
     if (entry.errorCode === 'budget_exceeded') {
       if (this.conditions.set(`blocked:${keyId}`, true) && settings.events.includes('budget_blocked')) {
-        this.fire({ kind: 'budget_blocked', severity: 'critical', title: `Key ${name} is blocked by its budget`, message: entry.errorMessage ?? 'Its budget is spent.', view: 'keys', params: { key: keyId } });
+        this.fire({ kind: 'budget_blocked', severity: 'critical', title: `Key ${name} is blocked by its budget`, message: entry.errorMessage ?? 'Its budget is spent.', view: 'logs', params: { key: keyId } });
       }
     } else if (entry.status < 400) {
       this.conditions.set(`blocked:${keyId}`, false);
@@ -118,7 +118,7 @@ export class AlertEngine {
       severity: highest >= 100 ? 'critical' : 'warning',
       title: `Key ${name} has spent ${highest}% of its budget`,
       message: `$${key.spend.toFixed(4)} of $${key.maxBudget}.`,
-      view: 'keys',
+      view: 'logs',
       params: { key: keyId },
     });
   }
