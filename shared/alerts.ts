@@ -3,7 +3,7 @@
 // settings that say which and where (the desktop, the app's bell, a webhook).
 
 /** What an alert is about. */
-export type AlertKind = 'budget_threshold' | 'budget_blocked' | 'deployment_cooldown' | 'deployment_failing' | 'fallback' | 'database_unavailable' | 'redis_unavailable';
+type AlertKind = 'budget_threshold' | 'budget_blocked' | 'deployment_cooldown' | 'deployment_failing' | 'fallback' | 'database_unavailable' | 'redis_unavailable';
 
 /** The events besides budget thresholds, each of which can be switched off. */
 export type AlertEvent = Exclude<AlertKind, 'budget_threshold'>;
@@ -11,7 +11,7 @@ export type AlertEvent = Exclude<AlertKind, 'budget_threshold'>;
 export const ALERT_EVENTS = ['budget_blocked', 'deployment_cooldown', 'deployment_failing', 'fallback', 'database_unavailable', 'redis_unavailable'] as const satisfies readonly AlertEvent[];
 
 /** The app's views an alert opens (the renderer's view ids). */
-export type AlertView = 'models' | 'logs' | 'overview';
+type AlertView = 'models' | 'logs' | 'overview';
 
 /** One alert as the app lists it and the desktop and webhook say it. */
 export interface AlertEntry {

@@ -21,7 +21,6 @@ import { MAX_LENGTH, parseInput, text } from './validation.js';
 
 export type { LiveRouting } from './ports.js';
 export type { AppEvents } from './events.js';
-export type { AlertService, AlertSources } from './alerts/index.js';
 
 export interface ServiceContext {
   store: Store;

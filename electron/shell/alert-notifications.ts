@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger.js';
 import type { NotificationSurface } from './electron-surface.js';
 
 /** What the shell reads of the app's alerts (services/alerts). */
-export interface AlertFeed {
+interface AlertFeed {
   addNotifier(notifier: (alert: AlertEntry) => void): () => void;
   current(): AlertSettings;
 }
@@ -23,7 +23,7 @@ export interface AlertNotificationDeps {
 const KEPT = 20;
 
 /** The renderer's address of the alert's view (renderer/src/lib/router.svelte.ts). */
-export function alertHash(alert: Pick<AlertEntry, 'view' | 'params'>): string {
+function alertHash(alert: Pick<AlertEntry, 'view' | 'params'>): string {
   const query = new URLSearchParams(alert.params).toString();
   return `#/${alert.view}${query ? `?${query}` : ''}`;
 }

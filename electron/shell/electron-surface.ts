@@ -103,7 +103,7 @@ export interface SessionSurface {
 }
 
 /** A desktop notification (Electron's Notification); `urgency` is Linux's. */
-export interface NotificationHandle {
+interface NotificationHandle {
   on(event: 'click', listener: () => void): unknown;
   show(): void;
   close(): void;

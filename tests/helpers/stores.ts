@@ -3,6 +3,7 @@
 // which repository methods were called on it, so a suite can check that it ran every one on both.
 import { expect, onTestFinished } from 'vitest';
 import { MemoryLogger } from '../../electron/core/logger.js';
+import type { AlertSettingsRepository } from '../../electron/store/alerts.js';
 import type { DeploymentRepository } from '../../electron/store/deployments.js';
 import type { Store } from '../../electron/store/index.js';
 import type { KeyRepository } from '../../electron/store/keys.js';
@@ -53,10 +54,11 @@ const REPOSITORY_METHODS = {
   deployments: names<DeploymentRepository>({ create: 1, get: 1, list: 1, update: 1, renameGroup: 1, deleteGroup: 1, delete: 1, onChange: 1 }),
   routing: names<RoutingRepository>({ get: 1, save: 1, onChange: 1 }),
   usage: names<UsageRepository>({ recordBatch: 1, logFacets: 1, dailySpend: 1 }),
+  alerts: names<AlertSettingsRepository>({ get: 1, save: 1 }),
 } satisfies { [K in RepositoryName]: string[] };
 
 /** The store's SQL repositories (the request log is files on sql.js and a table on PostgreSQL: its own suite). */
-type RepositoryName = 'keys' | 'providers' | 'deployments' | 'routing' | 'usage';
+type RepositoryName = 'keys' | 'providers' | 'deployments' | 'routing' | 'usage' | 'alerts';
 
 function names<T>(methods: Record<keyof T, 1>): string[] {
   return Object.keys(methods);

@@ -15,7 +15,7 @@ export class ThresholdCrossings {
    */
   observe(subject: string, before: number, after: number, thresholds: readonly number[]): number[] {
     let states = this.fired.get(subject);
-    if (!states) this.fired.set(subject, (states = new Map()));
+    if (!states) this.fired.set(subject, (states = new Map<number, boolean>()));
     const crossed: number[] = [];
     for (const threshold of thresholds) {
       const wasFired = states.get(threshold) ?? before >= threshold;

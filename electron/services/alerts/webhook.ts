@@ -17,7 +17,7 @@ export interface WebhookOptions {
 }
 
 /** The body a receiver gets. */
-export function webhookBody(alert: AlertEntry, format: AlertWebhook['format']): unknown {
+function webhookBody(alert: AlertEntry, format: AlertWebhook['format']): unknown {
   if (format === 'slack') return { text: `*${alert.title}*\n${alert.message}` };
   return { source: 'loopgate', ...alert, time: new Date(alert.time).toISOString() };
 }

@@ -1,8 +1,8 @@
-// Schema version 13: the alert settings made in the app, one versioned row (id 'global') absent
+// Schema version 14: the alert settings made in the app, one versioned row (id 'global') absent
 // until first saved; the settings (thresholds, events, desktop, webhook) are one JSON column.
-// (Version 12 is another change's; a store at 11 runs both in order.)
-export const migration013 = {
-  version: 13,
+// (Versions 12 and 13 are routes' and usage parts'; a store at 11 runs them in order.)
+export const migration014 = {
+  version: 14,
   name: 'alert_settings',
   sql: `
 CREATE TABLE alert_settings (
