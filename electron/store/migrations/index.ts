@@ -11,7 +11,7 @@ import { migration008 } from './008_log_call_type.js';
 import { migration009 } from './009_request_log_out.js';
 import { migration010 } from './010_log_response_id.js';
 import { migration011 } from './011_log_session_project.js';
-import { migration014 } from './014_alert_settings.js';
+import { migration015 } from './015_alert_settings.js';
 
 interface Migration {
   version: number;
@@ -19,7 +19,7 @@ interface Migration {
   sql: string;
 }
 
-const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration014];
+const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration015];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 function pragma(db: Database, name: string): number {

@@ -14,7 +14,7 @@ import { pgMigration008 } from './008_log_call_type.js';
 import { pgMigration009 } from './009_request_log_client.js';
 import { pgMigration010 } from './010_log_response_id.js';
 import { pgMigration011 } from './011_log_session_project.js';
-import { pgMigration014 } from './014_alert_settings.js';
+import { pgMigration015 } from './015_alert_settings.js';
 
 interface Migration {
   version: number;
@@ -34,7 +34,7 @@ const PG_MIGRATIONS: readonly Migration[] = [
   pgMigration009,
   pgMigration010,
   pgMigration011,
-  pgMigration014,
+  pgMigration015,
 ];
 
 /** The versions this build has for PostgreSQL; the same list as for sql.js, or the build is incomplete. */

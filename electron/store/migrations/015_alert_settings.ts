@@ -1,8 +1,8 @@
-// Schema version 14: the alert settings made in the app, one versioned row (id 'global') absent
+// Schema version 15: the alert settings made in the app, one versioned row (id 'global') absent
 // until first saved; the settings (thresholds, events, desktop, webhook) are one JSON column.
-// (Versions 12 and 13 are routes' and usage parts'; a store at 11 runs them in order.)
-export const migration014 = {
-  version: 14,
+// (Versions 12 to 14 are routes', usage parts' and search's; a store at 11 runs them in order.)
+export const migration015 = {
+  version: 15,
   name: 'alert_settings',
   sql: `
 CREATE TABLE alert_settings (
