@@ -1,11 +1,12 @@
 // Alerts through a real gateway (issue 26): 50 requests that cross 80% of a key's budget give
 // exactly one notification, one webhook delivery and one entry in the app's list; a webhook
-// receiver that never answers delays no request.
+// receiver that never answers delays no request. A deployment that fails says it cooled down, and
+// its group falling back says so, once each over many requests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertEntry } from '../../shared/alerts.js';
-import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 
 const PRICED = '\n      input_cost_per_token: 0.001\n      output_cost_per_token: 0.001';
@@ -133,6 +134,43 @@ describe('a webhook receiver that never answers', () => {
       expect(answered).toBe(200);
     } finally {
       await hanging.close();
+    }
+  });
+});
+
+describe('a failing deployment and its fallback', () => {
+  it('over 10 requests: one cooldown alert and one fallback alert, each once', async () => {
+    const failing = await startTestGateway(
+      `model_list:${openaiModel('broken', 'fail-500', upstream.apiBase)}${openaiModel('rescue', 'rescue', upstream.apiBase)}
+router_settings:
+  num_retries: 0
+  allowed_fails: 0
+  cooldown_time: 300
+  fallbacks: [{"broken": ["rescue"]}]
+`,
+      { alertTiming: { sweepMs: 20 } },
+    );
+    try {
+      const seen: AlertEntry[] = [];
+      failing.app.services.alerts.addNotifier((alert) => seen.push(alert));
+      for (let i = 0; i < 10; i++) {
+        const response = await fetch(`${failing.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'broken', messages: [{ role: 'user', content: 'hi' }] }),
+        });
+        expect(response.status).toBe(200);
+      }
+      await expect.poll(() => seen.map((alert) => alert.kind).sort()).toEqual(['deployment_cooldown', 'fallback']);
+      // The later requests went straight to the fallback (the deployment cooling down): the log says so.
+      await failing.app.accounting.flush();
+      const last = await failing.store.requestLog.query({ limit: 1 });
+      expect(last[0]?.attempts).toEqual([expect.objectContaining({ group: 'rescue', via: 'fallback', outcome: 'ok' })]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(seen.map((alert) => alert.title).sort()).toEqual(['Deployment broken (openai, broken#0) cooled down', 'Requests for broken fall back to rescue']);
+      expect(await failing.app.api['alerts.list']({})).toHaveLength(2);
+    } finally {
+      await failing.close();
     }
   });
 });

@@ -104,8 +104,8 @@ export class Accounting {
     const prompt = event.usage?.promptTokens ?? 0;
     const completion = event.usage?.completionTokens ?? 0;
     const total = event.usage?.totalTokens ?? 0;
-    // Attempts explain failures and retries; a request served on its first try needs none kept.
-    const explain = event.status >= 400 || event.attempts.length > 1 || event.attempts.some((attempt) => attempt.outcome === 'failed');
+    // Attempts explain failures, retries and fallbacks; a request its own group served on the first try needs none kept.
+    const explain = event.status >= 400 || event.attempts.length > 1 || event.attempts.some((attempt) => attempt.outcome === 'failed' || attempt.via !== 'first');
     const entry: RequestLogEntry = {
       id: event.id,
       time: event.time,

@@ -127,7 +127,8 @@ export class AlertEngine {
   private fallbacks(entry: RequestLogEntry, settings: AlertSettings): void {
     const attempts = entry.attempts ?? [];
     const served = attempts.find((attempt) => attempt.outcome === 'ok');
-    const asked = attempts[0]?.group ?? entry.model;
+    // The name the client asked for: a group all cooling down has no attempt of its own.
+    const asked = entry.model ?? attempts[0]?.group ?? null;
     if (asked === null || entry.status >= 400) return;
     if (!served || served.via !== 'fallback') {
       for (const subject of this.conditions.activeUnder(`fallback:${asked}\u0000`)) this.conditions.set(subject, false);
