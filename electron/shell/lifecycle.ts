@@ -156,9 +156,7 @@ export class DesktopShell {
       bindApi(electron.ipcMain, started.app.api, (url) => isAppUrl(url, this.origin()));
       bindEvents(electron.ipcMain, started.app.events, (url) => isAppUrl(url, this.origin()));
       this.tray = this.createTray(started);
-      this.stopTimers.push(
-        showAlertNotifications({ Notification: electron.Notification, alerts: started.app.services.alerts, open: (hash) => this.running && this.window.showAt(hash), logger: this.logger }),
-      );
+      this.stopTimers.push(showAlertNotifications({ Notification: electron.Notification, alerts: started.app.services.alerts, open: (hash) => this.running && this.window.showAt(hash), logger: this.logger }));
       this.stayInTray = this.tray !== null && staysInTrayOnClose(env, await trayShown);
       this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: () => this.host.now(), logger: this.logger });
       await this.uiSession.signIn().catch((error: unknown) => this.logger.log('warn', `Could not sign the window in: ${String(error)}`));

@@ -60,11 +60,36 @@ function entry(fields: Partial<RequestLogEntry>): RequestLogEntry {
 }
 
 function attempt(group: string, via: LogAttemptView['via'], outcome: LogAttemptView['outcome']): LogAttemptView {
-  return { number: 1, deployment: `${group}-d`, deploymentLabel: group, group, via, fallbackKind: via === 'fallback' ? 'general' : null, outcome, status: outcome === 'ok' ? 200 : 500, errorCode: outcome === 'ok' ? null : 'upstream', failureKind: null, reason: outcome === 'ok' ? null : 'boom', latencyMs: 1 };
+  return {
+    number: 1,
+    deployment: `${group}-d`,
+    deploymentLabel: group,
+    group,
+    via,
+    fallbackKind: via === 'fallback' ? 'general' : null,
+    outcome,
+    status: outcome === 'ok' ? 200 : 500,
+    errorCode: outcome === 'ok' ? null : 'upstream',
+    failureKind: null,
+    reason: outcome === 'ok' ? null : 'boom',
+    latencyMs: 1,
+  };
 }
 
 function health(state: DeploymentHealth['state'], lastErrorAt: number | null): DeploymentHealth {
-  return { id: 'd1', model_name: 'gpt', provider: 'openai', api_base: 'http://x', state, cooling_until: null, last_error: lastErrorAt ? 'HTTP 500' : null, last_error_at: lastErrorAt ? new Date(lastErrorAt).toISOString() : null, in_flight: 0, requests_last_minute: 0, latency_ms: null };
+  return {
+    id: 'd1',
+    model_name: 'gpt',
+    provider: 'openai',
+    api_base: 'http://x',
+    state,
+    cooling_until: null,
+    last_error: lastErrorAt ? 'HTTP 500' : null,
+    last_error_at: lastErrorAt ? new Date(lastErrorAt).toISOString() : null,
+    in_flight: 0,
+    requests_last_minute: 0,
+    latency_ms: null,
+  };
 }
 
 describe('the alert engine', () => {

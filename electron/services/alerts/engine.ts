@@ -135,7 +135,14 @@ export class AlertEngine {
       return;
     }
     if (!this.conditions.set(`fallback:${asked}\u0000${served.group}`, true) || !settings.events.includes('fallback')) return;
-    this.fire({ kind: 'fallback', severity: 'warning', title: `Requests for ${asked} fall back to ${served.group}`, message: attempts.find((attempt) => attempt.outcome === 'failed')?.reason ?? 'Its deployments failed.', view: 'logs', params: { model: entry.model ?? asked } });
+    this.fire({
+      kind: 'fallback',
+      severity: 'warning',
+      title: `Requests for ${asked} fall back to ${served.group}`,
+      message: attempts.find((attempt) => attempt.outcome === 'failed')?.reason ?? 'Its deployments failed.',
+      view: 'logs',
+      params: { model: entry.model ?? asked },
+    });
   }
 
   private deployment(health: DeploymentHealth, settings: AlertSettings, now: number): void {

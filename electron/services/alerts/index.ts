@@ -20,11 +20,16 @@ export const alertSettingsSchema = z.object({
   budgetThresholds: thresholds,
   keyThresholds: z.record(text(MAX_LENGTH.id), thresholds),
   events: z.array(z.enum(ALERT_EVENTS)),
-  failingMinutes: z.number().positive('expected minutes above 0').max(24 * 60, 'expected at most a day'),
+  failingMinutes: z
+    .number()
+    .positive('expected minutes above 0')
+    .max(24 * 60, 'expected at most a day'),
   desktop: z.boolean(),
   webhook: z
     .object({
-      url: text(MAX_LENGTH.url).url('expected an http:// or https:// URL').refine((url) => /^https?:/i.test(url), 'expected an http:// or https:// URL'),
+      url: text(MAX_LENGTH.url)
+        .url('expected an http:// or https:// URL')
+        .refine((url) => /^https?:/i.test(url), 'expected an http:// or https:// URL'),
       format: z.enum(['json', 'slack']),
       timeoutSeconds: z.number().positive().max(60, 'expected at most 60 seconds'),
     })
