@@ -75,7 +75,7 @@ describe('the bell', () => {
     await form.getByRole('button', { name: 'Save' }).click();
     await page.getByText('At 50%, 90% of a budget, with a webhook (set in the app).').waitFor();
     const saved = await page.evaluate(`fetch('/ui/api/alerts.settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.json())`);
-    expect(saved).toMatchObject({ ok: true, value: { source: 'app', version: 1, settings: { budgetThresholds: [50, 90], webhook: { url: 'https://hooks.slack.example/services/T0', format: 'slack' } } } });
+    expect(saved).toMatchObject({ ok: true, value: { source: 'app', version: 1, settings: { budgetThresholds: [50, 90], webhook: { url: 'https://hooks.slack.example/…', format: 'slack' } } } });
     expect((saved as { value: { settings: { events: string[] } } }).value.settings.events).not.toContain('fallback');
     await shot(page, 'alerts-settings-light');
   });

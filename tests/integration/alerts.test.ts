@@ -108,6 +108,15 @@ describe('a key crossing 80% of its budget', () => {
     expect(listed).toHaveLength(1);
     expect(listed[0]).toEqual(notified[0]);
   });
+
+  it('shows the webhook URL only up to its host; saved back as shown, the URL in force stays', async () => {
+    const view = await gw.app.api['alerts.settings']({});
+    expect(view).toMatchObject({ source: 'config', version: 0, settings: { webhook: { url: `${new URL(receiver.url).origin}/…`, format: 'slack' } } });
+    expect(JSON.stringify(view)).not.toContain('/hook');
+    const saved = await gw.app.api['alerts.updateSettings']({ ...view.settings, failingMinutes: 7, version: 0 });
+    expect(saved).toMatchObject({ source: 'app', version: 1, settings: { failingMinutes: 7 } });
+    expect(gw.app.services.alerts.current().webhook?.url).toBe(receiver.url);
+  });
 });
 
 describe('a webhook receiver that never answers', () => {

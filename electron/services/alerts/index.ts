@@ -1,5 +1,5 @@
 // services/alerts/ owns alerts: their settings (the app's versioned row, else the config file's,
-// else the defaults), the engine that fires each once per crossing (engine.ts, crossings.ts),
+// else the defaults; a webhook URL shown only up to its origin), the engine that fires each once per crossing (engine.ts, crossings.ts),
 // the recent ones the app's bell lists, and the webhook (webhook.ts).
 import { z } from 'zod';
 import { ALERT_EVENTS, DEFAULT_ALERT_SETTINGS, type AlertEntry, type AlertSettings, type AlertSettingsView } from '../../../shared/alerts.js';
@@ -93,6 +93,9 @@ export class AlertService {
 
   async update(input: AlertSettings & { version: number }): Promise<AlertSettingsView> {
     const { version, ...settings } = parseInput(alertSettingsSchema, input);
+    // The view shows a webhook URL masked (Slack's carry their secret in the path): sent back as shown, it keeps the one in force.
+    const kept = this.current().webhook;
+    if (settings.webhook && kept && settings.webhook.url === maskedUrl(kept.url)) settings.webhook = { ...settings.webhook, url: kept.url };
     const saved = await storeChange(
       () => this.deps.store.alerts.save({ ...settings, budgetThresholds: sorted(settings.budgetThresholds) }, version, this.deps.clock()),
       (current: StoredAlertSettings | null) => this.view(current),
@@ -103,8 +106,9 @@ export class AlertService {
   }
 
   private view(row: StoredAlertSettings | null): AlertSettingsView {
-    if (row) return { settings: row.settings, source: 'app', version: row.version };
-    return { settings: this.deps.fromConfig ?? DEFAULT_ALERT_SETTINGS, source: this.deps.fromConfig ? 'config' : 'default', version: 0 };
+    const masked = (settings: AlertSettings): AlertSettings => (settings.webhook ? { ...settings, webhook: { ...settings.webhook, url: maskedUrl(settings.webhook.url) } } : settings);
+    if (row) return { settings: masked(row.settings), source: 'app', version: row.version };
+    return { settings: masked(this.deps.fromConfig ?? DEFAULT_ALERT_SETTINGS), source: this.deps.fromConfig ? 'config' : 'default', version: 0 };
   }
 
   private async reload(): Promise<void> {
@@ -113,6 +117,16 @@ export class AlertService {
     } catch (error) {
       this.deps.logger.log('warn', `alert settings could not be read: ${String(error)}`);
     }
+  }
+}
+
+/** A webhook URL as the app shows it: its origin, the rest (where Slack's secret is) hidden. */
+function maskedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname === '/' && !parsed.search ? parsed.origin : `${parsed.origin}/…`;
+  } catch {
+    return '…';
   }
 }
 
