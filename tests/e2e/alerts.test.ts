@@ -95,6 +95,13 @@ describe('the bell', () => {
       expect(await sidewaysScroll(other)).toBe(0);
       expect(await axeViolations(other), name).toEqual([]);
       await shot(other, `alerts-panel-${name}`, false);
+      await other.keyboard.press('Escape');
+      await go(other, 'Keys');
+      await other.locator('summary', { hasText: 'Alerts' }).click();
+      await other.getByLabel('Budget thresholds (%)').waitFor();
+      expect(await sidewaysScroll(other)).toBe(0);
+      expect(await axeViolations(other), name).toEqual([]);
+      await shot(other, `alerts-settings-${name}`);
       await other.close();
     }
   });
