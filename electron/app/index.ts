@@ -87,7 +87,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const late: { services: Services | null } = { services: null };
   const accounting = new Accounting(store, keyCache, pricing, { storeBodies: config.storeBodies, pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) }, logger, (entry) => {
     late.services?.events.requestLogged(entry);
-    late.services?.alerts.engine.requestCounted(entry);
+    // An alert that cannot be worked out must not cost the request its accounting.
+    try {
+      late.services?.alerts.engine.requestCounted(entry);
+    } catch (error) {
+      logger.log('error', `alerts could not read a request: ${String(error)}`, { id: entry.id });
+    }
   });
   const budgets = new Budgets({
     pricing,
