@@ -1,6 +1,7 @@
 // The one contract between the renderer and the app core. Electron carries it over IPC, the
 // browser mode over HTTP (`POST /ui/api/<method>`); both use the same `invoke`. The shapes it
 // carries are in api-views.ts and log-views.ts, exported from here too.
+import type { AlertEntry, AlertSettings, AlertSettingsView } from './alerts.js';
 import type { Result } from './errors.js';
 import type { KeyStatus } from './keys.js';
 import type {
@@ -108,6 +109,11 @@ interface LoopgateApi {
   'logs.setRetention': (request: { days: number; maxMegabytes: number; capture?: CaptureMode; version: number }) => LogRetentionView;
   /** Sends a captured request again, as the master key, to a model group (its own or another); its row is marked as a replay of `id`. */
   'logs.replay': (request: { id: string; group: string }) => ReplayResult;
+  /** The recent alerts, newest first (the bell). */
+  'alerts.list': (request: Record<string, never>) => AlertEntry[];
+  'alerts.settings': (request: Record<string, never>) => AlertSettingsView;
+  /** Saves every alert setting naming the version read; a stale version is a conflict carrying the current view. */
+  'alerts.updateSettings': (request: AlertSettings & { version: number }) => AlertSettingsView;
   /** The desktop app puts `loopgate` on the PATH; elsewhere (browser mode) it answers invalid_request. */
   'shell.installCommand': (request: Record<string, never>) => InstallCommandResult;
 }
@@ -167,6 +173,9 @@ const METHODS = {
   'logs.setRetention': true,
   'shell.installCommand': true,
   'logs.replay': true,
+  'alerts.list': true,
+  'alerts.settings': true,
+  'alerts.updateSettings': true,
 } as const satisfies Record<ApiMethod, true>;
 
 export const API_METHODS = Object.keys(METHODS) as ApiMethod[];

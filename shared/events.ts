@@ -2,11 +2,12 @@
 // events (window.loopgate.on), browser mode as a server-sent event stream (GET /ui/events),
 // each event's name as the SSE `event:` field and its data as JSON. Views reload on them
 // instead of polling.
+import type { AlertEntry } from './alerts.js';
 import type { Invoke, LogEntryView, StatusView } from './api.js';
 import type { ErrorCode } from './errors.js';
 
 /** What a `changed` event names; the view showing it reloads. `logs`: events were dropped, reload the log. */
-export type ChangedTopic = 'keys' | 'providers' | 'models' | 'routing' | 'logs';
+export type ChangedTopic = 'keys' | 'providers' | 'models' | 'routing' | 'logs' | 'alerts';
 
 export interface LoopgateEvents {
   /** The status line: sent first on every (re)connection, then on pause/resume and after changes (at most one a second). */
@@ -17,6 +18,8 @@ export interface LoopgateEvents {
   usage: { today: StatusView['today'] };
   /** Something a view lists was changed (by the app, the management API or a config import); `models` and `routing` once the router serves it. */
   changed: { topic: ChangedTopic };
+  /** An alert fired (once per crossing); the bell shows it. */
+  alert: AlertEntry;
   /** Browser mode only: a sign of life every `intervalMs`; silence for twice that means the gateway is gone. */
   heartbeat: { time: number; intervalMs: number };
   /** Browser mode only: the session ended (signed out, expired); the stream closes right after. */
@@ -34,6 +37,7 @@ const EVENTS = {
   log: true,
   usage: true,
   changed: true,
+  alert: true,
   heartbeat: true,
   session: true,
 } as const satisfies Record<EventName, true>;

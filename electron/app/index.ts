@@ -43,6 +43,8 @@ export interface AppOptions {
   env?: Environment;
   /** How often a team server instance writes its heartbeat, and when an unwritten one expires (redis/heartbeat.ts). */
   instanceHeartbeat?: { intervalMs: number; expiryMs: number };
+  /** Tests: how often alerts look at health, and the webhook's backoff (services/alerts/). */
+  alertTiming?: { sweepMs?: number; webhookBackoffMs?: (tries: number) => number };
 }
 
 /** What the adapters share: the services (IPC, CLI, /ui/api, LiteLLM routes) and the request pipeline's parts (HTTP). */
@@ -102,7 +104,15 @@ export async function createApp(options: AppOptions): Promise<App> {
   const late: { services: Services | null } = { services: null };
   // The app's capture setting, read by every request; the services set it from the stored setting.
   const capture: LiveCapture = { mode: config.capture };
-  const accounting = new Accounting(store, keyCache, pricing, { pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) }, logger, (entry) => late.services?.events.requestLogged(entry));
+  const accounting = new Accounting(store, keyCache, pricing, { pruneLog: () => late.services?.usage.applyRetention() ?? Promise.resolve(0) }, logger, (entry) => {
+    late.services?.events.requestLogged(entry);
+    // An alert that cannot be worked out must not cost the request its accounting.
+    try {
+      late.services?.alerts.engine.requestCounted(entry);
+    } catch (error) {
+      logger.log('error', `alerts could not read a request: ${String(error)}`, { id: entry.id });
+    }
+  });
   const budgets = new Budgets({
     pricing,
     shared: redis?.spend ?? null,
@@ -153,6 +163,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     instances: async () => (heartbeat ? heartbeat.view() : null),
     capture,
     sendAsMaster: (request) => sendAsMaster(listeningUrl, options.masterKey, request, slotLifetimeMs(config)),
+    alertSources: {
+      key: (id) => keyCache.get(id) ?? null,
+      health: () => table.router.health(),
+      databaseAvailable: () => accounting.writes.available,
+      redisAvailable: () => (redis ? !redis.degraded : null),
+    },
+    ...(options.alertTiming ? { alertTiming: options.alertTiming } : {}),
   });
   late.services = services;
   await services.usage.syncCapture();
@@ -186,6 +203,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   accounting.start();
   budgets.start();
+  await services.alerts.start();
   healthChecks?.start();
   return {
     config,
@@ -215,6 +233,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       services.events.close();
+      services.alerts.stop();
       healthChecks?.stop();
       budgets.stop();
       await heartbeat?.stop();

@@ -7,6 +7,8 @@ import type { RouteSetting } from '../../shared/routes.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { bySpecificity, compilePattern, isPattern, matchPattern } from '../core/model-names.js';
 import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
+import type { AlertSettings } from '../../shared/alerts.js';
+import { alertSettings } from './alerts.js';
 import { ConfigError, type Environment } from './config-error.js';
 import { DEFAULT_TIMEOUT_SECONDS, toDeployment } from './deployment.js';
 import { environmentLookup, resolveValue, type Lookup } from './environment.js';
@@ -44,6 +46,8 @@ export interface GatewayConfig {
   otelEndpoint: string | null;
   /** The first of search_tools: how web search runs for upstreams that cannot search; null when the file sets none. */
   webSearch: ConfigSearchProvider | null;
+  /** general_settings.alerts; null when the file sets none (the app's, or the defaults, are in force). */
+  alerts: AlertSettings | null;
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
@@ -185,6 +189,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     databaseUrl: databaseUrl(file, lookup, serverEnv),
     otelEndpoint: file.general_settings?.otel_endpoint ?? null,
     webSearch: searchProvider(file.search_tools, lookup),
+    alerts: alertSettings(file.general_settings?.alerts, lookup),
     unsupported,
     warnings,
   };

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { SearchProviderKind } from '../../shared/search.js';
 import { CAPTURE_MODES } from '../../shared/keys.js';
+import { ALERT_EVENTS } from '../../shared/alerts.js';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
 import { fileRouteListSchema } from './routes.js';
 
@@ -95,6 +96,28 @@ const litellmSettingsSchema = z.object({
   ...routingFields,
 });
 
+const percent = z.number().positive('expected a percentage above 0').max(1000, 'expected a percentage up to 1000');
+
+/** general_settings.alerts (config/alerts.ts reads it). */
+const alertsSchema = z.object({
+  /** Percentages of a key's max_budget; default [80, 100]. */
+  budget_thresholds: z.array(percent).optional(),
+  /** Per key id: its own thresholds. */
+  key_thresholds: z.record(z.string(), z.array(percent)).optional(),
+  /** The events that alert (default: all of them). */
+  events: z.array(z.enum(ALERT_EVENTS)).optional(),
+  /** Minutes a deployment must be cooling or failing before it alerts as failing (default 5). */
+  failing_minutes: z.number().positive().optional(),
+  /** Desktop notifications in the app (default on). */
+  desktop: z.boolean().optional(),
+  /** A URL each alert is POSTed to (`os.environ/VAR` allowed). */
+  webhook_url: z.string().min(1).optional(),
+  /** `json` (default) or `slack` (`{ "text": ... }`). */
+  webhook_format: z.enum(['json', 'slack']).optional(),
+  /** Seconds a webhook try may take (default 5). */
+  webhook_timeout: z.number().positive().optional(),
+});
+
 const generalSettingsSchema = z.object({
   master_key: z.string().min(1, 'expected a non-empty key').optional(),
   /** LiteLLM's name for how long request-log rows are kept, e.g. "30d". */
@@ -119,6 +142,8 @@ const generalSettingsSchema = z.object({
   database_url: z.string().min(1, 'expected a postgres:// URL').optional(),
   /** An OTLP/HTTP collector (http://host:4318): one trace span per model request; OTEL_EXPORTER_OTLP_ENDPOINT wins. */
   otel_endpoint: z.string().url('expected an http:// or https:// URL').optional(),
+  /** Loopgate's alerts: budget thresholds, events, desktop notifications, a webhook. */
+  alerts: alertsSchema.optional(),
 });
 
 /** LiteLLM names Exa `exa_ai`; both are read. */

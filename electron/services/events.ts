@@ -3,6 +3,7 @@
 // first; status and usage are coalesced (at most one of each per interval); finished requests
 // are sent as log events, labelled in one store read per tick. With nobody listening, nothing
 // is computed.
+import type { AlertEntry } from '../../shared/alerts.js';
 import type { LogEntryView, StatusView } from '../../shared/api.js';
 import type { ChangedTopic, EventMessage } from '../../shared/events.js';
 import type { Logger } from '../core/logger.js';
@@ -74,6 +75,12 @@ export class AppEvents {
       () => (this.statusTimer = null),
       () => this.sendStatus(),
     );
+  }
+
+  /** An alert fired: the bell shows it at once. */
+  alert(entry: AlertEntry): void {
+    if (this.subscribers.size === 0) return;
+    this.emit({ event: 'alert', data: entry });
   }
 
   /** A request finished and was counted (gateway accounting, in memory). */

@@ -7,6 +7,7 @@ import type { Environment, GatewayConfig } from '../config/index.js';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/index.js';
+import { AlertService, type AlertSources } from './alerts/index.js';
 import { ConfigService } from './config-io.js';
 import { AppEvents } from './events.js';
 import { KeyService } from './keys.js';
@@ -43,6 +44,10 @@ export interface ServiceContext {
   capture: CaptureSetting;
   /** Sends a request through the gateway's routes as the master key (logs.replay). */
   sendAsMaster: MasterSender;
+  /** What alerts watch (keys' spend, deployments' health, the database, Redis). */
+  alertSources: AlertSources;
+  /** Tests: how often alerts look at health, and the webhook's backoff. */
+  alertTiming?: { sweepMs?: number; webhookBackoffMs?: (tries: number) => number };
 }
 
 export interface Services {
@@ -58,6 +63,7 @@ export interface Services {
   status: StatusService;
   /** What the app's views hear of (shared/events.ts). */
   events: AppEvents;
+  alerts: AlertService;
 }
 
 export function createServices(context: ServiceContext): Services {
@@ -81,6 +87,8 @@ export function createServices(context: ServiceContext): Services {
   store.deployments.onChange(onceRouted('models'));
   store.routing.onChange(onceRouted('routing'));
   const routingSettings = new RoutingService({ store, config, routing, clock });
+  const alerts = new AlertService({ store, fromConfig: config.alerts, sources: context.alertSources, logger: context.logger, clock, ...context.alertTiming });
+  alerts.addNotifier((alert) => events.alert(alert));
   return {
     keys,
     providers,
@@ -92,6 +100,7 @@ export function createServices(context: ServiceContext): Services {
     replay: new ReplayService({ entry: (id) => usage.stored(id), send: context.sendAsMaster, groups: () => routing.modelNames() }),
     status,
     events,
+    alerts,
   };
 }
 
@@ -101,7 +110,7 @@ const idOf = (request: unknown): string => parseInput(byId, request).id;
 
 /** The app's contract (shared/api.ts), method by method, onto the services. */
 export function apiHandlers(services: Services): ApiHandlers {
-  const { keys, providers, models, routing, search, config, usage, replay, status, events } = services;
+  const { keys, providers, models, routing, search, config, usage, replay, status, events, alerts } = services;
   /** Providers have no store listener; their changes are said here, where the app makes them. */
   const providersChanged = <T>(value: T): T => {
     events.changed('providers');
@@ -152,5 +161,12 @@ export function apiHandlers(services: Services): ApiHandlers {
       throw new GatewayError('invalid_request', 'Installing the loopgate command is done by the desktop app; from a browser, link it by hand (see the Connect page).');
     },
     'logs.replay': (request) => replay.replay(request),
+    'alerts.list': () => alerts.list(),
+    'alerts.settings': () => alerts.settings(),
+    'alerts.updateSettings': async (input) => {
+      const view = await alerts.update(input);
+      events.changed('alerts');
+      return view;
+    },
   };
 }

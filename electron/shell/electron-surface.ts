@@ -102,6 +102,18 @@ export interface SessionSurface {
   readonly cookies: { set(details: CookieDetails): Promise<void> };
 }
 
+/** A desktop notification (Electron's Notification); `urgency` is Linux's. */
+interface NotificationHandle {
+  on(event: 'click', listener: () => void): unknown;
+  show(): void;
+  close(): void;
+}
+
+export interface NotificationSurface {
+  new (options: { title: string; body: string; urgency?: 'normal' | 'critical' | 'low' }): NotificationHandle;
+  isSupported(): boolean;
+}
+
 import type { SafeStorageSurface } from './data-key.js';
 
 export interface ElectronSurface {
@@ -117,6 +129,7 @@ export interface ElectronSurface {
   session: { readonly defaultSession: SessionSurface };
   shell: { openExternal(url: string): Promise<void>; openPath(path: string): Promise<string> };
   clipboard: { writeText(text: string): void };
+  Notification: NotificationSurface;
   nativeTheme: { readonly shouldUseDarkColors: boolean };
   /** Wraps the data key where the OS has a real keychain (shell/data-key.ts). */
   safeStorage?: SafeStorageSurface;

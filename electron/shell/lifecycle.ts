@@ -9,6 +9,7 @@ import { bindApi, bindEvents } from '../ipc.js';
 import { isAppUrl } from '../window-options.js';
 import { homedir } from 'node:os';
 import type { InstallCommandResult } from '../../shared/api.js';
+import { showAlertNotifications } from './alert-notifications.js';
 import { appSettings, type AppSettings } from './app-args.js';
 import { installLoopgateCommand, type InstallTarget } from './install-command.js';
 import { safeStorageWrapper } from './data-key.js';
@@ -161,6 +162,7 @@ export class DesktopShell {
       bindApi(electron.ipcMain, { ...started.app.api, 'shell.installCommand': installCommand }, (url) => isAppUrl(url, this.origin()));
       bindEvents(electron.ipcMain, started.app.events, (url) => isAppUrl(url, this.origin()));
       this.tray = this.createTray(started);
+      this.stopTimers.push(showAlertNotifications({ Notification: electron.Notification, alerts: started.app.services.alerts, open: (hash) => this.running && this.window.showAt(hash), logger: this.logger }));
       this.stayInTray = this.tray !== null && staysInTrayOnClose(env, await trayShown);
       this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: () => this.host.now(), logger: this.logger });
       await this.uiSession.signIn().catch((error: unknown) => this.logger.log('warn', `Could not sign the window in: ${String(error)}`));

@@ -36,10 +36,24 @@ export class MainWindow {
       this.window.focus();
       return;
     }
-    this.window = this.create();
+    this.window = this.create('');
   }
 
-  private create(): WindowSurface {
+  /** Shows the window at a view (`#/logs?key=…`): a same-page navigation when it is open already. */
+  showAt(hash: string): void {
+    if (!this.window) {
+      this.window = this.create(hash);
+      return;
+    }
+    this.show();
+    this.load(this.window, hash);
+  }
+
+  private load(window: WindowSurface, hash: string): void {
+    window.loadURL(`${this.deps.origin()}/ui/${hash}`).catch((error: unknown) => this.deps.logger.log('error', `The window could not load the admin UI: ${String(error)}`));
+  }
+
+  private create(hash: string): WindowSurface {
     const { deps } = this;
     const window = new deps.electron.BrowserWindow(mainWindowOptions({ preload: deps.preload, dark: deps.electron.nativeTheme.shouldUseDarkColors, devTools: deps.devTools, ...(deps.icon ? { icon: deps.icon } : {}) }));
     window.webContents.setWindowOpenHandler(({ url }) => {
@@ -62,7 +76,7 @@ export class MainWindow {
     window.on('focus', () => deps.onFocus());
     window.on('query-session-end', () => deps.onSessionEnd());
     window.on('session-end', () => deps.onSessionEnd());
-    window.loadURL(`${deps.origin()}/ui/`).catch((error: unknown) => deps.logger.log('error', `The window could not load the admin UI: ${String(error)}`));
+    this.load(window, hash);
     return window;
   }
 }

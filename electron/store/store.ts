@@ -1,5 +1,6 @@
 // The store as the layers above see it: the repositories, however they are kept (sql.js in the
 // data dir, or PostgreSQL on a team server), and the one way they are built over either's connection.
+import { SqlAlertSettingsRepository, type AlertSettingsRepository } from './alerts.js';
 import { trackChanges, type StoreChanges } from './changes.js';
 import { SqlDeploymentRepository, type DeploymentRepository } from './deployments.js';
 import { SqlKeyRepository, type KeyRepository } from './keys.js';
@@ -24,6 +25,7 @@ export interface Store {
   routing: RoutingRepository;
   /** The web search provider made in the app (its key sealed). */
   searchSettings: SearchSettingsRepository;
+  alerts: AlertSettingsRepository;
   /** How provider secrets are protected at rest. */
   secretProtection: 'key-file' | 'os-keychain';
   /** Change notices in and out, for instances sharing one database (changes.ts). */
@@ -45,6 +47,7 @@ export function sqlRepositories(db: SqlConnection, box: SecretBox) {
     deployments,
     routing,
     searchSettings: new SqlSearchSettingsRepository(db, box),
+    alerts: new SqlAlertSettingsRepository(db),
     changes: trackChanges({ keys, deployments, routing }),
   };
 }

@@ -38,6 +38,8 @@ export interface FakeOptions {
   gotLock?: boolean;
   /** Which dialog button the user presses (0 = Quit, 1 = Open log). */
   dialogResponse?: number;
+  /** false: the desktop has no notification server. */
+  notifications?: boolean;
 }
 
 export function createFakeElectron(options: FakeOptions = {}) {
@@ -45,6 +47,7 @@ export function createFakeElectron(options: FakeOptions = {}) {
   const timeline: string[] = [];
   const windows: FakeWindow[] = [];
   const trays: FakeTray[] = [];
+  const notifications: FakeNotification[] = [];
   const dialogs: MessageBoxOptions[] = [];
   const openedPaths: string[] = [];
   const clipboard: string[] = [];
@@ -127,6 +130,27 @@ export function createFakeElectron(options: FakeOptions = {}) {
     }
   }
 
+  class FakeNotification extends EventEmitter {
+    shown = false;
+    constructor(readonly options: { title: string; body: string; urgency?: string }) {
+      super();
+    }
+    static isSupported(): boolean {
+      return options.notifications ?? true;
+    }
+    show(): void {
+      this.shown = true;
+      notifications.push(this);
+    }
+    close(): void {
+      this.shown = false;
+    }
+    /** The user clicks it. */
+    click(): void {
+      this.emit('click');
+    }
+  }
+
   class FakeTray extends EventEmitter implements TraySurface {
     toolTip = '';
     menu: FakeMenu | null = null;
@@ -206,6 +230,7 @@ export function createFakeElectron(options: FakeOptions = {}) {
     app,
     BrowserWindow: FakeWindow,
     Tray: FakeTray,
+    Notification: FakeNotification,
     Menu: {
       buildFromTemplate: (template: MenuItemTemplate[]): FakeMenu => ({ template }),
       setApplicationMenu: (menu: MenuHandle | null) => void (applicationMenu = menu as FakeMenu | null),
@@ -236,6 +261,8 @@ export function createFakeElectron(options: FakeOptions = {}) {
     timeline,
     windows,
     trays,
+    /** Desktop notifications shown, in order. */
+    notifications,
     dialogs,
     openedPaths,
     clipboard,

@@ -41,6 +41,8 @@ export interface TestGatewayOptions {
   store?: Store;
   /** A team server instance's heartbeat, shortened for a test. */
   instanceHeartbeat?: AppOptions['instanceHeartbeat'];
+  /** How often alerts look at health, and the webhook's backoff, shortened for a test. */
+  alertTiming?: AppOptions['alertTiming'];
 }
 
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -58,6 +60,7 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.instanceHeartbeat ? { instanceHeartbeat: options.instanceHeartbeat } : {}),
+    ...(options.alertTiming ? { alertTiming: options.alertTiming } : {}),
   });
   const gateway = createGateway(app, {
     ...(options.eventHeartbeatMs ? { eventHeartbeatMs: options.eventHeartbeatMs } : {}),

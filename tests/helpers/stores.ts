@@ -3,6 +3,7 @@
 // which repository methods were called on it, so a suite can check that it ran every one on both.
 import { expect, onTestFinished } from 'vitest';
 import { MemoryLogger } from '../../electron/core/logger.js';
+import type { AlertSettingsRepository } from '../../electron/store/alerts.js';
 import type { DeploymentRepository } from '../../electron/store/deployments.js';
 import type { Store } from '../../electron/store/index.js';
 import type { KeyRepository } from '../../electron/store/keys.js';
@@ -55,10 +56,11 @@ const REPOSITORY_METHODS = {
   routing: names<RoutingRepository>({ get: 1, save: 1, onChange: 1 }),
   searchSettings: names<SearchSettingsRepository>({ get: 1, save: 1, reveal: 1 }),
   usage: names<UsageRepository>({ recordBatch: 1, logFacets: 1, dailySpend: 1 }),
+  alerts: names<AlertSettingsRepository>({ get: 1, save: 1 }),
 } satisfies { [K in RepositoryName]: string[] };
 
 /** The store's SQL repositories (the request log is files on sql.js and a table on PostgreSQL: its own suite). */
-type RepositoryName = 'keys' | 'providers' | 'deployments' | 'routing' | 'searchSettings' | 'usage';
+type RepositoryName = 'keys' | 'providers' | 'deployments' | 'routing' | 'searchSettings' | 'usage' | 'alerts';
 
 function names<T>(methods: Record<keyof T, 1>): string[] {
   return Object.keys(methods);

@@ -1,6 +1,7 @@
 // A database outage on a team server: PostgreSQL stopped under a running gateway. Traffic goes
 // on (keys are in memory), usage and request-log writes queue, readiness says degraded with the
-// database unavailable, and once PostgreSQL is back the queue drains: nothing counted is lost.
+// database unavailable, one alert says so, and once PostgreSQL is back the queue drains: nothing
+// counted is lost.
 // The test has a PostgreSQL of its own, so stopping it touches no other test file.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ beforeAll(async () => {
 general_settings:
   database_url: ${postgres.url}
 `,
-    { env: { LOOPGATE_DATA_KEY: randomBytes(32).toString('base64') } },
+    { env: { LOOPGATE_DATA_KEY: randomBytes(32).toString('base64') }, alertTiming: { sweepMs: 50 } },
   );
 });
 
@@ -50,6 +51,8 @@ describe('PostgreSQL stopped under a running gateway', () => {
       await gateway.app.accounting.flush();
       expect(await readiness()).toMatchObject({ status: 'healthy', state: 'degraded', db: 'unavailable', database: 'unavailable', queued_log_rows: 5 });
       expect(gateway.logger.records.some((record) => record.level === 'warn' && String(record.msg).includes('The database is unavailable'))).toBe(true);
+      // The app's bell says so once, however many writes queue.
+      await expect.poll(async () => (await gateway.app.api['alerts.list']({})).map((alert) => alert.kind)).toEqual(['database_unavailable']);
     } finally {
       await postgres.resume();
     }

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS, type ApiMethod } from '../../shared/api.js';
+import { alertSettingsSchema } from '../../electron/services/alerts/index.js';
 import { importSchema } from '../../electron/services/config-io.js';
 import { byId } from '../../electron/services/index.js';
 import { replaySchema } from '../../electron/services/log-replay.js';
@@ -113,6 +114,9 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'logs.setRetention': of(retentionSchema),
   'shell.installCommand': nothing,
   'logs.replay': of(replaySchema),
+  'alerts.list': nothing,
+  'alerts.settings': nothing,
+  'alerts.updateSettings': of(alertSettingsSchema),
 };
 
 beforeAll(async () => {

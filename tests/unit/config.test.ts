@@ -90,6 +90,21 @@ general_settings:
     expect(parseConfigText(file, { env })).toMatchObject({ databaseUrl: 'postgres://file@db/lg', redis: { host: '10.0.0.7' } });
   });
 
+  it('reads general_settings.alerts: unset fields keep their defaults, the webhook URL may come from the environment', () => {
+    const env = { OPENAI_API_KEY: 'x', HOOK: 'https://hooks.slack.example/T0' };
+    expect(parseConfigText(base, { env }).alerts).toBeNull();
+    const alerts = `${base}general_settings:\n  alerts:\n    budget_thresholds: [50, 90]\n    key_thresholds: { key_a: [25] }\n    webhook_url: os.environ/HOOK\n    webhook_format: slack\n`;
+    expect(parseConfigText(alerts, { env }).alerts).toEqual({
+      budgetThresholds: [50, 90],
+      keyThresholds: { key_a: [25] },
+      events: ['budget_blocked', 'deployment_cooldown', 'deployment_failing', 'fallback', 'database_unavailable', 'redis_unavailable'],
+      failingMinutes: 5,
+      desktop: true,
+      webhook: { url: 'https://hooks.slack.example/T0', format: 'slack', timeoutSeconds: 5 },
+    });
+    expect(configError(`${base}general_settings:\n  alerts:\n    events: [sometimes]\n`, env).path).toBe('general_settings.alerts.events[0]');
+  });
+
   it('names the path and the expectation of a bad value', () => {
     const error = configError(base.replace('rpm: 100', 'rpm: lots'), { OPENAI_API_KEY: 'x' });
     expect(error.path).toBe('model_list[0].litellm_params.rpm');

@@ -115,10 +115,10 @@ export class Accounting {
     const prompt = event.usage?.promptTokens ?? 0;
     const completion = event.usage?.completionTokens ?? 0;
     const total = event.usage?.totalTokens ?? 0;
-    // Attempts explain failures and retries; a request served on its first try needs none kept.
     const keep = keepsBodies(event.capture, event.status);
     const kept = (body: string | null): string | null => (keep && body !== null ? maskedBody(body, event.deployment, event.clientTokens) : null);
-    const explain = event.status >= 400 || event.attempts.length > 1 || event.attempts.some((attempt) => attempt.outcome === 'failed');
+    // Attempts explain failures, retries and fallbacks; a request its own group served on the first try needs none kept.
+    const explain = event.status >= 400 || event.attempts.length > 1 || event.attempts.some((attempt) => attempt.outcome === 'failed' || attempt.via !== 'first');
     const entry: RequestLogEntry = {
       id: event.id,
       time: event.time,
@@ -149,7 +149,6 @@ export class Accounting {
       replayOf: event.replayOf,
     };
     this.log.push(entry);
-    this.onRecord(entry);
     const keyId = event.keyId ?? MASTER_KEY_ID;
     const today = utcDay(event.time);
     const dayKey = `${today}\u0000${keyId}\u0000${event.model}`;
@@ -196,6 +195,8 @@ export class Accounting {
         live.lastUsedAt = Math.max(live.lastUsedAt ?? 0, event.time);
       }
     }
+    // Told once the key's spend includes this request (alerts read it).
+    this.onRecord(entry);
     return cost;
   }
 

@@ -15,6 +15,7 @@ import { migration012 } from './012_routes.js';
 import { migration013 } from './013_usage_parts.js';
 import { migration014 } from './014_search_settings.js';
 import { migration015 } from './015_capture.js';
+import { migration016 } from './016_alert_settings.js';
 
 interface Migration {
   version: number;
@@ -38,6 +39,7 @@ const MIGRATIONS: readonly Migration[] = [
   migration013,
   migration014,
   migration015,
+  migration016,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 

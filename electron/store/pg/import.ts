@@ -1,10 +1,11 @@
 // `loopgate migrate-store`: copies a laptop's sql.js store into an empty PostgreSQL database,
 // row for row (keys with their hashes, versions and counters; providers; deployments; routing
-// settings; daily spend; the request log from its segment files, and its retention), provider
+// settings; alert settings; daily spend; the request log from its segment files, and its retention), provider
 // secrets opened with the laptop's data key
 // and sealed again under the server's. One transaction: a failed copy leaves the database as
 // it was. Then every table's count is checked against the source.
 import type { Logger } from '../../core/logger.js';
+import { ALERTS } from '../alerts.js';
 import { DEPLOYMENTS } from '../deployments.js';
 import { openStore } from '../index.js';
 import { KEYS } from '../keys.js';
@@ -18,7 +19,7 @@ import { applyPgMigrations } from './migrations/index.js';
 import { insertLogRows, insertRetention } from './request-log.js';
 
 /** In the order their foreign keys need. */
-const TABLES = ['virtual_keys', 'providers', 'deployments', 'routing_settings', 'spend_daily', 'request_log'] as const;
+const TABLES = ['virtual_keys', 'providers', 'deployments', 'routing_settings', 'alert_settings', 'spend_daily', 'request_log'] as const;
 type TableName = (typeof TABLES)[number];
 
 export interface ImportReport {
@@ -62,6 +63,7 @@ export async function importSqlJsStore(options: { fromDir: string; databaseUrl: 
       providers,
       deployments: await DEPLOYMENTS.all(db),
       routing_settings: await ROUTING.all(db),
+      alert_settings: await ALERTS.all(db),
       spend_daily: await SPEND_DAILY.all(db),
     };
     const retention = await source.requestLog.retention();
@@ -71,6 +73,7 @@ export async function importSqlJsStore(options: { fromDir: string; databaseUrl: 
       await insertRows(tx, PROVIDERS, rows.providers);
       await insertRows(tx, DEPLOYMENTS, rows.deployments);
       await insertRows(tx, ROUTING, rows.routing_settings);
+      await insertRows(tx, ALERTS, rows.alert_settings);
       for (let start = 0; start < rows.spend_daily.length; start += CHUNK) await insertRows(tx, SPEND_DAILY, rows.spend_daily.slice(start, start + CHUNK));
       if (retention) await insertRetention(tx, retention);
       // The log can be large: read from its segments and written a page at a time, newest first.
@@ -89,6 +92,7 @@ export async function importSqlJsStore(options: { fromDir: string; databaseUrl: 
       providers: rows.providers.length,
       deployments: rows.deployments.length,
       routing_settings: rows.routing_settings.length,
+      alert_settings: rows.alert_settings.length,
       spend_daily: rows.spend_daily.length,
       request_log: logCount,
     };

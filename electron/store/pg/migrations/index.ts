@@ -18,6 +18,7 @@ import { pgMigration012 } from './012_routes.js';
 import { pgMigration013 } from './013_usage_parts.js';
 import { pgMigration014 } from './014_search_settings.js';
 import { pgMigration015 } from './015_capture.js';
+import { pgMigration016 } from './016_alert_settings.js';
 
 interface Migration {
   version: number;
@@ -41,6 +42,7 @@ const PG_MIGRATIONS: readonly Migration[] = [
   pgMigration013,
   pgMigration014,
   pgMigration015,
+  pgMigration016,
 ];
 
 /** The versions this build has for PostgreSQL; the same list as for sql.js, or the build is incomplete. */
