@@ -91,8 +91,8 @@ describe('the Playground', () => {
       }
       // The conversation is longer than the window, yet the box to type in and the newest answer are in view.
       expect(await page.evaluate('document.querySelector("main").scrollHeight > innerHeight')).toBe(true);
-      await expect.poll(() => onScreen(page, 'form[aria-label="Message composer"] textarea')).toBe(true);
-      await expect.poll(() => onScreen(page, 'form[aria-label="Message composer"] button')).toBe(true);
+      await expect.poll(() => onScreen(page, 'form.composer textarea')).toBe(true);
+      await expect.poll(() => onScreen(page, 'form.composer button')).toBe(true);
       await expect.poll(() => page.getByRole('article', { name: 'Answer from chat' }).last().isVisible()).toBe(true);
       // The failure is still there, with its turn.
       await expect(page.getByRole('alert').filter({ hasText: '500 from broken' }).count()).resolves.toBe(1);
