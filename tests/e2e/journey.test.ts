@@ -214,7 +214,7 @@ describe('the Loopgate UI in Chromium', () => {
       .click();
     const dialog = page.getByRole('dialog', { name: 'Delete the key “changed-elsewhere”?' });
     // Told apart by their User-Agents: the openai package's ("OpenAI/JS …") and Claude Code's ("claude-cli/…").
-    await dialog.getByText('Claude Code and OpenAI SDK (JS) used this key in the last 7 days', { exact: false }).waitFor();
+    await dialog.getByText('In the last 7 days this key was used by Claude Code and OpenAI SDK (JS)', { exact: false }).waitFor();
     await shot('10b-keys-delete-names-tools');
     await dialog.getByRole('button', { name: 'Delete key' }).click();
     await page.getByRole('row', { name: /Key changed-elsewhere/ }).waitFor({ state: 'detached' });

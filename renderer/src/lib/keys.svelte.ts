@@ -5,6 +5,7 @@ import type { KeyPatch, KeyView } from '../../../shared/api.js';
 import type { KeyStatus } from '../../../shared/keys.js';
 import type { ConflictField } from '../components/ConflictBanner.svelte';
 import { call } from './api.js';
+import { KNOWN_CLIENTS } from './client-names.js';
 import { app } from './app.svelte.js';
 import { confirmation } from './confirm.svelte.js';
 import { money, plural } from './format.js';
@@ -15,6 +16,18 @@ const PAGE_SIZE = 10;
 
 export function keyName(key: KeyView): string {
   return key.keyAlias ?? key.keyPrefix;
+}
+
+/**
+ * What a key's badge says: the gateway refuses a key whose spend reached its budget (until the
+ * budget resets), so such a key reads "over budget", never a green "active".
+ */
+export function keyStatus(key: KeyView, now = Date.now()): { label: string; tone: 'ok' | 'warn' | 'danger' } {
+  if (key.status === 'revoked') return { label: 'revoked', tone: 'danger' };
+  if (key.status === 'expired') return { label: 'expired', tone: 'warn' };
+  const resetDue = key.budgetResetAt !== null && key.budgetResetAt <= now;
+  if (key.maxBudget !== null && key.spend >= key.maxBudget && !resetDue) return { label: 'over budget', tone: 'danger' };
+  return { label: 'active', tone: 'ok' };
 }
 
 /** Each field a conflict can differ in, as a person reads it. */
@@ -149,13 +162,18 @@ class KeysState {
         tools === null
           ? `Every tool using ${key.keyPrefix}… gets “invalid API key” from its next request. Its usage history stays in the logs. This cannot be undone.`
           : tools.clients.length > 0
-            ? `${listed(tools.clients)} used this key in the last ${plural(tools.days, 'day')}: ${tools.clients.length === 1 ? 'it gets' : 'they get'} “invalid API key” from the next request. Its usage history stays in the logs. This cannot be undone.`
+            ? `In the last ${plural(tools.days, 'day')} this key was used by ${listed(tools.clients.map(toolName))}: ${tools.clients.length === 1 ? 'it gets' : 'they get'} “invalid API key” from the next request. Its usage history stays in the logs. This cannot be undone.`
             : `No tool used this key in the last ${plural(tools.days, 'day')}; any that still has ${key.keyPrefix}… gets “invalid API key”. Its usage history stays in the logs. This cannot be undone.`,
       confirmLabel: 'Delete key',
     });
     if (!sure) return;
     if (await this.saves.run(() => call('keys.delete', { id: key.id }))) app.say(`Deleted ${keyName(key)}.`);
   }
+}
+
+/** A tool Loopgate knows by name, or the word its User-Agent gave ("node"), quoted as that. */
+function toolName(client: string): string {
+  return (KNOWN_CLIENTS as readonly string[]).includes(client) ? client : `a tool that calls itself “${client}”`;
 }
 
 /** "A, B and C". */

@@ -4,6 +4,7 @@ import type { LogRetentionView } from '../../../shared/api.js';
 import type { CaptureMode } from '../../../shared/keys.js';
 import { call } from './api.js';
 import { app } from './app.svelte.js';
+import { quantity } from './format.js';
 import { VersionedSave } from './versioned-save.svelte.js';
 
 export const CAPTURE_LABELS: Record<CaptureMode, string> = { off: 'Off', failed: 'Failed requests', all: 'All requests' };
@@ -70,7 +71,7 @@ function checkNumber(text: string, min: number, max: number, unit: string, whole
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) return 'Enter a number.';
   if (whole && !Number.isInteger(value)) return 'Enter a whole number.';
-  if (value < min || value > max) return `From ${min === 1 / 24 ? '0.042 (one hour)' : min} to ${max.toLocaleString('en')} ${unit}.`;
+  if (value < min || value > max) return `From ${min === 1 / 24 ? '0.042 (one hour)' : min} to ${quantity(max, unit)}.`;
   return undefined;
 }
 

@@ -2,7 +2,7 @@
 // Each answer is labelled with the model that gave it, the deployment that served it, its
 // tokens and latency (the gateway's summary event after the stream); a running stream can be
 // stopped; a failure says status, model, deployment and the next step (the gateway's
-// PlaygroundFailure, deployments by name, no internal ids).
+// PlaygroundFailure, deployments by name, no internal ids), and stays with its turn.
 import type { PlaygroundFailure, PlaygroundSummary } from '../../../shared/api.js';
 import { call } from './api.js';
 import { app } from './app.svelte.js';
@@ -17,6 +17,8 @@ interface Turn {
   tokens?: { prompt: number; completion: number } | null;
   latencyMs?: number;
   stopped?: boolean;
+  /** Why this answer did not come (kept when the next message is sent). */
+  failure?: Failure;
 }
 
 interface Failure {
@@ -46,7 +48,6 @@ class Playground {
   models = $state<string[]>([]);
   input = $state('');
   busy = $state(false);
-  failure = $state<Failure | null>(null);
   private controller: AbortController | null = null;
 
   async loadModels(): Promise<void> {
@@ -61,7 +62,6 @@ class Playground {
 
   clear(): void {
     this.turns = [];
-    this.failure = null;
   }
 
   stop(): void {
@@ -72,7 +72,6 @@ class Playground {
   async send(): Promise<void> {
     const model = this.model;
     if (!this.input.trim() || !model || this.busy) return;
-    this.failure = null;
     this.busy = true;
     const history = [...this.turns.filter((t) => t.content).map(({ role, content }) => ({ role, content })), { role: 'user' as const, content: this.input }];
     this.turns = [...this.turns, { role: 'user', content: this.input }, { role: 'assistant', content: '', model, deployment: null, tokens: null }];
@@ -92,7 +91,7 @@ class Playground {
       status = response.status;
       if (!response.ok || !response.body) {
         const body = (await response.json().catch(() => ({}))) as { error?: Chunk['error'] };
-        this.failure = failureOf(model, status, body.error ?? { message: `The gateway answered ${response.status}.` });
+        answer.failure = failureOf(model, status, body.error ?? { message: `The gateway answered ${response.status}.` });
       } else {
         for await (const data of sseData(response.body)) {
           if (!data || data === '[DONE]') continue;
@@ -107,7 +106,7 @@ class Playground {
           }
           const { error, choices } = chunk as Chunk;
           if (error) {
-            this.failure = failureOf(model, status, error);
+            answer.failure = failureOf(model, status, error);
             break;
           }
           answer.content += choices?.[0]?.delta?.content ?? '';
@@ -115,10 +114,9 @@ class Playground {
       }
     } catch {
       if (controller.signal.aborted) answer.stopped = true;
-      else this.failure = failureOf(model, null, { message: "Loopgate isn't responding." });
+      else answer.failure = failureOf(model, null, { message: "Loopgate isn't responding." });
     } finally {
       answer.latencyMs ??= performance.now() - started;
-      if (this.failure && !answer.content) this.turns = this.turns.filter((turn) => turn !== answer);
       this.busy = false;
       this.controller = null;
     }

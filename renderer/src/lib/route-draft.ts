@@ -1,6 +1,7 @@
 // The Routes section's fields ↔ the contract's RouteSetting, with the checks a person sees
 // inline. A condition is edited as one flat record, so switching its kind keeps what was typed.
 import { DEFAULT_ROUTE, type RouteCondition, type RouteConditionKind, type RouteSetting } from '../../../shared/routes.js';
+import { quantity } from './format.js';
 import { numberOf } from './number-fields.js';
 
 type HeaderOp = Extract<RouteCondition, { kind: 'header' }>['op'];
@@ -134,7 +135,7 @@ export function describeCondition(condition: RouteCondition): string {
     case 'background':
       return condition.models?.length ? `background (${condition.models.join(', ')})` : 'background request';
     case 'long_context':
-      return `prompt over ${condition.tokens.toLocaleString('en-US')} tokens`;
+      return `prompt over ${quantity(condition.tokens, 'tokens')}`;
     case 'client':
       return `client: ${condition.clients.join(' or ') || 'none chosen'}`;
     case 'key':
