@@ -39,6 +39,8 @@ export interface AppOptions {
   version?: string;
   /** Where `os.environ/NAME` in an imported config looks; the process's environment by default. */
   env?: Environment;
+  /** Trust the operating system's certificate store for upstream TLS too (the desktop app). */
+  systemCertificates?: boolean;
   /** How often a team server instance writes its heartbeat, and when an unwritten one expires (redis/heartbeat.ts). */
   instanceHeartbeat?: { intervalMs: number; expiryMs: number };
 }
@@ -78,7 +80,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   store.deployments.onChange(rebuild);
   store.routing.onChange(rebuild);
-  const pools = new UpstreamPools(config.deployments);
+  const pools = new UpstreamPools(config.deployments, { env: options.env ?? process.env, caCerts: config.caCerts, systemCertificates: options.systemCertificates ?? false });
   const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
   if (redis) table.cache.shared = redis.cache;
   if (storeChangesOverRedis) store.keys.onChange(() => storeChangesOverRedis.keysChanged());

@@ -7,6 +7,7 @@ import type { RouteSetting } from '../../shared/routes.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { bySpecificity, compilePattern, isPattern, matchPattern } from '../core/model-names.js';
 import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
+import { caCertificates } from './ca-certs.js';
 import { ConfigError, type Environment } from './config-error.js';
 import { DEFAULT_TIMEOUT_SECONDS, toDeployment } from './deployment.js';
 import { environmentLookup, resolveValue, type Lookup } from './environment.js';
@@ -41,6 +42,8 @@ export interface GatewayConfig {
   databaseUrl: string | null;
   /** An OTLP/HTTP collector for request traces (general_settings.otel_endpoint); null: none unless the environment names one. */
   otelEndpoint: string | null;
+  /** Extra CA certificates (PEM) upstream TLS trusts besides Node's and NODE_EXTRA_CA_CERTS (general_settings.ca_certs). */
+  caCerts: string[];
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
@@ -181,6 +184,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     },
     databaseUrl: databaseUrl(file, lookup, serverEnv),
     otelEndpoint: file.general_settings?.otel_endpoint ?? null,
+    caCerts: caCertificates(file.general_settings?.ca_certs, options.source ?? null),
     unsupported,
     warnings,
   };

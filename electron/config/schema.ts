@@ -31,6 +31,8 @@ const litellmParamsSchema = z.object({
   output_cost_per_reasoning_token: z.number().nonnegative().optional(),
   /** Wins over litellm_settings.drop_params for this deployment. */
   drop_params: z.boolean().optional(),
+  /** How calls leave: an http:// or socks5:// proxy URL, or "direct"; unset follows HTTPS_PROXY / NO_PROXY. */
+  proxy: z.string().min(1).optional(),
 });
 
 const modelEntrySchema = z.object({
@@ -115,6 +117,8 @@ const generalSettingsSchema = z.object({
   database_url: z.string().min(1, 'expected a postgres:// URL').optional(),
   /** An OTLP/HTTP collector (http://host:4318): one trace span per model request; OTEL_EXPORTER_OTLP_ENDPOINT wins. */
   otel_endpoint: z.string().url('expected an http:// or https:// URL').optional(),
+  /** Extra CA certificates for upstream TLS (a company proxy's): PEM files' paths or PEM text, one or a list. */
+  ca_certs: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
 });
 
 export const configFileSchema = z.object({

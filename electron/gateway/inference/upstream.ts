@@ -1,13 +1,15 @@
-// One keep-alive undici Pool per upstream origin, made at start-up, plus the mapping of
+// One keep-alive undici dispatcher per upstream origin and proxy, made at start-up, plus the mapping of
 // undici's failure codes onto Loopgate's error codes. A request that dies on a reused idle
 // connection before any answer arrived (the upstream's idle timer closed it as we wrote) is
 // sent once more on a fresh connection: that is the keep-alive race, not a failing upstream.
 import { subscribe } from 'node:diagnostics_channel';
-import { Client, Pool, type Dispatcher } from 'undici';
+import { Client, Pool, ProxyAgent, type Dispatcher } from 'undici';
 import type { ClientSignal } from '../../core/client-signal.js';
 import type { DeploymentConfig, UpstreamRequest } from '../../core/deployment.js';
 import { GatewayError } from '../../core/errors.js';
 import { redactCredentials } from '../../core/redact.js';
+import { proxyChoice, type ProxyChoice } from '../../core/upstream-proxy.js';
+import { describeUntrustedChain, isUntrustedCertificate, trustedCertificates, type TrustOptions } from './upstream-tls.js';
 import { familyHeaders } from './proxy-headers.js';
 
 /**
@@ -49,24 +51,70 @@ subscribe('undici:request:error', (message) => {
   if (typeof code === 'string' && CLOSED_CODES.has(code) && performance.now() - sentAt <= RACE_WINDOW_MS) staleConnectionErrors.add(error);
 });
 
-export class UpstreamPools {
-  private readonly pools = new Map<string, Pool>();
+/** The network around upstream calls: the environment (HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS) and extra trust. */
+export interface UpstreamNetwork extends TrustOptions {
+  env: Readonly<Record<string, string | undefined>>;
+}
 
-  constructor(deployments: readonly DeploymentConfig[]) {
-    for (const deployment of deployments) this.poolFor(deployment.apiBase);
+export class UpstreamPools {
+  private readonly pools = new Map<string, Dispatcher>();
+  /** The CAs upstream TLS trusts; undefined: Node's default. */
+  readonly ca: string[] | undefined;
+
+  constructor(
+    deployments: readonly DeploymentConfig[],
+    private readonly network: UpstreamNetwork = { env: process.env },
+  ) {
+    this.ca = trustedCertificates(network, network.env);
+    for (const deployment of deployments) {
+      // A deployment with a bad proxy setting fails its own calls, not the start-up.
+      if (routeProblem(this, deployment) === null) this.dispatcherFor(deployment);
+    }
   }
 
-  poolFor(base: URL): Pool {
-    let pool = this.pools.get(base.origin);
+  /** Which proxy a call to this deployment takes. */
+  routeOf(deployment: Pick<DeploymentConfig, 'apiBase' | 'family' | 'proxy'>): ProxyChoice {
+    return proxyChoice(deployment.apiBase, deployment.family, deployment.proxy ?? null, this.network.env);
+  }
+
+  dispatcherFor(deployment: DeploymentConfig): Dispatcher {
+    const choice = this.routeOf(deployment);
+    const key = choice.via === 'direct' ? deployment.apiBase.origin : `${deployment.apiBase.origin} via ${choice.url.href}`;
+    let pool = this.pools.get(key);
     if (!pool) {
-      pool = new Pool(base.origin, POOL_OPTIONS);
-      this.pools.set(base.origin, pool);
+      pool = this.dispatcher(deployment.apiBase, choice, false);
+      this.pools.set(key, pool);
     }
     return pool;
   }
 
+  /** A dispatcher of the same route on connections of its own (the keep-alive race's resend). */
+  freshFor(deployment: DeploymentConfig): Dispatcher {
+    return this.dispatcher(deployment.apiBase, this.routeOf(deployment), true);
+  }
+
+  private dispatcher(base: URL, choice: ProxyChoice, single: boolean): Dispatcher {
+    const tlsOptions = this.ca ? { ca: this.ca } : null;
+    if (choice.via !== 'direct') {
+      // undici's ProxyAgent speaks HTTP CONNECT and, for a socks5:// URL, SOCKS5 (its Socks5ProxyAgent); any proxyTls means "TLS to the proxy".
+      const toProxy = tlsOptions && choice.url.protocol === 'https:' ? { proxyTls: tlsOptions } : {};
+      return new ProxyAgent({ uri: choice.url.href, ...POOL_OPTIONS, ...(tlsOptions ? { requestTls: tlsOptions } : {}), ...toProxy });
+    }
+    const options = { ...POOL_OPTIONS, ...(tlsOptions ? { connect: tlsOptions } : {}) };
+    return single ? new Client(base.origin, options) : new Pool(base.origin, options);
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+  }
+}
+
+function routeProblem(pools: UpstreamPools, deployment: DeploymentConfig): string | null {
+  try {
+    pools.routeOf(deployment);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
 
@@ -121,6 +169,8 @@ async function callUpstream(pools: UpstreamPools, call: UpstreamCall): Promise<D
   const { deployment } = call;
   const firstByteMs = call.stream ? (deployment.streamTimeoutMs ?? deployment.timeoutMs) : deployment.timeoutMs;
   const options: Dispatcher.RequestOptions = {
+    // A proxy agent serves many origins: it is told which one.
+    origin: deployment.apiBase.origin,
     method: 'POST',
     // URL keeps a lone "/" as the path of a bare origin; the call's path brings its own.
     path: deployment.apiBase.pathname.replace(/\/+$/, '') + call.path,
@@ -131,12 +181,13 @@ async function callUpstream(pools: UpstreamPools, call: UpstreamCall): Promise<D
     bodyTimeout: deployment.timeoutMs,
   };
   try {
-    return await pools.poolFor(deployment.apiBase).request(options);
+    return await pools.dispatcherFor(deployment).request(options);
   } catch (error) {
+    if (isUntrustedCertificate(errorCode(error))) throw await certificateFailure(pools, deployment, errorCode(error));
     if (!staleConnectionErrors.has(error as object) || call.signal.aborted) throw upstreamFailure(error, deployment);
   }
   // The keep-alive race: once more, on a connection of its own, so no other stale socket is picked.
-  const fresh = new Client(deployment.apiBase.origin, POOL_OPTIONS);
+  const fresh = pools.freshFor(deployment);
   try {
     const response = await fresh.request(options);
     // Closes once the answer has been read.
@@ -146,6 +197,16 @@ async function callUpstream(pools: UpstreamPools, call: UpstreamCall): Promise<D
     void fresh.destroy();
     throw upstreamFailure(error, deployment, true);
   }
+}
+
+/** An upstream whose TLS certificate is not trusted: which certificate, and where its CA can be added. */
+async function certificateFailure(pools: UpstreamPools, deployment: DeploymentConfig, code: string): Promise<GatewayError> {
+  const chain = await describeUntrustedChain(deployment.apiBase, pools.routeOf(deployment), pools.ca);
+  return new GatewayError(
+    'upstream_certificate',
+    `The upstream deployment "${deployment.id}" (${deployment.apiBase.origin}) presented a TLS certificate Loopgate does not trust (${code}): ${chain ?? 'its chain could not be read'}. ` +
+      'If your network inspects TLS (a company proxy), add that CA certificate (PEM) to general_settings.ca_certs in the config file or name its file in NODE_EXTRA_CA_CERTS, then restart Loopgate.',
+  );
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT']);

@@ -12,6 +12,7 @@ import { migration009 } from './009_request_log_out.js';
 import { migration010 } from './010_log_response_id.js';
 import { migration011 } from './011_log_session_project.js';
 import { migration012 } from './012_routes.js';
+import { migration013 } from './013_provider_proxy.js';
 
 interface Migration {
   version: number;
@@ -19,7 +20,21 @@ interface Migration {
   sql: string;
 }
 
-const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012];
+const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+  migration006,
+  migration007,
+  migration008,
+  migration009,
+  migration010,
+  migration011,
+  migration012,
+  migration013,
+];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 function pragma(db: Database, name: string): number {

@@ -15,6 +15,7 @@ import { pgMigration009 } from './009_request_log_client.js';
 import { pgMigration010 } from './010_log_response_id.js';
 import { pgMigration011 } from './011_log_session_project.js';
 import { pgMigration012 } from './012_routes.js';
+import { pgMigration013 } from './013_provider_proxy.js';
 
 interface Migration {
   version: number;
@@ -35,6 +36,7 @@ const PG_MIGRATIONS: readonly Migration[] = [
   pgMigration010,
   pgMigration011,
   pgMigration012,
+  pgMigration013,
 ];
 
 /** The versions this build has for PostgreSQL; the same list as for sql.js, or the build is incomplete. */
