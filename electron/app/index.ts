@@ -21,7 +21,8 @@ import { RoutingTable } from '../gateway/inference/routing-table.js';
 import { explainRoute } from '../gateway/inference/route-explain.js';
 import { createResponsesDialect } from '../dialects/responses/index.js';
 import { ConversationStore } from '../dialects/responses/conversations.js';
-import { UpstreamPools } from '../gateway/inference/upstream.js';
+import { answersAtAll, UpstreamPools } from '../gateway/inference/upstream.js';
+import { ConnectivityMonitor } from '../gateway/inference/offline.js';
 import { RedisSharing } from '../gateway/redis/index.js';
 import { createTracing, tracesEndpoint } from '../gateway/accounting/tracing.js';
 import { InstanceHeartbeat } from '../gateway/redis/heartbeat.js';
@@ -155,6 +156,19 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const limiter = new RateLimiter(clock, redis?.limits ?? null);
   const tracing = await createTracing(tracesEndpoint(options.env ?? process.env, config.otelEndpoint), version);
+  const offline = config.offlineFallback
+    ? new ConnectivityMonitor({
+        settings: config.offlineFallback,
+        probe: (deployment) => answersAtAll(pools, deployment),
+        clock,
+        changed: (state, deployment) => {
+          const group = config.offlineFallback!.group;
+          if (state === 'offline') logger.log('warn', `Offline: the cloud is unreachable (${deployment.apiBase.origin}); cloud models are served by "${group}" until it answers again.`);
+          else logger.log('info', `Back online: ${deployment.apiBase.origin} answers again; cloud models are served by the cloud.`);
+          services.events.statusChanged();
+        },
+      })
+    : null;
   const proxy: ProxyDeps = {
     router: table.router,
     pools,
@@ -166,6 +180,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     random,
     tracing,
     routes: () => table.routes,
+    offline,
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   accounting.start();
@@ -200,6 +215,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async close() {
       services.events.close();
       healthChecks?.stop();
+      offline?.stop();
       budgets.stop();
       await heartbeat?.stop();
       await accounting.stop();

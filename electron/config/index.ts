@@ -42,12 +42,20 @@ export interface GatewayConfig {
   databaseUrl: string | null;
   /** An OTLP/HTTP collector for request traces (general_settings.otel_endpoint); null: none unless the environment names one. */
   otelEndpoint: string | null;
+  /** router_settings.offline_fallback: the local group that serves cloud groups while the network is gone; null: off. */
+  offlineFallback: OfflineFallbackSettings | null;
   /** Extra CA certificates (PEM) upstream TLS trusts besides Node's and NODE_EXTRA_CA_CERTS (general_settings.ca_certs). */
   caCerts: string[];
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
   warnings: string[];
+}
+
+interface OfflineFallbackSettings {
+  group: string;
+  probeIntervalMs: number;
+  minStateMs: number;
 }
 
 interface SecuritySettings {
@@ -184,6 +192,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     },
     databaseUrl: databaseUrl(file, lookup, serverEnv),
     otelEndpoint: file.general_settings?.otel_endpoint ?? null,
+    offlineFallback: offlineFallback(file, known),
     caCerts: caCertificates(file.general_settings?.ca_certs, options.source ?? null),
     unsupported,
     warnings,
@@ -210,6 +219,14 @@ function fileRoutes(file: ConfigFile, known: (name: string) => boolean): RouteSe
     if (!known(route.to)) throw new ConfigError(`router_settings.routes[${index}].to`, `route "${route.name}": ${NOT_A_MODEL}, got "${route.to}"`);
   });
   return routes;
+}
+
+function offlineFallback(file: ConfigFile, known: (name: string) => boolean): OfflineFallbackSettings | null {
+  const setting = file.router_settings?.offline_fallback;
+  if (setting === undefined) return null;
+  const { model, probe_interval = 15, min_state_seconds = 30 } = typeof setting === 'string' ? { model: setting } : setting;
+  if (!known(model)) throw new ConfigError('router_settings.offline_fallback', `${NOT_A_MODEL}, got "${model}"`);
+  return { group: model, probeIntervalMs: probe_interval * 1000, minStateMs: min_state_seconds * 1000 };
 }
 
 function databaseUrl(file: ConfigFile, lookup: Lookup, env: Environment): string | null {

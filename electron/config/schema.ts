@@ -76,6 +76,19 @@ const routerSettingsSchema = z.object({
   redis_password: z.string().optional(),
   /** Loopgate's routes by what a request is (docs/routing.md), in order. */
   routes: fileRouteListSchema.optional(),
+  /** Loopgate's own: when the cloud is unreachable, this local model group serves cloud groups' requests. */
+  offline_fallback: z
+    .union([
+      z.string().min(1),
+      z.object({
+        model: z.string().min(1),
+        /** Seconds between the probes that look for the network while offline. */
+        probe_interval: positiveNumber.optional(),
+        /** Seconds each state (online, offline) lasts at least, so a flaky network does not flap. */
+        min_state_seconds: z.number().nonnegative().optional(),
+      }),
+    ])
+    .optional(),
   ...routingFields,
 });
 

@@ -14,6 +14,11 @@ const DIRECT = 'direct';
 /** Where a call goes: straight to the upstream, or through a proxy (its URL with any password). */
 export type ProxyChoice = { via: 'direct'; reason: UpstreamProxyView['reason'] } | { via: 'http' | 'socks5'; url: URL; reason: UpstreamProxyView['reason'] };
 
+/** An upstream on this machine (a loopback host, or a local family such as Ollama): it needs no network. */
+export function isLocalUpstream(apiBase: URL, family: string): boolean {
+  return isLoopbackHost(apiBase.hostname) || catalogEntry(family)?.local === true;
+}
+
 export function proxyChoice(apiBase: URL, family: string, setting: string | null, env: Environment): ProxyChoice {
   if (isLoopbackHost(apiBase.hostname)) return { via: 'direct', reason: 'loopback' };
   if (catalogEntry(family)?.local) return { via: 'direct', reason: 'local_provider' };

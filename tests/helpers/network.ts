@@ -53,14 +53,17 @@ export async function startHttpProxy(resolve: Resolve = resolveTestNames): Promi
   server.on('connect', (req, client: Socket, head: Buffer) => {
     const [host = '', port = '443'] = (req.url ?? '').split(/:(?=\d+$)/);
     seen.push(`${host}:${port}`);
+    let established = false;
     const upstream = connect(Number(port), resolve(host), () => {
+      established = true;
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client);
       client.pipe(upstream);
     });
     sockets.add(upstream);
-    upstream.on('error', () => client.destroy());
+    // As squid does: a target it cannot reach is a 502 to CONNECT.
+    upstream.on('error', () => (established ? client.destroy() : client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n')));
     client.on('error', () => upstream.destroy());
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

@@ -3,6 +3,8 @@
 // proxy set on one provider, and a company CA's certificate is refused with a message naming it
 // until the CA is added in general_settings.ca_certs. The upstream's name (api.upstream.test)
 // resolves only inside the test proxies, so a call that skipped a proxy could not succeed.
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelEntry, openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { chatCompletion, startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
@@ -103,6 +105,29 @@ describe('proxies', () => {
     const before = socks.seen.length;
     expect((await ask(gw, 'stored')).status).toBe(200);
     expect(socks.seen.length).toBe(before + 1);
+  });
+});
+
+describe('a proxy that drops the tunnel', () => {
+  it('fails the call as unreachable instead of hanging (undici would retry the CONNECT for ever)', async () => {
+    const dropping = createServer();
+    let tunnels = 0;
+    dropping.on('connect', (_req, client: Socket) => {
+      tunnels++;
+      client.destroy();
+    });
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    try {
+      const gw = await gatewayFor(openaiModel('named', 'm', viaName()), { HTTP_PROXY: `http://127.0.0.1:${(dropping.address() as AddressInfo).port}` });
+      const answer = await ask(gw, 'named');
+      expect(answer.status).toBe(502);
+      expect(answer.body.error?.code).toBe('upstream_unreachable');
+      expect(answer.body.error?.message).toContain('ECONNRESET');
+      expect(tunnels).toBeLessThan(5);
+    } finally {
+      dropping.closeAllConnections();
+      await new Promise((resolve) => dropping.close(resolve));
+    }
   });
 });
 

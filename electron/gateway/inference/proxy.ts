@@ -30,6 +30,8 @@ import { cutShort, leftEarlyUsage, requestSize, requestSizeBound } from './usage
 import { endStream, parseJson, relayAttempt, routeHeaders, type RelayDeps, type Timing } from './relay.js';
 import { replay } from './replay.js';
 import { chooseRoute, ROUTE_HEADER } from './route-choice.js';
+import { isConnectivityFailure } from './upstream.js';
+import { OFFLINE_ROUTE, offlineGroup, type ConnectivityMonitor } from './offline.js';
 import type { Caller } from '../access/auth.js';
 
 export interface ProxyDeps extends RelayDeps {
@@ -43,6 +45,8 @@ export interface ProxyDeps extends RelayDeps {
   tracing: Tracing | null;
   /** The routes in force, compiled (router/routes/). */
   routes: () => CompiledRoutes;
+  /** Offline fallback (router_settings.offline_fallback); null when not set. */
+  offline: ConnectivityMonitor | null;
 }
 
 /** What a caller other than a client's route changes (the admin UI's Playground, playground.ts). */
@@ -85,7 +89,14 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
     outcome.route = routed.route;
     setAnswerHeader(ctx, ROUTE_HEADER, routed.route);
   }
-  const group = await admitRequest(deps, dialect, ctx, model, raw, outcome, routed.group);
+  const asked = await admitRequest(deps, dialect, ctx, model, raw, outcome, routed.group);
+  // While the cloud is unreachable, a cloud group's request goes to the local group, and says so.
+  const local = offlineGroup(deps.offline, deps.router.deploymentsOf(asked), ctx.caller);
+  if (local !== null) {
+    outcome.route = OFFLINE_ROUTE;
+    setAnswerHeader(ctx, ROUTE_HEADER, OFFLINE_ROUTE);
+  }
+  const group = local ?? asked;
   // LiteLLM's own fields (the cache directive among them) are read here and never sent upstream.
   const { body, params, changed } = takeLiteLLMParams(dialect.name, raw);
   const fallbacks = admitFallbacks(ctx.caller, deps.router, params.fallbacks);
@@ -178,7 +189,10 @@ async function route(
       numRetries,
       signal: ctx.signal,
       random: deps.random,
-      onFailure: (deployment, failure, attempt) => deps.logger.log('warn', 'Attempt failed', { id: ctx.id, deployment: deployment.id, attempt, kind: failure.kind, error: failure.describe() }),
+      onFailure: (deployment, failure, attempt) => {
+        deps.logger.log('warn', 'Attempt failed', { id: ctx.id, deployment: deployment.id, attempt, kind: failure.kind, error: failure.describe() });
+        if (isConnectivityFailure(failure.error)) deps.offline?.unreachable(deployment);
+      },
     },
     async (deployment, turn) => {
       outcome.deployment = deployment;

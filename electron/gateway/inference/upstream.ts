@@ -98,7 +98,7 @@ export class UpstreamPools {
     if (choice.via !== 'direct') {
       // undici's ProxyAgent speaks HTTP CONNECT and, for a socks5:// URL, SOCKS5 (its Socks5ProxyAgent); any proxyTls means "TLS to the proxy".
       const toProxy = tlsOptions && choice.url.protocol === 'https:' ? { proxyTls: tlsOptions } : {};
-      return new ProxyAgent({ uri: choice.url.href, ...POOL_OPTIONS, ...(tlsOptions ? { requestTls: tlsOptions } : {}), ...toProxy });
+      return new ProxyAgent({ uri: choice.url.href, ...POOL_OPTIONS, ...(tlsOptions ? { requestTls: tlsOptions } : {}), ...toProxy, factory: tunnelPool });
     }
     const options = { ...POOL_OPTIONS, ...(tlsOptions ? { connect: tlsOptions } : {}) };
     return single ? new Client(base.origin, options) : new Pool(base.origin, options);
@@ -107,6 +107,24 @@ export class UpstreamPools {
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.close()));
   }
+}
+
+/**
+ * A pool behind a proxy whose tunnel failures end the request. undici counts a proxy closing the
+ * connection before answering CONNECT (UND_ERR_SOCKET) as recoverable and tries again for ever,
+ * so the request would hang past its timeouts and abort signal; as a reset, it fails at once.
+ */
+function tunnelPool(origin: URL | string, options: Pool.Options): Dispatcher {
+  const tunnel = options.connect;
+  if (typeof tunnel !== 'function') return new Pool(origin, options);
+  const connect: typeof tunnel = (opts, callback) =>
+    tunnel(opts, (error, socket) => {
+      if (error && (error as { code?: unknown }).code === 'UND_ERR_SOCKET') {
+        callback(Object.assign(new Error(`the proxy closed the connection before answering CONNECT (${error.message})`), { code: 'ECONNRESET', cause: error }), null);
+      } else if (error) callback(error, null);
+      else callback(null, socket);
+    });
+  return new Pool(origin, { ...options, connect });
 }
 
 function routeProblem(pools: UpstreamPools, deployment: DeploymentConfig): string | null {
@@ -148,6 +166,19 @@ export function callDeployment(pools: UpstreamPools, deployment: DeploymentConfi
 function withTraceparent(headers: Record<string, string>, traceparent: string | null | undefined): Record<string, string> {
   if (traceparent) headers.traceparent = traceparent;
   return headers;
+}
+
+/** Whether an upstream's origin answers at all (any status): the offline probe, one HEAD through the deployment's own route. */
+export async function answersAtAll(pools: UpstreamPools, deployment: DeploymentConfig, timeoutMs = 5_000): Promise<boolean> {
+  try {
+    const response = await pools
+      .dispatcherFor(deployment)
+      .request({ origin: deployment.apiBase.origin, method: 'HEAD', path: '/', headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+    await response.body.dump();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An answer's text; a refusal's with the deployment's credentials masked (an upstream may repeat the key it was sent). */
@@ -213,19 +244,34 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGA
 const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const CONNECT_FAILED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
+/** undici's words when a proxy answers CONNECT with anything but 200 (it could not reach the upstream). */
+const PROXY_TUNNEL_REFUSED = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling/;
+/** Failures where no answer came at all: the network (DNS, refused, reset, timeout before headers), never an upstream's 4xx/5xx. */
+const noAnswer = new WeakSet<GatewayError>();
+
+export function isConnectivityFailure(error: GatewayError | null): boolean {
+  return error !== null && noAnswer.has(error);
+}
+
 /** Turns an undici/network failure into the client-facing error; names no secrets, says the cause. */
 export function upstreamFailure(error: unknown, deployment: DeploymentConfig, resent = false): GatewayError {
   if (error instanceof GatewayError) return error;
   const code = errorCode(error);
   const where = `deployment "${deployment.id}" (${deployment.apiBase.origin})`;
   if (TIMED_OUT.has(code)) {
-    return new GatewayError('timeout', `The upstream ${where} did not answer within ${deployment.timeoutMs / 1000}s.`);
+    const failure = new GatewayError('timeout', `The upstream ${where} did not answer within ${deployment.timeoutMs / 1000}s.`);
+    // No answer at all is the network's doing; a body cut short after an answer began is not.
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') noAnswer.add(failure);
+    return failure;
   }
-  if (UNREACHABLE.has(code)) {
-    // Which of the three it was, for whoever reads the log: no connection, a keep-alive race, or a reset.
-    const cause = CONNECT_FAILED.has(code) ? 'connect failed' : 'connection reset or closed';
+  const tunnel = PROXY_TUNNEL_REFUSED.exec((error as Error)?.message ?? '');
+  if (UNREACHABLE.has(code) || tunnel) {
+    // Which it was, for whoever reads the log: no connection, a keep-alive race, a reset, or a proxy that could not reach it.
+    const cause = tunnel ? `the proxy answered ${tunnel[1]} to CONNECT` : CONNECT_FAILED.has(code) ? 'connect failed' : 'connection reset or closed';
     const again = resent ? ', also on a fresh connection after a reused one was closed' : '';
-    return new GatewayError('upstream_unreachable', `Could not reach the upstream ${where}: ${code} (${cause}${again}).`);
+    const failure = new GatewayError('upstream_unreachable', `Could not reach the upstream ${where}: ${tunnel ? 'proxy tunnel refused' : code} (${cause}${again}).`);
+    noAnswer.add(failure);
+    return failure;
   }
   return new GatewayError('upstream', `The upstream ${where} failed: ${code || (error as Error)?.message || 'unknown error'}.`);
 }
