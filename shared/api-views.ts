@@ -61,6 +61,19 @@ export interface ProviderView {
   version: number;
   /** From the config file: shown, not editable here. */
   readOnly: boolean;
+  /** The proxy setting: a URL (http://, socks5://), `direct`, or null to follow HTTPS_PROXY / NO_PROXY. */
+  proxy: string | null;
+  /** Which proxy a call to this provider would take now. */
+  route: UpstreamProxyView;
+}
+
+/** How an upstream call leaves this machine, and why that way. */
+export interface UpstreamProxyView {
+  via: 'direct' | 'http' | 'socks5';
+  /** The proxy's address, password masked; null when direct. */
+  proxy: string | null;
+  /** `provider`: its own setting; `HTTPS_PROXY` / `HTTP_PROXY`: the environment; `no_proxy`: listed in NO_PROXY; `loopback` / `local_provider`: never proxied; `none`: no proxy is set. */
+  reason: 'provider' | 'HTTPS_PROXY' | 'HTTP_PROXY' | 'no_proxy' | 'loopback' | 'local_provider' | 'none';
 }
 
 /** Whose credential reaches the provider: the key saved here, or each client's own sign-in (anthropic only). */
@@ -74,6 +87,8 @@ export interface ProviderInput {
   apiKey?: string;
   /** Omit to keep the mode; `passthrough` drops a saved key, `key` then needs one. */
   credential?: ProviderCredentialMode;
+  /** Omit to keep it; a proxy URL (http://, socks5://), `direct`, or null (follow the environment). */
+  proxy?: string | null;
 }
 
 export interface ProviderTestResult {

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   budget_exceeded: { status: 400, type: 'budget_exceeded' },
   upstream: { status: 502, type: 'api_error' },
   upstream_unreachable: { status: 502, type: 'api_error' },
+  /** The upstream's TLS certificate chains to a CA Loopgate does not trust (a company proxy's): add it in general_settings.ca_certs. */
+  upstream_certificate: { status: 502, type: 'api_error' },
   timeout: { status: 504, type: 'timeout_error' },
   unavailable: { status: 503, type: 'api_error' },
   internal: { status: 500, type: 'api_error' },

@@ -20,6 +20,8 @@ export interface ProviderCatalogEntry {
   aliasOf?: string;
   /** Its default endpoint also serves the Responses API (OpenAI's does). */
   responsesByDefault?: boolean;
+  /** A server on this machine (Ollama, LM Studio, ...): never reached through a proxy. */
+  local?: boolean;
 }
 
 const compatible = (id: string, label: string, defaultApiBase: string, needsKey = true, aliasOf?: string): ProviderCatalogEntry => ({
@@ -30,6 +32,7 @@ const compatible = (id: string, label: string, defaultApiBase: string, needsKey 
   baseUrlHint: defaultApiBase,
   needsKey,
   ...(aliasOf ? { aliasOf } : {}),
+  ...(label.endsWith('(local)') ? { local: true } : {}),
 });
 
 export const PROVIDER_CATALOG: readonly ProviderCatalogEntry[] = [

@@ -23,7 +23,8 @@ import { RoutingTable } from '../gateway/inference/routing-table.js';
 import { explainRoute } from '../gateway/inference/route-explain.js';
 import { createResponsesDialect } from '../dialects/responses/index.js';
 import { ConversationStore } from '../dialects/responses/conversations.js';
-import { UpstreamPools } from '../gateway/inference/upstream.js';
+import { answersAtAll, UpstreamPools } from '../gateway/inference/upstream.js';
+import { ConnectivityMonitor } from '../gateway/inference/offline.js';
 import { RedisSharing } from '../gateway/redis/index.js';
 import { createTracing, tracesEndpoint } from '../gateway/accounting/tracing.js';
 import { InstanceHeartbeat } from '../gateway/redis/heartbeat.js';
@@ -41,6 +42,8 @@ export interface AppOptions {
   version?: string;
   /** Where `os.environ/NAME` in an imported config looks; the process's environment by default. */
   env?: Environment;
+  /** Trust the operating system's certificate store for upstream TLS too (the desktop app). */
+  systemCertificates?: boolean;
   /** How often a team server instance writes its heartbeat, and when an unwritten one expires (redis/heartbeat.ts). */
   instanceHeartbeat?: { intervalMs: number; expiryMs: number };
   /** Tests: how often alerts look at health, and the webhook's backoff (services/alerts/). */
@@ -94,7 +97,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   store.deployments.onChange(rebuild);
   store.routing.onChange(rebuild);
-  const pools = new UpstreamPools(config.deployments);
+  const pools = new UpstreamPools(config.deployments, { env: options.env ?? process.env, caCerts: config.caCerts, systemCertificates: options.systemCertificates ?? false });
   const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
   if (redis) table.cache.shared = redis.cache;
   if (storeChangesOverRedis) store.keys.onChange(() => storeChangesOverRedis.keysChanged());
@@ -187,6 +190,19 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const limiter = new RateLimiter(clock, redis?.limits ?? null);
   const tracing = await createTracing(tracesEndpoint(options.env ?? process.env, config.otelEndpoint), version);
+  const offline = config.offlineFallback
+    ? new ConnectivityMonitor({
+        settings: config.offlineFallback,
+        probe: (deployment) => answersAtAll(pools, deployment),
+        clock,
+        changed: (state, deployment) => {
+          const group = config.offlineFallback!.group;
+          if (state === 'offline') logger.log('warn', `Offline: the cloud is unreachable (${deployment.apiBase.origin}); cloud models are served by "${group}" until it answers again.`);
+          else logger.log('info', `Back online: ${deployment.apiBase.origin} answers again; cloud models are served by the cloud.`);
+          services.events.statusChanged();
+        },
+      })
+    : null;
   const proxy: ProxyDeps = {
     router: table.router,
     pools,
@@ -199,6 +215,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     tracing,
     routes: () => table.routes,
     webSearch: () => services.search.provider(),
+    offline,
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   accounting.start();
@@ -235,6 +252,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       services.events.close();
       services.alerts.stop();
       healthChecks?.stop();
+      offline?.stop();
       budgets.stop();
       await heartbeat?.stop();
       await accounting.stop();

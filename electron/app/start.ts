@@ -22,6 +22,8 @@ export interface StartOptions {
   logger: Logger;
   /** The desktop app's OS keychain for the data key, when it has a real one. */
   dataKeyWrapper?: DataKeyWrapper | null;
+  /** The desktop app: upstream TLS also trusts the operating system's certificate store (where Node can read it). */
+  systemCertificates?: boolean;
   /** `loopgate serve`: DATABASE_URL and REDIS_URL count (see ConfigOptions.serverEnv); never in the desktop app. */
   serverEnv?: boolean;
 }
@@ -67,7 +69,7 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
   const store = await openConfiguredStore({ dataDir: options.dataDir, databaseUrl: config.databaseUrl, logger, env: options.env, dataKeyWrapper: options.dataKeyWrapper ?? null });
   if (store.kind === 'sqljs' && store.secretProtection === 'key-file') logger.log('info', 'Provider credentials are sealed under a key kept in a 0600 key file in the data dir (no OS keychain in use).');
   try {
-    const app = await createApp({ config, masterKey, logger, store, dataDir: options.dataDir, version: APP_VERSION, env: options.env });
+    const app = await createApp({ config, masterKey, logger, store, dataDir: options.dataDir, version: APP_VERSION, env: options.env, systemCertificates: options.systemCertificates ?? false });
     try {
       const gateway = createGateway(app, { uiDir: rendererDir() });
       const url = await gateway.listen(options.port, options.host);

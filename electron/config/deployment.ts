@@ -4,8 +4,9 @@
 import { allowsPassthrough, catalogEntry, PASSTHROUGH_KEY, type ProviderCatalogEntry } from '../../shared/providers.js';
 import type { AwsCredentials, DeploymentConfig, DeploymentProblem } from '../core/deployment.js';
 import { isPattern, WILDCARD } from '../core/model-names.js';
+import { proxySettingProblem } from '../core/upstream-proxy.js';
 import { ConfigError } from './config-error.js';
-import { ENV_REFERENCE, type Lookup } from './environment.js';
+import { ENV_REFERENCE, resolveValue, type Lookup } from './environment.js';
 import { modelReference } from './model-ref.js';
 import type { ConfigFile } from './schema.js';
 
@@ -131,9 +132,13 @@ export function toDeployment(entry: Entry, index: number, defaults: Defaults, lo
   if (isPattern(reference.upstreamModel) && family.id !== 'ollama' && !isPattern(entry.model_name)) {
     throw new ConfigError(`model_list[${index}].model_name`, `expected a wildcard model_name such as "*" or "${family.id}/${WILDCARD}" for the wildcard model "${params.model}", got "${entry.model_name}"`);
   }
+  const proxy = params.proxy === undefined ? null : resolveValue(params.proxy, `${at}.proxy`, lookup);
+  const proxyProblem = proxy ? proxySettingProblem(proxy) : null;
+  if (proxyProblem) throw new ConfigError(`${at}.proxy`, proxyProblem);
   return {
     ...baseDeployment(entry, id, info, defaults),
     ...endpoint(family, givenApiBase, credentials, { at, lookup, params }),
+    proxy,
     family: family.id,
     upstreamModel: reference.upstreamModel,
     unavailable: credentials.unavailable,
@@ -218,7 +223,7 @@ function normaliseApiBase(url: URL, defaultApiBase: string): URL {
 
 /** A deployment made in the GUI, on a stored provider, in the same shape the config gives. */
 export function storedDeployment(
-  input: { id: string; modelName: string; family: string; upstreamModel: string; apiBase: string | null; apiKey: string | null },
+  input: { id: string; modelName: string; family: string; upstreamModel: string; apiBase: string | null; apiKey: string | null; proxy?: string | null },
   timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000,
 ): DeploymentConfig {
   const family = catalogEntry(input.family);
@@ -236,6 +241,7 @@ export function storedDeployment(
     family: family.id,
     upstreamModel: input.upstreamModel,
     apiBase,
+    proxy: input.proxy ?? null,
     apiKey: aws || passthrough ? null : input.apiKey,
     passthrough,
     apiVersion: null,

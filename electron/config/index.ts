@@ -9,6 +9,7 @@ import { bySpecificity, compilePattern, isPattern, matchPattern } from '../core/
 import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
 import type { AlertSettings } from '../../shared/alerts.js';
 import { alertSettings } from './alerts.js';
+import { caCertificates } from './ca-certs.js';
 import { ConfigError, type Environment } from './config-error.js';
 import { DEFAULT_TIMEOUT_SECONDS, toDeployment } from './deployment.js';
 import { environmentLookup, resolveValue, type Lookup } from './environment.js';
@@ -48,10 +49,20 @@ export interface GatewayConfig {
   webSearch: ConfigSearchProvider | null;
   /** general_settings.alerts; null when the file sets none (the app's, or the defaults, are in force). */
   alerts: AlertSettings | null;
+  /** router_settings.offline_fallback: the local group that serves cloud groups while the network is gone; null: off. */
+  offlineFallback: OfflineFallbackSettings | null;
+  /** Extra CA certificates (PEM) upstream TLS trusts besides Node's and NODE_EXTRA_CA_CERTS (general_settings.ca_certs). */
+  caCerts: string[];
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
   warnings: string[];
+}
+
+interface OfflineFallbackSettings {
+  group: string;
+  probeIntervalMs: number;
+  minStateMs: number;
 }
 
 interface SecuritySettings {
@@ -190,6 +201,8 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     otelEndpoint: file.general_settings?.otel_endpoint ?? null,
     webSearch: searchProvider(file.search_tools, lookup),
     alerts: alertSettings(file.general_settings?.alerts, lookup),
+    offlineFallback: offlineFallback(file, known),
+    caCerts: caCertificates(file.general_settings?.ca_certs, options.source ?? null),
     unsupported,
     warnings,
   };
@@ -215,6 +228,14 @@ function fileRoutes(file: ConfigFile, known: (name: string) => boolean): RouteSe
     if (!known(route.to)) throw new ConfigError(`router_settings.routes[${index}].to`, `route "${route.name}": ${NOT_A_MODEL}, got "${route.to}"`);
   });
   return routes;
+}
+
+function offlineFallback(file: ConfigFile, known: (name: string) => boolean): OfflineFallbackSettings | null {
+  const setting = file.router_settings?.offline_fallback;
+  if (setting === undefined) return null;
+  const { model, probe_interval = 15, min_state_seconds = 30 } = typeof setting === 'string' ? { model: setting } : setting;
+  if (!known(model)) throw new ConfigError('router_settings.offline_fallback', `${NOT_A_MODEL}, got "${model}"`);
+  return { group: model, probeIntervalMs: probe_interval * 1000, minStateMs: min_state_seconds * 1000 };
 }
 
 function databaseUrl(file: ConfigFile, lookup: Lookup, env: Environment): string | null {

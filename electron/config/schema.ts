@@ -34,6 +34,8 @@ const litellmParamsSchema = z.object({
   output_cost_per_reasoning_token: z.number().nonnegative().optional(),
   /** Wins over litellm_settings.drop_params for this deployment. */
   drop_params: z.boolean().optional(),
+  /** How calls leave: an http:// or socks5:// proxy URL, or "direct"; unset follows HTTPS_PROXY / NO_PROXY. */
+  proxy: z.string().min(1).optional(),
 });
 
 const modelEntrySchema = z.object({
@@ -77,6 +79,19 @@ const routerSettingsSchema = z.object({
   redis_password: z.string().optional(),
   /** Loopgate's routes by what a request is (docs/routing.md), in order. */
   routes: fileRouteListSchema.optional(),
+  /** Loopgate's own: when the cloud is unreachable, this local model group serves cloud groups' requests. */
+  offline_fallback: z
+    .union([
+      z.string().min(1),
+      z.object({
+        model: z.string().min(1),
+        /** Seconds between the probes that look for the network while offline. */
+        probe_interval: positiveNumber.optional(),
+        /** Seconds each state (online, offline) lasts at least, so a flaky network does not flap. */
+        min_state_seconds: z.number().nonnegative().optional(),
+      }),
+    ])
+    .optional(),
   ...routingFields,
 });
 
@@ -144,6 +159,8 @@ const generalSettingsSchema = z.object({
   otel_endpoint: z.string().url('expected an http:// or https:// URL').optional(),
   /** Loopgate's alerts: budget thresholds, events, desktop notifications, a webhook. */
   alerts: alertsSchema.optional(),
+  /** Extra CA certificates for upstream TLS (a company proxy's): PEM files' paths or PEM text, one or a list. */
+  ca_certs: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
 });
 
 /** LiteLLM names Exa `exa_ai`; both are read. */

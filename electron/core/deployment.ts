@@ -28,6 +28,8 @@ export interface DeploymentConfig {
   family: string;
   upstreamModel: string;
   apiBase: URL;
+  /** How calls leave this machine: a proxy URL (http://, socks5://), `direct`, or null/absent to follow HTTPS_PROXY / NO_PROXY. */
+  proxy?: string | null;
   apiKey: string | null;
   /** The client signs in (`api_key: passthrough`): its own Authorization goes upstream; the deployment holds no key. */
   passthrough: boolean;

@@ -31,6 +31,7 @@ const ANTHROPIC_TYPE: Partial<Record<ErrorCode, string>> = {
   unavailable: 'overloaded_error',
   upstream: 'api_error',
   upstream_unreachable: 'api_error',
+  upstream_certificate: 'api_error',
   timeout: 'api_error',
   internal: 'api_error',
 };

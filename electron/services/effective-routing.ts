@@ -190,6 +190,7 @@ export async function loadEffectiveRouting(store: Store, config: GatewayConfig, 
         upstreamModel: row.upstreamModel,
         apiBase: provider.apiBase,
         apiKey: await store.providers.revealKey(provider.id),
+        proxy: provider.proxy,
       });
       deployments.push({ base, settings: deploymentSettings(row) });
     } catch (error) {

@@ -69,7 +69,7 @@ export interface Services {
 export function createServices(context: ServiceContext): Services {
   const { store, config, routing, clock } = context;
   const keys = new KeyService({ store, usage: context.usage, clock });
-  const providers = new ProviderService({ store, config, routing, clock });
+  const providers = new ProviderService({ store, config, routing, env: context.env, clock });
   const models = new ModelService({ store, config, routing, providers, env: context.env, clock });
   const usage = new UsageService({ store, usage: context.usage, clock, configRetentionMs: config.logRetentionMs, configCapture: config.capture, capture: context.capture, logger: context.logger });
   const status = new StatusService({ store, keys, providers, models, usage, baseUrl: context.baseUrl, paused: context.paused, dataDir: context.dataDir, version: context.version, instances: context.instances });

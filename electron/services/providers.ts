@@ -4,11 +4,12 @@ import { request } from 'undici';
 import { z } from 'zod';
 import type { DiscoveredServer, ProviderInput, ProviderTestResult, ProviderView } from '../../shared/api.js';
 import { allowsPassthrough, catalogEntry, PASSTHROUGH_KEY } from '../../shared/providers.js';
-import type { GatewayConfig } from '../config/index.js';
+import type { Environment, GatewayConfig } from '../config/index.js';
 import { storedDeployment } from '../config/deployment.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact.js';
+import { proxyChoice, proxySettingProblem, proxyView } from '../core/upstream-proxy.js';
 import { familyOf } from '../providers/index.js';
 import { discoverOllamaModels } from '../providers/ollama.js';
 import type { Store } from '../store/index.js';
@@ -41,6 +42,16 @@ export const providerInputSchema = z.object({
   apiBase: z.union([z.literal('').transform(() => null), httpUrl]).nullable(),
   apiKey: text(MAX_LENGTH.secret).optional(),
   credential: z.enum(['key', 'passthrough']).optional(),
+  // Empty means "follow HTTPS_PROXY / NO_PROXY".
+  proxy: z
+    .union([
+      z.literal('').transform(() => null),
+      text(MAX_LENGTH.url)
+        .trim()
+        .superRefine((value, context) => void (proxySettingProblem(value) && context.addIssue({ code: 'custom', message: `The proxy: ${proxySettingProblem(value)}.` }))),
+    ])
+    .nullable()
+    .optional(),
 });
 export const providerUpdateSchema = providerInputSchema.extend({ id: text(MAX_LENGTH.id).min(1), version: z.number().int().positive() });
 
@@ -48,12 +59,18 @@ export interface ProviderServiceDeps {
   store: Store;
   config: GatewayConfig;
   routing: LiveRouting;
+  /** Where HTTPS_PROXY / NO_PROXY are read, to show each provider's route. */
+  env: Environment;
   clock: () => number;
 }
 
-function stored(provider: ProviderCredential): ProviderView {
-  const credential = provider.passthrough ? 'passthrough' : 'key';
-  return { id: provider.id, name: provider.name, family: provider.family, apiBase: provider.apiBase, keyHint: provider.keyHint, credential, version: provider.version, readOnly: false };
+/** Which proxy a call to this provider takes now (a bad setting shows as direct: its calls fail, saying why). */
+function routeOf(family: string, apiBase: string | null, proxy: string | null, env: Environment): ProviderView['route'] {
+  try {
+    return proxyView(proxyChoice(probe(family, apiBase, null).apiBase, family, proxy, env));
+  } catch {
+    return { via: 'direct', proxy: null, reason: 'none' };
+  }
 }
 
 type ValidInput = z.infer<typeof providerInputSchema>;
@@ -107,10 +124,18 @@ function probe(family: string, apiBase: string | null, apiKey: string | null): D
 }
 
 export class ProviderService {
-  constructor(private readonly deps: ProviderServiceDeps) {}
+  private readonly stored: (provider: ProviderCredential) => ProviderView;
+
+  constructor(private readonly deps: ProviderServiceDeps) {
+    this.stored = (provider) => {
+      const credential = provider.passthrough ? 'passthrough' : 'key';
+      const { id, name, family, apiBase, keyHint, proxy, version } = provider;
+      return { id, name, family, apiBase, keyHint, credential, version, readOnly: false, proxy, route: routeOf(family, apiBase, proxy, deps.env) };
+    };
+  }
 
   async list(): Promise<ProviderView[]> {
-    return [...(await this.deps.store.providers.list()).map(stored), ...this.fromConfig()];
+    return [...(await this.deps.store.providers.list()).map(this.stored), ...this.fromConfig()];
   }
 
   async count(): Promise<number> {
@@ -122,8 +147,8 @@ export class ProviderService {
     const { store, clock } = this.deps;
     await this.checkNameFree(valid.name, null);
     const apiKey = keyToSave(valid, null) ?? null;
-    const create = (): Promise<ProviderCredential> => store.providers.create(`prov_${randomBase62(12)}`, { name: valid.name, family: valid.family, apiBase: valid.apiBase, apiKey }, clock());
-    return stored(await storeChange(create, stored, 'provider'));
+    const create = (): Promise<ProviderCredential> => store.providers.create(`prov_${randomBase62(12)}`, { name: valid.name, family: valid.family, apiBase: valid.apiBase, apiKey, proxy: valid.proxy ?? null }, clock());
+    return this.stored(await storeChange(create, this.stored, 'provider'));
   }
 
   async update(input: ProviderInput & { id: string; version: number }): Promise<ProviderView> {
@@ -131,11 +156,11 @@ export class ProviderService {
     await this.checkNameFree(valid.name, valid.id);
     const current = await this.get(valid.id);
     const apiKey = keyToSave(valid, current);
-    const change = { name: valid.name, family: valid.family, apiBase: valid.apiBase, ...(apiKey !== undefined ? { apiKey } : {}) };
+    const change = { name: valid.name, family: valid.family, apiBase: valid.apiBase, ...(apiKey !== undefined ? { apiKey } : {}), ...(valid.proxy !== undefined ? { proxy: valid.proxy } : {}) };
     if (apiKey === undefined) await this.keepSavedKeyAtItsServer(valid);
-    const updated = await storeChange(() => this.deps.store.providers.update(valid.id, change, valid.version, this.deps.clock()), stored, 'provider');
+    const updated = await storeChange(() => this.deps.store.providers.update(valid.id, change, valid.version, this.deps.clock()), this.stored, 'provider');
     await this.deps.routing.refresh();
-    return stored(updated);
+    return this.stored(updated);
   }
 
   async delete(id: string): Promise<boolean> {
@@ -210,6 +235,8 @@ export class ProviderService {
         credential: deployment.passthrough ? 'passthrough' : 'key',
         version: 0,
         readOnly: true,
+        proxy: deployment.proxy ?? null,
+        route: routeOf(deployment.family, deployment.apiBase.href, deployment.proxy ?? null, this.deps.env),
       });
     }
     return [...seen.values()];

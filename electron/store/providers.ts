@@ -14,6 +14,8 @@ export interface ProviderCredential {
   keyHint: string | null;
   /** The key is the word `passthrough`: each client's own sign-in goes upstream. */
   passthrough: boolean;
+  /** A proxy URL (http://, socks5://), `direct`, or null to follow HTTPS_PROXY / NO_PROXY. */
+  proxy: string | null;
   createdAt: number;
   updatedAt: number;
   version: number;
@@ -25,6 +27,8 @@ export interface ProviderInput {
   apiBase: string | null;
   /** undefined keeps the stored key; null removes it. */
   apiKey?: string | null;
+  /** undefined keeps the stored proxy setting. */
+  proxy?: string | null;
 }
 
 /** A providers row; the key stays sealed (AES-256-GCM under the data key, base64). */
@@ -36,6 +40,7 @@ export const PROVIDERS = defineTable<StoredProvider>('providers', {
   family: text('family'),
   apiBase: nullable(text('api_base')),
   apiKeySealed: nullable(text('api_key_sealed')),
+  proxy: nullable(text('proxy')),
   createdAt: number('created_at'),
   updatedAt: number('updated_at'),
   version: number('version'),
@@ -92,7 +97,7 @@ export class SqlProviderRepository implements ProviderRepository {
 /** The fields an input sets, the key sealed; an `apiKey` left undefined keeps the stored key. */
 function providerFields(box: SecretBox, input: ProviderInput): Partial<StoredProvider> {
   const apiKeySealed = input.apiKey === undefined ? undefined : input.apiKey ? box.seal(input.apiKey) : null;
-  return { name: input.name, family: input.family, apiBase: input.apiBase, apiKeySealed };
+  return { name: input.name, family: input.family, apiBase: input.apiBase, apiKeySealed, ...(input.proxy === undefined ? {} : { proxy: input.proxy }) };
 }
 
 /** A stored row as callers see it: the key opened only to show its last four characters. */

@@ -31,6 +31,8 @@ import { cutShort, leftEarlyUsage, requestSize, requestSizeBound } from './usage
 import { endStream, parseJson, relayAttempt, routeHeaders, type RelayDeps, type Timing } from './relay.js';
 import { replay } from './replay.js';
 import { chooseRoute, ROUTE_HEADER } from './route-choice.js';
+import { isConnectivityFailure } from './upstream.js';
+import { OFFLINE_ROUTE, offlineGroup, type ConnectivityMonitor } from './offline.js';
 import type { Caller } from '../access/auth.js';
 import { relaySearched, searchedByLoopgate } from './web-search.js';
 import type { SearchProviderConfig } from '../../providers/search/index.js';
@@ -50,6 +52,8 @@ export interface ProxyDeps extends RelayDeps {
   webSearch?: () => Promise<SearchProviderConfig | null>;
   /** The app's capture setting (a key's own wins): which requests keep their bodies. */
   capture: LiveCapture;
+  /** Offline fallback (router_settings.offline_fallback); null when not set. */
+  offline: ConnectivityMonitor | null;
 }
 
 /** What a caller other than a client's route changes (the admin UI's Playground, playground.ts). */
@@ -96,7 +100,14 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
     setAnswerHeader(ctx, ROUTE_HEADER, routed.route);
   }
   const admitted = admitRequest(deps, dialect, ctx, model, raw, outcome, routed.group);
-  const group = typeof admitted === 'string' ? admitted : await admitted;
+  const asked = typeof admitted === 'string' ? admitted : await admitted;
+  // While the cloud is unreachable, a cloud group's request goes to the local group, and says so.
+  const local = offlineGroup(deps.offline, deps.router.deploymentsOf(asked), ctx.caller);
+  if (local !== null) {
+    outcome.route = OFFLINE_ROUTE;
+    setAnswerHeader(ctx, ROUTE_HEADER, OFFLINE_ROUTE);
+  }
+  const group = local ?? asked;
   // LiteLLM's own fields (the cache directive among them) are read here and never sent upstream.
   const taken = takeLiteLLMParams(dialect.name, raw);
   const { params, changed } = taken;
@@ -196,7 +207,10 @@ async function route(
       numRetries,
       signal: ctx.signal,
       random: deps.random,
-      onFailure: (deployment, failure, attempt) => deps.logger.log('warn', 'Attempt failed', { id: ctx.id, deployment: deployment.id, attempt, kind: failure.kind, error: failure.describe() }),
+      onFailure: (deployment, failure, attempt) => {
+        deps.logger.log('warn', 'Attempt failed', { id: ctx.id, deployment: deployment.id, attempt, kind: failure.kind, error: failure.describe() });
+        if (isConnectivityFailure(failure.error)) deps.offline?.unreachable(deployment);
+      },
     },
     async (deployment, turn) => {
       outcome.deployment = deployment;

@@ -16,6 +16,7 @@ import { migration013 } from './013_usage_parts.js';
 import { migration014 } from './014_search_settings.js';
 import { migration015 } from './015_capture.js';
 import { migration016 } from './016_alert_settings.js';
+import { migration017 } from './017_provider_proxy.js';
 
 interface Migration {
   version: number;
@@ -40,6 +41,7 @@ const MIGRATIONS: readonly Migration[] = [
   migration014,
   migration015,
   migration016,
+  migration017,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 

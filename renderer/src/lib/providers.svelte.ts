@@ -18,9 +18,26 @@ interface ProviderEdit {
   apiBase: string;
   apiKey: string;
   credential: ProviderCredentialMode;
+  /** A proxy URL, `direct`, or empty to follow HTTPS_PROXY / NO_PROXY. */
+  proxy: string;
 }
 
-const editOf = (provider: ProviderView): ProviderEdit => ({ provider, name: provider.name, apiBase: provider.apiBase ?? '', apiKey: '', credential: provider.credential });
+const editOf = (provider: ProviderView): ProviderEdit => ({ provider, name: provider.name, apiBase: provider.apiBase ?? '', apiKey: '', credential: provider.credential, proxy: provider.proxy ?? '' });
+
+const ROUTE_REASONS: Record<ProviderView['route']['reason'], string> = {
+  provider: "this provider's setting",
+  HTTPS_PROXY: 'HTTPS_PROXY',
+  HTTP_PROXY: 'HTTP_PROXY',
+  no_proxy: 'listed in NO_PROXY',
+  loopback: 'on this machine',
+  local_provider: 'a local server',
+  none: 'no proxy set',
+};
+
+/** How a provider's calls leave this machine, in a few words: "via http://corp:3128 (HTTPS_PROXY)", "direct (no proxy set)". */
+export function routeText(route: ProviderView['route']): string {
+  return `${route.proxy ? `via ${route.proxy}` : 'direct'} (${ROUTE_REASONS[route.reason]})`;
+}
 
 /** The credential fields a save sends: the mode where the family offers a choice, the key only with a key. */
 function credentialFields(family: string, credential: ProviderCredentialMode, apiKey: string): { credential?: ProviderCredentialMode; apiKey?: string } {
@@ -170,6 +187,7 @@ class ProvidersState {
           name: current.name,
           family: provider.family,
           apiBase: current.apiBase || null,
+          proxy: current.proxy.trim() || null,
           ...credentialFields(provider.family, current.credential, current.apiKey),
         });
         this.editing = null;

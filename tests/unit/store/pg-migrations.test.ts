@@ -194,6 +194,17 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     }
   });
 
+  it('17: providers gain a proxy setting, none for older rows', async () => {
+    const db = await migrateAcross(17, (db) => db.run("INSERT INTO providers (id, name, family, api_base, created_at, updated_at) VALUES ('prov_a', 'Cloud', 'openai', NULL, 1, 1)").then(() => undefined));
+    try {
+      expect(await db.get('SELECT proxy FROM providers')).toEqual({ proxy: null });
+      await db.run("UPDATE providers SET proxy = 'http://corp:3128' WHERE id = 'prov_a'");
+      expect(await db.get('SELECT proxy FROM providers')).toEqual({ proxy: 'http://corp:3128' });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('migrates once when several instances start together, and refuses a newer database', async () => {
     const url = await createTestDatabase();
     const dbs = [PgDatabase.connect(url), PgDatabase.connect(url), PgDatabase.connect(url)];

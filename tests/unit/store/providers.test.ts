@@ -6,7 +6,7 @@ describe.each(STORE_KINDS)('provider repository ($name)', (kind) => {
   it('keeps credentials sealed: lists by name with the last four characters only, and reveals the key to the gateway', async () => {
     const { store, reopen } = await kind.open();
     const created = await store.providers.create('prov_b', { name: 'Beta', family: 'anthropic', apiBase: 'https://b.example', apiKey: 'sk-ant-secret-9876' }, 10);
-    expect(created).toEqual({ id: 'prov_b', name: 'Beta', family: 'anthropic', apiBase: 'https://b.example', keyHint: '9876', passthrough: false, createdAt: 10, updatedAt: 10, version: 1 });
+    expect(created).toEqual({ id: 'prov_b', name: 'Beta', family: 'anthropic', apiBase: 'https://b.example', keyHint: '9876', passthrough: false, proxy: null, createdAt: 10, updatedAt: 10, version: 1 });
     await store.providers.create('prov_a', { name: 'Alpha', family: 'openai', apiBase: null, apiKey: null }, 11);
     expect((await store.providers.list()).map((p) => [p.name, p.keyHint])).toEqual([
       ['Alpha', null],

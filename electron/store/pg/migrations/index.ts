@@ -19,6 +19,7 @@ import { pgMigration013 } from './013_usage_parts.js';
 import { pgMigration014 } from './014_search_settings.js';
 import { pgMigration015 } from './015_capture.js';
 import { pgMigration016 } from './016_alert_settings.js';
+import { pgMigration017 } from './017_provider_proxy.js';
 
 interface Migration {
   version: number;
@@ -43,6 +44,7 @@ const PG_MIGRATIONS: readonly Migration[] = [
   pgMigration014,
   pgMigration015,
   pgMigration016,
+  pgMigration017,
 ];
 
 /** The versions this build has for PostgreSQL; the same list as for sql.js, or the build is incomplete. */
