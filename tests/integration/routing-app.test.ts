@@ -40,12 +40,15 @@ async function saveRouting(edit: Partial<RoutingSettings>): Promise<RoutingView>
 }
 
 /** Which upstream model served each of `n` requests to `model`, counted. */
+/** How many of n requests each deployment served, by its upstream model (answers name the model asked for, so the deployment header says which served). */
 async function spread(model: string, n: number): Promise<Record<string, number>> {
+  const upstreamOf = new Map((await api()['models.list']({})).map((deployment) => [deployment.id, deployment.upstreamModel]));
   const counts: Record<string, number> = {};
   for (let i = 0; i < n; i++) {
     const response = await chat(model);
     expect(response.status).toBe(200);
-    const upstreamModel = ((await response.json()) as { model: string }).model;
+    await response.text();
+    const upstreamModel = upstreamOf.get(response.headers.get('x-loopgate-deployment') ?? '') ?? 'unknown';
     counts[upstreamModel] = (counts[upstreamModel] ?? 0) + 1;
   }
   return counts;
