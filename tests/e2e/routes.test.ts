@@ -91,6 +91,10 @@ beforeAll(async () => {
   upstream = await startMockAnthropic();
   gw = await startFileGateway(`model_list:
 ${GROUPS.map((name) => `  - model_name: ${name}\n    litellm_params:\n      model: anthropic/${name}-up\n      api_base: ${upstream.url}\n      api_key: sk-ant-mock`).join('\n')}
+# A search provider, so a web search translated to an Anthropic upstream is run by Loopgate (the mock model never calls it).
+search_tools:
+  - search_tool_name: web
+    litellm_params: { search_provider: searxng, api_base: http://127.0.0.1:9 }
 `);
   ({ browser, page } = await launchSignedIn(gw));
 }, 60_000);
