@@ -10,6 +10,7 @@ import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
 import { ConfigError, type Environment } from './config-error.js';
 import { DEFAULT_TIMEOUT_SECONDS, toDeployment } from './deployment.js';
 import { environmentLookup, resolveValue, type Lookup } from './environment.js';
+import { mcpServers, type McpServerConfig } from './mcp-servers.js';
 import { redisSettings, type RedisSettings } from './redis.js';
 import { formatPath } from './path.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
@@ -41,6 +42,8 @@ export interface GatewayConfig {
   databaseUrl: string | null;
   /** An OTLP/HTTP collector for request traces (general_settings.otel_endpoint); null: none unless the environment names one. */
   otelEndpoint: string | null;
+  /** The MCP servers /mcp aggregates (mcp_servers or mcpServers in the file). */
+  mcpServers: McpServerConfig[];
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
@@ -64,6 +67,7 @@ export interface CacheSettings {
 const ROUTER_DEFAULTS = { numRetries: 2, allowedFails: 3, cooldownSeconds: 5, maxFallbacks: 5, cacheTtlSeconds: 600, cacheEntries: 1000 };
 
 export { ConfigError, type Environment } from './config-error.js';
+export type { McpServerConfig } from './mcp-servers.js';
 
 export interface ConfigOptions {
   env: Environment;
@@ -181,9 +185,16 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     },
     databaseUrl: databaseUrl(file, lookup, serverEnv),
     otelEndpoint: file.general_settings?.otel_endpoint ?? null,
+    mcpServers: fileMcpServers(file, lookup),
     unsupported,
     warnings,
   };
+}
+
+/** One block of MCP servers, under either spelling (both at once would leave a reader guessing which wins). */
+function fileMcpServers(file: ConfigFile, lookup: Lookup): McpServerConfig[] {
+  if (file.mcp_servers && file.mcpServers) throw new ConfigError('mcpServers', 'expected one of mcp_servers and mcpServers, not both');
+  return file.mcpServers ? mcpServers(file.mcpServers, 'mcpServers', lookup) : mcpServers(file.mcp_servers, 'mcp_servers', lookup);
 }
 
 /** router_settings.model_group_alias, each alias naming a model that routes. */

@@ -2,6 +2,7 @@
 // named here are reported once at start-up as unsupported (see unsupported.ts).
 import { z } from 'zod';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
+import { mcpServersSchema } from './mcp-server-schema.js';
 import { fileRouteListSchema } from './routes.js';
 
 const positiveNumber = z.number().positive();
@@ -123,6 +124,9 @@ export const configFileSchema = z.object({
   litellm_settings: litellmSettingsSchema.optional(),
   general_settings: generalSettingsSchema.optional(),
   environment_variables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** MCP servers behind /mcp (docs/mcp.md); `mcpServers` is the agents' own spelling of the same block. */
+  mcp_servers: mcpServersSchema.optional(),
+  mcpServers: mcpServersSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

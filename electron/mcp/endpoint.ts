@@ -1,0 +1,41 @@
+// The /mcp endpoint's session logic: each POST is answered by a fresh MCP server (stateless
+// streamable HTTP, as the SDK's own stateless example), bound to the caller's access, over the hub.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { McpAccess } from './access.js';
+import type { McpHub } from './hub.js';
+
+export interface McpRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The JSON-RPC message, already read under the gateway's body limits. */
+  body: unknown;
+  access: McpAccess;
+  /** Who called, for the log (a key id, or "master"). */
+  caller: string;
+  version: string;
+}
+
+/** Answers one POST to /mcp; the answer is JSON-RPC (a stream of events while a tool call reports progress). */
+export async function serveMcp(hub: McpHub, request: McpRequest): Promise<void> {
+  const server = new Server({ name: 'loopgate', version: request.version }, { capabilities: { tools: { listChanged: false } } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await hub.listTools(request.access) }));
+  server.setRequestHandler(CallToolRequestSchema, async (call, extra) => {
+    const token = call.params._meta?.progressToken;
+    return hub.callTool(request.access, call.params.name, call.params.arguments, {
+      caller: request.caller,
+      signal: extra.signal,
+      // Progress from the server reaches the agent under the agent's own token.
+      ...(token === undefined ? {} : { onprogress: (progress) => void extra.sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken: token } }).catch(() => undefined) }),
+    });
+  });
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  request.res.on('close', () => {
+    void transport.close();
+    void server.close();
+  });
+  await server.connect(transport);
+  await transport.handleRequest(request.req, request.res, request.body);
+}
