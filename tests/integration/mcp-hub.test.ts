@@ -53,6 +53,15 @@ async function keyWith(metadata: Record<string, unknown>): Promise<string> {
   return created.body.key as string;
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function text(result: unknown): string {
   const content = (result as CallToolResult).content;
   return content.map((part) => (part.type === 'text' ? part.text : '')).join('');
@@ -72,6 +81,10 @@ beforeAll(async () => {
     url: ${remote.url}
     headers:
       x-team-token: team-secret
+  idle:
+    command: ${process.execPath}
+    args: ["${STDIO_SERVER}", "idle"]
+    idle_timeout: 0.3
   broken:
     command: ${process.execPath}
     args: ["${join(PROJECT_ROOT, 'tests/fixtures/mcp/no-such-server.mjs')}"]
@@ -90,7 +103,7 @@ describe('/mcp', () => {
   it("lists every server's tools as <server>__<tool> and calls one of each, env and headers from the config", async () => {
     const client = await connect(TEST_MASTER_KEY);
     const names = (await client.listTools()).tools.map((tool) => tool.name).sort();
-    expect(names).toEqual(['broken__unavailable', 'calc__add', 'notes__echo', 'notes__pid']);
+    expect(names).toEqual(['broken__unavailable', 'calc__add', 'idle__echo', 'idle__pid', 'notes__echo', 'notes__pid']);
     expect(text(await client.callTool({ name: 'notes__echo', arguments: { text: 'hi' } }))).toBe('notes echo: hi!');
     expect(text(await client.callTool({ name: 'calc__add', arguments: { a: 2, b: 3 } }))).toBe('5');
     expect(remote.seenHeaders).toContain('team-secret');
@@ -120,6 +133,15 @@ describe('/mcp', () => {
     const after = Number(text(await client.callTool({ name: 'notes__pid', arguments: {} })));
     expect(after).not.toBe(pid);
     expect(text(await client.callTool({ name: 'notes__echo', arguments: { text: 'back' } }))).toBe('notes echo: back!');
+  });
+
+  it('stops a stdio server left unused past its idle_timeout, and starts it again on the next call', async () => {
+    const client = await connect(TEST_MASTER_KEY);
+    const pid = Number(text(await client.callTool({ name: 'idle__pid', arguments: {} })));
+    const idle = gw.app.mcp.servers().find((server) => server.name === 'idle')!;
+    await expect.poll(() => idle.state, { timeout: 5_000 }).toBe('stopped');
+    await expect.poll(() => isRunning(pid), { timeout: 5_000 }).toBe(false);
+    expect(Number(text(await client.callTool({ name: 'idle__pid', arguments: {} })))).not.toBe(pid);
   });
 
   it('answers a call to a server that cannot start with a tool error naming it', async () => {
