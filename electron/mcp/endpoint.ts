@@ -5,7 +5,8 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { McpAccess } from './access.js';
-import type { McpHub } from './hub.js';
+import type { McpCall, McpHub } from './hub.js';
+import { callLazyTool, LAZY_TOOLS } from './lazy.js';
 
 export interface McpRequest {
   req: IncomingMessage;
@@ -13,6 +14,8 @@ export interface McpRequest {
   /** The JSON-RPC message, already read under the gateway's body limits. */
   body: unknown;
   access: McpAccess;
+  /** The key sees two tools, search and call, instead of the catalogue (lazy.ts). */
+  lazy: boolean;
   /** Who called, for the log (a key id, or "master"). */
   caller: string;
   version: string;
@@ -21,15 +24,17 @@ export interface McpRequest {
 /** Answers one POST to /mcp; the answer is JSON-RPC (a stream of events while a tool call reports progress). */
 export async function serveMcp(hub: McpHub, request: McpRequest): Promise<void> {
   const server = new Server({ name: 'loopgate', version: request.version }, { capabilities: { tools: { listChanged: false } } });
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await hub.listTools(request.access) }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: request.lazy ? LAZY_TOOLS : await hub.listTools(request.access) }));
   server.setRequestHandler(CallToolRequestSchema, async (call, extra) => {
     const token = call.params._meta?.progressToken;
-    return hub.callTool(request.access, call.params.name, call.params.arguments, {
+    const options: McpCall = {
       caller: request.caller,
       signal: extra.signal,
       // Progress from the server reaches the agent under the agent's own token.
       ...(token === undefined ? {} : { onprogress: (progress) => void extra.sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken: token } }).catch(() => undefined) }),
-    });
+    };
+    const { name, arguments: args } = call.params;
+    return request.lazy ? callLazyTool(hub, request.access, name, args, options) : hub.callTool(request.access, name, args, options);
   });
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
   request.res.on('close', () => {

@@ -33,6 +33,7 @@ export const MCP_ROUTES: readonly Route<McpDeps>[] = [
         res: ctx.res,
         body,
         access: virtual ? accessFromMetadata(virtual.metadata.mcp_servers) : ALL_ACCESS,
+        lazy: virtual?.metadata.mcp_lazy === true,
         caller: virtual ? virtual.id : 'master',
         version: deps.version,
       });
