@@ -14,6 +14,8 @@ export interface McpRequest {
   /** The JSON-RPC message, already read under the gateway's body limits. */
   body: unknown;
   access: McpAccess;
+  /** Counts a tool call against the key's limit: null admits it, a text refuses it (said to the agent as a tool error). */
+  admitCall: () => string | null;
   /** The key sees two tools, search and call, instead of the catalogue (lazy.ts). */
   lazy: boolean;
   /** Who called, for the log (a key id, or "master"). */
@@ -34,6 +36,8 @@ export async function serveMcp(hub: McpHub, request: McpRequest): Promise<void> 
       ...(token === undefined ? {} : { onprogress: (progress) => void extra.sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken: token } }).catch(() => undefined) }),
     };
     const { name, arguments: args } = call.params;
+    const refusal = request.admitCall();
+    if (refusal !== null) return { isError: true, content: [{ type: 'text', text: refusal }] };
     return request.lazy ? callLazyTool(hub, request.access, name, args, options) : hub.callTool(request.access, name, args, options);
   });
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });

@@ -124,6 +124,16 @@ describe('/mcp', () => {
     await expect(client.callTool({ name: 'notes__pid', arguments: {} })).rejects.toThrow(/may not use the tool "pid" of MCP server "notes"/);
   });
 
+  it('holds a key to metadata.mcp_rpm tool calls a minute, saying so as a tool error', async () => {
+    const client = await connect(await keyWith({ mcp_servers: ['calc'], mcp_rpm: 2 }));
+    for (const sum of ['2', '2']) expect(text(await client.callTool({ name: 'calc__add', arguments: { a: 1, b: 1 } }))).toBe(sum);
+    // Listing is not a call: only tools/call counts.
+    expect((await client.listTools()).tools).toHaveLength(1);
+    const refused = (await client.callTool({ name: 'calc__add', arguments: { a: 1, b: 1 } })) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toMatch(/This key allows 2 tool calls per minute \(metadata\.mcp_rpm\); retry in \d+ s/);
+  });
+
   it('restarts a stdio server killed mid-session, and the next call works', async () => {
     const client = await connect(TEST_MASTER_KEY);
     const pid = Number(text(await client.callTool({ name: 'notes__pid', arguments: {} })));

@@ -1,6 +1,7 @@
 // The /mcp endpoint's row: any key may call it, each seeing the MCP servers and tools its
 // metadata allows (mcp/access.ts); the hub and the MCP session logic live in electron/mcp/.
 import { GatewayError } from '../../core/errors.js';
+import type { RateLimiter } from '../access/limits.js';
 import { accessFromMetadata, ALL_ACCESS } from '../../mcp/access.js';
 import { serveMcp } from '../../mcp/endpoint.js';
 import type { McpHub } from '../../mcp/hub.js';
@@ -11,6 +12,21 @@ import type { Route } from './routes.js';
 export interface McpDeps {
   hub: McpHub;
   version: string;
+  limiter: RateLimiter;
+}
+
+/** A key's `metadata.mcp_rpm`: its MCP tool calls per minute, counted apart from its model requests (in this process). */
+function callAdmission(limiter: RateLimiter, keyId: string, rpm: unknown): () => string | null {
+  if (typeof rpm !== 'number' || !(rpm >= 0)) return () => null;
+  return () => {
+    try {
+      limiter.admit(`mcp:${keyId}`, { rpmLimit: rpm, tpmLimit: null, maxParallelRequests: null }, 'This key').release(0);
+      return null;
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      return `Too many MCP tool calls: ${error.message.replace('requests', 'tool calls').replace(/\.$/, '')} (metadata.mcp_rpm); retry in ${error.headers['retry-after'] ?? '60'} s.`;
+    }
+  };
 }
 
 export const MCP_ROUTES: readonly Route<McpDeps>[] = [
@@ -34,6 +50,7 @@ export const MCP_ROUTES: readonly Route<McpDeps>[] = [
         body,
         access: virtual ? accessFromMetadata(virtual.metadata.mcp_servers) : ALL_ACCESS,
         lazy: virtual?.metadata.mcp_lazy === true,
+        admitCall: virtual ? callAdmission(deps.limiter, virtual.id, virtual.metadata.mcp_rpm) : () => null,
         caller: virtual ? virtual.id : 'master',
         version: deps.version,
       });
