@@ -11,6 +11,19 @@ import { McpUpstream, UpstreamUnavailable, type UpstreamOptions } from './upstre
 /** Stands in for a server's tools while it has never started: its description says why. */
 const UNAVAILABLE_TOOL = 'unavailable';
 
+/**
+ * A refusal sent to the agent as a JSON-RPC error with this code. Not McpError: its message
+ * already says "MCP error <code>:", and the agent's client says it again.
+ */
+export class McpRefusal extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface McpCall {
   /** Who called, for the log line (a key id, or "master"). */
   caller: string;
@@ -40,8 +53,9 @@ export class McpHub {
     const lists = await Promise.all(visible.map((upstream) => this.toolsOf(upstream)));
     const tools: Tool[] = [];
     visible.forEach((upstream, index) => {
-      for (const tool of lists[index]!) {
-        if (tool.name === UNAVAILABLE_TOOL || access.tool(upstream.name, tool.name)) tools.push({ ...tool, name: `${upstream.name}${TOOL_SEPARATOR}${tool.name}` });
+      const { list, standIn } = lists[index]!;
+      for (const tool of list) {
+        if (standIn || access.tool(upstream.name, tool.name)) tools.push({ ...tool, name: `${upstream.name}${TOOL_SEPARATOR}${tool.name}` });
       }
     });
     return tools;
@@ -52,9 +66,11 @@ export class McpHub {
     const server = at === -1 ? '' : name.slice(0, at);
     const tool = at === -1 ? '' : name.slice(at + TOOL_SEPARATOR.length);
     const upstream = this.upstreams.get(server);
-    if (!upstream) throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${name}": Loopgate's MCP tools are named <server>__<tool>, and no MCP server "${server}" is configured.`);
-    if (!access.tool(server, tool)) {
-      throw new McpError(
+    if (!upstream) throw new McpRefusal(ErrorCode.InvalidParams, `Unknown tool "${name}": Loopgate's MCP tools are named <server>__<tool>, and no MCP server "${server}" is configured.`);
+    // The stand-in of a server that never started is listed to whoever may use the server; a real tool of that name is not it.
+    const standIn = tool === UNAVAILABLE_TOOL && upstream.lastKnownTools() === null;
+    if (!(standIn ? access.server(server) : access.tool(server, tool))) {
+      throw new McpRefusal(
         ErrorCode.InvalidParams,
         `This key may not use ${access.server(server) ? `the tool "${tool}" of ` : ''}MCP server "${server}" (its metadata.mcp_servers allows: ${(access.patterns ?? []).join(', ') || 'none'}).`,
       );
@@ -62,7 +78,7 @@ export class McpHub {
     const started = Date.now();
     const logged = (ok: boolean, error?: string): void => this.logger.log(ok ? 'info' : 'warn', 'mcp call', { key: call.caller, server, tool, duration_ms: Date.now() - started, ok, ...(error ? { error } : {}) });
     try {
-      const result = tool === UNAVAILABLE_TOOL && !upstream.lastKnownTools() ? await this.retried(upstream) : await upstream.callTool(tool, args, call);
+      const result = standIn ? await this.retried(upstream) : await upstream.callTool(tool, args, call);
       logged(!result.isError, result.isError ? 'tool error' : undefined);
       return result;
     } catch (error) {
@@ -78,13 +94,15 @@ export class McpHub {
   }
 
   /** A server's tools; one that cannot start lists its last known tools, or a stand-in naming the failure. */
-  private async toolsOf(upstream: McpUpstream): Promise<Tool[]> {
+  private async toolsOf(upstream: McpUpstream): Promise<{ list: Tool[]; standIn: boolean }> {
     try {
-      return await upstream.tools();
+      return { list: await upstream.tools(), standIn: false };
     } catch (error) {
       if (!(error instanceof UpstreamUnavailable)) throw error;
       this.logger.log('warn', 'mcp server unavailable', { server: upstream.name, error: error.message });
-      return upstream.lastKnownTools() ?? [{ name: UNAVAILABLE_TOOL, description: `${error.message} Call this tool to try starting it again.`, inputSchema: { type: 'object', properties: {} } }];
+      const known = upstream.lastKnownTools();
+      if (known) return { list: known, standIn: false };
+      return { standIn: true, list: [{ name: UNAVAILABLE_TOOL, description: `${error.message} Call this tool to try starting it again.`, inputSchema: { type: 'object', properties: {} } }] };
     }
   }
 

@@ -1,9 +1,9 @@
 // Lazy tools: instead of every server's catalogue, a key with `metadata.mcp_lazy: true` sees two
 // tools, one that searches the catalogue (names and descriptions) and one that calls a tool
 // found there, so an agent sends a small catalogue with each request.
-import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpAccess } from './access.js';
-import type { McpCall, McpHub } from './hub.js';
+import { McpRefusal, type McpCall, type McpHub } from './hub.js';
 
 const SEARCH_TOOL = 'search_tools';
 const CALL_TOOL = 'call_tool';
@@ -43,11 +43,11 @@ export async function callLazyTool(hub: McpHub, access: McpAccess, name: string,
     return { content: [{ type: 'text', text: JSON.stringify(found.map(({ name: tool, description, inputSchema }) => ({ name: tool, description, inputSchema }))) }] };
   }
   if (name === CALL_TOOL) {
-    if (typeof args?.name !== 'string') throw new McpError(ErrorCode.InvalidParams, `${CALL_TOOL} needs "name": a tool name that ${SEARCH_TOOL} returned.`);
+    if (typeof args?.name !== 'string') throw new McpRefusal(ErrorCode.InvalidParams, `${CALL_TOOL} needs "name": a tool name that ${SEARCH_TOOL} returned.`);
     const inner = args.arguments;
     return hub.callTool(access, args.name, typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : undefined, call);
   }
-  throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${name}": this key sees the catalogue through ${SEARCH_TOOL} and ${CALL_TOOL}.`);
+  throw new McpRefusal(ErrorCode.InvalidParams, `Unknown tool "${name}": this key sees the catalogue through ${SEARCH_TOOL} and ${CALL_TOOL}.`);
 }
 
 /** Tools ranked by how many of the query's words their name and description hold (names count double); those with none are left out. */

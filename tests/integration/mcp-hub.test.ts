@@ -115,7 +115,7 @@ describe('/mcp', () => {
     const client = await connect(await keyWith({ mcp_servers: ['calc'] }), 'x-loopgate-key');
     expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['calc__add']);
     expect(text(await client.callTool({ name: 'calc__add', arguments: { a: 1, b: 1 } }))).toBe('2');
-    await expect(client.callTool({ name: 'notes__echo', arguments: { text: 'x' } })).rejects.toThrow(/may not use MCP server "notes".*allows: calc/);
+    await expect(client.callTool({ name: 'notes__echo', arguments: { text: 'x' } })).rejects.toThrow(/^MCP error -32602: This key may not use MCP server "notes" \(its metadata\.mcp_servers allows: calc\)\.$/);
   });
 
   it('takes wildcards over tools: notes__e* allows echo and not pid', async () => {
@@ -161,6 +161,12 @@ describe('/mcp', () => {
     expect(text(result)).toMatch(/MCP server "broken" (could not start|is unavailable)/);
     const listed = (await client.listTools()).tools.find((tool) => tool.name === 'broken__unavailable');
     expect(listed?.description).toMatch(/MCP server "broken"/);
+    // A key allowed only some of its tools is told too: the stand-in is the server's, not a tool of it.
+    const narrow = await connect(await keyWith({ mcp_servers: ['broken__search*'] }));
+    expect((await narrow.listTools()).tools.map((tool) => tool.name)).toEqual(['broken__unavailable']);
+    const told = (await narrow.callTool({ name: 'broken__unavailable', arguments: {} })) as CallToolResult;
+    expect(told.isError).toBe(true);
+    expect(text(told)).toMatch(/MCP server "broken"/);
   });
 
   it('refuses a caller without a key, and a wrong key', async () => {
