@@ -113,11 +113,13 @@ export class McpHub {
   }
 }
 
-/** A call that failed because the server is down, stopped or too slow, as the tool error the agent reads; null for other errors (they pass through). */
+/** A call that failed because the server is down, stopped, unreachable or too slow, as the tool error the agent reads; null for the server's own JSON-RPC errors (they pass through). */
 function unavailable(upstream: McpUpstream, error: unknown): (CallToolResult & { content: [{ type: 'text'; text: string }] }) | null {
   let text: string | null = null;
   if (error instanceof UpstreamUnavailable) text = error.message;
   else if (error instanceof McpError && error.code === (ErrorCode.ConnectionClosed as number)) text = `MCP server "${upstream.name}" stopped during the call; it is restarted on the next call.`;
   else if (error instanceof McpError && error.code === (ErrorCode.RequestTimeout as number)) text = `MCP server "${upstream.name}" did not answer in time.`;
+  // Not an answer of the server's at all: a remote one unreachable or answering HTTP errors, a pipe gone.
+  else if (!(error instanceof McpError)) text = `MCP server "${upstream.name}" could not be reached: ${error instanceof Error ? error.message : String(error)}`;
   return text === null ? null : { isError: true, content: [{ type: 'text', text }] };
 }

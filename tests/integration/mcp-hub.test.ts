@@ -31,11 +31,17 @@ async function startRemoteServer(): Promise<{ url: string; seenHeaders: string[]
   return {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
     seenHeaders,
-    close: () => new Promise((resolve) => http.close(() => resolve())),
+    // Loopgate's keep-alive connections too: the server is gone, not merely refusing new ones.
+    close: () =>
+      new Promise((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
   };
 }
 
 let remote: Awaited<ReturnType<typeof startRemoteServer>>;
+let doomed: Awaited<ReturnType<typeof startRemoteServer>>;
 let gw: TestGateway;
 const clients: Client[] = [];
 
@@ -69,6 +75,7 @@ function text(result: unknown): string {
 
 beforeAll(async () => {
   remote = await startRemoteServer();
+  doomed = await startRemoteServer();
   gw = await startTestGateway(
     `mcpServers:
   notes:
@@ -81,6 +88,8 @@ beforeAll(async () => {
     url: ${remote.url}
     headers:
       x-team-token: team-secret
+  gone:
+    url: ${doomed.url}
   idle:
     command: ${process.execPath}
     args: ["${STDIO_SERVER}", "idle"]
@@ -97,13 +106,14 @@ afterAll(async () => {
   await Promise.all(clients.map((client) => client.close()));
   await gw?.close();
   await remote?.close();
+  await doomed?.close();
 });
 
 describe('/mcp', () => {
   it("lists every server's tools as <server>__<tool> and calls one of each, env and headers from the config", async () => {
     const client = await connect(TEST_MASTER_KEY);
     const names = (await client.listTools()).tools.map((tool) => tool.name).sort();
-    expect(names).toEqual(['broken__unavailable', 'calc__add', 'idle__echo', 'idle__pid', 'notes__echo', 'notes__pid']);
+    expect(names).toEqual(['broken__unavailable', 'calc__add', 'gone__add', 'idle__echo', 'idle__pid', 'notes__echo', 'notes__pid']);
     expect(text(await client.callTool({ name: 'notes__echo', arguments: { text: 'hi' } }))).toBe('notes echo: hi!');
     expect(text(await client.callTool({ name: 'calc__add', arguments: { a: 2, b: 3 } }))).toBe('5');
     expect(remote.seenHeaders).toContain('team-secret');
@@ -167,6 +177,15 @@ describe('/mcp', () => {
     const told = (await narrow.callTool({ name: 'broken__unavailable', arguments: {} })) as CallToolResult;
     expect(told.isError).toBe(true);
     expect(text(told)).toMatch(/MCP server "broken"/);
+  });
+
+  it('answers a call to a remote server that went away with a tool error naming it', async () => {
+    const client = await connect(TEST_MASTER_KEY);
+    expect(text(await client.callTool({ name: 'gone__add', arguments: { a: 1, b: 2 } }))).toBe('3');
+    await doomed.close();
+    const result = (await client.callTool({ name: 'gone__add', arguments: { a: 1, b: 2 } })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(/^MCP server "gone" could not be reached: /);
   });
 
   it('refuses a caller without a key, and a wrong key', async () => {
