@@ -50,6 +50,11 @@ module.exports = {
       ['core', 'store', 'config', 'providers', 'router'],
       'services/ is "the one application layer": "gateway → services → store / config / providers"; it never reaches up to gateway/ or the shell, nor into dialects/ (HTTP formats).',
     ),
+    layer(
+      'mcp',
+      ['core', 'config'],
+      "mcp/ is \"the MCP hub: server processes and remote connections, the /mcp endpoint's session logic\": it reads its servers from config/ and uses core/ and shared/; the gateway's route row (gateway/http/mcp-routes.ts) hands it the caller's access, so it never imports gateway/, services/ or the store.",
+    ),
     forbid('gateway-not-to-shell', 'gateway/ may use every layer below it but never the shell: "shell and CLI → gateway → services → store / config / providers".', { path: '^electron/gateway/' }, { path: SHELL }),
     forbid(
       'shell-binds-to-app-not-gateway',

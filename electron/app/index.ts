@@ -29,6 +29,7 @@ import { RedisSharing } from '../gateway/redis/index.js';
 import { createTracing, tracesEndpoint } from '../gateway/accounting/tracing.js';
 import { InstanceHeartbeat } from '../gateway/redis/heartbeat.js';
 import type { GatewayApp } from '../gateway/http/gateway-app.js';
+import { McpHub } from '../mcp/hub.js';
 
 export interface AppOptions {
   config: GatewayConfig;
@@ -218,6 +219,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     offline,
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
+  // MCP servers start on first use (mcp/upstream.ts), so building the hub starts nothing.
+  const mcp = new McpHub(config.mcpServers, logger, { clientVersion: version });
   accounting.start();
   budgets.start();
   await services.alerts.start();
@@ -236,6 +239,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     table,
     proxy,
     redis,
+    mcp,
     setPaused(value) {
       if (paused === value) return;
       paused = value;
@@ -254,6 +258,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       healthChecks?.stop();
       offline?.stop();
       budgets.stop();
+      await mcp.close();
       await heartbeat?.stop();
       await accounting.stop();
       await tracing?.shutdown();

@@ -13,6 +13,7 @@ import { caCertificates } from './ca-certs.js';
 import { ConfigError, type Environment } from './config-error.js';
 import { DEFAULT_TIMEOUT_SECONDS, toDeployment } from './deployment.js';
 import { environmentLookup, resolveValue, type Lookup } from './environment.js';
+import { mcpServers, type McpServerConfig } from './mcp-servers.js';
 import { redisSettings, type RedisSettings } from './redis.js';
 import { formatPath } from './path.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
@@ -53,6 +54,8 @@ export interface GatewayConfig {
   offlineFallback: OfflineFallbackSettings | null;
   /** Extra CA certificates (PEM) upstream TLS trusts besides Node's and NODE_EXTRA_CA_CERTS (general_settings.ca_certs). */
   caCerts: string[];
+  /** The MCP servers /mcp aggregates (mcp_servers or mcpServers in the file). */
+  mcpServers: McpServerConfig[];
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
@@ -82,6 +85,7 @@ export interface CacheSettings {
 const ROUTER_DEFAULTS = { numRetries: 2, allowedFails: 3, cooldownSeconds: 5, maxFallbacks: 5, cacheTtlSeconds: 600, cacheEntries: 1000 };
 
 export { ConfigError, type Environment } from './config-error.js';
+export type { McpServerConfig } from './mcp-servers.js';
 
 export interface ConfigOptions {
   env: Environment;
@@ -203,9 +207,16 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     alerts: alertSettings(file.general_settings?.alerts, lookup),
     offlineFallback: offlineFallback(file, known),
     caCerts: caCertificates(file.general_settings?.ca_certs, options.source ?? null),
+    mcpServers: fileMcpServers(file, lookup),
     unsupported,
     warnings,
   };
+}
+
+/** One block of MCP servers, under either spelling (both at once would leave a reader guessing which wins). */
+function fileMcpServers(file: ConfigFile, lookup: Lookup): McpServerConfig[] {
+  if (file.mcp_servers && file.mcpServers) throw new ConfigError('mcpServers', 'expected one of mcp_servers and mcpServers, not both');
+  return file.mcpServers ? mcpServers(file.mcpServers, 'mcpServers', lookup) : mcpServers(file.mcp_servers, 'mcp_servers', lookup);
 }
 
 /** router_settings.model_group_alias, each alias naming a model that routes. */

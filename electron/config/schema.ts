@@ -5,6 +5,7 @@ import type { SearchProviderKind } from '../../shared/search.js';
 import { CAPTURE_MODES } from '../../shared/keys.js';
 import { ALERT_EVENTS } from '../../shared/alerts.js';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
+import { mcpServersSchema } from './mcp-server-schema.js';
 import { fileRouteListSchema } from './routes.js';
 
 const positiveNumber = z.number().positive();
@@ -185,6 +186,9 @@ export const configFileSchema = z.object({
   environment_variables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   /** LiteLLM's search providers; the first runs web search for upstreams that cannot search (config/search.ts). */
   search_tools: searchToolsSchema.optional(),
+  /** MCP servers behind /mcp (docs/mcp.md); `mcpServers` is the agents' own spelling of the same block. */
+  mcp_servers: mcpServersSchema.optional(),
+  mcpServers: mcpServersSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

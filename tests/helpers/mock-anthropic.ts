@@ -22,7 +22,10 @@ function textOf(content: unknown): string {
   return content.map((block: Json) => (block.type === 'text' ? String(block.text) : block.type === 'tool_result' ? `[result ${JSON.stringify(block.content)}]` : '')).join(' ');
 }
 
-function reply(body: Json): { blocks: Json[]; stopReason: string; inputTokens: number } {
+/** Picks the tool the mock calls, and its input, from the tools offered (an MCP tool among an agent's own); undefined: the default choice. */
+type ToolChoice = (tools: Json[]) => { name: string; input: Json } | undefined;
+
+function reply(body: Json, choose?: ToolChoice): { blocks: Json[]; stopReason: string; inputTokens: number } {
   const messages = body.messages as Json[];
   const last = messages.at(-1)!;
   const lastBlocks = Array.isArray(last.content) ? (last.content as Json[]) : [];
@@ -35,7 +38,11 @@ function reply(body: Json): { blocks: Json[]; stopReason: string; inputTokens: n
   // Like a model, it reaches for a tool only when the user's words call for one.
   const lastText = typeof last.content === 'string' ? last.content : String(lastBlocks.filter((b) => b.type === 'text').at(-1)?.text ?? '');
   const wantsTool = forced !== undefined || /weather|patch/i.test(lastText);
-  if (tools.length > 0 && !toolResult && wantsTool) {
+  const chosen = toolResult ? undefined : choose?.(tools);
+  if (chosen) {
+    blocks.push({ type: 'tool_use', id: 'toolu_mock1', name: chosen.name, input: chosen.input });
+    stopReason = 'tool_use';
+  } else if (tools.length > 0 && !toolResult && wantsTool) {
     const tool = forced ?? tools[0]!;
     const input = tool.name === 'json_tool_call' ? { answer: 42 } : { city: 'Paris', unit: 'celsius' };
     blocks.push({ type: 'tool_use', id: 'toolu_mock1', name: tool.name, input });
@@ -52,7 +59,7 @@ function outputTokens(blocks: Json[]): number {
   return blocks.reduce((sum, b) => sum + words(String(b.text ?? b.thinking ?? JSON.stringify(b.input ?? ''))), 0);
 }
 
-export async function startMockAnthropic(options: { apiKey?: string } = {}): Promise<MockAnthropic> {
+export async function startMockAnthropic(options: { apiKey?: string; chooseTool?: ToolChoice } = {}): Promise<MockAnthropic> {
   return serve((path, _query, headers, body, _raw, res) => {
     if (options.apiKey && headers['x-api-key'] !== options.apiKey) {
       return send(res, 401, JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
@@ -66,7 +73,7 @@ export async function startMockAnthropic(options: { apiKey?: string } = {}): Pro
     if (typeof body.max_tokens !== 'number') {
       return send(res, 400, JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } }));
     }
-    const { blocks, stopReason, inputTokens } = reply(body);
+    const { blocks, stopReason, inputTokens } = reply(body, options.chooseTool);
     const usage = { input_tokens: inputTokens, output_tokens: outputTokens(blocks), cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
     const message = { id: 'msg_mock123', type: 'message', role: 'assistant', model: body.model, content: blocks, stop_reason: stopReason, stop_sequence: null, usage };
     if (body.stream !== true) return send(res, 200, JSON.stringify(message));

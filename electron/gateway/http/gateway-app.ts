@@ -2,6 +2,7 @@
 // services and the request pipeline's parts, built once and shared with IPC and the CLI.
 import type { GatewayConfig } from '../../config/index.js';
 import type { Logger } from '../../core/logger.js';
+import type { McpHub } from '../../mcp/hub.js';
 import type { Store } from '../../store/index.js';
 import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvents, Services } from '../../services/index.js';
@@ -29,6 +30,8 @@ export interface GatewayApp {
   /** What the proxy needs for a request. */
   readonly proxy: ProxyDeps;
   readonly redis: RedisSharing | null;
+  /** The MCP servers behind /mcp. */
+  readonly mcp: McpHub;
   /** Paused, model routes answer 503 until resumed; the admin UI keeps working. */
   readonly paused: boolean;
   /** The gateway listens at `url`: the services show it, a team server's heartbeat starts. */

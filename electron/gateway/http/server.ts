@@ -19,6 +19,7 @@ import { bodyPolicy } from './body.js';
 import { ConnectionTracker } from './connections.js';
 import type { GatewayApp } from './gateway-app.js';
 import { HostGuard } from './host-guard.js';
+import { MCP_ROUTES } from './mcp-routes.js';
 import { PUBLIC_ROUTES } from './public-routes.js';
 import { requestHandler } from './requests.js';
 import { bindRoutes, unmeteredRoutes } from './routes.js';
@@ -98,6 +99,7 @@ export function createGateway(app: GatewayApp, options: GatewayOptions = {}): Ga
     ...bindRoutes(PUBLIC_ROUTES, { app, draining: () => draining, metrics }),
     ...bindRoutes(LITELLM_ROUTES, { keys: new ManagementApi(app.services), models: new ModelManagementApi(app.services), routing: app.services.routing, config: app.services.config }),
     ...bindRoutes(INFERENCE_ROUTES, { proxy: app.proxy, models: () => table.models, responses: createResponsesDialect(new ConversationStore(clock)) }),
+    ...bindRoutes(MCP_ROUTES, { hub: app.mcp, version: app.version, limiter: app.proxy.limiter }),
     ...bindRoutes(UI_ROUTES, ui),
   ];
   const handle = requestHandler({

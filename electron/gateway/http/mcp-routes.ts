@@ -1,0 +1,59 @@
+// The /mcp endpoint's row: any key may call it, each seeing the MCP servers and tools its
+// metadata allows (mcp/access.ts); the hub and the MCP session logic live in electron/mcp/.
+import { GatewayError } from '../../core/errors.js';
+import type { RateLimiter } from '../access/limits.js';
+import { accessFromMetadata, ALL_ACCESS } from '../../mcp/access.js';
+import { serveMcp } from '../../mcp/endpoint.js';
+import type { McpHub } from '../../mcp/hub.js';
+import { readJsonObject } from './body.js';
+import { adoptAnswerHeaders } from './context.js';
+import type { Route } from './routes.js';
+
+export interface McpDeps {
+  hub: McpHub;
+  version: string;
+  limiter: RateLimiter;
+}
+
+/** A key's `metadata.mcp_rpm`: its MCP tool calls per minute, counted apart from its model requests (in this process). */
+function callAdmission(limiter: RateLimiter, keyId: string, rpm: unknown): () => string | null {
+  if (typeof rpm !== 'number' || !(rpm >= 0)) return () => null;
+  return () => {
+    try {
+      limiter.admit(`mcp:${keyId}`, { rpmLimit: rpm, tpmLimit: null, maxParallelRequests: null }, 'This key').release(0);
+      return null;
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      return `Too many MCP tool calls: ${error.message.replace('requests', 'tool calls').replace(/\.$/, '')} (metadata.mcp_rpm); retry in ${error.headers['retry-after'] ?? '60'} s.`;
+    }
+  };
+}
+
+export const MCP_ROUTES: readonly Route<McpDeps>[] = [
+  {
+    method: ['POST', 'GET', 'DELETE'],
+    path: '/mcp',
+    access: 'any-key',
+    errors: 'openai',
+    pausable: false,
+    ownsPath: true,
+    handle: async (ctx, deps) => {
+      // Stateless: no session to resume or end, and no stream of server-sent requests to open.
+      if (ctx.req.method !== 'POST') throw new GatewayError('invalid_request', "Loopgate's /mcp is stateless streamable HTTP: send each JSON-RPC message as a POST.", { status: 405, headers: { allow: 'POST' } });
+      const body = await readJsonObject(ctx.req);
+      const caller = ctx.caller;
+      const virtual = caller?.kind === 'virtual' ? caller.key : null;
+      adoptAnswerHeaders(ctx);
+      await serveMcp(deps.hub, {
+        req: ctx.req,
+        res: ctx.res,
+        body,
+        access: virtual ? accessFromMetadata(virtual.metadata.mcp_servers) : ALL_ACCESS,
+        lazy: virtual?.metadata.mcp_lazy === true,
+        admitCall: virtual ? callAdmission(deps.limiter, virtual.id, virtual.metadata.mcp_rpm) : () => null,
+        caller: virtual ? virtual.id : 'master',
+        version: deps.version,
+      });
+    },
+  },
+];

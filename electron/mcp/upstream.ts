@@ -1,0 +1,189 @@
+// One MCP server behind the hub: started (stdio) or connected (remote) on first use, its tools
+// listed once per connection, restarted with backoff after a crash, stopped when idle.
+import type { Readable } from 'node:stream';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServerConfig } from '../config/index.js';
+
+export type UpstreamState = 'stopped' | 'starting' | 'running' | 'failed';
+
+/** What a caller is told when the server cannot serve: it names the server, and why. */
+export class UpstreamUnavailable extends Error {}
+
+export interface UpstreamOptions {
+  clientVersion: string;
+  /** A call waits out a backoff this short instead of failing at once. */
+  maxWaitMs?: number;
+  /** The longest wait between restarts. */
+  maxBackoffMs?: number;
+  /** How long connecting and listing the tools may take. */
+  startTimeoutMs?: number;
+}
+
+const STDERR_KEPT = 2_000;
+const FIRST_BACKOFF_MS = 500;
+
+export class McpUpstream {
+  private client: Client | null = null;
+  private starting: Promise<Client> | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private inFlight = 0;
+  private failures = 0;
+  private retryAt = 0;
+  private stderrTail = '';
+  /** The tools of the last connection, kept while the server is down so the catalogue stays stable. */
+  private knownTools: Tool[] | null = null;
+  state: UpstreamState = 'stopped';
+  lastError: string | null = null;
+  /** Times the server was started (restarts included), for the app's view and tests. */
+  starts = 0;
+
+  constructor(
+    readonly config: McpServerConfig,
+    private readonly options: UpstreamOptions,
+  ) {}
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** The server's tools: a running server's, else it is started; throws UpstreamUnavailable when it cannot be. */
+  async tools(): Promise<Tool[]> {
+    await this.connected();
+    return this.knownTools ?? [];
+  }
+
+  /** The tools of the last connection (null if it never ran), without starting anything. */
+  lastKnownTools(): Tool[] | null {
+    return this.knownTools;
+  }
+
+  async callTool(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    options: { signal?: AbortSignal; onprogress?: (progress: { progress: number; total?: number; message?: string }) => void },
+  ): Promise<CallToolResult> {
+    const client = await this.connected();
+    this.inFlight += 1;
+    this.holdIdle();
+    try {
+      return (await client.callTool({ name, ...(args ? { arguments: args } : {}) }, undefined, { ...options, timeout: 300_000, resetTimeoutOnProgress: true })) as CallToolResult;
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0 && this.client === client) this.armIdle();
+    }
+  }
+
+  /** Stops the server (idle, or Loopgate closing); the next use starts it again. */
+  async stop(): Promise<void> {
+    this.holdIdle();
+    const client = this.client;
+    this.client = null;
+    if (this.state === 'running') this.state = 'stopped';
+    await client?.close().catch(() => undefined);
+  }
+
+  private async connected(): Promise<Client> {
+    if (this.client) return this.client;
+    if (this.starting) return this.starting;
+    const wait = this.retryAt - Date.now();
+    if (wait > (this.options.maxWaitMs ?? 2_000)) {
+      throw new UpstreamUnavailable(`MCP server "${this.name}" is unavailable (${this.lastError ?? 'it failed'}); the next start is tried in ${Math.ceil(wait / 1000)} s.`);
+    }
+    this.starting = (wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve()).then(() => this.start());
+    try {
+      return await this.starting;
+    } finally {
+      this.starting = null;
+    }
+  }
+
+  private async start(): Promise<Client> {
+    this.state = 'starting';
+    this.starts += 1;
+    this.stderrTail = '';
+    const client = new Client({ name: 'loopgate', version: this.options.clientVersion });
+    try {
+      const transport = this.transport();
+      await client.connect(transport, { timeout: this.options.startTimeoutMs ?? 30_000 });
+      this.knownTools = await listAllTools(client, this.options.startTimeoutMs ?? 30_000);
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw this.failed(`could not start: ${reason(error)}${this.stderrHint()}`);
+    }
+    // A close Loopgate did not ask for is a crash: the next use restarts it, after a backoff.
+    client.onclose = () => {
+      if (this.client !== client) return;
+      this.client = null;
+      this.failed(`stopped unexpectedly${this.stderrHint()}`);
+    };
+    this.client = client;
+    this.state = 'running';
+    this.failures = 0;
+    this.retryAt = 0;
+    this.lastError = null;
+    this.armIdle();
+    return client;
+  }
+
+  private transport(): Transport {
+    const { config } = this;
+    if (config.kind !== 'stdio') {
+      const requestInit = { headers: { ...config.headers } };
+      return config.kind === 'sse' ? new SSEClientTransport(new URL(config.url), { requestInit }) : new StreamableHTTPClientTransport(new URL(config.url), { requestInit });
+    }
+    const transport = new StdioClientTransport({ command: config.command, args: [...config.args], env: { ...getDefaultEnvironment(), ...config.env }, ...(config.cwd ? { cwd: config.cwd } : {}), stderr: 'pipe' });
+    (transport.stderr as Readable | null)?.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_KEPT);
+    });
+    return transport;
+  }
+
+  /** Records a failure and when the next start may be tried; returns the error to throw. */
+  private failed(what: string): UpstreamUnavailable {
+    this.holdIdle();
+    this.failures += 1;
+    this.retryAt = Date.now() + Math.min(this.options.maxBackoffMs ?? 30_000, FIRST_BACKOFF_MS * 2 ** (this.failures - 1));
+    this.state = 'failed';
+    this.lastError = what;
+    return new UpstreamUnavailable(`MCP server "${this.name}" ${what}`);
+  }
+
+  private stderrHint(): string {
+    const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
+    return tail ? ` (stderr: ${tail.slice(-500)})` : '';
+  }
+
+  private armIdle(): void {
+    this.holdIdle();
+    if (this.config.idleMs === null) return;
+    this.idleTimer = setTimeout(() => void this.stop(), this.config.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private holdIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+}
+
+async function listAllTools(client: Client, timeout: number): Promise<Tool[]> {
+  const tools: Tool[] = [];
+  let cursor: string | undefined;
+  // A server that pages forever is cut off: a hundred pages is far past any real catalogue.
+  for (let page = 0; page < 100; page++) {
+    const result = await client.listTools(cursor ? { cursor } : {}, { timeout });
+    tools.push(...result.tools);
+    cursor = result.nextCursor;
+    if (!cursor) break;
+  }
+  return tools;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
