@@ -18,6 +18,7 @@ import { KeyCache } from '../gateway/access/virtual-keys.js';
 import { HealthChecker } from '../gateway/inference/health.js';
 import type { ProxyDeps } from '../gateway/inference/proxy.js';
 import { RoutingTable } from '../gateway/inference/routing-table.js';
+import { SecretGuard } from '../gateway/inference/secret-guard.js';
 import { UpstreamPools } from '../gateway/inference/upstream.js';
 import { RedisSharing } from '../gateway/redis/index.js';
 import { createTracing, tracesEndpoint } from '../gateway/accounting/tracing.js';
@@ -157,6 +158,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     cache: table.cache,
     random,
     tracing,
+    // Made whatever the global mode: a key's metadata may switch the guard on for itself.
+    secretGuard: new SecretGuard(config.secretGuard, logger),
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   accounting.start();

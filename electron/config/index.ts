@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { isScalar, parseDocument, visit, YAMLParseError, type Document } from 'yaml';
 import { parseDuration } from '../../shared/keys.js';
+import type { SecretGuardSettings } from '../../shared/secret-guard.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { bySpecificity, compilePattern, isPattern, matchPattern } from '../core/model-names.js';
 import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
@@ -38,6 +39,8 @@ export interface GatewayConfig {
   databaseUrl: string | null;
   /** An OTLP/HTTP collector for request traces (general_settings.otel_endpoint); null: none unless the environment names one. */
   otelEndpoint: string | null;
+  /** The secret guard on outgoing prompts (general_settings.secret_guard); off unless set. */
+  secretGuard: SecretGuardSettings;
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
@@ -177,9 +180,15 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     },
     databaseUrl: databaseUrl(file, lookup, serverEnv),
     otelEndpoint: file.general_settings?.otel_endpoint ?? null,
+    secretGuard: secretGuardSettings(file),
     unsupported,
     warnings,
   };
+}
+
+function secretGuardSettings(file: ConfigFile): SecretGuardSettings {
+  const given = file.general_settings?.secret_guard ?? 'off';
+  return typeof given === 'string' ? { mode: given, scanLocal: false } : { mode: given.mode, scanLocal: given.scan_local ?? false };
 }
 
 /** router_settings.model_group_alias, each alias naming a model that routes. */

@@ -2,6 +2,7 @@
 // named here are reported once at start-up as unsupported (see unsupported.ts).
 import { z } from 'zod';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
+import { SECRET_GUARD_MODES } from '../../shared/secret-guard.js';
 
 const positiveNumber = z.number().positive();
 const nonNegativeInteger = z.number().int().nonnegative();
@@ -90,6 +91,8 @@ const litellmSettingsSchema = z.object({
   ...routingFields,
 });
 
+const secretGuardMode = z.enum(SECRET_GUARD_MODES, { error: `expected one of ${SECRET_GUARD_MODES.join(', ')}` });
+
 const generalSettingsSchema = z.object({
   master_key: z.string().min(1, 'expected a non-empty key').optional(),
   /** LiteLLM's name for how long request-log rows are kept, e.g. "30d". */
@@ -112,6 +115,8 @@ const generalSettingsSchema = z.object({
   database_url: z.string().min(1, 'expected a postgres:// URL').optional(),
   /** An OTLP/HTTP collector (http://host:4318): one trace span per model request; OTEL_EXPORTER_OTLP_ENDPOINT wins. */
   otel_endpoint: z.string().url('expected an http:// or https:// URL').optional(),
+  /** Credentials in prompts bound for a cloud provider: off, warn, redact or block; or { mode, scan_local }. */
+  secret_guard: z.union([secretGuardMode, z.strictObject({ mode: secretGuardMode, scan_local: z.boolean().optional() })]).optional(),
 });
 
 export const configFileSchema = z.object({

@@ -28,6 +28,7 @@ import { checkRequestShape, clientModel } from './request-shape.js';
 import { cutShort, leftEarlyUsage, requestSize, requestSizeBound } from './usage-estimate.js';
 import { endStream, parseJson, relayAttempt, routeHeaders, type RelayDeps, type Timing } from './relay.js';
 import { replay } from './replay.js';
+import type { GuardedRequest, SecretGuard } from './secret-guard.js';
 
 export interface ProxyDeps extends RelayDeps {
   router: Router;
@@ -38,6 +39,8 @@ export interface ProxyDeps extends RelayDeps {
   random: () => number;
   /** OpenTelemetry spans; null (and free) unless an OTLP endpoint is set. */
   tracing: Tracing | null;
+  /** Credentials in prompts bound for a cloud deployment: warned about, redacted or refused (secret-guard.ts). */
+  secretGuard?: SecretGuard | null;
 }
 
 /** What a caller other than a client's route changes (the admin UI's Playground, playground.ts). */
@@ -81,7 +84,9 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
   if (addsUsage) body.stream_options = { ...(body.stream_options as Json | undefined), include_usage: true };
   // The client's own text stands for the body while Loopgate has changed nothing in it.
   const clientText = raw === read && !changed && !addsUsage ? clientTextOf(read) : null;
-  if (deps.storeBodies) outcome.requestBody = JSON.stringify(body);
+  const guarded = deps.secretGuard?.inspect(body, ctx.caller, ctx.id) ?? null;
+  // What is kept never holds a credential the guard found, whatever its mode.
+  if (deps.storeBodies) outcome.requestBody = JSON.stringify(guarded ? guarded.redactedBody() : body);
   outcome.stream = body.stream === true;
   if (params.mockResponse !== null) {
     Object.assign(outcome, await answerMock(ctx, dialect, body, params.mockResponse, outcome.stream));
@@ -90,7 +95,8 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
 
   const cache = deps.cache.enabled ? deps.cache : null;
   const control = cache ? cacheControl(raw, ctx.req.headers['cache-control']) : null;
-  const key = cache && control && !signsInItself(deps, group) ? cacheKey(dialect.name, group, body) : null;
+  // A prompt holding credentials is neither answered from the cache nor kept in it.
+  const key = cache && control && !guarded && !signsInItself(deps, group) ? cacheKey(dialect.name, group, body) : null;
   if (cache && control?.read && key) {
     const found = cache.lookup(key);
     const hit = found instanceof Promise ? await found : found;
@@ -103,7 +109,7 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
     }
   }
   if (key) setAnswerHeader(ctx, 'x-loopgate-cache', 'miss');
-  await route(deps, dialect, ctx, { body, clientText }, { group, fallbacks, numRetries: params.numRetries }, timing, key && control?.write ? { key, control } : null, options, outcome);
+  await route(deps, dialect, ctx, { body, clientText, guarded }, { group, fallbacks, numRetries: params.numRetries }, timing, key && control?.write ? { key, control } : null, options, outcome);
 }
 
 /** A group with a passthrough deployment skips the response cache: its answers belong to the client that signed in. */
@@ -138,7 +144,7 @@ async function route(
   deps: ProxyDeps,
   dialect: InboundDialect,
   ctx: RequestContext,
-  { body, clientText }: { body: Json; clientText: string | null },
+  { body, clientText, guarded }: { body: Json; clientText: string | null; guarded: GuardedRequest | null },
   { group, fallbacks, numRetries }: { group: string; fallbacks: RequestFallbacks; numRetries: number | null },
   timing: Timing,
   caching: { key: string; control: CacheControl } | null,
@@ -161,15 +167,17 @@ async function route(
       requireClientSignIn(deployment, ctx.req.headers);
       // The deployment's own drop_params wins over the global one.
       const dropParams = deployment.dropParams ?? deps.router.settings.dropParams;
+      // Refused here (block) the request has no attempt: nothing left.
+      const sent = guarded ? guarded.forAttempt(deployment, clientText) : { body, clientText, restorer: null };
       const attempt = startAttempt(outcome, deployment, turn);
       const traced = outcome.trace?.attempt(deployment) ?? null;
       const startedAt = performance.now();
       try {
-        const relayed = await relayAttempt({ deps, dialect, ctx, body, stream: outcome.stream, clientText, deployment, dropParams, turn, timing, keepSent: caching !== null, traceparent: traced?.traceparent ?? null });
+        const relayed = await relayAttempt({ deps, dialect, ctx, ...sent, stream: outcome.stream, deployment, dropParams, turn, timing, keepSent: caching !== null, traceparent: traced?.traceparent ?? null });
         attempt.status = ctx.res.statusCode;
         outcome.usage = relayed.usage;
         outcome.responseId = relayed.responseId;
-        outcome.responseBody = relayed.responseBody;
+        outcome.responseBody = guarded && relayed.responseBody ? guarded.maskJson(relayed.responseBody) : relayed.responseBody;
         // The Playground's summary follows a whole stream, outside the answer.
         if (relayed.open) await endStream(ctx.res, options.epilogue?.(relayed.usage, relayed.latencyMs, outcome) ?? null);
         return { ...relayed, tokens: relayed.usage?.totalTokens ?? 0 };

@@ -23,6 +23,7 @@ import { callDeployment, upstreamFailure, type UpstreamPools } from './upstream.
 import { cutShort, SentStream } from './usage-estimate.js';
 import { answerNamingModel, streamNamingModel } from '../../dialects/answer-model.js';
 import { RESPONSE_ID_SCAN_CHARS, responseIdOf } from './response-id.js';
+import type { AnswerRestorer } from './secret-restore.js';
 
 export interface RelayDeps {
   pools: UpstreamPools;
@@ -71,6 +72,8 @@ interface AttemptScope {
   keepSent: boolean;
   /** The attempt's W3C traceparent when tracing is on: sent upstream in place of the client's. */
   traceparent: string | null;
+  /** Puts credentials the secret guard replaced back where the answer repeats their placeholders; null when none were. */
+  restorer?: AnswerRestorer | null;
 }
 
 const EVENT_STREAM = 'text/event-stream; charset=utf-8';
@@ -203,7 +206,7 @@ async function readAnswer(scope: AttemptScope, upstream: Dispatcher.ResponseData
 /** A whole answer goes to the client: the attempt commits here. */
 function answer(scope: AttemptScope, upstream: Dispatcher.ResponseData, out: string, usage: TokenUsage | null, latencyMs: number): Relayed {
   commit(scope);
-  sendJson(scope.ctx, upstream.statusCode, out, clientHeadersFromUpstream(upstream.headers));
+  sendJson(scope.ctx, upstream.statusCode, scope.restorer ? scope.restorer.text(out) : out, clientHeadersFromUpstream(upstream.headers));
   return { latencyMs, sent: [out], contentType: 'application/json', usage, responseId: responseIdOf(out), responseBody: scope.deps.storeBodies ? out : null, open: false };
 }
 
@@ -236,8 +239,11 @@ export function routeHeaders(ctx: RequestContext, deployment: DeploymentConfig |
  * failure ends the stream with the dialect's own error event. A stream relayed whole is left
  * open for proxy() to end; the caller adds its usage.
  */
-async function pipeStream(scope: AttemptScope, upstream: Dispatcher.ResponseData, sentAt: number, onChunk: (chunk: Buffer) => Buffer | string, onEnd: () => string): Promise<Omit<Relayed, 'usage'>> {
+async function pipeStream(scope: AttemptScope, upstream: Dispatcher.ResponseData, sentAt: number, toClient: (chunk: Buffer) => Buffer | string, atEnd: () => string): Promise<Omit<Relayed, 'usage'>> {
   const { ctx, dialect, deployment, timing } = scope;
+  const restoring = scope.restorer?.stream() ?? null;
+  const onChunk = restoring ? (chunk: Buffer) => restoring.push(toClient(chunk)) : toClient;
+  const onEnd = restoring ? () => restoring.push(atEnd()) + restoring.end() : atEnd;
   const { res } = ctx;
   const chunks = (upstream.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let first: IteratorResult<Buffer>;
