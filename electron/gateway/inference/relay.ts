@@ -14,16 +14,16 @@ import type { Logger } from '../../core/logger.js';
 import { tokenUsage, trailingMember, usageFromOpenAI, type TokenUsage } from '../../core/usage.js';
 import type { InboundDialect, Json } from '../../dialects/types.js';
 import { countChatPromptTokens, countTokens, ReplyTally } from '../../providers/tokens.js';
-import { withoutParams } from '../../providers/unsupported.js';
 import type { AttemptTurn } from '../../router/attempts.js';
 import { AttemptFailure } from '../../router/failures.js';
-import { drained, removeAnswerHeader, sendJson, setAnswerHeader, writeHead, type RequestContext } from '../http/context.js';
+import { drained, sendJson, setAnswerHeader, writeHead, type RequestContext } from '../http/context.js';
 import { clientHeadersFromUpstream, nativePathFor } from './proxy-headers.js';
 import { callDeployment, upstreamFailure, type UpstreamPools } from './upstream.js';
 import { cutShort, SentStream } from './usage-estimate.js';
 import { answerNamingModel, streamNamingModel } from '../../dialects/answer-model.js';
 import { RESPONSE_ID_SCAN_CHARS, responseIdOf } from './response-id.js';
-import type { AnswerRestorer } from './secret-restore.js';
+import { restoring, type AnswerRestorer } from './secret-restore.js';
+import { translatedRequest } from './translated-request.js';
 
 export interface RelayDeps {
   pools: UpstreamPools;
@@ -160,22 +160,6 @@ async function relayTranslated(scope: AttemptScope): Promise<Relayed> {
   return answer(scope, upstream, JSON.stringify(translated), usage, latencyMs);
 }
 
-/** The family's chat request for this attempt; tools the upstream cannot run and dropped parameters are said in headers. */
-async function translatedRequest(scope: AttemptScope): Promise<{ chat: ChatRequest; request: UpstreamRequest }> {
-  const { deps, dialect, ctx, body, deployment } = scope;
-  const family = familyOf(deployment);
-  const translated = await dialect.toChat(body);
-  const chat = translated.chat;
-  if (translated.omittedTools.length > 0) {
-    // Offered but not runnable upstream (hosted tools): the client still works; say what was left out.
-    setAnswerHeader(ctx, 'x-loopgate-omitted-tools', translated.omittedTools.join(', '));
-    deps.logger.log('warn', 'Left out tools the upstream cannot run', { id: ctx.id, tools: translated.omittedTools.join(','), deployment: deployment.id });
-  }
-  const dropped = scope.dropParams ? family.unsupportedParams(chat) : [];
-  sayDropped(scope, dropped);
-  return { chat, request: family.chatRequest({ ...withoutParams(chat, dropped), model: deployment.upstreamModel }, deployment) };
-}
-
 /** Sends the attempt upstream; a failure to reach it, or a refusal, is the router's to retry. */
 async function send(scope: AttemptScope, request: UpstreamRequest): Promise<{ upstream: Dispatcher.ResponseData; sentAt: number }> {
   const { deps, ctx, deployment, timing } = scope;
@@ -210,16 +194,6 @@ function answer(scope: AttemptScope, upstream: Dispatcher.ResponseData, out: str
   return { latencyMs, sent: [out], contentType: 'application/json', usage, responseId: responseIdOf(out), responseBody: scope.deps.storeBodies ? out : null, open: false };
 }
 
-/** A drop is logged and said in a header; each attempt says its own (a retry elsewhere may drop nothing). */
-function sayDropped({ deps, ctx, deployment }: AttemptScope, dropped: readonly string[]): void {
-  if (dropped.length === 0) {
-    removeAnswerHeader(ctx, 'x-loopgate-dropped-params');
-    return;
-  }
-  setAnswerHeader(ctx, 'x-loopgate-dropped-params', dropped.join(', '));
-  deps.logger.log('info', 'Dropped parameters the upstream cannot take (drop_params)', { id: ctx.id, params: dropped.join(','), deployment: deployment.id });
-}
-
 /** From here on the client hears this attempt: tell the router, and say how it was routed. */
 function commit({ ctx, turn, timing, deployment }: AttemptScope): void {
   turn.commit();
@@ -241,9 +215,7 @@ export function routeHeaders(ctx: RequestContext, deployment: DeploymentConfig |
  */
 async function pipeStream(scope: AttemptScope, upstream: Dispatcher.ResponseData, sentAt: number, toClient: (chunk: Buffer) => Buffer | string, atEnd: () => string): Promise<Omit<Relayed, 'usage'>> {
   const { ctx, dialect, deployment, timing } = scope;
-  const restoring = scope.restorer?.stream() ?? null;
-  const onChunk = restoring ? (chunk: Buffer) => restoring.push(toClient(chunk)) : toClient;
-  const onEnd = restoring ? () => restoring.push(atEnd()) + restoring.end() : atEnd;
+  const { onChunk, onEnd } = restoring(scope.restorer ?? null, toClient, atEnd);
   const { res } = ctx;
   const chunks = (upstream.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let first: IteratorResult<Buffer>;

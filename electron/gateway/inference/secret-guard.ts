@@ -11,7 +11,6 @@ import { isSecretGuardMode, KEY_MODE_FIELD, type SecretGuardMode, type SecretGua
 import { AnswerRestorer } from './secret-restore.js';
 import { scanText } from './secret-scan.js';
 
-
 const LOCAL_FAMILIES = new Set(['ollama', 'lm_studio', 'lmstudio']);
 /** Values whose strings are not text a person wrote: names, ids, base64 media. */
 const NOT_TEXT = new Set(['model', 'role', 'type', 'id', 'tool_call_id', 'tool_use_id', 'call_id', 'data', 'mime_type', 'mimeType', 'media_type', 'signature', 'encrypted_content']);
@@ -111,7 +110,10 @@ export class GuardedRequest {
     if (!this.done) this.guard.acted(this.mode, this.rules(), this.requestId, deployment);
     this.done = true;
     if (this.mode === 'block') {
-      throw new GatewayError('secret_detected', `The request holds what looks like a credential (${this.rules().join(', ')}), so Loopgate's secret guard did not send it. Remove it, or ask for the guard to redact instead.`);
+      throw new GatewayError(
+        'secret_detected',
+        `The request holds what looks like a credential (${this.rules().join(', ')}), so Loopgate's secret guard did not send it. Remove it, or ask for the guard to redact instead.`,
+      );
     }
     if (this.mode === 'warn') return { body: this.body, clientText, restorer: null };
     return { body: this.redactedBody(), clientText: null, restorer: new AnswerRestorer(this.found) };

@@ -49,6 +49,13 @@ export class AnswerRestorer {
   }
 }
 
+/** A stream's callbacks with the restorer after them; unchanged when there is none. */
+export function restoring(restorer: AnswerRestorer | null, toClient: (chunk: Buffer) => Buffer | string, atEnd: () => string): { onChunk: (chunk: Buffer) => Buffer | string; onEnd: () => string } {
+  if (!restorer) return { onChunk: toClient, onEnd: atEnd };
+  const stream = restorer.stream();
+  return { onChunk: (chunk) => stream.push(toClient(chunk)), onEnd: () => stream.push(atEnd()) + stream.end() };
+}
+
 interface HeldEvent {
   /** The event's lines other than its data, and its data parsed. */
   lines: string[];
