@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../helpers/cli.js';
 import { benchHistorySize, reportHistorySize } from './history-size.js';
 import { benchProxies } from './proxy-compare.js';
 import { checks, table } from './report.js';
+import { benchSecretGuard, describeSecretGuard, SECRET_GUARD_RATIO_LIMIT } from './secret-guard.js';
 import { benchStoreWrites } from './store-writes.js';
 import { wrkMissing } from './wrk.js';
 
@@ -48,6 +49,11 @@ mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ time: new Date().toISOString(), machine, store, proxies, checks: targetChecks }, null, 2)}\n`);
 
 failures.push(...reportHistorySize(await benchHistorySize()));
+
+console.log('\nSecret guard on vs off (a typical 4 KB prompt, different in every request):');
+const guard = await benchSecretGuard(() => undefined);
+console.log(`  ${describeSecretGuard(guard)}`);
+if (guard.ratio < SECRET_GUARD_RATIO_LIMIT) failures.push(`the secret guard keeps ${(guard.ratio * 100).toFixed(1)}% of chat throughput (at least ${SECRET_GUARD_RATIO_LIMIT * 100}%)`);
 
 if (failures.length > 0) {
   console.error(`\nBenchmark targets missed:\n- ${failures.join('\n- ')}`);

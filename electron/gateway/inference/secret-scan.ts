@@ -41,36 +41,39 @@ const LEFT_OUT = new Set(['filter-comments']);
 const OPTIONS: Record<string, Record<string, unknown>> = { aws: { enableIDScanRule: true } };
 
 /**
- * What each rule's patterns cannot match without (read from the rules' own regular expressions,
- * a superset where a pattern ignores case). A rule missing here runs on every text; the unit
- * test holds each rule's positives to finding the same with and without these anchors.
+ * What each rule's patterns cannot match without (read from the rules' own regular expressions;
+ * a superset where a pattern ignores case). Each starts at a character prose seldom has (`_`,
+ * `-`, `:`, a capital) and looks back from there, so passing over a clean text is cheap. A rule
+ * missing here runs on every text; the unit test holds the anchored scan to the rules.
  */
 export const RULE_ANCHORS: Readonly<Record<string, RegExp | 'never'>> = {
   // Key ids by prefix; secret keys and account ids only after `...key`/`...id`/`...account` and `:`, `=` or `=>`.
   aws: /A(?:3T|KIA|GPA|IDA|ROA|IPA|NPA|NVA|SIA)|[:=](?<=(?:[Kk]ey|KEY|[Ii]d|ID|ccount|CCOUNT)["']?\s*[:=])/,
   gcp: 'never', // reads .p12 and .json files by path only: nothing in a prompt
-  npm: /npm_|_authToken|:\/\//,
-  slack: /x(?:ox[bpaor]|app)-|:\/\//,
-  basicauth: /:\/\//,
+  // With no file path the rule reads text as package.json (x-oauth-basic URLs), never as .npmrc.
+  npm: /_(?<=npm_)|:x-oauth-basic@/,
+  slack: /-(?<=x(?:ox[bpaor]|app)-)|:\/\/[Hh][Oo][Oo][Kk][Ss]\./,
+  // A URL reports only with a user and a password before its host.
+  basicauth: /:\/\/[^:/\s]+:[^@/\s]+@/,
   openai: /T3BlbkFJ/,
-  anthropic: /sk-ant-api0/,
-  groq: /gsk_/,
-  huggingface: /hf_/,
-  linear: /lin_api_/,
-  notion: /ntn_/,
+  anthropic: /-(?<=sk-)ant-api0/,
+  groq: /_(?<=gsk_)/,
+  huggingface: /_(?<=hf_)/,
+  linear: /_(?<=lin_)api_/,
+  notion: /_(?<=ntn_)/,
   privatekey: /PRIVATE KEY/,
   sendgrid: /SG\./,
-  shopify: /shp(?:pa|ca|at|ss)_/,
-  github: /g(?:h[pousr]|ithub_pat)_/,
-  gitlab: /glpat-/,
-  grafana: /gl(?:c|sa)_/,
-  '1password': /ops_ey/,
-  'database-connection-string': /:\/\//,
+  shopify: /_(?<=shp(?:pa|ca|at|ss)_)/,
+  github: /_(?<=gh[pousr]_|github_)/,
+  gitlab: /-(?<=glpat-)/,
+  grafana: /_(?<=gl(?:c|sa)_)/,
+  '1password': /_(?<=ops_)ey/,
+  'database-connection-string': /:\/\/[^:/\s]+:[^@/\s]+@/,
   'hashicorp-vault': /hv[sbr]\./,
-  vercel: /vc[pirk]_/,
+  vercel: /_(?<=vc[pirk]_)/,
   databricks: /dapi/,
-  docker: /dckr_pat_/,
-  figma: /figd_/,
+  docker: /_(?<=dckr_)pat_/,
+  figma: /_(?<=figd_)/,
 };
 
 interface LoadedRule {
@@ -117,6 +120,14 @@ function secretOf(text: string, values: unknown[], range: readonly [number, numb
 
 const RULES: readonly LoadedRule[] = (recommended as readonly RuleCreator[]).filter((creator) => !LEFT_OUT.has(creator.meta.id.slice(RULE_PREFIX.length))).map(loadRule);
 
+/**
+ * Every anchor in one pattern: a clean text (most prompts) is passed over once rather than once
+ * per rule. None when a rule runs on every text, or an anchor has flags the others lack.
+ */
+const GATE: RegExp | null = RULES.every((rule) => rule.anchor === 'never' || (rule.anchor instanceof RegExp && rule.anchor.flags === ''))
+  ? new RegExp(RULES.flatMap((rule) => (rule.anchor instanceof RegExp ? [rule.anchor.source] : [])).join('|'))
+  : null;
+
 /** The rule names in force, for docs and tests. */
 export function ruleNames(): string[] {
   return RULES.map((rule) => rule.name);
@@ -135,7 +146,7 @@ const memo = new LRUCache<string, SecretFinding[]>({ max: MEMO_ENTRIES });
 
 /** The credentials in one text; rules run only where their anchors occur, and an anchored text is scanned once. */
 export function scanText(text: string): SecretFinding[] {
-  if (text.length < MIN_TEXT) return [];
+  if (text.length < MIN_TEXT || GATE?.test(text) === false) return [];
   const due = RULES.filter((rule) => rule.anchor === null || (rule.anchor !== 'never' && rule.anchor.test(text)));
   if (due.length === 0) return [];
   const key = createHash('sha256').update(text).digest('base64');
