@@ -62,21 +62,16 @@ async function startLoopgate(upstreamUrl: string, guard: string): Promise<Launch
   return launch(process.execPath, [CLI_PATH, 'serve', '--config', config, '--port', '0', '--data-dir', dir]);
 }
 
-/** The guard process must really scan: a key set to block is refused for a token-bearing prompt. */
-async function checkGuardScans(origin: string): Promise<void> {
-  const response = await fetch(`${origin}/key/generate`, {
-    method: 'POST',
-    headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' },
-    body: JSON.stringify({ metadata: { secret_guard: 'block' } }),
-  });
-  const { key } = (await response.json()) as { key: string };
+/** What the guard said of a token-bearing prompt (its answer header): none where it is off. */
+async function probe(origin: string, key: string): Promise<string | null> {
   const token = `ghp_${'a1B2c3D4e5'.repeat(4).slice(0, 36)}`;
-  const refused = await fetch(`${origin}/v1/chat/completions`, {
+  const answer = await fetch(`${origin}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: `use ${token}` }] }),
   });
-  if (refused.status !== 400) throw new Error(`the guard process did not scan the prompt (answered ${refused.status})`);
+  await answer.arrayBuffer();
+  return answer.headers.get('x-loopgate-secret-guard');
 }
 
 /** The guard's inspection of the bench's request body (each a different prompt), best of 20 passes over 200. */
@@ -97,12 +92,14 @@ export async function benchSecretGuard(log: (line: string) => void): Promise<Sec
   const off = await startLoopgate(upstream.url, 'off');
   const guard = await startLoopgate(upstream.url, '{ mode: redact, scan_local: true }');
   try {
-    await checkGuardScans(guard.url);
     const body = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: typicalPrompt() }] });
     const targets = [
       { name: 'off', process: off, key: await virtualKey(off.url), seconds: 0, cpu: 0, requests: 0 },
       { name: 'guard', process: guard, key: await virtualKey(guard.url), seconds: 0, cpu: 0, requests: 0 },
     ];
+    // Both get the same probe, so they differ in the guard alone; only the guard process may say it redacted.
+    const said = [await probe(off.url, targets[0]!.key), await probe(guard.url, targets[1]!.key)];
+    if (said[0] !== null || said[1] !== 'redact; rules=github') throw new Error(`the guard said ${JSON.stringify(said)}: expected nothing with it off and a redaction with it on`);
     let non2xx = 0;
     // A first round each, not counted, so both are measured warm (JIT-compiled, pools open).
     for (const target of targets) await wrk(target.process.url, { path: '/v1/chat/completions', headers: { authorization: `Bearer ${target.key}` }, body, counter: MARKER }, CONNECTIONS, LOAD_SECONDS);

@@ -147,6 +147,13 @@ describe('secret guard (mock upstream on loopback, scan_local: true)', () => {
     expect(sent).toContain('[REDACTED:github-');
     expect(sent).toContain('[REDACTED:privatekey-');
     expect(completion.choices[0]!.message.content).toBe(`You said: ${PROMPT}`);
+    // The answer says what the guard did, and which rules matched.
+    const raw = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'cloud', messages: [{ role: 'user', content: PROMPT }] }),
+    });
+    expect(raw.headers.get('x-loopgate-secret-guard')).toBe('redact; rules=aws,github,privatekey');
   });
 
   it('redact, streamed: placeholders split across deltas come back whole', async () => {

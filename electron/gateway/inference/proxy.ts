@@ -85,6 +85,7 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
   // The client's own text stands for the body while Loopgate has changed nothing in it.
   const clientText = raw === read && !changed && !addsUsage ? clientTextOf(read) : null;
   const guarded = deps.secretGuard?.inspect(body, ctx.caller, ctx.id) ?? null;
+  if (guarded) setAnswerHeader(ctx, 'x-loopgate-secret-guard', `${guarded.mode}; rules=${guarded.rules().join(',')}`);
   // What is kept never holds a credential the guard found, whatever its mode.
   if (deps.storeBodies) outcome.requestBody = JSON.stringify(guarded ? guarded.redactedBody() : body);
   outcome.stream = body.stream === true;
