@@ -20,8 +20,12 @@ const LOAD_SECONDS = 3;
 const ROUNDS = 8;
 const MARKER = '#COUNT#';
 
-/** The guard may cost at most 5% of chat throughput (issue 26). */
-export const SECRET_GUARD_RATIO_LIMIT = 0.95;
+/**
+ * The guard may cost at most 5% of chat throughput (issue 26). Checked as the scan's share of a
+ * request's CPU: on a shared 2-core machine two identical processes differ by up to 15% in
+ * throughput and 5% in CPU per request (both guard off, same run), more than the effect measured.
+ */
+export const SECRET_GUARD_SHARE_LIMIT = 0.05;
 
 export interface SecretGuardBench {
   promptBytes: number;
@@ -148,5 +152,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await benchSecretGuard((line) => console.log(line));
   console.log(describeSecretGuard(result));
   if (result.non2xx > 0) console.log(`${result.non2xx} requests failed`);
-  process.exit(result.ratio >= SECRET_GUARD_RATIO_LIMIT && result.non2xx === 0 ? 0 : 1);
+  process.exit(result.scanUs / result.offCpuUs <= SECRET_GUARD_SHARE_LIMIT && result.non2xx === 0 ? 0 : 1);
 }
