@@ -34,7 +34,11 @@ function onePasswordToken(): string {
 
 /** At least one positive per rule, as each rule's own patterns describe it. */
 const POSITIVES: Record<string, string[]> = {
-  aws: [`AKIA${random(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`, `aws_secret_access_key = ${random(40, `${ALNUM}/+`)}`, `"AWS_ACCOUNT_ID": "${random(4, DIGITS)}-${random(4, DIGITS)}-${random(4, DIGITS)}"`],
+  aws: [
+    `AKIA${random(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`,
+    `aws_secret_access_key = ${random(39, `${ALNUM}/+`)}${random(1, ALNUM)}`,
+    `"AWS_ACCOUNT_ID": "${random(4, DIGITS)}-${random(4, DIGITS)}-${random(4, DIGITS)}"`,
+  ],
   npm: [`npm_${random(36, ALNUM)}`],
   slack: [`xoxb-${random(10, DIGITS)}-${random(13, DIGITS)}-${random(24, ALNUM)}`, `https://hooks.slack.com/services/T${random(10, UPPER + DIGITS)}/B${random(10, UPPER + DIGITS)}/${random(24, ALNUM)}`],
   basicauth: [`https://deployer:${random(14, ALNUM)}@build.internal.net/path`],
