@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   timeout: { status: 504, type: 'timeout_error' },
   unavailable: { status: 503, type: 'api_error' },
   internal: { status: 500, type: 'api_error' },
+  /** The secret guard found a credential in a prompt bound for a cloud provider (mode "block"). */
+  secret_detected: { status: 400, type: 'invalid_request_error' },
 } as const satisfies Record<string, { status: number; type: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

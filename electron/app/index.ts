@@ -25,6 +25,7 @@ import { createResponsesDialect } from '../dialects/responses/index.js';
 import { ConversationStore } from '../dialects/responses/conversations.js';
 import { answersAtAll, UpstreamPools } from '../gateway/inference/upstream.js';
 import { ConnectivityMonitor } from '../gateway/inference/offline.js';
+import { SecretGuard } from '../gateway/inference/secret-guard.js';
 import { RedisSharing } from '../gateway/redis/index.js';
 import { createTracing, tracesEndpoint } from '../gateway/accounting/tracing.js';
 import { InstanceHeartbeat } from '../gateway/redis/heartbeat.js';
@@ -217,6 +218,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     routes: () => table.routes,
     webSearch: () => services.search.provider(),
     offline,
+    // Made whatever the global mode: a key's metadata may switch the guard on for itself.
+    secretGuard: new SecretGuard(config.secretGuard, logger),
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
   // MCP servers start on first use (mcp/upstream.ts), so building the hub starts nothing.

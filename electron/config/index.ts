@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { isScalar, parseDocument, visit, YAMLParseError, type Document } from 'yaml';
 import { parseDuration, type CaptureMode } from '../../shared/keys.js';
 import type { RouteSetting } from '../../shared/routes.js';
+import type { SecretGuardSettings } from '../../shared/secret-guard.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { bySpecificity, compilePattern, isPattern, matchPattern } from '../core/model-names.js';
 import type { ModelGroupAlias, RouterSettings } from '../core/routing.js';
@@ -56,6 +57,8 @@ export interface GatewayConfig {
   caCerts: string[];
   /** The MCP servers /mcp aggregates (mcp_servers or mcpServers in the file). */
   mcpServers: McpServerConfig[];
+  /** The secret guard on outgoing prompts (general_settings.secret_guard); off unless set. */
+  secretGuard: SecretGuardSettings;
   /** Settings present in the file that Loopgate ignores; reported in one start-up warning. */
   unsupported: string[];
   /** What start-up says besides: deployments that cannot serve and why, a cache kind replaced by the local one. */
@@ -208,6 +211,7 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
     offlineFallback: offlineFallback(file, known),
     caCerts: caCertificates(file.general_settings?.ca_certs, options.source ?? null),
     mcpServers: fileMcpServers(file, lookup),
+    secretGuard: secretGuardSettings(file),
     unsupported,
     warnings,
   };
@@ -217,6 +221,11 @@ function parseConfig(raw: unknown, options: ConfigOptions): GatewayConfig {
 function fileMcpServers(file: ConfigFile, lookup: Lookup): McpServerConfig[] {
   if (file.mcp_servers && file.mcpServers) throw new ConfigError('mcpServers', 'expected one of mcp_servers and mcpServers, not both');
   return file.mcpServers ? mcpServers(file.mcpServers, 'mcpServers', lookup) : mcpServers(file.mcp_servers, 'mcp_servers', lookup);
+}
+
+function secretGuardSettings(file: ConfigFile): SecretGuardSettings {
+  const given = file.general_settings?.secret_guard ?? 'off';
+  return typeof given === 'string' ? { mode: given, scanLocal: false } : { mode: given.mode, scanLocal: given.scan_local ?? false };
 }
 
 /** router_settings.model_group_alias, each alias naming a model that routes. */

@@ -7,6 +7,7 @@ import { ALERT_EVENTS } from '../../shared/alerts.js';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
 import { mcpServersSchema } from './mcp-server-schema.js';
 import { fileRouteListSchema } from './routes.js';
+import { SECRET_GUARD_MODES } from '../../shared/secret-guard.js';
 
 const positiveNumber = z.number().positive();
 const nonNegativeInteger = z.number().int().nonnegative();
@@ -133,6 +134,7 @@ const alertsSchema = z.object({
   /** Seconds a webhook try may take (default 5). */
   webhook_timeout: z.number().positive().optional(),
 });
+const secretGuardMode = z.enum(SECRET_GUARD_MODES, { error: `expected one of ${SECRET_GUARD_MODES.join(', ')}` });
 
 const generalSettingsSchema = z.object({
   master_key: z.string().min(1, 'expected a non-empty key').optional(),
@@ -162,6 +164,8 @@ const generalSettingsSchema = z.object({
   alerts: alertsSchema.optional(),
   /** Extra CA certificates for upstream TLS (a company proxy's): PEM files' paths or PEM text, one or a list. */
   ca_certs: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  /** Credentials in prompts bound for a cloud provider: off, warn, redact or block; or { mode, scan_local }. */
+  secret_guard: z.union([secretGuardMode, z.strictObject({ mode: secretGuardMode, scan_local: z.boolean().optional() })]).optional(),
 });
 
 /** LiteLLM names Exa `exa_ai`; both are read. */

@@ -1,5 +1,6 @@
 // Virtual keys: every create and edit, from the app or LiteLLM's /key/* API, is checked by one
 // schema and merged by one rule here. Adapters only rename fields.
+import { isSecretGuardMode, KEY_MODE_FIELD, SECRET_GUARD_MODES } from '../../shared/secret-guard.js';
 import { z } from 'zod';
 import type { KeyPatch, KeyView } from '../../shared/api.js';
 import { CAPTURE_MODES, keyStatus, parseDuration, type KeySettings, type KeyStatus, type VirtualKey } from '../../shared/keys.js';
@@ -77,6 +78,7 @@ const keyPatchShape = {
   metadata: z
     .record(z.string(), z.unknown())
     .refine(fitsMetadataBound, `expected at most ${MAX_METADATA_BYTES / 1024} KiB of JSON`)
+    .refine((metadata) => metadata[KEY_MODE_FIELD] === undefined || isSecretGuardMode(metadata[KEY_MODE_FIELD]), `expected metadata.${KEY_MODE_FIELD} to be one of ${SECRET_GUARD_MODES.join(', ')}`)
     .optional(),
   tags: z.array(boundedName.trim().min(1, 'expected tag names')).max(MAX_LIST).optional(),
   softBudget: z.number().nonnegative('expected 0 or more').nullable().optional(),

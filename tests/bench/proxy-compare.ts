@@ -101,7 +101,7 @@ async function startAll(): Promise<{ targets: Target[]; stop: () => void }> {
 }
 
 /** A virtual key with limits, so admission, limits and accounting run on every request. */
-async function virtualKey(origin: string): Promise<string> {
+export async function virtualKey(origin: string): Promise<string> {
   const response = await fetch(`${origin}/key/generate`, {
     method: 'POST',
     headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' },

@@ -8,6 +8,7 @@ import { benchHistorySize, reportHistorySize } from './history-size.js';
 import { benchProxies } from './proxy-compare.js';
 import { checks, table } from './report.js';
 import { benchRoutes, ROUTES_RATIO_TARGET } from './routes.js';
+import { benchSecretGuard, describeSecretGuard, SECRET_GUARD_SHARE_LIMIT } from './secret-guard.js';
 import { benchStoreWrites } from './store-writes.js';
 import { wrkMissing } from './wrk.js';
 
@@ -54,6 +55,13 @@ console.log(`  no routes ${routes.noneRps.toFixed(0)} req/s  20 routes ${routes.
 if (routes.ratio < ROUTES_RATIO_TARGET) failures.push(`20 non-matching routes: ${routes.ratio.toFixed(3)} of the throughput without routes (target ${ROUTES_RATIO_TARGET})`);
 
 failures.push(...reportHistorySize(await benchHistorySize()));
+
+console.log('\nSecret guard on vs off (a typical 4 KB prompt, different in every request):');
+const guard = await benchSecretGuard(() => undefined);
+console.log(`  ${describeSecretGuard(guard)}`);
+const guardShare = guard.scanUs / guard.offCpuUs;
+if (guardShare > SECRET_GUARD_SHARE_LIMIT) failures.push(`the secret guard's scan takes ${(guardShare * 100).toFixed(1)}% of a chat request's CPU (at most ${SECRET_GUARD_SHARE_LIMIT * 100}%)`);
+if (guard.non2xx > 0) failures.push(`${guard.non2xx} requests of the secret guard bench failed`);
 
 if (failures.length > 0) {
   console.error(`\nBenchmark targets missed:\n- ${failures.join('\n- ')}`);

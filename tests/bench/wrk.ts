@@ -21,6 +21,8 @@ export interface Load {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** Text in `body` replaced by a counter in each request, so no two requests send the same body (defeats per-text memos). */
+  counter?: string;
 }
 
 export function wrkMissing(): string | null {
@@ -43,6 +45,17 @@ function luaString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
+/** A request function that sends the body with its marker replaced by a count of the requests so far. */
+function counterRequest(body: string, marker: string): string {
+  const at = body.indexOf(marker);
+  if (at === -1) throw new Error(`the body has no "${marker}" to count in`);
+  return `local head, tail, count = ${luaString(body.slice(0, at))}, ${luaString(body.slice(at + marker.length))}, 0
+request = function()
+  count = count + 1
+  return wrk.format(nil, nil, nil, head .. count .. tail)
+end`;
+}
+
 function script(load: Load): string {
   const file = join(dir, `load-${scripts++}.lua`);
   const headers = Object.entries(load.headers)
@@ -54,6 +67,7 @@ function script(load: Load): string {
 wrk.body = ${luaString(load.body)}
 wrk.headers["content-type"] = "application/json"
 ${headers}
+${load.counter ? counterRequest(load.body, load.counter) : ''}
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("WRKJSON %d %d %d %d %d %d\\n", summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout, latency:percentile(50), latency:percentile(99)))

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentConfig } from '../../electron/core/deployment.js';
 import { GatewayError } from '../../electron/core/errors.js';
-import { failureReason, withoutSecrets } from '../../electron/gateway/inference/proxy.js';
+import { failureReason, withoutSecrets } from '../../electron/gateway/inference/attempt-record.js';
 import { AttemptFailure } from '../../electron/router/failures.js';
 
 const deployment = { id: 'gpt#0', apiKey: 'plain-provider-secret-42' } as DeploymentConfig;

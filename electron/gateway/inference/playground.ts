@@ -9,7 +9,8 @@ import { chatDialect } from '../../dialects/chat/index.js';
 import type { InboundDialect } from '../../dialects/types.js';
 import type { AttemptFailure } from '../../router/failures.js';
 import type { RequestContext, RequestOutcome } from '../http/context.js';
-import { deploymentLabel, failureReason, proxy, withoutSecrets, type ProxyDeps } from './proxy.js';
+import { deploymentLabel, failureReason, withoutSecrets } from './attempt-record.js';
+import { proxy, type ProxyDeps } from './proxy.js';
 
 export async function playground(deps: ProxyDeps, ctx: RequestContext): Promise<RequestOutcome> {
   const startedAt = performance.now();

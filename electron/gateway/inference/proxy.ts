@@ -2,14 +2,11 @@
 // group, admit the key, answer from the cache when asked to, then let the router's attempt
 // loop try deployments (router/attempts.ts), each attempt relayed by relay.ts. What is left to
 // say at the end is the final failure, in the client's dialect.
-import type { LogAttemptView } from '../../../shared/api.js';
 import { familyOf } from '../../providers/index.js';
-import type { DeploymentConfig } from '../../core/deployment.js';
-import { redactCredentials } from '../../core/redact.js';
 import type { TokenUsage } from '../../core/usage.js';
-import { upstreamErrorMessage, type InboundDialect, type Json } from '../../dialects/types.js';
-import { runAttempts, type AttemptTurn, type RequestFallbacks } from '../../router/attempts.js';
-import { AttemptFailure } from '../../router/failures.js';
+import type { InboundDialect, Json } from '../../dialects/types.js';
+import { runAttempts, type RequestFallbacks } from '../../router/attempts.js';
+import type { AttemptFailure } from '../../router/failures.js';
 import type { Router } from '../../router/index.js';
 import type { CompiledRoutes } from '../../router/routes/index.js';
 import type { Budgets } from '../access/budgets.js';
@@ -20,7 +17,7 @@ import { answerMock } from './mock-response.js';
 import { clientTextOf, readJsonObject } from '../http/body.js';
 import { cacheControl, cacheKey, type CacheControl, type ResponseCache } from './cache.js';
 import { applyHold, outcomeOf, sendJson, setAnswerHeader, type RequestContext, type RequestOutcome } from '../http/context.js';
-import { GatewayError, toGatewayError } from '../../core/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import type { RateLimiter } from '../access/limits.js';
 import { clientHeadersFromUpstream } from './proxy-headers.js';
 import type { Tracing } from '../accounting/tracing.js';
@@ -30,12 +27,14 @@ import { checkRequestShape, clientModel } from './request-shape.js';
 import { cutShort, leftEarlyUsage, requestSize, requestSizeBound } from './usage-estimate.js';
 import { endStream, parseJson, relayAttempt, routeHeaders, type RelayDeps, type Timing } from './relay.js';
 import { replay } from './replay.js';
+import { failAttempt, failureReason, startAttempt } from './attempt-record.js';
 import { chooseRoute, ROUTE_HEADER } from './route-choice.js';
 import { isConnectivityFailure } from './upstream.js';
 import { OFFLINE_ROUTE, offlineGroup, type ConnectivityMonitor } from './offline.js';
 import type { Caller } from '../access/auth.js';
 import { relaySearched, searchedByLoopgate } from './web-search.js';
 import type { SearchProviderConfig } from '../../providers/search/index.js';
+import type { GuardedRequest, SecretGuard } from './secret-guard.js';
 
 export interface ProxyDeps extends RelayDeps {
   router: Router;
@@ -54,6 +53,8 @@ export interface ProxyDeps extends RelayDeps {
   capture: LiveCapture;
   /** Offline fallback (router_settings.offline_fallback); null when not set. */
   offline: ConnectivityMonitor | null;
+  /** Credentials in prompts bound for a cloud deployment: warned about, redacted or refused (secret-guard.ts). */
+  secretGuard?: SecretGuard | null;
 }
 
 /** What a caller other than a client's route changes (the admin UI's Playground, playground.ts). */
@@ -117,8 +118,10 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
   const body: Json = addsUsage ? { ...taken.body, stream_options: { ...(taken.body.stream_options as Json | undefined), include_usage: true } } : taken.body;
   // The client's own text stands for the body while Loopgate has changed nothing in it.
   const clientText = raw === read && !changed && !addsUsage && !routed.stripped ? clientTextOf(read) : null;
-  // What goes upstream from here: LiteLLM's own fields taken out.
-  if (outcome.capture !== 'off') outcome.requestBody = JSON.stringify(body);
+  const guarded = deps.secretGuard?.inspect(body, ctx.caller, ctx.id) ?? null;
+  if (guarded) setAnswerHeader(ctx, 'x-loopgate-secret-guard', `${guarded.mode}; rules=${guarded.rules().join(',')}`);
+  // What goes upstream from here (LiteLLM's own fields taken out); what is kept never holds a credential the guard found.
+  if (outcome.capture !== 'off') outcome.requestBody = JSON.stringify(guarded ? guarded.redactedBody() : body);
   outcome.stream = body.stream === true;
   if (params.mockResponse !== null) {
     Object.assign(outcome, await answerMock(ctx, dialect, body, params.mockResponse, outcome.stream));
@@ -127,7 +130,8 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
 
   const cache = deps.cache.enabled ? deps.cache : null;
   const control = cache ? cacheControl(raw, ctx.req.headers['cache-control']) : null;
-  const key = cache && control && !signsInItself(deps, group) ? cacheKey(dialect.name, group, body) : null;
+  // A prompt holding credentials is neither answered from the cache nor kept in it.
+  const key = cache && control && !guarded && !signsInItself(deps, group) ? cacheKey(dialect.name, group, body) : null;
   if (cache && control?.read && key) {
     const found = cache.lookup(key);
     const hit = found instanceof Promise ? await found : found;
@@ -140,7 +144,7 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
     }
   }
   if (key) setAnswerHeader(ctx, 'x-loopgate-cache', 'miss');
-  await route(deps, dialect, ctx, { body, clientText }, { group, fallbacks, numRetries: params.numRetries }, timing, key && control?.write ? { key, control } : null, options, outcome);
+  await route(deps, dialect, ctx, { body, clientText, guarded }, { group, fallbacks, numRetries: params.numRetries }, timing, key && control?.write ? { key, control } : null, options, outcome);
 }
 
 /** A group with a passthrough deployment skips the response cache: its answers belong to the client that signed in. */
@@ -192,7 +196,7 @@ async function route(
   deps: ProxyDeps,
   dialect: InboundDialect,
   ctx: RequestContext,
-  { body, clientText }: { body: Json; clientText: string | null },
+  { body, clientText, guarded }: { body: Json; clientText: string | null; guarded: GuardedRequest | null },
   { group, fallbacks, numRetries }: { group: string; fallbacks: RequestFallbacks; numRetries: number | null },
   timing: Timing,
   caching: { key: string; control: CacheControl } | null,
@@ -218,6 +222,8 @@ async function route(
       requireClientSignIn(deployment, ctx.req.headers);
       // The deployment's own drop_params wins over the global one.
       const dropParams = deployment.dropParams ?? deps.router.settings.dropParams;
+      // Refused here (block) the request has no attempt: nothing left.
+      const sent = guarded ? guarded.forAttempt(deployment, clientText) : { body, clientText, restorer: null };
       const attempt = startAttempt(outcome, deployment, turn);
       const traced = outcome.trace?.attempt(deployment) ?? null;
       const startedAt = performance.now();
@@ -226,9 +232,8 @@ async function route(
           deps,
           dialect,
           ctx,
-          body,
+          ...sent,
           stream: outcome.stream,
-          clientText,
           deployment,
           dropParams,
           turn,
@@ -242,7 +247,7 @@ async function route(
         attempt.status = ctx.res.statusCode;
         outcome.usage = relayed.usage;
         outcome.responseId = relayed.responseId;
-        outcome.responseBody = relayed.responseBody;
+        outcome.responseBody = guarded && relayed.responseBody ? guarded.maskJson(relayed.responseBody) : relayed.responseBody;
         // The Playground's summary follows a whole stream, outside the answer.
         if (relayed.open) await endStream(ctx.res, options.epilogue?.(relayed.usage, relayed.latencyMs, outcome) ?? null);
         return { ...relayed, tokens: relayed.usage?.totalTokens ?? 0 };
@@ -290,59 +295,4 @@ function sendFailure(
   const said = options.failureBody ? options.failureBody(status, failure, outcome) : passUnchanged ? text : dialect.upstreamErrorBody(status, text);
   if (outcome.capture !== 'off') outcome.responseBody = said;
   sendJson(ctx, status, said, clientHeadersFromUpstream(headers));
-}
-
-/** A readable name for a deployment: its family and upstream model (ids are the app's). */
-export function deploymentLabel(deployment: DeploymentConfig): string {
-  return `${deployment.family}/${deployment.upstreamModel}`;
-}
-
-function startAttempt(outcome: RequestOutcome, deployment: DeploymentConfig, turn: AttemptTurn): LogAttemptView {
-  const attempt: LogAttemptView = {
-    number: turn.number,
-    deployment: deployment.id,
-    deploymentLabel: deploymentLabel(deployment),
-    group: turn.group,
-    via: turn.via,
-    fallbackKind: turn.fallbackKind,
-    outcome: 'ok',
-    status: null,
-    errorCode: null,
-    failureKind: null,
-    reason: null,
-    latencyMs: 0,
-  };
-  outcome.attempts.push(attempt);
-  return attempt;
-}
-
-function failAttempt(attempt: LogAttemptView, error: unknown, deployment: DeploymentConfig): void {
-  attempt.outcome = 'failed';
-  if (error instanceof AttemptFailure) {
-    attempt.status = error.response?.status ?? null;
-    attempt.errorCode = error.error?.code ?? 'upstream';
-    attempt.failureKind = error.kind;
-    attempt.reason = failureReason(error, deployment);
-  } else {
-    const failure = toGatewayError(error);
-    attempt.errorCode = failure.code;
-    attempt.reason = withoutSecrets(failure.message, deployment);
-  }
-}
-
-const MAX_REASON = 200;
-/** Long opaque tokens: too broad for an answer a client reads, right for a one-line reason. */
-const LONG_TOKEN = /\b[A-Za-z0-9_+/=-]{40,}/g;
-
-/** Text for the log and the app: secrets masked (the deployment's own credentials first), at most 200 characters. */
-export function withoutSecrets(text: string, deployment: DeploymentConfig | null): string {
-  const out = redactCredentials(text, deployment).replace(LONG_TOKEN, '***').replace(/\s+/g, ' ').trim();
-  return out.length > MAX_REASON ? `${out.slice(0, MAX_REASON - 1)}…` : out;
-}
-
-/** Why an attempt failed, short: the upstream's status and message, or Loopgate's own error. */
-export function failureReason(failure: AttemptFailure, deployment: DeploymentConfig | null): string {
-  if (!failure.response) return withoutSecrets(failure.error?.message ?? 'failed', deployment);
-  const { message } = upstreamErrorMessage(failure.response.text);
-  return withoutSecrets(`${failure.response.status}: ${message}`, deployment);
 }

@@ -14,15 +14,16 @@ import type { Logger } from '../../core/logger.js';
 import { tokenUsage, trailingMember, usageFromOpenAI, type TokenUsage } from '../../core/usage.js';
 import type { InboundDialect, Json } from '../../dialects/types.js';
 import { countChatPromptTokens, countTokens, ReplyTally } from '../../providers/tokens.js';
-import { withoutParams } from '../../providers/unsupported.js';
 import type { AttemptTurn } from '../../router/attempts.js';
 import { AttemptFailure } from '../../router/failures.js';
-import { drained, removeAnswerHeader, sendJson, setAnswerHeader, writeHead, type RequestContext } from '../http/context.js';
+import { drained, sendJson, setAnswerHeader, writeHead, type RequestContext } from '../http/context.js';
 import { clientHeadersFromUpstream, nativePathFor } from './proxy-headers.js';
 import { callDeployment, upstreamFailure, type UpstreamPools } from './upstream.js';
 import { cutShort, SentStream } from './usage-estimate.js';
 import { answerNamingModel, streamNamingModel } from '../../dialects/answer-model.js';
 import { RESPONSE_ID_SCAN_CHARS, responseIdOf } from './response-id.js';
+import { restoring, type AnswerRestorer } from './secret-restore.js';
+import { translatedRequest } from './translated-request.js';
 
 export interface RelayDeps {
   pools: UpstreamPools;
@@ -70,6 +71,8 @@ export interface AttemptScope {
   keep: { sent: boolean; answer: boolean };
   /** The attempt's W3C traceparent when tracing is on: sent upstream in place of the client's. */
   traceparent: string | null;
+  /** Puts credentials the secret guard replaced back where the answer repeats their placeholders; null when none were. */
+  restorer?: AnswerRestorer | null;
 }
 
 const EVENT_STREAM = 'text/event-stream; charset=utf-8';
@@ -156,22 +159,6 @@ async function relayTranslated(scope: AttemptScope): Promise<Relayed> {
   return answer(scope, upstream, JSON.stringify(translated), usage, latencyMs);
 }
 
-/** The family's chat request for this attempt; tools the upstream cannot run and dropped parameters are said in headers. */
-async function translatedRequest(scope: AttemptScope): Promise<{ chat: ChatRequest; request: UpstreamRequest }> {
-  const { deps, dialect, ctx, body, deployment } = scope;
-  const family = familyOf(deployment);
-  const translated = await dialect.toChat(body);
-  const chat = translated.chat;
-  if (translated.omittedTools.length > 0) {
-    // Offered but not runnable upstream (hosted tools): the client still works; say what was left out.
-    setAnswerHeader(ctx, 'x-loopgate-omitted-tools', translated.omittedTools.join(', '));
-    deps.logger.log('warn', 'Left out tools the upstream cannot run', { id: ctx.id, tools: translated.omittedTools.join(','), deployment: deployment.id });
-  }
-  const dropped = scope.dropParams ? family.unsupportedParams(chat) : [];
-  sayDropped(scope, dropped);
-  return { chat, request: family.chatRequest({ ...withoutParams(chat, dropped), model: deployment.upstreamModel }, deployment) };
-}
-
 /** Sends the attempt upstream (then(), not async/await: a promise less); a failure to reach it, or a refusal, is the router's to retry. */
 function send(scope: AttemptScope, request: UpstreamRequest): Promise<{ upstream: Dispatcher.ResponseData; sentAt: number }> {
   const { deps, ctx, deployment, timing } = scope;
@@ -210,18 +197,8 @@ function readAnswer(scope: AttemptScope, upstream: Dispatcher.ResponseData, sent
 /** A whole answer goes to the client: the attempt commits here. */
 function answer(scope: AttemptScope, upstream: Dispatcher.ResponseData, out: string, usage: TokenUsage | null, latencyMs: number): Relayed {
   commit(scope);
-  sendJson(scope.ctx, upstream.statusCode, out, clientHeadersFromUpstream(upstream.headers));
+  sendJson(scope.ctx, upstream.statusCode, scope.restorer ? scope.restorer.text(out) : out, clientHeadersFromUpstream(upstream.headers));
   return { latencyMs, sent: [out], contentType: 'application/json', usage, responseId: responseIdOf(out), responseBody: scope.keep.answer ? out : null, open: false };
-}
-
-/** A drop is logged and said in a header; each attempt says its own (a retry elsewhere may drop nothing). */
-function sayDropped({ deps, ctx, deployment }: AttemptScope, dropped: readonly string[]): void {
-  if (dropped.length === 0) {
-    removeAnswerHeader(ctx, 'x-loopgate-dropped-params');
-    return;
-  }
-  setAnswerHeader(ctx, 'x-loopgate-dropped-params', dropped.join(', '));
-  deps.logger.log('info', 'Dropped parameters the upstream cannot take (drop_params)', { id: ctx.id, params: dropped.join(','), deployment: deployment.id });
 }
 
 /** From here on the client hears this attempt: tell the router, and say how it was routed. */
@@ -243,8 +220,9 @@ export function routeHeaders(ctx: RequestContext, deployment: DeploymentConfig |
  * failure ends the stream with the dialect's own error event. A stream relayed whole is left
  * open for proxy() to end; the caller adds its usage.
  */
-async function pipeStream(scope: AttemptScope, upstream: Dispatcher.ResponseData, sentAt: number, onChunk: (chunk: Buffer) => Buffer | string, onEnd: () => string): Promise<Omit<Relayed, 'usage'>> {
+async function pipeStream(scope: AttemptScope, upstream: Dispatcher.ResponseData, sentAt: number, toClient: (chunk: Buffer) => Buffer | string, atEnd: () => string): Promise<Omit<Relayed, 'usage'>> {
   const { ctx, dialect, deployment, timing } = scope;
+  const { onChunk, onEnd } = restoring(scope.restorer ?? null, toClient, atEnd);
   const { res } = ctx;
   const chunks = (upstream.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let first: IteratorResult<Buffer>;

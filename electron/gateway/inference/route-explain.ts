@@ -11,7 +11,7 @@ import type { Router } from '../../router/index.js';
 import { decideRoute, type CompiledRoutes } from '../../router/routes/index.js';
 import type { Caller } from '../access/auth.js';
 import type { KeyCache } from '../access/virtual-keys.js';
-import { deploymentLabel } from './proxy.js';
+import { deploymentLabel } from './attempt-record.js';
 import { routeRequest } from './route-choice.js';
 
 export interface ExplainDeps {
