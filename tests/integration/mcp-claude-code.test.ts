@@ -1,19 +1,15 @@
 // The real Claude Code, offline, using Loopgate's /mcp as its one MCP server (--mcp-config with
 // the key in a header): a mock model asks for an MCP tool, and the call reaches the stdio MCP
 // server behind Loopgate and shows in Loopgate's log.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CLAUDE, runTool, type Ran } from '../helpers/real-tools.js';
 import { PROJECT_ROOT } from '../helpers/cli.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 
-const require = createRequire(import.meta.url);
-// As in real-tools.test.ts: installs skip postinstall scripts, so the native binary is run from its platform package.
-const CLAUDE = join(dirname(require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`)), 'claude');
 const STDIO_SERVER = join(PROJECT_ROOT, 'tests/fixtures/mcp/stdio-server.mjs');
 /** How Claude Code names a tool of its MCP server "loopgate": mcp__<its server>__<Loopgate's tool name>. */
 const ECHO = 'mcp__loopgate__notes__echo';
@@ -41,19 +37,8 @@ afterAll(async () => {
   await model?.close();
 });
 
-function run(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(CLAUDE, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function run(args: string[], env: Record<string, string>, cwd: string): Promise<Ran> {
+  return runTool(CLAUDE, args, env, cwd, 90_000);
 }
 
 it('Claude Code calls a tool of an MCP server behind /mcp, and the call is in the log', async () => {

@@ -2,18 +2,12 @@
 // Loopgate: ANTHROPIC_CUSTOM_HEADERS names its Loopgate key in x-loopgate-key, and its own
 // Authorization and OAuth beta reach the passthrough upstream unchanged; its background model
 // goes to another provider with that provider's key. Without the header it is refused, never sent on.
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLAUDE, runTool, throwAwayHome, type Ran } from '../helpers/real-tools.js';
 import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 
-const require = createRequire(import.meta.url);
-const CLAUDE = join(dirname(require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`)), 'claude');
 const OAUTH_TOKEN = 'sk-ant-oat01-test';
 
 let claude: MockAnthropic;
@@ -40,24 +34,10 @@ afterAll(async () => {
   await openai?.close();
 });
 
-function runClaude(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const home = mkdtempSync(join(tmpdir(), 'loopgate-own-login-'));
-  return new Promise((resolve) => {
-    const child = spawn(CLAUDE, ['-p', 'hello from my own login', '--model', 'claude-own', '--output-format', 'json'], {
-      cwd: home,
-      env: { PATH: process.env.PATH ?? '', HOME: home, ANTHROPIC_BASE_URL: gw.url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', ANTHROPIC_SMALL_FAST_MODEL: 'background', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runClaude(env: Record<string, string>): Promise<Ran> {
+  const home = throwAwayHome('loopgate-own-login-');
+  const base = { HOME: home, ANTHROPIC_BASE_URL: gw.url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', ANTHROPIC_SMALL_FAST_MODEL: 'background' };
+  return runTool(CLAUDE, ['-p', 'hello from my own login', '--model', 'claude-own', '--output-format', 'json'], { ...base, ...env }, home);
 }
 
 describe('Claude Code with its own login through a passthrough provider', () => {

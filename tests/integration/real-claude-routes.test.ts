@@ -2,20 +2,12 @@
 // Haiku-class model: here a subagent the main model starts on `haiku`, since `claude -p` makes no
 // title or summary calls) take the `background` route to their own group, and its main turn stays
 // on the default route; both seen in the request log.
-import { spawn } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { serve, type MockServer } from '../helpers/mock-server.js';
-
-const require = createRequire(import.meta.url);
-// Installs skip postinstall scripts (.npmrc): the native binary is run from its platform package.
-const CLAUDE = join(dirname(require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`)), 'claude');
+import { CLAUDE, runTool, throwAwayHome, type Ran } from '../helpers/real-tools.js';
 
 let main: MockServer;
 let small: MockAnthropic;
@@ -76,24 +68,9 @@ afterAll(async () => {
   await small?.close();
 });
 
-function claudeCode(key: string, prompt: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const home = mkdtempSync(join(tmpdir(), 'loopgate-claude-home-'));
-  return new Promise((resolve) => {
-    const child = spawn(CLAUDE, ['-p', prompt, '--model', 'claude-native', '--output-format', 'json'], {
-      cwd: home,
-      env: { PATH: process.env.PATH ?? '', HOME: home, ANTHROPIC_BASE_URL: gw.url, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function claudeCode(key: string, prompt: string): Promise<Ran> {
+  const home = throwAwayHome('loopgate-claude-home-');
+  return runTool(CLAUDE, ['-p', prompt, '--model', 'claude-native', '--output-format', 'json'], { HOME: home, ANTHROPIC_BASE_URL: gw.url, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' }, home);
 }
 
 describe('Claude Code through routes', () => {

@@ -3,19 +3,12 @@
 // forced; Claude Code counts the server_tool_use and web_search_tool_result blocks it gets back
 // (searchCount, "Did N searches"). With a local SearXNG-shaped provider the count is 1 and the
 // results are the provider's; without one Claude Code shows Loopgate's error.
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLAUDE, runTool, throwAwayHome } from '../helpers/real-tools.js';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockSearch, type MockSearch } from '../helpers/mock-search.js';
 import { startSearchingChat } from '../helpers/mock-searching-chat.js';
 import type { MockServer } from '../helpers/mock-server.js';
-
-const require = createRequire(import.meta.url);
-const CLAUDE = join(dirname(require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`)), 'claude');
 
 let chat: MockServer;
 let searx: MockSearch;
@@ -45,26 +38,15 @@ type StreamLine = { type: string; message?: { content?: unknown }; tool_use_resu
 
 /** `claude -p` with stream-json output: every message, the tool results' data included. */
 function claudeCode(gw: TestGateway, prompt: string): Promise<StreamLine[]> {
-  const home = mkdtempSync(join(tmpdir(), 'loopgate-tool-home-'));
+  const home = throwAwayHome();
   const args = ['-p', prompt, '--model', 'via-chat', '--output-format', 'stream-json', '--verbose', '--allowedTools', 'WebSearch'];
-  const env = { PATH: process.env.PATH ?? '', HOME: home, ANTHROPIC_BASE_URL: gw.url, ANTHROPIC_AUTH_TOKEN: TEST_MASTER_KEY, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
-  return new Promise((resolve, reject) => {
-    const child = spawn(CLAUDE, args, { cwd: home, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`claude exited ${String(code)}: ${stderr}${stdout.slice(-2000)}`));
-      resolve(
-        stdout
-          .split('\n')
-          .filter((line) => line.trim().startsWith('{'))
-          .map((line) => JSON.parse(line) as StreamLine),
-      );
-    });
+  const env = { HOME: home, ANTHROPIC_BASE_URL: gw.url, ANTHROPIC_AUTH_TOKEN: TEST_MASTER_KEY, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
+  return runTool(CLAUDE, args, env, home, 90_000).then(({ code, stdout, stderr }) => {
+    if (code !== 0) throw new Error(`claude exited ${String(code)}: ${stderr}${stdout.slice(-2000)}`);
+    return stdout
+      .split('\n')
+      .filter((line) => line.trim().startsWith('{'))
+      .map((line) => JSON.parse(line) as StreamLine);
   });
 }
 

@@ -1,22 +1,16 @@
 // The real tools people point at Loopgate, installed from npm and run offline: Claude Code
 // (Anthropic Messages), Codex CLI (Responses API) and Gemini CLI (Gemini API), each against
 // an upstream of its own dialect and an OpenAI-style one, authenticated with a virtual key.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLAUDE, runTool, throwAwayHome } from '../helpers/real-tools.js';
 import { PROJECT_ROOT } from '../helpers/cli.js';
 import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { startMockGemini, type MockServer } from '../helpers/mock-providers.js';
 
-const require = createRequire(import.meta.url);
-// Installs skip postinstall scripts (.npmrc), so Claude Code's native binary is run from its
-// platform package directly, as its own postinstall would have linked it.
-const CLAUDE = join(dirname(require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`)), 'claude');
 const CODEX = join(PROJECT_ROOT, 'node_modules/.bin/codex');
 const GEMINI = join(PROJECT_ROOT, 'node_modules/.bin/gemini');
 
@@ -55,25 +49,8 @@ afterAll(async () => {
   await gemini?.close();
 });
 
-function run(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A throw-away HOME so nothing of this machine's user leaks in or out. */
-function freshHome(): string {
-  return mkdtempSync(join(tmpdir(), 'loopgate-tool-home-'));
-}
+const run = runTool;
+const freshHome = (): string => throwAwayHome();
 
 async function claudeCode(model: string, prompt: string) {
   const home = freshHome();
