@@ -10,6 +10,7 @@ import type { DeploymentHealth } from '../../electron/router/index.js';
 import { AlertEngine, type AlertKey } from '../../electron/services/alerts/engine.js';
 import { WebhookSender } from '../../electron/services/alerts/webhook.js';
 import type { RequestLogEntry } from '../../electron/store/request-log.js';
+import { logRow } from '../helpers/store.js';
 import type { LogAttemptView } from '../../shared/log-views.js';
 
 const MINUTE = 60_000;
@@ -31,35 +32,7 @@ function harness(settings: Partial<AlertSettings> = {}) {
 }
 
 function entry(fields: Partial<RequestLogEntry>): RequestLogEntry {
-  return {
-    id: 'r',
-    time: 0,
-    keyId: 'k1',
-    model: 'gpt',
-    deployment: null,
-    status: 200,
-    latencyMs: 1,
-    promptTokens: 0,
-    completionTokens: 0,
-    totalTokens: 0,
-    cost: 0,
-    requestBody: null,
-    responseBody: null,
-    attemptCount: 1,
-    attempts: null,
-    errorCode: null,
-    errorMessage: null,
-    callType: 'chat',
-    cacheHit: false,
-    client: null,
-    responseId: null,
-    session: null,
-    project: null,
-    route: 'default',
-    tokenParts: null,
-    replayOf: null,
-    ...fields,
-  };
+  return logRow({ id: 'r', time: 0, keyId: 'k1', model: 'gpt', deployment: null, latencyMs: 1, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0, ...fields });
 }
 
 function attempt(group: string, via: LogAttemptView['via'], outcome: LogAttemptView['outcome']): LogAttemptView {
