@@ -29,8 +29,8 @@ export const DEEPSEEK = 'DeepSeek, strict (chat)';
 export const MARKED = 'OpenAI-compatible marked for reasoning, strict (chat)';
 export const CHAT = 'OpenAI chat (translated)';
 
-export const SEARCH = 'OpenAI chat with a search provider (translated)';
-export const DISCOVERY = 'Loopgate /v1/models (gateway mode)';
+const SEARCH = 'OpenAI chat with a search provider (translated)';
+const DISCOVERY = 'Loopgate /v1/models (gateway mode)';
 
 const baseEnv = (home: string, gateway: string, key: string): Record<string, string> => ({ HOME: home, ANTHROPIC_BASE_URL: gateway, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
 
