@@ -10,5 +10,9 @@ export function claudeAutoModeEnv(model: string | null): Record<string, string> 
   return { CLAUDE_CODE_ENABLE_AUTO_MODE: '1', ...(model === null ? {} : { CLAUDE_CODE_AUTO_MODE_MODEL: model }) };
 }
 
-/** What no variable can change. */
-export const CLAUDE_AUTO_MODE_LIMIT = 'Claude Code 2.1.332 and later turn auto mode off for any custom ANTHROPIC_BASE_URL, and no setting turns it back on.';
+/**
+ * What no variable can change. Offline (no feature flags fetched), 2.1.197–2.1.332 all allow auto
+ * mode through Loopgate with the variables above; the issue saw 2.1.332 turn it off, presumably
+ * by the settings it fetches from Anthropic.
+ */
+export const CLAUDE_AUTO_MODE_LIMIT = 'Claude Code may still turn auto mode off for a custom ANTHROPIC_BASE_URL (2.1.332 has been seen to), and no variable turns it back on.';
