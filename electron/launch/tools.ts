@@ -3,6 +3,8 @@
 // each setting goes in the way the tool takes it for one run (variables, `-c` overrides, a
 // settings file the tool is pointed at by a variable).
 
+import { claudeAutoModeEnv } from '../../shared/claude-code.js';
+
 const TOOLS = ['claude', 'codex', 'gemini', 'opencode', 'qwen'] as const;
 export type ToolName = (typeof TOOLS)[number];
 
@@ -82,6 +84,7 @@ function claudePlan(ctx: LaunchContext): LaunchPlan {
   const headers: Record<string, string> = ctx.ownLogin ? { [KEY_HEADER]: ctx.key, [PROJECT_HEADER]: ctx.project } : { [PROJECT_HEADER]: ctx.project };
   const env: Record<string, string | null> = { ANTHROPIC_BASE_URL: ctx.baseUrl, ANTHROPIC_CUSTOM_HEADERS: customHeaders(ctx.env.ANTHROPIC_CUSTOM_HEADERS, headers) };
   if (!ctx.ownLogin) {
+    const tiers = claudeModels(ctx.models);
     // Gateway mode: the key as a bearer token, and the gateway's /v1/models offered in /model.
     Object.assign(env, {
       ANTHROPIC_AUTH_TOKEN: ctx.key,
@@ -91,7 +94,9 @@ function claudePlan(ctx: LaunchContext): LaunchPlan {
       CLAUDE_CODE_USE_BEDROCK: null,
       CLAUDE_CODE_USE_VERTEX: null,
       CLAUDE_CODE_USE_FOUNDRY: null,
-      ...claudeModels(ctx.models),
+      ...tiers,
+      // Auto mode: the gateway opt-in, and its classifier on the sonnet tier (2.1.278 otherwise asks for a claude-sonnet-5).
+      ...claudeAutoModeEnv(tiers.ANTHROPIC_DEFAULT_SONNET_MODEL ?? null),
     });
   }
   return { command: 'claude', args: [], env, files: [] };

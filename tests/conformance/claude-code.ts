@@ -1,5 +1,7 @@
 // Claude Code's scenarios: each runs the real binary once through Loopgate against a scripted
 // upstream and says, per table column, whether what a user would notice held.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Executable } from './binaries.js';
 import { freshHome, run } from './run.js';
 import type { Cell } from './table.js';
@@ -27,10 +29,14 @@ export const DEEPSEEK = 'DeepSeek, strict (chat)';
 export const MARKED = 'OpenAI-compatible marked for reasoning, strict (chat)';
 export const CHAT = 'OpenAI chat (translated)';
 
+const SEARCH = 'OpenAI chat with a search provider (translated)';
+const DISCOVERY = 'Loopgate /v1/models (gateway mode)';
+
+const baseEnv = (home: string, gateway: string, key: string): Record<string, string> => ({ HOME: home, ANTHROPIC_BASE_URL: gateway, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
+
 async function claude(tool: Executable, gateway: string, key: string, model: string, prompt: (home: string) => string): Promise<{ out: ClaudeOutput | null; raw: string }> {
   const home = freshHome();
-  const env = { HOME: home, ANTHROPIC_BASE_URL: gateway, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
-  const ran = await run(tool, ['-p', prompt(home), '--model', model, '--output-format', 'json', '--allowedTools', 'Read'], env, home);
+  const ran = await run(tool, ['-p', prompt(home), '--model', model, '--output-format', 'json', '--allowedTools', 'Read'], baseEnv(home, gateway, key), home);
   try {
     return { out: JSON.parse(ran.stdout) as ClaudeOutput, raw: ran.stdout };
   } catch {
@@ -99,4 +105,37 @@ export async function toolSearchScenario(tool: Executable, gateway: string, key:
   const offered = ((second?.body.tools as Json[] | undefined) ?? []).map((t) => String((t.function as Json).name));
   const ok = out !== null && !out.is_error && String(toolMessage?.content ?? '').includes('"name":"NotebookEdit"') && offered.includes('NotebookEdit');
   return [verdict(column, ok, `${JSON.stringify(toolMessage)} ${raw}`)];
+}
+
+/** WebSearch through an OpenAI-chat upstream with a search provider set: Loopgate searches, and Claude Code counts the search. */
+export async function webSearchScenario(tool: Executable, gateway: string, key: string, model: string): Promise<Verdict[]> {
+  const home = freshHome();
+  const args = ['-p', 'Search the web for loopgate release notes', '--model', model, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'WebSearch'];
+  const ran = await run(tool, args, baseEnv(home, gateway, key), home);
+  const counts = ran.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => (JSON.parse(line) as { tool_use_result?: { searchCount?: number } }).tool_use_result?.searchCount)
+    .filter((count): count is number => typeof count === 'number');
+  return [verdict(`web search, searchCount above 0 · ${SEARCH}`, counts.some((count) => count > 0), `searchCount ${counts.join(', ') || 'none'}; ${ran.stdout.slice(-1500)} ${ran.stderr.slice(-500)}`)];
+}
+
+/** Gateway model discovery: Claude Code lists Loopgate's /v1/models and offers the claude… groups in its /model picker (kept in ~/.claude.json). */
+export async function discoveryScenario(tool: Executable, gateway: string, key: string, model: string, expected: string): Promise<Verdict[]> {
+  const column = `model discovery offers the claude… groups · ${DISCOVERY}`;
+  const home = freshHome();
+  const env = { ...baseEnv(home, gateway, key), CLAUDE_CODE_USE_GATEWAY: '1', CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: '1' };
+  // A tool round trip, so that the run outlasts the discovery Claude Code starts beside the first turn.
+  const ran = await run(tool, ['-p', `Read the marker file in ${home} and tell me what it says.`, '--model', model, '--output-format', 'json', '--allowedTools', 'Read', '--debug'], env, home);
+  // A release without gateway mode (2.1.154 reads CLAUDE_CODE_USE_GATEWAY but stays first-party) skips discovery offline.
+  const debug = readdirSync(join(home, '.claude/debug')).map((file) => readFileSync(join(home, '.claude/debug', file), 'utf8')).join('\n');
+  if (!debug.includes('Gateway /v1/models') && debug.includes('[Bootstrap] Skipped: Nonessential traffic disabled')) return [{ column, cell: 'n/a', why: '' }];
+  let offered: string[] = [];
+  try {
+    const config = JSON.parse(readFileSync(join(home, '.claude.json'), 'utf8')) as { additionalModelOptionsCache?: Array<{ value: string }> };
+    offered = (config.additionalModelOptionsCache ?? []).map((option) => option.value);
+  } catch {
+    // No config written: nothing was offered.
+  }
+  return [verdict(column, ran.code === 0 && offered.includes(expected), `offered ${offered.join(', ') || 'nothing'}; ${ran.code}: ${ran.stdout.slice(0, 500)}`)];
 }

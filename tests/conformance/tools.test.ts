@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelEntry, openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { startMockGemini, type MockServer } from '../helpers/mock-providers.js';
+import { startMockSearch, type MockSearch } from '../helpers/mock-search.js';
+import { startSearchingChat } from '../helpers/mock-searching-chat.js';
 import { claudeCode, CODEX, GEMINI_CLI, INSTALLED_CLAUDE_CODE, INSTALLED_CODEX, INSTALLED_GEMINI_CLI } from './binaries.js';
-import { CHAT, chatScenario, DEEPSEEK, MARKED, nativeScenario, reasoningScenario, toolSearchScenario, type Verdict } from './claude-code.js';
+import { CHAT, chatScenario, DEEPSEEK, discoveryScenario, MARKED, nativeScenario, reasoningScenario, toolSearchScenario, webSearchScenario, type Verdict } from './claude-code.js';
 import { freshHome, run } from './run.js';
 import { Results } from './table.js';
 import { startScriptedAnthropic, startScriptedChat, type ScriptedUpstream } from './upstreams.js';
@@ -24,16 +26,20 @@ let strict: ScriptedUpstream;
 let chat: ScriptedUpstream;
 let openai: MockUpstream;
 let gemini: MockServer;
+let searching: MockServer;
+let searx: MockSearch;
 let gw: TestGateway;
 let key: string;
 
 beforeAll(async () => {
-  [anthropic, strict, chat, openai, gemini] = await Promise.all([
+  [anthropic, strict, chat, openai, gemini, searching, searx] = await Promise.all([
     startScriptedAnthropic(),
     startScriptedChat({ strict: true }),
     startScriptedChat({ strict: false }),
     startMockOpenAI(),
     startMockGemini('gemini-upstream-key'),
+    startSearchingChat(),
+    startMockSearch('searxng'),
   ]);
   gw = await startTestGateway(
     `model_list:${[
@@ -45,7 +51,10 @@ beforeAll(async () => {
       openaiModel('codex-chat', 'mock-gpt', openai.apiBase),
       openaiModel('codex-responses', 'mock-responses', openai.apiBase, '\n    model_info:\n      mode: responses'),
       modelEntry('gemini-alias', { model: 'gemini/gemini-2.5-flash', api_base: `${gemini.url}/v1beta`, api_key: 'gemini-upstream-key' }),
-    ].join('')}\n`,
+      openaiModel('search-chat', 'mock-gpt', `${searching.url}/v1`),
+      // A claude… name Claude Code does not know itself: the one its discovery offers (known Claude models are left out).
+      openaiModel('claude-via-loopgate', 'gpt-upstream', `${chat.url}/v1`),
+    ].join('')}\n` + `search_tools:\n  - litellm_params: { search_provider: searxng, api_base: "${searx.url}" }\n`,
   );
   key = (await gw.manage('POST', '/key/generate', { key_alias: 'conformance' })).body.key;
 }, 60_000);
@@ -56,7 +65,7 @@ afterAll(async () => {
     writeTable(results, new Date().toISOString().slice(0, 10));
   }
   await gw?.close();
-  await Promise.all([anthropic, strict, chat, openai, gemini].map((server) => server?.close()));
+  await Promise.all([anthropic, strict, chat, openai, gemini, searching, searx].map((server) => server?.close()));
 });
 
 function expectAll(row: string, verdicts: Verdict[]): void {
@@ -86,6 +95,14 @@ describe.each(versions)('Claude Code %s', (version) => {
 
   it("turns ToolSearch's tool_reference into the tool's definition for a chat upstream", { timeout: 120_000 }, async () => {
     expectAll(row, await toolSearchScenario(tool(), gw.url, key, chat, 'plain-chat'));
+  });
+
+  it('searches the web through an OpenAI-chat upstream with a search provider set', { timeout: 120_000 }, async () => {
+    expectAll(row, await webSearchScenario(tool(), gw.url, key, 'search-chat'));
+  });
+
+  it("offers Loopgate's claude… groups through gateway model discovery", { timeout: 120_000 }, async () => {
+    expectAll(row, await discoveryScenario(tool(), gw.url, key, 'claude-sonnet-4-5', 'claude-via-loopgate'));
   });
 });
 

@@ -91,15 +91,14 @@ export async function startScriptedAnthropic(): Promise<ScriptedUpstream> {
     const refusal = anthropicRefusal(body);
     if (refusal) return refuse(res, refusal);
     const messages = body.messages as Json[];
-    const last = messages.at(-1)!;
-    const answered = Array.isArray(last.content) && (last.content as Json[]).some((b) => b.type === 'tool_result');
+    const result = messages.findLast((m) => Array.isArray(m.content) && (m.content as Json[]).some((b) => b.type === 'tool_result'));
     const prompt = textOf(messages.find((m) => m.role === 'user')?.content);
     const thinking = 'I should look at the file first.';
     const blocks: Json[] = [];
     if ((body.thinking as Json | undefined)?.type === 'enabled') blocks.push({ type: 'thinking', thinking, signature: signatureOf(thinking) });
-    const wantsTool = !answered && (prompt.includes('marker') || prompt.includes('tool search'));
+    const wantsTool = !result && (prompt.includes('marker') || prompt.includes('tool search'));
     if (wantsTool) blocks.push({ type: 'tool_use', id: `toolu_${seen.length}`, ...firstCall(body, prompt) });
-    else blocks.push({ type: 'text', text: answered ? `The tool said: ${textOf(last.content).slice(0, 300)}` : 'Hello from the scripted Anthropic upstream.' });
+    else blocks.push({ type: 'text', text: result ? `The tool said: ${textOf(result.content).slice(0, 300)}` : 'Hello from the scripted Anthropic upstream.' });
     const stopReason = wantsTool ? 'tool_use' : 'end_turn';
     const message = { id: `msg_${seen.length}`, type: 'message', role: 'assistant', model: body.model, stop_sequence: null, usage: ANTHROPIC_USAGE };
     if (body.stream !== true) return void (res.writeHead(200, { 'content-type': 'application/json' }), res.end(JSON.stringify({ ...message, content: blocks, stop_reason: stopReason })));
@@ -136,11 +135,12 @@ export async function startScriptedChat(options: { strict: boolean }): Promise<S
     const messages = body.messages as Json[];
     const refusal = options.strict ? reasoningRefusal(messages) : null;
     if (refusal) return refuse(res, refusal);
-    const last = messages.at(-1)!;
+    // The tool's result need not be last: Claude Code 2.1.278 follows it with a system message.
+    const result = messages.findLast((m) => m.role === 'tool');
     const prompt = textOf(messages.find((m) => m.role === 'user')?.content);
-    const wantsTool = last.role !== 'tool' && (prompt.includes('marker') || prompt.includes('tool search'));
+    const wantsTool = !result && (prompt.includes('marker') || prompt.includes('tool search'));
     const call = wantsTool ? firstCall(body, prompt) : null;
-    const text = last.role === 'tool' ? `The tool said: ${textOf(last.content).slice(0, 300)}` : 'Hello from the scripted chat upstream.';
+    const text = result ? `The tool said: ${textOf(result.content).slice(0, 300)}` : 'Hello from the scripted chat upstream.';
     const base = { id: `chatcmpl-${seen.length}`, object: 'chat.completion.chunk', created: 1_700_000_000, model: body.model };
     const usage = { prompt_tokens: 400, completion_tokens: 20, total_tokens: 420, prompt_tokens_details: { cached_tokens: 300 } };
     const delta = call

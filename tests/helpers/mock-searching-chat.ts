@@ -1,5 +1,5 @@
 // A chat upstream that reaches for web search as a model would: offered a search function
-// (web_search, or Claude Code's WebSearch) and forced to it or asked to "search the web for X" /
+// (web_search, or Claude Code's WebSearch, loaded through ToolSearch when deferred) and forced to it or asked to "search the web for X" /
 // "perform a web search for the query: X", it calls it with { query: X }; after a tool result it
 // answers "Found <first URL in the result>". Streams on request; every answer carries usage.
 import { serve, type MockServer } from './mock-server.js';
@@ -16,18 +16,24 @@ function queryIn(text: string): string {
   return (match?.[1] ?? text).trim().replace(/[.?]$/, '');
 }
 
+const SEARCH = /^(web_search|WebSearch)$/;
+
 function reply(body: Json): { content: string } | { call: { name: string; args: string } } {
-  const messages = (body.messages as Array<{ role: string; content: unknown }>) ?? [];
-  const last = messages.at(-1);
-  if (last?.role === 'tool') return { content: `Found ${/https?:\/\/[^\s"\\)]+/.exec(textOf(last.content))?.[0] ?? 'nothing'}` };
-  const tools = (body.tools as Array<{ function: { name: string } }> | undefined) ?? [];
-  const search = tools.find((tool) => /^(web_search|WebSearch)$/.test(tool.function.name));
+  const messages = (body.messages as Array<{ role: string; content: unknown; tool_calls?: Array<{ function: { name: string } }> }>) ?? [];
+  const turn = messages.slice(messages.findLastIndex((message) => message.role === 'user') + 1);
+  const searched = turn.some((message) => message.tool_calls?.some((call) => SEARCH.test(call.function.name)));
+  // A search's result after the last user turn is answered, even when a system message follows it (Claude Code 2.1.278).
+  const result = turn.findLast((message) => message.role === 'tool');
+  if (result && searched) return { content: `Found ${/https?:\/\/[^\s"\\)]+/.exec(textOf(result.content))?.[0] ?? 'nothing'}` };
+  const tools = ((body.tools as Array<{ function: { name: string } }> | undefined) ?? []).map((tool) => tool.function.name);
+  const search = tools.find((name) => SEARCH.test(name));
   const forced = (body.tool_choice as { function?: { name?: string } } | undefined)?.function?.name;
   const user = textOf([...messages].reverse().find((message) => message.role === 'user')?.content);
-  if (search && (forced === search.function.name || /search the web|perform a web search/i.test(user))) {
-    return { call: { name: search.function.name, args: JSON.stringify({ query: queryIn(user) }) } };
-  }
-  return { content: 'No search needed.' };
+  const asked = /search the web|perform a web search/i.test(user);
+  if (search && (forced === search || asked)) return { call: { name: search, args: JSON.stringify({ query: queryIn(user) }) } };
+  // Claude Code 2.1.332 defers WebSearch behind ToolSearch: load it first.
+  if (asked && !result && tools.includes('ToolSearch')) return { call: { name: 'ToolSearch', args: JSON.stringify({ query: 'select:WebSearch' }) } };
+  return { content: result ? `Found ${/https?:\/\/[^\s"\\)]+/.exec(textOf(result.content))?.[0] ?? 'nothing'}` : 'No search needed.' };
 }
 
 export async function startSearchingChat(): Promise<MockServer> {

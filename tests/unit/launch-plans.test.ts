@@ -36,6 +36,11 @@ describe('Claude Code', () => {
     });
   });
 
+  it('opts in to auto mode, its classifier on the sonnet tier rather than the claude-sonnet-5 Claude Code asks for', () => {
+    expect(toolPlan('claude', ctx(), []).env).toMatchObject({ CLAUDE_CODE_ENABLE_AUTO_MODE: '1', CLAUDE_CODE_AUTO_MODE_MODEL: 'claude-sonnet-4-5' });
+    expect(toolPlan('claude', ctx({ models: ['*'] }), []).env).toMatchObject({ CLAUDE_CODE_ENABLE_AUTO_MODE: '1' });
+  });
+
   it('leaves model names alone when a catch-all group routes any name', () => {
     expect(Object.keys(toolPlan('claude', ctx({ models: ['*', 'gpt-4o'] }), []).env).filter((name) => name.includes('MODEL'))).toEqual(['CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY']);
   });

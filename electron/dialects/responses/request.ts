@@ -35,6 +35,12 @@ function stringOutput(output: unknown): string {
   return JSON.stringify(output ?? '');
 }
 
+/** A reasoning item's text: its summary, else its raw reasoning content (encrypted content is the upstream's own, left out). */
+function reasoningText(item: Json): string {
+  const texts = (parts: unknown): string => (Array.isArray(parts) ? parts.map((part: Json) => (typeof part.text === 'string' ? part.text : '')).join('') : '');
+  return texts(item.summary) || texts(item.content);
+}
+
 /** Input items → chat messages. Consecutive calls join one assistant turn, as chat expects. */
 export function inputToMessages(input: unknown): ChatMessage[] {
   if (typeof input === 'string') return [{ role: 'user', content: input }];
@@ -66,10 +72,13 @@ export function inputToMessages(input: unknown): ChatMessage[] {
     } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
       messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: stringOutput(item.output) });
     } else if (type === 'reasoning') {
-      // Earlier reasoning is the model's own scratch work; chat upstreams have no field for it.
+      // The turn's reasoning as reasoning_content: the chat provider sends it on to the families that need it (DeepSeek) and drops it for the rest.
+      const text = reasoningText(item);
+      if (text) assistantTurn().reasoning_content = `${assistantTurn().reasoning_content ?? ''}${text}`;
     } else refuse(`${at}.type`, `input item "${String(type)}" cannot be sent to this model`);
   });
-  return messages;
+  // Reasoning with no answer after it is no turn of its own.
+  return messages.filter((message) => message.role !== 'assistant' || message.content !== null || message.tool_calls !== undefined);
 }
 
 function functionTool(tool: Json): ChatTool {

@@ -4,6 +4,7 @@ import type { ChatMessage, ChatRequest, ReasoningEffort } from '../../core/chat.
 import { appendTurn, contentText, samplingOf } from '../../core/chat.js';
 import { GatewayError } from '../../core/errors.js';
 import { refuseUnsupported } from '../unsupported.js';
+import { signatureFromCallId } from './thought-signature.js';
 
 type Json = Record<string, unknown>;
 
@@ -52,7 +53,9 @@ export function toGeminiRequest(chat: ChatRequest): Json {
         } catch {
           throw new GatewayError('invalid_request', `${at}.tool_calls: arguments are not valid JSON`, { param: `${at}.tool_calls` });
         }
-        return { functionCall: { name: call.function.name, args } };
+        // The signature Gemini gave this call, back with it (Gemini 3 refuses the turn without).
+        const signature = signatureFromCallId(call.id);
+        return { functionCall: { name: call.function.name, args }, ...(signature ? { thoughtSignature: signature } : {}) };
       });
       push('model', [...parts(message, at), ...calls]);
     } else if (message.role === 'tool') {

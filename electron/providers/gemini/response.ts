@@ -1,6 +1,7 @@
 // Gemini GenerateContentResponse (whole, or one streamed chunk) → chat pivot pieces.
 import type { ChatCompletion, ChatToolCall, FinishReason } from '../../core/chat.js';
 import { chatCompletion, usageOf } from '../../core/chat.js';
+import { callIdWithSignature } from './thought-signature.js';
 
 type Json = Record<string, unknown>;
 
@@ -17,7 +18,8 @@ const FINISH: Record<string, FinishReason> = {
 export interface GeminiPieces {
   text: string;
   reasoning: string;
-  calls: Array<{ name: string; args: unknown }>;
+  /** Each call with the thought signature Gemini put on its part, if any. */
+  calls: Array<{ name: string; args: unknown; signature?: unknown }>;
   finish: FinishReason | null;
   usage: ReturnType<typeof usageOf> | null;
 }
@@ -29,7 +31,7 @@ export function readGemini(body: Json): GeminiPieces {
   for (const part of parts) {
     if (part.functionCall) {
       const call = part.functionCall as Json;
-      pieces.calls.push({ name: String(call.name), args: call.args ?? {} });
+      pieces.calls.push({ name: String(call.name), args: call.args ?? {}, signature: part.thoughtSignature });
     } else if (typeof part.text === 'string') {
       if (part.thought === true) pieces.reasoning += part.text;
       else pieces.text += part.text;
@@ -47,7 +49,7 @@ export function readGemini(body: Json): GeminiPieces {
 
 export function fromGeminiResponse(body: Json, model: string): ChatCompletion {
   const pieces = readGemini(body);
-  const toolCalls: ChatToolCall[] = pieces.calls.map((call, index) => ({ id: `call_${index}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } }));
+  const toolCalls: ChatToolCall[] = pieces.calls.map((call, index) => ({ id: callIdWithSignature(index, call.signature), type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } }));
   return chatCompletion({
     id: String(body.responseId ?? 'gemini'),
     model,

@@ -4,6 +4,7 @@ import { SseParser } from '../../core/sse.js';
 import { UpstreamStreamError } from '../../core/deployment.js';
 import type { ChatStreamDecoder } from '../types.js';
 import { readGemini } from './response.js';
+import { callIdWithSignature } from './thought-signature.js';
 
 export class GeminiToChatStream implements ChatStreamDecoder {
   private readonly make: ReturnType<typeof chunkMaker>;
@@ -49,7 +50,7 @@ export class GeminiToChatStream implements ChatStreamDecoder {
     if (pieces.text) out.push(this.chunk({ content: pieces.text }));
     for (const call of pieces.calls) {
       const index = this.calls++;
-      out.push(this.chunk({ tool_calls: [{ index, id: `call_${index}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } }] }));
+      out.push(this.chunk({ tool_calls: [{ index, id: callIdWithSignature(index, call.signature), type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } }] }));
     }
     if (pieces.finish) this.finish = pieces.finish;
     if (pieces.usage) this.usage = pieces.usage;

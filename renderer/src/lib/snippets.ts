@@ -1,6 +1,8 @@
 // Ready-to-paste setup for each tool, filled in with the real base URL, key and model. Each
 // snippet is in the tool's own format (shell, YAML, JSON, TOML), and the e2e suite parses each
 // one as that tool would. A snippet may need a second step (`then`), e.g. a shell line.
+import { CLAUDE_AUTO_MODE_LIMIT, claudeAutoModeEnv } from '../../../shared/claude-code.js';
+
 interface SnippetCode {
   where: string;
   language: 'sh' | 'yaml' | 'json' | 'toml' | 'ts' | 'text';
@@ -30,7 +32,15 @@ export function snippets(baseUrl: string, key: string, model: string): Snippet[]
   const port = portOf(baseUrl);
   const dockerV1 = `http://host.docker.internal:${port}/v1`;
   return [
-    { tool: 'Claude Code', run: 'loopgate run claude', where: 'shell', language: 'sh', code: `export ANTHROPIC_BASE_URL=${baseUrl}\nexport ANTHROPIC_AUTH_TOKEN=${key}\nclaude --model ${model}` },
+    {
+      tool: 'Claude Code',
+      run: 'loopgate run claude',
+      where: 'shell',
+      language: 'sh',
+      // Auto mode's opt-in and classifier model too (see shared/claude-code.ts), and what cannot be set.
+      note: CLAUDE_AUTO_MODE_LIMIT,
+      code: [`export ANTHROPIC_BASE_URL=${baseUrl}`, `export ANTHROPIC_AUTH_TOKEN=${key}`, ...Object.entries(claudeAutoModeEnv(model)).map(([name, value]) => `export ${name}=${value}`), `claude --model ${model}`].join('\n'),
+    },
     {
       tool: 'Codex CLI',
       run: 'loopgate run codex',
