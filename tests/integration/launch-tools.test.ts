@@ -135,10 +135,23 @@ async function keyByAlias(alias: string): Promise<{ token: string; key_alias: st
   return body.keys[0]!;
 }
 
-/** The request log's rows for a key; `project` and `session` are there once attribution (issue 25, point 3) records them. */
-async function logRows(token: string): Promise<Array<Record<string, unknown>>> {
+interface SpendRow {
+  session_id: string | null;
+  metadata: { project: string | null };
+}
+
+/** The request log's rows for a key, as LiteLLM's /spend/logs says them (session_id, metadata.project). */
+async function logRows(token: string): Promise<SpendRow[]> {
   const response = await fetch(`${serve.url}/spend/logs?api_key=${token}`, { headers: { authorization: `Bearer ${masterKey}` } });
-  return (await response.json()) as Array<Record<string, unknown>>;
+  return (await response.json()) as SpendRow[];
+}
+
+/** Every row of the tool's key is in the project; at least one exists. */
+async function expectProjectLogged(alias: string, project: string): Promise<SpendRow[]> {
+  const rows = await logRows((await keyByAlias(alias)).token);
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.map((row) => row.metadata.project)).toEqual(rows.map(() => project));
+  return rows;
 }
 
 describe('loopgate run claude', () => {
@@ -160,16 +173,11 @@ describe('loopgate run claude', () => {
     expect(claude.requests.at(-1)?.headers['x-loopgate-project']).toBeUndefined();
     // Gateway model discovery is on: Claude Code asked the gateway for its models.
     expect(sent('/v1/models', since).length).toBeGreaterThan(0);
-    const key = await keyByAlias('loopgate run: claude');
     await expect.poll(async () => (await keyByAlias('loopgate run: claude')).usage.total_requests).toBeGreaterThan(0);
     expectUntouched(home, files);
-    const rows = await logRows(key.token);
-    expect(rows.length).toBeGreaterThan(0);
-    // Active once the request log records them (the attribution part of issue 25).
-    if ('project' in rows[0]!) {
-      expect(rows.every((row) => row.project === 'my-project')).toBe(true);
-      expect(rows.some((row) => row.session === messages[0]!.headers['x-claude-code-session-id'])).toBe(true);
-    }
+    // The request log records the tool's key, the project and Claude Code's session.
+    const rows = await expectProjectLogged('loopgate run: claude', 'my-project');
+    expect(rows.map((row) => row.session_id)).toContain(messages[0]!.headers['x-claude-code-session-id']);
   });
 
   it('reuses the key on the next run, and --project names the project', async () => {
@@ -222,6 +230,7 @@ describe('loopgate run codex', () => {
     expect(requests[0]!.headers['x-loopgate-project']).toBe('my-project');
     expect(openai.requests.at(-1)?.body?.model).toBe('mock-responses');
     await expect.poll(async () => (await keyByAlias('loopgate run: codex')).usage.total_requests).toBeGreaterThan(0);
+    await expectProjectLogged('loopgate run: codex', 'my-project');
     expectUntouched(home, files);
   });
 });
@@ -238,6 +247,7 @@ describe('loopgate run gemini', () => {
     expect(requests[0]!.headers['x-goog-api-key']).toBe(launchKey('gemini'));
     expect(requests[0]!.headers['x-loopgate-project']).toBe('my-project');
     await expect.poll(async () => (await keyByAlias('loopgate run: gemini')).usage.total_requests).toBeGreaterThan(0);
+    await expectProjectLogged('loopgate run: gemini', 'my-project');
     expectUntouched(home, files);
     expect(readdirSync(join(dataDir, 'launch'))).toEqual(['gemini-settings.json']);
   });
