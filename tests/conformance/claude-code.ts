@@ -117,7 +117,13 @@ export async function webSearchScenario(tool: Executable, gateway: string, key: 
     .filter((line) => line.startsWith('{'))
     .map((line) => (JSON.parse(line) as { tool_use_result?: { searchCount?: number } }).tool_use_result?.searchCount)
     .filter((count): count is number => typeof count === 'number');
-  return [verdict(`web search, searchCount above 0 · ${SEARCH}`, counts.some((count) => count > 0), `searchCount ${counts.join(', ') || 'none'}; ${ran.stdout.slice(-1500)} ${ran.stderr.slice(-500)}`)];
+  return [
+    verdict(
+      `web search, searchCount above 0 · ${SEARCH}`,
+      counts.some((count) => count > 0),
+      `searchCount ${counts.join(', ') || 'none'}; ${ran.stdout.slice(-1500)} ${ran.stderr.slice(-500)}`,
+    ),
+  ];
 }
 
 /** Gateway model discovery: Claude Code lists Loopgate's /v1/models and offers the claude… groups in its /model picker (kept in ~/.claude.json). */
@@ -128,7 +134,9 @@ export async function discoveryScenario(tool: Executable, gateway: string, key: 
   // A tool round trip, so that the run outlasts the discovery Claude Code starts beside the first turn.
   const ran = await run(tool, ['-p', `Read the marker file in ${home} and tell me what it says.`, '--model', model, '--output-format', 'json', '--allowedTools', 'Read', '--debug'], env, home);
   // A release without gateway mode (2.1.154 reads CLAUDE_CODE_USE_GATEWAY but stays first-party) skips discovery offline.
-  const debug = readdirSync(join(home, '.claude/debug')).map((file) => readFileSync(join(home, '.claude/debug', file), 'utf8')).join('\n');
+  const debug = readdirSync(join(home, '.claude/debug'))
+    .map((file) => readFileSync(join(home, '.claude/debug', file), 'utf8'))
+    .join('\n');
   if (!debug.includes('Gateway /v1/models') && debug.includes('[Bootstrap] Skipped: Nonessential traffic disabled')) return [{ column, cell: 'n/a', why: '' }];
   let offered: string[] = [];
   try {

@@ -44,7 +44,13 @@ describe('Gemini thought signatures on the translated path', () => {
   });
 
   it('are left off a call that carried none (a call id of another upstream)', () => {
-    const chat: ChatRequest = { model: 'g', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_01abc', type: 'function', function: { name: 'Read', arguments: '{}' } }] }] };
+    const chat: ChatRequest = {
+      model: 'g',
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_01abc', type: 'function', function: { name: 'Read', arguments: '{}' } }] },
+      ],
+    };
     expect(geminiContents(chat)[1]).toEqual({ role: 'model', parts: [{ functionCall: { name: 'Read', args: {} } }] });
   });
 

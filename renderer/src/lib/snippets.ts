@@ -39,7 +39,9 @@ export function snippets(baseUrl: string, key: string, model: string): Snippet[]
       language: 'sh',
       // Auto mode's opt-in and classifier model too (see shared/claude-code.ts), and what cannot be set.
       note: CLAUDE_AUTO_MODE_LIMIT,
-      code: [`export ANTHROPIC_BASE_URL=${baseUrl}`, `export ANTHROPIC_AUTH_TOKEN=${key}`, ...Object.entries(claudeAutoModeEnv(model)).map(([name, value]) => `export ${name}=${value}`), `claude --model ${model}`].join('\n'),
+      code: [`export ANTHROPIC_BASE_URL=${baseUrl}`, `export ANTHROPIC_AUTH_TOKEN=${key}`, ...Object.entries(claudeAutoModeEnv(model)).map(([name, value]) => `export ${name}=${value}`), `claude --model ${model}`].join(
+        '\n',
+      ),
     },
     {
       tool: 'Codex CLI',
