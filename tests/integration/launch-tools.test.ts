@@ -4,22 +4,16 @@
 // A recording proxy in front of the gateway shows what each tool sent (its key, the project header).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLAUDE } from '../helpers/real-tools.js';
 import { CLI_PATH, PROJECT_ROOT, startServe, tempDir, writeConfig, type RunningCli } from '../helpers/cli.js';
 import { modelEntry, openaiModel } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { startMockGemini, type MockServer } from '../helpers/mock-providers.js';
 import { startRecordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js';
-
-const require = createRequire(import.meta.url);
-const CLAUDE = join(dirname(require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`)), 'claude');
-
-function dirname(path: string): string {
-  return path.slice(0, path.lastIndexOf('/'));
-}
 
 let claude: MockAnthropic;
 let openai: MockUpstream;
@@ -31,11 +25,27 @@ let dataDir: string;
 let bin: string;
 let masterKey: string;
 
+/** No folder above `dir` that others may write to (no world-writable /tmp on the way). */
+function privateAncestors(dir: string): boolean {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if ((statSync(at).mode & 0o002) !== 0) return false;
+    if (dirname(at) === at) return true;
+  }
+}
+
+// Gemini CLI reads a settings file only below folders no one else may write to, which /tmp is not: the data dir goes in
+// the checkout's node_modules/.cache, or, for a checkout under /tmp (a CI clone), in the user's own ~/.cache.
+function privateCacheDir(): string {
+  for (const dir of [join(PROJECT_ROOT, 'node_modules/.cache'), join(homedir(), '.cache')]) {
+    mkdirSync(dir, { recursive: true });
+    if (privateAncestors(dir)) return dir;
+  }
+  throw new Error('No cache folder without a world-writable parent: Gemini CLI would refuse its settings file there.');
+}
+
 beforeAll(async () => {
   [claude, openai, gemini] = await Promise.all([startMockAnthropic(), startMockOpenAI(), startMockGemini('gemini-upstream-key')]);
-  // Gemini CLI reads a settings file only below folders no one else may write to, which /tmp is not.
-  mkdirSync(join(PROJECT_ROOT, 'node_modules/.cache'), { recursive: true });
-  dataDir = mkdtempSync(join(PROJECT_ROOT, 'node_modules/.cache/loopgate-launch-data-'));
+  dataDir = mkdtempSync(join(privateCacheDir(), 'loopgate-launch-data-'));
   const config = writeConfig(
     tempDir(),
     `model_list:${modelEntry('claude-sonnet-4-5', { model: 'anthropic/claude-sonnet-4-5', api_base: claude.url, api_key: 'sk-ant-upstream' })}${modelEntry('gemini-2.5-flash', {
