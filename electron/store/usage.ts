@@ -21,6 +21,11 @@ export interface DailySpendIncrement {
   cacheSavings: number;
 }
 
+/** A day's row for one key and model with nothing counted yet: what increments add to. */
+export function emptyDay(day: string, keyId: string, model: string): DailySpendIncrement {
+  return { day, keyId, model, requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 };
+}
+
 export interface UsageBatch {
   daily: DailySpendIncrement[];
   keys: KeyUsageIncrement[];

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { openStore } from '../../electron/store/index.js';
 import type { RequestLogEntry } from '../../electron/store/request-log.js';
-import type { DailySpendIncrement } from '../../electron/store/usage.js';
+import { emptyDay, type DailySpendIncrement } from '../../electron/store/usage.js';
 import { utcDay } from '../../electron/core/utc-day.js';
 import { tempDir } from '../helpers/cli.js';
 import { logRow, newKey } from '../helpers/store.js';
@@ -63,20 +63,7 @@ export async function buildDataDir(options: { keys: number; requests: number; wi
           }),
         );
         const dayKey = `${utcDay(time)}\u0000${keyId ?? ''}\u0000${model}`;
-        const total = daily.get(dayKey) ?? {
-          day: utcDay(time),
-          keyId: keyId ?? '',
-          model,
-          requests: 0,
-          promptTokens: 0,
-          completionTokens: 0,
-          totalTokens: 0,
-          cost: 0,
-          cacheReadTokens: 0,
-          cacheWriteTokens: 0,
-          reasoningTokens: 0,
-          cacheSavings: 0,
-        };
+        const total = daily.get(dayKey) ?? emptyDay(utcDay(time), keyId ?? '', model);
         total.requests++;
         total.promptTokens += 120;
         total.completionTokens += 80;

@@ -2,12 +2,11 @@
 // the built CLI against a real `loopgate serve` over mock upstreams, each tool in a throw-away
 // HOME that holds "the user's" own config files, which must come out byte for byte as they went in.
 // A recording proxy in front of the gateway shows what each tool sent (its key, the project header).
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLAUDE } from '../helpers/real-tools.js';
+import { CLAUDE, runTool, type Ran } from '../helpers/real-tools.js';
 import { CLI_PATH, PROJECT_ROOT, startServe, tempDir, writeConfig, type RunningCli } from '../helpers/cli.js';
 import { modelEntry, openaiModel } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
@@ -71,25 +70,9 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
+/** A tool run with the three tools first on its PATH. */
 function run(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { PATH: `${bin}:${process.env.PATH ?? ''}`, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runTool(command, args, { PATH: `${bin}:${process.env.PATH ?? ''}`, ...env }, cwd, 90_000);
 }
 
 /** A throw-away HOME with the user's own config files for each tool, and a project folder in it. */

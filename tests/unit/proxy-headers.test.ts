@@ -1,34 +1,13 @@
 // What of a client's request reaches each upstream family: Anthropic's headers, Claude Code's
 // session id and `?beta=true` reach Anthropic only.
 import { describe, expect, it } from 'vitest';
+import { storedDeployment } from '../../electron/config/deployment.js';
 import type { DeploymentConfig } from '../../electron/core/deployment.js';
 import { familyHeaders, nativePathFor } from '../../electron/gateway/inference/proxy-headers.js';
 
+/** A deployment of `family` as the config would give it. */
 function deployment(family: string): DeploymentConfig {
-  return {
-    id: 'd',
-    source: 'config',
-    enabled: true,
-    dropParams: null,
-    modelName: 'g',
-    family,
-    upstreamModel: 'up',
-    apiBase: new URL('http://127.0.0.1:1'),
-    apiKey: 'k',
-    apiVersion: null,
-    aws: null,
-    rpm: null,
-    tpm: null,
-    weight: null,
-    order: null,
-    timeoutMs: 1000,
-    streamTimeoutMs: null,
-    inputCostPerToken: null,
-    outputCostPerToken: null,
-    modelInfo: {},
-    unavailable: null,
-    passthrough: false,
-  };
+  return { ...storedDeployment({ id: 'd', modelName: 'g', family, upstreamModel: 'up', apiBase: 'http://127.0.0.1:1', apiKey: 'k' }, 1000), source: 'config', modelInfo: {} };
 }
 
 const claudeCode = {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { anthropicDialect, anthropicToChat } from '../../electron/dialects/anthropic/index.js';
 import type { ChatCompletion } from '../../electron/core/chat.js';
+import { storedDeployment } from '../../electron/config/deployment.js';
 import type { DeploymentConfig } from '../../electron/core/deployment.js';
 import { familyOf } from '../../electron/providers/index.js';
 
@@ -20,31 +21,9 @@ const completion: ChatCompletion = {
   ],
 };
 
+/** A deployment of `family` as the config would give it. */
 function deployment(family: string, modelInfo: Record<string, unknown> = {}): DeploymentConfig {
-  return {
-    id: 'd',
-    source: 'config',
-    enabled: true,
-    dropParams: null,
-    modelName: 'g',
-    family,
-    upstreamModel: 'up',
-    apiBase: new URL('http://127.0.0.1:1/v1'),
-    apiKey: 'k',
-    apiVersion: null,
-    aws: null,
-    rpm: null,
-    tpm: null,
-    weight: null,
-    order: null,
-    timeoutMs: 1000,
-    streamTimeoutMs: null,
-    inputCostPerToken: null,
-    outputCostPerToken: null,
-    modelInfo,
-    unavailable: null,
-    passthrough: false,
-  };
+  return { ...storedDeployment({ id: 'd', modelName: 'g', family, upstreamModel: 'up', apiBase: 'http://127.0.0.1:1/v1', apiKey: 'k' }, 1000), source: 'config', modelInfo };
 }
 
 /** The next turn Claude Code sends: the assistant's answer as it kept it, then the tool result. */

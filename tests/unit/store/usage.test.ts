@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectEveryMethodRan, STORE_KINDS } from '../../helpers/stores.js';
+import { emptyDay } from '../../../electron/store/usage.js';
 
 describe.each(STORE_KINDS)('daily spend ($name)', (kind) => {
   it('adds daily spend up with atomic increments, and names every model and key since a day for the log filters', async () => {
@@ -60,20 +61,7 @@ describe.each(STORE_KINDS)('daily spend ($name)', (kind) => {
 
   it('the log filter names the busiest 200 models at most, however many names clients sent', async () => {
     const { store } = await kind.open();
-    const daily = (model: string, requests: number) => ({
-      day: '2026-11-28',
-      keyId: 'key_a',
-      model,
-      requests,
-      promptTokens: 0,
-      completionTokens: 0,
-      totalTokens: 0,
-      cost: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      reasoningTokens: 0,
-      cacheSavings: 0,
-    });
+    const daily = (model: string, requests: number) => ({ ...emptyDay('2026-11-28', 'key_a', model), requests });
     const flood = Array.from({ length: 1_000 }, (_, i) => daily(`junk-${String(i).padStart(4, '0')}`, 1));
     await store.usage.recordBatch({ daily: [...flood, daily('gpt-4o', 50), daily('claude', 20)], keys: [] });
     const { models } = await store.usage.logFacets('2026-11-01');
