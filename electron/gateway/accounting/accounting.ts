@@ -9,7 +9,7 @@ import type { Store } from '../../store/index.js';
 import type { KeyUsageIncrement } from '../../store/keys.js';
 import type { RequestLogEntry } from '../../store/request-log.js';
 import type { TokenParts } from '../../../shared/api.js';
-import { emptyDay, type DailySpendIncrement } from '../../store/usage.js';
+import type { DailySpendIncrement } from '../../store/usage.js';
 import { utcDay } from '../../core/utc-day.js';
 import type { Logger } from '../../core/logger.js';
 import { cacheSavings, type Pricing } from './pricing.js';
@@ -152,7 +152,20 @@ export class Accounting {
     const keyId = event.keyId ?? MASTER_KEY_ID;
     const today = utcDay(event.time);
     const dayKey = `${today}\u0000${keyId}\u0000${event.model}`;
-    const day = this.daily.get(dayKey) ?? emptyDay(today, keyId, event.model);
+    const day = this.daily.get(dayKey) ?? {
+      day: today,
+      keyId,
+      model: event.model,
+      requests: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      totalTokens: 0,
+      cost: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      cacheSavings: 0,
+    };
     day.requests++;
     if (parts) {
       day.cacheReadTokens += parts.cacheReadTokens;
