@@ -72,8 +72,8 @@ export interface UpstreamProxyView {
   via: 'direct' | 'http' | 'socks5';
   /** The proxy's address, password masked; null when direct. */
   proxy: string | null;
-  /** `provider`: its own setting; `HTTPS_PROXY` / `HTTP_PROXY`: the environment; `no_proxy`: listed in NO_PROXY; `loopback` / `local_provider`: never proxied; `none`: no proxy is set. */
-  reason: 'provider' | 'HTTPS_PROXY' | 'HTTP_PROXY' | 'no_proxy' | 'loopback' | 'local_provider' | 'none';
+  /** `provider`: its own setting; `HTTPS_PROXY` / `HTTP_PROXY`: the environment; `no_proxy`: listed in NO_PROXY; `loopback` / `local_provider`: never proxied; `system`: the operating system's proxy settings (desktop app); `none`: no proxy is set. */
+  reason: 'provider' | 'HTTPS_PROXY' | 'HTTP_PROXY' | 'no_proxy' | 'loopback' | 'local_provider' | 'system' | 'none';
 }
 
 /** Whose credential reaches the provider: the key saved here, or each client's own sign-in (anthropic only). */

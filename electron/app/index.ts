@@ -31,6 +31,7 @@ import { createTracing, tracesEndpoint } from '../gateway/accounting/tracing.js'
 import { InstanceHeartbeat } from '../gateway/redis/heartbeat.js';
 import type { GatewayApp } from '../gateway/http/gateway-app.js';
 import { McpHub } from '../mcp/hub.js';
+import type { SystemProxy } from '../core/system-proxy.js';
 
 export interface AppOptions {
   config: GatewayConfig;
@@ -46,6 +47,8 @@ export interface AppOptions {
   env?: Environment;
   /** Trust the operating system's certificate store for upstream TLS too (the desktop app). */
   systemCertificates?: boolean;
+  /** The operating system's proxy per upstream origin (the desktop app: Electron's resolveProxy). */
+  systemProxy?: SystemProxy | null;
   /** How often a team server instance writes its heartbeat, and when an unwritten one expires (redis/heartbeat.ts). */
   instanceHeartbeat?: { intervalMs: number; expiryMs: number };
   /** Tests: how often alerts look at health, and the webhook's backoff (services/alerts/). */
@@ -95,11 +98,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   // services' own refresh after the same write shares this rebuild.
   const rebuild = (): void => {
     storeChangesOverRedis?.routingChanged();
-    table.refresh().catch((error: unknown) => logger.log('error', `routing was not rebuilt: ${String(error)}`));
+    table
+      .refresh()
+      .then(() => askSystemProxy())
+      .catch((error: unknown) => logger.log('error', `routing was not rebuilt: ${String(error)}`));
   };
+  // The OS answers asynchronously: asked for every deployment before the first call, and again after each change.
+  const askSystemProxy = async (): Promise<void> => options.systemProxy?.resolve(table.current.input.deployments.map((deployment) => deployment.apiBase.origin));
+  await askSystemProxy();
   store.deployments.onChange(rebuild);
   store.routing.onChange(rebuild);
-  const pools = new UpstreamPools(config.deployments, { env: options.env ?? process.env, caCerts: config.caCerts, systemCertificates: options.systemCertificates ?? false });
+  const pools = new UpstreamPools(config.deployments, { env: options.env ?? process.env, caCerts: config.caCerts, systemCertificates: options.systemCertificates ?? false, systemProxy: options.systemProxy ?? null });
   const keyCache = new KeyCache(await store.keys.loadAllForAuth(), store.keys);
   if (redis) table.cache.shared = redis.cache;
   if (storeChangesOverRedis) store.keys.onChange(() => storeChangesOverRedis.keysChanged());
@@ -159,6 +168,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     routing,
     usage: accounting,
     env: options.env ?? process.env,
+    systemProxy: options.systemProxy ?? null,
     baseUrl: () => listeningUrl?.origin ?? '',
     paused: () => paused,
     logger,

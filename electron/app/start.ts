@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger.js';
 import { isLoopbackAddress } from '../gateway/http/host-guard.js';
 import { createGateway, type Gateway } from '../gateway/http/server.js';
 import { createApp, type App } from './index.js';
+import type { SystemProxy } from '../core/system-proxy.js';
 
 export interface StartOptions {
   configFile: string | null;
@@ -24,6 +25,8 @@ export interface StartOptions {
   dataKeyWrapper?: DataKeyWrapper | null;
   /** The desktop app: upstream TLS also trusts the operating system's certificate store (where Node can read it). */
   systemCertificates?: boolean;
+  /** The desktop app: upstream calls follow the operating system's proxy settings where no proxy is configured. */
+  systemProxy?: SystemProxy | null;
   /** `loopgate serve`: DATABASE_URL and REDIS_URL count (see ConfigOptions.serverEnv); never in the desktop app. */
   serverEnv?: boolean;
 }
@@ -69,7 +72,17 @@ export async function startGateway(options: StartOptions): Promise<StartedGatewa
   const store = await openConfiguredStore({ dataDir: options.dataDir, databaseUrl: config.databaseUrl, logger, env: options.env, dataKeyWrapper: options.dataKeyWrapper ?? null });
   if (store.kind === 'sqljs' && store.secretProtection === 'key-file') logger.log('info', 'Provider credentials are sealed under a key kept in a 0600 key file in the data dir (no OS keychain in use).');
   try {
-    const app = await createApp({ config, masterKey, logger, store, dataDir: options.dataDir, version: APP_VERSION, env: options.env, systemCertificates: options.systemCertificates ?? false });
+    const app = await createApp({
+      config,
+      masterKey,
+      logger,
+      store,
+      dataDir: options.dataDir,
+      version: APP_VERSION,
+      env: options.env,
+      systemCertificates: options.systemCertificates ?? false,
+      systemProxy: options.systemProxy ?? null,
+    });
     try {
       const gateway = createGateway(app, { uiDir: rendererDir() });
       const url = await gateway.listen(options.port, options.host);

@@ -1,10 +1,12 @@
 // Which proxy an upstream call takes: the deployment's own (`litellm_params.proxy`, the
-// provider's proxy field), else the environment's HTTPS_PROXY / HTTP_PROXY minus NO_PROXY.
+// provider's proxy field), else the environment's HTTPS_PROXY / HTTP_PROXY minus NO_PROXY, else
+// (in the desktop app) the operating system's proxy settings for that URL.
 // Loopback hosts and local providers (Ollama, LM Studio, ...) always go direct: a company proxy
 // cannot reach the laptop's own 127.0.0.1. A pure function, so the app can show the choice.
 import { isIP } from 'node:net';
 import { catalogEntry } from '../../shared/providers.js';
 import type { UpstreamProxyView } from '../../shared/api-views.js';
+import type { SystemProxy } from './system-proxy.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -19,15 +21,27 @@ export function isLocalUpstream(apiBase: URL, family: string): boolean {
   return isLoopbackHost(apiBase.hostname) || catalogEntry(family)?.local === true;
 }
 
-export function proxyChoice(apiBase: URL, family: string, setting: string | null, env: Environment): ProxyChoice {
+export function proxyChoice(apiBase: URL, family: string, setting: string | null, env: Environment, system: SystemProxy | null = null): ProxyChoice {
   if (isLoopbackHost(apiBase.hostname)) return { via: 'direct', reason: 'loopback' };
   if (catalogEntry(family)?.local) return { via: 'direct', reason: 'local_provider' };
   if (setting === DIRECT) return { via: 'direct', reason: 'provider' };
   if (setting) return { ...proxyUrl(setting), reason: 'provider' };
   const fromEnv = apiBase.protocol === 'https:' ? (variable(env, 'https_proxy') ?? variable(env, 'http_proxy')) : variable(env, 'http_proxy');
-  if (!fromEnv) return { via: 'direct', reason: 'none' };
+  if (!fromEnv) return systemChoice(apiBase, system);
   if (noProxy(apiBase, variable(env, 'no_proxy') ?? '')) return { via: 'direct', reason: 'no_proxy' };
   return { ...proxyUrl(fromEnv), reason: apiBase.protocol === 'https:' && variable(env, 'https_proxy') ? 'HTTPS_PROXY' : 'HTTP_PROXY' };
+}
+
+/** The OS's answer for this origin; direct while it is not known (or outside the desktop app). */
+function systemChoice(apiBase: URL, system: SystemProxy | null): ProxyChoice {
+  const setting = system?.lookup(apiBase.origin);
+  if (setting === undefined) return { via: 'direct', reason: 'none' };
+  if (setting === DIRECT) return { via: 'direct', reason: 'system' };
+  try {
+    return { ...proxyUrl(setting), reason: 'system' };
+  } catch {
+    return { via: 'direct', reason: 'system' };
+  }
 }
 
 /** The choice as the app shows it: the proxy's address without its password. */

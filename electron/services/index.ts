@@ -21,6 +21,7 @@ import { StatusService } from './status.js';
 import { UsageService } from './usage.js';
 import { z } from 'zod';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
+import type { SystemProxy } from '../core/system-proxy.js';
 
 export type { LiveRouting } from './ports.js';
 export type { AppEvents } from './events.js';
@@ -31,6 +32,8 @@ export interface ServiceContext {
   routing: LiveRouting;
   usage: PendingUsage;
   env: Environment;
+  /** The desktop app: the operating system's proxy per upstream origin. */
+  systemProxy?: SystemProxy | null;
   baseUrl: () => string;
   /** Whether model routes are paused (the tray's pause). */
   paused: () => boolean;
@@ -69,7 +72,7 @@ export interface Services {
 export function createServices(context: ServiceContext): Services {
   const { store, config, routing, clock } = context;
   const keys = new KeyService({ store, usage: context.usage, clock });
-  const providers = new ProviderService({ store, config, routing, env: context.env, clock });
+  const providers = new ProviderService({ store, config, routing, env: context.env, systemProxy: context.systemProxy ?? null, clock });
   const models = new ModelService({ store, config, routing, providers, env: context.env, clock });
   const usage = new UsageService({ store, usage: context.usage, clock, configRetentionMs: config.logRetentionMs, configCapture: config.capture, capture: context.capture, logger: context.logger });
   const status = new StatusService({ store, keys, providers, models, usage, baseUrl: context.baseUrl, paused: context.paused, dataDir: context.dataDir, version: context.version, instances: context.instances });

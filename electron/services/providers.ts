@@ -17,6 +17,7 @@ import type { ProviderCredential } from '../store/providers.js';
 import { randomBase62 } from '../store/secrets.js';
 import { alreadyTaken, notFound, quoted, storeChange } from './errors.js';
 import type { LiveRouting } from './ports.js';
+import type { SystemProxy } from '../core/system-proxy.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
 
 const PROBE_TIMEOUT_MS = 4_000;
@@ -61,13 +62,15 @@ export interface ProviderServiceDeps {
   routing: LiveRouting;
   /** Where HTTPS_PROXY / NO_PROXY are read, to show each provider's route. */
   env: Environment;
+  /** The desktop app: the operating system's proxy per origin, also shown. */
+  systemProxy?: SystemProxy | null;
   clock: () => number;
 }
 
 /** Which proxy a call to this provider takes now (a bad setting shows as direct: its calls fail, saying why). */
-function routeOf(family: string, apiBase: string | null, proxy: string | null, env: Environment): ProviderView['route'] {
+function routeOf(family: string, apiBase: string | null, proxy: string | null, deps: Pick<ProviderServiceDeps, 'env' | 'systemProxy'>): ProviderView['route'] {
   try {
-    return proxyView(proxyChoice(probe(family, apiBase, null).apiBase, family, proxy, env));
+    return proxyView(proxyChoice(probe(family, apiBase, null).apiBase, family, proxy, deps.env, deps.systemProxy ?? null));
   } catch {
     return { via: 'direct', proxy: null, reason: 'none' };
   }
@@ -130,7 +133,7 @@ export class ProviderService {
     this.stored = (provider) => {
       const credential = provider.passthrough ? 'passthrough' : 'key';
       const { id, name, family, apiBase, keyHint, proxy, version } = provider;
-      return { id, name, family, apiBase, keyHint, credential, version, readOnly: false, proxy, route: routeOf(family, apiBase, proxy, deps.env) };
+      return { id, name, family, apiBase, keyHint, credential, version, readOnly: false, proxy, route: routeOf(family, apiBase, proxy, deps) };
     };
   }
 
@@ -236,7 +239,7 @@ export class ProviderService {
         version: 0,
         readOnly: true,
         proxy: deployment.proxy ?? null,
-        route: routeOf(deployment.family, deployment.apiBase.href, deployment.proxy ?? null, this.deps.env),
+        route: routeOf(deployment.family, deployment.apiBase.href, deployment.proxy ?? null, this.deps),
       });
     }
     return [...seen.values()];

@@ -100,6 +100,8 @@ export interface SessionSurface {
   setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: PermissionRequestDetails) => void): void;
   setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string, details: PermissionCheckDetails) => boolean): void;
   readonly cookies: { set(details: CookieDetails): Promise<void> };
+  /** The OS's proxy for a URL, PAC-style ("PROXY host:port; DIRECT"). */
+  resolveProxy(url: string): Promise<string>;
 }
 
 /** A desktop notification (Electron's Notification); `urgency` is Linux's. */

@@ -24,6 +24,7 @@ import { applyPermissionPolicy } from './permissions.js';
 import { staysInTrayOnClose } from './tray-availability.js';
 import { TrayController } from './tray.js';
 import { UiSession } from './ui-session.js';
+import { systemProxy } from '../core/system-proxy.js';
 
 interface ShellResources {
   preload: string;
@@ -155,7 +156,17 @@ export class DesktopShell {
       const keychain = await safeStorageWrapper(electron.safeStorage, platform);
       if (this.settings.exportKey) return await this.exportKey(dataDir, keychain.wrapper);
       this.logger.log('info', `The data key for provider credentials is protected by ${keychain.wrapper ? 'the OS keychain' : `a 0600 key file (${keychain.reason})`}`);
-      this.started = await this.host.startGateway({ configFile, host: HOST, port, dataDir, env, logger: this.logger, dataKeyWrapper: keychain.wrapper, systemCertificates: true });
+      this.started = await this.host.startGateway({
+        configFile,
+        host: HOST,
+        port,
+        dataDir,
+        env,
+        logger: this.logger,
+        dataKeyWrapper: keychain.wrapper,
+        systemCertificates: true,
+        systemProxy: systemProxy((url) => electron.session.defaultSession.resolveProxy(url)),
+      });
       if (this.stopping) return;
       const started = this.started;
       const installCommand = (): Promise<InstallCommandResult> => installLoopgateCommand(this.installTarget(dataDir), env);

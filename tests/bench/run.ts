@@ -49,7 +49,9 @@ const resultsDir = join(PROJECT_ROOT, 'tests/bench/.results');
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ time: new Date().toISOString(), machine, store, proxies, checks: targetChecks }, null, 2)}\n`);
 
-console.log('\nRoutes: chat throughput through 20 enabled routes none of which matches, over no routes (wrk, a warm-up round each, then the median of 5 × 4 s, order swapped each round):');
+console.log(
+  '\nRoutes: chat throughput through 20 enabled routes none of which matches, over no routes (wrk, a warm-up round each, then the median ratio of 6 rounds, 4 s each, order swapped each round, each started on quiet servers):',
+);
 const routes = await benchRoutes();
 console.log(`  no routes ${routes.noneRps.toFixed(0)} req/s  20 routes ${routes.twentyRps.toFixed(0)} req/s  ratio ${routes.ratio.toFixed(3)} (target ≥ ${ROUTES_RATIO_TARGET})`);
 if (routes.ratio < ROUTES_RATIO_TARGET) failures.push(`20 non-matching routes: ${routes.ratio.toFixed(3)} of the throughput without routes (target ${ROUTES_RATIO_TARGET})`);

@@ -40,6 +40,8 @@ export interface FakeOptions {
   dialogResponse?: number;
   /** false: the desktop has no notification server. */
   notifications?: boolean;
+  /** The OS's proxy answer per URL (PAC-style); DIRECT when not given. */
+  systemProxy?: (url: string) => string;
 }
 
 export function createFakeElectron(options: FakeOptions = {}) {
@@ -224,6 +226,7 @@ export function createFakeElectron(options: FakeOptions = {}) {
         cookies.push(details);
       },
     },
+    resolveProxy: async (url) => options.systemProxy?.(url) ?? 'DIRECT',
   };
 
   const electron = {

@@ -8,6 +8,7 @@ import { createApp, type App, type AppOptions } from '../../electron/app/index.j
 import { createGateway, type Gateway, type GatewayOptions } from '../../electron/gateway/http/server.js';
 import { openConfiguredStore, type Store } from '../../electron/store/index.js';
 import { tempDir } from './cli.js';
+import type { SystemProxy } from '../../electron/core/system-proxy.js';
 
 export const TEST_MASTER_KEY = 'sk-test-master-key';
 
@@ -29,6 +30,8 @@ export interface TestGateway {
 
 export interface TestGatewayOptions {
   env?: Record<string, string>;
+  /** The desktop app's OS proxy lookup (core/system-proxy.ts). */
+  systemProxy?: SystemProxy;
   clock?: () => number;
   random?: () => number;
   /** Changes the parsed config before the gateway starts (what YAML cannot say, e.g. a disabled deployment). */
@@ -61,6 +64,7 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     ...(options.random ? { random: options.random } : {}),
     ...(options.instanceHeartbeat ? { instanceHeartbeat: options.instanceHeartbeat } : {}),
     ...(options.alertTiming ? { alertTiming: options.alertTiming } : {}),
+    ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
   });
   const gateway = createGateway(app, {
     ...(options.eventHeartbeatMs ? { eventHeartbeatMs: options.eventHeartbeatMs } : {}),

@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelEntry, openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { chatCompletion, startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+import { systemProxy, type SystemProxy } from '../../electron/core/system-proxy.js';
 import { makeTestCa, startHttpProxy, startSocks5Proxy, startTlsServer, type TestCa, type TestProxy } from '../helpers/network.js';
 
 const HOST = 'api.upstream.test';
@@ -24,8 +25,8 @@ function viaName(): string {
   return `http://${HOST}:${new URL(upstream.url).port}/v1`;
 }
 
-async function gatewayFor(yaml: string, env: Record<string, string> = {}): Promise<TestGateway> {
-  const gw = await startTestGateway(`model_list:${yaml}`, { env });
+async function gatewayFor(yaml: string, env: Record<string, string> = {}, system?: SystemProxy): Promise<TestGateway> {
+  const gw = await startTestGateway(`model_list:${yaml}`, { env, ...(system ? { systemProxy: system } : {}) });
   gateways.push(gw);
   return gw;
 }
@@ -94,6 +95,24 @@ describe('proxies', () => {
     expect(httpProxy.seen.length).toBe(httpBefore);
     expect((await ask(gw, 'plain')).status).toBe(200);
     expect(httpProxy.seen.length).toBe(httpBefore + 1);
+  });
+
+  it("follows the operating system's proxy where nothing else is set (the desktop app), asked once per origin, and shows it", async () => {
+    const asked: string[] = [];
+    const proxyHost = new URL(httpProxy.url).host;
+    // Electron's resolveProxy answers per URL, PAC-style: this "system" proxies the test host only.
+    const os = systemProxy(async (url) => (asked.push(url), url.includes(HOST) ? `PROXY ${proxyHost}; DIRECT` : 'DIRECT'));
+    const gw = await gatewayFor(`${openaiModel('named', 'm', viaName())}${openaiModel('loopback', 'm', upstream.apiBase)}`, {}, os);
+    const before = httpProxy.seen.length;
+    expect((await ask(gw, 'named')).status).toBe(200);
+    expect((await ask(gw, 'named')).status).toBe(200);
+    expect(httpProxy.seen.slice(before)).toEqual([`${HOST}:${new URL(upstream.url).port}`]);
+    expect(asked.filter((url) => url.includes(HOST))).toHaveLength(1);
+    const routes = (await gw.app.services.providers.list()).map((provider) => [provider.apiBase, provider.route]);
+    expect(routes).toEqual([
+      [viaName(), { via: 'http', proxy: httpProxy.url, reason: 'system' }],
+      [upstream.apiBase, { via: 'direct', proxy: null, reason: 'loopback' }],
+    ]);
   });
 
   it("sets a stored provider's proxy in the app, and its calls take it", async () => {

@@ -131,6 +131,19 @@ describe('start-up', () => {
     expect(existsSync(join(h.dataDir, 'store.sqlite')) || existsSync(join(h.dataDir, 'loopgate.lock'))).toBe(true);
   });
 
+  it("takes the operating system's proxy for upstream calls (Electron's resolveProxy), shown per provider", async () => {
+    let started: StartedGateway | null = null;
+    const h = harness({
+      systemProxy: (url) => (url.startsWith('https://api.example.test') ? 'PROXY corp.example:3128; DIRECT' : 'DIRECT'),
+      startGateway: async (options) => (started = await startGateway(options)),
+    });
+    await h.shell.start();
+    const services = started!.app.services;
+    const provider = await services.providers.create({ name: 'behind the OS proxy', family: 'openai', apiBase: 'https://api.example.test/v1', apiKey: 'sk-up' });
+    const routeNow = async (): Promise<unknown> => (await services.providers.list()).find((view) => view.id === provider.id)?.route;
+    await expect.poll(routeNow, { timeout: 5_000 }).toEqual({ via: 'http', proxy: 'http://corp.example:3128', reason: 'system' });
+  });
+
   it('writes its log to a file in the data dir', async () => {
     const h = harness();
     await h.shell.start();

@@ -1,6 +1,7 @@
 // Which proxy an upstream call takes (core/upstream-proxy.ts): what the providers list shows and
 // the upstream pools follow.
 import { describe, expect, it } from 'vitest';
+import { pacToSetting, systemProxy } from '../../electron/core/system-proxy.js';
 import { proxyChoice, proxySettingProblem, proxyView } from '../../electron/core/upstream-proxy.js';
 
 const view = (url: string, env: Record<string, string>, setting: string | null = null, family = 'openai'): ReturnType<typeof proxyView> => proxyView(proxyChoice(new URL(url), family, setting, env));
@@ -42,5 +43,31 @@ describe('proxyChoice', () => {
     expect(proxySettingProblem('ftp://proxy:21')).toMatch(/http:\/\/, https:\/\/ or socks5:\/\//);
     expect(proxySettingProblem('http://')).toMatch(/expected a proxy URL/);
     expect(proxySettingProblem('socks5://127.0.0.1:1080')).toBeNull();
+  });
+});
+
+describe("the operating system's proxy (desktop app)", () => {
+  it('reads the first usable entry of a PAC answer', () => {
+    expect(pacToSetting('PROXY corp:3128; DIRECT')).toBe('http://corp:3128');
+    expect(pacToSetting('HTTPS secure:443')).toBe('https://secure:443');
+    expect(pacToSetting('SOCKS5 sock:1080')).toBe('socks5://sock:1080');
+    expect(pacToSetting('QUIC q:443; DIRECT')).toBe('direct');
+    expect(pacToSetting('')).toBe('direct');
+  });
+
+  it('comes after HTTPS_PROXY and a provider setting, goes direct until the OS has answered, and never for loopback', async () => {
+    const os = systemProxy(async () => 'PROXY corp:3128');
+    expect(proxyView(proxyChoice(new URL('https://api.openai.com/v1'), 'openai', null, {}, os))).toEqual({ via: 'direct', proxy: null, reason: 'none' });
+    await os.resolve(['https://api.openai.com']);
+    expect(proxyView(proxyChoice(new URL('https://api.openai.com/v1'), 'openai', null, {}, os))).toEqual({ via: 'http', proxy: 'http://corp:3128', reason: 'system' });
+    expect(proxyView(proxyChoice(new URL('https://api.openai.com/v1'), 'openai', null, { HTTPS_PROXY: 'http://env:1' }, os)).reason).toBe('HTTPS_PROXY');
+    expect(proxyView(proxyChoice(new URL('https://api.openai.com/v1'), 'openai', 'direct', {}, os)).reason).toBe('provider');
+    expect(proxyView(proxyChoice(new URL('http://127.0.0.1:11434'), 'ollama', null, {}, os)).reason).toBe('loopback');
+  });
+
+  it('counts an OS that cannot answer as direct', async () => {
+    const os = systemProxy(async () => Promise.reject(new Error('no proxy service')));
+    await os.resolve(['https://api.openai.com']);
+    expect(proxyView(proxyChoice(new URL('https://api.openai.com/v1'), 'openai', null, {}, os))).toEqual({ via: 'direct', proxy: null, reason: 'system' });
   });
 });

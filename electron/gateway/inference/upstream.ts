@@ -8,6 +8,7 @@ import type { ClientSignal } from '../../core/client-signal.js';
 import type { DeploymentConfig, UpstreamRequest } from '../../core/deployment.js';
 import { GatewayError } from '../../core/errors.js';
 import { redactCredentials } from '../../core/redact.js';
+import type { SystemProxy } from '../../core/system-proxy.js';
 import { proxyChoice, type ProxyChoice } from '../../core/upstream-proxy.js';
 import { describeUntrustedChain, isUntrustedCertificate, trustedCertificates, type TrustOptions } from './upstream-tls.js';
 import { familyHeaders } from './proxy-headers.js';
@@ -54,6 +55,8 @@ subscribe('undici:request:error', (message) => {
 /** The network around upstream calls: the environment (HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS) and extra trust. */
 export interface UpstreamNetwork extends TrustOptions {
   env: Readonly<Record<string, string | undefined>>;
+  /** The desktop app: the operating system's proxy per upstream origin. */
+  systemProxy?: SystemProxy | null;
 }
 
 export class UpstreamPools {
@@ -74,7 +77,7 @@ export class UpstreamPools {
 
   /** Which proxy a call to this deployment takes. */
   routeOf(deployment: Pick<DeploymentConfig, 'apiBase' | 'family' | 'proxy'>): ProxyChoice {
-    return proxyChoice(deployment.apiBase, deployment.family, deployment.proxy ?? null, this.network.env);
+    return proxyChoice(deployment.apiBase, deployment.family, deployment.proxy ?? null, this.network.env, this.network.systemProxy ?? null);
   }
 
   dispatcherFor(deployment: DeploymentConfig): Dispatcher {

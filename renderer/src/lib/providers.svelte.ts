@@ -31,6 +31,7 @@ const ROUTE_REASONS: Record<ProviderView['route']['reason'], string> = {
   no_proxy: 'listed in NO_PROXY',
   loopback: 'on this machine',
   local_provider: 'a local server',
+  system: "the system's proxy settings",
   none: 'no proxy set',
 };
 
