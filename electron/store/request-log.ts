@@ -2,6 +2,7 @@
 // first with the app's filters, removed by age and by size. It lives outside the key store (which
 // stays small and in memory); the embedded implementation is segment files (log-segments.ts).
 import type { LogAttemptView, TokenParts } from '../../shared/api.js';
+import type { SessionView } from '../../shared/log-views.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import type { CaptureMode } from '../../shared/keys.js';
 
@@ -72,24 +73,8 @@ export interface LogGroupQuery {
   limit: number;
 }
 
-/** One session's (or project's) requests added up. */
-export interface LogGroupTotals {
-  /** The session id or the project name. */
-  name: string;
-  requests: number;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-  cost: number;
-  /** Times of its first and last request in the period. */
-  first: number;
-  last: number;
-  /** The tools that sent its requests (names from their User-Agent), at most MAX_GROUP_CLIENTS. */
-  clients: string[];
-  /** Its latest request's key ('' the master key) and project (a session's; a project's own name). */
-  keyId: string;
-  project: string | null;
-}
+/** One session's (or project's) requests added up, as the app lists them but for the key's label (the services add it). */
+export type LogGroupTotals = Omit<SessionView, 'keyLabel'>;
 
 /** How much log is kept; older rows, then the oldest beyond the size, are removed automatically. */
 export interface LogRetention {

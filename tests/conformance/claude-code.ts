@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Executable } from './binaries.js';
 import { freshHome, run } from './run.js';
+import { claudeEnv } from '../helpers/real-tools.js';
 import type { Cell } from './table.js';
 import { MARKER, type Seen, type ScriptedUpstream } from './upstreams.js';
 
@@ -32,11 +33,9 @@ export const CHAT = 'OpenAI chat (translated)';
 const SEARCH = 'OpenAI chat with a search provider (translated)';
 const DISCOVERY = 'Loopgate /v1/models (gateway mode)';
 
-const baseEnv = (home: string, gateway: string, key: string): Record<string, string> => ({ HOME: home, ANTHROPIC_BASE_URL: gateway, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
-
 async function claude(tool: Executable, gateway: string, key: string, model: string, prompt: (home: string) => string): Promise<{ out: ClaudeOutput | null; raw: string }> {
   const home = freshHome();
-  const ran = await run(tool, ['-p', prompt(home), '--model', model, '--output-format', 'json', '--allowedTools', 'Read'], baseEnv(home, gateway, key), home);
+  const ran = await run(tool, ['-p', prompt(home), '--model', model, '--output-format', 'json', '--allowedTools', 'Read'], claudeEnv(home, gateway, key), home);
   try {
     return { out: JSON.parse(ran.stdout) as ClaudeOutput, raw: ran.stdout };
   } catch {
@@ -111,7 +110,7 @@ export async function toolSearchScenario(tool: Executable, gateway: string, key:
 export async function webSearchScenario(tool: Executable, gateway: string, key: string, model: string): Promise<Verdict[]> {
   const home = freshHome();
   const args = ['-p', 'Search the web for loopgate release notes', '--model', model, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'WebSearch'];
-  const ran = await run(tool, args, baseEnv(home, gateway, key), home);
+  const ran = await run(tool, args, claudeEnv(home, gateway, key), home);
   const counts = ran.stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
@@ -130,7 +129,7 @@ export async function webSearchScenario(tool: Executable, gateway: string, key: 
 export async function discoveryScenario(tool: Executable, gateway: string, key: string, model: string, expected: string): Promise<Verdict[]> {
   const column = `model discovery offers the claude… groups · ${DISCOVERY}`;
   const home = freshHome();
-  const env = { ...baseEnv(home, gateway, key), CLAUDE_CODE_USE_GATEWAY: '1', CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: '1' };
+  const env = { ...claudeEnv(home, gateway, key), CLAUDE_CODE_USE_GATEWAY: '1', CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: '1' };
   // A tool round trip, so that the run outlasts the discovery Claude Code starts beside the first turn.
   const ran = await run(tool, ['-p', `Read the marker file in ${home} and tell me what it says.`, '--model', model, '--output-format', 'json', '--allowedTools', 'Read', '--debug'], env, home);
   // A release without gateway mode (2.1.154 reads CLAUDE_CODE_USE_GATEWAY but stays first-party) skips discovery offline.

@@ -100,6 +100,11 @@ export function openaiModel(name: string, upstreamModel: string, apiBase: string
   return `${modelEntry(name, { model: `openai/${upstreamModel}`, api_base: apiBase, api_key: 'sk-upstream-secret' })}${extra}`;
 }
 
+/** An Anthropic model_list entry (the mock upstreams' key by default). */
+export function anthropicModel(name: string, upstreamModel: string, apiBase: string, apiKey = 'sk-ant-upstream'): string {
+  return modelEntry(name, { model: `anthropic/${upstreamModel}`, api_base: apiBase, api_key: apiKey });
+}
+
 /** A model_list entry of any provider family: its litellm_params, and model_info if given, one line a field. */
 export function modelEntry(name: string, params: Record<string, string>, info: Record<string, string> = {}): string {
   const lines = (fields: Record<string, string>): string =>

@@ -13,7 +13,7 @@
 // With tools offered and a user turn that mentions the weather (or a patch), it calls the
 // first tool; after a tool result it answers with text quoting it.
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export interface RecordedRequest {
   method: string;
@@ -96,9 +96,8 @@ export async function startMockOpenAI(options: MockOptions = {}): Promise<MockUp
       void answer(rawPath, body, res, control);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const listening = await listenOnLoopback(server);
+  const url = listening.url;
   return {
     url,
     apiBase: `${url}/v1`,
@@ -113,11 +112,7 @@ export async function startMockOpenAI(options: MockOptions = {}): Promise<MockUp
     setFailing: (status) => {
       control.failing = status;
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 

@@ -1,6 +1,6 @@
 // A JSON mock server on 127.0.0.1, port 0, that records every request before a handler answers.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 type Json = Record<string, unknown>;
 
@@ -29,15 +29,10 @@ export async function serve(handler: (path: string, query: URLSearchParams, head
       handler(url.pathname, url.searchParams, req.headers, body, raw, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

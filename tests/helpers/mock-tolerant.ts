@@ -5,9 +5,9 @@
 // it reports, so spend recorded can be checked against it. Upstream models named `fail-*`, or
 // every request while `setFailing(status)` is on, answer that failure (injected).
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { listenOnLoopback } from './listen.js';
 
 type Json = Record<string, unknown>;
 
@@ -178,10 +178,9 @@ export async function startTolerantUpstream(options: { chunkDelayMs?: number } =
     });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     reported,
     reportedByModel,
     get injected() {
@@ -190,11 +189,7 @@ export async function startTolerantUpstream(options: { chunkDelayMs?: number } =
     setFailing(status) {
       failing = status;
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 

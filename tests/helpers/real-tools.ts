@@ -22,6 +22,17 @@ export function throwAwayHome(prefix = 'loopgate-tool-home-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** Claude Code pointed at a gateway with a key, in its own HOME, sending nothing but the model calls. */
+export function claudeEnv(home: string, gatewayUrl: string, key: string): Record<string, string> {
+  return { HOME: home, ANTHROPIC_BASE_URL: gatewayUrl, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
+}
+
+/** `claude -p <prompt> --model <model> --output-format json` in a HOME of its own, through a gateway; bounded at 60 s. */
+export function claudePrint(gatewayUrl: string, key: string, model: string, prompt: string, homePrefix = 'loopgate-claude-home-'): Promise<Ran> {
+  const home = throwAwayHome(homePrefix);
+  return runTool(CLAUDE, ['-p', prompt, '--model', model, '--output-format', 'json'], claudeEnv(home, gatewayUrl, key), home);
+}
+
 /** Runs a tool with PATH and the environment given, nothing else; killed after `timeoutMs`. */
 export function runTool(command: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs = 60_000): Promise<Ran> {
   return new Promise((resolve) => {

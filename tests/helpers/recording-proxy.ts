@@ -1,7 +1,7 @@
 // A pass-through HTTP proxy on 127.0.0.1, port 0, that records each request's path and headers
 // on the way to a gateway: what a launched tool actually sent, header by header.
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export interface RecordingProxy {
   url: string;
@@ -21,15 +21,10 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

@@ -3,7 +3,7 @@
 // an Anthropic upstream.
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { anthropicModel, openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { OVERLOADED_BODY, startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { specErrors } from '../helpers/openapi.js';
@@ -12,22 +12,13 @@ let claude: MockAnthropic;
 let openaiUpstream: MockUpstream;
 let gw: TestGateway;
 
-function anthropicModel(name: string, upstreamModel: string): string {
-  return `
-  - model_name: ${name}
-    litellm_params:
-      model: anthropic/${upstreamModel}
-      api_base: ${claude.url}
-      api_key: sk-ant-upstream`;
-}
-
 beforeAll(async () => {
   claude = await startMockAnthropic({ apiKey: 'sk-ant-upstream' });
   openaiUpstream = await startMockOpenAI();
   gw = await startTestGateway(
     `model_list:${[
-      anthropicModel('claude-test', 'claude-sonnet-4-5'),
-      anthropicModel('claude-busy', 'fail-overloaded'),
+      anthropicModel('claude-test', 'claude-sonnet-4-5', claude.url),
+      anthropicModel('claude-busy', 'fail-overloaded', claude.url),
       openaiModel('gpt-test', 'mock-gpt', openaiUpstream.apiBase),
       openaiModel('gpt-4o', 'mock-gpt', openaiUpstream.apiBase),
     ].join('')}`,

@@ -5,7 +5,7 @@
 // lists in each caller's dialect, and accounting.
 import { GoogleGenAI, Type, type Content, type FunctionDeclaration, type GenerateContentResponse } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway, anthropicModel } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { startMockGemini, type MockServer } from '../helpers/mock-providers.js';
@@ -30,12 +30,7 @@ beforeAll(async () => {
   gw = await startTestGateway(
     `model_list:${[
       openaiModel('gpt-test', 'mock-gpt', openai.apiBase),
-      `
-  - model_name: claude-test
-    litellm_params:
-      model: anthropic/claude-sonnet-4-5
-      api_base: ${claude.url}
-      api_key: sk-ant-upstream`,
+      `${anthropicModel('claude-test', 'claude-sonnet-4-5', claude.url)}`,
       geminiModel('gemini-test', 'gemini-2.5-flash'),
       geminiModel('gemini-busy', 'fail-unavailable'),
     ].join('')}`,

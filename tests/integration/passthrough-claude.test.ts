@@ -4,7 +4,7 @@
 // goes to another provider with that provider's key. Without the header it is refused, never sent on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAUDE, runTool, throwAwayHome, type Ran } from '../helpers/real-tools.js';
-import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { openaiModel, startTestGateway, type TestGateway, anthropicModel } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 
@@ -18,12 +18,7 @@ let key: string;
 beforeAll(async () => {
   claude = await startMockAnthropic();
   openai = await startMockOpenAI();
-  gw = await startTestGateway(`model_list:
-  - model_name: claude-own
-    litellm_params:
-      model: anthropic/claude-sonnet-4-5
-      api_base: ${claude.url}
-      api_key: passthrough${openaiModel('background', 'mock-gpt', openai.apiBase)}
+  gw = await startTestGateway(`model_list:${anthropicModel('claude-own', 'claude-sonnet-4-5', claude.url, 'passthrough')}${openaiModel('background', 'mock-gpt', openai.apiBase)}
 `);
   key = (await gw.manage('POST', '/key/generate', { key_alias: 'claude-code' })).body.key as string;
 });

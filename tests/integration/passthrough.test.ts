@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS, type ApiMethod } from '../../shared/api.js';
 import { startServe, tempDir, writeConfig, type RunningCli } from '../helpers/cli.js';
-import { TEST_MASTER_KEY } from '../helpers/gateway.js';
+import { TEST_MASTER_KEY, anthropicModel } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { serve, type MockServer } from '../helpers/mock-server.js';
@@ -43,17 +43,7 @@ beforeAll(async () => {
   dataDir = tempDir('loopgate-passthrough-');
   const config = writeConfig(
     tempDir(),
-    `model_list:
-  - model_name: claude-own
-    litellm_params:
-      model: anthropic/claude-sonnet-4-5
-      api_base: ${claude.url}
-      api_key: passthrough
-  - model_name: claude-expired
-    litellm_params:
-      model: anthropic/claude-sonnet-4-5
-      api_base: ${echo.url}
-      api_key: passthrough
+    `model_list:${anthropicModel('claude-own', 'claude-sonnet-4-5', claude.url, 'passthrough')}${anthropicModel('claude-expired', 'claude-sonnet-4-5', echo.url, 'passthrough')}
   - model_name: background
     litellm_params:
       model: openai/mock-gpt

@@ -4,10 +4,10 @@
 // on the default route; both seen in the request log.
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, type TestGateway, anthropicModel } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { serve, type MockServer } from '../helpers/mock-server.js';
-import { CLAUDE, runTool, throwAwayHome, type Ran } from '../helpers/real-tools.js';
+import { claudePrint, type Ran } from '../helpers/real-tools.js';
 
 let main: MockServer;
 let small: MockAnthropic;
@@ -45,17 +45,7 @@ beforeAll(async () => {
     res.end(JSON.stringify(message));
   });
   small = await startMockAnthropic();
-  gw = await startTestGateway(`model_list:
-  - model_name: claude-native
-    litellm_params:
-      model: anthropic/claude-sonnet-4-5
-      api_base: ${main.url}
-      api_key: sk-ant-upstream
-  - model_name: cheap-local
-    litellm_params:
-      model: anthropic/claude-small-local
-      api_base: ${small.url}
-      api_key: sk-ant-upstream
+  gw = await startTestGateway(`model_list:${anthropicModel('claude-native', 'claude-sonnet-4-5', main.url)}${anthropicModel('cheap-local', 'claude-small-local', small.url)}
 router_settings:
   routes:
     - { name: background, when: [{ kind: background }], to: cheap-local }
@@ -69,8 +59,7 @@ afterAll(async () => {
 });
 
 function claudeCode(key: string, prompt: string): Promise<Ran> {
-  const home = throwAwayHome('loopgate-claude-home-');
-  return runTool(CLAUDE, ['-p', prompt, '--model', 'claude-native', '--output-format', 'json'], { HOME: home, ANTHROPIC_BASE_URL: gw.url, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' }, home);
+  return claudePrint(gw.url, key, 'claude-native', prompt);
 }
 
 describe('Claude Code through routes', () => {

@@ -2,21 +2,16 @@
 // upstream with throw-away HOMEs: Claude Code sends its X-Claude-Code-Session-Id on every
 // request, and the app lists two sessions whose totals add up to the key's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, type TestGateway, anthropicModel } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
-import { CLAUDE, runTool, throwAwayHome, type Ran } from '../helpers/real-tools.js';
+import { claudePrint, type Ran } from '../helpers/real-tools.js';
 
 let upstream: MockAnthropic;
 let gw: TestGateway;
 
 beforeAll(async () => {
   upstream = await startMockAnthropic();
-  gw = await startTestGateway(`model_list:
-  - model_name: claude-native
-    litellm_params:
-      model: anthropic/claude-sonnet-4-5
-      api_base: ${upstream.url}
-      api_key: sk-ant-upstream
+  gw = await startTestGateway(`model_list:${anthropicModel('claude-native', 'claude-sonnet-4-5', upstream.url)}
     model_info:
       input_cost_per_token: 0.000003
       output_cost_per_token: 0.000015
@@ -30,8 +25,7 @@ afterAll(async () => {
 
 /** `claude -p` in a HOME of its own, started in it; bounded at 60 s. */
 function claudeCode(key: string, prompt: string): Promise<Ran> {
-  const home = throwAwayHome('loopgate-claude-home-');
-  return runTool(CLAUDE, ['-p', prompt, '--model', 'claude-native', '--output-format', 'json'], { HOME: home, ANTHROPIC_BASE_URL: gw.url, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' }, home);
+  return claudePrint(gw.url, key, 'claude-native', prompt);
 }
 
 describe('two Claude Code sessions at once', () => {

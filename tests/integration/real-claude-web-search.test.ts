@@ -4,34 +4,21 @@
 // (searchCount, "Did N searches"). With a local SearXNG-shaped provider the count is 1 and the
 // results are the provider's; without one Claude Code shows Loopgate's error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLAUDE, runTool, throwAwayHome } from '../helpers/real-tools.js';
-import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
-import { startMockSearch, type MockSearch } from '../helpers/mock-search.js';
-import { startSearchingChat } from '../helpers/mock-searching-chat.js';
-import type { MockServer } from '../helpers/mock-server.js';
+import { CLAUDE, claudeEnv, runTool, throwAwayHome } from '../helpers/real-tools.js';
+import { TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { startSearchGateways, type SearchGateways } from '../helpers/search-gateways.js';
 
-let chat: MockServer;
-let searx: MockSearch;
+let searched: SearchGateways;
 let withSearch: TestGateway;
 let without: TestGateway;
 
-const models = (base: string): string => `model_list:
-  - model_name: via-chat
-    litellm_params: { model: openai/mock-gpt, api_base: "${base}/v1", api_key: sk-up }
-`;
-
 beforeAll(async () => {
-  chat = await startSearchingChat();
-  searx = await startMockSearch('searxng');
-  withSearch = await startTestGateway(`${models(chat.url)}search_tools:\n  - litellm_params: { search_provider: searxng, api_base: "${searx.url}" }\n`);
-  without = await startTestGateway(models(chat.url));
+  searched = await startSearchGateways();
+  ({ withSearch, without } = searched);
 });
 
 afterAll(async () => {
-  await withSearch?.close();
-  await without?.close();
-  await chat?.close();
-  await searx?.close();
+  await searched?.close();
 });
 
 type StreamLine = { type: string; message?: { content?: unknown }; tool_use_result?: unknown; result?: string };
@@ -40,8 +27,7 @@ type StreamLine = { type: string; message?: { content?: unknown }; tool_use_resu
 function claudeCode(gw: TestGateway, prompt: string): Promise<StreamLine[]> {
   const home = throwAwayHome();
   const args = ['-p', prompt, '--model', 'via-chat', '--output-format', 'stream-json', '--verbose', '--allowedTools', 'WebSearch'];
-  const env = { HOME: home, ANTHROPIC_BASE_URL: gw.url, ANTHROPIC_AUTH_TOKEN: TEST_MASTER_KEY, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
-  return runTool(CLAUDE, args, env, home, 90_000).then(({ code, stdout, stderr }) => {
+  return runTool(CLAUDE, args, claudeEnv(home, gw.url, TEST_MASTER_KEY), home, 90_000).then(({ code, stdout, stderr }) => {
     if (code !== 0) throw new Error(`claude exited ${String(code)}: ${stderr}${stdout.slice(-2000)}`);
     return stdout
       .split('\n')
@@ -76,7 +62,7 @@ describe('Claude Code WebSearch through an OpenAI-chat upstream', () => {
     expect(search!.query).toBe('loopgate release notes');
     expect(search!.searchCount).toBe(1);
     expect(JSON.stringify(search!.results)).toContain('https://searxng.example/1?q=loopgate%20release%20notes');
-    expect(searx.queries).toContain('loopgate release notes');
+    expect(searched.searx.queries).toContain('loopgate release notes');
     expect(lines.at(-1)).toMatchObject({ type: 'result', is_error: false });
   }, 120_000);
 

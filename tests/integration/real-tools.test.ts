@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAUDE, runTool, throwAwayHome } from '../helpers/real-tools.js';
 import { PROJECT_ROOT } from '../helpers/cli.js';
-import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { openaiModel, startTestGateway, type TestGateway, anthropicModel } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { startMockGemini, type MockServer } from '../helpers/mock-providers.js';
@@ -25,12 +25,7 @@ beforeAll(async () => {
   claude = await startMockAnthropic();
   openai = await startMockOpenAI();
   gemini = await startMockGemini('gemini-upstream-key');
-  gw = await startTestGateway(`model_list:
-  - model_name: claude-native
-    litellm_params:
-      model: anthropic/claude-sonnet-4-5
-      api_base: ${claude.url}
-      api_key: sk-ant-upstream
+  gw = await startTestGateway(`model_list:${anthropicModel('claude-native', 'claude-sonnet-4-5', claude.url)}
   - model_name: gemini-native
     litellm_params:
       model: gemini/gemini-2.5-flash

@@ -3,7 +3,7 @@
 // per-model limits hold whatever alias the client names the model by.
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { anthropicModel, openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 
@@ -19,18 +19,13 @@ const LONG_PROMPT = 'word '.repeat(2000).trim();
 const TWO_DOLLARS = 'word '.repeat(1000).trim();
 const TWO_DOLLAR_COST = (1000 + 1003) * 0.001;
 
-function anthropicModel(name: string): string {
-  return `
-  - model_name: ${name}
-    litellm_params:
-      model: anthropic/claude-sonnet-4-5
-      api_base: ${claude.url}
-      api_key: sk-ant-upstream${PRICED}`;
+function pricedClaude(name: string): string {
+  return `${anthropicModel(name, 'claude-sonnet-4-5', claude.url)}${PRICED}`;
 }
 
 beforeAll(async () => {
   [upstream, claude] = await Promise.all([startMockOpenAI(), startMockAnthropic({ apiKey: 'sk-ant-upstream' })]);
-  gw = await startTestGateway(`model_list:${[openaiModel('gpt-test', 'mock-gpt', upstream.apiBase, PRICED), anthropicModel('claude-test'), openaiModel('gpt-4o', 'mock-gpt', upstream.apiBase, PRICED)].join('')}
+  gw = await startTestGateway(`model_list:${[openaiModel('gpt-test', 'mock-gpt', upstream.apiBase, PRICED), pricedClaude('claude-test'), openaiModel('gpt-4o', 'mock-gpt', upstream.apiBase, PRICED)].join('')}
 router_settings:
   model_group_alias: { gpt4: gpt-4o }
 `);

@@ -4,36 +4,24 @@
 // that says how to set one up, never a silent 200.
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
-import { startMockSearch, type MockSearch } from '../helpers/mock-search.js';
-import { startSearchingChat } from '../helpers/mock-searching-chat.js';
+import { TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import type { MockSearch } from '../helpers/mock-search.js';
 import type { MockServer } from '../helpers/mock-server.js';
+import { startSearchGateways, type SearchGateways } from '../helpers/search-gateways.js';
 
+let searched: SearchGateways;
 let chat: MockServer;
 let searx: MockSearch;
 let gw: TestGateway;
 let bare: TestGateway;
 
-const models = (base: string): string => `model_list:
-  - model_name: via-chat
-    litellm_params: { model: openai/mock-gpt, api_base: "${base}/v1", api_key: sk-up }
-`;
-
 beforeAll(async () => {
-  chat = await startSearchingChat();
-  searx = await startMockSearch('searxng');
-  gw = await startTestGateway(`${models(chat.url)}search_tools:
-  - search_tool_name: web
-    litellm_params: { search_provider: searxng, api_base: "${searx.url}" }
-`);
-  bare = await startTestGateway(models(chat.url));
+  searched = await startSearchGateways('search_tool_name: web');
+  ({ chat, searx, withSearch: gw, without: bare } = searched);
 });
 
 afterAll(async () => {
-  await gw?.close();
-  await bare?.close();
-  await chat?.close();
-  await searx?.close();
+  await searched?.close();
 });
 
 const anthropic = (url: string): Anthropic => new Anthropic({ apiKey: TEST_MASTER_KEY, baseURL: url, maxRetries: 0 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterMigration, storeAtVersion } from '../../helpers/store.js';
+import { afterMigration, logRow, storeAtVersion } from '../../helpers/store.js';
 
 describe('schema version 6', () => {
   it('keeps version-5 log rows (one attempt where a deployment served, none where it was refused) and stores attempts from then on', async () => {
@@ -36,10 +36,9 @@ describe('schema version 6', () => {
         latencyMs: 3,
       };
       await store.requestLog.append([
-        {
+        logRow({
           id: 'failed',
           time: 3000,
-          keyId: null,
           model: 'gpt',
           deployment: 'gpt#0',
           status: 500,
@@ -48,22 +47,10 @@ describe('schema version 6', () => {
           completionTokens: 0,
           totalTokens: 0,
           cost: 0,
-          requestBody: null,
-          responseBody: null,
-          attemptCount: 1,
           attempts: [attempt],
           errorCode: 'upstream',
           errorMessage: '500: boom',
-          callType: 'chat',
-          cacheHit: false,
-          client: null,
-          responseId: null,
-          session: null,
-          project: null,
-          route: 'default',
-          tokenParts: null,
-          replayOf: null,
-        },
+        }),
       ]);
       expect(await store.requestLog.get('failed')).toMatchObject({ attempts: [attempt], errorCode: 'upstream', errorMessage: '500: boom' });
       expect((await store.requestLog.query({ limit: 10 })).map((row) => row.id)).toEqual(['failed', 'served', 'refused']);
