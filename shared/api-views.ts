@@ -13,7 +13,8 @@ export interface StatusView {
   running: boolean;
   /** Paused from the tray (or the API): model routes answer 503 until resumed; the admin UI keeps working. */
   paused: boolean;
-  today: { requests: number; tokens: number; spend: number };
+  /** Today's (UTC) totals; `failures` of the requests failed (one the client stopped is not a failure). */
+  today: { requests: number; failures: number; tokens: number; spend: number };
   counts: { providers: number; models: number; keys: number };
   /** A team server (a shared store or Redis): the instances whose heartbeat has not expired. Null on a laptop. */
   instances: InstancesView | null;
@@ -260,6 +261,8 @@ export interface KeyView extends VirtualKey {
 export interface UsagePoint {
   day: string;
   requests: number;
+  /** Of the requests, how many failed (status 400 and up, not counting those the client stopped). */
+  failures: number;
   tokens: number;
   cost: number;
   /** Input tokens read from a provider's prompt cache, and the USD that saved (cache writes' extra cost taken off). */
@@ -269,6 +272,6 @@ export interface UsagePoint {
 
 export interface UsageSeries {
   days: UsagePoint[];
-  byModel: Array<{ model: string; requests: number; tokens: number; cost: number }>;
-  byKey: Array<{ keyId: string; label: string; requests: number; tokens: number; cost: number }>;
+  byModel: Array<{ model: string; requests: number; failures: number; tokens: number; cost: number }>;
+  byKey: Array<{ keyId: string; label: string; requests: number; failures: number; tokens: number; cost: number }>;
 }

@@ -180,3 +180,11 @@ export interface PlaygroundFailure {
   /** The next step alone, e.g. "Check the provider's API key in Providers." */
   hint: string;
 }
+
+/** The status the gateway logs for a request whose client went away before the answer ended (the Playground's Stop, a closed tool). */
+export const STOPPED_STATUS = 499;
+
+/** A request that failed: an error status, but not one the client stopped itself. */
+export function failed(status: number): boolean {
+  return status >= 400 && status !== STOPPED_STATUS;
+}

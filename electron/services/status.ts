@@ -36,7 +36,7 @@ export class StatusService {
       secretProtection: deps.store.secretProtection,
       running: true,
       paused: deps.paused(),
-      today: { requests: today.requests, tokens: today.tokens, spend: today.cost },
+      today: { requests: today.requests, failures: today.failures, tokens: today.tokens, spend: today.cost },
       counts: { providers: await deps.providers.count(), models: deps.models.modelNames().length, keys: keys.active + keys.revoked + keys.expired },
       instances: await deps.instances(),
     };

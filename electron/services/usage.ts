@@ -74,10 +74,11 @@ export interface UsageServiceDeps {
   logger: Logger;
 }
 
-type Totals = Pick<UsagePoint, 'requests' | 'tokens' | 'cost'>;
+type Totals = Pick<UsagePoint, 'requests' | 'failures' | 'tokens' | 'cost'>;
 
 function addRow(totals: Totals, row: DailySpend): void {
   totals.requests += row.requests;
+  totals.failures += row.failures;
   totals.tokens += row.totalTokens;
   totals.cost += row.cost;
 }
@@ -93,7 +94,7 @@ export class UsageService {
     const span = Math.min(Math.max(1, Math.floor(Number(days) || 1)), MAX_SERIES_DAYS);
     const end = this.deps.clock();
     const rows = await this.deps.store.usage.dailySpend({ fromDay: utcDay(end - (span - 1) * DAY_MS) });
-    const series = Array.from({ length: span }, (_, i) => ({ day: utcDay(end - (span - 1 - i) * DAY_MS), requests: 0, tokens: 0, cost: 0, cacheReadTokens: 0, cacheSavings: 0 }));
+    const series = Array.from({ length: span }, (_, i) => ({ day: utcDay(end - (span - 1 - i) * DAY_MS), requests: 0, failures: 0, tokens: 0, cost: 0, cacheReadTokens: 0, cacheSavings: 0 }));
     const byDay = new Map(series.map((point) => [point.day, point]));
     const byModel = new Map<string, UsageSeries['byModel'][number]>();
     const byKey = new Map<string, UsageSeries['byKey'][number]>();
@@ -105,10 +106,10 @@ export class UsageService {
         point.cacheReadTokens += row.cacheReadTokens;
         point.cacheSavings += row.cacheSavings;
       }
-      const model = byModel.get(row.model) ?? { model: row.model, requests: 0, tokens: 0, cost: 0 };
+      const model = byModel.get(row.model) ?? { model: row.model, requests: 0, failures: 0, tokens: 0, cost: 0 };
       addRow(model, row);
       byModel.set(row.model, model);
-      const key = byKey.get(row.keyId) ?? { keyId: row.keyId, label: labels(row.keyId), requests: 0, tokens: 0, cost: 0 };
+      const key = byKey.get(row.keyId) ?? { keyId: row.keyId, label: labels(row.keyId), requests: 0, failures: 0, tokens: 0, cost: 0 };
       addRow(key, row);
       byKey.set(row.keyId, key);
     }
@@ -119,7 +120,7 @@ export class UsageService {
   async today(): Promise<Totals> {
     await this.deps.usage.flush();
     const day = utcDay(this.deps.clock());
-    const totals = { requests: 0, tokens: 0, cost: 0 };
+    const totals = { requests: 0, failures: 0, tokens: 0, cost: 0 };
     for (const row of await this.deps.store.usage.dailySpend({ fromDay: day, toDay: day })) addRow(totals, row);
     return totals;
   }

@@ -19,11 +19,13 @@ export interface DailySpendIncrement {
   cacheWriteTokens: number;
   reasoningTokens: number;
   cacheSavings: number;
+  /** Requests that failed (status 400 and up; one the client stopped is not a failure). */
+  failures: number;
 }
 
 /** A day's row for one key and model with nothing counted yet: what increments add to. */
 export function emptyDay(day: string, keyId: string, model: string): DailySpendIncrement {
-  return { day, keyId, model, requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 };
+  return { day, keyId, model, requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0, failures: 0 };
 }
 
 export interface UsageBatch {
@@ -53,6 +55,7 @@ export const SPEND_DAILY = defineTable<DailySpend>('spend_daily', {
   cacheWriteTokens: number('cache_write_tokens'),
   reasoningTokens: number('reasoning_tokens'),
   cacheSavings: number('cache_savings'),
+  failures: number('failures'),
 });
 
 /** spend_daily's primary key; every other column is a counter that an increment adds to. */

@@ -28,6 +28,7 @@ function dailyRow(i: number): DailySpendIncrement {
     cacheWriteTokens: 0,
     reasoningTokens: 0,
     cacheSavings: 0,
+    failures: 0,
   };
 }
 

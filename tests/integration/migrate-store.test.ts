@@ -58,7 +58,21 @@ describe('loopgate migrate-store', () => {
     await laptop.requestLog.saveRetention({ days: 3650, maxMegabytes: 50, capture: 'failed' }, 0);
     await laptop.usage.recordBatch({
       daily: [
-        { day: '2026-11-28', keyId: key.id, model: 'gpt', requests: 3, promptTokens: 9, completionTokens: 12, totalTokens: 21, cost: 1.5, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 },
+        {
+          day: '2026-11-28',
+          keyId: key.id,
+          model: 'gpt',
+          requests: 3,
+          promptTokens: 9,
+          completionTokens: 12,
+          totalTokens: 21,
+          cost: 1.5,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          reasoningTokens: 0,
+          cacheSavings: 0,
+          failures: 0,
+        },
       ],
       keys: [{ keyId: key.id, requests: 3, tokens: 21, cost: 1.5, lastUsedAt: 1_002 }],
     });

@@ -22,7 +22,23 @@ describe('store writes during a database outage', () => {
     const logger = new MemoryLogger();
     const queue = new StoreWriteQueue(store, logger, 3);
     const usage = (cost: number): UsageBatch => ({
-      daily: [{ day: '2026-11-28', keyId: 'k', model: 'm', requests: 1, promptTokens: 1, completionTokens: 1, totalTokens: 2, cost, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 }],
+      daily: [
+        {
+          day: '2026-11-28',
+          keyId: 'k',
+          model: 'm',
+          requests: 1,
+          promptTokens: 1,
+          completionTokens: 1,
+          totalTokens: 2,
+          cost,
+          cacheReadTokens: 10,
+          cacheWriteTokens: 1,
+          reasoningTokens: 3,
+          cacheSavings: cost / 10,
+          failures: 1,
+        },
+      ],
       keys: [{ keyId: 'k', requests: 1, tokens: 2, cost, lastUsedAt: cost }],
     });
     await queue.write(usage(1), [logRow({ id: 'r1' }), logRow({ id: 'r2' })]);
@@ -36,7 +52,7 @@ describe('store writes during a database outage', () => {
     expect(state.rows).toEqual(['r2', 'r3', 'r4']);
     expect(state.batches).toEqual([
       {
-        daily: [expect.objectContaining({ requests: 2, totalTokens: 4, cost: 3, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 })],
+        daily: [expect.objectContaining({ requests: 2, totalTokens: 4, cost: 3, cacheReadTokens: 20, cacheWriteTokens: 2, reasoningTokens: 6, cacheSavings: expect.closeTo(0.3), failures: 2 })],
         keys: [{ keyId: 'k', requests: 2, tokens: 4, cost: 3, lastUsedAt: 2 }],
       },
     ]);

@@ -11,6 +11,7 @@ import type { RequestLogEntry } from '../../store/request-log.js';
 import type { TokenParts } from '../../../shared/api.js';
 import type { DailySpendIncrement } from '../../store/usage.js';
 import { utcDay } from '../../core/utc-day.js';
+import { failed } from '../../../shared/log-views.js';
 import type { Logger } from '../../core/logger.js';
 import { cacheSavings, type Pricing } from './pricing.js';
 import type { KeyCache } from '../access/virtual-keys.js';
@@ -165,8 +166,10 @@ export class Accounting {
       cacheWriteTokens: 0,
       reasoningTokens: 0,
       cacheSavings: 0,
+      failures: 0,
     };
     day.requests++;
+    if (failed(event.status)) day.failures++;
     if (parts) {
       day.cacheReadTokens += parts.cacheReadTokens;
       day.cacheWriteTokens += parts.cacheWriteTokens;

@@ -24,6 +24,11 @@ function mergeUsage(into: UsageBatch, batch: UsageBatch): UsageBatch {
       sum.completionTokens += row.completionTokens;
       sum.totalTokens += row.totalTokens;
       sum.cost += row.cost;
+      sum.cacheReadTokens += row.cacheReadTokens;
+      sum.cacheWriteTokens += row.cacheWriteTokens;
+      sum.reasoningTokens += row.reasoningTokens;
+      sum.cacheSavings += row.cacheSavings;
+      sum.failures += row.failures;
     }
   }
   const keys = new Map<string, KeyUsageIncrement>();

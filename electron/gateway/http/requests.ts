@@ -8,6 +8,7 @@ import type { Logger } from '../../core/logger.js';
 import { runInRequest } from '../../core/request-scope.js';
 import { errorBodyFor } from '../../dialects/error-bodies.js';
 import type { ErrorCode } from '../../../shared/errors.js';
+import { STOPPED_STATUS } from '../../../shared/log-views.js';
 import { WrongKeyError } from '../access/auth-throttle.js';
 import type { Accounting } from '../accounting/accounting.js';
 import { projectOf, sessionOf } from '../accounting/attribution.js';
@@ -174,7 +175,9 @@ export function requestHandler(deps: RequestDeps): (req: IncomingMessage, res: S
 
   function finish(ctx: RequestContext, started: bigint, outcome: RequestOutcome | null): void {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const status = ctx.res.writableFinished ? ctx.res.statusCode : 499;
+    // A client gone before the answer ended is 499, even if the relay ended the answer after it left
+    // (writableFinished turns true then: the socket is already detached).
+    const status = ctx.res.writableFinished && !ctx.signal.aborted ? ctx.res.statusCode : STOPPED_STATUS;
     const usage = outcome?.usage ?? null;
     const model = outcome?.model ?? null;
     outcome?.hold?.release?.(usage?.totalTokens ?? 0);

@@ -30,6 +30,7 @@ describe('schema version 1', () => {
             cacheWriteTokens: 0,
             reasoningTokens: 0,
             cacheSavings: 0,
+            failures: 0,
           },
         ],
         keys: [{ keyId: key.id, requests: 1, tokens: 3, cost: 0.25, lastUsedAt: 9 }],

@@ -9,7 +9,7 @@ describe('schema version 13', () => {
     await afterMigration(dir, async (store) => {
       expect(await store.usage.dailySpend({})).toEqual([expect.objectContaining({ day: '2026-12-01', requests: 2, cost: 0.5, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 })]);
       const parts = { cacheReadTokens: 50, cacheWriteTokens: 5, reasoningTokens: 7, cacheSavings: 0.25 };
-      await store.usage.recordBatch({ daily: [{ day: '2026-12-01', keyId: '', model: 'sonnet', requests: 1, promptTokens: 60, completionTokens: 10, totalTokens: 70, cost: 0.1, ...parts }], keys: [] });
+      await store.usage.recordBatch({ daily: [{ day: '2026-12-01', keyId: '', model: 'sonnet', requests: 1, promptTokens: 60, completionTokens: 10, totalTokens: 70, cost: 0.1, ...parts, failures: 0 }], keys: [] });
       expect(await store.usage.dailySpend({})).toEqual([expect.objectContaining({ requests: 3, cacheReadTokens: 50, cacheWriteTokens: 5, reasoningTokens: 7, cacheSavings: 0.25 })]);
       await store.requestLog.append([logRow({ id: 'new', tokenParts: parts })]);
       expect(await store.requestLog.get('new')).toMatchObject({ tokenParts: parts });

@@ -205,6 +205,17 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     }
   });
 
+  it('18: daily totals gain a failures count, none for older days', async () => {
+    const db = await migrateAcross(18, (db) =>
+      db.run("INSERT INTO spend_daily (day, key_id, model, requests, prompt_tokens, completion_tokens, total_tokens, cost) VALUES ('2026-12-01', '', 'sonnet', 2, 100, 20, 120, 0.5)").then(() => undefined),
+    );
+    try {
+      expect(await db.get('SELECT requests, failures FROM spend_daily')).toEqual({ requests: 2, failures: 0 });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('migrates once when several instances start together, and refuses a newer database', async () => {
     const url = await createTestDatabase();
     const dbs = [PgDatabase.connect(url), PgDatabase.connect(url), PgDatabase.connect(url)];

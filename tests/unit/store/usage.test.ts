@@ -18,6 +18,7 @@ describe.each(STORE_KINDS)('daily spend ($name)', (kind) => {
       cacheWriteTokens: 0,
       reasoningTokens: 0,
       cacheSavings: 0,
+      failures: 0,
     });
     await Promise.all([
       store.usage.recordBatch({ daily: [daily('2026-10-19', 'key_a', 'old-model')], keys: [] }),
@@ -46,6 +47,7 @@ describe.each(STORE_KINDS)('daily spend ($name)', (kind) => {
       cacheWriteTokens: 0,
       reasoningTokens: 0,
       cacheSavings: 0,
+      failures: 0,
     });
     await store.usage.recordBatch({
       daily: [daily('2026-11-02', 'key_b', 'm', 1), daily('2026-11-01', 'key_a', 'z', 2), daily('2026-11-01', 'key_a', 'a', 3), daily('2026-11-03', '', 'm', 4)],
