@@ -2,7 +2,7 @@
 // first with the app's filters, removed by age and by size. It lives outside the key store (which
 // stays small and in memory); the embedded implementation is segment files (log-segments.ts).
 import type { LogAttemptView, TokenParts } from '../../shared/api.js';
-import type { SessionView } from '../../shared/log-views.js';
+import { failed, type SessionView } from '../../shared/log-views.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import type { CaptureMode } from '../../shared/keys.js';
 
@@ -117,8 +117,9 @@ export function matchesQuery(row: RequestLogEntry, query: SpendLogQuery): boolea
   if (query.end !== undefined && row.time >= query.end) return false;
   if (query.session !== undefined && row.session !== query.session) return false;
   if (query.project !== undefined && row.project !== query.project) return false;
+  // A request its client stopped (499) is neither: not served whole, not a failure.
   if (query.status === 'ok' && row.status >= 400) return false;
-  if (query.status === 'error' && row.status < 400) return false;
+  if (query.status === 'error' && !failed(row.status)) return false;
   if (query.before && !isBefore(row, query.before)) return false;
   return true;
 }

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { axeViolations, closeInOrder, DESKTOP, go, launchChromium, shot, sidewaysScroll, signedInPage, startFileGateway } from './ui.js';
+import { axeViolations, closeInOrder, go, launchChromium, shot, sidewaysScroll, signedInPage, startFileGateway, OTHER_LOOKS } from './ui.js';
 
 let upstream: MockUpstream;
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
@@ -81,13 +81,8 @@ describe('the bell', () => {
   });
 
   it('reads in dark mode and in a 900 px window without sideways scrolling, with nothing axe finds serious', async () => {
-    for (const [name, options] of [
-      ['dark', { colorScheme: 'dark' as const, width: DESKTOP.width }],
-      ['900', { colorScheme: 'light' as const, width: 900 }],
-    ] as const) {
-      const other = await browser.newPage({ viewport: { ...DESKTOP, width: options.width }, colorScheme: options.colorScheme, bypassCSP: true });
-      await other.goto(gw.gateway.loginLink());
-      await other.getByRole('heading', { name: 'Overview' }).waitFor();
+    for (const [name, look] of OTHER_LOOKS) {
+      const other = await signedInPage(browser, gw, { ...look, axe: true });
       await expect.poll(() => bell(other).textContent()).toMatch(/1 new/);
       await shot(other, `alerts-bell-${name}`);
       await bell(other).click();

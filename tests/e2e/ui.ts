@@ -68,9 +68,15 @@ export async function startFileGateway(yaml: string): Promise<{ url: string; gat
   };
 }
 
-/** A new page (its own cookies), signed in with a one-time link, on the Overview. */
-export async function signedInPage(browser: Browser, gw: { gateway: Gateway }, options: { colorScheme?: 'light' | 'dark'; width?: number } = {}): Promise<Page> {
-  const page = await browser.newPage({ viewport: { ...DESKTOP, width: options.width ?? DESKTOP.width }, colorScheme: options.colorScheme ?? 'light' });
+/** The looks a view is checked in besides the light desktop one: dark, and a 900 px window. */
+export const OTHER_LOOKS = [
+  ['dark', { colorScheme: 'dark', width: DESKTOP.width }],
+  ['900', { colorScheme: 'light', width: 900 }],
+] as const;
+
+/** A new page (its own cookies), signed in with a one-time link, on the Overview; `axe`: the CSP bypassed so axe-core can be injected. */
+export async function signedInPage(browser: Browser, gw: { gateway: Gateway }, options: { colorScheme?: 'light' | 'dark'; width?: number; axe?: boolean } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { ...DESKTOP, width: options.width ?? DESKTOP.width }, colorScheme: options.colorScheme ?? 'light', bypassCSP: options.axe ?? false });
   page.setDefaultTimeout(10_000);
   await page.goto(gw.gateway.loginLink());
   await page.getByRole('heading', { name: 'Overview' }).waitFor();

@@ -13,6 +13,7 @@ import { ConflictError } from '../errors.js';
 import { MAX_GROUP_CLIENTS } from '../log-groups.js';
 import type { LogGroupQuery, LogGroupTotals, LogRetention, RequestLogEntry, RequestLogRepository, SpendLogQuery, StoredLogRetention } from '../request-log.js';
 import type { TokenParts } from '../../../shared/api.js';
+import { STOPPED_STATUS } from '../../../shared/log-views.js';
 import type { SqlTx } from '../sql.js';
 import type { CaptureMode } from '../../../shared/keys.js';
 import { insertRows, type PgDatabase } from './database.js';
@@ -88,7 +89,7 @@ export class PgRequestLog implements RequestLogRepository {
       .when(query.start, 'time >= ?')
       .when(query.end, 'time < ?');
     if (query.keyId === '') where.add('key_id IS NULL');
-    if (query.status) where.add(query.status === 'ok' ? 'status < 400' : 'status >= 400');
+    if (query.status) where.add(query.status === 'ok' ? 'status < 400' : `status >= 400 AND status <> ${STOPPED_STATUS}`);
     // A row-value comparison, which the (time DESC, id DESC) indexes answer as a range.
     if (query.before) where.add('(time, id) < (?, ?)', query.before.time, query.before.id);
     const rows = await REQUEST_LOG.all(this.db, `${where.sql} ORDER BY time DESC, id DESC LIMIT ?`, [...where.params, query.limit]);

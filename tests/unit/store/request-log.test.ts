@@ -141,6 +141,11 @@ describe.each(STORE_KINDS)('request log repository ($name)', (kind) => {
     expect(ids(await log.query({ keyId: 'key_1', model: 'claude', limit: 100 }))).toEqual(['r25', 'r19', 'r13', 'r07', 'r01']);
     expect(ids(await log.query({ status: 'error', limit: 100 }))).toEqual(['r25', 'r20', 'r15', 'r10', 'r05', 'r00']);
     expect(ids(await log.query({ keyId: '', start: T0 + DAY, end: T0 + 2 * DAY, limit: 100 }))).toEqual(['r18', 'r15', 'r12']);
+    // A request its client stopped is neither served nor failed.
+    await reopened.requestLog.append([logRow({ id: 'stopped', time: T0 + 3 * DAY, status: 499 })]);
+    expect(ids(await log.query({ status: 'error', limit: 100 }))).not.toContain('stopped');
+    expect(ids(await log.query({ status: 'ok', limit: 100 }))).not.toContain('stopped');
+    expect(ids(await log.query({ limit: 1 }))).toEqual(['stopped']);
     expect(await log.get('r29')).toEqual({ ...rows()[29]!, client: 'Claude Code' });
     expect(await log.get('missing')).toBeNull();
   });
