@@ -40,7 +40,7 @@ async function open(target: typeof gw, options: { colorScheme?: 'light' | 'dark'
   return page;
 }
 
-const TOOLS = ['Claude Code', 'Codex CLI', 'Continue', 'Aider', 'opencode', 'Gemini CLI', 'Qwen Code', 'Cline', 'Open WebUI', 'OpenAI SDK', 'Anthropic SDK'];
+const TOOLS = ['Claude Code', 'Codex CLI', 'Gemini CLI', 'opencode', 'Qwen Code', 'Aider', 'Continue', 'Cline', 'Open WebUI', 'OpenAI SDK', 'Anthropic SDK'];
 
 describe('Connect', () => {
   it('shows one tool at a time, picked with the keyboard, the choice kept in the URL', async () => {

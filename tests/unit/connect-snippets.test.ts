@@ -24,7 +24,7 @@ describe('Connect: Loopgate’s MCP servers in each agent’s setup', () => {
   const of = (tool: string) => all.find((s) => s.tool === tool)!;
 
   it('marks the agents whose setup connects /mcp, and no other', () => {
-    expect(all.filter((s) => s.mcp).map((s) => s.tool)).toEqual(['Claude Code', 'Codex CLI', 'opencode', 'Gemini CLI']);
+    expect(all.filter((s) => s.mcp).map((s) => s.tool)).toEqual(['Claude Code', 'Codex CLI', 'Gemini CLI', 'opencode']);
   });
 
   it('gives opencode a remote server with the key, Codex the key’s variable, Gemini CLI the exported key', () => {
