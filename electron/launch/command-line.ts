@@ -14,6 +14,7 @@ Tools: claude (Claude Code), codex (Codex CLI), gemini (Gemini CLI), opencode, q
 Options (before the tool, or right after its name):
   --project NAME   the project the gateway records (default: this directory's name)
   --own-login      claude only: keep Claude Code's own sign-in; the key goes in x-loopgate-key
+  --no-mcp         leave out the MCP servers Loopgate hosts (by default the tool gets its /mcp, as "loopgate")
   --data-dir DIR   the gateway's data dir (default: LOOPGATE_DATA_DIR, else the OS app-data folder)
   --url URL        a gateway to use instead of the one the data dir names (or LOOPGATE_URL)
 
@@ -28,6 +29,8 @@ export interface LaunchArgs {
   args: string[];
   project: string | null;
   ownLogin: boolean;
+  /** Wire the gateway's /mcp into the tool (default); `--no-mcp` turns it off. */
+  mcp: boolean;
   dataDir: string | null;
   url: string | null;
 }
@@ -41,6 +44,7 @@ function takeOptions(args: readonly string[], from: number, parsed: LaunchArgs):
     const arg = args[i]!;
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (name === '--own-login') parsed.ownLogin = true;
+    else if (name === '--no-mcp') parsed.mcp = false;
     else if (VALUED.has(name)) {
       const value = inline ?? args[i + 1];
       if (value === undefined || value === '') throw new LaunchError(`${name} needs a value`, 2);
@@ -55,7 +59,7 @@ function takeOptions(args: readonly string[], from: number, parsed: LaunchArgs):
 }
 
 export function parseLaunchArgs(args: readonly string[]): LaunchArgs {
-  const parsed: LaunchArgs = { target: { kind: 'command', command: '' }, args: [], project: null, ownLogin: false, dataDir: null, url: null };
+  const parsed: LaunchArgs = { target: { kind: 'command', command: '' }, args: [], project: null, ownLogin: false, mcp: true, dataDir: null, url: null };
   const at = takeOptions(args, 0, parsed);
   const first = args[at];
   if (first === undefined) throw new LaunchError(`name a tool\n\n${LAUNCH_USAGE}`, 2);

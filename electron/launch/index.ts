@@ -56,6 +56,7 @@ async function prepare(parsed: LaunchArgs, host: LaunchHost): Promise<LaunchPlan
     models: await modelNames(gateway.url, key),
     project: projectHeaderValue(parsed.project ?? basename(host.cwd)),
     ownLogin: parsed.ownLogin,
+    mcp: parsed.mcp,
     geminiSettingsFile: join(dataDir, GEMINI_SETTINGS),
     env: host.env,
   };

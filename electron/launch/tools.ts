@@ -10,6 +10,10 @@ export type ToolName = (typeof TOOLS)[number];
 
 const PROJECT_HEADER = 'x-loopgate-project';
 const KEY_HEADER = 'x-loopgate-key';
+/** What each tool calls the gateway's `/mcp` among its MCP servers. */
+const MCP_SERVER = 'loopgate';
+/** The variable the key travels in where a tool reads a secret from the environment; never in an argument (ps shows those). */
+const KEY_VARIABLE = 'LOOPGATE_API_KEY';
 
 export interface LaunchContext {
   /** The gateway's origin, e.g. http://127.0.0.1:7420. */
@@ -26,6 +30,8 @@ export interface LaunchContext {
   geminiSettingsFile: string;
   /** The caller's environment, for values a setting extends (ANTHROPIC_CUSTOM_HEADERS). */
   env: Readonly<Record<string, string | undefined>>;
+  /** Wire the gateway's `/mcp` in as an MCP server named "loopgate" (off with `--no-mcp`). */
+  mcp: boolean;
 }
 
 export interface LaunchPlan {
@@ -99,7 +105,10 @@ function claudePlan(ctx: LaunchContext): LaunchPlan {
       ...claudeAutoModeEnv(tiers.ANTHROPIC_DEFAULT_SONNET_MODEL ?? null),
     });
   }
-  return { command: 'claude', args: [], env, files: [] };
+  if (!ctx.mcp) return { command: 'claude', args: [], env, files: [] };
+  // Inline JSON after `=`: the flag takes several values, and a prompt after it must stay the prompt. Claude Code expands ${VAR}.
+  const mcpConfig = { mcpServers: { [MCP_SERVER]: { type: 'http', url: `${ctx.baseUrl}/mcp`, headers: { Authorization: `Bearer \${${KEY_VARIABLE}}` } } } };
+  return { command: 'claude', args: [`--mcp-config=${JSON.stringify(mcpConfig)}`], env: { ...env, [KEY_VARIABLE]: ctx.key }, files: [] };
 }
 
 /** A TOML basic string (JSON's escapes are TOML's for what a header or URL holds). */
@@ -118,14 +127,18 @@ function codexPlan(ctx: LaunchContext, userArgs: readonly string[]): LaunchPlan 
     `${provider}.env_key=${toml('LOOPGATE_API_KEY')}`,
     `${provider}.wire_api=${toml('responses')}`,
     `${provider}.http_headers={ ${toml(PROJECT_HEADER)} = ${toml(ctx.project)} }`,
+    ...(ctx.mcp ? [`mcp_servers.${MCP_SERVER}.url=${toml(`${ctx.baseUrl}/mcp`)}`, `mcp_servers.${MCP_SERVER}.bearer_token_env_var=${toml(KEY_VARIABLE)}`] : []),
   ];
   const model = pick(ctx.models, /gpt|codex|^o\d/i);
   if (model !== null && !catchAll(ctx.models) && !hasFlag(userArgs, '-m', '--model')) overrides.push(`model=${toml(model)}`);
-  return { command: 'codex', args: overrides.flatMap((o) => ['-c', o]), env: { LOOPGATE_API_KEY: ctx.key }, files: [] };
+  return { command: 'codex', args: overrides.flatMap((o) => ['-c', o]), env: { [KEY_VARIABLE]: ctx.key }, files: [] };
 }
 
 function geminiPlan(ctx: LaunchContext): LaunchPlan {
   const model = pick(ctx.models, /gemini/i);
+  // Gemini CLI merges mcpServers from every settings file (the user's own are kept) and expands $VAR in them.
+  const mcpServers = { [MCP_SERVER]: { httpUrl: `${ctx.baseUrl}/mcp`, headers: { Authorization: 'Bearer $GEMINI_API_KEY' } } };
+  const settings = { security: { auth: { selectedType: 'gemini-api-key' } }, ...(ctx.mcp ? { mcpServers } : {}) };
   return {
     command: 'gemini',
     args: [],
@@ -139,7 +152,7 @@ function geminiPlan(ctx: LaunchContext): LaunchPlan {
       GOOGLE_GENAI_USE_GCA: null,
       ...(model !== null && !catchAll(ctx.models) ? { GEMINI_MODEL: model } : {}),
     },
-    files: [{ path: ctx.geminiSettingsFile, content: `${JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }, null, 2)}\n` }],
+    files: [{ path: ctx.geminiSettingsFile, content: `${JSON.stringify(settings, null, 2)}\n` }],
   };
 }
 
@@ -152,13 +165,14 @@ function opencodePlan(ctx: LaunchContext): LaunchPlan {
       loopgate: {
         npm: '@ai-sdk/openai-compatible',
         name: 'Loopgate',
-        options: { baseURL: `${ctx.baseUrl}/v1`, apiKey: '{env:LOOPGATE_API_KEY}', headers: { [PROJECT_HEADER]: ctx.project } },
+        options: { baseURL: `${ctx.baseUrl}/v1`, apiKey: `{env:${KEY_VARIABLE}}`, headers: { [PROJECT_HEADER]: ctx.project } },
         models: Object.fromEntries(models.map((m) => [m, { name: m }])),
       },
     },
     ...(model !== null ? { model: `loopgate/${model}` } : {}),
+    ...(ctx.mcp ? { mcp: { [MCP_SERVER]: { type: 'remote', url: `${ctx.baseUrl}/mcp`, headers: { Authorization: `Bearer {env:${KEY_VARIABLE}}` } } } } : {}),
   };
-  return { command: 'opencode', args: [], env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(config), LOOPGATE_API_KEY: ctx.key }, files: [] };
+  return { command: 'opencode', args: [], env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(config), [KEY_VARIABLE]: ctx.key }, files: [] };
 }
 
 function qwenPlan(ctx: LaunchContext): LaunchPlan {

@@ -35,10 +35,14 @@ async function open(options: { colorScheme?: 'light' | 'dark'; width?: number } 
 async function connectPage(page: Page, makeKey = false): Promise<void> {
   await go(page, 'Connect');
   if (makeKey) await page.getByRole('button', { name: 'Create a key to fill in' }).click();
-  await page.getByRole('region', { name: 'Claude Code' }).waitFor();
+  await page.getByRole('tabpanel', { name: 'Claude Code' }).waitFor();
 }
 
-const card = (page: Page, tool: string) => page.getByRole('region', { name: tool });
+/** The tool's tab opened: its setup is the one panel shown. */
+async function card(page: Page, tool: string): Promise<ReturnType<Page['getByRole']>> {
+  await page.getByRole('tab', { name: tool }).click();
+  return page.getByRole('tabpanel', { name: tool });
+}
 
 describe('Connect in browser mode', () => {
   it('puts each tool’s loopgate run one-liner before its setup by hand, and says how to get the command', async () => {
@@ -52,7 +56,7 @@ describe('Connect in browser mode', () => {
       ['Qwen Code', 'loopgate run qwen'],
       ['OpenAI SDK', 'loopgate run -- node app.js'],
     ] as const) {
-      const region = card(page, tool);
+      const region = await card(page, tool);
       expect(await region.locator('.run code').textContent()).toBe(command);
       await region.getByRole('button', { name: `Copy ${tool} command: ${command}` }).waitFor();
       // The one-liner comes first, the setup by hand after it.

@@ -167,9 +167,11 @@ describe('the Loopgate UI in Chromium', () => {
 
   it('fills in the Connect snippets with the real base URL', async () => {
     await go('Connect');
-    const claude = page.getByRole('region', { name: 'Claude Code' });
+    const claude = page.getByRole('tabpanel', { name: 'Claude Code' });
     await expect(claude.textContent()).resolves.toContain(`ANTHROPIC_BASE_URL=${gw.url}`);
-    await expect(page.getByRole('region', { name: 'Codex CLI' }).textContent()).resolves.toContain(`base_url = "${gw.url}/v1"`);
+    await page.getByRole('tab', { name: 'Codex CLI' }).click();
+    await expect(page.getByRole('tabpanel', { name: 'Codex CLI' }).textContent()).resolves.toContain(`base_url = "${gw.url}/v1"`);
+    await page.getByRole('tab', { name: 'Claude Code' }).click();
     await shot('8-connect');
   });
 

@@ -484,7 +484,9 @@ describe('the app people trust (issue 11)', () => {
     await page.getByText('(“connected-tools”, filled in below)').waitFor();
     await expect(page.getByRole('button', { name: 'Create a key to fill in' }).count()).resolves.toBe(0);
     expect((await api('keys.list', { page: 1, size: 50 })).total).toBe(keysBefore + 1);
-    const code = async (tool: string, index = 0): Promise<string> => (await page.getByRole('region', { name: tool }).locator('pre').nth(index).textContent()) ?? '';
+    // One tool at a time: its tab opened, its setup is the one panel shown.
+    const panel = async (tool: string): Promise<ReturnType<Page['getByRole']>> => (await page.getByRole('tab', { name: tool }).click(), page.getByRole('tabpanel', { name: tool }));
+    const code = async (tool: string, index = 0): Promise<string> => (await (await panel(tool)).locator('pre').nth(index).textContent()) ?? '';
     const made = /sk-lg-[0-9A-Za-z]+/.exec(await code('Claude Code'))![0];
     const v1 = `${url()}/v1`;
 
@@ -522,7 +524,7 @@ describe('the app people trust (issue 11)', () => {
       'Codex CLI': { LOOPGATE_API_KEY: made },
       'Gemini CLI': { GOOGLE_GEMINI_BASE_URL: url(), GEMINI_API_KEY: made },
     };
-    expect(JSON.parse(await code('Gemini CLI'))).toEqual({ security: { auth: { selectedType: 'gemini-api-key' } } });
+    expect(JSON.parse(await code('Gemini CLI'))).toMatchObject({ security: { auth: { selectedType: 'gemini-api-key' } } });
     for (const [tool, expected] of Object.entries(shells)) {
       const script = await code(tool, tool === 'Codex CLI' || tool === 'Gemini CLI' ? 1 : 0);
       expect(spawnSync('bash', ['-n'], { input: script }).status, `${tool}: bash -n`).toBe(0);
@@ -538,8 +540,8 @@ describe('the app people trust (issue 11)', () => {
     expect(spawnSync('bash', ['-n'], { input: webui }).status).toBe(0);
     expect(webui).toContain(`OPENAI_API_BASE_URL=http://host.docker.internal:${port}/v1`);
     expect(webui).toContain('--add-host=host.docker.internal:host-gateway');
-    await page.getByRole('region', { name: 'Open WebUI' }).getByText('listens on 127.0.0.1', { exact: false }).waitFor();
-    await page.getByRole('region', { name: 'Cline' }).getByText('LiteLLM', { exact: false }).first().waitFor();
+    await (await panel('Open WebUI')).getByText('listens on 127.0.0.1', { exact: false }).waitFor();
+    await (await panel('Cline')).getByText('LiteLLM', { exact: false }).first().waitFor();
     // The key that was filled in works.
     const reply = await client(made).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'pasted' }] });
     expect(reply.choices[0]?.message.content).toBe('Hello from mock: pasted');

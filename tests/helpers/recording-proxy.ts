@@ -1,11 +1,11 @@
 // A pass-through HTTP proxy on 127.0.0.1, port 0, that records each request's path and headers
-// on the way to a gateway: what a launched tool actually sent, header by header.
+// (and body) on the way to a gateway: what a launched tool actually sent, header by header.
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import { listenOnLoopback } from './listen.js';
 
 export interface RecordingProxy {
   url: string;
-  requests: Array<{ method: string; path: string; headers: IncomingHttpHeaders }>;
+  requests: Array<{ method: string; path: string; headers: IncomingHttpHeaders; /** Filled in as it passes. */ body: string }>;
   close(): Promise<void>;
 }
 
@@ -13,7 +13,9 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
   const requests: RecordingProxy['requests'] = [];
   const to = new URL(target);
   const server = createServer((req, res) => {
-    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers });
+    const recorded = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: '' };
+    requests.push(recorded);
+    req.on('data', (chunk: Buffer) => (recorded.body += chunk.toString('utf8')));
     const upstream = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);

@@ -2,6 +2,7 @@
 // the built CLI against a real `loopgate serve` over mock upstreams, each tool in a throw-away
 // HOME that holds "the user's" own config files, which must come out byte for byte as they went in.
 // A recording proxy in front of the gateway shows what each tool sent (its key, the project header).
+// The gateway hosts one stdio MCP server: each tool gets Loopgate's /mcp wired in, and its tools reach the model.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,6 +24,8 @@ let dataDir: string;
 /** A PATH directory holding the three tools under their usual names. */
 let bin: string;
 let masterKey: string;
+
+const STDIO_SERVER = join(PROJECT_ROOT, 'tests/fixtures/mcp/stdio-server.mjs');
 
 /** No folder above `dir` that others may write to (no world-writable /tmp on the way). */
 function privateAncestors(dir: string): boolean {
@@ -52,6 +55,10 @@ beforeAll(async () => {
       api_base: `${gemini.url}/v1beta`,
       api_key: 'gemini-upstream-key',
     })}${openaiModel('gpt-codex', 'mock-responses', openai.apiBase, '\n    model_info:\n      mode: responses')}
+mcpServers:
+  notes:
+    command: ${process.execPath}
+    args: ["${STDIO_SERVER}", "notes"]
 `,
   );
   serve = await startServe(['--port', '0', '--data-dir', dataDir, '--config', config]);
@@ -121,6 +128,17 @@ function sent(pathPrefix: string, since: number): RecordingProxy['requests'] {
   return proxy.requests.slice(since).filter((r) => r.path.startsWith(pathPrefix));
 }
 
+/** The tool listed the tools of Loopgate's /mcp with its own key (the JSON-RPC methods it sent there). */
+function expectMcpListed(tool: string, since: number): void {
+  const mcp = sent('/mcp', since);
+  expect(mcp.map((r) => r.headers.authorization)).toEqual(mcp.map(() => `Bearer ${launchKey(tool)}`));
+  const methods = mcp.map((r) => (JSON.parse(r.body || '{}') as { method?: string }).method);
+  expect(methods, tool).toEqual(expect.arrayContaining(['initialize', 'tools/list']));
+}
+
+/** An MCP server's tool behind Loopgate was offered to the model. */
+const offered = (requests: ReadonlyArray<{ body: unknown }>): boolean => requests.some((r) => JSON.stringify(r.body).includes('notes__echo'));
+
 async function keyByAlias(alias: string): Promise<{ token: string; key_alias: string; usage: { total_requests: number } }> {
   const response = await fetch(`${serve.url}/key/list?key_alias=${encodeURIComponent(alias)}&return_full_object=true`, { headers: { authorization: `Bearer ${masterKey}` } });
   const body = (await response.json()) as { keys: Array<{ token: string; key_alias: string; usage: { total_requests: number } }> };
@@ -167,6 +185,7 @@ describe('loopgate run claude', () => {
     // Gateway model discovery is on: Claude Code asked the gateway for its models.
     expect(sent('/v1/models', since).length).toBeGreaterThan(0);
     await expect.poll(async () => (await keyByAlias('loopgate run: claude')).usage.total_requests).toBeGreaterThan(0);
+    expectMcpListed('claude', since);
     expectUntouched(home, files);
     // The request log records the tool's key, the project and Claude Code's session.
     const rows = await expectProjectLogged('loopgate run: claude', 'my-project');
@@ -224,6 +243,8 @@ describe('loopgate run codex', () => {
     expect(openai.requests.at(-1)?.body?.model).toBe('mock-responses');
     await expect.poll(async () => (await keyByAlias('loopgate run: codex')).usage.total_requests).toBeGreaterThan(0);
     await expectProjectLogged('loopgate run: codex', 'my-project');
+    expectMcpListed('codex', since);
+    expect(offered(openai.requests)).toBe(true);
     expectUntouched(home, files);
   });
 });
@@ -241,6 +262,8 @@ describe('loopgate run gemini', () => {
     expect(requests[0]!.headers['x-loopgate-project']).toBe('my-project');
     await expect.poll(async () => (await keyByAlias('loopgate run: gemini')).usage.total_requests).toBeGreaterThan(0);
     await expectProjectLogged('loopgate run: gemini', 'my-project');
+    // Gemini CLI lists them; with -p it offers the model only tools that need no approval, which MCP tools do.
+    expectMcpListed('gemini', since);
     expectUntouched(home, files);
     expect(readdirSync(join(dataDir, 'launch'))).toEqual(['gemini-settings.json']);
   });

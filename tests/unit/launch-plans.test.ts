@@ -16,6 +16,7 @@ const ctx = (over: Partial<LaunchContext> = {}): LaunchContext => ({
   ownLogin: false,
   geminiSettingsFile: '/data/launch/gemini-settings.json',
   env: {},
+  mcp: true,
   ...over,
 });
 
@@ -47,7 +48,7 @@ describe('Claude Code', () => {
 
   it('with --own-login sets no credential and sends the key as x-loopgate-key, keeping the user’s own custom headers', () => {
     const { env } = toolPlan('claude', ctx({ ownLogin: true, env: { ANTHROPIC_CUSTOM_HEADERS: 'X-Team: blue\nx-loopgate-project: old' } }), []);
-    expect(env).toEqual({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:7420', ANTHROPIC_CUSTOM_HEADERS: 'X-Team: blue\nx-loopgate-key: sk-lg-tool\nx-loopgate-project: shop' });
+    expect(env).toEqual({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:7420', ANTHROPIC_CUSTOM_HEADERS: 'X-Team: blue\nx-loopgate-key: sk-lg-tool\nx-loopgate-project: shop', LOOPGATE_API_KEY: 'sk-lg-tool' });
   });
 });
 
@@ -68,6 +69,46 @@ describe('Gemini CLI', () => {
     const plan = toolPlan('gemini', ctx(), []);
     expect(plan.env).toMatchObject({ GEMINI_CLI_SYSTEM_SETTINGS_PATH: '/data/launch/gemini-settings.json', GEMINI_CLI_CUSTOM_HEADERS: 'x-loopgate-project: shop', GEMINI_MODEL: 'gemini-2.5-pro' });
     expect(plan.files).toEqual([{ path: '/data/launch/gemini-settings.json', content: expect.stringContaining('"selectedType": "gemini-api-key"') }]);
+  });
+});
+
+describe('Loopgate’s MCP servers (/mcp)', () => {
+  const MCP = 'http://127.0.0.1:7420/mcp';
+
+  it('are wired into each tool as the server "loopgate", the key read from a variable rather than put in an argument', () => {
+    const claude = toolPlan('claude', ctx(), ['-p', 'hi']);
+    // One argument with `=`: the flag takes several values, so a separate value would swallow the user's prompt.
+    expect(claude.args).toHaveLength(1);
+    expect(claude.args[0]).toMatch(/^--mcp-config=\{/);
+    expect(JSON.parse(claude.args[0]!.slice('--mcp-config='.length))).toEqual({ mcpServers: { loopgate: { type: 'http', url: MCP, headers: { Authorization: 'Bearer ${LOOPGATE_API_KEY}' } } } });
+    expect(claude.env.LOOPGATE_API_KEY).toBe('sk-lg-tool');
+    expect(toolPlan('claude', ctx({ ownLogin: true }), []).args).toEqual(claude.args);
+    expect(toolPlan('codex', ctx(), []).args).toEqual(expect.arrayContaining([`mcp_servers.loopgate.url="${MCP}"`, 'mcp_servers.loopgate.bearer_token_env_var="LOOPGATE_API_KEY"']));
+    const gemini = JSON.parse(toolPlan('gemini', ctx(), []).files[0]!.content) as Record<string, unknown>;
+    expect(gemini.mcpServers).toEqual({ loopgate: { httpUrl: MCP, headers: { Authorization: 'Bearer $GEMINI_API_KEY' } } });
+    const opencode = JSON.parse(toolPlan('opencode', ctx(), []).env.OPENCODE_CONFIG_CONTENT!) as Record<string, unknown>;
+    expect(opencode.mcp).toEqual({ loopgate: { type: 'remote', url: MCP, headers: { Authorization: 'Bearer {env:LOOPGATE_API_KEY}' } } });
+    expect(JSON.stringify([claude, gemini, opencode])).not.toContain('Bearer sk-lg-tool');
+  });
+
+  it('are left out with --no-mcp', () => {
+    expect(parseLaunchArgs(['claude', '-p', 'hi']).mcp).toBe(true);
+    expect(parseLaunchArgs(['--no-mcp', 'codex']).mcp).toBe(false);
+    expect(parseLaunchArgs(['claude', '--no-mcp', '-p', 'hi'])).toMatchObject({ mcp: false, args: ['-p', 'hi'] });
+    const off = ctx({ mcp: false });
+    expect(toolPlan('claude', off, []).args).toEqual([]);
+    expect(toolPlan('claude', off, []).env.LOOPGATE_API_KEY).toBeUndefined();
+    expect(toolPlan('codex', off, []).args.join(' ')).not.toContain('mcp_servers');
+    expect(toolPlan('gemini', off, []).files[0]!.content).not.toContain('mcpServers');
+    expect(toolPlan('opencode', off, []).env.OPENCODE_CONFIG_CONTENT).not.toContain('"mcp"');
+  });
+
+  it('reach Claude Code through `loopgate env` as a shell function whose argument keeps ${LOOPGATE_API_KEY} for Claude Code to expand', () => {
+    const plan = toolPlan('claude', ctx(), []);
+    const script = `${shellLines(plan)}\ncommand() { shift; printf '%s\\0' "$@"; }\nclaude -p hi`;
+    const args = execFileSync('bash', ['-c', script], { encoding: 'utf8' }).split('\0');
+    expect(args.slice(0, 3)).toEqual([plan.args[0], '-p', 'hi']);
+    expect(args[0]).toContain('Bearer ${LOOPGATE_API_KEY}');
   });
 });
 
