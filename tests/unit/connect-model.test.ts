@@ -22,7 +22,7 @@ function deployment(modelName: string, state: DeploymentLive['state'] = 'healthy
   };
 }
 
-const usage = (rows: Record<string, number>) => Object.entries(rows).map(([model, requests]) => ({ model, requests, tokens: 0, cost: 0 }));
+const usage = (rows: Record<string, number>) => Object.entries(rows).map(([model, requests]) => ({ model, requests, failures: 0, tokens: 0, cost: 0 }));
 
 describe('the model Connect fills in', () => {
   it('is the most-used group, not the first A–Z', () => {
