@@ -148,3 +148,17 @@ describe('a key pool made in the app', () => {
     expect(tally(KEYS)[0]).toBe(0);
   });
 });
+
+describe('a key pool across export and copy', () => {
+  it('exports a pool as a list of environment variables, and copies a file pool into the app whole', async () => {
+    await start(`model_list:${modelEntry('pooled', { model: 'openai/pooled', api_base: apiBase, api_key: `[${KEYS.join(', ')}]` })}\n`);
+    const api = gw!.app.api;
+    await api['models.copyFromConfig']({ name: 'pooled' });
+    const copied = (await api['providers.list']({})).find((view) => !view.readOnly)!;
+    expect(copied.keys.map((key) => key.hint)).toEqual(['1111', '2222', '3333']);
+    const { yaml } = await api['config.export']({});
+    const name = `${copied.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`;
+    expect(yaml).toContain(`os.environ/${name}_3`);
+    expect(yaml).not.toMatch(/sk-pool-/);
+  });
+});
