@@ -146,6 +146,11 @@ describe('a key pool made in the app', () => {
     offsetMs = (RETRY_AFTER_S + 1) * 1000;
     expect(await send(2)).toEqual([200, 200]);
     expect(tally(KEYS)[0]).toBe(0);
+
+    // A new key for another server leaves the pool's other keys behind: they were given for this one.
+    const current = await providerView('Pool');
+    const moved = await api['providers.update']({ id: current.id, version: current.version, name: 'Pool', family: 'openai', apiBase: 'http://127.0.0.1:9/v1', apiKey: 'sk-pool-elsewhere-9999' });
+    expect(moved.keys.map((key) => key.hint)).toEqual(['9999']);
   });
 });
 
