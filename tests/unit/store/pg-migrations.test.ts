@@ -205,8 +205,8 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     }
   });
 
-  it('18: providers gain a key pool, none for older rows', async () => {
-    const db = await migrateAcross(18, (db) => db.run("INSERT INTO providers (id, name, family, api_base, created_at, updated_at) VALUES ('prov_a', 'Cloud', 'openai', NULL, 1, 1)").then(() => undefined));
+  it('19: providers gain a key pool, none for older rows', async () => {
+    const db = await migrateAcross(19, (db) => db.run("INSERT INTO providers (id, name, family, api_base, created_at, updated_at) VALUES ('prov_a', 'Cloud', 'openai', NULL, 1, 1)").then(() => undefined));
     try {
       expect(await db.get('SELECT more_keys_sealed FROM providers')).toEqual({ more_keys_sealed: null });
     } finally {

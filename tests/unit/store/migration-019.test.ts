@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { afterMigration, storeAtVersion } from '../../helpers/store.js';
 
-describe('schema version 18', () => {
-  it('keeps a version-17 provider with its one key, and adds keys to its pool from then on', async () => {
-    const dir = await storeAtVersion(17, (db) => {
+describe('schema version 19', () => {
+  it('keeps a version-18 provider with its one key, and adds keys to its pool from then on', async () => {
+    const dir = await storeAtVersion(18, (db) => {
       db.run("INSERT INTO providers (id, name, family, api_base, created_at, updated_at, version) VALUES ('prov_a', 'Cloud', 'openai', 'https://api.openai.com/v1', 1, 1, 3)");
     });
     await afterMigration(dir, async (store) => {
