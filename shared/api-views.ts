@@ -66,6 +66,21 @@ export interface ProviderView {
   proxy: string | null;
   /** Which proxy a call to this provider would take now. */
   route: UpstreamProxyView;
+  /** Each key of its pool, masked, with its live state; requests rotate over them. Empty when it holds no key. */
+  keys: ProviderKeyView[];
+}
+
+/** One key of a provider's pool as the app shows it: its last four characters and what the gateway knows of it now. */
+export interface ProviderKeyView {
+  hint: string;
+  /** `cooling`: the upstream limited it (429) or found it out of quota; the other keys serve meanwhile. */
+  state: 'ready' | 'cooling';
+  /** Epoch ms; null when ready. */
+  coolingUntil: number | null;
+  /** The upstream's last error for this key (credentials masked), until it next serves. */
+  lastError: string | null;
+  /** Requests sent with it since the gateway started. */
+  uses: number;
 }
 
 /** How an upstream call leaves this machine, and why that way. */

@@ -39,6 +39,10 @@ interface LoopgateApi {
   'providers.delete': (request: { id: string }) => { deleted: boolean };
   'providers.test': (request: { id: string }) => ProviderTestResult;
   'providers.discover': (request: Record<string, never>) => DiscoveredServer[];
+  /** Adds a key to a provider's pool (the first key, when it has none); versioned. */
+  'providers.addKey': (request: { id: string; version: number; apiKey: string }) => ProviderView;
+  /** Removes the key at `index` of the pool (the next one becomes the first); versioned. */
+  'providers.removeKey': (request: { id: string; version: number; index: number }) => ProviderView;
   'models.list': (request: Record<string, never>) => DeploymentView[];
   'models.add': (request: { modelName: string; providerId: string; upstreamModel: string; settings?: Partial<DeploymentSettings> }) => DeploymentView;
   'models.remove': (request: { id: string }) => { deleted: boolean };
@@ -139,6 +143,8 @@ const METHODS = {
   'providers.delete': true,
   'providers.test': true,
   'providers.discover': true,
+  'providers.addKey': true,
+  'providers.removeKey': true,
   'models.list': true,
   'models.add': true,
   'models.remove': true,

@@ -154,6 +154,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const routing: LiveRouting = {
     current: () => table.current,
     health: () => table.router.health(),
+    keyHealth: (pool) => table.router.keyHealth(pool),
     modelNames: () => table.router.modelNames(),
     refresh: () => {
       storeChangesOverRedis?.routingChanged();

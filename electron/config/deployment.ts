@@ -85,7 +85,17 @@ class DeploymentCredentials {
   resolved(name: CredentialField): string | null {
     const value = this.entry.litellm_params[name];
     if (value === null && SECRET_FIELDS.has(name)) return this.missing(name, null);
-    if (typeof value !== 'string') return null;
+    return typeof value === 'string' ? this.resolvedText(name, value) : null;
+  }
+
+  /** A key pool (`api_key` as a list), each `os.environ/` reference resolved; null when api_key is not a list. */
+  keyPool(): string[] | null {
+    const list = this.entry.litellm_params.api_key;
+    if (!Array.isArray(list)) return null;
+    return list.map((value) => this.resolvedText('api_key', value)).filter((key): key is string => key !== null);
+  }
+
+  private resolvedText(name: CredentialField, value: string): string | null {
     if (!value.startsWith(ENV_REFERENCE)) return value === '' && SECRET_FIELDS.has(name) ? this.missing(name, null) : value || null;
     const variable = value.slice(ENV_REFERENCE.length);
     const found = this.lookup(variable);
@@ -151,7 +161,7 @@ function endpoint(
   givenApiBase: string | null,
   credentials: DeploymentCredentials,
   { at, lookup, params }: { at: string; lookup: Lookup; params: Entry['litellm_params'] },
-): Pick<DeploymentConfig, 'apiBase' | 'apiKey' | 'passthrough' | 'apiVersion' | 'aws'> {
+): Pick<DeploymentConfig, 'apiBase' | 'apiKey' | 'apiKeys' | 'passthrough' | 'apiVersion' | 'aws'> {
   const familyId = family.aliasOf ?? family.id;
   const credential = (name: CredentialField): string | null => credentials.credential(name, familyId);
   // A field the config names but cannot resolve has been reported already; one left out is looked for in the environment.
@@ -168,10 +178,19 @@ function endpoint(
   // A provider's key from the environment goes only to that provider's own endpoint here, never to a server of your own.
   // OPENAI_API_BASE comes from the same environment as OPENAI_API_KEY, so that key goes there too (as in LiteLLM).
   const ownEndpoint = apiBase.origin === new URL(family.defaultApiBase).origin || family.protocol !== 'openai' || openaiBaseFromEnv !== null;
+  const pool = credentials.keyPool();
+  if (pool) return { apiBase, ...keyPoolFields(pool, `${at}.api_key`), passthrough: false, apiVersion: credential('api_version'), aws };
   const apiKey = params.api_key !== undefined ? credentials.resolved('api_key') : ownEndpoint ? credentials.fromEnvironment('api_key', familyId) : null;
   if (apiKey !== PASSTHROUGH_KEY) return { apiBase, apiKey, passthrough: false, apiVersion: credential('api_version'), aws };
   if (!allowsPassthrough(familyId)) throw new ConfigError(`${at}.api_key`, `"${PASSTHROUGH_KEY}" (the client signs in with its own token) is for anthropic deployments only, not "${family.id}"`);
   return { apiBase, apiKey: null, passthrough: true, apiVersion: null, aws };
+}
+
+/** A list of keys: the first is `apiKey`; two or more make a pool. The client's own sign-in is one credential, never one of a pool. */
+function keyPoolFields(pool: readonly string[], at: string): Pick<DeploymentConfig, 'apiKey' | 'apiKeys'> {
+  if (pool.includes(PASSTHROUGH_KEY)) throw new ConfigError(at, `"${PASSTHROUGH_KEY}" (the client signs in with its own token) cannot be one key of a list`);
+  const unique = [...new Set(pool)];
+  return { apiKey: unique[0] ?? null, ...(unique.length > 1 ? { apiKeys: unique } : {}) };
 }
 
 /** What every config deployment carries whatever its provider. */
@@ -223,7 +242,7 @@ function normaliseApiBase(url: URL, defaultApiBase: string): URL {
 
 /** A deployment made in the GUI, on a stored provider, in the same shape the config gives. */
 export function storedDeployment(
-  input: { id: string; modelName: string; family: string; upstreamModel: string; apiBase: string | null; apiKey: string | null; proxy?: string | null },
+  input: { id: string; modelName: string; family: string; upstreamModel: string; apiBase: string | null; apiKey: string | null; moreKeys?: readonly string[]; proxy?: string | null },
   timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000,
 ): DeploymentConfig {
   const family = catalogEntry(input.family);
@@ -242,7 +261,7 @@ export function storedDeployment(
     upstreamModel: input.upstreamModel,
     apiBase,
     proxy: input.proxy ?? null,
-    apiKey: aws || passthrough ? null : input.apiKey,
+    ...(aws || passthrough ? { apiKey: null } : keyPoolFields(input.apiKey === null ? [] : [input.apiKey, ...(input.moreKeys ?? [])], 'apiKey')),
     passthrough,
     apiVersion: null,
     aws,

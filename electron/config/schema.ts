@@ -16,7 +16,11 @@ const litellmParamsSchema = z.object({
   /** `<provider>/<model>`, or a bare model name LiteLLM can place (model-ref.ts). */
   model: z.string().regex(/^([A-Za-z0-9_.-]+\/.*|[^/\s]+)$/, 'expected "<provider>/<model>", e.g. "openai/gpt-4o"'),
   api_base: z.string().nullable().optional(),
-  api_key: z.string().nullable().optional(),
+  /** One key, or a pool of keys (Loopgate's own): requests rotate over them, one answering 429 cools down alone. */
+  api_key: z
+    .union([z.string(), z.array(z.string()).min(1)])
+    .nullable()
+    .optional(),
   rpm: nonNegativeInteger.optional(),
   tpm: nonNegativeInteger.optional(),
   weight: z.number().nonnegative().optional(),

@@ -31,6 +31,8 @@ export interface DeploymentConfig {
   /** How calls leave this machine: a proxy URL (http://, socks5://), `direct`, or null/absent to follow HTTPS_PROXY / NO_PROXY. */
   proxy?: string | null;
   apiKey: string | null;
+  /** A pool of keys (two or more, `apiKey` the first) that requests rotate over; the router puts the one an attempt uses in `apiKey`. */
+  apiKeys?: readonly string[];
   /** The client signs in (`api_key: passthrough`): its own Authorization goes upstream; the deployment holds no key. */
   passthrough: boolean;
   /** Azure's `api-version`. */

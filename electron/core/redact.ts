@@ -22,7 +22,7 @@ const KEY_SHAPES: Array<[RegExp, string]> = [
 function credentials(deployment: DeploymentConfig | null): string[] {
   if (!deployment) return [];
   const aws = deployment.aws;
-  const all = [deployment.apiKey, aws?.accessKeyId, aws?.secretAccessKey, aws?.sessionToken];
+  const all = [deployment.apiKey, ...(deployment.apiKeys ?? []), aws?.accessKeyId, aws?.secretAccessKey, aws?.sessionToken];
   return all.filter((secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET);
 }
 

@@ -85,6 +85,8 @@ export async function runAttempts<T extends AttemptSuccess>(plan: AttemptPlan, a
   const sleep = plan.sleep ?? sleepUnlessAborted;
   const spent: AttemptsSpent = { attempts: 0, deployment: null, backoffMs: 0 };
   let last: AttemptFailure | null = null;
+  // Attempts again on another key of the same deployment's pool, each after a key cooled: at most one per key.
+  let keySwitches = 0;
   const failed = (failure: AttemptFailure): AttemptOutcome<T> => ({ ...spent, status: 'failed', failure });
   const abandoned = (): AttemptOutcome<T> => ({ ...spent, status: 'abandoned' });
 
@@ -125,10 +127,16 @@ export async function runAttempts<T extends AttemptSuccess>(plan: AttemptPlan, a
     }
 
     // A client that hung up says nothing about the deployment.
-    if (!signal.aborted) router.failed(deployment, failure);
+    const otherKey = !signal.aborted && router.failed(deployment, failure);
     plan.onFailure?.(deployment, failure, spent.attempts);
     if (committed || signal.aborted) return abandoned();
     last = failure;
+    // A pool's key that was limited cooled alone: the next key takes the request at once, no retry spent.
+    if (otherKey && keySwitches < (deployment.apiKeys?.length ?? 1) - 1) {
+      keySwitches++;
+      if (route.via === 'first') route.via = 'retry';
+      continue;
+    }
     route.avoid.add(deployment.id);
     if (failure.kind === 'client') return failed(failure);
     if (failure.kind !== 'retryable') {

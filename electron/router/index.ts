@@ -8,10 +8,12 @@ import { bySpecificity, compilePattern, fillWildcards, isPattern, matchPattern, 
 import type { ModelGroupAlias, RouterSettings, RoutingInput } from '../core/routing.js';
 import { GatewayError } from '../core/errors.js';
 import type { AttemptFailure } from './failures.js';
+import { KeyPools, type KeyHealth } from './key-pool.js';
 import { DeploymentState } from './state.js';
 import { STRATEGIES, type RandomSource, type StrategyContext } from './strategies.js';
 
 export type { RandomSource } from './strategies.js';
+export type { KeyHealth } from './key-pool.js';
 
 export type FallbackKind = 'general' | 'context_window' | 'content_policy';
 
@@ -84,6 +86,7 @@ export class Router {
   private readonly clock: () => number;
   private readonly strategyContext: Omit<StrategyContext, 'now'>;
   private readonly cooldowns: CooldownObserver | null;
+  private readonly keyPools = new KeyPools();
 
   constructor(config: RoutingInput, options: RouterOptions = {}) {
     this.cooldowns = options.cooldowns ?? null;
@@ -129,6 +132,7 @@ export class Router {
     this.byId = byId;
     this.aliases = new Map(Object.entries(input.modelGroupAlias));
     this.routing = input.routing;
+    this.keyPools.retain(input.deployments.map((deployment) => deployment.apiKeys));
   }
 
   /** Every model name clients may ask for by name: each group (wildcard ones as written) and each alias, hidden ones too. */
@@ -164,7 +168,8 @@ export class Router {
    * deployment's id, which fallbacks may name) by the strategy, skipping disabled and cooling
    * ones and, when others remain, those whose id is in `avoid`. When every enabled deployment
    * is cooling: 429 with the earliest recovery. A wildcard match comes back with its upstream
-   * model filled in.
+   * model filled in, one with a key pool with the key this attempt uses (a deployment whose
+   * every key is cooling counts as cooling).
    */
   choose(name: string, avoid: ReadonlySet<string> = NO_IDS): DeploymentConfig {
     const now = this.clock();
@@ -181,7 +186,7 @@ export class Router {
       const problem = enabled[0]!.config.unavailable!;
       throw new GatewayError(problem.code, problem.message, { param: 'model' });
     }
-    const available = usable.filter((state) => !state.isCooling(now) && state.headroomAt(now) <= now);
+    const available = usable.filter((state) => !state.isCooling(now) && state.headroomAt(now) <= now && this.keyPools.readyAt(state.config.apiKeys, now) <= now);
     if (available.length === 0) throw this.allBusy(name, usable, now);
     const fresh = avoid.size === 0 ? available : available.filter((state) => !avoid.has(state.config.id));
     const pool = fresh.length > 0 ? fresh : available;
@@ -189,7 +194,8 @@ export class Router {
     const lowestOrder = Math.min(...pool.map((state) => state.config.order ?? Number.POSITIVE_INFINITY));
     const tier = pool.filter((state) => (state.config.order ?? Number.POSITIVE_INFINITY) === lowestOrder);
     const chosen = STRATEGIES[this.settings.strategy](tier, { ...this.strategyContext, now }).config;
-    return target.fill ? target.fill(chosen) : chosen;
+    const keyed = chosen.apiKeys ? { ...chosen, apiKey: this.keyPools.pick(chosen.apiKeys, now) } : chosen;
+    return target.fill ? target.fill(keyed) : keyed;
   }
 
   /**
@@ -219,6 +225,7 @@ export class Router {
     if (!state) return;
     state.succeeded(latencyMs, tokens, this.clock());
     state.lastError = null;
+    if (deployment.apiKeys && deployment.apiKey) this.keyPools.succeeded(deployment.apiKey);
   }
 
   /**
@@ -226,19 +233,25 @@ export class Router {
    * cooldown_time. The only enabled deployment of its group is never cooled, as in LiteLLM:
    * its client gets the upstream's own error, not a 429 from Loopgate. Unless allowed_fails is
    * set to other than LiteLLM's default: then LiteLLM counts its failures like any other's.
+   * A key of a pool that was rate limited or ran out of quota cools alone, not its deployment:
+   * true then, when another key of the pool is ready for a new attempt.
    */
-  failed(deployment: DeploymentConfig, failure: AttemptFailure): void {
+  failed(deployment: DeploymentConfig, failure: AttemptFailure): boolean {
     const state = this.state(deployment);
-    if (failure.kind === 'client' || !state) return;
     const now = this.clock();
+    if (deployment.apiKeys && deployment.apiKey && this.keyPools.cool(deployment.apiKey, failure, this.settings.cooldownMs, now)) {
+      return this.keyPools.readyAt(deployment.apiKeys, now) <= now;
+    }
+    if (failure.kind === 'client' || !state) return false;
     const { allowedFails, cooldownMs } = this.settings;
     const tripped = state.failed(failure.describe(), now, allowedFails);
     const alone = this.isAlone(state);
-    if (alone && allowedFails === LITELLM_DEFAULT_ALLOWED_FAILS) return;
+    if (alone && allowedFails === LITELLM_DEFAULT_ALLOWED_FAILS) return false;
     const before = state.coolingUntil;
     if (!alone && failure.response?.status === 429 && failure.retryAfterMs !== null) state.coolFor(failure.retryAfterMs, now);
     else if (tripped) state.coolFor((alone ? failure.retryAfterMs : null) ?? cooldownMs, now);
     if (state.coolingUntil !== before) this.cooldowns?.cooled(state.config.id, state.coolingUntil);
+    return false;
   }
 
   /** A passing health check ends a cooldown early. */
@@ -276,6 +289,11 @@ export class Router {
       requests_last_minute: state.requestsLastMinute(now),
       latency_ms: state.latencyMs === null ? null : Math.round(state.latencyMs),
     }));
+  }
+
+  /** The state of each key of a pool, in its order. */
+  keyHealth(pool: readonly string[]): KeyHealth[] {
+    return this.keyPools.health(pool, this.clock());
   }
 
   deployments(): DeploymentConfig[] {
@@ -316,7 +334,7 @@ export class Router {
   }
 
   private allBusy(group: string, states: DeploymentState[], now: number): GatewayError {
-    const recovery = Math.min(...states.map((state) => Math.max(state.coolingUntil, state.headroomAt(now))));
+    const recovery = Math.min(...states.map((state) => Math.max(state.coolingUntil, state.headroomAt(now), this.keyPools.readyAt(state.config.apiKeys, now))));
     const seconds = Math.max(1, Math.ceil((recovery - now) / 1000));
     return new GatewayError('rate_limit', `Every deployment of "${group}" is cooling down or at its rate limit; try again in ${seconds}s.`, {
       headers: { 'retry-after': String(seconds) },

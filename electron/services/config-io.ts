@@ -111,7 +111,8 @@ export class ProviderRegistry {
     const base = `${deployment.family} · ${deployment.apiBase.host}`;
     let name = base;
     for (let n = 2; this.names.has(name); n++) name = `${base} (${n})`;
-    await this.store.providers.create(id, { name, family: deployment.family, apiBase: deployment.apiBase.href, apiKey: credential }, now);
+    const moreKeys = deployment.apiKeys?.slice(1) ?? [];
+    await this.store.providers.create(id, { name, family: deployment.family, apiBase: deployment.apiBase.href, apiKey: credential, moreKeys }, now);
     this.byIdentity.set(identity, id);
     this.names.add(name);
     return { id, created: true };
@@ -167,6 +168,12 @@ export function parseConfigInput(text: string, env: Environment, describe: (erro
   }
 }
 
+/** The environment variables an export names for a provider's keys: one, or a list for a pool (`_2`, `_3`, … after the first). */
+function exportedKeys(envName: string, count: number): string | string[] {
+  const names = Array.from({ length: count }, (_, index) => `os.environ/${envName}${index === 0 ? '' : `_${index + 1}`}`);
+  return count > 1 ? names : names[0]!;
+}
+
 export class ConfigService {
   constructor(private readonly deps: ConfigServiceDeps) {}
 
@@ -190,7 +197,7 @@ export class ConfigService {
               model: `${provider.family}/${d.upstreamModel}`,
               ...(provider.apiBase ? { api_base: provider.apiBase } : {}),
               // Secrets never leave in clear: the export names an environment variable instead.
-              ...(provider.passthrough ? { api_key: PASSTHROUGH_KEY } : provider.keyHint ? { api_key: `os.environ/${envName}` } : {}),
+              ...(provider.passthrough ? { api_key: PASSTHROUGH_KEY } : provider.keyHint ? { api_key: exportedKeys(envName, provider.keyHints.length) } : {}),
             },
           },
         ];

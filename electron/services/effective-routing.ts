@@ -183,13 +183,15 @@ export async function loadEffectiveRouting(store: Store, config: GatewayConfig, 
     const provider = providers.get(row.providerId);
     if (!provider) continue;
     try {
+      const [apiKey = null, ...moreKeys] = await store.providers.revealKeys(provider.id);
       const base = storedDeployment({
         id: row.id,
         modelName: row.modelName,
         family: provider.family,
         upstreamModel: row.upstreamModel,
         apiBase: provider.apiBase,
-        apiKey: await store.providers.revealKey(provider.id),
+        apiKey,
+        moreKeys,
         proxy: provider.proxy,
       });
       deployments.push({ base, settings: deploymentSettings(row) });

@@ -127,6 +127,8 @@ export function apiHandlers(services: Services): ApiHandlers {
     'providers.delete': async (request) => providersChanged({ deleted: await providers.delete(idOf(request)) }),
     'providers.test': (request) => providers.test(idOf(request)),
     'providers.discover': () => providers.discover(),
+    'providers.addKey': async (input) => providersChanged(await providers.addKey(input)),
+    'providers.removeKey': async (input) => providersChanged(await providers.removeKey(input)),
     'models.list': () => models.list(),
     'models.add': (input) => models.add(input),
     'models.remove': async (request) => ({ deleted: await models.remove(idOf(request)) }),

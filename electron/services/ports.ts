@@ -2,7 +2,7 @@
 // services never import the HTTP layer.
 import type { RouteExplainRequest, RouteExplanation } from '../../shared/routes.js';
 import type { CaptureMode } from '../../shared/keys.js';
-import type { DeploymentHealth } from '../router/index.js';
+import type { DeploymentHealth, KeyHealth } from '../router/index.js';
 import type { EffectiveRouting } from './effective-routing.js';
 
 /** Pending usage is written before anything reads totals, so they are exact. */
@@ -15,6 +15,8 @@ export interface LiveRouting {
   /** What the last rebuild merged (effective-routing.ts): every deployment, the settings in force. */
   current(): EffectiveRouting;
   health(): DeploymentHealth[];
+  /** The live state of each key of a pool, in its order. */
+  keyHealth(pool: readonly string[]): KeyHealth[];
   modelNames(): string[];
   /** Applies the store's deployments and routing settings; resolves once requests see the change. */
   refresh(): Promise<void>;

@@ -16,6 +16,7 @@ import type { Store } from '../store/index.js';
 import type { ProviderCredential } from '../store/providers.js';
 import { randomBase62 } from '../store/secrets.js';
 import { alreadyTaken, notFound, quoted, storeChange } from './errors.js';
+import { addKeySchema, keyViews, poolChange, removeKeySchema, withKey, withoutKey } from './provider-keys.js';
 import type { LiveRouting } from './ports.js';
 import type { SystemProxy } from '../core/system-proxy.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
@@ -133,12 +134,43 @@ export class ProviderService {
     this.stored = (provider) => {
       const credential = provider.passthrough ? 'passthrough' : 'key';
       const { id, name, family, apiBase, keyHint, proxy, version } = provider;
-      return { id, name, family, apiBase, keyHint, credential, version, readOnly: false, proxy, route: routeOf(family, apiBase, proxy, deps) };
+      const keys = keyViews(provider.keyHints, []);
+      return { id, name, family, apiBase, keyHint, credential, version, readOnly: false, proxy, route: routeOf(family, apiBase, proxy, deps), keys };
     };
   }
 
   async list(): Promise<ProviderView[]> {
-    return [...(await this.deps.store.providers.list()).map(this.stored), ...this.fromConfig()];
+    const stored = await Promise.all((await this.deps.store.providers.list()).map((provider) => this.view(provider)));
+    return [...stored, ...this.fromConfig()];
+  }
+
+  /** Adds a key to the provider's pool: requests rotate over its keys from then on. */
+  async addKey(input: { id: string; version: number; apiKey: string }): Promise<ProviderView> {
+    const valid = parseInput(addKeySchema, input);
+    const provider = await this.get(valid.id);
+    const keys = withKey(provider, await this.deps.store.providers.revealKeys(valid.id), valid.apiKey);
+    return this.savePool(provider, keys, valid.version);
+  }
+
+  /** Removes the key at `index` of the provider's pool. */
+  async removeKey(input: { id: string; version: number; index: number }): Promise<ProviderView> {
+    const valid = parseInput(removeKeySchema, input);
+    const provider = await this.get(valid.id);
+    const keys = withoutKey(provider.passthrough ? [] : await this.deps.store.providers.revealKeys(valid.id), valid.index);
+    return this.savePool(provider, keys, valid.version);
+  }
+
+  private async savePool(provider: ProviderCredential, keys: string[], version: number): Promise<ProviderView> {
+    const updated = await storeChange(() => this.deps.store.providers.update(provider.id, poolChange(provider, keys), version, this.deps.clock()), this.stored, 'provider');
+    await this.deps.routing.refresh();
+    return this.view(updated);
+  }
+
+  /** A stored provider with its keys' live state. */
+  private async view(provider: ProviderCredential): Promise<ProviderView> {
+    const view = this.stored(provider);
+    if (provider.keyHints.length === 0) return view;
+    return { ...view, keys: keyViews(provider.keyHints, this.deps.routing.keyHealth(await this.deps.store.providers.revealKeys(provider.id))) };
   }
 
   async count(): Promise<number> {
@@ -151,7 +183,7 @@ export class ProviderService {
     await this.checkNameFree(valid.name, null);
     const apiKey = keyToSave(valid, null) ?? null;
     const create = (): Promise<ProviderCredential> => store.providers.create(`prov_${randomBase62(12)}`, { name: valid.name, family: valid.family, apiBase: valid.apiBase, apiKey, proxy: valid.proxy ?? null }, clock());
-    return this.stored(await storeChange(create, this.stored, 'provider'));
+    return this.view(await storeChange(create, this.stored, 'provider'));
   }
 
   async update(input: ProviderInput & { id: string; version: number }): Promise<ProviderView> {
@@ -159,11 +191,20 @@ export class ProviderService {
     await this.checkNameFree(valid.name, valid.id);
     const current = await this.get(valid.id);
     const apiKey = keyToSave(valid, current);
-    const change = { name: valid.name, family: valid.family, apiBase: valid.apiBase, ...(apiKey !== undefined ? { apiKey } : {}), ...(valid.proxy !== undefined ? { proxy: valid.proxy } : {}) };
+    // A new first key for another server, or the client's own sign-in, leaves the pool's other keys behind: they were given for the old one.
+    const dropsPool = apiKey !== undefined && (apiKey === PASSTHROUGH_KEY || upstreamOrigin(current.family, current.apiBase) !== upstreamOrigin(valid.family, valid.apiBase));
+    const change = {
+      name: valid.name,
+      family: valid.family,
+      apiBase: valid.apiBase,
+      ...(apiKey !== undefined ? { apiKey } : {}),
+      ...(dropsPool ? { moreKeys: [] } : {}),
+      ...(valid.proxy !== undefined ? { proxy: valid.proxy } : {}),
+    };
     if (apiKey === undefined) await this.keepSavedKeyAtItsServer(valid);
     const updated = await storeChange(() => this.deps.store.providers.update(valid.id, change, valid.version, this.deps.clock()), this.stored, 'provider');
     await this.deps.routing.refresh();
-    return this.stored(updated);
+    return this.view(updated);
   }
 
   async delete(id: string): Promise<boolean> {
@@ -223,6 +264,15 @@ export class ProviderService {
     if ((await this.deps.store.providers.list()).some((provider) => provider.name === name && provider.id !== self)) throw alreadyTaken('name', `a provider named ${quoted(name)}`);
   }
 
+  /** A config deployment's keys, masked, with their live state. */
+  private configKeys(deployment: DeploymentConfig): ProviderView['keys'] {
+    const pool = deployment.apiKeys ?? (deployment.apiKey ? [deployment.apiKey] : []);
+    return keyViews(
+      pool.map((key) => key.slice(-4)),
+      this.deps.routing.keyHealth(pool),
+    );
+  }
+
   /** One read-only entry per family and origin the config file uses. */
   private fromConfig(): ProviderView[] {
     const seen = new Map<string, ProviderView>();
@@ -235,6 +285,7 @@ export class ProviderService {
         family: deployment.family,
         apiBase: deployment.apiBase.href,
         keyHint: deployment.apiKey ? deployment.apiKey.slice(-4) : null,
+        keys: this.configKeys(deployment),
         credential: deployment.passthrough ? 'passthrough' : 'key',
         version: 0,
         readOnly: true,

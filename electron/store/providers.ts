@@ -1,7 +1,8 @@
-// Provider credentials (name, family, api_base, API key). The key is sealed before it reaches
-// the database and only `revealKey` (for the gateway's upstream calls) ever opens it.
+// Provider credentials (name, family, api_base, API keys). Each key is sealed before it reaches
+// the database and only `revealKey` / `revealKeys` (for the gateway's upstream calls) open them.
+// A provider may hold a pool of keys: the first in `api_key_sealed`, the rest beside it.
 import { PASSTHROUGH_KEY } from '../../shared/providers.js';
-import { defineTable, nullable, number, text, updateVersioned } from './columns.js';
+import { defineTable, json, nullable, number, text, updateVersioned } from './columns.js';
 import type { SecretBox } from './secrets.js';
 import type { SqlConnection } from './sql.js';
 
@@ -12,6 +13,8 @@ export interface ProviderCredential {
   apiBase: string | null;
   /** Last four characters of the key, or null when none is set (or the client signs in); the key itself never leaves. */
   keyHint: string | null;
+  /** The last four characters of every key of its pool, the first one's first; empty when it has none. */
+  keyHints: string[];
   /** The key is the word `passthrough`: each client's own sign-in goes upstream. */
   passthrough: boolean;
   /** A proxy URL (http://, socks5://), `direct`, or null to follow HTTPS_PROXY / NO_PROXY. */
@@ -27,12 +30,14 @@ export interface ProviderInput {
   apiBase: string | null;
   /** undefined keeps the stored key; null removes it. */
   apiKey?: string | null;
+  /** The pool's keys after the first; undefined keeps the stored ones. */
+  moreKeys?: string[];
   /** undefined keeps the stored proxy setting. */
   proxy?: string | null;
 }
 
 /** A providers row; the key stays sealed (AES-256-GCM under the data key, base64). */
-export type StoredProvider = Omit<ProviderCredential, 'keyHint' | 'passthrough'> & { apiKeySealed: string | null };
+export type StoredProvider = Omit<ProviderCredential, 'keyHint' | 'keyHints' | 'passthrough'> & { apiKeySealed: string | null; moreKeysSealed: string[] | null };
 
 export const PROVIDERS = defineTable<StoredProvider>('providers', {
   id: text('id'),
@@ -40,6 +45,7 @@ export const PROVIDERS = defineTable<StoredProvider>('providers', {
   family: text('family'),
   apiBase: nullable(text('api_base')),
   apiKeySealed: nullable(text('api_key_sealed')),
+  moreKeysSealed: nullable(json<string[]>('more_keys_sealed', [])),
   proxy: nullable(text('proxy')),
   createdAt: number('created_at'),
   updatedAt: number('updated_at'),
@@ -53,6 +59,8 @@ export interface ProviderRepository {
   /** Deletes the provider and, through the foreign key, its deployments. */
   delete(id: string): Promise<boolean>;
   revealKey(id: string): Promise<string | null>;
+  /** Every key of its pool, the first one first; empty when it has none. */
+  revealKeys(id: string): Promise<string[]>;
 }
 
 export class SqlProviderRepository implements ProviderRepository {
@@ -92,17 +100,37 @@ export class SqlProviderRepository implements ProviderRepository {
     const sealed = (await PROVIDERS.get(this.db, 'WHERE id = ?', [id]))?.apiKeySealed;
     return sealed ? this.box.open(sealed) : null;
   }
+
+  async revealKeys(id: string): Promise<string[]> {
+    const row = await PROVIDERS.get(this.db, 'WHERE id = ?', [id]);
+    return row ? openKeys(this.box, row) : [];
+  }
 }
 
 /** The fields an input sets, the key sealed; an `apiKey` left undefined keeps the stored key. */
 function providerFields(box: SecretBox, input: ProviderInput): Partial<StoredProvider> {
   const apiKeySealed = input.apiKey === undefined ? undefined : input.apiKey ? box.seal(input.apiKey) : null;
-  return { name: input.name, family: input.family, apiBase: input.apiBase, apiKeySealed, ...(input.proxy === undefined ? {} : { proxy: input.proxy }) };
+  const moreKeysSealed = input.moreKeys === undefined ? undefined : input.moreKeys.length > 0 ? input.moreKeys.map((key) => box.seal(key)) : null;
+  return {
+    name: input.name,
+    family: input.family,
+    apiBase: input.apiBase,
+    apiKeySealed,
+    ...(moreKeysSealed === undefined ? {} : { moreKeysSealed }),
+    ...(input.proxy === undefined ? {} : { proxy: input.proxy }),
+  };
+}
+
+/** A row's keys opened, the first one first. */
+function openKeys(box: SecretBox, row: StoredProvider): string[] {
+  return [row.apiKeySealed, ...(row.moreKeysSealed ?? [])].filter((sealed): sealed is string => !!sealed).map((sealed) => box.open(sealed));
 }
 
 /** A stored row as callers see it: the key opened only to show its last four characters. */
-function credentialOf(box: SecretBox, { apiKeySealed, ...row }: StoredProvider): ProviderCredential {
-  const key = apiKeySealed ? box.open(apiKeySealed) : null;
-  const passthrough = key === PASSTHROUGH_KEY;
-  return { ...row, keyHint: key && !passthrough ? key.slice(-4) : null, passthrough };
+function credentialOf(box: SecretBox, stored: StoredProvider): ProviderCredential {
+  const { apiKeySealed: _key, moreKeysSealed: _more, ...row } = stored;
+  const keys = openKeys(box, stored);
+  const passthrough = keys[0] === PASSTHROUGH_KEY;
+  const keyHints = passthrough ? [] : keys.map((key) => key.slice(-4));
+  return { ...row, keyHint: keyHints[0] ?? null, keyHints, passthrough };
 }

@@ -51,7 +51,7 @@ const REPOSITORY_METHODS = {
     loadAllForAuth: 1,
     onChange: 1,
   }),
-  providers: names<ProviderRepository>({ create: 1, list: 1, update: 1, delete: 1, revealKey: 1 }),
+  providers: names<ProviderRepository>({ create: 1, list: 1, update: 1, delete: 1, revealKey: 1, revealKeys: 1 }),
   deployments: names<DeploymentRepository>({ create: 1, get: 1, list: 1, update: 1, renameGroup: 1, deleteGroup: 1, delete: 1, onChange: 1 }),
   routing: names<RoutingRepository>({ get: 1, save: 1, onChange: 1 }),
   searchSettings: names<SearchSettingsRepository>({ get: 1, save: 1, reveal: 1 }),

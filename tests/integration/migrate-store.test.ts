@@ -50,7 +50,7 @@ describe('loopgate migrate-store', () => {
     const key = await laptop.keys.create(newKey({ keyHash: hash, keyPrefix: secret.slice(0, 10), keyAlias: 'ada', models: ['gpt'] }));
     await laptop.keys.update(key.id, { ...(await laptop.keys.findById(key.id))!, keyAlias: 'ada-laptop' }, 1);
     await laptop.keys.create(newKey({ blocked: true }));
-    await laptop.providers.create('prov_1', { name: 'OpenAI', family: 'openai', apiBase: null, apiKey: 'sk-proj-upstream-9876' }, 1);
+    await laptop.providers.create('prov_1', { name: 'OpenAI', family: 'openai', apiBase: null, apiKey: 'sk-proj-upstream-9876', moreKeys: ['sk-proj-second-5432'] }, 1);
     await laptop.providers.create('prov_2', { name: 'Local', family: 'ollama', apiBase: 'http://127.0.0.1:11434', apiKey: null }, 2);
     await laptop.deployments.create({ id: 'dep_1', modelName: 'gpt', providerId: 'prov_1', upstreamModel: 'gpt-4o', createdAt: 3, weight: 2 });
     await laptop.routing.save(ROUTING, 0, 4);
@@ -96,6 +96,7 @@ describe('loopgate migrate-store', () => {
     expect(await server.keys.loadAllForAuth()).toEqual(expect.arrayContaining(before.keys));
     expect(await server.keys.findByHash(hash)).toMatchObject({ keyAlias: 'ada-laptop', version: 2, totalRequests: 3, spend: 1.5, lastUsedAt: 1_002 });
     expect(await server.providers.revealKey('prov_1')).toBe('sk-proj-upstream-9876');
+    expect(await server.providers.revealKeys('prov_1')).toEqual(['sk-proj-upstream-9876', 'sk-proj-second-5432']);
     expect(await server.providers.revealKey('prov_2')).toBeNull();
     const [sealed] = await sealedKeys(databaseUrl);
     expect(sealed).toMatch(/^v1:/);

@@ -322,6 +322,8 @@ describe('fuzzing the app API (/ui/api)', () => {
     'providers.create',
     'providers.update',
     'providers.delete',
+    'providers.addKey',
+    'providers.removeKey',
     'models.list',
     'models.add',
     'models.remove',

@@ -12,6 +12,7 @@ import { byId } from '../../electron/services/index.js';
 import { replaySchema } from '../../electron/services/log-replay.js';
 import { keyPatchSchema, listSchema } from '../../electron/services/keys.js';
 import { addSchema, nameSchema, renameSchema, updateSchema as modelUpdateSchema } from '../../electron/services/model-schemas.js';
+import { addKeySchema, removeKeySchema } from '../../electron/services/provider-keys.js';
 import { providerInputSchema, providerUpdateSchema } from '../../electron/services/providers.js';
 import { updateSchema as routingUpdateSchema, explainSchema } from '../../electron/services/routing.js';
 import { logsSchema, retentionSchema, sessionsSchema } from '../../electron/services/usage.js';
@@ -80,6 +81,8 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'providers.delete': of(byId),
   'providers.test': of(byId),
   'providers.discover': nothing,
+  'providers.addKey': of(addKeySchema),
+  'providers.removeKey': of(removeKeySchema),
   'models.list': nothing,
   'models.add': of(addSchema),
   'models.remove': of(byId),

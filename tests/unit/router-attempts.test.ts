@@ -171,7 +171,7 @@ describe('attempt loop: fallbacks', () => {
 
 describe('attempt loop: cooling deployments', () => {
   const cooled = (r: Router, id: string, seconds: number): void =>
-    r.failed(
+    void r.failed(
       r.deployments().find((d) => d.id === id)!,
       AttemptFailure.fromResponse(429, { 'retry-after': String(seconds) }, '{}'),
     );

@@ -18,6 +18,7 @@ import { migration015 } from './015_capture.js';
 import { migration016 } from './016_alert_settings.js';
 import { migration017 } from './017_provider_proxy.js';
 import { migration018 } from './018_usage_failures.js';
+import { migration019 } from './019_provider_key_pool.js';
 
 interface Migration {
   version: number;
@@ -44,6 +45,7 @@ const MIGRATIONS: readonly Migration[] = [
   migration016,
   migration017,
   migration018,
+  migration019,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 

@@ -56,7 +56,8 @@ export async function importSqlJsStore(options: { fromDir: string; databaseUrl: 
     const providers = [];
     for (const row of await PROVIDERS.all(db)) {
       const secret = await source.providers.revealKey(row.id);
-      providers.push({ ...row, apiKeySealed: secret === null ? null : box.seal(secret) });
+      const more = (await source.providers.revealKeys(row.id)).slice(1);
+      providers.push({ ...row, apiKeySealed: secret === null ? null : box.seal(secret), moreKeysSealed: more.length > 0 ? more.map((key) => box.seal(key)) : null });
     }
     const rows = {
       virtual_keys: await KEYS.all(db),

@@ -216,6 +216,15 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     }
   });
 
+  it('19: providers gain a key pool, none for older rows', async () => {
+    const db = await migrateAcross(19, (db) => db.run("INSERT INTO providers (id, name, family, api_base, created_at, updated_at) VALUES ('prov_a', 'Cloud', 'openai', NULL, 1, 1)").then(() => undefined));
+    try {
+      expect(await db.get('SELECT more_keys_sealed FROM providers')).toEqual({ more_keys_sealed: null });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('migrates once when several instances start together, and refuses a newer database', async () => {
     const url = await createTestDatabase();
     const dbs = [PgDatabase.connect(url), PgDatabase.connect(url), PgDatabase.connect(url)];

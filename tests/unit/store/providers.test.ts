@@ -6,7 +6,19 @@ describe.each(STORE_KINDS)('provider repository ($name)', (kind) => {
   it('keeps credentials sealed: lists by name with the last four characters only, and reveals the key to the gateway', async () => {
     const { store, reopen } = await kind.open();
     const created = await store.providers.create('prov_b', { name: 'Beta', family: 'anthropic', apiBase: 'https://b.example', apiKey: 'sk-ant-secret-9876' }, 10);
-    expect(created).toEqual({ id: 'prov_b', name: 'Beta', family: 'anthropic', apiBase: 'https://b.example', keyHint: '9876', passthrough: false, proxy: null, createdAt: 10, updatedAt: 10, version: 1 });
+    expect(created).toEqual({
+      id: 'prov_b',
+      name: 'Beta',
+      family: 'anthropic',
+      apiBase: 'https://b.example',
+      keyHint: '9876',
+      keyHints: ['9876'],
+      passthrough: false,
+      proxy: null,
+      createdAt: 10,
+      updatedAt: 10,
+      version: 1,
+    });
     await store.providers.create('prov_a', { name: 'Alpha', family: 'openai', apiBase: null, apiKey: null }, 11);
     expect((await store.providers.list()).map((p) => [p.name, p.keyHint])).toEqual([
       ['Alpha', null],
@@ -46,6 +58,23 @@ describe.each(STORE_KINDS)('provider repository ($name)', (kind) => {
     expect(created).toMatchObject({ keyHint: null, passthrough: true });
     const keyed = await store.providers.update('prov_c', { name: 'Claude login', family: 'anthropic', apiBase: null, apiKey: 'sk-ant-own-4321' }, 1, 2);
     expect(keyed).toMatchObject({ keyHint: '4321', passthrough: false });
+  });
+
+  it('keeps a pool of keys, each sealed: hints in order, all revealed to the gateway, the rest kept when only the first changes', async () => {
+    const { store, reopen } = await kind.open();
+    const created = await store.providers.create('prov_p', { name: 'Pool', family: 'openai', apiBase: null, apiKey: 'sk-pool-aaaa', moreKeys: ['sk-pool-bbbb', 'sk-pool-cccc'] }, 1);
+    expect(created).toMatchObject({ keyHint: 'aaaa', keyHints: ['aaaa', 'bbbb', 'cccc'], version: 1 });
+    expect(JSON.stringify(created)).not.toContain('sk-pool');
+    expect(await store.providers.revealKeys('prov_p')).toEqual(['sk-pool-aaaa', 'sk-pool-bbbb', 'sk-pool-cccc']);
+    const rekeyed = await store.providers.update('prov_p', { name: 'Pool', family: 'openai', apiBase: null, apiKey: 'sk-pool-dddd' }, 1, 2);
+    expect(rekeyed).toMatchObject({ keyHints: ['dddd', 'bbbb', 'cccc'], version: 2 });
+    const trimmed = await store.providers.update('prov_p', { name: 'Pool', family: 'openai', apiBase: null, moreKeys: [] }, 2, 3);
+    expect(trimmed).toMatchObject({ keyHints: ['dddd'], version: 3 });
+    await store.providers.update('prov_p', { name: 'Pool', family: 'openai', apiBase: null, moreKeys: ['sk-pool-eeee'] }, 3, 4);
+    const reopened = await reopen();
+    expect(await reopened.providers.revealKeys('prov_p')).toEqual(['sk-pool-dddd', 'sk-pool-eeee']);
+    expect(await reopened.providers.revealKeys('prov_missing')).toEqual([]);
+    await reopened.close();
   });
 
   it('deletes a provider once', async () => {

@@ -21,6 +21,7 @@ import { pgMigration015 } from './015_capture.js';
 import { pgMigration016 } from './016_alert_settings.js';
 import { pgMigration017 } from './017_provider_proxy.js';
 import { pgMigration018 } from './018_usage_failures.js';
+import { pgMigration019 } from './019_provider_key_pool.js';
 
 interface Migration {
   version: number;
@@ -47,6 +48,7 @@ const PG_MIGRATIONS: readonly Migration[] = [
   pgMigration016,
   pgMigration017,
   pgMigration018,
+  pgMigration019,
 ];
 
 /** The versions this build has for PostgreSQL; the same list as for sql.js, or the build is incomplete. */
