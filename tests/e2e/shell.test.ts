@@ -3,7 +3,7 @@
 // app, whose preload is stood in for), a view first opened while the gateway is down that says it
 // could not load, and a sign-in page that says the session ended and brings the view back.
 import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../electron/config/index.js';
 import { rendererDir } from '../../electron/core/app-info.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
@@ -57,6 +57,11 @@ beforeAll(async () => {
   await startGateway();
   browser = await launchChromium();
 }, 60_000);
+
+// A test that stopped the gateway and failed midway leaves it running for the next.
+afterEach(async () => {
+  if (!running) await startGateway();
+});
 
 afterAll(async () => {
   await browser?.close();
