@@ -9,7 +9,6 @@ import { GatewayError } from '../core/errors.js';
 import { bindApi, bindEvents } from '../ipc.js';
 import { isAppUrl } from '../window-options.js';
 import { homedir } from 'node:os';
-import type { InstallCommandResult } from '../../shared/api.js';
 import { showAlertNotifications } from './alert-notifications.js';
 import { appSettings, type AppSettings } from './app-args.js';
 import { installLoopgateCommand, type InstallTarget } from './install-command.js';
@@ -72,7 +71,6 @@ export class DesktopShell {
   private startOptions: StartOptions | null = null;
   /** The gateway's origin, kept while it is stopped so the window stays trusted for a restart. */
   private lastOrigin = '';
-  private unbindEvents: () => void = () => undefined;
   private restarting: Promise<{ url: string }> | null = null;
   private tray: TrayController | null = null;
   private uiSession: UiSession | null = null;
@@ -188,8 +186,8 @@ export class DesktopShell {
       this.logger.log('info', `The data key for provider credentials is protected by ${keychain.wrapper ? 'the OS keychain' : `a 0600 key file (${keychain.reason})`}`);
       await this.serve({ configFile, host: HOST, port, dataDir, env, logger: this.logger, dataKeyWrapper: keychain.wrapper, systemCertificates: true });
       if (this.stopping) return;
-      const installCommand = (): Promise<InstallCommandResult> => installLoopgateCommand(this.installTarget(dataDir), env);
-      const api = shellApi(() => this.started?.app.api ?? null, { 'shell.installCommand': installCommand, 'shell.restartGateway': () => this.restartGateway() });
+      const own = { 'shell.installCommand': () => installLoopgateCommand(this.installTarget(dataDir), env), 'shell.restartGateway': () => this.restartGateway() };
+      const api = shellApi(() => this.started?.app.api ?? null, own);
       bindApi(electron.ipcMain, api, (url) => isAppUrl(url, this.origin()));
       this.stayInTray = this.tray !== null && staysInTrayOnClose(env, await trayShown);
       this.watchPower();
@@ -262,7 +260,7 @@ export class DesktopShell {
     // A restart keeps the port the first start got (port 0 picks one once).
     this.startOptions = { ...options, port: Number(started.url.port) };
     if (this.stopping) return;
-    this.unbindEvents = bindEvents(electron.ipcMain, started.app.events, (url) => isAppUrl(url, this.origin()));
+    this.stopTimers.push(bindEvents(electron.ipcMain, started.app.events, (url) => isAppUrl(url, this.origin())));
     this.tray = this.createTray(started);
     this.stopTimers.push(showAlertNotifications({ Notification: electron.Notification, alerts: started.app.services.alerts, open: (hash) => this.running && this.window.showAt(hash), logger: this.logger }));
     this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: () => this.host.now(), logger: this.logger });
@@ -323,10 +321,8 @@ export class DesktopShell {
     await this.logger.flush();
   }
 
-  /** Stops the gateway and what hangs on it; the IPC API stays bound (it answers gateway_stopped meanwhile). */
+  /** Stops the gateway and what hangs on it (its events to the window among the timers); the IPC API stays bound and answers gateway_stopped. */
   private async stopServing(graceMs: number): Promise<void> {
-    this.unbindEvents();
-    this.unbindEvents = () => undefined;
     this.uiSession = null;
     this.stopTimers.forEach((stopTimer) => stopTimer());
     this.stopTimers = [];
