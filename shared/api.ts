@@ -120,6 +120,8 @@ interface LoopgateApi {
   'alerts.updateSettings': (request: AlertSettings & { version: number }) => AlertSettingsView;
   /** The desktop app puts `loopgate` on the PATH; elsewhere (browser mode) it answers invalid_request. */
   'shell.installCommand': (request: Record<string, never>) => InstallCommandResult;
+  /** The desktop app stops its gateway (one flush) and starts it again on the same port; elsewhere (browser mode) it answers invalid_request. */
+  'shell.restartGateway': (request: Record<string, never>) => { url: string };
 }
 
 export interface InstallCommandResult {
@@ -178,6 +180,7 @@ const METHODS = {
   'logs.retention': true,
   'logs.setRetention': true,
   'shell.installCommand': true,
+  'shell.restartGateway': true,
   'logs.replay': true,
   'alerts.list': true,
   'alerts.settings': true,

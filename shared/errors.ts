@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   upstream_certificate: { status: 502, type: 'api_error' },
   timeout: { status: 504, type: 'timeout_error' },
   unavailable: { status: 503, type: 'api_error' },
+  /** The desktop app's gateway is not running (it stopped, or a restart failed): only `shell.restartGateway` answers. */
+  gateway_stopped: { status: 503, type: 'api_error' },
   internal: { status: 500, type: 'api_error' },
   /** The secret guard found a credential in a prompt bound for a cloud provider (mode "block"). */
   secret_detected: { status: 400, type: 'invalid_request_error' },

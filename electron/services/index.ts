@@ -165,6 +165,9 @@ export function apiHandlers(services: Services): ApiHandlers {
     'shell.installCommand': () => {
       throw new GatewayError('invalid_request', 'Installing the loopgate command is done by the desktop app; from a browser, link it by hand (see the Connect page).');
     },
+    'shell.restartGateway': () => {
+      throw new GatewayError('invalid_request', 'Only the desktop app restarts its gateway; for `loopgate serve`, stop it and run it again.');
+    },
     'logs.replay': (request) => replay.replay(request),
     'alerts.list': () => alerts.list(),
     'alerts.settings': () => alerts.settings(),

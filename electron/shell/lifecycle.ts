@@ -5,10 +5,10 @@ import type { Environment } from '../config/index.js';
 import { defaultDataDir } from '../config/data-dir.js';
 import { BatchedJsonLogger } from '../core/logger.js';
 import type { StartedGateway, StartOptions } from '../app/start.js';
+import { GatewayError } from '../core/errors.js';
 import { bindApi, bindEvents } from '../ipc.js';
 import { isAppUrl } from '../window-options.js';
 import { homedir } from 'node:os';
-import type { InstallCommandResult } from '../../shared/api.js';
 import { showAlertNotifications } from './alert-notifications.js';
 import { appSettings, type AppSettings } from './app-args.js';
 import { installLoopgateCommand, type InstallTarget } from './install-command.js';
@@ -21,6 +21,7 @@ import { logFilePath, RotatingLogFile } from './log-file.js';
 import { loginItemFor } from './login-item.js';
 import { MainWindow } from './main-window.js';
 import { applyPermissionPolicy } from './permissions.js';
+import { shellApi } from './shell-api.js';
 import { staysInTrayOnClose } from './tray-availability.js';
 import { TrayController } from './tray.js';
 import { UiSession } from './ui-session.js';
@@ -67,6 +68,11 @@ export class DesktopShell {
   private readonly settingsError: unknown = null;
   private readonly window: MainWindow;
   private started: StartedGateway | null = null;
+  /** How the gateway was started, for a restart; the port is the one it got (a restart keeps it). */
+  private startOptions: StartOptions | null = null;
+  /** The gateway's origin, kept while it is stopped so the window stays trusted for a restart. */
+  private lastOrigin = '';
+  private restarting: Promise<{ url: string }> | null = null;
   private tray: TrayController | null = null;
   private uiSession: UiSession | null = null;
   private stopTimers: Array<() => void> = [];
@@ -132,7 +138,30 @@ export class DesktopShell {
   }
 
   private origin(): string {
-    return this.started?.url.origin ?? '';
+    return this.started?.url.origin ?? this.lastOrigin;
+  }
+
+  /** The app's "Restart gateway": in-flight requests finish and usage is flushed, then it starts again on the same port (the window reloads itself). */
+  restartGateway(): Promise<{ url: string }> {
+    this.restarting ??= this.restart().finally(() => (this.restarting = null));
+    return this.restarting;
+  }
+
+  private async restart(): Promise<{ url: string }> {
+    const options = this.startOptions;
+    if (!options || this.stopping) throw new GatewayError('unavailable', 'Loopgate is quitting.');
+    await this.stopServing(QUIT_GRACE_MS);
+    this.logger.log('info', 'Restarting the gateway, as asked in the app');
+    try {
+      await this.serve(options);
+    } catch (error) {
+      const failure = describeBootFailure(error, { port: options.port, dataDir: options.dataDir });
+      this.logger.log('error', `The gateway could not start again: ${failure.detail}`, { code: failure.code });
+      // No tray without a gateway: closing the window must quit rather than hide the app.
+      this.stayInTray = false;
+      throw new GatewayError('unavailable', failure.message);
+    }
+    return { url: this.origin() };
   }
 
   private showWindow(): void {
@@ -156,30 +185,17 @@ export class DesktopShell {
       const keychain = await safeStorageWrapper(electron.safeStorage, platform);
       if (this.settings.exportKey) return await this.exportKey(dataDir, keychain.wrapper);
       this.logger.log('info', `The data key for provider credentials is protected by ${keychain.wrapper ? 'the OS keychain' : `a 0600 key file (${keychain.reason})`}`);
-      this.started = await this.host.startGateway({
-        configFile,
-        host: HOST,
-        port,
-        dataDir,
-        env,
-        logger: this.logger,
-        dataKeyWrapper: keychain.wrapper,
-        systemCertificates: true,
-        systemProxy: systemProxy((url) => electron.session.defaultSession.resolveProxy(url)),
-      });
+      // The OS's certificate store and proxy settings count for upstream calls in the desktop app.
+      const desktop = { dataKeyWrapper: keychain.wrapper, systemCertificates: true, systemProxy: systemProxy((url) => electron.session.defaultSession.resolveProxy(url)) };
+      await this.serve({ configFile, host: HOST, port, dataDir, env, logger: this.logger, ...desktop });
       if (this.stopping) return;
-      const started = this.started;
-      const installCommand = (): Promise<InstallCommandResult> => installLoopgateCommand(this.installTarget(dataDir), env);
-      bindApi(electron.ipcMain, { ...started.app.api, 'shell.installCommand': installCommand }, (url) => isAppUrl(url, this.origin()));
-      bindEvents(electron.ipcMain, started.app.events, (url) => isAppUrl(url, this.origin()));
-      this.tray = this.createTray(started);
-      this.stopTimers.push(showAlertNotifications({ Notification: electron.Notification, alerts: started.app.services.alerts, open: (hash) => this.running && this.window.showAt(hash), logger: this.logger }));
+      const own = { 'shell.installCommand': () => installLoopgateCommand(this.installTarget(dataDir), env), 'shell.restartGateway': () => this.restartGateway() };
+      const api = shellApi(() => this.started?.app.api ?? null, own);
+      bindApi(electron.ipcMain, api, (url) => isAppUrl(url, this.origin()));
       this.stayInTray = this.tray !== null && staysInTrayOnClose(env, await trayShown);
-      this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: () => this.host.now(), logger: this.logger });
-      await this.uiSession.signIn().catch((error: unknown) => this.logger.log('warn', `Could not sign the window in: ${String(error)}`));
-      this.schedule();
+      this.watchPower();
       this.running = true;
-      this.logger.log('info', `Loopgate is running on ${started.url.origin}`, { trayShown: this.stayInTray });
+      this.logger.log('info', `Loopgate is running on ${this.origin()}`, { trayShown: this.stayInTray });
       this.showWindow();
     } catch (error) {
       await this.failBoot(error);
@@ -238,13 +254,34 @@ export class DesktopShell {
     }
   }
 
-  private schedule(): void {
+  /** Starts the gateway and what hangs on it: events to the window, tray, alert notifications, the window's session. */
+  private async serve(options: StartOptions): Promise<void> {
     const { electron } = this.host;
+    const started = await this.host.startGateway(options);
+    this.started = started;
+    this.lastOrigin = started.url.origin;
+    // A restart keeps the port the first start got (port 0 picks one once).
+    this.startOptions = { ...options, port: Number(started.url.port) };
+    if (this.stopping) return;
+    this.stopTimers.push(bindEvents(electron.ipcMain, started.app.events, (url) => isAppUrl(url, this.origin())));
+    this.tray = this.createTray(started);
+    this.stopTimers.push(showAlertNotifications({ Notification: electron.Notification, alerts: started.app.services.alerts, open: (hash) => this.running && this.window.showAt(hash), logger: this.logger }));
+    this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: () => this.host.now(), logger: this.logger });
+    await this.uiSession.signIn().catch((error: unknown) => this.logger.log('warn', `Could not sign the window in: ${String(error)}`));
+    this.schedule();
+  }
+
+  private schedule(): void {
     const tray = this.tray;
     const session = this.uiSession;
     if (tray) this.stopTimers.push(this.host.every(TRAY_REFRESH_MS, () => tray.refresh()));
     if (session) this.stopTimers.push(this.host.every(SESSION_CHECK_MS, () => session.renewIfDue()));
-    electron.powerMonitor.on('resume', () => void session?.renewIfDue());
+  }
+
+  /** Once per app: these outlive a gateway restart. */
+  private watchPower(): void {
+    const { electron } = this.host;
+    electron.powerMonitor.on('resume', () => void this.uiSession?.renewIfDue());
     electron.powerMonitor.on('shutdown', (event) => {
       event?.preventDefault();
       void this.stop(SESSION_END_GRACE_MS);
@@ -283,6 +320,13 @@ export class DesktopShell {
 
   private async release(graceMs: number): Promise<void> {
     this.running = false;
+    await this.stopServing(graceMs);
+    await this.logger.flush();
+  }
+
+  /** Stops the gateway and what hangs on it (its events to the window among the timers); the IPC API stays bound and answers gateway_stopped. */
+  private async stopServing(graceMs: number): Promise<void> {
+    this.uiSession = null;
     this.stopTimers.forEach((stopTimer) => stopTimer());
     this.stopTimers = [];
     this.tray?.destroy();
@@ -290,7 +334,6 @@ export class DesktopShell {
     const started = this.started;
     this.started = null;
     await started?.close(graceMs).catch((error: unknown) => this.logger.log('error', `Shutdown did not finish cleanly: ${String(error)}`));
-    await this.logger.flush();
   }
 
   private exit(code: number): void {

@@ -206,7 +206,7 @@ describe('Models & routing in Chromium, on live traffic', () => {
     await form.getByLabel('When a group fails: which group').selectOption('broken');
     await form.getByLabel('Add to fallbacks for broken').selectOption('chat');
     await saveRouting();
-    await group('broken').getByText('If it fails → chat').waitFor();
+    await group('broken').getByText('If it fails, then chat').waitFor();
     const from = upstream.requests.length;
     const answer = await openai.chat.completions.create({ model: 'broken', messages: [{ role: 'user', content: 'fall back' }] });
     expect(answer.choices[0]?.message.content).toBe('Hello from mock: fall back');
@@ -288,7 +288,7 @@ describe('Models & routing in Chromium, on live traffic', () => {
     await page.getByLabel('New name for chat').fill('assistant');
     await page.getByRole('form', { name: 'Rename chat' }).getByRole('button', { name: 'Rename' }).click();
     await group('assistant').waitFor();
-    await group('broken').getByText('If it fails → assistant').waitFor();
+    await group('broken').getByText('If it fails, then assistant').waitFor();
     expect(await served('assistant', 2)).toEqual(['beta', 'beta']);
     await expect(attempt('chat')).resolves.toMatchObject({ status: 404 });
   });

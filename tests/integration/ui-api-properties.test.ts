@@ -116,6 +116,7 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'logs.retention': nothing,
   'logs.setRetention': of(retentionSchema),
   'shell.installCommand': nothing,
+  'shell.restartGateway': nothing,
   'logs.replay': of(replaySchema),
   'alerts.list': nothing,
   'alerts.settings': nothing,

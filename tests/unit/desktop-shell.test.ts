@@ -9,6 +9,7 @@ import { startGateway } from '../../electron/app/start.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { DesktopShell } from '../../electron/shell/lifecycle.js';
 import { autostartFile } from '../../electron/shell/login-item.js';
+import { channelFor } from '../../shared/api.js';
 import { eventChannel, SUBSCRIBE_CHANNEL } from '../../shared/events.js';
 import { tempDir, writeConfig } from '../helpers/cli.js';
 import { createFakeElectron, type FakeElectron, type FakeOptions } from '../helpers/fake-electron.js';
@@ -507,5 +508,42 @@ describe('the window', () => {
     await h.shell.start();
     expect(starts).toBe(0);
     expect(h.fake.timeline).toContain('quit completed');
+  });
+});
+
+describe('restarting the gateway from the app (shell.restartGateway)', () => {
+  it('flushes once and starts again on the same port, signed in; a failed restart says why, and meanwhile calls answer gateway_stopped', async () => {
+    let blocker: Server | null = null;
+    let starts = 0;
+    const h = harness({
+      // The second start finds its port taken (another program grabbed it meanwhile).
+      startGateway: async (options) => {
+        if (++starts === 2)
+          blocker = await new Promise<Server>((resolve) => {
+            const server = createServer();
+            server.listen(options.port, '127.0.0.1', () => resolve(server));
+          });
+        return startGateway(options);
+      },
+    });
+    await h.shell.start();
+    await settle();
+    const origin = originOf(h);
+    const frame = { url: `${origin}/ui/`, parent: null };
+    const restart = (): Promise<unknown> => h.fake.invoke(channelFor('shell.restartGateway'), {}, frame);
+
+    const failed = await restart();
+    expect(failed).toMatchObject({ ok: false, error: { code: 'unavailable', message: `Port ${new URL(origin).port} is in use — by another Loopgate? Quit it, or choose another port (--port or LOOPGATE_PORT).` } });
+    expect(h.closes).toHaveLength(1);
+    expect(await h.fake.invoke(channelFor('status.get'), {}, frame)).toMatchObject({ ok: false, error: { code: 'gateway_stopped' } });
+
+    await new Promise((resolve) => blocker!.close(resolve));
+    expect(await restart()).toEqual({ ok: true, value: { url: origin } });
+    expect(await h.fake.invoke(channelFor('status.get'), {}, frame)).toMatchObject({ ok: true, value: { paused: false } });
+    expect(await signedIn(origin, h.fake.cookies.at(-1)!)).toBe(true);
+    expect(h.fake.trays.filter((tray) => !tray.destroyed)).toHaveLength(1);
+    // Quitting afterwards still flushes the restarted gateway.
+    await h.shell.stop(100);
+    expect(h.closes).toHaveLength(2);
   });
 });

@@ -46,6 +46,11 @@ export async function call<M extends ApiMethod>(method: M, request: ApiRequest<M
   const result = window.loopgate ? await window.loopgate.invoke(method, request) : await overHttp(method, request);
   if (!result.ok) {
     if (result.error.code === 'authentication' && connection.browserMode) connection.sessionEnded();
+    // The desktop app's gateway is stopped (the shell answers for it): the down state says so, with its restart.
+    if (result.error.code === 'gateway_stopped') {
+      connection.lost();
+      throw new UnreachableError();
+    }
     throw new ApiError(result.error);
   }
   return result.value;
@@ -54,6 +59,12 @@ export async function call<M extends ApiMethod>(method: M, request: ApiRequest<M
 /** True for failures the connection state already shows (no toast for them). */
 export function isConnectionFailure(error: unknown): boolean {
   return error instanceof UnreachableError || (error instanceof ApiError && error.code === 'authentication' && connection.browserMode);
+}
+
+/** Why a first load failed, as the view says it under "Couldn't load …"; a lost link in the banner's words. */
+export function loadFailure(error: unknown): string {
+  if (isConnectionFailure(error)) return connection.browserMode ? "Loopgate isn't responding; this view loads by itself once it is back." : "Loopgate's gateway has stopped; restart it above.";
+  return error instanceof Error ? error.message : String(error);
 }
 
 export async function signIn(masterKey: string): Promise<void> {

@@ -28,6 +28,8 @@ class Connection {
   reachable = $state(true);
   /** null until known; false once the session was refused (the sign-in page shows). */
   signedIn = $state<boolean | null>(null);
+  /** Why the sign-in page shows over a session that was open: signed out here, or ended (expired, Loopgate restarted). */
+  ended = $state<'signed-out' | 'ended' | null>(null);
   /** True in browser mode, where a session can end and Sign out makes sense. */
   readonly browserMode = typeof window !== 'undefined' && !window.loopgate;
 
@@ -60,7 +62,10 @@ class Connection {
       const body = (await response.json()) as { value?: { signedIn?: boolean } };
       this.reachable = true;
       this.signedIn = body.value?.signedIn === true;
-      if (this.signedIn) this.openStream();
+      if (this.signedIn) {
+        this.ended = null;
+        this.openStream();
+      }
     } catch {
       this.lost();
       setTimeout(() => void this.start(), RETRY_MS);
@@ -74,15 +79,19 @@ class Connection {
   }
 
   /** A call or the stream was refused for an ended session. */
-  sessionEnded(): void {
+  sessionEnded(why: 'signed-out' | 'ended' = 'ended'): void {
     this.stream?.abort();
     this.stream = null;
+    if (this.signedIn) this.ended = why;
     this.signedIn = false;
   }
 
   async signOut(): Promise<void> {
+    // The stream would hear the logout as a session that ended; this page knows better.
+    this.stream?.abort();
+    this.stream = null;
     await fetch('/ui/logout', { method: 'POST' }).catch(() => undefined);
-    this.sessionEnded();
+    this.sessionEnded('signed-out');
   }
 
   private back(): void {

@@ -4,7 +4,7 @@
 import type { KeyPatch, KeyView } from '../../../shared/api.js';
 import type { KeyStatus } from '../../../shared/keys.js';
 import type { ConflictField } from '../components/ConflictBanner.svelte';
-import { call } from './api.js';
+import { call, loadFailure } from './api.js';
 import { KNOWN_CLIENTS } from './client-names.js';
 import { app } from './app.svelte.js';
 import { confirmation } from './confirm.svelte.js';
@@ -49,6 +49,8 @@ class KeysState {
   search = $state('');
   /** False until the first page arrived: no "No keys yet" before we know. */
   loaded = $state(false);
+  /** Why the list could not be loaded (nothing shown yet); null once it is. */
+  loadError = $state<string | null>(null);
   secret = $state<{ value: string; alias: string } | null>(null);
   editing = $state<KeyView | null>(null);
   /** Saves under the version read; a conflict is someone else's version with what this person tried (mine over theirs). */
@@ -80,8 +82,10 @@ class KeysState {
       this.keys = result.keys;
       this.total = result.total;
       this.loaded = true;
+      this.loadError = null;
     } catch (error) {
-      // What was shown stays: a failed load never turns into an empty list.
+      // What was shown stays: a failed load never turns into an empty list; with none yet, the view says so.
+      if (!this.loaded) this.loadError = loadFailure(error);
       app.fail(error);
     }
   }

@@ -3,7 +3,7 @@
 // Sessions list or is pasted), one entry's details with its attempts,
 // rows arriving live (the core's `log` event), and the CSV export of the filtered rows.
 import type { ApiRequest, LogEntryDetails, LogEntryView, LogFacets } from '../../../shared/api.js';
-import { call } from './api.js';
+import { call, loadFailure } from './api.js';
 import { toCsv } from './csv.js';
 import { app } from './app.svelte.js';
 import { router } from './router.svelte.js';
@@ -57,6 +57,8 @@ function logCsv(entries: LogEntryView[]): string {
 class LogsState {
   entries = $state<LogEntryView[]>([]);
   loaded = $state(false);
+  /** Why the first page could not be loaded (nothing shown yet); null once it is. */
+  loadError = $state<string | null>(null);
   /** More rows exist past the last one shown. */
   more = $state(false);
   live = $state(true);
@@ -122,8 +124,10 @@ class LogsState {
       this.entries = page;
       this.more = page.length === PAGE;
       this.loaded = true;
+      this.loadError = null;
     } catch (error) {
-      // The rows shown stay.
+      // The rows shown stay; with none yet, the view says it could not load them.
+      if (!this.loaded) this.loadError = loadFailure(error);
       app.fail(error);
     }
   }

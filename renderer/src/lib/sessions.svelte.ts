@@ -1,7 +1,7 @@
 // The Sessions list's state: per client session (Claude Code's, Codex's) or per project, over a
 // period (both kept in the URL), newest activity first; a row opens its requests in Logs.
 import type { SessionsView, SessionView } from '../../../shared/api.js';
-import { call } from './api.js';
+import { call, loadFailure } from './api.js';
 import { app } from './app.svelte.js';
 import { router } from './router.svelte.js';
 
@@ -30,6 +30,8 @@ export function span(first: number, last: number): string {
 
 class SessionsState {
   view = $state<SessionsView | null>(null);
+  /** Why the rows could not be loaded (nothing shown yet); null once they are. */
+  loadError = $state<string | null>(null);
   /** What the rows shown are per: the URL's, so Back and reload keep it. */
   by = $derived<SessionsBy>(router.params['by'] === 'project' ? 'project' : 'session');
   range = $derived(SESSION_RANGES.find((each) => each.id === router.params['range']) ?? SESSION_RANGES[1]);
@@ -41,7 +43,9 @@ class SessionsState {
     try {
       this.view = await call('usage.sessions', { by, days: this.range.days, limit: 200 });
       this.shownBy = by;
+      this.loadError = null;
     } catch (error) {
+      if (!this.view) this.loadError = loadFailure(error);
       app.fail(error);
     }
   }
