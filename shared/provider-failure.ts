@@ -24,12 +24,28 @@ function byStatus(status: number, said: string): string | null {
   return null;
 }
 
+/** Where the call went: "connect ECONNREFUSED 127.0.0.1:9", or the gateway's "(http://127.0.0.1:9): ECONNREFUSED". */
+function address(message: string, code: string): string | null {
+  const named = new RegExp(`${code}\\s+([\\w.-]+(?::\\d+)?)(?![\\w(])`).exec(message)?.[1];
+  if (named && /[.:]/.test(named)) return named;
+  const url = /\b(https?:\/\/[^\s)"']+)/.exec(message)?.[1];
+  try {
+    return url ? new URL(url).host : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A failure message with its next step; a message it does not recognise comes back unchanged. */
 export function providerFailure(message: string): string {
-  const refused = /ECONNREFUSED\s+(\S+)/.exec(message);
-  if (refused) return `Nothing answered at ${refused[1]}. Is the server running? Check the base URL.`;
-  const unknownHost = /(?:ENOTFOUND|EAI_AGAIN)\s+(\S+)/.exec(message);
-  if (unknownHost) return `The host ${unknownHost[1]} was not found. Check the base URL.`;
+  if (/ECONNREFUSED/.test(message)) {
+    const at = address(message, 'ECONNREFUSED');
+    return `Nothing answered${at ? ` at ${at}` : ''}. Is the server running? Check the base URL.`;
+  }
+  if (/ENOTFOUND|EAI_AGAIN/.test(message)) {
+    const host = address(message, '(?:ENOTFOUND|EAI_AGAIN)');
+    return `The host${host ? ` ${host}` : ''} was not found. Check the base URL.`;
+  }
   if (/timeout|timed out|ETIMEDOUT/i.test(message)) return 'No answer in time. Is the server running? Check the base URL.';
   if (/ECONNRESET|socket hang up|other side closed/i.test(message)) return 'The connection was cut. Check the base URL (http or https) and that the server is running.';
   if (/certificate|CERT_|self[- ]signed/i.test(message)) return `The server's certificate was refused (${message}). Check the base URL or the proxy.`;
