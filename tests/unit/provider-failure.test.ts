@@ -6,6 +6,7 @@ import { providerHealth } from '../../renderer/src/lib/provider-health.js';
 describe('a provider failure, said with its next step', () => {
   it.each([
     ['connect ECONNREFUSED 127.0.0.1:9', 'Nothing answered at 127.0.0.1:9. Is the server running? Check the base URL.'],
+    ['Could not reach the upstream deployment "dep_1" (http://127.0.0.1:9): ECONNREFUSED (connect failed).', 'Nothing answered at 127.0.0.1:9. Is the server running? Check the base URL.'],
     ['getaddrinfo ENOTFOUND api.exmaple.com', 'The host api.exmaple.com was not found. Check the base URL.'],
     ['Headers Timeout Error', 'No answer in time. Is the server running? Check the base URL.'],
     ['the provider answered 401: {"error":{"message":"Incorrect API key provided"}}', 'The provider refused the key (401: Incorrect API key provided). Check the API key.'],
