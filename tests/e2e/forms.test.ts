@@ -119,6 +119,8 @@ describe('Providers', () => {
     await working.getByText('working', { exact: true }).waitFor();
     await dead.getByText('failing', { exact: true }).waitFor();
     await dead.getByText(REFUSED).waitFor();
+    // The config file's provider serves "chat", which answered the spent key's request.
+    await page.getByRole('article', { name: 'openai (config file)' }).getByText('working', { exact: true }).waitFor();
     await shot(page, 'forms-providers-health');
     expect(await axeViolations(page)).toEqual([]);
     await page.close();

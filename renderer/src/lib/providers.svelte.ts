@@ -101,7 +101,7 @@ class ProvidersState {
 
   private applyDeployments(deployments: DeploymentView[]): void {
     this.added = new Map(deployments.flatMap((d) => (d.providerId ? [[modelKey(d.providerId, d.upstreamModel), d.modelName] as const] : [])));
-    this.health = Object.fromEntries(this.list.map((provider) => [provider.id, providerHealth(deployments.filter((d) => d.providerId === provider.id))]));
+    this.health = Object.fromEntries(this.list.map((provider) => [provider.id, providerHealth(deployments.filter((d) => runsOn(d, provider.id)))]));
   }
 
   /** Health only; one load at a time, as requests finish in bursts. */
@@ -244,6 +244,16 @@ class ProvidersState {
     if (theirs) this.editing = editOf(theirs);
     this.keyError = null;
     void this.load();
+  }
+}
+
+/** Whether a deployment runs on the provider: an app provider by its id, a config file's by `config:<family>:<origin>` (as providers.list names it). */
+function runsOn(deployment: DeploymentView, providerId: string): boolean {
+  if (deployment.providerId !== null) return deployment.providerId === providerId;
+  try {
+    return providerId === `config:${deployment.provider}:${new URL(deployment.apiBase).origin}`;
+  } catch {
+    return false;
   }
 }
 
