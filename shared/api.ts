@@ -3,7 +3,7 @@
 // carries are in api-views.ts and log-views.ts, exported from here too.
 import type { AlertEntry, AlertSettings, AlertSettingsView } from './alerts.js';
 import type { Result } from './errors.js';
-import type { KeyStatus } from './keys.js';
+import type { KeyFilter } from './keys.js';
 import type {
   DeploymentSettings,
   DeploymentView,
@@ -78,7 +78,7 @@ interface LoopgateApi {
    * is the version the preview read: a stale one is a conflict carrying the current routing view, and nothing is imported.
    */
   'config.import': (request: { yaml: string; routingVersion?: number }) => ImportResult;
-  'keys.list': (request: { status?: KeyStatus; search?: string; page: number; size: number }) => { keys: KeyView[]; total: number };
+  'keys.list': (request: { status?: KeyFilter; search?: string; page: number; size: number }) => { keys: KeyView[]; total: number };
   'keys.create': (request: KeyPatch) => { secret: string; key: KeyView };
   'keys.update': (request: KeyPatch & { id: string; version: number }) => KeyView;
   'keys.setActive': (request: { id: string; active: boolean; version: number }) => KeyView;

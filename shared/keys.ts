@@ -2,6 +2,9 @@
 
 export type KeyStatus = 'active' | 'revoked' | 'expired';
 
+/** What a key list can be filtered by: a status, or the active keys refused for their spent budget. */
+export type KeyFilter = KeyStatus | 'over_budget';
+
 /** What a key is set to: every field a person or a script may change. A new key field goes here. */
 export interface KeySettings {
   keyAlias: string | null;

@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { z } from 'zod';
 import type { DiscoveredServer, ProviderInput, ProviderTestResult, ProviderView } from '../../shared/api.js';
 import { allowsPassthrough, catalogEntry, PASSTHROUGH_KEY } from '../../shared/providers.js';
+import { providerFailure } from '../../shared/provider-failure.js';
 import type { Environment, GatewayConfig } from '../config/index.js';
 import { storedDeployment } from '../config/deployment.js';
 import type { DeploymentConfig } from '../core/deployment.js';
@@ -220,7 +221,7 @@ export class ProviderService {
       const deployment = probe(provider.family, provider.apiBase, await this.deps.store.providers.revealKey(id));
       return { ok: true, models: await listUpstreamModels(deployment), error: null };
     } catch (error) {
-      return { ok: false, models: [], error: (error as Error).message };
+      return { ok: false, models: [], error: providerFailure((error as Error).message) };
     }
   }
 

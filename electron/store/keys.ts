@@ -1,6 +1,6 @@
 // Virtual keys: the repository interface and its one implementation, over either store's SQL
 // connection (sql.ts). Every edit is a versioned update; counters are atomic increments.
-import type { CaptureMode, KeySettings, KeyStatus, ModelBudget, VirtualKey } from '../../shared/keys.js';
+import type { CaptureMode, KeyFilter, KeySettings, KeyStatus, ModelBudget, VirtualKey } from '../../shared/keys.js';
 import { bool, defineTable, emptyRecord, json, nullable, number, pick, placeholders, text, textOf, updateVersioned, Where, type Columns } from './columns.js';
 import type { SqlConnection, SqlDialect, SqlReader, SqlTx } from './sql.js';
 
@@ -64,7 +64,7 @@ export interface NewKey extends KeySettings {
 }
 
 export interface KeyListQuery {
-  status?: KeyStatus;
+  status?: KeyFilter;
   userId?: string;
   teamId?: string;
   keyAlias?: string;
@@ -121,7 +121,8 @@ function newKeyRow(key: NewKey): Partial<StoredKey> {
 /** The list's filters as SQL. */
 function keyListWhere(query: KeyListQuery): Where {
   const where = new Where();
-  if (query.status) where.add(STATUS_WHERE[query.status], ...(query.status === 'revoked' ? [] : [query.now]));
+  if (query.status === 'over_budget') where.add(OVER_BUDGET_WHERE, query.now, query.now);
+  else if (query.status) where.add(STATUS_WHERE[query.status], ...(query.status === 'revoked' ? [] : [query.now]));
   where.when(query.userId || undefined, 'user_id = ?');
   where.when(query.teamId || undefined, 'team_id = ?');
   where.when(query.keyAlias || undefined, 'key_alias = ?');
@@ -139,6 +140,9 @@ const STATUS_WHERE: Record<KeyStatus, string> = {
   expired: 'blocked = 0 AND expires_at IS NOT NULL AND expires_at <= ?',
   active: 'blocked = 0 AND (expires_at IS NULL OR expires_at > ?)',
 };
+
+/** Active, but refused until the budget resets: spend reached the budget and the reset is not due (the app's "over budget"). */
+const OVER_BUDGET_WHERE = `${STATUS_WHERE.active} AND max_budget IS NOT NULL AND spend >= max_budget AND (budget_reset_at IS NULL OR budget_reset_at > ?)`;
 
 /** Display label: the alias, else the secret's prefix. */
 function label(row: { key_alias: string | null; key_prefix: string }): string {

@@ -42,6 +42,7 @@ describe('the Loopgate UI in Chromium', () => {
 
   it('adds a provider, tests it and adds a model', async () => {
     await go('Providers');
+    await page.getByRole('button', { name: 'New provider' }).click();
     const form = page.getByRole('form', { name: 'Add a provider' });
     await form.getByLabel('Type').selectOption('openai');
     await form.getByLabel('Name').fill('Mock cloud');
@@ -100,6 +101,7 @@ describe('the Loopgate UI in Chromium', () => {
 
   it('creates a key, shown once, that works with the openai client', async () => {
     await go('Keys');
+    await page.getByRole('button', { name: 'New key' }).click();
     const form = page.getByRole('form', { name: 'Create a key' });
     await form.getByLabel('Name').fill('journey');
     // A word where a number belongs is refused next to the field, and nothing is created.

@@ -26,6 +26,7 @@ const addForm = (on: Page = page) => on.getByRole('form', { name: 'Add a provide
 /** Opens the add form on Anthropic with each tool's own sign-in chosen. */
 async function chooseOwnSignIn(on: Page): Promise<void> {
   await go(on, 'Providers');
+  await on.getByRole('button', { name: 'New provider' }).click();
   await addForm(on).getByLabel('Type').selectOption('anthropic');
   await addForm(on).getByLabel('Sign-in').selectOption('passthrough');
 }
@@ -33,7 +34,9 @@ async function chooseOwnSignIn(on: Page): Promise<void> {
 describe('a provider where each tool signs in itself (issue 25, point 4)', () => {
   it('is offered for Anthropic only, with its rule said next to it, and asks for no key', async () => {
     await go(page, 'Providers');
+    await page.getByRole('button', { name: 'New provider' }).click();
     expect(await addForm().getByLabel('Sign-in').count()).toBe(0);
+    await page.keyboard.press('Escape');
     await chooseOwnSignIn(page);
     await expect.poll(() => addForm().getByText(RULE).count()).toBe(1);
     expect(await addForm().locator('input[type="password"]').count()).toBe(0);

@@ -98,6 +98,7 @@ describe('capture and replay from Logs', () => {
 
   it('keeps every request of a key set to "All requests" in its form, while the app keeps failed ones only', async () => {
     await go(page, 'Keys');
+    await page.getByRole('button', { name: 'New key' }).click();
     const form = page.getByRole('form', { name: 'Create a key' });
     await form.getByLabel('Name').fill('recorded');
     await form.getByLabel('Keep bodies').selectOption('all');

@@ -62,7 +62,7 @@ async function addDeployment(groupName: string, upstreamModel: string): Promise<
 }
 
 async function addGroup(name: string, upstreamModel: string): Promise<void> {
-  await page.getByRole('button', { name: 'Add a model group' }).click();
+  await page.getByRole('button', { name: 'New model group' }).click();
   const form = page.getByRole('form', { name: 'Add a model group' });
   await form.getByLabel('Group name').fill(name);
   await form.getByLabel('Provider model').fill(upstreamModel);
@@ -124,6 +124,7 @@ describe('Models & routing in Chromium, on live traffic', () => {
 
   it('adds a provider, then a group with two deployments', async () => {
     await go(page, 'Providers');
+    await page.getByRole('button', { name: 'New provider' }).click();
     const add = page.getByRole('form', { name: 'Add a provider' });
     await add.getByLabel('Type').selectOption('openai');
     await add.getByLabel('Name').fill('Mock');

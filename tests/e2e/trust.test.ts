@@ -174,6 +174,7 @@ describe('the app people trust (issue 11)', () => {
 
   it('refuses mistakes in the key form next to the field, and picks allowed models from the configured ones', async () => {
     await go('Keys');
+    await page.getByRole('button', { name: 'New key' }).click();
     const form = page.getByRole('form', { name: 'Create a key' });
     await form.getByLabel('Name').fill('trusted');
     await form.getByLabel('Requests / minute').fill('sixty');

@@ -2,7 +2,7 @@
 // else's edit, and the actions (errors become toasts; a stale version becomes a conflict to act on).
 // The list reloads on the core's `changed: keys`, which every save brings.
 import type { KeyPatch, KeyView } from '../../../shared/api.js';
-import type { KeyStatus } from '../../../shared/keys.js';
+import type { KeyFilter } from '../../../shared/keys.js';
 import type { ConflictField } from '../components/ConflictBanner.svelte';
 import { call, loadFailure } from './api.js';
 import { KNOWN_CLIENTS } from './client-names.js';
@@ -45,7 +45,7 @@ class KeysState {
   keys = $state<KeyView[]>([]);
   total = $state(0);
   page = $state(1);
-  status = $state<KeyStatus | ''>('');
+  status = $state<KeyFilter | ''>('');
   search = $state('');
   /** False until the first page arrived: no "No keys yet" before we know. */
   loaded = $state(false);

@@ -2,12 +2,14 @@
 // they found (with the ones already added), local servers found, and the provider being edited.
 // An edit names the version it read: a stale one is a conflict to act on; other errors become
 // toasts. The list reloads on the core's `changed` events, which every save brings. One instance.
-import type { DiscoveredServer, ProviderCredentialMode, ProviderTestResult, ProviderView } from '../../../shared/api.js';
+import type { DeploymentView, DiscoveredServer, ProviderCredentialMode, ProviderTestResult, ProviderView } from '../../../shared/api.js';
 import { allowsPassthrough, PROVIDER_CHOICES, providerLabel } from '../../../shared/providers.js';
 import { call } from './api.js';
 import { app } from './app.svelte.js';
 import { confirmation } from './confirm.svelte.js';
+import { connection } from './connection.svelte.js';
 import { plural } from './format.js';
+import { providerHealth, type ProviderHealth } from './provider-health.js';
 import { reloadOn } from './reload.js';
 import { VersionedSave } from './versioned-save.svelte.js';
 
@@ -56,6 +58,8 @@ class ProvidersState {
   /** The add form, as typed. */
   draft = $state({ family: 'openai', name: '', apiBase: '', apiKey: '', credential: 'key' as ProviderCredentialMode });
   adding = $state(false);
+  /** The "New provider" sheet is open. */
+  creating = $state(false);
   tests = $state<Record<string, ProviderTestResult | 'testing'>>({});
   /** The name each found model gets for tools, by `modelKey`; empty uses the provider's own. */
   modelNames = $state<Record<string, string>>({});
@@ -68,7 +72,10 @@ class ProvidersState {
   editing = $state<ProviderEdit | null>(null);
   /** Said under the key field: a provider moved to another server needs its key entered again (the saved one is not sent there). */
   keyError = $state<string | null>(null);
+  /** Each provider's health from the gateway's live state, by provider id. */
+  health = $state<Record<string, ProviderHealth>>({});
   private readonly saves = new VersionedSave<ProviderView>();
+  private healthLoading = false;
 
   /** The add form's provider type, with its hints. */
   readonly choice = $derived(PROVIDER_CHOICES.find((choice) => choice.id === this.draft.family) ?? PROVIDER_CHOICES[0]!);
@@ -85,14 +92,37 @@ class ProvidersState {
     void call('providers.discover', {})
       .then((found) => (this.discovered = found.length ? found : this.discovered))
       .catch(() => undefined);
-    return reloadOn(['providers', 'models'], () => this.load());
+    const stops = [
+      reloadOn(['providers', 'models'], () => this.load()),
+      // A finished request may change a provider's health (its last call, a cooldown).
+      connection.on('log', () => void this.loadHealth()),
+    ];
+    return () => stops.forEach((stop) => stop());
+  }
+
+  private applyDeployments(deployments: DeploymentView[]): void {
+    this.added = new Map(deployments.flatMap((d) => (d.providerId ? [[modelKey(d.providerId, d.upstreamModel), d.modelName] as const] : [])));
+    this.health = Object.fromEntries(this.list.map((provider) => [provider.id, providerHealth(deployments.filter((d) => runsOn(d, provider.id)))]));
+  }
+
+  /** Health only; one load at a time, as requests finish in bursts. */
+  private async loadHealth(): Promise<void> {
+    if (this.healthLoading || !this.loaded) return;
+    this.healthLoading = true;
+    try {
+      this.applyDeployments(await call('models.list', {}));
+    } catch {
+      // The row keeps what it showed; the next request tries again.
+    } finally {
+      this.healthLoading = false;
+    }
   }
 
   async load(): Promise<void> {
     try {
       const [list, deployments] = await Promise.all([call('providers.list', {}), call('models.list', {})]);
       this.list = list;
-      this.added = new Map(deployments.flatMap((d) => (d.providerId ? [[modelKey(d.providerId, d.upstreamModel), d.modelName] as const] : [])));
+      this.applyDeployments(deployments);
       this.loaded = true;
     } catch (error) {
       // What was shown stays.
@@ -107,10 +137,13 @@ class ProvidersState {
     try {
       const created = await call('providers.create', { name: name || this.choice.label, family, apiBase: apiBase || null, ...credentialFields(family, credential, apiKey) });
       this.draft = { family, name: '', apiBase: '', apiKey: '', credential };
+      this.creating = false;
       // With each tool's own sign-in there is no key here to list the models with.
       if (created.credential === 'passthrough') return app.say(`Added ${created.name}. Add its models by id in Models & routing; each tool signs in with its own account.`);
-      app.say(`Added ${created.name}. Test it to see its models.`);
       await this.test(created.id);
+      // A failed test speaks on the provider's row (with what to check); no cheerful toast beside it.
+      const tested = this.tests[created.id];
+      if (tested && tested !== 'testing' && tested.ok) app.say(`Added ${created.name}: ${plural(tested.models.length, 'model')} found. Add the ones your tools use.`);
     } catch (error) {
       app.fail(error);
     } finally {
@@ -167,6 +200,7 @@ class ProvidersState {
   /** Fills the add form in for a local server found. */
   useDiscovered(server: DiscoveredServer): void {
     this.draft = { ...this.draft, family: server.family, apiBase: server.apiBase, name: providerLabel(server.family) };
+    this.creating = true;
   }
 
   edit(provider: ProviderView | null): void {
@@ -211,6 +245,16 @@ class ProvidersState {
     if (theirs) this.editing = editOf(theirs);
     this.keyError = null;
     void this.load();
+  }
+}
+
+/** Whether a deployment runs on the provider: an app provider by its id, a config file's by `config:<family>:<origin>` (as providers.list names it). */
+function runsOn(deployment: DeploymentView, providerId: string): boolean {
+  if (deployment.providerId !== null) return deployment.providerId === providerId;
+  try {
+    return providerId === `config:${deployment.provider}:${new URL(deployment.apiBase).origin}`;
+  } catch {
+    return false;
   }
 }
 

@@ -91,6 +91,23 @@ describe.each(STORE_KINDS)('virtual key repository ($name)', (kind) => {
     await store.close();
   });
 
+  it('lists the keys refused for their spent budget as over_budget: not revoked ones, nor those whose reset is due', async () => {
+    const { store } = await kind.open();
+    const now = 1_900_000_000_000;
+    const over = await store.keys.create(newKey({ maxBudget: 1 }));
+    const keys = [
+      over,
+      await store.keys.create(newKey({ maxBudget: 5 })),
+      await store.keys.create(newKey({ maxBudget: 1, budgetResetAt: now - 1 })),
+      await store.keys.create(newKey({ maxBudget: 1, blocked: true })),
+      await store.keys.create(newKey()),
+    ];
+    await store.usage.recordBatch({ daily: [], keys: keys.map((key) => ({ keyId: key.id, requests: 1, tokens: 10, cost: 2, lastUsedAt: now })) });
+    const listed = await store.keys.list({ status: 'over_budget', page: 1, size: 10, now });
+    expect(listed).toMatchObject({ total: 1, keys: [{ id: over.id }] });
+    await store.close();
+  });
+
   it('finds by hash and by owner, and never returns the hash', async () => {
     const { store } = await kind.open();
     const now = 1_900_000_000_000;
