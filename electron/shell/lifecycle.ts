@@ -5,7 +5,7 @@ import type { Environment } from '../config/index.js';
 import { defaultDataDir } from '../config/data-dir.js';
 import { BatchedJsonLogger } from '../core/logger.js';
 import type { StartedGateway, StartOptions } from '../app/start.js';
-import { bindApi, bindEvents } from '../ipc.js';
+import { bindApi, bindEvents, type EventSourceLike } from '../ipc.js';
 import { isAppUrl } from '../window-options.js';
 import { homedir } from 'node:os';
 import type { InstallCommandResult } from '../../shared/api.js';
@@ -24,6 +24,7 @@ import { applyPermissionPolicy } from './permissions.js';
 import { staysInTrayOnClose } from './tray-availability.js';
 import { TrayController } from './tray.js';
 import { UiSession } from './ui-session.js';
+import { UpdateController, updateApi, updateNotice, type UpdaterHost } from './updates.js';
 
 interface ShellResources {
   preload: string;
@@ -50,6 +51,8 @@ export interface ShellHost {
   now(): number;
   /** Where log lines are mirrored besides the log file (stderr in a development run). */
   logMirror: NodeJS.WritableStream | null;
+  /** electron-updater (shell/updates.ts); absent: no self-update. */
+  updates?: UpdaterHost;
 }
 
 const HOST = '127.0.0.1';
@@ -68,6 +71,7 @@ export class DesktopShell {
   private started: StartedGateway | null = null;
   private tray: TrayController | null = null;
   private uiSession: UiSession | null = null;
+  private updates: UpdateController | null = null;
   private stopTimers: Array<() => void> = [];
   private running = false;
   private stayInTray = false;
@@ -121,10 +125,11 @@ export class DesktopShell {
     return this.booting;
   }
 
-  /** Graceful stop, once however often it is asked for: in-flight requests finish, usage is flushed, then exit 0. */
-  stop(graceMs = QUIT_GRACE_MS): Promise<void> {
+  /** Graceful stop, once however often it is asked for: in-flight requests finish, usage is flushed, a ready update is installed, then exit 0. */
+  stop(graceMs = QUIT_GRACE_MS, restart = false): Promise<void> {
     this.stopping ??= this.booting.then(async () => {
       await this.release(graceMs);
+      this.updates?.installOnExit(restart);
       this.exit(0);
     });
     return this.stopping;
@@ -159,9 +164,12 @@ export class DesktopShell {
       if (this.stopping) return;
       const started = this.started;
       const installCommand = (): Promise<InstallCommandResult> => installLoopgateCommand(this.installTarget(dataDir), env);
-      bindApi(electron.ipcMain, { ...started.app.api, 'shell.installCommand': installCommand }, (url) => isAppUrl(url, this.origin()));
-      bindEvents(electron.ipcMain, started.app.events, (url) => isAppUrl(url, this.origin()));
+      const updates = this.createUpdates(dataDir);
+      const updateHandlers = updates ? updateApi(updates, () => void this.stop(QUIT_GRACE_MS, true)) : {};
+      bindApi(electron.ipcMain, { ...started.app.api, 'shell.installCommand': installCommand, ...updateHandlers }, (url) => isAppUrl(url, this.origin()));
+      bindEvents(electron.ipcMain, updates ? joinEvents(started.app.events, updates) : started.app.events, (url) => isAppUrl(url, this.origin()));
       this.tray = this.createTray(started);
+      await updates?.start();
       this.stopTimers.push(showAlertNotifications({ Notification: electron.Notification, alerts: started.app.services.alerts, open: (hash) => this.running && this.window.showAt(hash), logger: this.logger }));
       this.stayInTray = this.tray !== null && staysInTrayOnClose(env, await trayShown);
       this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: () => this.host.now(), logger: this.logger });
@@ -193,6 +201,24 @@ export class DesktopShell {
     this.exit(0);
   }
 
+  private createUpdates(dataDir: string): UpdateController | null {
+    const { updates, electron } = this.host;
+    if (!updates) return null;
+    this.updates = new UpdateController({
+      ...updates,
+      dataDir,
+      every: (intervalMs, task) => this.host.every(intervalMs, task),
+      now: () => this.host.now(),
+      logger: this.logger,
+      changed: (view, previous) => {
+        if (view.phase !== previous.phase) void this.tray?.refresh();
+        const notice = updateNotice(view, previous);
+        if (notice && electron.Notification.isSupported()) new electron.Notification(notice).show();
+      },
+    });
+    return this.updates;
+  }
+
   private createTray(started: StartedGateway): TrayController | null {
     const { electron, platform, env } = this.host;
     try {
@@ -200,7 +226,12 @@ export class DesktopShell {
       const tray: TrayController = new TrayController(
         new electron.Tray(this.host.resources.trayIcon),
         electron.Menu,
-        { status: async () => started.app.api['status.get']({}), paused: () => started.app.paused, origin: () => this.origin() },
+        {
+          status: async () => started.app.api['status.get']({}),
+          paused: () => started.app.paused,
+          origin: () => this.origin(),
+          updateReady: () => (this.updates?.current.phase === 'ready' ? this.updates.current.version : null),
+        },
         loginItem,
         {
           open: () => this.showWindow(),
@@ -216,6 +247,7 @@ export class DesktopShell {
               .finally(() => void tray.refresh());
           },
           quit: () => electron.app.quit(),
+          restartToUpdate: () => void this.stop(QUIT_GRACE_MS, true),
         },
         this.logger,
       );
@@ -272,6 +304,7 @@ export class DesktopShell {
 
   private async release(graceMs: number): Promise<void> {
     this.running = false;
+    this.updates?.stop();
     this.stopTimers.forEach((stopTimer) => stopTimer());
     this.stopTimers = [];
     this.tray?.destroy();
@@ -287,4 +320,14 @@ export class DesktopShell {
     this.exited = true;
     this.host.electron.app.exit(code);
   }
+}
+
+/** The core's events and the updater's, to one window. */
+function joinEvents(core: EventSourceLike, updates: EventSourceLike): EventSourceLike {
+  return {
+    subscribe(listener) {
+      const stops = [core.subscribe(listener), updates.subscribe(listener)];
+      return () => stops.forEach((stop) => stop());
+    },
+  };
 }
