@@ -60,6 +60,7 @@ function describeFailure(error: unknown, version: string | null, current: string
   if (/signature|not signed/i.test(`${code} ${detail}`)) {
     return `${which} was refused: it is not signed by Loopgate's publisher (${detail}). Loopgate stays on ${current}.`;
   }
+  if (code === 'ENOENT' && detail.includes('app-update.yml')) return 'This build has no update feed (only builds of the release workflow have one), so it does not update itself.';
   return `Could not update: ${detail}. Loopgate stays on ${current} and looks again tomorrow.`;
 }
 
