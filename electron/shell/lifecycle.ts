@@ -10,6 +10,7 @@ import { isAppUrl } from '../window-options.js';
 import { homedir } from 'node:os';
 import type { InstallCommandResult } from '../../shared/api.js';
 import { showAlertNotifications } from './alert-notifications.js';
+import { showOfflineNotifications } from './offline-notifications.js';
 import { appSettings, type AppSettings } from './app-args.js';
 import { installLoopgateCommand, type InstallTarget } from './install-command.js';
 import { safeStorageWrapper } from './data-key.js';
@@ -171,6 +172,15 @@ export class DesktopShell {
       this.tray = this.createTray(started);
       await updates?.start();
       this.stopTimers.push(showAlertNotifications({ Notification: electron.Notification, alerts: started.app.services.alerts, open: (hash) => this.running && this.window.showAt(hash), logger: this.logger }));
+      this.stopTimers.push(
+        showOfflineNotifications({
+          Notification: electron.Notification,
+          onConnectivity: (listener) => started.app.onConnectivity(listener),
+          desktopNotifications: () => started.app.services.alerts.current().desktop,
+          open: (hash) => this.running && this.window.showAt(hash),
+          logger: this.logger,
+        }),
+      );
       this.stayInTray = this.tray !== null && staysInTrayOnClose(env, await trayShown);
       this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: () => this.host.now(), logger: this.logger });
       await this.uiSession.signIn().catch((error: unknown) => this.logger.log('warn', `Could not sign the window in: ${String(error)}`));
