@@ -1,6 +1,7 @@
 // Electron entry: hands the real Electron API and this process's surroundings to the shell
 // (electron/shell/), which runs the gateway in this process, its window and its tray.
 import * as electron from 'electron';
+import electronUpdater from 'electron-updater';
 import { fileURLToPath } from 'node:url';
 import { guardProcess } from './core/request-scope.js';
 import { startGateway } from './app/start.js';
@@ -8,6 +9,21 @@ import { appCommand, runAppCommand } from './shell/app-commands.js';
 import { DesktopShell } from './shell/lifecycle.js';
 import { trayIconFile } from './shell/tray.js';
 import { isTrayShown } from './shell/tray-availability.js';
+import type { UpdaterHost } from './shell/updates.js';
+
+/** electron-updater for this platform: Linux and Windows run the downloaded installer; macOS hands it to Squirrel, which installs on quit. */
+function updaterHost(): UpdaterHost {
+  const { autoUpdater, BaseUpdater } = electronUpdater;
+  return {
+    updater: autoUpdater,
+    installsOnQuitItself: !(autoUpdater instanceof BaseUpdater),
+    install(restart) {
+      if (autoUpdater instanceof BaseUpdater) return autoUpdater.install(true, restart);
+      if (restart) autoUpdater.quitAndInstall();
+      return true;
+    },
+  };
+}
 
 const BUILD_DIR = new URL('../../build/', import.meta.url);
 
@@ -41,6 +57,7 @@ if (command) {
     onSignal: (signal, handler) => void process.on(signal, handler),
     now: Date.now,
     logMirror: electron.app.isPackaged ? null : process.stderr,
+    updates: updaterHost(),
   });
   // A fault one request's handling missed ends that request; any other is logged and the app keeps running, as Electron would.
   guardProcess({ logger: shell.logger, outsideRequest: () => undefined });

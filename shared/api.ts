@@ -25,10 +25,12 @@ import type { CaptureMode } from './keys.js';
 import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView, ReplayResult, SessionsQuery, SessionsView } from './log-views.js';
 import type { RouteExplainRequest, RouteExplanation } from './routes.js';
 import type { SearchSettingsInput, SearchSettingsView, SearchTestResult } from './search.js';
+import type { UpdateSettings, UpdateView } from './updates.js';
 
 export type * from './api-views.js';
 export type * from './log-views.js';
 export type * from './search.js';
+export type * from './updates.js';
 
 /** Every method: its request and its response. Channel names are the keys. */
 interface LoopgateApi {
@@ -122,6 +124,13 @@ interface LoopgateApi {
   'shell.installCommand': (request: Record<string, never>) => InstallCommandResult;
   /** The desktop app stops its gateway (one flush) and starts it again on the same port; elsewhere (browser mode) it answers invalid_request. */
   'shell.restartGateway': (request: Record<string, never>) => { url: string };
+  /** The desktop app's self-update: settings and where it is; elsewhere (browser mode) these answer invalid_request. */
+  'updates.get': (request: Record<string, never>) => UpdateView;
+  /** Turns updates on or off and picks the channel; turning them on (or a new channel) looks at once. */
+  'updates.configure': (request: UpdateSettings) => UpdateView;
+  'updates.check': (request: Record<string, never>) => UpdateView;
+  /** Quits (after the usual flush), installs the downloaded update and opens the new version. */
+  'updates.restart': (request: Record<string, never>) => { restarting: boolean };
 }
 
 export interface InstallCommandResult {
@@ -185,6 +194,10 @@ const METHODS = {
   'alerts.list': true,
   'alerts.settings': true,
   'alerts.updateSettings': true,
+  'updates.get': true,
+  'updates.configure': true,
+  'updates.check': true,
+  'updates.restart': true,
 } as const satisfies Record<ApiMethod, true>;
 
 export const API_METHODS = Object.keys(METHODS) as ApiMethod[];

@@ -3,7 +3,7 @@
 // each event's name as the SSE `event:` field and its data as JSON. Views reload on them
 // instead of polling.
 import type { AlertEntry } from './alerts.js';
-import type { Invoke, LogEntryView, StatusView } from './api.js';
+import type { Invoke, LogEntryView, StatusView, UpdateView } from './api.js';
 import type { ErrorCode } from './errors.js';
 
 /** What a `changed` event names; the view showing it reloads. `logs`: events were dropped, reload the log. */
@@ -20,6 +20,8 @@ export interface LoopgateEvents {
   changed: { topic: ChangedTopic };
   /** An alert fired (once per crossing); the bell shows it. */
   alert: AlertEntry;
+  /** Desktop app only: the self-update moved (checking, downloading, ready, failed). */
+  update: UpdateView;
   /** Browser mode only: a sign of life every `intervalMs`; silence for twice that means the gateway is gone. */
   heartbeat: { time: number; intervalMs: number };
   /** Browser mode only: the session ended (signed out, expired); the stream closes right after. */
@@ -38,6 +40,7 @@ const EVENTS = {
   usage: true,
   changed: true,
   alert: true,
+  update: true,
   heartbeat: true,
   session: true,
 } as const satisfies Record<EventName, true>;

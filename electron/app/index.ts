@@ -56,9 +56,18 @@ export interface AppOptions {
 }
 
 /** What the adapters share: the services (IPC, CLI, /ui/api, LiteLLM routes) and the request pipeline's parts (HTTP). */
+/** The offline fallback switched (router_settings.offline_fallback): the cloud origin that was lost or answers again, and the local group. */
+export interface ConnectivityChange {
+  state: 'offline' | 'online';
+  origin: string;
+  group: string;
+}
+
 export interface App extends GatewayApp {
   readonly store: Store;
   setPaused(paused: boolean): void;
+  /** Tells `listener` each time the offline fallback switches (the desktop app notifies); returns what stops it. */
+  onConnectivity(listener: (change: ConnectivityChange) => void): () => void;
   /** Stops what runs in the background, flushes usage, closes upstreams and Redis (not the store). */
   close(): Promise<void>;
 }
@@ -203,6 +212,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const limiter = new RateLimiter(clock, redis?.limits ?? null);
   const tracing = await createTracing(tracesEndpoint(options.env ?? process.env, config.otelEndpoint), version);
+  const connectivityListeners = new Set<(change: ConnectivityChange) => void>();
   const offline = config.offlineFallback
     ? new ConnectivityMonitor({
         settings: config.offlineFallback,
@@ -213,6 +223,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           if (state === 'offline') logger.log('warn', `Offline: the cloud is unreachable (${deployment.apiBase.origin}); cloud models are served by "${group}" until it answers again.`);
           else logger.log('info', `Back online: ${deployment.apiBase.origin} answers again; cloud models are served by the cloud.`);
           services.events.statusChanged();
+          for (const listener of connectivityListeners) listener({ state, origin: deployment.apiBase.origin, group });
         },
       })
     : null;
@@ -254,6 +265,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     proxy,
     redis,
     mcp,
+    onConnectivity(listener) {
+      connectivityListeners.add(listener);
+      return () => void connectivityListeners.delete(listener);
+    },
     setPaused(value) {
       if (paused === value) return;
       paused = value;

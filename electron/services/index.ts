@@ -110,6 +110,9 @@ export function createServices(context: ServiceContext): Services {
 /** The request of the methods that name one row and nothing else. */
 export const byId = z.object({ id: text(MAX_LENGTH.id).min(1, 'expected an id') });
 const idOf = (request: unknown): string => parseInput(byId, request).id;
+const desktopOnly = (): never => {
+  throw new GatewayError('invalid_request', "Updates are the desktop app's: a headless Loopgate is updated with npm or the package manager that installed it.");
+};
 
 /** The app's contract (shared/api.ts), method by method, onto the services. */
 export function apiHandlers(services: Services): ApiHandlers {
@@ -176,5 +179,10 @@ export function apiHandlers(services: Services): ApiHandlers {
       events.changed('alerts');
       return view;
     },
+    // Only the desktop shell updates itself; it binds its own handlers over these.
+    'updates.get': desktopOnly,
+    'updates.configure': desktopOnly,
+    'updates.check': desktopOnly,
+    'updates.restart': desktopOnly,
   };
 }

@@ -2,6 +2,7 @@
 // what to do. The shell shows it in a dialog before exiting with status 1.
 import { ConfigError } from '../config/index.js';
 import { AppArgsError, type AppSettings } from './app-args.js';
+import type { ElectronSurface } from './electron-surface.js';
 
 type BootFailureCode = 'port_in_use' | 'port_not_permitted' | 'data_dir_locked' | 'data_dir_unwritable' | 'invalid_config' | 'invalid_arguments' | 'unexpected';
 
@@ -45,4 +46,19 @@ export function describeBootFailure(error: unknown, settings: Pick<AppSettings, 
     default:
       return { code: 'unexpected', message: 'Loopgate could not start. The log has the details.', detail };
   }
+}
+
+/** The failure in a dialog, with the log one click away. */
+export async function explainBootFailure(electron: Pick<ElectronSurface, 'dialog' | 'shell'>, failure: BootFailure, logFile: string): Promise<void> {
+  const { response } = await electron.dialog.showMessageBox({
+    type: 'error',
+    title: 'Loopgate could not start',
+    message: failure.message,
+    detail: `${failure.detail}\n\nLog: ${logFile}`,
+    buttons: ['Quit', 'Open log'],
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+  });
+  if (response === 1) await electron.shell.openPath(logFile);
 }

@@ -1,7 +1,7 @@
 // The data key under the OS keychain: Electron's safeStorage, its async API only, and only
 // when the OS offers a real backend (on Linux, `basic_text` is a fixed password: no protection).
 // Otherwise the 0600 key file stays, and the app says "key file".
-import type { DataKeyWrapper } from '../store/secrets.js';
+import { exportDataKey, type DataKeyWrapper } from '../store/secrets.js';
 
 export interface SafeStorageSurface {
   isAsyncEncryptionAvailable(): Promise<boolean>;
@@ -26,4 +26,11 @@ export async function safeStorageWrapper(safeStorage: SafeStorageSurface | undef
     },
     reason: 'the OS keychain',
   };
+}
+
+/** `loopgate export-key`: the wrapped data key written out as a 0600 key file, for `loopgate serve`; what to tell the user. */
+export async function exportKeyForServe(dataDir: string, wrapper: DataKeyWrapper | null): Promise<string> {
+  if (!wrapper) return `The data key in ${dataDir} is not in the OS keychain; headless Loopgate can already use it.\n`;
+  const file = await exportDataKey(dataDir, wrapper);
+  return `Wrote the data key to ${file} (0600); \`loopgate serve --data-dir ${dataDir}\` can now open the store.\n`;
 }

@@ -9,13 +9,12 @@ import { GatewayError } from '../core/errors.js';
 import { bindApi, bindEvents } from '../ipc.js';
 import { isAppUrl } from '../window-options.js';
 import { homedir } from 'node:os';
-import { showAlertNotifications } from './alert-notifications.js';
 import { appSettings, type AppSettings } from './app-args.js';
 import { installLoopgateCommand, type InstallTarget } from './install-command.js';
-import { safeStorageWrapper } from './data-key.js';
-import { exportDataKey, type DataKeyWrapper } from '../store/secrets.js';
+import { exportKeyForServe, safeStorageWrapper } from './data-key.js';
 import { appMenuTemplate } from './app-menu.js';
-import { describeBootFailure } from './boot-failure.js';
+import { describeBootFailure, explainBootFailure } from './boot-failure.js';
+import { joinEvents, showGatewayNotices } from './gateway-notices.js';
 import type { ElectronSurface } from './electron-surface.js';
 import { logFilePath, RotatingLogFile } from './log-file.js';
 import { loginItemFor } from './login-item.js';
@@ -26,6 +25,7 @@ import { staysInTrayOnClose } from './tray-availability.js';
 import { TrayController } from './tray.js';
 import { UiSession } from './ui-session.js';
 import { systemProxy } from '../core/system-proxy.js';
+import { UpdateController, updateApi, updateNotice, type UpdaterHost } from './updates.js';
 
 interface ShellResources {
   preload: string;
@@ -52,6 +52,8 @@ export interface ShellHost {
   now(): number;
   /** Where log lines are mirrored besides the log file (stderr in a development run). */
   logMirror: NodeJS.WritableStream | null;
+  /** electron-updater (shell/updates.ts); absent: no self-update. */
+  updates?: UpdaterHost;
 }
 
 const HOST = '127.0.0.1';
@@ -75,6 +77,7 @@ export class DesktopShell {
   private restarting: Promise<{ url: string }> | null = null;
   private tray: TrayController | null = null;
   private uiSession: UiSession | null = null;
+  private updates: UpdateController | null = null;
   private stopTimers: Array<() => void> = [];
   private running = false;
   private stayInTray = false;
@@ -128,10 +131,11 @@ export class DesktopShell {
     return this.booting;
   }
 
-  /** Graceful stop, once however often it is asked for: in-flight requests finish, usage is flushed, then exit 0. */
-  stop(graceMs = QUIT_GRACE_MS): Promise<void> {
+  /** Graceful stop, once however often it is asked for: in-flight requests finish, usage is flushed, a ready update is installed, then exit 0. */
+  stop(graceMs = QUIT_GRACE_MS, restart = false): Promise<void> {
     this.stopping ??= this.booting.then(async () => {
       await this.release(graceMs);
+      this.updates?.installOnExit(restart);
       this.exit(0);
     });
     return this.stopping;
@@ -183,15 +187,25 @@ export class DesktopShell {
       const trayShown = this.host.isTrayShown();
       const { port, configFile, dataDir } = this.settings;
       const keychain = await safeStorageWrapper(electron.safeStorage, platform);
-      if (this.settings.exportKey) return await this.exportKey(dataDir, keychain.wrapper);
+      if (this.settings.exportKey) {
+        process.stdout.write(await exportKeyForServe(dataDir, keychain.wrapper));
+        return this.exit(0);
+      }
       this.logger.log('info', `The data key for provider credentials is protected by ${keychain.wrapper ? 'the OS keychain' : `a 0600 key file (${keychain.reason})`}`);
       // The OS's certificate store and proxy settings count for upstream calls in the desktop app.
       const desktop = { dataKeyWrapper: keychain.wrapper, systemCertificates: true, systemProxy: systemProxy((url) => electron.session.defaultSession.resolveProxy(url)) };
+      // The updater outlives a gateway restart: made before the first serve, whose events it joins.
+      this.updates = this.createUpdates(dataDir);
       await this.serve({ configFile, host: HOST, port, dataDir, env, logger: this.logger, ...desktop });
       if (this.stopping) return;
-      const own = { 'shell.installCommand': () => installLoopgateCommand(this.installTarget(dataDir), env), 'shell.restartGateway': () => this.restartGateway() };
-      const api = shellApi(() => this.started?.app.api ?? null, own);
-      bindApi(electron.ipcMain, api, (url) => isAppUrl(url, this.origin()));
+      const updateHandlers = this.updates ? updateApi(this.updates, () => void this.stop(QUIT_GRACE_MS, true)) : {};
+      const own = { 'shell.installCommand': () => installLoopgateCommand(this.installTarget(dataDir), env), 'shell.restartGateway': () => this.restartGateway(), ...updateHandlers };
+      bindApi(
+        electron.ipcMain,
+        shellApi(() => this.started?.app.api ?? null, own),
+        (url) => isAppUrl(url, this.origin()),
+      );
+      await this.updates?.start();
       this.stayInTray = this.tray !== null && staysInTrayOnClose(env, await trayShown);
       this.watchPower();
       this.running = true;
@@ -209,15 +223,15 @@ export class DesktopShell {
     return { platform, home: homedir(), dataDir, program };
   }
 
-  /** `loopgate export-key`: the wrapped data key written out as a 0600 key file, for `loopgate serve`. */
-  private async exportKey(dataDir: string, wrapper: DataKeyWrapper | null): Promise<void> {
-    if (!wrapper) {
-      process.stdout.write(`The data key in ${dataDir} is not in the OS keychain; headless Loopgate can already use it.\n`);
-    } else {
-      const file = await exportDataKey(dataDir, wrapper);
-      process.stdout.write(`Wrote the data key to ${file} (0600); \`loopgate serve --data-dir ${dataDir}\` can now open the store.\n`);
-    }
-    this.exit(0);
+  private createUpdates(dataDir: string): UpdateController | null {
+    const { updates, electron } = this.host;
+    if (!updates) return null;
+    const changed = (view: UpdateController['current'], previous: UpdateController['current']): void => {
+      if (view.phase !== previous.phase) void this.tray?.refresh();
+      const notice = updateNotice(view, previous);
+      if (notice && electron.Notification.isSupported()) new electron.Notification(notice).show();
+    };
+    return new UpdateController({ ...updates, dataDir, every: (intervalMs, task) => this.host.every(intervalMs, task), now: () => this.host.now(), logger: this.logger, changed });
   }
 
   private createTray(started: StartedGateway): TrayController | null {
@@ -227,7 +241,12 @@ export class DesktopShell {
       const tray: TrayController = new TrayController(
         new electron.Tray(this.host.resources.trayIcon),
         electron.Menu,
-        { status: async () => started.app.api['status.get']({}), paused: () => started.app.paused, origin: () => this.origin() },
+        {
+          status: async () => started.app.api['status.get']({}),
+          paused: () => started.app.paused,
+          origin: () => this.origin(),
+          updateReady: () => (this.updates?.current.phase === 'ready' ? this.updates.current.version : null),
+        },
         loginItem,
         {
           open: () => this.showWindow(),
@@ -243,6 +262,7 @@ export class DesktopShell {
               .finally(() => void tray.refresh());
           },
           quit: () => electron.app.quit(),
+          restartToUpdate: () => void this.stop(QUIT_GRACE_MS, true),
         },
         this.logger,
       );
@@ -263,9 +283,9 @@ export class DesktopShell {
     // A restart keeps the port the first start got (port 0 picks one once).
     this.startOptions = { ...options, port: Number(started.url.port) };
     if (this.stopping) return;
-    this.stopTimers.push(bindEvents(electron.ipcMain, started.app.events, (url) => isAppUrl(url, this.origin())));
+    this.stopTimers.push(bindEvents(electron.ipcMain, joinEvents(started.app.events, this.updates), (url) => isAppUrl(url, this.origin())));
     this.tray = this.createTray(started);
-    this.stopTimers.push(showAlertNotifications({ Notification: electron.Notification, alerts: started.app.services.alerts, open: (hash) => this.running && this.window.showAt(hash), logger: this.logger }));
+    this.stopTimers.push(...showGatewayNotices(started, { Notification: electron.Notification, open: (hash) => this.running && this.window.showAt(hash), logger: this.logger }));
     this.uiSession = new UiSession({ loginLink: () => started.gateway.loginLink(), cookies: electron.session.defaultSession.cookies, now: () => this.host.now(), logger: this.logger });
     await this.uiSession.signIn().catch((error: unknown) => this.logger.log('warn', `Could not sign the window in: ${String(error)}`));
     this.schedule();
@@ -294,7 +314,7 @@ export class DesktopShell {
     this.logger.log('error', `Loopgate could not start: ${failure.detail}`, { code: failure.code });
     await this.release(QUIT_GRACE_MS);
     try {
-      if (!this.stopping) await this.explainBootFailure(failure.message, failure.detail);
+      if (!this.stopping) await explainBootFailure(this.host.electron, failure, this.logFile);
     } catch (dialogError) {
       this.logger.log('error', `Could not show the start-up failure: ${String(dialogError)}`);
       await this.logger.flush();
@@ -303,23 +323,9 @@ export class DesktopShell {
     }
   }
 
-  private async explainBootFailure(message: string, detail: string): Promise<void> {
-    const { dialog, shell } = this.host.electron;
-    const { response } = await dialog.showMessageBox({
-      type: 'error',
-      title: 'Loopgate could not start',
-      message,
-      detail: `${detail}\n\nLog: ${this.logFile}`,
-      buttons: ['Quit', 'Open log'],
-      defaultId: 0,
-      cancelId: 0,
-      noLink: true,
-    });
-    if (response === 1) await shell.openPath(this.logFile);
-  }
-
   private async release(graceMs: number): Promise<void> {
     this.running = false;
+    this.updates?.stop();
     await this.stopServing(graceMs);
     await this.logger.flush();
   }

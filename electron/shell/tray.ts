@@ -11,6 +11,8 @@ interface TrayFacts {
   requestsToday: number;
   /** null when starting at login is not offered (a development run). */
   startsAtLogin: boolean | null;
+  /** The version of a downloaded, verified update waiting to be installed, or null. */
+  updateReady: string | null;
 }
 
 export interface TrayActions {
@@ -19,12 +21,14 @@ export interface TrayActions {
   setPaused(paused: boolean): void;
   setStartAtLogin(enabled: boolean): void;
   quit(): void;
+  restartToUpdate(): void;
 }
 
 function trayMenuTemplate(facts: TrayFacts, actions: TrayActions): MenuItemTemplate[] {
   const { paused } = facts;
   return [
     { label: `${paused ? 'Paused' : 'Running'} · port ${facts.port} · ${facts.requestsToday} requests today`, enabled: false },
+    ...(facts.updateReady ? [{ label: `Update ready: restart to install ${facts.updateReady}`, click: () => actions.restartToUpdate() }] : []),
     { type: 'separator' },
     { label: 'Open Loopgate', click: () => actions.open() },
     { label: 'Copy base URL', click: () => actions.copyBaseUrl() },
@@ -39,6 +43,7 @@ export interface TraySource {
   status(): Promise<StatusView>;
   paused(): boolean;
   origin(): string;
+  updateReady(): string | null;
 }
 
 export class TrayController {
@@ -62,8 +67,10 @@ export class TrayController {
         port: new URL(this.source.origin()).port,
         requestsToday: status.today.requests,
         startsAtLogin: this.loginItem ? await this.loginItem.isEnabled() : null,
+        updateReady: this.source.updateReady(),
       };
-      this.tray.setToolTip(`Loopgate — ${facts.paused ? 'paused' : 'running'} on ${this.source.origin()}`);
+      const update = facts.updateReady ? ` · update ${facts.updateReady} ready` : '';
+      this.tray.setToolTip(`Loopgate — ${facts.paused ? 'paused' : 'running'} on ${this.source.origin()}${update}`);
       this.tray.setContextMenu(this.menu.buildFromTemplate(trayMenuTemplate(facts, this.actions)));
     } catch (error) {
       this.logger.log('warn', `Could not refresh the tray menu: ${error instanceof Error ? error.message : String(error)}`);

@@ -121,6 +121,10 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'alerts.list': nothing,
   'alerts.settings': nothing,
   'alerts.updateSettings': of(alertSettingsSchema),
+  'updates.get': nothing,
+  'updates.configure': fc.record({ enabled: fc.boolean(), channel: fc.constantFrom('stable', 'beta', 'nightly') }),
+  'updates.check': nothing,
+  'updates.restart': nothing,
 };
 
 beforeAll(async () => {

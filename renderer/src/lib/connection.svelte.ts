@@ -15,7 +15,7 @@ const RETRY_MS = 2_000;
 const SILENCE_FACTOR = 2;
 
 /** What Electron delivers over IPC (heartbeats and session ends are browser mode's). */
-const IPC_EVENTS = ['status', 'log', 'usage', 'changed', 'alert'] as const satisfies readonly EventName[];
+const IPC_EVENTS = ['status', 'log', 'usage', 'changed', 'alert', 'update'] as const satisfies readonly EventName[];
 
 declare global {
   interface Window {
