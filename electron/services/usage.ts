@@ -251,6 +251,7 @@ export class UsageService {
       route: entry.route,
       tokenParts: entry.tokenParts,
       replayOf: entry.replayOf,
+      mcp: entry.mcp,
     }));
   }
 

@@ -63,6 +63,7 @@ describe('schema version 6', () => {
           route: 'default',
           tokenParts: null,
           replayOf: null,
+          mcp: null,
         },
       ]);
       expect(await store.requestLog.get('failed')).toMatchObject({ attempts: [attempt], errorCode: 'upstream', errorMessage: '500: boom' });
