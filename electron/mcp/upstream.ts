@@ -23,6 +23,8 @@ export interface UpstreamOptions {
   maxBackoffMs?: number;
   /** How long connecting and listing the tools may take. */
   startTimeoutMs?: number;
+  /** How long a forwarded request may go without an answer or progress (default 5 minutes). */
+  quietTimeoutMs?: number;
 }
 
 /** What a forwarded request carries from the agent: its cancellation, and a sink for the server's progress. */
@@ -91,7 +93,8 @@ export class McpUpstream {
   forward<T>(request: UpstreamRequest, send: (client: Client, meta: { progressToken?: string }, options: RequestOptions) => Promise<T>): Promise<T> {
     return this.using(async (client) => {
       const quiet = new AbortController();
-      const timeout = (): NodeJS.Timeout => setTimeout(() => quiet.abort(new McpError(ErrorCode.RequestTimeout, `No answer from MCP server "${this.name}" in ${QUIET_TIMEOUT_MS / 1000} s`)), QUIET_TIMEOUT_MS);
+      const quietMs = this.options.quietTimeoutMs ?? QUIET_TIMEOUT_MS;
+      const timeout = (): NodeJS.Timeout => setTimeout(() => quiet.abort(new McpError(ErrorCode.RequestTimeout, `No answer from MCP server "${this.name}" in ${quietMs / 1000} s`)), quietMs);
       let timer = timeout();
       const { onprogress } = request;
       const token = onprogress ? `loopgate-${++this.progressTokens}` : null;

@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureMode } from '../../shared/keys.js';
+import { McpUpstream } from '../../electron/mcp/upstream.js';
 import { PROJECT_ROOT } from '../helpers/cli.js';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 
@@ -100,6 +101,23 @@ describe('/mcp resources and prompts', () => {
     const result = await client.callTool({ name: 'notes__count', arguments: { n: 20 } }, undefined, { onprogress: (progress) => seen.push(progress) });
     expect(text(result)).toBe('counted to 20');
     expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => ({ progress: i + 1, total: 20, message: `step ${i + 1}` })));
+  });
+});
+
+describe('a forwarded call that goes quiet', () => {
+  it('times out when the server neither answers nor reports progress for quietTimeoutMs; progress holds the timeout off', async () => {
+    const upstream = new McpUpstream({ name: 'slow', kind: 'stdio', command: process.execPath, args: [STDIO_SERVER, 'slow'], env: {}, cwd: null, idleMs: null }, { clientVersion: 'test', quietTimeoutMs: 1_000 });
+    try {
+      // 1.5 s in all, a step every 250 ms: past the timeout, but never quiet for a second.
+      const steps: number[] = [];
+      const counted = await upstream.callTool('count', { n: 6, everyMs: 250 }, { onprogress: ({ progress }) => steps.push(progress) });
+      expect(text(counted)).toBe('counted to 6');
+      expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
+      // No progress asked for: 2.5 s of silence is past the second.
+      await expect(upstream.callTool('count', { n: 1, everyMs: 2_500 }, {})).rejects.toThrow(/No answer from MCP server "slow" in 1 s/);
+    } finally {
+      await upstream.stop();
+    }
   });
 });
 
