@@ -32,7 +32,7 @@ export interface LogEntryView {
   mcp: LogMcpCall | null;
 }
 
-/** An MCP tool call in the request log: the server (null: Loopgate's own lazy `search_tools`) and the tool. */
+/** An MCP tool call in the request log: the server (null: Loopgate's own lazy `search_tools`, or a name that named none) and the tool. */
 export interface LogMcpCall {
   server: string | null;
   tool: string;

@@ -13,7 +13,7 @@ import { McpRefusal } from './refusal.js';
 const STOPPED = 499;
 
 export interface McpToolCallRecord {
-  /** The server and its tool; server null for Loopgate's own lazy `search_tools`. */
+  /** The server and its tool; server null for Loopgate's own lazy `search_tools` (or a name that names no server). */
   server: string | null;
   tool: string;
   arguments: Record<string, unknown> | undefined;
@@ -37,9 +37,7 @@ interface ToolCallRequest {
 /** Runs one tools/call (refused past the key's limit, lazily or directly) and tells the log how it went. */
 export async function loggedToolCall(hub: McpHub, request: ToolCallRequest, name: string, args: Record<string, unknown> | undefined, call: McpCall): Promise<CallToolResult> {
   const started = process.hrtime.bigint();
-  const target = request.lazy ? lazyCallTarget(name, args) : { name, arguments: args };
-  const at = target ? target.name.indexOf(TOOL_SEPARATOR) : -1;
-  const called = { server: target ? (at === -1 ? '' : target.name.slice(0, at)) : null, tool: target ? target.name.slice(at === -1 ? 0 : at + TOOL_SEPARATOR.length) : name, arguments: target ? target.arguments : args };
+  const called = calledTool(request.lazy, name, args);
   const serverSecrets = secretsOf(hub.servers().find((upstream) => upstream.name === called.server)?.config);
   const tell = (result: CallToolResult | null, failure: McpToolCallRecord['failure'], status: number): void =>
     request.onToolCall({ ...called, result, failure, status, latencyMs: Number(process.hrtime.bigint() - started) / 1e6, serverSecrets });
@@ -62,6 +60,15 @@ export async function loggedToolCall(hub: McpHub, request: ToolCallRequest, name
     }
     throw error;
   }
+}
+
+/** The server and tool a call names (`<server>__<tool>`; for a lazy key, the tool call_tool reaches); server null for search_tools or a name without a server. */
+function calledTool(lazy: boolean, name: string, args: Record<string, unknown> | undefined): Pick<McpToolCallRecord, 'server' | 'tool' | 'arguments'> {
+  const target = lazy ? lazyCallTarget(name, args) : { name, arguments: args };
+  if (!target) return { server: null, tool: name, arguments: args };
+  const at = target.name.indexOf(TOOL_SEPARATOR);
+  if (at === -1) return { server: null, tool: target.name, arguments: target.arguments };
+  return { server: target.name.slice(0, at), tool: target.name.slice(at + TOOL_SEPARATOR.length), arguments: target.arguments };
 }
 
 function failureOf(error: unknown): { code: ErrorCode; message: string } {
