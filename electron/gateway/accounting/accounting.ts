@@ -72,7 +72,8 @@ export interface McpCallEvent {
   failure: { code: ErrorCode; message: string } | null;
   /** Which calls keep their arguments and result (capture.ts), masked like request bodies. */
   capture: CaptureMode;
-  arguments: string | null;
+  /** The call's arguments and what it answered, as JSON (the result null when it was refused or failed). */
+  arguments: string;
   result: string | null;
   clientTokens: string[];
   client: string | null;

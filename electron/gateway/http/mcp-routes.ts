@@ -39,7 +39,7 @@ function toolCallLogger(ctx: RequestContext, deps: McpDeps): (call: McpToolCallR
       latencyMs: Math.round(call.latencyMs * 100) / 100,
       failure: call.failure,
       capture,
-      arguments: call.arguments === undefined ? null : JSON.stringify(call.arguments),
+      arguments: JSON.stringify(call.arguments ?? {}),
       result: call.result === null ? null : JSON.stringify(call.result),
       clientTokens: capture === 'off' ? [] : [...clientTokens(ctx.req.headers, ctx.search), ...call.serverSecrets],
       client: clientName(ctx.req.headers['user-agent']),
