@@ -205,8 +205,8 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     }
   });
 
-  it('18: log rows gain the MCP server and tool of a tool call, none for older rows', async () => {
-    const db = await migrateAcross(18, (db) =>
+  it('20: log rows gain the MCP server and tool of a tool call, none for older rows', async () => {
+    const db = await migrateAcross(20, (db) =>
       db.run("INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms, attempt_count) VALUES ('old', 1, NULL, 'gpt', 'gpt#0', 200, 5, 1)").then(() => undefined),
     );
     try {

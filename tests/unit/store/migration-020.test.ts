@@ -5,10 +5,10 @@ import { Bloom } from '../../../electron/store/log-bloom.js';
 import { REQUEST_LOG_DIR } from '../../../electron/store/log-segments.js';
 import { afterMigration, logRow, storeAtVersion } from '../../helpers/store.js';
 
-describe('schema version 18', () => {
-  it('reads version-17 log rows as model requests (no MCP call) and keeps the MCP server and tool of rows written from then on', async () => {
-    const dir = await storeAtVersion(17);
-    // A sealed segment as version 17 wrote it: rows without the mcp field.
+describe('schema version 20', () => {
+  it('reads version-19 log rows as model requests (no MCP call) and keeps the MCP server and tool of rows written from then on', async () => {
+    const dir = await storeAtVersion(19);
+    // A sealed segment as version 19 wrote it: rows without the mcp field.
     const { mcp: _mcp, ...old } = logRow({ id: 'old', time: 1_800_000_000_000 });
     const line = `${JSON.stringify(old)}\n`;
     const name = '1800000000000-000000.ndjson';
