@@ -28,6 +28,14 @@ export interface LogEntryView {
   project: string | null;
   /** The request this one replayed (logs.replay); null for a client's own. */
   replayOf: string | null;
+  /** A tool call through /mcp (no model): the MCP server and tool; null for a model request. */
+  mcp: LogMcpCall | null;
+}
+
+/** An MCP tool call in the request log: the server (null: Loopgate's own lazy `search_tools`, or a name that named none) and the tool. */
+export interface LogMcpCall {
+  server: string | null;
+  tool: string;
 }
 
 /** usage.sessions: a period, per session or per project. */

@@ -6,33 +6,22 @@ import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelconte
 import type { McpServerConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import { TOOL_SEPARATOR, type McpAccess } from './access.js';
-import { McpUpstream, UpstreamUnavailable, type UpstreamOptions } from './upstream.js';
+import { McpRefusal } from './refusal.js';
+import { McpResourcesAndPrompts } from './resources-and-prompts.js';
+import { McpUpstream, UpstreamUnavailable, type UpstreamOptions, type UpstreamRequest } from './upstream.js';
 
 /** Stands in for a server's tools while it has never started: its description says why. */
 const UNAVAILABLE_TOOL = 'unavailable';
 
-/**
- * A refusal sent to the agent as a JSON-RPC error with this code. Not McpError: its message
- * already says "MCP error <code>:", and the agent's client says it again.
- */
-export class McpRefusal extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface McpCall {
+export interface McpCall extends UpstreamRequest {
   /** Who called, for the log line (a key id, or "master"). */
   caller: string;
-  signal?: AbortSignal;
-  onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
 }
 
 export class McpHub {
   private readonly upstreams = new Map<string, McpUpstream>();
+  /** The servers' resources and prompts, aggregated like their tools. */
+  readonly resourcesAndPrompts: McpResourcesAndPrompts;
 
   constructor(
     servers: readonly McpServerConfig[],
@@ -40,6 +29,7 @@ export class McpHub {
     options: UpstreamOptions,
   ) {
     for (const server of servers) this.upstreams.set(server.name, new McpUpstream(server, options));
+    this.resourcesAndPrompts = new McpResourcesAndPrompts(() => this.servers(), logger);
   }
 
   /** Each server, for the app's view and tests. */
@@ -73,6 +63,7 @@ export class McpHub {
       throw new McpRefusal(
         ErrorCode.InvalidParams,
         `This key may not use ${access.server(server) ? `the tool "${tool}" of ` : ''}MCP server "${server}" (its metadata.mcp_servers allows: ${(access.patterns ?? []).join(', ') || 'none'}).`,
+        'permission',
       );
     }
     const started = Date.now();

@@ -3,7 +3,8 @@
 // found there, so an agent sends a small catalogue with each request.
 import { ErrorCode, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpAccess } from './access.js';
-import { McpRefusal, type McpCall, type McpHub } from './hub.js';
+import type { McpCall, McpHub } from './hub.js';
+import { McpRefusal } from './refusal.js';
 
 const SEARCH_TOOL = 'search_tools';
 const CALL_TOOL = 'call_tool';
@@ -43,11 +44,18 @@ export async function callLazyTool(hub: McpHub, access: McpAccess, name: string,
     return { content: [{ type: 'text', text: JSON.stringify(found.map(({ name: tool, description, inputSchema }) => ({ name: tool, description, inputSchema }))) }] };
   }
   if (name === CALL_TOOL) {
-    if (typeof args?.name !== 'string') throw new McpRefusal(ErrorCode.InvalidParams, `${CALL_TOOL} needs "name": a tool name that ${SEARCH_TOOL} returned.`);
-    const inner = args.arguments;
-    return hub.callTool(access, args.name, typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : undefined, call);
+    const target = lazyCallTarget(name, args);
+    if (!target) throw new McpRefusal(ErrorCode.InvalidParams, `${CALL_TOOL} needs "name": a tool name that ${SEARCH_TOOL} returned.`);
+    return hub.callTool(access, target.name, target.arguments, call);
   }
   throw new McpRefusal(ErrorCode.InvalidParams, `Unknown tool "${name}": this key sees the catalogue through ${SEARCH_TOOL} and ${CALL_TOOL}.`);
+}
+
+/** The tool a call to call_tool reaches, and its arguments; null for any other call (or one without a name). */
+export function lazyCallTarget(name: string, args: Record<string, unknown> | undefined): { name: string; arguments: Record<string, unknown> | undefined } | null {
+  if (name !== CALL_TOOL || typeof args?.name !== 'string') return null;
+  const inner = args.arguments;
+  return { name: args.name, arguments: typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : undefined };
 }
 
 /** Tools ranked by how many of the query's words their name and description hold (names count double); those with none are left out. */

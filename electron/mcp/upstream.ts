@@ -6,7 +6,8 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { ErrorCode, McpError, ProgressNotificationSchema, type CallToolResult, type ServerCapabilities, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '../config/index.js';
 
 export type UpstreamState = 'stopped' | 'starting' | 'running' | 'failed';
@@ -22,7 +23,22 @@ export interface UpstreamOptions {
   maxBackoffMs?: number;
   /** How long connecting and listing the tools may take. */
   startTimeoutMs?: number;
+  /** How long a forwarded request may go without an answer or progress (default 5 minutes). */
+  quietTimeoutMs?: number;
 }
+
+/** What a forwarded request carries from the agent: its cancellation, and a sink for the server's progress. */
+export interface UpstreamRequest {
+  signal?: AbortSignal;
+  onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
+}
+
+type Progress = Parameters<NonNullable<UpstreamRequest['onprogress']>>[0];
+
+/** A forwarded request that neither answers nor reports progress for this long has timed out. */
+const QUIET_TIMEOUT_MS = 300_000;
+/** The SDK's own timeout, left to ours (above): a day. */
+const SDK_TIMEOUT_MS = 86_400_000;
 
 const STDERR_KEPT = 2_000;
 const FIRST_BACKOFF_MS = 500;
@@ -35,6 +51,9 @@ export class McpUpstream {
   private failures = 0;
   private retryAt = 0;
   private stderrTail = '';
+  /** Where each forwarded request's progress goes, by the token Loopgate sent with it. */
+  private readonly progressSinks = new Map<string, (progress: Progress) => void>();
+  private progressTokens = 0;
   /** The tools of the last connection, kept while the server is down so the catalogue stays stable. */
   private knownTools: Tool[] | null = null;
   state: UpstreamState = 'stopped';
@@ -62,16 +81,51 @@ export class McpUpstream {
     return this.knownTools;
   }
 
-  async callTool(
-    name: string,
-    args: Record<string, unknown> | undefined,
-    options: { signal?: AbortSignal; onprogress?: (progress: { progress: number; total?: number; message?: string }) => void },
-  ): Promise<CallToolResult> {
+  async callTool(name: string, args: Record<string, unknown> | undefined, request: UpstreamRequest): Promise<CallToolResult> {
+    return this.forward(request, (client, meta, options) => client.callTool({ name, ...(args ? { arguments: args } : {}), _meta: meta }, undefined, options) as Promise<CallToolResult>);
+  }
+
+  /**
+   * Runs one request for an agent: its cancellation passed on, the server's progress reported
+   * to it (which also holds off the timeout). Progress goes by a token of Loopgate's own, not
+   * the SDK's onprogress: the SDK drops progress that arrives in one read with the answer.
+   */
+  forward<T>(request: UpstreamRequest, send: (client: Client, meta: { progressToken?: string }, options: RequestOptions) => Promise<T>): Promise<T> {
+    return this.using(async (client) => {
+      const quiet = new AbortController();
+      const quietMs = this.options.quietTimeoutMs ?? QUIET_TIMEOUT_MS;
+      const timeout = (): NodeJS.Timeout => setTimeout(() => quiet.abort(new McpError(ErrorCode.RequestTimeout, `No answer from MCP server "${this.name}" in ${quietMs / 1000} s`)), quietMs);
+      let timer = timeout();
+      const { onprogress } = request;
+      const token = onprogress ? `loopgate-${++this.progressTokens}` : null;
+      if (token && onprogress) {
+        this.progressSinks.set(token, (progress) => {
+          clearTimeout(timer);
+          timer = timeout();
+          onprogress(progress);
+        });
+      }
+      try {
+        return await send(client, token ? { progressToken: token } : {}, { signal: request.signal ? AbortSignal.any([request.signal, quiet.signal]) : quiet.signal, timeout: SDK_TIMEOUT_MS });
+      } finally {
+        clearTimeout(timer);
+        if (token) this.progressSinks.delete(token);
+      }
+    });
+  }
+
+  /** What the running (else started) server offers beyond tools: resources, prompts. */
+  async capabilities(): Promise<ServerCapabilities> {
+    return (await this.connected()).getServerCapabilities() ?? {};
+  }
+
+  /** Runs one request on the server (started as needed), holding off the idle stop while it runs. */
+  private async using<T>(request: (client: Client) => Promise<T>): Promise<T> {
     const client = await this.connected();
     this.inFlight += 1;
     this.holdIdle();
     try {
-      return (await client.callTool({ name, ...(args ? { arguments: args } : {}) }, undefined, { ...options, timeout: 300_000, resetTimeoutOnProgress: true })) as CallToolResult;
+      return await request(client);
     } finally {
       this.inFlight -= 1;
       if (this.inFlight === 0 && this.client === client) this.armIdle();
@@ -107,6 +161,10 @@ export class McpUpstream {
     this.starts += 1;
     this.stderrTail = '';
     const client = new Client({ name: 'loopgate', version: this.options.clientVersion });
+    client.setNotificationHandler(ProgressNotificationSchema, (notification) => {
+      const { progressToken, ...progress } = notification.params;
+      this.progressSinks.get(String(progressToken))?.(progress);
+    });
     try {
       const transport = this.transport();
       await client.connect(transport, { timeout: this.options.startTimeoutMs ?? 30_000 });

@@ -252,6 +252,7 @@ export class UsageService {
       route: entry.route,
       tokenParts: entry.tokenParts,
       replayOf: entry.replayOf,
+      mcp: entry.mcp,
     }));
   }
 

@@ -8,7 +8,7 @@ import type { Row } from './sql.js';
 import type { RequestLogEntry } from './request-log.js';
 
 /** A row as schema version 8 kept it: before the log named the client tool. */
-type LegacyRow = Omit<RequestLogEntry, 'client' | 'responseId' | 'session' | 'project' | 'route' | 'tokenParts' | 'replayOf'>;
+type LegacyRow = Omit<RequestLogEntry, 'client' | 'responseId' | 'session' | 'project' | 'route' | 'tokenParts' | 'replayOf' | 'mcp'>;
 
 /** The request-log table's columns as schema version 8 left them (PostgreSQL's table adds to them). */
 export const LEGACY_LOG_COLUMNS = {
@@ -48,7 +48,7 @@ export function* legacyLogPages(reader: Reader): Generator<RequestLogEntry[]> {
       : reader.all('SELECT * FROM request_log ORDER BY time, id LIMIT ?', [PAGE]);
     const page: LegacyRow[] = rows.map((row) => REQUEST_LOG.fromRow(row));
     if (page.length === 0) return;
-    yield page.map((row) => ({ ...row, client: null, responseId: null, session: null, project: null, route: 'default', tokenParts: null, replayOf: null }));
+    yield page.map((row) => ({ ...row, client: null, responseId: null, session: null, project: null, route: 'default', tokenParts: null, replayOf: null, mcp: null }));
     const last = page.at(-1)!;
     after = { time: last.time, id: last.id };
   }

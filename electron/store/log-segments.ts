@@ -26,7 +26,7 @@ function parseRows(text: string): RequestLogEntry[] {
   for (const line of text.split('\n')) {
     if (!line) continue;
     try {
-      // Rows written before the log named the client tool (the response id, the session and project, the replayed request) lack those fields.
+      // Rows written before the log named the client tool (the response id, the session and project, the replayed request, the MCP call) lack those fields.
       const row = JSON.parse(line) as RequestLogEntry;
       row.client ??= null;
       row.responseId ??= null;
@@ -35,6 +35,7 @@ function parseRows(text: string): RequestLogEntry[] {
       row.route ??= 'default';
       row.tokenParts ??= null;
       row.replayOf ??= null;
+      row.mcp ??= null;
       rows.push(row);
     } catch {
       // A torn tail: the batch being written when the process died.

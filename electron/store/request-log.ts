@@ -1,7 +1,7 @@
 // The request log's contract: one row per finished request, appended in batches, read newest
 // first with the app's filters, removed by age and by size. It lives outside the key store (which
 // stays small and in memory); the embedded implementation is segment files (log-segments.ts).
-import type { LogAttemptView, TokenParts } from '../../shared/api.js';
+import type { LogAttemptView, LogMcpCall, TokenParts } from '../../shared/api.js';
 import { failed, type SessionView } from '../../shared/log-views.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import type { CaptureMode } from '../../shared/keys.js';
@@ -44,6 +44,8 @@ export interface RequestLogEntry {
   tokenParts: TokenParts | null;
   /** The request this one replayed (the app's Logs, logs.replay); null for a client's own (or the row predates it). */
   replayOf: string | null;
+  /** For a tool call through /mcp: the MCP server and tool; null for a model request (or a row that predates MCP calls). */
+  mcp: LogMcpCall | null;
 }
 
 export interface SpendLogQuery {

@@ -150,6 +150,7 @@ export function logRow(fields: Partial<RequestLogEntry> & { id: string }): Reque
     route: 'default',
     tokenParts: null,
     replayOf: null,
+    mcp: null,
     ...fields,
   };
 }

@@ -1,6 +1,6 @@
 // The real Claude Code, offline, using Loopgate's /mcp as its one MCP server (--mcp-config with
 // the key in a header): a mock model asks for an MCP tool, and the call reaches the stdio MCP
-// server behind Loopgate and shows in Loopgate's log.
+// server behind Loopgate and shows in Loopgate's log and request log (the Logs view).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,4 +58,8 @@ it('Claude Code calls a tool of an MCP server behind /mcp, and the call is in th
   expect(answer.is_error).toBe(false);
   expect(answer.result).toContain('notes echo: from claude');
   expect(gw.logger.records.some((entry) => entry.msg === 'mcp call' && entry.server === 'notes' && entry.tool === 'echo' && entry.ok === true && entry.key === created.body.token)).toBe(true);
+  // And in the request log, the Logs view's rows: beside the model requests, the tool call as one row of its own.
+  const rows = await gw.app.api['logs.list']({ keyId: created.body.token as string, limit: 50 });
+  expect(rows.filter((row) => row.mcp !== null).map(({ mcp, status, keyLabel }) => ({ mcp, status, keyLabel }))).toEqual([{ mcp: { server: 'notes', tool: 'echo' }, status: 200, keyLabel: 'claude-mcp' }]);
+  expect(rows.some((row) => row.model === 'claude-native')).toBe(true);
 }, 120_000);

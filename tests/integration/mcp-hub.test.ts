@@ -113,7 +113,7 @@ describe('/mcp', () => {
   it("lists every server's tools as <server>__<tool> and calls one of each, env and headers from the config", async () => {
     const client = await connect(TEST_MASTER_KEY);
     const names = (await client.listTools()).tools.map((tool) => tool.name).sort();
-    expect(names).toEqual(['broken__unavailable', 'calc__add', 'gone__add', 'idle__echo', 'idle__pid', 'notes__echo', 'notes__pid']);
+    expect(names).toEqual(['broken__unavailable', 'calc__add', 'gone__add', 'idle__count', 'idle__echo', 'idle__pid', 'notes__count', 'notes__echo', 'notes__pid']);
     expect(text(await client.callTool({ name: 'notes__echo', arguments: { text: 'hi' } }))).toBe('notes echo: hi!');
     expect(text(await client.callTool({ name: 'calc__add', arguments: { a: 2, b: 3 } }))).toBe('5');
     expect(remote.seenHeaders).toContain('team-secret');

@@ -48,10 +48,10 @@ it('shrinks a 100-tool catalogue to search_tools and call_tool, and a tool is re
   const full = (await (await connect({})).listTools()).tools;
   const lazyClient = await connect({ mcp_lazy: true, mcp_servers: ['github__*_issues', 'github__echo'] });
   const lazy = (await lazyClient.listTools()).tools;
-  expect(full).toHaveLength(102);
+  expect(full).toHaveLength(103);
   expect(lazy.map((tool) => tool.name)).toEqual(['search_tools', 'call_tool']);
-  // The 100 generated tools (the fixture's own echo and pid left out).
-  const before = catalogueTokens(full.filter((tool) => !['github__echo', 'github__pid'].includes(tool.name)));
+  // The 100 generated tools (the fixture's own echo, pid and count left out).
+  const before = catalogueTokens(full.filter((tool) => !['github__echo', 'github__pid', 'github__count'].includes(tool.name)));
   const after = catalogueTokens(lazy);
   console.log(`MCP catalogue, 100 tools: ${before} tokens in full, ${after} lazy`);
   expect(after * 10).toBeLessThan(before);

@@ -79,6 +79,14 @@ describe('the alert engine', () => {
     expect(fired.map((alert) => alert.kind)).toEqual(['budget_blocked', 'budget_blocked']);
   });
 
+  it('an MCP tool call the blocked key makes (it spends nothing) does not end the block, so no second alert', () => {
+    const { engine, fired } = harness();
+    engine.requestCounted(entry({ status: 429, errorCode: 'budget_exceeded' }));
+    engine.requestCounted(entry({ status: 200, model: null, callType: 'mcp', mcp: { server: 'notes', tool: 'echo' } }));
+    engine.requestCounted(entry({ status: 429, errorCode: 'budget_exceeded' }));
+    expect(fired.map((alert) => alert.kind)).toEqual(['budget_blocked']);
+  });
+
   it('per-key thresholds win over the global ones', () => {
     const { engine, state, fired } = harness({ keyThresholds: { k1: [50] } });
     state.key.spend = 6;

@@ -8,7 +8,7 @@ import type { TokenUsage } from '../../core/usage.js';
 import type { Store } from '../../store/index.js';
 import type { KeyUsageIncrement } from '../../store/keys.js';
 import type { RequestLogEntry } from '../../store/request-log.js';
-import type { TokenParts } from '../../../shared/api.js';
+import type { LogMcpCall, TokenParts } from '../../../shared/api.js';
 import type { DailySpendIncrement } from '../../store/usage.js';
 import { utcDay } from '../../core/utc-day.js';
 import { failed } from '../../../shared/log-views.js';
@@ -60,6 +60,26 @@ export interface UsageEvent {
   project: string | null;
   /** The route it took, or `default`. */
   route: string;
+}
+
+/** One tool call through /mcp, for the request log: no model, no tokens, no spend. */
+export interface McpCallEvent {
+  id: string;
+  time: number;
+  keyId: string | null;
+  mcp: LogMcpCall;
+  status: number;
+  latencyMs: number;
+  failure: { code: ErrorCode; message: string } | null;
+  /** Which calls keep their arguments and result (capture.ts), masked like request bodies. */
+  capture: CaptureMode;
+  /** The call's arguments and what it answered, as JSON (the result null when it was refused or failed). */
+  arguments: string;
+  result: string | null;
+  clientTokens: string[];
+  client: string | null;
+  session: string | null;
+  project: string | null;
 }
 
 export interface AccountingOptions {
@@ -148,6 +168,7 @@ export class Accounting {
       route: event.route,
       tokenParts: parts,
       replayOf: event.replayOf,
+      mcp: null,
     };
     this.log.push(entry);
     const keyId = event.keyId ?? MASTER_KEY_ID;
@@ -201,6 +222,43 @@ export class Accounting {
     // Told once the key's spend includes this request (alerts read it).
     this.onRecord(entry);
     return cost;
+  }
+
+  /** Logs one MCP tool call: a request-log row (the Logs view shows it), counted in no usage or spend. */
+  recordMcpCall(event: McpCallEvent): void {
+    const keep = keepsBodies(event.capture, event.status);
+    const kept = (body: string | null): string | null => (keep && body !== null ? maskedBody(body, null, event.clientTokens) : null);
+    const entry: RequestLogEntry = {
+      id: event.id,
+      time: event.time,
+      keyId: event.keyId,
+      model: null,
+      deployment: null,
+      status: event.status,
+      latencyMs: event.latencyMs,
+      promptTokens: 0,
+      completionTokens: 0,
+      totalTokens: 0,
+      cost: 0,
+      requestBody: kept(event.arguments),
+      responseBody: kept(event.result),
+      attemptCount: 0,
+      attempts: null,
+      errorCode: event.failure?.code ?? null,
+      errorMessage: event.failure ? event.failure.message.slice(0, MAX_ERROR_MESSAGE) : null,
+      callType: 'mcp',
+      cacheHit: false,
+      client: event.client,
+      responseId: null,
+      session: event.session,
+      project: event.project,
+      route: 'default',
+      tokenParts: null,
+      replayOf: null,
+      mcp: event.mcp,
+    };
+    this.log.push(entry);
+    this.onRecord(entry);
   }
 
   /** Writes everything accumulated so far: totals in one durable key-store batch, rows to the request log. */

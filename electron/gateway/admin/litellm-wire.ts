@@ -96,6 +96,7 @@ const LITELLM_CALL_TYPES: Record<string, string> = {
   responses: 'aresponses',
   gemini: 'agenerate_content',
   gemini_count_tokens: 'count_tokens',
+  mcp: 'call_mcp_tool',
 };
 
 /** A request-log row in LiteLLM's SpendLogs names; `status_code` and the latency are Loopgate's. */

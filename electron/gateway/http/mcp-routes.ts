@@ -1,18 +1,51 @@
 // The /mcp endpoint's row: any key may call it, each seeing the MCP servers and tools its
 // metadata allows (mcp/access.ts); the hub and the MCP session logic live in electron/mcp/.
+import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../core/errors.js';
+import type { Accounting } from '../accounting/accounting.js';
+import { projectOf, sessionOf } from '../accounting/attribution.js';
+import { captureModeFor, clientTokens, type LiveCapture } from '../accounting/capture.js';
+import { clientName } from '../accounting/client-name.js';
 import type { RateLimiter } from '../access/limits.js';
 import { accessFromMetadata, ALL_ACCESS } from '../../mcp/access.js';
 import { serveMcp } from '../../mcp/endpoint.js';
 import type { McpHub } from '../../mcp/hub.js';
+import type { McpToolCallRecord } from '../../mcp/tool-call-log.js';
 import { readJsonObject } from './body.js';
-import { adoptAnswerHeaders } from './context.js';
+import { adoptAnswerHeaders, type RequestContext } from './context.js';
 import type { Route } from './routes.js';
 
 export interface McpDeps {
   hub: McpHub;
   version: string;
   limiter: RateLimiter;
+  accounting: Accounting;
+  /** The app's capture setting: which calls keep their arguments and result in the request log. */
+  capture: LiveCapture;
+  clock: () => number;
+}
+
+/** Each tool call of one POST, as a request-log row of its own (attributed like the POST: key, client, session, project). */
+function toolCallLogger(ctx: RequestContext, deps: McpDeps): (call: McpToolCallRecord) => void {
+  const capture = captureModeFor(ctx.caller, ctx.req.headers, deps.capture);
+  const virtual = ctx.caller?.kind === 'virtual' ? ctx.caller.key : null;
+  return (call) =>
+    deps.accounting.recordMcpCall({
+      id: randomUUID(),
+      time: deps.clock(),
+      keyId: virtual?.id ?? null,
+      mcp: { server: call.server, tool: call.tool },
+      status: call.status,
+      latencyMs: Math.round(call.latencyMs * 100) / 100,
+      failure: call.failure,
+      capture,
+      arguments: JSON.stringify(call.arguments ?? {}),
+      result: call.result === null ? null : JSON.stringify(call.result),
+      clientTokens: capture === 'off' ? [] : [...clientTokens(ctx.req.headers, ctx.search), ...call.serverSecrets],
+      client: clientName(ctx.req.headers['user-agent']),
+      session: sessionOf(ctx.req.headers),
+      project: projectOf(ctx.req.headers),
+    });
 }
 
 /** A key's `metadata.mcp_rpm`: its MCP tool calls per minute, counted apart from its model requests (in this process). */
@@ -53,6 +86,7 @@ export const MCP_ROUTES: readonly Route<McpDeps>[] = [
         admitCall: virtual ? callAdmission(deps.limiter, virtual.id, virtual.metadata.mcp_rpm) : () => null,
         caller: virtual ? virtual.id : 'master',
         version: deps.version,
+        onToolCall: toolCallLogger(ctx, deps),
       });
     },
   },

@@ -99,7 +99,7 @@ export function createGateway(app: GatewayApp, options: GatewayOptions = {}): Ga
     ...bindRoutes(PUBLIC_ROUTES, { app, draining: () => draining, metrics }),
     ...bindRoutes(LITELLM_ROUTES, { keys: new ManagementApi(app.services), models: new ModelManagementApi(app.services), routing: app.services.routing, config: app.services.config }),
     ...bindRoutes(INFERENCE_ROUTES, { proxy: app.proxy, models: () => table.models, responses: createResponsesDialect(new ConversationStore(clock)) }),
-    ...bindRoutes(MCP_ROUTES, { hub: app.mcp, version: app.version, limiter: app.proxy.limiter }),
+    ...bindRoutes(MCP_ROUTES, { hub: app.mcp, version: app.version, limiter: app.proxy.limiter, accounting, capture: app.proxy.capture, clock }),
     ...bindRoutes(UI_ROUTES, ui),
   ];
   const handle = requestHandler({

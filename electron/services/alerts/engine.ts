@@ -81,6 +81,8 @@ export class AlertEngine {
 
   /** One counted request (accounting, after its cost is on the key): budget thresholds, a block, a fallback. */
   requestCounted(entry: RequestLogEntry): void {
+    // An MCP tool call spends nothing and reaches no deployment.
+    if (entry.mcp) return;
     const settings = this.deps.settings();
     if (entry.keyId !== null) this.keyRequest(entry, entry.keyId, settings);
     this.fallbacks(entry, settings);

@@ -19,6 +19,7 @@ import { migration016 } from './016_alert_settings.js';
 import { migration017 } from './017_provider_proxy.js';
 import { migration018 } from './018_usage_failures.js';
 import { migration019 } from './019_provider_key_pool.js';
+import { migration020 } from './020_log_mcp_calls.js';
 
 interface Migration {
   version: number;
@@ -46,6 +47,7 @@ const MIGRATIONS: readonly Migration[] = [
   migration017,
   migration018,
   migration019,
+  migration020,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 

@@ -12,7 +12,7 @@ import { LEGACY_LOG_COLUMNS } from '../legacy-request-log.js';
 import { ConflictError } from '../errors.js';
 import { MAX_GROUP_CLIENTS } from '../log-groups.js';
 import type { LogGroupQuery, LogGroupTotals, LogRetention, RequestLogEntry, RequestLogRepository, SpendLogQuery, StoredLogRetention } from '../request-log.js';
-import type { TokenParts } from '../../../shared/api.js';
+import type { LogMcpCall, TokenParts } from '../../../shared/api.js';
 import { STOPPED_STATUS } from '../../../shared/log-views.js';
 import type { SqlTx } from '../sql.js';
 import type { CaptureMode } from '../../../shared/keys.js';
@@ -43,6 +43,7 @@ const REQUEST_LOG = defineTable<StoredRow>('request_log', {
   route: nullable(text('route')),
   tokenParts: nullable(json<TokenParts>('token_parts', { cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cacheSavings: 0 })),
   replayOf: nullable(text('replay_of')),
+  mcp: nullable(json<LogMcpCall>('mcp', { server: null, tool: '' })),
   rowBytes: number('row_bytes'),
 });
 

@@ -225,6 +225,19 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     }
   });
 
+  it('20: log rows gain the MCP server and tool of a tool call, none for older rows', async () => {
+    const db = await migrateAcross(20, (db) =>
+      db.run("INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms, attempt_count) VALUES ('old', 1, NULL, 'gpt', 'gpt#0', 200, 5, 1)").then(() => undefined),
+    );
+    try {
+      expect(await db.get('SELECT mcp FROM request_log')).toEqual({ mcp: null });
+      await db.run(`INSERT INTO request_log (id, time, key_id, model, deployment, status, latency_ms, attempt_count, mcp) VALUES ('call', 2, NULL, NULL, NULL, 200, 5, 0, '{"server":"notes","tool":"echo"}')`);
+      expect(await db.get("SELECT mcp FROM request_log WHERE id = 'call'")).toEqual({ mcp: '{"server":"notes","tool":"echo"}' });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('migrates once when several instances start together, and refuses a newer database', async () => {
     const url = await createTestDatabase();
     const dbs = [PgDatabase.connect(url), PgDatabase.connect(url), PgDatabase.connect(url)];

@@ -130,10 +130,10 @@ describe('request log in segment files', () => {
 });
 
 describe.each(STORE_KINDS)('request log repository ($name)', (kind) => {
-  it('reads newest first with the filters and the cursor, the client tool included, after a reopen', async () => {
+  it('reads newest first with the filters and the cursor, the client tool and an MCP call included, after a reopen', async () => {
     const { store, reopen } = await kind.open();
     await store.requestLog.append(rows().slice(0, 20));
-    await store.requestLog.append([...rows().slice(20, 29), { ...rows()[29]!, client: 'Claude Code' }]);
+    await store.requestLog.append([...rows().slice(20, 28), { ...rows()[28]!, mcp: { server: 'notes', tool: 'echo' } }, { ...rows()[29]!, client: 'Claude Code' }]);
     const reopened = await reopen();
     const log = reopened.requestLog;
     const all = ids(rows()).reverse();
@@ -147,6 +147,7 @@ describe.each(STORE_KINDS)('request log repository ($name)', (kind) => {
     expect(ids(await log.query({ status: 'ok', limit: 100 }))).not.toContain('stopped');
     expect(ids(await log.query({ limit: 1 }))).toEqual(['stopped']);
     expect(await log.get('r29')).toEqual({ ...rows()[29]!, client: 'Claude Code' });
+    expect(await log.get('r28')).toEqual({ ...rows()[28]!, mcp: { server: 'notes', tool: 'echo' } });
     expect(await log.get('missing')).toBeNull();
   });
 

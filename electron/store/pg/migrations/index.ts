@@ -22,6 +22,7 @@ import { pgMigration016 } from './016_alert_settings.js';
 import { pgMigration017 } from './017_provider_proxy.js';
 import { pgMigration018 } from './018_usage_failures.js';
 import { pgMigration019 } from './019_provider_key_pool.js';
+import { pgMigration020 } from './020_log_mcp_calls.js';
 
 interface Migration {
   version: number;
@@ -49,6 +50,7 @@ const PG_MIGRATIONS: readonly Migration[] = [
   pgMigration017,
   pgMigration018,
   pgMigration019,
+  pgMigration020,
 ];
 
 /** The versions this build has for PostgreSQL; the same list as for sql.js, or the build is incomplete. */
