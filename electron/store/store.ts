@@ -4,6 +4,7 @@ import { SqlAlertSettingsRepository, type AlertSettingsRepository } from './aler
 import { trackChanges, type StoreChanges } from './changes.js';
 import { SqlDeploymentRepository, type DeploymentRepository } from './deployments.js';
 import { SqlKeyRepository, type KeyRepository } from './keys.js';
+import { SqlMcpServerRepository, type McpServerRepository } from './mcp-servers.js';
 import { SqlProviderRepository, type ProviderRepository } from './providers.js';
 import { SqlRoutingRepository, type RoutingRepository } from './routing.js';
 import { SqlSearchSettingsRepository, type SearchSettingsRepository } from './search-settings.js';
@@ -26,6 +27,8 @@ export interface Store {
   /** The web search provider made in the app (its key sealed). */
   searchSettings: SearchSettingsRepository;
   alerts: AlertSettingsRepository;
+  /** MCP servers added in the app (env values and headers sealed). */
+  mcpServers: McpServerRepository;
   /** How provider secrets are protected at rest. */
   secretProtection: 'key-file' | 'os-keychain';
   /** Change notices in and out, for instances sharing one database (changes.ts). */
@@ -48,6 +51,7 @@ export function sqlRepositories(db: SqlConnection, box: SecretBox) {
     routing,
     searchSettings: new SqlSearchSettingsRepository(db, box),
     alerts: new SqlAlertSettingsRepository(db),
+    mcpServers: new SqlMcpServerRepository(db, box),
     changes: trackChanges({ keys, deployments, routing }),
   };
 }
