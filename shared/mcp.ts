@@ -2,7 +2,7 @@
 // secrets sealed) and the config file's (read-only), each with its live state and tools.
 
 export type McpServerKind = 'stdio' | 'http' | 'sse';
-export type McpServerState = 'stopped' | 'starting' | 'running' | 'failed';
+type McpServerState = 'stopped' | 'starting' | 'running' | 'failed';
 
 /** One env variable or header: a value left out keeps the stored one (values are never shown back). */
 export interface McpSecretField {
@@ -26,7 +26,7 @@ export interface McpServerInput {
   enabled?: boolean;
 }
 
-export interface McpToolView {
+interface McpToolView {
   name: string;
   description: string;
 }

@@ -5,6 +5,7 @@ import Connect from './Connect.svelte';
 import type { ViewId } from './ids.js';
 import Keys from './Keys.svelte';
 import Logs from './Logs.svelte';
+import Mcp from './Mcp.svelte';
 import Models from './Models.svelte';
 import Overview from './Overview.svelte';
 import Playground from './Playground.svelte';
@@ -20,6 +21,7 @@ export const VIEWS: ReadonlyArray<{ id: ViewId; label: string; icon: string; com
   { id: 'keys', label: 'Keys', icon: '⚷', component: Keys },
   { id: 'logs', label: 'Logs', icon: '☰', component: Logs },
   { id: 'sessions', label: 'Sessions', icon: '◴', component: Sessions },
+  { id: 'mcp', label: 'MCP servers', icon: '⚙', component: Mcp },
   { id: 'playground', label: 'Playground', icon: '✎', component: Playground },
   { id: 'connect', label: 'Connect', icon: '⚡', component: Connect },
 ];
