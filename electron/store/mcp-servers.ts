@@ -6,7 +6,7 @@ import { bool, defineTable, json, nullable, number, text, textOf, updateVersione
 import type { SecretBox } from './secrets.js';
 import type { SqlConnection } from './sql.js';
 
-interface StoredMcpServer {
+export interface StoredMcpServer {
   id: string;
   name: string;
   kind: McpServerKind;
@@ -29,7 +29,7 @@ export type McpServerRow = Omit<StoredMcpServer, 'envSealed' | 'headersSealed'> 
 /** A row with its env and headers opened, for the hub to start or reach the server. */
 export type RevealedMcpServer = Omit<StoredMcpServer, 'envSealed' | 'headersSealed'> & { env: Record<string, string>; headers: Record<string, string> };
 
-const MCP_SERVERS = defineTable<StoredMcpServer>('mcp_servers', {
+export const MCP_SERVERS = defineTable<StoredMcpServer>('mcp_servers', {
   id: text('id'),
   name: text('name'),
   kind: textOf<McpServerKind>('kind'),
