@@ -1,12 +1,13 @@
 // The MCP view: a server added in the form is served at once (its tools show after Start), a
 // server that cannot start says why, and a key limited to one server in "Access by key" sees only
 // that server's tools through /mcp. Light, dark and a 900 px window are screenshotted and checked with axe.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../helpers/cli.js';
+import { PROJECT_ROOT, tempDir } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { axeViolations, closeInOrder, DESKTOP, dismissToasts, launchChromium, shot, sidewaysScroll, startFileGateway } from './ui.js';
 
@@ -15,6 +16,9 @@ let gw: Awaited<ReturnType<typeof startFileGateway>>;
 let browser: Browser;
 let page: Page;
 let key = '';
+const realHome = process.env.HOME;
+// The agents' config files the import reads: a throw-away HOME with a Codex config.
+const home = tempDir('loopgate-e2e-home-');
 
 async function toolsSeenBy(apiKey: string): Promise<string[]> {
   const client = new Client({ name: 'mcp-e2e', version: '1.0.0' });
@@ -40,6 +44,9 @@ async function mcpPage(options: { colorScheme: 'light' | 'dark'; width: number }
 const card = (target: Page, name: string) => target.getByRole('article', { name: `MCP server ${name}`, exact: true });
 
 beforeAll(async () => {
+  mkdirSync(join(home, '.codex'));
+  writeFileSync(join(home, '.codex', 'config.toml'), `[mcp_servers.memory]\ncommand = "${process.execPath}"\nargs = ["${STDIO_SERVER}", "memory"]\n`);
+  process.env.HOME = home;
   gw = await startFileGateway(`mcpServers:
   filed:
     command: ${process.execPath}
@@ -54,7 +61,10 @@ beforeAll(async () => {
   page = await mcpPage({ colorScheme: 'light', width: DESKTOP.width });
 }, 60_000);
 
-afterAll(() => closeInOrder(browser, gw));
+afterAll(async () => {
+  process.env.HOME = realHome;
+  await closeInOrder(browser, gw);
+});
 
 describe('MCP view', () => {
   it('adds a stdio server in the form, and Start shows its tools; a server that cannot start says why', async () => {
@@ -86,6 +96,16 @@ describe('MCP view', () => {
     expect(await broken.getByText('Cannot start').isVisible()).toBe(true);
   });
 
+  it('imports a server Codex declares in its own config file', async () => {
+    await page.getByRole('button', { name: 'Import from your tools' }).click();
+    const panel = page.getByRole('region', { name: 'Import from your tools' });
+    await expect.poll(() => panel.getByRole('listitem').first().textContent()).toContain('memory');
+    expect(await panel.getByText('Codex').isVisible()).toBe(true);
+    await panel.getByRole('button', { name: 'Import 1 chosen' }).click();
+    await card(page, 'memory').waitFor();
+    expect(await toolsSeenBy(TEST_MASTER_KEY)).toContain('memory__echo');
+  });
+
   it("limits a key to one server in Access by key, and /mcp shows that key only that server's tools", async () => {
     const access = page.getByRole('region', { name: 'Access by key' });
     await access.getByRole('button', { name: 'Edit MCP access of ci-agent' }).click();
@@ -113,6 +133,10 @@ describe('MCP view', () => {
       await card(other, 'broken-server-with-a-long-name (config file)').getByRole('button', { name: 'Start' }).click();
       await card(other, 'broken-server-with-a-long-name (config file)').getByRole('alert').waitFor();
       await card(other, 'notes').locator('summary').click();
+      await other.getByRole('button', { name: 'Import from your tools' }).click();
+      await other.getByRole('region', { name: 'Import from your tools' }).getByText('already in Loopgate').waitFor();
+      await other.getByRole('button', { name: 'Edit MCP access of ci-agent' }).click();
+      await other.getByRole('form', { name: 'MCP access of ci-agent' }).waitFor();
       expect(await sidewaysScroll(other)).toBe(0);
       expect(await axeViolations(other), name).toEqual([]);
       await shot(other, `mcp-${name}`);
