@@ -101,7 +101,8 @@ export class SqlMcpServerRepository implements McpServerRepository {
     return (await MCP_SERVERS.all(this.db, 'ORDER BY name')).map(({ envSealed, headersSealed, ...row }) => ({ ...row, env: this.open(envSealed), headers: this.open(headersSealed) }));
   }
 
-  private changed(): void {
+  /** Tells the listeners (also for another instance's write, store/changes.ts). */
+  changed(): void {
     for (const listener of this.listeners) listener();
   }
 

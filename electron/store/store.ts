@@ -42,6 +42,7 @@ export function sqlRepositories(db: SqlConnection, box: SecretBox) {
   // A group rename or removal rewrites the routing settings in the same transaction; their listeners hear of it.
   const deployments = new SqlDeploymentRepository(db, () => routing.changed());
   const keys = new SqlKeyRepository(db);
+  const mcpServers = new SqlMcpServerRepository(db, box);
   return {
     keys,
     usage: new SqlUsageRepository(db),
@@ -51,7 +52,7 @@ export function sqlRepositories(db: SqlConnection, box: SecretBox) {
     routing,
     searchSettings: new SqlSearchSettingsRepository(db, box),
     alerts: new SqlAlertSettingsRepository(db),
-    mcpServers: new SqlMcpServerRepository(db, box),
-    changes: trackChanges({ keys, deployments, routing }),
+    mcpServers,
+    changes: trackChanges({ keys, deployments, routing, mcpServers }),
   };
 }
