@@ -17,7 +17,7 @@ import { migration014 } from './014_search_settings.js';
 import { migration015 } from './015_capture.js';
 import { migration016 } from './016_alert_settings.js';
 import { migration017 } from './017_provider_proxy.js';
-import { migration018 } from './018_mcp_servers.js';
+import { migration021 } from './021_mcp_servers.js';
 
 interface Migration {
   version: number;
@@ -43,7 +43,7 @@ const MIGRATIONS: readonly Migration[] = [
   migration015,
   migration016,
   migration017,
-  migration018,
+  migration021,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 

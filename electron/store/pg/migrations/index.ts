@@ -20,7 +20,7 @@ import { pgMigration014 } from './014_search_settings.js';
 import { pgMigration015 } from './015_capture.js';
 import { pgMigration016 } from './016_alert_settings.js';
 import { pgMigration017 } from './017_provider_proxy.js';
-import { pgMigration018 } from './018_mcp_servers.js';
+import { pgMigration021 } from './021_mcp_servers.js';
 
 interface Migration {
   version: number;
@@ -46,7 +46,7 @@ const PG_MIGRATIONS: readonly Migration[] = [
   pgMigration015,
   pgMigration016,
   pgMigration017,
-  pgMigration018,
+  pgMigration021,
 ];
 
 /** The versions this build has for PostgreSQL; the same list as for sql.js, or the build is incomplete. */

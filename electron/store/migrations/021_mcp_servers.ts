@@ -1,8 +1,8 @@
-// Schema version 18: MCP servers added in the app, one versioned row each, merged with the config
+// Schema version 21: MCP servers added in the app, one versioned row each, merged with the config
 // file's mcpServers. A stdio server's env values and a remote server's headers are sealed like
 // provider keys (one sealed JSON object each); only the hub opens them.
-export const migration018 = {
-  version: 18,
+export const migration021 = {
+  version: 21,
   name: 'mcp_servers',
   sql: `
 CREATE TABLE mcp_servers (

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { afterMigration, storeAtVersion } from '../../helpers/store.js';
 
-describe('schema version 18', () => {
-  it('adds the MCP servers table to a version-17 store: empty, then a stdio server saved with its env sealed', async () => {
-    const dir = await storeAtVersion(17, (db) => {
+describe('schema version 21', () => {
+  it('adds the MCP servers table to a version-20 store: empty, then a stdio server saved with its env sealed', async () => {
+    const dir = await storeAtVersion(20, (db) => {
       db.run("INSERT INTO providers (id, name, family, api_base, created_at, updated_at, version) VALUES ('prov_a', 'Cloud', 'openai', NULL, 1, 1, 1)");
     });
     await afterMigration(dir, async (store) => {

@@ -1,9 +1,9 @@
-// Schema version 18 on PostgreSQL: MCP servers added in the app (migrations/018_mcp_servers.ts).
-import { migration018 } from '../../migrations/018_mcp_servers.js';
+// Schema version 21 on PostgreSQL: MCP servers added in the app (migrations/021_mcp_servers.ts).
+import { migration021 } from '../../migrations/021_mcp_servers.js';
 
-export const pgMigration018 = {
-  version: migration018.version,
-  name: migration018.name,
+export const pgMigration021 = {
+  version: migration021.version,
+  name: migration021.name,
   sql: `
 CREATE TABLE mcp_servers (
   id TEXT PRIMARY KEY,
