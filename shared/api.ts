@@ -23,6 +23,7 @@ import type {
 } from './api-views.js';
 import type { CaptureMode } from './keys.js';
 import type { LogEntryDetails, LogEntryView, LogFacets, LogRetentionView, ReplayResult, SessionsQuery, SessionsView } from './log-views.js';
+import type { McpImportCandidate, McpImportResult, McpServerInput, McpServerView } from './mcp.js';
 import type { RouteExplainRequest, RouteExplanation } from './routes.js';
 import type { SearchSettingsInput, SearchSettingsView, SearchTestResult } from './search.js';
 import type { UpdateSettings, UpdateView } from './updates.js';
@@ -31,6 +32,7 @@ export type * from './api-views.js';
 export type * from './log-views.js';
 export type * from './search.js';
 export type * from './updates.js';
+export type * from './mcp.js';
 
 /** Every method: its request and its response. Channel names are the keys. */
 interface LoopgateApi {
@@ -120,6 +122,18 @@ interface LoopgateApi {
   'alerts.settings': (request: Record<string, never>) => AlertSettingsView;
   /** Saves every alert setting naming the version read; a stale version is a conflict carrying the current view. */
   'alerts.updateSettings': (request: AlertSettings & { version: number }) => AlertSettingsView;
+  /** The MCP servers /mcp serves (the app's and the config file's), each with its state, tools and last error. */
+  'mcp.list': (request: Record<string, never>) => McpServerView[];
+  'mcp.create': (request: McpServerInput) => McpServerView;
+  /** Saves an app server naming the version read; env values and headers left without a value keep theirs. */
+  'mcp.update': (request: McpServerInput & { id: string; version: number }) => McpServerView;
+  'mcp.delete': (request: { id: string }) => { deleted: boolean };
+  /** Starts a server now, so its tools, or why it cannot start, show. */
+  'mcp.start': (request: { name: string }) => McpServerView;
+  /** The MCP servers Claude Code, Codex, Gemini CLI and opencode declare in their config files (read only). */
+  'mcp.importPreview': (request: Record<string, never>) => McpImportCandidate[];
+  /** Adds the chosen servers found by mcp.importPreview; one whose name is taken is skipped. */
+  'mcp.import': (request: { servers: Array<{ tool: string; name: string }> }) => McpImportResult;
   /** The desktop app puts `loopgate` on the PATH; elsewhere (browser mode) it answers invalid_request. */
   'shell.installCommand': (request: Record<string, never>) => InstallCommandResult;
   /** The desktop app stops its gateway (one flush) and starts it again on the same port; elsewhere (browser mode) it answers invalid_request. */
@@ -198,6 +212,13 @@ const METHODS = {
   'updates.configure': true,
   'updates.check': true,
   'updates.restart': true,
+  'mcp.list': true,
+  'mcp.create': true,
+  'mcp.update': true,
+  'mcp.delete': true,
+  'mcp.start': true,
+  'mcp.importPreview': true,
+  'mcp.import': true,
 } as const satisfies Record<ApiMethod, true>;
 
 export const API_METHODS = Object.keys(METHODS) as ApiMethod[];

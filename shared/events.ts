@@ -7,7 +7,7 @@ import type { Invoke, LogEntryView, StatusView, UpdateView } from './api.js';
 import type { ErrorCode } from './errors.js';
 
 /** What a `changed` event names; the view showing it reloads. `logs`: events were dropped, reload the log. */
-export type ChangedTopic = 'keys' | 'providers' | 'models' | 'routing' | 'logs' | 'alerts';
+export type ChangedTopic = 'keys' | 'providers' | 'models' | 'routing' | 'logs' | 'alerts' | 'mcp';
 
 export interface LoopgateEvents {
   /** The status line: sent first on every (re)connection, then on pause/resume and after changes (at most one a second). */

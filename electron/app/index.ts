@@ -172,6 +172,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     rebuilt: () => table.refresh(),
     explain: (request) => explainRoute(explainDeps, request),
   };
+  // MCP servers start on first use (mcp/upstream.ts), so building the hub starts nothing; the app's servers join it below.
+  const mcp = new McpHub(config.mcpServers, logger, { clientVersion: version });
   const services = createServices({
     store,
     config,
@@ -194,9 +196,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       databaseAvailable: () => accounting.writes.available,
       redisAvailable: () => (redis ? !redis.degraded : null),
     },
+    mcp,
     ...(options.alertTiming ? { alertTiming: options.alertTiming } : {}),
   });
   late.services = services;
+  await services.mcp.apply();
   await services.usage.syncCapture();
   await redis?.follow({
     router: table.router,
@@ -244,8 +248,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     secretGuard: new SecretGuard(config.secretGuard, logger),
   };
   const healthChecks = config.healthCheckIntervalMs ? new HealthChecker(table.router, pools, logger, config.healthCheckIntervalMs) : null;
-  // MCP servers start on first use (mcp/upstream.ts), so building the hub starts nothing.
-  const mcp = new McpHub(config.mcpServers, logger, { clientVersion: version });
   accounting.start();
   budgets.start();
   await services.alerts.start();

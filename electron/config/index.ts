@@ -89,6 +89,7 @@ const ROUTER_DEFAULTS = { numRetries: 2, allowedFails: 3, cooldownSeconds: 5, ma
 
 export { ConfigError, type Environment } from './config-error.js';
 export type { McpServerConfig } from './mcp-servers.js';
+export { DEFAULT_IDLE_SECONDS as MCP_DEFAULT_IDLE_SECONDS, SERVER_NAME as MCP_SERVER_NAME } from './mcp-servers.js';
 
 export interface ConfigOptions {
   env: Environment;

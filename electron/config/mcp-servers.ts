@@ -5,7 +5,7 @@ import { resolveValue, type Lookup } from './environment.js';
 import type { McpServerEntry as Entry } from './mcp-server-schema.js';
 
 /** A server name: it prefixes its tools (`<server>__<tool>`), so it holds no `__` of its own. */
-const SERVER_NAME = /^[A-Za-z0-9_-]+$/;
+export const SERVER_NAME = /^[A-Za-z0-9_-]+$/;
 interface McpServerBase {
   readonly name: string;
   /** Milliseconds an unused server stays up; null: until Loopgate stops. */
@@ -25,7 +25,7 @@ interface McpRemoteServer extends McpServerBase {
 }
 export type McpServerConfig = McpStdioServer | McpRemoteServer;
 
-const DEFAULT_IDLE_SECONDS = 600;
+export const DEFAULT_IDLE_SECONDS = 600;
 
 /** The file's servers, each checked and its `os.environ/NAME` values resolved; disabled ones left out. */
 export function mcpServers(entries: Record<string, Entry> | undefined, key: string, lookup: Lookup): McpServerConfig[] {

@@ -8,7 +8,7 @@ import type { Logger } from '../core/logger.js';
 import { TOOL_SEPARATOR, type McpAccess } from './access.js';
 import { McpRefusal } from './refusal.js';
 import { McpResourcesAndPrompts } from './resources-and-prompts.js';
-import { McpUpstream, UpstreamUnavailable, type UpstreamOptions, type UpstreamRequest } from './upstream.js';
+import { McpUpstream, UpstreamUnavailable, type UpstreamOptions, type UpstreamRequest, type UpstreamState } from './upstream.js';
 
 /** Stands in for a server's tools while it has never started: its description says why. */
 const UNAVAILABLE_TOOL = 'unavailable';
@@ -16,6 +16,15 @@ const UNAVAILABLE_TOOL = 'unavailable';
 export interface McpCall extends UpstreamRequest {
   /** Who called, for the log line (a key id, or "master"). */
   caller: string;
+}
+
+/** One server as the app shows it. */
+export interface McpServerStatus {
+  name: string;
+  state: UpstreamState;
+  tools: Tool[] | null;
+  lastError: string | null;
+  starts: number;
 }
 
 export class McpHub {
@@ -26,7 +35,7 @@ export class McpHub {
   constructor(
     servers: readonly McpServerConfig[],
     private readonly logger: Logger,
-    options: UpstreamOptions,
+    private readonly options: UpstreamOptions,
   ) {
     for (const server of servers) this.upstreams.set(server.name, new McpUpstream(server, options));
     this.resourcesAndPrompts = new McpResourcesAndPrompts(() => this.servers(), logger);
@@ -35,6 +44,35 @@ export class McpHub {
   /** Each server, for the app's view and tests. */
   servers(): McpUpstream[] {
     return [...this.upstreams.values()];
+  }
+
+  /** Each server's state, tools (of its last connection; null: never ran) and last error, for the app's view. */
+  status(): McpServerStatus[] {
+    return this.servers().map((upstream) => ({ name: upstream.name, state: upstream.state, tools: upstream.lastKnownTools(), lastError: upstream.lastError, starts: upstream.starts }));
+  }
+
+  /** Serves this list from now on: a server whose settings changed, or that is gone, is stopped (the next use starts the new one). */
+  async reload(servers: readonly McpServerConfig[]): Promise<void> {
+    const next = new Map(servers.map((server) => [server.name, server]));
+    const stopping: McpUpstream[] = [];
+    for (const [name, upstream] of this.upstreams) {
+      const wanted = next.get(name);
+      if (wanted && JSON.stringify(wanted) === JSON.stringify(upstream.config)) continue;
+      this.upstreams.delete(name);
+      stopping.push(upstream);
+    }
+    for (const server of servers) if (!this.upstreams.has(server.name)) this.upstreams.set(server.name, new McpUpstream(server, this.options));
+    await Promise.all(stopping.map((upstream) => upstream.stop()));
+  }
+
+  /** Starts a server now (the app's "Start"), so its tools or the reason it cannot start show; never throws for a failed start. */
+  async start(name: string): Promise<void> {
+    await this.upstreams
+      .get(name)
+      ?.tools()
+      .catch((error: unknown) => {
+        if (!(error instanceof UpstreamUnavailable)) throw error;
+      });
   }
 
   /** The tools of every server the caller may use, started as needed (in parallel). */

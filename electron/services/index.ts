@@ -12,13 +12,15 @@ import { ConfigService } from './config-io.js';
 import { AppEvents } from './events.js';
 import { KeyService } from './keys.js';
 import { ModelService } from './models.js';
-import type { CaptureSetting, LiveRouting, MasterSender, PendingUsage } from './ports.js';
+import type { CaptureSetting, LiveRouting, MasterSender, McpHubControl, PendingUsage } from './ports.js';
 import { ReplayService } from './log-replay.js';
+import { McpServerService } from './mcp-servers.js';
 import { ProviderService } from './providers.js';
 import { RoutingService } from './routing.js';
 import { SearchService } from './search.js';
 import { StatusService } from './status.js';
 import { UsageService } from './usage.js';
+import { homedir } from 'node:os';
 import { z } from 'zod';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
 import type { SystemProxy } from '../core/system-proxy.js';
@@ -49,6 +51,8 @@ export interface ServiceContext {
   sendAsMaster: MasterSender;
   /** What alerts watch (keys' spend, deployments' health, the database, Redis). */
   alertSources: AlertSources;
+  /** The MCP hub the app's MCP servers are handed to. */
+  mcp: McpHubControl;
   /** Tests: how often alerts look at health, and the webhook's backoff. */
   alertTiming?: { sweepMs?: number; webhookBackoffMs?: (tries: number) => number };
 }
@@ -67,6 +71,8 @@ export interface Services {
   /** What the app's views hear of (shared/events.ts). */
   events: AppEvents;
   alerts: AlertService;
+  /** MCP servers: the app's and the config file's, with the hub's live state. */
+  mcp: McpServerService;
 }
 
 export function createServices(context: ServiceContext): Services {
@@ -92,6 +98,15 @@ export function createServices(context: ServiceContext): Services {
   const routingSettings = new RoutingService({ store, config, routing, clock });
   const alerts = new AlertService({ store, fromConfig: config.alerts, sources: context.alertSources, logger: context.logger, clock, ...context.alertTiming });
   alerts.addNotifier((alert) => events.alert(alert));
+  const mcp = new McpServerService({ store, config, hub: context.mcp, home: context.env.HOME ?? homedir(), clock, logger: context.logger });
+  // The hub serves an edit from the next /mcp request on; the view hears of it once it does.
+  store.mcpServers.onChange(
+    () =>
+      void mcp
+        .apply()
+        .catch((error: unknown) => context.logger.log('error', `MCP servers were not reloaded: ${String(error)}`))
+        .then(() => events.changed('mcp')),
+  );
   return {
     keys,
     providers,
@@ -104,6 +119,7 @@ export function createServices(context: ServiceContext): Services {
     status,
     events,
     alerts,
+    mcp,
   };
 }
 
@@ -116,7 +132,7 @@ const desktopOnly = (): never => {
 
 /** The app's contract (shared/api.ts), method by method, onto the services. */
 export function apiHandlers(services: Services): ApiHandlers {
-  const { keys, providers, models, routing, search, config, usage, replay, status, events, alerts } = services;
+  const { keys, providers, models, routing, search, config, usage, replay, status, events, alerts, mcp } = services;
   /** Providers have no store listener; their changes are said here, where the app makes them. */
   const providersChanged = <T>(value: T): T => {
     events.changed('providers');
@@ -184,5 +200,12 @@ export function apiHandlers(services: Services): ApiHandlers {
     'updates.configure': desktopOnly,
     'updates.check': desktopOnly,
     'updates.restart': desktopOnly,
+    'mcp.list': () => mcp.list(),
+    'mcp.create': (input) => mcp.create(input),
+    'mcp.update': (input) => mcp.update(input),
+    'mcp.delete': async (request) => ({ deleted: await mcp.delete(idOf(request)) }),
+    'mcp.start': ({ name }) => mcp.start(name),
+    'mcp.importPreview': () => mcp.importPreview(),
+    'mcp.import': (request) => mcp.import(request),
   };
 }

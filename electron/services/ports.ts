@@ -2,6 +2,7 @@
 // services never import the HTTP layer.
 import type { RouteExplainRequest, RouteExplanation } from '../../shared/routes.js';
 import type { CaptureMode } from '../../shared/keys.js';
+import type { McpServerConfig } from '../config/index.js';
 import type { DeploymentHealth, KeyHealth } from '../router/index.js';
 import type { EffectiveRouting } from './effective-routing.js';
 
@@ -32,4 +33,11 @@ export type MasterSender = (request: { path: string; body: string; replayOf: str
 /** The app's capture setting as the gateway reads it on every request; the services keep it current. */
 export interface CaptureSetting {
   mode: CaptureMode;
+}
+
+/** The MCP hub as the services drive it: what it serves, each server's live state, a start on request. */
+export interface McpHubControl {
+  status(): Array<{ name: string; state: 'stopped' | 'starting' | 'running' | 'failed'; tools: Array<{ name: string; description?: string }> | null; lastError: string | null; starts: number }>;
+  reload(servers: readonly McpServerConfig[]): Promise<void>;
+  start(name: string): Promise<void>;
 }

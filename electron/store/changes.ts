@@ -4,10 +4,11 @@
 // takes in other instances' writes, re-reading what they touched and telling the same listeners.
 import type { DeploymentRepository } from './deployments.js';
 import type { KeyRepository, StoredKey } from './keys.js';
+import type { McpServerRepository } from './mcp-servers.js';
 import type { RoutingRepository } from './routing.js';
 
-/** What changed: one key (by id), or the deployments, or the routing settings. */
-export type StoreChange = { table: 'keys'; id: string } | { table: 'deployments' } | { table: 'routing' };
+/** What changed: one key (by id), or the deployments, the routing settings, or the MCP servers. */
+export type StoreChange = { table: 'keys'; id: string } | { table: 'deployments' } | { table: 'routing' } | { table: 'mcp' };
 
 export interface StoreChanges {
   /** Each change this process committed, once it committed. Not called for changes applied from elsewhere. */
@@ -20,6 +21,7 @@ interface Repositories {
   keys: KeyRepository & { findForAuth(id: string): Promise<StoredKey | null>; announce(id: string, key: StoredKey | null): void };
   deployments: DeploymentRepository & { changed(): void };
   routing: RoutingRepository & { changed(): void };
+  mcpServers: McpServerRepository & { changed(): void };
 }
 
 export function trackChanges(repositories: Repositories): StoreChanges {
@@ -32,6 +34,7 @@ export function trackChanges(repositories: Repositories): StoreChanges {
   repositories.keys.onChange((id) => local({ table: 'keys', id }));
   repositories.deployments.onChange(() => local({ table: 'deployments' }));
   repositories.routing.onChange(() => local({ table: 'routing' }));
+  repositories.mcpServers.onChange(() => local({ table: 'mcp' }));
   const quietly = (tell: () => void): void => {
     applyingRemote = true;
     try {
@@ -48,7 +51,8 @@ export function trackChanges(repositories: Repositories): StoreChanges {
         quietly(() => repositories.keys.announce(change.id, key));
         return;
       }
-      quietly(() => (change.table === 'deployments' ? repositories.deployments.changed() : repositories.routing.changed()));
+      const repository = change.table === 'deployments' ? repositories.deployments : change.table === 'routing' ? repositories.routing : repositories.mcpServers;
+      quietly(() => repository.changed());
     },
   };
 }

@@ -24,6 +24,7 @@ const UNIQUE_FIELDS: Record<string, { field: string; noun: string }> = {
   'virtual_keys.key_hash': { field: 'key', noun: 'key' },
   'virtual_keys.id': { field: 'id', noun: 'key' },
   'deployments.id': { field: 'id', noun: 'model' },
+  'mcp_servers.name': { field: 'name', noun: 'MCP server' },
 };
 
 /**

@@ -4,6 +4,7 @@ import { SqlAlertSettingsRepository, type AlertSettingsRepository } from './aler
 import { trackChanges, type StoreChanges } from './changes.js';
 import { SqlDeploymentRepository, type DeploymentRepository } from './deployments.js';
 import { SqlKeyRepository, type KeyRepository } from './keys.js';
+import { SqlMcpServerRepository, type McpServerRepository } from './mcp-servers.js';
 import { SqlProviderRepository, type ProviderRepository } from './providers.js';
 import { SqlRoutingRepository, type RoutingRepository } from './routing.js';
 import { SqlSearchSettingsRepository, type SearchSettingsRepository } from './search-settings.js';
@@ -26,6 +27,8 @@ export interface Store {
   /** The web search provider made in the app (its key sealed). */
   searchSettings: SearchSettingsRepository;
   alerts: AlertSettingsRepository;
+  /** MCP servers added in the app (env values and headers sealed). */
+  mcpServers: McpServerRepository;
   /** How provider secrets are protected at rest. */
   secretProtection: 'key-file' | 'os-keychain';
   /** Change notices in and out, for instances sharing one database (changes.ts). */
@@ -39,6 +42,7 @@ export function sqlRepositories(db: SqlConnection, box: SecretBox) {
   // A group rename or removal rewrites the routing settings in the same transaction; their listeners hear of it.
   const deployments = new SqlDeploymentRepository(db, () => routing.changed());
   const keys = new SqlKeyRepository(db);
+  const mcpServers = new SqlMcpServerRepository(db, box);
   return {
     keys,
     usage: new SqlUsageRepository(db),
@@ -48,6 +52,7 @@ export function sqlRepositories(db: SqlConnection, box: SecretBox) {
     routing,
     searchSettings: new SqlSearchSettingsRepository(db, box),
     alerts: new SqlAlertSettingsRepository(db),
-    changes: trackChanges({ keys, deployments, routing }),
+    mcpServers,
+    changes: trackChanges({ keys, deployments, routing, mcpServers }),
   };
 }

@@ -23,7 +23,7 @@ import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { axeViolations, DESKTOP, dismissToasts, go as goTo, launchDesktopPage, SHOTS, shot as shotOf, sidewaysScroll } from './ui.js';
 
 const NARROW = { width: 900, height: 600 };
-const VIEWS = ['Overview', 'Providers', 'Models & routing', 'Keys', 'Logs', 'Playground', 'Connect'];
+const VIEWS = ['Overview', 'Providers', 'Models & routing', 'Keys', 'Logs', 'Sessions', 'MCP servers', 'Playground', 'Connect'];
 
 let upstream: MockUpstream;
 let down: MockUpstream;

@@ -7,6 +7,7 @@ import type { AlertSettingsRepository } from '../../electron/store/alerts.js';
 import type { DeploymentRepository } from '../../electron/store/deployments.js';
 import type { Store } from '../../electron/store/index.js';
 import type { KeyRepository } from '../../electron/store/keys.js';
+import type { McpServerRepository } from '../../electron/store/mcp-servers.js';
 import type { ProviderRepository } from '../../electron/store/providers.js';
 import type { RoutingRepository } from '../../electron/store/routing.js';
 import type { SearchSettingsRepository } from '../../electron/store/search-settings.js';
@@ -57,10 +58,11 @@ const REPOSITORY_METHODS = {
   searchSettings: names<SearchSettingsRepository>({ get: 1, save: 1, reveal: 1 }),
   usage: names<UsageRepository>({ recordBatch: 1, logFacets: 1, dailySpend: 1 }),
   alerts: names<AlertSettingsRepository>({ get: 1, save: 1 }),
+  mcpServers: names<McpServerRepository>({ create: 1, list: 1, update: 1, delete: 1, reveal: 1, onChange: 1 }),
 } satisfies { [K in RepositoryName]: string[] };
 
 /** The store's SQL repositories (the request log is files on sql.js and a table on PostgreSQL: its own suite). */
-type RepositoryName = 'keys' | 'providers' | 'deployments' | 'routing' | 'searchSettings' | 'usage' | 'alerts';
+type RepositoryName = 'keys' | 'providers' | 'deployments' | 'routing' | 'searchSettings' | 'usage' | 'alerts' | 'mcpServers';
 
 function names<T>(methods: Record<keyof T, 1>): string[] {
   return Object.keys(methods);

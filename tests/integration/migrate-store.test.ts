@@ -54,6 +54,7 @@ describe('loopgate migrate-store', () => {
     await laptop.providers.create('prov_2', { name: 'Local', family: 'ollama', apiBase: 'http://127.0.0.1:11434', apiKey: null }, 2);
     await laptop.deployments.create({ id: 'dep_1', modelName: 'gpt', providerId: 'prov_1', upstreamModel: 'gpt-4o', createdAt: 3, weight: 2 });
     await laptop.routing.save(ROUTING, 0, 4);
+    await laptop.mcpServers.create('mcp_1', { name: 'github', kind: 'stdio', command: 'npx', env: [{ name: 'GITHUB_TOKEN', value: 'ghp-laptop-secret' }] }, 5);
     await laptop.requestLog.append(Array.from({ length: 3 }, (_, i) => logRow({ id: `req_${i}`, time: 1_000 + i, keyId: key.id, client: i === 0 ? 'Aider' : null })));
     await laptop.requestLog.saveRetention({ days: 3650, maxMegabytes: 50, capture: 'failed' }, 0);
     await laptop.usage.recordBatch({
@@ -88,6 +89,7 @@ describe('loopgate migrate-store', () => {
     expect(run.stdout).toMatch(/^virtual_keys\s+2 ->\s+2$/m);
     expect(run.stdout).toMatch(/^providers\s+2 ->\s+2$/m);
     expect(run.stdout).toMatch(/^request_log\s+3 ->\s+3$/m);
+    expect(run.stdout).toMatch(/^mcp_servers\s+1 ->\s+1$/m);
     expect(run.stdout).toContain(`Copied; provider keys are sealed under the data key from the key file in ${serverDir}.`);
 
     // The server opens it with its own data key.
@@ -98,6 +100,7 @@ describe('loopgate migrate-store', () => {
     expect(await server.providers.revealKey('prov_1')).toBe('sk-proj-upstream-9876');
     expect(await server.providers.revealKeys('prov_1')).toEqual(['sk-proj-upstream-9876', 'sk-proj-second-5432']);
     expect(await server.providers.revealKey('prov_2')).toBeNull();
+    expect(await server.mcpServers.reveal()).toEqual([expect.objectContaining({ id: 'mcp_1', name: 'github', command: 'npx', env: { GITHUB_TOKEN: 'ghp-laptop-secret' } })]);
     const [sealed] = await sealedKeys(databaseUrl);
     expect(sealed).toMatch(/^v1:/);
     expect(sealed).not.toBe(laptopSealed);

@@ -17,6 +17,7 @@ import { providerInputSchema, providerUpdateSchema } from '../../electron/servic
 import { updateSchema as routingUpdateSchema, explainSchema } from '../../electron/services/routing.js';
 import { logsSchema, retentionSchema, sessionsSchema } from '../../electron/services/usage.js';
 import { searchTestSchema, searchUpdateSchema } from '../../electron/services/search.js';
+import { mcpServerSchema } from '../../electron/services/mcp-servers.js';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { arbitraryOf, junk, type ZodArbitraryOptions } from '../helpers/zod-arbitrary.js';
@@ -60,7 +61,9 @@ function remember(value: unknown, depth = 0): void {
 
 const loopbackBase = fc.constantFrom(null, '', 'http://127.0.0.1:9/v1', 'ftp://nowhere', 'not a url');
 const family = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('openai', 'anthropic', 'ollama') }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) });
-const options: ZodArbitraryOptions = { pool: () => [...pool], fields: { apiBase: loopbackBase, url: loopbackBase, family } };
+// An MCP server's command never names a real program: mcp.start would run it.
+const command = fc.constantFrom(null, '', '/nonexistent/loopgate-fuzz-server');
+const options: ZodArbitraryOptions = { pool: () => [...pool], fields: { apiBase: loopbackBase, url: loopbackBase, family, command } };
 const of = (schema: z.ZodType): fc.Arbitrary<unknown> => arbitraryOf(schema, options);
 const nothing = fc.oneof(fc.constant({}), fc.dictionary(fc.string({ maxLength: 8 }), junk, { maxKeys: 3 }));
 const yaml = fc.constantFrom(
@@ -125,6 +128,13 @@ const REQUESTS: Record<ApiMethod, fc.Arbitrary<unknown>> = {
   'updates.configure': fc.record({ enabled: fc.boolean(), channel: fc.constantFrom('stable', 'beta', 'nightly') }),
   'updates.check': nothing,
   'updates.restart': nothing,
+  'mcp.list': nothing,
+  'mcp.create': of(mcpServerSchema),
+  'mcp.update': fc.tuple(of(mcpServerSchema), of(z.object({ id: z.string(), version: z.number().int() }))).map(([server, row]) => ({ ...(server as object), ...(row as object) })),
+  'mcp.delete': of(byId),
+  'mcp.start': of(z.object({ name: z.string() })),
+  'mcp.importPreview': nothing,
+  'mcp.import': of(z.object({ servers: z.array(z.object({ tool: z.string(), name: z.string() })) })),
 };
 
 beforeAll(async () => {

@@ -20,6 +20,7 @@ import { migration017 } from './017_provider_proxy.js';
 import { migration018 } from './018_usage_failures.js';
 import { migration019 } from './019_provider_key_pool.js';
 import { migration020 } from './020_log_mcp_calls.js';
+import { migration021 } from './021_mcp_servers.js';
 
 interface Migration {
   version: number;
@@ -48,6 +49,7 @@ const MIGRATIONS: readonly Migration[] = [
   migration018,
   migration019,
   migration020,
+  migration021,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 

@@ -20,7 +20,7 @@ function parseNotice(payload: string | undefined): Notice | null {
   try {
     const notice = JSON.parse(payload ?? '') as Partial<Notice>;
     const table = notice.change?.table;
-    if (typeof notice.origin !== 'string' || (table !== 'keys' && table !== 'deployments' && table !== 'routing')) return null;
+    if (typeof notice.origin !== 'string' || (table !== 'keys' && table !== 'deployments' && table !== 'routing' && table !== 'mcp')) return null;
     if (table === 'keys' && typeof (notice.change as { id?: unknown }).id !== 'string') return null;
     return notice as Notice;
   } catch {

@@ -1,6 +1,6 @@
 // `loopgate migrate-store`: copies a laptop's sql.js store into an empty PostgreSQL database,
 // row for row (keys with their hashes, versions and counters; providers; deployments; routing
-// settings; alert settings; daily spend; the request log from its segment files, and its retention), provider
+// settings; alert settings; MCP servers (env and headers re-sealed); daily spend; the request log from its segment files, and its retention), provider
 // secrets opened with the laptop's data key
 // and sealed again under the server's. One transaction: a failed copy leaves the database as
 // it was. Then every table's count is checked against the source.
@@ -9,6 +9,7 @@ import { ALERTS } from '../alerts.js';
 import { DEPLOYMENTS } from '../deployments.js';
 import { openStore } from '../index.js';
 import { KEYS } from '../keys.js';
+import { MCP_SERVERS } from '../mcp-servers.js';
 import { PROVIDERS } from '../providers.js';
 import { ROUTING } from '../routing.js';
 import { secretBox } from '../secrets.js';
@@ -19,7 +20,7 @@ import { applyPgMigrations } from './migrations/index.js';
 import { insertLogRows, insertRetention } from './request-log.js';
 
 /** In the order their foreign keys need. */
-const TABLES = ['virtual_keys', 'providers', 'deployments', 'routing_settings', 'alert_settings', 'spend_daily', 'request_log'] as const;
+const TABLES = ['virtual_keys', 'providers', 'deployments', 'routing_settings', 'alert_settings', 'mcp_servers', 'spend_daily', 'request_log'] as const;
 type TableName = (typeof TABLES)[number];
 
 export interface ImportReport {
@@ -59,12 +60,17 @@ export async function importSqlJsStore(options: { fromDir: string; databaseUrl: 
       const more = (await source.providers.revealKeys(row.id)).slice(1);
       providers.push({ ...row, apiKeySealed: secret === null ? null : box.seal(secret), moreKeysSealed: more.length > 0 ? more.map((key) => box.seal(key)) : null });
     }
+    // MCP servers' env values and headers, opened with the laptop's key and sealed under the server's.
+    const opened = new Map((await source.mcpServers.reveal()).map((server) => [server.id, server]));
+    const reseal = (values: Record<string, string> | undefined): string | null => (values && Object.keys(values).length ? box.seal(JSON.stringify(values)) : null);
+    const mcpServers = (await MCP_SERVERS.all(db)).map((row) => ({ ...row, envSealed: reseal(opened.get(row.id)?.env), headersSealed: reseal(opened.get(row.id)?.headers) }));
     const rows = {
       virtual_keys: await KEYS.all(db),
       providers,
       deployments: await DEPLOYMENTS.all(db),
       routing_settings: await ROUTING.all(db),
       alert_settings: await ALERTS.all(db),
+      mcp_servers: mcpServers,
       spend_daily: await SPEND_DAILY.all(db),
     };
     const retention = await source.requestLog.retention();
@@ -75,6 +81,7 @@ export async function importSqlJsStore(options: { fromDir: string; databaseUrl: 
       await insertRows(tx, DEPLOYMENTS, rows.deployments);
       await insertRows(tx, ROUTING, rows.routing_settings);
       await insertRows(tx, ALERTS, rows.alert_settings);
+      await insertRows(tx, MCP_SERVERS, rows.mcp_servers);
       for (let start = 0; start < rows.spend_daily.length; start += CHUNK) await insertRows(tx, SPEND_DAILY, rows.spend_daily.slice(start, start + CHUNK));
       if (retention) await insertRetention(tx, retention);
       // The log can be large: read from its segments and written a page at a time, newest first.
@@ -94,6 +101,7 @@ export async function importSqlJsStore(options: { fromDir: string; databaseUrl: 
       deployments: rows.deployments.length,
       routing_settings: rows.routing_settings.length,
       alert_settings: rows.alert_settings.length,
+      mcp_servers: rows.mcp_servers.length,
       spend_daily: rows.spend_daily.length,
       request_log: logCount,
     };

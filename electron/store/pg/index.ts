@@ -44,6 +44,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       for (const key of current) await changes.applyRemoteChange({ table: 'keys', id: key.id });
       await changes.applyRemoteChange({ table: 'deployments' });
       await changes.applyRemoteChange({ table: 'routing' });
+      await changes.applyRemoteChange({ table: 'mcp' });
     };
     const apply = (promise: Promise<void>): void => {
       promise.catch((error: unknown) => logger.log('warn', `Could not apply another instance's change: ${String(error)}`));

@@ -7,12 +7,14 @@ import LayoutDashboard from '@lucide/svelte/icons/layout-dashboard';
 import MessageSquare from '@lucide/svelte/icons/message-square';
 import Plug from '@lucide/svelte/icons/plug';
 import ScrollText from '@lucide/svelte/icons/scroll-text';
+import Server from '@lucide/svelte/icons/server';
 import Waypoints from '@lucide/svelte/icons/waypoints';
 import type { Component } from 'svelte';
 import Connect from './Connect.svelte';
 import type { ViewId } from './ids.js';
 import Keys from './Keys.svelte';
 import Logs from './Logs.svelte';
+import Mcp from './Mcp.svelte';
 import Models from './Models.svelte';
 import Overview from './Overview.svelte';
 import Playground from './Playground.svelte';
@@ -28,6 +30,7 @@ export const VIEWS: ReadonlyArray<{ id: ViewId; label: string; icon: Component; 
   { id: 'keys', label: 'Keys', icon: KeyRound, component: Keys },
   { id: 'logs', label: 'Logs', icon: ScrollText, component: Logs },
   { id: 'sessions', label: 'Sessions', icon: FolderClock, component: Sessions },
+  { id: 'mcp', label: 'MCP servers', icon: Server, component: Mcp },
   { id: 'playground', label: 'Playground', icon: MessageSquare, component: Playground },
   { id: 'connect', label: 'Connect', icon: Plug, component: Connect },
 ];

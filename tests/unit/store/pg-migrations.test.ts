@@ -238,6 +238,17 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     }
   });
 
+  it('21: adds the MCP servers table; a second server of the same name is refused', async () => {
+    const db = await migrateAcross(21, async () => undefined);
+    try {
+      await db.run("INSERT INTO mcp_servers (id, name, kind, command, created_at, updated_at) VALUES ('mcp_a', 'files', 'stdio', 'npx', 1800000000000, 1)");
+      expect(await db.get('SELECT args, enabled, version, created_at FROM mcp_servers')).toEqual({ args: '[]', enabled: 1, version: 1, created_at: 1_800_000_000_000 });
+      await expect(db.run("INSERT INTO mcp_servers (id, name, kind, created_at, updated_at) VALUES ('mcp_b', 'files', 'http', 1, 1)")).rejects.toThrow();
+    } finally {
+      await db.close();
+    }
+  });
+
   it('migrates once when several instances start together, and refuses a newer database', async () => {
     const url = await createTestDatabase();
     const dbs = [PgDatabase.connect(url), PgDatabase.connect(url), PgDatabase.connect(url)];

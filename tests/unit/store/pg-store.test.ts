@@ -92,6 +92,10 @@ describe('PostgreSQL store: two instances on one database', () => {
     await eventually(() => heardDeployments === 1, 'B hears the deployment');
     await a.routing.save(routingSettings(), 0, 1);
     await eventually(() => heardRouting === 1, 'B hears the routing save');
+    let heardMcp = 0;
+    b.mcpServers.onChange(() => heardMcp++);
+    await a.mcpServers.create('mcp_a', { name: 'files', kind: 'stdio', command: 'npx' }, 1);
+    await eventually(() => heardMcp === 1, 'B hears the MCP server');
     // What B only heard of, it does not send back out.
     expect(published).toEqual([]);
   });

@@ -23,6 +23,7 @@ import { pgMigration017 } from './017_provider_proxy.js';
 import { pgMigration018 } from './018_usage_failures.js';
 import { pgMigration019 } from './019_provider_key_pool.js';
 import { pgMigration020 } from './020_log_mcp_calls.js';
+import { pgMigration021 } from './021_mcp_servers.js';
 
 interface Migration {
   version: number;
@@ -51,6 +52,7 @@ const PG_MIGRATIONS: readonly Migration[] = [
   pgMigration018,
   pgMigration019,
   pgMigration020,
+  pgMigration021,
 ];
 
 /** The versions this build has for PostgreSQL; the same list as for sql.js, or the build is incomplete. */
