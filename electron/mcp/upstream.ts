@@ -212,8 +212,15 @@ export class McpUpstream {
   }
 
   private stderrHint(): string {
-    const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
-    return tail ? ` (stderr: ${tail.slice(-500)})` : '';
+    const lines = this.stderrTail
+      .trim()
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    // A crash's last lines are often its stack's end or the runtime's version; the error line says why.
+    const said = lines.find((line) => /\b(error|cannot|not found|denied)\b/i.test(line));
+    const tail = [...new Set([...(said ? [said] : []), ...lines.slice(-2)])].join(' | ');
+    return tail ? ` (stderr: ${tail.slice(0, 500)})` : '';
   }
 
   private armIdle(): void {

@@ -169,6 +169,8 @@ describe('/mcp', () => {
     const result = (await client.callTool({ name: 'broken__unavailable', arguments: {} })) as CallToolResult;
     expect(result.isError).toBe(true);
     expect(text(result)).toMatch(/MCP server "broken" (could not start|is unavailable)/);
+    // Why, from its stderr: Node's own error line, not only the last lines (its version, a stack's end).
+    expect(text(result)).toMatch(/Cannot find module .*no-such-server\.mjs/);
     const listed = (await client.listTools()).tools.find((tool) => tool.name === 'broken__unavailable');
     expect(listed?.description).toMatch(/MCP server "broken"/);
     // A key allowed only some of its tools is told too: the stand-in is the server's, not a tool of it.
