@@ -7,13 +7,11 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { axeViolations, closeInOrder, go, launchChromium, shot } from './ui.js';
+import { axeViolations, closeInOrder, go, launchChromium, shot, WIDE, NARROW } from './ui.js';
 
 /** The browser's, inside page.evaluate (the tests' tsconfig has no DOM library). */
 declare function getComputedStyle(element: object, pseudo?: string): { fontWeight: string; lineHeight: string; color: string; backgroundColor: string };
 
-const WIDE = { width: 1280, height: 800 };
-const NARROW = { width: 900, height: 600 };
 const LONG_NAME = 'research-assistant-for-the-quarterly-planning-offsite-team';
 
 let upstream: MockUpstream;

@@ -8,10 +8,8 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { axeViolations, closeInOrder, go, launchChromium, shot } from './ui.js';
+import { axeViolations, closeInOrder, go, launchChromium, shot, WIDE, NARROW } from './ui.js';
 
-const WIDE = { width: 1280, height: 800 };
-const NARROW = { width: 900, height: 600 };
 const SIZES = [
   ['1280', WIDE],
   ['900', NARROW],

@@ -9,13 +9,11 @@ import type { Browser, Locator, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { axeViolations, closeInOrder, go, launchChromium, shot } from './ui.js';
+import { axeViolations, closeInOrder, go, launchChromium, shot, WIDE, NARROW } from './ui.js';
 
 /** The browser's, inside page.evaluate (the tests' tsconfig has no DOM library). */
 declare function getComputedStyle(element: object): { lineHeight: string };
 
-const WIDE = { width: 1280, height: 800 };
-const NARROW = { width: 900, height: 600 };
 const LONG_KEY = 'research-assistant-for-the-quarterly-planning-offsite';
 const LONG_MODEL = 'claude-sonnet-4-5-20250929-extended-thinking-preview';
 

@@ -4,51 +4,26 @@
 // could not load, and a sign-in page that says the session ended and brings the view back.
 import type { Browser, Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../electron/config/index.js';
-import { rendererDir } from '../../electron/core/app-info.js';
-import { MemoryLogger } from '../../electron/core/logger.js';
-import { createApp, type App } from '../../electron/app/index.js';
-import { createGateway, type Gateway } from '../../electron/gateway/http/server.js';
-import { openStore, type Store } from '../../electron/store/index.js';
 import { tempDir } from '../helpers/cli.js';
+import { ServedGateway, type Served } from './served-gateway.js';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
-import { axeViolations, go, launchChromium, shot, sidewaysScroll } from './ui.js';
+import { axeViolations, go, launchChromium, shot, sidewaysScroll, WIDE, NARROW } from './ui.js';
 
-const NARROW = { width: 900, height: 600 };
-const WIDE = { width: 1280, height: 800 };
 /** Symbols the sidebar drew before it had an icon set. */
 const GLYPHS = /[\u2190-\u21FF\u2300-\u23FF\u25A0-\u27BF]/u;
 
 const dataDir = tempDir('loopgate-e2e-shell-');
-let port = 0;
-let running: { app: App; gateway: Gateway; store: Store; url: string } | null = null;
 let browser: Browser;
-
-/** The gateway as `loopgate serve` runs it: the same port and data dir every start. */
-async function startGateway(): Promise<void> {
-  const logger = new MemoryLogger();
-  const store = await openStore(dataDir, logger);
-  const app = await createApp({ config: parseConfigText('model_list: []\n', { env: {} }), masterKey: TEST_MASTER_KEY, logger, store, env: {} });
-  const gateway = createGateway(app, { uiDir: rendererDir(), eventHeartbeatMs: 1_000 });
-  const { origin } = await gateway.listen(port, '127.0.0.1');
-  port = Number(new URL(origin).port);
-  running = { app, gateway, store, url: origin };
-}
-
-async function stopGateway(): Promise<void> {
-  const current = running;
-  running = null;
-  await current?.gateway.close(1_000);
-  await current?.app.close();
-  await current?.store.close();
-}
+const served = new ServedGateway(dataDir);
+const startGateway = (): Promise<Served> => served.start();
+const stopGateway = (): Promise<void> => served.stop(1_000);
 
 /** A signed-in page on the Overview; axe goes in as a script tag, which the app's CSP would refuse. */
 async function openPage(size: { width: number; height: number }, colorScheme: 'light' | 'dark' = 'light', init?: string): Promise<Page> {
   const page = await browser.newPage({ viewport: size, colorScheme, bypassCSP: true });
   page.setDefaultTimeout(10_000);
   if (init) await page.addInitScript({ content: init });
-  await page.goto(running!.gateway.loginLink());
+  await page.goto(served.running!.gateway.loginLink());
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
   return page;
 }
@@ -60,7 +35,7 @@ beforeAll(async () => {
 
 // A test that stopped the gateway and failed midway leaves it running for the next.
 afterEach(async () => {
-  if (!running) await startGateway();
+  if (!served.running) await startGateway();
 });
 
 afterAll(async () => {
@@ -178,7 +153,7 @@ describe('the gateway stopped, in the desktop app', () => {
       await shot(page, `shell-gateway-down-desktop-${size.width}-${colorScheme}`, false);
 
       await banner.getByRole('button', { name: 'Restart gateway' }).click();
-      await banner.getByText(`It did not start again: Port ${port} is in use`).waitFor();
+      await banner.getByText(`It did not start again: Port ${served.port} is in use`).waitFor();
       await banner.getByRole('button', { name: 'Restart gateway' }).click();
       // The page loads again from the restarted gateway, on the view it was on.
       await page.getByRole('heading', { name: 'Keys', level: 1 }).waitFor();

@@ -11,18 +11,12 @@ import OpenAI from 'openai';
 import type { Browser, Page, Request } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { rendererDir } from '../../electron/core/app-info.js';
-import { parseConfigText } from '../../electron/config/index.js';
-import { MemoryLogger } from '../../electron/core/logger.js';
-import { createApp, type App } from '../../electron/app/index.js';
-import { createGateway, type Gateway } from '../../electron/gateway/http/server.js';
-import { openStore, type Store } from '../../electron/store/index.js';
 import { tempDir } from '../helpers/cli.js';
+import { ServedGateway, type Served } from './served-gateway.js';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { axeViolations, DESKTOP, dismissToasts, go as goTo, launchDesktopPage, SHOTS, shot as shotOf, sidewaysScroll } from './ui.js';
+import { axeViolations, DESKTOP, dismissToasts, go as goTo, launchDesktopPage, SHOTS, shot as shotOf, sidewaysScroll, NARROW } from './ui.js';
 
-const NARROW = { width: 900, height: 600 };
 const VIEWS = ['Overview', 'Providers', 'Models & routing', 'Keys', 'Logs', 'Sessions', 'MCP servers', 'Playground', 'Connect'];
 
 let upstream: MockUpstream;
@@ -30,32 +24,14 @@ let down: MockUpstream;
 let browser: Browser;
 let page: Page;
 const dataDir = tempDir('loopgate-e2e-trust-');
-let port = 0;
-let running: { app: App; gateway: Gateway; store: Store; url: string } | null = null;
 let secret = '';
 let keyToken = '';
+const served = new ServedGateway(dataDir);
+const startGateway = (): Promise<Served> => served.start();
+// The default grace period, as `loopgate serve` stops: the open page must not hold it up.
+const stopGateway = (): Promise<void> => served.stop();
 
-/** The gateway as `loopgate serve` runs it: a data dir that outlives it, the same port every start. */
-async function startGateway(): Promise<void> {
-  const logger = new MemoryLogger();
-  const store = await openStore(dataDir, logger);
-  const app = await createApp({ config: parseConfigText('model_list: []\n', { env: {} }), masterKey: TEST_MASTER_KEY, logger, store, env: {} });
-  const gateway = createGateway(app, { uiDir: rendererDir(), eventHeartbeatMs: 1_000 });
-  const { origin } = await gateway.listen(port, '127.0.0.1');
-  port = Number(new URL(origin).port);
-  running = { app, gateway, store, url: origin };
-}
-
-async function stopGateway(): Promise<void> {
-  const current = running;
-  running = null;
-  // The default grace period, as `loopgate serve` stops: the open page must not hold it up.
-  await current?.gateway.close();
-  await current?.app.close();
-  await current?.store.close();
-}
-
-const url = (): string => running!.url;
+const url = (): string => served.running!.url;
 const shot = (name: string): Promise<void> => shotOf(page, `trust-${name}`);
 const go = (view: string): Promise<void> => goTo(page, view);
 const client = (key: string): OpenAI => new OpenAI({ apiKey: key, baseURL: `${url()}/v1`, maxRetries: 0 });
@@ -100,7 +76,7 @@ afterAll(async () => {
 
 describe('the app people trust (issue 11)', () => {
   it('greets a first run with a checklist, empty charts that say so, and Connect asking for a model and a key first', async () => {
-    await page.goto(running!.gateway.loginLink());
+    await page.goto(served.running!.gateway.loginLink());
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     const guide = page.getByRole('region', { name: 'Getting started' });
     await guide.waitFor();
@@ -539,7 +515,7 @@ describe('the app people trust (issue 11)', () => {
     // Open WebUI in Docker: host.docker.internal, the listening address explained.
     const webui = await code('Open WebUI');
     expect(spawnSync('bash', ['-n'], { input: webui }).status).toBe(0);
-    expect(webui).toContain(`OPENAI_API_BASE_URL=http://host.docker.internal:${port}/v1`);
+    expect(webui).toContain(`OPENAI_API_BASE_URL=http://host.docker.internal:${served.port}/v1`);
     expect(webui).toContain('--add-host=host.docker.internal:host-gateway');
     await (await panel('Open WebUI')).getByText('listens on 127.0.0.1', { exact: false }).waitFor();
     await (await panel('Cline')).getByText('LiteLLM', { exact: false }).first().waitFor();
@@ -619,7 +595,7 @@ describe('the app people trust (issue 11)', () => {
         // axe-core goes in as a script tag, which the app's Content-Security-Policy would refuse.
         const view = await browser.newPage({ viewport: size, colorScheme, bypassCSP: true });
         view.setDefaultTimeout(10_000);
-        await view.goto(running!.gateway.loginLink());
+        await view.goto(served.running!.gateway.loginLink());
         await view.getByRole('heading', { name: 'Overview' }).waitFor();
         for (const [i, name] of VIEWS.entries()) {
           await goTo(view, name);

@@ -18,6 +18,9 @@ import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 export const SHOTS = join(PROJECT_ROOT, 'tests/.screenshots');
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 export const DESKTOP = { width: 1280, height: 860 };
+/** The two window sizes issue 27 names: a laptop's and a small window. */
+export const WIDE = { width: 1280, height: 800 };
+export const NARROW = { width: 900, height: 600 };
 
 export async function launchChromium(): Promise<Browser> {
   mkdirSync(SHOTS, { recursive: true });

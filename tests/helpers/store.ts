@@ -1,12 +1,14 @@
 // Fresh stores in temp dirs, stores stopped at an old schema version, and key fixtures.
 import { createHash } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { expect } from 'vitest';
 import { MemoryLogger } from '../../electron/core/logger.js';
 import { loadSqlJs, SNAPSHOT_FILE, type StoreDatabase } from '../../electron/store/database.js';
 import { LOCK_FILE } from '../../electron/store/files.js';
+import { Bloom } from '../../electron/store/log-bloom.js';
+import { REQUEST_LOG_DIR } from '../../electron/store/log-segments.js';
 import { openStore, type SqlJsStore, type Store } from '../../electron/store/index.js';
 import { emptySettings, type NewKey } from '../../electron/store/keys.js';
 import { applyMigrations, SCHEMA_VERSION } from '../../electron/store/migrations/index.js';
@@ -153,4 +155,14 @@ export function logRow(fields: Partial<RequestLogEntry> & { id: string }): Reque
     mcp: null,
     ...fields,
   };
+}
+
+/** A sealed log segment of one row as an older version wrote it (the row without its newer fields), with the summary it wrote then. */
+export async function writeOldSegment(dir: string, row: Record<string, unknown> & { id: string; time: number }): Promise<void> {
+  const line = `${JSON.stringify(row)}\n`;
+  const name = `${row.time}-000000.ndjson`;
+  await mkdir(join(dir, REQUEST_LOG_DIR));
+  await writeFile(join(dir, REQUEST_LOG_DIR, name), line);
+  const summary = { bytes: Buffer.byteLength(line), rows: 1, minTime: row.time, maxTime: row.time, okRows: 1, errorRows: 0, bloom: Bloom.of([`i:${row.id}`, 'k:', 'm:gpt-4o'], 3).toBase64() };
+  await writeFile(join(dir, REQUEST_LOG_DIR, `${name}.summary.json`), JSON.stringify(summary));
 }

@@ -43,8 +43,9 @@ class UpdatesState {
     }
     try {
       this.view = await call('updates.get', {});
-    } catch (error) {
-      app.fail(error);
+    } catch {
+      // Nothing to show rather than a toast: a build without an updater, or the gateway stopped (its own banner says so).
+      this.view = null;
     }
   }
 

@@ -1,21 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Bloom } from '../../../electron/store/log-bloom.js';
-import { REQUEST_LOG_DIR } from '../../../electron/store/log-segments.js';
-import { afterMigration, logRow, storeAtVersion } from '../../helpers/store.js';
+import { afterMigration, logRow, storeAtVersion, writeOldSegment } from '../../helpers/store.js';
 
 describe('schema version 11', () => {
   it('keeps version-10 log rows and their summary (no session, no project) and finds and adds up rows written from then on by session and project', async () => {
     const dir = await storeAtVersion(10);
     // A sealed segment as version 10 wrote it: rows without session or project, a summary without totals per session.
     const { session: _s, project: _p, ...old } = logRow({ id: 'old', time: 1_800_000_000_000, cost: 2 });
-    const line = `${JSON.stringify(old)}\n`;
-    const name = '1800000000000-000000.ndjson';
-    await mkdir(join(dir, REQUEST_LOG_DIR));
-    await writeFile(join(dir, REQUEST_LOG_DIR, name), line);
-    const summary = { bytes: Buffer.byteLength(line), rows: 1, minTime: old.time, maxTime: old.time, okRows: 1, errorRows: 0, bloom: Bloom.of(['i:old', 'k:', 'm:gpt-4o'], 3).toBase64() };
-    await writeFile(join(dir, REQUEST_LOG_DIR, `${name}.summary.json`), JSON.stringify(summary));
+    await writeOldSegment(dir, old);
     await afterMigration(dir, async (store) => {
       const log = store.requestLog;
       expect(await log.get('old')).toMatchObject({ id: 'old', session: null, project: null });

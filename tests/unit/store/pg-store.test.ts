@@ -4,6 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { MemoryLogger } from '../../../electron/core/logger.js';
 import { ConflictError } from '../../../electron/store/errors.js';
 import type { Store } from '../../../electron/store/index.js';
+import { emptyDay } from '../../../electron/store/usage.js';
 import { emptySettings, type StoredKey } from '../../../electron/store/keys.js';
 import { openPgStore } from '../../../electron/store/pg/index.js';
 import { tempDir } from '../../helpers/cli.js';
@@ -132,23 +133,7 @@ describe('PostgreSQL store: two instances on one database', () => {
     const key = await a.keys.create(newKey());
     const batch = (cost: number) => ({
       log: [],
-      daily: [
-        {
-          day: '2026-11-28',
-          keyId: key.id,
-          model: 'gpt-4o',
-          requests: 1,
-          promptTokens: 1,
-          completionTokens: 1,
-          totalTokens: 2,
-          cost,
-          cacheReadTokens: 0,
-          cacheWriteTokens: 0,
-          reasoningTokens: 0,
-          cacheSavings: 0,
-          failures: 0,
-        },
-      ],
+      daily: [{ ...emptyDay('2026-11-28', key.id, 'gpt-4o'), requests: 1, promptTokens: 1, completionTokens: 1, totalTokens: 2, cost }],
       keys: [{ keyId: key.id, requests: 1, tokens: 2, cost, lastUsedAt: 5 }],
     });
     await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).usage.recordBatch(batch(0.25))));

@@ -34,21 +34,7 @@ describe.each(STORE_KINDS)('daily spend ($name)', (kind) => {
 
   it('reads daily spend by key and between days, in day, key and model order', async () => {
     const { store } = await kind.open();
-    const daily = (day: string, keyId: string, model: string, cost: number) => ({
-      day,
-      keyId,
-      model,
-      requests: 1,
-      promptTokens: 1,
-      completionTokens: 1,
-      totalTokens: 2,
-      cost,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      reasoningTokens: 0,
-      cacheSavings: 0,
-      failures: 0,
-    });
+    const daily = (day: string, keyId: string, model: string, cost: number) => ({ ...emptyDay(day, keyId, model), requests: 1, promptTokens: 1, completionTokens: 1, totalTokens: 2, cost });
     await store.usage.recordBatch({
       daily: [daily('2026-11-02', 'key_b', 'm', 1), daily('2026-11-01', 'key_a', 'z', 2), daily('2026-11-01', 'key_a', 'a', 3), daily('2026-11-03', '', 'm', 4)],
       keys: [],
