@@ -211,7 +211,8 @@ export interface RoutingSettings {
   cache: { enabled: boolean; ttlSeconds: number; maxEntries: number };
   dropParams: boolean;
   /** Routes by what a request is, in order; the first enabled one that matches wins (shared/routes.ts). */
-  routes: RouteSetting[];  /** The local group that serves cloud groups while the cloud is unreachable (router_settings.offline_fallback); null: off. */
+  routes: RouteSetting[];
+  /** The local group that serves cloud groups while the cloud is unreachable (router_settings.offline_fallback); null: off. */
   offlineFallback: string | null;
 }
 
