@@ -6,7 +6,7 @@ import { providerLabel } from '../../../shared/providers.js';
 
 export interface LocalGroup {
   name: string;
-  /** Where it runs, said plainly: "Ollama at http://127.0.0.1:11434/v1", "this machine". */
+  /** Where it runs, said plainly: "Ollama (local) at http://127.0.0.1:11434/v1", "this machine". */
   where: string;
 }
 
