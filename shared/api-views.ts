@@ -212,6 +212,8 @@ export interface RoutingSettings {
   dropParams: boolean;
   /** Routes by what a request is, in order; the first enabled one that matches wins (shared/routes.ts). */
   routes: RouteSetting[];
+  /** The local group that serves cloud groups while the cloud is unreachable (router_settings.offline_fallback); null: off. */
+  offlineFallback: string | null;
 }
 
 export interface RoutingView extends RoutingSettings {

@@ -3,7 +3,7 @@
 // services and their events, a team server's heartbeat, health checks). The adapters receive
 // what they need: the HTTP gateway (gateway/http/server.ts), the Electron IPC and the CLI.
 import { APP_VERSION } from '../core/app-info.js';
-import type { Environment, GatewayConfig } from '../config/index.js';
+import { OFFLINE_TIMING_DEFAULTS, type Environment, type GatewayConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import type { RandomSource } from '../router/index.js';
 import type { Store } from '../store/index.js';
@@ -217,20 +217,23 @@ export async function createApp(options: AppOptions): Promise<App> {
   const limiter = new RateLimiter(clock, redis?.limits ?? null);
   const tracing = await createTracing(tracesEndpoint(options.env ?? process.env, config.otelEndpoint), version);
   const connectivityListeners = new Set<(change: ConnectivityChange) => void>();
-  const offline = config.offlineFallback
-    ? new ConnectivityMonitor({
-        settings: config.offlineFallback,
-        probe: (deployment) => answersAtAll(pools, deployment),
-        clock,
-        changed: (state, deployment) => {
-          const group = config.offlineFallback!.group;
-          if (state === 'offline') logger.log('warn', `Offline: the cloud is unreachable (${deployment.apiBase.origin}); cloud models are served by "${group}" until it answers again.`);
-          else logger.log('info', `Back online: ${deployment.apiBase.origin} answers again; cloud models are served by the cloud.`);
-          services.events.statusChanged();
-          for (const listener of connectivityListeners) listener({ state, origin: deployment.apiBase.origin, group });
-        },
-      })
-    : null;
+  // The group is the routing settings' in force now (the app's, else the file's); the timing is the file's, else the defaults.
+  const offlineTiming = config.offlineFallback ?? OFFLINE_TIMING_DEFAULTS;
+  const offline = new ConnectivityMonitor({
+    settings: () => {
+      const group = table.current.settings.offlineFallback;
+      return group === null ? null : { ...offlineTiming, group };
+    },
+    probe: (deployment) => answersAtAll(pools, deployment),
+    clock,
+    changed: (state, deployment) => {
+      const group = offline.group ?? '';
+      if (state === 'offline') logger.log('warn', `Offline: the cloud is unreachable (${deployment.apiBase.origin}); cloud models are served by "${group}" until it answers again.`);
+      else logger.log('info', `Back online: ${deployment.apiBase.origin} answers again; cloud models are served by the cloud.`);
+      services.events.statusChanged();
+      for (const listener of connectivityListeners) listener({ state, origin: deployment.apiBase.origin, group });
+    },
+  });
   const proxy: ProxyDeps = {
     router: table.router,
     pools,
@@ -287,7 +290,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       services.events.close();
       services.alerts.stop();
       healthChecks?.stop();
-      offline?.stop();
+      offline.stop();
       budgets.stop();
       await mcp.close();
       await heartbeat?.stop();

@@ -251,12 +251,19 @@ function fileRoutes(file: ConfigFile, known: (name: string) => boolean): RouteSe
   return routes;
 }
 
+/** How often the offline probe looks for the network, and how long each state lasts at least, where the file says nothing. */
+export const OFFLINE_TIMING_DEFAULTS = { probeIntervalMs: 15_000, minStateMs: 30_000 } as const;
+
 function offlineFallback(file: ConfigFile, known: (name: string) => boolean): OfflineFallbackSettings | null {
   const setting = file.router_settings?.offline_fallback;
   if (setting === undefined) return null;
-  const { model, probe_interval = 15, min_state_seconds = 30 } = typeof setting === 'string' ? { model: setting } : setting;
+  const { model, probe_interval, min_state_seconds } = typeof setting === 'string' ? { model: setting, probe_interval: undefined, min_state_seconds: undefined } : setting;
   if (!known(model)) throw new ConfigError('router_settings.offline_fallback', `${NOT_A_MODEL}, got "${model}"`);
-  return { group: model, probeIntervalMs: probe_interval * 1000, minStateMs: min_state_seconds * 1000 };
+  return {
+    group: model,
+    probeIntervalMs: probe_interval === undefined ? OFFLINE_TIMING_DEFAULTS.probeIntervalMs : probe_interval * 1000,
+    minStateMs: min_state_seconds === undefined ? OFFLINE_TIMING_DEFAULTS.minStateMs : min_state_seconds * 1000,
+  };
 }
 
 function databaseUrl(file: ConfigFile, lookup: Lookup, env: Environment): string | null {

@@ -88,6 +88,7 @@ export function fileRoutingSettings(config: GatewayConfig): RoutingSettings {
     cache: cache ? { enabled: true, ttlSeconds: cache.ttlMs / 1000, maxEntries: cache.maxEntries } : { ...CACHE_OFF },
     dropParams: routing.dropParams,
     routes: structuredClone(config.routes),
+    offlineFallback: config.offlineFallback?.group ?? null,
   };
 }
 

@@ -24,6 +24,7 @@ const SOURCES: { [Field in keyof RoutingSettings]: string[] } = {
   cache: ['litellm_settings.cache', 'litellm_settings.cache_params', 'router_settings.cache_responses'],
   dropParams: ['litellm_settings.drop_params'],
   routes: ['router_settings.routes'],
+  offlineFallback: ['router_settings.offline_fallback'],
 };
 
 const REDIS = "Redis is a server's own setting, read from the config file that loopgate serve starts with";

@@ -41,6 +41,7 @@ const routingShape = {
   cache: z.object({ enabled: z.boolean(), ttlSeconds: positiveSeconds, maxEntries: z.number().int('expected a whole number').positive('expected 1 or more') }),
   dropParams: z.boolean(),
   routes: routeListSchema,
+  offlineFallback: groupName.min(1, 'expected the name of a model group').nullable(),
 } satisfies { [Field in keyof RoutingSettings]: z.ZodType<RoutingSettings[Field]> };
 
 // Unknown fields are dropped, so a page may send back the view it read (source and all).
@@ -92,6 +93,8 @@ export function renameInRouting(settings: RoutingSettings, rename: (name: string
         return model === null ? [] : [[alias, { ...target, model }]];
       }),
     ),
+    // The local group going away turns the offline fallback off.
+    offlineFallback: settings.offlineFallback === null ? null : rename(settings.offlineFallback),
   };
 }
 
@@ -103,6 +106,7 @@ export function routingReferences(settings: RoutingSettings, name: string): { fa
       .map(([group]) => formatPath([kind, group])),
   );
   if (settings.defaultFallbacks.includes(name)) fallbacks.push('defaultFallbacks');
+  if (settings.offlineFallback === name) fallbacks.push('offlineFallback');
   const aliases = Object.entries(settings.modelGroupAlias)
     .filter(([, target]) => target.model === name)
     .map(([alias]) => alias);
@@ -202,6 +206,9 @@ export class RoutingService {
       }
     }
     checkTargets(['defaultFallbacks'], settings.defaultFallbacks);
+    if (settings.offlineFallback !== null && !routable.has(settings.offlineFallback)) {
+      throw invalid(['offlineFallback'], `expected the name of a model group, got "${settings.offlineFallback}"`);
+    }
     settings.routes.forEach((route, index) => {
       if (!routable.has(route.to)) throw invalid(['routes', index, 'to'], `route "${route.name}": expected the name of a model group, got "${route.to}"`);
     });

@@ -35,6 +35,7 @@ const SETTING_COLUMNS = {
   cache: json<RoutingSettings['cache']>('cache', { enabled: false, ttlSeconds: 600, maxEntries: 1000 }),
   dropParams: bool('drop_params'),
   routes: json<RouteSetting[]>('routes', []),
+  offlineFallback: nullable(text('offline_fallback')),
 } satisfies Columns<RoutingSettings>;
 
 const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof RoutingSettings>;

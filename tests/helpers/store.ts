@@ -79,6 +79,7 @@ export function routingSettings(overrides: Partial<RoutingSettings> = {}): Routi
     modelGroupAlias: {},
     cache: { enabled: false, ttlSeconds: 600, maxEntries: 1000 },
     dropParams: false,
+    offlineFallback: null,
     ...overrides,
   };
 }

@@ -28,6 +28,7 @@ const ROUTING: RoutingSettings = {
   cache: { enabled: true, ttlSeconds: 60, maxEntries: 10 },
   dropParams: false,
   routes: [{ name: 'thinking', when: [{ kind: 'thinking' }], to: 'claude', enabled: true }],
+  offlineFallback: 'local-llama',
 };
 
 async function sealedKeys(databaseUrl: string): Promise<string[]> {

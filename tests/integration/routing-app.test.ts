@@ -192,9 +192,10 @@ describe('routing settings made in the app', () => {
   });
 
   it('copy the config file’s settings into the app once', async () => {
-    await gateway([entry('m', bench.a, 'x')], 'router_settings:\n  num_retries: 4\n  cooldown_time: 12\n');
+    await gateway([entry('m', bench.a, 'x')], 'router_settings:\n  num_retries: 4\n  cooldown_time: 12\n  offline_fallback: m\n');
+    expect(await api()['routing.get']({})).toMatchObject({ source: 'config file', offlineFallback: 'm' });
     const copied = await api()['routing.copyFromConfig']({});
-    expect(copied).toMatchObject({ source: 'app', version: 1, numRetries: 4, cooldownSeconds: 12 });
+    expect(copied).toMatchObject({ source: 'app', version: 1, numRetries: 4, cooldownSeconds: 12, offlineFallback: 'm' });
     await expect(api()['routing.copyFromConfig']({})).rejects.toMatchObject({ code: 'conflict', current: { version: 1 } });
   });
 });
@@ -205,7 +206,7 @@ describe('model groups made in the app', () => {
     const [pa, pb] = [await provider(bench.a, 'A'), await provider(bench.b, 'B')];
     await add({ modelName: 'broken', providerId: pa, upstreamModel: 'fail-500' });
     await add({ modelName: 'old', providerId: pb, upstreamModel: 'steady' });
-    await saveRouting({ numRetries: 0, fallbacks: { broken: ['old'] }, modelGroupAlias: { nick: { model: 'old', hidden: false } } });
+    await saveRouting({ numRetries: 0, fallbacks: { broken: ['old'] }, modelGroupAlias: { nick: { model: 'old', hidden: false } }, offlineFallback: 'old' });
 
     const renamed = await api()['models.renameGroup']({ from: 'old', to: 'new' });
     expect(renamed).toMatchObject({ name: 'new', source: 'app', aliases: ['nick'], deployments: [{ modelName: 'new', upstreamModel: 'steady', version: 2 }] });
@@ -213,7 +214,7 @@ describe('model groups made in the app', () => {
     expect((await chat('new')).status).toBe(200);
     expect((await chat('nick')).status).toBe(200);
     expect((await chat('broken')).status).toBe(200); // its fallback followed the rename
-    expect(await api()['routing.get']({})).toMatchObject({ version: 2, fallbacks: { broken: ['new'] }, modelGroupAlias: { nick: { model: 'new' } } });
+    expect(await api()['routing.get']({})).toMatchObject({ version: 2, fallbacks: { broken: ['new'] }, modelGroupAlias: { nick: { model: 'new' } }, offlineFallback: 'new' });
     await expect(api()['models.renameGroup']({ from: 'new', to: 'broken' })).rejects.toMatchObject({ code: 'conflict', param: 'to' });
   });
 
@@ -225,7 +226,7 @@ describe('model groups made in the app', () => {
     const allowed = await api()['keys.create']({ keyAlias: 'allowed', models: ['grp', 'other'] });
     const aliased = await api()['keys.create']({ keyAlias: 'aliased', aliases: { fast: 'grp' } });
     await api()['keys.create']({ keyAlias: 'unrelated', models: ['other'] });
-    await saveRouting({ fallbacks: { other: ['grp'] }, defaultFallbacks: ['grp'], modelGroupAlias: { g: { model: 'grp', hidden: true } } });
+    await saveRouting({ fallbacks: { other: ['grp'] }, defaultFallbacks: ['grp'], modelGroupAlias: { g: { model: 'grp', hidden: true } }, offlineFallback: 'grp' });
 
     const references = await api()['models.references']({ name: 'grp' });
     expect(references).toEqual({
@@ -233,13 +234,13 @@ describe('model groups made in the app', () => {
         { id: allowed.key.id, label: 'allowed' },
         { id: aliased.key.id, label: 'aliased' },
       ],
-      fallbacks: ['fallbacks.other', 'defaultFallbacks'],
+      fallbacks: ['fallbacks.other', 'defaultFallbacks', 'offlineFallback'],
       aliases: ['g'],
     });
 
     expect(await api()['models.removeGroup']({ name: 'grp' })).toEqual({ deleted: 1 });
     expect((await chat('grp')).status).toBe(404);
-    expect(await api()['routing.get']({})).toMatchObject({ fallbacks: { other: [] }, defaultFallbacks: [], modelGroupAlias: {} });
+    expect(await api()['routing.get']({})).toMatchObject({ fallbacks: { other: [] }, defaultFallbacks: [], modelGroupAlias: {}, offlineFallback: null });
     expect((await api()['models.groups']({})).map((group) => group.name)).toEqual(['other']);
   });
 

@@ -11,11 +11,12 @@ const loopback = storedDeployment({ id: 'l', modelName: 'llama', family: 'openai
 
 afterEach(() => vi.useRealTimers());
 
-function monitor(reachable: { value: boolean }): { monitor: ConnectivityMonitor; changes: string[] } {
+/** `setting.group`: the local group in force now (null: off), as the app's routing settings say. */
+function monitor(reachable: { value: boolean }, setting: { group: string | null } = { group: 'local' }): { monitor: ConnectivityMonitor; changes: string[] } {
   vi.useFakeTimers();
   const changes: string[] = [];
   const made = new ConnectivityMonitor({
-    settings: { group: 'local', probeIntervalMs: 1_000, minStateMs: 10_000 },
+    settings: () => (setting.group === null ? null : { group: setting.group, probeIntervalMs: 1_000, minStateMs: 10_000 }),
     probe: () => Promise.resolve(reachable.value),
     changed: (state) => changes.push(state),
     clock: () => Date.now(),
@@ -62,5 +63,25 @@ describe('ConnectivityMonitor', () => {
     expect(offlineGroup(m, [cloud], { kind: 'master' })).toBe('local');
     expect(offlineGroup(null, [cloud], null)).toBeNull();
     m.stop();
+  });
+
+  it('follows the setting as it is now: off diverts nothing, set later takes over, cleared while offline stops diverting', async () => {
+    const setting: { group: string | null } = { group: null };
+    const { monitor: m, changes } = monitor({ value: false }, setting);
+    m.unreachable(cloud);
+    expect(m.state).toBe('online');
+    expect(offlineGroup(m, [cloud], null)).toBeNull();
+
+    setting.group = 'llama';
+    m.unreachable(cloud);
+    expect(offlineGroup(m, [cloud], null)).toBe('llama');
+
+    // Cleared in the app while offline: the next request is not diverted, and the probe stops without a "back online".
+    setting.group = null;
+    expect(offlineGroup(m, [cloud], null)).toBeNull();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(m.state).toBe('online');
+    expect(changes).toEqual(['offline']);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -2,7 +2,8 @@
 // at all (DNS, refused, reset or timed out before any answer; never a 429, 5xx or 4xx), the
 // gateway counts as offline and cloud groups' requests go to the configured local group. A
 // cheap probe (one HEAD to the cloud origin that failed, through its proxy) brings it back;
-// each state lasts a minimum time, so a flaky network does not flap.
+// each state lasts a minimum time, so a flaky network does not flap. The setting is read as it is
+// now (the app's routing settings, else the file's): set, changed or cleared, it applies at once.
 import type { DeploymentConfig } from '../../core/deployment.js';
 import { isLocalUpstream } from '../../core/upstream-proxy.js';
 import type { Caller } from '../access/auth.js';
@@ -17,7 +18,8 @@ interface OfflineSettings {
 }
 
 export interface ConnectivityDeps {
-  settings: OfflineSettings;
+  /** The setting in force now; null: off (nothing goes offline, nothing is diverted). */
+  settings: () => OfflineSettings | null;
   /** Whether the cloud origin answers at all (any HTTP status). */
   probe: (deployment: DeploymentConfig) => Promise<boolean>;
   /** Told once per change: going offline, coming back. */
@@ -41,22 +43,25 @@ export class ConnectivityMonitor {
     return this.current;
   }
 
-  get group(): string {
-    return this.deps.settings.group;
+  /** The local group that serves while offline; null while the setting is off. */
+  get group(): string | null {
+    return this.deps.settings()?.group ?? null;
   }
 
   /** A cloud deployment could not be reached at all. */
   unreachable(deployment: DeploymentConfig): void {
-    if (isLocalUpstream(deployment.apiBase, deployment.family)) return;
+    const settings = this.deps.settings();
+    if (!settings || isLocalUpstream(deployment.apiBase, deployment.family)) return;
     if (this.current === 'offline' || !this.heldLongEnough()) return;
     this.switchTo('offline', deployment);
-    this.timer = setInterval(() => void this.probeOnce(), this.deps.settings.probeIntervalMs);
+    this.timer = setInterval(() => void this.probeOnce(), settings.probeIntervalMs);
     this.timer.unref();
   }
 
-  /** Whether a group goes to the local group now: offline, and none of its deployments is local. */
+  /** Whether a group goes to the local group now: the setting is on, offline, and none of its deployments is local. */
   diverts(deployments: readonly DeploymentConfig[]): boolean {
-    return this.current === 'offline' && deployments.length > 0 && deployments.every((deployment) => !isLocalUpstream(deployment.apiBase, deployment.family));
+    if (this.current !== 'offline' || this.deps.settings() === null) return false;
+    return deployments.length > 0 && deployments.every((deployment) => !isLocalUpstream(deployment.apiBase, deployment.family));
   }
 
   stop(): void {
@@ -65,11 +70,16 @@ export class ConnectivityMonitor {
   }
 
   private heldLongEnough(): boolean {
-    return this.deps.clock() - this.since >= this.deps.settings.minStateMs;
+    return this.deps.clock() - this.since >= (this.deps.settings()?.minStateMs ?? 0);
   }
 
   private async probeOnce(): Promise<void> {
     const lost = this.lost;
+    // Turned off while offline: nothing is diverted any more, so there is nothing to come back from.
+    if (this.deps.settings() === null) {
+      this.forget();
+      return;
+    }
     if (this.probing || this.current !== 'offline' || !lost || !this.heldLongEnough()) return;
     this.probing = true;
     try {
@@ -80,6 +90,12 @@ export class ConnectivityMonitor {
     } finally {
       this.probing = false;
     }
+  }
+
+  private forget(): void {
+    this.stop();
+    this.current = 'online';
+    this.lost = null;
   }
 
   private switchTo(state: Connectivity, deployment: DeploymentConfig): void {

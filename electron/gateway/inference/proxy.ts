@@ -51,7 +51,7 @@ export interface ProxyDeps extends RelayDeps {
   webSearch?: () => Promise<SearchProviderConfig | null>;
   /** The app's capture setting (a key's own wins): which requests keep their bodies. */
   capture: LiveCapture;
-  /** Offline fallback (router_settings.offline_fallback); null when not set. */
+  /** Offline fallback: reads the setting in force (the app's routing settings, else the file's) on each request; null: none at all. */
   offline: ConnectivityMonitor | null;
   /** Credentials in prompts bound for a cloud deployment: warned about, redacted or refused (secret-guard.ts). */
   secretGuard?: SecretGuard | null;

@@ -21,6 +21,7 @@ import { migration018 } from './018_usage_failures.js';
 import { migration019 } from './019_provider_key_pool.js';
 import { migration020 } from './020_log_mcp_calls.js';
 import { migration021 } from './021_mcp_servers.js';
+import { migration022 } from './022_routing_offline_fallback.js';
 
 interface Migration {
   version: number;
@@ -50,6 +51,7 @@ const MIGRATIONS: readonly Migration[] = [
   migration019,
   migration020,
   migration021,
+  migration022,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 

@@ -20,6 +20,7 @@ const LABELS: Record<keyof RoutingSettings, string> = {
   cache: 'Response cache',
   dropParams: 'Drop parameters a provider does not accept',
   routes: 'Routes',
+  offlineFallback: 'When the cloud is unreachable',
 };
 
 export function changeLabel(change: RoutingChange): string {

@@ -50,6 +50,8 @@ export interface RoutingDraft {
   cacheTtlSeconds: string;
   cacheMaxEntries: string;
   dropParams: boolean;
+  /** The local group that serves while offline; '' for off. */
+  offlineFallback: string;
 }
 
 /** Errors by field name; rows as `fallbacks.2` or `aliases.0`. */
@@ -92,6 +94,7 @@ export function draftOf(settings: RoutingSettings): RoutingDraft {
     cacheTtlSeconds: String(settings.cache.ttlSeconds),
     cacheMaxEntries: String(settings.cache.maxEntries),
     dropParams: settings.dropParams,
+    offlineFallback: settings.offlineFallback ?? '',
   };
 }
 
@@ -151,5 +154,6 @@ export function settingsOf(draft: RoutingDraft, routes: RoutingSettings['routes'
     cache: { enabled: draft.cacheEnabled, ttlSeconds: number(draft.cacheTtlSeconds), maxEntries: number(draft.cacheMaxEntries) },
     dropParams: draft.dropParams,
     routes,
+    offlineFallback: draft.offlineFallback || null,
   };
 }

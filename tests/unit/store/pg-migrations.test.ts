@@ -249,6 +249,25 @@ describe('PostgreSQL schema migrations (numbered as the sql.js ones)', () => {
     }
   });
 
+  it('22: routing settings gain the offline fallback, off for a row saved before', async () => {
+    const db = await migrateAcross(22, (db) =>
+      db
+        .run(
+          `INSERT INTO routing_settings (id, strategy, num_retries, retry_after_seconds, timeout_seconds, allowed_fails, cooldown_seconds, fallbacks,
+            context_window_fallbacks, content_policy_fallbacks, default_fallbacks, max_fallbacks, model_group_alias, cache, drop_params, created_at, updated_at)
+            VALUES ('global', 'least-busy', 4, 0, 600, 3, 5, '{}', '{}', '{}', '[]', 5, '{}', '{}', 0, 1, 1)`,
+        )
+        .then(() => undefined),
+    );
+    try {
+      expect(await db.get('SELECT strategy, offline_fallback FROM routing_settings')).toEqual({ strategy: 'least-busy', offline_fallback: null });
+      await db.run("UPDATE routing_settings SET offline_fallback = 'local-llama'");
+      expect(await db.get('SELECT offline_fallback FROM routing_settings')).toEqual({ offline_fallback: 'local-llama' });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('migrates once when several instances start together, and refuses a newer database', async () => {
     const url = await createTestDatabase();
     const dbs = [PgDatabase.connect(url), PgDatabase.connect(url), PgDatabase.connect(url)];

@@ -21,6 +21,7 @@ function everySetting(n: number): RoutingSettings {
     modelGroupAlias: { fast: { model: 'gpt', hidden: true } },
     cache: { enabled: true, ttlSeconds: 30 + n, maxEntries: 50 + n },
     dropParams: true,
+    offlineFallback: `local-${n}`,
     routes: [{ name: `bg-${n}`, when: [{ kind: 'background' }, { kind: 'header', name: 'x-team', op: 'equals', value: 'a' }], to: 'claude', enabled: n % 2 === 0 }],
   };
 }

@@ -24,6 +24,7 @@ import { pgMigration018 } from './018_usage_failures.js';
 import { pgMigration019 } from './019_provider_key_pool.js';
 import { pgMigration020 } from './020_log_mcp_calls.js';
 import { pgMigration021 } from './021_mcp_servers.js';
+import { pgMigration022 } from './022_routing_offline_fallback.js';
 
 interface Migration {
   version: number;
@@ -53,6 +54,7 @@ const PG_MIGRATIONS: readonly Migration[] = [
   pgMigration019,
   pgMigration020,
   pgMigration021,
+  pgMigration022,
 ];
 
 /** The versions this build has for PostgreSQL; the same list as for sql.js, or the build is incomplete. */
