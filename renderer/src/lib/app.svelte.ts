@@ -2,7 +2,7 @@
 // toasts. One instance.
 import type { StatusView } from '../../../shared/api.js';
 import type { ViewId } from '../views/ids.js';
-import { call, isConnectionFailure } from './api.js';
+import { call, isConnectionFailure, loadFailure } from './api.js';
 import { connection } from './connection.svelte.js';
 import { router } from './router.svelte.js';
 
@@ -20,6 +20,8 @@ const MAX_TOASTS = 3;
 
 class AppState {
   status = $state<StatusView | null>(null);
+  /** Why the status could not be had (none known yet); null once it is. */
+  statusError = $state<string | null>(null);
   toasts = $state<Toast[]>([]);
   private nextToast = 1;
   private expiries = new Map<number, ReturnType<typeof setTimeout>>();
@@ -27,7 +29,10 @@ class AppState {
   private holders = new Set<'pointer' | 'focus'>();
 
   constructor() {
-    connection.on('status', (status) => (this.status = status));
+    connection.on('status', (status) => {
+      this.status = status;
+      this.statusError = null;
+    });
     connection.on('usage', ({ today }) => {
       if (this.status) this.status = { ...this.status, today };
     });
@@ -44,7 +49,9 @@ class AppState {
   async refreshStatus(): Promise<void> {
     try {
       this.status = await call('status.get', {});
+      this.statusError = null;
     } catch (error) {
+      if (!this.status) this.statusError = loadFailure(error);
       this.fail(error);
     }
   }

@@ -1,7 +1,9 @@
 // The Connect view's key: the one "Create a key to fill in" made, kept for the whole session so
-// a second click (or a return to the view) reuses it instead of making another.
-import { call } from './api.js';
+// a second click (or a return to the view) reuses it instead of making another; and the models
+// a setup can name, best first (a failed first load is said as such, not as "add a model first").
+import { call, loadFailure } from './api.js';
 import { app } from './app.svelte.js';
+import { rankModels } from './connect-model.js';
 import { guide } from './guide.svelte.js';
 
 /** Pasted as is, this is refused by the gateway with a readable 401; it is never a real key. */
@@ -13,6 +15,27 @@ class ConnectState {
   installing = $state(false);
   /** What the last "Install the loopgate command" did, said next to the button. */
   installed = $state<{ ok: boolean; message: string } | null>(null);
+  /** Model groups, most-used working one first. */
+  ranked = $state<string[]>([]);
+  /** False until the models arrived. */
+  loaded = $state(false);
+  /** Why the models could not be loaded (none yet); null once they are. */
+  loadError = $state<string | null>(null);
+
+  /** Loads the models; true when they arrived. */
+  async loadModels(): Promise<boolean> {
+    try {
+      const [deployments, usage] = await Promise.all([call('models.list', {}), call('usage.series', { days: 30 }).catch(() => null)]);
+      this.ranked = rankModels(deployments, usage?.byModel ?? []);
+      this.loaded = true;
+      this.loadError = null;
+      return true;
+    } catch (error) {
+      if (!this.loaded) this.loadError = loadFailure(error);
+      app.fail(error);
+      return false;
+    }
+  }
 
   /** Desktop app only: puts `loopgate` on the PATH (the OS may ask for an administrator's password). */
   async installCommand(): Promise<void> {

@@ -2,7 +2,7 @@
 // state, the one being added or edited, the servers found in the agents' config files, and which
 // keys may use which servers (each key's metadata.mcp_servers).
 import type { KeyView, McpImportCandidate, McpServerView } from '../../../shared/api.js';
-import { call } from './api.js';
+import { call, loadFailure } from './api.js';
 import { app } from './app.svelte.js';
 import { confirmation } from './confirm.svelte.js';
 import { draftErrors, draftOf, emptyDraft, inputOf, type McpDraft } from './mcp-draft.js';
@@ -19,6 +19,8 @@ class McpState {
   candidates = $state<McpImportCandidate[] | null>(null);
   chosen = $state<string[]>([]);
   keys = $state<KeyView[] | null>(null);
+  /** Why the servers could not be loaded (none shown yet); null once they are. */
+  loadError = $state<string | null>(null);
   readonly errors = $derived(this.draft ? draftErrors(this.draft) : {});
 
   async load(): Promise<void> {
@@ -26,7 +28,9 @@ class McpState {
       const [servers, keys] = await Promise.all([call('mcp.list', {}), call('keys.list', { page: 1, size: 100 })]);
       this.servers = servers;
       this.keys = keys.keys;
+      this.loadError = null;
     } catch (error) {
+      if (!this.servers) this.loadError = loadFailure(error);
       app.fail(error);
     }
   }

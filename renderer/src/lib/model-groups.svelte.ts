@@ -2,7 +2,7 @@
 // the version they read: a stale one is shown as a conflict, never written over; other errors
 // become toasts. The groups reload on the core's `changed` events, which every edit brings. One instance.
 import type { ApiResponse, DeploymentSettings, DeploymentView, ModelGroupView, ProviderView } from '../../../shared/api.js';
-import { call } from './api.js';
+import { call, loadFailure } from './api.js';
 import { app } from './app.svelte.js';
 import { byPriority } from './deployments.js';
 import { reloadOn } from './reload.js';
@@ -25,7 +25,10 @@ const appDeployments = (group: ModelGroupView): DeploymentView[] => group.deploy
 class ModelGroups {
   groups = $state<ModelGroupView[]>([]);
   providers = $state<ProviderView[]>([]);
+  /** False until the first load arrived: no "No models yet" before we know. */
   loaded = $state(false);
+  /** Why the groups could not be loaded (nothing shown yet); null once they are. */
+  loadError = $state<string | null>(null);
   /** Deployment edits, under the version read. */
   private readonly saves = new VersionedSave<DeploymentView>();
   /** Group names, for pickers (fallbacks, aliases). */
@@ -42,10 +45,13 @@ class ModelGroups {
   async load(): Promise<void> {
     try {
       [this.groups, this.providers] = await Promise.all([call('models.groups', {}), call('providers.list', {})]);
+      this.loaded = true;
+      this.loadError = null;
     } catch (error) {
+      // A failed first load is not "No models yet": the view says it could not load them.
+      if (!this.loaded) this.loadError = loadFailure(error);
       app.fail(error);
     }
-    this.loaded = true;
   }
 
   /** Keeps groups and live state fresh while a view shows them; returns the stop. */

@@ -4,7 +4,7 @@
 // stopped; a failure says status, model, deployment and the next step (the gateway's
 // PlaygroundFailure, deployments by name, no internal ids), and stays with its turn.
 import type { PlaygroundFailure, PlaygroundSummary } from '../../../shared/api.js';
-import { call } from './api.js';
+import { call, loadFailure } from './api.js';
 import { app } from './app.svelte.js';
 import { sseData } from './sse.js';
 
@@ -46,6 +46,10 @@ class Playground {
   turns = $state<Turn[]>([]);
   model = $state('');
   models = $state<string[]>([]);
+  /** False until the model list arrived: no "No models to talk to" before we know. */
+  modelsLoaded = $state(false);
+  /** Why the model list could not be loaded (none yet); null once it is. */
+  modelsError = $state<string | null>(null);
   input = $state('');
   busy = $state(false);
   private controller: AbortController | null = null;
@@ -55,7 +59,10 @@ class Playground {
       const deployments = await call('models.list', {});
       this.models = [...new Set(deployments.map((d) => d.modelName))];
       if (!this.models.includes(this.model)) this.model = this.models[0] ?? '';
+      this.modelsLoaded = true;
+      this.modelsError = null;
     } catch (error) {
+      if (!this.modelsLoaded) this.modelsError = loadFailure(error);
       app.fail(error);
     }
   }

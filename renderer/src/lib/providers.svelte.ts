@@ -4,7 +4,7 @@
 // toasts. The list reloads on the core's `changed` events, which every save brings. One instance.
 import type { DeploymentView, DiscoveredServer, ProviderCredentialMode, ProviderTestResult, ProviderView } from '../../../shared/api.js';
 import { allowsPassthrough, PROVIDER_CHOICES, providerLabel } from '../../../shared/providers.js';
-import { call } from './api.js';
+import { call, loadFailure } from './api.js';
 import { app } from './app.svelte.js';
 import { confirmation } from './confirm.svelte.js';
 import { connection } from './connection.svelte.js';
@@ -55,6 +55,8 @@ class ProvidersState {
   list = $state<ProviderView[]>([]);
   /** False until the first list arrived: no "No providers yet" before we know. */
   loaded = $state(false);
+  /** Why the list could not be loaded (nothing shown yet); null once it is. */
+  loadError = $state<string | null>(null);
   /** The add form, as typed. */
   draft = $state({ family: 'openai', name: '', apiBase: '', apiKey: '', credential: 'key' as ProviderCredentialMode });
   adding = $state(false);
@@ -124,8 +126,10 @@ class ProvidersState {
       this.list = list;
       this.applyDeployments(deployments);
       this.loaded = true;
+      this.loadError = null;
     } catch (error) {
-      // What was shown stays.
+      // What was shown stays; with none yet, the view says it could not load them.
+      if (!this.loaded) this.loadError = loadFailure(error);
       app.fail(error);
     }
   }

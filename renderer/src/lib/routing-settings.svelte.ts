@@ -3,7 +3,7 @@
 // are saved in the same row from their own section (routes.svelte.ts): each part keeps its unsaved
 // edits when the other is saved. One instance.
 import type { RoutingView } from '../../../shared/api.js';
-import { call } from './api.js';
+import { call, loadFailure } from './api.js';
 import { app } from './app.svelte.js';
 import { draftErrors, draftOf, settingsOf, type RoutingDraft } from './routing-draft.js';
 import { VersionedSave } from './versioned-save.svelte.js';
@@ -22,6 +22,8 @@ class RoutingSettingsState {
   /** Set by the first save: from then on every error shows, rows included. */
   tried = $state(false);
   saving = $state(false);
+  /** Why the settings could not be loaded (none shown yet); null once they are. */
+  loadError = $state<string | null>(null);
   private readonly saves = new VersionedSave<RoutingView>();
   private readonly listeners: ViewListener[] = [];
   readonly errors = $derived(this.draft ? draftErrors(this.draft) : {});
@@ -37,7 +39,9 @@ class RoutingSettingsState {
   async load(): Promise<void> {
     try {
       this.show(await call('routing.get', {}));
+      this.loadError = null;
     } catch (error) {
+      if (!this.view) this.loadError = loadFailure(error);
       app.fail(error);
     }
   }
