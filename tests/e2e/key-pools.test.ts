@@ -69,6 +69,7 @@ describe('a provider’s pool of API keys (issue 29, point 5)', () => {
   });
 
   it('adds keys to a provider made here and removes one, each shown by its last four characters', async () => {
+    await page.getByRole('button', { name: 'New provider' }).click();
     const add = page.getByRole('form', { name: 'Add a provider' });
     await add.getByLabel('Name').fill('Team OpenAI');
     await add.getByLabel('Base URL').fill('http://127.0.0.1:9/v1');

@@ -83,12 +83,12 @@ describe('MCP view', () => {
     await form.getByLabel('variable 1 value').fill('!');
     await form.getByRole('button', { name: 'Save' }).click();
     await card(page, 'notes').waitFor();
-    expect(await toolsSeenBy(TEST_MASTER_KEY)).toEqual(['broken-server-with-a-long-name__unavailable', 'filed__echo', 'filed__pid', 'notes__echo', 'notes__pid']);
+    expect(await toolsSeenBy(TEST_MASTER_KEY)).toEqual(['broken-server-with-a-long-name__unavailable', 'filed__count', 'filed__echo', 'filed__pid', 'notes__count', 'notes__echo', 'notes__pid']);
     await card(page, 'notes')
       .getByRole('button', { name: 'Check again' })
       .or(card(page, 'notes').getByRole('button', { name: 'Start' }))
       .click();
-    await expect.poll(() => card(page, 'notes').getByText('2 tools').isVisible()).toBe(true);
+    await expect.poll(() => card(page, 'notes').getByText('3 tools').isVisible()).toBe(true);
     await expect.poll(() => card(page, 'notes').textContent()).toContain('Environment (stored encrypted): ECHO_SUFFIX');
     const broken = card(page, 'broken-server-with-a-long-name (config file)');
     await broken.getByRole('button', { name: 'Start' }).click();
@@ -114,7 +114,7 @@ describe('MCP view', () => {
     await editor.getByLabel('notes', { exact: true }).check();
     await editor.getByRole('button', { name: 'Save access' }).click();
     await expect.poll(() => access.getByRole('row', { name: /ci-agent/ }).textContent()).toContain('notes');
-    expect(await toolsSeenBy(key)).toEqual(['notes__echo', 'notes__pid']);
+    expect(await toolsSeenBy(key)).toEqual(['notes__count', 'notes__echo', 'notes__pid']);
     await dismissToasts(page);
     expect(await sidewaysScroll(page)).toBe(0);
     expect(await axeViolations(page)).toEqual([]);

@@ -51,13 +51,13 @@ afterAll(async () => {
 
 describe('MCP servers added in the app', () => {
   it('serves an added stdio server at once, its sealed env reaching the server and never shown back', async () => {
-    expect(await toolNames()).toEqual(['filed__echo', 'filed__pid']);
+    expect(await toolNames()).toEqual(['filed__count', 'filed__echo', 'filed__pid']);
     const created = await gw.app.api['mcp.create']({ name: 'added', ...stdio('added'), env: [{ name: 'ECHO_SUFFIX', value: ' [sealed-value]' }] });
     expect(created).toMatchObject({ source: 'app', envNames: ['ECHO_SUFFIX'], state: 'stopped', tools: null, version: 1 });
-    expect(await toolNames()).toEqual(['added__echo', 'added__pid', 'filed__echo', 'filed__pid']);
+    expect(await toolNames()).toEqual(['added__count', 'added__echo', 'added__pid', 'filed__count', 'filed__echo', 'filed__pid']);
     expect(await call('added__echo', { text: 'hi' })).toBe('added echo: hi [sealed-value]');
     const [view] = await listed('added');
-    expect(view).toMatchObject({ state: 'running', tools: [{ name: 'echo' }, { name: 'pid' }], lastError: null });
+    expect(view).toMatchObject({ state: 'running', tools: [{ name: 'echo' }, { name: 'pid' }, { name: 'count' }], lastError: null });
     expect(JSON.stringify(await gw.app.api['mcp.list']({}))).not.toContain('sealed-value');
   });
 
@@ -69,7 +69,7 @@ describe('MCP servers added in the app', () => {
     expect(await call('added__echo', { text: 'again' })).toBe('renamed-label echo: again [sealed-value]');
     const disabled = await gw.app.api['mcp.update']({ id: edited.id!, version: 2, name: 'added', ...stdio('renamed-label'), env: [{ name: 'ECHO_SUFFIX' }], enabled: false });
     expect(disabled).toMatchObject({ enabled: false, state: 'stopped' });
-    expect(await toolNames()).toEqual(['filed__echo', 'filed__pid']);
+    expect(await toolNames()).toEqual(['filed__count', 'filed__echo', 'filed__pid']);
     expect(await gw.app.api['mcp.delete']({ id: edited.id! })).toEqual({ deleted: true });
     expect(await listed('added')).toEqual([]);
   });
