@@ -3,21 +3,66 @@
 // requested, and the next tool turn is then refused upstream. Natively relayed answers carry
 // the upstream's name; these rename it in a whole answer and in a stream as it passes.
 import { StringDecoder } from 'node:string_decoder';
-import type { AnswerModelMember, Json, NativeStreamScanner } from './types.js';
+import type { AnswerModelMember, NativeStreamScanner } from './types.js';
 
 const JSON_STRING = String.raw`"(?:[^"\\]|\\.)*"`;
 
 /** A whole answer with its top-level model member naming `model` when the upstream's name differs; other answers unchanged. */
 export function answerNamingModel(text: string, member: AnswerModelMember | undefined, model: string, upstreamModel: string): string {
   if (!member || model === upstreamModel) return text;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return text;
+  // On every request: the member's value is replaced in place, without parsing and re-serialising the whole answer.
+  return withTopLevelString(text, member.key, model) ?? text;
+}
+
+const QUOTE = 34;
+
+/** `text` (a JSON object) with its top-level string member `key` set to `value`; null when it has none (or is not an object). */
+function withTopLevelString(text: string, key: string, value: string): string | null {
+  let depth = 0;
+  let keyNext = false;
+  const start = text.search(/\S/);
+  if (text.charCodeAt(start) !== 123) return null;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(text, i);
+      if (end < 0) return null;
+      if (depth === 1 && keyNext && text.slice(i + 1, end - 1) === key) {
+        const colon = skipSpace(text, end);
+        if (text[colon] !== ':') return null;
+        const at = skipSpace(text, colon + 1);
+        if (text.charCodeAt(at) !== QUOTE) return null;
+        const valueEnd = stringEnd(text, at);
+        return valueEnd < 0 ? null : `${text.slice(0, at)}${JSON.stringify(value)}${text.slice(valueEnd)}`;
+      }
+      keyNext = false;
+      i = end - 1;
+    } else if (c === 123 || c === 91) {
+      depth++;
+      keyNext = depth === 1;
+    } else if (c === 125 || c === 93) {
+      depth--;
+    } else if (c === 44) {
+      keyNext = depth === 1;
+    }
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof (parsed as Json)[member.key] !== 'string') return text;
-  return JSON.stringify({ ...(parsed as Json), [member.key]: model });
+  return null;
+}
+
+/** The index just after the string starting at `open`'s closing quote; -1 when it never closes. */
+function stringEnd(text: string, open: number): number {
+  for (let at = text.indexOf('"', open + 1); at >= 0; at = text.indexOf('"', at + 1)) {
+    let slashes = 0;
+    while (text.charCodeAt(at - 1 - slashes) === 92) slashes++;
+    if (slashes % 2 === 0) return at + 1;
+  }
+  return -1;
+}
+
+function skipSpace(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && (text[at] === ' ' || text[at] === '\n' || text[at] === '\r' || text[at] === '\t')) at++;
+  return at;
 }
 
 /**

@@ -59,4 +59,24 @@ describe('the model an answer names', () => {
     expect(named.content[0]!.input.model).toBe('keep-me');
     expect(answerNamingModel(answer, anthropicDialect.answerModel, 'same', 'same')).toBe(answer);
   });
+
+  it('renames exactly the top-level string member of any answer, however it is laid out, and leaves others alone', () => {
+    const member = { key: 'model', once: true } as const;
+    // Answers with `model` at the top level (a string, or another type) or only nested, any other members around it.
+    const nested = fc.dictionary(fc.constantFrom('model', 'id', 'content', 'a"b', 'x\\'), fc.jsonValue({ maxDepth: 3 }));
+    const answer = fc.record({ before: nested, model: fc.option(fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 2 })), { nil: undefined }), after: nested, indent: fc.constantFrom(0, 2) });
+    fc.assert(
+      fc.property(answer, fc.string(), ({ before, model, after, indent }, wanted) => {
+        const { model: _dropped, ...rest } = { ...before, ...after };
+        const object: Record<string, unknown> = model === undefined ? { ...before, content: [after] } : { ...rest, inner: after, model, tail: after };
+        const text = JSON.stringify(object, null, indent);
+        const renamed = answerNamingModel(text, member, wanted, 'upstream');
+        if (typeof object.model === 'string') expect(JSON.parse(renamed)).toEqual({ ...object, model: wanted });
+        else expect(renamed).toBe(text);
+      }),
+      { seed: 29, numRuns: 500 },
+    );
+    expect(answerNamingModel('not json', member, 'm', 'u')).toBe('not json');
+    expect(answerNamingModel('["model", "x"]', member, 'm', 'u')).toBe('["model", "x"]');
+  });
 });
