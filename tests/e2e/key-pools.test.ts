@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { chatCompletion } from '../helpers/mock-openai.js';
-import { axeViolations, closeInOrder, DESKTOP, go, launchSignedIn, shot, sidewaysScroll, startFileGateway } from './ui.js';
+import { axeViolations, closeInOrder, go, launchSignedIn, NARROW, shot, sidewaysScroll, signedInPage, startFileGateway } from './ui.js';
 
 let upstream: Server;
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
@@ -89,14 +89,12 @@ describe('a provider’s pool of API keys (issue 29, point 5)', () => {
   });
 
   it('reads well dark and in a 900×600 window', async () => {
-    for (const [name, options] of [
-      ['light', { viewport: DESKTOP, colorScheme: 'light' }],
-      ['dark', { viewport: DESKTOP, colorScheme: 'dark' }],
-      ['900x600', { viewport: { width: 900, height: 600 }, colorScheme: 'light' }],
+    for (const [name, look] of [
+      ['light', { colorScheme: 'light' }],
+      ['dark', { colorScheme: 'dark' }],
+      ['900x600', { ...NARROW, colorScheme: 'light' }],
     ] as const) {
-      const view = await browser.newPage({ ...options, bypassCSP: true });
-      await view.goto(gw.gateway.loginLink());
-      await view.getByRole('heading', { name: 'Overview' }).waitFor();
+      const view = await signedInPage(browser, gw, { ...look, axe: true });
       await go(view, 'Providers');
       await keysOf('openai (config file)', view).getByText('cooling down').waitFor();
       await keysOf('Team OpenAI', view).getByText('••••cccc').waitFor();

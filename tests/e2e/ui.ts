@@ -78,8 +78,8 @@ export const OTHER_LOOKS = [
 ] as const;
 
 /** A new page (its own cookies), signed in with a one-time link, on the Overview; `axe`: the CSP bypassed so axe-core can be injected. */
-export async function signedInPage(browser: Browser, gw: { gateway: Gateway }, options: { colorScheme?: 'light' | 'dark'; width?: number; axe?: boolean } = {}): Promise<Page> {
-  const page = await browser.newPage({ viewport: { ...DESKTOP, width: options.width ?? DESKTOP.width }, colorScheme: options.colorScheme ?? 'light', bypassCSP: options.axe ?? false });
+export async function signedInPage(browser: Browser, gw: { gateway: Gateway }, options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; axe?: boolean } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: options.width ?? DESKTOP.width, height: options.height ?? DESKTOP.height }, colorScheme: options.colorScheme ?? 'light', bypassCSP: options.axe ?? false });
   page.setDefaultTimeout(10_000);
   await page.goto(gw.gateway.loginLink());
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
