@@ -5,7 +5,7 @@ import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { serve, type MockServer } from '../helpers/mock-server.js';
-import { axeViolations, closeInOrder, DESKTOP, go, launchChromium, shot, sidewaysScroll, startFileGateway } from './ui.js';
+import { axeViolations, closeInOrder, go, launchChromium, LOOKS, shot, sidewaysScroll, signedInPage, startFileGateway } from './ui.js';
 
 let upstream: MockServer;
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
@@ -34,16 +34,10 @@ beforeAll(async () => {
 afterAll(() => closeInOrder(browser, gw, upstream));
 
 describe('what prompt caching saved', () => {
-  for (const [name, colorScheme, width] of [
-    ['light', 'light', DESKTOP.width],
-    ['dark', 'dark', DESKTOP.width],
-    ['900', 'light', 900],
-  ] as const) {
+  for (const [name, look] of LOOKS) {
     it(`shows a request's cached tokens and the period's savings (${name})`, async () => {
-      // axe-core is added as a script of its own, which the UI's CSP would refuse.
-      const page = await browser.newPage({ viewport: { ...DESKTOP, width }, colorScheme, bypassCSP: true });
+      const page = await signedInPage(browser, gw, { ...look, axe: true });
       try {
-        await page.goto(gw.gateway.loginLink());
         await go(page, 'Logs');
         await page
           .getByRole('row', { name: /sonnet.*200/ })

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { axeViolations, closeInOrder, go, launchChromium, shot, WIDE, NARROW } from './ui.js';
+import { axeViolations, closeInOrder, go, launchChromium, shot, signedInPage, WIDE, NARROW } from './ui.js';
 
 /** The browser's, inside page.evaluate (the tests' tsconfig has no DOM library). */
 declare function getComputedStyle(element: object, pseudo?: string): { fontWeight: string; lineHeight: string; color: string; backgroundColor: string };
@@ -44,14 +44,8 @@ beforeAll(async () => {
 
 afterAll(() => closeInOrder(browser, gw, upstream));
 
-async function open(size: { width: number; height: number }, colorScheme: 'light' | 'dark'): Promise<Page> {
-  // CSP bypassed only so axe can be injected; the app itself runs as it ships.
-  const page = await browser.newPage({ viewport: size, colorScheme, bypassCSP: true });
-  page.setDefaultTimeout(10_000);
-  await page.goto(gw.gateway.loginLink());
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
-  return page;
-}
+/** A signed-in page of `size`, axe allowed in. */
+const open = (size: { width: number; height: number }, colorScheme: 'light' | 'dark'): Promise<Page> => signedInPage(browser, gw, { ...size, colorScheme, axe: true });
 
 /** Whether the whole of `box` lies inside the window. */
 async function onScreen(page: Page, selector: string): Promise<boolean> {

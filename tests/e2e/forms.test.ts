@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { axeViolations, closeInOrder, go, launchChromium, shot, WIDE, NARROW } from './ui.js';
+import { addProvider, axeViolations, closeInOrder, go, launchChromium, shot, signedInPage, WIDE, NARROW } from './ui.js';
 
 const SIZES = [
   ['1280', WIDE],
@@ -47,14 +47,8 @@ beforeAll(async () => {
 
 afterAll(() => closeInOrder(browser, gw, upstream));
 
-async function open(size: { width: number; height: number }, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  // CSP bypassed only so axe can be injected; the app itself runs as it ships.
-  const page = await browser.newPage({ viewport: size, colorScheme, bypassCSP: true });
-  page.setDefaultTimeout(10_000);
-  await page.goto(gw.gateway.loginLink());
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
-  return page;
-}
+/** A signed-in page of `size`, axe allowed in. */
+const open = (size: { width: number; height: number }, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> => signedInPage(browser, gw, { ...size, colorScheme, axe: true });
 
 /** Whether the focused element is inside the open sheet. */
 const focusInSheet = (page: Page): Promise<boolean> => page.evaluate<boolean>('document.activeElement?.closest("dialog[open]") !== null && document.activeElement?.closest("dialog[open]") !== undefined');
@@ -133,13 +127,7 @@ describe('Providers', () => {
   it('a provider added with a server that is down: the test says what to check, and no green "Added" toast beside it', async () => {
     const page = await open(WIDE);
     await go(page, 'Providers');
-    await page.getByRole('button', { name: 'New provider' }).click();
-    const form = page.getByRole('form', { name: 'Add a provider' });
-    await form.getByLabel('Type').selectOption('openai');
-    await form.getByLabel('Name').fill('Not started');
-    await form.getByLabel('Base URL').fill(DEAD_BASE);
-    await form.getByLabel('API key').fill('sk-upstream-3');
-    await form.getByRole('button', { name: 'Add provider' }).click();
+    await addProvider(page, { type: 'openai', name: 'Not started', apiBase: DEAD_BASE, apiKey: 'sk-upstream-3' });
     const row = page.getByRole('article', { name: 'Not started' });
     await row.getByRole('alert').getByText(`Could not connect: ${REFUSED}`).waitFor();
     expect(await page.locator('.toasts').getByText(/Added/).count()).toBe(0);

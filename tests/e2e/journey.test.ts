@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { closeInOrder, DESKTOP, go as goTo, launchDesktopPage, SHOTS, shot as shotOf } from './ui.js';
+import { addProvider, closeInOrder, DESKTOP, go as goTo, launchDesktopPage, newKeyForm, SHOTS, shot as shotOf, shownSecret } from './ui.js';
 
 let upstream: MockUpstream;
 let gw: TestGateway;
@@ -42,13 +42,7 @@ describe('the Loopgate UI in Chromium', () => {
 
   it('adds a provider, tests it and adds a model', async () => {
     await go('Providers');
-    await page.getByRole('button', { name: 'New provider' }).click();
-    const form = page.getByRole('form', { name: 'Add a provider' });
-    await form.getByLabel('Type').selectOption('openai');
-    await form.getByLabel('Name').fill('Mock cloud');
-    await form.getByLabel('Base URL').fill(upstream.apiBase);
-    await form.getByLabel('API key').fill('sk-upstream-secret');
-    await form.getByRole('button', { name: 'Add provider' }).click();
+    await addProvider(page, { type: 'openai', name: 'Mock cloud', apiBase: upstream.apiBase, apiKey: 'sk-upstream-secret' });
     const provider = page.getByRole('article', { name: 'Mock cloud' });
     await provider.getByText('Connected · 1 model available').waitFor();
     await provider.getByLabel('Name for mock-model').fill('gpt-journey');
@@ -100,10 +94,7 @@ describe('the Loopgate UI in Chromium', () => {
   });
 
   it('creates a key, shown once, that works with the openai client', async () => {
-    await go('Keys');
-    await page.getByRole('button', { name: 'New key' }).click();
-    const form = page.getByRole('form', { name: 'Create a key' });
-    await form.getByLabel('Name').fill('journey');
+    const form = await newKeyForm(page, 'journey');
     // A word where a number belongs is refused next to the field, and nothing is created.
     await form.getByLabel('Requests / minute').fill('sixty');
     await form.getByRole('button', { name: 'Create key' }).click();
@@ -112,9 +103,7 @@ describe('the Loopgate UI in Chromium', () => {
     await form.getByLabel('Requests / minute').fill('100');
     await form.getByLabel('Expires after').fill('30d');
     await form.getByRole('button', { name: 'Create key' }).click();
-    const secretBox = page.locator('[data-secret]');
-    await secretBox.waitFor();
-    secret = (await secretBox.textContent())!.trim();
+    secret = await shownSecret(page);
     expect(secret).toMatch(/^sk-lg-[0-9A-Za-z]{40}$/);
     await shot('4-keys-secret-once');
     await page.getByRole('button', { name: 'Done' }).click();

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { chatCompletion } from '../helpers/mock-openai.js';
-import { axeViolations, closeInOrder, go, launchSignedIn, NARROW, shot, sidewaysScroll, signedInPage, startFileGateway } from './ui.js';
+import { addProvider, axeViolations, closeInOrder, go, launchSignedIn, LOOKS_SMALL_WINDOW, shot, sidewaysScroll, signedInPage, startFileGateway } from './ui.js';
 
 let upstream: Server;
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
@@ -69,12 +69,7 @@ describe('a provider’s pool of API keys (issue 29, point 5)', () => {
   });
 
   it('adds keys to a provider made here and removes one, each shown by its last four characters', async () => {
-    await page.getByRole('button', { name: 'New provider' }).click();
-    const add = page.getByRole('form', { name: 'Add a provider' });
-    await add.getByLabel('Name').fill('Team OpenAI');
-    await add.getByLabel('Base URL').fill('http://127.0.0.1:9/v1');
-    await add.getByLabel('API key').fill('sk-team-one-aaaa');
-    await add.getByRole('button', { name: 'Add provider' }).click();
+    await addProvider(page, { name: 'Team OpenAI', apiBase: 'http://127.0.0.1:9/v1', apiKey: 'sk-team-one-aaaa' });
     const keys = keysOf('Team OpenAI');
     for (const key of ['sk-team-two-bbbb', 'sk-team-three-cccc']) {
       await keys.getByLabel('Another API key for Team OpenAI').fill(key);
@@ -89,11 +84,7 @@ describe('a provider’s pool of API keys (issue 29, point 5)', () => {
   });
 
   it('reads well dark and in a 900×600 window', async () => {
-    for (const [name, look] of [
-      ['light', { colorScheme: 'light' }],
-      ['dark', { colorScheme: 'dark' }],
-      ['900x600', { ...NARROW, colorScheme: 'light' }],
-    ] as const) {
+    for (const [name, look] of LOOKS_SMALL_WINDOW) {
       const view = await signedInPage(browser, gw, { ...look, axe: true });
       await go(view, 'Providers');
       await keysOf('openai (config file)', view).getByText('cooling down').waitFor();

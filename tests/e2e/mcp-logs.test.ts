@@ -8,7 +8,7 @@ import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
-import { axeViolations, closeInOrder, DESKTOP, go, launchChromium, shot, sidewaysScroll, startFileGateway } from './ui.js';
+import { axeViolations, closeInOrder, go, launchChromium, LOOKS, shot, sidewaysScroll, signedInPage, startFileGateway } from './ui.js';
 
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
 let browser: Browser;
@@ -42,15 +42,10 @@ beforeAll(async () => {
 afterAll(() => closeInOrder(browser, gw));
 
 describe('MCP tool calls in Logs', () => {
-  for (const [name, colorScheme, width] of [
-    ['light', 'light', DESKTOP.width],
-    ['dark', 'dark', DESKTOP.width],
-    ['900', 'light', 900],
-  ] as const) {
+  for (const [name, look] of LOOKS) {
     it(`shows each tool call as a row named by its tool, and why one was refused (${name})`, async () => {
-      const page = await browser.newPage({ viewport: { ...DESKTOP, width }, colorScheme, bypassCSP: true });
+      const page = await signedInPage(browser, gw, { ...look, axe: true });
       try {
-        await page.goto(gw.gateway.loginLink());
         await go(page, 'Logs');
         const requests = page.getByRole('region', { name: 'Requests' });
         await expect.poll(() => requests.innerText()).toMatch(/MCP notes__echo\s+200/);

@@ -3,7 +3,7 @@
 // connection test, which would need a key). Light, dark and a 900×600 window are screenshotted.
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, closeInOrder, DESKTOP, go, launchSignedIn, shot, sidewaysScroll, startFileGateway } from './ui.js';
+import { axeViolations, closeInOrder, go, launchSignedIn, LOOKS_SMALL_WINDOW, shot, sidewaysScroll, signedInPage, startFileGateway } from './ui.js';
 
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
 let browser: Browser;
@@ -65,15 +65,8 @@ describe('a provider where each tool signs in itself (issue 25, point 4)', () =>
   });
 
   it('reads well dark and in a 900×600 window', async () => {
-    for (const [name, options] of [
-      ['light', { viewport: DESKTOP, colorScheme: 'light' }],
-      ['dark', { viewport: DESKTOP, colorScheme: 'dark' }],
-      ['900x600', { viewport: { width: 900, height: 600 }, colorScheme: 'light' }],
-    ] as const) {
-      // axe-core is injected as an inline script, which the UI's CSP refuses: this page bypasses it.
-      const view = await browser.newPage({ ...options, bypassCSP: true });
-      await view.goto(gw.gateway.loginLink());
-      await view.getByRole('heading', { name: 'Overview' }).waitFor();
+    for (const [name, look] of LOOKS_SMALL_WINDOW) {
+      const view = await signedInPage(browser, gw, { ...look, axe: true });
       await chooseOwnSignIn(view);
       await addForm(view).getByText(RULE).waitFor();
       expect(await sidewaysScroll(view), name).toBe(0);

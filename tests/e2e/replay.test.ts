@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { axeViolations, closeInOrder, go, launchChromium, shot, sidewaysScroll, signedInPage, startFileGateway, OTHER_LOOKS } from './ui.js';
+import { axeViolations, closeInOrder, go, launchChromium, newKeyForm, shot, shownSecret, sidewaysScroll, signedInPage, startFileGateway, OTHER_LOOKS } from './ui.js';
 
 let upstream: MockUpstream;
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
@@ -97,16 +97,11 @@ describe('capture and replay from Logs', () => {
   });
 
   it('keeps every request of a key set to "All requests" in its form, while the app keeps failed ones only', async () => {
-    await go(page, 'Keys');
-    await page.getByRole('button', { name: 'New key' }).click();
-    const form = page.getByRole('form', { name: 'Create a key' });
-    await form.getByLabel('Name').fill('recorded');
+    const form = await newKeyForm(page, 'recorded');
     await form.getByLabel('Keep bodies').selectOption('all');
     await shot(page, 'replay-key-form-light', false);
     await form.getByRole('button', { name: 'Create key' }).click();
-    const secretBox = page.locator('[data-secret]');
-    await secretBox.waitFor();
-    const secret = (await secretBox.textContent())!.trim();
+    const secret = await shownSecret(page);
     await page.getByRole('button', { name: 'Done' }).click();
     const response = await fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',

@@ -9,7 +9,7 @@ import type { Browser, Locator, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
-import { axeViolations, closeInOrder, DESKTOP, go, launchSignedIn, shot, SHOTS, sidewaysScroll, signedInPage, startFileGateway } from './ui.js';
+import { axeViolations, closeInOrder, go, launchSignedIn, shot, SHOTS, sidewaysScroll, signedInPage, startFileGateway } from './ui.js';
 
 let upstream: MockAnthropic;
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
@@ -222,16 +222,13 @@ describe('Routes and the route test in Chromium, against the gateway', () => {
   });
 
   it('looks right light, dark and 900 px wide, with nothing to scroll sideways and nothing axe finds serious', async () => {
-    for (const [name, options] of [
-      ['light', { viewport: DESKTOP, colorScheme: 'light' }],
-      ['dark', { viewport: DESKTOP, colorScheme: 'dark' }],
-      ['900', { viewport: { width: 900, height: 700 }, colorScheme: 'light' }],
+    for (const [name, look] of [
+      ['light', { colorScheme: 'light' }],
+      ['dark', { colorScheme: 'dark' }],
+      ['900', { width: 900, height: 700, colorScheme: 'light' }],
     ] as const) {
-      // axe-core is injected as an inline script, which the UI's CSP refuses: this page bypasses it.
-      const view = await browser.newPage({ ...options, bypassCSP: true });
+      const view = await signedInPage(browser, gw, { ...look, axe: true });
       try {
-        await view.goto(gw.gateway.loginLink());
-        await view.getByRole('heading', { name: 'Overview' }).waitFor();
         await go(view, 'Models & routing');
         const panel = view.getByRole('form', { name: 'Route test' });
         await panel.getByLabel('Scenario').selectOption({ label: 'Subagent marker' });

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { closeInOrder, dismissToasts, go, launchSignedIn, shot, signedInPage, startFileGateway } from './ui.js';
+import { addProvider, closeInOrder, dismissToasts, go, launchSignedIn, shot, signedInPage, startFileGateway } from './ui.js';
 
 let upstream: MockUpstream;
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
@@ -124,13 +124,7 @@ describe('Models & routing in Chromium, on live traffic', () => {
 
   it('adds a provider, then a group with two deployments', async () => {
     await go(page, 'Providers');
-    await page.getByRole('button', { name: 'New provider' }).click();
-    const add = page.getByRole('form', { name: 'Add a provider' });
-    await add.getByLabel('Type').selectOption('openai');
-    await add.getByLabel('Name').fill('Mock');
-    await add.getByLabel('Base URL').fill(upstream.apiBase);
-    await add.getByLabel('API key').fill('sk-upstream-secret');
-    await add.getByRole('button', { name: 'Add provider' }).click();
+    await addProvider(page, { type: 'openai', name: 'Mock', apiBase: upstream.apiBase, apiKey: 'sk-upstream-secret' });
     await page.getByRole('article', { name: 'Mock' }).getByText('Connected').waitFor();
 
     await go(page, 'Models & routing');

@@ -15,7 +15,7 @@ import { tempDir } from '../helpers/cli.js';
 import { ServedGateway, type Served } from './served-gateway.js';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { axeViolations, DESKTOP, dismissToasts, go as goTo, launchDesktopPage, SHOTS, shot as shotOf, sidewaysScroll, NARROW, WIDE } from './ui.js';
+import { askToDeleteProvider, axeViolations, DESKTOP, dismissToasts, go as goTo, launchDesktopPage, newKeyForm, SHOTS, shot as shotOf, sidewaysScroll, NARROW, WIDE } from './ui.js';
 
 const VIEWS = ['Overview', 'Providers', 'Models & routing', 'Keys', 'Logs', 'Sessions', 'MCP servers', 'Playground', 'Connect'];
 
@@ -137,11 +137,7 @@ describe('the app people trust (issue 11)', () => {
     await api('models.add', { providerId: providers.find((p) => p.name === 'Mock')!.id, upstreamModel: 'slow-8000', modelName: 'slow' });
     await shot('02-providers');
     // The provider removal is asked in the app's dialog, naming the model that goes with it.
-    await page
-      .getByRole('article', { name: 'Offline box' })
-      .getByRole('button', { name: /Delete/ })
-      .click();
-    const dialog = page.getByRole('dialog', { name: 'Delete the provider “Offline box”?' });
+    const dialog = await askToDeleteProvider(page, 'Offline box');
     await dialog.getByRole('listitem').filter({ hasText: 'offline' }).waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -149,10 +145,7 @@ describe('the app people trust (issue 11)', () => {
   });
 
   it('refuses mistakes in the key form next to the field, and picks allowed models from the configured ones', async () => {
-    await go('Keys');
-    await page.getByRole('button', { name: 'New key' }).click();
-    const form = page.getByRole('form', { name: 'Create a key' });
-    await form.getByLabel('Name').fill('trusted');
+    const form = await newKeyForm(page, 'trusted');
     await form.getByLabel('Requests / minute').fill('sixty');
     await form.getByLabel('Budget period').fill('monthly');
     await form.getByRole('button', { name: 'Create key' }).click();
@@ -270,11 +263,7 @@ describe('the app people trust (issue 11)', () => {
 
   it('names the keys that name its models before deleting a provider', async () => {
     await go('Providers');
-    await page
-      .getByRole('article', { name: 'Mock' })
-      .getByRole('button', { name: /Delete/ })
-      .click();
-    const dialog = page.getByRole('dialog', { name: 'Delete the provider “Mock”?' });
+    const dialog = await askToDeleteProvider(page, 'Mock');
     await dialog.getByRole('listitem').filter({ hasText: 'model chat' }).waitFor();
     await dialog.getByRole('listitem').filter({ hasText: 'key trusted' }).waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();

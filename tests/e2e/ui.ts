@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright';
+import { chromium, type Browser, type Locator, type Page } from 'playwright';
 import { expect } from 'vitest';
 import { rendererDir } from '../../electron/core/app-info.js';
 import { loadConfigFile } from '../../electron/config/index.js';
@@ -77,6 +77,16 @@ export const OTHER_LOOKS = [
   ['900', { colorScheme: 'light', width: 900 }],
 ] as const;
 
+/** The light desktop look and OTHER_LOOKS, each named for its screenshot. */
+export const LOOKS = [['light', { colorScheme: 'light', width: DESKTOP.width }], ...OTHER_LOOKS] as const;
+
+/** Light and dark at the desktop size, and light in a 900×600 window, each named for its screenshot. */
+export const LOOKS_SMALL_WINDOW = [
+  ['light', { colorScheme: 'light' }],
+  ['dark', { colorScheme: 'dark' }],
+  ['900x600', { ...NARROW, colorScheme: 'light' }],
+] as const;
+
 /** A new page (its own cookies), signed in with a one-time link, on the Overview; `axe`: the CSP bypassed so axe-core can be injected. */
 export async function signedInPage(browser: Browser, gw: { gateway: Gateway }, options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; axe?: boolean } = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: options.width ?? DESKTOP.width, height: options.height ?? DESKTOP.height }, colorScheme: options.colorScheme ?? 'light', bypassCSP: options.axe ?? false });
@@ -132,4 +142,41 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return page.evaluate<string[]>(`window.axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .flatMap((v) => v.nodes.map((node) => v.id + ': ' + node.target.join(' ') + ' — ' + node.failureSummary.split('\\n').slice(0, 2).join(' '))))`);
+}
+
+/** Providers → New provider, filled in and sent (the type is picked only when given); returns the form. */
+export async function addProvider(page: Page, provider: { type?: string; name: string; apiBase: string; apiKey: string }): Promise<Locator> {
+  await page.getByRole('button', { name: 'New provider' }).click();
+  const form = page.getByRole('form', { name: 'Add a provider' });
+  if (provider.type) await form.getByLabel('Type').selectOption(provider.type);
+  await form.getByLabel('Name').fill(provider.name);
+  await form.getByLabel('Base URL').fill(provider.apiBase);
+  await form.getByLabel('API key').fill(provider.apiKey);
+  await form.getByRole('button', { name: 'Add provider' }).click();
+  return form;
+}
+
+/** Keys → New key with `name` typed in: the form, for the rest. */
+export async function newKeyForm(page: Page, name: string): Promise<Locator> {
+  await go(page, 'Keys');
+  await page.getByRole('button', { name: 'New key' }).click();
+  const form = page.getByRole('form', { name: 'Create a key' });
+  await form.getByLabel('Name').fill(name);
+  return form;
+}
+
+/** The new key's secret, as the page shows it once after "Create key". */
+export async function shownSecret(page: Page): Promise<string> {
+  const secretBox = page.locator('[data-secret]');
+  await secretBox.waitFor();
+  return (await secretBox.textContent())!.trim();
+}
+
+/** Providers: Delete on the provider `name`; returns the app's dialog that asks first. */
+export async function askToDeleteProvider(page: Page, name: string): Promise<Locator> {
+  await page
+    .getByRole('article', { name })
+    .getByRole('button', { name: /Delete/ })
+    .click();
+  return page.getByRole('dialog', { name: `Delete the provider “${name}”?` });
 }

@@ -7,46 +7,33 @@ import { describe, expect, it } from 'vitest';
 import { compact, count, duration, money, percent, plural, quantity, size } from '../../renderer/src/lib/format.js';
 import { PROJECT_ROOT } from '../helpers/cli.js';
 
+/** `format` writes each number (a key) as the text beside it. */
+function expectWrites(format: (value: number) => string, written: Record<number, string>): void {
+  for (const [value, text] of Object.entries(written)) expect(format(Number(value)), value).toBe(text);
+}
+
 describe('the formatter', () => {
   it('writes counts with thousands separators', () => {
-    expect(count(250_000)).toBe('250,000');
-    expect(count(1147)).toBe('1,147');
-    expect(count(0)).toBe('0');
+    expectWrites(count, { 250_000: '250,000', 1147: '1,147', 0: '0' });
     expect(quantity(250_000, 'tpm')).toBe('250,000 tpm');
     expect(plural(12_865, 'request')).toBe('12,865 requests');
     expect(plural(1, 'key')).toBe('1 key');
   });
 
   it('shortens only large numbers for axes and tiles', () => {
-    expect(compact(950)).toBe('950');
-    expect(compact(12_865)).toBe('12,865');
-    expect(compact(1_250_000)).toBe('1.3M');
+    expectWrites(compact, { 950: '950', 12_865: '12,865', 1_250_000: '1.3M' });
   });
 
   it('writes money with no trailing zero below a cent and cents above it', () => {
-    expect(money(0.0005)).toBe('$0.0005');
-    expect(money(0.0042)).toBe('$0.0042');
-    expect(money(0.0000031)).toBe('$0.0000031');
-    expect(money(0.00012345)).toBe('$0.00012');
-    expect(money(0)).toBe('$0');
-    expect(money(0.5)).toBe('$0.50');
-    expect(money(1234.5)).toBe('$1,234.50');
+    expectWrites(money, { 0.0005: '$0.0005', 0.0042: '$0.0042', 0.0000031: '$0.0000031', 0.00012345: '$0.00012', 0: '$0', 0.5: '$0.50', 1234.5: '$1,234.50' });
   });
 
   it('writes durations in the unit that reads best', () => {
-    expect(duration(2000)).toBe('2.0 s');
-    expect(duration(1234)).toBe('1.2 s');
-    expect(duration(850)).toBe('850 ms');
-    expect(duration(65_000)).toBe('1 min 5 s');
-    expect(duration(120_000)).toBe('2 min');
-    expect(duration(7_800_000)).toBe('2 h 10 min');
+    expectWrites(duration, { 2000: '2.0 s', 1234: '1.2 s', 850: '850 ms', 65_000: '1 min 5 s', 120_000: '2 min', 7_800_000: '2 h 10 min' });
   });
 
   it('writes sizes in decimal units', () => {
-    expect(size(1_000_000_000)).toBe('1 GB');
-    expect(size(1_500_000)).toBe('1.5 MB');
-    expect(size(512)).toBe('512 B');
-    expect(size(2_000)).toBe('2 kB');
+    expectWrites(size, { 1_000_000_000: '1 GB', 1_500_000: '1.5 MB', 512: '512 B', 2_000: '2 kB' });
   });
 
   it('writes shares as percentages that are not zero when the part is not', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertSettings } from '../../../shared/alerts.js';
-import { ConflictError } from '../../../electron/store/errors.js';
+import { settingSaveRaces } from '../../helpers/races.js';
 import { expectEveryMethodRan, STORE_KINDS } from '../../helpers/stores.js';
 
 /** Every alert setting away from its default, so a field the JSON column loses shows up. */
@@ -29,15 +29,8 @@ describe.each(STORE_KINDS)('alert settings repository ($name)', (kind) => {
 
   it('answers a stale save, and a second first save, with a conflict carrying the row as it is', async () => {
     const { store } = await kind.open();
-    const results = await Promise.allSettled([store.alerts.save(everySetting(1), 0, 1), store.alerts.save(everySetting(2), 0, 2)]);
-    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
-    const won = results.find((r) => r.status === 'fulfilled')!;
-    expect(lost.reason).toBeInstanceOf(ConflictError);
-    expect((lost.reason as ConflictError<unknown>).current).toEqual(won.value);
-    await store.alerts.save(everySetting(3), 1, 3);
-    const stale = store.alerts.save(everySetting(4), 1, 4);
-    await expect(stale).rejects.toMatchObject({ current: { settings: { failingMinutes: 5 }, version: 2 } });
+    const { staleCurrent } = await settingSaveRaces((n, version, at) => store.alerts.save(everySetting(n), version, at));
+    expect(staleCurrent).toMatchObject({ settings: { failingMinutes: 5 }, version: 2 });
     await store.close();
   });
 });

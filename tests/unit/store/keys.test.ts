@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../electron/store/errors.js';
 import type { KeySettings } from '../../../shared/keys.js';
 import { emptySettings } from '../../../electron/store/keys.js';
+import { oneWriteWins } from '../../helpers/races.js';
 import { newKey } from '../../helpers/store.js';
 import { expectEveryMethodRan, STORE_KINDS } from '../../helpers/stores.js';
 
@@ -53,13 +54,7 @@ describe.each(STORE_KINDS)('virtual key repository ($name)', (kind) => {
   it('lets exactly one of two updates at the same version win; the other gets the current row', async () => {
     const { store } = await kind.open();
     const key = await store.keys.create(newKey());
-    const results = await Promise.allSettled([store.keys.update(key.id, { ...emptySettings(), models: ['a'] }, key.version), store.keys.update(key.id, { ...emptySettings(), models: ['b'] }, key.version)]);
-    const won = results.filter((r) => r.status === 'fulfilled');
-    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(won).toHaveLength(1);
-    expect(lost).toHaveLength(1);
-    expect(lost[0]!.reason).toBeInstanceOf(ConflictError);
-    const current = (lost[0]!.reason as ConflictError<Record<string, unknown>>).current;
+    const { current } = await oneWriteWins([store.keys.update(key.id, { ...emptySettings(), models: ['a'] }, key.version), store.keys.update(key.id, { ...emptySettings(), models: ['b'] }, key.version)]);
     expect(current).toMatchObject({ models: ['a'], version: 2 });
     expect(current).not.toHaveProperty('keyHash');
     await expect(store.keys.setActive('key_missing', false)).rejects.toBeInstanceOf(NotFoundError);

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { MemoryLogger } from '../../../electron/core/logger.js';
-import { ConflictError } from '../../../electron/store/errors.js';
 import type { Store } from '../../../electron/store/index.js';
 import { emptyDay } from '../../../electron/store/usage.js';
 import { emptySettings, type StoredKey } from '../../../electron/store/keys.js';
 import { openPgStore } from '../../../electron/store/pg/index.js';
 import { tempDir } from '../../helpers/cli.js';
 import { createTestDatabase } from '../../helpers/services/postgres.js';
+import { oneWriteWins } from '../../helpers/races.js';
 import { newKey, routingSettings } from '../../helpers/store.js';
 import { openTestPgStore } from '../../helpers/stores.js';
 
@@ -118,14 +118,9 @@ describe('PostgreSQL store: two instances on one database', () => {
   it('lets one of two instances win a versioned update of the same row; the other gets a conflict with the winner', async () => {
     const [a, b] = await pair();
     const key = await a.keys.create(newKey());
-    const results = await Promise.allSettled([a.keys.update(key.id, { ...emptySettings(), models: ['from-a'] }, key.version), b.keys.update(key.id, { ...emptySettings(), models: ['from-b'] }, key.version)]);
-    const won = results.filter((r) => r.status === 'fulfilled');
-    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(won).toHaveLength(1);
-    expect(lost).toHaveLength(1);
-    expect(lost[0]!.reason).toBeInstanceOf(ConflictError);
-    expect((lost[0]!.reason as ConflictError<unknown>).current).toEqual(won[0]!.value);
-    expect(await b.keys.findById(key.id)).toEqual(won[0]!.value);
+    const { won, current } = await oneWriteWins([a.keys.update(key.id, { ...emptySettings(), models: ['from-a'] }, key.version), b.keys.update(key.id, { ...emptySettings(), models: ['from-b'] }, key.version)]);
+    expect(current).toEqual(won);
+    expect(await b.keys.findById(key.id)).toEqual(won);
   });
 
   it('adds usage from both instances up exactly (atomic increments, no lost update)', async () => {

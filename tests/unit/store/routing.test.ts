@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RoutingSettings } from '../../../shared/api.js';
-import { ConflictError } from '../../../electron/store/errors.js';
+import { settingSaveRaces } from '../../helpers/races.js';
 import { expectEveryMethodRan, STORE_KINDS } from '../../helpers/stores.js';
 
 /** Every routing setting away from its default, so a column the map misses shows up. */
@@ -44,19 +44,10 @@ describe.each(STORE_KINDS)('routing settings repository ($name)', (kind) => {
 
   it('answers a stale save, and a second first save, with a conflict carrying the row as it is', async () => {
     const { store } = await kind.open();
-    const results = await Promise.allSettled([store.routing.save(everySetting(1), 0, 1), store.routing.save(everySetting(2), 0, 2)]);
-    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
-    expect(lost.reason).toBeInstanceOf(ConflictError);
     // Either save may win (PostgreSQL runs them at once); the loser carries the winner's row.
-    const won = results.find((r) => r.status === 'fulfilled')!;
-    expect((lost.reason as ConflictError<RoutingSettings>).current).toEqual(won.value);
-    expect(won.value).toMatchObject({ version: 1 });
-
-    await store.routing.save(everySetting(3), 1, 3);
-    const stale = store.routing.save(everySetting(4), 1, 4);
-    await expect(stale).rejects.toBeInstanceOf(ConflictError);
-    await expect(stale).rejects.toMatchObject({ current: { timeoutSeconds: 33, version: 2 } });
+    const { won, staleCurrent } = await settingSaveRaces((n, version, at) => store.routing.save(everySetting(n), version, at));
+    expect(won).toMatchObject({ version: 1 });
+    expect(staleCurrent).toMatchObject({ timeoutSeconds: 33, version: 2 });
     expect((await store.routing.get())?.timeoutSeconds).toBe(33);
     await store.close();
   });
