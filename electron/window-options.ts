@@ -1,6 +1,9 @@
 // The main window's options and navigation rules, as plain data so tests can read them without
 // Electron. main.ts applies them.
 
+/** The page is isolated: no Node in it or its workers, a sandbox, web security on (the type holds every build to it). */
+const ISOLATED = { contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true, allowRunningInsecureContent: false } as const;
+
 export interface MainWindowOptions {
   width: number;
   height: number;
@@ -11,17 +14,7 @@ export interface MainWindowOptions {
   backgroundColor: string;
   /** The window and taskbar icon on Linux (Windows and macOS take it from the app bundle). */
   icon?: string;
-  webPreferences: {
-    preload: string;
-    contextIsolation: true;
-    sandbox: true;
-    nodeIntegration: false;
-    nodeIntegrationInWorker: false;
-    webSecurity: true;
-    allowRunningInsecureContent: false;
-    spellcheck: boolean;
-    devTools: boolean;
-  };
+  webPreferences: typeof ISOLATED & { preload: string; spellcheck: boolean; devTools: boolean };
 }
 
 export interface MainWindowSettings {
@@ -43,17 +36,7 @@ export function mainWindowOptions({ preload, dark, devTools, icon }: MainWindowS
     show: false,
     backgroundColor: dark ? '#0f1115' : '#f6f7f9',
     ...(icon ? { icon } : {}),
-    webPreferences: {
-      preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-      devTools,
-    },
+    webPreferences: { preload, ...ISOLATED, spellcheck: false, devTools },
   };
 }
 

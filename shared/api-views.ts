@@ -200,6 +200,7 @@ export interface RoutingSettings {
   timeoutSeconds: number;
   /** Time to the first stream byte; null for none. */
   streamTimeoutSeconds: number | null;
+  /** Failures a deployment may have within a minute before it cools down. */
   allowedFails: number;
   cooldownSeconds: number;
   fallbacks: Record<string, string[]>;
@@ -209,6 +210,7 @@ export interface RoutingSettings {
   maxFallbacks: number;
   modelGroupAlias: Record<string, ModelGroupAliasSetting>;
   cache: { enabled: boolean; ttlSeconds: number; maxEntries: number };
+  /** LiteLLM's drop_params for deployments that do not set their own. */
   dropParams: boolean;
   /** Routes by what a request is, in order; the first enabled one that matches wins (shared/routes.ts). */
   routes: RouteSetting[];

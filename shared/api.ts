@@ -34,13 +34,15 @@ export type * from './search.js';
 export type * from './updates.js';
 export type * from './mcp.js';
 
+/** The four methods of rows the app lists and edits; an update names the version read (a stale one is a conflict carrying the current row). */
+type RowMethods<Name extends string, View, Input> = Record<`${Name}.list`, (request: Record<string, never>) => View[]> &
+  Record<`${Name}.create`, (request: Input) => View> &
+  Record<`${Name}.update`, (request: Input & { id: string; version: number }) => View> &
+  Record<`${Name}.delete`, (request: { id: string }) => { deleted: boolean }>;
+
 /** Every method: its request and its response. Channel names are the keys. */
-interface LoopgateApi {
+interface LoopgateApi extends RowMethods<'providers', ProviderView, ProviderInput>, RowMethods<'mcp', McpServerView, McpServerInput> {
   'status.get': (request: Record<string, never>) => StatusView;
-  'providers.list': (request: Record<string, never>) => ProviderView[];
-  'providers.create': (request: ProviderInput) => ProviderView;
-  'providers.update': (request: ProviderInput & { id: string; version: number }) => ProviderView;
-  'providers.delete': (request: { id: string }) => { deleted: boolean };
   'providers.test': (request: { id: string }) => ProviderTestResult;
   'providers.discover': (request: Record<string, never>) => DiscoveredServer[];
   /** Adds a key to a provider's pool (the first key, when it has none); versioned. */
@@ -122,12 +124,8 @@ interface LoopgateApi {
   'alerts.settings': (request: Record<string, never>) => AlertSettingsView;
   /** Saves every alert setting naming the version read; a stale version is a conflict carrying the current view. */
   'alerts.updateSettings': (request: AlertSettings & { version: number }) => AlertSettingsView;
-  /** The MCP servers /mcp serves (the app's and the config file's), each with its state, tools and last error. */
-  'mcp.list': (request: Record<string, never>) => McpServerView[];
-  'mcp.create': (request: McpServerInput) => McpServerView;
-  /** Saves an app server naming the version read; env values and headers left without a value keep theirs. */
-  'mcp.update': (request: McpServerInput & { id: string; version: number }) => McpServerView;
-  'mcp.delete': (request: { id: string }) => { deleted: boolean };
+  // mcp.list, .create, .update and .delete (RowMethods): the servers /mcp serves (the app's and the config file's), each
+  // with its state, tools and last error; an update keeps the env values and headers it leaves without a value.
   /** Starts a server now, so its tools, or why it cannot start, show. */
   'mcp.start': (request: { name: string }) => McpServerView;
   /** The MCP servers Claude Code, Codex, Gemini CLI and opencode declare in their config files (read only). */

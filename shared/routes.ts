@@ -47,6 +47,16 @@ export interface RouteSetting {
   enabled: boolean;
 }
 
+/** True when a `matches` condition's value compiles as a JavaScript regular expression. */
+export function compilesAsRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The route name answers and logs carry when no route matched. */
 export const DEFAULT_ROUTE = 'default';
 

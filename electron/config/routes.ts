@@ -2,7 +2,7 @@
 // the app's routing edits are checked by this one schema. Regexes and JSON paths are compiled
 // here, so a route that could not be evaluated is refused when it is saved or loaded.
 import { z } from 'zod';
-import type { RouteCondition, RouteSetting } from '../../shared/routes.js';
+import { compilesAsRegExp, type RouteCondition, type RouteSetting } from '../../shared/routes.js';
 import { parseJsonPath } from '../core/json-path.js';
 
 const MAX_TEXT = 200;
@@ -10,15 +10,6 @@ const MAX_LIST = 100;
 const name = z.string().min(1, 'expected a name').max(MAX_TEXT, `expected at most ${MAX_TEXT} characters`);
 const names = z.array(name).max(MAX_LIST, `expected at most ${MAX_LIST} names`);
 const value = z.string().max(4096, 'expected at most 4096 characters');
-
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** An error message when `path` is not a JSON path; null when it is. */
 function jsonPathProblem(path: string): string | null {
@@ -34,7 +25,7 @@ function jsonPathProblem(path: string): string | null {
 function checkValue(condition: { op: string; value?: string | undefined }, context: z.RefinementCtx): void {
   if (condition.op === 'present' || condition.op === 'exists') return;
   if (condition.value === undefined) context.addIssue({ code: 'custom', path: ['value'], message: `expected a value to compare with ("${condition.op}")` });
-  else if (condition.op === 'matches' && !compiles(condition.value)) context.addIssue({ code: 'custom', path: ['value'], message: `expected a regular expression, got "${condition.value}"` });
+  else if (condition.op === 'matches' && !compilesAsRegExp(condition.value)) context.addIssue({ code: 'custom', path: ['value'], message: `expected a regular expression, got "${condition.value}"` });
 }
 
 const conditionSchema = z.discriminatedUnion('kind', [

@@ -1,23 +1,16 @@
 // Routing settings as the router reads them, whatever they were written in (config file or
 // the store): plain data, so the router depends on nothing that parses them.
-import type { RoutingStrategy } from '../../shared/routing.js';
+import type { RoutingSettings } from '../../shared/api-views.js';
 import type { DeploymentConfig } from './deployment.js';
 
-export interface RouterSettings {
-  strategy: RoutingStrategy;
-  numRetries: number;
+/** The settings the router reads, as the app's routing settings name them, but its times in milliseconds. */
+export interface RouterSettings extends Pick<
+  RoutingSettings,
+  'strategy' | 'numRetries' | 'allowedFails' | 'fallbacks' | 'contextWindowFallbacks' | 'contentPolicyFallbacks' | 'defaultFallbacks' | 'maxFallbacks' | 'dropParams'
+> {
   /** Minimum wait before a retry (LiteLLM's retry_after). */
   retryAfterMs: number;
-  /** Failures a deployment may have within a minute before it cools down. */
-  allowedFails: number;
   cooldownMs: number;
-  fallbacks: Record<string, string[]>;
-  contextWindowFallbacks: Record<string, string[]>;
-  contentPolicyFallbacks: Record<string, string[]>;
-  defaultFallbacks: string[];
-  maxFallbacks: number;
-  /** LiteLLM's drop_params for deployments that do not set their own. */
-  dropParams: boolean;
 }
 
 export interface ModelGroupAlias {

@@ -14,12 +14,12 @@ import type { StoredDeployment } from '../store/deployments.js';
 import type { Store } from '../store/index.js';
 import { randomBase62 } from '../store/secrets.js';
 import { fileDeploymentSettings } from './effective-routing.js';
-import type { LiveRouting } from './ports.js';
 import { importRouting, type RoutingImport } from './routing-import.js';
 import { fromCcr, isCcrConfig, withoutComments } from './ccr-import.js';
 import type { KeyService } from './keys.js';
 import type { RoutingService } from './routing.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
+import type { RoutingDeps } from './deps.js';
 
 export const importSchema = z.object({ yaml: text(MAX_LENGTH.yaml), routingVersion: z.number().int().nonnegative().optional() });
 /** Sections the import does not copy, said plainly in its result with why: the server's own settings. */
@@ -27,14 +27,10 @@ const NOT_IMPORTED: Record<string, string> = {
   general_settings: 'the master key, database and server settings belong to the config file a server starts with',
 };
 
-export interface ConfigServiceDeps {
-  store: Store;
-  config: GatewayConfig;
-  routing: LiveRouting;
+export interface ConfigServiceDeps extends RoutingDeps {
   /** The routing settings the import changes, checked and saved as any routing edit. */
   routingSettings: RoutingService;
   env: Environment;
-  clock: () => number;
   /** Makes the virtual key a claude-code-router config's APIKEY names. */
   keys: KeyService;
 }

@@ -1,16 +1,14 @@
 // Virtual key secrets: minted here, stored only as a SHA-256 hash, shown to the person once.
 import { createHash } from 'node:crypto';
+import type { StoredKey } from '../store/keys.js';
 import { randomBase62 } from '../store/secrets.js';
 
 const KEY_PREFIX = 'sk-lg-';
 const SECRET_LENGTH = 40;
 const DISPLAY_CHARS = 4;
 
-export interface MintedSecret {
-  secret: string;
-  keyHash: string;
-  keyPrefix: string;
-}
+/** The secret, to show once, and what the store keeps of it. */
+export type MintedSecret = Pick<StoredKey, 'keyHash' | 'keyPrefix'> & { secret: string };
 
 export function hashKey(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');

@@ -3,16 +3,16 @@
 // hub at once (the next /mcp request sees it, no restart); the views carry each server's live state.
 import { z } from 'zod';
 import type { McpImportCandidate, McpImportResult, McpServerInput, McpServerView } from '../../shared/mcp.js';
-import { MCP_DEFAULT_IDLE_SECONDS, MCP_SERVER_NAME, type GatewayConfig, type McpServerConfig } from '../config/index.js';
+import { MCP_DEFAULT_IDLE_SECONDS, MCP_SERVER_NAME, type McpServerConfig } from '../config/index.js';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Store } from '../store/index.js';
 import type { McpServerRow, RevealedMcpServer } from '../store/mcp-servers.js';
 import { randomBase62 } from '../store/secrets.js';
 import { notFound, storeChange } from './errors.js';
 import { findAgentServers, type FoundServer } from './mcp-import.js';
 import type { McpHubControl } from './ports.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
+import type { StoreDeps } from './deps.js';
 
 const secretField = (name: z.ZodString) => z.object({ name, value: text(MAX_LENGTH.secret).optional() });
 const httpUrl = text(MAX_LENGTH.url)
@@ -50,13 +50,10 @@ export const mcpServerSchema = z
 const updateSchema = z.object({ id: text(MAX_LENGTH.id).min(1, 'expected an id'), version: z.number().int().nonnegative() });
 const importSchema = z.object({ servers: z.array(z.object({ tool: text(50), name: text(64) })).max(200) });
 
-export interface McpServerServiceDeps {
-  store: Store;
-  config: GatewayConfig;
+export interface McpServerServiceDeps extends StoreDeps {
   hub: McpHubControl;
   /** Where the agents' config files are looked for (their HOME). */
   home: string;
-  clock: () => number;
   logger: Logger;
 }
 

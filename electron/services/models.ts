@@ -5,22 +5,21 @@
 // applied to the running router before the call returns.
 import type { z } from 'zod';
 import type { DeploymentLive, DeploymentView, ModelGroupView } from '../../shared/api.js';
-import type { Environment, GatewayConfig } from '../config/index.js';
+import type { Environment } from '../config/index.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
 import type { DeploymentHealth } from '../router/index.js';
 import type { DeploymentChange, StoredDeployment } from '../store/deployments.js';
-import type { Store } from '../store/index.js';
 import { randomBase62 } from '../store/secrets.js';
 import { copyIntoStore, ProviderRegistry } from './config-io.js';
 import { fileDeploymentSettings, type EffectiveDeployment } from './effective-routing.js';
 import { alreadyTaken, notFound, quoted, storeChange } from './errors.js';
 import { entryParams, ownParams, parseEntry, type ModelEntry } from './model-entries.js';
 import { addSchema, nameSchema, renameSchema, updateSchema } from './model-schemas.js';
-import type { LiveRouting } from './ports.js';
 import type { ProviderService } from './providers.js';
 import { renameInRouting, routingReferences } from './routing.js';
 import { parseInput } from './validation.js';
+import type { RoutingDeps } from './deps.js';
 
 function liveState(deployment: EffectiveDeployment, health: DeploymentHealth | undefined): DeploymentLive {
   const coolingUntil = health?.cooling_until ? Date.parse(health.cooling_until) : null;
@@ -40,13 +39,9 @@ function liveState(deployment: EffectiveDeployment, health: DeploymentHealth | u
 
 const copyFirst = (name: string): GatewayError => new GatewayError('permission', `The model group "${name}" comes from the config file; copy it into the app (models.copyFromConfig) to change it.`);
 
-export interface ModelServiceDeps {
-  store: Store;
-  config: GatewayConfig;
-  routing: LiveRouting;
+export interface ModelServiceDeps extends RoutingDeps {
   providers: ProviderService;
   env: Environment;
-  clock: () => number;
 }
 
 export class ModelService {

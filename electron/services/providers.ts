@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { DiscoveredServer, ProviderInput, ProviderTestResult, ProviderView } from '../../shared/api.js';
 import { allowsPassthrough, catalogEntry, PASSTHROUGH_KEY } from '../../shared/providers.js';
 import { providerFailure } from '../../shared/provider-failure.js';
-import type { Environment, GatewayConfig } from '../config/index.js';
+import type { Environment } from '../config/index.js';
 import { storedDeployment } from '../config/deployment.js';
 import type { DeploymentConfig } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
@@ -13,14 +13,13 @@ import { redactCredentials } from '../core/redact.js';
 import { proxyChoice, proxySettingProblem, proxyView } from '../core/upstream-proxy.js';
 import { familyOf } from '../providers/index.js';
 import { discoverOllamaModels } from '../providers/ollama.js';
-import type { Store } from '../store/index.js';
 import type { ProviderCredential } from '../store/providers.js';
 import { randomBase62 } from '../store/secrets.js';
 import { alreadyTaken, notFound, quoted, storeChange } from './errors.js';
 import { addKeySchema, keyViews, poolChange, removeKeySchema, withKey, withoutKey } from './provider-keys.js';
-import type { LiveRouting } from './ports.js';
 import type { SystemProxy } from '../core/system-proxy.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
+import type { RoutingDeps } from './deps.js';
 
 const PROBE_TIMEOUT_MS = 4_000;
 const LOCAL_SERVERS: ReadonlyArray<Omit<DiscoveredServer, 'models'>> = [
@@ -58,15 +57,11 @@ export const providerInputSchema = z.object({
 });
 export const providerUpdateSchema = providerInputSchema.extend({ id: text(MAX_LENGTH.id).min(1), version: z.number().int().positive() });
 
-export interface ProviderServiceDeps {
-  store: Store;
-  config: GatewayConfig;
-  routing: LiveRouting;
+export interface ProviderServiceDeps extends RoutingDeps {
   /** Where HTTPS_PROXY / NO_PROXY are read, to show each provider's route. */
   env: Environment;
   /** The desktop app: the operating system's proxy per origin, also shown. */
   systemProxy?: SystemProxy | null;
-  clock: () => number;
 }
 
 /** Which proxy a call to this provider takes now (a bad setting shows as direct: its calls fail, saying why). */

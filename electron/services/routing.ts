@@ -7,15 +7,13 @@ import type { RoutingSettings, RoutingView } from '../../shared/api.js';
 import { ROUTING_STRATEGIES } from '../../shared/routing.js';
 import { ROUTE_DIALECTS, type RouteExplainRequest, type RouteExplanation } from '../../shared/routes.js';
 import { routeListSchema } from '../config/routes.js';
-import type { GatewayConfig } from '../config/index.js';
 import { formatPath } from '../config/path.js';
 import { GatewayError } from '../core/errors.js';
-import type { Store } from '../store/index.js';
 import type { StoredRouting } from '../store/routing.js';
 import { fileHasRoutingSettings, fileRoutingSettings, routingInForce } from './effective-routing.js';
 import { storeChange } from './errors.js';
-import type { LiveRouting } from './ports.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
+import type { RoutingDeps } from './deps.js';
 
 const count = z.number().int('expected a whole number').nonnegative('expected 0 or more');
 const seconds = z.number().nonnegative('expected 0 or more seconds');
@@ -113,15 +111,8 @@ export function routingReferences(settings: RoutingSettings, name: string): { fa
   return { fallbacks, aliases };
 }
 
-export interface RoutingServiceDeps {
-  store: Store;
-  config: GatewayConfig;
-  routing: LiveRouting;
-  clock: () => number;
-}
-
 export class RoutingService {
-  constructor(private readonly deps: RoutingServiceDeps) {}
+  constructor(private readonly deps: RoutingDeps) {}
 
   async get(): Promise<RoutingView> {
     return this.view(await this.deps.store.routing.get());

@@ -3,13 +3,12 @@
 // the key a kind needs) and saved as one versioned row; Test runs one real search.
 import { z } from 'zod';
 import { SEARCH_PROVIDER_INFO, SEARCH_PROVIDER_KINDS, type SearchSettingsInput, type SearchSettingsView, type SearchTestResult } from '../../shared/search.js';
-import type { GatewayConfig } from '../config/index.js';
 import { GatewayError } from '../core/errors.js';
 import { SearchFailure, searchWeb, type SearchProviderConfig } from '../providers/search/index.js';
-import type { Store } from '../store/index.js';
 import type { SearchSettingsRow } from '../store/search-settings.js';
 import { storeChange } from './errors.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
+import type { StoreDeps } from './deps.js';
 
 const TEST_QUERY = 'Loopgate';
 
@@ -27,14 +26,8 @@ export const searchTestSchema = z.object({
 });
 export const searchUpdateSchema = searchTestSchema.extend({ version: z.number().int('expected a whole number').nonnegative('expected 0 or more') });
 
-export interface SearchServiceDeps {
-  store: Store;
-  config: GatewayConfig;
-  clock: () => number;
-}
-
 export class SearchService {
-  constructor(private readonly deps: SearchServiceDeps) {}
+  constructor(private readonly deps: StoreDeps) {}
 
   async get(): Promise<SearchSettingsView> {
     return this.view(await this.deps.store.searchSettings.get());

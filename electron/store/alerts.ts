@@ -3,7 +3,7 @@
 // it read: 0 for the first save, and a stale one is a conflict that carries the row as it now is.
 import type { AlertSettings } from '../../shared/alerts.js';
 import { DEFAULT_ALERT_SETTINGS } from '../../shared/alerts.js';
-import { defineTable, json, number, text, updateVersioned } from './columns.js';
+import { defineTable, json, text, updateVersioned, ROW_VERSION } from './columns.js';
 import { ConflictError } from './errors.js';
 import type { SqlConnection, SqlReader } from './sql.js';
 
@@ -20,9 +20,7 @@ const ROW_ID = 'global';
 export const ALERTS = defineTable<StoredAlertSettings>('alert_settings', {
   id: text('id'),
   settings: json<AlertSettings>('settings', DEFAULT_ALERT_SETTINGS),
-  createdAt: number('created_at'),
-  updatedAt: number('updated_at'),
-  version: number('version'),
+  ...ROW_VERSION,
 });
 
 export interface AlertSettingsRepository {

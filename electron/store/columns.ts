@@ -26,6 +26,9 @@ export const textOf = <T extends string>(name: string): Column<T> => ({ name, en
 
 export const number = (name: string): Column<number> => ({ name, encode: (value) => value, decode: (cell) => cell as number });
 
+/** The columns every versioned row ends with: when it was made and last changed, and its version. */
+export const ROW_VERSION = { createdAt: number('created_at'), updatedAt: number('updated_at'), version: number('version') };
+
 /** SQLite has no boolean: 0 and 1. */
 export const bool = (name: string): EmptyableColumn<boolean> => ({ name, encode: (value) => (value ? 1 : 0), decode: (cell) => cell === 1, empty: false });
 
@@ -161,6 +164,14 @@ export function placeholders(count: number): string {
 interface Versioned {
   id: string;
   version: number;
+}
+
+/** A table of rows the app lists and edits by id; an update names the version it read (ConflictError when stale). */
+export interface RowRepository<Row, Input> {
+  create(id: string, input: Input, now: number): Promise<Row>;
+  list(): Promise<Row[]>;
+  update(id: string, input: Input, expectedVersion: number, now: number): Promise<Row>;
+  delete(id: string): Promise<boolean>;
 }
 
 export interface VersionedUpdate<T, V> {

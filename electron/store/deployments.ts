@@ -3,7 +3,7 @@
 // Each names its provider through a foreign key: a deployment cannot name a missing provider,
 // and deleting a provider deletes its deployments. Every edit is a versioned update.
 import type { DeploymentSettings } from '../../shared/api.js';
-import { bool, defineTable, emptyRecord, nullable, number, pick, text, updateVersioned, type Columns, type EmptyableColumn } from './columns.js';
+import { bool, defineTable, emptyRecord, nullable, number, pick, text, updateVersioned, type Columns, type EmptyableColumn, ROW_VERSION } from './columns.js';
 import { NotFoundError } from './errors.js';
 import { rewriteRouting, type RoutingRewrite } from './routing.js';
 import type { SqlConnection, SqlTx } from './sql.js';
@@ -42,9 +42,7 @@ export const DEPLOYMENTS = defineTable<StoredDeployment>('deployments', {
   providerId: text('provider_id'),
   upstreamModel: text('upstream_model'),
   ...SETTING_COLUMNS,
-  createdAt: number('created_at'),
-  updatedAt: number('updated_at'),
-  version: number('version'),
+  ...ROW_VERSION,
 });
 
 /** A deployment with nothing set: enabled, every other setting the routing default. */

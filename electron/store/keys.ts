@@ -1,7 +1,7 @@
 // Virtual keys: the repository interface and its one implementation, over either store's SQL
 // connection (sql.ts). Every edit is a versioned update; counters are atomic increments.
 import type { CaptureMode, KeyFilter, KeySettings, KeyStatus, ModelBudget, VirtualKey } from '../../shared/keys.js';
-import { bool, defineTable, emptyRecord, json, nullable, number, pick, placeholders, text, textOf, updateVersioned, Where, type Columns } from './columns.js';
+import { bool, defineTable, emptyRecord, json, nullable, number, pick, placeholders, text, textOf, updateVersioned, Where, type Columns, ROW_VERSION } from './columns.js';
 import type { SqlConnection, SqlDialect, SqlReader, SqlTx } from './sql.js';
 
 export type StoredKey = VirtualKey & { keyHash: string };
@@ -38,9 +38,7 @@ export const KEYS = defineTable<StoredKey>('virtual_keys', {
   keyHash: text('key_hash'),
   keyPrefix: text('key_prefix'),
   ...SETTING_COLUMNS,
-  createdAt: number('created_at'),
-  updatedAt: number('updated_at'),
-  version: number('version'),
+  ...ROW_VERSION,
   createdBy: nullable(text('created_by')),
   // Counters: atomic increments (applyKeyUsage), never part of a versioned update.
   spend: number('spend'),

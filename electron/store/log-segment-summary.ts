@@ -7,29 +7,27 @@ import { addRowToGroups, emptyGroups, groupsFromStored, storedGroups, type Segme
 import type { RequestLogEntry, SpendLogQuery } from './request-log.js';
 import { utcDay } from '../core/utc-day.js';
 
-/** A sealed segment's summary as stored next to it (`<segment>.summary.json`). */
-export interface SummaryFile {
+/** A segment's size, time range and outcome counts, kept as it is written and stored once sealed. */
+interface SegmentCounts {
   bytes: number;
   rows: number;
   minTime: number;
   maxTime: number;
   okRows: number;
   errorRows: number;
+}
+
+/** A sealed segment's summary as stored next to it (`<segment>.summary.json`). */
+export interface SummaryFile extends SegmentCounts {
   bloom: string;
   /** Totals per session and project; null when it holds too many to keep (absent: written before rows had them). */
   groups?: StoredGroups | null;
 }
 
 /** What a segment holds, enough to skip it; the open segment keeps exact sets until it is sealed. */
-export interface Segment {
+export interface Segment extends SegmentCounts {
   name: string;
   day: string;
-  bytes: number;
-  rows: number;
-  minTime: number;
-  maxTime: number;
-  okRows: number;
-  errorRows: number;
   bloom: Bloom | null;
   /** Exact values while the segment is written to (replaced by the Bloom filter when sealed). */
   values: Set<string> | null;

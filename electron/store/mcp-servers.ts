@@ -2,7 +2,7 @@
 // JSON object each (like provider keys); the rows as callers see them carry only their names, and
 // only `reveal` (for the hub) opens them.
 import type { McpSecretField, McpServerInput, McpServerKind } from '../../shared/mcp.js';
-import { bool, defineTable, json, nullable, number, text, textOf, updateVersioned } from './columns.js';
+import { bool, defineTable, json, nullable, number, text, textOf, updateVersioned, ROW_VERSION, type RowRepository } from './columns.js';
 import type { SecretBox } from './secrets.js';
 import type { SqlConnection } from './sql.js';
 
@@ -41,16 +41,10 @@ export const MCP_SERVERS = defineTable<StoredMcpServer>('mcp_servers', {
   headersSealed: nullable(text('headers_sealed')),
   idleSeconds: nullable(number('idle_seconds')),
   enabled: bool('enabled'),
-  createdAt: number('created_at'),
-  updatedAt: number('updated_at'),
-  version: number('version'),
+  ...ROW_VERSION,
 });
 
-export interface McpServerRepository {
-  create(id: string, input: McpServerInput, now: number): Promise<McpServerRow>;
-  list(): Promise<McpServerRow[]>;
-  update(id: string, input: McpServerInput, expectedVersion: number, now: number): Promise<McpServerRow>;
-  delete(id: string): Promise<boolean>;
+export interface McpServerRepository extends RowRepository<McpServerRow, McpServerInput> {
   /** Every row with its secrets opened. */
   reveal(): Promise<RevealedMcpServer[]>;
   /** Called after each write this process made, for the hub to reload. */

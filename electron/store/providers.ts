@@ -2,7 +2,7 @@
 // the database and only `revealKey` / `revealKeys` (for the gateway's upstream calls) open them.
 // A provider may hold a pool of keys: the first in `api_key_sealed`, the rest beside it.
 import { PASSTHROUGH_KEY } from '../../shared/providers.js';
-import { defineTable, json, nullable, number, text, updateVersioned } from './columns.js';
+import { defineTable, json, nullable, text, updateVersioned, ROW_VERSION, type RowRepository } from './columns.js';
 import type { SecretBox } from './secrets.js';
 import type { SqlConnection } from './sql.js';
 
@@ -47,15 +47,10 @@ export const PROVIDERS = defineTable<StoredProvider>('providers', {
   apiKeySealed: nullable(text('api_key_sealed')),
   moreKeysSealed: nullable(json<string[]>('more_keys_sealed', [])),
   proxy: nullable(text('proxy')),
-  createdAt: number('created_at'),
-  updatedAt: number('updated_at'),
-  version: number('version'),
+  ...ROW_VERSION,
 });
 
-export interface ProviderRepository {
-  create(id: string, input: ProviderInput, now: number): Promise<ProviderCredential>;
-  list(): Promise<ProviderCredential[]>;
-  update(id: string, input: ProviderInput, expectedVersion: number, now: number): Promise<ProviderCredential>;
+export interface ProviderRepository extends RowRepository<ProviderCredential, ProviderInput> {
   /** Deletes the provider and, through the foreign key, its deployments. */
   delete(id: string): Promise<boolean>;
   revealKey(id: string): Promise<string | null>;

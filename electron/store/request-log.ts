@@ -2,22 +2,13 @@
 // first with the app's filters, removed by age and by size. It lives outside the key store (which
 // stays small and in memory); the embedded implementation is segment files (log-segments.ts).
 import type { LogAttemptView, LogMcpCall, TokenParts } from '../../shared/api.js';
-import { failed, type SessionView } from '../../shared/log-views.js';
+import { failed, type LogEntryView, type SessionView } from '../../shared/log-views.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import type { CaptureMode } from '../../shared/keys.js';
 
-export interface RequestLogEntry {
-  id: string;
-  time: number;
-  keyId: string | null;
-  model: string | null;
-  deployment: string | null;
-  status: number;
-  latencyMs: number;
-  promptTokens: number;
-  completionTokens: number;
+/** One finished request as stored: who asked what, how it went and what it cost, as the Logs view reads them, and more. */
+export interface RequestLogEntry extends Pick<LogEntryView, 'id' | 'time' | 'keyId' | 'model' | 'deployment' | 'status' | 'latencyMs' | 'promptTokens' | 'completionTokens' | 'cost'> {
   totalTokens: number;
-  cost: number;
   requestBody: string | null;
   responseBody: string | null;
   /** Deployments tried; 0 when the request was refused before any. */

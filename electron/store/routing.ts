@@ -4,7 +4,7 @@
 import type { ModelGroupAliasSetting, RoutingSettings } from '../../shared/api.js';
 import type { RoutingStrategy } from '../../shared/routing.js';
 import type { RouteSetting } from '../../shared/routes.js';
-import { bool, defineTable, json, nullable, number, pick, textOf, text, updateVersioned, type Columns } from './columns.js';
+import { bool, defineTable, json, nullable, number, pick, textOf, text, updateVersioned, type Columns, ROW_VERSION } from './columns.js';
 import { ConflictError } from './errors.js';
 import type { SqlConnection, SqlDialect, SqlReader, SqlTx } from './sql.js';
 
@@ -43,9 +43,7 @@ const SETTINGS = Object.keys(SETTING_COLUMNS) as Array<keyof RoutingSettings>;
 export const ROUTING = defineTable<StoredRouting>('routing_settings', {
   id: text('id'),
   ...SETTING_COLUMNS,
-  createdAt: number('created_at'),
-  updatedAt: number('updated_at'),
-  version: number('version'),
+  ...ROW_VERSION,
 });
 
 /** How a change to the model groups rewrites the stored routing settings (a rename, a removal). */

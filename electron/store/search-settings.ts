@@ -2,7 +2,7 @@
 // saved. A save names the version it read (0 for the first); the key is sealed like provider
 // keys and only `reveal` (for the gateway's searches) opens it.
 import type { SearchProviderKind } from '../../shared/search.js';
-import { defineTable, nullable, number, text, textOf, updateVersioned } from './columns.js';
+import { defineTable, nullable, text, textOf, updateVersioned, ROW_VERSION } from './columns.js';
 import { ConflictError } from './errors.js';
 import type { SecretBox } from './secrets.js';
 import type { SqlConnection, SqlReader } from './sql.js';
@@ -37,9 +37,7 @@ const SEARCH = defineTable<StoredSearchSettings>('search_settings', {
   kind: nullable(textOf<SearchProviderKind>('kind')),
   url: nullable(text('url')),
   apiKeySealed: nullable(text('api_key_sealed')),
-  createdAt: number('created_at'),
-  updatedAt: number('updated_at'),
-  version: number('version'),
+  ...ROW_VERSION,
 });
 
 const ROW_ID = 'global';

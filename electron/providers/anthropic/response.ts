@@ -6,15 +6,10 @@ import { JSON_TOOL_NAME } from './request.js';
 
 type Json = Record<string, unknown>;
 
-export const STOP_REASON_TO_FINISH: Record<string, FinishReason> = {
-  end_turn: 'stop',
-  stop_sequence: 'stop',
-  pause_turn: 'stop',
-  max_tokens: 'length',
-  model_context_window_exceeded: 'length',
-  tool_use: 'tool_calls',
-  refusal: 'content_filter',
-};
+/** The stop reasons Anthropic's API and Bedrock's Converse both give, in the same words. */
+export const COMMON_STOP_REASONS = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls' } as const satisfies Record<string, FinishReason>;
+
+export const STOP_REASON_TO_FINISH: Record<string, FinishReason> = { ...COMMON_STOP_REASONS, pause_turn: 'stop', model_context_window_exceeded: 'length', refusal: 'content_filter' };
 
 export function fromAnthropicResponse(body: Json, model: string): ChatCompletion {
   const blocks = (body.content as Json[] | undefined) ?? [];

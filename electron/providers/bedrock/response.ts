@@ -1,17 +1,11 @@
 // Bedrock Converse response → chat pivot.
 import type { ChatCompletion, ChatToolCall, FinishReason } from '../../core/chat.js';
 import { chatCompletion, usageOf } from '../../core/chat.js';
+import { COMMON_STOP_REASONS } from '../anthropic/response.js';
 
 type Json = Record<string, unknown>;
 
-export const STOP_REASON: Record<string, FinishReason> = {
-  end_turn: 'stop',
-  stop_sequence: 'stop',
-  max_tokens: 'length',
-  tool_use: 'tool_calls',
-  content_filtered: 'content_filter',
-  guardrail_intervened: 'content_filter',
-};
+export const STOP_REASON: Record<string, FinishReason> = { ...COMMON_STOP_REASONS, content_filtered: 'content_filter', guardrail_intervened: 'content_filter' };
 
 export function converseUsage(usage: Json | undefined) {
   // Converse counts cache reads and writes apart from inputTokens, as Anthropic does.

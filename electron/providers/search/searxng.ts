@@ -1,7 +1,7 @@
 // SearXNG (self-hosted metasearch): GET <base>/search?q=…&format=json. The instance must have
 // the json format enabled (settings.yml, search.formats); a key is sent as a bearer token only
 // when set (instances behind an authenticating proxy).
-import { apiUrl, resultsOf, textOr, type SearchApi } from './types.js';
+import { apiUrl, contentResults, type SearchApi } from './types.js';
 
 export const searxng: SearchApi = {
   request(base, query, _maxResults, apiKey) {
@@ -12,11 +12,6 @@ export const searxng: SearchApi = {
   },
   results(body) {
     // SearXNG has no result count parameter: it answers a page (about 20), cut to size by the caller.
-    return resultsOf((body as { results?: unknown } | null)?.results, (item) => ({
-      title: textOr(item.title, textOr(item.url)),
-      url: textOr(item.url),
-      snippet: textOr(item.content),
-      pageAge: typeof item.publishedDate === 'string' ? item.publishedDate : null,
-    }));
+    return contentResults(body, 'publishedDate');
   },
 };

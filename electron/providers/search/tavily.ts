@@ -1,6 +1,6 @@
 // Tavily: POST <base>/search with the key as a bearer token and { query, max_results,
 // search_depth }; results carry title, url, content and published_date (news only).
-import { apiUrl, resultsOf, textOr, type SearchApi } from './types.js';
+import { apiUrl, contentResults, type SearchApi } from './types.js';
 
 export const tavily: SearchApi = {
   request(base, query, maxResults, apiKey) {
@@ -12,11 +12,6 @@ export const tavily: SearchApi = {
     };
   },
   results(body) {
-    return resultsOf((body as { results?: unknown } | null)?.results, (item) => ({
-      title: textOr(item.title, textOr(item.url)),
-      url: textOr(item.url),
-      snippet: textOr(item.content),
-      pageAge: typeof item.published_date === 'string' ? item.published_date : null,
-    }));
+    return contentResults(body, 'published_date');
   },
 };

@@ -48,6 +48,16 @@ export function resultsOf(items: unknown, read: (item: Record<string, unknown>) 
     .slice(0, max);
 }
 
+/** `{ results: [{ title, url, content, <dateField> }] }`, as SearXNG and Tavily both answer. */
+export function contentResults(body: unknown, dateField: string): WebSearchResult[] {
+  return resultsOf((body as { results?: unknown } | null)?.results, (item) => ({
+    title: textOr(item.title, textOr(item.url)),
+    url: textOr(item.url),
+    snippet: textOr(item.content),
+    pageAge: typeof item[dateField] === 'string' ? item[dateField] : null,
+  }));
+}
+
 /** A base URL joined with an API path, keeping a path the base already has (a SearXNG behind /searx). */
 export function apiUrl(base: URL, path: string): URL {
   return new URL(`${base.pathname.replace(/\/+$/, '')}${path}`, base.origin);

@@ -3,9 +3,8 @@
 // read (a stale one shows the current values). Per-key thresholds are kept as they are.
 import type { AlertEvent, AlertSettings, AlertSettingsView } from '../../../shared/alerts.js';
 import { call } from './api.js';
-import { app } from './app.svelte.js';
 import { reloadOn } from './reload.js';
-import { VersionedSave } from './versioned-save.svelte.js';
+import { SettingsForm } from './settings-form.svelte.js';
 
 const SOURCE = { app: 'set in the app', config: 'from the config file', default: 'the defaults' } as const;
 
@@ -24,16 +23,13 @@ function parseThresholds(text: string): number[] | null {
   return parts.length > 0 && parts.length <= 10 && values.every((value) => Number.isFinite(value) && value > 0 && value <= 1000) ? values : null;
 }
 
-class AlertSettingsState {
-  current = $state<AlertSettingsView | null>(null);
+class AlertSettingsState extends SettingsForm<AlertSettingsView> {
   thresholds = $state('');
   events = $state<AlertEvent[]>([]);
   failingMinutes = $state('');
   desktop = $state(true);
   webhookUrl = $state('');
   webhookFormat = $state<'json' | 'slack'>('json');
-  saving = $state(false);
-  private readonly saves = new VersionedSave<AlertSettingsView>();
   private following = false;
 
   readonly thresholdsError = $derived(parseThresholds(this.thresholds) ? undefined : 'Percentages of a key’s budget, like 80, 100 (at most 10).');
@@ -53,11 +49,7 @@ class AlertSettingsState {
       this.following = true;
       reloadOn(['alerts'], () => this.load());
     }
-    try {
-      this.show(await call('alerts.settings', {}));
-    } catch (error) {
-      app.fail(error);
-    }
+    await this.read(() => call('alerts.settings', {}));
   }
 
   async save(): Promise<void> {
@@ -72,21 +64,10 @@ class AlertSettingsState {
       desktop: this.desktop,
       webhook: this.webhookUrl ? { url: this.webhookUrl, format: this.webhookFormat, timeoutSeconds: before.webhook?.timeoutSeconds ?? 5 } : null,
     };
-    this.saving = true;
-    const saved = await this.saves.run(async () => {
-      this.show(await call('alerts.updateSettings', { ...settings, version }));
-      app.say('Alert settings saved.');
-    });
-    this.saving = false;
-    const theirs = saved ? null : this.saves.takeTheirs();
-    if (theirs) {
-      this.show(theirs);
-      app.fail(new Error('Someone else changed the alert settings first; their values are shown now.'));
-    }
+    await this.write(() => call('alerts.updateSettings', { ...settings, version }), 'Alert settings saved.', 'Someone else changed the alert settings first; their values are shown now.');
   }
 
-  private show(view: AlertSettingsView): void {
-    this.current = view;
+  protected fill(view: AlertSettingsView): void {
     const { settings } = view;
     this.thresholds = settings.budgetThresholds.join(', ');
     this.events = [...settings.events];

@@ -1,10 +1,11 @@
 // The Connect view's key: the one "Create a key to fill in" made, kept for the whole session so
 // a second click (or a return to the view) reuses it instead of making another; and the models
 // a setup can name, best first (a failed first load is said as such, not as "add a model first").
-import { call, loadFailure } from './api.js';
+import { call } from './api.js';
 import { app } from './app.svelte.js';
 import { rankModels } from './connect-model.js';
 import { guide } from './guide.svelte.js';
+import { loadInto } from './view-load.js';
 
 /** Pasted as is, this is refused by the gateway with a readable 401; it is never a real key. */
 export const KEY_PLACEHOLDER = 'PASTE-YOUR-LOOPGATE-KEY';
@@ -23,18 +24,11 @@ class ConnectState {
   loadError = $state<string | null>(null);
 
   /** Loads the models; true when they arrived. */
-  async loadModels(): Promise<boolean> {
-    try {
+  loadModels(): Promise<boolean> {
+    return loadInto(this, async () => {
       const [deployments, usage] = await Promise.all([call('models.list', {}), call('usage.series', { days: 30 }).catch(() => null)]);
       this.ranked = rankModels(deployments, usage?.byModel ?? []);
-      this.loaded = true;
-      this.loadError = null;
-      return true;
-    } catch (error) {
-      if (!this.loaded) this.loadError = loadFailure(error);
-      app.fail(error);
-      return false;
-    }
+    });
   }
 
   /** Desktop app only: puts `loopgate` on the PATH (the OS may ask for an administrator's password). */

@@ -4,13 +4,14 @@
 import type { KeyPatch, KeyView } from '../../../shared/api.js';
 import type { KeyFilter } from '../../../shared/keys.js';
 import type { ConflictField } from '../components/ConflictBanner.svelte';
-import { call, loadFailure } from './api.js';
+import { call } from './api.js';
 import { KNOWN_CLIENTS } from './client-names.js';
 import { app } from './app.svelte.js';
 import { confirmation } from './confirm.svelte.js';
 import { money, plural } from './format.js';
 import { reloadOn } from './reload.js';
 import { VersionedSave, type Conflict } from './versioned-save.svelte.js';
+import { loadInto } from './view-load.js';
 
 const PAGE_SIZE = 10;
 
@@ -77,17 +78,11 @@ class KeysState {
   }
 
   async load(): Promise<void> {
-    try {
+    await loadInto(this, async () => {
       const result = await call('keys.list', { page: this.page, size: PAGE_SIZE, ...(this.status ? { status: this.status } : {}), ...(this.search ? { search: this.search } : {}) });
       this.keys = result.keys;
       this.total = result.total;
-      this.loaded = true;
-      this.loadError = null;
-    } catch (error) {
-      // What was shown stays: a failed load never turns into an empty list; with none yet, the view says so.
-      if (!this.loaded) this.loadError = loadFailure(error);
-      app.fail(error);
-    }
+    });
   }
 
   async loadKnown(): Promise<void> {

@@ -3,21 +3,17 @@
 import type { LogRetentionView } from '../../../shared/api.js';
 import type { CaptureMode } from '../../../shared/keys.js';
 import { call } from './api.js';
-import { app } from './app.svelte.js';
 import { quantity } from './format.js';
-import { VersionedSave } from './versioned-save.svelte.js';
+import { SettingsForm } from './settings-form.svelte.js';
 
 export const CAPTURE_LABELS: Record<CaptureMode, string> = { off: 'Off', failed: 'Failed requests', all: 'All requests' };
 const CAPTURE_SUMMARY: Record<CaptureMode, string> = { off: 'no bodies kept', failed: 'bodies of failed requests kept', all: 'all bodies kept' };
 const SOURCE = { app: 'set in the app', 'config file': 'from the config file', defaults: 'the defaults' } as const;
 
-class LogRetentionState {
-  current = $state<LogRetentionView | null>(null);
+class LogRetentionState extends SettingsForm<LogRetentionView> {
   days = $state('');
   maxMegabytes = $state('');
   capture = $state<CaptureMode>('off');
-  saving = $state(false);
-  private readonly saves = new VersionedSave<LogRetentionView>();
 
   readonly daysError = $derived(checkNumber(this.days, 1 / 24, 3650, 'days', false));
   readonly sizeError = $derived(checkNumber(this.maxMegabytes, 10, 1_000_000, 'MB', true));
@@ -30,33 +26,17 @@ class LogRetentionState {
     return `Kept ${formatDays(view.days)}, at most ${view.maxMegabytes} MB (${SOURCE[view.source]}); ${inUse} in use; ${CAPTURE_SUMMARY[view.capture]}.`;
   }
 
-  async load(): Promise<void> {
-    try {
-      this.show(await call('logs.retention', {}));
-    } catch (error) {
-      app.fail(error);
-    }
+  load(): Promise<void> {
+    return this.read(() => call('logs.retention', {}));
   }
 
   async save(): Promise<void> {
     if (!this.current || this.daysError || this.sizeError) return;
-    const { version } = this.current;
-    this.saving = true;
-    const saved = await this.saves.run(async () => {
-      this.show(await call('logs.setRetention', { days: Number(this.days), maxMegabytes: Number(this.maxMegabytes), capture: this.capture, version }));
-      app.say('Log settings saved and applied.');
-    });
-    this.saving = false;
-    // Two numbers need no side-by-side: theirs are shown, and a toast says so.
-    const theirs = saved ? null : this.saves.takeTheirs();
-    if (theirs) {
-      this.show(theirs);
-      app.fail(new Error('Someone else changed log retention first; their values are shown now.'));
-    }
+    const request = { days: Number(this.days), maxMegabytes: Number(this.maxMegabytes), capture: this.capture, version: this.current.version };
+    await this.write(() => call('logs.setRetention', request), 'Log settings saved and applied.', 'Someone else changed log retention first; their values are shown now.');
   }
 
-  private show(view: LogRetentionView): void {
-    this.current = view;
+  protected fill(view: LogRetentionView): void {
     this.days = String(Math.round(view.days * 1000) / 1000);
     this.maxMegabytes = String(view.maxMegabytes);
     this.capture = view.capture;

@@ -3,10 +3,11 @@
 // Sessions list or is pasted), one entry's details with its attempts,
 // rows arriving live (the core's `log` event), and the CSV export of the filtered rows.
 import type { ApiRequest, LogEntryDetails, LogEntryView, LogFacets } from '../../../shared/api.js';
-import { call, loadFailure } from './api.js';
+import { call } from './api.js';
 import { toCsv } from './csv.js';
 import { app } from './app.svelte.js';
 import { router } from './router.svelte.js';
+import { loadInto } from './view-load.js';
 
 const PAGE = 100;
 /** The export stops here; the file says so in its name if it was cut. */
@@ -119,17 +120,11 @@ class LogsState {
   }
 
   async load(): Promise<void> {
-    try {
+    await loadInto(this, async () => {
       const page = await call('logs.list', this.request());
       this.entries = page;
       this.more = page.length === PAGE;
-      this.loaded = true;
-      this.loadError = null;
-    } catch (error) {
-      // The rows shown stay; with none yet, the view says it could not load them.
-      if (!this.loaded) this.loadError = loadFailure(error);
-      app.fail(error);
-    }
+    });
   }
 
   async loadMore(): Promise<void> {

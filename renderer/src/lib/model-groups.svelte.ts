@@ -2,12 +2,13 @@
 // the version they read: a stale one is shown as a conflict, never written over; other errors
 // become toasts. The groups reload on the core's `changed` events, which every edit brings. One instance.
 import type { ApiResponse, DeploymentSettings, DeploymentView, ModelGroupView, ProviderView } from '../../../shared/api.js';
-import { call, loadFailure } from './api.js';
+import { call } from './api.js';
 import { app } from './app.svelte.js';
 import { byPriority } from './deployments.js';
 import { reloadOn } from './reload.js';
 import { routingSettings } from './routing-settings.svelte.js';
 import { VersionedSave } from './versioned-save.svelte.js';
+import { loadInto } from './view-load.js';
 
 /** How often live state (cooldowns, errors, latency) is refreshed while the view is open. */
 const POLL_MS = 4000;
@@ -43,15 +44,10 @@ class ModelGroups {
   }
 
   async load(): Promise<void> {
-    try {
+    // A failed first load is not "No models yet": the view says it could not load them.
+    await loadInto(this, async () => {
       [this.groups, this.providers] = await Promise.all([call('models.groups', {}), call('providers.list', {})]);
-      this.loaded = true;
-      this.loadError = null;
-    } catch (error) {
-      // A failed first load is not "No models yet": the view says it could not load them.
-      if (!this.loaded) this.loadError = loadFailure(error);
-      app.fail(error);
-    }
+    });
   }
 
   /** Keeps groups and live state fresh while a view shows them; returns the stop. */

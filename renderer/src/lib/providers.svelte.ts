@@ -4,7 +4,7 @@
 // toasts. The list reloads on the core's `changed` events, which every save brings. One instance.
 import type { DeploymentView, DiscoveredServer, ProviderCredentialMode, ProviderTestResult, ProviderView } from '../../../shared/api.js';
 import { allowsPassthrough, PROVIDER_CHOICES, providerLabel } from '../../../shared/providers.js';
-import { call, loadFailure } from './api.js';
+import { call } from './api.js';
 import { app } from './app.svelte.js';
 import { confirmation } from './confirm.svelte.js';
 import { connection } from './connection.svelte.js';
@@ -12,6 +12,7 @@ import { plural } from './format.js';
 import { providerHealth, type ProviderHealth } from './provider-health.js';
 import { reloadOn } from './reload.js';
 import { VersionedSave } from './versioned-save.svelte.js';
+import { loadInto } from './view-load.js';
 
 /** A provider's edit form: its fields as typed; an empty key keeps the saved one. */
 interface ProviderEdit {
@@ -121,17 +122,11 @@ class ProvidersState {
   }
 
   async load(): Promise<void> {
-    try {
+    await loadInto(this, async () => {
       const [list, deployments] = await Promise.all([call('providers.list', {}), call('models.list', {})]);
       this.list = list;
       this.applyDeployments(deployments);
-      this.loaded = true;
-      this.loadError = null;
-    } catch (error) {
-      // What was shown stays; with none yet, the view says it could not load them.
-      if (!this.loaded) this.loadError = loadFailure(error);
-      app.fail(error);
-    }
+    });
   }
 
   /** Adds the drafted provider, then tests it (its models show as soon as the list has it). */

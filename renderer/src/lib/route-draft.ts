@@ -1,6 +1,6 @@
 // The Routes section's fields ↔ the contract's RouteSetting, with the checks a person sees
 // inline. A condition is edited as one flat record, so switching its kind keeps what was typed.
-import { DEFAULT_ROUTE, type RouteCondition, type RouteConditionKind, type RouteSetting } from '../../../shared/routes.js';
+import { compilesAsRegExp, DEFAULT_ROUTE, type RouteCondition, type RouteConditionKind, type RouteSetting } from '../../../shared/routes.js';
 import { quantity } from './format.js';
 import { numberOf } from './number-fields.js';
 
@@ -160,15 +160,6 @@ export function describeCondition(condition: RouteCondition): string {
 /** Errors by route index (`2`) or condition (`2.1`). */
 export type RouteErrors = Record<string, string>;
 
-function badPattern(text: string): boolean {
-  try {
-    new RegExp(text);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 function conditionError(draft: ConditionDraft): string | null {
   switch (draft.kind) {
     case 'long_context': {
@@ -181,12 +172,12 @@ function conditionError(draft: ConditionDraft): string | null {
       return draft.keys.length === 0 ? 'Choose at least one key.' : null;
     case 'header':
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(draft.header.trim())) return 'Name the header, like x-team.';
-      return draft.headerOp === 'matches' && badPattern(draft.value) ? 'Not a regular expression this can match with.' : null;
+      return draft.headerOp === 'matches' && !compilesAsRegExp(draft.value) ? 'Not a regular expression this can match with.' : null;
     case 'model':
       return draft.pattern.trim() ? null : 'A model name or pattern, like claude-*-haiku-*.';
     case 'json_path':
       if (!draft.path.trim().startsWith('$')) return 'A JSON path starts with $, like $.metadata.user_id.';
-      return draft.pathOp === 'matches' && badPattern(draft.value) ? 'Not a regular expression this can match with.' : null;
+      return draft.pathOp === 'matches' && !compilesAsRegExp(draft.value) ? 'Not a regular expression this can match with.' : null;
     default:
       return null;
   }

@@ -82,6 +82,9 @@ function userTurn(dialect: RouteDialect, text: string): Record<string, unknown> 
 
 function imageTurn(dialect: RouteDialect): Record<string, unknown> {
   const url = `data:image/png;base64,${PIXEL}`;
+  const question = 'What is in this picture?';
+  // Chat and Responses: one user message, the question and the picture its parts.
+  const askWith = (...content: Array<Record<string, unknown>>) => ({ role: 'user', content });
   switch (dialect) {
     case 'anthropic':
       return {
@@ -92,31 +95,11 @@ function imageTurn(dialect: RouteDialect): Record<string, unknown> {
         ],
       };
     case 'chat':
-      return {
-        messages: [
-          {
-            role: 'user',
-            content: [
-              { type: 'text', text: 'What is in this picture?' },
-              { type: 'image_url', image_url: { url } },
-            ],
-          },
-        ],
-      };
+      return { messages: [askWith({ type: 'text', text: question }, { type: 'image_url', image_url: { url } })] };
     case 'responses':
-      return {
-        input: [
-          {
-            role: 'user',
-            content: [
-              { type: 'input_text', text: 'What is in this picture?' },
-              { type: 'input_image', image_url: url },
-            ],
-          },
-        ],
-      };
+      return { input: [askWith({ type: 'input_text', text: question }, { type: 'input_image', image_url: url })] };
     case 'gemini':
-      return { contents: [{ role: 'user', parts: [{ text: 'What is in this picture?' }, { inlineData: { mimeType: 'image/png', data: PIXEL } }] }] };
+      return { contents: [{ role: 'user', parts: [{ text: question }, { inlineData: { mimeType: 'image/png', data: PIXEL } }] }] };
   }
 }
 

@@ -18,7 +18,6 @@ class RoutesState {
   draft = $state<RouteDraft[]>([]);
   /** Set by the first save: from then on every error shows. */
   tried = $state(false);
-  saving = $state(false);
   /** The gateway's refusal, by route index, until the next edit is saved. */
   refused = $state<RouteErrors>({});
   /** The route whose form is open (an index), or null. */
@@ -31,6 +30,10 @@ class RoutesState {
 
   constructor() {
     routingSettings.watch({ show: (view, replaces) => this.show(view, replaces), dirty: () => this.dirty });
+  }
+
+  get saving(): boolean {
+    return this.saves.running;
   }
 
   get conflict(): RoutingView | null {
@@ -66,19 +69,14 @@ class RoutesState {
     this.tried = true;
     if (Object.keys(routeErrors(this.draft, modelGroups.names)).length > 0) return false;
     const { version, source: _source, configFileHasSettings: _file, ...settings } = view;
-    this.saving = true;
-    try {
-      return await this.saves.run(
-        async () => {
-          routingSettings.show(await call('routing.update', { ...settings, routes: routesOf(this.draft), version }), 'routes');
-          app.say('Routes saved. New requests take them now.');
-        },
-        null,
-        (error) => this.refuse(error),
-      );
-    } finally {
-      this.saving = false;
-    }
+    return this.saves.run(
+      async () => {
+        routingSettings.show(await call('routing.update', { ...settings, routes: routesOf(this.draft), version }), 'routes');
+        app.say('Routes saved. New requests take them now.');
+      },
+      null,
+      (error) => this.refuse(error),
+    );
   }
 
   discard(): void {

@@ -21,7 +21,6 @@ class RoutingSettingsState {
   draft = $state<RoutingDraft | null>(null);
   /** Set by the first save: from then on every error shows, rows included. */
   tried = $state(false);
-  saving = $state(false);
   /** Why the settings could not be loaded (none shown yet); null once they are. */
   loadError = $state<string | null>(null);
   private readonly saves = new VersionedSave<RoutingView>();
@@ -30,6 +29,10 @@ class RoutingSettingsState {
   readonly dirty = $derived(this.view !== null && this.draft !== null && JSON.stringify(this.draft) !== JSON.stringify(draftOf(this.view)));
   /** The config file's settings are in force: shown, not edited here until copied. */
   readonly readOnly = $derived(this.view?.source === 'config file');
+
+  get saving(): boolean {
+    return this.saves.running;
+  }
 
   /** The current settings, when someone else saved first. */
   get conflict(): RoutingView | null {
@@ -56,15 +59,10 @@ class RoutingSettingsState {
     if (!view || !draft) return false;
     this.tried = true;
     if (Object.keys(this.errors).length > 0) return false;
-    this.saving = true;
-    try {
-      return await this.saves.run(async () => {
-        this.show(await call('routing.update', { ...settingsOf(draft, view.routes), version: view.version }), 'settings');
-        app.say('Routing saved. New requests use it now.');
-      });
-    } finally {
-      this.saving = false;
-    }
+    return this.saves.run(async () => {
+      this.show(await call('routing.update', { ...settingsOf(draft, view.routes), version: view.version }), 'settings');
+      app.say('Routing saved. New requests use it now.');
+    });
   }
 
   discard(): void {

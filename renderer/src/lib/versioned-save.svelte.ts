@@ -27,6 +27,8 @@ function conflictRow<Row>(error: unknown): Row | undefined {
 
 export class VersionedSave<Row, Mine = never> {
   conflict = $state<Conflict<Row, Mine> | null>(null);
+  /** Saves under way: a form's Save button waits while one is. */
+  private pending = $state(0);
   private readonly reading: FieldReading<Row, Mine> | undefined;
 
   /** Theirs next to mine, the fields that differ only; undefined without a reading or without mine. */
@@ -41,11 +43,16 @@ export class VersionedSave<Row, Mine = never> {
     this.reading = reading;
   }
 
+  get running(): boolean {
+    return this.pending > 0;
+  }
+
   /**
    * Runs a save; true when it went through. A stale version keeps the conflict; an error the
    * form says next to one of its fields goes to `fieldError` (true: said there); others are toasts.
    */
   async run(write: () => Promise<unknown>, mine: Mine | null = null, fieldError?: (error: ApiError) => boolean): Promise<boolean> {
+    this.pending += 1;
     try {
       await write();
       this.conflict = null;
@@ -55,6 +62,8 @@ export class VersionedSave<Row, Mine = never> {
       if (theirs !== undefined) this.conflict = { theirs, mine };
       else if (!(error instanceof ApiError && fieldError?.(error))) app.fail(error);
       return false;
+    } finally {
+      this.pending -= 1;
     }
   }
 

@@ -3,17 +3,14 @@
 import { SEARCH_PROVIDER_INFO, type SearchProviderKind, type SearchSettingsView, type SearchTestResult } from '../../../shared/search.js';
 import { call } from './api.js';
 import { app } from './app.svelte.js';
-import { VersionedSave } from './versioned-save.svelte.js';
+import { SettingsForm } from './settings-form.svelte.js';
 
-class WebSearchState {
-  current = $state<SearchSettingsView | null>(null);
+class WebSearchState extends SettingsForm<SearchSettingsView> {
   kind = $state<SearchProviderKind | ''>('');
   url = $state('');
   apiKey = $state('');
-  saving = $state(false);
   testing = $state(false);
   result = $state<SearchTestResult | null>(null);
-  private readonly saves = new VersionedSave<SearchSettingsView>();
 
   readonly info = $derived(this.kind ? SEARCH_PROVIDER_INFO[this.kind] : null);
   /** The stored key stands while the kind stays the same. */
@@ -35,29 +32,16 @@ class WebSearchState {
     return `In force: ${SEARCH_PROVIDER_INFO[view.kind].label} at ${view.url ?? SEARCH_PROVIDER_INFO[view.kind].defaultUrl}${where}.`;
   }
 
-  async load(): Promise<void> {
-    try {
-      this.show(await call('search.get', {}));
-    } catch (error) {
-      app.fail(error);
-    }
+  load(): Promise<void> {
+    return this.read(() => call('search.get', {}));
   }
 
   async save(): Promise<void> {
     if (!this.current || (this.kind && (this.urlError || this.keyError))) return;
     const { version } = this.current.source === 'app' ? this.current : { version: 0 };
     const request = { kind: this.kind || null, url: this.url.trim() || null, ...(this.apiKey ? { apiKey: this.apiKey } : {}), version };
-    this.saving = true;
-    const saved = await this.saves.run(async () => {
-      this.show(await call('search.update', request));
-      app.say(this.kind ? 'Web search provider saved; it is used from the next request.' : 'Web search turned off.');
-    });
-    this.saving = false;
-    const theirs = saved ? null : this.saves.takeTheirs();
-    if (theirs) {
-      this.show(theirs);
-      app.fail(new Error('Someone else changed the web search provider first; theirs is shown now.'));
-    }
+    const said = request.kind ? 'Web search provider saved; it is used from the next request.' : 'Web search turned off.';
+    await this.write(() => call('search.update', request), said, 'Someone else changed the web search provider first; theirs is shown now.');
   }
 
   async test(): Promise<void> {
@@ -73,8 +57,7 @@ class WebSearchState {
     }
   }
 
-  private show(view: SearchSettingsView): void {
-    this.current = view;
+  protected fill(view: SearchSettingsView): void {
     this.kind = view.kind ?? '';
     this.url = view.url ?? '';
     this.apiKey = '';
