@@ -3,15 +3,13 @@
 // that server's tools through /mcp. Light, dark and a 900 px window are screenshotted and checked with axe.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, tempDir } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
+import { mcpToolNames, STDIO_SERVER } from '../helpers/mcp-client.js';
 import { axeViolations, closeInOrder, DESKTOP, dismissToasts, launchChromium, shot, sidewaysScroll, startFileGateway } from './ui.js';
 
-const STDIO_SERVER = join(PROJECT_ROOT, 'tests/fixtures/mcp/stdio-server.mjs');
 let gw: Awaited<ReturnType<typeof startFileGateway>>;
 let browser: Browser;
 let page: Page;
@@ -19,16 +17,6 @@ let key = '';
 const realHome = process.env.HOME;
 // The agents' config files the import reads: a throw-away HOME with a Codex config.
 const home = tempDir('loopgate-e2e-home-');
-
-async function toolsSeenBy(apiKey: string): Promise<string[]> {
-  const client = new Client({ name: 'mcp-e2e', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${gw.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${apiKey}` } } }));
-  try {
-    return (await client.listTools()).tools.map((tool) => tool.name).sort();
-  } finally {
-    await client.close();
-  }
-}
 
 /** A signed-in page that axe can be injected into (its CSP bypassed), on the MCP view. */
 async function mcpPage(options: { colorScheme: 'light' | 'dark'; width: number }): Promise<Page> {
@@ -83,7 +71,7 @@ describe('MCP view', () => {
     await form.getByLabel('variable 1 value').fill('!');
     await form.getByRole('button', { name: 'Save' }).click();
     await card(page, 'notes').waitFor();
-    expect(await toolsSeenBy(TEST_MASTER_KEY)).toEqual(['broken-server-with-a-long-name__unavailable', 'filed__count', 'filed__echo', 'filed__pid', 'notes__count', 'notes__echo', 'notes__pid']);
+    expect(await mcpToolNames(gw.url, TEST_MASTER_KEY)).toEqual(['broken-server-with-a-long-name__unavailable', 'filed__count', 'filed__echo', 'filed__pid', 'notes__count', 'notes__echo', 'notes__pid']);
     await card(page, 'notes')
       .getByRole('button', { name: 'Check again' })
       .or(card(page, 'notes').getByRole('button', { name: 'Start' }))
@@ -103,7 +91,7 @@ describe('MCP view', () => {
     expect(await panel.getByText('Codex').isVisible()).toBe(true);
     await panel.getByRole('button', { name: 'Import 1 chosen' }).click();
     await card(page, 'memory').waitFor();
-    expect(await toolsSeenBy(TEST_MASTER_KEY)).toContain('memory__echo');
+    expect(await mcpToolNames(gw.url, TEST_MASTER_KEY)).toContain('memory__echo');
   });
 
   it("limits a key to one server in Access by key, and /mcp shows that key only that server's tools", async () => {
@@ -114,7 +102,7 @@ describe('MCP view', () => {
     await editor.getByLabel('notes', { exact: true }).check();
     await editor.getByRole('button', { name: 'Save access' }).click();
     await expect.poll(() => access.getByRole('row', { name: /ci-agent/ }).textContent()).toContain('notes');
-    expect(await toolsSeenBy(key)).toEqual(['notes__count', 'notes__echo', 'notes__pid']);
+    expect(await mcpToolNames(gw.url, key)).toEqual(['notes__count', 'notes__echo', 'notes__pid']);
     await dismissToasts(page);
     expect(await sidewaysScroll(page)).toBe(0);
     expect(await axeViolations(page)).toEqual([]);

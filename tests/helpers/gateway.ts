@@ -95,6 +95,27 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
   };
 }
 
+/** Runs `use` with a gateway started from `yaml`, closed after (whether or not `use` throws). */
+export async function withTestGateway(yaml: string, use: (gw: TestGateway) => Promise<void>, options: TestGatewayOptions = {}): Promise<void> {
+  const gw = await startTestGateway(yaml, options);
+  try {
+    await use(gw);
+  } finally {
+    await gw.close();
+  }
+}
+
+/** The HTTP status of one chat completion sent with `apiKey` (its answer read to the end). */
+export async function chatStatus(gw: Pick<TestGateway, 'url'>, model: string, apiKey = TEST_MASTER_KEY, content = 'hi'): Promise<number> {
+  const response = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content }] }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 /** A model_list entry pointing a model name at an OpenAI-compatible upstream model. */
 export function openaiModel(name: string, upstreamModel: string, apiBase: string, extra = ''): string {
   return `${modelEntry(name, { model: `openai/${upstreamModel}`, api_base: apiBase, api_key: 'sk-upstream-secret' })}${extra}`;

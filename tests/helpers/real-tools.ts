@@ -33,6 +33,17 @@ export function claudePrint(gatewayUrl: string, key: string, model: string, prom
   return runTool(CLAUDE, ['-p', prompt, '--model', model, '--output-format', 'json'], claudeEnv(home, gatewayUrl, key), home);
 }
 
+/** Gemini CLI's settings.json signing in by `authType`, kept from calling Google: no telemetry or usage statistics, no update check, no IDE, no folder trust. */
+export function geminiSettings(authType: string): string {
+  return JSON.stringify({
+    general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+    privacy: { usageStatisticsEnabled: false },
+    telemetry: { enabled: false },
+    ide: { enabled: false },
+    security: { auth: { selectedType: authType }, folderTrust: { enabled: false } },
+  });
+}
+
 /** Runs a tool with PATH and the environment given, nothing else; killed after `timeoutMs`. */
 export function runTool(command: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs = 60_000): Promise<Ran> {
   return new Promise((resolve) => {

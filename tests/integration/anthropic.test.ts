@@ -2,37 +2,26 @@
 // (native relay) and an OpenAI-compatible one (translation), and the `openai` client against
 // an Anthropic upstream.
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anthropicModel, openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
-import { OVERLOADED_BODY, startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
-import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+import { describe, expect, it } from 'vitest';
+import { anthropicModel, openaiModel, TEST_MASTER_KEY } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/file-setup.js';
+import { OVERLOADED_BODY, startMockAnthropic } from '../helpers/mock-anthropic.js';
+import { startMockOpenAI } from '../helpers/mock-openai.js';
 import { specErrors } from '../helpers/openapi.js';
 
-let claude: MockAnthropic;
-let openaiUpstream: MockUpstream;
-let gw: TestGateway;
-
-beforeAll(async () => {
-  claude = await startMockAnthropic({ apiKey: 'sk-ant-upstream' });
-  openaiUpstream = await startMockOpenAI();
-  gw = await startTestGateway(
+const setup = useGateway(
+  { claude: () => startMockAnthropic({ apiKey: 'sk-ant-upstream' }), openaiUpstream: () => startMockOpenAI() },
+  ({ claude, openaiUpstream }) =>
     `model_list:${[
       anthropicModel('claude-test', 'claude-sonnet-4-5', claude.url),
       anthropicModel('claude-busy', 'fail-overloaded', claude.url),
       openaiModel('gpt-test', 'mock-gpt', openaiUpstream.apiBase),
       openaiModel('gpt-4o', 'mock-gpt', openaiUpstream.apiBase),
     ].join('')}`,
-  );
-});
-
-afterAll(async () => {
-  await gw?.close();
-  await claude?.close();
-  await openaiUpstream?.close();
-});
+);
 
 function sdk(apiKey = TEST_MASTER_KEY): Anthropic {
-  return new Anthropic({ apiKey, baseURL: gw.url, maxRetries: 0 });
+  return new Anthropic({ apiKey, baseURL: setup.gw.url, maxRetries: 0 });
 }
 
 const weatherTool = {
@@ -50,13 +39,13 @@ describe('@anthropic-ai/sdk → Anthropic upstream (native relay)', () => {
     const message = await stream.finalMessage();
     expect(message.content).toEqual([{ type: 'text', text: 'Hello from Claude mock: hello there', citations: null }].map(({ citations: _c, ...b }) => expect.objectContaining(b)));
     expect(message.usage).toMatchObject({ input_tokens: 4, output_tokens: 6 });
-    const sent = claude.requests.at(-1)!;
+    const sent = setup.claude.requests.at(-1)!;
     expect(sent.body.model).toBe('claude-sonnet-4-5');
     expect(sent.headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14');
     expect(sent.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(sent.headers['x-api-key']).toBe('sk-ant-upstream');
     expect(sent.headers.authorization).toBeUndefined();
-    await expect.poll(() => gw.logger.records.find((r) => r.msg === 'request' && r.model === 'claude-test' && r.total_tokens === 10)).toBeTruthy();
+    await expect.poll(() => setup.gw.logger.records.find((r) => r.msg === 'request' && r.model === 'claude-test' && r.total_tokens === 10)).toBeTruthy();
   });
 
   it('streams a tool call; finalMessage() has the tool input', async () => {
@@ -68,7 +57,7 @@ describe('@anthropic-ai/sdk → Anthropic upstream (native relay)', () => {
   });
 
   it('passes upstream errors through unmodified', async () => {
-    const response = await fetch(`${gw.url}/v1/messages`, {
+    const response = await fetch(`${setup.gw.url}/v1/messages`, {
       method: 'POST',
       headers: { 'x-api-key': TEST_MASTER_KEY, 'content-type': 'application/json', 'anthropic-version': '2023-01-01' },
       body: JSON.stringify({ model: 'claude-busy', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
@@ -76,23 +65,23 @@ describe('@anthropic-ai/sdk → Anthropic upstream (native relay)', () => {
     expect(response.status).toBe(529);
     expect(await response.text()).toBe(OVERLOADED_BODY);
     // The client's anthropic-version goes upstream unchanged.
-    expect(claude.requests.at(-1)?.headers['anthropic-version']).toBe('2023-01-01');
+    expect(setup.claude.requests.at(-1)?.headers['anthropic-version']).toBe('2023-01-01');
   });
 
   it('forwards count_tokens', async () => {
     const counted = await sdk().messages.countTokens({ model: 'claude-test', messages: [{ role: 'user', content: 'one two three' }] });
     expect(counted.input_tokens).toBe(1003);
-    expect(claude.requests.at(-1)?.path).toBe('/v1/messages/count_tokens');
+    expect(setup.claude.requests.at(-1)?.path).toBe('/v1/messages/count_tokens');
   });
 
   it('count_tokens admits a key as chat does: its alias "fast" for gpt-4o counts (Anthropic and Gemini), a model it may not use is refused', async () => {
-    const created = await gw.manage('POST', '/key/generate', { models: ['fast'], aliases: { fast: 'gpt-4o' } });
+    const created = await setup.gw.manage('POST', '/key/generate', { models: ['fast'], aliases: { fast: 'gpt-4o' } });
     const key: string = created.body.key;
     const message = await sdk(key).messages.create({ model: 'fast', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
     expect(message.type).toBe('message');
     const counted = await sdk(key).messages.countTokens({ model: 'fast', messages: [{ role: 'user', content: 'one two three' }] });
     expect(counted.input_tokens).toBeGreaterThan(0);
-    const gemini = await fetch(`${gw.url}/v1beta/models/fast:countTokens`, {
+    const gemini = await fetch(`${setup.gw.url}/v1beta/models/fast:countTokens`, {
       method: 'POST',
       headers: { 'x-goog-api-key': key, 'content-type': 'application/json' },
       body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'one two three' }] }] }),
@@ -109,7 +98,7 @@ describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => 
     expect(message).toMatchObject({ type: 'message', role: 'assistant', model: 'gpt-test', stop_reason: 'end_turn' });
     expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello from mock: say hi' });
     expect(message.usage).toMatchObject({ input_tokens: 2, output_tokens: 5 });
-    const sent = openaiUpstream.requests.at(-1)!;
+    const sent = setup.openaiUpstream.requests.at(-1)!;
     expect(sent.body?.messages).toEqual([
       { role: 'system', content: 'Be kind.' },
       { role: 'user', content: 'say hi' },
@@ -125,7 +114,7 @@ describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => 
     expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello from mock: stream it' });
     expect(message.usage).toMatchObject({ input_tokens: 2, output_tokens: 5 });
     expect(message.stop_reason).toBe('end_turn');
-    expect(specErrors('CreateChatCompletionRequest', openaiUpstream.requests.at(-1)?.body)).toEqual([]);
+    expect(specErrors('CreateChatCompletionRequest', setup.openaiUpstream.requests.at(-1)?.body)).toEqual([]);
   });
 
   it('streams a tool call and sends the tool result back', async () => {
@@ -134,7 +123,7 @@ describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => 
     expect(first.stop_reason).toBe('tool_use');
     const call = first.content.find((b) => b.type === 'tool_use');
     expect(call).toMatchObject({ type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Paris', unit: 'celsius' } });
-    const sent = openaiUpstream.requests.at(-1)!;
+    const sent = setup.openaiUpstream.requests.at(-1)!;
     expect(sent.body?.tools).toEqual([{ type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: weatherTool.input_schema } }]);
 
     await client.messages.create({
@@ -153,7 +142,7 @@ describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => 
         },
       ],
     });
-    const followUp = openaiUpstream.requests.at(-1)!.body!;
+    const followUp = setup.openaiUpstream.requests.at(-1)!.body!;
     expect(followUp.messages).toEqual([
       { role: 'user', content: 'weather?' },
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' } }] },
@@ -170,7 +159,7 @@ describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => 
   });
 
   it('leaves out server tools the upstream cannot run, and says so', async () => {
-    const response = await fetch(`${gw.url}/v1/messages`, {
+    const response = await fetch(`${setup.gw.url}/v1/messages`, {
       method: 'POST',
       headers: { 'x-api-key': TEST_MASTER_KEY, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -183,7 +172,7 @@ describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => 
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-loopgate-omitted-tools')).toBe('code_execution');
-    expect(openaiUpstream.requests.at(-1)?.body?.tools).toBeUndefined();
+    expect(setup.openaiUpstream.requests.at(-1)?.body?.tools).toBeUndefined();
   });
 
   it('answers in Anthropic error shapes', async () => {
@@ -195,7 +184,7 @@ describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => 
       status: 404,
       error: { type: 'error', error: { type: 'not_found_error', message: expect.stringContaining('"nope"') } },
     });
-    const refused = await fetch(`${gw.url}/v1/messages`, {
+    const refused = await fetch(`${setup.gw.url}/v1/messages`, {
       method: 'POST',
       headers: { 'x-api-key': TEST_MASTER_KEY, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gpt-test', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'text', data: 'x' } }] }] }),
@@ -207,7 +196,7 @@ describe('@anthropic-ai/sdk → OpenAI-compatible upstream (translated)', () => 
 
 describe('openai client → Anthropic upstream (translated)', () => {
   it('chats plain and streamed, with system prompt, default max_tokens and usage', async () => {
-    const client = gw.client();
+    const client = setup.gw.client();
     const plain = await client.chat.completions.create({
       model: 'claude-test',
       messages: [
@@ -217,7 +206,7 @@ describe('openai client → Anthropic upstream (translated)', () => {
     });
     expect(plain.choices[0]?.message.content).toBe('Hello from Claude mock: hi claude');
     expect(plain.usage).toMatchObject({ prompt_tokens: 4, completion_tokens: 6, total_tokens: 10 });
-    const sent = claude.requests.at(-1)!;
+    const sent = setup.claude.requests.at(-1)!;
     expect(sent.body).toMatchObject({ model: 'claude-sonnet-4-5', system: 'Be brief.', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi claude' }] }] });
 
     const stream = await client.chat.completions.create({ model: 'claude-test', messages: [{ role: 'user', content: 'stream me' }], stream: true, stream_options: { include_usage: true } });
@@ -232,7 +221,7 @@ describe('openai client → Anthropic upstream (translated)', () => {
   });
 
   it('streams tool calls with arguments keyed by index', async () => {
-    const stream = await gw.client().chat.completions.create({
+    const stream = await setup.gw.client().chat.completions.create({
       model: 'claude-test',
       messages: [{ role: 'user', content: 'weather?' }],
       tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
@@ -252,11 +241,11 @@ describe('openai client → Anthropic upstream (translated)', () => {
     expect(name).toBe('get_weather');
     expect(JSON.parse(args)).toEqual({ city: 'Paris', unit: 'celsius' });
     expect(finish).toBe('tool_calls');
-    expect(claude.requests.at(-1)?.body).toMatchObject({ tool_choice: { type: 'any' }, tools: [{ name: 'get_weather', input_schema: { type: 'object' } }] });
+    expect(setup.claude.requests.at(-1)?.body).toMatchObject({ tool_choice: { type: 'any' }, tools: [{ name: 'get_weather', input_schema: { type: 'object' } }] });
   });
 
   it('maps JSON mode to a forced tool and reasoning_effort to a thinking budget', async () => {
-    const answer = await gw.client().chat.completions.create({
+    const answer = await setup.gw.client().chat.completions.create({
       model: 'claude-test',
       messages: [{ role: 'user', content: 'answer as JSON' }],
       response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object', properties: { answer: { type: 'number' } } } } },
@@ -264,11 +253,11 @@ describe('openai client → Anthropic upstream (translated)', () => {
     });
     expect(JSON.parse(answer.choices[0]?.message.content ?? '')).toEqual({ answer: 42 });
     expect((answer.choices[0]?.message as { reasoning_content?: string }).reasoning_content).toBe('Let me think about this.');
-    expect(claude.requests.at(-1)?.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 4096 }, tool_choice: { type: 'tool', name: 'json_tool_call' } });
+    expect(setup.claude.requests.at(-1)?.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 4096 }, tool_choice: { type: 'tool', name: 'json_tool_call' } });
   });
 
   it('refuses what Anthropic cannot do with a 400 naming the field', async () => {
-    await expect(gw.client().chat.completions.create({ model: 'claude-test', messages: [{ role: 'user', content: 'x' }], n: 2 })).rejects.toMatchObject({
+    await expect(setup.gw.client().chat.completions.create({ model: 'claude-test', messages: [{ role: 'user', content: 'x' }], n: 2 })).rejects.toMatchObject({
       status: 400,
       param: 'n',
     });

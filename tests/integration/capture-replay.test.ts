@@ -2,7 +2,7 @@
 // config file's, a key's own), what is masked in them, and a captured request sent again to
 // another model group through the app's API, its row marked as a replay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, TEST_MASTER_KEY, openaiModel, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, TEST_MASTER_KEY, openaiModel, withTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 
 let upstream: MockUpstream;
@@ -44,19 +44,15 @@ async function newKey(gw: TestGateway, capture?: 'off' | 'failed' | 'all'): Prom
 
 describe('capture', () => {
   it('keeps no body by default, failed or not', async () => {
-    const gw = await startTestGateway(config());
-    try {
+    await withTestGateway(config(), async (gw) => {
       expect((await gw.app.api['logs.retention']({})).capture).toBe('off');
       expect(await bodies(gw, await ask(gw, 'flaky', 'lost prompt'))).toEqual({ requestBody: null, responseBody: null });
       expect(await bodies(gw, await ask(gw, 'steady', 'lost prompt'))).toEqual({ requestBody: null, responseBody: null });
-    } finally {
-      await gw.close();
-    }
+    });
   });
 
   it('keeps only failed requests once the app says "failed", and every request with "all"; the setting is versioned', async () => {
-    const gw = await startTestGateway(config());
-    try {
+    await withTestGateway(config(), async (gw) => {
       const retention = await gw.app.api['logs.retention']({});
       const saved = await gw.app.api['logs.setRetention']({ days: retention.days, maxMegabytes: retention.maxMegabytes, capture: 'failed', version: retention.version });
       expect(saved).toMatchObject({ capture: 'failed', source: 'app', version: retention.version + 1 });
@@ -73,14 +69,11 @@ describe('capture', () => {
       // Saving retention alone keeps the capture setting.
       const again = await gw.app.api['logs.retention']({});
       expect((await gw.app.api['logs.setRetention']({ days: 10, maxMegabytes: 1024, version: again.version })).capture).toBe('all');
-    } finally {
-      await gw.close();
-    }
+    });
   });
 
   it('takes the config file\u2019s capture_bodies, and a key\u2019s own setting wins over it either way', async () => {
-    const gw = await startTestGateway(config('general_settings:\n  capture_bodies: failed\n'));
-    try {
+    await withTestGateway(config('general_settings:\n  capture_bodies: failed\n'), async (gw) => {
       expect((await gw.app.api['logs.retention']({})).capture).toBe('failed');
       const everything = await newKey(gw, 'all');
       const nothing = await newKey(gw, 'off');
@@ -93,28 +86,22 @@ describe('capture', () => {
       const spent = (await gw.app.api['keys.create']({ keyAlias: 'spent', maxBudget: 0 })).secret;
       const refused = await bodies(gw, await ask(gw, 'steady', 'over budget', spent));
       expect(refused.requestBody).toContain('over budget');
-    } finally {
-      await gw.close();
-    }
+    });
   });
 
   it('keeps a stream\u2019s answer as the events the client got', async () => {
-    const gw = await startTestGateway(config('general_settings:\n  store_prompts_in_spend_logs: true\n'));
-    try {
+    await withTestGateway(config('general_settings:\n  store_prompts_in_spend_logs: true\n'), async (gw) => {
       const stream = await gw.client().chat.completions.create({ model: 'steady', stream: true, messages: [{ role: 'user', content: 'stream me' }] });
       for await (const _chunk of stream) void _chunk;
       const [row] = await gw.app.api['logs.list']({ limit: 1 });
       const kept = await bodies(gw, row!.id);
       expect(kept.responseBody).toContain('data: ');
       expect(kept.responseBody).toContain('[DONE]');
-    } finally {
-      await gw.close();
-    }
+    });
   });
 
   it('masks key-shaped strings, Authorization values and the client\u2019s own token in what it keeps', async () => {
-    const gw = await startTestGateway(config('general_settings:\n  capture_bodies: all\n'));
-    try {
+    await withTestGateway(config('general_settings:\n  capture_bodies: all\n'), async (gw) => {
       const secret = await newKey(gw);
       const leaky = `my token is ${secret}, my openai key sk-proj-abcdefghijklmnopqrstuvwx, and curl -H "Authorization: Bearer tok_live_1234567890abcdef" -H "x-api-key: plainvalue123456"`;
       const kept = await bodies(gw, await ask(gw, 'steady', leaky, secret));
@@ -128,9 +115,7 @@ describe('capture', () => {
       const asKey = await fetch(`${gw.url}/spend/logs`, { headers: { authorization: `Bearer ${secret}` } });
       expect(asKey.status).toBeGreaterThanOrEqual(401);
       expect(await asKey.text()).not.toContain('my token is');
-    } finally {
-      await gw.close();
-    }
+    });
   });
 });
 

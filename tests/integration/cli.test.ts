@@ -2,7 +2,7 @@
 import { connect } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startServe, tempDir, writeConfig } from '../helpers/cli.js';
+import { runCli, startServe, tempDir, writeConfig, type RunningCli } from '../helpers/cli.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 
 let upstream: MockUpstream;
@@ -31,6 +31,16 @@ model_list:
 general_settings:
   master_key: sk-cli-master
 ${extra}`;
+}
+
+/** Stops a running server with `signal` (a clean exit) and returns the warnings it logged. */
+async function warningsOnStop(cli: RunningCli, signal: NodeJS.Signals): Promise<string[]> {
+  cli.signal(signal);
+  expect(await cli.exit).toBe(0);
+  return cli
+    .stderr()
+    .split('\n')
+    .filter((line) => line.includes('"level":"warn"'));
 }
 
 describe('npx loopgate serve', () => {
@@ -130,12 +140,7 @@ litellm_settings:
 `),
     );
     const cli = await startServe(['--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'sk-from-env' });
-    cli.signal('SIGINT');
-    expect(await cli.exit).toBe(0);
-    const warnings = cli
-      .stderr()
-      .split('\n')
-      .filter((line) => line.includes('"level":"warn"'));
+    const warnings = await warningsOnStop(cli, 'SIGINT');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('router_settings.enable_pre_call_checks');
     expect(warnings[0]).toContain('litellm_settings.success_callback');
@@ -153,21 +158,23 @@ litellm_settings:
 });
 
 describe('start-up failures', () => {
-  it('stops on a typo in a value, naming its path', async () => {
+  /** `loopgate serve` on a config file holding `yaml`: it stops at once (exit 1); what it said. */
+  async function failedServe(yaml: string): Promise<{ stdout: string; stderr: string }> {
     const dir = tempDir();
-    const config = writeConfig(dir, configFor().replace('api_key: os.environ/MOCK_UPSTREAM_KEY\n  - model_name: slow-test', 'rpm: ten\n  - model_name: slow-test'));
-    const result = await runCli(['serve', '--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'x' });
+    const result = await runCli(['serve', '--config', writeConfig(dir, yaml), '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'x' });
     expect(result.code).toBe(1);
+    return result;
+  }
+
+  it('stops on a typo in a value, naming its path', async () => {
+    const result = await failedServe(configFor().replace('api_key: os.environ/MOCK_UPSTREAM_KEY\n  - model_name: slow-test', 'rpm: ten\n  - model_name: slow-test'));
     expect(result.stderr).toContain('model_list[0].litellm_params.rpm');
     expect(result.stderr).toContain('expected number');
     expect(result.stdout).toBe('');
   });
 
   it('stops on a model without a provider prefix, naming its path', async () => {
-    const dir = tempDir();
-    const config = writeConfig(dir, configFor().replace('model: openai/pause-stream', 'model: pause-stream'));
-    const result = await runCli(['serve', '--config', config, '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'x' });
-    expect(result.code).toBe(1);
+    const result = await failedServe(configFor().replace('model: openai/pause-stream', 'model: pause-stream'));
     expect(result.stderr).toContain('model_list[1].litellm_params.model');
     expect(result.stderr).toContain('<provider>/<model>');
   });
@@ -183,12 +190,7 @@ describe('start-up failures', () => {
     });
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain('MOCK_UPSTREAM_KEY is not set');
-    cli.signal('SIGTERM');
-    expect(await cli.exit).toBe(0);
-    const warnings = cli
-      .stderr()
-      .split('\n')
-      .filter((line) => line.includes('"level":"warn"'));
+    const warnings = await warningsOnStop(cli, 'SIGTERM');
     expect(warnings.find((line) => line.includes('model_list[0] (gpt-test, deployment gpt-test#0)'))).toContain('MOCK_UPSTREAM_KEY');
   });
 

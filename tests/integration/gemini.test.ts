@@ -4,49 +4,29 @@
 // Google ways of sending a key, Google-shaped errors, the JSON-array stream, the models
 // lists in each caller's dialect, and accounting.
 import { GoogleGenAI, Type, type Content, type FunctionDeclaration, type GenerateContentResponse } from '@google/genai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway, anthropicModel } from '../helpers/gateway.js';
-import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
-import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { startMockGemini, type MockServer } from '../helpers/mock-providers.js';
+import { describe, expect, it } from 'vitest';
+import { anthropicModel, modelEntry, openaiModel, TEST_MASTER_KEY } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/file-setup.js';
+import { startMockAnthropic } from '../helpers/mock-anthropic.js';
+import { startMockOpenAI } from '../helpers/mock-openai.js';
+import { startMockGemini } from '../helpers/mock-providers.js';
 
-let openai: MockUpstream;
-let claude: MockAnthropic;
-let gemini: MockServer;
-let gw: TestGateway;
-let key: string;
-let token: string;
-
-beforeAll(async () => {
-  openai = await startMockOpenAI();
-  claude = await startMockAnthropic({ apiKey: 'sk-ant-upstream' });
-  gemini = await startMockGemini('gemini-upstream-key');
-  const geminiModel = (name: string, upstream: string): string => `
-  - model_name: ${name}
-    litellm_params:
-      model: gemini/${upstream}
-      api_base: ${gemini.url}/v1beta
-      api_key: gemini-upstream-key`;
-  gw = await startTestGateway(
-    `model_list:${[
+const setup = useGateway(
+  { openai: () => startMockOpenAI(), claude: () => startMockAnthropic({ apiKey: 'sk-ant-upstream' }), gemini: () => startMockGemini('gemini-upstream-key') },
+  ({ openai, claude, gemini }) => {
+    const geminiModel = (name: string, upstream: string): string => modelEntry(name, { model: `gemini/${upstream}`, api_base: `${gemini.url}/v1beta`, api_key: 'gemini-upstream-key' });
+    return `model_list:${[
       openaiModel('gpt-test', 'mock-gpt', openai.apiBase),
-      `${anthropicModel('claude-test', 'claude-sonnet-4-5', claude.url)}`,
+      anthropicModel('claude-test', 'claude-sonnet-4-5', claude.url),
       geminiModel('gemini-test', 'gemini-2.5-flash'),
       geminiModel('gemini-busy', 'fail-unavailable'),
-    ].join('')}`,
-  );
-  const created = await gw.manage('POST', '/key/generate', { key_alias: 'gemini-sdk' });
-  key = created.body.key;
-  token = created.body.token;
-});
+    ].join('')}`;
+  },
+  { keyAlias: 'gemini-sdk' },
+);
 
-afterAll(async () => {
-  await gw?.close();
-  await Promise.all([openai?.close(), claude?.close(), gemini?.close()]);
-});
-
-function sdk(apiKey = key): GoogleGenAI {
-  return new GoogleGenAI({ apiKey, httpOptions: { baseUrl: gw.url } });
+function sdk(apiKey = setup.key): GoogleGenAI {
+  return new GoogleGenAI({ apiKey, httpOptions: { baseUrl: setup.gw.url } });
 }
 
 const weather: FunctionDeclaration = {
@@ -109,7 +89,7 @@ describe.each(upstreams)('@google/genai → $model', ({ model, reply, toolReply 
 
 describe('what each upstream received', () => {
   it('OpenAI-style: system message, JSON-Schema tools (types lower-cased), tool message with the call id', () => {
-    const withSystem = openai.requests.find((r) => (r.body?.messages as Array<{ role: string }> | undefined)?.[0]?.role === 'system')!;
+    const withSystem = setup.openai.requests.find((r) => (r.body?.messages as Array<{ role: string }> | undefined)?.[0]?.role === 'system')!;
     expect(withSystem.body).toMatchObject({
       model: 'mock-gpt',
       temperature: 0.2,
@@ -119,7 +99,7 @@ describe('what each upstream received', () => {
         { role: 'user', content: 'hi there' },
       ],
     });
-    const answered = openai.requests.find((r) => (r.body?.messages as Array<{ role: string }> | undefined)?.some((m) => m.role === 'tool'))!;
+    const answered = setup.openai.requests.find((r) => (r.body?.messages as Array<{ role: string }> | undefined)?.some((m) => m.role === 'tool'))!;
     const messages = answered.body!.messages as Array<Record<string, unknown>>;
     expect(answered.body!.tools).toEqual([
       { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
@@ -129,14 +109,14 @@ describe('what each upstream received', () => {
   });
 
   it('Anthropic: tool_use and tool_result blocks', () => {
-    const answered = claude.requests.find((r) => JSON.stringify(r.body).includes('tool_result'))!;
+    const answered = setup.claude.requests.find((r) => JSON.stringify(r.body).includes('tool_result'))!;
     const messages = answered.body.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>;
     expect(messages[1]!.content).toEqual([expect.objectContaining({ type: 'tool_use', name: 'get_weather', input: { city: 'Paris', unit: 'celsius' } })]);
     expect(messages[2]!.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: (messages[1]!.content[0] as { id: string }).id });
   });
 
   it('Gemini: the body as the client sent it, the model in the path, the upstream key in x-goog-api-key', () => {
-    const sent = gemini.requests.find((r) => r.path.endsWith(':generateContent') && r.body.systemInstruction)!;
+    const sent = setup.gemini.requests.find((r) => r.path.endsWith(':generateContent') && r.body.systemInstruction)!;
     expect(sent.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(sent.headers['x-goog-api-key']).toBe('gemini-upstream-key');
     expect(sent.body).toEqual({
@@ -144,7 +124,7 @@ describe('what each upstream received', () => {
       systemInstruction: { role: 'user', parts: [{ text: 'Be brief.' }] },
       generationConfig: { temperature: 0.2, maxOutputTokens: 200 },
     });
-    expect(gemini.requests.some((r) => r.path.endsWith(':countTokens'))).toBe(true);
+    expect(setup.gemini.requests.some((r) => r.path.endsWith(':countTokens'))).toBe(true);
   });
 });
 
@@ -153,7 +133,7 @@ type Loose = any;
 const read = async (response: Response): Promise<Loose> => (await response.json()) as Loose;
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${setup.gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
 const hello = { contents: [{ role: 'user', parts: [{ text: 'hi there' }] }] };
@@ -161,18 +141,18 @@ const hello = { contents: [{ role: 'user', parts: [{ text: 'hi there' }] }] };
 describe('the Google ways of sending a key', () => {
   it('x-goog-api-key, ?key= and Bearer all work; the key never reaches the log', async () => {
     for (const [path, headers] of [
-      ['/v1beta/models/gpt-test:generateContent', { 'x-goog-api-key': key }],
-      [`/v1beta/models/gpt-test:generateContent?key=${key}`, {}],
-      ['/v1/models/gpt-test:generateContent', { authorization: `Bearer ${key}` }],
+      ['/v1beta/models/gpt-test:generateContent', { 'x-goog-api-key': setup.key }],
+      [`/v1beta/models/gpt-test:generateContent?key=${setup.key}`, {}],
+      ['/v1/models/gpt-test:generateContent', { authorization: `Bearer ${setup.key}` }],
       [`/v1beta/models/gpt-test:generateContent?key=${TEST_MASTER_KEY}`, {}],
       // The model without the models/ prefix, and a Loopgate model name as a Gemini resource name.
-      ['/v1beta/gpt-test:generateContent', { 'x-goog-api-key': key }],
+      ['/v1beta/gpt-test:generateContent', { 'x-goog-api-key': setup.key }],
     ] as const) {
       const response = await post(path, hello, headers);
       expect(response.status, path).toBe(200);
     }
-    await expect.poll(() => gw.logger.records.filter((r) => r.msg === 'request' && String(r.path).includes(':generateContent')).length).toBeGreaterThanOrEqual(5);
-    expect(JSON.stringify(gw.logger.records)).not.toContain(key);
+    await expect.poll(() => setup.gw.logger.records.filter((r) => r.msg === 'request' && String(r.path).includes(':generateContent')).length).toBeGreaterThanOrEqual(5);
+    expect(JSON.stringify(setup.gw.logger.records)).not.toContain(setup.key);
   });
 
   it('a wrong or missing key is a Google-shaped 401', async () => {
@@ -186,29 +166,29 @@ describe('the Google ways of sending a key', () => {
 
 describe('Google-shaped errors', () => {
   it('an unknown model is 404 NOT_FOUND; the SDK reads it', async () => {
-    const response = await post('/v1beta/models/no-such-model:generateContent', hello, { 'x-goog-api-key': key });
+    const response = await post('/v1beta/models/no-such-model:generateContent', hello, { 'x-goog-api-key': setup.key });
     expect(response.status).toBe(404);
     expect((await read(response)).error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
     await expect(sdk().models.generateContent({ model: 'no-such-model', contents: 'hi' })).rejects.toMatchObject({ status: 404 });
   });
 
   it('a request without contents is 400 INVALID_ARGUMENT; an unknown Gemini path is 404', async () => {
-    const response = await post('/v1beta/models/gpt-test:generateContent', { generationConfig: {} }, { 'x-goog-api-key': key });
+    const response = await post('/v1beta/models/gpt-test:generateContent', { generationConfig: {} }, { 'x-goog-api-key': setup.key });
     expect(response.status).toBe(400);
     expect((await read(response)).error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT' });
-    const unknown = await post('/v1beta/cachedContents', {}, { 'x-goog-api-key': key });
+    const unknown = await post('/v1beta/cachedContents', {}, { 'x-goog-api-key': setup.key });
     expect(unknown.status).toBe(404);
     expect((await read(unknown)).error.status).toBe('NOT_FOUND');
   });
 
   it("an upstream's 503 reaches the client as UNAVAILABLE", async () => {
-    const response = await post('/v1beta/models/gemini-busy:generateContent', hello, { 'x-goog-api-key': key });
+    const response = await post('/v1beta/models/gemini-busy:generateContent', hello, { 'x-goog-api-key': setup.key });
     expect(response.status).toBe(503);
     expect((await read(response)).error).toMatchObject({ code: 503, status: 'UNAVAILABLE' });
   });
 
   it('candidateCount above 1 is refused toward a chat upstream', async () => {
-    const response = await post('/v1beta/models/gpt-test:generateContent', { ...hello, generationConfig: { candidateCount: 2 } }, { 'x-goog-api-key': key });
+    const response = await post('/v1beta/models/gpt-test:generateContent', { ...hello, generationConfig: { candidateCount: 2 } }, { 'x-goog-api-key': setup.key });
     expect(response.status).toBe(400);
     expect((await read(response)).error.message).toContain('candidateCount');
   });
@@ -216,20 +196,20 @@ describe('Google-shaped errors', () => {
 
 describe('paused', () => {
   it('Gemini routes answer 503 UNAVAILABLE while Loopgate is paused', async () => {
-    gw.app.setPaused(true);
+    setup.gw.app.setPaused(true);
     try {
-      const response = await post('/v1beta/models/gpt-test:generateContent', hello, { 'x-goog-api-key': key });
+      const response = await post('/v1beta/models/gpt-test:generateContent', hello, { 'x-goog-api-key': setup.key });
       expect(response.status).toBe(503);
       expect((await read(response)).error.status).toBe('UNAVAILABLE');
     } finally {
-      gw.app.setPaused(false);
+      setup.gw.app.setPaused(false);
     }
   });
 });
 
 describe('the JSON-array stream (streamGenerateContent without alt=sse)', () => {
   it.each(['gpt-test', 'gemini-test'])('%s: one JSON array of responses', async (model) => {
-    const response = await post(`/v1beta/models/${model}:streamGenerateContent`, hello, { 'x-goog-api-key': key });
+    const response = await post(`/v1beta/models/${model}:streamGenerateContent`, hello, { 'x-goog-api-key': setup.key });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/json');
     const items = (await read(response)) as Array<{ candidates: Array<{ content: { parts: Array<{ text?: string }> }; finishReason?: string }>; usageMetadata?: unknown }>;
@@ -242,17 +222,17 @@ describe('the JSON-array stream (streamGenerateContent without alt=sse)', () => 
 
 describe('models, in the caller’s dialect', () => {
   it('/v1beta/models and /v1beta/models/{model} in Gemini’s shape', async () => {
-    const list = await read(await fetch(`${gw.url}/v1beta/models`, { headers: { 'x-goog-api-key': key } }));
+    const list = await read(await fetch(`${setup.gw.url}/v1beta/models`, { headers: { 'x-goog-api-key': setup.key } }));
     expect(list.models).toContainEqual(expect.objectContaining({ name: 'models/gpt-test', supportedGenerationMethods: expect.arrayContaining(['generateContent']) }));
     const one = await sdk().models.get({ model: 'gemini-test' });
     expect(one.name).toBe('models/gemini-test');
   });
 
   it('/v1/models in Anthropic’s shape when anthropic-version is sent, OpenAI’s otherwise', async () => {
-    const anthropic = await read(await fetch(`${gw.url}/v1/models`, { headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01' } }));
+    const anthropic = await read(await fetch(`${setup.gw.url}/v1/models`, { headers: { 'x-api-key': setup.key, 'anthropic-version': '2023-06-01' } }));
     expect(anthropic).toMatchObject({ has_more: false, first_id: anthropic.data[0].id, last_id: anthropic.data.at(-1).id });
     expect(anthropic.data).toContainEqual({ type: 'model', id: 'claude-test', display_name: 'claude-test', created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
-    const openaiShape = await read(await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } }));
+    const openaiShape = await read(await fetch(`${setup.gw.url}/v1/models`, { headers: { authorization: `Bearer ${setup.key}` } }));
     expect(openaiShape.object).toBe('list');
     expect(openaiShape.data[0]).toMatchObject({ object: 'model' });
   });
@@ -260,11 +240,11 @@ describe('models, in the caller’s dialect', () => {
 
 describe('accounting', () => {
   it('Gemini calls count against the virtual key; countTokens is logged with its model', async () => {
-    await expect.poll(async () => (await gw.manage('GET', `/key/info?key=${token}`)).body.info.usage.total_tokens).toBeGreaterThan(0);
-    const counted = gw.logger.records.filter((r) => r.msg === 'request' && String(r.path).endsWith(':countTokens'));
+    await expect.poll(async () => (await setup.gw.manage('GET', `/key/info?key=${setup.token}`)).body.info.usage.total_tokens).toBeGreaterThan(0);
+    const counted = setup.gw.logger.records.filter((r) => r.msg === 'request' && String(r.path).endsWith(':countTokens'));
     expect(counted.length).toBeGreaterThan(0);
     expect(counted.every((r) => typeof r.model === 'string' && r.model)).toBe(true);
-    const streamed = gw.logger.records.find((r) => r.msg === 'request' && String(r.path).endsWith(':streamGenerateContent') && r.model === 'gpt-test');
+    const streamed = setup.gw.logger.records.find((r) => r.msg === 'request' && String(r.path).endsWith(':streamGenerateContent') && r.model === 'gpt-test');
     expect(streamed).toMatchObject({ stream: true, key: expect.any(String) });
     expect(Number(streamed!.total_tokens)).toBeGreaterThan(0);
   });

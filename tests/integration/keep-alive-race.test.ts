@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { chatStatus, openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 import { chatCompletion } from '../helpers/mock-openai.js';
 
 /** A real node:http server whose connections each serve one answer, then die on the next request. */
@@ -67,15 +67,7 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-async function chat(): Promise<number> {
-  const response = await fetch(`${gw.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'racer', messages: [{ role: 'user', content: 'hi' }] }),
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
+const chat = (): Promise<number> => chatStatus(gw, 'racer');
 
 describe('an upstream that closes idle keep-alive connections as they are reused', () => {
   it('answers every request with 200, one after another and 16 at a time, and cools nothing', async () => {

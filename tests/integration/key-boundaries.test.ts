@@ -2,30 +2,20 @@
 // another key says nothing of whether it exists, and counts as a guess; a key limited to some
 // models cannot learn the others from /v1/models/{id}, /v1beta/models/{id} or a 404's message;
 // and a provider's saved key is not sent to a new base URL unless it is entered again.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+import { useMocks } from '../helpers/file-setup.js';
 import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
 
-let upstream: MockUpstream;
-let elsewhere: MockUpstream;
+const mocks = useMocks({ upstream: () => startMockOpenAI(), elsewhere: () => startMockOpenAI() });
 const gateways: TestGateway[] = [];
-
-beforeAll(async () => {
-  upstream = await startMockOpenAI();
-  elsewhere = await startMockOpenAI();
-});
 
 afterEach(async () => {
   await Promise.all(gateways.splice(0).map((gw) => gw.close()));
 });
 
-afterAll(async () => {
-  await upstream?.close();
-  await elsewhere?.close();
-});
-
 async function gateway(): Promise<TestGateway> {
-  const models = ['allowed', 'secret-model', 'hidden-too'].map((name) => openaiModel(name, 'mock-gpt', upstream.apiBase)).join('');
+  const models = ['allowed', 'secret-model', 'hidden-too'].map((name) => openaiModel(name, 'mock-gpt', mocks.upstream.apiBase)).join('');
   const gw = await startTestGateway(`model_list:${models}\n`);
   gateways.push(gw);
   return gw;
@@ -110,8 +100,8 @@ describe('providers.update with a new base URL (issue 21, finding 8)', () => {
   it('keeps the saved key from a new address until it is entered again', async () => {
     const gw = await gateway();
     const api = gw.app.api;
-    const created = await api['providers.create']({ name: 'Cloud', family: 'openai', apiBase: upstream.apiBase, apiKey: 'sk-saved-provider-key-1' });
-    const moved = { id: created.id, version: created.version, name: 'Cloud', family: 'openai', apiBase: elsewhere.apiBase };
+    const created = await api['providers.create']({ name: 'Cloud', family: 'openai', apiBase: mocks.upstream.apiBase, apiKey: 'sk-saved-provider-key-1' });
+    const moved = { id: created.id, version: created.version, name: 'Cloud', family: 'openai', apiBase: mocks.elsewhere.apiBase };
     await expect(api['providers.update'](moved)).rejects.toMatchObject({ code: 'invalid_request', param: 'apiKey', message: expect.stringMatching(/^apiKey: .*enter the API key again/) });
     // Over HTTP (the admin UI's API) the same answer.
     const signIn = await fetch(`${gw.url}/ui/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: gw.url }, body: JSON.stringify({ masterKey: TEST_MASTER_KEY }) });
@@ -119,17 +109,17 @@ describe('providers.update with a new base URL (issue 21, finding 8)', () => {
     const overHttp = await fetch(`${gw.url}/ui/api/providers.update`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: gw.url }, body: JSON.stringify(moved) });
     expect(await overHttp.json()).toMatchObject({ ok: false, error: { code: 'invalid_request', param: 'apiKey' } });
     // Nothing changed, and a test still goes to the old address.
-    expect((await api['providers.list']({})).find((p) => p.id === created.id)?.apiBase).toBe(upstream.apiBase);
+    expect((await api['providers.list']({})).find((p) => p.id === created.id)?.apiBase).toBe(mocks.upstream.apiBase);
     expect((await api['providers.test']({ id: created.id })).ok).toBe(true);
     const seen = (mock: MockUpstream): string[] => mock.requests.map((request) => String(request.headers.authorization ?? ''));
-    expect(seen(elsewhere).some((auth) => auth.includes('sk-saved-provider-key-1'))).toBe(false);
+    expect(seen(mocks.elsewhere).some((auth) => auth.includes('sk-saved-provider-key-1'))).toBe(false);
 
     // Another path on the same server keeps the key; a new server with the key entered takes it.
-    const samePlace = await api['providers.update']({ ...moved, version: created.version, apiBase: `${upstream.url}/v1/` });
+    const samePlace = await api['providers.update']({ ...moved, version: created.version, apiBase: `${mocks.upstream.url}/v1/` });
     const entered = await api['providers.update']({ ...moved, version: samePlace.version, apiKey: 'sk-entered-again-2' });
-    expect(entered.apiBase).toBe(elsewhere.apiBase);
+    expect(entered.apiBase).toBe(mocks.elsewhere.apiBase);
     expect((await api['providers.test']({ id: created.id })).ok).toBe(true);
-    expect(seen(elsewhere)).toContain('Bearer sk-entered-again-2');
-    expect(seen(elsewhere).some((auth) => auth.includes('sk-saved-provider-key-1'))).toBe(false);
+    expect(seen(mocks.elsewhere)).toContain('Bearer sk-entered-again-2');
+    expect(seen(mocks.elsewhere).some((auth) => auth.includes('sk-saved-provider-key-1'))).toBe(false);
   });
 });

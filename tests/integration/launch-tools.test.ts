@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, sy
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLAUDE, runTool, type Ran } from '../helpers/real-tools.js';
+import { CLAUDE, geminiSettings, runTool, type Ran } from '../helpers/real-tools.js';
 import { CLI_PATH, PROJECT_ROOT, startServe, tempDir, writeConfig, type RunningCli } from '../helpers/cli.js';
 import { modelEntry, openaiModel } from '../helpers/gateway.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
@@ -93,16 +93,7 @@ function userHome(): { home: string; project: string; files: Map<string, Buffer>
   // The user's Codex points at OpenAI; `loopgate run codex` must win for the run without touching it.
   write('.codex/config.toml', 'model = "gpt-5"\nmodel_provider = "openai"\n');
   // The user's Gemini CLI signs in with Google; Loopgate's own settings file picks the API key for the run.
-  write(
-    '.gemini/settings.json',
-    JSON.stringify({
-      general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
-      privacy: { usageStatisticsEnabled: false },
-      telemetry: { enabled: false },
-      ide: { enabled: false },
-      security: { auth: { selectedType: 'oauth-personal' }, folderTrust: { enabled: false } },
-    }),
-  );
+  write('.gemini/settings.json', geminiSettings('oauth-personal'));
   const project = join(home, 'my-project');
   mkdirSync(project);
   const files = new Map(['.claude/settings.json', '.codex/config.toml', '.gemini/settings.json'].map((path) => [path, readFileSync(join(home, path))]));
@@ -115,6 +106,14 @@ function expectUntouched(home: string, files: Map<string, Buffer>): void {
 
 function loopgate(args: string[], env: Record<string, string>, cwd: string): Promise<Ran> {
   return run(process.execPath, [CLI_PATH, ...args], { LOOPGATE_DATA_DIR: dataDir, LOOPGATE_URL: proxy.url, ...env }, cwd);
+}
+
+/** `loopgate <args>` from the project folder of a fresh user HOME; `since` is where its requests start at the proxy. */
+async function loopgateInUserHome(args: string[], env: Record<string, string> = {}): Promise<{ home: string; files: Map<string, Buffer>; since: number; result: Ran }> {
+  const { home, project, files } = userHome();
+  const since = proxy.requests.length;
+  const result = await loopgate(args, { HOME: home, ...env }, project);
+  return { home, files, since, result };
 }
 
 /** The secret `loopgate run` keeps for a tool's key (0600, in the data dir). */
@@ -167,9 +166,7 @@ async function expectProjectLogged(alias: string, project: string): Promise<Spen
 
 describe('loopgate run claude', () => {
   it('answers through the gateway with its own key, the project header and its session id; the user’s files stay as they were', async () => {
-    const { home, project, files } = userHome();
-    const since = proxy.requests.length;
-    const result = await loopgate(['run', 'claude', '-p', 'say hi', '--output-format', 'json'], { HOME: home, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' }, project);
+    const { home, files, since, result } = await loopgateInUserHome(['run', 'claude', '-p', 'say hi', '--output-format', 'json'], { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
     expect(result.code, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as { result: string }).result).toContain('Hello from Claude mock');
     expect(result.stderr).toContain('made the key "loopgate run: claude"');
@@ -193,9 +190,7 @@ describe('loopgate run claude', () => {
   });
 
   it('reuses the key on the next run, and --project names the project', async () => {
-    const { home, project, files } = userHome();
-    const since = proxy.requests.length;
-    const result = await loopgate(['run', '--project', 'billing', 'claude', '-p', 'say hi', '--output-format', 'json'], { HOME: home, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' }, project);
+    const { home, files, since, result } = await loopgateInUserHome(['run', '--project', 'billing', 'claude', '-p', 'say hi', '--output-format', 'json'], { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toContain('made the key');
     expect(sent('/v1/messages', since).every((r) => r.headers['x-loopgate-project'] === 'billing' && r.headers.authorization === `Bearer ${launchKey('claude')}`)).toBe(true);
@@ -203,10 +198,8 @@ describe('loopgate run claude', () => {
   });
 
   it('--own-login leaves Claude Code’s sign-in alone and sends the key as x-loopgate-key', async () => {
-    const { home, project } = userHome();
-    const since = proxy.requests.length;
     // The user's own credential; the gateway (without a passthrough provider) refuses it, which is fine here.
-    await loopgate(['run', 'claude', '--own-login', '-p', 'say hi'], { HOME: home, ANTHROPIC_API_KEY: 'sk-ant-users-own', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', CLAUDE_CODE_MAX_RETRIES: '0' }, project);
+    const { since } = await loopgateInUserHome(['run', 'claude', '--own-login', '-p', 'say hi'], { ANTHROPIC_API_KEY: 'sk-ant-users-own', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', CLAUDE_CODE_MAX_RETRIES: '0' });
     const messages = sent('/v1/messages', since);
     expect(messages.length).toBeGreaterThan(0);
     expect(messages[0]!.headers['x-api-key']).toBe('sk-ant-users-own');
@@ -231,9 +224,7 @@ describe('eval "$(loopgate env claude)"', () => {
 
 describe('loopgate run codex', () => {
   it('answers with its provider given as -c overrides over the user’s own config.toml, which stays as it was', async () => {
-    const { home, project, files } = userHome();
-    const since = proxy.requests.length;
-    const result = await loopgate(['run', 'codex', 'exec', '--skip-git-repo-check', 'say hi'], { HOME: home }, project);
+    const { home, files, since, result } = await loopgateInUserHome(['run', 'codex', 'exec', '--skip-git-repo-check', 'say hi']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Hello from responses mock');
     const requests = sent('/v1/responses', since);
@@ -251,9 +242,7 @@ describe('loopgate run codex', () => {
 
 describe('loopgate run gemini', () => {
   it('answers with its auth type from a settings file of Loopgate’s own; the user’s settings.json stays as it was', async () => {
-    const { home, project, files } = userHome();
-    const since = proxy.requests.length;
-    const result = await loopgate(['run', 'gemini', '-p', 'say hi', '-o', 'json'], { HOME: home, GEMINI_TELEMETRY_ENABLED: 'false' }, project);
+    const { home, files, since, result } = await loopgateInUserHome(['run', 'gemini', '-p', 'say hi', '-o', 'json'], { GEMINI_TELEMETRY_ENABLED: 'false' });
     expect(result.code, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as { response: string }).response).toContain('Hello from Gemini mock');
     const requests = sent('/v1beta/models/', since);

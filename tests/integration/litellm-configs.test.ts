@@ -2,8 +2,8 @@
 // are: what Loopgate lacks is warned about, and each serves a chat through a mock upstream.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../electron/config/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { parseConfigText, type GatewayConfig } from '../../electron/config/index.js';
+import { withTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { serve, type MockServer } from '../helpers/mock-server.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/litellm-configs/${name}`, import.meta.url), 'utf8');
@@ -31,14 +31,12 @@ beforeAll(async () => {
 });
 afterAll(() => upstream.close());
 
-/** Starts the fixture with every servable deployment pointed at the mock upstream. */
-async function startFixture(name: string, env: Record<string, string>): Promise<TestGateway> {
-  return startTestGateway(fixture(name), {
-    env,
-    configure: (config) => {
-      for (const deployment of config.deployments) if (deployment.unavailable === null) deployment.apiBase = new URL(`${upstream.url}/v1`);
-    },
-  });
+/** Serves the fixture, every servable deployment pointed at the mock upstream, while `use` runs. */
+function withFixture(name: string, env: Record<string, string>, use: (gateway: TestGateway) => Promise<void>): Promise<void> {
+  const configure = (config: GatewayConfig): void => {
+    for (const deployment of config.deployments) if (deployment.unavailable === null) deployment.apiBase = new URL(`${upstream.url}/v1`);
+  };
+  return withTestGateway(fixture(name), use, { env, configure });
 }
 
 async function chat(gateway: TestGateway, model: string, key?: string): Promise<{ status: number; body: { choices?: Array<{ message: { content: string } }>; error?: { message: string; type: string } } }> {
@@ -52,29 +50,27 @@ async function chat(gateway: TestGateway, model: string, key?: string): Promise<
 
 describe("LiteLLM's example configs", () => {
   it('simple_config.yaml: a bare OpenAI model name, the key from OPENAI_API_KEY', async () => {
-    const gateway = await startFixture('simple_config.yaml', { OPENAI_API_KEY: 'sk-from-env' });
-    try {
+    await withFixture('simple_config.yaml', { OPENAI_API_KEY: 'sk-from-env' }, async (gateway) => {
       const reply = await chat(gateway, 'gpt-3.5-turbo');
       expect(reply.status).toBe(200);
       expect(reply.body.choices?.[0]?.message.content).toBe('hello from gpt-5-mini');
       expect(upstream.requests.at(-1)?.headers.authorization).toBe('Bearer sk-from-env');
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 
   it('simple_config.yaml with OPENAI_API_BASE or OPENAI_BASE_URL: the OpenAI model without api_base goes there, with OPENAI_API_KEY', async () => {
     for (const variable of ['OPENAI_API_BASE', 'OPENAI_BASE_URL']) {
       const before = upstream.requests.length;
-      const gateway = await startTestGateway(fixture('simple_config.yaml'), { env: { OPENAI_API_KEY: 'sk-from-env', [variable]: `${upstream.url}/v1` } });
-      try {
-        const reply = await chat(gateway, 'gpt-3.5-turbo');
-        expect(reply.status).toBe(200);
-        expect(upstream.requests.length).toBe(before + 1);
-        expect(upstream.requests.at(-1)).toMatchObject({ path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-from-env' } });
-      } finally {
-        await gateway.close();
-      }
+      await withTestGateway(
+        fixture('simple_config.yaml'),
+        async (gateway) => {
+          const reply = await chat(gateway, 'gpt-3.5-turbo');
+          expect(reply.status).toBe(200);
+          expect(upstream.requests.length).toBe(before + 1);
+          expect(upstream.requests.at(-1)).toMatchObject({ path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-from-env' } });
+        },
+        { env: { OPENAI_API_KEY: 'sk-from-env', [variable]: `${upstream.url}/v1` } },
+      );
     }
   });
 
@@ -82,51 +78,39 @@ describe("LiteLLM's example configs", () => {
     const config = parseConfigText(fixture('azure_config.yaml'), { env: { AZURE_API_KEY: 'az' } });
     expect(config.deployments.map((d) => d.tpm)).toEqual([20000, 100000]);
     expect(config.unsupported).toEqual(['model_list[0].litellm_params.max_retries', 'model_list[1].litellm_params.max_retries']);
-    const gateway = await startFixture('azure_config.yaml', { AZURE_API_KEY: 'az' });
-    try {
+    await withFixture('azure_config.yaml', { AZURE_API_KEY: 'az' }, async (gateway) => {
       expect((await chat(gateway, 'gpt-4-team2')).body.choices?.[0]?.message.content).toBe('hello from gpt-4');
       expect(upstream.requests.at(-1)?.path).toBe('/v1/openai/deployments/gpt-4/chat/completions');
       expect(upstream.requests.at(-1)?.headers['api-key']).toBe('az');
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 
   it('azure_config_with_tpm.yaml: two Azure deployments in one group', async () => {
-    const gateway = await startFixture('azure_config_with_tpm.yaml', {});
-    try {
+    await withFixture('azure_config_with_tpm.yaml', {}, async (gateway) => {
       expect((await chat(gateway, 'gpt-3.5-turbo')).body.choices?.[0]?.message.content).toMatch(/^hello from gpt-35-[12]$/);
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 
   it('load_balancer.yaml: an unknown provider is listed and refused, the rest serves', async () => {
     const config = parseConfigText(fixture('load_balancer.yaml'), { env: {} });
     expect(config.warnings).toEqual([expect.stringContaining('provider "mistralai" is not supported')]);
     expect(config.unsupported).toEqual(expect.arrayContaining(['model_list[0].tpm', 'model_list[0].rpm']));
-    const gateway = await startFixture('load_balancer.yaml', {});
-    try {
+    await withFixture('load_balancer.yaml', {}, async (gateway) => {
       expect((await chat(gateway, 'gpt-3.5-turbo')).status).toBe(200);
       const models = (await gateway.client().models.list()).data.map((model) => model.id);
       expect(models).toContain('mistral-7b-instruct');
       const refused = await chat(gateway, 'mistral-7b-instruct');
       expect(refused.status).toBe(503);
       expect(refused.body.error?.message).toContain('does not serve the provider "mistralai"');
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 
   it('aliases_config.yaml: Ollama models under OpenAI names; per-deployment request defaults warned about', async () => {
     const config = parseConfigText(fixture('aliases_config.yaml'), { env: {} });
     expect(config.unsupported).toEqual(['model_list[2].litellm_params.temperature', 'model_list[2].litellm_params.max_tokens']);
-    const gateway = await startFixture('aliases_config.yaml', {});
-    try {
+    await withFixture('aliases_config.yaml', {}, async (gateway) => {
       expect((await chat(gateway, 'gpt-4')).body.choices?.[0]?.message.content).toBe('hello from llama2');
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 
   it('spend_tracking_config.yaml: a Redis cache becomes the local one, with a warning', async () => {
@@ -135,12 +119,9 @@ describe("LiteLLM's example configs", () => {
     expect(config.cache).not.toBeNull();
     expect(config.warnings).toEqual([expect.stringContaining('"redis" is not available yet; the local in-memory cache is used instead')]);
     expect(config.unsupported).toEqual(['general_settings.use_redis_transaction_buffer', 'litellm_settings.cache_params.supported_call_types']);
-    const gateway = await startFixture('spend_tracking_config.yaml', env);
-    try {
+    await withFixture('spend_tracking_config.yaml', env, async (gateway) => {
       expect((await chat(gateway, 'fake-openai-endpoint')).body.choices?.[0]?.message.content).toBe('hello from gpt-5-mini');
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 
   it("proxy_server_config.yaml (LiteLLM's own test config): unset keys and unknown providers warned, the rest serves", async () => {
@@ -154,8 +135,7 @@ describe("LiteLLM's example configs", () => {
     expect(warned).toContain('router_settings.redis_host: environment variable REDIS_HOST is not set, so Redis is not used');
     expect(config.redis).toBeNull();
     expect(config.unsupported).toEqual(expect.arrayContaining(['litellm_settings.default_team_settings', 'general_settings.pass_through_endpoints', 'finetune_settings']));
-    const gateway = await startFixture('proxy_server_config.yaml', env);
-    try {
+    await withFixture('proxy_server_config.yaml', env, async (gateway) => {
       expect((await chat(gateway, 'my-special-fake-model-alias-name', 'sk-1234')).status).toBe(200);
       expect((await chat(gateway, 'fake-openai-endpoint', 'sk-1234')).body.choices?.[0]?.message.content).toBe('hello from fake');
       // A group with a deployment that can serve uses it; one whose only deployment has no key says why.
@@ -163,8 +143,6 @@ describe("LiteLLM's example configs", () => {
       const noKey = await chat(gateway, 'gpt-4', 'sk-1234');
       expect(noKey.status).toBe(401);
       expect(noKey.body.error?.message).toContain('AZURE_API_KEY is not set');
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 });

@@ -4,45 +4,24 @@
 // agents declare in their own config files are found and imported, their files left as they were.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpServerView } from '../../shared/mcp.js';
-import { PROJECT_ROOT, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { inMcpSession, mcpToolNames, STDIO_SERVER, stdioServerEntry, toolText } from '../helpers/mcp-client.js';
 
-const STDIO_SERVER = join(PROJECT_ROOT, 'tests/fixtures/mcp/stdio-server.mjs');
 const home = tempDir('loopgate-mcp-home-');
 let gw: TestGateway;
 
-/** One /mcp session's tool names (a fresh client each time, as an agent starting anew). */
-async function toolNames(): Promise<string[]> {
-  const client = new Client({ name: 'mcp-app-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${gw.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_MASTER_KEY}` } } }));
-  try {
-    return (await client.listTools()).tools.map((tool) => tool.name).sort();
-  } finally {
-    await client.close();
-  }
-}
+const toolNames = (): Promise<string[]> => mcpToolNames(gw.url, TEST_MASTER_KEY);
 
-async function call(name: string, args: Record<string, unknown>): Promise<string> {
-  const client = new Client({ name: 'mcp-app-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${gw.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_MASTER_KEY}` } } }));
-  try {
-    const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-    return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-  } finally {
-    await client.close();
-  }
-}
+const call = (name: string, args: Record<string, unknown>): Promise<string> => inMcpSession(gw.url, TEST_MASTER_KEY, async (client) => toolText(await client.callTool({ name, arguments: args })));
 
 const stdio = (label: string) => ({ kind: 'stdio' as const, command: process.execPath, args: [STDIO_SERVER, label] });
 const listed = async (name: string): Promise<McpServerView[]> => (await gw.app.api['mcp.list']({})).filter((server) => server.name === name);
 
 beforeAll(async () => {
-  gw = await startTestGateway(`mcpServers:\n  filed:\n    command: ${process.execPath}\n    args: ["${STDIO_SERVER}", "filed"]\n`, { env: { HOME: home } });
+  gw = await startTestGateway(`mcpServers:${stdioServerEntry('filed')}\n`, { env: { HOME: home } });
 }, 30_000);
 
 afterAll(async () => {

@@ -2,31 +2,23 @@
 // resources, resource templates and prompts aggregated (namespaced, held to the key's access),
 // a server's progress reaching the agent, and every tool call a row of the request log.
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureMode } from '../../shared/keys.js';
 import { McpUpstream } from '../../electron/mcp/upstream.js';
 import { PROJECT_ROOT } from '../helpers/cli.js';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { McpClients, STDIO_SERVER, stdioServerEntry, toolText } from '../helpers/mcp-client.js';
 
-const STDIO_SERVER = join(PROJECT_ROOT, 'tests/fixtures/mcp/stdio-server.mjs');
 /** The docs server's own secret (its env): a captured result that repeats it keeps it masked. */
 const DOCS_SECRET = 'docs-server-secret-1234';
 
 let gw: TestGateway;
-const clients: Client[] = [];
+const clients = new McpClients();
 
 beforeAll(async () => {
-  gw = await startTestGateway(`mcpServers:
-  notes:
-    command: ${process.execPath}
-    args: ["${STDIO_SERVER}", "notes"]
-  docs:
-    command: ${process.execPath}
-    args: ["${STDIO_SERVER}", "docs"]
-    env: { ECHO_SUFFIX: " ${DOCS_SECRET}" }
+  gw = await startTestGateway(`mcpServers:${stdioServerEntry('notes')}${stdioServerEntry('docs', 'docs', `\n    env: { ECHO_SUFFIX: " ${DOCS_SECRET}" }`)}
   broken:
     command: ${process.execPath}
     args: ["${join(PROJECT_ROOT, 'tests/fixtures/mcp/no-such-server.mjs')}"]
@@ -34,26 +26,17 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()));
+  await clients.closeAll();
   await gw?.close();
 });
 
-async function connect(key: string): Promise<Client> {
-  const client = new Client({ name: 'mcp-forwarding-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${gw.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }));
-  clients.push(client);
-  return client;
-}
+const connect = (key: string): Promise<Client> => clients.connect(gw.url, key);
 
 let keys = 0;
 async function keyWith(metadata: Record<string, unknown>, capture?: CaptureMode): Promise<{ secret: string; id: string; alias: string }> {
   const alias = `mcp-${++keys}`;
   const created = await gw.app.api['keys.create']({ keyAlias: alias, metadata, ...(capture ? { capture } : {}) });
   return { secret: created.secret, id: created.key.id, alias };
-}
-
-function text(result: unknown): string {
-  return (result as CallToolResult).content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
 describe('/mcp resources and prompts', () => {
@@ -99,7 +82,7 @@ describe('/mcp resources and prompts', () => {
     const seen: Progress[] = [];
     // Many steps, quickly: the server's last progress and its answer reach Loopgate in one read.
     const result = await client.callTool({ name: 'notes__count', arguments: { n: 20 } }, undefined, { onprogress: (progress) => seen.push(progress) });
-    expect(text(result)).toBe('counted to 20');
+    expect(toolText(result)).toBe('counted to 20');
     expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => ({ progress: i + 1, total: 20, message: `step ${i + 1}` })));
   });
 });
@@ -111,7 +94,7 @@ describe('a forwarded call that goes quiet', () => {
       // 1.5 s in all, a step every 250 ms: past the timeout, but never quiet for a second.
       const steps: number[] = [];
       const counted = await upstream.callTool('count', { n: 6, everyMs: 250 }, { onprogress: ({ progress }) => steps.push(progress) });
-      expect(text(counted)).toBe('counted to 6');
+      expect(toolText(counted)).toBe('counted to 6');
       expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
       // No progress asked for: 2.5 s of silence is past the second.
       await expect(upstream.callTool('count', { n: 1, everyMs: 2_500 }, {})).rejects.toThrow(/No answer from MCP server "slow" in 1 s/);
@@ -125,7 +108,7 @@ describe('MCP tool calls in the request log', () => {
   it('records each call (server, tool, duration, ok or why not) as a row of its own, with arguments only when the key captures them', async () => {
     const captured = await keyWith({ mcp_servers: ['docs', 'broken'], mcp_rpm: 3 }, 'all');
     const client = await connect(captured.secret);
-    expect(text(await client.callTool({ name: 'docs__echo', arguments: { text: `hello, my key is ${captured.secret}` } }))).toBe(`docs echo: hello, my key is ${captured.secret} ${DOCS_SECRET}`);
+    expect(toolText(await client.callTool({ name: 'docs__echo', arguments: { text: `hello, my key is ${captured.secret}` } }))).toBe(`docs echo: hello, my key is ${captured.secret} ${DOCS_SECRET}`);
     await expect(client.callTool({ name: 'notes__echo', arguments: { text: 'x' } })).rejects.toThrow(/may not use MCP server "notes"/);
     expect(((await client.callTool({ name: 'broken__unavailable', arguments: {} })) as CallToolResult).isError).toBe(true);
     expect(((await client.callTool({ name: 'docs__pid', arguments: {} })) as CallToolResult).isError).toBe(true); // past mcp_rpm: 3
@@ -159,7 +142,7 @@ describe('MCP tool calls in the request log', () => {
     const lazy = await keyWith({ mcp_servers: ['notes'], mcp_lazy: true });
     const client = await connect(lazy.secret);
     await client.callTool({ name: 'search_tools', arguments: { query: 'echo' } });
-    expect(text(await client.callTool({ name: 'call_tool', arguments: { name: 'notes__echo', arguments: { text: 'lazy' } } }))).toBe('notes echo: lazy');
+    expect(toolText(await client.callTool({ name: 'call_tool', arguments: { name: 'notes__echo', arguments: { text: 'lazy' } } }))).toBe('notes echo: lazy');
     const rows = await gw.app.api['logs.list']({ keyId: lazy.id, limit: 10 });
     expect(rows.map((row) => row.mcp)).toEqual([
       { server: 'notes', tool: 'echo' },

@@ -1,26 +1,19 @@
 // LiteLLM's model management API (/model/new, /model/update, /model/delete, /model/info,
 // /v1/model/info, /model_group/info) over the same services as the app: a model added there is
 // routable at once, its secret is never echoed, and edits carry versions.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
-import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+import { startMockOpenAI } from '../helpers/mock-openai.js';
+import { useMocks } from '../helpers/file-setup.js';
 
 const SECRET = 'sk-upstream-never-echoed-1234';
 
-let upstream: MockUpstream;
+const mocks = useMocks({ upstream: () => startMockOpenAI({ apiKey: SECRET }) });
 let gw: TestGateway | null = null;
-
-beforeAll(async () => {
-  upstream = await startMockOpenAI({ apiKey: SECRET });
-});
 
 afterEach(async () => {
   await gw?.close();
   gw = null;
-});
-
-afterAll(async () => {
-  await upstream?.close();
 });
 
 async function gateway(): Promise<TestGateway> {
@@ -30,7 +23,7 @@ async function gateway(): Promise<TestGateway> {
   - model_name: from-file
     litellm_params:
       model: openai/file-model
-      api_base: ${upstream.apiBase}
+      api_base: ${mocks.upstream.apiBase}
       api_key: os.environ/UPSTREAM_KEY
 `,
     { env: { UPSTREAM_KEY: SECRET } },
@@ -50,12 +43,12 @@ describe('/model/* management API', () => {
     await gateway();
     const created = await gw!.manage('POST', '/model/new', {
       model_name: 'added',
-      litellm_params: { model: 'openai/first-upstream', api_base: upstream.apiBase, api_key: SECRET, rpm: 100, weight: 2 },
+      litellm_params: { model: 'openai/first-upstream', api_base: mocks.upstream.apiBase, api_key: SECRET, rpm: 100, weight: 2 },
     });
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({
       model_name: 'added',
-      litellm_params: { model: 'openai/first-upstream', api_base: upstream.apiBase, rpm: 100, weight: 2 },
+      litellm_params: { model: 'openai/first-upstream', api_base: mocks.upstream.apiBase, rpm: 100, weight: 2 },
       model_info: { db_model: true, version: 1, source: 'app', in_force: true, enabled: true },
     });
     expect(JSON.stringify(created.body)).not.toContain(SECRET);
@@ -64,7 +57,7 @@ describe('/model/* management API', () => {
     const client = gw!.client();
     const reply = await client.chat.completions.create({ model: 'added', messages: [{ role: 'user', content: 'hello' }] });
     expect(reply.choices[0]?.message.content).toBe('Hello from mock: hello');
-    expect(upstream.requests.at(-1)?.body?.model).toBe('first-upstream');
+    expect(mocks.upstream.requests.at(-1)?.body?.model).toBe('first-upstream');
 
     for (const path of ['/model/info', '/v1/model/info']) {
       const info = await get(path);
@@ -81,7 +74,7 @@ describe('/model/* management API', () => {
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ litellm_params: { model: 'openai/second-upstream', rpm: 5, weight: 2 }, model_info: { id, version: 2 } });
     await client.chat.completions.create({ model: 'added', messages: [{ role: 'user', content: 'again' }] });
-    expect(upstream.requests.at(-1)?.body?.model).toBe('second-upstream');
+    expect(mocks.upstream.requests.at(-1)?.body?.model).toBe('second-upstream');
 
     const stale = await gw!.manage('POST', '/model/update', { model_info: { id, version: 1 }, litellm_params: { rpm: 1 } });
     expect(stale.status).toBe(409);
@@ -105,12 +98,12 @@ describe('/model/* management API', () => {
     // An environment reference resolves where the gateway runs, as in a config file.
     const fromEnv = await gw!.manage('POST', '/model/new', {
       model_name: 'env-key',
-      litellm_params: { model: 'openai/env-upstream', api_base: upstream.apiBase, api_key: 'os.environ/UPSTREAM_KEY' },
+      litellm_params: { model: 'openai/env-upstream', api_base: mocks.upstream.apiBase, api_key: 'os.environ/UPSTREAM_KEY' },
       model_info: { id: 'my-chosen-id' },
     });
     expect(fromEnv.body.model_info.id).toBe('my-chosen-id');
     expect((await gw!.client().chat.completions.create({ model: 'env-key', messages: [{ role: 'user', content: 'x' }] })).choices).toHaveLength(1);
-    const twice = await gw!.manage('POST', '/model/new', { model_name: 'y', litellm_params: { model: 'openai/y', api_base: upstream.apiBase }, model_info: { id: 'my-chosen-id' } });
+    const twice = await gw!.manage('POST', '/model/new', { model_name: 'y', litellm_params: { model: 'openai/y', api_base: mocks.upstream.apiBase }, model_info: { id: 'my-chosen-id' } });
     expect(twice.status).toBe(409);
   });
 
@@ -123,7 +116,7 @@ describe('/model/* management API', () => {
     expect(edit.body.error.message).toContain('copy it into the app');
     expect((await gw!.manage('POST', '/model/delete', { id: fileId })).status).toBe(403);
 
-    await gw!.manage('POST', '/model/new', { model_name: 'private', litellm_params: { model: 'openai/p', api_base: upstream.apiBase, api_key: SECRET } });
+    await gw!.manage('POST', '/model/new', { model_name: 'private', litellm_params: { model: 'openai/p', api_base: mocks.upstream.apiBase, api_key: SECRET } });
     const key = await gw!.manage('POST', '/key/generate', { models: ['from-file'] });
     const asKey = await get('/v1/model/info', key.body.key as string);
     expect(asKey.status).toBe(200);
@@ -142,8 +135,8 @@ describe('/model/* management API', () => {
 
   it('/model_group/info lists each group with its providers and summed limits', async () => {
     await gateway();
-    await gw!.manage('POST', '/model/new', { model_name: 'pair', litellm_params: { model: 'openai/one', api_base: upstream.apiBase, api_key: SECRET, rpm: 10, tpm: 1000 } });
-    await gw!.manage('POST', '/model/new', { model_name: 'pair', litellm_params: { model: 'groq/two', api_base: upstream.apiBase, api_key: SECRET, rpm: 5, tpm: 500 } });
+    await gw!.manage('POST', '/model/new', { model_name: 'pair', litellm_params: { model: 'openai/one', api_base: mocks.upstream.apiBase, api_key: SECRET, rpm: 10, tpm: 1000 } });
+    await gw!.manage('POST', '/model/new', { model_name: 'pair', litellm_params: { model: 'groq/two', api_base: mocks.upstream.apiBase, api_key: SECRET, rpm: 5, tpm: 500 } });
     const groups = await get('/model_group/info');
     expect(groups.status).toBe(200);
     const pair = groups.body.data.find((g: { model_group: string }) => g.model_group === 'pair');

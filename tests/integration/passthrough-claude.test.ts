@@ -2,45 +2,33 @@
 // Loopgate: ANTHROPIC_CUSTOM_HEADERS names its Loopgate key in x-loopgate-key, and its own
 // Authorization and OAuth beta reach the passthrough upstream unchanged; its background model
 // goes to another provider with that provider's key. Without the header it is refused, never sent on.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLAUDE, runTool, throwAwayHome, type Ran } from '../helpers/real-tools.js';
-import { openaiModel, startTestGateway, type TestGateway, anthropicModel } from '../helpers/gateway.js';
-import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
-import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+import { anthropicModel, openaiModel } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/file-setup.js';
+import { startMockAnthropic } from '../helpers/mock-anthropic.js';
+import { startMockOpenAI } from '../helpers/mock-openai.js';
 
 const OAUTH_TOKEN = 'sk-ant-oat01-test';
 
-let claude: MockAnthropic;
-let openai: MockUpstream;
-let gw: TestGateway;
-let key: string;
-
-beforeAll(async () => {
-  claude = await startMockAnthropic();
-  openai = await startMockOpenAI();
-  gw = await startTestGateway(`model_list:${anthropicModel('claude-own', 'claude-sonnet-4-5', claude.url, 'passthrough')}${openaiModel('background', 'mock-gpt', openai.apiBase)}
-`);
-  key = (await gw.manage('POST', '/key/generate', { key_alias: 'claude-code' })).body.key as string;
-});
-
-afterAll(async () => {
-  await gw?.close();
-  await claude?.close();
-  await openai?.close();
-});
+const setup = useGateway(
+  { claude: () => startMockAnthropic(), openai: () => startMockOpenAI() },
+  ({ claude, openai }) => `model_list:${anthropicModel('claude-own', 'claude-sonnet-4-5', claude.url, 'passthrough')}${openaiModel('background', 'mock-gpt', openai.apiBase)}\n`,
+  { keyAlias: 'claude-code' },
+);
 
 function runClaude(env: Record<string, string>): Promise<Ran> {
   const home = throwAwayHome('loopgate-own-login-');
-  const base = { HOME: home, ANTHROPIC_BASE_URL: gw.url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', ANTHROPIC_SMALL_FAST_MODEL: 'background' };
+  const base = { HOME: home, ANTHROPIC_BASE_URL: setup.gw.url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', ANTHROPIC_SMALL_FAST_MODEL: 'background' };
   return runTool(CLAUDE, ['-p', 'hello from my own login', '--model', 'claude-own', '--output-format', 'json'], { ...base, ...env }, home);
 }
 
 describe('Claude Code with its own login through a passthrough provider', () => {
   it('answers; the upstream sees its own Bearer token and OAuth beta, and no Loopgate key', async () => {
-    const result = await runClaude({ CLAUDE_CODE_OAUTH_TOKEN: OAUTH_TOKEN, ANTHROPIC_CUSTOM_HEADERS: `x-loopgate-key: ${key}` });
+    const result = await runClaude({ CLAUDE_CODE_OAUTH_TOKEN: OAUTH_TOKEN, ANTHROPIC_CUSTOM_HEADERS: `x-loopgate-key: ${setup.key}` });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ is_error: false, result: expect.stringContaining('Hello from Claude mock') });
-    const messages = claude.requests.filter((request) => request.path === '/v1/messages');
+    const messages = setup.claude.requests.filter((request) => request.path === '/v1/messages');
     expect(messages.length).toBeGreaterThan(0);
     for (const request of messages) {
       expect(request.headers.authorization).toBe(`Bearer ${OAUTH_TOKEN}`);
@@ -48,16 +36,16 @@ describe('Claude Code with its own login through a passthrough provider', () => 
       expect(request.headers['x-loopgate-key']).toBeUndefined();
       expect(request.headers['x-api-key']).toBeUndefined();
     }
-    expect(JSON.stringify(openai.requests)).not.toContain('sk-ant-oat');
+    expect(JSON.stringify(setup.openai.requests)).not.toContain('sk-ant-oat');
     // The request log names the key that header carried.
-    const logs = (await gw.manage('GET', `/spend/logs?api_key=${encodeURIComponent(key)}`)).body as Array<{ model_group: string }>;
+    const logs = (await setup.gw.manage('GET', `/spend/logs?api_key=${encodeURIComponent(setup.key)}`)).body as Array<{ model_group: string }>;
     expect(logs.some((row) => row.model_group === 'claude-own')).toBe(true);
   }, 90_000);
 
   it('is refused without x-loopgate-key, its token going nowhere', async () => {
-    const before = claude.requests.length;
+    const before = setup.claude.requests.length;
     const result = await runClaude({ CLAUDE_CODE_OAUTH_TOKEN: OAUTH_TOKEN });
     expect(result.code).not.toBe(0);
-    expect(claude.requests.length).toBe(before);
+    expect(setup.claude.requests.length).toBe(before);
   }, 90_000);
 });

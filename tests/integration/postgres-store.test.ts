@@ -3,7 +3,7 @@
 // version give one success and one conflict.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { chatStatus, openaiModel, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { createTestDatabase } from '../helpers/services/postgres.js';
 
@@ -40,30 +40,20 @@ async function eventually<T>(attempt: () => Promise<T | undefined>): Promise<T |
   return undefined;
 }
 
-async function chat(gw: TestGateway, key: string): Promise<number> {
-  const response = await fetch(`${gw.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'say hi' }] }),
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
-
 describe('two gateways on one PostgreSQL store', () => {
   it('serves on B a key created through the management API of A, and refuses it on B once A revokes it', async () => {
     expect(a.store.kind).toBe('postgres');
     const created = await a.manage('POST', '/key/generate', { key_alias: 'team', models: ['gpt-test'] });
     expect(created.status).toBe(200);
     const key = created.body.key as string;
-    expect(await eventually(async () => ((await chat(b, key)) === 200 ? true : undefined))).toBe(true);
+    expect(await eventually(async () => ((await chatStatus(b, 'gpt-test', key, 'say hi')) === 200 ? true : undefined))).toBe(true);
     const answer = await b.client(key).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'from B' }] });
     expect(answer.choices[0]?.message.content).toBe('Hello from mock: from B');
     // B lists it too: one store.
     expect((await b.manage('GET', `/key/info?key=${key}`)).body.info).toMatchObject({ key_alias: 'team', version: 1 });
 
     expect((await a.manage('POST', '/key/block', { key })).status).toBe(200);
-    expect(await eventually(async () => ((await chat(b, key)) === 401 ? true : undefined))).toBe(true);
+    expect(await eventually(async () => ((await chatStatus(b, 'gpt-test', key, 'say hi')) === 401 ? true : undefined))).toBe(true);
   });
 
   it('gives one success and one conflict (409, carrying the current key) to concurrent edits of one version from A and B', async () => {

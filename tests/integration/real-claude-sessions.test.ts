@@ -1,45 +1,36 @@
 // Two real Claude Code sessions at once through Loopgate, offline against the mock Anthropic
 // upstream with throw-away HOMEs: Claude Code sends its X-Claude-Code-Session-Id on every
 // request, and the app lists two sessions whose totals add up to the key's.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway, anthropicModel } from '../helpers/gateway.js';
-import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
+import { describe, expect, it } from 'vitest';
+import { anthropicModel } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/file-setup.js';
+import { startMockAnthropic } from '../helpers/mock-anthropic.js';
 import { claudePrint, type Ran } from '../helpers/real-tools.js';
 
-let upstream: MockAnthropic;
-let gw: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startMockAnthropic();
-  gw = await startTestGateway(`model_list:${anthropicModel('claude-native', 'claude-sonnet-4-5', upstream.url)}
+const setup = useGateway(
+  { upstream: () => startMockAnthropic() },
+  ({ upstream }) => `model_list:${anthropicModel('claude-native', 'claude-sonnet-4-5', upstream.url)}
     model_info:
       input_cost_per_token: 0.000003
       output_cost_per_token: 0.000015
-`);
-});
-
-afterAll(async () => {
-  await gw?.close();
-  await upstream?.close();
-});
+`,
+  { keyAlias: 'claude-code' },
+);
 
 /** `claude -p` in a HOME of its own, started in it; bounded at 60 s. */
-function claudeCode(key: string, prompt: string): Promise<Ran> {
-  return claudePrint(gw.url, key, 'claude-native', prompt);
-}
+const claudeCode = (prompt: string): Promise<Ran> => claudePrint(setup.gw.url, setup.key, 'claude-native', prompt);
 
 describe('two Claude Code sessions at once', () => {
   it('appear as two sessions, each with its own requests, whose totals add up to the key', async () => {
-    const created = await gw.manage('POST', '/key/generate', { key_alias: 'claude-code' });
-    const [first, second] = await Promise.all([claudeCode(created.body.key, 'say hi'), claudeCode(created.body.key, 'say hello there, second session')]);
+    const [first, second] = await Promise.all([claudeCode('say hi'), claudeCode('say hello there, second session')]);
     for (const run of [first, second]) expect(run.code, run.stderr).toBe(0);
     // Claude Code's own session ids (its transcript ids), as it printed them.
     const printed = [first, second].map((run) => (JSON.parse(run.stdout) as { session_id: string }).session_id);
     expect(new Set(printed).size).toBe(2);
 
-    const api = gw.app.api;
-    const keyId: string = created.body.token;
-    const info = async () => (await gw.manage('GET', `/key/info?key=${keyId}`)).body.info;
+    const api = setup.gw.app.api;
+    const keyId = setup.token;
+    const info = async () => (await setup.gw.manage('GET', `/key/info?key=${keyId}`)).body.info;
     await expect.poll(async () => (await api['logs.list']({ keyId, limit: 1000 })).length).toBe((await info()).usage.total_requests);
     const sessions = await api['usage.sessions']({ by: 'session', days: 1 });
     expect(sessions.rows.map((row) => row.name).sort()).toEqual([...printed].sort());

@@ -3,69 +3,38 @@
 // an upstream of its own dialect and an OpenAI-style one, authenticated with a virtual key.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLAUDE, runTool, throwAwayHome } from '../helpers/real-tools.js';
+import { describe, expect, it } from 'vitest';
+import { claudePrint, geminiSettings, runTool, throwAwayHome } from '../helpers/real-tools.js';
 import { PROJECT_ROOT } from '../helpers/cli.js';
-import { openaiModel, startTestGateway, type TestGateway, anthropicModel } from '../helpers/gateway.js';
-import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
-import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
-import { startMockGemini, type MockServer } from '../helpers/mock-providers.js';
+import { anthropicModel, modelEntry, openaiModel } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/file-setup.js';
+import { startMockAnthropic } from '../helpers/mock-anthropic.js';
+import { startMockOpenAI } from '../helpers/mock-openai.js';
+import { startMockGemini } from '../helpers/mock-providers.js';
 
 const CODEX = join(PROJECT_ROOT, 'node_modules/.bin/codex');
 const GEMINI = join(PROJECT_ROOT, 'node_modules/.bin/gemini');
 
-let claude: MockAnthropic;
-let openai: MockUpstream;
-let gemini: MockServer;
-let gw: TestGateway;
-let key: string;
-let token: string;
-
-beforeAll(async () => {
-  claude = await startMockAnthropic();
-  openai = await startMockOpenAI();
-  gemini = await startMockGemini('gemini-upstream-key');
-  gw = await startTestGateway(`model_list:${anthropicModel('claude-native', 'claude-sonnet-4-5', claude.url)}
-  - model_name: gemini-native
-    litellm_params:
-      model: gemini/gemini-2.5-flash
-      api_base: ${gemini.url}/v1beta
-      api_key: gemini-upstream-key${[openaiModel('via-chat', 'mock-gpt', openai.apiBase), openaiModel('via-responses', 'mock-responses', openai.apiBase, '\n    model_info:\n      mode: responses')].join('')}
-`);
-  const created = await gw.manage('POST', '/key/generate', { key_alias: 'tools' });
-  key = created.body.key;
-  token = created.body.token;
-});
-
-afterAll(async () => {
-  await gw?.close();
-  await claude?.close();
-  await openai?.close();
-  await gemini?.close();
-});
-
-const run = runTool;
-const freshHome = (): string => throwAwayHome();
+const setup = useGateway(
+  { claude: () => startMockAnthropic(), openai: () => startMockOpenAI(), gemini: () => startMockGemini('gemini-upstream-key') },
+  ({ claude, openai, gemini }) =>
+    `model_list:${[
+      anthropicModel('claude-native', 'claude-sonnet-4-5', claude.url),
+      modelEntry('gemini-native', { model: 'gemini/gemini-2.5-flash', api_base: `${gemini.url}/v1beta`, api_key: 'gemini-upstream-key' }),
+      openaiModel('via-chat', 'mock-gpt', openai.apiBase),
+      openaiModel('via-responses', 'mock-responses', openai.apiBase, '\n    model_info:\n      mode: responses'),
+    ].join('')}\n`,
+  { keyAlias: 'tools' },
+);
 
 async function claudeCode(model: string, prompt: string) {
-  const home = freshHome();
-  const result = await run(
-    CLAUDE,
-    ['-p', prompt, '--model', model, '--output-format', 'json'],
-    {
-      HOME: home,
-      ANTHROPIC_BASE_URL: gw.url,
-      ANTHROPIC_AUTH_TOKEN: key,
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    },
-    home,
-  );
+  const result = await claudePrint(setup.gw.url, setup.key, model, prompt);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as { is_error: boolean; result: string; num_turns: number };
 }
 
 async function codex(model: string, prompt: string) {
-  const home = freshHome();
+  const home = throwAwayHome();
   mkdirSync(join(home, '.codex'));
   writeFileSync(
     join(home, '.codex/config.toml'),
@@ -74,41 +43,23 @@ model_provider = "loopgate"
 
 [model_providers.loopgate]
 name = "Loopgate"
-base_url = "${gw.url}/v1"
+base_url = "${setup.gw.url}/v1"
 env_key = "LOOPGATE_API_KEY"
 wire_api = "responses"
 `,
   );
-  const result = await run(CODEX, ['exec', '--skip-git-repo-check', prompt], { HOME: home, CODEX_HOME: join(home, '.codex'), LOOPGATE_API_KEY: key }, home);
+  const result = await runTool(CODEX, ['exec', '--skip-git-repo-check', prompt], { HOME: home, CODEX_HOME: join(home, '.codex'), LOOPGATE_API_KEY: setup.key }, home);
   expect(result.code, result.stderr).toBe(0);
   return result;
 }
 
 /** Gemini CLI headless (-p), with settings that keep it from calling Google: no telemetry or usage statistics, no update check, no IDE. */
 async function geminiCli(model: string, prompt: string) {
-  const home = freshHome();
+  const home = throwAwayHome();
   mkdirSync(join(home, '.gemini'));
-  writeFileSync(
-    join(home, '.gemini/settings.json'),
-    JSON.stringify({
-      general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
-      privacy: { usageStatisticsEnabled: false },
-      telemetry: { enabled: false },
-      ide: { enabled: false },
-      security: { auth: { selectedType: 'gemini-api-key' }, folderTrust: { enabled: false } },
-    }),
-  );
-  const result = await run(
-    GEMINI,
-    ['-p', prompt, '-m', model, '-o', 'json'],
-    {
-      HOME: home,
-      GOOGLE_GEMINI_BASE_URL: gw.url,
-      GEMINI_API_KEY: key,
-      GEMINI_TELEMETRY_ENABLED: 'false',
-    },
-    home,
-  );
+  writeFileSync(join(home, '.gemini/settings.json'), geminiSettings('gemini-api-key'));
+  const env = { HOME: home, GOOGLE_GEMINI_BASE_URL: setup.gw.url, GEMINI_API_KEY: setup.key, GEMINI_TELEMETRY_ENABLED: 'false' };
+  const result = await runTool(GEMINI, ['-p', prompt, '-m', model, '-o', 'json'], env, home);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as { response: string; stats: { models: Record<string, { api: { totalRequests: number }; tokens: { total: number } }> } };
 }
@@ -118,7 +69,7 @@ describe('Claude Code through Loopgate', () => {
     const out = await claudeCode('claude-native', 'say hi');
     expect(out.is_error).toBe(false);
     expect(out.result).toContain('Hello from Claude mock');
-    expect(claude.requests.at(-1)?.body).toMatchObject({ model: 'claude-sonnet-4-5', stream: true });
+    expect(setup.claude.requests.at(-1)?.body).toMatchObject({ model: 'claude-sonnet-4-5', stream: true });
   });
 
   it('talks to an OpenAI-compatible upstream, translated, including a tool round trip', async () => {
@@ -130,7 +81,7 @@ describe('Claude Code through Loopgate', () => {
     expect(withTool.is_error).toBe(false);
     expect(withTool.num_turns).toBeGreaterThanOrEqual(2);
     expect(withTool.result).toContain('The tool said');
-    expect(openai.requests.some((r) => (r.body?.messages as Array<{ role: string }> | undefined)?.some((m) => m.role === 'tool'))).toBe(true);
+    expect(setup.openai.requests.some((r) => (r.body?.messages as Array<{ role: string }> | undefined)?.some((m) => m.role === 'tool'))).toBe(true);
   });
 });
 
@@ -138,16 +89,16 @@ describe('Codex CLI through Loopgate', () => {
   it('talks to a chat-only upstream, translated from the Responses API; hosted tools are left out', async () => {
     const result = await codex('via-chat', 'say hi');
     expect(result.stdout).toContain('Hello from mock: say hi');
-    const sent = openai.requests.at(-1)!;
+    const sent = setup.openai.requests.at(-1)!;
     expect(sent.path).toBe('/v1/chat/completions');
     expect((sent.body?.tools as unknown[]).length).toBeGreaterThan(0);
-    await expect.poll(() => gw.logger.records.find((r) => r.msg === 'Left out tools the upstream cannot run')).toBeTruthy();
+    await expect.poll(() => setup.gw.logger.records.find((r) => r.msg === 'Left out tools the upstream cannot run')).toBeTruthy();
   });
 
   it('talks to a Responses-capable upstream, relayed natively', async () => {
     const result = await codex('via-responses', 'say hi');
     expect(result.stdout).toContain('Hello from responses mock');
-    expect(openai.requests.at(-1)?.path).toBe('/v1/responses');
+    expect(setup.openai.requests.at(-1)?.path).toBe('/v1/responses');
   });
 });
 
@@ -156,7 +107,7 @@ describe('Gemini CLI through Loopgate', () => {
     const out = await geminiCli('gemini-native', 'say hi');
     expect(out.response).toContain('Hello from Gemini mock');
     expect(out.stats.models['gemini-native']?.tokens.total).toBeGreaterThan(0);
-    const sent = gemini.requests.at(-1)!;
+    const sent = setup.gemini.requests.at(-1)!;
     expect(sent.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent');
     expect(sent.headers['x-goog-api-key']).toBe('gemini-upstream-key');
     // Relayed as sent: the CLI's parametersJsonSchema, which translation would have re-said as `parameters`.
@@ -171,13 +122,13 @@ describe('Gemini CLI through Loopgate', () => {
     const withTool = await geminiCli('via-chat', 'what is the weather?');
     expect(withTool.response).toContain('The tool said');
     expect(withTool.stats.models['via-chat']?.api.totalRequests).toBeGreaterThanOrEqual(2);
-    const answered = openai.requests.at(-1)!.body!.messages as Array<{ role: string; tool_call_id?: string; tool_calls?: Array<{ id: string }> }>;
+    const answered = setup.openai.requests.at(-1)!.body!.messages as Array<{ role: string; tool_call_id?: string; tool_calls?: Array<{ id: string }> }>;
     const call = answered.find((m) => m.tool_calls)!.tool_calls![0]!;
     expect(answered.find((m) => m.role === 'tool')?.tool_call_id).toBe(call.id);
   });
 
   it('is recorded against the virtual key, with usage', async () => {
-    const calls = (): Array<Record<string, unknown>> => gw.logger.records.filter((r) => r.msg === 'request' && String(r.path).startsWith('/v1beta/models/'));
+    const calls = (): Array<Record<string, unknown>> => setup.gw.logger.records.filter((r) => r.msg === 'request' && String(r.path).startsWith('/v1beta/models/'));
     await expect.poll(() => calls().length).toBeGreaterThanOrEqual(4);
     for (const call of calls()) expect(call).toMatchObject({ key: expect.stringMatching(/^key_/), status: 200, total_tokens: expect.any(Number) });
     expect(calls().every((call) => Number(call.total_tokens) > 0)).toBe(true);
@@ -186,7 +137,7 @@ describe('Gemini CLI through Loopgate', () => {
 
 describe('usage of every tool', () => {
   it('is counted against the virtual key', async () => {
-    const info = await gw.manage('GET', `/key/info?key=${token}`);
+    const info = await setup.gw.manage('GET', `/key/info?key=${setup.token}`);
     expect(info.body.info.usage.total_requests).toBeGreaterThanOrEqual(9);
     expect(info.body.info.usage.total_tokens).toBeGreaterThan(0);
   });

@@ -310,55 +310,39 @@ function wellFormed(text: string): string {
 /** A path segment as a client may write it: encoded text, or raw percent junk. */
 const pathSegment = fc.oneof({ weight: 3, arbitrary: hostile.map((text) => encodeURIComponent(wellFormed(text))) }, { weight: 1, arbitrary: fc.constantFrom('%ZZ', '%E0%A4%A', '%', '%00', '%2F', '%C0%AF', 'a%') });
 
+/** A test that `property()` holds for every case (the seed and case count above), with time for them all. */
+function itHolds<Ts>(name: string, property: () => fc.IAsyncProperty<Ts>): void {
+  it(name, () => fc.assert(property(), PARAMS), TIMEOUT_MS);
+}
+
 describe('hostile text in every field of every inbound dialect', () => {
   for (const { path, template, streams } of DIALECT_TEMPLATES) {
-    it(
-      path,
-      async () => {
-        await fc.assert(
-          fc.asyncProperty(mutated(template), model, caller, fc.boolean(), headerText, async (body, name, who, stream, agent) => {
-            const sent = { ...(body as Record<string, Json>), model: name, ...(streams ? { stream } : {}) };
-            const text = JSON.stringify(sent);
-            expectSound(await exchange('POST', path, text, { ...authFor(who), 'user-agent': agent, 'anthropic-version': '2023-06-01' }), `${who} ${path} ${text.slice(0, 300)}`);
-          }),
-          PARAMS,
-        );
-      },
-      TIMEOUT_MS,
+    itHolds(path, () =>
+      fc.asyncProperty(mutated(template), model, caller, fc.boolean(), headerText, async (body, name, who, stream, agent) => {
+        const sent = { ...(body as Record<string, Json>), model: name, ...(streams ? { stream } : {}) };
+        const text = JSON.stringify(sent);
+        expectSound(await exchange('POST', path, text, { ...authFor(who), 'user-agent': agent, 'anthropic-version': '2023-06-01' }), `${who} ${path} ${text.slice(0, 300)}`);
+      }),
     );
   }
 
-  it(
-    'Gemini generateContent, streamGenerateContent and countTokens, the model in the path',
-    async () => {
-      const method = fc.constantFrom(':generateContent', ':streamGenerateContent?alt=sse', ':streamGenerateContent', ':countTokens');
-      const geminiModel = fc.oneof({ weight: 3, arbitrary: model.map((name) => encodeURIComponent(wellFormed(name))) }, { weight: 1, arbitrary: pathSegment });
-      await fc.assert(
-        fc.asyncProperty(mutated(GEMINI_TEMPLATE), geminiModel, method, caller, async (body, name, call, who) => {
-          const path = `/v1beta/models/${name}${call}`;
-          const text = JSON.stringify(body);
-          expectSound(await exchange('POST', path, text, authFor(who)), `${who} ${path} ${text.slice(0, 300)}`);
-        }),
-        PARAMS,
-      );
-    },
-    TIMEOUT_MS,
-  );
+  itHolds('Gemini generateContent, streamGenerateContent and countTokens, the model in the path', () => {
+    const method = fc.constantFrom(':generateContent', ':streamGenerateContent?alt=sse', ':streamGenerateContent', ':countTokens');
+    const geminiModel = fc.oneof({ weight: 3, arbitrary: model.map((name) => encodeURIComponent(wellFormed(name))) }, { weight: 1, arbitrary: pathSegment });
+    return fc.asyncProperty(mutated(GEMINI_TEMPLATE), geminiModel, method, caller, async (body, name, call, who) => {
+      const path = `/v1beta/models/${name}${call}`;
+      const text = JSON.stringify(body);
+      expectSound(await exchange('POST', path, text, authFor(who)), `${who} ${path} ${text.slice(0, 300)}`);
+    });
+  });
 
-  it(
-    'models: the lists and one model by a hostile id, OpenAI and Gemini paths',
-    async () => {
-      const route = fc.constantFrom('/v1/models/', '/models/', '/v1beta/models/', '/v1/models', '/v1beta/models');
-      await fc.assert(
-        fc.asyncProperty(route, pathSegment, caller, async (prefix, id, who) => {
-          const path = prefix.endsWith('/') ? `${prefix}${id}` : prefix;
-          expectSound(await exchange('GET', path, null, authFor(who)), `${who} GET ${path}`, 'GET');
-        }),
-        PARAMS,
-      );
-    },
-    TIMEOUT_MS,
-  );
+  itHolds('models: the lists and one model by a hostile id, OpenAI and Gemini paths', () => {
+    const route = fc.constantFrom('/v1/models/', '/models/', '/v1beta/models/', '/v1/models', '/v1beta/models');
+    return fc.asyncProperty(route, pathSegment, caller, async (prefix, id, who) => {
+      const path = prefix.endsWith('/') ? `${prefix}${id}` : prefix;
+      expectSound(await exchange('GET', path, null, authFor(who)), `${who} GET ${path}`, 'GET');
+    });
+  });
 });
 
 // --- the management API, public routes, paths and headers ---------------------------------
@@ -395,86 +379,58 @@ const LITELLM_FIELDS = fc.dictionary(
 );
 
 describe('hostile text on the management, public and unknown routes', () => {
-  it(
-    'LiteLLM key and model management: bodies, and ids in the path',
-    async () => {
-      const route = fc.constantFrom(
-        '/key/generate',
-        '/key/update',
-        '/key/delete',
-        '/key/block',
-        '/key/unblock',
-        '/key/regenerate',
-        '/v2/key/info',
-        '/key/health',
-        '/model/new',
-        '/model/update',
-        '/model/delete',
-        'regenerate-by-path',
-      );
-      await fc.assert(
-        fc.asyncProperty(route, LITELLM_FIELDS, pathSegment, caller, async (chosen, body, id, who) => {
-          const path = chosen === 'regenerate-by-path' ? `/key/${id}/regenerate` : chosen;
-          const text = JSON.stringify(body);
-          expectSound(await exchange('POST', path, text, authFor(who)), `${who} ${path} ${text.slice(0, 300)}`);
-        }),
-        PARAMS,
-      );
-    },
-    TIMEOUT_MS,
-  );
+  itHolds('LiteLLM key and model management: bodies, and ids in the path', () => {
+    const route = fc.constantFrom(
+      ...['generate', 'update', 'delete', 'block', 'unblock', 'regenerate'].map((action) => `/key/${action}`),
+      '/v2/key/info',
+      '/key/health',
+      ...['new', 'update', 'delete'].map((action) => `/model/${action}`),
+      'regenerate-by-path',
+    );
+    return fc.asyncProperty(route, LITELLM_FIELDS, pathSegment, caller, async (chosen, body, id, who) => {
+      const path = chosen === 'regenerate-by-path' ? `/key/${id}/regenerate` : chosen;
+      const text = JSON.stringify(body);
+      expectSound(await exchange('POST', path, text, authFor(who)), `${who} ${path} ${text.slice(0, 300)}`);
+    });
+  });
 
-  it(
-    'query strings on every GET route, public ones included',
-    async () => {
-      const route = fc.constantFrom(
-        '/',
-        '/health/liveliness',
-        '/health/liveness',
-        '/health/readiness',
-        '/metrics',
-        '/health',
-        '/key/list',
-        '/key/info',
-        '/spend/logs',
-        '/global/spend',
-        '/global/spend/keys',
-        '/model/info',
-        '/v1/model/info',
-        '/model_group/info',
-        '/v1/models',
-        '/v1beta/models',
-      );
-      const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('key', 'model', 'page', 'size', 'user_id', 'api_key', 'alt', 'return_full_object', 'start_date'), hostile), hostile), { maxLength: 3 });
-      await fc.assert(
-        fc.asyncProperty(route, query, fc.constantFrom('', '&%ZZ=%E0%A4%A', '&key=%'), caller, async (path, pairs, junk, who) => {
-          const search = new URLSearchParams(pairs.map(([name, value]): [string, string] => [wellFormed(name), wellFormed(value)])).toString() + junk;
-          const target = `${path}?${search}`;
-          expectSound(await exchange('GET', target, null, authFor(who)), `${who} GET ${target}`, 'GET');
-        }),
-        PARAMS,
-      );
-    },
-    TIMEOUT_MS,
-  );
+  itHolds('query strings on every GET route, public ones included', () => {
+    const route = fc.constantFrom(
+      '/',
+      '/health/liveliness',
+      '/health/liveness',
+      '/health/readiness',
+      '/metrics',
+      '/health',
+      '/key/list',
+      '/key/info',
+      '/spend/logs',
+      '/global/spend',
+      '/global/spend/keys',
+      '/model/info',
+      '/v1/model/info',
+      '/model_group/info',
+      '/v1/models',
+      '/v1beta/models',
+    );
+    const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('key', 'model', 'page', 'size', 'user_id', 'api_key', 'alt', 'return_full_object', 'start_date'), hostile), hostile), { maxLength: 3 });
+    return fc.asyncProperty(route, query, fc.constantFrom('', '&%ZZ=%E0%A4%A', '&key=%'), caller, async (path, pairs, junk, who) => {
+      const search = new URLSearchParams(pairs.map(([name, value]): [string, string] => [wellFormed(name), wellFormed(value)])).toString() + junk;
+      const target = `${path}?${search}`;
+      expectSound(await exchange('GET', target, null, authFor(who)), `${who} GET ${target}`, 'GET');
+    });
+  });
 
-  it(
-    'any method on any path, with hostile headers',
-    async () => {
-      const prefix = fc.constantFrom('/', '/v1/', '/v1beta/', '/key/', '/model/', '/ui/', '/health/', '/v1/chat/', '/v1/messages/');
-      const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS');
-      const headers = fc.record({ 'user-agent': headerText, 'cache-control': headerText, 'openai-beta': headerText, 'anthropic-beta': headerText }, { requiredKeys: [] });
-      await fc.assert(
-        fc.asyncProperty(method, prefix, pathSegment, headers, caller, async (verb, start, segment, extra, who) => {
-          const path = `${start}${segment}`;
-          const body = verb === 'GET' || verb === 'HEAD' ? null : '{}';
-          expectSound(await exchange(verb, path, body, { ...authFor(who), ...extra }), `${who} ${verb} ${path}`, verb);
-        }),
-        PARAMS,
-      );
-    },
-    TIMEOUT_MS,
-  );
+  itHolds('any method on any path, with hostile headers', () => {
+    const prefix = fc.constantFrom('/', '/v1/', '/v1beta/', '/key/', '/model/', '/ui/', '/health/', '/v1/chat/', '/v1/messages/');
+    const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS');
+    const headers = fc.record({ 'user-agent': headerText, 'cache-control': headerText, 'openai-beta': headerText, 'anthropic-beta': headerText }, { requiredKeys: [] });
+    return fc.asyncProperty(method, prefix, pathSegment, headers, caller, async (verb, start, segment, extra, who) => {
+      const path = `${start}${segment}`;
+      const body = verb === 'GET' || verb === 'HEAD' ? null : '{}';
+      expectSound(await exchange(verb, path, body, { ...authFor(who), ...extra }), `${who} ${verb} ${path}`, verb);
+    });
+  });
 });
 
 describe('after the hostile text', () => {

@@ -33,17 +33,23 @@ const MARKER = '<loopgate-model>agent</loopgate-model>';
 type Body = Record<string, unknown>;
 type Dialect = 'anthropic' | 'chat' | 'responses' | 'gemini';
 
+/** A plain user message in every dialect, to the main model unless `models` names a dialect's own. */
+function saying(text: string, models: Partial<Record<Dialect, string>> = {}): Record<Dialect, Body> {
+  const model = (dialect: Dialect): string => models[dialect] ?? 'main';
+  return {
+    anthropic: { model: model('anthropic'), max_tokens: 50, messages: [{ role: 'user', content: text }] },
+    chat: { model: model('chat'), messages: [{ role: 'user', content: text }] },
+    responses: { model: model('responses'), input: text },
+    gemini: { model: model('gemini'), contents: [{ role: 'user', parts: [{ text }] }] },
+  };
+}
+
 /** Each scenario's body in each dialect that has it; the model is the main one unless said. */
 const SCENARIOS: Record<string, { route: string; group: string; headers?: Record<string, string>; bodies: Partial<Record<Dialect, Body>> }> = {
   background: {
     route: 'background',
     group: 'bg',
-    bodies: {
-      anthropic: { model: 'claude-haiku-4-5-20251001', max_tokens: 50, messages: [{ role: 'user', content: 'title this' }] },
-      chat: { model: 'claude-3-5-haiku-latest', messages: [{ role: 'user', content: 'title this' }] },
-      responses: { model: 'claude-haiku-4-5', input: 'title this' },
-      gemini: { model: 'gemini-2.0-flash-lite', contents: [{ role: 'user', parts: [{ text: 'title this' }] }] },
-    },
+    bodies: saying('title this', { anthropic: 'claude-haiku-4-5-20251001', chat: 'claude-3-5-haiku-latest', responses: 'claude-haiku-4-5', gemini: 'gemini-2.0-flash-lite' }),
   },
   thinking: {
     route: 'think',
@@ -58,12 +64,7 @@ const SCENARIOS: Record<string, { route: string; group: string; headers?: Record
   long_context: {
     route: 'long',
     group: 'longctx',
-    bodies: {
-      anthropic: { model: 'main', max_tokens: 50, messages: [{ role: 'user', content: LONG }] },
-      chat: { model: 'main', messages: [{ role: 'user', content: LONG }] },
-      responses: { model: 'main', input: LONG },
-      gemini: { model: 'main', contents: [{ role: 'user', parts: [{ text: LONG }] }] },
-    },
+    bodies: saying(LONG),
   },
   image: {
     route: 'vision',
@@ -158,22 +159,12 @@ const SCENARIOS: Record<string, { route: string; group: string; headers?: Record
     route: 'team-blue',
     group: 'team',
     headers: { 'x-team': 'blue' },
-    bodies: {
-      anthropic: { model: 'main', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] },
-      chat: { model: 'main', messages: [{ role: 'user', content: 'hi' }] },
-      responses: { model: 'main', input: 'hi' },
-      gemini: { model: 'main', contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
-    },
+    bodies: saying('hi'),
   },
   none: {
     route: 'default',
     group: 'main',
-    bodies: {
-      anthropic: { model: 'main', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] },
-      chat: { model: 'main', stream: false, messages: [{ role: 'user', content: 'hi' }] },
-      responses: { model: 'main', input: 'hi' },
-      gemini: { model: 'main', contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
-    },
+    bodies: { ...saying('hi'), chat: { model: 'main', stream: false, messages: [{ role: 'user', content: 'hi' }] } },
   },
 };
 

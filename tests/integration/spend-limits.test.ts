@@ -66,6 +66,15 @@ function chatRaw(key: string, model: string, content = 'say hi'): Promise<Respon
   });
 }
 
+/** A new key's usage once its /v1/messages stream of the long prompt to `model` was left after three events. */
+async function messagesLeftAfterThreeEvents(model: string): Promise<KeyUsage> {
+  const { key, token } = await generate();
+  const stream = new Anthropic({ apiKey: key, baseURL: gw.url, maxRetries: 0 }).messages.stream({ model, max_tokens: 4096, messages: [{ role: 'user', content: LONG_PROMPT }] });
+  let events = 0;
+  for await (const _event of stream) if (++events === 3) break;
+  return counted(token, 1);
+}
+
 describe('a client that leaves mid-stream', () => {
   it('is charged its prompt and what was streamed on /v1/chat/completions, and the tpm window counts it', async () => {
     const { key, token } = await generate({ tpm_limit: 1000 });
@@ -86,21 +95,13 @@ describe('a client that leaves mid-stream', () => {
   });
 
   it('is charged on /v1/messages relayed to an Anthropic upstream', async () => {
-    const { key, token } = await generate();
-    const stream = new Anthropic({ apiKey: key, baseURL: gw.url, maxRetries: 0 }).messages.stream({ model: 'claude-test', max_tokens: 4096, messages: [{ role: 'user', content: LONG_PROMPT }] });
-    let events = 0;
-    for await (const _event of stream) if (++events === 3) break;
-    const usage = await counted(token, 1);
+    const usage = await messagesLeftAfterThreeEvents('claude-test');
     expect(usage.usage.total_tokens).toBeGreaterThanOrEqual(2000);
     expect(usage.spend).toBeGreaterThan(1.9);
   });
 
   it('is charged on /v1/messages translated to an OpenAI upstream (no usage until the end there)', async () => {
-    const { key, token } = await generate();
-    const stream = new Anthropic({ apiKey: key, baseURL: gw.url, maxRetries: 0 }).messages.stream({ model: 'gpt-test', max_tokens: 4096, messages: [{ role: 'user', content: LONG_PROMPT }] });
-    let events = 0;
-    for await (const _event of stream) if (++events === 3) break;
-    const usage = await counted(token, 1);
+    const usage = await messagesLeftAfterThreeEvents('gpt-test');
     expect(usage.usage.total_tokens).toBeGreaterThanOrEqual(2000);
     expect(usage.usage.total_tokens).toBeLessThan(2200);
     expect(usage.spend).toBeGreaterThan(1.9);

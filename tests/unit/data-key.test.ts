@@ -81,20 +81,18 @@ function fakeSafeStorage(available: boolean, backend: string): SafeStorageSurfac
 }
 
 describe('safeStorage as the keychain', () => {
-  it('is used through its async API where the OS has a real backend', async () => {
-    for (const [platform, backend] of [
-      ['darwin', 'unknown'],
-      ['win32', 'unknown'],
-      ['linux', 'gnome_libsecret'],
-      ['linux', 'kwallet6'],
-    ] as const) {
-      const storage = fakeSafeStorage(true, backend);
-      const { wrapper } = await safeStorageWrapper(storage, platform);
-      expect(wrapper, `${platform} ${backend}`).not.toBeNull();
-      const key = Buffer.alloc(32, 7);
-      expect((await wrapper!.unwrap(await wrapper!.wrap(key))).equals(key)).toBe(true);
-      expect(storage.calls).toEqual(['encryptStringAsync', 'decryptStringAsync']);
-    }
+  it.each([
+    ['darwin', 'unknown'],
+    ['win32', 'unknown'],
+    ['linux', 'gnome_libsecret'],
+    ['linux', 'kwallet6'],
+  ] as const)('is used through its async API where the OS has a real backend (%s, %s)', async (platform, backend) => {
+    const storage = fakeSafeStorage(true, backend);
+    const { wrapper } = await safeStorageWrapper(storage, platform);
+    expect(wrapper).not.toBeNull();
+    const key = Buffer.alloc(32, 7);
+    expect((await wrapper!.unwrap(await wrapper!.wrap(key))).equals(key)).toBe(true);
+    expect(storage.calls).toEqual(['encryptStringAsync', 'decryptStringAsync']);
   });
 
   it('is not used with Linux basic_text (no protection) or without a keychain: the key file stays, and says why', async () => {

@@ -120,13 +120,32 @@ async function spawnReady(command: string, args: string[], name: string, ready: 
 }
 
 /** The first start; if it fails, the service's temp dir goes too. */
-async function firstLaunch(launch: () => Promise<ChildProcess>, dir: string): Promise<ChildProcess> {
-  try {
-    return await launch();
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+interface Relaunchable {
+  /** Ends the running child with `signal`, leaving its files. */
+  halt: (signal: NodeJS.Signals) => Promise<void>;
+  /** Launches it again (same port, same files). */
+  relaunch: () => Promise<void>;
+  /** Ends it for good and removes its files. */
+  stop: () => Promise<void>;
+}
+
+/** A server child that may be halted and launched again; `dir` goes when it stops or its first launch fails. */
+async function relaunchable(launch: () => Promise<ChildProcess>, dir: string, stopSignal: NodeJS.Signals): Promise<Relaunchable> {
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  let child = await launch().catch((error: unknown) => {
+    remove();
     throw error;
-  }
+  });
+  return {
+    halt: (signal) => stopChild(child, signal),
+    relaunch: async () => {
+      child = await launch();
+    },
+    stop: async () => {
+      await stopChild(child, stopSignal);
+      remove();
+    },
+  };
 }
 
 /** A PostgreSQL a test may stop and start again with its data (a database outage and its end). */
@@ -163,19 +182,9 @@ export async function startPostgres(): Promise<TestPostgres> {
   const launch = (): Promise<ChildProcess> =>
     // The server logs "ready to accept connections" once it does.
     spawnReady(run.command, run.args, 'postgres', async (output) => /ready to accept connections/.test(output), 'SIGINT');
-  let child = await firstLaunch(launch, root);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    // SIGINT: PostgreSQL's fast shutdown (active sessions are disconnected); the data stays.
-    pause: () => stopChild(child, 'SIGINT'),
-    async resume() {
-      child = await launch();
-    },
-    async stop() {
-      await stopChild(child, 'SIGINT');
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
+  // SIGINT: PostgreSQL's fast shutdown (active sessions are disconnected); a pause keeps the data.
+  const server = await relaunchable(launch, root, 'SIGINT');
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, pause: () => server.halt('SIGINT'), resume: server.relaunch, stop: server.stop };
 }
 
 /** A redis-server a test may also crash and bring back (an outage and its end). */
@@ -204,17 +213,6 @@ export async function startRedis(): Promise<TestRedis> {
       async () => (await ask(port, 'PING')) === '+PONG',
       'SIGKILL',
     );
-  let child = await firstLaunch(launch, dir);
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    kill: () => stopChild(child, 'SIGKILL'),
-    async restart() {
-      child = await launch();
-    },
-    async stop() {
-      await stopChild(child, 'SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const server = await relaunchable(launch, dir, 'SIGTERM');
+  return { url: `redis://127.0.0.1:${port}`, port, kill: () => server.halt('SIGKILL'), restart: server.relaunch, stop: server.stop };
 }
