@@ -4,7 +4,7 @@
 // row names the request it replayed. Light, dark and a 900 px window are screenshotted.
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_MASTER_KEY } from '../helpers/gateway.js';
+import { chatStatus, TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { axeViolations, closeInOrder, go, launchChromium, newKeyForm, shot, shownSecret, sidewaysScroll, signedInPage, startFileGateway, OTHER_LOOKS } from './ui.js';
 
@@ -14,16 +14,6 @@ let browser: Browser;
 let page: Page;
 
 const PROMPT = 'summarise the incident report in two lines';
-
-async function send(model: string, content: string): Promise<number> {
-  const response = await fetch(`${gw.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model, messages: [{ role: 'user', content }] }),
-  });
-  await response.text();
-  return response.status;
-}
 
 beforeAll(async () => {
   upstream = await startMockOpenAI();
@@ -62,8 +52,8 @@ describe('capture and replay from Logs', () => {
     await page.getByLabel('Keep bodies').selectOption('failed');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByText('Retention & capture').locator('..').innerText()).toMatch(/bodies of failed requests kept/);
-    expect(await send('steady', 'this one works')).toBe(200);
-    expect(await send('flaky', PROMPT)).toBe(500);
+    expect(await chatStatus(gw, 'steady', TEST_MASTER_KEY, 'this one works')).toBe(200);
+    expect(await chatStatus(gw, 'flaky', TEST_MASTER_KEY, PROMPT)).toBe(500);
     await expect.poll(() => requests(page).count()).toBe(2);
     // The served request kept nothing; the failed one its request and the upstream's error.
     await requests(page).nth(1).click();
