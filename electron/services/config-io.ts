@@ -1,10 +1,12 @@
 // A LiteLLM config.yaml in and out of the store: import copies its providers and models (they
 // become editable) and its routing settings into the app's (previewed first, versioned like any
-// routing edit); export writes the store's and the file's models, secrets as env references.
+// routing edit); export writes the store's and the file's models, secrets as env references, and
+// the routing settings in force (routing-export.ts).
 // Copying config-file deployments into the store (import, a group's editable copy, /model/new)
 // happens in one place here: `copyIntoStore`, on providers shared through `ProviderRegistry`.
 import { z } from 'zod';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { routingSections } from './routing-export.js';
 import type { ImportPreview, ImportResult } from '../../shared/api.js';
 import { catalogEntry, PASSTHROUGH_KEY, PROVIDER_CATALOG } from '../../shared/providers.js';
 import { ConfigError, parseConfigText, type Environment, type GatewayConfig } from '../config/index.js';
@@ -199,7 +201,9 @@ export class ConfigService {
         ];
       }),
     ];
-    return { yaml: toYaml({ model_list, router_settings: { routing_strategy: config.routing.strategy, num_retries: config.routing.numRetries } }) };
+    // The routing in force (the app's once saved, else the file's), every setting of it.
+    const { version: _version, source: _source, configFileHasSettings: _file, ...routing } = await this.deps.routingSettings.get();
+    return { yaml: toYaml({ model_list, ...routingSections(routing, config.offlineFallback) }) };
   }
 
   async previewImport(input: { yaml: string }): Promise<ImportPreview> {
