@@ -197,6 +197,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       redisAvailable: () => (redis ? !redis.degraded : null),
     },
     mcp,
+    upstream: (deployment) => pools.dispatcherFor(deployment),
     ...(options.alertTiming ? { alertTiming: options.alertTiming } : {}),
   });
   late.services = services;

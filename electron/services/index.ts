@@ -12,7 +12,7 @@ import { ConfigService } from './config-io.js';
 import { AppEvents } from './events.js';
 import { KeyService } from './keys.js';
 import { ModelService } from './models.js';
-import type { CaptureSetting, LiveRouting, MasterSender, McpHubControl, PendingUsage } from './ports.js';
+import type { CaptureSetting, LiveRouting, MasterSender, McpHubControl, PendingUsage, UpstreamDispatcher } from './ports.js';
 import { ReplayService } from './log-replay.js';
 import { McpServerService } from './mcp-servers.js';
 import { ProviderService } from './providers.js';
@@ -53,6 +53,8 @@ export interface ServiceContext {
   alertSources: AlertSources;
   /** The MCP hub the app's MCP servers are handed to. */
   mcp: McpHubControl;
+  /** How the connection test reaches a provider: as requests do. */
+  upstream: UpstreamDispatcher;
   /** Tests: how often alerts look at health, and the webhook's backoff. */
   alertTiming?: { sweepMs?: number; webhookBackoffMs?: (tries: number) => number };
 }
@@ -78,7 +80,7 @@ export interface Services {
 export function createServices(context: ServiceContext): Services {
   const { store, config, routing, clock } = context;
   const keys = new KeyService({ store, usage: context.usage, clock });
-  const providers = new ProviderService({ store, config, routing, env: context.env, systemProxy: context.systemProxy ?? null, clock });
+  const providers = new ProviderService({ store, config, routing, env: context.env, systemProxy: context.systemProxy ?? null, upstream: context.upstream, clock });
   const models = new ModelService({ store, config, routing, providers, env: context.env, clock });
   const usage = new UsageService({ store, usage: context.usage, clock, configRetentionMs: config.logRetentionMs, configCapture: config.capture, capture: context.capture, logger: context.logger });
   const status = new StatusService({ store, keys, providers, models, usage, baseUrl: context.baseUrl, paused: context.paused, dataDir: context.dataDir, version: context.version, instances: context.instances });

@@ -2,7 +2,9 @@
 // services never import the HTTP layer.
 import type { RouteExplainRequest, RouteExplanation } from '../../shared/routes.js';
 import type { CaptureMode } from '../../shared/keys.js';
+import type { Dispatcher } from 'undici';
 import type { McpServerConfig } from '../config/index.js';
+import type { DeploymentConfig } from '../core/deployment.js';
 import type { DeploymentHealth, KeyHealth } from '../router/index.js';
 import type { EffectiveRouting } from './effective-routing.js';
 
@@ -26,6 +28,9 @@ export interface LiveRouting {
   /** Which route a request would take and why, decided as the gateway decides it. */
   explain(request: RouteExplainRequest): Promise<RouteExplanation>;
 }
+
+/** Where a call to a deployment goes, as the gateway's own calls go (its proxy, HTTPS_PROXY, the OS proxy, the CAs it trusts). */
+export type UpstreamDispatcher = (deployment: DeploymentConfig) => Dispatcher;
 
 /** Sends a request through the gateway's own routes as the master key, marked as a replay of a logged request. */
 export type MasterSender = (request: { path: string; body: string; replayOf: string }) => Promise<{ status: number; body: string; requestId: string }>;

@@ -1,6 +1,6 @@
 // Provider credentials: the ones made in the app (stored, key encrypted) and the ones a config
 // file defines (shown read-only). Testing a provider lists its models; local servers are found.
-import { request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { DiscoveredServer, ProviderInput, ProviderTestResult, ProviderView } from '../../shared/api.js';
 import { allowsPassthrough, catalogEntry, PASSTHROUGH_KEY } from '../../shared/providers.js';
@@ -20,6 +20,7 @@ import { addKeySchema, keyViews, poolChange, removeKeySchema, withKey, withoutKe
 import type { SystemProxy } from '../core/system-proxy.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
 import type { RoutingDeps } from './deps.js';
+import type { UpstreamDispatcher } from './ports.js';
 
 const PROBE_TIMEOUT_MS = 4_000;
 const LOCAL_SERVERS: ReadonlyArray<Omit<DiscoveredServer, 'models'>> = [
@@ -62,6 +63,8 @@ export interface ProviderServiceDeps extends RoutingDeps {
   env: Environment;
   /** The desktop app: the operating system's proxy per origin, also shown. */
   systemProxy?: SystemProxy | null;
+  /** The connection test and local-server discovery call providers as requests do (proxies, extra CAs). */
+  upstream: UpstreamDispatcher;
 }
 
 /** Which proxy a call to this provider takes now (a bad setting shows as direct: its calls fail, saying why). */
@@ -95,14 +98,15 @@ function invalid(param: string, message: string): GatewayError {
 }
 
 /** Lists an upstream's models, the cheapest way each family offers. */
-async function listUpstreamModels(deployment: DeploymentConfig): Promise<string[]> {
+async function listUpstreamModels(deployment: DeploymentConfig, dispatcher: Dispatcher): Promise<string[]> {
   const family = familyOf(deployment);
   if (deployment.family === 'ollama') return discoverOllamaModels(deployment.apiBase);
   if (catalogEntry(deployment.family)?.protocol === 'bedrock') throw new Error('Bedrock model listing is not supported; add models by their id.');
   const base = deployment.apiBase.href.replace(/\/+$/, '');
   const url = deployment.family === 'anthropic' ? `${base}${deployment.apiBase.pathname.endsWith('/v1') ? '' : '/v1'}/models` : `${base}/models`;
   const headers: Record<string, string> = { ...(family.defaultHeaders ?? {}), ...family.authHeaders(deployment, { path: '/models', body: '' }) };
-  const response = await request(url, { headers, headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS });
+  const target = new URL(url);
+  const response = await dispatcher.request({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'GET', headers, headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS });
   const text = await response.body.text();
   if (response.statusCode >= 400) throw new Error(`the provider answered ${response.statusCode}: ${redactCredentials(text, deployment).slice(0, 200)}`);
   const body = JSON.parse(text) as { data?: Array<{ id?: string }>; models?: Array<{ name?: string }> };
@@ -119,8 +123,8 @@ function upstreamOrigin(family: string, apiBase: string | null): string | null {
   }
 }
 
-function probe(family: string, apiBase: string | null, apiKey: string | null): DeploymentConfig {
-  return storedDeployment({ id: 'probe', modelName: 'probe', family, upstreamModel: 'probe', apiBase, apiKey });
+function probe(family: string, apiBase: string | null, apiKey: string | null, proxy: string | null = null): DeploymentConfig {
+  return storedDeployment({ id: 'probe', modelName: 'probe', family, upstreamModel: 'probe', apiBase, apiKey, proxy });
 }
 
 export class ProviderService {
@@ -213,8 +217,8 @@ export class ProviderService {
     const provider = await this.get(id);
     if (provider.passthrough) return { ok: false, models: [], error: 'Each tool signs in with its own account here, so Loopgate holds no key to list the models with. Add a model by its id in Models & routing.' };
     try {
-      const deployment = probe(provider.family, provider.apiBase, await this.deps.store.providers.revealKey(id));
-      return { ok: true, models: await listUpstreamModels(deployment), error: null };
+      const deployment = probe(provider.family, provider.apiBase, await this.deps.store.providers.revealKey(id), provider.proxy);
+      return { ok: true, models: await listUpstreamModels(deployment, this.deps.upstream(deployment)), error: null };
     } catch (error) {
       return { ok: false, models: [], error: providerFailure((error as Error).message) };
     }
@@ -225,7 +229,8 @@ export class ProviderService {
     const found = await Promise.all(
       LOCAL_SERVERS.map(async (server) => {
         try {
-          return { ...server, models: await listUpstreamModels(probe(server.family, server.apiBase, null)) };
+          const deployment = probe(server.family, server.apiBase, null);
+          return { ...server, models: await listUpstreamModels(deployment, this.deps.upstream(deployment)) };
         } catch {
           return null;
         }

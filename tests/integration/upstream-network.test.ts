@@ -125,6 +125,22 @@ describe('proxies', () => {
     expect((await ask(gw, 'stored')).status).toBe(200);
     expect(socks.seen.length).toBe(before + 1);
   });
+
+  it("tests a provider's connection the way its requests go: through HTTP_PROXY, or through its own proxy", async () => {
+    const gw = await gatewayFor(openaiModel('unused', 'm', upstream.apiBase), { HTTP_PROXY: httpProxy.url, HTTPS_PROXY: httpProxy.url });
+    const providers = gw.app.services.providers;
+    const viaEnv = await providers.create({ name: 'behind the proxy', family: 'openai', apiBase: viaName(), apiKey: 'sk-up' });
+    const before = httpProxy.seen.length;
+    const tested = await providers.test(viaEnv.id);
+    expect(tested).toMatchObject({ ok: true, error: null });
+    expect(tested.models.length).toBeGreaterThan(0);
+    expect(httpProxy.seen.slice(before)).toEqual([`${HOST}:${new URL(upstream.url).port}`]);
+
+    const viaOwn = await providers.create({ name: 'behind socks too', family: 'openai', apiBase: viaName(), apiKey: 'sk-up', proxy: socks.url });
+    const socksBefore = socks.seen.length;
+    expect(await providers.test(viaOwn.id)).toMatchObject({ ok: true, error: null });
+    expect(socks.seen.length).toBe(socksBefore + 1);
+  });
 });
 
 describe('a proxy that drops the tunnel', () => {
