@@ -49,6 +49,13 @@ export class ChangeChannel {
       }
       handler(parsed.data);
     });
-    await this.link.subscriber.subscribe(CHANNEL).catch((error: unknown) => this.link.failed(error));
+    const subscribe = (): Promise<void> =>
+      this.link.subscriber.subscribe(CHANNEL).then(
+        () => undefined,
+        (error: unknown) => this.link.failed(error),
+      );
+    await subscribe();
+    // Each reconnect starts unsubscribed (connection.ts turns ioredis's own re-subscribe off).
+    this.link.subscriber.on('ready', () => void subscribe());
   }
 }

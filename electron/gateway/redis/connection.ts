@@ -34,8 +34,10 @@ export class RedisLink {
       retryStrategy: (times) => Math.min(100 * times, MAX_RECONNECT_DELAY_MS),
     };
     this.client = new Redis(options);
-    // The subscriber queues its SUBSCRIBE until connected, and re-subscribes after a reconnect.
-    this.subscriber = new Redis({ ...options, enableOfflineQueue: true });
+    // The subscriber queues its SUBSCRIBE until connected. It re-subscribes after a reconnect
+    // through ChangeChannel, not ioredis: a connection lost again before Redis answered ioredis's
+    // own re-subscribe rejected it unhandled (the headless server exits on that) and never retried.
+    this.subscriber = new Redis({ ...options, enableOfflineQueue: true, autoResubscribe: false });
     this.client.on('error', (error: Error) => this.lost(error.message));
     this.client.on('close', () => this.lost('connection closed'));
     this.client.on('ready', () => this.back());
