@@ -6,8 +6,8 @@ import type { RoutingChange, RoutingSettings } from '../../shared/api.js';
 import type { GatewayConfig } from '../config/index.js';
 import { fileRoutingSettings } from './effective-routing.js';
 
-/** Where each routing setting may come from in the file, first found wins (router_settings over litellm_settings, as LiteLLM reads it). */
-const SOURCES: { [Field in keyof RoutingSettings]: string[] } = {
+/** Where each routing setting may come from in the file, first found wins (router_settings over litellm_settings, as LiteLLM reads it); an export writes the first. */
+export const ROUTING_SOURCES: { [Field in keyof RoutingSettings]: string[] } = {
   strategy: ['router_settings.routing_strategy'],
   numRetries: ['router_settings.num_retries', 'litellm_settings.num_retries'],
   retryAfterSeconds: ['router_settings.retry_after'],
@@ -61,8 +61,8 @@ export function importRouting(current: RoutingSettings, imported: GatewayConfig,
   const file = fileRoutingSettings(imported);
   const settings = structuredClone(current);
   const changes: RoutingChange[] = [];
-  for (const field of Object.keys(SOURCES) as Array<keyof RoutingSettings>) {
-    const from = SOURCES[field].find((path) => at(raw, path) !== undefined);
+  for (const field of Object.keys(ROUTING_SOURCES) as Array<keyof RoutingSettings>) {
+    const from = ROUTING_SOURCES[field].find((path) => at(raw, path) !== undefined);
     if (!from) continue;
     const value = MERGED.has(field) ? { ...(current[field] as object), ...(file[field] as object) } : file[field];
     if (JSON.stringify(value) === JSON.stringify(current[field])) continue;
