@@ -15,6 +15,7 @@ import { openStore } from '../../electron/store/index.js';
 import { CLI_PATH, tempDir } from '../helpers/cli.js';
 import { buildDataDir } from './big-data-dir.js';
 import { launch } from './processes.js';
+import { middle } from './stats.js';
 
 const KEYS = 10_000;
 const LOG_ROWS = 1_000_000;
@@ -37,10 +38,6 @@ export interface HistorySizeResult {
   startupEmptyMs: number;
   startupFullMs: number;
   startupAfterKillMs: number;
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
 async function cachedDir(name: string, withLog: boolean): Promise<string> {
@@ -96,7 +93,7 @@ async function snapshotMs(dir: string): Promise<{ ms: number; bytes: number }> {
       await store.database.snapshot();
       samples.push(performance.now() - started);
     }
-    return { ms: median(samples), bytes: statSync(join(dir, SNAPSHOT_FILE)).size };
+    return { ms: middle(samples), bytes: statSync(join(dir, SNAPSHOT_FILE)).size };
   } finally {
     await store.close();
   }
@@ -117,7 +114,7 @@ async function startupMs(dir: string, config: string, crash: boolean): Promise<n
     samples.push(started.startMs);
     await stop(started.child);
   }
-  return median(samples);
+  return middle(samples);
 }
 
 export async function benchHistorySize(): Promise<HistorySizeResult> {
@@ -150,7 +147,7 @@ export async function benchHistorySize(): Promise<HistorySizeResult> {
     const startupFullMs = await startupMs(fullLog, config, false);
     const startupAfterKillMs = await startupMs(fullLog, config, true);
     return {
-      latencyRatio: median(latency.full) / median(latency.empty),
+      latencyRatio: middle(latency.full) / middle(latency.empty),
       rssRatio: rss.full / rss.empty,
       snapshotRatio: snapshots.full.ms / snapshots.empty.ms,
       emptyLogRssMb: rss.empty,

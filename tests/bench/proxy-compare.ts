@@ -12,6 +12,7 @@ import { Client } from 'undici';
 import { CLI_PATH } from '../helpers/cli.js';
 import { cpuSeconds, freePort, launch, rssMb, type Launched } from './processes.js';
 import { wrk, type Load, type WrkResult } from './wrk.js';
+import { middle } from './stats.js';
 
 export type TargetName = 'direct' | 'bare' | 'loopgate' | 'portkey';
 export type WorkloadName = 'chat' | 'stream' | 'messages';
@@ -66,10 +67,6 @@ interface Target {
   headers: Record<string, string>;
   /** Whose CPU and memory count (the upstream's own numbers are not a proxy's). */
   measured: boolean;
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
 async function startAll(): Promise<{ targets: Target[]; stop: () => void }> {
@@ -171,12 +168,12 @@ async function measureCell(target: Target, workload: WorkloadName): Promise<Cell
     rounds.push(result);
   }
   const single = await sequential(target, workload);
-  const middle = rounds.find((round) => round.rps === median(rounds.map((r) => r.rps)))!;
+  const typical = rounds.find((round) => round.rps === middle(rounds.map((r) => r.rps)))!;
   const cell: Cell = {
-    rps: middle.rps,
+    rps: typical.rps,
     minRps: Math.min(...rounds.map((round) => round.rps)),
-    p50Ms32: middle.p50Ms,
-    p99Ms32: middle.p99Ms,
+    p50Ms32: typical.p50Ms,
+    p99Ms32: typical.p99Ms,
     p50Ms1: percentile(single.latencyMs, 50),
     p99Ms1: percentile(single.latencyMs, 99),
     cpuUsPerRequest: target.measured ? (cpu / requests) * 1e6 : null,
@@ -184,9 +181,9 @@ async function measureCell(target: Target, workload: WorkloadName): Promise<Cell
     socketErrors: rounds.reduce((sum, r) => sum + r.socketErrors, 0),
   };
   if (workload === 'stream') {
-    cell.ttfbMs = median(single.ttfbMs);
-    cell.streamMs = median(single.latencyMs);
-    cell.chunks = median(single.chunks);
+    cell.ttfbMs = middle(single.ttfbMs);
+    cell.streamMs = middle(single.latencyMs);
+    cell.chunks = middle(single.chunks);
   }
   return cell;
 }

@@ -12,6 +12,7 @@ import { CLI_PATH } from '../helpers/cli.js';
 import { signIn, uiValue } from '../helpers/ui-events.js';
 import { cpuSeconds, launch, type Launched } from './processes.js';
 import { wrk } from './wrk.js';
+import { median } from './stats.js';
 
 const PAIRS = 8;
 const SECONDS = 3;
@@ -54,12 +55,6 @@ async function expectRoute(origin: string, headers: Record<string, string>, rout
   await response.arrayBuffer();
   const took = response.headers.get('x-loopgate-route');
   if (response.status !== 200 || took !== route) throw new Error(`the routes bench expected route ${route}, got ${response.status} ${took}`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
 }
 
 export async function benchRoutes(): Promise<RoutesResult> {

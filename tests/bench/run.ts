@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../helpers/cli.js';
 import { benchHistorySize, reportHistorySize } from './history-size.js';
 import { benchProxies } from './proxy-compare.js';
-import { checks, table } from './report.js';
+import { benchGatewayFloor } from './gateway-floor.js';
+import { CHAT_THROUGHPUT_TARGET, checks, table } from './report.js';
 import { benchRoutes, ROUTES_RATIO_TARGET } from './routes.js';
 import { benchSecretGuard, describeSecretGuard, SECRET_GUARD_SHARE_LIMIT } from './secret-guard.js';
 import { benchStoreWrites } from './store-writes.js';
@@ -45,9 +46,17 @@ for (const check of targetChecks) {
   if (!check.met) failures.push(`${check.name}: ${check.value}`);
 }
 
+console.log(
+  "\nThe least any gateway does, against the bare proxy itself: a request scope per request (issue 21's process guard) and the body's JSON parsed (to read the model), nothing else (wrk, interleaved rounds, the median of 6 pairs of 4 s):",
+);
+const floor = await benchGatewayFloor();
+console.log(
+  `  bare ${floor.bareRps.toFixed(0)} req/s, ${floor.bareCpuUs.toFixed(1)} µs CPU each  floor ${floor.floorRps.toFixed(0)} req/s, ${floor.floorCpuUs.toFixed(1)} µs  ratio ${floor.ratio.toFixed(3)}: the chat throughput target (≥ ${CHAT_THROUGHPUT_TARGET}) is ${floor.ratio < CHAT_THROUGHPUT_TARGET ? 'beyond' : 'within'} a gateway's reach on this machine`,
+);
+
 const resultsDir = join(PROJECT_ROOT, 'tests/bench/.results');
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ time: new Date().toISOString(), machine, store, proxies, checks: targetChecks }, null, 2)}\n`);
+writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ time: new Date().toISOString(), machine, store, proxies, checks: targetChecks, floor }, null, 2)}\n`);
 
 console.log(
   "\nRoutes: chat throughput through 20 enabled routes none of which matches, over no routes (one server, the routes switched in the app's settings between rounds; wrk, a warm-up round each, then the median ratio of 8 pairs of 3 s rounds, order swapped each pair, each started on a quiet server):",

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { SqlJsStore } from '../../electron/store/index.js';
 import type { DailySpendIncrement } from '../../electron/store/usage.js';
 import { freshStore, newKey } from '../helpers/store.js';
+import { middle } from './stats.js';
 
 const DAILY_ROWS = 100_000;
 const ROUNDS = 200;
@@ -38,11 +39,6 @@ async function fill(store: SqlJsStore): Promise<void> {
   }
   // Start both measurements from a compacted journal, as a running gateway periodically is.
   await store.database.snapshot();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 export interface StoreWriteResult {
@@ -87,10 +83,10 @@ export async function benchStoreWrites(): Promise<StoreWriteResult> {
   await empty.close();
   await full.close();
   const result = {
-    emptyCreateMs: median(samples.emptyCreate),
-    fullCreateMs: median(samples.fullCreate),
-    emptyRevokeMs: median(samples.emptyRevoke),
-    fullRevokeMs: median(samples.fullRevoke),
+    emptyCreateMs: middle(samples.emptyCreate),
+    fullCreateMs: middle(samples.fullCreate),
+    emptyRevokeMs: middle(samples.emptyRevoke),
+    fullRevokeMs: middle(samples.fullRevoke),
   };
   return {
     ...result,
