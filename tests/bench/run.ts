@@ -51,7 +51,7 @@ console.log(
 );
 const floor = await benchGatewayFloor();
 console.log(
-  `  bare ${floor.bareRps.toFixed(0)} req/s, ${floor.bareCpuUs.toFixed(1)} µs CPU each  floor ${floor.floorRps.toFixed(0)} req/s, ${floor.floorCpuUs.toFixed(1)} µs  ratio ${floor.ratio.toFixed(3)}: the chat throughput target (≥ ${CHAT_THROUGHPUT_TARGET}) is ${floor.ratio < CHAT_THROUGHPUT_TARGET ? 'beyond' : 'within'} a gateway's reach on this machine`,
+  `  bare ${floor.bareRps.toFixed(0)} req/s, ${floor.bareCpuUs.toFixed(1)} µs CPU each  floor ${floor.floorRps.toFixed(0)} req/s, ${floor.floorCpuUs.toFixed(1)} µs  ratio ${floor.ratio.toFixed(3)} (the chat throughput target: ${CHAT_THROUGHPUT_TARGET}; a gateway does all of this and more)`,
 );
 
 const resultsDir = join(PROJECT_ROOT, 'tests/bench/.results');
