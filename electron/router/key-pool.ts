@@ -1,11 +1,13 @@
 // A provider's pool of API keys as the router sees it: each attempt takes the least recently
 // used key that is not cooling (so requests rotate over the pool), and a key the upstream
 // limited (429) or found out of quota cools down alone while the others serve. State is kept
-// per key, in memory only: the deployments of one provider share their keys' state.
+// per key, in memory only: the deployments of one provider share their keys' state. A key the
+// upstream refuses (401: revoked, mistyped) rests as long as one out of quota, so a pool with one
+// dead key keeps serving from the others and the app shows which key it is.
 import type { AttemptFailure } from './failures.js';
 
-/** An account out of credit does not recover in seconds: its key rests this long unless the upstream says otherwise. */
-const QUOTA_COOLDOWN_MS = 15 * 60_000;
+/** An account out of credit or a refused key does not recover in seconds: it rests this long unless the upstream says otherwise. */
+const LONG_COOLDOWN_MS = 15 * 60_000;
 /** OpenAI's insufficient_quota, Anthropic's low credit balance, a 402 from a pay-as-you-go router. */
 const OUT_OF_QUOTA = /insufficient_quota|exceeded your current quota|credit balance is too low|out of credits/i;
 
@@ -26,12 +28,13 @@ interface KeyState {
   uses: number;
 }
 
-/** Whether a failure is a key's own limit: a rate limit, or an account out of quota; null otherwise. */
-function keyLimit(failure: AttemptFailure): 'rate' | 'quota' | null {
+/** Whether a failure is the key's own: a rate limit, an account out of quota, a key refused; null otherwise. */
+function keyLimit(failure: AttemptFailure): 'rate' | 'quota' | 'refused' | null {
   const response = failure.response;
   if (!response) return null;
   const { status, text } = response;
   if (status === 402 || ([400, 403, 429].includes(status) && OUT_OF_QUOTA.test(text))) return 'quota';
+  if (status === 401) return 'refused';
   return status === 429 ? 'rate' : null;
 }
 
@@ -63,14 +66,14 @@ export class KeyPools {
   }
 
   /**
-   * Cools `key` alone when `failure` is its own limit (Retry-After, else `cooldownMs` for a rate
-   * limit, longer for an exhausted quota); true when it did.
+   * Cools `key` alone when `failure` is its own (Retry-After, else `cooldownMs` for a rate limit,
+   * longer for an exhausted quota or a refused key); true when it did.
    */
   cool(key: string, failure: AttemptFailure, cooldownMs: number, now: number): boolean {
     const limit = keyLimit(failure);
     if (!limit) return false;
     const state = this.state(key);
-    const ms = failure.retryAfterMs ?? (limit === 'quota' ? Math.max(cooldownMs, QUOTA_COOLDOWN_MS) : cooldownMs);
+    const ms = failure.retryAfterMs ?? (limit === 'rate' ? cooldownMs : Math.max(cooldownMs, LONG_COOLDOWN_MS));
     state.coolingUntil = Math.max(state.coolingUntil, now + ms);
     state.lastError = failure.describe();
     return true;

@@ -26,6 +26,11 @@ beforeAll(async () => {
     req.on('end', () => {
       const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
       used.push(key);
+      if (key.includes('-revoked-')) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}`, type: 'invalid_request_error', code: 'invalid_api_key' } }));
+        return;
+      }
       if (key.includes('-limited-')) {
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(RETRY_AFTER_S) });
         res.end(JSON.stringify({ error: { message: `Rate limit reached for key ${key}`, type: 'requests', code: 'rate_limit_exceeded' } }));
@@ -114,6 +119,20 @@ describe('a key pool in the config file', () => {
     expect(Number(resting.headers.get('retry-after'))).toBeGreaterThan(RETRY_AFTER_S - 5);
     expect(await resting.text()).toMatch(/cooling down/);
     expect(used).toHaveLength(2);
+  });
+
+  it('a revoked key (401) rests while the others serve: no client sees the 401, and the app shows the key with the refusal, its secret masked', async () => {
+    const revoked = 'sk-pool-revoked-7777';
+    await start(`model_list:${modelEntry('pooled', { model: 'openai/pooled', api_base: apiBase, api_key: `[${KEYS[0]}, ${revoked}]` })}\n`);
+    expect(await send(6)).toEqual(Array(6).fill(200));
+    expect(tally([KEYS[0]!, revoked])).toEqual([6, 1]);
+    const view = await providerView(/config file/);
+    expect(view.keys.map(({ hint, state }) => ({ hint, state }))).toEqual([
+      { hint: '1111', state: 'ready' },
+      { hint: '7777', state: 'cooling' },
+    ]);
+    expect(view.keys[1]!.lastError).toMatch(/^401 .*Incorrect API key provided/);
+    expect(JSON.stringify(view)).not.toMatch(/sk-pool-/);
   });
 });
 

@@ -59,6 +59,16 @@ describe('key pools in the router', () => {
     expect(ready).toMatchObject({ state: 'ready', uses: 1 });
   });
 
+  it('rests a key the upstream refuses (401) as long as one out of quota, and the request goes on to the next key', async () => {
+    const router = pooledRouter('router_settings:\n  num_retries: 0\n');
+    const refused = AttemptFailure.fromResponse(401, {}, '{"error":{"message":"Incorrect API key provided: sk-key-***","code":"invalid_api_key"}}');
+    const run = await request(router, (key) => (key === KEYS[0] ? refused : SERVED));
+    expect(run).toEqual({ keys: [KEYS[0], KEYS[1]], waits: [], status: 'served' });
+    expect(router.keyHealth(KEYS)[0]).toMatchObject({ state: 'cooling', coolingUntil: NOW + 15 * 60_000 });
+    expect(router.keyHealth(KEYS)[0]!.lastError).toMatch(/^401 .*invalid_api_key/);
+    expect(router.health()[0]!.state).toBe('healthy');
+  });
+
   it('does not cool a key for an answer that is not its own limit (a 500 is the deployment’s)', async () => {
     const router = pooledRouter('router_settings:\n  num_retries: 0\n');
     const run = await request(router, () => AttemptFailure.fromResponse(500, {}, '{}'));
