@@ -120,6 +120,8 @@ function newKeyRow(key: NewKey): Partial<StoredKey> {
 function keyListWhere(query: KeyListQuery): Where {
   const where = new Where();
   if (query.status === 'over_budget') where.add(OVER_BUDGET_WHERE, query.now, query.now);
+  // "active" lists the keys that are served: one refused for its spent budget is over_budget instead.
+  else if (query.status === 'active') where.add(`${STATUS_WHERE.active} AND NOT (${SPENT_BUDGET})`, query.now, query.now);
   else if (query.status) where.add(STATUS_WHERE[query.status], ...(query.status === 'revoked' ? [] : [query.now]));
   where.when(query.userId || undefined, 'user_id = ?');
   where.when(query.teamId || undefined, 'team_id = ?');
@@ -139,8 +141,10 @@ const STATUS_WHERE: Record<KeyStatus, string> = {
   active: 'blocked = 0 AND (expires_at IS NULL OR expires_at > ?)',
 };
 
-/** Active, but refused until the budget resets: spend reached the budget and the reset is not due (the app's "over budget"). */
-const OVER_BUDGET_WHERE = `${STATUS_WHERE.active} AND max_budget IS NOT NULL AND spend >= max_budget AND (budget_reset_at IS NULL OR budget_reset_at > ?)`;
+/** Spend reached the budget and the reset is not due: refused until the budget resets. */
+const SPENT_BUDGET = 'max_budget IS NOT NULL AND spend >= max_budget AND (budget_reset_at IS NULL OR budget_reset_at > ?)';
+/** Not revoked or expired, but refused for its budget (the app's "over budget"). */
+const OVER_BUDGET_WHERE = `${STATUS_WHERE.active} AND ${SPENT_BUDGET}`;
 
 /** Display label: the alias, else the secret's prefix. */
 function label(row: { key_alias: string | null; key_prefix: string }): string {
