@@ -43,6 +43,8 @@ export function randomBase62(length: number): string {
 export interface SecretBox {
   seal(plaintext: string): string;
   open(sealed: string): string;
+  /** Whether `text` is in the sealed form (a value written before it was sealed is not). */
+  isSealed(text: string): boolean;
   /** How the data key is protected, for the UI to say plainly. */
   readonly protection: 'key-file' | 'os-keychain';
 }
@@ -56,6 +58,9 @@ export function secretBox(dataKey: Buffer, protection: SecretBox['protection'] =
       const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       return `${FORMAT}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+    },
+    isSealed(text) {
+      return text.startsWith(`${FORMAT}:`);
     },
     open(sealed) {
       if (!sealed.startsWith(`${FORMAT}:`)) throw new Error('unknown sealed-secret format');

@@ -51,7 +51,7 @@ export function sqlRepositories(db: SqlConnection, box: SecretBox) {
     deployments,
     routing,
     searchSettings: new SqlSearchSettingsRepository(db, box),
-    alerts: new SqlAlertSettingsRepository(db),
+    alerts: new SqlAlertSettingsRepository(db, box),
     mcpServers,
     changes: trackChanges({ keys, deployments, routing, mcpServers }),
   };

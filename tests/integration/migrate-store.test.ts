@@ -10,6 +10,7 @@ import { openPgStore } from '../../electron/store/pg/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/services/postgres.js';
 import { freshStore, logRow, newKey, sqlJsDatabase } from '../helpers/store.js';
+import { DEFAULT_ALERT_SETTINGS } from '../../shared/alerts.js';
 
 const ROUTING: RoutingSettings = {
   strategy: 'least-busy',
@@ -56,6 +57,8 @@ describe('loopgate migrate-store', () => {
     await laptop.deployments.create({ id: 'dep_1', modelName: 'gpt', providerId: 'prov_1', upstreamModel: 'gpt-4o', createdAt: 3, weight: 2 });
     await laptop.routing.save(ROUTING, 0, 4);
     await laptop.mcpServers.create('mcp_1', { name: 'github', kind: 'stdio', command: 'npx', env: [{ name: 'GITHUB_TOKEN', value: 'ghp-laptop-secret' }] }, 5);
+    const webhook = { url: 'https://hooks.slack.example/services/T0/B0/laptop-secret', format: 'slack' as const, timeoutSeconds: 5 };
+    await laptop.alerts.save({ ...DEFAULT_ALERT_SETTINGS, webhook }, 0, 6);
     await laptop.requestLog.append(Array.from({ length: 3 }, (_, i) => logRow({ id: `req_${i}`, time: 1_000 + i, keyId: key.id, client: i === 0 ? 'Aider' : null })));
     await laptop.requestLog.saveRetention({ days: 3650, maxMegabytes: 50, capture: 'failed' }, 0);
     await laptop.usage.recordBatch({
@@ -102,6 +105,7 @@ describe('loopgate migrate-store', () => {
     expect(await server.providers.revealKeys('prov_1')).toEqual(['sk-proj-upstream-9876', 'sk-proj-second-5432']);
     expect(await server.providers.revealKey('prov_2')).toBeNull();
     expect(await server.mcpServers.reveal()).toEqual([expect.objectContaining({ id: 'mcp_1', name: 'github', command: 'npx', env: { GITHUB_TOKEN: 'ghp-laptop-secret' } })]);
+    expect((await server.alerts.get())?.settings.webhook).toEqual(webhook);
     const [sealed] = await sealedKeys(databaseUrl);
     expect(sealed).toMatch(/^v1:/);
     expect(sealed).not.toBe(laptopSealed);

@@ -1,11 +1,11 @@
 // `loopgate migrate-store`: copies a laptop's sql.js store into an empty PostgreSQL database,
 // row for row (keys with their hashes, versions and counters; providers; deployments; routing
-// settings; alert settings; MCP servers (env and headers re-sealed); daily spend; the request log from its segment files, and its retention), provider
+// settings; alert settings (the webhook's URL re-sealed); MCP servers (env and headers re-sealed); daily spend; the request log from its segment files, and its retention), provider
 // secrets opened with the laptop's data key
 // and sealed again under the server's. One transaction: a failed copy leaves the database as
 // it was. Then every table's count is checked against the source.
 import type { Logger } from '../../core/logger.js';
-import { ALERTS } from '../alerts.js';
+import { ALERTS, withWebhookUrl } from '../alerts.js';
 import { DEPLOYMENTS } from '../deployments.js';
 import { openStore } from '../index.js';
 import { KEYS } from '../keys.js';
@@ -64,12 +64,15 @@ export async function importSqlJsStore(options: { fromDir: string; databaseUrl: 
     const opened = new Map((await source.mcpServers.reveal()).map((server) => [server.id, server]));
     const reseal = (values: Record<string, string> | undefined): string | null => (values && Object.keys(values).length ? box.seal(JSON.stringify(values)) : null);
     const mcpServers = (await MCP_SERVERS.all(db)).map((row) => ({ ...row, envSealed: reseal(opened.get(row.id)?.env), headersSealed: reseal(opened.get(row.id)?.headers) }));
+    // The alert webhook's URL too (one row at most).
+    const alerts = await source.alerts.get();
+    const alertRows = (await ALERTS.all(db)).map((row) => (alerts ? { ...row, settings: withWebhookUrl(alerts.settings, (url) => box.seal(url)) } : row));
     const rows = {
       virtual_keys: await KEYS.all(db),
       providers,
       deployments: await DEPLOYMENTS.all(db),
       routing_settings: await ROUTING.all(db),
-      alert_settings: await ALERTS.all(db),
+      alert_settings: alertRows,
       mcp_servers: mcpServers,
       spend_daily: await SPEND_DAILY.all(db),
     };
