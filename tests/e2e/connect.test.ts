@@ -49,7 +49,7 @@ describe('Connect', () => {
     const tabs = page.getByRole('tablist', { name: 'Tools' }).getByRole('tab');
     await expect.poll(() => tabs.allTextContents()).toEqual(TOOLS);
     // At 1280 px the eleven tools are one row of tabs (the last one wrapped onto a row of its own before).
-    expect(new Set(await tabs.evaluateAll((all) => all.map((tab) => (tab as HTMLElement).offsetTop))).size).toBe(1);
+    expect(new Set(await tabs.evaluateAll((all) => all.map((tab) => tab.getBoundingClientRect().top))).size).toBe(1);
     await expect(page.getByRole('tabpanel').count()).resolves.toBe(1);
     await page.getByRole('tabpanel', { name: 'Claude Code' }).waitFor();
     // One setup instead of eleven: the page is about a screen or two, not 4,000 px.
