@@ -1,11 +1,12 @@
 // A LiteLLM config.yaml in and out of the store: import copies its providers and models (they
 // become editable) and its routing settings into the app's (previewed first, versioned like any
-// routing edit); export writes the store's and the file's models, secrets as env references, and
-// the routing settings in force (routing-export.ts).
+// routing edit); export writes the deployments in force with their settings, secrets as env
+// references (deployment-export.ts), and the routing settings in force (routing-export.ts).
 // Copying config-file deployments into the store (import, a group's editable copy, /model/new)
 // happens in one place here: `copyIntoStore`, on providers shared through `ProviderRegistry`.
 import { z } from 'zod';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { exportedModelList } from './deployment-export.js';
 import { routingSections } from './routing-export.js';
 import type { ImportPreview, ImportResult } from '../../shared/api.js';
 import { catalogEntry, PASSTHROUGH_KEY, PROVIDER_CATALOG } from '../../shared/providers.js';
@@ -166,41 +167,12 @@ export function parseConfigInput(text: string, env: Environment, describe: (erro
   }
 }
 
-/** The environment variables an export names for a provider's keys: one, or a list for a pool (`_2`, `_3`, … after the first). */
-function exportedKeys(envName: string, count: number): string | string[] {
-  const names = Array.from({ length: count }, (_, index) => `os.environ/${envName}${index === 0 ? '' : `_${index + 1}`}`);
-  return count > 1 ? names : names[0]!;
-}
-
 export class ConfigService {
   constructor(private readonly deps: ConfigServiceDeps) {}
 
   async export(): Promise<{ yaml: string }> {
     const { store, config } = this.deps;
-    const providers = new Map((await store.providers.list()).map((provider) => [provider.id, provider]));
-    const model_list = [
-      // A provider Loopgate has no code for has no endpoint of its own to write down.
-      ...config.deployments.map((d) => ({
-        model_name: d.modelName,
-        litellm_params: { model: `${d.family}/${d.upstreamModel}`, ...(catalogEntry(d.family) ? { api_base: d.apiBase.href } : {}), ...(d.passthrough ? { api_key: PASSTHROUGH_KEY } : {}) },
-      })),
-      ...(await store.deployments.list()).flatMap((d) => {
-        const provider = providers.get(d.providerId);
-        if (!provider) return [];
-        const envName = `${provider.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`;
-        return [
-          {
-            model_name: d.modelName,
-            litellm_params: {
-              model: `${provider.family}/${d.upstreamModel}`,
-              ...(provider.apiBase ? { api_base: provider.apiBase } : {}),
-              // Secrets never leave in clear: the export names an environment variable instead.
-              ...(provider.passthrough ? { api_key: PASSTHROUGH_KEY } : provider.keyHint ? { api_key: exportedKeys(envName, provider.keyHints.length) } : {}),
-            },
-          },
-        ];
-      }),
-    ];
+    const model_list = exportedModelList(config, await store.providers.list(), await store.deployments.list());
     // The routing in force (the app's once saved, else the file's), every setting of it.
     const { version: _version, source: _source, configFileHasSettings: _file, ...routing } = await this.deps.routingSettings.get();
     return { yaml: toYaml({ model_list, ...routingSections(routing, config.offlineFallback) }) };

@@ -71,4 +71,38 @@ describe('config export', () => {
     expect(yaml).not.toMatch(/fallbacks:\s*\[\]|routes:|cache_params|stream_timeout/);
     expect(settingsOf(await (await gateway(yaml)).app.api['routing.get']({}))).toEqual(settingsOf(await first.app.api['routing.get']({})));
   });
+
+  it("writes each deployment in force with its own settings, the app's over the file's of the same group, and leaves a disabled one out", async () => {
+    const file = [
+      modelEntry('a', {
+        model: 'openai/a-upstream',
+        api_base: 'http://127.0.0.1:9/v1',
+        api_key: 'sk-up',
+        rpm: '30',
+        weight: '3',
+        order: '2',
+        timeout: '20',
+        input_cost_per_token: '0.000002',
+        drop_params: 'true',
+        proxy: 'direct',
+      }),
+      modelEntry('b', { model: 'openai/b-file', api_base: 'http://127.0.0.1:9/v1', api_key: 'sk-up' }),
+    ].join('');
+    const first = await gateway(`model_list:${file}\n`);
+    const api = first.app.api;
+    const provider = await api['providers.create']({ name: 'Team Cloud', family: 'openai', apiBase: 'http://127.0.0.1:9/v1', apiKey: 'sk-app-1234' });
+    const b = await api['models.add']({ modelName: 'b', providerId: provider.id, upstreamModel: 'b-app' });
+    await api['models.update']({ id: b.id, version: b.version, settings: { weight: 5, tpm: 1000, timeoutSeconds: 12, outputCostPerToken: 0.00001 } });
+    const off = await api['models.add']({ modelName: 'c', providerId: provider.id, upstreamModel: 'c-app' });
+    await api['models.update']({ id: off.id, version: off.version, settings: { enabled: false } });
+
+    const { yaml } = await api['config.export']({});
+    expect(yaml).not.toContain('sk-app-1234');
+    const exported = parseConfigText(yaml, { env: { TEAM_CLOUD_API_KEY: 'sk-app-1234' } });
+    const byGroup = (name: string) => exported.deployments.filter((d) => d.modelName === name);
+    expect(byGroup('a')).toEqual([expect.objectContaining({ upstreamModel: 'a-upstream', rpm: 30, weight: 3, order: 2, timeoutMs: 20_000, inputCostPerToken: 0.000002, dropParams: true, proxy: 'direct' })]);
+    // The app's b is the one in force; the file's b was not routed, and a disabled c serves nothing.
+    expect(byGroup('b')).toEqual([expect.objectContaining({ upstreamModel: 'b-app', apiKey: 'sk-app-1234', weight: 5, tpm: 1000, timeoutMs: 12_000, outputCostPerToken: 0.00001 })]);
+    expect(byGroup('c')).toEqual([]);
+  });
 });
