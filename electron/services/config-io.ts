@@ -1,12 +1,14 @@
 // A LiteLLM config.yaml in and out of the store: import copies its providers and models (they
 // become editable) and its routing settings into the app's (previewed first, versioned like any
 // routing edit); export writes the deployments in force with their settings, secrets as env
-// references (deployment-export.ts), and the routing settings in force (routing-export.ts).
+// references (deployment-export.ts), the routing settings in force (routing-export.ts), and the
+// MCP servers and web search provider in force (tools-export.ts).
 // Copying config-file deployments into the store (import, a group's editable copy, /model/new)
 // happens in one place here: `copyIntoStore`, on providers shared through `ProviderRegistry`.
 import { z } from 'zod';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { exportedModelList } from './deployment-export.js';
+import { exportedMcpServers, exportedSearchTools } from './tools-export.js';
 import { routingSections } from './routing-export.js';
 import type { ImportPreview, ImportResult } from '../../shared/api.js';
 import { catalogEntry, PASSTHROUGH_KEY, PROVIDER_CATALOG } from '../../shared/providers.js';
@@ -21,6 +23,7 @@ import { importRouting, type RoutingImport } from './routing-import.js';
 import { fromCcr, isCcrConfig, withoutComments } from './ccr-import.js';
 import type { KeyService } from './keys.js';
 import type { RoutingService } from './routing.js';
+import type { SearchService } from './search.js';
 import { MAX_LENGTH, parseInput, text } from './validation.js';
 import type { RoutingDeps } from './deps.js';
 
@@ -28,7 +31,25 @@ export const importSchema = z.object({ yaml: text(MAX_LENGTH.yaml), routingVersi
 /** Sections the import does not copy, said plainly in its result with why: the server's own settings. */
 const NOT_IMPORTED: Record<string, string> = {
   general_settings: 'the master key, database and server settings belong to the config file a server starts with',
+  search_tools: 'the web search provider is set under Providers, where its key is entered',
+  mcp_servers: 'MCP servers are added under MCP servers, where their secrets are entered',
+  mcpServers: 'MCP servers are added under MCP servers, where their secrets are entered',
 };
+
+/** Sections the import leaves alone whose `os.environ/` references need not be set here to read the rest. */
+const UNREAD = ['search_tools', 'mcp_servers', 'mcpServers'];
+
+/** The file as the import reads it: without the UNREAD sections (a file that is not YAML is left to the parser to say so). */
+function importedText(yaml: string): string {
+  let raw: unknown;
+  try {
+    raw = parseYaml(yaml);
+  } catch {
+    return yaml;
+  }
+  if (typeof raw !== 'object' || raw === null || !UNREAD.some((section) => section in raw)) return yaml;
+  return toYaml(Object.fromEntries(Object.entries(raw).filter(([section]) => !UNREAD.includes(section))));
+}
 
 export interface ConfigServiceDeps extends RoutingDeps {
   /** The routing settings the import changes, checked and saved as any routing edit. */
@@ -36,6 +57,8 @@ export interface ConfigServiceDeps extends RoutingDeps {
   env: Environment;
   /** Makes the virtual key a claude-code-router config's APIKEY names. */
   keys: KeyService;
+  /** The web search provider in force, for the export. */
+  search: Pick<SearchService, 'provider'>;
 }
 
 /** The alias of the key a claude-code-router config's APIKEY becomes. */
@@ -175,7 +198,9 @@ export class ConfigService {
     const model_list = exportedModelList(config, await store.providers.list(), await store.deployments.list());
     // The routing in force (the app's once saved, else the file's), every setting of it.
     const { version: _version, source: _source, configFileHasSettings: _file, ...routing } = await this.deps.routingSettings.get();
-    return { yaml: toYaml({ model_list, ...routingSections(routing, config.offlineFallback) }) };
+    const search_tools = exportedSearchTools(await this.deps.search.provider());
+    const mcp_servers = exportedMcpServers(await store.mcpServers.list(), config.mcpServers);
+    return { yaml: toYaml({ model_list, ...routingSections(routing, config.offlineFallback), ...(search_tools ? { search_tools } : {}), ...(mcp_servers ? { mcp_servers } : {}) }) };
   }
 
   async previewImport(input: { yaml: string }): Promise<ImportPreview> {
@@ -237,7 +262,7 @@ export class ConfigService {
     // Its fallbacks and aliases may name the app's groups and aliases too, not only the file's.
     const current = this.deps.routing.current();
     const known = [...current.deployments.map((d) => d.config.modelName), ...Object.keys(current.settings.modelGroupAlias)];
-    const imported = parseConfigInput(yaml, this.deps.env, (error) => ({ param: 'yaml', message: `config.yaml: ${error.message}` }), known);
+    const imported = parseConfigInput(importedText(yaml), this.deps.env, (error) => ({ param: 'yaml', message: `config.yaml: ${error.message}` }), known);
     const servable = imported.deployments.filter((deployment) => catalogEntry(deployment.family) !== undefined);
     const unknown = imported.deployments.filter((deployment) => !servable.includes(deployment)).map((deployment) => `${deployment.modelName} (${deployment.family})`);
     const raw = parseYaml(yaml) as unknown;

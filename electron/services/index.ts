@@ -109,13 +109,14 @@ export function createServices(context: ServiceContext): Services {
         .catch((error: unknown) => context.logger.log('error', `MCP servers were not reloaded: ${String(error)}`))
         .then(() => events.changed('mcp')),
   );
+  const search = new SearchService({ store, config, clock });
   return {
     keys,
     providers,
     models,
     routing: routingSettings,
-    search: new SearchService({ store, config, clock }),
-    config: new ConfigService({ store, config, routing, routingSettings, env: context.env, clock, keys }),
+    search,
+    config: new ConfigService({ store, config, routing, routingSettings, search, env: context.env, clock, keys }),
     usage,
     replay: new ReplayService({ entry: (id) => usage.stored(id), send: context.sendAsMaster, groups: () => routing.modelNames() }),
     status,

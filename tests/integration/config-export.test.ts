@@ -105,4 +105,28 @@ describe('config export', () => {
     expect(byGroup('b')).toEqual([expect.objectContaining({ upstreamModel: 'b-app', apiKey: 'sk-app-1234', weight: 5, tpm: 1000, timeoutMs: 12_000, outputCostPerToken: 0.00001 })]);
     expect(byGroup('c')).toEqual([]);
   });
+
+  it('writes the MCP servers and the web search provider in force, secrets as environment references, and an import of it reads the rest without them', async () => {
+    const first = await gateway(`model_list:${MODELS}\nmcp_servers:\n  files:\n    command: node\n    args: ['-e', '']\n    env: { TOKEN: file-secret-1 }\n  docs:\n    url: http://127.0.0.1:9/mcp\n`);
+    const api = first.app.api;
+    await api['mcp.create']({ name: 'docs', kind: 'http', url: 'http://127.0.0.1:9/app-mcp', headers: [{ name: 'Authorization', value: 'Bearer app-secret-2' }], enabled: false });
+    await api['mcp.create']({ name: 'github', kind: 'stdio', command: 'node', args: ['-e', ''], env: [{ name: 'GITHUB_TOKEN', value: 'app-secret-3' }], idleSeconds: 0 });
+    await api['search.update']({ kind: 'brave', url: null, apiKey: 'brave-secret-4', version: 0 });
+
+    const { yaml } = await api['config.export']({});
+    expect(yaml).not.toMatch(/secret-\d/);
+    const env = { TOKEN: 'from-env-1', DOCS_AUTHORIZATION: 'Bearer from-env-2', GITHUB_TOKEN: 'from-env-3', BRAVE_API_KEY: 'from-env-4' };
+    const exported = parseConfigText(yaml, { env });
+    // The app's docs server shadows the file's and is disabled, so it is written as such and not served.
+    expect(yaml).toMatch(/docs:\s+type: http\s+url: http:\/\/127\.0\.0\.1:9\/app-mcp\s+headers:\s+Authorization: os\.environ\/DOCS_AUTHORIZATION\s+disabled: true/);
+    expect(exported.mcpServers).toEqual([
+      expect.objectContaining({ name: 'github', kind: 'stdio', command: 'node', args: ['-e', ''], env: { GITHUB_TOKEN: 'from-env-3' }, idleMs: null }),
+      expect.objectContaining({ name: 'files', kind: 'stdio', env: { TOKEN: 'from-env-1' } }),
+    ]);
+    expect(exported.webSearch).toEqual({ kind: 'brave', url: null, apiKey: 'from-env-4' });
+
+    // Importing the export here (none of those variables set) reads its models and routing and says what it leaves.
+    const preview = await api['config.previewImport']({ yaml });
+    expect(preview.skipped).toEqual(expect.arrayContaining([expect.stringMatching(/^search_tools \(/), expect.stringMatching(/^mcp_servers \(/)]));
+  });
 });
