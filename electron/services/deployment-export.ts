@@ -3,7 +3,7 @@
 // so an exported config loaded again routes and prices as this gateway does. What is not in
 // force stays out: a disabled app deployment (a config file cannot say "disabled"), and a file
 // deployment of a group the app defines. Secrets never leave in clear: an environment variable
-// is named instead.
+// is named instead (after the provider for the app's, after the model group for the file's).
 import type { DeploymentSettings } from '../../shared/api.js';
 import { catalogEntry, PASSTHROUGH_KEY } from '../../shared/providers.js';
 import type { GatewayConfig } from '../config/index.js';
@@ -46,15 +46,20 @@ function fileEntries(config: GatewayConfig, appGroups: ReadonlySet<string>): Mod
         model: `${d.family}/${d.upstreamModel}`,
         // A provider Loopgate has no code for has no endpoint of its own to write down.
         ...(catalogEntry(d.family) ? { api_base: d.apiBase.href } : {}),
-        ...(d.passthrough ? { api_key: PASSTHROUGH_KEY } : {}),
+        ...(d.passthrough ? { api_key: PASSTHROUGH_KEY } : d.apiKey ? { api_key: exportedKeys(keyVariable(d.modelName), d.apiKeys?.length ?? 1) } : {}),
         ...(d.proxy ? { proxy: d.proxy } : {}),
         ...settingParams(fileDeploymentSettings(config, d)),
       },
     }));
 }
 
+/** The environment variable an export names for the keys of a provider or a file's model group. */
+function keyVariable(name: string): string {
+  return `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`;
+}
+
 function appEntry(d: StoredDeployment, provider: ProviderCredential): ModelEntry {
-  const envName = `${provider.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`;
+  const envName = keyVariable(provider.name);
   return {
     model_name: d.modelName,
     litellm_params: {

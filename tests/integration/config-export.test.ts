@@ -98,9 +98,12 @@ describe('config export', () => {
 
     const { yaml } = await api['config.export']({});
     expect(yaml).not.toContain('sk-app-1234');
-    const exported = parseConfigText(yaml, { env: { TEAM_CLOUD_API_KEY: 'sk-app-1234' } });
+    expect(yaml).not.toContain('sk-up');
+    const exported = parseConfigText(yaml, { env: { TEAM_CLOUD_API_KEY: 'sk-app-1234', A_API_KEY: 'sk-up' } });
     const byGroup = (name: string) => exported.deployments.filter((d) => d.modelName === name);
-    expect(byGroup('a')).toEqual([expect.objectContaining({ upstreamModel: 'a-upstream', rpm: 30, weight: 3, order: 2, timeoutMs: 20_000, inputCostPerToken: 0.000002, dropParams: true, proxy: 'direct' })]);
+    expect(byGroup('a')).toEqual([
+      expect.objectContaining({ upstreamModel: 'a-upstream', apiKey: 'sk-up', rpm: 30, weight: 3, order: 2, timeoutMs: 20_000, inputCostPerToken: 0.000002, dropParams: true, proxy: 'direct' }),
+    ]);
     // The app's b is the one in force; the file's b was not routed, and a disabled c serves nothing.
     expect(byGroup('b')).toEqual([expect.objectContaining({ upstreamModel: 'b-app', apiKey: 'sk-app-1234', weight: 5, tpm: 1000, timeoutMs: 12_000, outputCostPerToken: 0.00001 })]);
     expect(byGroup('c')).toEqual([]);
