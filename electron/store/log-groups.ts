@@ -33,7 +33,8 @@ export function addRowTo(totals: GroupTotals, by: GroupBy, row: RequestLogEntry)
   if (name === null || name === undefined) return;
   mergeInto(totals, {
     name,
-    requests: 1,
+    // An MCP tool call belongs to the session but is not a model request.
+    requests: row.mcp ? 0 : 1,
     promptTokens: row.promptTokens,
     completionTokens: row.completionTokens,
     totalTokens: row.totalTokens,

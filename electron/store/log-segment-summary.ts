@@ -22,7 +22,12 @@ export interface SummaryFile extends SegmentCounts {
   bloom: string;
   /** Totals per session and project; null when it holds too many to keep (absent: written before rows had them). */
   groups?: StoredGroups | null;
+  /** How those totals were counted: GROUPS_VERSION now; absent, they counted MCP tool calls as requests. */
+  groupsVersion?: number;
 }
+
+/** 2: an MCP tool call is not counted as a request. Totals counted otherwise are not used: the segment's rows are read instead. */
+const GROUPS_VERSION = 2;
 
 /** What a segment holds, enough to skip it; the open segment keeps exact sets until it is sealed. */
 export interface Segment extends SegmentCounts {
@@ -92,9 +97,12 @@ export function mayMatch(segment: Segment, query: SpendLogQuery, floor: number):
 export function summaryOf(segment: Segment): SummaryFile | null {
   if (segment.rows === 0 || !segment.bloom) return null;
   const { bytes, rows, minTime, maxTime, okRows, errorRows } = segment;
-  return { bytes, rows, minTime, maxTime, okRows, errorRows, bloom: segment.bloom.toBase64(), groups: segment.groups ? storedGroups(segment.groups) : null };
+  return { bytes, rows, minTime, maxTime, okRows, errorRows, bloom: segment.bloom.toBase64(), groups: segment.groups ? storedGroups(segment.groups) : null, groupsVersion: GROUPS_VERSION };
 }
 
 export function fromSummary(name: string, summary: SummaryFile): Segment {
-  return { name, day: utcDay(summary.minTime), ...summary, bloom: Bloom.fromBase64(summary.bloom), values: null, groups: groupsFromStored(summary.groups) };
+  const { groupsVersion, ...counts } = summary;
+  // Totals from before sessions existed are empty either way; later ones counted another way are left for the rows to say.
+  const groups = summary.groups !== undefined && groupsVersion !== GROUPS_VERSION ? null : groupsFromStored(summary.groups);
+  return { name, day: utcDay(summary.minTime), ...counts, bloom: Bloom.fromBase64(summary.bloom), values: null, groups };
 }

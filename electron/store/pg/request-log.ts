@@ -101,7 +101,7 @@ export class PgRequestLog implements RequestLogRepository {
   async groups(query: LogGroupQuery): Promise<LogGroupTotals[]> {
     const column = query.by === 'session' ? 'session' : 'project';
     const rows = await this.db.all<GroupRow>(
-      `SELECT ${column} AS name, COUNT(*) AS requests, SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens,
+      `SELECT ${column} AS name, COUNT(*) FILTER (WHERE mcp IS NULL) AS requests, SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens,
          SUM(total_tokens) AS total_tokens, SUM(cost) AS cost, MIN(time) AS first, MAX(time) AS last,
          (array_agg(DISTINCT client) FILTER (WHERE client IS NOT NULL))[1:${MAX_GROUP_CLIENTS}] AS clients,
          (array_agg(COALESCE(key_id, '') ORDER BY time DESC, id DESC))[1] AS key_id,

@@ -115,6 +115,34 @@ describe('request log in segment files', () => {
     }
   });
 
+  it("does not use a sealed segment's session totals counted before MCP tool calls were told from requests: its rows are read", async () => {
+    const { store, dir } = await freshStore();
+    const call = { server: 'notes', tool: 'echo' };
+    await store.requestLog.append([
+      logRow({ id: 'a1', time: T0, session: 'sess', cost: 0.5 }),
+      logRow({ id: 'a2', time: T0 + 1, session: 'sess', mcp: call }),
+      logRow({ id: 'a3', time: T0 + 2, session: 'sess', mcp: call }),
+      // The next day's row seals the first segment.
+      logRow({ id: 'next', time: T0 + DAY, session: 'other' }),
+    ]);
+    await store.close();
+    // The summary as an older version wrote it: no groupsVersion, and every row counted as a request.
+    const logDir = join(dir, REQUEST_LOG_DIR);
+    const summaryName = (await readdir(logDir)).find((name) => name.endsWith('.summary.json'))!;
+    const summary = JSON.parse(await readFile(join(logDir, summaryName), 'utf8')) as { groupsVersion?: number; groups: { session: Array<{ requests: number }> } };
+    expect(summary.groupsVersion).toBe(2);
+    delete summary.groupsVersion;
+    summary.groups.session[0]!.requests = 3;
+    await writeFile(join(logDir, summaryName), JSON.stringify(summary));
+    const { store: reopened } = await freshStore(dir);
+    try {
+      const [sess] = await reopened.requestLog.groups({ by: 'session', start: T0, end: T0 + 2 * DAY, limit: 10 }).then((all) => all.filter((group) => group.name === 'sess'));
+      expect(sess).toMatchObject({ requests: 1, first: T0, last: T0 + 2 });
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('keeps retention as saved in the app, versioned', async () => {
     const { store, dir } = await freshStore();
     expect(await store.requestLog.retention()).toBeNull();
@@ -237,5 +265,19 @@ describe.each(STORE_KINDS)('sessions and projects in the request log ($name)', (
     expect(projects[1]).toMatchObject({ ...sum(cut.filter((row) => row.project === 'loopgate')), project: 'loopgate' });
     expect(await log.groups({ by: 'session', start: T0, end: T0 + 3 * DAY, limit: 1 })).toHaveLength(1);
     expect(await log.groups({ by: 'session', start: T0 + 3 * DAY, end: T0 + 4 * DAY, limit: 10 })).toEqual([]);
+  });
+
+  it("counts a session's MCP tool calls in its activity, not as requests, in the open segment and once sealed", async () => {
+    const { store, reopen } = await kind.open();
+    const call = { server: 'notes', tool: 'echo' };
+    const day = (offset: number) => [
+      logRow({ id: `m${offset}`, time: T0 + offset * DAY, session: 'sess', cost: 0.25 }),
+      logRow({ id: `t${offset}a`, time: T0 + offset * DAY + 1, session: 'sess', mcp: call }),
+      logRow({ id: `t${offset}b`, time: T0 + offset * DAY + 2, session: 'sess', mcp: call }),
+    ];
+    // The first day's segment is sealed by the second day's rows; the second's stays open.
+    await store.requestLog.append([...day(0), ...day(1)]);
+    const log = (await reopen()).requestLog;
+    expect(await log.groups({ by: 'session', start: T0, end: T0 + 2 * DAY, limit: 10 })).toEqual([expect.objectContaining({ name: 'sess', requests: 2, first: T0, last: T0 + DAY + 2 })]);
   });
 });
