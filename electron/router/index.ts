@@ -38,6 +38,8 @@ export interface DeploymentHealth {
 export interface CooldownObserver {
   cooled(deploymentId: string, untilMs: number): void;
   recovered(deploymentId: string): void;
+  /** A pool's key cooled alone (named by its fingerprint, key-pool.ts). */
+  keyCooled(fingerprint: string, untilMs: number, error: string | null): void;
 }
 
 export interface RouterOptions {
@@ -240,6 +242,8 @@ export class Router {
     const state = this.state(deployment);
     const now = this.clock();
     if (deployment.apiKeys && deployment.apiKey && this.keyPools.cool(deployment.apiKey, failure, this.settings.cooldownMs, now)) {
+      const { fingerprint, untilMs, error } = this.keyPools.cooling(deployment.apiKey);
+      this.cooldowns?.keyCooled(fingerprint, untilMs, error);
       return this.keyPools.readyAt(deployment.apiKeys, now) <= now;
     }
     if (failure.kind === 'client' || !state) return false;
@@ -267,6 +271,11 @@ export class Router {
   coolElsewhere(deploymentId: string, untilMs: number): void {
     const state = this.byId.get(deploymentId);
     if (state && untilMs > state.coolingUntil) state.coolingUntil = untilMs;
+  }
+
+  /** Another instance cooled a pool's key (by its fingerprint). */
+  keyCooledElsewhere(fingerprint: string, untilMs: number, error: string | null): void {
+    this.keyPools.cooledElsewhere(fingerprint, untilMs, error);
   }
 
   /** Another instance saw this deployment recover. */

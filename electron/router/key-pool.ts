@@ -1,9 +1,11 @@
 // A provider's pool of API keys as the router sees it: each attempt takes the least recently
 // used key that is not cooling (so requests rotate over the pool), and a key the upstream
 // limited (429) or found out of quota cools down alone while the others serve. State is kept
-// per key, in memory only: the deployments of one provider share their keys' state. A key the
+// per key: the deployments of one provider share their keys' state, and with Redis other
+// instances hear of a cooled key by its fingerprint (never the key itself). A key the
 // upstream refuses (401: revoked, mistyped) rests as long as one out of quota, so a pool with one
 // dead key keeps serving from the others and the app shows which key it is.
+import { createHash } from 'node:crypto';
 import type { AttemptFailure } from './failures.js';
 
 /** An account out of credit or a refused key does not recover in seconds: it rests this long unless the upstream says otherwise. */
@@ -28,6 +30,11 @@ interface KeyState {
   uses: number;
 }
 
+/** What names a key between instances: enough of its SHA-256 to tell a pool's keys apart, nothing to recover it from. */
+export function keyFingerprint(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 24);
+}
+
 /** Whether a failure is the key's own: a rate limit, an account out of quota, a key refused; null otherwise. */
 function keyLimit(failure: AttemptFailure): 'rate' | 'quota' | 'refused' | null {
   const response = failure.response;
@@ -40,6 +47,8 @@ function keyLimit(failure: AttemptFailure): 'rate' | 'quota' | 'refused' | null 
 
 export class KeyPools {
   private readonly keys = new Map<string, KeyState>();
+  /** Each pooled key by its fingerprint, for a cooldown another instance reports. */
+  private readonly byFingerprint = new Map<string, string>();
   private turn = 0;
 
   /** The key the next attempt uses: the least recently used of those ready; null when every one is cooling. */
@@ -72,11 +81,27 @@ export class KeyPools {
   cool(key: string, failure: AttemptFailure, cooldownMs: number, now: number): boolean {
     const limit = keyLimit(failure);
     if (!limit) return false;
-    const state = this.state(key);
     const ms = failure.retryAfterMs ?? (limit === 'rate' ? cooldownMs : Math.max(cooldownMs, LONG_COOLDOWN_MS));
-    state.coolingUntil = Math.max(state.coolingUntil, now + ms);
-    state.lastError = failure.describe();
+    this.coolUntil(key, now + ms, failure.describe());
     return true;
+  }
+
+  /** Until when `key` cools and why, for other instances to hear of it. */
+  cooling(key: string): { fingerprint: string; untilMs: number; error: string | null } {
+    const state = this.state(key);
+    return { fingerprint: keyFingerprint(key), untilMs: state.coolingUntil, error: state.lastError };
+  }
+
+  /** Another instance cooled the key of this fingerprint (a key no pool here holds is ignored). */
+  cooledElsewhere(fingerprint: string, untilMs: number, error: string | null): void {
+    const key = this.byFingerprint.get(fingerprint);
+    if (key) this.coolUntil(key, untilMs, error);
+  }
+
+  private coolUntil(key: string, untilMs: number, error: string | null): void {
+    const state = this.state(key);
+    state.coolingUntil = Math.max(state.coolingUntil, untilMs);
+    state.lastError = error;
   }
 
   succeeded(key: string): void {
@@ -97,6 +122,8 @@ export class KeyPools {
     const kept = new Set<string>();
     for (const pool of pools) for (const key of pool ?? []) kept.add(key);
     for (const key of this.keys.keys()) if (!kept.has(key)) this.keys.delete(key);
+    this.byFingerprint.clear();
+    for (const key of kept) this.byFingerprint.set(keyFingerprint(key), key);
   }
 
   private state(key: string): KeyState {

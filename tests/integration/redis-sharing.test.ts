@@ -1,13 +1,15 @@
 // Two gateway instances on one real redis-server: rate limits hold across both together, a
-// cooldown and a cached answer on one are seen on the other, a change made on one reaches the
+// cooldown (a deployment's, a pool key's) and a cached answer on one are seen on the other, a change made on one reaches the
 // other through pub/sub, and a Redis outage leaves each instance limiting on its own, degraded
 // and saying so, until Redis is back.
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { hashKey } from '../../electron/services/key-secrets.js';
 import type { Store } from '../../electron/store/index.js';
-import { openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
-import { startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
+import { modelEntry, openaiModel, startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/gateway.js';
+import { chatCompletion, startMockOpenAI, type MockUpstream } from '../helpers/mock-openai.js';
 import { startRedis, type TestRedis } from '../helpers/services/services.js';
 
 /** $0.001 a token either way. */
@@ -206,6 +208,43 @@ ${extra}`;
     expect(hit.headers.get('x-loopgate-cache')).toBe('hit');
     expect(JSON.parse(await hit.text())).toMatchObject({ choices: JSON.parse(body).choices });
     expect(upstream.requests.length).toBe(asked);
+  });
+});
+
+describe("a pool's keys across instances", () => {
+  it("a key A found rate limited rests on B too: B's requests go to the pool's other key, and B shows it cooling", async () => {
+    const LIMITED = 'sk-pool-limited-1111';
+    const OK = 'sk-pool-fine-2222';
+    const used: string[] = [];
+    const limiting = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+        used.push(key);
+        if (key === LIMITED) {
+          res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '60' });
+          res.end(JSON.stringify({ error: { message: 'Rate limit reached', type: 'requests' } }));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(chatCompletion('chatcmpl-pool', 'pooled', { role: 'assistant', content: 'hi' }, { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 })));
+      });
+    });
+    await new Promise<void>((resolve) => limiting.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => limiting.close(() => resolve())));
+    const apiBase = `http://127.0.0.1:${(limiting.address() as AddressInfo).port}/v1`;
+    const yaml = `model_list:${modelEntry('pooled', { model: 'openai/pooled', api_base: apiBase, api_key: `[${LIMITED}, ${OK}]` })}\nrouter_settings:\n  redis_url: ${redis.url}\n`;
+    const [a, b] = [await startTestGateway(yaml), await startTestGateway(yaml)];
+    running.push(a, b);
+    const keyState = async (gateway: TestGateway) => (await gateway.app.api['providers.list']({})).flatMap((view) => view.keys).find((key) => key.hint === '1111')?.state;
+    expect(await keyState(b)).toBe('ready');
+
+    expect((await chat(a, TEST_MASTER_KEY, 'hi', 'pooled')).status).toBe(200);
+    expect(used).toEqual([LIMITED, OK]);
+    await expect.poll(() => keyState(b), { timeout: 2_000 }).toBe('cooling');
+    used.length = 0;
+    for (let i = 0; i < 2; i++) expect((await chat(b, TEST_MASTER_KEY, 'hi', 'pooled')).status).toBe(200);
+    expect(used).toEqual([OK, OK]);
   });
 });
 

@@ -1,6 +1,6 @@
 // Change events between instances over Redis pub/sub: a key, provider, deployment or routing
-// setting changed here (other instances re-read their store), or a deployment was cooled down or
-// recovered (other instances follow). Each message names the instance it came from, which
+// setting changed here (other instances re-read their store), or a deployment or a pool's key was
+// cooled down, or a deployment recovered (other instances follow). Each message names the instance it came from, which
 // ignores its own.
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
@@ -13,6 +13,7 @@ const messageSchema = z.discriminatedUnion('topic', [
   z.object({ topic: z.literal('routing') }),
   z.object({ topic: z.literal('cooldown'), id: z.string(), until: z.number() }),
   z.object({ topic: z.literal('recovered'), id: z.string() }),
+  z.object({ topic: z.literal('key-cooldown'), fingerprint: z.string(), until: z.number(), error: z.string().nullable() }),
 ]);
 
 export type ChangeMessage = z.infer<typeof messageSchema>;

@@ -53,6 +53,7 @@ export class RedisSharing {
     this.cooldowns = {
       cooled: (id, until) => this.changes.publish({ topic: 'cooldown', id, until }),
       recovered: (id) => this.changes.publish({ topic: 'recovered', id }),
+      keyCooled: (fingerprint, until, error) => this.changes.publish({ topic: 'key-cooldown', fingerprint, until, error }),
     };
   }
 
@@ -91,6 +92,7 @@ export class RedisSharing {
     await this.changes.listen((message) => {
       if (message.topic === 'cooldown') targets.router.coolElsewhere(message.id, message.until);
       else if (message.topic === 'recovered') targets.router.recoveredElsewhere(message.id);
+      else if (message.topic === 'key-cooldown') targets.router.keyCooledElsewhere(message.fingerprint, message.until, message.error);
       // Only the instance that published store changes here sends these; one on PostgreSQL ignores strays.
       else if (!targets.storeChanges) return;
       else if (message.topic === 'keys') reload('keys', targets.reloadKeys);
