@@ -38,8 +38,7 @@ export interface DeploymentHealth {
 export interface CooldownObserver {
   cooled(deploymentId: string, untilMs: number): void;
   recovered(deploymentId: string): void;
-  /** A pool's key cooled alone (named by its fingerprint, key-pool.ts). */
-  keyCooled(fingerprint: string, untilMs: number, error: string | null): void;
+  keyCooled(poolKeyFingerprint: string, untilMs: number, error: string | null): void;
 }
 
 export interface RouterOptions {
@@ -88,10 +87,11 @@ export class Router {
   private readonly clock: () => number;
   private readonly strategyContext: Omit<StrategyContext, 'now'>;
   private readonly cooldowns: CooldownObserver | null;
-  private readonly keyPools = new KeyPools();
+  private readonly keyPools: KeyPools;
 
   constructor(config: RoutingInput, options: RouterOptions = {}) {
     this.cooldowns = options.cooldowns ?? null;
+    this.keyPools = new KeyPools(this.cooldowns);
     this.random = options.random ?? Math.random;
     this.clock = options.clock ?? Date.now;
     const cost = options.costPerToken ?? ((d: DeploymentConfig) => (d.inputCostPerToken ?? Infinity) + (d.outputCostPerToken ?? 0));
@@ -242,8 +242,6 @@ export class Router {
     const state = this.state(deployment);
     const now = this.clock();
     if (deployment.apiKeys && deployment.apiKey && this.keyPools.cool(deployment.apiKey, failure, this.settings.cooldownMs, now)) {
-      const { fingerprint, untilMs, error } = this.keyPools.cooling(deployment.apiKey);
-      this.cooldowns?.keyCooled(fingerprint, untilMs, error);
       return this.keyPools.readyAt(deployment.apiKeys, now) <= now;
     }
     if (failure.kind === 'client' || !state) return false;

@@ -51,6 +51,9 @@ export class KeyPools {
   private readonly byFingerprint = new Map<string, string>();
   private turn = 0;
 
+  /** `peers` hears of each key this instance cools (Redis tells the other instances). */
+  constructor(private readonly peers: { keyCooled(fingerprint: string, untilMs: number, error: string | null): void } | null = null) {}
+
   /** The key the next attempt uses: the least recently used of those ready; null when every one is cooling. */
   pick(pool: readonly string[], now: number): string | null {
     let best: KeyState | null = null;
@@ -82,14 +85,9 @@ export class KeyPools {
     const limit = keyLimit(failure);
     if (!limit) return false;
     const ms = failure.retryAfterMs ?? (limit === 'rate' ? cooldownMs : Math.max(cooldownMs, LONG_COOLDOWN_MS));
-    this.coolUntil(key, now + ms, failure.describe());
+    const state = this.coolUntil(key, now + ms, failure.describe());
+    this.peers?.keyCooled(keyFingerprint(key), state.coolingUntil, state.lastError);
     return true;
-  }
-
-  /** Until when `key` cools and why, for other instances to hear of it. */
-  cooling(key: string): { fingerprint: string; untilMs: number; error: string | null } {
-    const state = this.state(key);
-    return { fingerprint: keyFingerprint(key), untilMs: state.coolingUntil, error: state.lastError };
   }
 
   /** Another instance cooled the key of this fingerprint (a key no pool here holds is ignored). */
@@ -98,10 +96,11 @@ export class KeyPools {
     if (key) this.coolUntil(key, untilMs, error);
   }
 
-  private coolUntil(key: string, untilMs: number, error: string | null): void {
+  private coolUntil(key: string, untilMs: number, error: string | null): KeyState {
     const state = this.state(key);
     state.coolingUntil = Math.max(state.coolingUntil, untilMs);
     state.lastError = error;
+    return state;
   }
 
   succeeded(key: string): void {
