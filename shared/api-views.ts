@@ -108,9 +108,13 @@ export interface ProviderInput {
 }
 
 export interface ProviderTestResult {
+  /** Whether a key of the provider lists its models (the first that does gives `models`). */
   ok: boolean;
   models: string[];
+  /** Why none did: the first key's failure. */
   error: string | null;
+  /** A pool's keys one by one (its last four characters, and whether it works); empty for a single key. */
+  keys: Array<{ hint: string; ok: boolean; error: string | null }>;
 }
 
 export interface DiscoveredServer {

@@ -213,14 +213,23 @@ export class ProviderService {
     return deleted;
   }
 
+  /** Lists the provider's models with each of its keys (a pool's too, so a dead key shows); the first that works gives the models. */
   async test(id: string): Promise<ProviderTestResult> {
     const provider = await this.get(id);
-    if (provider.passthrough) return { ok: false, models: [], error: 'Each tool signs in with its own account here, so Loopgate holds no key to list the models with. Add a model by its id in Models & routing.' };
+    if (provider.passthrough) return { ok: false, models: [], error: 'Each tool signs in with its own account here, so Loopgate holds no key to list the models with. Add a model by its id in Models & routing.', keys: [] };
+    const saved = await this.deps.store.providers.revealKeys(id);
+    const tried = await Promise.all((saved.length > 0 ? saved : [null]).map((key) => this.listWith(provider, key)));
+    const working = tried.find((attempt) => attempt.error === null);
+    const keys = tried.length > 1 ? tried.map((attempt, index) => ({ hint: provider.keyHints[index] ?? '', ok: attempt.error === null, error: attempt.error })) : [];
+    return working ? { ok: true, models: working.models, error: null, keys } : { ok: false, models: [], error: tried[0]!.error, keys };
+  }
+
+  private async listWith(provider: ProviderCredential, key: string | null): Promise<{ models: string[]; error: string | null }> {
     try {
-      const deployment = probe(provider.family, provider.apiBase, await this.deps.store.providers.revealKey(id), provider.proxy);
-      return { ok: true, models: await listUpstreamModels(deployment, this.deps.upstream(deployment)), error: null };
+      const deployment = probe(provider.family, provider.apiBase, key, provider.proxy);
+      return { models: await listUpstreamModels(deployment, this.deps.upstream(deployment)), error: null };
     } catch (error) {
-      return { ok: false, models: [], error: providerFailure((error as Error).message) };
+      return { models: [], error: providerFailure((error as Error).message) };
     }
   }
 

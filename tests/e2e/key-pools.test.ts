@@ -1,6 +1,7 @@
 // Providers → a provider's API keys (issue 29, key pools): keys added and removed in the app,
 // and a config file's pool whose second key the upstream limits — each key shown masked with its
-// state (ready, or cooling down until when). Light, dark and a 900×600 window, axe clean.
+// state (ready, or cooling down until when); Test connection tries each key. Light, dark and a
+// 900×600 window, axe clean.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright';
@@ -21,6 +22,13 @@ beforeAll(async () => {
   upstream = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
+      // The model list, for Test connection: a key with `-revoked-` in it is refused.
+      if (req.url?.endsWith('/models')) {
+        const revoked = (req.headers.authorization ?? '').includes('-revoked-');
+        res.writeHead(revoked ? 401 : 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(revoked ? { error: { message: 'Incorrect API key provided', code: 'invalid_api_key' } } : { object: 'list', data: [{ id: 'pooled', object: 'model' }] }));
+        return;
+      }
       const limited = (req.headers.authorization ?? '').includes('-limited-');
       res.writeHead(limited ? 429 : 200, { 'content-type': 'application/json', ...(limited ? { 'retry-after': '600' } : {}) });
       const answer = chatCompletion('chatcmpl-e2e', 'pooled', { role: 'assistant', content: 'hi' }, { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 });
@@ -81,6 +89,33 @@ describe('a provider’s pool of API keys (issue 29, point 5)', () => {
     await expect.poll(() => keys.getByRole('listitem').allTextContents()).toEqual([expect.stringContaining('••••aaaa'), expect.stringContaining('••••cccc')]);
     expect(await page.content()).not.toMatch(/sk-team-/);
     await shot(page, 'key-pools-providers');
+  });
+
+  it('Test connection tries every key of the pool and says which one the provider refuses', async () => {
+    const apiBase = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
+    const view = await signedInPage(browser, gw, { axe: true });
+    await go(view, 'Providers');
+    await addProvider(view, { name: 'Tested Pool', apiBase, apiKey: 'sk-tested-good-dddd' });
+    const keys = keysOf('Tested Pool', view);
+    await keys.getByLabel('Another API key for Tested Pool').fill('sk-tested-revoked-eeee');
+    await keys.getByRole('button', { name: 'Add key' }).click();
+    await keys.getByText('••••eeee').waitFor();
+    const provider = view.getByRole('article', { name: 'Tested Pool' });
+    await provider.getByRole('button', { name: 'Test connection' }).click();
+    const each = provider.getByRole('status', { name: 'Each key' });
+    await expect.poll(() => each.getByRole('listitem').allTextContents()).toEqual(['Key ••••dddd: works', expect.stringMatching(/^Key ••••eeee: .*Incorrect API key provided/)]);
+    // The key that works still lists the models.
+    await provider.getByText('Connected · 1 model available').waitFor();
+    expect(await view.content()).not.toMatch(/sk-tested-/);
+    expect(await axeViolations(view)).toEqual([]);
+    await provider.scrollIntoViewIfNeeded();
+    await shot(view, 'key-pools-test-each-key');
+    await view.emulateMedia({ colorScheme: 'dark' });
+    await view.setViewportSize({ width: 900, height: 600 });
+    expect(await axeViolations(view)).toEqual([]);
+    await each.scrollIntoViewIfNeeded();
+    await shot(view, 'key-pools-test-each-key-900-dark', false);
+    await view.close();
   });
 
   it('reads well dark and in a 900×600 window', async () => {

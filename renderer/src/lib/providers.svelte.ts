@@ -152,7 +152,7 @@ class ProvidersState {
 
   async test(id: string): Promise<void> {
     this.tests = { ...this.tests, [id]: 'testing' };
-    const result = await call('providers.test', { id }).catch((error: unknown) => ({ ok: false, models: [], error: (error as Error).message }));
+    const result = await call('providers.test', { id }).catch((error: unknown) => ({ ok: false, models: [], error: (error as Error).message, keys: [] }));
     this.tests = { ...this.tests, [id]: result };
   }
 
