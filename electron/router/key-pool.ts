@@ -31,7 +31,7 @@ interface KeyState {
 }
 
 /** What names a key between instances: enough of its SHA-256 to tell a pool's keys apart, nothing to recover it from. */
-export function keyFingerprint(key: string): string {
+function keyFingerprint(key: string): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 24);
 }
 
