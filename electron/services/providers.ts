@@ -216,7 +216,8 @@ export class ProviderService {
   /** Lists the provider's models with each of its keys (a pool's too, so a dead key shows); the first that works gives the models. */
   async test(id: string): Promise<ProviderTestResult> {
     const provider = await this.get(id);
-    if (provider.passthrough) return { ok: false, models: [], error: 'Each tool signs in with its own account here, so Loopgate holds no key to list the models with. Add a model by its id in Models & routing.', keys: [] };
+    if (provider.passthrough)
+      return { ok: false, models: [], error: 'Each tool signs in with its own account here, so Loopgate holds no key to list the models with. Add a model by its id in Models & routing.', keys: [] };
     const saved = await this.deps.store.providers.revealKeys(id);
     const tried = await Promise.all((saved.length > 0 ? saved : [null]).map((key) => this.listWith(provider, key)));
     const working = tried.find((attempt) => attempt.error === null);
