@@ -218,6 +218,33 @@ describe('timeouts and the connection cap', () => {
   });
 });
 
+describe('requests the HTTP parser refuses', () => {
+  it('answers headers past 16 KiB, a request that is not HTTP and a slow one with a JSON error that says why', async () => {
+    const gw = await gateway('', { network: { headersTimeoutMs: 300, requestTimeoutMs: 600, checkIntervalMs: 50 } });
+    // What a user sees through a real client: a 431 with a message, not an empty body.
+    const bloated = gw.client(TEST_MASTER_KEY);
+    const refused = await bloated.chat.completions
+      .create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-big': 'a'.repeat(20_000) } })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 431, code: 'invalid_request', type: 'invalid_request_error' });
+    expect((refused as Error).message).toContain('The request headers are too large: Loopgate reads at most 16 KiB');
+
+    const garbage = connection(gw.url);
+    garbage.socket.write('HELLO THERE\r\n\r\n');
+    const notHttp = await garbage.closed;
+    expect(notHttp.received).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(notHttp.received.split('\r\n\r\n')[1] ?? '')).toMatchObject({ error: { code: 'invalid_request', message: 'The request is not valid HTTP/1.1, so Loopgate could not read it.' } });
+
+    const slow = connection(gw.url);
+    slow.socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TEST_MASTER_KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+    const late = await slow.closed;
+    expect(late.received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(late.received).toContain('"code":"timeout"');
+    // And it keeps serving.
+    expect((await raw(gw.url, { path: '/health/liveliness' })).status).toBe(200);
+  });
+});
+
 describe('request bodies', () => {
   const post = (gw: TestGateway, body: string | Buffer, headers: Record<string, string> = json): Promise<RawAnswer> =>
     raw(gw.url, { method: 'POST', path: '/v1/chat/completions', headers: { ...master, ...headers }, body });
