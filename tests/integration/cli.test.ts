@@ -155,6 +155,26 @@ litellm_settings:
     expect(await cli.exit).toBe(0);
     expect(cli.stderr()).toContain(`${dir}/master-key`);
   });
+
+  it('lets `loopgate keys` find a gateway started with --port 0 through its data dir', async () => {
+    const dir = tempDir();
+    const cli = await startServe(['--config', writeConfig(dir, configFor()), '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'sk-from-env' });
+    try {
+      // No --url (an empty LOOPGATE_URL counts as unset): the data dir names the port the gateway chose, not 7420.
+      const created = await runCli(['keys', 'create', '--alias', 'found', '--data-dir', dir, '--master-key', 'sk-cli-master', '--json'], { LOOPGATE_URL: '' });
+      expect(created.stderr).toBe('');
+      expect(created.code).toBe(0);
+      const { key } = JSON.parse(created.stdout) as { key: string };
+      const client = new OpenAI({ apiKey: key, baseURL: `${cli.url}/v1`, maxRetries: 0 });
+      const answer = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'found it' }] });
+      expect(answer.choices[0]?.message.content).toBe('Hello from mock: found it');
+      const listed = await runCli(['keys', 'list', '--data-dir', dir, '--master-key', 'sk-cli-master'], { LOOPGATE_URL: '' });
+      expect(listed.stdout).toContain('found');
+    } finally {
+      cli.signal('SIGTERM');
+      await cli.exit;
+    }
+  });
 });
 
 describe('start-up failures', () => {
