@@ -3,6 +3,7 @@
 // or mistyped bodies, key guessing, /metrics without a key.
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../electron/app/start.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
@@ -315,6 +316,20 @@ describe('request bodies', () => {
     const management = await raw(gw.url, { method: 'POST', path: '/key/generate', headers: { ...master, 'content-type': 'text/plain' }, body: '{}' });
     expect(management.status).toBe(415);
     expect((await gw.manage('GET', '/key/list')).body.keys).toEqual([]);
+  });
+
+  it('says a compressed body is not accepted, and reads JSON that starts with a byte order mark', async () => {
+    const gw = await gateway();
+    const body = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] });
+    const zipped = await post(gw, gzipSync(body), { ...json, 'content-encoding': 'gzip' });
+    expect(zipped.status).toBe(415);
+    expect(JSON.parse(zipped.body).error).toMatchObject({ param: 'content-encoding', message: 'Compressed request bodies are not accepted (content-encoding: gzip); send the JSON uncompressed.' });
+    expect((await post(gw, body, { ...json, 'content-encoding': 'identity' })).status).toBe(200);
+    // As Windows PowerShell sends a file it wrote: UTF-8 with a BOM. The upstream gets the JSON without it.
+    const marked = await post(gw, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]));
+    expect(marked.status).toBe(200);
+    expect(JSON.parse(marked.body).choices[0].message.content).toBe('Hello from mock: hi');
+    expect(upstream.requests.at(-1)?.body).toMatchObject({ model: 'gpt-4o-mini' });
   });
 
   it('refuses bodies past the in-flight budget with 503 while others are being read, and frees it after', async () => {
