@@ -141,11 +141,9 @@ describe('Providers', () => {
     // The modal sheet covers the shell's toast row: the error must show inside the sheet, on top.
     const error = page.getByRole('dialog', { name: 'Add a provider' }).getByText('The base URL must be an http(s) URL');
     await error.waitFor({ timeout: 5_000 });
-    const onTop = await error.evaluate((element) => {
-      const box = element.getBoundingClientRect();
-      return element.contains(document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2));
-    });
-    expect(onTop).toBe(true);
+    const box = (await error.boundingBox())!;
+    const onTop = `document.elementFromPoint(${box.x + box.width / 2}, ${box.y + box.height / 2})?.closest(".toast")?.textContent ?? ""`;
+    expect(await page.evaluate<string>(onTop)).toContain('The base URL must be an http(s) URL');
     await shot(page, 'forms-sheet-error-900');
     await page.getByRole('dialog', { name: 'Add a provider' }).getByRole('button', { name: 'Dismiss' }).click({ timeout: 2_000 });
     await error.waitFor({ state: 'detached' });
