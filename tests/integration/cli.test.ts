@@ -208,11 +208,12 @@ describe('start-up failures', () => {
       headers: { authorization: 'Bearer sk-cli-master', 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
     });
+    const body = (await response.json()) as { error: { message: string } };
+    const warnings = await warningsOnStop(cli, 'SIGTERM');
     expect(response.status).toBe(401);
     // Retrying cannot help until the config changes: without this Claude Code retried the 401 for three minutes before saying why.
     expect(response.headers.get('x-should-retry')).toBe('false');
-    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('MOCK_UPSTREAM_KEY is not set');
-    const warnings = await warningsOnStop(cli, 'SIGTERM');
+    expect(body.error.message).toContain('MOCK_UPSTREAM_KEY is not set');
     expect(warnings.find((line) => line.includes('model_list[0] (gpt-test, deployment gpt-test#0)'))).toContain('MOCK_UPSTREAM_KEY');
   });
 
