@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { call, CommandError, common, masterKey } from './cli-keys.js';
+import { call, CommandError, common, gatewayUrl, masterKey } from './cli-keys.js';
 
 export const IMPORT_USAGE = `Usage:
   loopgate import ccr [PATH] [--url URL] [--master-key KEY] [--data-dir DIR] [--json]
@@ -25,7 +25,7 @@ export async function importCommand(args: string[]): Promise<void> {
   } catch (error) {
     throw new CommandError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  const base = values.url ?? process.env.LOOPGATE_URL ?? 'http://127.0.0.1:7420';
+  const base = await gatewayUrl(values.url, values['data-dir']);
   const result = await call(base, await masterKey(values['master-key'], values['data-dir']), 'POST', '/loopgate/config/import', { yaml: text });
   if (values.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   const routing = result.routing as { routes: Array<{ name: string; to: string }> };

@@ -1,10 +1,12 @@
 // `loopgate keys create|list|revoke`: the management API from the shell, against a running
-// gateway. The master key comes from --master-key, LOOPGATE_MASTER_KEY, or the data dir.
+// gateway: --url, LOOPGATE_URL, else the one the data dir names (on whatever port it chose).
+// The master key comes from --master-key, LOOPGATE_MASTER_KEY, or the data dir.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './config/data-dir.js';
 import { MASTER_KEY_FILE } from './config/master-key.js';
+import { readRunningGateway } from './config/running-gateway.js';
 
 export const KEYS_USAGE = `Usage:
   loopgate keys create [--alias NAME] [--models a,b] [--rpm N] [--tpm N] [--parallel N]
@@ -12,7 +14,8 @@ export const KEYS_USAGE = `Usage:
   loopgate keys list   [--status active|revoked|expired] [--page N] [--size N]
   loopgate keys revoke KEY_OR_TOKEN
 
-Common: [--url http://127.0.0.1:7420] [--master-key KEY] [--data-dir DIR] [--json]
+Common: [--url URL] [--master-key KEY] [--data-dir DIR] [--json]
+  (the gateway: --url, LOOPGATE_URL, else the one running on the data dir, else http://127.0.0.1:7420)
 `;
 
 export class CommandError extends Error {}
@@ -75,9 +78,15 @@ export async function keysCommand(args: string[]): Promise<void> {
   throw new CommandError(`unknown keys command "${action ?? ''}"\n\n${KEYS_USAGE}`);
 }
 
+/** The gateway to call: named, else the one the data dir says is running (`--port 0` picks any port), else the default port. */
+export async function gatewayUrl(url: string | undefined, dataDir: string | undefined): Promise<string> {
+  const named = url ?? process.env.LOOPGATE_URL;
+  if (named) return named;
+  return (await readRunningGateway(dataDir ?? defaultDataDir(process.env)))?.url ?? 'http://127.0.0.1:7420';
+}
+
 async function connection(values: { url?: string | undefined; 'master-key'?: string | undefined; 'data-dir'?: string | undefined }): Promise<{ base: string; key: string }> {
-  const base = values.url ?? process.env.LOOPGATE_URL ?? 'http://127.0.0.1:7420';
-  return { base, key: await masterKey(values['master-key'], values['data-dir']) };
+  return { base: await gatewayUrl(values.url, values['data-dir']), key: await masterKey(values['master-key'], values['data-dir']) };
 }
 
 async function create(args: string[]): Promise<void> {

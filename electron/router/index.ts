@@ -186,7 +186,8 @@ export class Router {
     const usable = enabled.filter((state) => state.config.unavailable === null);
     if (usable.length === 0) {
       const problem = enabled[0]!.config.unavailable!;
-      throw new GatewayError(problem.code, problem.message, { param: 'model' });
+      // Nothing changes until the config does: a client retrying (Claude Code retries a 401 for minutes) only delays the message.
+      throw new GatewayError(problem.code, problem.message, { param: 'model', headers: { 'x-should-retry': 'false' } });
     }
     const available = usable.filter((state) => !state.isCooling(now) && state.headroomAt(now) <= now && this.keyPools.readyAt(state.config.apiKeys, now) <= now);
     if (available.length === 0) throw this.allBusy(name, usable, now);

@@ -133,6 +133,24 @@ describe('Providers', () => {
     expect(await page.locator('.toasts').getByText(/Added/).count()).toBe(0);
     await page.close();
   });
+
+  it('an error from a form in a side sheet shows over the sheet, where it can be read and dismissed', async () => {
+    const page = await open(NARROW);
+    await go(page, 'Providers');
+    const form = await addProvider(page, { name: 'Typo', apiBase: 'not a url', apiKey: 'sk-upstream-4' });
+    // The modal sheet covers the shell's toast row: the error must show inside the sheet, on top.
+    const error = page.getByRole('dialog', { name: 'Add a provider' }).getByText('The base URL must be an http(s) URL');
+    await error.waitFor({ timeout: 5_000 });
+    const box = (await error.boundingBox())!;
+    const onTop = `document.elementFromPoint(${box.x + box.width / 2}, ${box.y + box.height / 2})?.closest(".toast")?.textContent ?? ""`;
+    expect(await page.evaluate<string>(onTop)).toContain('The base URL must be an http(s) URL');
+    await shot(page, 'forms-sheet-error-900');
+    await page.getByRole('dialog', { name: 'Add a provider' }).getByRole('button', { name: 'Dismiss' }).click({ timeout: 2_000 });
+    await error.waitFor({ state: 'detached' });
+    // The sheet stays open with what was typed, to be corrected.
+    await expect(form.getByLabel('Base URL').inputValue()).resolves.toBe('not a url');
+    await page.close();
+  });
 });
 
 describe('Models & routing', () => {

@@ -155,6 +155,26 @@ litellm_settings:
     expect(await cli.exit).toBe(0);
     expect(cli.stderr()).toContain(`${dir}/master-key`);
   });
+
+  it('lets `loopgate keys` find a gateway started with --port 0 through its data dir', async () => {
+    const dir = tempDir();
+    const cli = await startServe(['--config', writeConfig(dir, configFor()), '--port', '0', '--data-dir', dir], { MOCK_UPSTREAM_KEY: 'sk-from-env' });
+    try {
+      // No --url (an empty LOOPGATE_URL counts as unset): the data dir names the port the gateway chose, not 7420.
+      const created = await runCli(['keys', 'create', '--alias', 'found', '--data-dir', dir, '--master-key', 'sk-cli-master', '--json'], { LOOPGATE_URL: '' });
+      expect(created.stderr).toBe('');
+      expect(created.code).toBe(0);
+      const { key } = JSON.parse(created.stdout) as { key: string };
+      const client = new OpenAI({ apiKey: key, baseURL: `${cli.url}/v1`, maxRetries: 0 });
+      const answer = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'found it' }] });
+      expect(answer.choices[0]?.message.content).toBe('Hello from mock: found it');
+      const listed = await runCli(['keys', 'list', '--data-dir', dir, '--master-key', 'sk-cli-master'], { LOOPGATE_URL: '' });
+      expect(listed.stdout).toContain('found');
+    } finally {
+      cli.signal('SIGTERM');
+      await cli.exit;
+    }
+  });
 });
 
 describe('start-up failures', () => {
@@ -188,9 +208,12 @@ describe('start-up failures', () => {
       headers: { authorization: 'Bearer sk-cli-master', 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
     });
-    expect(response.status).toBe(401);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('MOCK_UPSTREAM_KEY is not set');
+    const body = (await response.json()) as { error: { message: string } };
     const warnings = await warningsOnStop(cli, 'SIGTERM');
+    expect(response.status).toBe(401);
+    // Retrying cannot help until the config changes: without this Claude Code retried the 401 for three minutes before saying why.
+    expect(response.headers.get('x-should-retry')).toBe('false');
+    expect(body.error.message).toContain('MOCK_UPSTREAM_KEY is not set');
     expect(warnings.find((line) => line.includes('model_list[0] (gpt-test, deployment gpt-test#0)'))).toContain('MOCK_UPSTREAM_KEY');
   });
 

@@ -257,7 +257,11 @@ describe('errors', () => {
   it('names a missing field', async () => {
     const response = await rawPost('/v1/chat/completions', JSON.stringify({ model: 'gpt-test' }));
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: unknown }).error).toMatchObject({ code: 'missing_field', param: 'messages' });
+    expect(((await response.json()) as { error: unknown }).error).toMatchObject({ code: 'missing_field', param: 'messages', message: '"messages" is missing from the request.' });
+    // Said in words that fit every field (it read 'needs a "input" field').
+    const responses = await rawPost('/v1/responses', JSON.stringify({ model: 'gpt-test' }));
+    expect(responses.status).toBe(400);
+    expect(((await responses.json()) as { error: unknown }).error).toMatchObject({ code: 'missing_field', param: 'input', message: '"input" is missing from the request.' });
   });
 
   it('reports an unreachable upstream as 502 and a slow one as 504', async () => {

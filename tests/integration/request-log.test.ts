@@ -252,4 +252,15 @@ describe('the Playground', () => {
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: PlaygroundFailure }).error).toMatchObject({ code: 'model_not_found', model: 'nope', deployment: null, hint: expect.stringContaining('Add this model') });
   });
+
+  it('says a deployment without its key was never sent, not that the upstream refused the key', async () => {
+    await gateway([model('keyless', open, 'steady').replace('sk-wrong-key-abcdef123456', 'os.environ/LOOPGATE_TEST_KEY_NEVER_SET')]);
+    const cookie = await signIn(gw!.url);
+    const response = await playground(cookie, { model: 'keyless', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    expect(response.status).toBe(401);
+    const { error } = (await response.json()) as { error: PlaygroundFailure };
+    expect(error.code).toBe('authentication');
+    expect(error.message).toContain('LOOPGATE_TEST_KEY_NEVER_SET is not set');
+    expect(error.hint).toBe('Nothing was sent upstream: this deployment has no API key yet. Set it as said, then try again.');
+  });
 });

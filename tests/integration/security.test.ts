@@ -3,6 +3,7 @@
 // or mistyped bodies, key guessing, /metrics without a key.
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../electron/app/start.js';
 import { MemoryLogger } from '../../electron/core/logger.js';
@@ -218,6 +219,33 @@ describe('timeouts and the connection cap', () => {
   });
 });
 
+describe('requests the HTTP parser refuses', () => {
+  it('answers headers past 16 KiB, a request that is not HTTP and a slow one with a JSON error that says why', async () => {
+    const gw = await gateway('', { network: { headersTimeoutMs: 300, requestTimeoutMs: 600, checkIntervalMs: 50 } });
+    // What a user sees through a real client: a 431 with a message, not an empty body.
+    const bloated = gw.client(TEST_MASTER_KEY);
+    const refused = await bloated.chat.completions
+      .create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-big': 'a'.repeat(20_000) } })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 431, code: 'invalid_request', type: 'invalid_request_error' });
+    expect((refused as Error).message).toContain('The request headers are too large: Loopgate reads at most 16 KiB');
+
+    const garbage = connection(gw.url);
+    garbage.socket.write('HELLO THERE\r\n\r\n');
+    const notHttp = await garbage.closed;
+    expect(notHttp.received).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(notHttp.received.split('\r\n\r\n')[1] ?? '')).toMatchObject({ error: { code: 'invalid_request', message: 'The request is not valid HTTP/1.1, so Loopgate could not read it.' } });
+
+    const slow = connection(gw.url);
+    slow.socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TEST_MASTER_KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+    const late = await slow.closed;
+    expect(late.received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(late.received).toContain('"code":"timeout"');
+    // And it keeps serving.
+    expect((await raw(gw.url, { path: '/health/liveliness' })).status).toBe(200);
+  });
+});
+
 describe('request bodies', () => {
   const post = (gw: TestGateway, body: string | Buffer, headers: Record<string, string> = json): Promise<RawAnswer> =>
     raw(gw.url, { method: 'POST', path: '/v1/chat/completions', headers: { ...master, ...headers }, body });
@@ -288,6 +316,20 @@ describe('request bodies', () => {
     const management = await raw(gw.url, { method: 'POST', path: '/key/generate', headers: { ...master, 'content-type': 'text/plain' }, body: '{}' });
     expect(management.status).toBe(415);
     expect((await gw.manage('GET', '/key/list')).body.keys).toEqual([]);
+  });
+
+  it('says a compressed body is not accepted, and reads JSON that starts with a byte order mark', async () => {
+    const gw = await gateway();
+    const body = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] });
+    const zipped = await post(gw, gzipSync(body), { ...json, 'content-encoding': 'gzip' });
+    expect(zipped.status).toBe(415);
+    expect(JSON.parse(zipped.body).error).toMatchObject({ param: 'content-encoding', message: 'Compressed request bodies are not accepted (content-encoding: gzip); send the JSON uncompressed.' });
+    expect((await post(gw, body, { ...json, 'content-encoding': 'identity' })).status).toBe(200);
+    // As Windows PowerShell sends a file it wrote: UTF-8 with a BOM. The upstream gets the JSON without it.
+    const marked = await post(gw, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]));
+    expect(marked.status).toBe(200);
+    expect(JSON.parse(marked.body).choices[0].message.content).toBe('Hello from mock: hi');
+    expect(upstream.requests.at(-1)?.body).toMatchObject({ model: 'gpt-4o-mini' });
   });
 
   it('refuses bodies past the in-flight budget with 503 while others are being read, and frees it after', async () => {

@@ -65,6 +65,11 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   if (type !== undefined && !JSON_TYPE.test(type)) {
     throw new GatewayError('invalid_request', `Expected "content-type: application/json", got "${type.slice(0, 100)}".`, { status: 415, param: 'content-type' });
   }
+  // A compressed body would read as garbage JSON; say what it is instead (nothing decompresses it here).
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    throw new GatewayError('invalid_request', `Compressed request bodies are not accepted (content-encoding: ${encoding.slice(0, 40)}); send the JSON uncompressed.`, { status: 415, param: 'content-encoding' });
+  }
   const limit = policy.limitBytes;
   const declared = Number(req.headers['content-length']);
   if (declared > limit) throw tooLarge(limit);
@@ -83,7 +88,9 @@ function parseObject(bytes: Buffer, maxDepth: number): Record<string, unknown> {
     throw new GatewayError('invalid_request', `The request body's JSON is nested more than ${maxDepth} levels deep.`);
   }
   let parsed: unknown;
-  const text = bytes.toString('utf8');
+  // A UTF-8 byte order mark (Windows PowerShell writes one) is not part of the JSON; RFC 8259 lets a reader skip it.
+  const decoded = bytes.toString('utf8');
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
   try {
     parsed = JSON.parse(text);
   } catch (error) {

@@ -16,6 +16,7 @@ import { INFERENCE_ROUTES } from '../inference/routes.js';
 import { ConversationStore } from '../../dialects/responses/conversations.js';
 import { createResponsesDialect } from '../../dialects/responses/index.js';
 import { bodyPolicy } from './body.js';
+import { answerClientErrors } from './client-errors.js';
 import { ConnectionTracker } from './connections.js';
 import type { GatewayApp } from './gateway-app.js';
 import { HostGuard } from './host-guard.js';
@@ -123,6 +124,7 @@ export function createGateway(app: GatewayApp, options: GatewayOptions = {}): Ga
     },
   );
   const connections = new ConnectionTracker(server, limits, BUSY_RESPONSE);
+  answerClientErrors(server);
   return {
     server,
     app,

@@ -60,6 +60,8 @@ function hintFor(status: number, code: ErrorCode): string {
   if (code === 'timeout') return 'The upstream took too long: try again, or raise the timeout in Models & routing.';
   if (code === 'upstream_unreachable') return "Loopgate could not reach the upstream: check the provider's API base and that the server is running.";
   if (code === 'budget_exceeded') return 'The budget is spent: raise it, or wait for it to reset.';
+  // Loopgate's own 401: nothing was sent, the deployment has no key (an upstream's 401 comes as `upstream`).
+  if (code === 'authentication') return 'Nothing was sent upstream: this deployment has no API key yet. Set it as said, then try again.';
   if (code === 'rate_limit' || status === 429) return 'The upstream is limiting requests: wait a moment, or add another deployment to this model.';
   if (status === 401 || status === 403) return "The upstream refused the API key: check the provider's key in Providers.";
   if (status === 404) return "The upstream does not know this model: check the deployment's provider model in Models & routing.";

@@ -85,7 +85,7 @@ async function run(deps: ProxyDeps, dialect: InboundDialect, ctx: RequestContext
   const raw = options.pathFields ? { ...read, ...options.pathFields } : read;
   const model = clientModel(raw.model);
   if (raw[dialect.requiredField] === undefined || raw[dialect.requiredField] === null) {
-    throw new GatewayError('missing_field', `The request needs a "${dialect.requiredField}" field.`, { param: dialect.requiredField });
+    throw new GatewayError('missing_field', `"${dialect.requiredField}" is missing from the request.`, { param: dialect.requiredField });
   }
   checkRequestShape(dialect.name, raw);
   outcome.model = model;

@@ -23,6 +23,8 @@ class AppState {
   /** Why the status could not be had (none known yet); null once it is. */
   statusError = $state<string | null>(null);
   toasts = $state<Toast[]>([]);
+  /** Side sheets open now: a modal sheet covers the shell's toast row, so toasts show inside it instead. */
+  sheetsOpen = $state(0);
   private nextToast = 1;
   private expiries = new Map<number, ReturnType<typeof setTimeout>>();
   /** The pointer or focus is on the toasts: none leaves while someone is reading or dismissing them. */
