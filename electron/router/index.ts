@@ -1,8 +1,7 @@
-// Router owns turning a client's model name into the deployment that serves it: model groups,
-// wildcard groups and aliases, the routing strategy, cooldowns, the fallback chains, and the
-// attempt loop that retries and falls back (attempts.ts). One Router lives as long as the
-// gateway: a routing change updates it in place, so what it has learnt about each deployment
-// survives.
+// Router owns turning a client's model name into the deployment that serves it: model groups, wildcard
+// groups and aliases, the routing strategy, cooldowns, the fallback chains, and the attempt loop that
+// retries and falls back (attempts.ts). One Router lives as long as the gateway: a routing change
+// updates it in place, so what it has learnt about each deployment survives.
 import type { DeploymentConfig } from '../core/deployment.js';
 import { bySpecificity, compilePattern, fillWildcards, isPattern, matchPattern, type ModelPattern } from '../core/model-names.js';
 import type { ModelGroupAlias, RouterSettings, RoutingInput } from '../core/routing.js';
@@ -185,9 +184,9 @@ export class Router {
     // A deployment without credentials or without a provider Loopgate serves is listed, never chosen.
     const usable = enabled.filter((state) => state.config.unavailable === null);
     if (usable.length === 0) {
-      const problem = enabled[0]!.config.unavailable!;
+      const { code, message } = enabled[0]!.config.unavailable!;
       // Nothing changes until the config does: a client retrying (Claude Code retries a 401 for minutes) only delays the message.
-      throw new GatewayError(problem.code, problem.message, { param: 'model', headers: { 'x-should-retry': 'false' } });
+      throw new GatewayError(code, message, { param: 'model', headers: { 'x-should-retry': 'false' } });
     }
     const available = usable.filter((state) => !state.isCooling(now) && state.headroomAt(now) <= now && this.keyPools.readyAt(state.config.apiKeys, now) <= now);
     if (available.length === 0) throw this.allBusy(name, usable, now);
