@@ -224,9 +224,7 @@ describe('requests the HTTP parser refuses', () => {
     const gw = await gateway('', { network: { headersTimeoutMs: 300, requestTimeoutMs: 600, checkIntervalMs: 50 } });
     // What a user sees through a real client: a 431 with a message, not an empty body.
     const bloated = gw.client(TEST_MASTER_KEY);
-    const refused = await bloated.chat.completions
-      .create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-big': 'a'.repeat(20_000) } })
-      .catch((error: unknown) => error);
+    const refused = await bloated.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-big': 'a'.repeat(20_000) } }).catch((error: unknown) => error);
     expect(refused).toMatchObject({ status: 431, code: 'invalid_request', type: 'invalid_request_error' });
     expect((refused as Error).message).toContain('The request headers are too large: Loopgate reads at most 16 KiB');
 

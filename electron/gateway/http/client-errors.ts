@@ -12,7 +12,11 @@ const openAIBody = errorBodyFor('openai');
 /** The refusal for one parser error (Node's codes: HPE_* from llhttp, ERR_HTTP_REQUEST_TIMEOUT). */
 function refusal(code: string | undefined): GatewayError {
   if (code === 'HPE_HEADER_OVERFLOW') {
-    return new GatewayError('invalid_request', `The request headers are too large: Loopgate reads at most ${Math.round(maxHeaderSize / 1024)} KiB of headers. Send fewer or shorter headers (a large cookie is the usual cause).`, { status: 431 });
+    return new GatewayError(
+      'invalid_request',
+      `The request headers are too large: Loopgate reads at most ${Math.round(maxHeaderSize / 1024)} KiB of headers. Send fewer or shorter headers (a large cookie is the usual cause).`,
+      { status: 431 },
+    );
   }
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return new GatewayError('timeout', 'The request was not received in time: its headers and body must arrive without long pauses.', { status: 408 });
