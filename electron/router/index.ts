@@ -8,27 +8,14 @@ import type { ModelGroupAlias, RouterSettings, RoutingInput } from '../core/rout
 import { GatewayError } from '../core/errors.js';
 import type { AttemptFailure } from './failures.js';
 import { KeyPools, type KeyHealth } from './key-pool.js';
-import { DeploymentState } from './state.js';
+import { DeploymentState, type DeploymentHealth } from './state.js';
 import { STRATEGIES, type RandomSource, type StrategyContext } from './strategies.js';
 
 export type { RandomSource } from './strategies.js';
 export type { KeyHealth } from './key-pool.js';
+export type { DeploymentHealth } from './state.js';
 
 export type FallbackKind = 'general' | 'context_window' | 'content_policy';
-
-export interface DeploymentHealth {
-  id: string;
-  model_name: string;
-  provider: string;
-  api_base: string;
-  state: 'healthy' | 'cooling' | 'disabled';
-  cooling_until: string | null;
-  last_error: string | null;
-  last_error_at: string | null;
-  in_flight: number;
-  requests_last_minute: number;
-  latency_ms: number | null;
-}
 
 /**
  * Told when this router cools a deployment down or sees it recover, so other instances can
@@ -119,7 +106,10 @@ export class Router {
     const byConfig = new Map<DeploymentConfig, DeploymentState>();
     const byId = new Map<string, DeploymentState>();
     for (const deployment of input.deployments) {
-      const state = previous.get(deployment.id)?.shift()?.reconfigure(deployment) ?? new DeploymentState(deployment);
+      const prior = previous.get(deployment.id)?.shift();
+      // Keys sent to another server start afresh there: what the old one refused or limited says nothing of the new one.
+      if (prior && deployment.apiKeys && prior.config.apiBase.href !== deployment.apiBase.href) this.keyPools.forget(deployment.apiKeys);
+      const state = prior?.reconfigure(deployment) ?? new DeploymentState(deployment);
       byConfig.set(deployment, state);
       if (!byId.has(deployment.id)) byId.set(deployment.id, state);
       const name = deployment.modelName;
@@ -283,19 +273,7 @@ export class Router {
 
   health(): DeploymentHealth[] {
     const now = this.clock();
-    return [...this.byConfig.values()].map((state) => ({
-      id: state.config.id,
-      model_name: state.config.modelName,
-      provider: state.config.family,
-      api_base: state.config.apiBase.origin,
-      state: !state.config.enabled ? 'disabled' : state.isCooling(now) ? 'cooling' : 'healthy',
-      cooling_until: state.isCooling(now) ? new Date(state.coolingUntil).toISOString() : null,
-      last_error: state.lastError?.message ?? state.config.unavailable?.message ?? null,
-      last_error_at: state.lastError ? new Date(state.lastError.at).toISOString() : null,
-      in_flight: state.inFlight,
-      requests_last_minute: state.requestsLastMinute(now),
-      latency_ms: state.latencyMs === null ? null : Math.round(state.latencyMs),
-    }));
+    return [...this.byConfig.values()].map((state) => state.health(now));
   }
 
   /** The state of each key of a pool, in its order. */

@@ -116,6 +116,11 @@ export class KeyPools {
     });
   }
 
+  /** Forgets what `keys` learnt (their deployment now calls another server). */
+  forget(keys: readonly string[]): void {
+    for (const key of keys) this.keys.delete(key);
+  }
+
   /** Forgets keys no pool holds any more (a key removed in the app leaves nothing behind in memory). */
   retain(pools: Iterable<readonly string[] | undefined>): void {
     const kept = new Set<string>();

@@ -7,6 +7,20 @@ const MINUTE_MS = 60_000;
 /** Weight of the newest sample in the latency average. */
 const LATENCY_SMOOTHING = 0.3;
 
+export interface DeploymentHealth {
+  id: string;
+  model_name: string;
+  provider: string;
+  api_base: string;
+  state: 'healthy' | 'cooling' | 'disabled';
+  cooling_until: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  in_flight: number;
+  requests_last_minute: number;
+  latency_ms: number | null;
+}
+
 export class DeploymentState {
   inFlight = 0;
   coolingUntil = 0;
@@ -20,6 +34,24 @@ export class DeploymentState {
 
   get config(): DeploymentConfig {
     return this.current;
+  }
+
+  /** Its state as /health and the app show it. */
+  health(now: number): DeploymentHealth {
+    const cooling = this.isCooling(now);
+    return {
+      id: this.current.id,
+      model_name: this.current.modelName,
+      provider: this.current.family,
+      api_base: this.current.apiBase.origin,
+      state: !this.current.enabled ? 'disabled' : cooling ? 'cooling' : 'healthy',
+      cooling_until: cooling ? new Date(this.coolingUntil).toISOString() : null,
+      last_error: this.lastError?.message ?? this.current.unavailable?.message ?? null,
+      last_error_at: this.lastError ? new Date(this.lastError.at).toISOString() : null,
+      in_flight: this.inFlight,
+      requests_last_minute: this.requestsLastMinute(now),
+      latency_ms: this.latencyMs === null ? null : Math.round(this.latencyMs),
+    };
   }
 
   /** A routing change swaps the settings; what was learnt about the deployment stays. */

@@ -69,6 +69,18 @@ describe('key pools in the router', () => {
     expect(router.health()[0]!.state).toBe('healthy');
   });
 
+  it('starts a pool afresh when its deployment is sent to another server: keys the old one refused are ready there', async () => {
+    const router = pooledRouter('router_settings:\n  num_retries: 0\n');
+    const refused = AttemptFailure.fromResponse(401, {}, '{"error":{"message":"Incorrect API key provided"}}');
+    await request(router, () => refused);
+    expect(router.keyHealth(KEYS).every((key) => key.state === 'cooling')).toBe(true);
+    // The same routing again (a change elsewhere) keeps what was learnt.
+    router.update(parseConfigText(`model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/m\n      api_base: http://127.0.0.1:9/v1\n      api_key: [${KEYS.join(', ')}]\n`, { env: {} }));
+    expect(router.keyHealth(KEYS).every((key) => key.state === 'cooling')).toBe(true);
+    router.update(parseConfigText(`model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/m\n      api_base: http://127.0.0.1:8/v1\n      api_key: [${KEYS.join(', ')}]\n`, { env: {} }));
+    expect(router.keyHealth(KEYS).map((key) => key.state)).toEqual(['ready', 'ready', 'ready']);
+  });
+
   it('does not cool a key for an answer that is not its own limit (a 500 is the deployment’s)', async () => {
     const router = pooledRouter('router_settings:\n  num_retries: 0\n');
     const run = await request(router, () => AttemptFailure.fromResponse(500, {}, '{}'));
