@@ -190,6 +190,17 @@ describe('/mcp', () => {
     expect(text(result)).toMatch(/^MCP server "gone" could not be reached: /);
   });
 
+  it('answers a body that is not JSON with a JSON-RPC parse error (-32700), as MCP clients read it', async () => {
+    const post = (body: string) =>
+      fetch(`${gw.url}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body });
+    const broken = await post('{"jsonrpc":"2.0","id":1,"method":');
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700, message: expect.stringMatching(/JSON/) } });
+    // A good message right after is served as usual.
+    const listed = await post('{"jsonrpc":"2.0","id":2,"method":"ping"}');
+    expect(listed.status).toBe(200);
+  });
+
   it('refuses a caller without a key, and a wrong key', async () => {
     const noKey = await fetch(`${gw.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
     expect(noKey.status).toBe(401);

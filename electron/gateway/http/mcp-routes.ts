@@ -62,6 +62,22 @@ function callAdmission(limiter: RateLimiter, keyId: string, rpm: unknown): () =>
   };
 }
 
+/**
+ * The POST's JSON-RPC message; null when it could not be read, after answering as JSON-RPC does
+ * (-32700 for a body that is not a JSON object, -32600 for one refused before that), which an MCP
+ * client shows instead of an OpenAI-shaped error it cannot read.
+ */
+async function readMcpMessage(ctx: RequestContext): Promise<Record<string, unknown> | null> {
+  try {
+    return await readJsonObject(ctx.req);
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    const code = error.status === 400 ? -32700 : -32600;
+    ctx.res.writeHead(error.status, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message: error.message } }));
+    return null;
+  }
+}
+
 export const MCP_ROUTES: readonly Route<McpDeps>[] = [
   {
     method: ['POST', 'GET', 'DELETE'],
@@ -73,7 +89,8 @@ export const MCP_ROUTES: readonly Route<McpDeps>[] = [
     handle: async (ctx, deps) => {
       // Stateless: no session to resume or end, and no stream of server-sent requests to open.
       if (ctx.req.method !== 'POST') throw new GatewayError('invalid_request', "Loopgate's /mcp is stateless streamable HTTP: send each JSON-RPC message as a POST.", { status: 405, headers: { allow: 'POST' } });
-      const body = await readJsonObject(ctx.req);
+      const body = await readMcpMessage(ctx);
+      if (!body) return;
       const caller = ctx.caller;
       const virtual = caller?.kind === 'virtual' ? caller.key : null;
       adoptAnswerHeaders(ctx);
