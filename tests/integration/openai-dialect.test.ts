@@ -54,6 +54,10 @@ describe('models', () => {
     expect(ids).toEqual(expect.arrayContaining(['gpt-test', 'embed-test']));
     expect(page.data[0]).toMatchObject({ object: 'model', owned_by: 'openai' });
     expect(await client.models.retrieve('gpt-test')).toMatchObject({ id: 'gpt-test', object: 'model' });
+    // A trailing slash lists them too (it read as a model named "").
+    const slashed = await fetch(`${gw.url}/v1/models/`, { headers: { authorization: `Bearer ${TEST_MASTER_KEY}` } });
+    expect(slashed.status).toBe(200);
+    expect(((await slashed.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toEqual(ids);
   });
 });
 

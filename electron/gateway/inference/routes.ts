@@ -44,6 +44,7 @@ export const INFERENCE_ROUTES: readonly Route<InferenceDeps>[] = [
     access: 'any-key',
     errors: 'openai',
     pausable: true,
-    handle: (ctx, deps, [id]) => retrieveModel(deps.models(), ctx, decodePathPart(id!, 'model name')),
+    // A trailing slash with no name lists them all, as `/models` does (LiteLLM redirects it there).
+    handle: (ctx, deps, [id]) => (id ? retrieveModel(deps.models(), ctx, decodePathPart(id, 'model name')) : listModels(deps.models(), ctx)),
   },
 ];
