@@ -152,7 +152,15 @@ export function toDeployment(entry: Entry, index: number, defaults: Defaults, lo
     family: family.id,
     upstreamModel: reference.upstreamModel,
     unavailable: credentials.unavailable,
+    fileSecrets: { apiKey: asWritten(params.api_key), proxy: asWritten(params.proxy) },
   };
+}
+
+/** The `os.environ/` names a secret field was written as, 'literal' when any part was written out; undefined when absent. */
+function asWritten(value: string | readonly string[] | null | undefined): readonly string[] | 'literal' | undefined {
+  if (value === undefined || value === null) return undefined;
+  const parts = typeof value === 'string' ? [value] : value;
+  return parts.every((part) => part.startsWith(ENV_REFERENCE)) ? parts.map((part) => part.slice(ENV_REFERENCE.length)) : 'literal';
 }
 
 /** Where a known family's deployment sends requests, and with which credentials. */

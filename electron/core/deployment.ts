@@ -53,6 +53,8 @@ export interface DeploymentConfig {
   modelInfo: Record<string, unknown>;
   /** Why this deployment cannot serve (no credentials, a provider Loopgate lacks): listed, never chosen; null when it can. */
   unavailable: DeploymentProblem | null;
+  /** How a config file wrote its secrets: the `os.environ/` names it gave (an export writes them back), or 'literal'; absent when it gave none. */
+  fileSecrets?: { apiKey?: readonly string[] | 'literal'; proxy?: readonly string[] | 'literal' };
 }
 
 /** USD per token: cache_read_input_token_cost, cache_creation_input_token_cost, cache_creation_input_token_cost_above_1hr, output_cost_per_reasoning_token. */

@@ -2,14 +2,17 @@
 // its settings in litellm_params (weight, order, rpm, tpm, timeout, prices, drop_params, proxy),
 // so an exported config loaded again routes and prices as this gateway does. What is not in
 // force stays out: a disabled app deployment (a config file cannot say "disabled"), and a file
-// deployment of a group the app defines. Secrets never leave in clear: an environment variable
-// is named instead (after the provider for the app's, after the model group for the file's).
+// deployment of a group the app defines. Secrets never leave in clear: a file deployment's own
+// `os.environ/` names are written back, and any other secret (a key written out, the app's keys, a
+// proxy with a password) gets a variable of its own owner's (export-variables.ts).
 import type { DeploymentSettings } from '../../shared/api.js';
 import { catalogEntry, PASSTHROUGH_KEY } from '../../shared/providers.js';
 import type { GatewayConfig } from '../config/index.js';
+import type { DeploymentConfig } from '../core/deployment.js';
 import type { StoredDeployment } from '../store/deployments.js';
 import type { ProviderCredential } from '../store/providers.js';
 import { fileDeploymentSettings } from './effective-routing.js';
+import { envReference, keyReferences, proxyParam, variableName } from './export-variables.js';
 
 interface ModelEntry {
   model_name: string;
@@ -31,42 +34,50 @@ function settingParams(settings: DeploymentSettings): Record<string, number | bo
   return Object.fromEntries(Object.entries(params).filter((entry): entry is [string, number | boolean] => entry[1] !== null));
 }
 
-/** The environment variables an export names for a provider's keys: one, or a list for a pool (`_2`, `_3`, … after the first). */
-function exportedKeys(envName: string, count: number): string | string[] {
-  const names = Array.from({ length: count }, (_, index) => `os.environ/${envName}${index === 0 ? '' : `_${index + 1}`}`);
-  return count > 1 ? names : names[0]!;
+/** A file deployment's key as the file wrote it: its own `os.environ/` names, else a variable of its own for a key written out. */
+function fileKey(d: DeploymentConfig): string | string[] | undefined {
+  if (d.passthrough) return PASSTHROUGH_KEY;
+  const written = d.fileSecrets?.apiKey;
+  // None given: the family's own variable (OPENAI_API_KEY, …), which a gateway started from the export reads again.
+  if (written === undefined) return undefined;
+  if (written !== 'literal') return written.length > 1 ? written.map(envReference) : envReference(written[0]!);
+  return d.apiKey ? keyReferences(variableName(d.id, 'API_KEY'), d.apiKeys?.length ?? 1) : undefined;
+}
+
+function fileProxy(d: DeploymentConfig): string | undefined {
+  if (!d.proxy) return undefined;
+  const written = d.fileSecrets?.proxy;
+  return written && written !== 'literal' ? envReference(written[0]!) : proxyParam(d.proxy, variableName(d.id, 'PROXY'));
 }
 
 function fileEntries(config: GatewayConfig, appGroups: ReadonlySet<string>): ModelEntry[] {
   return config.deployments
     .filter((d) => !appGroups.has(d.modelName))
-    .map((d) => ({
-      model_name: d.modelName,
-      litellm_params: {
-        model: `${d.family}/${d.upstreamModel}`,
-        // A provider Loopgate has no code for has no endpoint of its own to write down.
-        ...(catalogEntry(d.family) ? { api_base: d.apiBase.href } : {}),
-        ...(d.passthrough ? { api_key: PASSTHROUGH_KEY } : d.apiKey ? { api_key: exportedKeys(keyVariable(d.modelName), d.apiKeys?.length ?? 1) } : {}),
-        ...(d.proxy ? { proxy: d.proxy } : {}),
-        ...settingParams(fileDeploymentSettings(config, d)),
-      },
-    }));
-}
-
-/** The environment variable an export names for the keys of a provider or a file's model group. */
-function keyVariable(name: string): string {
-  return `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`;
+    .map((d) => {
+      const key = fileKey(d);
+      const proxy = fileProxy(d);
+      return {
+        model_name: d.modelName,
+        litellm_params: {
+          model: `${d.family}/${d.upstreamModel}`,
+          // A provider Loopgate has no code for has no endpoint of its own to write down.
+          ...(catalogEntry(d.family) ? { api_base: d.apiBase.href } : {}),
+          ...(key ? { api_key: key } : {}),
+          ...(proxy ? { proxy } : {}),
+          ...settingParams(fileDeploymentSettings(config, d)),
+        },
+      };
+    });
 }
 
 function appEntry(d: StoredDeployment, provider: ProviderCredential): ModelEntry {
-  const envName = keyVariable(provider.name);
   return {
     model_name: d.modelName,
     litellm_params: {
       model: `${provider.family}/${d.upstreamModel}`,
       ...(provider.apiBase ? { api_base: provider.apiBase } : {}),
-      ...(provider.passthrough ? { api_key: PASSTHROUGH_KEY } : provider.keyHint ? { api_key: exportedKeys(envName, provider.keyHints.length) } : {}),
-      ...(provider.proxy ? { proxy: provider.proxy } : {}),
+      ...(provider.passthrough ? { api_key: PASSTHROUGH_KEY } : provider.keyHint ? { api_key: keyReferences(variableName(provider.name, 'API_KEY'), provider.keyHints.length) } : {}),
+      ...(provider.proxy ? { proxy: proxyParam(provider.proxy, variableName(provider.name, 'PROXY')) } : {}),
       ...settingParams(d),
     },
   };

@@ -5,18 +5,11 @@ import type { SearchProviderKind } from '../../shared/search.js';
 import { MCP_DEFAULT_IDLE_SECONDS, type McpServerConfig } from '../config/index.js';
 import type { McpServerEntry } from '../config/mcp-server-schema.js';
 import type { McpServerRow } from '../store/mcp-servers.js';
-
-/** An environment variable's name for a secret: letters, digits and `_`, upper case. */
-function envName(...parts: string[]): string {
-  return parts
-    .join('_')
-    .toUpperCase()
-    .replace(/[^A-Z0-9]+/g, '_');
-}
+import { envReference, variableName } from './export-variables.js';
 
 /** Each name of a map of secrets, pointing at the environment variable that holds its value. */
 function references(names: Iterable<string>, variable: (name: string) => string): Record<string, string> | undefined {
-  const entries = [...names].map((name): [string, string] => [name, `os.environ/${variable(name)}`]);
+  const entries = [...names].map((name): [string, string] => [name, envReference(variable(name))]);
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
@@ -32,11 +25,12 @@ function serverEntry(
 ): McpServerEntry {
   const common = idleTimeout(server.idleSeconds);
   if (server.kind === 'stdio') {
-    // An env variable keeps its own name: it is the one the server reads.
-    const env = references(envNames, (name) => envName(name));
+    // The server reads each under its own name; the variable holding its value is named for the server too (GITHUB_TOKEN stays so for "github").
+    const prefix = `${variableName(server.name)}_`;
+    const env = references(envNames, (name) => (variableName(name).startsWith(prefix) ? variableName(name) : prefix + variableName(name)));
     return { command: server.command ?? '', ...(server.args.length ? { args: [...server.args] } : {}), ...(server.cwd ? { cwd: server.cwd } : {}), ...(env ? { env } : {}), ...common };
   }
-  const headers = references(headerNames, (header) => envName(server.name, header));
+  const headers = references(headerNames, (header) => variableName(server.name, header));
   return { type: server.kind, url: server.url ?? '', ...(headers ? { headers } : {}), ...common };
 }
 
@@ -70,7 +64,7 @@ export function exportedSearchTools(provider: { kind: SearchProviderKind; url: s
       litellm_params: {
         search_provider: LITELLM_NAMES[provider.kind],
         ...(provider.url ? { api_base: provider.url } : {}),
-        ...(provider.apiKey ? { api_key: `os.environ/${envName(provider.kind, 'API_KEY')}` } : {}),
+        ...(provider.apiKey ? { api_key: envReference(variableName(provider.kind, 'API_KEY')) } : {}),
       },
     },
   ];

@@ -87,6 +87,9 @@ describe('config export', () => {
         proxy: 'direct',
       }),
       modelEntry('b', { model: 'openai/b-file', api_base: 'http://127.0.0.1:9/v1', api_key: 'sk-up' }),
+      // Two upstreams of one group, each with its own key variable; one behind a proxy with a password.
+      modelEntry('d', { model: 'openai/d-eu', api_base: 'http://127.0.0.1:9/v1', api_key: 'os.environ/EU_KEY', proxy: 'http://user:proxy-pass@127.0.0.1:3128' }),
+      modelEntry('d', { model: 'openai/d-ca', api_base: 'http://127.0.0.1:8/v1', api_key: 'os.environ/CA_KEY' }),
     ].join('');
     const first = await gateway(`model_list:${file}\n`);
     const api = first.app.api;
@@ -98,9 +101,15 @@ describe('config export', () => {
 
     const { yaml } = await api['config.export']({});
     expect(yaml).not.toContain('sk-app-1234');
-    expect(yaml).not.toContain('sk-up');
-    const exported = parseConfigText(yaml, { env: { TEAM_CLOUD_API_KEY: 'sk-app-1234', A_API_KEY: 'sk-up' } });
+    expect(yaml).not.toMatch(/sk-up|proxy-pass/);
+    const env = { TEAM_CLOUD_API_KEY: 'sk-app-1234', A_0_API_KEY: 'sk-up', EU_KEY: 'sk-eu', CA_KEY: 'sk-ca', D_2_PROXY: 'http://user:proxy-pass@127.0.0.1:3128' };
+    const exported = parseConfigText(yaml, { env });
     const byGroup = (name: string) => exported.deployments.filter((d) => d.modelName === name);
+    // The file's own variables are written back, each deployment's to it; a key or a password written out gets a variable of that deployment's.
+    expect(byGroup('d')).toEqual([
+      expect.objectContaining({ upstreamModel: 'd-eu', apiKey: 'sk-eu', proxy: 'http://user:proxy-pass@127.0.0.1:3128' }),
+      expect.objectContaining({ upstreamModel: 'd-ca', apiKey: 'sk-ca' }),
+    ]);
     expect(byGroup('a')).toEqual([
       expect.objectContaining({ upstreamModel: 'a-upstream', apiKey: 'sk-up', rpm: 30, weight: 3, order: 2, timeoutMs: 20_000, inputCostPerToken: 0.000002, dropParams: true, proxy: 'direct' }),
     ]);
@@ -118,7 +127,8 @@ describe('config export', () => {
 
     const { yaml } = await api['config.export']({});
     expect(yaml).not.toMatch(/secret-\d/);
-    const env = { TOKEN: 'from-env-1', DOCS_AUTHORIZATION: 'Bearer from-env-2', GITHUB_TOKEN: 'from-env-3', BRAVE_API_KEY: 'from-env-4' };
+    // Each server's secrets in variables of its own (two servers' TOKEN never share one).
+    const env = { FILES_TOKEN: 'from-env-1', DOCS_AUTHORIZATION: 'Bearer from-env-2', GITHUB_TOKEN: 'from-env-3', BRAVE_API_KEY: 'from-env-4' };
     const exported = parseConfigText(yaml, { env });
     // The app's docs server shadows the file's and is disabled, so it is written as such and not served.
     expect(yaml).toMatch(/docs:\s+type: http\s+url: http:\/\/127\.0\.0\.1:9\/app-mcp\s+headers:\s+Authorization: os\.environ\/DOCS_AUTHORIZATION\s+disabled: true/);
