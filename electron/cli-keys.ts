@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './config/data-dir.js';
 import { MASTER_KEY_FILE } from './config/master-key.js';
-import { readRunningGateway } from './config/running-gateway.js';
+import { runningGateway } from './launch/gateway-finder.js';
 
 export const KEYS_USAGE = `Usage:
   loopgate keys create [--alias NAME] [--models a,b] [--rpm N] [--tpm N] [--parallel N]
@@ -78,11 +78,11 @@ export async function keysCommand(args: string[]): Promise<void> {
   throw new CommandError(`unknown keys command "${action ?? ''}"\n\n${KEYS_USAGE}`);
 }
 
-/** The gateway to call: named, else the one the data dir says is running (`--port 0` picks any port), else the default port. */
+/** The gateway to call: named, else the one the data dir says is running and that answers as Loopgate (`--port 0` picks any port), else the default port. */
 export async function gatewayUrl(url: string | undefined, dataDir: string | undefined): Promise<string> {
   const named = url ?? process.env.LOOPGATE_URL;
   if (named) return named;
-  return (await readRunningGateway(dataDir ?? defaultDataDir(process.env)))?.url ?? 'http://127.0.0.1:7420';
+  return (await runningGateway(dataDir ?? defaultDataDir(process.env))) ?? 'http://127.0.0.1:7420';
 }
 
 async function connection(values: { url?: string | undefined; 'master-key'?: string | undefined; 'data-dir'?: string | undefined }): Promise<{ base: string; key: string }> {

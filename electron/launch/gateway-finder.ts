@@ -43,9 +43,15 @@ export async function findGateway(options: { url: string | undefined; dataDir: s
     if (await answers(options.url)) return { url: new URL(options.url).origin, started: null };
     throw new LaunchError(`no Loopgate gateway answers at ${options.url}`);
   }
-  const running = await readRunningGateway(options.dataDir);
-  if (running && (await answers(running.url))) return { url: running.url, started: null };
+  const running = await runningGateway(options.dataDir);
+  if (running) return { url: running, started: null };
   return startHeadless(options.dataDir, options.port, options.starter);
+}
+
+/** The gateway the data dir says is running, if Loopgate still answers there (a crash leaves the address behind, and the port may be another server's now). */
+export async function runningGateway(dataDir: string): Promise<string | null> {
+  const running = await readRunningGateway(dataDir);
+  return running && (await answers(running.url)) ? running.url : null;
 }
 
 function tail(file: string): string {

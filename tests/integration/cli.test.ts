@@ -1,5 +1,8 @@
 // The `loopgate` bin as a user runs it: built output, real process, real signals.
-import { connect } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startServe, tempDir, writeConfig, type RunningCli } from '../helpers/cli.js';
@@ -173,6 +176,27 @@ litellm_settings:
     } finally {
       cli.signal('SIGTERM');
       await cli.exit;
+    }
+  });
+});
+
+describe('a data dir naming a gateway that is gone', () => {
+  it('`loopgate keys` does not send the master key to whatever listens at the address a crashed gateway left behind', async () => {
+    const dir = tempDir();
+    const seen: Array<string | undefined> = [];
+    const stranger = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[]}');
+    });
+    await new Promise<void>((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(stranger.address() as AddressInfo).port}`;
+      writeFileSync(join(dir, 'gateway.json'), JSON.stringify({ url, pid: 999_999, version: '0.0.0' }));
+      await runCli(['keys', 'list', '--data-dir', dir, '--master-key', 'sk-cli-master'], { LOOPGATE_URL: '' });
+      // It asked who answers there (no key), found no Loopgate, and sent the key nowhere near it.
+      expect(seen.every((authorization) => authorization === undefined)).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => stranger.close(() => resolve()));
     }
   });
 });
