@@ -2,14 +2,15 @@
 // used key that is not cooling (so requests rotate over the pool), and a key the upstream
 // limited (429) or found out of quota cools down alone while the others serve. State is kept
 // per key: the deployments of one provider share their keys' state, and with Redis other
-// instances hear of a cooled key by its fingerprint (never the key itself). A key the
-// upstream refuses (401: revoked, mistyped) rests as long as one out of quota, so a pool with one
-// dead key keeps serving from the others and the app shows which key it is.
+// instances hear of a cooled key by its fingerprint (never the key itself). A key the upstream
+// refuses (401: revoked, mistyped, or not allowed this endpoint) rests for the cooldown like a
+// rate-limited one: the pool serves from the others, the app shows which key it is, and a key
+// refused only for one endpoint, or while a URL was wrong, is back soon.
 import { createHash } from 'node:crypto';
 import type { AttemptFailure } from './failures.js';
 
-/** An account out of credit or a refused key does not recover in seconds: it rests this long unless the upstream says otherwise. */
-const LONG_COOLDOWN_MS = 15 * 60_000;
+/** An account out of credit does not recover in seconds: its key rests this long unless the upstream says otherwise. */
+const QUOTA_COOLDOWN_MS = 15 * 60_000;
 /** OpenAI's insufficient_quota, Anthropic's low credit balance, a 402 from a pay-as-you-go router. */
 const OUT_OF_QUOTA = /insufficient_quota|exceeded your current quota|credit balance is too low|out of credits/i;
 
@@ -78,13 +79,13 @@ export class KeyPools {
   }
 
   /**
-   * Cools `key` alone when `failure` is its own (Retry-After, else `cooldownMs` for a rate limit,
-   * longer for an exhausted quota or a refused key); true when it did.
+   * Cools `key` alone when `failure` is its own (Retry-After, else `cooldownMs` for a rate limit or
+   * a refusal, longer for an exhausted quota); true when it did.
    */
   cool(key: string, failure: AttemptFailure, cooldownMs: number, now: number): boolean {
     const limit = keyLimit(failure);
     if (!limit) return false;
-    const ms = failure.retryAfterMs ?? (limit === 'rate' ? cooldownMs : Math.max(cooldownMs, LONG_COOLDOWN_MS));
+    const ms = failure.retryAfterMs ?? (limit === 'quota' ? Math.max(cooldownMs, QUOTA_COOLDOWN_MS) : cooldownMs);
     const state = this.coolUntil(key, now + ms, failure.describe());
     this.peers?.keyCooled(keyFingerprint(key), state.coolingUntil, state.lastError);
     return true;

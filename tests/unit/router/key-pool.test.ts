@@ -59,12 +59,12 @@ describe('key pools in the router', () => {
     expect(ready).toMatchObject({ state: 'ready', uses: 1 });
   });
 
-  it('rests a key the upstream refuses (401) as long as one out of quota, and the request goes on to the next key', async () => {
-    const router = pooledRouter('router_settings:\n  num_retries: 0\n');
+  it('rests a key the upstream refuses (401) for the cooldown, and the request goes on to the next key', async () => {
+    const router = pooledRouter('router_settings:\n  num_retries: 0\n  cooldown_time: 9\n');
     const refused = AttemptFailure.fromResponse(401, {}, '{"error":{"message":"Incorrect API key provided: sk-key-***","code":"invalid_api_key"}}');
     const run = await request(router, (key) => (key === KEYS[0] ? refused : SERVED));
     expect(run).toEqual({ keys: [KEYS[0], KEYS[1]], waits: [], status: 'served' });
-    expect(router.keyHealth(KEYS)[0]).toMatchObject({ state: 'cooling', coolingUntil: NOW + 15 * 60_000 });
+    expect(router.keyHealth(KEYS)[0]).toMatchObject({ state: 'cooling', coolingUntil: NOW + 9_000 });
     expect(router.keyHealth(KEYS)[0]!.lastError).toMatch(/^401 .*invalid_api_key/);
     expect(router.health()[0]!.state).toBe('healthy');
   });
