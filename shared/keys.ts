@@ -3,7 +3,8 @@
 export type KeyStatus = 'active' | 'revoked' | 'expired';
 
 /** What a key list can be filtered by: a status, or the active keys refused for their spent budget. */
-export type KeyFilter = KeyStatus | 'over_budget';
+/** `served`: active and not refused for its spent budget (the app's "active"); `active` alone is the status field's. */
+export type KeyFilter = KeyStatus | 'over_budget' | 'served';
 
 /** What a key is set to: every field a person or a script may change. A new key field goes here. */
 export interface KeySettings {

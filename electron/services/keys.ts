@@ -94,7 +94,7 @@ export const keyPatchSchema = z.strictObject(keyPatchShape);
 export const KEY_PATCH_FIELDS = Object.keys(keyPatchShape) as Array<keyof KeyPatch>;
 
 export const listSchema = z.object({
-  status: z.enum(['active', 'revoked', 'expired', 'over_budget']).optional(),
+  status: z.enum(['active', 'revoked', 'expired', 'over_budget', 'served']).optional(),
   search: text(MAX_LENGTH.search).optional(),
   userId: name.optional(),
   teamId: name.optional(),

@@ -120,8 +120,8 @@ function newKeyRow(key: NewKey): Partial<StoredKey> {
 function keyListWhere(query: KeyListQuery): Where {
   const where = new Where();
   if (query.status === 'over_budget') where.add(OVER_BUDGET_WHERE, query.now, query.now);
-  // "active" lists the keys that are served: one refused for its spent budget is over_budget instead.
-  else if (query.status === 'active') where.add(`${STATUS_WHERE.active} AND NOT (${SPENT_BUDGET})`, query.now, query.now);
+  // The app's "active": the keys that are served (one refused for its spent budget is over_budget there).
+  else if (query.status === 'served') where.add(`${STATUS_WHERE.active} AND NOT (${SPENT_BUDGET})`, query.now, query.now);
   else if (query.status) where.add(STATUS_WHERE[query.status], ...(query.status === 'revoked' ? [] : [query.now]));
   where.when(query.userId || undefined, 'user_id = ?');
   where.when(query.teamId || undefined, 'team_id = ?');

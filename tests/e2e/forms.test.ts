@@ -190,6 +190,11 @@ describe('Keys', () => {
     const rows = page.getByRole('row', { name: /^Key / });
     expect(await rows.count()).toBe(1);
     await rows.first().getByText('over budget', { exact: true }).waitFor();
+    const overBudget = await rows.first().getAttribute('aria-label');
+    // "active" lists the keys that are served, as their badges say: not that one.
+    await page.getByLabel('Status').selectOption({ label: 'active' });
+    await page.getByRole('row', { name: /^Key fresh/ }).waitFor();
+    expect(await page.getByRole('row', { name: overBudget! }).count()).toBe(0);
     await page.close();
   });
 });

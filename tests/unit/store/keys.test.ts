@@ -88,7 +88,7 @@ describe.each(STORE_KINDS)('virtual key repository ($name)', (kind) => {
     await store.close();
   });
 
-  it('lists the keys refused for their spent budget as over_budget (not revoked ones, nor those whose reset is due), and not as active', async () => {
+  it('lists the keys refused for their spent budget as over_budget (not revoked ones, nor those whose reset is due), and not among the served', async () => {
     const { store } = await kind.open();
     const now = 1_900_000_000_000;
     const over = await store.keys.create(newKey({ maxBudget: 1 }));
@@ -102,9 +102,10 @@ describe.each(STORE_KINDS)('virtual key repository ($name)', (kind) => {
     await store.usage.recordBatch({ daily: [], keys: keys.map((key) => ({ keyId: key.id, requests: 1, tokens: 10, cost: 2, lastUsedAt: now })) });
     const listed = await store.keys.list({ status: 'over_budget', page: 1, size: 10, now });
     expect(listed).toMatchObject({ total: 1, keys: [{ id: over.id }] });
-    // "active" lists the keys that are served: the over-budget one is not among them.
-    const served = await store.keys.list({ status: 'active', page: 1, size: 10, now });
+    // The app's "active" (served) leaves the over-budget one out; the status field's "active" (LiteLLM's API, the CLI) keeps it.
+    const served = await store.keys.list({ status: 'served', page: 1, size: 10, now });
     expect(served.keys.map((key) => key.id).sort()).toEqual([keys[1]!.id, keys[2]!.id, keys[4]!.id].sort());
+    expect((await store.keys.list({ status: 'active', page: 1, size: 10, now })).total).toBe(4);
     await store.close();
   });
 
