@@ -26,7 +26,7 @@ export interface SummaryFile extends SegmentCounts {
   groupsVersion?: number;
 }
 
-/** 2: an MCP tool call is not counted as a request. Totals counted otherwise are not used: the segment's rows are read instead. */
+/** 2: an MCP tool call is not counted as a request. A summary counted otherwise is made again from its segment's rows, once. */
 const GROUPS_VERSION = 2;
 
 /** What a segment holds, enough to skip it; the open segment keeps exact sets until it is sealed. */
@@ -100,9 +100,12 @@ export function summaryOf(segment: Segment): SummaryFile | null {
   return { bytes, rows, minTime, maxTime, okRows, errorRows, bloom: segment.bloom.toBase64(), groups: segment.groups ? storedGroups(segment.groups) : null, groupsVersion: GROUPS_VERSION };
 }
 
+/** Whether a summary's totals were counted as they are now (totals from before sessions existed are empty either way). */
+export function countedAsNow(summary: SummaryFile): boolean {
+  return summary.groups === undefined || summary.groupsVersion === GROUPS_VERSION;
+}
+
 export function fromSummary(name: string, summary: SummaryFile): Segment {
-  const { groupsVersion, ...counts } = summary;
-  // Totals from before sessions existed are empty either way; later ones counted another way are left for the rows to say.
-  const groups = summary.groups !== undefined && groupsVersion !== GROUPS_VERSION ? null : groupsFromStored(summary.groups);
-  return { name, day: utcDay(summary.minTime), ...counts, bloom: Bloom.fromBase64(summary.bloom), values: null, groups };
+  const { groupsVersion: _counted, ...counts } = summary;
+  return { name, day: utcDay(summary.minTime), ...counts, bloom: Bloom.fromBase64(summary.bloom), values: null, groups: groupsFromStored(summary.groups) };
 }

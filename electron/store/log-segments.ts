@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ConflictError } from './errors.js';
 import { syncDirectory, writeFileAtomic } from './files.js';
 import { addRowTo, mergeInto, newestActive, type GroupTotals } from './log-groups.js';
-import { addToSummary, emptySegment, fromSummary, mayMatch, seal, summaryOf, type Segment, type SummaryFile } from './log-segment-summary.js';
+import { addToSummary, countedAsNow, emptySegment, fromSummary, mayMatch, seal, summaryOf, type Segment, type SummaryFile } from './log-segment-summary.js';
 import { utcDay } from '../core/utc-day.js';
 import { matchesQuery, newestFirst, type LogGroupQuery, type LogGroupTotals, type LogRetention, type RequestLogEntry, type RequestLogRepository, type SpendLogQuery, type StoredLogRetention } from './request-log.js';
 
@@ -268,7 +268,7 @@ export class SegmentRequestLog implements RequestLogRepository {
     return this.segments;
   }
 
-  /** Every segment's summary; a segment a crash left without one (or with a stale one) is read once to make it. */
+  /** Every segment's summary; a segment a crash left without one (or with a stale one, or one counted another way) is read once to make it. */
   private async loadSegments(): Promise<Segment[]> {
     const names = (await readdir(this.dir)).filter((name) => SEGMENT_PATTERN.test(name)).sort();
     const segments: Segment[] = [];
@@ -282,7 +282,7 @@ export class SegmentRequestLog implements RequestLogRepository {
       const summary = await readFile(join(this.dir, name + SUMMARY_SUFFIX), 'utf8')
         .then((text) => JSON.parse(text) as SummaryFile)
         .catch(() => null);
-      if (summary && summary.bytes === size) {
+      if (summary && summary.bytes === size && countedAsNow(summary)) {
         segments.push(fromSummary(name, summary));
         continue;
       }

@@ -115,7 +115,7 @@ describe('request log in segment files', () => {
     }
   });
 
-  it("does not use a sealed segment's session totals counted before MCP tool calls were told from requests: its rows are read", async () => {
+  it("makes a sealed segment's session totals again, once, when they were counted before MCP tool calls were told from requests", async () => {
     const { store, dir } = await freshStore();
     const call = { server: 'notes', tool: 'echo' };
     await store.requestLog.append([
@@ -138,6 +138,9 @@ describe('request log in segment files', () => {
     try {
       const [sess] = await reopened.requestLog.groups({ by: 'session', start: T0, end: T0 + 2 * DAY, limit: 10 }).then((all) => all.filter((group) => group.name === 'sess'));
       expect(sess).toMatchObject({ requests: 1, first: T0, last: T0 + 2 });
+      // Made again once, counted as now, so later queries read the summary instead of the rows.
+      const rewritten = JSON.parse(await readFile(join(logDir, summaryName), 'utf8')) as typeof summary;
+      expect(rewritten).toMatchObject({ groupsVersion: 2, groups: { session: [expect.objectContaining({ name: 'sess', requests: 1 })] } });
     } finally {
       await reopened.close();
     }
