@@ -151,6 +151,20 @@ describe('Providers', () => {
     await expect(form.getByLabel('Base URL').inputValue()).resolves.toBe('not a url');
     await page.close();
   });
+
+  it('a toast under the pointer when its sheet closes still leaves on its own', async () => {
+    const page = await open(NARROW);
+    await go(page, 'Providers');
+    await addProvider(page, { name: 'Typo again', apiBase: 'not a url', apiKey: 'sk-upstream-5' });
+    const sheet = page.getByRole('dialog', { name: 'Add a provider' });
+    await sheet.getByText('The base URL must be an http(s) URL').hover();
+    await page.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'hidden' });
+    await page.mouse.move(10, 10);
+    // An error toast leaves after 8 s; the hover's hold went with the sheet's row (it kept the toast for good before).
+    await page.locator('.toast').getByText('The base URL must be an http(s) URL').waitFor({ state: 'detached', timeout: 15_000 });
+    await page.close();
+  }, 30_000);
 });
 
 describe('Models & routing', () => {
