@@ -18,8 +18,8 @@ export type { DeploymentHealth } from './state.js';
 export type FallbackKind = 'general' | 'context_window' | 'content_policy';
 
 /**
- * Told when this router cools a deployment down or sees it recover, so other instances can
- * follow (a Redis-backed one in the gateway); the router itself does no I/O.
+ * Told when this router cools a deployment or a pool's key down, or sees a deployment recover, so
+ * other instances can follow (a Redis-backed one in the gateway); the router itself does no I/O.
  */
 export interface CooldownObserver {
   cooled(deploymentId: string, untilMs: number): void;
@@ -225,7 +225,7 @@ export class Router {
    * cooldown_time. The only enabled deployment of its group is never cooled, as in LiteLLM:
    * its client gets the upstream's own error, not a 429 from Loopgate. Unless allowed_fails is
    * set to other than LiteLLM's default: then LiteLLM counts its failures like any other's.
-   * A key of a pool that was rate limited or ran out of quota cools alone, not its deployment:
+   * A key of a pool that was rate limited, ran out of quota or was refused cools alone, not its deployment:
    * true then, when another key of the pool is ready for a new attempt.
    */
   failed(deployment: DeploymentConfig, failure: AttemptFailure): boolean {

@@ -94,7 +94,8 @@ export class KeyPools {
   /** Another instance cooled the key of this fingerprint (a key no pool here holds is ignored). */
   cooledElsewhere(fingerprint: string, untilMs: number, error: string | null): void {
     const key = this.byFingerprint.get(fingerprint);
-    if (key) this.coolUntil(key, untilMs, error);
+    // A report that cools it no longer leaves this instance's own last error as it is.
+    if (key && untilMs > this.state(key).coolingUntil) this.coolUntil(key, untilMs, error);
   }
 
   private coolUntil(key: string, untilMs: number, error: string | null): KeyState {

@@ -17,6 +17,7 @@ import { envReference, keyReferences, proxyParam, variableName } from './export-
 interface ModelEntry {
   model_name: string;
   litellm_params: Record<string, unknown>;
+  model_info?: Record<string, unknown>;
 }
 
 /** The settings a deployment sets itself, in LiteLLM's words; one left to the routing default (null) is left out. */
@@ -63,9 +64,12 @@ function fileEntries(config: GatewayConfig, appGroups: ReadonlySet<string>): Mod
           // A provider Loopgate has no code for has no endpoint of its own to write down.
           ...(catalogEntry(d.family) ? { api_base: d.apiBase.href } : {}),
           ...(key ? { api_key: key } : {}),
+          ...(d.apiVersion ? { api_version: d.apiVersion } : {}),
           ...(proxy ? { proxy } : {}),
           ...settingParams(fileDeploymentSettings(config, d)),
         },
+        // Its own id (fallbacks may name it) and model facts, as the file gave them.
+        ...(Object.keys(d.modelInfo).length > 0 ? { model_info: d.modelInfo } : {}),
       };
     });
 }

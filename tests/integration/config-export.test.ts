@@ -74,18 +74,22 @@ describe('config export', () => {
 
   it("writes each deployment in force with its own settings, the app's over the file's of the same group, and leaves a disabled one out", async () => {
     const file = [
-      modelEntry('a', {
-        model: 'openai/a-upstream',
-        api_base: 'http://127.0.0.1:9/v1',
-        api_key: 'sk-up',
-        rpm: '30',
-        weight: '3',
-        order: '2',
-        timeout: '20',
-        input_cost_per_token: '0.000002',
-        drop_params: 'true',
-        proxy: 'direct',
-      }),
+      modelEntry(
+        'a',
+        {
+          model: 'openai/a-upstream',
+          api_base: 'http://127.0.0.1:9/v1',
+          api_key: 'sk-up',
+          rpm: '30',
+          weight: '3',
+          order: '2',
+          timeout: '20',
+          input_cost_per_token: '0.000002',
+          drop_params: 'true',
+          proxy: 'direct',
+        },
+        { id: 'a-main' },
+      ),
       modelEntry('b', { model: 'openai/b-file', api_base: 'http://127.0.0.1:9/v1', api_key: 'sk-up' }),
       // Two upstreams of one group, each with its own key variable; one behind a proxy with a password.
       modelEntry('d', { model: 'openai/d-eu', api_base: 'http://127.0.0.1:9/v1', api_key: 'os.environ/EU_KEY', proxy: 'http://user:proxy-pass@127.0.0.1:3128' }),
@@ -102,7 +106,7 @@ describe('config export', () => {
     const { yaml } = await api['config.export']({});
     expect(yaml).not.toContain('sk-app-1234');
     expect(yaml).not.toMatch(/sk-up|proxy-pass/);
-    const env = { TEAM_CLOUD_API_KEY: 'sk-app-1234', A_0_API_KEY: 'sk-up', EU_KEY: 'sk-eu', CA_KEY: 'sk-ca', D_2_PROXY: 'http://user:proxy-pass@127.0.0.1:3128' };
+    const env = { TEAM_CLOUD_API_KEY: 'sk-app-1234', A_MAIN_API_KEY: 'sk-up', EU_KEY: 'sk-eu', CA_KEY: 'sk-ca', D_2_PROXY: 'http://user:proxy-pass@127.0.0.1:3128' };
     const exported = parseConfigText(yaml, { env });
     const byGroup = (name: string) => exported.deployments.filter((d) => d.modelName === name);
     // The file's own variables are written back, each deployment's to it; a key or a password written out gets a variable of that deployment's.
@@ -111,7 +115,7 @@ describe('config export', () => {
       expect.objectContaining({ upstreamModel: 'd-ca', apiKey: 'sk-ca' }),
     ]);
     expect(byGroup('a')).toEqual([
-      expect.objectContaining({ upstreamModel: 'a-upstream', apiKey: 'sk-up', rpm: 30, weight: 3, order: 2, timeoutMs: 20_000, inputCostPerToken: 0.000002, dropParams: true, proxy: 'direct' }),
+      expect.objectContaining({ id: 'a-main', upstreamModel: 'a-upstream', apiKey: 'sk-up', rpm: 30, weight: 3, order: 2, timeoutMs: 20_000, inputCostPerToken: 0.000002, dropParams: true, proxy: 'direct' }),
     ]);
     // The app's b is the one in force; the file's b was not routed, and a disabled c serves nothing.
     expect(byGroup('b')).toEqual([expect.objectContaining({ upstreamModel: 'b-app', apiKey: 'sk-app-1234', weight: 5, tpm: 1000, timeoutMs: 12_000, outputCostPerToken: 0.00001 })]);

@@ -19,7 +19,7 @@ function refusal(code: string | undefined): GatewayError {
     );
   }
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return new GatewayError('timeout', 'The request was not received in time: its headers and body must arrive without long pauses.', { status: 408 });
+    return new GatewayError('timeout', "The request was not received in time: its headers and body must all arrive within the server's request timeout.", { status: 408 });
   }
   return new GatewayError('invalid_request', 'The request is not valid HTTP/1.1, so Loopgate could not read it.', { status: 400 });
 }
