@@ -45,6 +45,11 @@ beforeAll(async () => {
 `);
   const created = await fetch(`${gw.url}/key/generate`, { method: 'POST', headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ key_alias: 'ci-agent' }) });
   key = ((await created.json()) as { key: string }).key;
+  // A revoked key: nothing to grant it, so Access by key leaves it out.
+  const manage = (path: string, body: unknown): Promise<Response> =>
+    fetch(`${gw.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const revoked = ((await (await manage('/key/generate', { key_alias: 'old-agent' })).json()) as { key: string }).key;
+  expect((await manage('/key/block', { key: revoked })).status).toBe(200);
   browser = await launchChromium();
   page = await mcpPage({ colorScheme: 'light', width: DESKTOP.width });
 }, 60_000);
@@ -102,6 +107,7 @@ describe('MCP view', () => {
     await editor.getByLabel('notes', { exact: true }).check();
     await editor.getByRole('button', { name: 'Save access' }).click();
     await expect.poll(() => access.getByRole('row', { name: /ci-agent/ }).textContent()).toContain('notes');
+    expect(await access.getByRole('row', { name: /old-agent/ }).count()).toBe(0);
     expect(await mcpToolNames(gw.url, key)).toEqual(['notes__count', 'notes__echo', 'notes__pid']);
     await dismissToasts(page);
     expect(await sidewaysScroll(page)).toBe(0);

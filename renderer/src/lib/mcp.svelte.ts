@@ -25,7 +25,8 @@ class McpState {
 
   async load(): Promise<void> {
     try {
-      const [servers, keys] = await Promise.all([call('mcp.list', {}), call('keys.list', { page: 1, size: 100 })]);
+      // Revoked and expired keys have nothing to be granted: the active ones only.
+      const [servers, keys] = await Promise.all([call('mcp.list', {}), call('keys.list', { status: 'active', page: 1, size: 100 })]);
       this.servers = servers;
       this.keys = keys.keys;
       this.loadError = null;
