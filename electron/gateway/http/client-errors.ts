@@ -1,12 +1,11 @@
 // Requests Node's HTTP parser refuses before any route sees them (headers past its 16 KiB limit,
 // a request line that is not HTTP, a request not sent in time) are answered in the same JSON
 // error shape as every other refusal; Node's own answer is a bare status line with no body.
-import { maxHeaderSize, type Server } from 'node:http';
+import { maxHeaderSize, STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { GatewayError } from '../../core/errors.js';
 import { errorBodyFor } from '../../dialects/error-bodies.js';
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 const openAIBody = errorBodyFor('openai');
 
 /** The refusal for one parser error (Node's codes: HPE_* from llhttp, ERR_HTTP_REQUEST_TIMEOUT). */
@@ -31,7 +30,7 @@ export function answerClientErrors(server: Server): void {
     if (error.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) return void socket.destroy();
     const answer = refusal(error.code);
     const body = openAIBody(answer);
-    const head = `HTTP/1.1 ${answer.status} ${STATUS_TEXT[answer.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
+    const head = `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
     socket.end(head + body, () => socket.destroy());
   });
 }
